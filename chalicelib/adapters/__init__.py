@@ -1,0 +1,1 @@
+"""Adapters to the world outside the domain: AWS clients, mail, clock, ids."""

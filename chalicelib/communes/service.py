@@ -1,0 +1,55 @@
+"""Reading and setting up communes."""
+
+from __future__ import annotations
+
+import unicodedata
+
+from pynamodb.exceptions import DoesNotExist
+
+from chalicelib.adapters.clock import now
+from chalicelib.communes.models import CommuneItem, CommuneList, CommunePublic, CommuneSettings
+from chalicelib.errors import NotFound
+from chalicelib.observability import logger
+
+
+def fold(text: str) -> str:
+    """Lower case without accents, for sorting and matching names the way people type them."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def get_commune(lau2: str) -> CommunePublic:
+    return _load(lau2).public()
+
+
+def list_communes() -> CommuneList:
+    items = CommuneItem.by_name.query(CommuneItem.LIST_KEY)
+    return CommuneList(communes=[item.public() for item in items])
+
+
+def set_up_commune(lau2: str, settings: CommuneSettings) -> tuple[CommunePublic, bool]:
+    """Create the commune or update its settings in one write; returns it and whether it was created."""
+    stamp = now()
+    item = CommuneItem(*CommuneItem.key(lau2))
+    item.update(
+        actions=[
+            CommuneItem.lau2.set(lau2),
+            CommuneItem.name.set(settings.name),
+            CommuneItem.languages.set(list(settings.languages)),
+            CommuneItem.time_zone.set(settings.time_zone),
+            CommuneItem.gsi1pk.set(CommuneItem.LIST_KEY),
+            CommuneItem.gsi1sk.set(f"{fold(settings.name)}#{lau2}"),
+            CommuneItem.created_at.set(CommuneItem.created_at | stamp),
+            CommuneItem.updated_at.set(stamp),
+        ]
+    )
+    created = item.created_at == stamp
+    logger.info("commune set up" if created else "commune updated", lau2=lau2)
+    return item.public(), created
+
+
+def _load(lau2: str) -> CommuneItem:
+    try:
+        return CommuneItem.get(*CommuneItem.key(lau2))
+    except DoesNotExist:
+        raise NotFound(f"No commune {lau2} on Noper.", {"lau2": "unknown commune"}) from None

@@ -1,0 +1,1 @@
+"""Data access: the one DynamoDB table and the base of every entity stored in it."""

@@ -1,0 +1,71 @@
+"""The one DynamoDB table, defined once.
+
+`TABLE_DEFINITION` is used by the local bootstrap (`./noper init`), by the tests and by
+`infra/` (CloudFormation takes the same property names). Every entity stores itself with a
+generic `pk`/`sk` and, when an access pattern needs it, `gsi1pk`/`gsi1sk`; `ttl` (epoch
+seconds) lets DynamoDB expire items in AWS. DynamoDB Local never expires them, so code that
+reads expiring items checks `ttl` itself. docs/data-model.md lists every key shape.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pynamodb.attributes import TTLAttribute, UnicodeAttribute
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
+from pynamodb.models import Model
+
+from chalicelib.config import get_settings
+
+GSI1 = "gsi1"
+
+TABLE_DEFINITION: dict[str, Any] = {
+    "AttributeDefinitions": [
+        {"AttributeName": name, "AttributeType": "S"} for name in ("pk", "sk", "gsi1pk", "gsi1sk")
+    ],
+    "KeySchema": [
+        {"AttributeName": "pk", "KeyType": "HASH"},
+        {"AttributeName": "sk", "KeyType": "RANGE"},
+    ],
+    "GlobalSecondaryIndexes": [
+        {
+            "IndexName": GSI1,
+            "KeySchema": [
+                {"AttributeName": "gsi1pk", "KeyType": "HASH"},
+                {"AttributeName": "gsi1sk", "KeyType": "RANGE"},
+            ],
+            "Projection": {"ProjectionType": "ALL"},
+        }
+    ],
+    "BillingMode": "PAY_PER_REQUEST",
+}
+TTL_ATTRIBUTE = "ttl"
+
+_settings = get_settings()
+
+
+class Entity(Model):
+    """Base of every stored entity. Subclasses own their key shapes."""
+
+    class Meta:
+        table_name = _settings.table_name
+        region = _settings.region
+        host = _settings.dynamodb_endpoint
+        connect_timeout_seconds = 2
+        read_timeout_seconds = _settings.db_timeout
+        max_retry_attempts = 2
+
+    pk = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)
+    ttl = TTLAttribute(null=True)
+
+
+class Gsi1(GlobalSecondaryIndex):
+    """The generic secondary index; what it holds is decided by each entity's gsi1 keys."""
+
+    class Meta:
+        index_name = GSI1
+        projection = AllProjection()
+
+    gsi1pk = UnicodeAttribute(hash_key=True)
+    gsi1sk = UnicodeAttribute(range_key=True)

@@ -1,0 +1,1 @@
+"""The HTTP edge: route registration, request parsing, errors as JSON, the OpenAPI document."""

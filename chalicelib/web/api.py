@@ -1,0 +1,170 @@
+"""Every route goes through `Api.route`: one request-parsing path and one error mapping.
+
+A view receives validated pydantic models (path, query, body) and returns a response model, a
+`Reply`, or raises a `NoperError`. Malformed JSON, a wrong type or a missing field answers 400
+with a JSON error naming the field; nothing reaches the view unvalidated. Permission is asked of
+the policy module before anything else is read.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from chalice import Chalice, Response
+from pydantic import BaseModel, ValidationError
+
+from chalicelib import policy
+from chalicelib.errors import InvalidInput, NoperError, TooLarge, UnsupportedMediaType
+from chalicelib.observability import logger
+
+MAX_JSON_BODY = 64 * 1024
+JSON_TYPES = ("application/json", "text/plain")  # text/plain: what fetch sends for a bare string body
+BASE_HEADERS = {"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"}
+
+
+@dataclass(frozen=True)
+class RouteDoc:
+    """What the OpenAPI document says of one route; filled by `Api.route`."""
+
+    path: str
+    method: str
+    name: str
+    summary: str
+    action: str
+    path_model: type[BaseModel] | None = None
+    query: type[BaseModel] | None = None
+    body: type[BaseModel] | None = None
+    response: type[BaseModel] | None = None
+    status: int = 200
+    errors: tuple[int, ...] = ()  # statuses answered with ErrorResponse
+    other_responses: tuple[tuple[int, type[BaseModel]], ...] = ()  # e.g. 503 with its own body
+    media_type: str = "application/json"
+
+
+@dataclass
+class Reply:
+    """A response with a status or headers other than the route's default."""
+
+    body: BaseModel | str | bytes | dict[str, Any] | None
+    status: int | None = None
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+class ErrorDetail(BaseModel):
+    code: str
+    message: str
+    fields: dict[str, str] = {}
+
+
+class ErrorResponse(BaseModel):
+    error: ErrorDetail
+
+
+class Api:
+    def __init__(self, app: Chalice):
+        self.app = app
+        self.docs: list[RouteDoc] = []
+
+    def get(self, path: str, **options: Any) -> Callable:
+        return self.route(path, "GET", **options)
+
+    def put(self, path: str, **options: Any) -> Callable:
+        return self.route(path, "PUT", **options)
+
+    def post(self, path: str, **options: Any) -> Callable:
+        return self.route(path, "POST", **options)
+
+    def patch(self, path: str, **options: Any) -> Callable:
+        return self.route(path, "PATCH", **options)
+
+    def delete(self, path: str, **options: Any) -> Callable:
+        return self.route(path, "DELETE", **options)
+
+    def route(self, path: str, method: str, *, action: str, summary: str, **options: Any) -> Callable:
+        if action not in policy.RULES:
+            raise ValueError(f"route {method} {path}: action {action!r} is not in the policy module")
+
+        def register(view: Callable) -> Callable:
+            doc = RouteDoc(path=path, method=method, name=view.__name__, summary=summary, action=action, **options)
+
+            @functools.wraps(view)
+            def handler(**path_params: str) -> Response:
+                request = self.app.current_request
+                try:
+                    policy.authorize(doc.action, policy.principal_for(request))
+                    return _render(view(**_arguments(doc, request, path_params)), doc)
+                except NoperError as error:
+                    return error_response(error)
+
+            self.docs.append(doc)
+            content_types = list(JSON_TYPES) if doc.body else ["application/json"]
+            self.app.route(path, methods=[method], content_types=content_types)(handler)
+            return view
+
+        return register
+
+
+def _arguments(doc: RouteDoc, request: Any, path_params: dict[str, str]) -> dict[str, Any]:
+    arguments: dict[str, Any] = {}
+    if doc.path_model:
+        arguments["path"] = _validate(doc.path_model, path_params, where="path")
+    if doc.query:
+        arguments["query"] = _validate(doc.query, dict(request.query_params or {}), where="query")
+    if doc.body:
+        arguments["body"] = _validate(doc.body, parse_json_body(request), where="body")
+    return arguments
+
+
+def parse_json_body(request: Any) -> dict[str, Any]:
+    content_type = (request.headers.get("content-type") or "application/json").split(";")[0].strip().lower()
+    if content_type not in JSON_TYPES:
+        raise UnsupportedMediaType("Send the request body as application/json.", {"body": "not JSON"})
+    raw = request.raw_body or b""
+    if len(raw) > MAX_JSON_BODY:
+        raise TooLarge(f"The request body is larger than {MAX_JSON_BODY} bytes.", {"body": "too large"})
+    if not raw.strip():
+        raise InvalidInput("The request needs a JSON body.", {"body": "missing"})
+    try:
+        data = json.loads(raw)
+    except (ValueError, UnicodeDecodeError) as error:
+        where = f" at line {error.lineno}, column {error.colno}" if isinstance(error, json.JSONDecodeError) else ""
+        raise InvalidInput(f"The request body is not valid JSON{where}.", {"body": "malformed JSON"}) from None
+    if not isinstance(data, dict):
+        raise InvalidInput("The request body must be a JSON object.", {"body": "not an object"})
+    return data
+
+
+def _validate(model: type[BaseModel], data: dict[str, Any], where: str) -> BaseModel:
+    try:
+        return model.model_validate(data)
+    except ValidationError as error:
+        fields = {}
+        for problem in error.errors(include_url=False):
+            name = ".".join(str(part) for part in problem["loc"]) or where
+            fields.setdefault(name, problem["msg"])
+        names = ", ".join(fields)
+        raise InvalidInput(f"Invalid {where}: check {names}.", fields) from None
+
+
+def _render(result: Any, doc: RouteDoc) -> Response:
+    reply = result if isinstance(result, Reply) else Reply(result)
+    headers = {**BASE_HEADERS, "Content-Type": doc.media_type, **reply.headers}
+    body = reply.body
+    if isinstance(body, BaseModel):
+        body = body.model_dump_json()
+    elif isinstance(body, dict):
+        body = json.dumps(body, ensure_ascii=False)
+    elif body is None:
+        body = ""
+    return Response(body=body, status_code=reply.status or doc.status, headers=headers)
+
+
+def error_response(error: NoperError) -> Response:
+    if error.status >= 500:
+        logger.warning("request failed", code=error.code, status=error.status)
+    body = ErrorResponse(error=ErrorDetail(code=error.code, message=error.message, fields=error.fields))
+    headers = {**BASE_HEADERS, "Content-Type": "application/json", **error.headers}
+    return Response(body=body.model_dump_json(), status_code=error.status, headers=headers)

@@ -1,0 +1,1 @@
+"""Operator and developer tooling: the local stack, the CLI, demo data. Not deployed."""

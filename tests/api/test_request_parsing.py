@@ -1,0 +1,94 @@
+"""The shared request-parsing path: bad input answers 400 naming the problem, never 500."""
+
+import re
+
+import pytest
+
+from chalicelib.policy import Role
+from tests.helpers import JSON, body, error_of
+
+
+def _with_body(app):
+    for path, methods in app.routes.items():
+        for method in methods:
+            if method in ("POST", "PUT", "PATCH"):
+                yield method, re.sub(r"{\w+}", "0501", path)
+
+
+def test_every_route_with_a_body_answers_malformed_json_with_400(client, app, act_as):
+    act_as(*Role)
+    routes = list(_with_body(app))
+    assert routes, "expected at least one route taking a JSON body"
+    for method, path in routes:
+        response = client.request(method, path, headers=JSON, body=b'{"name": "Clervaux",')
+
+        assert response.status_code == 400, (method, path, response.body)
+        error = error_of(response)
+        assert error["code"] == "invalid_input"
+        assert "not valid JSON" in error["message"]
+        assert error["fields"] == {"body": "malformed JSON"}
+
+
+@pytest.mark.parametrize(
+    ("payload", "field"),
+    [
+        ({}, "name"),
+        ({"name": 5}, "name"),
+        ({"name": "Clervaux", "languages": "fr"}, "languages"),
+        ({"name": "Clervaux", "languages": ["fr", "xx"]}, "languages.1"),
+        ({"name": "Clervaux", "time_zone": "Mars/Olympus"}, "time_zone"),
+        ({"name": "Clervaux", "mayor": "someone"}, "mayor"),
+    ],
+)
+def test_wrong_or_missing_field_answers_400_naming_it(client, act_as, payload, field):
+    act_as(Role.STAFF)
+
+    response = client.put("/api/v1/communes/0501", headers=JSON, body=body(payload))
+
+    assert response.status_code == 400
+    assert field in error_of(response)["fields"]
+
+
+@pytest.mark.parametrize(
+    ("raw", "status", "field_message"),
+    [
+        (b"", 400, "missing"),
+        (b"   ", 400, "missing"),
+        (b'["Clervaux"]', 400, "not an object"),
+        (b'"Clervaux"', 400, "not an object"),
+        (b"\xff\xfe{}", 400, "malformed JSON"),
+        (b'{"name": "' + b"x" * 70_000 + b'"}', 413, "too large"),
+    ],
+)
+def test_unusable_bodies_are_refused_with_a_json_error(client, act_as, raw, status, field_message):
+    act_as(Role.STAFF)
+
+    response = client.put("/api/v1/communes/0501", headers=JSON, body=raw)
+
+    assert response.status_code == status
+    assert error_of(response)["fields"] == {"body": field_message}
+
+
+def test_a_body_that_is_not_json_by_type_is_refused(client, act_as):
+    act_as(Role.STAFF)
+
+    response = client.put("/api/v1/communes/0501", headers={"Content-Type": "text/plain"}, body=b"name=x")
+
+    assert response.status_code == 400
+    assert error_of(response)["fields"] == {"body": "malformed JSON"}
+
+
+def test_bad_path_parameter_answers_400_naming_it(client):
+    response = client.get("/api/v1/communes/05O1")
+
+    assert response.status_code == 400
+    assert "lau2" in error_of(response)["fields"]
+
+
+def test_nothing_is_written_when_the_body_is_refused(client, act_as):
+    act_as(Role.STAFF)
+    client.put("/api/v1/communes/0501", headers=JSON, body=body({"name": "Clervaux"}))
+
+    client.put("/api/v1/communes/0501", headers=JSON, body=body({"name": "", "languages": []}))
+
+    assert client.get("/api/v1/communes/0501").json_body["name"] == "Clervaux"
