@@ -30,6 +30,7 @@ def main() -> int:
         return 1
     env = stack.local_environment()
     os.environ.update(env)
+    os.environ["POWERTOOLS_LOG_LEVEL"] = "WARNING"  # this console says what happens in plain words
     logs = stack.LOCAL_DIR / "logs"
     logs.mkdir(parents=True, exist_ok=True)
     services = stack.Services()

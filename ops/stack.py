@@ -111,7 +111,9 @@ def start_moto(services: Services, port: int, log: Path | None = None) -> str:
 
 
 def start_api(services: Services, port: int, env: dict[str, str], log: Path | None = None) -> str:
-    command = [str(VENV_BIN / "chalice"), "local", "--stage", "local", "--host", "127.0.0.1", "--port", str(port)]
+    command = [str(VENV_BIN / "chalice"), "local", "--stage", "local", "--host", "127.0.0.1", "--port", str(port),
+               # no reloader: it restarts the server whenever DynamoDB Local writes under .local/
+               "--no-autoreload"]
     process = services.start("chalice local", command, log, env={**os.environ, **env})
     _wait_http(f"http://127.0.0.1:{port}/api/v1/health", process, "chalice local", timeout=60)
     return f"http://127.0.0.1:{port}"
@@ -197,7 +199,7 @@ def local_environment() -> dict[str, str]:
         dynamodb=f"http://127.0.0.1:{ports['dynamodb']}",
         aws=f"http://127.0.0.1:{ports['moto']}",
         table="noper-local",
-        extra={"NOPER_OUTBOX_DIR": str(LOCAL_DIR / "outbox"), "POWERTOOLS_DEV": "true"},
+        extra={"NOPER_OUTBOX_DIR": str(LOCAL_DIR / "outbox")},
     )
 
 

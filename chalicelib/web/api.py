@@ -22,6 +22,7 @@ from chalicelib.observability import logger
 
 MAX_JSON_BODY = 64 * 1024
 JSON_TYPES = ("application/json", "text/plain")  # text/plain: what fetch sends for a bare string body
+OTHER_BODY_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data", "application/xml", "text/xml")
 BASE_HEADERS = {"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"}
 
 
@@ -100,7 +101,8 @@ class Api:
                     return error_response(error)
 
             self.docs.append(doc)
-            content_types = list(JSON_TYPES) if doc.body else ["application/json"]
+            # Accept the other usual body types too, so that they get our JSON 415 rather than Chalice's.
+            content_types = [*JSON_TYPES, *OTHER_BODY_TYPES] if doc.body else ["application/json"]
             self.app.route(path, methods=[method], content_types=content_types)(handler)
             return view
 

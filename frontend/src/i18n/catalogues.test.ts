@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import { CATALOGUES } from './catalogues';
+import { LOCALES } from './locales';
+
+const englishKeys = Object.keys(CATALOGUES.en).sort();
+
+describe('catalogues', () => {
+  it.each(LOCALES)('%s has exactly the keys of en', (locale) => {
+    expect(Object.keys(CATALOGUES[locale]).sort()).toEqual(englishKeys);
+  });
+
+  it.each(LOCALES)('%s has no empty message', (locale) => {
+    const empty = Object.entries(CATALOGUES[locale]).filter(([, message]) => message.trim() === '');
+    expect(empty).toEqual([]);
+  });
+
+  it.each(LOCALES)('%s keeps the placeholders of en', (locale) => {
+    const placeholders = (message: string) => [...message.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
+    for (const [key, message] of Object.entries(CATALOGUES.en)) {
+      expect(placeholders(CATALOGUES[locale][key as keyof typeof CATALOGUES.en]), `${locale} ${key}`).toEqual(
+        placeholders(message),
+      );
+    }
+  });
+
+  it('translates messages rather than copying English', () => {
+    for (const locale of LOCALES.filter((l) => l !== 'en')) {
+      for (const key of ['status.checkAgain', 'status.state.ok', 'language.label', 'home.intro'] as const) {
+        expect(CATALOGUES[locale][key], `${locale} ${key}`).not.toBe(CATALOGUES.en[key]);
+      }
+    }
+  });
+});

@@ -1,0 +1,1 @@
+"""CloudFormation for what Chalice does not generate: table, buckets, CloudFront (docs/deployment.md)."""

@@ -1,0 +1,348 @@
+"""The CloudFormation merge template for production: `python -m infra.template OUT.json`.
+
+`chalice package --merge-template OUT.json` deep-merges this into Chalice's SAM output, which
+already holds the Lambda function and the REST API (`RestAPI`, stage `api`). This adds what
+Chalice does not know about:
+
+- `NoperTable`: built from `chalicelib.store.table.TABLE_DEFINITION`, the one definition the
+  local bootstrap and the tests also use; its name is the prod stage's NOPER_TABLE.
+- `UploadsBucket`: the prod stage's NOPER_UPLOADS_BUCKET; private, SSE-S3, EventBridge
+  notifications, CORS for the browser's presigned POST, `incoming/` expires after 7 days.
+- `SiteBucket` + CloudFront: one origin, as in DESIGN.md: the static site at `/`, the API at
+  `/api/*` (uncached), security headers on every response.
+
+Data stays in the EU: a template rule refuses any region outside the EU member states.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from chalicelib.store.table import TABLE_DEFINITION, TTL_ATTRIBUTE
+
+ROOT = Path(__file__).resolve().parent.parent
+CHALICE_CONFIG = ROOT / ".chalice" / "config.json"
+STAGE = "prod"
+
+# AWS regions located in EU member states (eu-west-2 London and eu-central-2 Zurich are not).
+EU_REGIONS = ["eu-west-1", "eu-central-1", "eu-west-3", "eu-north-1", "eu-south-1", "eu-south-2"]
+
+# CloudFront managed policies.
+CACHING_OPTIMIZED = "658327ea-f89d-4fab-a63d-7e88639e58f6"
+CACHING_DISABLED = "4135ea2d-6df8-44a3-9df3-4b5a84be39ad"
+ALL_VIEWER_EXCEPT_HOST_HEADER = "b689b0a8-53d0-40ab-baf2-68738e2966ac"
+
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; img-src 'self' data: https://tile.openstreetmap.org; "
+    "style-src 'self' 'unsafe-inline'; object-src 'none'; base-uri 'self'; frame-ancestors 'none'"
+)
+
+# Viewer-request function on the site behaviour only: an app route ("/communes/123") has no
+# file extension in its last segment and is served the app's index.html; files are left alone.
+# (CustomErrorResponses would do this too, but would also turn API 404s into the HTML page.)
+SITE_ROUTES_FUNCTION = """\
+function handler(event) {
+  var request = event.request;
+  var last = request.uri.substring(request.uri.lastIndexOf('/') + 1);
+  if (last.indexOf('.') === -1) {
+    request.uri = '/index.html';
+  }
+  return request;
+}
+"""
+
+RETAIN = {"DeletionPolicy": "Retain", "UpdateReplacePolicy": "Retain"}
+PRIVATE = {
+    "BlockPublicAcls": True,
+    "BlockPublicPolicy": True,
+    "IgnorePublicAcls": True,
+    "RestrictPublicBuckets": True,
+}
+SSE_S3 = {"ServerSideEncryptionConfiguration": [{"ServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}]}
+SITE_ORIGIN = {"Fn::Sub": "https://${SiteDistribution.DomainName}"}
+
+
+def stage_environment(stage: str = STAGE) -> dict[str, str]:
+    """The stage's environment variables from .chalice/config.json (global ones overridden)."""
+    config = json.loads(CHALICE_CONFIG.read_text(encoding="utf-8"))
+    return {**config.get("environment_variables", {}), **config["stages"][stage]["environment_variables"]}
+
+
+def _deny_insecure_transport(bucket: str) -> dict[str, Any]:
+    return {
+        "Sid": "DenyInsecureTransport",
+        "Effect": "Deny",
+        "Principal": "*",
+        "Action": "s3:*",
+        "Resource": [
+            {"Fn::GetAtt": [bucket, "Arn"]},
+            {"Fn::Sub": "${" + bucket + ".Arn}/*"},
+        ],
+        "Condition": {"Bool": {"aws:SecureTransport": "false"}},
+    }
+
+
+def table(name: str) -> dict[str, Any]:
+    properties = copy.deepcopy(TABLE_DEFINITION)
+    properties.update(
+        {
+            "TableName": name,
+            "TimeToLiveSpecification": {"AttributeName": TTL_ATTRIBUTE, "Enabled": True},
+            "PointInTimeRecoverySpecification": {"PointInTimeRecoveryEnabled": True},
+            "SSESpecification": {"SSEEnabled": True},
+        }
+    )
+    return {"Type": "AWS::DynamoDB::Table", **RETAIN, "Properties": properties}
+
+
+def uploads_bucket(name: str) -> dict[str, Any]:
+    return {
+        "Type": "AWS::S3::Bucket",
+        **RETAIN,
+        "Properties": {
+            "BucketName": name,
+            "PublicAccessBlockConfiguration": PRIVATE,
+            "OwnershipControls": {"Rules": [{"ObjectOwnership": "BucketOwnerEnforced"}]},
+            "BucketEncryption": SSE_S3,
+            "NotificationConfiguration": {"EventBridgeConfiguration": {"EventBridgeEnabled": True}},
+            "CorsConfiguration": {
+                "CorsRules": [
+                    {
+                        "Id": "BrowserPresignedPost",
+                        "AllowedMethods": ["POST"],
+                        "AllowedOrigins": [SITE_ORIGIN],
+                        "AllowedHeaders": ["*"],
+                        "MaxAge": 3600,
+                    }
+                ]
+            },
+            "LifecycleConfiguration": {
+                "Rules": [
+                    {
+                        "Id": "ExpireIncoming",
+                        "Status": "Enabled",
+                        "Prefix": "incoming/",
+                        "ExpirationInDays": 7,
+                    }
+                ]
+            },
+        },
+    }
+
+
+def site_resources() -> dict[str, Any]:
+    return {
+        "SiteBucket": {
+            "Type": "AWS::S3::Bucket",
+            # The site is rebuilt from frontend/ on every release: nothing to keep.
+            "DeletionPolicy": "Delete",
+            "UpdateReplacePolicy": "Delete",
+            "Properties": {
+                "PublicAccessBlockConfiguration": PRIVATE,
+                "OwnershipControls": {"Rules": [{"ObjectOwnership": "BucketOwnerEnforced"}]},
+                "BucketEncryption": SSE_S3,
+            },
+        },
+        "SiteBucketPolicy": {
+            "Type": "AWS::S3::BucketPolicy",
+            "Properties": {
+                "Bucket": {"Ref": "SiteBucket"},
+                "PolicyDocument": {
+                    "Version": "2012-10-17",
+                    "Statement": [
+                        {
+                            "Sid": "CloudFrontReadsThroughOriginAccessControl",
+                            "Effect": "Allow",
+                            "Principal": {"Service": "cloudfront.amazonaws.com"},
+                            "Action": "s3:GetObject",
+                            "Resource": {"Fn::Sub": "${SiteBucket.Arn}/*"},
+                            "Condition": {
+                                "StringEquals": {
+                                    "AWS:SourceArn": {
+                                        "Fn::Sub": "arn:${AWS::Partition}:cloudfront::${AWS::AccountId}"
+                                        ":distribution/${SiteDistribution}"
+                                    }
+                                }
+                            },
+                        },
+                        _deny_insecure_transport("SiteBucket"),
+                    ],
+                },
+            },
+        },
+        "SiteOriginAccessControl": {
+            "Type": "AWS::CloudFront::OriginAccessControl",
+            "Properties": {
+                "OriginAccessControlConfig": {
+                    "Name": {"Fn::Sub": "${AWS::StackName}-site"},
+                    "Description": "CloudFront reads the static site from the private SiteBucket",
+                    "OriginAccessControlOriginType": "s3",
+                    "SigningBehavior": "always",
+                    "SigningProtocol": "sigv4",
+                }
+            },
+        },
+        "SiteRoutesFunction": {
+            "Type": "AWS::CloudFront::Function",
+            "Properties": {
+                "Name": {"Fn::Sub": "${AWS::StackName}-site-routes"},
+                "AutoPublish": True,
+                "FunctionConfig": {
+                    "Comment": "App routes without a file extension get /index.html",
+                    "Runtime": "cloudfront-js-2.0",
+                },
+                "FunctionCode": SITE_ROUTES_FUNCTION,
+            },
+        },
+        "SecurityHeadersPolicy": {
+            "Type": "AWS::CloudFront::ResponseHeadersPolicy",
+            "Properties": {
+                "ResponseHeadersPolicyConfig": {
+                    "Name": {"Fn::Sub": "${AWS::StackName}-security-headers"},
+                    "SecurityHeadersConfig": {
+                        "StrictTransportSecurity": {
+                            "AccessControlMaxAgeSec": 63072000,
+                            "IncludeSubdomains": False,
+                            "Override": True,
+                        },
+                        "ContentTypeOptions": {"Override": True},
+                        "FrameOptions": {"FrameOption": "DENY", "Override": True},
+                        "ReferrerPolicy": {"ReferrerPolicy": "same-origin", "Override": True},
+                        "ContentSecurityPolicy": {
+                            "ContentSecurityPolicy": CONTENT_SECURITY_POLICY,
+                            "Override": True,
+                        },
+                    },
+                }
+            },
+        },
+        "SiteDistribution": {
+            "Type": "AWS::CloudFront::Distribution",
+            "Properties": {
+                "DistributionConfig": {
+                    "Enabled": True,
+                    "Comment": {"Fn::Sub": "Noper (${AWS::StackName}): site at /, API at /api/*"},
+                    "PriceClass": "PriceClass_100",
+                    "HttpVersion": "http2and3",
+                    "IPV6Enabled": True,
+                    "DefaultRootObject": "index.html",
+                    "Origins": [
+                        {
+                            "Id": "site",
+                            "DomainName": {"Fn::GetAtt": ["SiteBucket", "RegionalDomainName"]},
+                            "S3OriginConfig": {"OriginAccessIdentity": ""},
+                            "OriginAccessControlId": {"Fn::GetAtt": ["SiteOriginAccessControl", "Id"]},
+                        },
+                        {
+                            "Id": "api",
+                            "DomainName": {"Fn::Sub": "${RestAPI}.execute-api.${AWS::Region}.amazonaws.com"},
+                            # API Gateway stage `api`; routes start with /api/v1, so CloudFront's
+                            # /api/v1/health reaches stage `api`, route /api/v1/health.
+                            "OriginPath": "/api",
+                            "CustomOriginConfig": {
+                                "OriginProtocolPolicy": "https-only",
+                                "OriginSSLProtocols": ["TLSv1.2"],
+                            },
+                        },
+                    ],
+                    "DefaultCacheBehavior": {
+                        "TargetOriginId": "site",
+                        "ViewerProtocolPolicy": "redirect-to-https",
+                        "Compress": True,
+                        "AllowedMethods": ["GET", "HEAD"],
+                        "CachedMethods": ["GET", "HEAD"],
+                        "CachePolicyId": CACHING_OPTIMIZED,
+                        "ResponseHeadersPolicyId": {"Ref": "SecurityHeadersPolicy"},
+                        "FunctionAssociations": [
+                            {
+                                "EventType": "viewer-request",
+                                "FunctionARN": {"Fn::GetAtt": ["SiteRoutesFunction", "FunctionARN"]},
+                            }
+                        ],
+                    },
+                    "CacheBehaviors": [
+                        {
+                            "PathPattern": "/api/*",
+                            "TargetOriginId": "api",
+                            "ViewerProtocolPolicy": "redirect-to-https",
+                            "Compress": True,
+                            "AllowedMethods": ["GET", "HEAD", "OPTIONS", "PUT", "PATCH", "POST", "DELETE"],
+                            "CachedMethods": ["GET", "HEAD"],
+                            "CachePolicyId": CACHING_DISABLED,
+                            "OriginRequestPolicyId": ALL_VIEWER_EXCEPT_HOST_HEADER,
+                            "ResponseHeadersPolicyId": {"Ref": "SecurityHeadersPolicy"},
+                        }
+                    ],
+                }
+            },
+        },
+    }
+
+
+def build() -> dict[str, Any]:
+    env = stage_environment()
+    resources = {
+        "NoperTable": table(env["NOPER_TABLE"]),
+        "UploadsBucket": uploads_bucket(env["NOPER_UPLOADS_BUCKET"]),
+        **site_resources(),
+    }
+    uploads_policy = {
+        "Type": "AWS::S3::BucketPolicy",
+        "Properties": {
+            "Bucket": {"Ref": "UploadsBucket"},
+            "PolicyDocument": {"Version": "2012-10-17", "Statement": [_deny_insecure_transport("UploadsBucket")]},
+        },
+    }
+    resources["UploadsBucketPolicy"] = uploads_policy
+    return {
+        "Rules": {
+            "DataStaysInTheEU": {
+                "Assertions": [
+                    {
+                        "Assert": {"Fn::Contains": [EU_REGIONS, {"Ref": "AWS::Region"}]},
+                        "AssertDescription": "Noper keeps residents' data in the EU: deploy in "
+                        + ", ".join(EU_REGIONS)
+                        + " (docs/deployment.md)",
+                    }
+                ]
+            }
+        },
+        "Resources": resources,
+        "Outputs": {
+            "SiteUrl": {
+                "Description": "The site and its API (/api/v1/...), one origin",
+                "Value": SITE_ORIGIN,
+            },
+            "DistributionId": {
+                "Description": "CloudFront distribution to invalidate after uploading the site",
+                "Value": {"Ref": "SiteDistribution"},
+            },
+            "SiteBucketName": {
+                "Description": "Upload frontend/dist here (aws s3 sync --delete)",
+                "Value": {"Ref": "SiteBucket"},
+            },
+            "TableName": {"Description": "The DynamoDB table", "Value": {"Ref": "NoperTable"}},
+            "UploadsBucketName": {
+                "Description": "Residents' uploads (presigned POST)",
+                "Value": {"Ref": "UploadsBucket"},
+            },
+        },
+    }
+
+
+def main(argv: list[str]) -> int:
+    if len(argv) != 1:
+        print("usage: python -m infra.template OUT.json", file=sys.stderr)
+        return 2
+    out = Path(argv[0])
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(build(), indent=2) + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,34 @@
+"""The whole local stack as `make run` starts it: `chalice local --stage local` behind the one origin,
+on the session's DynamoDB Local and moto server (table noper-local, apart from the API tests' table)."""
+
+import os
+
+import pytest
+
+from ops import stack
+from ops.origin import serve
+
+
+@pytest.fixture(scope="session")
+def site_url(tmp_path_factory):
+    from chalicelib.store.bootstrap import ensure_table
+
+    site = stack.ROOT / "frontend" / "dist"
+    if not (site / "index.html").is_file():
+        pytest.fail("frontend/dist is not built: run `make test` (it builds the web app first)")
+    ensure_table("noper-local")
+    env = stack.stack_environment(
+        "local", os.environ["NOPER_DYNAMODB_ENDPOINT"], os.environ["NOPER_AWS_ENDPOINT"], "noper-local",
+        extra={"NOPER_OUTBOX_DIR": str(tmp_path_factory.mktemp("outbox"))},
+    )
+    services = stack.Services()
+    log = tmp_path_factory.mktemp("logs") / "api.log"
+    try:
+        api = stack.start_api(services, stack.free_port(), env, log)
+    except RuntimeError:
+        services.stop()
+        pytest.fail(f"chalice local did not start:\n{log.read_text()}")
+    origin = serve(stack.free_port(), site, api)
+    yield f"http://127.0.0.1:{origin.server_address[1]}"
+    origin.shutdown()
+    services.stop()

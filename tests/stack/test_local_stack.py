@@ -1,0 +1,80 @@
+"""The app as a developer and a browser meet it: one origin, the site at /, the API at /api/v1."""
+
+import json
+import os
+import subprocess
+import urllib.error
+import urllib.request
+
+from openapi_spec_validator import validate
+
+from ops import stack
+
+
+def fetch(url, method="GET", data=None, headers=None):
+    request = urllib.request.Request(url, method=method, data=data, headers=headers or {})
+    try:
+        with urllib.request.urlopen(request, timeout=10) as answer:
+            return answer.status, dict(answer.headers), answer.read()
+    except urllib.error.HTTPError as error:
+        return error.code, dict(error.headers), error.read()
+
+
+def test_health_through_the_one_origin(site_url):
+    status, headers, body = fetch(f"{site_url}/api/v1/health")
+
+    assert status == 200
+    assert headers["Content-Type"] == "application/json"
+    assert json.loads(body) == {"status": "ok", "stage": "local", "version": "0.1.0"}
+
+
+def test_the_web_app_is_served_at_the_root_and_for_app_routes(site_url):
+    for path in ("/", "/status", "/some/deep/link"):
+        status, headers, body = fetch(f"{site_url}{path}")
+
+        assert status == 200, path
+        assert headers["Content-Type"].startswith("text/html")
+        assert b'<div id="app"' in body
+        assert "frame-ancestors 'none'" in headers["Content-Security-Policy"]
+
+
+def test_a_missing_asset_is_404_not_the_app(site_url):
+    status, _, _ = fetch(f"{site_url}/assets/missing-file.js")
+
+    assert status == 404
+
+
+def test_openapi_through_the_one_origin_is_valid(site_url):
+    status, _, body = fetch(f"{site_url}/api/v1/openapi.json")
+
+    assert status == 200
+    validate(json.loads(body))
+
+
+def test_malformed_json_through_the_origin_is_a_json_400(site_url):
+    status, _, body = fetch(
+        f"{site_url}/api/v1/communes/0501", "PUT", b'{"name": "Clervaux"', {"Content-Type": "application/json"}
+    )
+
+    assert status == 400
+    assert json.loads(body)["error"]["fields"] == {"body": "malformed JSON"}
+
+
+def test_a_form_post_gets_our_json_415(site_url):
+    status, _, body = fetch(
+        f"{site_url}/api/v1/communes/0501", "PUT", b"name=x", {"Content-Type": "application/x-www-form-urlencoded"}
+    )
+
+    assert status == 415
+    assert json.loads(body)["error"]["fields"] == {"body": "not JSON"}
+
+
+def test_browser_language_switch_and_status_page_in_chromium(site_url):
+    # The browser tests live in tests/browser (node's test runner, playwright-core, Debian chromium).
+    result = subprocess.run(
+        ["node", "--test", "--test-reporter=spec", "tests/browser/"],
+        cwd=stack.ROOT, env={**os.environ, "NOPER_BASE_URL": site_url}, capture_output=True, text=True, timeout=300,
+    )
+    print(result.stdout[-6000:])
+
+    assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-3000:]
