@@ -29,6 +29,8 @@ class Settings(BaseModel, frozen=True):
     mail_sender: str = "noper@localhost"
     # Local stage: every email is also written here as an .eml file.
     outbox_dir: str | None = None
+    # Key for HMACs (sign-in codes, session tokens, signed links). Only local and test have a default.
+    secret_key: str = Field(default="", repr=False)
     # Seconds a DynamoDB call may wait: an API answer should never hang on the database.
     db_timeout: float = Field(default=3.0, gt=0)
 
@@ -46,13 +48,26 @@ _ENV = {
     "uploads_bucket": "NOPER_UPLOADS_BUCKET",
     "mail_sender": "NOPER_MAIL_SENDER",
     "outbox_dir": "NOPER_OUTBOX_DIR",
+    "secret_key": "NOPER_SECRET_KEY",
 }
+# A fixed key is fine where nothing real is protected; prod must be given its own.
+_DEV_SECRET = "noper-local-development-key-not-for-production"
 
 
 @functools.cache
 def get_settings() -> Settings:
     values = {field: os.environ[var] for field, var in _ENV.items() if os.environ.get(var)}
+    if not values.get("secret_key") and values.get("stage", "local") in ("local", "test"):
+        values["secret_key"] = _DEV_SECRET
     settings = Settings(**values)
     if settings.stage == "prod" and (settings.dynamodb_endpoint or settings.outbox_dir):
         raise ValueError("the prod stage talks to AWS itself: no emulator endpoint, no outbox")
     return settings
+
+
+def signing_key() -> bytes:
+    """The HMAC key. Asked for when used, not at import, so packaging needs no secret."""
+    key = get_settings().secret_key
+    if len(key) < 32 or (key == _DEV_SECRET and get_settings().stage == "prod"):
+        raise ValueError("NOPER_SECRET_KEY must be set: at least 32 random characters")
+    return key.encode()

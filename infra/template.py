@@ -299,6 +299,16 @@ def build() -> dict[str, Any]:
     }
     resources["UploadsBucketPolicy"] = uploads_policy
     return {
+        # The key for HMACs (sign-in codes, sessions, signed links): given at deploy time, never in the repo.
+        "Parameters": {
+            "SecretKey": {
+                "Type": "String",
+                "NoEcho": True,
+                "MinLength": 32,
+                "Description": "NOPER_SECRET_KEY: at least 32 random characters (e.g. openssl rand -base64 48)",
+            }
+        },
+        "Globals": {"Function": {"Environment": {"Variables": {"NOPER_SECRET_KEY": {"Ref": "SecretKey"}}}}},
         "Rules": {
             "DataStaysInTheEU": {
                 "Assertions": [

@@ -25,3 +25,23 @@ def test_unknown_stage_is_refused():
 def test_only_local_is_local():
     assert Settings(stage="local").is_local
     assert not Settings(stage="test").is_local
+
+
+def test_prod_needs_its_own_secret_key(monkeypatch):
+    monkeypatch.setenv("NOPER_STAGE", "prod")
+    for key in ("NOPER_DYNAMODB_ENDPOINT", "NOPER_AWS_ENDPOINT", "NOPER_OUTBOX_DIR", "NOPER_SECRET_KEY"):
+        monkeypatch.delenv(key, raising=False)
+    config.get_settings.cache_clear()
+    try:
+        with pytest.raises(ValueError, match="NOPER_SECRET_KEY"):
+            config.signing_key()
+        monkeypatch.setenv("NOPER_SECRET_KEY", "k" * 40)
+        config.get_settings.cache_clear()
+        assert config.signing_key() == b"k" * 40
+    finally:
+        monkeypatch.undo()
+        config.get_settings.cache_clear()
+
+
+def test_local_and_test_stages_have_a_development_key():
+    assert len(config.signing_key()) >= 32
