@@ -1,8 +1,8 @@
 import { CATALOGUES, FALLBACK_CATALOGUE } from './catalogues';
-import { formatNumber, formatTime } from './format';
+import { formatNumber, formatTime, intlLocale } from './format';
 import { DEFAULT_LOCALE, type Locale } from './locales';
 import { initialLocale } from './negotiate';
-import { translate, type MessageKey, type MessageParams } from './translate';
+import { pluralKey, translate, type MessageKey, type MessageParams, type PluralBase } from './translate';
 
 export const LOCALE_STORAGE_KEY = 'noper.locale';
 
@@ -29,6 +29,10 @@ export class LocaleStore {
 
   t = (key: MessageKey, params?: MessageParams): string =>
     translate(CATALOGUES[this.current], FALLBACK_CATALOGUE, key, params);
+
+  /** A message with a `{count}` that agrees with the count, e.g. "1 address", "2 addresses". */
+  plural = (base: PluralBase, count: number, params: MessageParams = {}): string =>
+    this.t(pluralKey(base, count, new Intl.PluralRules(intlLocale(this.current))), { ...params, count: this.number(count) });
 
   time = (date: Date): string => formatTime(date, this.current);
 

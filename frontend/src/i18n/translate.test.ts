@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Catalogue } from './translate';
-import { translate } from './translate';
+import { pluralKey, translate } from './translate';
 
 const english = { 'notFound.body': 'There is no page at the address {path}.', 'nav.home': 'Home' } as Partial<Catalogue>;
 const french = { 'notFound.body': 'Il n’y a pas de page à l’adresse {path}.' } as Partial<Catalogue>;
@@ -33,5 +33,14 @@ describe('translate', () => {
     expect(translate(english, {}, 'notFound.body', { path: '<b>{path}</b>$&' })).toBe(
       'There is no page at the address <b>{path}</b>$&.',
     );
+  });
+});
+
+describe('pluralKey', () => {
+  it('picks .one for the singular of each language and .other for the rest', () => {
+    expect(pluralKey('map.addressCount', 1, new Intl.PluralRules('en'))).toBe('map.addressCount.one');
+    expect(pluralKey('map.addressCount', 0, new Intl.PluralRules('en'))).toBe('map.addressCount.other');
+    expect(pluralKey('map.addressCount', 0, new Intl.PluralRules('fr'))).toBe('map.addressCount.one');
+    expect(pluralKey('map.addressCount', 2, new Intl.PluralRules('pt'))).toBe('map.addressCount.other');
   });
 });

@@ -19,3 +19,14 @@ export function translate(
     Object.hasOwn(params, name) ? String(params[name]) : placeholder,
   );
 }
+
+/** Message keys that come as a pair `<base>.one` / `<base>.other`. */
+export type PluralBase = { [K in MessageKey]: K extends `${infer Base}.one` ? Base : never }[MessageKey];
+
+/**
+ * The form of `base` for `count`: `.one` where the language's singular applies (1 in English,
+ * 0 and 1 in French), `.other` otherwise.
+ */
+export function pluralKey(base: PluralBase, count: number, rules: Pick<Intl.PluralRules, 'select'>): MessageKey {
+  return `${base}.${rules.select(count) === 'one' ? 'one' : 'other'}` as MessageKey;
+}

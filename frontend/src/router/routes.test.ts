@@ -9,8 +9,19 @@ describe('matchRoute', () => {
     ['/status', 'status'],
     ['/status/', 'status'],
     ['/status?lang=fr#api', 'status'],
+    ['/communes', 'communes'],
+    ['/communes/', 'communes'],
+    ['/admin', 'adminCommunes'],
   ] as const)('%s → %s', (path, name) => {
     expect(matchRoute(path).name).toBe(name);
+  });
+
+  it('reads the commune of a commune or admin page', () => {
+    expect(matchRoute('/communes/0501')).toEqual({ name: 'commune', lau2: '0501' });
+    expect(matchRoute('/communes/9901/?x=1')).toEqual({ name: 'commune', lau2: '9901' });
+    expect(matchRoute('/admin/0501')).toEqual({ name: 'admin', lau2: '0501' });
+    expect(matchRoute('/communes/05 01')).toMatchObject({ name: 'notFound' });
+    expect(matchRoute('/communes/0501/extra')).toMatchObject({ name: 'notFound' });
   });
 
   it('names an unknown path as not found, keeping the path', () => {
