@@ -2,11 +2,24 @@
 
 from chalice import Chalice
 
+from chalicelib.addresses.imports import import_status, import_uploaded_file, latest_imports, start_import
+from chalicelib.addresses.models import (
+    AddressImportList, AddressImportPath, AddressImportReport, AddressImportRequest, AddressImportStarted,
+    AddressSearchQuery, AddressSuggestions,
+)
+from chalicelib.addresses.search import suggest_addresses
 from chalicelib.communes.models import CommuneList, CommunePath, CommunePublic, CommuneSettings
 from chalicelib.communes.service import get_commune, list_communes, set_up_commune
 from chalicelib.health import Health, check_health
+from chalicelib.neighbourhoods import service as neighbourhoods
+from chalicelib.neighbourhoods.models import (
+    BoundaryCollection, Draft, DraftNeighbourhoodPath, DrawnNeighbourhoods, MergeRequest, NeighbourhoodList,
+    ProposalRequest, Publication, PublishRequest, RenameRequest, SplitRequest,
+)
 from chalicelib.observability import observe_request
-from chalicelib.web.api import Api, Reply
+from chalicelib.ratelimit import limited
+from chalicelib.uploads import s3_object_created
+from chalicelib.web.api import Api, Reply, client_ip
 from chalicelib.web.openapi import build_openapi
 
 app = Chalice(app_name="noper")
@@ -42,3 +55,115 @@ def commune(path):
 def set_up(path, body):
     commune, created = set_up_commune(path.lau2, body)
     return Reply(commune, status=201 if created else 200)
+
+
+ADDRESS_SEARCHES_PER_MINUTE = 60
+
+
+@api.get("/api/v1/communes/{lau2}/addresses", action="addresses.search",
+         summary="Addresses of the commune's register matching what was typed (street and number)",
+         path_model=CommunePath, query=AddressSearchQuery, response=AddressSuggestions, errors=(400, 404, 429))
+def search_addresses(path, query):
+    return limited("addresses.search", client_ip(app.current_request), ADDRESS_SEARCHES_PER_MINUTE,
+                   lambda: suggest_addresses(path.lau2, query.q))
+
+
+@api.post("/api/v1/communes/{lau2}/address-imports", action="addresses.import",
+          summary="Start importing the address register: returns where to upload the file",
+          path_model=CommunePath, body=AddressImportRequest, response=AddressImportStarted, status=201,
+          errors=(400, 401, 403, 404, 413, 415))
+def start_address_import(path, body):
+    return start_import(path.lau2, body)
+
+
+@api.get("/api/v1/communes/{lau2}/address-imports", action="addresses.import",
+         summary="The commune's latest address imports", path_model=CommunePath, response=AddressImportList,
+         errors=(401, 403, 404))
+def address_imports(path):
+    return latest_imports(path.lau2)
+
+
+@api.get("/api/v1/communes/{lau2}/address-imports/{import_id}", action="addresses.import",
+         summary="Progress and report of one address import", path_model=AddressImportPath,
+         response=AddressImportReport, errors=(400, 401, 403, 404))
+def address_import(path):
+    return import_status(path.lau2, path.import_id)
+
+
+# S3 -> EventBridge "Object Created" (locally: ops/local_events.py calls this same handler).
+@app.on_cw_event({"source": ["aws.s3"], "detail-type": ["Object Created"],
+                  "detail": {"object": {"key": [{"prefix": "incoming/addresses/"}]}}}, name="address_upload")
+def address_upload(event):
+    import_uploaded_file(*s3_object_created(event.detail))
+
+
+GEOJSON = "application/geo+json"
+
+
+@api.get("/api/v1/communes/{lau2}/neighbourhoods", action="neighbourhoods.read",
+         summary="The commune's published neighbourhoods, by name", path_model=CommunePath, response=NeighbourhoodList)
+def published_neighbourhoods(path):
+    return neighbourhoods.list_published(path.lau2)
+
+
+@api.get("/api/v1/communes/{lau2}/neighbourhoods.geojson", action="neighbourhoods.read",
+         summary="Boundaries of the published neighbourhoods (GeoJSON)", path_model=CommunePath,
+         response=BoundaryCollection, media_type=GEOJSON)
+def published_neighbourhood_boundaries(path):
+    return neighbourhoods.published_boundaries(path.lau2)
+
+
+@api.get("/api/v1/communes/{lau2}/neighbourhood-draft", action="neighbourhoods.draw",
+         summary="The neighbourhood draft with its validation (gaps, overlaps, non-contiguous)",
+         path_model=CommunePath, response=Draft, errors=(401, 403, 404))
+def neighbourhood_draft(path):
+    return neighbourhoods.get_draft(path.lau2)
+
+
+@api.get("/api/v1/communes/{lau2}/neighbourhood-draft.geojson", action="neighbourhoods.draw",
+         summary="Boundaries of the draft's neighbourhoods (GeoJSON)", path_model=CommunePath,
+         response=BoundaryCollection, media_type=GEOJSON, errors=(401, 403, 404))
+def neighbourhood_draft_boundaries(path):
+    return neighbourhoods.draft_boundaries(path.lau2)
+
+
+@api.post("/api/v1/communes/{lau2}/neighbourhood-draft/proposal", action="neighbourhoods.draw",
+          summary="Replace the draft by a proposal of about `households` addresses per neighbourhood",
+          path_model=CommunePath, body=ProposalRequest, response=Draft, status=201, errors=(401, 403, 409, 413, 415))
+def propose_neighbourhoods(path, body):
+    return neighbourhoods.propose(path.lau2, body.households)
+
+
+@api.put("/api/v1/communes/{lau2}/neighbourhood-draft", action="neighbourhoods.draw",
+         summary="Replace the draft by drawn neighbourhoods (a GeoJSON FeatureCollection, `name` per feature)",
+         path_model=CommunePath, body=DrawnNeighbourhoods, response=Draft, errors=(401, 403, 409, 413, 415))
+def draw_neighbourhoods(path, body):
+    return neighbourhoods.import_drawn(path.lau2, body)
+
+
+@api.patch("/api/v1/communes/{lau2}/neighbourhood-draft/{nbh_id}", action="neighbourhoods.draw",
+           summary="Rename a neighbourhood of the draft", path_model=DraftNeighbourhoodPath, body=RenameRequest,
+           response=Draft, errors=(401, 403, 404, 409, 413, 415))
+def rename_draft_neighbourhood(path, body):
+    return neighbourhoods.rename(path.lau2, path.nbh_id, body.name, body.version)
+
+
+@api.post("/api/v1/communes/{lau2}/neighbourhood-draft/merge", action="neighbourhoods.draw",
+          summary="Merge two adjacent neighbourhoods of the draft", path_model=CommunePath, body=MergeRequest,
+          response=Draft, errors=(401, 403, 404, 409, 413, 415))
+def merge_draft_neighbourhoods(path, body):
+    return neighbourhoods.merge(path.lau2, body.ids, body.name, body.version)
+
+
+@api.post("/api/v1/communes/{lau2}/neighbourhood-draft/{nbh_id}/split", action="neighbourhoods.draw",
+          summary="Split a neighbourhood of the draft into two contiguous halves", path_model=DraftNeighbourhoodPath,
+          body=SplitRequest, response=Draft, errors=(401, 403, 404, 409, 413, 415))
+def split_draft_neighbourhood(path, body):
+    return neighbourhoods.split(path.lau2, path.nbh_id, body.version)
+
+
+@api.post("/api/v1/communes/{lau2}/neighbourhood-draft/publish", action="neighbourhoods.draw",
+          summary="Publish the reviewed draft version: residents' neighbourhoods follow its boundaries",
+          path_model=CommunePath, body=PublishRequest, response=Publication, errors=(401, 403, 404, 409, 413, 415))
+def publish_neighbourhoods(path, body):
+    return neighbourhoods.publish(path.lau2, body.version)

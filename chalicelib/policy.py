@@ -33,6 +33,12 @@ RULES: dict[str, frozenset[Role]] = {
     # Which communes run Noper is public, as is their register (open data).
     "communes.read": EVERYONE,
     "communes.manage": frozenset({Role.STAFF}),
+    # Published neighbourhoods are public (their cells derive from the open register); drafts are staff's.
+    "neighbourhoods.read": EVERYONE,
+    "neighbourhoods.draw": frozenset({Role.STAFF}),
+    # The address register is open data (CC0): anyone may search it, rate-limited per client.
+    "addresses.search": EVERYONE,
+    "addresses.import": frozenset({Role.STAFF}),
 }
 
 

@@ -34,10 +34,14 @@ EU_REGIONS = ["eu-west-1", "eu-central-1", "eu-west-3", "eu-north-1", "eu-south-
 # CloudFront managed policies.
 CACHING_OPTIMIZED = "658327ea-f89d-4fab-a63d-7e88639e58f6"
 CACHING_DISABLED = "4135ea2d-6df8-44a3-9df3-4b5a84be39ad"
-ALL_VIEWER_EXCEPT_HOST_HEADER = "b689b0a8-53d0-40ab-baf2-68738e2966ac"
+API_HEADERS = ["Accept", "Accept-Language", "Content-Type", "Origin", "Referer", "User-Agent", "X-CSRF-Token",
+               "CloudFront-Viewer-Address"]
 
+# connect-src: the browser posts uploads straight to the uploads bucket (presigned POST); the
+# bucket is named by its known name, not a Ref, which would make the bucket's CORS rule circular.
 CONTENT_SECURITY_POLICY = (
-    "default-src 'self'; img-src 'self' data: https://tile.openstreetmap.org; "
+    "default-src 'self'; connect-src 'self' https://{bucket}.s3.${{AWS::Region}}.amazonaws.com "
+    "https://{bucket}.s3.amazonaws.com; img-src 'self' data: https://tile.openstreetmap.org; "
     "style-src 'self' 'unsafe-inline'; object-src 'none'; base-uri 'self'; frame-ancestors 'none'"
 )
 
@@ -134,7 +138,7 @@ def uploads_bucket(name: str) -> dict[str, Any]:
     }
 
 
-def site_resources() -> dict[str, Any]:
+def site_resources(uploads_bucket_name: str) -> dict[str, Any]:
     return {
         "SiteBucket": {
             "Type": "AWS::S3::Bucket",
@@ -198,6 +202,19 @@ def site_resources() -> dict[str, Any]:
                 "FunctionCode": SITE_ROUTES_FUNCTION,
             },
         },
+        # What the API needs of the viewer's request, plus CloudFront-Viewer-Address: the resident's
+        # IP for rate limits (API Gateway's sourceIp would be the edge's). Never the Host header.
+        "ApiOriginRequestPolicy": {
+            "Type": "AWS::CloudFront::OriginRequestPolicy",
+            "Properties": {
+                "OriginRequestPolicyConfig": {
+                    "Name": {"Fn::Sub": "${AWS::StackName}-api"},
+                    "HeadersConfig": {"HeaderBehavior": "whitelist", "Headers": API_HEADERS},
+                    "CookiesConfig": {"CookieBehavior": "all"},
+                    "QueryStringsConfig": {"QueryStringBehavior": "all"},
+                }
+            },
+        },
         "SecurityHeadersPolicy": {
             "Type": "AWS::CloudFront::ResponseHeadersPolicy",
             "Properties": {
@@ -213,7 +230,7 @@ def site_resources() -> dict[str, Any]:
                         "FrameOptions": {"FrameOption": "DENY", "Override": True},
                         "ReferrerPolicy": {"ReferrerPolicy": "same-origin", "Override": True},
                         "ContentSecurityPolicy": {
-                            "ContentSecurityPolicy": CONTENT_SECURITY_POLICY,
+                            "ContentSecurityPolicy": {"Fn::Sub": CONTENT_SECURITY_POLICY.format(bucket=uploads_bucket_name)},
                             "Override": True,
                         },
                     },
@@ -273,7 +290,7 @@ def site_resources() -> dict[str, Any]:
                             "AllowedMethods": ["GET", "HEAD", "OPTIONS", "PUT", "PATCH", "POST", "DELETE"],
                             "CachedMethods": ["GET", "HEAD"],
                             "CachePolicyId": CACHING_DISABLED,
-                            "OriginRequestPolicyId": ALL_VIEWER_EXCEPT_HOST_HEADER,
+                            "OriginRequestPolicyId": {"Ref": "ApiOriginRequestPolicy"},
                             "ResponseHeadersPolicyId": {"Ref": "SecurityHeadersPolicy"},
                         }
                     ],
@@ -288,7 +305,7 @@ def build() -> dict[str, Any]:
     resources = {
         "NoperTable": table(env["NOPER_TABLE"]),
         "UploadsBucket": uploads_bucket(env["NOPER_UPLOADS_BUCKET"]),
-        **site_resources(),
+        **site_resources(env["NOPER_UPLOADS_BUCKET"]),
     }
     uploads_policy = {
         "Type": "AWS::S3::BucketPolicy",

@@ -34,17 +34,63 @@ def demo(_args: argparse.Namespace) -> int:
     return 0
 
 
+def import_addresses(args: argparse.Namespace) -> int:
+    from chalicelib.addresses.register import InvalidRegister
+    from chalicelib.addresses.service import import_addresses as run_import
+
+    try:
+        data = open(args.file, "rb").read()
+    except OSError as error:
+        print(f"noper: cannot read {args.file}: {error.strerror}", file=sys.stderr)
+        return 1
+    try:
+        report = run_import(data, only_lau2=args.commune, create_communes=True, progress=_progress_bar())
+    except InvalidRegister as error:
+        print(f"\nnoper: {error}", file=sys.stderr)
+        return 1
+    print("", file=sys.stderr)
+    for line in report.lines():
+        print(line)
+    return 0
+
+
+def _lau2(text: str) -> str:
+    if not (len(text) == 4 and text.isdigit()):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a LAU2 commune code (four digits, e.g. 0501)")
+    return text
+
+
+def _progress_bar(width: int = 30):
+    """A plain progress bar on stderr, redrawn in place with \\r."""
+    def show(done: int, total: int) -> None:
+        filled = width * done // total if total else width
+        print(f"\rimporting [{'#' * filled}{'.' * (width - filled)}] {done}/{total} rows", end="", file=sys.stderr,
+              flush=True)
+
+    return show
+
+
 def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(prog="noper", description="Operate Noper: the table, data imports, demo data.")
     commands = root.add_subparsers(dest="command", required=True, metavar="COMMAND")
     commands.add_parser("init", help="create or update the DynamoDB table (idempotent)").set_defaults(run=init)
     commands.add_parser("demo", help="load the demo data (idempotent)").set_defaults(run=demo)
+    addresses = commands.add_parser(
+        "import-addresses", help="import the address register (BD-Adresses CSV); a new edition updates, adds and retires"
+    )
+    addresses.add_argument("file", help="the register file, ';'-separated UTF-8 (as published, CC0)")
+    addresses.add_argument("--commune", metavar="LAU2", type=_lau2, help="import only this commune's rows (four digits)")
+    addresses.set_defaults(run=import_addresses)
+    from ops.neighbourhoods import add_commands as add_neighbourhood_commands
+
+    add_neighbourhood_commands(commands)
     return root
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     _use_local_stack_unless_told()
+    os.environ.setdefault("POWERTOOLS_LOG_LEVEL", "WARNING")  # the commands say what happened in plain words
     from botocore.exceptions import EndpointConnectionError
 
     try:

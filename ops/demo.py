@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+REGISTER_SAMPLE = Path(__file__).resolve().parent.parent / "tests" / "data" / "lu-addresses-sample.csv"
+
 DEMO_COMMUNES = {
     "0501": "Clervaux",
     "1004": "Consdorf",
@@ -21,6 +25,22 @@ def load_demo() -> list[str]:
     for lau2, name in DEMO_COMMUNES.items():
         set_up_commune(lau2, CommuneSettings(name=name))
         loaded.append(f"commune {lau2} {name}")
+    loaded += load_demo_addresses()
+    return loaded
+
+
+def load_demo_addresses() -> list[str]:
+    """The synthetic Demo-Gemeng (ops/demo_commune.py) and the real 100-row sample, through the importer."""
+    from chalicelib.addresses.service import import_addresses
+    from ops import demo_commune
+
+    loaded = []
+    for label, data in (
+        (f"addresses of {demo_commune.NAME} ({demo_commune.LAU2}, synthetic)", demo_commune.demo_register()),
+        ("addresses of the real register sample (BD-Adresses, CC0)", REGISTER_SAMPLE.read_bytes()),
+    ):
+        report = import_addresses(data, create_communes=True)
+        loaded.append(f"{label}: {report.added} added, {report.updated} updated, {report.unchanged} unchanged")
     return loaded
 
 
@@ -28,8 +48,11 @@ def demo_loaded() -> bool:
     from chalicelib.errors import NotFound
     from chalicelib.communes.service import get_commune
 
+    from chalicelib.addresses.service import populated_cells
+    from ops import demo_commune
+
     try:
         get_commune(next(iter(DEMO_COMMUNES)))
-        return True
     except NotFound:
         return False
+    return bool(populated_cells(demo_commune.LAU2))  # written last by the import of the demo commune

@@ -15,18 +15,24 @@ from urllib.parse import urlsplit
 
 HOP_BY_HOP = {"connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "te", "trailers",
               "transfer-encoding", "upgrade", "host", "content-length"}
-# The same headers the CloudFront response-headers policy sets in infra/.
-SITE_HEADERS = {
-    "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "same-origin",
-    "X-Frame-Options": "DENY",
-    "Content-Security-Policy": "default-src 'self'; img-src 'self' data: https://tile.openstreetmap.org; "
-    "style-src 'self' 'unsafe-inline'; object-src 'none'; base-uri 'self'; frame-ancestors 'none'",
-}
 
 
-def make_handler(site: Path, api: str):
+def site_headers(uploads: str) -> dict[str, str]:
+    """The headers the CloudFront response-headers policy sets in infra/; `uploads` is the origin
+    the browser posts files to (S3, here moto server)."""
+    return {
+        "X-Content-Type-Options": "nosniff",
+        "Referrer-Policy": "same-origin",
+        "X-Frame-Options": "DENY",
+        "Content-Security-Policy": f"default-src 'self'; connect-src 'self' {uploads}; "
+        "img-src 'self' data: https://tile.openstreetmap.org; "
+        "style-src 'self' 'unsafe-inline'; object-src 'none'; base-uri 'self'; frame-ancestors 'none'",
+    }
+
+
+def make_handler(site: Path, api: str, uploads: str):
     api_host = urlsplit(api)
+    headers_for_site = site_headers(uploads)
 
     class Origin(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
@@ -38,8 +44,10 @@ def make_handler(site: Path, api: str):
         def _api(self) -> None:
             length = int(self.headers.get("Content-Length") or 0)
             body = self.rfile.read(length) if length else None
-            headers = {k: v for k, v in self.headers.items() if k.lower() not in HOP_BY_HOP}
-            headers["X-Forwarded-For"] = self.client_address[0]
+            headers = {k: v for k, v in self.headers.items()
+                       if k.lower() not in HOP_BY_HOP and k.lower() != "cloudfront-viewer-address"}
+            # As CloudFront does: the viewer's address, which a client cannot set itself.
+            headers["CloudFront-Viewer-Address"] = f"{self.client_address[0]}:{self.client_address[1]}"
             connection = http.client.HTTPConnection(api_host.hostname, api_host.port, timeout=60)
             try:
                 connection.request(self.command, self.path, body=body, headers=headers)
@@ -74,7 +82,7 @@ def make_handler(site: Path, api: str):
             if kind.startswith("text/") or kind in ("application/javascript", "application/json"):
                 kind += "; charset=utf-8"
             cache = "public, max-age=31536000, immutable" if "/assets/" in path else "no-cache"
-            self._send(200, target.read_bytes(), {"Content-Type": kind, "Cache-Control": cache, **SITE_HEADERS})
+            self._send(200, target.read_bytes(), {"Content-Type": kind, "Cache-Control": cache, **headers_for_site})
 
         def _send(self, status: int, body: bytes, headers) -> None:
             self.send_response(status)
@@ -86,21 +94,24 @@ def make_handler(site: Path, api: str):
                 self.wfile.write(body)
 
         def _route(self) -> None:
-            if self.path.startswith("/api/"):
-                self._api()
-            elif self.command in ("GET", "HEAD"):
-                self._static()
-            else:
-                self._send(405, b"", {"Allow": "GET, HEAD"})
+            try:
+                if self.path.startswith("/api/"):
+                    self._api()
+                elif self.command in ("GET", "HEAD"):
+                    self._static()
+                else:
+                    self._send(405, b"", {"Allow": "GET, HEAD"})
+            except (BrokenPipeError, ConnectionResetError):
+                self.close_connection = True  # the browser went away (a cancelled fetch)
 
         do_GET = do_HEAD = do_POST = do_PUT = do_PATCH = do_DELETE = do_OPTIONS = _route
 
     return Origin
 
 
-def serve(port: int, site: Path, api: str, host: str = "127.0.0.1") -> ThreadingHTTPServer:
+def serve(port: int, site: Path, api: str, uploads: str, host: str = "127.0.0.1") -> ThreadingHTTPServer:
     """Start serving in a background thread; call .shutdown() to stop."""
-    server = ThreadingHTTPServer((host, port), make_handler(site, api))
+    server = ThreadingHTTPServer((host, port), make_handler(site, api, uploads))
     server.daemon_threads = True
     threading.Thread(target=server.serve_forever, name="origin", daemon=True).start()
     return server

@@ -60,7 +60,12 @@ def main() -> int:
         api = stack.start_api(services, ports["api"], env, logs / "api.log")
         from ops.origin import serve
 
-        origin = serve(ports["origin"], stack.ROOT / "frontend" / "dist", api, host="127.0.0.1")
+        origin = serve(ports["origin"], stack.ROOT / "frontend" / "dist", api, uploads=env["NOPER_AWS_ENDPOINT"])
+        from app import app as chalice_app
+        from ops.local_events import LocalEvents
+
+        events = LocalEvents(chalice_app)  # stands in for EventBridge: uploads under incoming/ reach their handlers
+        events.start()
         url = f"http://localhost:{ports['origin']}"
         say(f"ready: {url}  (API at {url}/api/v1/health, emails in .local/outbox/)")
         say("demo sign-in: none needed yet; in the local stage you act as commune staff. Ctrl-C stops everything.")

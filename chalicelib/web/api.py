@@ -109,6 +109,15 @@ class Api:
         return register
 
 
+def client_ip(request: Any) -> str:
+    """The resident's IP address. Behind CloudFront (and ops/origin.py locally) the one origin
+    passes it as CloudFront-Viewer-Address ("ip:port"); API Gateway's sourceIp is the edge's."""
+    viewer = request.headers.get("cloudfront-viewer-address")
+    if viewer:
+        return viewer.rsplit(":", 1)[0].strip("[]")
+    return (request.context.get("identity") or {}).get("sourceIp") or "unknown"
+
+
 def _arguments(doc: RouteDoc, request: Any, path_params: dict[str, str]) -> dict[str, Any]:
     arguments: dict[str, Any] = {}
     if doc.path_model:

@@ -17,8 +17,35 @@ EXPECTED = {
     ("GET", "/api/v1/communes"): {A, S},
     ("GET", "/api/v1/communes/{lau2}"): {A, S},
     ("PUT", "/api/v1/communes/{lau2}"): {S},
+    ("GET", "/api/v1/communes/{lau2}/addresses"): {A, S},
+    ("POST", "/api/v1/communes/{lau2}/address-imports"): {S},
+    ("GET", "/api/v1/communes/{lau2}/address-imports"): {S},
+    ("GET", "/api/v1/communes/{lau2}/address-imports/{import_id}"): {S},
+    ("GET", "/api/v1/communes/{lau2}/neighbourhoods"): {A, S},
+    ("GET", "/api/v1/communes/{lau2}/neighbourhoods.geojson"): {A, S},
+    ("GET", "/api/v1/communes/{lau2}/neighbourhood-draft"): {S},
+    ("GET", "/api/v1/communes/{lau2}/neighbourhood-draft.geojson"): {S},
+    ("PUT", "/api/v1/communes/{lau2}/neighbourhood-draft"): {S},
+    ("POST", "/api/v1/communes/{lau2}/neighbourhood-draft/proposal"): {S},
+    ("PATCH", "/api/v1/communes/{lau2}/neighbourhood-draft/{nbh_id}"): {S},
+    ("POST", "/api/v1/communes/{lau2}/neighbourhood-draft/merge"): {S},
+    ("POST", "/api/v1/communes/{lau2}/neighbourhood-draft/{nbh_id}/split"): {S},
+    ("POST", "/api/v1/communes/{lau2}/neighbourhood-draft/publish"): {S},
 }
-SAMPLE_BODIES = {("PUT", "/api/v1/communes/{lau2}"): {"name": "Clervaux"}}
+SAMPLE_BODIES = {
+    ("PUT", "/api/v1/communes/{lau2}"): {"name": "Clervaux"},
+    ("POST", "/api/v1/communes/{lau2}/address-imports"): {"filename": "register.csv", "size": 1000},
+}
+_SQUARE = [[[6.0, 50.0], [6.1, 50.0], [6.1, 50.1], [6.0, 50.1], [6.0, 50.0]]]
+SAMPLE_BODIES.update({
+    ("PUT", "/api/v1/communes/{lau2}/neighbourhood-draft"): {"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {"name": "Centre"}, "geometry": {"type": "Polygon", "coordinates": _SQUARE}}]},
+    ("POST", "/api/v1/communes/{lau2}/neighbourhood-draft/proposal"): {"households": 300},
+    ("PATCH", "/api/v1/communes/{lau2}/neighbourhood-draft/{nbh_id}"): {"name": "Centre"},
+    ("POST", "/api/v1/communes/{lau2}/neighbourhood-draft/merge"): {"ids": ["0501-891fa1d5aa3", "0501-891fa1d5ab3"]},
+    ("POST", "/api/v1/communes/{lau2}/neighbourhood-draft/{nbh_id}/split"): {},
+    ("POST", "/api/v1/communes/{lau2}/neighbourhood-draft/publish"): {"version": 1},
+})
 
 
 def _routes(app):

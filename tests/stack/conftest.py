@@ -2,6 +2,7 @@
 on the session's DynamoDB Local and moto server (table noper-local, apart from the API tests' table)."""
 
 import os
+import subprocess
 
 import pytest
 
@@ -21,6 +22,7 @@ def site_url(tmp_path_factory):
         "local", os.environ["NOPER_DYNAMODB_ENDPOINT"], os.environ["NOPER_AWS_ENDPOINT"], "noper-local",
         extra={"NOPER_OUTBOX_DIR": str(tmp_path_factory.mktemp("outbox"))},
     )
+    _seed(env)
     services = stack.Services()
     log = tmp_path_factory.mktemp("logs") / "api.log"
     try:
@@ -28,7 +30,20 @@ def site_url(tmp_path_factory):
     except RuntimeError:
         services.stop()
         pytest.fail(f"chalice local did not start:\n{log.read_text()}")
-    origin = serve(stack.free_port(), site, api)
+    origin = serve(stack.free_port(), site, api, uploads=env["NOPER_AWS_ENDPOINT"])
     yield f"http://127.0.0.1:{origin.server_address[1]}"
     origin.shutdown()
     services.stop()
+
+
+def _seed(env: dict[str, str]) -> None:
+    """What the map test needs, made as an operator would: import the real sample, propose and
+    publish Clervaux's neighbourhoods."""
+    for command in (
+        ["import-addresses", "tests/data/lu-addresses-sample.csv"],
+        ["neighbourhoods", "propose", "--commune", "0501"],
+        ["neighbourhoods", "publish", "--commune", "0501"],
+    ):
+        done = subprocess.run(["./noper", *command], cwd=stack.ROOT, env={**os.environ, **env},
+                              capture_output=True, text=True, timeout=300)
+        assert done.returncode == 0, f"./noper {' '.join(command)}: {done.stdout}{done.stderr}"

@@ -36,7 +36,10 @@ def test_api_behaviour_is_not_cached(generated: dict[str, Any]) -> None:
     config = generated["Resources"]["SiteDistribution"]["Properties"]["DistributionConfig"]
     (api,) = [b for b in config["CacheBehaviors"] if b["PathPattern"] == "/api/*"]
     assert api["CachePolicyId"] == infra_template.CACHING_DISABLED
-    assert api["OriginRequestPolicyId"] == infra_template.ALL_VIEWER_EXCEPT_HOST_HEADER
+    policy = generated["Resources"]["ApiOriginRequestPolicy"]["Properties"]["OriginRequestPolicyConfig"]
+    assert api["OriginRequestPolicyId"] == {"Ref": "ApiOriginRequestPolicy"}
+    assert "Host" not in policy["HeadersConfig"]["Headers"]
+    assert "CloudFront-Viewer-Address" in policy["HeadersConfig"]["Headers"]
     assert {"POST", "PUT", "PATCH", "DELETE"} <= set(api["AllowedMethods"])
     (origin,) = [o for o in config["Origins"] if o["Id"] == api["TargetOriginId"]]
     assert origin["OriginPath"] == "/api"

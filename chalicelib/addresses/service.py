@@ -1,0 +1,53 @@
+"""What other parts of Noper ask of the address register (the neighbourhoods module above all)."""
+
+from __future__ import annotations
+
+from chalicelib.adapters.aws import client
+from chalicelib.addresses.importer import ImportReport, import_addresses
+from chalicelib.addresses.models import AddressPublic, CellSummary
+from chalicelib.addresses.search import _suggestion_fields, suggest_addresses
+from chalicelib.addresses.store import (
+    BatchWriter, active_partition, address_key, cell_partition, plain, query,
+)
+from chalicelib.config import get_settings
+from chalicelib.errors import NotFound
+
+__all__ = ["assign_neighbourhoods", "get_address", "import_addresses", "ImportReport", "populated_cells",
+           "suggest_addresses", "CellSummary"]
+
+
+def get_address(address_id: str) -> AddressPublic:
+    """One GetItem. Retired addresses are still found (residents may live there), marked `retired`."""
+    item = client("dynamodb").get_item(TableName=get_settings().table_name, Key=address_key(address_id)).get("Item")
+    if not item:
+        raise NotFound(f"No address {address_id} in the register.", {"address_id": "unknown address"})
+    address = plain(item)
+    return AddressPublic(
+        **_suggestion_fields(address), lau2=address["lau2"], commune=address["commune"], lat=address["lat"],
+        lon=address["lon"], cell=address["cell"], retired="retired_at" in address,
+    )
+
+
+def populated_cells(lau2: str) -> dict[str, CellSummary]:
+    """Every res-9 cell of the commune that holds an address: one (paginated) Query of the cell summaries."""
+    return {
+        summary["sk"]: CellSummary(address_count=summary["address_count"], streets=summary["streets"],
+                                   localities=summary["localities"])
+        for summary in map(plain, query(cell_partition(lau2)))
+    }
+
+
+def assign_neighbourhoods(lau2: str, cell_to_neighbourhood: dict[str, tuple[str, str]]) -> int:
+    """Store (neighbourhood id, name) on every address of those cells; returns how many addresses changed."""
+    changed = 0
+    with BatchWriter() as writer:
+        for item in query(active_partition(lau2), index=True):
+            assigned = cell_to_neighbourhood.get(item["cell"]["S"])
+            if assigned is None:
+                continue
+            if item.get("neighbourhood_id", {}).get("S") == assigned[0] and \
+                    item.get("neighbourhood_name", {}).get("S") == assigned[1]:
+                continue
+            writer.put({**item, "neighbourhood_id": {"S": assigned[0]}, "neighbourhood_name": {"S": assigned[1]}})
+            changed += 1
+    return changed

@@ -1,0 +1,329 @@
+"""Neighbourhood request, response and stored models (kept apart even while they look alike)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pynamodb.attributes import (
+    ListAttribute,
+    MapAttribute,
+    NumberAttribute,
+    UnicodeAttribute,
+    UTCDateTimeAttribute,
+)
+
+from chalicelib.communes.models import Lau2
+from chalicelib.neighbourhoods.partition import DEFAULT_HOUSEHOLDS
+from chalicelib.store.table import Entity, Gsi1
+
+NeighbourhoodName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=80)]
+# "<lau2>-<res-9 cell without its ffff tail>", e.g. 0501-891fa1d5aa3; a numeric suffix if ever taken.
+NeighbourhoodId = Annotated[str, StringConstraints(pattern=r"^[0-9a-z-]{1,40}$")]
+
+
+# --- requests -------------------------------------------------------------------------------
+
+class DraftNeighbourhoodPath(BaseModel):
+    lau2: Lau2
+    nbh_id: NeighbourhoodId
+
+
+class ProposalRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    households: int = Field(default=DEFAULT_HOUSEHOLDS, ge=10, le=10_000)
+
+
+def _position(value: list[float]) -> list[float]:
+    if len(value) < 2:
+        raise ValueError("a position is [longitude, latitude]")
+    lon, lat = value[0], value[1]
+    if not (-180 <= lon <= 180 and -90 <= lat <= 90):
+        raise ValueError("a position is [longitude, latitude] in degrees")
+    return value
+
+
+Position = Annotated[list[float], AfterValidator(_position)]
+
+
+def _ring(value: list[Position]) -> list[Position]:
+    if len(value) < 4 or value[0][:2] != value[-1][:2]:
+        raise ValueError("a linear ring has at least 4 positions and ends where it starts")
+    return value
+
+
+Ring = Annotated[list[Position], AfterValidator(_ring)]
+
+
+class PolygonGeometry(BaseModel):
+    type: Literal["Polygon"]
+    coordinates: list[Ring] = Field(min_length=1)
+
+
+class MultiPolygonGeometry(BaseModel):
+    type: Literal["MultiPolygon"]
+    coordinates: list[Annotated[list[Ring], Field(min_length=1)]] = Field(min_length=1)
+
+
+class DrawnProperties(BaseModel):
+    name: NeighbourhoodName
+
+
+class DrawnFeature(BaseModel):
+    type: Literal["Feature"]
+    properties: DrawnProperties
+    geometry: PolygonGeometry | MultiPolygonGeometry = Field(discriminator="type")
+
+
+class DrawnNeighbourhoods(BaseModel):
+    """A GeoJSON FeatureCollection: one (Multi)Polygon per neighbourhood, its name in `properties.name`.
+
+    Features with the same name make one neighbourhood.
+    """
+
+    type: Literal["FeatureCollection"]
+    features: list[DrawnFeature] = Field(min_length=1, max_length=500)
+
+
+class RenameRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    name: NeighbourhoodName
+    version: int | None = Field(default=None, description="the draft version you saw; 409 if it changed")
+
+
+class SplitRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    version: int | None = Field(default=None, description="the draft version you saw; 409 if it changed")
+
+
+class PublishRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    version: int = Field(description="the draft version you reviewed; 409 if it changed since")
+
+
+class MergeRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    ids: list[NeighbourhoodId] = Field(min_length=2, max_length=2)
+    name: NeighbourhoodName | None = None
+    version: int | None = Field(default=None, description="the draft version you saw; 409 if it changed")
+
+    @field_validator("ids")
+    @classmethod
+    def _two_different(cls, ids: list[str]) -> list[str]:
+        if len(set(ids)) != len(ids):
+            raise ValueError("name two different neighbourhoods")
+        return ids
+
+
+# --- responses ------------------------------------------------------------------------------
+
+class NeighbourhoodPublic(BaseModel):
+    id: str
+    name: str
+    address_count: int
+
+
+class NeighbourhoodList(BaseModel):
+    neighbourhoods: list[NeighbourhoodPublic]
+
+
+class NeighbourhoodRef(BaseModel):
+    """A published neighbourhood found near a cell; `distance` in grid steps (about 0.35 km each)."""
+
+    lau2: str
+    id: str
+    name: str
+    distance: int
+
+
+class BoundaryGeometry(BaseModel):
+    type: Literal["Polygon", "MultiPolygon"]
+    coordinates: list[Any]
+
+
+class BoundaryProperties(BaseModel):
+    id: str
+    name: str
+    address_count: int
+
+
+class BoundaryFeature(BaseModel):
+    type: Literal["Feature"] = "Feature"
+    geometry: BoundaryGeometry
+    properties: BoundaryProperties
+
+
+class BoundaryCollection(BaseModel):
+    """GeoJSON (RFC 7946): positions are [longitude, latitude]."""
+
+    type: Literal["FeatureCollection"] = "FeatureCollection"
+    features: list[BoundaryFeature]
+
+
+class Overlap(BaseModel):
+    cell: str
+    ids: list[str] = Field(description="the drawn neighbourhoods covering the cell; it went to the first")
+
+
+class DraftValidation(BaseModel):
+    """`valid` when every populated cell is in exactly one neighbourhood and none is empty.
+
+    Overlaps (drawn only) were resolved to the first polygon in the file and non-contiguous
+    neighbourhoods are allowed (a park may separate two streets): both are reported, not blocking.
+    """
+
+    valid: bool
+    gaps: list[str] = Field(description="populated cells in no neighbourhood")
+    gap_addresses: int
+    overlaps: list[Overlap]
+    non_contiguous: list[str] = Field(description="ids of neighbourhoods whose populated cells are not H3-connected")
+    empty: list[str] = Field(description="ids of neighbourhoods without any populated cell")
+    outside_cells: int = Field(description="drawn cells without addresses of this commune, dropped")
+
+
+class DraftNeighbourhood(BaseModel):
+    id: str
+    name: str
+    address_count: int
+    cells: int
+
+
+class Draft(BaseModel):
+    lau2: str
+    version: int
+    source: Literal["proposed", "drawn"]
+    households: int | None
+    published_version: int | None = Field(description="the draft version last published, if any")
+    updated_at: str
+    neighbourhoods: list[DraftNeighbourhood]
+    validation: DraftValidation
+
+
+class Publication(BaseModel):
+    lau2: str
+    version: int
+    published_at: str
+    neighbourhoods: int
+    cells: int
+    changed_cells: int = Field(description="cells whose neighbourhood changed: their residents move")
+    addresses_assigned: int
+
+
+# --- stored ---------------------------------------------------------------------------------
+
+class DraftNeighbourhoodMap(MapAttribute):
+    id = UnicodeAttribute()
+    name = UnicodeAttribute()
+    cells = ListAttribute(of=UnicodeAttribute)
+
+
+class OverlapMap(MapAttribute):
+    cell = UnicodeAttribute()
+    ids = ListAttribute(of=UnicodeAttribute)
+
+
+class DraftItem(Entity):
+    """pk=COMMUNE#<lau2>, sk=NBHDRAFT: the whole draft in one item, so edits are one conditional write.
+
+    `version` goes up with every edit; `publishing_until` is a short lease taken while publishing.
+    """
+
+    lau2 = UnicodeAttribute()
+    version = NumberAttribute()
+    source = UnicodeAttribute()
+    households = NumberAttribute(null=True)
+    published_version = NumberAttribute(null=True)
+    neighbourhoods = ListAttribute(of=DraftNeighbourhoodMap)
+    overlaps = ListAttribute(of=OverlapMap, default=list)
+    outside_cells = NumberAttribute(default=0)
+    empty = ListAttribute(of=UnicodeAttribute, default=list)
+    publishing_until = UTCDateTimeAttribute(null=True)
+    updated_at = UTCDateTimeAttribute()
+
+    @staticmethod
+    def key(lau2: str) -> tuple[str, str]:
+        return f"COMMUNE#{lau2}", "NBHDRAFT"
+
+
+class NeighbourhoodItem(Entity):
+    """pk=COMMUNE#<lau2>, sk=NBH#<id>; gsi1pk=NBH#<id>, gsi1sk=NEIGHBOURHOOD (by id alone). Published only."""
+
+    gsi1pk = UnicodeAttribute()
+    gsi1sk = UnicodeAttribute()
+    by_id = Gsi1()
+    id = UnicodeAttribute()
+    lau2 = UnicodeAttribute()
+    name = UnicodeAttribute()
+    address_count = NumberAttribute()
+    cells = ListAttribute(of=UnicodeAttribute)
+    version = NumberAttribute()
+    published_at = UTCDateTimeAttribute()
+
+    PREFIX = "NBH#"
+
+    @staticmethod
+    def key(lau2: str, nbh_id: str) -> tuple[str, str]:
+        return f"COMMUNE#{lau2}", f"NBH#{nbh_id}"
+
+
+class CellItem(Entity):
+    """pk=CELL#<cell>, sk=CELL: the published neighbourhood of a populated res-9 cell.
+
+    A cell on a commune border can hold addresses of two communes: `communes` maps each lau2 to
+    {"id", "name"}; `lau2`/`nbh_id`/`name` repeat the entry of the lowest lau2 for one-look reads.
+    """
+
+    cell = UnicodeAttribute()
+    lau2 = UnicodeAttribute()
+    nbh_id = UnicodeAttribute()
+    name = UnicodeAttribute()
+    communes = MapAttribute()
+
+    @staticmethod
+    def key(cell: str) -> tuple[str, str]:
+        return f"CELL#{cell}", "CELL"
+
+
+class BoundaryChangeItem(Entity):
+    """pk=COMMUNE#<lau2>, sk=NBHCHANGE#<published_at>#<cell>; gsi1pk=CELL#<cell>, gsi1sk=NBHCHANGE#<published_at>.
+
+    One per cell whose neighbourhood changed at a publication: residents of the cell move from
+    `old_id` to `new_id` (None when the cell no longer holds addresses). `residents_moved_at` is
+    for the residents feature to set once it has moved them.
+    """
+
+    gsi1pk = UnicodeAttribute()
+    gsi1sk = UnicodeAttribute()
+    by_cell = Gsi1()
+    cell = UnicodeAttribute()
+    lau2 = UnicodeAttribute()
+    old_id = UnicodeAttribute()
+    old_name = UnicodeAttribute()
+    new_id = UnicodeAttribute(null=True)
+    new_name = UnicodeAttribute(null=True)
+    version = NumberAttribute()
+    changed_at = UTCDateTimeAttribute()
+    residents_moved_at = UTCDateTimeAttribute(null=True)
+
+    PREFIX = "NBHCHANGE#"
+
+
+class PublicationItem(Entity):
+    """pk=COMMUNE#<lau2>, sk=NBHPUBLICATION#<published_at>: what each publication did."""
+
+    lau2 = UnicodeAttribute()
+    version = NumberAttribute()
+    published_at = UTCDateTimeAttribute()
+    neighbourhoods = NumberAttribute()
+    cells = NumberAttribute()
+    changed_cells = NumberAttribute()
+    addresses_assigned = NumberAttribute()
+
+    PREFIX = "NBHPUBLICATION#"
+
+    def public(self) -> Publication:
+        return Publication(
+            lau2=self.lau2, version=self.version, published_at=self.published_at.isoformat(),
+            neighbourhoods=self.neighbourhoods, cells=self.cells, changed_cells=self.changed_cells,
+            addresses_assigned=self.addresses_assigned,
+        )

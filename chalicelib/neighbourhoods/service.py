@@ -1,0 +1,549 @@
+"""Drafting, reviewing and publishing a commune's neighbourhoods, and looking them up.
+
+A commune has at most one draft (one item, edited by conditional writes on its `version`) and
+one published set (neighbourhood items + `CELL#` items). Publishing copies the draft over the
+published set, records a boundary change per cell that moved, and tells the address register.
+docs/neighbourhoods.md explains the rules; docs/data-model.md the keys.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterable
+from datetime import datetime, timedelta
+from typing import Any
+
+import h3
+from pynamodb.exceptions import DoesNotExist, PutError, UpdateError
+
+from chalicelib.adapters.clock import now
+from chalicelib.communes.service import fold
+from chalicelib.errors import Conflict, InvalidInput, NotFound
+from chalicelib.neighbourhoods import geo, register
+from chalicelib.neighbourhoods.models import (
+    BoundaryChangeItem,
+    BoundaryCollection,
+    BoundaryFeature,
+    BoundaryGeometry,
+    BoundaryProperties,
+    CellItem,
+    Draft,
+    DraftItem,
+    DraftNeighbourhood,
+    DraftNeighbourhoodMap,
+    DraftValidation,
+    DrawnNeighbourhoods,
+    NeighbourhoodItem,
+    NeighbourhoodList,
+    NeighbourhoodPublic,
+    NeighbourhoodRef,
+    Overlap,
+    OverlapMap,
+    Publication,
+    PublicationItem,
+)
+from chalicelib.neighbourhoods.partition import (
+    RESOLUTION,
+    are_adjacent,
+    is_contiguous,
+    name_regions,
+    partition,
+    split_in_two,
+)
+from chalicelib.observability import logger
+
+# grid_disk k for "within about 1 km": at res 9 neighbouring cell centres are ~0.35 km apart,
+# so the centres of ring 3 lie ~1.0 km away (lost pets, alerts).
+WITHIN_ABOUT_1_KM = 3
+PUBLISH_LEASE = timedelta(minutes=2)
+MAX_DRAWN_SPAN_DEGREES = 1.0  # a commune fits in 0.5°; refuses world-sized polygons before H3 fills them
+
+
+# --- look-ups for everyone and for other features -------------------------------------------
+
+def list_published(lau2: str) -> NeighbourhoodList:
+    items = NeighbourhoodItem.query(
+        f"COMMUNE#{lau2}", NeighbourhoodItem.sk.startswith(NeighbourhoodItem.PREFIX),
+        attributes_to_get=["id", "name", "address_count"],
+    )
+    neighbourhoods = [NeighbourhoodPublic(id=i.id, name=i.name, address_count=i.address_count) for i in items]
+    return NeighbourhoodList(neighbourhoods=sorted(neighbourhoods, key=lambda n: (fold(n.name), n.id)))
+
+
+def published_boundaries(lau2: str) -> BoundaryCollection:
+    items = NeighbourhoodItem.query(f"COMMUNE#{lau2}", NeighbourhoodItem.sk.startswith(NeighbourhoodItem.PREFIX))
+    features = [_feature(i.id, i.name, i.address_count, i.cells) for i in items]
+    return BoundaryCollection(features=sorted(features, key=lambda f: (fold(f.properties.name), f.properties.id)))
+
+
+def neighbourhoods_for_cells(cells: Iterable[str], lau2: str | None = None) -> dict[str, tuple[str, str]]:
+    """cell -> (neighbourhood id, name) of the published cells; one BatchGetItem per 100 cells.
+
+    A border cell may belong to two communes: `lau2` picks the commune, else the lowest lau2 wins.
+    """
+    found = {}
+    for item in CellItem.batch_get([CellItem.key(cell) for cell in sorted(set(cells))]):
+        entry = _entries(item).get(lau2) if lau2 else None
+        found[item.cell] = (entry["id"], entry["name"]) if entry else (item.nbh_id, item.name)
+    return found
+
+
+def neighbourhoods_near(cell: str, k: int = 2) -> list[NeighbourhoodRef]:
+    """Published neighbourhoods within k grid steps of the cell (k=WITHIN_ABOUT_1_KM for ~1 km),
+    nearest first; `h3.grid_disk` plus one batch read."""
+    if not h3.is_valid_cell(cell) or h3.get_resolution(cell) != RESOLUTION:
+        raise InvalidInput("Give an H3 cell at resolution 9.", {"cell": "not a res-9 H3 cell"})
+    if not 0 <= k <= 10:
+        raise InvalidInput("k is between 0 and 10.", {"k": "out of range"})
+    steps = {c: d for d in range(k, -1, -1) for c in h3.grid_ring(cell, d)}
+    nearest: dict[tuple[str, str], NeighbourhoodRef] = {}
+    for item in CellItem.batch_get([CellItem.key(c) for c in sorted(steps)]):
+        for lau2, entry in _entries(item).items():
+            ref = NeighbourhoodRef(lau2=lau2, id=entry["id"], name=entry["name"], distance=steps[item.cell])
+            if (lau2, ref.id) not in nearest or ref.distance < nearest[(lau2, ref.id)].distance:
+                nearest[(lau2, ref.id)] = ref
+    return sorted(nearest.values(), key=lambda r: (r.distance, r.lau2, r.id))
+
+
+# --- the draft --------------------------------------------------------------------------------
+
+def get_draft(lau2: str) -> Draft:
+    return _public(_load_draft(lau2), _populated(lau2))
+
+
+def draft_boundaries(lau2: str) -> BoundaryCollection:
+    item, populated = _load_draft(lau2), _populated(lau2)
+    features = []
+    for n in item.neighbourhoods:
+        cells = [c for c in n.cells if c in populated]
+        if cells:
+            features.append(_feature(n.id, n.name, _count(cells, populated), cells))
+    return BoundaryCollection(features=features)
+
+
+def propose(lau2: str, households: int) -> Draft:
+    """A new draft partitioning the commune's populated cells; neighbourhoods that continue a
+    published one (largest address overlap) keep its id and name."""
+    populated = _require_addresses(lau2)
+    regions = partition({cell: s.address_count for cell, s in populated.items()}, households)
+    neighbourhoods = _identify(lau2, regions, populated)
+    item = _replace_draft(lau2, "proposed", households, neighbourhoods)
+    logger.info("neighbourhoods proposed", lau2=lau2, neighbourhoods=len(neighbourhoods), households=households)
+    return _public(item, populated)
+
+
+def import_drawn(lau2: str, drawn: DrawnNeighbourhoods) -> Draft:
+    """A new draft from drawn polygons (features with the same name make one neighbourhood).
+
+    A cell covered by two neighbourhoods goes to the first in the file and is reported as an
+    overlap; cells without addresses of the commune are dropped; populated cells no polygon
+    covers are reported as gaps (and block publishing).
+    """
+    names: list[str] = []
+    cells_of: dict[str, set[str]] = {}
+    for index, feature in enumerate(drawn.features):
+        geometry = feature.geometry.model_dump()
+        _check_span(geometry, f"features.{index}.geometry")
+        key = fold(feature.properties.name)
+        if key not in cells_of:
+            names.append(feature.properties.name)
+            cells_of[key] = set()
+        cells_of[key] |= geo.polygon_cells(geometry)
+    populated = _require_addresses(lau2)
+    owner: dict[str, int] = {}
+    covered_by: dict[str, list[int]] = {}
+    outside: set[str] = set()
+    for index, name in enumerate(names):
+        for cell in sorted(cells_of[fold(name)]):
+            if cell not in populated:
+                outside.add(cell)
+                continue
+            owner.setdefault(cell, index)
+            covered_by.setdefault(cell, []).append(index)
+    regions = {index: [] for index in range(len(names))}
+    for cell in sorted(owner):
+        regions[owner[cell]].append(cell)
+    kept = [index for index in range(len(names)) if regions[index]]
+    ids = _ids(lau2, [regions[i] for i in kept], populated)
+    neighbourhoods = [(ids[n], names[i], regions[i]) for n, i in enumerate(kept)]
+    id_of = dict(zip(kept, ids))
+    overlaps = [(cell, [id_of[i] for i in indexes]) for cell, indexes in sorted(covered_by.items()) if len(indexes) > 1]
+    empty = [names[i] for i in range(len(names)) if not regions[i]]
+    item = _replace_draft(lau2, "drawn", None, neighbourhoods, overlaps, len(outside), empty)
+    logger.info("neighbourhoods drawn", lau2=lau2, neighbourhoods=len(neighbourhoods), overlaps=len(overlaps))
+    return _public(item, populated)
+
+
+def rename(lau2: str, nbh_id: str, name: str, version: int | None = None) -> Draft:
+    def change(item: DraftItem, populated: dict[str, Any]) -> None:
+        target = _find(item, nbh_id)
+        _check_name_free(item, name, except_ids={nbh_id})
+        target.name = name
+
+    return _edit(lau2, version, change)
+
+
+def merge(lau2: str, ids: list[str], name: str | None = None, version: int | None = None) -> Draft:
+    """One neighbourhood from two adjacent ones; it keeps the id (and, unless named, the name) of
+    the one with more addresses."""
+
+    def change(item: DraftItem, populated: dict[str, Any]) -> None:
+        a, b = sorted((_find(item, i, field="ids") for i in ids), key=lambda n: (-_count(n.cells, populated), n.id))
+        if not are_adjacent(a.cells, b.cells):
+            raise Conflict("Only neighbouring neighbourhoods can be merged.", {"ids": "not adjacent"})
+        _check_name_free(item, name or a.name, except_ids={a.id, b.id})
+        a.cells = sorted(set(a.cells) | set(b.cells))
+        a.name = name or a.name
+        item.neighbourhoods = [n for n in item.neighbourhoods if n.id != b.id]
+
+    return _edit(lau2, version, change)
+
+
+def split(lau2: str, nbh_id: str, version: int | None = None) -> Draft:
+    """Two contiguous halves of about equal address count; the larger keeps the id and name."""
+
+    def change(item: DraftItem, populated: dict[str, Any]) -> None:
+        target = _find(item, nbh_id)
+        cells = [c for c in target.cells if c in populated]
+        if len(cells) < 2:
+            raise Conflict("A neighbourhood of one populated cell cannot be split.", {"nbh_id": "a single cell"})
+        first, second = split_in_two(cells, {c: populated[c].address_count for c in cells})
+        taken = [n.name for n in item.neighbourhoods]
+        streets, localities = _naming_tables(populated)
+        (name,) = name_regions([second], streets, localities, taken=taken)
+        new_id = _fresh_id(lau2, second, {n.id for n in item.neighbourhoods})
+        target.cells = first
+        item.neighbourhoods.append(DraftNeighbourhoodMap(id=new_id, name=name, cells=second))
+
+    return _edit(lau2, version, change)
+
+
+# --- publishing -------------------------------------------------------------------------------
+
+def publish(lau2: str, version: int | None = None) -> Publication:
+    """Make the draft (at `version`, if given) the commune's neighbourhoods (409 unless it validates).
+
+    Idempotent: publishing the same draft again rewrites the same items and records no change.
+    A lease on the draft keeps a concurrent edit or publication out until this one is done.
+    """
+    item, populated = _load_draft(lau2), _populated(lau2)
+    if version is not None and version != item.version:
+        raise Conflict(f"The draft is at version {item.version}: reload it.", {"version": "the draft changed meanwhile"})
+    validation = _validate(item, populated)
+    if not validation.valid:
+        raise Conflict(
+            f"The draft does not validate: {len(validation.gaps)} populated cells are in no neighbourhood.",
+            {"gaps": f"{len(validation.gaps)} cells, {validation.gap_addresses} addresses"}
+            if validation.gaps else {"neighbourhoods": "none with addresses"},
+        )
+    stamp = now()
+    _take_lease(item, stamp)
+    try:
+        publication = _write_published(lau2, item, populated, stamp)
+    except BaseException:
+        _release_lease(item, published=False)
+        raise
+    _release_lease(item, published=True)
+    logger.info("neighbourhoods published", lau2=lau2, version=item.version, changed_cells=publication.changed_cells)
+    return publication
+
+
+def boundary_changes(lau2: str, published_at: datetime | None = None) -> list[BoundaryChangeItem]:
+    """Cells whose neighbourhood changed, oldest first; of one publication when `published_at` is given."""
+    prefix = BoundaryChangeItem.PREFIX + (published_at.isoformat() if published_at else "")
+    return list(BoundaryChangeItem.query(f"COMMUNE#{lau2}", BoundaryChangeItem.sk.startswith(prefix)))
+
+
+def _write_published(lau2: str, draft: DraftItem, populated: dict[str, Any], stamp: datetime) -> Publication:
+    new_map: dict[str, tuple[str, str]] = {}
+    live = []
+    for n in draft.neighbourhoods:
+        cells = sorted(c for c in n.cells if c in populated)
+        if cells:
+            live.append((n.id, n.name, cells))
+            new_map.update({c: (n.id, n.name) for c in cells})
+    old_items = list(
+        NeighbourhoodItem.query(f"COMMUNE#{lau2}", NeighbourhoodItem.sk.startswith(NeighbourhoodItem.PREFIX))
+    )
+    old_map = {c: (i.id, i.name) for i in old_items for c in i.cells}
+
+    with NeighbourhoodItem.batch_write() as batch:
+        for nbh_id, name, cells in live:
+            batch.save(NeighbourhoodItem(
+                *NeighbourhoodItem.key(lau2, nbh_id), gsi1pk=f"NBH#{nbh_id}", gsi1sk="NEIGHBOURHOOD", id=nbh_id,
+                lau2=lau2, name=name, address_count=_count(cells, populated), cells=cells, version=draft.version,
+                published_at=stamp,
+            ))
+        for old in old_items:
+            if old.id not in {nbh_id for nbh_id, _, _ in live}:
+                batch.delete(old)
+
+    _write_cells(lau2, new_map, old_map)
+
+    changed = [c for c in sorted(old_map) if new_map.get(c, (None, None))[0] != old_map[c][0]]
+    with BoundaryChangeItem.batch_write() as batch:
+        for cell in changed:
+            new_id, new_name = new_map.get(cell, (None, None))
+            batch.save(BoundaryChangeItem(
+                f"COMMUNE#{lau2}", f"{BoundaryChangeItem.PREFIX}{stamp.isoformat()}#{cell}",
+                gsi1pk=f"CELL#{cell}", gsi1sk=f"{BoundaryChangeItem.PREFIX}{stamp.isoformat()}", cell=cell,
+                lau2=lau2, old_id=old_map[cell][0], old_name=old_map[cell][1], new_id=new_id, new_name=new_name,
+                version=draft.version, changed_at=stamp,
+            ))
+
+    assigned = register.assign_neighbourhoods(lau2, new_map)
+    record = PublicationItem(
+        f"COMMUNE#{lau2}", f"{PublicationItem.PREFIX}{stamp.isoformat()}", lau2=lau2, version=draft.version,
+        published_at=stamp, neighbourhoods=len(live), cells=len(new_map), changed_cells=len(changed),
+        addresses_assigned=assigned,
+    )
+    record.save()
+    return record.public()
+
+
+def _write_cells(lau2: str, new_map: dict[str, tuple[str, str]], old_map: dict[str, tuple[str, str]]) -> None:
+    """Upsert this commune's entry on every CELL# item it touches, keeping other communes' entries."""
+    cells = sorted(set(new_map) | set(old_map))
+    existing = {item.cell: _entries(item) for item in CellItem.batch_get([CellItem.key(c) for c in cells])}
+    with CellItem.batch_write() as batch:
+        for cell in cells:
+            before = existing.get(cell, {})
+            after = {k: v for k, v in before.items() if k != lau2}
+            if cell in new_map:
+                after[lau2] = {"id": new_map[cell][0], "name": new_map[cell][1]}
+            if after == before:
+                continue
+            if not after:
+                batch.delete(CellItem(*CellItem.key(cell)))
+                continue
+            first = min(after)
+            batch.save(CellItem(
+                *CellItem.key(cell), cell=cell, lau2=first, nbh_id=after[first]["id"], name=after[first]["name"],
+                communes=after,
+            ))
+
+
+def _take_lease(item: DraftItem, stamp: datetime) -> None:
+    try:
+        item.update(
+            actions=[DraftItem.publishing_until.set(stamp + PUBLISH_LEASE)],
+            condition=(DraftItem.version == item.version) & _lease_free(stamp),
+        )
+    except UpdateError as error:
+        _raise_if_conditional(error, "The draft changed or is being published; reload it and try again.")
+        raise
+
+
+def _release_lease(item: DraftItem, published: bool) -> None:
+    actions = [DraftItem.publishing_until.remove()]
+    if published:
+        actions.append(DraftItem.published_version.set(item.version))
+    item.update(actions=actions)
+
+
+def _lease_free(stamp: datetime):
+    return DraftItem.publishing_until.does_not_exist() | (DraftItem.publishing_until < stamp)
+
+
+def _raise_if_conditional(error: PutError | UpdateError, message: str) -> None:
+    if error.cause_response_code == "ConditionalCheckFailedException":
+        raise Conflict(message, {"version": "the draft changed meanwhile"}) from None
+
+
+# --- draft internals --------------------------------------------------------------------------
+
+def _load_draft(lau2: str) -> DraftItem:
+    try:
+        return DraftItem.get(*DraftItem.key(lau2), consistent_read=True)
+    except DoesNotExist:
+        raise NotFound(f"Commune {lau2} has no neighbourhood draft: propose or draw one.", {"lau2": "no draft"}) from None
+
+
+def _populated(lau2: str) -> dict[str, Any]:
+    return register.populated_cells(lau2)
+
+
+def _require_addresses(lau2: str) -> dict[str, Any]:
+    populated = _populated(lau2)
+    if not populated:
+        raise Conflict(f"Commune {lau2} has no addresses: import the register first.", {"lau2": "no addresses"})
+    return populated
+
+
+def _replace_draft(
+    lau2: str, source: str, households: int | None, neighbourhoods: list[tuple[str, str, list[str]]],
+    overlaps: list[tuple[str, list[str]]] = (), outside_cells: int = 0, empty: list[str] = (),
+) -> DraftItem:
+    stamp = now()
+    try:
+        current = DraftItem.get(*DraftItem.key(lau2), consistent_read=True)
+    except DoesNotExist:
+        current = None
+    item = DraftItem(
+        *DraftItem.key(lau2), lau2=lau2, version=(current.version + 1) if current else 1, source=source,
+        households=households, published_version=current.published_version if current else None,
+        neighbourhoods=[DraftNeighbourhoodMap(id=i, name=n, cells=c) for i, n, c in neighbourhoods],
+        overlaps=[OverlapMap(cell=c, ids=ids) for c, ids in overlaps], outside_cells=outside_cells,
+        empty=list(empty), updated_at=stamp,
+    )
+    condition = (
+        (DraftItem.version == current.version) & _lease_free(stamp) if current else DraftItem.pk.does_not_exist()
+    )
+    try:
+        item.save(condition=condition)
+    except PutError as error:
+        _raise_if_conditional(error, "The draft changed or is being published; reload it and try again.")
+        raise
+    return item
+
+
+def _edit(lau2: str, version: int | None, change: Callable[[DraftItem, dict[str, Any]], None]) -> Draft:
+    item, populated = _load_draft(lau2), _populated(lau2)
+    if version is not None and version != item.version:
+        raise Conflict(f"The draft is at version {item.version}: reload it.", {"version": "the draft changed meanwhile"})
+    seen = item.version
+    change(item, populated)
+    stamp = now()
+    item.version = seen + 1
+    item.updated_at = stamp
+    try:
+        item.save(condition=(DraftItem.version == seen) & _lease_free(stamp))
+    except PutError as error:
+        _raise_if_conditional(error, "The draft changed or is being published; reload it and try again.")
+        raise
+    return _public(item, populated)
+
+
+def _find(item: DraftItem, nbh_id: str, field: str = "nbh_id") -> DraftNeighbourhoodMap:
+    for n in item.neighbourhoods:
+        if n.id == nbh_id:
+            return n
+    raise NotFound(f"The draft has no neighbourhood {nbh_id}.", {field: "unknown neighbourhood"})
+
+
+def _check_name_free(item: DraftItem, name: str, except_ids: set[str]) -> None:
+    if any(fold(n.name) == fold(name) for n in item.neighbourhoods if n.id not in except_ids):
+        raise Conflict(f"Another neighbourhood is already called {name}.", {"name": "already used"})
+
+
+def _public(item: DraftItem, populated: dict[str, Any]) -> Draft:
+    return Draft(
+        lau2=item.lau2, version=item.version, source=item.source,
+        households=int(item.households) if item.households is not None else None,
+        published_version=int(item.published_version) if item.published_version is not None else None,
+        updated_at=item.updated_at.isoformat(),
+        neighbourhoods=[
+            DraftNeighbourhood(
+                id=n.id, name=n.name, address_count=_count(n.cells, populated),
+                cells=sum(1 for c in n.cells if c in populated),
+            )
+            for n in item.neighbourhoods
+        ],
+        validation=_validate(item, populated),
+    )
+
+
+def _validate(item: DraftItem, populated: dict[str, Any]) -> DraftValidation:
+    seen: dict[str, list[str]] = {}
+    for n in item.neighbourhoods:
+        for cell in n.cells:
+            if cell in populated:
+                seen.setdefault(cell, []).append(n.id)
+    ids = {n.id for n in item.neighbourhoods}
+    overlaps = [Overlap(cell=o.cell, ids=list(o.ids)) for o in item.overlaps if len(ids & set(o.ids)) > 1]
+    overlaps += [Overlap(cell=c, ids=owners) for c, owners in sorted(seen.items()) if len(owners) > 1]
+    gaps = sorted(set(populated) - set(seen))
+    live = [n for n in item.neighbourhoods if any(c in populated for c in n.cells)]
+    live_ids = {n.id for n in live}
+    empty = list(item.empty) + [n.name for n in item.neighbourhoods if n.id not in live_ids]
+    non_contiguous = [n.id for n in live if not is_contiguous(c for c in n.cells if c in populated)]
+    return DraftValidation(
+        valid=bool(live) and not gaps and not any(len(o) > 1 for o in seen.values()),
+        gaps=gaps, gap_addresses=_count(gaps, populated), overlaps=overlaps, non_contiguous=non_contiguous,
+        empty=empty, outside_cells=int(item.outside_cells or 0),
+    )
+
+
+def _identify(lau2: str, regions: list[list[str]], populated: dict[str, Any]) -> list[tuple[str, str, list[str]]]:
+    """(id, name, cells) per region: continuing a published neighbourhood keeps its id and name."""
+    ids = _ids(lau2, regions, populated)
+    published = _published_names(lau2)
+    kept = {i: published[nbh_id] for i, nbh_id in enumerate(ids) if nbh_id in published}
+    fresh = [i for i in range(len(regions)) if i not in kept]
+    streets, localities = _naming_tables(populated)
+    names = dict(kept)
+    names.update(zip(fresh, name_regions([regions[i] for i in fresh], streets, localities, taken=kept.values())))
+    return [(ids[i], names[i], regions[i]) for i in range(len(regions))]
+
+
+def _ids(lau2: str, regions: list[list[str]], populated: dict[str, Any]) -> list[str]:
+    """Reuse the id of the published neighbourhood each region overlaps most (by addresses), each
+    once, largest overlaps first; other regions get `<lau2>-<their first cell>`."""
+    owner = _published_owner(lau2)
+    overlaps = []
+    for index, region in enumerate(regions):
+        shared = Counter()
+        for cell in region:
+            if cell in owner:
+                shared[owner[cell]] += populated[cell].address_count if cell in populated else 0
+        overlaps += [(-count, nbh_id, index) for nbh_id, count in shared.items() if count > 0]
+    ids: dict[int, str] = {}
+    for _, nbh_id, index in sorted(overlaps):
+        if index not in ids and nbh_id not in ids.values():
+            ids[index] = nbh_id
+    used = set(ids.values()) | set(owner.values())
+    for index, region in enumerate(regions):
+        if index not in ids:
+            ids[index] = _fresh_id(lau2, region, used)
+            used.add(ids[index])
+    return [ids[i] for i in range(len(regions))]
+
+
+def _fresh_id(lau2: str, cells: list[str], used: set[str]) -> str:
+    base = f"{lau2}-{min(cells)[:-4]}"  # res-9 cells end in "ffff"
+    candidate, number = base, 2
+    while candidate in used:
+        candidate, number = f"{base}-{number}", number + 1
+    return candidate
+
+
+def _published_owner(lau2: str) -> dict[str, str]:
+    items = NeighbourhoodItem.query(
+        f"COMMUNE#{lau2}", NeighbourhoodItem.sk.startswith(NeighbourhoodItem.PREFIX), attributes_to_get=["id", "cells"]
+    )
+    return {cell: item.id for item in items for cell in item.cells}
+
+
+def _published_names(lau2: str) -> dict[str, str]:
+    return {i.id: i.name for i in list_published(lau2).neighbourhoods}
+
+
+def _naming_tables(populated: dict[str, Any]) -> tuple[dict[str, Counter], dict[str, Counter]]:
+    streets = {cell: Counter(s.streets) for cell, s in populated.items()}
+    localities = {cell: Counter(s.localities) for cell, s in populated.items()}
+    return streets, localities
+
+
+def _count(cells: Iterable[str], populated: dict[str, Any]) -> int:
+    return sum(populated[c].address_count for c in cells if c in populated)
+
+
+def _entries(item: CellItem) -> dict[str, dict[str, str]]:
+    communes = item.communes
+    raw = communes.as_dict() if hasattr(communes, "as_dict") else dict(communes or {})
+    return {lau2: dict(entry) for lau2, entry in raw.items()}
+
+
+def _feature(nbh_id: str, name: str, address_count: int, cells: list[str]) -> BoundaryFeature:
+    return BoundaryFeature(
+        geometry=BoundaryGeometry(**geo.boundary(cells)),
+        properties=BoundaryProperties(id=nbh_id, name=name, address_count=address_count),
+    )
+
+
+def _check_span(geometry: dict[str, Any], field: str) -> None:
+    rings = geometry["coordinates"] if geometry["type"] == "Polygon" else [r for p in geometry["coordinates"] for r in p]
+    lons = [p[0] for ring in rings for p in ring]
+    lats = [p[1] for ring in rings for p in ring]
+    if max(lons) - min(lons) > MAX_DRAWN_SPAN_DEGREES or max(lats) - min(lats) > MAX_DRAWN_SPAN_DEGREES:
+        raise InvalidInput("A neighbourhood polygon is far larger than a commune.", {field: "too large"})

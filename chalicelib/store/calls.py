@@ -1,0 +1,28 @@
+"""Counting DynamoDB calls, so tests and the bench can hold a request to its budget of round trips."""
+
+from __future__ import annotations
+
+import contextlib
+from collections import Counter
+from typing import Iterator
+
+
+@contextlib.contextmanager
+def count_dynamodb_calls() -> Iterator[Counter]:
+    """Counts calls by operation ("Query", "UpdateItem", ...) on both clients: botocore's and PynamoDB's."""
+    from chalicelib.adapters.aws import client
+    from chalicelib.store.table import Entity
+
+    calls: Counter = Counter()
+
+    def count(model, **_kwargs) -> None:
+        calls[model.name] += 1
+
+    emitters = {id(e): e for e in (client("dynamodb").meta.events, Entity._get_connection().connection.client.meta.events)}
+    for events in emitters.values():
+        events.register("before-call.dynamodb", count)
+    try:
+        yield calls
+    finally:
+        for events in emitters.values():
+            events.unregister("before-call.dynamodb", count)

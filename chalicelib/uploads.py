@@ -1,0 +1,52 @@
+"""Uploads straight from the browser to S3 (presigned POST), and reading them back when they land.
+
+S3 enforces the policy's conditions; moto server (local stage, tests) does not, so whoever reads
+an upload checks its real size and content itself, which production needs anyway.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from chalicelib.adapters.aws import client
+from chalicelib.config import get_settings
+
+UPLOAD_SECONDS = 15 * 60
+
+
+def presigned_post(key: str, max_bytes: int, content_type: str | None = None) -> dict[str, Any]:
+    """{"url", "fields"} for an HTML form POST of one file to `key`, at most `max_bytes` long."""
+    fields: dict[str, str] = {}
+    conditions: list[Any] = [["content-length-range", 1, max_bytes]]
+    if content_type:
+        fields["Content-Type"] = content_type
+        conditions.append({"Content-Type": content_type})
+    return client("s3").generate_presigned_post(
+        Bucket=get_settings().uploads_bucket, Key=key, Fields=fields, Conditions=conditions, ExpiresIn=UPLOAD_SECONDS,
+    )
+
+
+class UploadTooLarge(ValueError):
+    pass
+
+
+def read_upload(bucket: str, key: str, max_bytes: int) -> bytes:
+    """The uploaded bytes, refusing more than max_bytes whatever the upload policy said."""
+    s3 = client("s3")
+    size = s3.head_object(Bucket=bucket, Key=key)["ContentLength"]
+    if size > max_bytes:
+        raise UploadTooLarge(f"The file is {size} bytes; at most {max_bytes} are accepted.")
+    body = s3.get_object(Bucket=bucket, Key=key, Range=f"bytes=0-{max_bytes}")["Body"]
+    data = body.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        raise UploadTooLarge(f"The file is larger than {max_bytes} bytes.")
+    return data
+
+
+def delete_upload(bucket: str, key: str) -> None:
+    client("s3").delete_object(Bucket=bucket, Key=key)
+
+
+def s3_object_created(event_detail: dict[str, Any]) -> tuple[str, str]:
+    """(bucket, key) of an EventBridge "Object Created" event's detail."""
+    return event_detail["bucket"]["name"], event_detail["object"]["key"]

@@ -1,0 +1,220 @@
+"""The address routes: public autocomplete (rate-limited), staff imports through S3 uploads."""
+
+import base64
+import json
+import urllib.request
+from datetime import datetime, timezone
+
+import pytest
+
+import app as app_module
+from chalicelib import ratelimit
+from chalicelib.adapters.aws import client as aws_client
+from chalicelib.addresses.models import MAX_UPLOAD_BYTES
+from chalicelib.addresses.service import import_addresses
+from chalicelib.config import get_settings
+from chalicelib.policy import Role
+from chalicelib.store.calls import count_dynamodb_calls
+from ops.local_events import LocalEvents, object_created_event
+from tests.addresses.factories import quirks_bytes, sample_bytes
+from tests.helpers import JSON, body, error_of
+
+
+@pytest.fixture
+def register_loaded():
+    eglise = [line for line in quirks_bytes().decode().splitlines(keepends=True) if "9999001" in line]
+    import_addresses(sample_bytes() + "".join(eglise).encode(), create_communes=True)
+
+
+def search(client, lau2, q):
+    return client.get(f"/api/v1/communes/{lau2}/addresses?q={urllib.request.quote(q)}")
+
+
+@pytest.mark.parametrize("typed, expected", [
+    ("rue de l eglise 3", "Rue de l'Église 3, 6183 Gonderange"),
+    ("RUE DE L'ÉGLISE 3", "Rue de l'Église 3, 6183 Gonderange"),
+    ("3, rue de l'église", "Rue de l'Église 3, 6183 Gonderange"),
+    ("eglise 5", "Rue de l'Église 5, 6183 Gonderange"),
+    ("kaesfurter 20", "Kaesfurterstrooss 20, 9755 Hupperdange"),
+])
+def test_autocomplete_finds_street_and_number_in_at_most_two_reads(client, register_loaded, typed, expected):
+    lau2 = "1105" if "glise" in typed.lower() else "0501"
+
+    with count_dynamodb_calls() as calls:
+        response = search(client, lau2, typed)
+
+    assert response.status_code == 200
+    assert response.json_body["addresses"][0]["label"] == expected
+    assert calls["Query"] + calls["GetItem"] <= 2  # the lookups
+    assert sum(calls.values()) <= 3  # + the rate-limit counter (one atomic ADD)
+
+
+def test_suggestions_carry_the_agreed_fields_and_at_most_ten(client, register_loaded):
+    addresses = search(client, "1105", "rue rham").json_body["addresses"]
+
+    assert len(addresses) == 10
+    assert set(addresses[0]) == {"id", "label", "street", "number", "postcode", "locality", "neighbourhood"}
+    assert addresses[0]["neighbourhood"] is None
+    assert [a["number"] for a in addresses] == sorted((a["number"] for a in addresses), key=int)
+
+
+def test_same_street_name_in_two_localities_lists_both(client, register_loaded):
+    localities = {a["locality"] for a in search(client, "1105", "rue du village").json_body["addresses"]}
+
+    assert localities == {"Godbrange", "Gonderange"}
+
+
+def test_nothing_found_is_an_empty_list_and_an_unknown_commune_404(client, register_loaded):
+    assert search(client, "0501", "nowhere street 3").json_body == {"addresses": []}
+    response = search(client, "9999", "rue 3")
+    assert response.status_code == 404 and error_of(response)["code"] == "not_found"
+
+
+@pytest.mark.parametrize("url, field", [
+    ("/api/v1/communes/0501/addresses", "q"),
+    ("/api/v1/communes/0501/addresses?q=", "q"),
+    (f"/api/v1/communes/0501/addresses?q={'a' * 101}", "q"),
+    ("/api/v1/communes/501/addresses?q=a", "lau2"),
+])
+def test_bad_search_input_answers_400_naming_the_field(client, url, field):
+    response = client.get(url)
+
+    assert response.status_code == 400 and field in error_of(response)["fields"]
+
+
+def test_too_many_searches_from_one_client_answer_429_with_retry_after(client, register_loaded, monkeypatch):
+    monkeypatch.setattr(app_module, "ADDRESS_SEARCHES_PER_MINUTE", 3)
+    # One fixed instant 15 s into a window, so that the window cannot roll over mid-test.
+    instant = datetime(2026, 11, 26, 9, 30, 15, tzinfo=timezone.utc)
+    monkeypatch.setattr(ratelimit, "now", lambda: instant)
+
+    answers = [search(client, "0501", "kaesfurter").status_code for _ in range(4)]
+
+    assert answers == [200, 200, 200, 429]
+    limited = search(client, "0501", "kaesfurter")
+    assert int(limited.headers["Retry-After"]) == 45
+    assert error_of(limited)["code"] == "rate_limited"
+
+
+def set_up_clervaux(client):
+    client.put("/api/v1/communes/0501", headers=JSON, body=body({"name": "Clervaux"}))
+
+
+def start(client, size=2000):
+    return client.post("/api/v1/communes/0501/address-imports", headers=JSON,
+                       body=body({"filename": "adresses.csv", "size": size}))
+
+
+def test_staff_gets_a_presigned_post_limited_in_size_and_key(client, act_as):
+    act_as(Role.STAFF)
+    set_up_clervaux(client)
+
+    response = start(client)
+
+    assert response.status_code == 201
+    started = response.json_body
+    fields = started["upload"]["fields"]
+    assert fields["key"] == f"incoming/addresses/0501/{started['import_id']}.csv"
+    assert started["max_bytes"] == MAX_UPLOAD_BYTES == 64 * 1024 * 1024
+    policy = json.loads(base64.b64decode(fields["policy"]))
+    assert ["content-length-range", 1, MAX_UPLOAD_BYTES] in policy["conditions"]
+    assert {"key": fields["key"]} in policy["conditions"]
+    assert {"bucket": get_settings().uploads_bucket} in policy["conditions"]
+    assert "expiration" in policy
+
+
+@pytest.mark.parametrize("payload, status, field", [
+    ({"filename": "a.csv", "size": MAX_UPLOAD_BYTES + 1}, 413, "size"),
+    ({"filename": "a.csv", "size": 0}, 400, "size"),
+    ({"filename": "a.csv"}, 400, "size"),
+    ({"filename": "", "size": 10}, 400, "filename"),
+    ({"filename": "a.csv", "size": "big"}, 400, "size"),
+])
+def test_bad_import_requests_answer_json_naming_the_field(client, act_as, payload, status, field):
+    act_as(Role.STAFF)
+    set_up_clervaux(client)
+
+    response = client.post("/api/v1/communes/0501/address-imports", headers=JSON, body=body(payload))
+
+    assert response.status_code == status and field in error_of(response)["fields"]
+
+
+def test_import_routes_answer_404_for_unknowns(client, act_as):
+    act_as(Role.STAFF)
+    assert start(client).status_code == 404  # no such commune yet
+    set_up_clervaux(client)
+    assert client.get("/api/v1/communes/0501/address-imports/20260101000000abcdef01").status_code == 404
+    assert client.get("/api/v1/communes/0501/address-imports/nope").status_code == 400
+    assert client.get("/api/v1/communes/9999/address-imports").status_code == 404
+
+
+def upload(started, data: bytes):
+    """What the browser does; moto does not enforce the policy, so the handler must check."""
+    aws_client("s3").put_object(Bucket=get_settings().uploads_bucket, Key=started["upload"]["fields"]["key"], Body=data)
+
+
+def test_uploaded_register_is_imported_by_the_object_created_handler(client, act_as, app):
+    # Given staff started an import and uploaded the real sample
+    act_as(Role.STAFF)
+    set_up_clervaux(client)
+    started = start(client).json_body
+    status_url = f"/api/v1/communes/0501/address-imports/{started['import_id']}"
+    assert client.get(status_url).json_body["status"] == "waiting"
+    upload(started, sample_bytes())
+
+    # When the local stand-in for EventBridge sees the new object
+    handled = LocalEvents(app).poll_once()
+
+    # Then the same handler as in AWS imported Clervaux's rows and the status shows the report
+    assert handled == 1
+    report = client.get(status_url).json_body
+    assert report["status"] == "done" and report["added"] == 27 and report["refused"] == [] and report["error"] is None
+    assert report["rows_total"] == report["rows_done"] == 27
+    assert client.get("/api/v1/communes/0501/address-imports").json_body["imports"][0]["import_id"] == started["import_id"]
+    assert search(client, "0501", "kaesfurter 20").json_body["addresses"][0]["id"] == "7984-20"
+    assert LocalEvents(app).poll_once() == 0  # the upload is consumed
+
+
+def test_the_same_event_twice_imports_once(client, act_as, app):
+    act_as(Role.STAFF)
+    set_up_clervaux(client)
+    started = start(client).json_body
+    upload(started, sample_bytes())
+    event = object_created_event(get_settings().uploads_bucket, started["upload"]["fields"]["key"], 1)
+
+    app_module.address_upload(event, None)
+    upload(started, sample_bytes())
+    app_module.address_upload(event, None)
+
+    assert client.get(f"/api/v1/communes/0501/address-imports/{started['import_id']}").json_body["added"] == 27
+
+
+@pytest.mark.parametrize("data, error", [
+    (b"\x89PNG\r\n\x1a\n\x00\x00\x00", "not UTF-8"),
+    (b"name,street\nA,B\n", "not the address register"),
+])
+def test_an_upload_that_is_not_the_register_fails_with_a_reason(client, act_as, app, data, error):
+    act_as(Role.STAFF)
+    set_up_clervaux(client)
+    started = start(client).json_body
+    upload(started, data)
+
+    LocalEvents(app).poll_once()
+
+    report = client.get(f"/api/v1/communes/0501/address-imports/{started['import_id']}").json_body
+    assert report["status"] == "failed" and error in report["error"]
+
+
+def test_an_upload_over_the_limit_fails_whatever_moto_accepted(client, act_as, app, monkeypatch):
+    from chalicelib.addresses import imports
+
+    act_as(Role.STAFF)
+    set_up_clervaux(client)
+    started = start(client).json_body
+    monkeypatch.setattr(imports, "MAX_UPLOAD_BYTES", 1000)
+    upload(started, sample_bytes())
+
+    LocalEvents(app).poll_once()
+
+    report = client.get(f"/api/v1/communes/0501/address-imports/{started['import_id']}").json_body
+    assert report["status"] == "failed" and "at most 1000" in report["error"] and report["added"] == 0
