@@ -26,6 +26,23 @@ def load_demo() -> list[str]:
         set_up_commune(lau2, CommuneSettings(name=name))
         loaded.append(f"commune {lau2} {name}")
     loaded += load_demo_addresses()
+    loaded += publish_demo_neighbourhoods()
+    return loaded
+
+
+# Demo-Gemeng's ~600 addresses make six neighbourhoods at ~120 each; Clervaux's sample takes the default.
+DEMO_HOUSEHOLDS = {"9901": 120, "0501": 300}
+
+
+def publish_demo_neighbourhoods() -> list[str]:
+    """Propose and publish neighbourhoods as staff would, so the map has something to show."""
+    from chalicelib.neighbourhoods import service as neighbourhoods
+
+    loaded = []
+    for lau2, households in DEMO_HOUSEHOLDS.items():
+        draft = neighbourhoods.propose(lau2, households)
+        neighbourhoods.publish(lau2, draft.version)
+        loaded.append(f"neighbourhoods of {lau2}: {len(draft.neighbourhoods)} published")
     return loaded
 
 
@@ -55,4 +72,6 @@ def demo_loaded() -> bool:
         get_commune(next(iter(DEMO_COMMUNES)))
     except NotFound:
         return False
-    return bool(populated_cells(demo_commune.LAU2))  # written last by the import of the demo commune
+    from chalicelib.neighbourhoods.service import list_published
+
+    return bool(populated_cells(demo_commune.LAU2)) and bool(list_published(demo_commune.LAU2).neighbourhoods)

@@ -27,7 +27,8 @@ VILLAGES = {
 }
 METRES_PER_DEGREE_LAT = 111_320
 # Real street names and postcodes of Dalheim's localities, from lu-streets.csv (copied here so the demo
-# needs nothing outside the repository; `demo_streets_from(path)` reads them again).
+# needs nothing outside the repository; `demo_streets_from(path)` reads them again), plus a
+# "Rue de l'Église" in Filsdorf (as in many Luxembourg villages) for the autocomplete examples.
 STREETS: dict[str, list[tuple[str, str]]] = {'Dalheim': [('An der Gässel', '5686'), ('Baachhiel', '5682'), ('Biergstrooss', '5683'), ('Bockenhiel', '5682'),
              ('Buchholzerhaff', '5898'), ('Daennestrooss', '5683'), ('Dräikantonstrooss', '5687'),
              ('Engelsgaass', '5681'), ('Feldstrooss', '5683'), ('Gemengeplaz', '5680'),
@@ -42,7 +43,7 @@ STREETS: dict[str, list[tuple[str, str]]] = {'Dalheim': [('An der Gässel', '568
              ('Schmaddegaass', '5687'), ('Schnutzegaass', '5687'), ('Sonnestrooss', '5683'), ('Suebelwee', '5685'),
              ('Wénkelhiel', '5680'), ('Waasserklapp', '5681'), ('Waldbriedemeserstrooss', '5680'),
              ('Wendelstrooss', '5683')],
- 'Filsdorf': [('Rue de Mondorf', '5730'), ('Am klengen Eck', '5741'), ('Am laange Gaart', '5741'),
+ 'Filsdorf': [("Rue de l'Église", '5730'), ('Rue de Mondorf', '5730'), ('Am klengen Eck', '5741'), ('Am laange Gaart', '5741'),
               ('Am Eck', '5741'), ('Am Felteseck', '5741'), ('Am Pesch', '5740'), ('Am Séissaker', '5741'),
               ('An Schneider', '5740'), ('Buchholzerwee', '5740'), ('Dräikantonstrooss', '5740'),
               ('Gässel', '5740'), ('Kabesbierg', '5741'), ('Kiirchestrooss', '5741'), ('Läichewee', '5741'),
