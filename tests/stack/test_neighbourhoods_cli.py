@@ -6,7 +6,7 @@ import subprocess
 
 from ops import stack
 
-SAMPLE = stack.ROOT.parent / "shared" / "data" / "lu-addresses-sample.csv"
+SAMPLE = stack.ROOT / "tests" / "data" / "lu-addresses-sample.csv"  # copy of ../shared/data (tests/data/README.md)
 
 
 def run_noper(*args):
