@@ -2,6 +2,11 @@
 
 from chalice import Chalice
 
+from chalicelib.accounts import signin
+from chalicelib.accounts.models import Accepted, CodeRequest, Profile, ResidenceClaim, SessionList, SessionRequest
+from chalicelib.accounts.principals import cleared_cookies, session_cookies
+from chalicelib.accounts.service import claim_residence, my_profile, profile_of
+from chalicelib.accounts.sessions import my_sessions, sign_out, sign_out_everywhere
 from chalicelib.addresses.imports import import_status, import_uploaded_file, latest_imports, start_import
 from chalicelib.addresses.models import (
     AddressImportList, AddressImportPath, AddressImportReport, AddressImportRequest, AddressImportStarted,
@@ -19,6 +24,7 @@ from chalicelib.neighbourhoods.models import (
 from chalicelib.observability import observe_request
 from chalicelib.ratelimit import limited
 from chalicelib.uploads import s3_object_created
+from chalicelib.i18n import choose
 from chalicelib.web.api import Api, Reply, client_ip
 from chalicelib.web.openapi import build_openapi
 
@@ -167,3 +173,51 @@ def split_draft_neighbourhood(path, body):
           path_model=CommunePath, body=PublishRequest, response=Publication, errors=(401, 403, 404, 409, 413, 415))
 def publish_neighbourhoods(path, body):
     return neighbourhoods.publish(path.lau2, body.version)
+
+
+@api.post("/api/v1/auth/code", action="auth.sign_in", summary="Email a sign-in code (answers 202 for any address)",
+          body=CodeRequest, response=Accepted, status=202, errors=(413, 415, 429))
+def send_sign_in_code(body, request):
+    language = body.language or choose(request.headers.get("accept-language"))
+    signin.request_code(body.email, client_ip(request), language)
+    return Accepted()
+
+
+@api.post("/api/v1/auth/session", action="auth.sign_in", summary="Sign in with the emailed code: sets the session cookies",
+          body=SessionRequest, response=Profile, errors=(413, 415, 429))
+def sign_in(body, request):
+    language = choose(request.headers.get("accept-language"))
+    opened = signin.open_session(body.email, body.code, client_ip(request), request.headers.get("user-agent") or "",
+                                 language)
+    cookies = session_cookies(opened.token, opened.csrf, signin.SESSION_DAYS * 86400)
+    return Reply(profile_of(opened.user), headers={"Set-Cookie": cookies})
+
+
+@api.delete("/api/v1/auth/session", action="auth.sign_out", summary="Sign out of this device", status=204,
+            errors=(401, 403))
+def sign_out_here(principal):
+    sign_out(principal)
+    return Reply(None, headers={"Set-Cookie": cleared_cookies()})
+
+
+@api.get("/api/v1/me", action="me.read", summary="My profile, roles and residence", response=Profile, errors=(401,))
+def me(principal):
+    return my_profile(principal)
+
+
+@api.put("/api/v1/me/residence", action="me.residence", summary="Claim my address: pending until verified",
+         body=ResidenceClaim, response=Profile, errors=(401, 403, 404, 409, 413, 415))
+def claim_my_residence(principal, body):
+    return claim_residence(principal, body.address_id)
+
+
+@api.get("/api/v1/me/sessions", action="me.sessions", summary="Where I am signed in", response=SessionList,
+         errors=(401,))
+def sessions(principal):
+    return my_sessions(principal)
+
+
+@api.delete("/api/v1/me/sessions", action="me.sessions", summary="Sign out everywhere", status=204, errors=(401, 403))
+def sign_out_of_every_device(principal):
+    sign_out_everywhere(principal)
+    return Reply(None, headers={"Set-Cookie": cleared_cookies()})

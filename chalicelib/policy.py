@@ -1,71 +1,156 @@
 """The one place that decides every permission.
 
-Each route names an action; `RULES` says which roles may perform it. A route whose action is
-not here cannot be registered (chalicelib.web.api), and tests/api/test_policy_matrix.py checks
-every route against every role.
+Each route names an action; `RULES` says who may perform it, given what the request's path
+names (its commune, its neighbourhood). A route whose action is not here cannot be registered
+(chalicelib.web.api), and tests/api/test_policy_matrix.py checks every route in every situation.
 
-Until sign-in lands (issue 4) the only principal a request can carry is `anonymous`, except in
-the local stage, where the developer at the keyboard acts as commune `staff` so the admin tools
-can be tried. No other stage grants staff yet.
+Who is asking is a `Principal`, built from the session (chalicelib.accounts.principals). Commune
+staff and partners publish and administer; they never read what neighbours write: content of a
+neighbourhood is for its verified residents only, and anyone else is told it does not exist (404).
+
+Until the sign-in screens land, a request without a session in the LOCAL stage acts as staff of
+every commune, so the admin tools can be tried; no other stage does this.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from enum import StrEnum
-from typing import Any
+from dataclasses import dataclass, field
+from typing import Any, Callable, Mapping
 
 from chalicelib.config import get_settings
-from chalicelib.errors import Forbidden, NotSignedIn
+from chalicelib.errors import Forbidden, NotFound, NotSignedIn
 
-
-class Role(StrEnum):
-    ANONYMOUS = "anonymous"
-    STAFF = "staff"
-
-
-ROLES: tuple[Role, ...] = tuple(Role)
-EVERYONE = frozenset(ROLES)
-
-RULES: dict[str, frozenset[Role]] = {
-    "platform.health": EVERYONE,
-    "platform.openapi": EVERYONE,
-    # Which communes run Noper is public, as is their register (open data).
-    "communes.read": EVERYONE,
-    "communes.manage": frozenset({Role.STAFF}),
-    # Published neighbourhoods are public (their cells derive from the open register); drafts are staff's.
-    "neighbourhoods.read": EVERYONE,
-    "neighbourhoods.draw": frozenset({Role.STAFF}),
-    # The address register is open data (CC0): anyone may search it, rate-limited per client.
-    "addresses.search": EVERYONE,
-    "addresses.import": frozenset({Role.STAFF}),
-}
+EVERY_COMMUNE = "*"
 
 
 @dataclass(frozen=True)
 class Principal:
-    roles: frozenset[Role]
+    """Who is asking, as far as permissions go."""
+
+    user_id: str | None = None
+    lau2: str | None = None
+    neighbourhood_id: str | None = None
+    residence_status: str = "none"  # none | pending | verified
+    ambassador_of: frozenset[str] = frozenset()
+    staff: frozenset[tuple[str, str]] = frozenset()  # (lau2 or EVERY_COMMUNE, admin|editor|verifier)
+    operator: bool = False
+    session: Any = field(default=None, compare=False, repr=False)
 
     @property
     def signed_in(self) -> bool:
-        return self.roles != {Role.ANONYMOUS}
+        return self.user_id is not None or bool(self.staff) or self.operator
+
+    def is_staff(self, lau2: str | None, roles: frozenset[str]) -> bool:
+        return any(where in (lau2, EVERY_COMMUNE) and role in roles for where, role in self.staff)
+
+    def lives_in(self, neighbourhood_id: str | None, *, verified: bool) -> bool:
+        if neighbourhood_id is None or self.neighbourhood_id != neighbourhood_id:
+            return False
+        return self.residence_status == "verified" or (not verified and self.residence_status == "pending")
 
 
-ANONYMOUS = Principal(frozenset({Role.ANONYMOUS}))
-LOCAL_STAFF = Principal(frozenset({Role.STAFF}))
+ANONYMOUS = Principal()
+LOCAL_STAFF = Principal(staff=frozenset((EVERY_COMMUNE, role) for role in ("admin", "editor", "verifier")))
+
+# A rule looks at who asks and what the path names; it raises when the answer is no.
+Rule = Callable[[Principal, Mapping[str, str]], None]
+
+
+def anyone(principal: Principal, target: Mapping[str, str]) -> None:
+    return None
+
+
+def signed_in(principal: Principal, target: Mapping[str, str]) -> None:
+    if not principal.signed_in:
+        raise NotSignedIn("Sign in to do this.")
+
+
+def staff(*roles: str) -> Rule:
+    """Commune staff with one of these roles, in the commune the path names."""
+    allowed = frozenset(roles)
+
+    def rule(principal: Principal, target: Mapping[str, str]) -> None:
+        signed_in(principal, target)
+        if not principal.is_staff(target.get("lau2"), allowed):
+            raise Forbidden("This is for the commune's staff.")
+
+    rule.__name__ = f"staff({', '.join(roles)})"
+    return rule
+
+
+def resident(*, verified: bool = True) -> Rule:
+    """Residents of the neighbourhood the path names (verified ones, unless said otherwise).
+    To anyone else the neighbourhood's content does not exist."""
+
+    def rule(principal: Principal, target: Mapping[str, str]) -> None:
+        signed_in(principal, target)
+        if not principal.lives_in(target.get("neighbourhood_id"), verified=verified):
+            raise NotFound("No such neighbourhood content.", {"neighbourhood_id": "not found"})
+
+    rule.__name__ = "verified resident" if verified else "resident, verified or pending"
+    return rule
+
+
+def either(*rules: Rule) -> Rule:
+    """Allowed when one of the rules allows; otherwise the first rule's refusal."""
+
+    def rule(principal: Principal, target: Mapping[str, str]) -> None:
+        refusals = []
+        for each in rules:
+            try:
+                return each(principal, target)
+            except (NotSignedIn, Forbidden, NotFound) as refusal:
+                refusals.append(refusal)
+        raise refusals[0]
+
+    rule.__name__ = " or ".join(each.__name__ for each in rules)
+    return rule
+
+
+def operator(principal: Principal, target: Mapping[str, str]) -> None:
+    signed_in(principal, target)
+    if not principal.operator:
+        raise Forbidden("This is for the operator.")
+
+
+RULES: dict[str, Rule] = {
+    "platform.health": anyone,
+    "platform.openapi": anyone,
+    # Which communes run Noper is public, as is their register (open data).
+    "communes.read": anyone,
+    "communes.manage": either(staff("admin"), operator),
+    # Published neighbourhoods are public (their cells derive from the open register); drafts are staff's.
+    "neighbourhoods.read": anyone,
+    "neighbourhoods.draw": staff("admin"),
+    # The address register is open data (CC0): anyone may search it, rate-limited per client.
+    "addresses.search": anyone,
+    "addresses.import": staff("admin"),
+    # Signing in and out; one's own profile and sessions.
+    "auth.sign_in": anyone,
+    "auth.sign_out": signed_in,
+    "me.read": signed_in,
+    "me.residence": signed_in,
+    "me.sessions": signed_in,
+}
 
 
 def principal_for(request: Any) -> Principal:
-    return LOCAL_STAFF if get_settings().is_local else ANONYMOUS
+    """The principal of a request: its session's, else anonymous (local stage: staff, see above)."""
+    from chalicelib.accounts.principals import principal_from_session
+
+    principal = principal_from_session(request)
+    if principal is None and get_settings().is_local:
+        return LOCAL_STAFF
+    return principal or ANONYMOUS
 
 
-def allows(action: str, principal: Principal) -> bool:
-    return bool(RULES[action] & principal.roles)
+def allows(action: str, principal: Principal, target: Mapping[str, str] | None = None) -> bool:
+    try:
+        authorize(action, principal, target)
+    except (NotSignedIn, Forbidden, NotFound):
+        return False
+    return True
 
 
-def authorize(action: str, principal: Principal) -> None:
-    if allows(action, principal):
-        return
-    if not principal.signed_in:
-        raise NotSignedIn("Sign in to do this.")
-    raise Forbidden("You may not do this.")
+def authorize(action: str, principal: Principal, target: Mapping[str, str] | None = None) -> None:
+    RULES[action](principal, target or {})

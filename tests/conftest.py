@@ -68,11 +68,10 @@ def client(app):
 
 @pytest.fixture
 def act_as(monkeypatch):
-    """Make every request carry the given roles, until sign-in (issue 4) gives real sessions."""
+    """Make every request carry the given principal (sessions themselves are tested apart)."""
     from chalicelib import policy
 
-    def act(*roles: policy.Role) -> None:
-        principal = policy.Principal(frozenset(roles))
+    def act(principal: policy.Principal) -> None:
         monkeypatch.setattr(policy, "principal_for", lambda request: principal)
 
     return act
@@ -83,3 +82,10 @@ def outbox() -> Path:
     return Path(os.environ["NOPER_OUTBOX_DIR"])
 
 
+
+
+@pytest.fixture(scope="session")
+def api_docs(app):
+    from app import api
+
+    return api.docs

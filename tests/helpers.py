@@ -2,6 +2,13 @@
 
 import json
 
+from chalicelib.policy import ANONYMOUS, EVERY_COMMUNE, LOCAL_STAFF, Principal
+
+# Staff of every commune, with every staff role; and one who may do anything at all.
+STAFF = LOCAL_STAFF
+EVERYTHING = Principal(user_id="U-EVERYTHING", staff=LOCAL_STAFF.staff, operator=True)
+__all__ = ["ANONYMOUS", "EVERY_COMMUNE", "STAFF", "EVERYTHING", "JSON", "body", "error_of"]
+
 JSON = {"Content-Type": "application/json"}
 
 

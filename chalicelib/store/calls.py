@@ -11,14 +11,14 @@ from typing import Iterator
 def count_dynamodb_calls() -> Iterator[Counter]:
     """Counts calls by operation ("Query", "UpdateItem", ...) on both clients: botocore's and PynamoDB's."""
     from chalicelib.adapters.aws import client
-    from chalicelib.store.table import Entity
+    from chalicelib.store.table import table_connection
 
     calls: Counter = Counter()
 
     def count(model, **_kwargs) -> None:
         calls[model.name] += 1
 
-    emitters = {id(e): e for e in (client("dynamodb").meta.events, Entity._get_connection().connection.client.meta.events)}
+    emitters = {id(e): e for e in (client("dynamodb").meta.events, table_connection().connection.client.meta.events)}
     for events in emitters.values():
         events.register("before-call.dynamodb", count)
     try:

@@ -11,9 +11,14 @@ from __future__ import annotations
 
 from typing import Any
 
+import functools
+
 from pynamodb.attributes import TTLAttribute, UnicodeAttribute
+from pynamodb.connection import TableConnection
+from pynamodb.connection.base import MetaTable
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
+from pynamodb.transactions import TransactWrite
 
 from chalicelib.config import get_settings
 
@@ -44,6 +49,32 @@ TTL_ATTRIBUTE = "ttl"
 _settings = get_settings()
 
 
+@functools.cache
+def table_connection() -> TableConnection:
+    """One connection (one botocore client) for every entity, described by TABLE_DEFINITION.
+
+    PynamoDB would give each model class its own, built from that class's indexes alone; all
+    entities share one table, so they share one connection that knows the whole table."""
+    meta = MetaTable({
+        "TableName": _settings.table_name,
+        "KeySchema": TABLE_DEFINITION["KeySchema"],
+        "AttributeDefinitions": TABLE_DEFINITION["AttributeDefinitions"],
+        "GlobalSecondaryIndexes": [
+            {"IndexName": index["IndexName"], "KeySchema": index["KeySchema"]}
+            for index in TABLE_DEFINITION["GlobalSecondaryIndexes"]
+        ],
+    })
+    return TableConnection(
+        _settings.table_name,
+        region=_settings.region,
+        host=_settings.dynamodb_endpoint,
+        connect_timeout_seconds=2,
+        read_timeout_seconds=_settings.db_timeout,
+        max_retry_attempts=2,
+        meta_table=meta,
+    )
+
+
 class Entity(Model):
     """Base of every stored entity. Subclasses own their key shapes."""
 
@@ -59,6 +90,10 @@ class Entity(Model):
     sk = UnicodeAttribute(range_key=True)
     ttl = TTLAttribute(null=True)
 
+    @classmethod
+    def _get_connection(cls) -> TableConnection:
+        return table_connection()
+
 
 class Gsi1(GlobalSecondaryIndex):
     """The generic secondary index; what it holds is decided by each entity's gsi1 keys."""
@@ -69,3 +104,13 @@ class Gsi1(GlobalSecondaryIndex):
 
     gsi1pk = UnicodeAttribute(hash_key=True)
     gsi1sk = UnicodeAttribute(range_key=True)
+
+
+def condition_failed(error: Exception) -> bool:
+    """Did a write fail on its condition (rather than on the database)? PynamoDB wraps the cause."""
+    return getattr(error, "cause_response_code", None) == "ConditionalCheckFailedException"
+
+
+def transaction() -> TransactWrite:
+    """All-or-nothing writes across items: `with transaction() as t: t.save(...); t.update(...)`."""
+    return TransactWrite(connection=table_connection().connection)

@@ -9,6 +9,7 @@ the policy module before anything else is read.
 from __future__ import annotations
 
 import functools
+import inspect
 import json
 from dataclasses import dataclass, field
 from typing import Any, Callable
@@ -43,6 +44,7 @@ class RouteDoc:
     errors: tuple[int, ...] = ()  # statuses answered with ErrorResponse
     other_responses: tuple[tuple[int, type[BaseModel]], ...] = ()  # e.g. 503 with its own body
     media_type: str = "application/json"
+    wants: tuple[str, ...] = ()  # the view's parameters: it gets `principal`, `request` when it asks
 
 
 @dataclass
@@ -89,14 +91,22 @@ class Api:
             raise ValueError(f"route {method} {path}: action {action!r} is not in the policy module")
 
         def register(view: Callable) -> Callable:
-            doc = RouteDoc(path=path, method=method, name=view.__name__, summary=summary, action=action, **options)
+            wants = tuple(inspect.signature(view).parameters)
+            doc = RouteDoc(path=path, method=method, name=view.__name__, summary=summary, action=action, wants=wants,
+                           **options)
 
             @functools.wraps(view)
             def handler(**path_params: str) -> Response:
                 request = self.app.current_request
                 try:
-                    policy.authorize(doc.action, policy.principal_for(request))
-                    return _render(view(**_arguments(doc, request, path_params)), doc)
+                    principal = policy.principal_for(request)
+                    policy.authorize(doc.action, principal, path_params)
+                    arguments = _arguments(doc, request, path_params)
+                    if "principal" in doc.wants:
+                        arguments["principal"] = principal
+                    if "request" in doc.wants:
+                        arguments["request"] = request
+                    return _render(view(**arguments), doc)
                 except NoperError as error:
                     return error_response(error)
 

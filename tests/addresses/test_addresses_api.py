@@ -13,11 +13,10 @@ from chalicelib.adapters.aws import client as aws_client
 from chalicelib.addresses.models import MAX_UPLOAD_BYTES
 from chalicelib.addresses.service import import_addresses
 from chalicelib.config import get_settings
-from chalicelib.policy import Role
 from chalicelib.store.calls import count_dynamodb_calls
 from ops.local_events import LocalEvents, object_created_event
 from tests.addresses.factories import quirks_bytes, sample_bytes
-from tests.helpers import JSON, body, error_of
+from tests.helpers import JSON, STAFF, body, error_of
 
 
 @pytest.fixture
@@ -106,7 +105,7 @@ def start(client, size=2000):
 
 
 def test_staff_gets_a_presigned_post_limited_in_size_and_key(client, act_as):
-    act_as(Role.STAFF)
+    act_as(STAFF)
     set_up_clervaux(client)
 
     response = start(client)
@@ -131,7 +130,7 @@ def test_staff_gets_a_presigned_post_limited_in_size_and_key(client, act_as):
     ({"filename": "a.csv", "size": "big"}, 400, "size"),
 ])
 def test_bad_import_requests_answer_json_naming_the_field(client, act_as, payload, status, field):
-    act_as(Role.STAFF)
+    act_as(STAFF)
     set_up_clervaux(client)
 
     response = client.post("/api/v1/communes/0501/address-imports", headers=JSON, body=body(payload))
@@ -140,7 +139,7 @@ def test_bad_import_requests_answer_json_naming_the_field(client, act_as, payloa
 
 
 def test_import_routes_answer_404_for_unknowns(client, act_as):
-    act_as(Role.STAFF)
+    act_as(STAFF)
     assert start(client).status_code == 404  # no such commune yet
     set_up_clervaux(client)
     assert client.get("/api/v1/communes/0501/address-imports/20260101000000abcdef01").status_code == 404
@@ -155,7 +154,7 @@ def upload(started, data: bytes):
 
 def test_uploaded_register_is_imported_by_the_object_created_handler(client, act_as, app):
     # Given staff started an import and uploaded the real sample
-    act_as(Role.STAFF)
+    act_as(STAFF)
     set_up_clervaux(client)
     started = start(client).json_body
     status_url = f"/api/v1/communes/0501/address-imports/{started['import_id']}"
@@ -176,7 +175,7 @@ def test_uploaded_register_is_imported_by_the_object_created_handler(client, act
 
 
 def test_the_same_event_twice_imports_once(client, act_as, app):
-    act_as(Role.STAFF)
+    act_as(STAFF)
     set_up_clervaux(client)
     started = start(client).json_body
     upload(started, sample_bytes())
@@ -194,7 +193,7 @@ def test_the_same_event_twice_imports_once(client, act_as, app):
     (b"name,street\nA,B\n", "not the address register"),
 ])
 def test_an_upload_that_is_not_the_register_fails_with_a_reason(client, act_as, app, data, error):
-    act_as(Role.STAFF)
+    act_as(STAFF)
     set_up_clervaux(client)
     started = start(client).json_body
     upload(started, data)
@@ -208,7 +207,7 @@ def test_an_upload_that_is_not_the_register_fails_with_a_reason(client, act_as, 
 def test_an_upload_over_the_limit_fails_whatever_moto_accepted(client, act_as, app, monkeypatch):
     from chalicelib.addresses import imports
 
-    act_as(Role.STAFF)
+    act_as(STAFF)
     set_up_clervaux(client)
     started = start(client).json_body
     monkeypatch.setattr(imports, "MAX_UPLOAD_BYTES", 1000)

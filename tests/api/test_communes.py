@@ -1,9 +1,8 @@
-from chalicelib.policy import Role
-from tests.helpers import JSON, body, error_of
+from tests.helpers import JSON, STAFF, body, error_of
 
 
 def test_staff_sets_up_a_commune_then_changes_its_languages(client, act_as):
-    act_as(Role.STAFF)
+    act_as(STAFF)
 
     created = client.put("/api/v1/communes/0501", headers=JSON, body=body({"name": "Clervaux"}))
     changed = client.put("/api/v1/communes/0501", headers=JSON, body=body({"name": "Clervaux", "languages": ["lb", "de"]}))
@@ -17,7 +16,7 @@ def test_staff_sets_up_a_commune_then_changes_its_languages(client, act_as):
 
 
 def test_communes_are_listed_by_name_ignoring_accents(client, act_as):
-    act_as(Role.STAFF)
+    act_as(STAFF)
     for lau2, name in [("0204", "Esch-sur-Alzette"), ("0501", "Clervaux"), ("0999", "Éislek"), ("0310", "Walferdange")]:
         client.put(f"/api/v1/communes/{lau2}", headers=JSON, body=body({"name": name}))
 
@@ -27,7 +26,7 @@ def test_communes_are_listed_by_name_ignoring_accents(client, act_as):
 
 
 def test_renaming_a_commune_keeps_one_entry_in_the_list(client, act_as):
-    act_as(Role.STAFF)
+    act_as(STAFF)
     client.put("/api/v1/communes/0501", headers=JSON, body=body({"name": "Clerf"}))
     client.put("/api/v1/communes/0501", headers=JSON, body=body({"name": "Clervaux"}))
 
@@ -49,7 +48,7 @@ def test_anonymous_cannot_set_up_a_commune(client):
 
 
 def test_duplicate_languages_are_refused(client, act_as):
-    act_as(Role.STAFF)
+    act_as(STAFF)
 
     response = client.put("/api/v1/communes/0501", headers=JSON, body=body({"name": "X", "languages": ["fr", "fr"]}))
 

@@ -5,8 +5,7 @@ import json
 import h3
 import pytest
 
-from chalicelib.policy import Role
-from tests.helpers import JSON, body, error_of
+from tests.helpers import ANONYMOUS, JSON, STAFF, body, error_of
 
 BASE = "/api/v1/communes/0501"
 HEADER = ("rue;numero;localite;code_postal;id_caclr_rue;id_caclr_bat;lat_wgs84;lon_wgs84;coord_est_luref;"
@@ -50,7 +49,7 @@ def commune():
 
 @pytest.fixture
 def staff(act_as):
-    act_as(Role.STAFF)
+    act_as(STAFF)
 
 
 def propose(client, households=20):
@@ -113,11 +112,11 @@ def test_proposing_twice_gives_the_same_neighbourhoods(client, staff, commune):
 
 def test_published_neighbourhoods_are_listed_and_drawn_for_everyone(client, act_as, commune):
     # Given staff proposed and published
-    act_as(Role.STAFF)
+    act_as(STAFF)
     draft = propose(client)
     publication = publish(client, draft["version"])
     # When anyone looks
-    act_as(Role.ANONYMOUS)
+    act_as(ANONYMOUS)
     listed = client.get(f"{BASE}/neighbourhoods")
     drawn = client.get(f"{BASE}/neighbourhoods.geojson")
     # Then
@@ -132,7 +131,7 @@ def test_published_neighbourhoods_are_listed_and_drawn_for_everyone(client, act_
 
 
 def test_nothing_is_public_before_publishing(client, act_as, commune):
-    act_as(Role.STAFF)
+    act_as(STAFF)
     propose(client)
 
     assert client.get(f"{BASE}/neighbourhoods").json_body == {"neighbourhoods": []}

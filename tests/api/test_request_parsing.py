@@ -4,8 +4,7 @@ import re
 
 import pytest
 
-from chalicelib.policy import Role
-from tests.helpers import JSON, body, error_of
+from tests.helpers import EVERYTHING, JSON, STAFF, body, error_of
 
 
 def _with_body(app):
@@ -16,7 +15,7 @@ def _with_body(app):
 
 
 def test_every_route_with_a_body_answers_malformed_json_with_400(client, app, act_as):
-    act_as(*Role)
+    act_as(EVERYTHING)
     routes = list(_with_body(app))
     assert routes, "expected at least one route taking a JSON body"
     for method, path in routes:
@@ -41,7 +40,7 @@ def test_every_route_with_a_body_answers_malformed_json_with_400(client, app, ac
     ],
 )
 def test_wrong_or_missing_field_answers_400_naming_it(client, act_as, payload, field):
-    act_as(Role.STAFF)
+    act_as(STAFF)
 
     response = client.put("/api/v1/communes/0501", headers=JSON, body=body(payload))
 
@@ -61,7 +60,7 @@ def test_wrong_or_missing_field_answers_400_naming_it(client, act_as, payload, f
     ],
 )
 def test_unusable_bodies_are_refused_with_a_json_error(client, act_as, raw, status, field_message):
-    act_as(Role.STAFF)
+    act_as(STAFF)
 
     response = client.put("/api/v1/communes/0501", headers=JSON, body=raw)
 
@@ -70,7 +69,7 @@ def test_unusable_bodies_are_refused_with_a_json_error(client, act_as, raw, stat
 
 
 def test_a_body_that_is_not_json_by_type_is_refused(client, act_as):
-    act_as(Role.STAFF)
+    act_as(STAFF)
 
     response = client.put("/api/v1/communes/0501", headers={"Content-Type": "text/plain"}, body=b"name=x")
 
@@ -86,7 +85,7 @@ def test_bad_path_parameter_answers_400_naming_it(client):
 
 
 def test_nothing_is_written_when_the_body_is_refused(client, act_as):
-    act_as(Role.STAFF)
+    act_as(STAFF)
     client.put("/api/v1/communes/0501", headers=JSON, body=body({"name": "Clervaux"}))
 
     client.put("/api/v1/communes/0501", headers=JSON, body=body({"name": "", "languages": []}))

@@ -16,9 +16,32 @@ export type DraftNeighbourhood = Schemas['DraftNeighbourhood'];
 export type DraftValidation = Schemas['DraftValidation'];
 export type Publication = Schemas['Publication'];
 
-/** Builds a typed client; the browser uses same-origin paths (`/api/v1/...`). */
-export function createApiClient(options: { baseUrl?: string; fetch?: typeof fetch } = {}): ApiClient {
-  return createClient<paths>({ baseUrl: options.baseUrl ?? '', ...(options.fetch ? { fetch: options.fetch } : {}) });
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/** The CSRF token the API set at sign-in (a readable cookie), or null. */
+export function csrfToken(cookies: string): string | null {
+  for (const part of cookies.split(';')) {
+    const [name, ...value] = part.trim().split('=');
+    if (name === 'noper_csrf' && value.length) return decodeURIComponent(value.join('='));
+  }
+  return null;
+}
+
+/** Builds a typed client; the browser uses same-origin paths (`/api/v1/...`). State-changing
+ * requests echo the CSRF cookie in `X-CSRF-Token`, as the API requires of signed-in requests. */
+export function createApiClient(
+  options: { baseUrl?: string; fetch?: typeof fetch; cookies?: () => string } = {},
+): ApiClient {
+  const client = createClient<paths>({ baseUrl: options.baseUrl ?? '', ...(options.fetch ? { fetch: options.fetch } : {}) });
+  const cookies = options.cookies ?? (() => (typeof document === 'undefined' ? '' : document.cookie));
+  client.use({
+    onRequest({ request }) {
+      const token = SAFE_METHODS.has(request.method) ? null : csrfToken(cookies());
+      if (token) request.headers.set('X-CSRF-Token', token);
+      return request;
+    },
+  });
+  return client;
 }
 
 /** The app's client: `api.GET('/api/v1/health')`. */

@@ -1,0 +1,161 @@
+"""Accounts, sign-in codes and sessions: request, response and stored models."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, StringConstraints
+from pynamodb.attributes import (
+    BooleanAttribute,
+    ListAttribute,
+    NumberAttribute,
+    UnicodeAttribute,
+    UnicodeSetAttribute,
+    UTCDateTimeAttribute,
+)
+
+from chalicelib.languages import Language
+from chalicelib.store.table import Entity, Gsi1
+
+StaffRole = Literal["admin", "editor", "verifier"]
+STAFF_ROLES: tuple[StaffRole, ...] = ("admin", "editor", "verifier")
+
+
+def normalise_email(value: str) -> str:
+    email = value.strip().lower()
+    local, _, domain = email.rpartition("@")
+    if not local or "." not in domain or any(c.isspace() for c in email) or len(email) > 254:
+        raise ValueError("not an email address")
+    return email
+
+
+Email = Annotated[str, AfterValidator(normalise_email)]
+
+
+class CodeRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    email: Email
+    language: Language | None = None
+
+
+class SessionRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    email: Email
+    code: Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^\d{6}$")]
+
+
+class ResidenceClaim(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    address_id: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
+
+
+class Accepted(BaseModel):
+    status: Literal["accepted"] = "accepted"
+
+
+class Residence(BaseModel):
+    address: dict | None = None
+    neighbourhood: dict | None = None
+    status: Literal["none", "pending", "verified"] = "none"
+    method: Literal["letter", "vouches", "staff"] | None = None
+
+
+class StaffRoleGrant(BaseModel):
+    lau2: str
+    role: StaffRole
+
+
+class Profile(BaseModel):
+    id: str
+    email: str
+    display_name: str
+    languages: list[Language]
+    roles: list[str]
+    staff: list[StaffRoleGrant]
+    residence: Residence
+
+
+class SessionPublic(BaseModel):
+    id: str
+    device: str
+    created_at: str
+    last_seen_at: str
+    current: bool
+
+
+class SessionList(BaseModel):
+    sessions: list[SessionPublic]
+
+
+class UserItem(Entity):
+    """pk=USER#<user_id>, sk=PROFILE; with a residence: gsi1pk=NBH#<neighbourhood_id>#RESIDENTS,
+    gsi1sk=<pending|verified>#<user_id> (a neighbourhood's residents by status)."""
+
+    gsi1pk = UnicodeAttribute(null=True)
+    gsi1sk = UnicodeAttribute(null=True)
+    by_neighbourhood = Gsi1()
+
+    user_id = UnicodeAttribute()
+    email = UnicodeAttribute()
+    display_name = UnicodeAttribute(default="")
+    languages = ListAttribute(of=UnicodeAttribute, default=list)
+    created_at = UTCDateTimeAttribute()
+    # Roles beyond "resident": staff grants as "<lau2>:<role>", ambassadorships as neighbourhood ids.
+    staff = UnicodeSetAttribute(default=set)
+    ambassador_of = UnicodeSetAttribute(default=set)
+    operator = BooleanAttribute(default=False)
+    # The residence: claimed address, its neighbourhood and how far verification went.
+    address_id = UnicodeAttribute(null=True)
+    lau2 = UnicodeAttribute(null=True)
+    neighbourhood_id = UnicodeAttribute(null=True)
+    residence_status = UnicodeAttribute(default="none")
+    residence_method = UnicodeAttribute(null=True)
+
+    @staticmethod
+    def key(user_id: str) -> tuple[str, str]:
+        return f"USER#{user_id}", "PROFILE"
+
+
+class EmailItem(Entity):
+    """pk=EMAIL#<email>, sk=ACCOUNT: one account per email (written with attribute_not_exists)."""
+
+    user_id = UnicodeAttribute()
+
+    @staticmethod
+    def key(email: str) -> tuple[str, str]:
+        return f"EMAIL#{email}", "ACCOUNT"
+
+
+class SignInCodeItem(Entity):
+    """pk=EMAIL#<email>, sk=CODE: the one live code of an email, hashed; a new request replaces it."""
+
+    code_hash = UnicodeAttribute()
+    expires_at = NumberAttribute()
+    attempts = NumberAttribute(default=0)
+
+    @staticmethod
+    def key(email: str) -> tuple[str, str]:
+        return f"EMAIL#{email}", "CODE"
+
+
+class SessionItem(Entity):
+    """pk=SESSION#<token hash>, sk=SESSION; gsi1pk=USER#<user_id>#SESSIONS, gsi1sk=<created_at ISO>."""
+
+    gsi1pk = UnicodeAttribute()
+    gsi1sk = UnicodeAttribute()
+    by_user = Gsi1()
+    session_id = UnicodeAttribute()
+    user_id = UnicodeAttribute()
+    csrf_hash = UnicodeAttribute()
+    device = UnicodeAttribute(default="")
+    created_at = UTCDateTimeAttribute()
+    last_seen_at = UTCDateTimeAttribute()
+    expires_at = NumberAttribute()
+
+    @staticmethod
+    def key(token_hash: str) -> tuple[str, str]:
+        return f"SESSION#{token_hash}", "SESSION"
+
+    @staticmethod
+    def user_key(user_id: str) -> str:
+        return f"USER#{user_id}#SESSIONS"

@@ -1,0 +1,73 @@
+"""A resident's own account: profile, residence claim."""
+
+from __future__ import annotations
+
+from pynamodb.exceptions import DoesNotExist
+
+from chalicelib.accounts.models import Profile, Residence, StaffRoleGrant, UserItem
+from chalicelib.addresses.service import get_address
+from chalicelib.errors import Conflict, NotFound
+from chalicelib.observability import logger
+from chalicelib.policy import Principal
+
+
+def residents_key(neighbourhood_id: str) -> str:
+    return f"NBH#{neighbourhood_id}#RESIDENTS"
+
+
+def load_user(user_id: str | None) -> UserItem:
+    try:
+        return UserItem.get(*UserItem.key(user_id or "-"))
+    except DoesNotExist:
+        raise NotFound("No such account.", {"user": "unknown"}) from None
+
+
+def profile_of(user: UserItem) -> Profile:
+    residence = Residence(status=user.residence_status, method=user.residence_method)  # type: ignore[arg-type]
+    if user.address_id:
+        address = get_address(user.address_id)
+        residence.address = {"id": address.id, "label": address.label}
+        if address.neighbourhood:
+            residence.neighbourhood = address.neighbourhood.model_dump()
+    roles = ["resident"] + sorted({f"staff:{grant.split(':', 1)[1]}" for grant in user.staff or ()})
+    roles += [f"ambassador:{nbh}" for nbh in sorted(user.ambassador_of or ())]
+    if user.operator:
+        roles.append("operator")
+    return Profile(
+        id=user.user_id,
+        email=user.email,
+        display_name=user.display_name,
+        languages=list(user.languages or []),  # type: ignore[arg-type]
+        roles=roles,
+        staff=[StaffRoleGrant(lau2=g.split(":", 1)[0], role=g.split(":", 1)[1]) for g in sorted(user.staff or ())],
+        residence=residence,
+    )
+
+
+def my_profile(principal: Principal) -> Profile:
+    return profile_of(load_user(principal.user_id))
+
+
+def claim_residence(principal: Principal, address_id: str) -> Profile:
+    """Claim an address: pending in its neighbourhood until verified. Moving leaves the old
+    neighbourhood at once and starts a new verification."""
+    user = load_user(principal.user_id)
+    address = get_address(address_id)
+    if address.retired:
+        raise Conflict("This address is no longer in the register.", {"address_id": "retired"})
+    if address.neighbourhood is None:
+        raise Conflict("This address is not in a neighbourhood yet: the commune has not published them.",
+                       {"address_id": "no neighbourhood yet"})
+    if user.address_id == address.id and user.residence_status != "none":
+        return profile_of(user)
+    user.update(actions=[
+        UserItem.address_id.set(address.id),
+        UserItem.lau2.set(address.lau2),
+        UserItem.neighbourhood_id.set(address.neighbourhood.id),
+        UserItem.residence_status.set("pending"),
+        UserItem.residence_method.remove(),
+        UserItem.gsi1pk.set(residents_key(address.neighbourhood.id)),
+        UserItem.gsi1sk.set(f"pending#{user.user_id}"),
+    ])
+    logger.info("residence claimed", user_id=user.user_id, neighbourhood_id=address.neighbourhood.id)
+    return profile_of(user)

@@ -1,0 +1,171 @@
+"""Signing in without passwords: an emailed one-time code, then an opaque session.
+
+Codes: 6 digits, stored as a keyed hash, 10 minutes, 5 attempts; requests rate-limited per email
+and per client IP. Sessions: a 256-bit token in an HttpOnly cookie, stored as a keyed hash with
+an expiry the code checks itself (DynamoDB Local never expires TTL items), and a CSRF token that
+state-changing requests must echo in the X-CSRF-Token header.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from pynamodb.exceptions import DeleteError, DoesNotExist, PutError, TransactWriteError, UpdateError
+
+from chalicelib import ratelimit
+from chalicelib.accounts import secrets
+from chalicelib.accounts.models import EmailItem, SessionItem, SignInCodeItem, UserItem
+from chalicelib.adapters import mail
+from chalicelib.adapters.clock import now
+from chalicelib.adapters.ids import new_id
+from chalicelib.errors import InvalidInput, NotSignedIn, RateLimited
+from chalicelib.i18n import translate
+from chalicelib.observability import logger
+from chalicelib.store.table import condition_failed, transaction
+
+CODE_MINUTES = 10
+CODE_ATTEMPTS = 5
+SESSION_DAYS = 30
+LAST_SEEN_EVERY = timedelta(minutes=10)
+# Codes asked per email and per client IP in ten minutes.
+CODES_PER_EMAIL, CODES_PER_IP, WINDOW = 3, 20, 600
+# Sign-in attempts per client IP in ten minutes (each code also allows only 5).
+ATTEMPTS_PER_IP = 30
+
+
+@dataclass(frozen=True)
+class OpenedSession:
+    user: UserItem
+    token: str
+    csrf: str
+
+
+def request_code(email: str, client_ip: str, language: str) -> None:
+    """Email a fresh code. Says nothing about whether the email has an account."""
+    ratelimit.limit("code-ip", client_ip, CODES_PER_IP, WINDOW)
+    ratelimit.limit("code-email", secrets.keyed_hash("email", email)[:32], CODES_PER_EMAIL, WINDOW)
+    code = secrets.digits(6)
+    expires = now() + timedelta(minutes=CODE_MINUTES)
+    SignInCodeItem(
+        *SignInCodeItem.key(email),
+        code_hash=secrets.keyed_hash("code", email, code),
+        expires_at=int(expires.timestamp()),
+        attempts=0,
+        ttl=expires,
+    ).save()
+    message = mail.compose(
+        email,
+        translate(language, "mail.sign_in.subject", code=code),
+        translate(language, "mail.sign_in.body", code=code, minutes=CODE_MINUTES)
+        + "\n\n"
+        + translate(language, "mail.footer.why"),
+    )
+    mail.send(message)
+    logger.info("sign-in code sent")
+
+
+def open_session(email: str, code: str, client_ip: str, device: str, language: str) -> OpenedSession:
+    ratelimit.limit("signin-ip", client_ip, ATTEMPTS_PER_IP, WINDOW)
+    item = _live_code(email)
+    try:  # count the attempt first, in the database, so parallel guesses share the budget
+        item.update(
+            actions=[SignInCodeItem.attempts.add(1)],
+            condition=SignInCodeItem.attempts < CODE_ATTEMPTS,
+        )
+    except UpdateError as error:
+        if condition_failed(error):
+            raise RateLimited("Too many wrong codes: ask for a new one.", retry_after=60) from None
+        raise
+    if not secrets.same(item.code_hash, secrets.keyed_hash("code", email, code)):
+        raise InvalidInput("This code is not right.", {"code": "wrong code"})
+    try:  # a code opens one session only
+        item.delete(condition=SignInCodeItem.code_hash == item.code_hash)
+    except DeleteError as error:
+        if condition_failed(error):
+            raise InvalidInput("This code was already used.", {"code": "used"}) from None
+        raise
+    user = _account_for(email, language)
+    token, csrf = secrets.token(), secrets.token()
+    stamp = now()
+    expires = stamp + timedelta(days=SESSION_DAYS)
+    SessionItem(
+        *SessionItem.key(secrets.keyed_hash("session", token)),
+        gsi1pk=SessionItem.user_key(user.user_id),
+        gsi1sk=stamp.isoformat(),
+        session_id=new_id(),
+        user_id=user.user_id,
+        csrf_hash=secrets.keyed_hash("csrf", csrf),
+        device=device[:200],
+        created_at=stamp,
+        last_seen_at=stamp,
+        expires_at=int(expires.timestamp()),
+        ttl=expires,
+    ).save()
+    logger.info("session opened", user_id=user.user_id)
+    return OpenedSession(user=user, token=token, csrf=csrf)
+
+
+def session_for(token: str) -> SessionItem:
+    """The live session of a token; NotSignedIn when it is unknown, revoked or expired."""
+    try:
+        session = SessionItem.get(*SessionItem.key(secrets.keyed_hash("session", token)))
+    except DoesNotExist:
+        raise NotSignedIn("Your session has ended: sign in again.") from None
+    if session.expires_at <= now().timestamp():
+        raise NotSignedIn("Your session has ended: sign in again.")
+    if now() - session.last_seen_at > LAST_SEEN_EVERY:
+        session.update(actions=[SessionItem.last_seen_at.set(now())])
+    return session
+
+
+def csrf_matches(session: SessionItem, header: str | None, cookie: str | None) -> bool:
+    if not header or not cookie or not secrets.same(header, cookie):
+        return False
+    return secrets.same(session.csrf_hash, secrets.keyed_hash("csrf", header))
+
+
+def sessions_of(user_id: str) -> list[SessionItem]:
+    live = now().timestamp()
+    return [s for s in SessionItem.by_user.query(SessionItem.user_key(user_id)) if s.expires_at > live]
+
+
+def close_all_sessions(user_id: str) -> int:
+    sessions = list(SessionItem.by_user.query(SessionItem.user_key(user_id)))
+    with SessionItem.batch_write() as batch:
+        for session in sessions:
+            batch.delete(session)
+    logger.info("sessions closed", user_id=user_id, count=len(sessions))
+    return len(sessions)
+
+
+def _live_code(email: str) -> SignInCodeItem:
+    try:
+        item = SignInCodeItem.get(*SignInCodeItem.key(email))
+    except DoesNotExist:
+        raise InvalidInput("No code is waiting for this email: ask for one.", {"code": "no code asked"}) from None
+    if item.expires_at <= now().timestamp():
+        raise InvalidInput("This code has expired: ask for a new one.", {"code": "expired"})
+    return item
+
+
+def _account_for(email: str, language: str) -> UserItem:
+    """The account of an email, created on first sign-in (one per email, by condition)."""
+    try:
+        return UserItem.get(*UserItem.key(EmailItem.get(*EmailItem.key(email)).user_id))
+    except DoesNotExist:
+        pass
+    user = UserItem(
+        *UserItem.key(new_id()), email=email, display_name=email.split("@")[0][:40], languages=[language], created_at=now()
+    )
+    user.user_id = user.pk.removeprefix("USER#")
+    try:
+        with transaction() as writes:
+            writes.save(EmailItem(*EmailItem.key(email), user_id=user.user_id), condition=EmailItem.pk.does_not_exist())
+            writes.save(user, condition=UserItem.pk.does_not_exist())
+    except (TransactWriteError, PutError):
+        # Someone signed in with the same email at the same moment: theirs is the account.
+        return UserItem.get(*UserItem.key(EmailItem.get(*EmailItem.key(email)).user_id))
+    logger.info("account created", user_id=user.user_id)
+    return user
+

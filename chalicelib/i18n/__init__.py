@@ -1,0 +1,35 @@
+"""What the server says to people (emails, letters), in lb, fr, de, en and pt.
+
+Catalogues are JSON files beside this module, one per language, with the same keys
+(tests/unit/test_i18n.py checks it). `{name}` placeholders are filled by `translate`.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from pathlib import Path
+
+from chalicelib.languages import LANGUAGES, Language
+
+DEFAULT: Language = "fr"
+
+
+@functools.cache
+def catalogue(language: str) -> dict[str, str]:
+    return json.loads((Path(__file__).parent / f"{language}.json").read_text(encoding="utf-8"))
+
+
+def choose(*preferences: str | None) -> Language:
+    """The first supported language among preferences (e.g. "de-LU", "lb"), else French."""
+    for preference in preferences:
+        for part in (preference or "").replace(";", ",").split(","):
+            code = part.strip().lower()[:2]
+            if code in LANGUAGES:
+                return code  # type: ignore[return-value]
+    return DEFAULT
+
+
+def translate(language: str, key: str, **params: object) -> str:
+    text = catalogue(language if language in LANGUAGES else DEFAULT).get(key) or catalogue("en")[key]
+    return text.format(**params) if params else text

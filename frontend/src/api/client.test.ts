@@ -1,0 +1,26 @@
+import { describe, expect, it } from 'vitest';
+import { createApiClient, csrfToken } from './client';
+
+describe('csrfToken', () => {
+  it('reads the noper_csrf cookie among others', () => {
+    expect(csrfToken('a=1; noper_csrf=abc%3D; b=2')).toBe('abc=');
+    expect(csrfToken('a=1')).toBeNull();
+  });
+});
+
+describe('the API client', () => {
+  it('echoes the CSRF cookie on state-changing requests only', async () => {
+    const seen: Request[] = [];
+    const fetch = async (input: Request) => {
+      seen.push(input);
+      return new Response('{}', { status: 200, headers: { 'Content-Type': 'application/json' } });
+    };
+    const client = createApiClient({ baseUrl: 'http://x', fetch: fetch as typeof globalThis.fetch, cookies: () => 'noper_csrf=t0k' });
+
+    await client.GET('/api/v1/health');
+    await client.DELETE('/api/v1/me/sessions');
+
+    expect(seen[0]?.headers.get('X-CSRF-Token')).toBeNull();
+    expect(seen[1]?.headers.get('X-CSRF-Token')).toBe('t0k');
+  });
+});
