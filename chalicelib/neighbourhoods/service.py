@@ -51,6 +51,7 @@ from chalicelib.neighbourhoods.partition import (
     split_in_two,
 )
 from chalicelib.observability import logger
+from chalicelib.store.table import condition_failed
 
 # grid_disk k for "within about 1 km": at res 9 neighbouring cell centres are ~0.35 km apart,
 # so the centres of ring 3 lie ~1.0 km away (lost pets, alerts).
@@ -346,7 +347,7 @@ def _lease_free(stamp: datetime):
 
 
 def _raise_if_conditional(error: PutError | UpdateError, message: str) -> None:
-    if error.cause_response_code == "ConditionalCheckFailedException":
+    if condition_failed(error):
         raise Conflict(message, {"version": "the draft changed meanwhile"}) from None
 
 
