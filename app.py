@@ -3,10 +3,14 @@
 from chalice import Chalice
 
 from chalicelib.accounts import signin
-from chalicelib.accounts.models import Accepted, CodeRequest, Profile, ResidenceClaim, SessionList, SessionRequest
+from chalicelib.accounts.models import (
+    Accepted, CodeRequest, Profile, ProfileUpdate, ResidenceClaim, SessionList, SessionRequest,
+)
 from chalicelib.accounts.principals import cleared_cookies, session_cookies
-from chalicelib.accounts.service import claim_residence, my_profile, profile_of
+from chalicelib.accounts.roles import appointed_by_staff
+from chalicelib.accounts.service import claim_residence, my_profile, profile_of, update_profile
 from chalicelib.accounts.sessions import my_sessions, sign_out, sign_out_everywhere
+from chalicelib.accounts.your_data import AccountExport, ErasureQuery, erase_my_account, export_my_data
 from chalicelib.addresses.imports import import_status, import_uploaded_file, latest_imports, start_import
 from chalicelib.addresses.models import (
     AddressImportList, AddressImportPath, AddressImportReport, AddressImportRequest, AddressImportStarted,
@@ -21,16 +25,29 @@ from chalicelib.neighbourhoods.models import (
     BoundaryCollection, Draft, DraftNeighbourhoodPath, DrawnNeighbourhoods, MergeRequest, NeighbourhoodList,
     ProposalRequest, Publication, PublishRequest, RenameRequest, SplitRequest,
 )
+from chalicelib.neighbours import service as neighbours
+from chalicelib.neighbours import vouching
+from chalicelib.neighbours.models import (
+    MemberList, NeighbourhoodInside, NeighbourhoodPath, PendingList, VouchRequest, VouchResult,
+)
 from chalicelib.observability import observe_request
 from chalicelib.ratelimit import limited
 from chalicelib.uploads import s3_object_created
 from chalicelib.i18n import choose
+from chalicelib.verification import service as verification
+from chalicelib.verification.models import (
+    AmbassadorPublic, LetterBatchRequest, LetterCodeRedemption, PendingResidentList, ResidentPath,
+    VerificationDecision, VerificationQuery, VerificationRecordPublic,
+)
 from chalicelib.web.api import Api, Reply, client_ip
+from chalicelib.web.site import require_accept, site_url
 from chalicelib.web.openapi import build_openapi
 
 app = Chalice(app_name="noper")
 app.register_middleware(observe_request, "http")
 api = Api(app)
+PDF = "application/pdf"
+app.api.binary_types.append(PDF)  # letters: API Gateway returns them as bytes
 
 
 @api.get("/api/v1/health", action="platform.health", summary="Is the API up and its table reachable?",
@@ -221,3 +238,101 @@ def sessions(principal):
 def sign_out_of_every_device(principal):
     sign_out_everywhere(principal)
     return Reply(None, headers={"Set-Cookie": cleared_cookies()})
+
+
+@api.patch("/api/v1/me", action="me.update", summary="Change my name, languages and what neighbours see",
+           body=ProfileUpdate, response=Profile, errors=(400, 401, 403, 404, 413, 415))
+def update_me(principal, body):
+    return update_profile(principal, body)
+
+
+@api.get("/api/v1/me/export", action="me.export", summary="Everything Noper holds about me, as JSON",
+         response=AccountExport, errors=(401,))
+def export_me(principal):
+    return Reply(export_my_data(principal),
+                 headers={"Content-Disposition": 'attachment; filename="noper-my-data.json"'})
+
+
+@api.delete("/api/v1/me", action="me.erase",
+            summary="Erase my account: personal data at once; what I wrote removed or anonymised as I choose",
+            query=ErasureQuery, status=204, errors=(400, 401, 403, 404))
+def erase_me(principal, query):
+    erase_my_account(principal, query.content)
+    return Reply(None, headers={"Set-Cookie": cleared_cookies()})
+
+
+@api.get("/api/v1/neighbourhoods/{neighbourhood_id}", action="neighbourhood.view",
+         summary="My neighbourhood's name and member count (also while my address is pending)",
+         path_model=NeighbourhoodPath, response=NeighbourhoodInside, errors=(400, 401, 404))
+def my_neighbourhood(path):
+    return neighbours.neighbourhood_inside(path.neighbourhood_id)
+
+
+@api.get("/api/v1/neighbourhoods/{neighbourhood_id}/members", action="neighbourhood.members",
+         summary="My verified neighbours: name, street, languages", path_model=NeighbourhoodPath,
+         response=MemberList, errors=(400, 401, 404))
+def neighbourhood_members(path):
+    return neighbours.members(path.neighbourhood_id)
+
+
+@api.get("/api/v1/neighbourhoods/{neighbourhood_id}/pending", action="neighbourhood.vouch",
+         summary="Newcomers waiting for verification, whom I may vouch for (name and street only)",
+         path_model=NeighbourhoodPath, response=PendingList, errors=(400, 401, 404))
+def pending_neighbours(principal, path):
+    return vouching.pending_neighbours(principal, path.neighbourhood_id)
+
+
+@api.post("/api/v1/neighbourhoods/{neighbourhood_id}/vouches", action="neighbourhood.vouch",
+          summary="Vouch that a pending neighbour lives here: two households verify them",
+          path_model=NeighbourhoodPath, body=VouchRequest, response=VouchResult, status=201,
+          errors=(400, 401, 403, 404, 409, 413, 415, 429))
+def vouch_for_neighbour(principal, path, body):
+    return vouching.vouch(principal, path.neighbourhood_id, body.user_id)
+
+
+@api.post("/api/v1/me/residence/code", action="me.residence_code",
+          summary="Verify my address with the code of the letter the commune sent to it", body=LetterCodeRedemption,
+          response=Profile, errors=(400, 401, 403, 404, 409, 413, 415, 429))
+def redeem_letter_code(principal, body, request):
+    return verification.redeem_letter_code(principal, body.code, client_ip(request))
+
+
+@api.post("/api/v1/communes/{lau2}/letters", action="residents.letters",
+          summary="Print letters with a verification code: to the addresses of pending residents, or to every "
+                  "address of a neighbourhood (send `Accept: application/pdf`)",
+          path_model=CommunePath, body=LetterBatchRequest, status=201, media_type=PDF,
+          errors=(400, 401, 403, 404, 409, 413, 415))
+def print_letters(principal, path, body, request):
+    require_accept(request, PDF)
+    batch = verification.letter_batch(path.lau2, body, site=site_url(request), by=principal.user_id)
+    return Reply(batch.pdf, headers={
+        "Content-Disposition": f'attachment; filename="noper-letters-{path.lau2}-{batch.batch_id}.pdf"'})
+
+
+@api.get("/api/v1/communes/{lau2}/verifications", action="residents.verify",
+         summary="Residents of the commune waiting for verification: name, claimed address, email",
+         path_model=CommunePath, query=VerificationQuery, response=PendingResidentList, errors=(400, 401, 403, 404))
+def pending_verifications(path, query):
+    return verification.pending_residents(path.lau2)
+
+
+@api.post("/api/v1/communes/{lau2}/verifications/{user_id}", action="residents.verify",
+          summary="Approve or reject (with a reason) a pending resident's address, after checking the register",
+          path_model=ResidentPath, body=VerificationDecision, response=VerificationRecordPublic,
+          errors=(400, 401, 403, 404, 409, 413, 415))
+def decide_verification(principal, path, body):
+    return verification.decide(path.lau2, path.user_id, body.decision == "approve", body.reason, principal.user_id)
+
+
+@api.put("/api/v1/communes/{lau2}/ambassadors/{user_id}", action="residents.ambassadors",
+         summary="Appoint a verified resident ambassador of their neighbourhood", path_model=ResidentPath,
+         response=AmbassadorPublic, errors=(400, 401, 403, 404, 409))
+def appoint_ambassador(path):
+    return appointed_by_staff(path.lau2, path.user_id, appoint=True)
+
+
+@api.delete("/api/v1/communes/{lau2}/ambassadors/{user_id}", action="residents.ambassadors",
+            summary="End a resident's ambassadorship", path_model=ResidentPath, response=AmbassadorPublic,
+            errors=(400, 401, 403, 404))
+def dismiss_ambassador(path):
+    return appointed_by_staff(path.lau2, path.user_id, appoint=False)

@@ -29,6 +29,8 @@ class Settings(BaseModel, frozen=True):
     mail_sender: str = "noper@localhost"
     # Local stage: every email is also written here as an .eml file.
     outbox_dir: str | None = None
+    # The web app's origin, for links printed on letters; unset: the origin the browser sends.
+    site_url: str | None = None
     # Key for HMACs (sign-in codes, session tokens, signed links). Only local and test have a default.
     secret_key: str = Field(default="", repr=False)
     # Seconds a DynamoDB call may wait: an API answer should never hang on the database.
@@ -48,6 +50,7 @@ _ENV = {
     "uploads_bucket": "NOPER_UPLOADS_BUCKET",
     "mail_sender": "NOPER_MAIL_SENDER",
     "outbox_dir": "NOPER_OUTBOX_DIR",
+    "site_url": "NOPER_SITE_URL",
     "secret_key": "NOPER_SECRET_KEY",
 }
 # A fixed key is fine where nothing real is protected; prod must be given its own.

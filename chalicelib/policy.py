@@ -8,8 +8,8 @@ Who is asking is a `Principal`, built from the session (chalicelib.accounts.prin
 staff and partners publish and administer; they never read what neighbours write: content of a
 neighbourhood is for its verified residents only, and anyone else is told it does not exist (404).
 
-Until the sign-in screens land, a request without a session in the LOCAL stage acts as staff of
-every commune, so the admin tools can be tried; no other stage does this.
+No stage grants anything without a session: locally, sign in as the demo's staff (`make run`
+prints how) or make staff with `./noper staff add`.
 """
 
 from __future__ import annotations
@@ -17,10 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping
 
-from chalicelib.config import get_settings
 from chalicelib.errors import Forbidden, NotFound, NotSignedIn
-
-EVERY_COMMUNE = "*"
 
 
 @dataclass(frozen=True)
@@ -32,16 +29,16 @@ class Principal:
     neighbourhood_id: str | None = None
     residence_status: str = "none"  # none | pending | verified
     ambassador_of: frozenset[str] = frozenset()
-    staff: frozenset[tuple[str, str]] = frozenset()  # (lau2 or EVERY_COMMUNE, admin|editor|verifier)
+    staff: frozenset[tuple[str, str]] = frozenset()  # (lau2, admin|editor|verifier)
     operator: bool = False
     session: Any = field(default=None, compare=False, repr=False)
 
     @property
     def signed_in(self) -> bool:
-        return self.user_id is not None or bool(self.staff) or self.operator
+        return self.user_id is not None
 
     def is_staff(self, lau2: str | None, roles: frozenset[str]) -> bool:
-        return any(where in (lau2, EVERY_COMMUNE) and role in roles for where, role in self.staff)
+        return any(where == lau2 and role in roles for where, role in self.staff)
 
     def lives_in(self, neighbourhood_id: str | None, *, verified: bool) -> bool:
         if neighbourhood_id is None or self.neighbourhood_id != neighbourhood_id:
@@ -50,7 +47,6 @@ class Principal:
 
 
 ANONYMOUS = Principal()
-LOCAL_STAFF = Principal(staff=frozenset((EVERY_COMMUNE, role) for role in ("admin", "editor", "verifier")))
 
 # A rule looks at who asks and what the path names; it raises when the answer is no.
 Rule = Callable[[Principal, Mapping[str, str]], None]
@@ -131,17 +127,30 @@ RULES: dict[str, Rule] = {
     "me.read": signed_in,
     "me.residence": signed_in,
     "me.sessions": signed_in,
+    # Verifying one's address with a letter code: the code must belong to the address one claimed.
+    "me.residence_code": signed_in,
+    # Commune staff who verify residents (verifier or admin): letters with codes, pending residents
+    # and decisions; admins appoint ambassadors. Staff see residents' names and addresses, never content.
+    "residents.letters": staff("admin", "verifier"),
+    "residents.verify": staff("admin", "verifier"),
+    "residents.ambassadors": staff("admin"),
+    # Your data (GDPR): privacy settings, export, erasure — one's own only.
+    "me.update": signed_in,
+    "me.export": signed_in,
+    "me.erase": signed_in,
+    # Inside a neighbourhood: its name and size for residents even while pending; its members,
+    # pending newcomers and vouching for verified residents only. Everyone else: 404.
+    "neighbourhood.view": resident(verified=False),
+    "neighbourhood.members": resident(),
+    "neighbourhood.vouch": resident(),
 }
 
 
 def principal_for(request: Any) -> Principal:
-    """The principal of a request: its session's, else anonymous (local stage: staff, see above)."""
+    """The principal of a request: its session's, else anonymous."""
     from chalicelib.accounts.principals import principal_from_session
 
-    principal = principal_from_session(request)
-    if principal is None and get_settings().is_local:
-        return LOCAL_STAFF
-    return principal or ANONYMOUS
+    return principal_from_session(request) or ANONYMOUS
 
 
 def allows(action: str, principal: Principal, target: Mapping[str, str] | None = None) -> bool:

@@ -84,6 +84,9 @@ def parser() -> argparse.ArgumentParser:
     from ops.neighbourhoods import add_commands as add_neighbourhood_commands
 
     add_neighbourhood_commands(commands)
+    from ops.residents import add_commands as add_resident_commands
+
+    add_resident_commands(commands)
     return root
 
 

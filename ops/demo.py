@@ -27,6 +27,9 @@ def load_demo() -> list[str]:
         loaded.append(f"commune {lau2} {name}")
     loaded += load_demo_addresses()
     loaded += publish_demo_neighbourhoods()
+    from ops.demo_residents import load_demo_people
+
+    loaded += load_demo_people()
     return loaded
 
 
@@ -74,4 +77,7 @@ def demo_loaded() -> bool:
         return False
     from chalicelib.neighbourhoods.service import list_published
 
-    return bool(populated_cells(demo_commune.LAU2)) and bool(list_published(demo_commune.LAU2).neighbourhoods)
+    from ops.demo_residents import demo_people_loaded
+
+    return bool(populated_cells(demo_commune.LAU2)) and bool(list_published(demo_commune.LAU2).neighbourhoods) \
+        and demo_people_loaded()

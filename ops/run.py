@@ -17,6 +17,19 @@ def say(message: str) -> None:
     print(f"noper: {message}", flush=True)
 
 
+def announce_mail(stopping: threading.Event) -> None:
+    """Say on this console who each email went to and its subject (the sign-in code is in it)."""
+    from email import message_from_bytes, policy
+
+    outbox = stack.LOCAL_DIR / "outbox"
+    seen = set(outbox.glob("*.eml"))
+    while not stopping.wait(0.5):
+        for path in sorted(set(outbox.glob("*.eml")) - seen):
+            seen.add(path)
+            message = message_from_bytes(path.read_bytes(), policy=policy.default)
+            say(f"mail to {message['To']}: {message['Subject']}  ({path.relative_to(stack.ROOT)})")
+
+
 def main() -> int:
     problem = stack.java_problem()
     if problem:
@@ -68,7 +81,10 @@ def main() -> int:
         events.start()
         url = f"http://localhost:{ports['origin']}"
         say(f"ready: {url}  (API at {url}/api/v1/health, emails in .local/outbox/)")
-        say("demo sign-in: none needed yet; in the local stage you act as commune staff. Ctrl-C stops everything.")
+        say("demo sign-in at /sign-in: staff@demo.noper.lu (commune staff of Demo-Gemeng 9901 and the sample's "
+            "communes), residents anna@, ben@, carla@demo.noper.lu (verified), dani@demo.noper.lu (pending); "
+            "the code arrives by mail, shown here and kept in .local/outbox/. Ctrl-C stops everything.")
+        threading.Thread(target=announce_mail, args=(stopping,), name="outbox", daemon=True).start()
         while not stopping.wait(1):
             dead = [p for p in services.processes if p.poll() is not None]
             if dead:

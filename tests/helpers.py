@@ -2,12 +2,14 @@
 
 import json
 
-from chalicelib.policy import ANONYMOUS, EVERY_COMMUNE, LOCAL_STAFF, Principal
+from chalicelib.policy import ANONYMOUS, Principal
 
-# Staff of every commune, with every staff role; and one who may do anything at all.
-STAFF = LOCAL_STAFF
-EVERYTHING = Principal(user_id="U-EVERYTHING", staff=LOCAL_STAFF.staff, operator=True)
-__all__ = ["ANONYMOUS", "EVERY_COMMUNE", "STAFF", "EVERYTHING", "JSON", "body", "error_of"]
+# Communes the tests use; STAFF holds every staff role in each, EVERYTHING may also operate.
+TEST_COMMUNES = ("0501", "0512", "1004", "1105", "0708", "0310", "0204", "9901", "0999", "9999", "0000")
+_ALL_STAFF_ROLES = frozenset((lau2, role) for lau2 in TEST_COMMUNES for role in ("admin", "editor", "verifier"))
+STAFF = Principal(user_id="U-STAFF", staff=_ALL_STAFF_ROLES)
+EVERYTHING = Principal(user_id="U-EVERYTHING", staff=_ALL_STAFF_ROLES, operator=True)
+__all__ = ["ANONYMOUS", "STAFF", "EVERYTHING", "JSON", "body", "error_of"]
 
 JSON = {"Content-Type": "application/json"}
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, StringConstraints
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 from pynamodb.attributes import (
     BooleanAttribute,
     ListAttribute,
@@ -49,6 +49,32 @@ class ResidenceClaim(BaseModel):
     address_id: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
 
 
+# Languages a resident speaks (shown to neighbours): the UI's five, others common in Luxembourg, "other".
+SpokenLanguage = Literal["lb", "fr", "de", "en", "pt", "it", "es", "nl", "pl", "ro", "sr", "ar", "other"]
+
+
+def _no_repeated_languages(languages: list[str]) -> list[str]:
+    if len(set(languages)) != len(languages):
+        raise ValueError("name each language once")
+    return languages
+
+
+def _printable_name(value: str) -> str:
+    if any(not c.isprintable() for c in value):
+        raise ValueError("no control characters")
+    return value
+
+
+class ProfileUpdate(BaseModel):
+    """What a resident may change of their profile; fields left out stay as they are."""
+
+    model_config = ConfigDict(extra="forbid")
+    display_name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40),
+                            AfterValidator(_printable_name)] | None = None
+    languages: Annotated[list[SpokenLanguage], Field(max_length=8), AfterValidator(_no_repeated_languages)] | None = None
+    show_house_number: bool | None = Field(default=None, description="show my house number to my neighbours")
+
+
 class Accepted(BaseModel):
     status: Literal["accepted"] = "accepted"
 
@@ -69,7 +95,8 @@ class Profile(BaseModel):
     id: str
     email: str
     display_name: str
-    languages: list[Language]
+    languages: list[SpokenLanguage]
+    show_house_number: bool = False
     roles: list[str]
     staff: list[StaffRoleGrant]
     residence: Residence
@@ -110,6 +137,10 @@ class UserItem(Entity):
     neighbourhood_id = UnicodeAttribute(null=True)
     residence_status = UnicodeAttribute(default="none")
     residence_method = UnicodeAttribute(null=True)
+    residence_claimed_at = UTCDateTimeAttribute(null=True)
+    verified_at = UTCDateTimeAttribute(null=True)
+    # Privacy: neighbours see the street only, unless the resident chooses to show the number.
+    show_house_number = BooleanAttribute(default=False)
 
     @staticmethod
     def key(user_id: str) -> tuple[str, str]:

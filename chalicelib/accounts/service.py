@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from pynamodb.exceptions import DoesNotExist
+from pynamodb.exceptions import DoesNotExist, UpdateError
 
-from chalicelib.accounts.models import Profile, Residence, StaffRoleGrant, UserItem
+from chalicelib.accounts.models import Profile, ProfileUpdate, Residence, StaffRoleGrant, UserItem
+from chalicelib.adapters.clock import now
 from chalicelib.addresses.service import get_address
 from chalicelib.errors import Conflict, NotFound
 from chalicelib.observability import logger
 from chalicelib.policy import Principal
+from chalicelib.store.table import condition_failed
 
 
 def residents_key(neighbourhood_id: str) -> str:
@@ -38,6 +40,7 @@ def profile_of(user: UserItem) -> Profile:
         email=user.email,
         display_name=user.display_name,
         languages=list(user.languages or []),  # type: ignore[arg-type]
+        show_house_number=bool(user.show_house_number),
         roles=roles,
         staff=[StaffRoleGrant(lau2=g.split(":", 1)[0], role=g.split(":", 1)[1]) for g in sorted(user.staff or ())],
         residence=residence,
@@ -46,6 +49,27 @@ def profile_of(user: UserItem) -> Profile:
 
 def my_profile(principal: Principal) -> Profile:
     return profile_of(load_user(principal.user_id))
+
+
+def update_profile(principal: Principal, changes: ProfileUpdate) -> Profile:
+    """Change the name, languages and privacy choices neighbours see; fields left out stay."""
+    user = load_user(principal.user_id)
+    actions = []
+    if changes.display_name is not None:
+        actions.append(UserItem.display_name.set(changes.display_name))
+    if changes.languages is not None:
+        actions.append(UserItem.languages.set(list(changes.languages)))
+    if changes.show_house_number is not None:
+        actions.append(UserItem.show_house_number.set(changes.show_house_number))
+    if actions:
+        try:  # never recreate an account erased meanwhile
+            user.update(actions=actions, condition=UserItem.pk.exists())
+        except UpdateError as error:
+            if condition_failed(error):
+                raise NotFound("No such account.", {"user": "unknown"}) from None
+            raise
+        logger.info("profile changed", user_id=user.user_id)
+    return profile_of(user)
 
 
 def claim_residence(principal: Principal, address_id: str) -> Profile:
@@ -66,6 +90,7 @@ def claim_residence(principal: Principal, address_id: str) -> Profile:
         UserItem.neighbourhood_id.set(address.neighbourhood.id),
         UserItem.residence_status.set("pending"),
         UserItem.residence_method.remove(),
+        UserItem.residence_claimed_at.set(now()),
         UserItem.gsi1pk.set(residents_key(address.neighbourhood.id)),
         UserItem.gsi1sk.set(f"pending#{user.user_id}"),
     ])

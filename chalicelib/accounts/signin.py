@@ -85,7 +85,7 @@ def open_session(email: str, code: str, client_ip: str, device: str, language: s
         if condition_failed(error):
             raise InvalidInput("This code was already used.", {"code": "used"}) from None
         raise
-    user = _account_for(email, language)
+    user = account_for_email(email, language)
     token, csrf = secrets.token(), secrets.token()
     stamp = now()
     expires = stamp + timedelta(days=SESSION_DAYS)
@@ -149,7 +149,7 @@ def _live_code(email: str) -> SignInCodeItem:
     return item
 
 
-def _account_for(email: str, language: str) -> UserItem:
+def account_for_email(email: str, language: str = "fr") -> UserItem:
     """The account of an email, created on first sign-in (one per email, by condition)."""
     try:
         return UserItem.get(*UserItem.key(EmailItem.get(*EmailItem.key(email)).user_id))

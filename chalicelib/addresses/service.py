@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from chalicelib.adapters.aws import client
 from chalicelib.addresses.importer import ImportReport, import_addresses
 from chalicelib.addresses.models import AddressPublic, CellSummary
@@ -13,7 +15,7 @@ from chalicelib.config import get_settings
 from chalicelib.errors import NotFound
 
 __all__ = ["assign_neighbourhoods", "get_address", "import_addresses", "ImportReport", "populated_cells",
-           "suggest_addresses", "CellSummary"]
+           "street_and_number_of", "suggest_addresses", "CellSummary"]
 
 
 def get_address(address_id: str) -> AddressPublic:
@@ -26,6 +28,22 @@ def get_address(address_id: str) -> AddressPublic:
         **_suggestion_fields(address), lau2=address["lau2"], commune=address["commune"], lat=address["lat"],
         lon=address["lon"], cell=address["cell"], retired="retired_at" in address,
     )
+
+
+def street_and_number_of(address_ids: Iterable[str]) -> dict[str, tuple[str, str]]:
+    """address id -> (street, number) for many addresses (neighbours lists): BatchGetItem, 100 keys a round."""
+    wanted = sorted(set(address_ids))
+    found: dict[str, tuple[str, str]] = {}
+    dynamodb, table = client("dynamodb"), get_settings().table_name
+    for start in range(0, len(wanted), 100):
+        request = {table: {"Keys": [address_key(a) for a in wanted[start:start + 100]],
+                           "ProjectionExpression": "id, street, #number", "ExpressionAttributeNames": {"#number": "number"}}}
+        while request:
+            answer = dynamodb.batch_get_item(RequestItems=request)
+            for item in answer["Responses"].get(table, []):
+                found[item["id"]["S"]] = (item["street"]["S"], item["number"]["S"])
+            request = answer.get("UnprocessedKeys") or None
+    return found
 
 
 def populated_cells(lau2: str) -> dict[str, CellSummary]:

@@ -63,6 +63,20 @@ EXPECTED = {
     ("PUT", "/api/v1/me/residence"): SIGNED_IN,
     ("GET", "/api/v1/me/sessions"): SIGNED_IN,
     ("DELETE", "/api/v1/me/sessions"): SIGNED_IN,
+    ("POST", "/api/v1/me/residence/code"): SIGNED_IN,
+    ("POST", "/api/v1/communes/{lau2}/letters"): {"staff_admin", "staff_verifier"},
+    ("GET", "/api/v1/communes/{lau2}/verifications"): {"staff_admin", "staff_verifier"},
+    ("POST", "/api/v1/communes/{lau2}/verifications/{user_id}"): {"staff_admin", "staff_verifier"},
+    ("PUT", "/api/v1/communes/{lau2}/ambassadors/{user_id}"): {"staff_admin"},
+    ("DELETE", "/api/v1/communes/{lau2}/ambassadors/{user_id}"): {"staff_admin"},
+    ("PATCH", "/api/v1/me"): SIGNED_IN,
+    ("GET", "/api/v1/me/export"): SIGNED_IN,
+    ("DELETE", "/api/v1/me"): SIGNED_IN,
+    # Inside a neighbourhood: residents only (pending ones see its name and size); staff are not readers.
+    ("GET", "/api/v1/neighbourhoods/{neighbourhood_id}"): {"pending", "verified", "ambassador"},
+    ("GET", "/api/v1/neighbourhoods/{neighbourhood_id}/members"): {"verified", "ambassador"},
+    ("GET", "/api/v1/neighbourhoods/{neighbourhood_id}/pending"): {"verified", "ambassador"},
+    ("POST", "/api/v1/neighbourhoods/{neighbourhood_id}/vouches"): {"verified", "ambassador"},
 }
 
 def _routes(app):
@@ -114,15 +128,13 @@ def test_every_route_asks_the_policy_before_reading_its_input(client, app, act_a
         assert response.status_code == 401, (method, path, response.status_code)
 
 
-def test_the_local_stage_acts_as_staff_and_no_other_stage_does(monkeypatch):
+def test_no_stage_grants_anything_without_a_session(monkeypatch):
     from chalicelib.config import Settings
 
     class NoCookies:
         headers = {}
         method = "GET"
 
-    monkeypatch.setattr(policy, "get_settings", lambda: Settings(stage="local"))
-    assert policy.principal_for(NoCookies()) == policy.LOCAL_STAFF
-    for stage in ("test", "prod"):
-        monkeypatch.setattr(policy, "get_settings", lambda stage=stage: Settings(stage=stage))
+    for stage in ("local", "test", "prod"):
+        monkeypatch.setattr("chalicelib.config.get_settings", lambda stage=stage: Settings(stage=stage))
         assert policy.principal_for(NoCookies()) == ANONYMOUS

@@ -11,17 +11,23 @@ from ops.origin import serve
 
 
 @pytest.fixture(scope="session")
-def site_url(tmp_path_factory):
+def stack_env(tmp_path_factory):
+    """The environment of the stack under test: the local stage on the session's emulators."""
+    return stack.stack_environment(
+        "local", os.environ["NOPER_DYNAMODB_ENDPOINT"], os.environ["NOPER_AWS_ENDPOINT"], "noper-local",
+        extra={"NOPER_OUTBOX_DIR": str(tmp_path_factory.mktemp("outbox"))},
+    )
+
+
+@pytest.fixture(scope="session")
+def site_url(tmp_path_factory, stack_env):
     from chalicelib.store.bootstrap import ensure_table
 
     site = stack.ROOT / "frontend" / "dist"
     if not (site / "index.html").is_file():
         pytest.fail("frontend/dist is not built: run `make test` (it builds the web app first)")
     ensure_table("noper-local")
-    env = stack.stack_environment(
-        "local", os.environ["NOPER_DYNAMODB_ENDPOINT"], os.environ["NOPER_AWS_ENDPOINT"], "noper-local",
-        extra={"NOPER_OUTBOX_DIR": str(tmp_path_factory.mktemp("outbox"))},
-    )
+    env = stack_env
     _seed(env)
     services = stack.Services()
     log = tmp_path_factory.mktemp("logs") / "api.log"

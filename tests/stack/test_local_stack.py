@@ -53,7 +53,7 @@ def test_openapi_through_the_one_origin_is_valid(site_url):
 
 def test_malformed_json_through_the_origin_is_a_json_400(site_url):
     status, _, body = fetch(
-        f"{site_url}/api/v1/communes/0501", "PUT", b'{"name": "Clervaux"', {"Content-Type": "application/json"}
+        f"{site_url}/api/v1/auth/code", "POST", b'{"email": "anna@example.lu"', {"Content-Type": "application/json"}
     )
 
     assert status == 400
@@ -62,18 +62,20 @@ def test_malformed_json_through_the_origin_is_a_json_400(site_url):
 
 def test_a_form_post_gets_our_json_415(site_url):
     status, _, body = fetch(
-        f"{site_url}/api/v1/communes/0501", "PUT", b"name=x", {"Content-Type": "application/x-www-form-urlencoded"}
+        f"{site_url}/api/v1/auth/code", "POST", b"email=x", {"Content-Type": "application/x-www-form-urlencoded"}
     )
 
     assert status == 415
     assert json.loads(body)["error"]["fields"] == {"body": "not JSON"}
 
 
-def test_browser_language_switch_and_status_page_in_chromium(site_url):
+def test_browser_status_map_and_join_in_chromium(site_url, stack_env):
     # The browser tests live in tests/browser (node's test runner, playwright-core, Debian chromium).
     result = subprocess.run(
         ["node", "--test", "--test-reporter=spec", "tests/browser/"],
-        cwd=stack.ROOT, env={**os.environ, "NOPER_BASE_URL": site_url}, capture_output=True, text=True, timeout=300,
+        cwd=stack.ROOT, capture_output=True, text=True, timeout=600,
+        env={**os.environ, **stack_env, "NOPER_BASE_URL": site_url,
+             "NOPER_LETTER_CODE_CMD": f"{stack.VENV_BIN / 'python'} tests/browser/letter_code.py"},
     )
     print(result.stdout[-6000:])
 

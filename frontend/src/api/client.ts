@@ -15,6 +15,20 @@ export type Draft = Schemas['Draft'];
 export type DraftNeighbourhood = Schemas['DraftNeighbourhood'];
 export type DraftValidation = Schemas['DraftValidation'];
 export type Publication = Schemas['Publication'];
+export type Profile = Schemas['Profile'];
+export type StaffRoleGrant = Schemas['StaffRoleGrant'];
+export type SessionPublic = Schemas['SessionPublic'];
+export type ResidenceStatus = Schemas['Residence']['status'];
+export type ProfileUpdate = Schemas['ProfileUpdate'];
+export type SpokenLanguage = Schemas['Profile']['languages'][number];
+export type NeighbourhoodInside = Schemas['NeighbourhoodInside'];
+export type Member = Schemas['Member'];
+export type PendingNeighbour = Schemas['PendingNeighbour'];
+export type PendingList = Schemas['PendingList'];
+export type VouchResult = Schemas['VouchResult'];
+export type PendingResident = Schemas['PendingResident'];
+export type VerificationDecision = Schemas['VerificationDecision'];
+export type LetterBatchRequest = Schemas['LetterBatchRequest'];
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 

@@ -17,3 +17,15 @@ export async function outcomeOf<T>(call: Promise<{ data?: T; error?: unknown; re
 
 export const isAbort = (thrown: unknown): boolean => thrown instanceof DOMException && thrown.name === 'AbortError';
 
+
+/** An API answer with no body (204): ok when the status is. */
+export async function emptyOutcomeOf(call: Promise<{ error?: unknown; response: Response }>): Promise<Outcome<null>> {
+  try {
+    const { error, response } = await call;
+    if (response.ok) return { ok: true, data: null };
+    return { ok: false, problem: problemFrom(response.status, error, response.headers.get('Retry-After')) };
+  } catch (thrown) {
+    if (isAbort(thrown)) throw thrown;
+    return { ok: false, problem: networkProblem() };
+  }
+}

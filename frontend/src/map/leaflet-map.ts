@@ -108,8 +108,12 @@ export function createNeighbourhoodMap(element: HTMLElement, options: Neighbourh
     },
     destroy() {
       resizes?.disconnect();
-      map.remove();
       layers.clear();
+      // Leaflet ends a zoom animation on a timer that fails once the map is removed (the screen
+      // left mid-animation, e.g. right after choosing an address): let the animation end first.
+      const zooming = (map as unknown as { _animatingZoom?: boolean })._animatingZoom === true;
+      if (zooming) map.once('zoomend', () => map.remove());
+      else map.remove();
     },
   };
 }

@@ -12,6 +12,9 @@ describe('matchRoute', () => {
     ['/communes', 'communes'],
     ['/communes/', 'communes'],
     ['/admin', 'adminCommunes'],
+    ['/sign-in?next=%2Fme', 'signIn'],
+    ['/join?code=K7QF-2M9X-PD', 'join'],
+    ['/me/', 'me'],
   ] as const)('%s → %s', (path, name) => {
     expect(matchRoute(path).name).toBe(name);
   });
@@ -22,6 +25,11 @@ describe('matchRoute', () => {
     expect(matchRoute('/admin/0501')).toEqual({ name: 'admin', lau2: '0501' });
     expect(matchRoute('/communes/05 01')).toMatchObject({ name: 'notFound' });
     expect(matchRoute('/communes/0501/extra')).toMatchObject({ name: 'notFound' });
+  });
+
+  it('reads the id of a neighbourhood page', () => {
+    expect(matchRoute('/neighbourhoods/0501-891fa065313')).toEqual({ name: 'neighbourhood', id: '0501-891fa065313' });
+    expect(matchRoute('/neighbourhoods/a/b')).toMatchObject({ name: 'notFound' });
   });
 
   it('names an unknown path as not found, keeping the path', () => {

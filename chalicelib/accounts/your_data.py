@@ -1,0 +1,150 @@
+"""Your data (GDPR articles 15, 17, 20): everything Noper holds about a resident, as JSON, and
+erasing the account.
+
+Erasing removes personal data at once: the account, its email → account item and sign-in code,
+every item of its `USER#<id>` partition (verification records, vouches received, vouch
+counters, letter codes kept there), its sessions; vouches the resident gave stay (they verified
+someone) but lose the voucher's id. What the resident wrote is removed or anonymised, as they
+chose, by each registered content owner. The email may sign up again as a new account.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict
+from pynamodb.exceptions import UpdateError
+
+from chalicelib.accounts import signin
+from chalicelib.accounts.content_owners import ContentChoice, content_owners
+from chalicelib.accounts.models import EmailItem, Profile, SessionPublic, SignInCodeItem
+from chalicelib.accounts.service import load_user, profile_of
+from chalicelib.adapters.aws import client
+from chalicelib.adapters.clock import now
+from chalicelib.config import get_settings
+from chalicelib.neighbours.models import VouchCounterItem, VouchItem
+from chalicelib.neighbours.vouching import vouches_given, vouches_received
+from chalicelib.observability import logger
+from chalicelib.policy import Principal
+from chalicelib.verification.models import VerificationItem
+from chalicelib.store.table import condition_failed, transaction
+
+
+class ErasureQuery(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    content: ContentChoice
+
+
+class ExportedResidence(BaseModel):
+    address_id: str | None
+    lau2: str | None
+    neighbourhood_id: str | None
+    status: str
+    method: str | None
+    verified_at: str | None
+
+
+class ExportedVerification(BaseModel):
+    decision: str
+    method: str
+    by: str | None
+    reason: str | None
+    neighbourhood_id: str
+    address_id: str
+    at: str
+
+
+class ExportedVouch(BaseModel):
+    neighbourhood_id: str
+    created_at: str
+    for_user_id: str | None = None  # vouches given: whom you vouched for
+
+
+class AccountExport(BaseModel):
+    exported_at: str
+    profile: Profile
+    created_at: str
+    residence: ExportedResidence
+    verifications: list[ExportedVerification]
+    sessions: list[SessionPublic]
+    vouches_given: list[ExportedVouch]
+    vouches_received: list[ExportedVouch]
+    vouches_given_per_month: dict[str, int]
+    content: dict[str, Any]
+
+
+def export_my_data(principal: Principal) -> AccountExport:
+    user = load_user(principal.user_id)
+    partition = f"USER#{user.user_id}"
+    return AccountExport(
+        exported_at=now().isoformat(),
+        profile=profile_of(user),
+        created_at=user.created_at.isoformat(),
+        residence=ExportedResidence(
+            address_id=user.address_id, lau2=user.lau2, neighbourhood_id=user.neighbourhood_id,
+            status=user.residence_status, method=user.residence_method,
+            verified_at=user.verified_at.isoformat() if user.verified_at else None,
+        ),
+        verifications=[
+            ExportedVerification(
+                decision=v.decision, method=v.method, reason=v.reason, neighbourhood_id=v.neighbourhood_id,
+                address_id=v.address_id, at=v.at.isoformat(),
+                # neighbours who vouched are their own data: say how many, not who
+                by=f"{len(v.by.split(','))} neighbours" if v.method == "vouches" and v.by else v.by,
+            )
+            for v in VerificationItem.query(partition, VerificationItem.sk.startswith(VerificationItem.PREFIX))
+        ],
+        sessions=[
+            SessionPublic(id=s.session_id, device=s.device, created_at=s.created_at.isoformat(),
+                          last_seen_at=s.last_seen_at.isoformat(), current=s.session_id == getattr(principal.session, "session_id", None))
+            for s in signin.sessions_of(user.user_id)
+        ],
+        vouches_given=[
+            ExportedVouch(neighbourhood_id=v.neighbourhood_id, created_at=v.created_at.isoformat(), for_user_id=v.candidate_id)
+            for v in vouches_given(user.user_id)
+        ],
+        vouches_received=[
+            ExportedVouch(neighbourhood_id=v.neighbourhood_id, created_at=v.created_at.isoformat())
+            for v in vouches_received(user.user_id)
+        ],
+        vouches_given_per_month={
+            c.sk.removeprefix("VOUCHCOUNT#"): int(c.given)
+            for c in VouchCounterItem.query(partition, VouchCounterItem.sk.startswith("VOUCHCOUNT#"))
+        },
+        content={owner.name: owner.export(user.user_id) for owner in content_owners()},
+    )
+
+
+def erase_my_account(principal: Principal, content: ContentChoice) -> None:
+    user = load_user(principal.user_id)
+    for owner in content_owners():  # first, while the account still exists: a failure can be retried
+        owner.erase(user.user_id, content)
+    for given in vouches_given(user.user_id):
+        try:  # never recreate a vouch its pending neighbour's own erasure removed meanwhile
+            given.update(actions=[VouchItem.voucher_id.remove(), VouchItem.gsi1pk.remove(), VouchItem.gsi1sk.remove()],
+                         condition=VouchItem.pk.exists())
+        except UpdateError as error:
+            if not condition_failed(error):
+                raise
+    signin.close_all_sessions(user.user_id)
+    _delete_partition(f"USER#{user.user_id}", keep="PROFILE")
+    SignInCodeItem(*SignInCodeItem.key(user.email)).delete()
+    with transaction() as writes:  # the account and its email together: the email may sign up afresh
+        writes.delete(EmailItem(*EmailItem.key(user.email)))
+        writes.delete(user)
+    logger.info("account erased", user_id=user.user_id, content=content)
+
+
+def _delete_partition(pk: str, keep: str) -> None:
+    dynamodb, table = client("dynamodb"), get_settings().table_name
+    keys = [
+        key
+        for page in dynamodb.get_paginator("query").paginate(
+            TableName=table, KeyConditionExpression="pk = :pk", ExpressionAttributeValues={":pk": {"S": pk}},
+            ProjectionExpression="pk, sk", ConsistentRead=True)
+        for key in page["Items"] if key["sk"]["S"] != keep
+    ]
+    for start in range(0, len(keys), 25):
+        request = {table: [{"DeleteRequest": {"Key": key}} for key in keys[start:start + 25]]}
+        while request:
+            request = dynamodb.batch_write_item(RequestItems=request).get("UnprocessedItems") or None

@@ -1,0 +1,149 @@
+"""Two neighbours vouching: verified residents of two different households (address ids) who vouch
+for a pending resident of their neighbourhood verify them (method "vouches").
+
+Each vouch is one transaction: the voucher's monthly counter (atomic ADD, at most
+VOUCHES_PER_MONTH) and the vouch item (attribute_not_exists: once per voucher). Then the
+resident's vouches are read (strongly consistent) and, with two households, `verify_resident`
+verifies on condition the resident is still pending: two concurrent vouches verify exactly once.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from pynamodb.exceptions import DoesNotExist, TransactWriteError
+
+from chalicelib.accounts.models import UserItem
+from chalicelib.accounts.service import load_user
+from chalicelib.accounts.verification import verify_resident
+from chalicelib.adapters.clock import now
+from chalicelib.addresses.service import street_and_number_of
+from chalicelib.communes.service import fold
+from chalicelib.errors import Conflict, NotFound, RateLimited
+from chalicelib.neighbours.models import (
+    PendingList, PendingNeighbour, VouchCounterItem, VouchItem, VouchResult,
+)
+from chalicelib.neighbours.service import residents
+from chalicelib.observability import logger
+from chalicelib.policy import Principal
+from chalicelib.store.table import transaction
+
+VOUCHES_PER_MONTH = 5
+HOUSEHOLDS_NEEDED = 2
+LUXEMBOURG = ZoneInfo("Europe/Luxembourg")
+
+
+def pending_neighbours(principal: Principal, neighbourhood_id: str) -> PendingList:
+    """Pending residents as a verified neighbour may see them: name and street, no number, no email."""
+    me = load_user(principal.user_id)
+    pending = residents(neighbourhood_id, "pending")
+    streets = street_and_number_of(user.address_id for user in pending if user.address_id)
+    vouched = {vouch.candidate_id for vouch in vouches_given(me.user_id)}
+    listed = [
+        PendingNeighbour(
+            id=user.user_id, display_name=user.display_name,
+            street=streets.get(user.address_id or "", ("", ""))[0],
+            vouched_by_me=user.user_id in vouched, same_household=user.address_id == me.address_id,
+        )
+        for user in pending
+    ]
+    return PendingList(pending=sorted(listed, key=lambda p: (fold(p.display_name), p.id)),
+                       vouches_left_this_month=max(0, VOUCHES_PER_MONTH - _given_this_month(me.user_id)))
+
+
+def vouch(principal: Principal, neighbourhood_id: str, candidate_id: str) -> VouchResult:
+    voucher = load_user(principal.user_id)
+    if voucher.residence_status != "verified" or voucher.neighbourhood_id != neighbourhood_id:
+        raise NotFound("No such neighbourhood content.", {"neighbourhood_id": "not found"})
+    candidate = _pending_in(neighbourhood_id, candidate_id)
+    if candidate.address_id == voucher.address_id:
+        raise Conflict("You live at the same address: someone from another household must vouch.",
+                       {"user_id": "same household"})
+    stamp = now()
+    month, month_end = _month(stamp)
+    counter = VouchCounterItem(*VouchCounterItem.key(voucher.user_id, month))
+    item = VouchItem(
+        *VouchItem.key(candidate.user_id, voucher.user_id),
+        gsi1pk=VouchItem.given_key(voucher.user_id), gsi1sk=stamp.isoformat(),
+        candidate_id=candidate.user_id, candidate_address_id=candidate.address_id or "",
+        voucher_id=voucher.user_id, household=voucher.address_id or "", neighbourhood_id=neighbourhood_id,
+        created_at=stamp,
+    )
+    try:
+        with transaction() as writes:
+            writes.update(
+                counter,
+                actions=[VouchCounterItem.given.add(1), VouchCounterItem.ttl.set(month_end + timedelta(days=35))],
+                condition=VouchCounterItem.given.does_not_exist() | (VouchCounterItem.given < VOUCHES_PER_MONTH),
+            )
+            writes.save(item, condition=VouchItem.pk.does_not_exist())
+    except TransactWriteError as error:
+        # PynamoDB sends condition checks, deletes, puts, then updates: [vouch put, counter update].
+        failed = [getattr(reason, "code", None) == "ConditionalCheckFailed" for reason in error.cancellation_reasons or ()]
+        if len(failed) == 2 and failed[0]:
+            raise Conflict("You already vouched for this neighbour.", {"user_id": "already vouched"}) from None
+        if len(failed) == 2 and failed[1]:
+            raise RateLimited(f"You can vouch {VOUCHES_PER_MONTH} times a month.",
+                              retry_after=max(1, int((month_end - stamp).total_seconds()))) from None
+        raise
+    logger.info("vouched", candidate_id=candidate.user_id, neighbourhood_id=neighbourhood_id)
+    return _verify_if_vouched(candidate.user_id)
+
+
+def vouches_given(user_id: str) -> list[VouchItem]:
+    return list(VouchItem.by_voucher.query(VouchItem.given_key(user_id)))
+
+
+def vouches_received(user_id: str, consistent: bool = False) -> list[VouchItem]:
+    return list(VouchItem.query(f"USER#{user_id}", VouchItem.sk.startswith(VouchItem.PREFIX), consistent_read=consistent))
+
+
+def _verify_if_vouched(candidate_id: str) -> VouchResult:
+    households: set[str] = set()
+    for _ in range(3):  # a lost race is retried on fresh reads
+        try:
+            candidate = UserItem.get(*UserItem.key(candidate_id), consistent_read=True)
+        except DoesNotExist:
+            raise NotFound("No such pending neighbour.", {"user_id": "not pending here"}) from None
+        if candidate.residence_status != "pending":
+            status = "verified" if candidate.residence_status == "verified" else "pending"
+            return VouchResult(user_id=candidate_id, status=status, households_vouching=len(households))
+        valid = [
+            v for v in vouches_received(candidate_id, consistent=True)
+            if v.voucher_id and v.neighbourhood_id == candidate.neighbourhood_id
+            and v.candidate_address_id == candidate.address_id and v.household != candidate.address_id
+        ]
+        households = {v.household for v in valid}
+        if len(households) < HOUSEHOLDS_NEEDED:
+            return VouchResult(user_id=candidate_id, status="pending", households_vouching=len(households))
+        try:
+            verify_resident(candidate, "vouches", ",".join(sorted(v.voucher_id for v in valid)))  # type: ignore[misc]
+            return VouchResult(user_id=candidate_id, status="verified", households_vouching=len(households))
+        except Conflict:
+            continue
+    raise Conflict("The neighbour's residence changed meanwhile: try again.", {"user_id": "changed"})
+
+
+def _pending_in(neighbourhood_id: str, candidate_id: str) -> UserItem:
+    try:
+        candidate = UserItem.get(*UserItem.key(candidate_id))
+    except DoesNotExist:
+        candidate = None
+    if candidate is None or candidate.residence_status != "pending" or candidate.neighbourhood_id != neighbourhood_id:
+        raise NotFound("No pending neighbour with this id here.", {"user_id": "not pending here"})
+    return candidate
+
+
+def _given_this_month(user_id: str) -> int:
+    try:
+        return int(VouchCounterItem.get(*VouchCounterItem.key(user_id, _month(now())[0])).given)
+    except DoesNotExist:
+        return 0
+
+
+def _month(stamp: datetime) -> tuple[str, datetime]:
+    """The Luxembourg calendar month of a moment ("2025-03") and when it ends."""
+    local = stamp.astimezone(LUXEMBOURG)
+    first_of_next = (local.replace(day=28) + timedelta(days=4)).replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    return local.strftime("%Y-%m"), first_of_next

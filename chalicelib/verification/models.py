@@ -1,0 +1,137 @@
+"""Verification request, response and stored models (kept apart even while they look alike)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pynamodb.attributes import NumberAttribute, UnicodeAttribute, UTCDateTimeAttribute
+
+from chalicelib.communes.models import Lau2
+from chalicelib.neighbourhoods.models import NeighbourhoodId
+from chalicelib.store.table import Entity, Gsi1
+
+Method = Literal["letter", "vouches", "staff"]
+UserId = Annotated[str, StringConstraints(pattern=r"^[0-9A-Z]{26}$")]
+Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
+
+
+# --- requests -------------------------------------------------------------------------------
+
+class LetterCodeRedemption(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    code: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)]
+
+
+class LetterBatchRequest(BaseModel):
+    """`{"pending": true}`: a letter to every address with a pending resident (of the commune, or of
+    `neighbourhood_id`); `{"neighbourhood_id": ...}` alone: a letter to every address of it."""
+
+    model_config = ConfigDict(extra="forbid")
+    pending: bool = False
+    neighbourhood_id: NeighbourhoodId | None = None
+    valid_days: int = Field(default=60, ge=1, le=365)
+
+
+class VerificationQuery(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    status: Literal["pending"] = "pending"
+
+
+class ResidentPath(BaseModel):
+    lau2: Lau2
+    user_id: UserId
+
+
+class VerificationDecision(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    decision: Literal["approve", "reject"]
+    reason: Reason | None = Field(default=None, description="required to reject; kept in the verification record")
+
+
+# --- responses ------------------------------------------------------------------------------
+
+class PlaceRef(BaseModel):
+    id: str
+    label: str
+
+
+class PendingResident(BaseModel):
+    user_id: str
+    display_name: str
+    email: str
+    address: PlaceRef
+    neighbourhood: PlaceRef
+    claimed_at: str | None
+
+
+class PendingResidentList(BaseModel):
+    residents: list[PendingResident]
+
+
+class VerificationRecordPublic(BaseModel):
+    user_id: str
+    decision: Literal["approved", "rejected"]
+    method: Method
+    by: str | None
+    reason: str | None
+    at: str
+
+
+class AmbassadorPublic(BaseModel):
+    user_id: str
+    neighbourhood_id: str
+    appointed: bool
+
+
+# --- stored ---------------------------------------------------------------------------------
+
+class LetterCodeItem(Entity):
+    """pk=LETTERCODE#<keyed hash of the code>, sk=LETTERCODE. The code itself is never stored.
+    `uses` counts the residents it verified (atomic conditional ADD, `uses < max_uses`)."""
+
+    address_id = UnicodeAttribute()
+    lau2 = UnicodeAttribute()
+    neighbourhood_id = UnicodeAttribute(null=True)
+    batch_id = UnicodeAttribute()
+    created_by = UnicodeAttribute(null=True)
+    created_at = UTCDateTimeAttribute()
+    expires_at = NumberAttribute()
+    max_uses = NumberAttribute()
+    uses = NumberAttribute(default=0)
+
+    @staticmethod
+    def key(code_hash: str) -> tuple[str, str]:
+        return f"LETTERCODE#{code_hash}", "LETTERCODE"
+
+
+class VerificationItem(Entity):
+    """pk=USER#<user_id>, sk=VERIFICATION#<at ISO>; gsi1pk=COMMUNE#<lau2>#VERIFICATIONS, gsi1sk=<at ISO>#<user_id>.
+    One per decision on a resident's address, whatever the method: the audit trail."""
+
+    gsi1pk = UnicodeAttribute()
+    gsi1sk = UnicodeAttribute()
+    by_commune = Gsi1()
+    user_id = UnicodeAttribute()
+    lau2 = UnicodeAttribute()
+    neighbourhood_id = UnicodeAttribute()
+    address_id = UnicodeAttribute()
+    decision = UnicodeAttribute()  # approved | rejected
+    method = UnicodeAttribute()  # letter | vouches | staff
+    by = UnicodeAttribute(null=True)  # staff user id, letter batch id, voucher user ids
+    reason = UnicodeAttribute(null=True)
+    at = UTCDateTimeAttribute()
+
+    PREFIX = "VERIFICATION#"
+
+    @classmethod
+    def key(cls, user_id: str, at_iso: str) -> tuple[str, str]:
+        return f"USER#{user_id}", f"{cls.PREFIX}{at_iso}"
+
+    @staticmethod
+    def commune_key(lau2: str) -> str:
+        return f"COMMUNE#{lau2}#VERIFICATIONS"
+
+    def public(self) -> VerificationRecordPublic:
+        return VerificationRecordPublic(user_id=self.user_id, decision=self.decision, method=self.method,  # type: ignore[arg-type]
+                                        by=self.by, reason=self.reason, at=self.at.isoformat())

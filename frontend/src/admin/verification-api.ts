@@ -1,0 +1,49 @@
+import type { ApiClient, LetterBatchRequest, PendingResident, VerificationDecision } from '../api/client';
+import { outcomeOf, type Outcome } from '../api/outcome';
+
+export type { PendingResident };
+export type Decision = VerificationDecision['decision'];
+/** Letters for every pending resident of the commune, or for every address of one neighbourhood. */
+export type LetterRequest = { pending: true } | { neighbourhood_id: string };
+
+function batch(request: LetterRequest): LetterBatchRequest {
+  return 'pending' in request
+    ? { pending: true, neighbourhood_id: null, valid_days: DEFAULT_VALID_DAYS }
+    : { pending: false, neighbourhood_id: request.neighbourhood_id, valid_days: DEFAULT_VALID_DAYS };
+}
+
+/** How long a letter's code works, as the API's default. */
+export const DEFAULT_VALID_DAYS = 60;
+
+/** What commune staff do to verify residents; tests pass a fake. */
+export interface VerificationApi {
+  pending(lau2: string): Promise<Outcome<{ residents: PendingResident[] }>>;
+  decide(lau2: string, userId: string, decision: Decision, reason: string): Promise<Outcome<unknown>>;
+  /** The letters as one PDF. */
+  letters(lau2: string, request: LetterRequest): Promise<Outcome<Blob>>;
+}
+
+export function httpVerificationApi(client: ApiClient): VerificationApi {
+  return {
+    pending: (lau2) =>
+      outcomeOf(client.GET('/api/v1/communes/{lau2}/verifications', { params: { path: { lau2 }, query: { status: 'pending' } }, cache: 'no-store' })),
+    decide: (lau2, userId, decision, reason) =>
+      outcomeOf(
+        client.POST('/api/v1/communes/{lau2}/verifications/{user_id}', {
+          params: { path: { lau2, user_id: userId } },
+          body: { decision, reason: decision === 'reject' ? reason : null },
+        }),
+      ),
+    // The document types the PDF body as a string; `parseAs: 'blob'` hands over the bytes instead.
+    letters: (lau2, request) =>
+      outcomeOf(
+        client.POST('/api/v1/communes/{lau2}/letters', { params: { path: { lau2 } }, body: batch(request), parseAs: 'blob' }),
+      ) as unknown as Promise<Outcome<Blob>>,
+  };
+}
+
+/** The file name of a letters PDF: the commune, what they are for, and the day. */
+export function lettersFilename(lau2: string, request: LetterRequest, today: Date = new Date()): string {
+  const what = 'neighbourhood_id' in request ? request.neighbourhood_id : 'pending';
+  return `noper-letters-${lau2}-${what}-${today.toISOString().slice(0, 10)}.pdf`;
+}

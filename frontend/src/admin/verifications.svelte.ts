@@ -1,0 +1,91 @@
+import type { ApiProblem } from '../api/problem';
+import type { Loading } from '../communes/commune-page.svelte';
+import type { Decision, LetterRequest, PendingResident, VerificationApi } from './verification-api';
+
+export type DecisionNews = { state: 'decided'; name: string; decision: Decision } | { state: 'failed'; name: string; problem: ApiProblem };
+
+/** Residents waiting for staff to check the population register; approve, or reject with a reason. */
+export class PendingVerifications {
+  list: Loading<PendingResident[]> = $state({ state: 'loading' });
+  /** The resident whose reject form is open, and the reason typed there. */
+  rejecting: string | null = $state(null);
+  reason = $state('');
+  reasonMissing = $state(false);
+  busy: string | null = $state(null);
+  news: DecisionNews | null = $state(null);
+
+  readonly #api: VerificationApi;
+  readonly #lau2: string;
+
+  constructor(api: VerificationApi, lau2: string) {
+    this.#api = api;
+    this.#lau2 = lau2;
+  }
+
+  async load(): Promise<void> {
+    const outcome = await this.#api.pending(this.#lau2);
+    this.list = outcome.ok ? { state: 'ready', value: outcome.data.residents } : { state: 'failed', problem: outcome.problem };
+  }
+
+  startRejecting(userId: string): void {
+    this.rejecting = userId;
+    this.reason = '';
+    this.reasonMissing = false;
+  }
+
+  cancelRejecting(): void {
+    this.rejecting = null;
+    this.reasonMissing = false;
+  }
+
+  async decide(resident: PendingResident, decision: Decision): Promise<void> {
+    if (this.busy) return;
+    const reason = this.reason.trim();
+    if (decision === 'reject') {
+      this.reasonMissing = reason === '';
+      if (this.reasonMissing) return;
+    }
+    this.busy = resident.user_id;
+    const outcome = await this.#api.decide(this.#lau2, resident.user_id, decision, reason);
+    this.busy = null;
+    const name = resident.display_name || resident.email;
+    if (!outcome.ok) {
+      this.news = { state: 'failed', name, problem: outcome.problem };
+      return;
+    }
+    this.news = { state: 'decided', name, decision };
+    this.rejecting = null;
+    if (this.list.state === 'ready') this.list = { state: 'ready', value: this.list.value.filter((r) => r.user_id !== resident.user_id) };
+  }
+}
+
+/** Printing verification letters: for every pending resident, or for one neighbourhood. */
+export class VerificationLetters {
+  busy = $state(false);
+  problem: ApiProblem | null = $state(null);
+  /** True once the last PDF was handed to the browser. */
+  ready = $state(false);
+
+  readonly #api: VerificationApi;
+  readonly #lau2: string;
+
+  constructor(api: VerificationApi, lau2: string) {
+    this.#api = api;
+    this.#lau2 = lau2;
+  }
+
+  async request(request: LetterRequest): Promise<Blob | null> {
+    if (this.busy) return null;
+    this.busy = true;
+    this.problem = null;
+    this.ready = false;
+    const outcome = await this.#api.letters(this.#lau2, request);
+    this.busy = false;
+    if (!outcome.ok) {
+      this.problem = outcome.problem;
+      return null;
+    }
+    this.ready = true;
+    return outcome.data;
+  }
+}

@@ -1,0 +1,33 @@
+import type { ApiClient, Profile, ProfileUpdate, SessionPublic, SpokenLanguage } from '../api/client';
+import { emptyOutcomeOf, outcomeOf, type Outcome } from '../api/outcome';
+
+export type ContentChoice = 'remove' | 'anonymise';
+export type { SpokenLanguage };
+
+/** Every language a resident may say they speak, in the API's order ("other" last). */
+export const SPOKEN_LANGUAGES: readonly SpokenLanguage[] = ['lb', 'fr', 'de', 'en', 'pt', 'it', 'es', 'nl', 'pl', 'ro', 'sr', 'ar', 'other'];
+
+/** The calls of the profile screen; tests pass a fake. */
+export interface ProfileApi {
+  update(changes: ProfileUpdate): Promise<Outcome<Profile>>;
+  sessions(): Promise<Outcome<{ sessions: SessionPublic[] }>>;
+  signOutEverywhere(): Promise<Outcome<null>>;
+  exportData(): Promise<Outcome<Blob>>;
+  deleteAccount(content: ContentChoice): Promise<Outcome<null>>;
+}
+
+export function httpProfileApi(client: ApiClient): ProfileApi {
+  return {
+    update: (changes) => outcomeOf(client.PATCH('/api/v1/me', { body: changes })),
+    sessions: () => outcomeOf(client.GET('/api/v1/me/sessions', { cache: 'no-store' })),
+    signOutEverywhere: () => emptyOutcomeOf(client.DELETE('/api/v1/me/sessions')),
+    // The export is saved as a file: keep the bytes as the API sent them.
+    exportData: () => outcomeOf(client.GET('/api/v1/me/export', { parseAs: 'blob', cache: 'no-store' })),
+    deleteAccount: (content) => emptyOutcomeOf(client.DELETE('/api/v1/me', { params: { query: { content } } })),
+  };
+}
+
+/** The file name of the export, with today's date. */
+export function exportFilename(today: Date = new Date()): string {
+  return `noper-export-${today.toISOString().slice(0, 10)}.json`;
+}

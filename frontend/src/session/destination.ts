@@ -1,0 +1,28 @@
+import type { Profile } from './session-api';
+
+/** Paths that make no sense to come back to after signing in. */
+const NOT_A_DESTINATION = /^\/(sign-in|api)(\/|\?|#|$)/;
+
+/** The in-app path a `?next=` names, or null when it is missing or leads elsewhere (open redirects). */
+export function safeNext(next: string | null | undefined): string | null {
+  if (!next || !next.startsWith('/') || next.startsWith('//') || next.startsWith('/\\')) return null;
+  if (/[\u0000-\u001f]/.test(next) || NOT_A_DESTINATION.test(next)) return null;
+  return next;
+}
+
+/** Where a resident goes once signed in: where they were going, else their profile or the join wizard. */
+export function afterSignIn(profile: Profile, next: string | null | undefined): string {
+  return safeNext(next) ?? (profile.residence.status === 'none' ? '/join' : '/me');
+}
+
+/** The sign-in page that comes back to `path` afterwards. */
+export function signInHref(path: string): string {
+  const next = safeNext(path);
+  return next && next !== '/' ? `/sign-in?next=${encodeURIComponent(next)}` : '/sign-in';
+}
+
+/** A query parameter of an in-app path (`/join?code=X` → X for "code"). */
+export function queryParam(path: string, name: string): string | null {
+  const query = path.split('#')[0]?.split('?')[1];
+  return query === undefined ? null : new URLSearchParams(query).get(name);
+}
