@@ -49,5 +49,9 @@ class RateLimited(NoperError):
         super().__init__(message, headers={"Retry-After": str(retry_after)})
 
 
+class Internal(NoperError):
+    status, code = 500, "internal"
+
+
 class Unavailable(NoperError):
     status, code = 503, "unavailable"

@@ -86,6 +86,8 @@ def vouch(principal: Principal, neighbourhood_id: str, candidate_id: str) -> Vou
         if len(failed) == 2 and failed[1]:
             raise RateLimited(f"You can vouch {VOUCHES_PER_MONTH} times a month.",
                               retry_after=max(1, int((month_end - stamp).total_seconds()))) from None
+        if any(getattr(reason, "code", None) == "TransactionConflict" for reason in error.cancellation_reasons or ()):
+            raise Conflict("Another vouch of yours is being recorded: try again.", {"user_id": "busy"}) from None
         raise
     logger.info("vouched", candidate_id=candidate.user_id, neighbourhood_id=neighbourhood_id)
     return _verify_if_vouched(candidate.user_id)

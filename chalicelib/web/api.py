@@ -18,7 +18,7 @@ from chalice import Chalice, Response
 from pydantic import BaseModel, ValidationError
 
 from chalicelib import policy
-from chalicelib.errors import InvalidInput, NoperError, TooLarge, UnsupportedMediaType
+from chalicelib.errors import Internal, InvalidInput, NoperError, TooLarge, UnsupportedMediaType
 from chalicelib.observability import logger
 
 MAX_JSON_BODY = 64 * 1024
@@ -109,6 +109,9 @@ class Api:
                     return _render(view(**arguments), doc)
                 except NoperError as error:
                     return error_response(error)
+                except Exception:  # a bug: say so in our JSON shape, log it with the request id
+                    logger.exception("request failed unexpectedly", route=f"{method} {path}")
+                    return error_response(Internal("Something went wrong on our side; it has been logged."))
 
             self.docs.append(doc)
             # Accept the other usual body types too, so that they get our JSON 415 rather than Chalice's.

@@ -96,3 +96,16 @@ def test_nothing_is_written_when_the_body_is_refused(client, act_as):
     client.put("/api/v1/communes/0501", headers=JSON, body=body({"name": "", "languages": []}))
 
     assert client.get("/api/v1/communes/0501").json_body["name"] == "Clervaux"
+
+
+def test_a_bug_answers_a_json_500_not_a_stack_trace(client, monkeypatch):
+    def broken():
+        raise RuntimeError("bug")
+
+    monkeypatch.setattr("app.list_communes", broken)
+
+    response = client.get("/api/v1/communes")
+
+    assert response.status_code == 500
+    assert error_of(response)["code"] == "internal"
+    assert b"RuntimeError" not in response.body
