@@ -20,6 +20,13 @@ def assign_neighbourhoods(lau2: str, cell_to_neighbourhood: dict[str, tuple[str,
     return _service().assign_neighbourhoods(lau2, cell_to_neighbourhood)
 
 
+def move_residents(lau2: str, old_neighbourhoods: set[str], at) -> int:
+    """Residents of these neighbourhoods follow their address into its new neighbourhood."""
+    from chalicelib.accounts.moves import follow_boundaries
+
+    return follow_boundaries(lau2, old_neighbourhoods, at)
+
+
 def _service():
     try:
         from chalicelib.addresses import service

@@ -293,6 +293,7 @@ def _write_published(lau2: str, draft: DraftItem, populated: dict[str, Any], sta
             ))
 
     assigned = register.assign_neighbourhoods(lau2, new_map)
+    register.move_residents(lau2, {old_map[cell][0] for cell in changed}, stamp)
     record = PublicationItem(
         f"COMMUNE#{lau2}", f"{PublicationItem.PREFIX}{stamp.isoformat()}", lau2=lau2, version=draft.version,
         published_at=stamp, neighbourhoods=len(live), cells=len(new_map), changed_cells=len(changed),
