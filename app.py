@@ -20,6 +20,11 @@ from chalicelib.addresses.search import suggest_addresses
 from chalicelib.communes.models import CommuneList, CommunePath, CommunePublic, CommuneSettings
 from chalicelib.communes.service import get_commune, list_communes, set_up_commune
 from chalicelib.health import Health, check_health
+from chalicelib.lending import items as lending, loans, wanted
+from chalicelib.lending.models import (
+    ItemCreate, ItemList, ItemPath, ItemPublic, ItemSearchQuery, ItemUpdate, LoanDecision, LoanPath, LoanPublic,
+    LoanRequest, LoanStateChange, MyLoans, WantedCreate, WantedList, WantedPath, WantedPublic,
+)
 from chalicelib.neighbourhoods import service as neighbourhoods
 from chalicelib.neighbourhoods.models import (
     BoundaryCollection, Draft, DraftNeighbourhoodPath, DrawnNeighbourhoods, MergeRequest, NeighbourhoodList,
@@ -31,6 +36,10 @@ from chalicelib.neighbours.models import (
     MemberList, NeighbourhoodInside, NeighbourhoodPath, PendingList, VouchRequest, VouchResult,
 )
 from chalicelib.observability import observe_request
+from chalicelib.posts import service as posts
+from chalicelib.posts.models import (
+    Feed, FeedPath, FeedQuery, PostPath, PostPublic, PostRequest, ProfessionalList, ProfessionalsQuery, StateChange,
+)
 from chalicelib.ratelimit import limited
 from chalicelib.uploads import s3_object_created
 from chalicelib.i18n import choose
@@ -336,3 +345,157 @@ def appoint_ambassador(path):
             errors=(400, 401, 403, 404))
 def dismiss_ambassador(path):
     return appointed_by_staff(path.lau2, path.user_id, appoint=False)
+
+
+# --- posts and the feed: verified residents of the post's neighbourhood(s) only ---------------
+
+@api.get("/api/v1/neighbourhoods/{neighbourhood_id}/posts", action="posts.read",
+         summary="The neighbourhood's feed, newest first (pinned posts first), by pages with a cursor",
+         path_model=FeedPath, query=FeedQuery, response=Feed, errors=(400, 401, 404))
+def neighbourhood_feed(path, query):
+    return posts.feed(path.neighbourhood_id, query)
+
+
+@api.post("/api/v1/neighbourhoods/{neighbourhood_id}/posts", action="posts.write",
+          summary="Write a post: discussion, help request or offer, lost or found pet, recommendation, giveaway",
+          path_model=FeedPath, body=PostRequest, response=PostPublic, status=201,
+          errors=(400, 401, 404, 409, 413, 415))
+def write_post(principal, path, body):
+    return posts.create_post(principal, path.neighbourhood_id, body)
+
+
+@api.get("/api/v1/neighbourhoods/{neighbourhood_id}/professionals", action="posts.read",
+         summary="Professionals recommended in the neighbourhood, with the number of households recommending",
+         path_model=FeedPath, query=ProfessionalsQuery, response=ProfessionalList, errors=(400, 401, 404))
+def recommended_professionals(path, query):
+    return posts.professionals(path.neighbourhood_id, query.trade)
+
+
+@api.get("/api/v1/posts/{post_id}", action="posts.one", summary="One post", path_model=PostPath,
+         response=PostPublic, errors=(400, 401, 404))
+def read_post(principal, path):
+    return posts.get_post(principal, path.post_id)
+
+
+@api.patch("/api/v1/posts/{post_id}", action="posts.one", summary="Edit my post (within 24 hours)",
+           path_model=PostPath, body=PostRequest, response=PostPublic, errors=(400, 401, 403, 404, 409, 413, 415))
+def edit_post(principal, path, body):
+    return posts.edit_post(principal, path.post_id, body)
+
+
+@api.delete("/api/v1/posts/{post_id}", action="posts.one",
+            summary="Delete a post: its author, or an ambassador of its neighbourhood", path_model=PostPath,
+            status=204, errors=(400, 401, 403, 404))
+def delete_post(principal, path):
+    posts.delete_post(principal, path.post_id)
+    return Reply(None)
+
+
+@api.post("/api/v1/posts/{post_id}/state", action="posts.one",
+          summary="Move my post on: matched, done, reunited, reserved, given…", path_model=PostPath,
+          body=StateChange, response=PostPublic, errors=(400, 401, 403, 404, 409, 413, 415))
+def change_post_state(principal, path, body):
+    return posts.change_state(principal, path.post_id, body)
+
+
+@api.put("/api/v1/posts/{post_id}/pin", action="posts.one", summary="Pin a post (ambassadors)",
+         path_model=PostPath, response=PostPublic, errors=(400, 401, 403, 404))
+def pin_post(principal, path):
+    return posts.pin_post(principal, path.post_id, pinned=True)
+
+
+@api.delete("/api/v1/posts/{post_id}/pin", action="posts.one", summary="Unpin a post (ambassadors)",
+            path_model=PostPath, response=PostPublic, errors=(400, 401, 403, 404))
+def unpin_post(principal, path):
+    return posts.pin_post(principal, path.post_id, pinned=False)
+
+
+# --- the lending library: verified residents of the item's neighbourhood only -----------------
+
+@api.post("/api/v1/neighbourhoods/{neighbourhood_id}/items", action="lending.neighbourhood",
+          summary="Lend something to the neighbourhood: a ladder, a drill, a trailer, a tent…",
+          path_model=NeighbourhoodPath, body=ItemCreate, response=ItemPublic, status=201,
+          errors=(400, 401, 404, 413, 415))
+def lend_item(principal, path, body):
+    return lending.lend(principal, path.neighbourhood_id, body)
+
+
+@api.get("/api/v1/neighbourhoods/{neighbourhood_id}/items", action="lending.neighbourhood",
+         summary="What neighbours lend, by name; `q` matches name and description, ignoring case and accents",
+         path_model=NeighbourhoodPath, query=ItemSearchQuery, response=ItemList, errors=(400, 401, 404))
+def lent_items(principal, path, query):
+    return lending.items_of(principal, path.neighbourhood_id, query.q)
+
+
+@api.get("/api/v1/items/{item_id}", action="lending.one", summary="One item lent in my neighbourhood",
+         path_model=ItemPath, response=ItemPublic, errors=(400, 401, 404))
+def lent_item(principal, path):
+    return lending.get_item(principal, path.item_id)
+
+
+@api.patch("/api/v1/items/{item_id}", action="lending.one", summary="Change my item (only the fields sent)",
+           path_model=ItemPath, body=ItemUpdate, response=ItemPublic, errors=(400, 401, 403, 404, 413, 415))
+def change_item(principal, path, body):
+    return lending.update_item(principal, path.item_id, body)
+
+
+@api.delete("/api/v1/items/{item_id}", action="lending.one",
+            summary="Stop lending my item (refused while a loan of it is accepted or picked up)",
+            path_model=ItemPath, status=204, errors=(400, 401, 403, 404, 409))
+def remove_item(principal, path):
+    lending.delete_item(principal, path.item_id)
+    return Reply(None)
+
+
+@api.post("/api/v1/items/{item_id}/loans", action="lending.one",
+          summary="Ask to borrow an item from `start` to `end` (at most 30 days)", path_model=ItemPath,
+          body=LoanRequest, response=LoanPublic, status=201, errors=(400, 401, 404, 409, 413, 415))
+def request_loan(principal, path, body):
+    return loans.request_loan(principal, path.item_id, body)
+
+
+@api.get("/api/v1/loans/{loan_id}", action="lending.one", summary="One of my loans (as owner or borrower)",
+         path_model=LoanPath, response=LoanPublic, errors=(400, 401, 404))
+def loan(principal, path):
+    return loans.get_loan(principal, path.loan_id)
+
+
+@api.post("/api/v1/loans/{loan_id}/decision", action="lending.one",
+          summary="Accept or decline a loan request of my item", path_model=LoanPath, body=LoanDecision,
+          response=LoanPublic, errors=(400, 401, 403, 404, 409, 413, 415))
+def decide_loan(principal, path, body):
+    return loans.decide(principal, path.loan_id, body.decision)
+
+
+@api.post("/api/v1/loans/{loan_id}/state", action="lending.one",
+          summary="Picked up, returned (the owner) or cancelled (the borrower, while requested)",
+          path_model=LoanPath, body=LoanStateChange, response=LoanPublic, errors=(400, 401, 403, 404, 409, 413, 415))
+def change_loan_state(principal, path, body):
+    return loans.change_state(principal, path.loan_id, body.state)
+
+
+@api.get("/api/v1/me/loans", action="lending.mine", summary="My loans, as borrower and as owner",
+         response=MyLoans, errors=(401,))
+def my_loans(principal):
+    return loans.my_loans(principal)
+
+
+@api.post("/api/v1/neighbourhoods/{neighbourhood_id}/wanted", action="lending.neighbourhood",
+          summary="Say what I would borrow if someone lent it", path_model=NeighbourhoodPath, body=WantedCreate,
+          response=WantedPublic, status=201, errors=(400, 401, 404, 413, 415))
+def ask_for_item(principal, path, body):
+    return wanted.ask(principal, path.neighbourhood_id, body)
+
+
+@api.get("/api/v1/neighbourhoods/{neighbourhood_id}/wanted", action="lending.neighbourhood",
+         summary="What neighbours would borrow, newest first", path_model=NeighbourhoodPath, response=WantedList,
+         errors=(400, 401, 404))
+def wanted_items(principal, path):
+    return wanted.wanted_in(principal, path.neighbourhood_id)
+
+
+@api.post("/api/v1/neighbourhoods/{neighbourhood_id}/wanted/{wanted_id}/close", action="lending.neighbourhood",
+          summary="Close what I asked for", path_model=WantedPath, response=WantedPublic,
+          errors=(400, 401, 403, 404, 409))
+def close_wanted(principal, path):
+    return wanted.close(principal, path.neighbourhood_id, path.wanted_id)

@@ -143,6 +143,18 @@ RULES: dict[str, Rule] = {
     "neighbourhood.view": resident(verified=False),
     "neighbourhood.members": resident(),
     "neighbourhood.vouch": resident(),
+    # Posts and the feed: verified residents of the neighbourhood only. Routes on one post
+    # (/posts/{post_id}) name no neighbourhood: they check `signed_in`, and the posts service asks
+    # `authorize_in("posts.read", ...)` with the post's neighbourhoods once it has loaded it.
+    "posts.read": resident(),
+    "posts.write": resident(),
+    "posts.one": signed_in,
+    # The lending library: verified residents of the neighbourhood only. Routes on one item or loan
+    # (/items/{item_id}, /loans/{loan_id}) check `signed_in`; the lending service asks
+    # `authorize_in("lending.neighbourhood", ...)` with the item's neighbourhood once it has loaded it.
+    "lending.neighbourhood": resident(),
+    "lending.one": signed_in,
+    "lending.mine": signed_in,
 }
 
 
@@ -163,3 +175,19 @@ def allows(action: str, principal: Principal, target: Mapping[str, str] | None =
 
 def authorize(action: str, principal: Principal, target: Mapping[str, str] | None = None) -> None:
     RULES[action](principal, target or {})
+
+
+def authorize_in(action: str, principal: Principal, neighbourhood_ids: list[str], not_found: NotFound) -> str:
+    """For content that names its neighbourhood(s) itself (a post, and a lost pet's nearby ones):
+    allowed when the rule allows in one of them, which is returned; otherwise `not_found`, the same
+    answer as for content that does not exist."""
+    signed_in(principal, {})
+    for neighbourhood_id in neighbourhood_ids:
+        if allows(action, principal, {"neighbourhood_id": neighbourhood_id}):
+            return neighbourhood_id
+    raise not_found
+
+
+def moderates(principal: Principal, neighbourhood_id: str) -> bool:
+    """Ambassadors moderate the neighbourhood they are ambassador of (and live in, verified)."""
+    return neighbourhood_id in principal.ambassador_of and principal.lives_in(neighbourhood_id, verified=True)

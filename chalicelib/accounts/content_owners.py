@@ -25,9 +25,5 @@ def register_content_owner(owner: ContentOwner) -> None:
     _owners[owner.name] = owner
 
 
-def unregister_content_owner(name: str) -> None:
-    _owners.pop(name, None)
-
-
 def content_owners() -> list[ContentOwner]:
     return [_owners[name] for name in sorted(_owners)]

@@ -77,6 +77,32 @@ EXPECTED = {
     ("GET", "/api/v1/neighbourhoods/{neighbourhood_id}/members"): {"verified", "ambassador"},
     ("GET", "/api/v1/neighbourhoods/{neighbourhood_id}/pending"): {"verified", "ambassador"},
     ("POST", "/api/v1/neighbourhoods/{neighbourhood_id}/vouches"): {"verified", "ambassador"},
+    # Posts: verified residents of the neighbourhood. Routes on one post check `signed_in`; the posts
+    # service then asks the policy with the post's own neighbourhood(s) (tests/api/test_posts.py).
+    ("GET", "/api/v1/neighbourhoods/{neighbourhood_id}/posts"): {"verified", "ambassador"},
+    ("POST", "/api/v1/neighbourhoods/{neighbourhood_id}/posts"): {"verified", "ambassador"},
+    ("GET", "/api/v1/neighbourhoods/{neighbourhood_id}/professionals"): {"verified", "ambassador"},
+    ("GET", "/api/v1/posts/{post_id}"): SIGNED_IN,
+    ("PATCH", "/api/v1/posts/{post_id}"): SIGNED_IN,
+    ("DELETE", "/api/v1/posts/{post_id}"): SIGNED_IN,
+    ("POST", "/api/v1/posts/{post_id}/state"): SIGNED_IN,
+    ("PUT", "/api/v1/posts/{post_id}/pin"): SIGNED_IN,
+    ("DELETE", "/api/v1/posts/{post_id}/pin"): SIGNED_IN,
+    # The lending library: verified residents. Routes on one item or loan check `signed_in`; the lending
+    # service then asks the policy with the item's or loan's neighbourhood (tests/lending/).
+    ("POST", "/api/v1/neighbourhoods/{neighbourhood_id}/items"): {"verified", "ambassador"},
+    ("GET", "/api/v1/neighbourhoods/{neighbourhood_id}/items"): {"verified", "ambassador"},
+    ("GET", "/api/v1/items/{item_id}"): SIGNED_IN,
+    ("PATCH", "/api/v1/items/{item_id}"): SIGNED_IN,
+    ("DELETE", "/api/v1/items/{item_id}"): SIGNED_IN,
+    ("POST", "/api/v1/items/{item_id}/loans"): SIGNED_IN,
+    ("GET", "/api/v1/loans/{loan_id}"): SIGNED_IN,
+    ("POST", "/api/v1/loans/{loan_id}/decision"): SIGNED_IN,
+    ("POST", "/api/v1/loans/{loan_id}/state"): SIGNED_IN,
+    ("GET", "/api/v1/me/loans"): SIGNED_IN,
+    ("POST", "/api/v1/neighbourhoods/{neighbourhood_id}/wanted"): {"verified", "ambassador"},
+    ("GET", "/api/v1/neighbourhoods/{neighbourhood_id}/wanted"): {"verified", "ambassador"},
+    ("POST", "/api/v1/neighbourhoods/{neighbourhood_id}/wanted/{wanted_id}/close"): {"verified", "ambassador"},
 }
 
 def _routes(app):

@@ -8,7 +8,8 @@ import pytest
 from tests.helpers import EVERYTHING, JSON, STAFF, body, error_of
 
 
-PATH_VALUES = {"user_id": "01ARZ3NDEKTSV4RRFFQ69G5FAV"}
+PATH_VALUES = {"user_id": "01ARZ3NDEKTSV4RRFFQ69G5FAV", "post_id": "01ARZ3NDEKTSV4RRFFQ69G5FAV"}
+PATH_VALUES.update(dict.fromkeys(("item_id", "loan_id", "wanted_id"), "01ARZ3NDEKTSV4RRFFQ69G5FAV"))  # lending
 
 
 def _with_body(api_docs):

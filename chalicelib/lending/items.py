@@ -1,0 +1,138 @@
+"""Things residents lend: listed, searched and edited within their neighbourhood.
+
+A neighbourhood's items are one small gsi1 partition (`NBH#<id>#ITEMS`, a few hundred items at
+most): search is one Query, then a match in code on name and description folded to lower case
+without accents, so `perceuse a percussion` finds "Perceuse à percussion".
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from pynamodb.exceptions import DeleteError, DoesNotExist
+
+from chalicelib.adapters.clock import now
+from chalicelib.adapters.ids import new_id
+from chalicelib.communes.service import fold
+from chalicelib.errors import Conflict, Forbidden, NotFound
+from chalicelib.lending.models import (
+    DateRange, ItemCreate, ItemList, ItemPublic, ItemUpdate, LendableItem, LendingLink,
+)
+from chalicelib.observability import logger
+from chalicelib.policy import Principal, authorize_in
+from chalicelib.store.table import condition_failed, transaction
+
+IN_NEIGHBOURHOOD = "lending.neighbourhood"
+
+
+def no_such_item() -> NotFound:
+    return NotFound("No such item.", {"item_id": "not found"})
+
+
+def lend(principal: Principal, neighbourhood_id: str, request: ItemCreate) -> ItemPublic:
+    stamp, item_id = now(), new_id()
+    item = LendableItem(
+        *LendableItem.key(item_id), gsi1pk=LendableItem.neighbourhood_key(neighbourhood_id), gsi1sk=f"ITEM#{item_id}",
+        item_id=item_id, neighbourhood_id=neighbourhood_id, owner_id=principal.user_id, name=request.name,
+        description=request.description, conditions=request.conditions, category=request.category,
+        photo_id=request.photo_id, available=request.available, blocked=_stored_ranges(request.blocked),
+        created_at=stamp, updated_at=stamp,
+    )
+    link = LendingLink(*LendingLink.key(principal.user_id, "item", item_id), kind="item", target_id=item_id,
+                       role="owner", neighbourhood_id=neighbourhood_id)
+    with transaction() as writes:
+        writes.save(item, condition=LendableItem.pk.does_not_exist())
+        writes.save(link)
+    logger.info("item listed", item_id=item_id, nbh=neighbourhood_id)
+    return public_item(item, principal)
+
+
+def items_of(principal: Principal, neighbourhood_id: str, q: str = "") -> ItemList:
+    words = fold(q).split()
+    found = []
+    for item in LendableItem.by_neighbourhood.query(LendableItem.neighbourhood_key(neighbourhood_id)):
+        text = fold(f"{item.name} {item.description}")
+        if all(word in text for word in words):
+            found.append(item)
+    found.sort(key=lambda item: (fold(item.name), item.item_id))
+    return ItemList(items=[public_item(item, principal) for item in found])
+
+
+def get_item(principal: Principal, item_id: str) -> ItemPublic:
+    return public_item(visible_item(principal, item_id), principal)
+
+
+def update_item(principal: Principal, item_id: str, change: ItemUpdate) -> ItemPublic:
+    item = _my_item(principal, item_id)
+    sent = change.model_dump(exclude_unset=True)
+    actions = []
+    for name, value in sent.items():
+        if value is None and name != "photo_id":
+            continue  # null leaves a required field as it is
+        if name == "blocked":
+            value = _stored_ranges(change.blocked or [])
+        attribute = getattr(LendableItem, name)
+        actions.append(attribute.remove() if value is None else attribute.set(value))
+    actions.append(LendableItem.updated_at.set(now()))
+    try:
+        item.update(actions=actions, condition=LendableItem.pk.exists())
+    except Exception as error:
+        if condition_failed(error):
+            raise no_such_item() from None
+        raise
+    return public_item(item, principal)
+
+
+def delete_item(principal: Principal, item_id: str) -> None:
+    item = _my_item(principal, item_id)
+    try:  # an accepted or picked-up loan keeps the item (active_loans is kept by the loans' transactions)
+        item.delete(condition=LendableItem.active_loans.does_not_exist() | (LendableItem.active_loans == 0))
+    except DeleteError as error:
+        if condition_failed(error):
+            raise Conflict("The item is lent or promised: finish its loans first.",
+                           {"item_id": "on loan"}) from None
+        raise
+    LendingLink(*LendingLink.key(item.owner_id, "item", item_id)).delete()
+    logger.info("item removed", item_id=item_id, nbh=item.neighbourhood_id)
+
+
+def load_item(item_id: str, consistent: bool = False) -> LendableItem:
+    try:
+        return LendableItem.get(*LendableItem.key(item_id), consistent_read=consistent)
+    except DoesNotExist:
+        raise no_such_item() from None
+
+
+def visible_item(principal: Principal, item_id: str) -> LendableItem:
+    """The item, to a verified resident of its neighbourhood; to anyone else it does not exist."""
+    item = load_item(item_id)
+    authorize_in(IN_NEIGHBOURHOOD, principal, [item.neighbourhood_id], no_such_item())
+    return item
+
+
+def blocked_ranges(item: LendableItem) -> list[DateRange]:
+    ranges = []
+    for stored in item.blocked or []:
+        start, end = stored.split("/")
+        ranges.append(DateRange(start=date.fromisoformat(start), end=date.fromisoformat(end)))
+    return ranges
+
+
+def public_item(item: LendableItem, principal: Principal) -> ItemPublic:
+    return ItemPublic(
+        id=item.item_id, neighbourhood_id=item.neighbourhood_id, owner_id=item.owner_id,
+        mine=item.owner_id == principal.user_id, name=item.name, description=item.description or "",
+        conditions=item.conditions or "", category=item.category, photo_id=item.photo_id,
+        available=bool(item.available), blocked=blocked_ranges(item), created_at=item.created_at.isoformat(),
+    )
+
+
+def _my_item(principal: Principal, item_id: str) -> LendableItem:
+    item = visible_item(principal, item_id)
+    if item.owner_id != principal.user_id:
+        raise Forbidden("Only its owner changes or removes an item.", {"item_id": "not yours"})
+    return item
+
+
+def _stored_ranges(ranges: list[DateRange]) -> list[str]:
+    return [f"{r.start.isoformat()}/{r.end.isoformat()}" for r in sorted(ranges, key=lambda r: r.start)]

@@ -1,0 +1,290 @@
+"""Posts: request, stored and response models (kept apart even while they look alike).
+
+Each kind has its own request model; `NewPost` is their union, told apart by `kind`.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from typing import Annotated, Any, Literal, Union
+
+from pydantic import BaseModel, ConfigDict, Field, HttpUrl, StringConstraints, field_validator, model_validator
+from pynamodb.attributes import (
+    BooleanAttribute, JSONAttribute, ListAttribute, NumberAttribute, UnicodeAttribute, UTCDateTimeAttribute,
+)
+
+from chalicelib.accounts.models import Email
+from chalicelib.neighbourhoods.models import NeighbourhoodId
+from chalicelib.store.table import Entity, Gsi1
+
+Kind = Literal["discussion", "help_request", "help_offer", "lost_pet", "found_pet", "recommendation", "giveaway"]
+KINDS: tuple[str, ...] = Kind.__args__  # type: ignore[attr-defined]
+TRADES = ("plumber", "electrician", "babysitter", "gardener", "painter", "carpenter", "cleaner", "mechanic", "tutor",
+          "other")
+Trade = Literal["plumber", "electrician", "babysitter", "gardener", "painter", "carpenter", "cleaner", "mechanic",
+                "tutor", "other"]
+PostId = Annotated[str, StringConstraints(pattern=r"^[0-9A-Z]{26}$")]
+UserId = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^[0-9A-Za-z-]{1,64}$")]
+Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=5000)]
+Short = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+Phone = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^\+?[0-9 ()./-]{6,25}$")]
+PhotoId = Annotated[str, StringConstraints(pattern=r"^[0-9A-Za-z-]{1,64}$")]
+
+# Luxembourg's bounding box: a last-seen point outside it is a typo, not a lost pet here.
+LUXEMBOURG = {"lat": (49.44, 50.19), "lon": (5.73, 6.54)}
+# "€ 20", "20€", "20 EUR", "20 euros": giveaways are free.
+PRICE = re.compile(r"(€\s*\d)|(\d\s*(€|eur\b|euros?\b))", re.IGNORECASE)
+
+# States of each kind: state -> the states it may move to.
+TRANSITIONS: dict[str, dict[str, tuple[str, ...]]] = {
+    "help_request": {"open": ("matched",), "matched": ("done", "open"), "done": ()},
+    "help_offer": {"open": ("matched",), "matched": ("done", "open"), "done": ()},
+    "lost_pet": {"lost": ("reunited",), "reunited": ()},
+    "found_pet": {"lost": ("reunited",), "reunited": ()},
+    "giveaway": {"available": ("reserved",), "reserved": ("given", "available"), "given": ()},
+}
+FIRST_STATE = {"help_request": "open", "help_offer": "open", "lost_pet": "lost", "found_pet": "lost",
+               "giveaway": "available"}
+
+
+# --- requests -------------------------------------------------------------------------------
+
+class _Post(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Discussion(_Post):
+    kind: Literal["discussion"]
+    title: Title | None = None
+    text: Text
+
+
+class HelpRequest(_Post):
+    kind: Literal["help_request"]
+    title: Title
+    text: Text
+
+
+class HelpOffer(_Post):
+    kind: Literal["help_offer"]
+    title: Title
+    text: Text
+
+
+class Point(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    lat: float = Field(ge=LUXEMBOURG["lat"][0], le=LUXEMBOURG["lat"][1], description="inside Luxembourg")
+    lon: float = Field(ge=LUXEMBOURG["lon"][0], le=LUXEMBOURG["lon"][1], description="inside Luxembourg")
+
+
+class LostPet(_Post):
+    kind: Literal["lost_pet"]
+    species: Short
+    description: Text
+    last_seen: Point = Field(description="stored as its res-9 H3 cell only")
+    photo_id: PhotoId | None = None
+
+
+class FoundPet(_Post):
+    kind: Literal["found_pet"]
+    species: Short
+    description: Text
+    last_seen: Point = Field(description="stored as its res-9 H3 cell only")
+    photo_id: PhotoId | None = None
+
+
+class Recommendation(_Post):
+    kind: Literal["recommendation"]
+    trade: Trade
+    name: Short
+    phone: Phone | None = None
+    email: Email | None = None
+    website: HttpUrl | None = None
+    text: Text
+    self_: bool = Field(default=False, alias="self", description="recommending oneself is refused")
+
+    @model_validator(mode="after")
+    def _one_contact(self) -> "Recommendation":
+        if not (self.phone or self.email or self.website):
+            raise ValueError("give a phone, an email or a website")
+        return self
+
+
+class Giveaway(_Post):
+    kind: Literal["giveaway"]
+    title: Title
+    text: Text
+
+    @field_validator("title", "text")
+    @classmethod
+    def _free(cls, value: str) -> str:
+        if PRICE.search(value):
+            raise ValueError("giveaways are free: no price")
+        return value
+
+
+NewPost = Annotated[Union[Discussion, HelpRequest, HelpOffer, LostPet, FoundPet, Recommendation, Giveaway],
+                    Field(discriminator="kind")]
+
+
+class PostRequest(BaseModel):
+    """The body of POST .../posts and PATCH /posts/{id}: one kind's fields, chosen by `kind`."""
+
+    post: NewPost
+
+    @model_validator(mode="before")
+    @classmethod
+    def _wrap(cls, data: Any) -> Any:
+        return {"post": data} if isinstance(data, dict) and "post" not in data else data
+
+
+class StateChange(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    state: Literal["open", "matched", "done", "lost", "reunited", "available", "reserved", "given"]
+    with_user_id: UserId | None = Field(default=None, description="matched: the neighbour helping or helped")
+
+
+class FeedPath(BaseModel):
+    neighbourhood_id: NeighbourhoodId
+
+
+class PostPath(BaseModel):
+    post_id: PostId
+
+
+class FeedQuery(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    kind: Kind | None = None
+    cursor: Annotated[str, StringConstraints(max_length=1000)] | None = None
+    limit: int = Field(default=20, ge=1, le=50)
+
+
+class ProfessionalsQuery(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    trade: Trade | None = None
+
+
+# --- responses ------------------------------------------------------------------------------
+
+class PostPublic(BaseModel):
+    id: str
+    neighbourhood_id: str = Field(description="where it was written")
+    kind: Kind
+    author_id: str | None = Field(description="null once the author erased their account and chose anonymise")
+    created_at: datetime
+    edited_at: datetime | None
+    state: str | None = Field(description="null for discussions and recommendations")
+    matched_with: str | None = None
+    pinned: bool = False
+    nearby: bool = Field(default=False, description="a lost/found pet of a neighbourhood within about 1 km")
+    content: dict[str, Any] = Field(description="the kind's fields; pets carry `last_seen_cell`, never a point")
+
+
+class Feed(BaseModel):
+    posts: list[PostPublic]
+    cursor: str | None = Field(description="pass it back for the next page; null on the last")
+
+
+class Professional(BaseModel):
+    trade: Trade
+    name: str
+    contact: str
+    households: int = Field(description="distinct households of the neighbourhood recommending")
+
+
+class ProfessionalList(BaseModel):
+    professionals: list[Professional]
+
+
+# --- stored ---------------------------------------------------------------------------------
+
+class PostItem(Entity):
+    """The post itself; gsi1 finds an author's posts (export, erasure)."""
+
+    gsi1 = Gsi1()
+    gsi1pk = UnicodeAttribute(null=True)
+    gsi1sk = UnicodeAttribute(null=True)
+    post_id = UnicodeAttribute()
+    neighbourhood_id = UnicodeAttribute()
+    reach = ListAttribute(of=UnicodeAttribute, default=list)  # other neighbourhoods it shows in (pets)
+    kind = UnicodeAttribute()
+    author_id = UnicodeAttribute(null=True)
+    content = JSONAttribute()
+    state = UnicodeAttribute(null=True)
+    matched_with = UnicodeAttribute(null=True)
+    pinned = BooleanAttribute(default=False)
+    created_at = UTCDateTimeAttribute()
+    edited_at = UTCDateTimeAttribute(null=True)
+
+    @staticmethod
+    def key(post_id: str) -> tuple[str, str]:
+        return f"POST#{post_id}", "POST"
+
+    @staticmethod
+    def author_key(user_id: str) -> str:
+        return f"AUTHOR#{user_id}"
+
+
+class FeedEntryItem(Entity):
+    """A copy of the post in one neighbourhood's feed, so a page is one Query.
+
+    sk is the post id (time-ordered); a pinned entry's sk is `~PIN#<post id>`, which sorts after every
+    id, so pinned posts come first when the feed is read newest first. gsi1 is the per-kind feed.
+    """
+
+    gsi1 = Gsi1()
+    gsi1pk = UnicodeAttribute()
+    gsi1sk = UnicodeAttribute()
+    post = JSONAttribute()  # PostPublic as JSON
+    nearby = BooleanAttribute(default=False)
+
+    @staticmethod
+    def feed(nbh_id: str) -> str:
+        return f"NBH#{nbh_id}#FEED"
+
+    @staticmethod
+    def kind_feed(nbh_id: str, kind: str) -> str:
+        return f"NBH#{nbh_id}#FEED#{kind}"
+
+    @staticmethod
+    def sort_key(post_id: str, pinned: bool) -> str:
+        return f"~PIN#{post_id}" if pinned else post_id
+
+
+class WeekStatsItem(Entity):
+    """Counts per neighbourhood per ISO week: never content."""
+
+    posts = NumberAttribute(default=0)
+    exchanges = NumberAttribute(default=0)
+    volunteer_actions = NumberAttribute(default=0)
+
+    @staticmethod
+    def key(nbh_id: str, week: str) -> tuple[str, str]:
+        return f"NBH#{nbh_id}#STATS", week
+
+
+class ProfessionalItem(Entity):
+    """One recommended professional in a neighbourhood, with the number of distinct households."""
+
+    trade = UnicodeAttribute()
+    name = UnicodeAttribute()
+    contact = UnicodeAttribute()
+    households = NumberAttribute(default=0)
+
+    @staticmethod
+    def partition(nbh_id: str) -> str:
+        return f"NBH#{nbh_id}#PROS"
+
+    @staticmethod
+    def sort_key(trade: str, professional_key: str) -> str:
+        return f"PRO#{trade}#{professional_key}"
+
+
+class RecommendingHouseholdItem(Entity):
+    """Marker: this household already recommends this professional (written conditionally)."""
+
+    @staticmethod
+    def key(nbh_id: str, professional_key: str, household: str) -> tuple[str, str]:
+        return ProfessionalItem.partition(nbh_id), f"HH#{professional_key}#{household}"

@@ -1,0 +1,350 @@
+"""Posts of every kind, the feed, states, pins, professionals and weekly indicators.
+
+A post is one item (`POST#<id>`) plus one feed entry per neighbourhood it shows in (its own and,
+for lost/found pets, every neighbourhood within about 1 km): a feed page is then one Query. Every
+write of a post is one transaction over the post, its feed entries and the week's counters.
+docs/data-model.md lists the keys.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import json
+import re
+from datetime import timedelta
+from typing import Any
+from urllib.parse import urlsplit
+
+import h3
+from pynamodb.exceptions import DoesNotExist, TransactWriteError
+
+from chalicelib import policy
+from chalicelib.accounts.content_owners import ContentChoice, ContentOwner, register_content_owner
+from chalicelib.accounts.service import load_user
+from chalicelib.adapters.clock import now
+from chalicelib.adapters.ids import new_id
+from chalicelib.communes.service import fold
+from chalicelib.errors import Conflict, Forbidden, InvalidInput, NotFound
+from chalicelib.neighbourhoods.service import WITHIN_ABOUT_1_KM, neighbourhoods_near
+from chalicelib.observability import logger
+from chalicelib.policy import Principal
+from chalicelib.posts.models import (
+    FIRST_STATE, TRANSITIONS, Feed, FeedEntryItem, FeedQuery, PostItem, PostPublic, PostRequest, Professional,
+    ProfessionalItem, ProfessionalList, RecommendingHouseholdItem, StateChange, WeekStatsItem,
+)
+from chalicelib.store.table import GSI1, table_connection, transaction
+
+EDIT_WINDOW = timedelta(hours=24)
+PETS = ("lost_pet", "found_pet")
+# State reached -> which counters of the week it adds to.
+COUNTS_ON = {("help_request", "done"): ("exchanges", "volunteer_actions"),
+             ("help_offer", "done"): ("exchanges", "volunteer_actions"),
+             ("giveaway", "given"): ("exchanges",), ("lost_pet", "reunited"): ("exchanges",),
+             ("found_pet", "reunited"): ("exchanges",)}
+_CURSOR_SK = re.compile(r"^(~PIN#)?[0-9A-Z]{26}$")
+
+
+def _no_such_post() -> NotFound:
+    return NotFound("No such post.", {"post_id": "not found"})
+
+
+# --- writing --------------------------------------------------------------------------------
+
+def create_post(principal: Principal, neighbourhood_id: str, request: PostRequest) -> PostPublic:
+    new = request.post
+    content = _content(new)
+    post = PostItem(*PostItem.key(new_id()), post_id="", neighbourhood_id=neighbourhood_id, kind=new.kind,
+                    author_id=principal.user_id, content=content, state=FIRST_STATE.get(new.kind),
+                    created_at=now())
+    post.post_id = post.pk.removeprefix("POST#")
+    post.gsi1pk, post.gsi1sk = PostItem.author_key(principal.user_id), post.post_id
+    if new.kind == "recommendation":
+        _check_not_oneself(principal, new)
+    if new.kind in PETS:
+        post.reach = [ref.id for ref in neighbourhoods_near(content["last_seen_cell"], WITHIN_ABOUT_1_KM)
+                      if ref.id != neighbourhood_id]
+    with transaction() as t:
+        t.save(post, condition=PostItem.pk.does_not_exist())
+        for entry in _entries(post):
+            t.save(entry)
+        t.update(_week(neighbourhood_id), actions=[WeekStatsItem.posts.add(1)])
+    if new.kind == "recommendation":
+        _count_recommendation(principal, neighbourhood_id, new)
+    logger.info("post written", kind=new.kind, nbh=neighbourhood_id, reach=len(post.reach))
+    return _public(post)
+
+
+def edit_post(principal: Principal, post_id: str, request: PostRequest) -> PostPublic:
+    post = _readable(principal, post_id)
+    if post.author_id != principal.user_id:
+        raise Forbidden("Only the author edits a post.", {"post_id": "not yours"})
+    if now() - post.created_at > EDIT_WINDOW:
+        raise Conflict("A post can be edited during 24 hours after it was written.", {"post_id": "edit window over"})
+    new = request.post
+    if new.kind != post.kind:
+        raise Conflict("A post keeps its kind.", {"kind": f"this post is a {post.kind}"})
+    content = _content(new)
+    if post.kind == "recommendation":
+        _check_not_oneself(principal, new)
+        if _professional_key(post.content) != _professional_key(content):
+            raise Conflict("Recommend another professional in a new post.", {"name": "another professional"})
+    old_reach = list(post.reach)
+    post.content, post.edited_at = content, now()
+    if post.kind in PETS:
+        post.reach = [ref.id for ref in neighbourhoods_near(content["last_seen_cell"], WITHIN_ABOUT_1_KM)
+                      if ref.id != post.neighbourhood_id]
+    _rewrite(post, old_reach)
+    return _public(post)
+
+
+def change_state(principal: Principal, post_id: str, change: StateChange) -> PostPublic:
+    post = _readable(principal, post_id)
+    if post.author_id != principal.user_id:
+        raise Forbidden("Only the author changes a post's state.", {"post_id": "not yours"})
+    allowed = TRANSITIONS.get(post.kind)
+    if allowed is None or change.state not in allowed.get(post.state or "", ()):
+        raise Conflict(f"A {post.kind} cannot go from {post.state} to {change.state}.", {"state": "not allowed now"})
+    if change.state == "matched":
+        if not change.with_user_id:
+            raise InvalidInput("Say with whom.", {"with_user_id": "required when matched"})
+        if _user_neighbourhood(change.with_user_id) != post.neighbourhood_id or change.with_user_id == post.author_id:
+            raise InvalidInput("Match with another resident of the neighbourhood.", {"with_user_id": "not a neighbour"})
+    seen = post.state
+    post.state = change.state
+    post.matched_with = change.with_user_id if change.state == "matched" else post.matched_with
+    counters = COUNTS_ON.get((post.kind, change.state), ())
+    _rewrite(post, list(post.reach), seen_state=seen,
+             counters=[getattr(WeekStatsItem, name).add(1) for name in counters])
+    return _public(post)
+
+
+def delete_post(principal: Principal, post_id: str) -> None:
+    post = _readable(principal, post_id)
+    if post.author_id != principal.user_id and not policy.moderates(principal, post.neighbourhood_id):
+        raise Forbidden("Only the author or an ambassador of the neighbourhood deletes a post.", {"post_id": "not yours"})
+    _delete(post)
+    logger.info("post deleted", kind=post.kind, nbh=post.neighbourhood_id, by_author=post.author_id == principal.user_id)
+
+
+def pin_post(principal: Principal, post_id: str, pinned: bool) -> PostPublic:
+    post = _readable(principal, post_id)
+    if not policy.moderates(principal, post.neighbourhood_id):
+        raise Forbidden("Ambassadors of the neighbourhood pin posts.", {"post_id": "not an ambassador here"})
+    if post.pinned == pinned:
+        return _public(post)
+    post.pinned = pinned
+    with transaction() as t:
+        t.save(post)
+        for entry in _entries(post):
+            # The pinned copy lives under another sort key: remove the one it had.
+            t.delete(FeedEntryItem(entry.pk, FeedEntryItem.sort_key(post.post_id, not pinned)))
+            t.save(entry)
+    return _public(post)
+
+
+# --- reading --------------------------------------------------------------------------------
+
+def get_post(principal: Principal, post_id: str) -> PostPublic:
+    post = _readable(principal, post_id)
+    return _public(post, nearby=post.neighbourhood_id != principal.neighbourhood_id)
+
+
+def feed(neighbourhood_id: str, query: FeedQuery) -> Feed:
+    """Newest first, pinned posts first on the first page; one Query a page."""
+    if query.kind:
+        partition, index = FeedEntryItem.kind_feed(neighbourhood_id, query.kind), GSI1
+        key_names = ("gsi1pk", "gsi1sk", "pk", "sk")
+    else:
+        partition, index = FeedEntryItem.feed(neighbourhood_id), None
+        key_names = ("pk", "sk")
+    start = _decode_cursor(query.cursor, key_names, partition) if query.cursor else None
+    page = table_connection().query(partition, index_name=index, limit=query.limit, scan_index_forward=False,
+                                    exclusive_start_key=start)
+    posts = []
+    for raw in page.get("Items", []):
+        entry = FeedEntryItem.from_raw_data(raw)
+        posts.append(PostPublic.model_validate({**entry.post, "nearby": entry.nearby}))
+    last = page.get("LastEvaluatedKey")
+    return Feed(posts=posts, cursor=_encode_cursor(last) if last else None)
+
+
+def professionals(neighbourhood_id: str, trade: str | None) -> ProfessionalList:
+    prefix = f"PRO#{trade}#" if trade else "PRO#"
+    found = ProfessionalItem.query(ProfessionalItem.partition(neighbourhood_id), ProfessionalItem.sk.startswith(prefix))
+    listed = [Professional(trade=p.trade, name=p.name, contact=p.contact, households=int(p.households)) for p in found]
+    return ProfessionalList(professionals=sorted(listed, key=lambda p: (-p.households, p.trade, fold(p.name))))
+
+
+def week_counts(neighbourhood_id: str, week: str) -> dict[str, int]:
+    try:
+        item = WeekStatsItem.get(*WeekStatsItem.key(neighbourhood_id, week))
+    except DoesNotExist:
+        return {"posts": 0, "exchanges": 0, "volunteer_actions": 0}
+    return {"posts": int(item.posts or 0), "exchanges": int(item.exchanges or 0),
+            "volunteer_actions": int(item.volunteer_actions or 0)}
+
+
+def iso_week(moment=None) -> str:
+    year, week, _ = (moment or now()).isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+# --- your data ------------------------------------------------------------------------------
+
+def export_posts(user_id: str) -> list[dict[str, Any]]:
+    return [_public(post).model_dump(mode="json") for post in _posts_of(user_id)]
+
+
+def erase_posts(user_id: str, choice: ContentChoice) -> None:
+    for post in _posts_of(user_id):
+        if choice == "remove":
+            _delete(post)
+        else:
+            post.author_id, post.gsi1pk, post.gsi1sk = None, None, None
+            _rewrite(post, list(post.reach))
+
+
+register_content_owner(ContentOwner(name="posts", export=export_posts, erase=erase_posts))
+
+
+# --- inside ---------------------------------------------------------------------------------
+
+def _readable(principal: Principal, post_id: str) -> PostItem:
+    """The post, when the principal is a verified resident of a neighbourhood it shows in; else 404."""
+    try:
+        post = PostItem.get(*PostItem.key(post_id))
+    except DoesNotExist:
+        raise _no_such_post() from None
+    policy.authorize_in("posts.read", principal, [post.neighbourhood_id, *post.reach], _no_such_post())
+    return post
+
+
+def _content(new: Any) -> dict[str, Any]:
+    content = new.model_dump(mode="json", exclude={"kind", "self_"}, exclude_none=True)
+    if new.kind in PETS:
+        point = content.pop("last_seen")  # never stored: only its res-9 cell
+        content["last_seen_cell"] = h3.latlng_to_cell(point["lat"], point["lon"], 9)
+    return content
+
+
+def _public(post: PostItem, nearby: bool = False) -> PostPublic:
+    return PostPublic(id=post.post_id, neighbourhood_id=post.neighbourhood_id, kind=post.kind,  # type: ignore[arg-type]
+                      author_id=post.author_id, created_at=post.created_at, edited_at=post.edited_at, state=post.state,
+                      matched_with=post.matched_with, pinned=post.pinned, nearby=nearby, content=post.content)
+
+
+def _entries(post: PostItem) -> list[FeedEntryItem]:
+    copy = json.loads(_public(post).model_dump_json())
+    sk = FeedEntryItem.sort_key(post.post_id, post.pinned)
+    return [FeedEntryItem(FeedEntryItem.feed(nbh), sk, gsi1pk=FeedEntryItem.kind_feed(nbh, post.kind), gsi1sk=sk,
+                          post=copy, nearby=nbh != post.neighbourhood_id)
+            for nbh in [post.neighbourhood_id, *post.reach]]
+
+
+def _rewrite(post: PostItem, old_reach: list[str], seen_state: str | None = None, counters: list | None = None) -> None:
+    """Save the post and its feed entries (dropping those of neighbourhoods it no longer reaches)."""
+    sk = FeedEntryItem.sort_key(post.post_id, post.pinned)
+    try:
+        with transaction() as t:
+            # A concurrent state change loses: the state we saw must still be the stored one.
+            t.save(post, condition=PostItem.state == seen_state if seen_state else None)
+            for entry in _entries(post):
+                t.save(entry)
+            for gone in set(old_reach) - set(post.reach):
+                t.delete(FeedEntryItem(FeedEntryItem.feed(gone), sk))
+            if counters:
+                t.update(_week(post.neighbourhood_id), actions=counters)
+    except TransactWriteError as error:
+        if seen_state and _cancelled_on_condition(error):
+            raise Conflict("The post's state changed meanwhile.", {"state": "changed meanwhile"}) from None
+        raise
+
+
+def _delete(post: PostItem) -> None:
+    sk = FeedEntryItem.sort_key(post.post_id, post.pinned)
+    with transaction() as t:
+        t.delete(post)
+        for nbh in [post.neighbourhood_id, *post.reach]:
+            t.delete(FeedEntryItem(FeedEntryItem.feed(nbh), sk))
+
+
+def _week(neighbourhood_id: str) -> WeekStatsItem:
+    return WeekStatsItem(*WeekStatsItem.key(neighbourhood_id, iso_week()))
+
+
+def _posts_of(user_id: str) -> list[PostItem]:
+    return list(PostItem.gsi1.query(PostItem.author_key(user_id)))
+
+
+def _user_neighbourhood(user_id: str) -> str | None:
+    try:
+        user = load_user(user_id)
+    except NotFound:
+        return None
+    return user.neighbourhood_id if user.residence_status == "verified" else None
+
+
+def _check_not_oneself(principal: Principal, new: Any) -> None:
+    if new.self_:
+        raise Conflict("Residents cannot recommend themselves.", {"self": "recommending oneself"})
+    if new.email and new.email == load_user(principal.user_id).email:
+        raise Conflict("Residents cannot recommend themselves.", {"email": "your own email"})
+
+
+def _contact(content: dict[str, Any]) -> str:
+    if content.get("email"):
+        return content["email"].lower()
+    if content.get("phone"):
+        return re.sub(r"[^0-9+]", "", content["phone"])
+    return (urlsplit(content["website"]).hostname or "").removeprefix("www.")
+
+
+def _professional_key(content: dict[str, Any]) -> str:
+    name = " ".join(fold(content["name"]).split())
+    return hashlib.sha256(f"{content['trade']}|{name}|{_contact(content)}".encode()).hexdigest()[:20]
+
+
+def _count_recommendation(principal: Principal, neighbourhood_id: str, new: Any) -> None:
+    """+1 for the professional, once per household: the household marker is written conditionally."""
+    content = new.model_dump(mode="json")
+    key = _professional_key(content)
+    household = load_user(principal.user_id).address_id or principal.user_id
+    professional = ProfessionalItem(ProfessionalItem.partition(neighbourhood_id), ProfessionalItem.sort_key(new.trade, key))
+    marker = RecommendingHouseholdItem(*RecommendingHouseholdItem.key(neighbourhood_id, key, household))
+    try:
+        with transaction() as t:
+            t.save(marker, condition=RecommendingHouseholdItem.pk.does_not_exist())
+            t.update(professional, actions=[
+                ProfessionalItem.households.add(1), ProfessionalItem.trade.set(new.trade),
+                ProfessionalItem.name.set(new.name.strip()), ProfessionalItem.contact.set(_contact(content))])
+    except TransactWriteError as error:
+        if not _cancelled_on_condition(error):
+            raise  # already counted for this household otherwise
+
+
+def _cancelled_on_condition(error: TransactWriteError) -> bool:
+    return any(reason is not None and reason.code == "ConditionalCheckFailed" for reason in error.cancellation_reasons)
+
+
+def _encode_cursor(last_key: dict[str, Any]) -> str:
+    plain = {name: value["S"] for name, value in last_key.items()}
+    return base64.urlsafe_b64encode(json.dumps(plain, sort_keys=True).encode()).decode().rstrip("=")
+
+
+def _decode_cursor(cursor: str, key_names: tuple[str, ...], partition: str) -> dict[str, Any]:
+    bad = InvalidInput("The cursor is not one this feed gave.", {"cursor": "invalid"})
+    try:
+        plain = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+    except (ValueError, binascii.Error, UnicodeDecodeError):
+        raise bad from None
+    if not isinstance(plain, dict) or set(plain) != set(key_names) or not all(isinstance(v, str) for v in plain.values()):
+        raise bad
+    hash_name = key_names[0]
+    sort_name = key_names[1]
+    if plain[hash_name] != partition or not _CURSOR_SK.match(plain[sort_name]):
+        raise bad
+    if "pk" in plain and not (plain["pk"].startswith("NBH#") and _CURSOR_SK.match(plain["sk"])):
+        raise bad
+    return {name: {"S": value} for name, value in plain.items()}
