@@ -106,7 +106,7 @@ describe('AddressImport', () => {
     expect(uploaded).toBe(false);
   });
 
-  it('shows the API refusal (401 outside the local stage)', async () => {
+  it('shows the API refusal (401 without a staff session)', async () => {
     const { api } = fakeApi([], { ok: false, problem: problemFrom(401, { error: { code: 'not_signed_in', message: 'Sign in' } }) });
     const upload = new AddressImport(api, '0501', { timers: new ManualTimers(), upload: () => Promise.resolve(true) });
     await upload.start(file());

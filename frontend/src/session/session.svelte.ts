@@ -32,7 +32,7 @@ export class Session {
     const outcome = await this.#api.me();
     if (run !== this.#run) return; // signed in or out meanwhile
     if (outcome.ok) this.current = { state: 'signedIn', profile: outcome.data };
-    // 404 "no such account": the account was deleted, or the local stage's session-less staff (no user) asked.
+    // 404 "no such account": the account was deleted meanwhile.
     else if (outcome.problem.kind === 'signedOut' || outcome.problem.kind === 'notFound') this.current = { state: 'signedOut' };
     else this.current = { state: 'unknown', problem: outcome.problem };
   }
@@ -60,11 +60,7 @@ export class Session {
   }
 }
 
-/**
- * Whether the header offers the staff pages: to signed-in staff, and on the local stage to a
- * browser without a session (the API treats it as staff of every commune there).
- */
-export function offersStaffPages(session: SessionState, localStage: boolean): boolean {
-  if (session.state === 'signedIn') return session.profile.staff.length > 0;
-  return localStage && session.state === 'signedOut';
+/** Commune staff pages are for signed-in staff only (the API refuses everyone else). */
+export function offersStaffPages(session: SessionState): boolean {
+  return session.state === 'signedIn' && session.profile.staff.length > 0;
 }

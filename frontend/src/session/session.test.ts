@@ -26,7 +26,7 @@ describe('Session', () => {
     expect(session.profile?.display_name).toBe('Anna');
   });
 
-  it('is signed out on 401, and on 404 (no such account: deleted, or the local stage without a session)', async () => {
+  it('is signed out on 401, and on 404 (no such account: deleted)', async () => {
     for (const status of [401, 404]) {
       const session = new Session(fakeAuth(() => fail(status)));
       await session.load();
@@ -75,14 +75,13 @@ describe('Session', () => {
 
 describe('offersStaffPages', () => {
   it('offers them to signed-in staff only', () => {
-    expect(offersStaffPages({ state: 'signedIn', profile: profile({ staff: [{ lau2: '0501', role: 'verifier' }] }) }, false)).toBe(true);
-    expect(offersStaffPages({ state: 'signedIn', profile: profile() }, true)).toBe(false);
+    expect(offersStaffPages({ state: 'signedIn', profile: profile({ staff: [{ lau2: '0501', role: 'verifier' }] }) })).toBe(true);
+    expect(offersStaffPages({ state: 'signedIn', profile: profile() })).toBe(false);
   });
 
-  it('keeps the local stage behaviour: without a session the browser acts as staff there', () => {
-    expect(offersStaffPages({ state: 'signedOut' }, true)).toBe(true);
-    expect(offersStaffPages({ state: 'signedOut' }, false)).toBe(false);
-    expect(offersStaffPages({ state: 'loading' }, true)).toBe(false);
+  it('offers them to nobody without a session, on any stage', () => {
+    expect(offersStaffPages({ state: 'signedOut' })).toBe(false);
+    expect(offersStaffPages({ state: 'loading' })).toBe(false);
   });
 });
 
