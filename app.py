@@ -17,6 +17,8 @@ from chalicelib.addresses.models import (
     AddressSearchQuery, AddressSuggestions,
 )
 from chalicelib.addresses.search import suggest_addresses
+from chalicelib.comments import service as comments
+from chalicelib.comments.models import CommentPage, CommentPath, CommentPublic, CommentRequest, CommentsQuery, Thanks
 from chalicelib.communes.models import CommuneList, CommunePath, CommunePublic, CommuneSettings
 from chalicelib.communes.service import get_commune, list_communes, set_up_commune
 from chalicelib.health import Health, check_health
@@ -408,6 +410,43 @@ def pin_post(principal, path):
             path_model=PostPath, response=PostPublic, errors=(400, 401, 403, 404))
 def unpin_post(principal, path):
     return posts.pin_post(principal, path.post_id, pinned=False)
+
+
+# --- comments and thanks: whoever may read the post (the comments service asks, as posts do) ---
+
+@api.post("/api/v1/posts/{post_id}/comments", action="posts.one",
+          summary="Comment on a post, or reply to one of its comments (`reply_to`); `mentions` neighbours",
+          path_model=PostPath, body=CommentRequest, response=CommentPublic, status=201,
+          errors=(400, 401, 404, 409, 413, 415))
+def write_comment(principal, path, body):
+    return comments.add_comment(principal, path.post_id, body)
+
+
+@api.get("/api/v1/posts/{post_id}/comments", action="posts.one",
+         summary="A post's comments, oldest first, each followed by its replies, by pages with a cursor",
+         path_model=PostPath, query=CommentsQuery, response=CommentPage, errors=(400, 401, 404))
+def read_comments(principal, path, query):
+    return comments.comments(principal, path.post_id, query)
+
+
+@api.delete("/api/v1/comments/{comment_id}", action="posts.one",
+            summary="Delete a comment: its author, or an ambassador of the post's neighbourhood",
+            path_model=CommentPath, status=204, errors=(400, 401, 403, 404, 409))
+def delete_comment(principal, path):
+    comments.delete_comment(principal, path.comment_id)
+    return Reply(None)
+
+
+@api.put("/api/v1/posts/{post_id}/thanks", action="posts.one", summary="Thank a post (once per resident)",
+         path_model=PostPath, response=Thanks, errors=(400, 401, 404))
+def thank_post(principal, path):
+    return comments.thank(principal, path.post_id)
+
+
+@api.delete("/api/v1/posts/{post_id}/thanks", action="posts.one", summary="Take my thanks back",
+            path_model=PostPath, response=Thanks, errors=(400, 401, 404))
+def unthank_post(principal, path):
+    return comments.unthank(principal, path.post_id)
 
 
 # --- the lending library: verified residents of the item's neighbourhood only -----------------

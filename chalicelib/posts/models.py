@@ -180,6 +180,9 @@ class PostPublic(BaseModel):
     pinned: bool = False
     nearby: bool = Field(default=False, description="a lost/found pet of a neighbourhood within about 1 km")
     content: dict[str, Any] = Field(description="the kind's fields; pets carry `last_seen_cell`, never a point")
+    comment_count: int | None = Field(default=None, description="on one post (GET /posts/{id}); null in the feed")
+    thanks_count: int | None = Field(default=None, description="on one post (GET /posts/{id}); null in the feed")
+    thanked_by_me: bool | None = Field(default=None, description="on one post (GET /posts/{id}); null in the feed")
 
 
 class Feed(BaseModel):
@@ -217,6 +220,9 @@ class PostItem(Entity):
     pinned = BooleanAttribute(default=False)
     created_at = UTCDateTimeAttribute()
     edited_at = UTCDateTimeAttribute(null=True)
+    # Kept with atomic ADDs by chalicelib/comments/ only: rewrites of the post never put them back.
+    comment_count = NumberAttribute(default=0)
+    thanks_count = NumberAttribute(default=0)
 
     @staticmethod
     def key(post_id: str) -> tuple[str, str]:
@@ -259,6 +265,7 @@ class WeekStatsItem(Entity):
     posts = NumberAttribute(default=0)
     exchanges = NumberAttribute(default=0)
     volunteer_actions = NumberAttribute(default=0)
+    comments = NumberAttribute(default=0)  # added by chalicelib/comments/
 
     @staticmethod
     def key(nbh_id: str, week: str) -> tuple[str, str]:

@@ -136,7 +136,7 @@ def pin_post(principal: Principal, post_id: str, pinned: bool) -> PostPublic:
         return _public(post)
     post.pinned = pinned
     with transaction() as t:
-        t.save(post)
+        t.update(post, actions=_rewrite_actions(post))
         for entry in _entries(post):
             # The pinned copy lives under another sort key: remove the one it had.
             t.delete(FeedEntryItem(entry.pk, FeedEntryItem.sort_key(post.post_id, not pinned)))
@@ -147,8 +147,13 @@ def pin_post(principal: Principal, post_id: str, pinned: bool) -> PostPublic:
 # --- reading --------------------------------------------------------------------------------
 
 def get_post(principal: Principal, post_id: str) -> PostPublic:
+    from chalicelib.comments.service import thanked_by  # comments build on posts, not the reverse
+
     post = _readable(principal, post_id)
-    return _public(post, nearby=post.neighbourhood_id != principal.neighbourhood_id)
+    public = _public(post, nearby=post.neighbourhood_id != principal.neighbourhood_id)
+    public.comment_count, public.thanks_count = int(post.comment_count or 0), int(post.thanks_count or 0)
+    public.thanked_by_me = thanked_by(post_id, principal.user_id)
+    return public
 
 
 def feed(neighbourhood_id: str, query: FeedQuery) -> Feed:
@@ -236,7 +241,7 @@ def _public(post: PostItem, nearby: bool = False) -> PostPublic:
 
 
 def _entries(post: PostItem) -> list[FeedEntryItem]:
-    copy = json.loads(_public(post).model_dump_json())
+    copy = json.loads(_public(post).model_dump_json(exclude={"comment_count", "thanks_count", "thanked_by_me"}))
     sk = FeedEntryItem.sort_key(post.post_id, post.pinned)
     return [FeedEntryItem(FeedEntryItem.feed(nbh), sk, gsi1pk=FeedEntryItem.kind_feed(nbh, post.kind), gsi1sk=sk,
                           post=copy, nearby=nbh != post.neighbourhood_id)
@@ -249,7 +254,8 @@ def _rewrite(post: PostItem, old_reach: list[str], seen_state: str | None = None
     try:
         with transaction() as t:
             # A concurrent state change loses: the state we saw must still be the stored one.
-            t.save(post, condition=PostItem.state == seen_state if seen_state else None)
+            t.update(post, actions=_rewrite_actions(post),
+                     condition=PostItem.state == seen_state if seen_state else None)
             for entry in _entries(post):
                 t.save(entry)
             for gone in set(old_reach) - set(post.reach):
@@ -260,6 +266,18 @@ def _rewrite(post: PostItem, old_reach: list[str], seen_state: str | None = None
         if seen_state and _cancelled_on_condition(error):
             raise Conflict("The post's state changed meanwhile.", {"state": "changed meanwhile"}) from None
         raise
+
+
+def _rewrite_actions(post: PostItem) -> list:
+    """The post's own fields, set one by one: an UpdateItem, not a PutItem, so that the counters
+    comments and thanks ADD to (`comment_count`, `thanks_count`) are never put back to a stale value."""
+    actions = []
+    for attribute in (PostItem.neighbourhood_id, PostItem.reach, PostItem.kind, PostItem.author_id, PostItem.content,
+                      PostItem.state, PostItem.matched_with, PostItem.pinned, PostItem.created_at,
+                      PostItem.edited_at, PostItem.gsi1pk, PostItem.gsi1sk, PostItem.post_id):
+        value = getattr(post, attribute.attr_name)
+        actions.append(attribute.remove() if value is None else attribute.set(value))
+    return actions
 
 
 def _delete(post: PostItem) -> None:

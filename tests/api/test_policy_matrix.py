@@ -88,6 +88,12 @@ EXPECTED = {
     ("POST", "/api/v1/posts/{post_id}/state"): SIGNED_IN,
     ("PUT", "/api/v1/posts/{post_id}/pin"): SIGNED_IN,
     ("DELETE", "/api/v1/posts/{post_id}/pin"): SIGNED_IN,
+    # Comments and thanks: the comments service asks the policy with the post's neighbourhood(s) (tests/api/test_comments.py).
+    ("POST", "/api/v1/posts/{post_id}/comments"): SIGNED_IN,
+    ("GET", "/api/v1/posts/{post_id}/comments"): SIGNED_IN,
+    ("DELETE", "/api/v1/comments/{comment_id}"): SIGNED_IN,
+    ("PUT", "/api/v1/posts/{post_id}/thanks"): SIGNED_IN,
+    ("DELETE", "/api/v1/posts/{post_id}/thanks"): SIGNED_IN,
     # The lending library: verified residents. Routes on one item or loan check `signed_in`; the lending
     # service then asks the policy with the item's or loan's neighbourhood (tests/lending/).
     ("POST", "/api/v1/neighbourhoods/{neighbourhood_id}/items"): {"verified", "ambassador"},

@@ -10,6 +10,7 @@ from tests.helpers import EVERYTHING, JSON, STAFF, body, error_of
 
 PATH_VALUES = {"user_id": "01ARZ3NDEKTSV4RRFFQ69G5FAV", "post_id": "01ARZ3NDEKTSV4RRFFQ69G5FAV"}
 PATH_VALUES.update(dict.fromkeys(("item_id", "loan_id", "wanted_id"), "01ARZ3NDEKTSV4RRFFQ69G5FAV"))  # lending
+PATH_VALUES["comment_id"] = "01ARZ3NDEKTSV4RRFFQ69G5FAV"  # comments
 
 
 def _with_body(api_docs):

@@ -1,0 +1,110 @@
+"""Comments (one level of replies) and thanks on posts: request, response and stored models."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pynamodb.attributes import BooleanAttribute, ListAttribute, NumberAttribute, UnicodeAttribute, UTCDateTimeAttribute
+
+from chalicelib.posts.models import PostId, UserId
+from chalicelib.store.table import Entity, Gsi1
+
+CommentId = Annotated[str, StringConstraints(pattern=r"^[0-9A-Z]{26}$")]
+CommentText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
+
+
+# --- requests -------------------------------------------------------------------------------
+
+class CommentRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    text: CommentText
+    reply_to: CommentId | None = Field(default=None, description="a top-level comment of the same post")
+    mentions: list[UserId] = Field(default_factory=list, max_length=20,
+                                   description="verified residents of the post's neighbourhood")
+
+
+class CommentPath(BaseModel):
+    comment_id: CommentId
+
+
+class CommentsQuery(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    cursor: Annotated[str, StringConstraints(max_length=1000)] | None = None
+    limit: int = Field(default=50, ge=1, le=100)
+
+
+# --- responses ------------------------------------------------------------------------------
+
+class CommentPublic(BaseModel):
+    id: str
+    post_id: str
+    reply_to: str | None = Field(description="the comment this replies to; null for a top-level comment")
+    author_id: str | None = Field(description="null once deleted or anonymised")
+    text: str | None = Field(description="null once deleted")
+    mentions: list[str] = []
+    deleted: bool = Field(default=False, description="a deleted comment that has replies stays as a placeholder")
+    created_at: datetime
+
+
+class CommentPage(BaseModel):
+    comments: list[CommentPublic] = Field(description="oldest first, each comment followed by its replies")
+    cursor: str | None = Field(description="pass it back for the next page; null on the last")
+
+
+class Thanks(BaseModel):
+    post_id: str
+    thanks_count: int
+    thanked_by_me: bool
+
+
+# --- stored ---------------------------------------------------------------------------------
+
+class CommentItem(Entity):
+    """A comment: pk `POST#<post id>#COMMENTS`, sk `<top-level id>#<reply id or empty>` so a thread
+    sorts together, oldest first. gsi1 finds a resident's comments (export, erasure)."""
+
+    gsi1 = Gsi1()
+    gsi1pk = UnicodeAttribute(null=True)
+    gsi1sk = UnicodeAttribute(null=True)
+    comment_id = UnicodeAttribute()
+    post_id = UnicodeAttribute()
+    parent_id = UnicodeAttribute(null=True)
+    author_id = UnicodeAttribute(null=True)
+    text = UnicodeAttribute(null=True)
+    mentions = ListAttribute(of=UnicodeAttribute, default=list)
+    deleted = BooleanAttribute(default=False)
+    reply_count = NumberAttribute(default=0)
+    created_at = UTCDateTimeAttribute()
+
+    @staticmethod
+    def partition(post_id: str) -> str:
+        return f"POST#{post_id}#COMMENTS"
+
+    @staticmethod
+    def sort_key(top_id: str, reply_id: str = "") -> str:
+        return f"{top_id}#{reply_id}"
+
+    @staticmethod
+    def author_key(user_id: str) -> str:
+        return f"COMMENTER#{user_id}"
+
+
+class CommentRefItem(Entity):
+    """Where comment <id> lives (DELETE /comments/{id} names the comment only)."""
+
+    post_id = UnicodeAttribute()
+    parent_id = UnicodeAttribute(null=True)
+
+    @staticmethod
+    def key(comment_id: str) -> tuple[str, str]:
+        return f"COMMENT#{comment_id}", "REF"
+
+
+class ThanksItem(Entity):
+    """Marker: this user thanks this post (written with attribute_not_exists, removed conditionally)."""
+
+    @staticmethod
+    def key(post_id: str, user_id: str) -> tuple[str, str]:
+        return f"POST#{post_id}#THANKS", user_id
