@@ -27,6 +27,11 @@ from chalicelib.lending.models import (
     ItemCreate, ItemList, ItemPath, ItemPublic, ItemSearchQuery, ItemUpdate, LoanDecision, LoanPath, LoanPublic,
     LoanRequest, LoanStateChange, MyLoans, WantedCreate, WantedList, WantedPath, WantedPublic,
 )
+from chalicelib.messages import service as messages
+from chalicelib.messages.models import (
+    BlockPath, BlockPublic, ConversationList, ConversationPath, ConversationPublic, ConversationStart, MessagePage,
+    MessagePath, MessagePublic, MessageRequest, MessagesQuery, ReportPublic, ReportRequest, Unread,
+)
 from chalicelib.neighbourhoods import service as neighbourhoods
 from chalicelib.neighbourhoods.models import (
     BoundaryCollection, Draft, DraftNeighbourhoodPath, DrawnNeighbourhoods, MergeRequest, NeighbourhoodList,
@@ -38,6 +43,14 @@ from chalicelib.neighbours.models import (
     MemberList, NeighbourhoodInside, NeighbourhoodPath, PendingList, VouchRequest, VouchResult,
 )
 from chalicelib.observability import observe_request
+from chalicelib.photos import service as photos
+from chalicelib.photos.models import PhotoPath, PhotoPublic, PhotoUploadRequest, PhotoUploadStarted
+from chalicelib.moderation import service as moderation
+from chalicelib.moderation.models import (
+    AppealDecision, AppealRequest, AuditLog, ModerationRequest, ReportAccepted, ReportList, ReportRequest, ReportsQuery,
+    ToneCheck, ToneRequest,
+)
+from chalicelib.moderation.tone import looks_aggressive
 from chalicelib.posts import service as posts
 from chalicelib.posts.models import (
     Feed, FeedPath, FeedQuery, PostPath, PostPublic, PostRequest, ProfessionalList, ProfessionalsQuery, StateChange,
@@ -354,8 +367,8 @@ def dismiss_ambassador(path):
 @api.get("/api/v1/neighbourhoods/{neighbourhood_id}/posts", action="posts.read",
          summary="The neighbourhood's feed, newest first (pinned posts first), by pages with a cursor",
          path_model=FeedPath, query=FeedQuery, response=Feed, errors=(400, 401, 404))
-def neighbourhood_feed(path, query):
-    return posts.feed(path.neighbourhood_id, query)
+def neighbourhood_feed(principal, path, query):
+    return posts.feed(path.neighbourhood_id, query, viewer_id=principal.user_id)
 
 
 @api.post("/api/v1/neighbourhoods/{neighbourhood_id}/posts", action="posts.write",
@@ -449,6 +462,65 @@ def unthank_post(principal, path):
     return comments.unthank(principal, path.post_id)
 
 
+# --- moderation, open to scrutiny: reports, hiding, appeals, the log (chalicelib/moderation/) ---
+
+@api.post("/api/v1/posts/{post_id}/reports", action="moderation.one",
+          summary="Report a post (once; not one's own): spam, harassment, hate, misinformation, commercial, other",
+          path_model=PostPath, body=ReportRequest, response=ReportAccepted, status=201,
+          errors=(400, 401, 404, 409, 413, 415))
+def report_post(principal, path, body):
+    return moderation.report_post(principal, path.post_id, body)
+
+
+@api.post("/api/v1/comments/{comment_id}/reports", action="moderation.one",
+          summary="Report a comment (once; not one's own)", path_model=CommentPath, body=ReportRequest,
+          response=ReportAccepted, status=201, errors=(400, 401, 404, 409, 413, 415))
+def report_comment(principal, path, body):
+    return moderation.report_comment(principal, path.comment_id, body)
+
+
+@api.get("/api/v1/neighbourhoods/{neighbourhood_id}/reports", action="moderation.neighbourhood",
+         summary="Reports in the neighbourhood, grouped by post or comment, with counts and reasons (ambassadors)",
+         path_model=FeedPath, query=ReportsQuery, response=ReportList, errors=(400, 401, 404))
+def neighbourhood_reports(path, query):
+    return moderation.open_reports(path.neighbourhood_id, query.status)
+
+
+@api.get("/api/v1/neighbourhoods/{neighbourhood_id}/moderation-log", action="moderation.neighbourhood",
+         summary="Every moderation action in the neighbourhood, newest first (ambassadors)",
+         path_model=FeedPath, response=AuditLog, errors=(400, 401, 404))
+def moderation_log(path):
+    return moderation.moderation_log(path.neighbourhood_id)
+
+
+@api.post("/api/v1/posts/{post_id}/moderation", action="moderation.one",
+          summary="Hide or restore a post, saying why (ambassadors of its neighbourhood)", path_model=PostPath,
+          body=ModerationRequest, response=PostPublic, errors=(400, 401, 403, 404, 409, 413, 415))
+def moderate_post(principal, path, body):
+    return moderation.moderate_post(principal, path.post_id, body)
+
+
+@api.post("/api/v1/posts/{post_id}/appeal", action="moderation.one",
+          summary="Appeal the hiding of my post (once)", path_model=PostPath, body=AppealRequest,
+          response=PostPublic, errors=(400, 401, 403, 404, 409, 413, 415))
+def appeal_post(principal, path, body):
+    return moderation.appeal(principal, path.post_id, body)
+
+
+@api.post("/api/v1/posts/{post_id}/appeal/decision", action="moderation.one",
+          summary="Decide an appeal: a second moderator, not the one who hid the post", path_model=PostPath,
+          body=AppealDecision, response=PostPublic, errors=(400, 401, 403, 404, 409, 413, 415))
+def decide_appeal(principal, path, body):
+    return moderation.decide_appeal(principal, path.post_id, body)
+
+
+@api.post("/api/v1/tone-check", action="moderation.tone",
+          summary="\"Would you say it like this face to face?\": does a text look aggressive (a reminder, not a block)",
+          body=ToneRequest, response=ToneCheck, errors=(400, 401, 413, 415))
+def tone_check(body):
+    return ToneCheck(looks_aggressive=looks_aggressive(body.text))
+
+
 # --- the lending library: verified residents of the item's neighbourhood only -----------------
 
 @api.post("/api/v1/neighbourhoods/{neighbourhood_id}/items", action="lending.neighbourhood",
@@ -538,3 +610,85 @@ def wanted_items(principal, path):
           errors=(400, 401, 403, 404, 409))
 def close_wanted(principal, path):
     return wanted.close(principal, path.neighbourhood_id, path.wanted_id)
+
+
+# --- private messages: the two participants only (the messages service checks, as posts do) ----
+
+@api.post("/api/v1/conversations", action="messages",
+          summary="Message a verified neighbour (about a post, an item or nothing): one conversation per pair",
+          body=ConversationStart, response=ConversationPublic, status=201,
+          errors=(400, 401, 403, 404, 413, 415))
+def start_conversation(principal, body):
+    return messages.start(principal, body)
+
+
+@api.get("/api/v1/conversations", action="messages",
+         summary="My conversations, most recent first, with unread counts", response=ConversationList,
+         errors=(401,))
+def my_conversations(principal):
+    return messages.my_conversations(principal)
+
+
+@api.get("/api/v1/conversations/{conversation_id}/messages", action="messages",
+         summary="A conversation's messages, newest first, by pages with a cursor; marks it read for me",
+         path_model=ConversationPath, query=MessagesQuery, response=MessagePage, errors=(400, 401, 404))
+def conversation_messages(principal, path, query):
+    return messages.messages(principal, path.conversation_id, query)
+
+
+@api.post("/api/v1/conversations/{conversation_id}/messages", action="messages",
+          summary="Send a message in one of my conversations", path_model=ConversationPath, body=MessageRequest,
+          response=MessagePublic, status=201, errors=(400, 401, 403, 404, 413, 415))
+def send_message(principal, path, body):
+    return messages.send(principal, path.conversation_id, body)
+
+
+@api.get("/api/v1/me/unread", action="messages", summary="How many messages I have not read yet",
+         response=Unread, errors=(401,))
+def my_unread(principal):
+    return messages.unread_total(principal)
+
+
+@api.put("/api/v1/me/blocks/{user_id}", action="messages",
+         summary="Block a person: they can no longer message me, nor I them", path_model=BlockPath,
+         response=BlockPublic, errors=(400, 401))
+def block_person(principal, path):
+    return messages.block(principal, path.user_id)
+
+
+@api.delete("/api/v1/me/blocks/{user_id}", action="messages", summary="Unblock a person", path_model=BlockPath,
+            status=204, errors=(400, 401))
+def unblock_person(principal, path):
+    messages.unblock(principal, path.user_id)
+    return Reply(None)
+
+
+@api.post("/api/v1/messages/{message_id}/reports", action="messages",
+          summary="Report a message of one of my conversations to the neighbourhood's moderators",
+          path_model=MessagePath, body=ReportRequest, response=ReportPublic, status=201,
+          errors=(400, 401, 404, 413, 415))
+def report_message(principal, path, body):
+    return messages.report(principal, path.message_id, body)
+
+
+# --- photos of posts and items: verified residents upload; residents of the photo's neighbourhood see it ---
+
+@api.post("/api/v1/uploads", action="photos.upload",
+          summary="Start uploading a photo (JPEG, PNG or WebP, at most 10 MiB): returns where to upload it",
+          body=PhotoUploadRequest, response=PhotoUploadStarted, status=201, errors=(400, 401, 403, 413, 415))
+def start_photo_upload(principal, body):
+    return photos.start_upload(principal, body)
+
+
+@api.get("/api/v1/photos/{photo_id}", action="photos.one",
+         summary="A photo's status and, once ready, links (valid 5 minutes) to its display size and thumbnail",
+         path_model=PhotoPath, response=PhotoPublic, errors=(400, 401, 404))
+def photo(principal, path):
+    return photos.get_photo(principal, path.photo_id)
+
+
+# S3 -> EventBridge "Object Created" (locally: ops/local_events.py calls this same handler).
+@app.on_cw_event({"source": ["aws.s3"], "detail-type": ["Object Created"],
+                  "detail": {"object": {"key": [{"prefix": "incoming/photos/"}]}}}, name="photo_upload")
+def photo_upload(event):
+    photos.process_uploaded_photo(*s3_object_created(event.detail))

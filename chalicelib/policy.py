@@ -103,6 +103,27 @@ def either(*rules: Rule) -> Rule:
     return rule
 
 
+def verified_anywhere(principal: Principal, target: Mapping[str, str]) -> None:
+    """Verified residents of any neighbourhood (the path names none): the upload of a photo."""
+    signed_in(principal, target)
+    if principal.residence_status != "verified" or principal.neighbourhood_id is None:
+        raise Forbidden("This is for verified neighbours.")
+
+
+verified_anywhere.__name__ = "verified, in their own neighbourhood"
+
+
+def ambassador(principal: Principal, target: Mapping[str, str]) -> None:
+    """Moderators of the neighbourhood the path names: its ambassadors (see `moderates`).
+    To anyone else, its moderation does not exist (404), as for its content."""
+    signed_in(principal, target)
+    if not moderates(principal, target.get("neighbourhood_id") or ""):
+        raise NotFound("No such neighbourhood content.", {"neighbourhood_id": "not found"})
+
+
+ambassador.__name__ = "ambassador (a verified resident) of the neighbourhood"
+
+
 def operator(principal: Principal, target: Mapping[str, str]) -> None:
     signed_in(principal, target)
     if not principal.operator:
@@ -155,6 +176,23 @@ RULES: dict[str, Rule] = {
     "lending.neighbourhood": resident(),
     "lending.one": signed_in,
     "lending.mine": signed_in,
+    # Moderation (chalicelib/moderation/): reporting, hiding, appeals on one post or comment check
+    # `signed_in`; the moderation service asks `authorize_in("posts.read", ...)` with the post's
+    # neighbourhoods, then `moderates` for hiding and deciding. A neighbourhood's reports and
+    # moderation log are for its ambassadors (404 to anyone else); the tone reminder, anyone signed in.
+    "moderation.one": signed_in,
+    "moderation.neighbourhood": ambassador,
+    "moderation.tone": signed_in,
+    # Private messages: routes name no neighbourhood. They check `signed_in`; the messages service
+    # lets only verified residents of the same neighbourhood write to each other and shows a
+    # conversation to its two participants only (404 to anyone else).
+    "messages": signed_in,
+    # Photos of posts and items: verified residents upload into their own neighbourhood; the photo
+    # route (/photos/{photo_id}) checks `signed_in`, and the photos service asks
+    # `authorize_in("photos.read", ...)` with the photo's neighbourhood once it has loaded it.
+    "photos.upload": verified_anywhere,
+    "photos.one": signed_in,
+    "photos.read": resident(),
 }
 
 

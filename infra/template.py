@@ -41,7 +41,8 @@ API_HEADERS = ["Accept", "Accept-Language", "Content-Type", "Origin", "Referer",
 # bucket is named by its known name, not a Ref, which would make the bucket's CORS rule circular.
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; connect-src 'self' https://{bucket}.s3.${{AWS::Region}}.amazonaws.com "
-    "https://{bucket}.s3.amazonaws.com; img-src 'self' data: https://tile.openstreetmap.org; "
+    "https://{bucket}.s3.amazonaws.com; img-src 'self' data: https://tile.openstreetmap.org "
+    "https://{bucket}.s3.${{AWS::Region}}.amazonaws.com https://{bucket}.s3.amazonaws.com; "
     "style-src 'self' 'unsafe-inline'; object-src 'none'; base-uri 'self'; frame-ancestors 'none'"
 )
 

@@ -19,6 +19,7 @@ from chalicelib.lending.models import (
     DateRange, ItemCreate, ItemList, ItemPublic, ItemUpdate, LendableItem, LendingLink,
 )
 from chalicelib.observability import logger
+from chalicelib.photos.service import check_attachable
 from chalicelib.policy import Principal, authorize_in
 from chalicelib.store.table import condition_failed, transaction
 
@@ -30,6 +31,7 @@ def no_such_item() -> NotFound:
 
 
 def lend(principal: Principal, neighbourhood_id: str, request: ItemCreate) -> ItemPublic:
+    check_attachable(principal, request.photo_id, neighbourhood_id, "item")
     stamp, item_id = now(), new_id()
     item = LendableItem(
         *LendableItem.key(item_id), gsi1pk=LendableItem.neighbourhood_key(neighbourhood_id), gsi1sk=f"ITEM#{item_id}",
@@ -65,6 +67,7 @@ def get_item(principal: Principal, item_id: str) -> ItemPublic:
 def update_item(principal: Principal, item_id: str, change: ItemUpdate) -> ItemPublic:
     item = _my_item(principal, item_id)
     sent = change.model_dump(exclude_unset=True)
+    check_attachable(principal, sent.get("photo_id"), item.neighbourhood_id, "item")
     actions = []
     for name, value in sent.items():
         if value is None and name != "photo_id":

@@ -183,6 +183,10 @@ class PostPublic(BaseModel):
     comment_count: int | None = Field(default=None, description="on one post (GET /posts/{id}); null in the feed")
     thanks_count: int | None = Field(default=None, description="on one post (GET /posts/{id}); null in the feed")
     thanked_by_me: bool | None = Field(default=None, description="on one post (GET /posts/{id}); null in the feed")
+    # Moderation (chalicelib/moderation/): a hidden post shows in place, its content withheld from all but its author.
+    hidden: bool = Field(default=False, description="hidden by a moderator (or by several reports, until reviewed)")
+    hidden_reason: str | None = Field(default=None, description="why it is hidden: \"hidden by a moderator: <reason>\"")
+    looks_aggressive: bool | None = Field(default=None, description="on the post just written: a tone reminder, not a block")
 
 
 class Feed(BaseModel):
@@ -223,6 +227,14 @@ class PostItem(Entity):
     # Kept with atomic ADDs by chalicelib/comments/ only: rewrites of the post never put them back.
     comment_count = NumberAttribute(default=0)
     thanks_count = NumberAttribute(default=0)
+    # Kept by chalicelib/moderation/ only (rewrites of the post never touch them): reports are ADDed,
+    # a hide or restore and an appeal are conditional updates.
+    report_count = NumberAttribute(default=0)
+    hidden = BooleanAttribute(default=False)
+    hidden_reason = UnicodeAttribute(null=True)
+    hidden_by = UnicodeAttribute(null=True)  # the moderator's user id, or "auto" after several reports
+    appeal_text = UnicodeAttribute(null=True)
+    appeal_state = UnicodeAttribute(null=True)  # pending | upheld | restored
 
     @staticmethod
     def key(post_id: str) -> tuple[str, str]:
@@ -266,6 +278,8 @@ class WeekStatsItem(Entity):
     exchanges = NumberAttribute(default=0)
     volunteer_actions = NumberAttribute(default=0)
     comments = NumberAttribute(default=0)  # added by chalicelib/comments/
+    messages = NumberAttribute(default=0)  # added by chalicelib/messages/
+    reports = NumberAttribute(default=0)  # added by chalicelib/moderation/
 
     @staticmethod
     def key(nbh_id: str, week: str) -> tuple[str, str]:

@@ -29,6 +29,7 @@ from chalicelib.communes.service import fold
 from chalicelib.errors import Conflict, Forbidden, InvalidInput, NotFound
 from chalicelib.neighbourhoods.service import WITHIN_ABOUT_1_KM, neighbourhoods_near
 from chalicelib.observability import logger
+from chalicelib.photos.service import check_attachable
 from chalicelib.policy import Principal
 from chalicelib.posts.models import (
     FIRST_STATE, TRANSITIONS, Feed, FeedEntryItem, FeedQuery, PostItem, PostPublic, PostRequest, Professional,
@@ -54,6 +55,7 @@ def _no_such_post() -> NotFound:
 
 def create_post(principal: Principal, neighbourhood_id: str, request: PostRequest) -> PostPublic:
     new = request.post
+    check_attachable(principal, getattr(new, "photo_id", None), neighbourhood_id, "post")
     content = _content(new)
     post = PostItem(*PostItem.key(new_id()), post_id="", neighbourhood_id=neighbourhood_id, kind=new.kind,
                     author_id=principal.user_id, content=content, state=FIRST_STATE.get(new.kind),
@@ -73,7 +75,11 @@ def create_post(principal: Principal, neighbourhood_id: str, request: PostReques
     if new.kind == "recommendation":
         _count_recommendation(principal, neighbourhood_id, new)
     logger.info("post written", kind=new.kind, nbh=neighbourhood_id, reach=len(post.reach))
-    return _public(post)
+    from chalicelib.moderation.tone import looks_aggressive  # moderation builds on posts, not the reverse
+
+    public = _public(post)
+    public.looks_aggressive = looks_aggressive(" ".join(str(value) for value in content.values()))
+    return public
 
 
 def edit_post(principal: Principal, post_id: str, request: PostRequest) -> PostPublic:
@@ -85,6 +91,7 @@ def edit_post(principal: Principal, post_id: str, request: PostRequest) -> PostP
     new = request.post
     if new.kind != post.kind:
         raise Conflict("A post keeps its kind.", {"kind": f"this post is a {post.kind}"})
+    check_attachable(principal, getattr(new, "photo_id", None), post.neighbourhood_id, "post")
     content = _content(new)
     if post.kind == "recommendation":
         _check_not_oneself(principal, new)
@@ -150,14 +157,15 @@ def get_post(principal: Principal, post_id: str) -> PostPublic:
     from chalicelib.comments.service import thanked_by  # comments build on posts, not the reverse
 
     post = _readable(principal, post_id)
-    public = _public(post, nearby=post.neighbourhood_id != principal.neighbourhood_id)
+    public = as_seen_by(_public(post, nearby=post.neighbourhood_id != principal.neighbourhood_id), principal.user_id)
     public.comment_count, public.thanks_count = int(post.comment_count or 0), int(post.thanks_count or 0)
     public.thanked_by_me = thanked_by(post_id, principal.user_id)
     return public
 
 
-def feed(neighbourhood_id: str, query: FeedQuery) -> Feed:
-    """Newest first, pinned posts first on the first page; one Query a page."""
+def feed(neighbourhood_id: str, query: FeedQuery, viewer_id: str | None = None) -> Feed:
+    """Newest first, pinned posts first on the first page; one Query a page. A hidden post's content
+    shows to its author only (`viewer_id`)."""
     if query.kind:
         partition, index = FeedEntryItem.kind_feed(neighbourhood_id, query.kind), GSI1
         key_names = ("gsi1pk", "gsi1sk", "pk", "sk")
@@ -170,7 +178,7 @@ def feed(neighbourhood_id: str, query: FeedQuery) -> Feed:
     posts = []
     for raw in page.get("Items", []):
         entry = FeedEntryItem.from_raw_data(raw)
-        posts.append(PostPublic.model_validate({**entry.post, "nearby": entry.nearby}))
+        posts.append(as_seen_by(PostPublic.model_validate({**entry.post, "nearby": entry.nearby}), viewer_id))
     last = page.get("LastEvaluatedKey")
     return Feed(posts=posts, cursor=_encode_cursor(last) if last else None)
 
@@ -226,6 +234,13 @@ def _readable(principal: Principal, post_id: str) -> PostItem:
     return post
 
 
+def as_seen_by(public: PostPublic, viewer_id: str | None) -> PostPublic:
+    """A hidden post shows in place, its content withheld from everyone but its author."""
+    if public.hidden and (viewer_id is None or public.author_id != viewer_id):
+        public.content = {"text": None}
+    return public
+
+
 def _content(new: Any) -> dict[str, Any]:
     content = new.model_dump(mode="json", exclude={"kind", "self_"}, exclude_none=True)
     if new.kind in PETS:
@@ -237,11 +252,12 @@ def _content(new: Any) -> dict[str, Any]:
 def _public(post: PostItem, nearby: bool = False) -> PostPublic:
     return PostPublic(id=post.post_id, neighbourhood_id=post.neighbourhood_id, kind=post.kind,  # type: ignore[arg-type]
                       author_id=post.author_id, created_at=post.created_at, edited_at=post.edited_at, state=post.state,
-                      matched_with=post.matched_with, pinned=post.pinned, nearby=nearby, content=post.content)
+                      matched_with=post.matched_with, pinned=post.pinned, nearby=nearby, content=post.content,
+                      hidden=bool(post.hidden), hidden_reason=post.hidden_reason if post.hidden else None)
 
 
 def _entries(post: PostItem) -> list[FeedEntryItem]:
-    copy = json.loads(_public(post).model_dump_json(exclude={"comment_count", "thanks_count", "thanked_by_me"}))
+    copy = json.loads(_public(post).model_dump_json(exclude={"comment_count", "thanks_count", "thanked_by_me", "looks_aggressive"}))
     sk = FeedEntryItem.sort_key(post.post_id, post.pinned)
     return [FeedEntryItem(FeedEntryItem.feed(nbh), sk, gsi1pk=FeedEntryItem.kind_feed(nbh, post.kind), gsi1sk=sk,
                           post=copy, nearby=nbh != post.neighbourhood_id)

@@ -106,9 +106,33 @@ EXPECTED = {
     ("POST", "/api/v1/loans/{loan_id}/decision"): SIGNED_IN,
     ("POST", "/api/v1/loans/{loan_id}/state"): SIGNED_IN,
     ("GET", "/api/v1/me/loans"): SIGNED_IN,
+    # Private messages: the messages service lets verified residents of one neighbourhood write to each
+    # other and shows a conversation to its two participants only (tests/api/test_messages.py).
+    ("POST", "/api/v1/conversations"): SIGNED_IN,
+    ("GET", "/api/v1/conversations"): SIGNED_IN,
+    ("GET", "/api/v1/conversations/{conversation_id}/messages"): SIGNED_IN,
+    ("POST", "/api/v1/conversations/{conversation_id}/messages"): SIGNED_IN,
+    ("GET", "/api/v1/me/unread"): SIGNED_IN,
+    ("PUT", "/api/v1/me/blocks/{user_id}"): SIGNED_IN,
+    ("DELETE", "/api/v1/me/blocks/{user_id}"): SIGNED_IN,
+    ("POST", "/api/v1/messages/{message_id}/reports"): SIGNED_IN,
     ("POST", "/api/v1/neighbourhoods/{neighbourhood_id}/wanted"): {"verified", "ambassador"},
     ("GET", "/api/v1/neighbourhoods/{neighbourhood_id}/wanted"): {"verified", "ambassador"},
     ("POST", "/api/v1/neighbourhoods/{neighbourhood_id}/wanted/{wanted_id}/close"): {"verified", "ambassador"},
+    # Moderation: routes on one post or comment check `signed_in`; the moderation service asks the policy with
+    # the post's neighbourhood(s), then `moderates` (tests/moderation/). Reports and the log: ambassadors only.
+    ("POST", "/api/v1/posts/{post_id}/reports"): SIGNED_IN,
+    ("POST", "/api/v1/comments/{comment_id}/reports"): SIGNED_IN,
+    ("POST", "/api/v1/posts/{post_id}/moderation"): SIGNED_IN,
+    ("POST", "/api/v1/posts/{post_id}/appeal"): SIGNED_IN,
+    ("POST", "/api/v1/posts/{post_id}/appeal/decision"): SIGNED_IN,
+    ("GET", "/api/v1/neighbourhoods/{neighbourhood_id}/reports"): {"ambassador"},
+    ("GET", "/api/v1/neighbourhoods/{neighbourhood_id}/moderation-log"): {"ambassador"},
+    ("POST", "/api/v1/tone-check"): SIGNED_IN,
+    # Photos: verified residents upload (into their own neighbourhood); one photo checks `signed_in` and the
+    # photos service asks the policy with the photo's neighbourhood (tests/photos/).
+    ("POST", "/api/v1/uploads"): {"verified", "other_verified", "ambassador"},
+    ("GET", "/api/v1/photos/{photo_id}"): SIGNED_IN,
 }
 
 def _routes(app):

@@ -11,6 +11,9 @@ from tests.helpers import EVERYTHING, JSON, STAFF, body, error_of
 PATH_VALUES = {"user_id": "01ARZ3NDEKTSV4RRFFQ69G5FAV", "post_id": "01ARZ3NDEKTSV4RRFFQ69G5FAV"}
 PATH_VALUES.update(dict.fromkeys(("item_id", "loan_id", "wanted_id"), "01ARZ3NDEKTSV4RRFFQ69G5FAV"))  # lending
 PATH_VALUES["comment_id"] = "01ARZ3NDEKTSV4RRFFQ69G5FAV"  # comments
+PATH_VALUES["message_id"] = "01ARZ3NDEKTSV4RRFFQ69G5FAV"  # messages
+PATH_VALUES["conversation_id"] = "0123456789abcdef0123456789abcdef"  # messages
+PATH_VALUES["photo_id"] = "01ARZ3NDEKTSV4RRFFQ69G5FAV"  # photos
 
 
 def _with_body(api_docs):

@@ -1,0 +1,1 @@
+"""Private messages between verified residents of the same neighbourhood."""

@@ -1,0 +1,1 @@
+"""Moderation, open to scrutiny: reports, hiding, appeals, the audit log and the tone reminder."""

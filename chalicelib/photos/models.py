@@ -1,0 +1,63 @@
+"""Photos: the upload request, the answers, and the stored photo item."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pynamodb.attributes import NumberAttribute, UnicodeAttribute, UTCDateTimeAttribute
+
+from chalicelib.store.table import Entity
+
+MAX_PHOTO_BYTES = 10 * 1024 * 1024
+PhotoId = Annotated[str, StringConstraints(pattern=r"^[0-9A-Z]{26}$")]  # chalicelib.adapters.ids.new_id
+
+
+class PhotoUploadRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    purpose: Literal["post", "item"]
+    content_type: Literal["image/jpeg", "image/png", "image/webp"]
+    size: int = Field(gt=0, description="bytes; at most 10 MiB")
+
+
+class PhotoPath(BaseModel):
+    photo_id: PhotoId
+
+
+class PhotoUpload(BaseModel):
+    url: str
+    fields: dict[str, str]
+
+
+class PhotoUploadStarted(BaseModel):
+    photo_id: str
+    upload: PhotoUpload
+    max_bytes: int
+
+
+class PhotoPublic(BaseModel):
+    status: Literal["waiting", "ready", "failed"]
+    display_url: str | None = Field(None, description="presigned GET, valid 5 minutes; only when ready")
+    thumb_url: str | None = Field(None, description="presigned GET, valid 5 minutes; only when ready")
+    reason: str | None = Field(None, description="why the photo was refused, when failed")
+
+
+class PhotoItem(Entity):
+    """pk=PHOTO#<photo_id>, sk=PHOTO."""
+
+    photo_id = UnicodeAttribute()
+    neighbourhood_id = UnicodeAttribute()
+    owner_id = UnicodeAttribute()
+    purpose = UnicodeAttribute()
+    content_type = UnicodeAttribute()
+    size = NumberAttribute()
+    status = UnicodeAttribute()  # waiting | ready | failed
+    reason = UnicodeAttribute(null=True)
+    width = NumberAttribute(null=True)  # of the display size
+    height = NumberAttribute(null=True)
+    created_at = UTCDateTimeAttribute()
+    finished_at = UTCDateTimeAttribute(null=True)
+
+    @staticmethod
+    def key(photo_id: str) -> tuple[str, str]:
+        return f"PHOTO#{photo_id}", "PHOTO"
