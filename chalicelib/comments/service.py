@@ -9,9 +9,6 @@ transaction; a thanks marker and the post's `thanks_count` likewise. docs/data-m
 
 from __future__ import annotations
 
-import base64
-import binascii
-import json
 import re
 from typing import Any
 
@@ -30,7 +27,8 @@ from chalicelib.observability import logger
 from chalicelib.policy import Principal
 from chalicelib.posts.models import PostItem, WeekStatsItem
 from chalicelib.posts.service import _readable, _week
-from chalicelib.store.table import table_connection, transaction
+from chalicelib.store.pages import decode_cursor, encode_cursor
+from chalicelib.store.table import refused_conditions, table_connection, transaction
 
 _CURSOR_SK = re.compile(r"^[0-9A-Z]{26}#([0-9A-Z]{26})?$")
 
@@ -74,7 +72,7 @@ def add_comment(principal: Principal, post_id: str, request: CommentRequest) -> 
                          condition=CommentItem.pk.exists() & (CommentItem.deleted == False))  # noqa: E712
             t.update(_week(post.neighbourhood_id), actions=[WeekStatsItem.comments.add(1)])
     except TransactWriteError as error:
-        failed = _failed_conditions(error)
+        failed = refused_conditions(error)
         if 2 in failed:
             raise NotFound("No such post.", {"post_id": "not found"}) from None
         if 3 in failed:
@@ -88,11 +86,11 @@ def comments(principal: Principal, post_id: str, query: CommentsQuery) -> Commen
     """Oldest first, each comment followed by its replies; one Query a page (after the post's GetItem)."""
     _readable(principal, post_id)
     partition = CommentItem.partition(post_id)
-    start = _decode_cursor(query.cursor, partition) if query.cursor else None
+    start = decode_cursor(query.cursor, partition=partition, sort_pattern=_CURSOR_SK, what="thread") if query.cursor else None
     page = table_connection().query(partition, limit=query.limit, scan_index_forward=True, exclusive_start_key=start)
     found = [_public(CommentItem.from_raw_data(raw)) for raw in page.get("Items", [])]
     last = page.get("LastEvaluatedKey")
-    return CommentPage(comments=found, cursor=_encode_cursor(last) if last else None)
+    return CommentPage(comments=found, cursor=encode_cursor(last) if last else None)
 
 
 def delete_comment(principal: Principal, comment_id: str) -> None:
@@ -121,7 +119,7 @@ def thank(principal: Principal, post_id: str) -> Thanks:
             t.update(PostItem(*PostItem.key(post_id)), actions=[PostItem.thanks_count.add(1)],
                      condition=PostItem.pk.exists())
     except TransactWriteError as error:
-        failed = _failed_conditions(error)
+        failed = refused_conditions(error)
         if 1 in failed:
             raise NotFound("No such post.", {"post_id": "not found"}) from None
         if 0 not in failed:
@@ -139,7 +137,7 @@ def unthank(principal: Principal, post_id: str) -> Thanks:
             t.update(PostItem(*PostItem.key(post_id)), actions=[PostItem.thanks_count.add(-1)],
                      condition=PostItem.pk.exists())
     except TransactWriteError as error:
-        failed = _failed_conditions(error)
+        failed = refused_conditions(error)
         if 0 not in failed and 1 not in failed:
             raise
         # not thanked (or the post just went): nothing to do
@@ -228,7 +226,7 @@ def _remove(comment: CommentItem) -> None:
                 t.delete(CommentRefItem(*CommentRefItem.key(comment.comment_id)))
             t.update(post_counter[0], actions=post_counter[1], condition=PostItem.pk.exists())
     except TransactWriteError as error:
-        if _failed_conditions(error):
+        if refused_conditions(error):
             raise Conflict("The comment changed meanwhile; try again.", {"comment_id": "changed meanwhile"}) from None
         raise
 
@@ -243,26 +241,3 @@ def _verified_neighbourhood(user_id: str) -> str | None:
     except NotFound:
         return None
     return user.neighbourhood_id if user.residence_status == "verified" else None
-
-
-def _failed_conditions(error: TransactWriteError) -> set[int]:
-    return {index for index, reason in enumerate(error.cancellation_reasons or [])
-            if reason is not None and reason.code == "ConditionalCheckFailed"}
-
-
-def _encode_cursor(last_key: dict[str, Any]) -> str:
-    plain = {name: value["S"] for name, value in last_key.items()}
-    return base64.urlsafe_b64encode(json.dumps(plain, sort_keys=True).encode()).decode().rstrip("=")
-
-
-def _decode_cursor(cursor: str, partition: str) -> dict[str, Any]:
-    bad = InvalidInput("The cursor is not one these comments gave.", {"cursor": "invalid"})
-    try:
-        plain = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
-    except (ValueError, binascii.Error, UnicodeDecodeError):
-        raise bad from None
-    if not isinstance(plain, dict) or set(plain) != {"pk", "sk"} or not all(isinstance(v, str) for v in plain.values()):
-        raise bad
-    if plain["pk"] != partition or not _CURSOR_SK.match(plain["sk"]):
-        raise bad
-    return {name: {"S": value} for name, value in plain.items()}

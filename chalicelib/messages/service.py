@@ -9,10 +9,7 @@ not exist (404). A block (either direction) stops messages (403). docs/data-mode
 
 from __future__ import annotations
 
-import base64
-import binascii
 import hashlib
-import json
 import re
 import time
 from typing import Any
@@ -33,7 +30,8 @@ from chalicelib.observability import logger
 from chalicelib.policy import Principal
 from chalicelib.posts.models import WeekStatsItem
 from chalicelib.posts.service import _readable, _week
-from chalicelib.store.table import table_connection, transaction
+from chalicelib.store.pages import decode_cursor, encode_cursor
+from chalicelib.store.table import refused_conditions, table_connection, transaction
 
 _CURSOR_SK = re.compile(r"^[0-9A-Z]{26}$")
 CANNOT = "cannot message this neighbour"
@@ -80,7 +78,7 @@ def start(principal: Principal, request: ConversationStart) -> ConversationPubli
     try:
         _retrying(create)
     except TransactWriteError as error:
-        if not _failed_conditions(error):
+        if not refused_conditions(error):
             raise
         # the pair already has its conversation: carry on in it
     else:
@@ -118,14 +116,14 @@ def messages(principal: Principal, conversation_id: str, query: MessagesQuery) -
     """Newest first, one Query a page (after the conversation's GetItem); marks it read for me."""
     _participating(principal, conversation_id)
     partition = MessageItem.partition(conversation_id)
-    start_key = _decode_cursor(query.cursor, partition) if query.cursor else None
+    start_key = decode_cursor(query.cursor, partition=partition, sort_pattern=_CURSOR_SK, what="conversation") if query.cursor else None
     page = table_connection().query(partition, limit=query.limit, scan_index_forward=False,
                                     exclusive_start_key=start_key)
     found = [_public(MessageItem.from_raw_data(raw)) for raw in page.get("Items", [])]
     last = page.get("LastEvaluatedKey")
     ParticipantItem(*ParticipantItem.key(conversation_id, principal.user_id)).update(
         actions=[ParticipantItem.unread.set(0)], condition=ParticipantItem.pk.exists())
-    return MessagePage(messages=found, cursor=_encode_cursor(last) if last else None)
+    return MessagePage(messages=found, cursor=encode_cursor(last) if last else None)
 
 
 def report(principal: Principal, message_id: str, request: ReportRequest) -> ReportPublic:
@@ -285,26 +283,3 @@ def _retrying(write: Any, attempts: int = 5) -> None:
             if "TransactionConflict" not in codes or attempt == attempts - 1:
                 raise
             time.sleep(0.05 * (attempt + 1))
-
-
-def _failed_conditions(error: TransactWriteError) -> set[int]:
-    return {index for index, reason in enumerate(error.cancellation_reasons or [])
-            if reason is not None and reason.code == "ConditionalCheckFailed"}
-
-
-def _encode_cursor(last_key: dict[str, Any]) -> str:
-    plain = {name: value["S"] for name, value in last_key.items()}
-    return base64.urlsafe_b64encode(json.dumps(plain, sort_keys=True).encode()).decode().rstrip("=")
-
-
-def _decode_cursor(cursor: str, partition: str) -> dict[str, Any]:
-    bad = InvalidInput("The cursor is not one these messages gave.", {"cursor": "invalid"})
-    try:
-        plain = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
-    except (ValueError, binascii.Error, UnicodeDecodeError):
-        raise bad from None
-    if not isinstance(plain, dict) or set(plain) != {"pk", "sk"} or not all(isinstance(v, str) for v in plain.values()):
-        raise bad
-    if plain["pk"] != partition or not _CURSOR_SK.match(plain["sk"]):
-        raise bad
-    return {name: {"S": value} for name, value in plain.items()}

@@ -8,8 +8,6 @@ docs/data-model.md lists the keys.
 
 from __future__ import annotations
 
-import base64
-import binascii
 import hashlib
 import json
 import re
@@ -35,6 +33,7 @@ from chalicelib.posts.models import (
     FIRST_STATE, TRANSITIONS, Feed, FeedEntryItem, FeedQuery, PostItem, PostPublic, PostRequest, Professional,
     ProfessionalItem, ProfessionalList, RecommendingHouseholdItem, StateChange, WeekStatsItem,
 )
+from chalicelib.store.pages import decode_cursor, encode_cursor
 from chalicelib.store.table import GSI1, table_connection, transaction
 
 EDIT_WINDOW = timedelta(hours=24)
@@ -180,7 +179,7 @@ def feed(neighbourhood_id: str, query: FeedQuery, viewer_id: str | None = None) 
         entry = FeedEntryItem.from_raw_data(raw)
         posts.append(as_seen_by(PostPublic.model_validate({**entry.post, "nearby": entry.nearby}), viewer_id))
     last = page.get("LastEvaluatedKey")
-    return Feed(posts=posts, cursor=_encode_cursor(last) if last else None)
+    return Feed(posts=posts, cursor=encode_cursor(last) if last else None)
 
 
 def professionals(neighbourhood_id: str, trade: str | None) -> ProfessionalList:
@@ -362,23 +361,11 @@ def _cancelled_on_condition(error: TransactWriteError) -> bool:
     return any(reason is not None and reason.code == "ConditionalCheckFailed" for reason in error.cancellation_reasons)
 
 
-def _encode_cursor(last_key: dict[str, Any]) -> str:
-    plain = {name: value["S"] for name, value in last_key.items()}
-    return base64.urlsafe_b64encode(json.dumps(plain, sort_keys=True).encode()).decode().rstrip("=")
 
 
 def _decode_cursor(cursor: str, key_names: tuple[str, ...], partition: str) -> dict[str, Any]:
-    bad = InvalidInput("The cursor is not one this feed gave.", {"cursor": "invalid"})
-    try:
-        plain = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
-    except (ValueError, binascii.Error, UnicodeDecodeError):
-        raise bad from None
-    if not isinstance(plain, dict) or set(plain) != set(key_names) or not all(isinstance(v, str) for v in plain.values()):
-        raise bad
-    hash_name = key_names[0]
-    sort_name = key_names[1]
-    if plain[hash_name] != partition or not _CURSOR_SK.match(plain[sort_name]):
-        raise bad
-    if "pk" in plain and not (plain["pk"].startswith("NBH#") and _CURSOR_SK.match(plain["sk"])):
-        raise bad
-    return {name: {"S": value} for name, value in plain.items()}
+    start = decode_cursor(cursor, partition=partition, sort_pattern=_CURSOR_SK, key_names=key_names, what="feed")
+    pk, sk = start.get("pk", {}).get("S"), start.get("sk", {}).get("S")
+    if pk is not None and not (pk.startswith("NBH#") and _CURSOR_SK.match(sk or "")):
+        raise InvalidInput("The cursor is not one this feed gave.", {"cursor": "invalid"})
+    return start

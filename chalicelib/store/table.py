@@ -114,3 +114,9 @@ def condition_failed(error: Exception) -> bool:
 def transaction() -> TransactWrite:
     """All-or-nothing writes across items: `with transaction() as t: t.save(...); t.update(...)`."""
     return TransactWrite(connection=table_connection().connection)
+
+
+def refused_conditions(error: Exception) -> set[int]:
+    """Positions of the writes of a cancelled transaction whose condition failed (empty if none did)."""
+    reasons = getattr(error, "cancellation_reasons", None) or []
+    return {index for index, reason in enumerate(reasons) if reason is not None and reason.code == "ConditionalCheckFailed"}
