@@ -37,7 +37,13 @@ export function httpVerificationApi(client: ApiClient): VerificationApi {
     // The document types the PDF body as a string; `parseAs: 'blob'` hands over the bytes instead.
     letters: (lau2, request) =>
       outcomeOf(
-        client.POST('/api/v1/communes/{lau2}/letters', { params: { path: { lau2 } }, body: batch(request), parseAs: 'blob' }),
+        client.POST('/api/v1/communes/{lau2}/letters', {
+          params: { path: { lau2 } },
+          body: batch(request),
+          // API Gateway returns binary bodies only to requests that accept them
+          headers: { Accept: 'application/pdf' },
+          parseAs: 'blob',
+        }),
       ) as unknown as Promise<Outcome<Blob>>,
   };
 }
