@@ -25,7 +25,7 @@ from chalicelib.lending.models import (
 )
 from chalicelib.observability import logger
 from chalicelib.policy import Principal, authorize_in
-from chalicelib.store.table import condition_failed, transaction
+from chalicelib.store.table import condition_failed, refused_conditions, transaction
 
 MAX_DAYS = 30
 LUXEMBOURG = ZoneInfo("Europe/Luxembourg")
@@ -187,7 +187,7 @@ def _return(loan: LoanItem) -> None:
             writes.update(week, actions=[NeighbourhoodWeek.exchanges.add(1)])
         _release_item(loan.item_id)
     except TransactWriteError as error:
-        if any(getattr(r, "code", None) == "ConditionalCheckFailed" for r in error.cancellation_reasons or ()):
+        if refused_conditions(error):
             current = _load(loan.loan_id, consistent=True)
             raise Conflict(f"The loan is {current.state} already.", {"state": f"not from {current.state}"}) from None
         raise

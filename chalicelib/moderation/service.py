@@ -26,7 +26,7 @@ from chalicelib.observability import logger
 from chalicelib.policy import Principal
 from chalicelib.posts.models import PostItem, PostPublic, WeekStatsItem
 from chalicelib.posts.service import _entries, _public, _readable, _week
-from chalicelib.store.table import transaction
+from chalicelib.store.table import refused_conditions, transaction
 
 AUTO_HIDE_AT = 3
 AUTO = "auto"
@@ -103,7 +103,7 @@ def appeal(principal: Principal, post_id: str, request: AppealRequest) -> PostPu
                      condition=PostItem.appeal_state.does_not_exist() & (PostItem.hidden == True))  # noqa: E712
             t.save(_audit(post.neighbourhood_id, "appeal", principal.user_id, "post", post_id, request.text))
     except TransactWriteError as error:
-        if _cancelled(error):
+        if refused_conditions(error):
             raise Conflict("A post can be appealed once.", {"post_id": "already appealed"}) from None
         raise
     post.appeal_text, post.appeal_state = request.text, "pending"
@@ -124,7 +124,7 @@ def decide_appeal(principal: Principal, post_id: str, request: AppealDecision) -
                 t.update(post, actions=[PostItem.appeal_state.set("upheld")], condition=pending)
                 t.save(_audit(post.neighbourhood_id, "uphold", principal.user_id, "post", post_id, request.reason))
         except TransactWriteError as error:
-            if _cancelled(error):
+            if refused_conditions(error):
                 raise Conflict("The appeal was decided meanwhile.", {"post_id": "decided meanwhile"}) from None
             raise
         post.appeal_state = "upheld"
@@ -165,7 +165,7 @@ def _report(principal: Principal, post: PostItem, target_type: str, target_id: s
         reasons = error.cancellation_reasons or []
         if reasons and reasons[0] is not None and reasons[0].code == "ConditionalCheckFailed":
             raise Conflict("You have already reported this.", {f"{target_type}_id": "already reported"}) from None
-        if _cancelled(error):
+        if refused_conditions(error):
             raise NotFound("No such post.", {"post_id": "not found"}) from None
         raise
     logger.info("content reported", nbh=nbh, target=target_type, reason=request.reason)
@@ -203,7 +203,7 @@ def _set_hidden(post: PostItem, hide: bool, reason: str, by: str, *, action: str
                 t.save(entry)
             t.save(_audit(post.neighbourhood_id, action, None if by == AUTO else by, "post", post.post_id, reason))
     except TransactWriteError as error:
-        if _cancelled(error):
+        if refused_conditions(error):
             raise Conflict("The post changed meanwhile; try again.", {"post_id": "changed meanwhile"}) from None
         raise
     logger.info("post moderated", action=action, nbh=post.neighbourhood_id)
@@ -236,8 +236,3 @@ def _audit(nbh: str, action: str, actor_id: str | None, target_type: str, target
     at = now()
     return AuditItem(AuditItem.partition(nbh), f"{at.isoformat()}#{new_id()}", action=action, actor_id=actor_id,
                      target_type=target_type, target_id=target_id, reason=reason, at=at)
-
-
-def _cancelled(error: TransactWriteError) -> bool:
-    return any(reason is not None and reason.code == "ConditionalCheckFailed"
-               for reason in (error.cancellation_reasons or []))

@@ -34,7 +34,7 @@ from chalicelib.posts.models import (
     ProfessionalItem, ProfessionalList, RecommendingHouseholdItem, StateChange, WeekStatsItem,
 )
 from chalicelib.store.pages import decode_cursor, encode_cursor
-from chalicelib.store.table import GSI1, table_connection, transaction
+from chalicelib.store.table import GSI1, refused_conditions, table_connection, transaction
 
 EDIT_WINDOW = timedelta(hours=24)
 PETS = ("lost_pet", "found_pet")
@@ -278,7 +278,7 @@ def _rewrite(post: PostItem, old_reach: list[str], seen_state: str | None = None
             if counters:
                 t.update(_week(post.neighbourhood_id), actions=counters)
     except TransactWriteError as error:
-        if seen_state and _cancelled_on_condition(error):
+        if seen_state and refused_conditions(error):
             raise Conflict("The post's state changed meanwhile.", {"state": "changed meanwhile"}) from None
         raise
 
@@ -353,12 +353,8 @@ def _count_recommendation(principal: Principal, neighbourhood_id: str, new: Any)
                 ProfessionalItem.households.add(1), ProfessionalItem.trade.set(new.trade),
                 ProfessionalItem.name.set(new.name.strip()), ProfessionalItem.contact.set(_contact(content))])
     except TransactWriteError as error:
-        if not _cancelled_on_condition(error):
+        if not refused_conditions(error):
             raise  # already counted for this household otherwise
-
-
-def _cancelled_on_condition(error: TransactWriteError) -> bool:
-    return any(reason is not None and reason.code == "ConditionalCheckFailed" for reason in error.cancellation_reasons)
 
 
 

@@ -30,7 +30,7 @@ from chalicelib.neighbourhoods.models import NeighbourhoodItem
 from chalicelib.neighbourhoods.service import list_published
 from chalicelib.observability import logger
 from chalicelib.policy import Principal
-from chalicelib.store.table import transaction
+from chalicelib.store.table import refused_conditions, transaction
 from chalicelib.verification import codes, letters
 from chalicelib.verification.models import (
     LetterBatchRequest, LetterCodeItem, PendingResident, PendingResidentList, PlaceRef, VerificationItem,
@@ -243,7 +243,7 @@ def decide(lau2: str, user_id: str, approve: bool, reason: str | None, by: str |
             ], condition=_still_pending_at(user))
             writes.save(record, condition=VerificationItem.pk.does_not_exist())
     except TransactWriteError as error:
-        if any(getattr(r, "code", None) == "ConditionalCheckFailed" for r in error.cancellation_reasons or []):
+        if refused_conditions(error):
             raise NotFound("This resident is no longer waiting for verification.",
                            {"user_id": "not pending here"}) from None
         raise
