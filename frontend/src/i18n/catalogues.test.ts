@@ -4,7 +4,21 @@ import { LOCALES } from './locales';
 
 const englishKeys = Object.keys(CATALOGUES.en).sort();
 
+const FILES = import.meta.glob<Record<string, string>>('./locales/**/en.json', { eager: true, import: 'default' });
+
 describe('catalogues', () => {
+  it('gives each key in one file only (no area overrides another)', () => {
+    const seen = new Map<string, string>();
+    const twice: string[] = [];
+    for (const [path, messages] of Object.entries(FILES)) {
+      for (const key of Object.keys(messages)) {
+        if (seen.has(key)) twice.push(`${key}: ${seen.get(key)} and ${path}`);
+        seen.set(key, path);
+      }
+    }
+    expect(twice).toEqual([]);
+  });
+
   it.each(LOCALES)('%s has exactly the keys of en', (locale) => {
     expect(Object.keys(CATALOGUES[locale]).sort()).toEqual(englishKeys);
   });

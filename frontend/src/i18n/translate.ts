@@ -1,6 +1,19 @@
+import commune from './locales/commune/en.json';
 import en from './locales/en.json';
+import library from './locales/library/en.json';
+import life from './locales/life/en.json';
+import messages from './locales/messages/en.json';
+import moderation from './locales/moderation/en.json';
+import notifications from './locales/notifications/en.json';
 
-export type MessageKey = keyof typeof en;
+/** Every message key: the core catalogue's and each area's (`locales/<area>/en.json`). */
+export type MessageKey = keyof (typeof en &
+  typeof life &
+  typeof library &
+  typeof messages &
+  typeof moderation &
+  typeof commune &
+  typeof notifications);
 export type Catalogue = Record<MessageKey, string>;
 export type MessageParams = Record<string, string | number>;
 

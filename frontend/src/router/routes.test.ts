@@ -32,6 +32,22 @@ describe('matchRoute', () => {
     expect(matchRoute('/neighbourhoods/a/b')).toMatchObject({ name: 'notFound' });
   });
 
+  it('reads the id of the resident screens', () => {
+    expect(matchRoute('/neighbourhoods/0501-891fa065313/posts')).toEqual({ name: 'feed', id: '0501-891fa065313' });
+    expect(matchRoute('/neighbourhoods/n1/posts/new?kind=lost_pet')).toEqual({ name: 'compose', id: 'n1' });
+    expect(matchRoute('/posts/p1')).toEqual({ name: 'post', id: 'p1' });
+    expect(matchRoute('/neighbourhoods/n1/library')).toEqual({ name: 'library', id: 'n1' });
+    expect(matchRoute('/items/i1')).toEqual({ name: 'item', id: 'i1' });
+    expect(matchRoute('/neighbourhoods/n1/professionals')).toEqual({ name: 'professionals', id: 'n1' });
+    expect(matchRoute('/neighbourhoods/n1/moderation')).toEqual({ name: 'moderation', id: 'n1' });
+    expect(matchRoute('/messages')).toEqual({ name: 'messages', id: '' });
+    expect(matchRoute('/messages/c1')).toEqual({ name: 'conversation', id: 'c1' });
+    expect(matchRoute('/announcements')).toEqual({ name: 'announcements', id: '' });
+    expect(matchRoute('/consultations/k1')).toEqual({ name: 'consultation', id: 'k1' });
+    expect(matchRoute('/publish#link=abc')).toEqual({ name: 'publish' });
+    expect(matchRoute('/posts/p1/x')).toMatchObject({ name: 'notFound' });
+  });
+
   it('names an unknown path as not found, keeping the path', () => {
     expect(matchRoute('/statuses/1?x=2')).toEqual({ name: 'notFound', path: '/statuses/1' });
     expect(matchRoute('/STATUS')).toEqual({ name: 'notFound', path: '/STATUS' });

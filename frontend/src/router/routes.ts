@@ -9,7 +9,41 @@ export type Route =
   | { name: 'join' }
   | { name: 'me' }
   | { name: 'neighbourhood'; id: string }
+  | { name: ResidentScreen; id: string }
+  | { name: 'publish' }
   | { name: 'notFound'; path: string };
+
+/**
+ * Resident screens that show one thing named by an id (a neighbourhood, a post, an item, a
+ * conversation, a consultation); `messages` and `announcements` take an empty id.
+ */
+export type ResidentScreen =
+  | 'feed'
+  | 'compose'
+  | 'post'
+  | 'library'
+  | 'item'
+  | 'professionals'
+  | 'moderation'
+  | 'messages'
+  | 'conversation'
+  | 'announcements'
+  | 'consultation';
+
+const ID = '([0-9A-Za-z_-]{1,64})';
+const RESIDENT_SCREENS: [RegExp, ResidentScreen][] = [
+  [new RegExp(`^/neighbourhoods/${ID}/posts$`), 'feed'],
+  [new RegExp(`^/neighbourhoods/${ID}/posts/new$`), 'compose'],
+  [new RegExp(`^/posts/${ID}$`), 'post'],
+  [new RegExp(`^/neighbourhoods/${ID}/library$`), 'library'],
+  [new RegExp(`^/items/${ID}$`), 'item'],
+  [new RegExp(`^/neighbourhoods/${ID}/professionals$`), 'professionals'],
+  [new RegExp(`^/neighbourhoods/${ID}/moderation$`), 'moderation'],
+  [/^\/messages()$/, 'messages'],
+  [new RegExp(`^/messages/${ID}$`), 'conversation'],
+  [/^\/announcements()$/, 'announcements'],
+  [new RegExp(`^/consultations/${ID}$`), 'consultation'],
+];
 
 const ROUTES: Record<string, Route> = {
   '/': { name: 'home' },
@@ -20,13 +54,23 @@ const ROUTES: Record<string, Route> = {
   '/sign-in': { name: 'signIn' },
   '/join': { name: 'join' },
   '/me': { name: 'me' },
+  '/publish': { name: 'publish' },
 };
 
 // A neighbourhood's id, e.g. 0501-891fa065313.
 const NEIGHBOURHOOD = /^\/neighbourhoods\/([0-9A-Za-z_-]{1,64})$/;
 
 /** Screens that need a signed-in resident; the app sends others to sign in first. */
-export const SIGNED_IN_ONLY: ReadonlySet<Route['name']> = new Set(['join', 'me', 'neighbourhood']);
+export const SIGNED_IN_ONLY: ReadonlySet<Route['name']> = new Set([
+  'join',
+  'me',
+  'neighbourhood',
+  ...RESIDENT_SCREENS.map(([, name]) => name),
+]);
+
+export function isResidentScreen(route: Route): route is { name: ResidentScreen; id: string } {
+  return RESIDENT_SCREENS.some(([, name]) => name === route.name);
+}
 
 // A commune's LAU2 code, e.g. 0501; the API says whether it exists.
 const WITH_COMMUNE = /^\/(communes|admin)\/([0-9A-Za-z]{1,12})$/;
@@ -41,5 +85,9 @@ export function matchRoute(location: string): Route {
   if (commune?.[2]) return commune[1] === 'communes' ? { name: 'commune', lau2: commune[2] } : { name: 'admin', lau2: commune[2] };
   const neighbourhood = NEIGHBOURHOOD.exec(normalised);
   if (neighbourhood?.[1]) return { name: 'neighbourhood', id: neighbourhood[1] };
+  for (const [pattern, name] of RESIDENT_SCREENS) {
+    const match = pattern.exec(normalised);
+    if (match) return { name, id: match[1] ?? '' };
+  }
   return { name: 'notFound', path };
 }
