@@ -1,6 +1,7 @@
 """What the server says to people (emails, letters), in lb, fr, de, en and pt.
 
-Catalogues are JSON files beside this module, one per language, with the same keys
+Catalogues are JSON files beside this module, one per language (`<lang>.json`), plus one per
+area of the app and language (`<area>/<lang>.json`), with the same keys in every language
 (tests/unit/test_i18n.py checks it). `{name}` placeholders are filled by `translate`.
 """
 
@@ -17,7 +18,11 @@ DEFAULT: Language = "fr"
 
 @functools.cache
 def catalogue(language: str) -> dict[str, str]:
-    return json.loads((Path(__file__).parent / f"{language}.json").read_text(encoding="utf-8"))
+    here = Path(__file__).parent
+    messages: dict[str, str] = {}
+    for path in [here / f"{language}.json", *sorted(here.glob(f"*/{language}.json"))]:
+        messages.update(json.loads(path.read_text(encoding="utf-8")))
+    return messages
 
 
 def choose(*preferences: str | None) -> Language:
