@@ -1,13 +1,15 @@
 """Noper's routing table: each route reads the request, calls one function in chalicelib/, returns."""
 
-from chalice import Chalice
+from datetime import datetime
+
+from chalice import Chalice, Cron
 
 from chalicelib.accounts import signin
 from chalicelib.accounts.models import (
     Accepted, CodeRequest, Profile, ProfileUpdate, ResidenceClaim, SessionList, SessionRequest,
 )
 from chalicelib.accounts.principals import cleared_cookies, session_cookies
-from chalicelib.accounts.roles import appointed_by_staff
+from chalicelib.accounts.roles import appointed_by_staff, moderator_by_staff
 from chalicelib.accounts.service import claim_residence, my_profile, profile_of, update_profile
 from chalicelib.accounts.sessions import my_sessions, sign_out, sign_out_everywhere
 from chalicelib.accounts.your_data import AccountExport, ErasureQuery, erase_my_account, export_my_data
@@ -21,16 +23,27 @@ from chalicelib.comments import service as comments
 from chalicelib.comments.models import CommentPage, CommentPath, CommentPublic, CommentRequest, CommentsQuery, Thanks
 from chalicelib.communes.models import CommuneList, CommunePath, CommunePublic, CommuneSettings
 from chalicelib.communes.service import get_commune, list_communes, set_up_commune
+from chalicelib.consultations import service as consultations
+from chalicelib.consultations.models import (
+    ConsultationAnswers, ConsultationCommentList, ConsultationCommentRequest, ConsultationComment,
+    ConsultationDocumentLink, ConsultationDocumentPath, ConsultationDocumentRequest, ConsultationDocumentUploadStarted,
+    ConsultationDraft, ConsultationEdit, ConsultationList, ConsultationPath, ConsultationPublic,
+    ConsultationPublishRequest, ConsultationResults, ConsultationSummaryList, LanguageQuery, ResidentConsultation,
+    ResidentConsultationPath, ResidentDocumentPath,
+)
+from chalicelib.digest import fanout as digest_fanout, paper as digest_paper, service as digest_service
+from chalicelib.digest.models import DigestRunReport, DigestRunRequest, PaperDigestQuery
 from chalicelib.health import Health, check_health
 from chalicelib.lending import items as lending, loans, wanted
 from chalicelib.lending.models import (
-    ItemCreate, ItemList, ItemPath, ItemPublic, ItemSearchQuery, ItemUpdate, LoanDecision, LoanPath, LoanPublic,
-    LoanRequest, LoanStateChange, MyLoans, WantedCreate, WantedList, WantedPath, WantedPublic,
+    ItemCalendar, ItemCalendarQuery, ItemCreate, ItemList, ItemPath, ItemPublic, ItemSearchQuery, ItemUpdate,
+    LoanDecision, LoanPath, LoanPublic, LoanRequest, LoanStateChange, MyLoans, WantedCreate, WantedList, WantedPath,
+    WantedPublic,
 )
 from chalicelib.messages import service as messages
 from chalicelib.messages.models import (
     BlockPath, BlockPublic, ConversationList, ConversationPath, ConversationPublic, ConversationStart, MessagePage,
-    MessagePath, MessagePublic, MessageRequest, MessagesQuery, ReportPublic, ReportRequest, Unread,
+    MessagePath, MessagePublic, MessageRequest, MessagesQuery, ReportPublic, MessageReportRequest, Unread,
 )
 from chalicelib.neighbourhoods import service as neighbourhoods
 from chalicelib.neighbourhoods.models import (
@@ -42,13 +55,28 @@ from chalicelib.neighbours import vouching
 from chalicelib.neighbours.models import (
     MemberList, NeighbourhoodInside, NeighbourhoodPath, PendingList, VouchRequest, VouchResult,
 )
+from chalicelib.notifications import reminders, settings as notification_settings, unread, unsubscribe
+from chalicelib.notifications.settings import NotificationSettings, NotificationSettingsUpdate
+from chalicelib.notifications.unsubscribe import Unsubscribed, UnsubscribeQuery
 from chalicelib.observability import observe_request
+from chalicelib.announcements import attachments as announcement_attachments, service as announcements
+from chalicelib.announcements.feed import atom_feed
+from chalicelib.announcements.models import (
+    AnnouncementPage, AnnouncementPath, AnnouncementPublic, AnnouncementRequest, AttachmentPath, AttachmentRequest,
+    AttachmentStarted, AttachmentState, ChannelQuery, CommuneAnnouncementPath, Decision, OneQuery, PublishContext,
+    ReviewList, ReviewQuery,
+)
+from chalicelib.publishers import links as publisher_links, service as publishers
+from chalicelib.publishers.models import (
+    LinkIssued, LinkList, LinkPath, LinkPublic, LinkRequest, LogoUploadRequest, LogoUploadStarted, PublisherList,
+    PublisherPath, PublisherPublic, PublisherRequest, PublisherStatusChange, PublishingSettings,
+)
 from chalicelib.photos import service as photos
 from chalicelib.photos.models import PhotoPath, PhotoPublic, PhotoUploadRequest, PhotoUploadStarted
 from chalicelib.moderation import service as moderation
 from chalicelib.moderation.models import (
-    AppealDecision, AppealRequest, AuditLog, ModerationRequest, ReportAccepted, ReportList, ReportRequest, ReportsQuery,
-    ToneCheck, ToneRequest,
+    AppealDecision, AppealRequest, AuditLog, ModerationRequest, ModeratorPublic, ReportAccepted, ReportDecision,
+    ReportedTarget, ReportList, ReportRequest, ReportsQuery, TargetPath, ToneCheck, ToneRequest,
 )
 from chalicelib.moderation.tone import looks_aggressive
 from chalicelib.posts import service as posts
@@ -270,6 +298,39 @@ def update_me(principal, body):
     return update_profile(principal, body)
 
 
+@api.get("/api/v1/me/notifications", action="me.notifications", summary="Which emails Noper sends me",
+         response=NotificationSettings, errors=(401, 404))
+def my_notifications(principal):
+    return notification_settings.mine(principal.user_id)
+
+
+@api.put("/api/v1/me/notifications", action="me.notifications",
+         summary="Choose which emails Noper sends me (topics left out stay as they are)",
+         body=NotificationSettingsUpdate, response=NotificationSettings, errors=(400, 401, 403, 404, 413, 415))
+def choose_my_notifications(principal, body):
+    return notification_settings.change_mine(principal.user_id, body)
+
+
+@api.get("/api/v1/unsubscribe", action="notifications.unsubscribe",
+         summary="The page behind an email's unsubscribe link: asks to confirm (a GET changes nothing)",
+         query=UnsubscribeQuery, media_type="text/html", session=False, errors=(400, 403))
+def unsubscribe_page(query, request):
+    page = unsubscribe.confirmation_page(query.token, choose(request.headers.get("accept-language")))
+    return Reply(page, headers=unsubscribe.PAGE_HEADERS)
+
+
+@api.post("/api/v1/unsubscribe", action="notifications.unsubscribe",
+          summary="One-click unsubscribe (RFC 8058): the body `List-Unsubscribe=One-Click`, no session, the "
+                  "signed token is the authority", query=UnsubscribeQuery, response=Unsubscribed, session=False,
+          form=True, errors=(400, 403, 404))
+def unsubscribe_one_click(query, request):
+    done = unsubscribe.one_click(query.token, request.raw_body, request.headers.get("content-type"))
+    if "text/html" in (request.headers.get("accept") or ""):  # the confirmation page's form, in a browser
+        page = unsubscribe.confirmation_page(query.token, choose(request.headers.get("accept-language")), done=True)
+        return Reply(page, headers=unsubscribe.PAGE_HEADERS)
+    return Unsubscribed(topic=done.topic)
+
+
 @api.get("/api/v1/me/export", action="me.export", summary="Everything Noper holds about me, as JSON",
          response=AccountExport, errors=(401,))
 def export_me(principal):
@@ -362,13 +423,28 @@ def dismiss_ambassador(path):
     return appointed_by_staff(path.lau2, path.user_id, appoint=False)
 
 
+@api.put("/api/v1/communes/{lau2}/moderators/{user_id}", action="residents.ambassadors",
+         summary="Appoint a verified resident moderator of every neighbourhood of the commune (its reports only)",
+         path_model=ResidentPath, response=ModeratorPublic, errors=(400, 401, 403, 404, 409))
+def appoint_moderator(path):
+    return moderator_by_staff(path.lau2, path.user_id, appoint=True)
+
+
+@api.delete("/api/v1/communes/{lau2}/moderators/{user_id}", action="residents.ambassadors",
+            summary="End a resident's appointment as the commune's moderator", path_model=ResidentPath,
+            response=ModeratorPublic, errors=(400, 401, 403, 404))
+def dismiss_moderator(path):
+    return moderator_by_staff(path.lau2, path.user_id, appoint=False)
+
+
 # --- posts and the feed: verified residents of the post's neighbourhood(s) only ---------------
 
 @api.get("/api/v1/neighbourhoods/{neighbourhood_id}/posts", action="posts.read",
          summary="The neighbourhood's feed, newest first (pinned posts first), by pages with a cursor",
          path_model=FeedPath, query=FeedQuery, response=Feed, errors=(400, 401, 404))
-def neighbourhood_feed(principal, path, query):
-    return posts.feed(path.neighbourhood_id, query, viewer_id=principal.user_id)
+def neighbourhood_feed(principal, request, path, query):
+    return posts.feed(path.neighbourhood_id, query, viewer_id=principal.user_id,
+                      language=choose(request.headers.get("accept-language")))
 
 
 @api.post("/api/v1/neighbourhoods/{neighbourhood_id}/posts", action="posts.write",
@@ -388,8 +464,8 @@ def recommended_professionals(path, query):
 
 @api.get("/api/v1/posts/{post_id}", action="posts.one", summary="One post", path_model=PostPath,
          response=PostPublic, errors=(400, 401, 404))
-def read_post(principal, path):
-    return posts.get_post(principal, path.post_id)
+def read_post(principal, request, path):
+    return posts.get_post(principal, path.post_id, choose(request.headers.get("accept-language")))
 
 
 @api.patch("/api/v1/posts/{post_id}", action="posts.one", summary="Edit my post (within 24 hours)",
@@ -438,8 +514,8 @@ def write_comment(principal, path, body):
 @api.get("/api/v1/posts/{post_id}/comments", action="posts.one",
          summary="A post's comments, oldest first, each followed by its replies, by pages with a cursor",
          path_model=PostPath, query=CommentsQuery, response=CommentPage, errors=(400, 401, 404))
-def read_comments(principal, path, query):
-    return comments.comments(principal, path.post_id, query)
+def read_comments(principal, request, path, query):
+    return comments.comments(principal, path.post_id, query, choose(request.headers.get("accept-language")))
 
 
 @api.delete("/api/v1/comments/{comment_id}", action="posts.one",
@@ -480,10 +556,20 @@ def report_comment(principal, path, body):
 
 
 @api.get("/api/v1/neighbourhoods/{neighbourhood_id}/reports", action="moderation.neighbourhood",
-         summary="Reports in the neighbourhood, grouped by post or comment, with counts and reasons (ambassadors)",
+         summary="The neighbourhood's reports queue (posts, comments, messages), grouped, with counts, reasons and "
+                 "the reported content (its ambassadors and the commune's moderators)",
          path_model=FeedPath, query=ReportsQuery, response=ReportList, errors=(400, 401, 404))
 def neighbourhood_reports(path, query):
     return moderation.open_reports(path.neighbourhood_id, query.status)
+
+
+@api.post("/api/v1/neighbourhoods/{neighbourhood_id}/reports/{target_type}/{target_id}",
+          action="moderation.neighbourhood",
+          summary="Decide on a reported post, comment or message: hide (with a reason code), restore or dismiss",
+          path_model=TargetPath, body=ReportDecision, response=ReportedTarget,
+          errors=(400, 401, 404, 409, 413, 415))
+def decide_report(principal, path, body):
+    return moderation.decide_report(principal, path.neighbourhood_id, path.target_type, path.target_id, body)
 
 
 @api.get("/api/v1/neighbourhoods/{neighbourhood_id}/moderation-log", action="moderation.neighbourhood",
@@ -494,10 +580,11 @@ def moderation_log(path):
 
 
 @api.post("/api/v1/posts/{post_id}/moderation", action="moderation.one",
-          summary="Hide or restore a post, saying why (ambassadors of its neighbourhood)", path_model=PostPath,
+          summary="Hide or restore a post, with a reason code and a note (its neighbourhood's moderators)",
+          path_model=PostPath,
           body=ModerationRequest, response=PostPublic, errors=(400, 401, 403, 404, 409, 413, 415))
-def moderate_post(principal, path, body):
-    return moderation.moderate_post(principal, path.post_id, body)
+def moderate_post(principal, request, path, body):
+    return moderation.moderate_post(principal, path.post_id, body, choose(request.headers.get("accept-language")))
 
 
 @api.post("/api/v1/posts/{post_id}/appeal", action="moderation.one",
@@ -565,6 +652,13 @@ def request_loan(principal, path, body):
     return loans.request_loan(principal, path.item_id, body)
 
 
+@api.get("/api/v1/items/{item_id}/calendar", action="lending.one",
+         summary="The item's days already promised to accepted loans, and the days its owner does not lend",
+         path_model=ItemPath, query=ItemCalendarQuery, response=ItemCalendar, errors=(400, 401, 404))
+def item_calendar(principal, path, query):
+    return loans.calendar(principal, path.item_id, query.start, query.days)
+
+
 @api.get("/api/v1/loans/{loan_id}", action="lending.one", summary="One of my loans (as owner or borrower)",
          path_model=LoanPath, response=LoanPublic, errors=(400, 401, 404))
 def loan(principal, path):
@@ -617,7 +711,7 @@ def close_wanted(principal, path):
 @api.post("/api/v1/conversations", action="messages",
           summary="Message a verified neighbour (about a post, an item or nothing): one conversation per pair",
           body=ConversationStart, response=ConversationPublic, status=201,
-          errors=(400, 401, 403, 404, 413, 415))
+          errors=(400, 401, 403, 404, 413, 415, 429))
 def start_conversation(principal, body):
     return messages.start(principal, body)
 
@@ -638,7 +732,7 @@ def conversation_messages(principal, path, query):
 
 @api.post("/api/v1/conversations/{conversation_id}/messages", action="messages",
           summary="Send a message in one of my conversations", path_model=ConversationPath, body=MessageRequest,
-          response=MessagePublic, status=201, errors=(400, 401, 403, 404, 413, 415))
+          response=MessagePublic, status=201, errors=(400, 401, 403, 404, 413, 415, 429))
 def send_message(principal, path, body):
     return messages.send(principal, path.conversation_id, body)
 
@@ -665,7 +759,7 @@ def unblock_person(principal, path):
 
 @api.post("/api/v1/messages/{message_id}/reports", action="messages",
           summary="Report a message of one of my conversations to the neighbourhood's moderators",
-          path_model=MessagePath, body=ReportRequest, response=ReportPublic, status=201,
+          path_model=MessagePath, body=MessageReportRequest, response=ReportPublic, status=201,
           errors=(400, 401, 404, 413, 415))
 def report_message(principal, path, body):
     return messages.report(principal, path.message_id, body)
@@ -692,3 +786,341 @@ def photo(principal, path):
                   "detail": {"object": {"key": [{"prefix": "incoming/photos/"}]}}}, name="photo_upload")
 def photo_upload(event):
     photos.process_uploaded_photo(*s3_object_created(event.detail))
+
+
+# --- the commune's channel: publishers, publisher links, announcements (chalicelib/publishers/, announcements/) ---
+
+@api.get("/api/v1/communes/{lau2}/publishers", action="publishers.manage",
+         summary="The commune's publishers: its own services and partner organisations", path_model=CommunePath,
+         response=PublisherList, errors=(401, 403))
+def commune_publishers(path):
+    return publishers.list_publishers(path.lau2)
+
+
+@api.post("/api/v1/communes/{lau2}/publishers", action="publishers.manage",
+          summary="Register a publisher: a service of the commune, or a non-commercial partner organisation",
+          path_model=CommunePath, body=PublisherRequest, response=PublisherPublic, status=201,
+          errors=(400, 401, 403, 413, 415))
+def register_publisher(principal, path, body):
+    return publishers.register(principal, path.lau2, body)
+
+
+@api.put("/api/v1/communes/{lau2}/publishers/{publisher_id}/status", action="publishers.manage",
+         summary="Suspend a publisher (its links stop working) or make it active again", path_model=PublisherPath,
+         body=PublisherStatusChange, response=PublisherPublic, errors=(400, 401, 403, 404, 413, 415))
+def change_publisher_status(path, body):
+    return publishers.set_status(path.lau2, path.publisher_id, body.status)
+
+
+@api.post("/api/v1/communes/{lau2}/publishers/{publisher_id}/logo", action="publishers.manage",
+          summary="Start uploading a publisher's logo (JPEG, PNG or WebP, at most 2 MiB)", path_model=PublisherPath,
+          body=LogoUploadRequest, response=LogoUploadStarted, status=201, errors=(400, 401, 403, 404, 413, 415))
+def start_logo_upload(path, body):
+    return publishers.start_logo_upload(path.lau2, path.publisher_id, body)
+
+
+@api.get("/api/v1/communes/{lau2}/publishing-settings", action="publishers.manage",
+         summary="Whether partner announcements wait for staff approval", path_model=CommunePath,
+         response=PublishingSettings, errors=(401, 403))
+def publishing_settings(path):
+    return publishers.publishing_settings(path.lau2)
+
+
+@api.put("/api/v1/communes/{lau2}/publishing-settings", action="publishers.manage",
+         summary="Set whether partner announcements wait for staff approval", path_model=CommunePath,
+         body=PublishingSettings, response=PublishingSettings, errors=(400, 401, 403, 413, 415))
+def set_publishing_settings(path, body):
+    return publishers.set_publishing_settings(path.lau2, body)
+
+
+@api.get("/api/v1/communes/{lau2}/publisher-links", action="publishers.manage",
+         summary="Every publisher link issued, newest first, with its scope and status", path_model=CommunePath,
+         response=LinkList, errors=(401, 403))
+def publisher_link_list(path):
+    return publisher_links.list_links(path.lau2)
+
+
+@api.post("/api/v1/communes/{lau2}/publisher-links", action="publishers.manage",
+          summary="Issue a signed publisher link (scope and expiry inside the signature); the link is shown once",
+          path_model=CommunePath, body=LinkRequest, response=LinkIssued, status=201,
+          errors=(400, 401, 403, 404, 413, 415))
+def issue_publisher_link(principal, path, body, request):
+    return publisher_links.issue(path.lau2, body, principal.user_id or "", site_url(request))
+
+
+@api.delete("/api/v1/communes/{lau2}/publisher-links/{link_id}", action="publishers.manage",
+            summary="Revoke a publisher link: it stops working at once", path_model=LinkPath, response=LinkPublic,
+            errors=(400, 401, 403, 404))
+def revoke_publisher_link(path):
+    return publisher_links.revoke(path.lau2, path.link_id)
+
+
+@api.get("/api/v1/communes/{lau2}/announcement-reviews", action="announcements.review",
+         summary="The commune's announcements by status, newest first (`pending`: the approval queue)",
+         path_model=CommunePath, query=ReviewQuery, response=ReviewList, errors=(400, 401, 403))
+def announcement_reviews(path, query):
+    return announcements.review_list(path.lau2, query.status, query.language)
+
+
+@api.post("/api/v1/communes/{lau2}/announcement-reviews/{announcement_id}", action="announcements.review",
+          summary="Approve or reject a pending announcement, or withdraw one", path_model=CommuneAnnouncementPath,
+          body=Decision, response=AnnouncementPublic, errors=(400, 401, 403, 404, 409, 413, 415))
+def decide_announcement(principal, path, body):
+    return announcements.decide(principal, path.lau2, path.announcement_id, body)
+
+
+# The bearer of a publisher link (header X-Publisher-Link): the form's routes, and nothing else.
+@api.get("/api/v1/publish", action="announcements.publish",
+         summary="What the publisher link allows: commune, publisher, neighbourhoods, categories, expiry",
+         response=PublishContext, errors=(401, 403, 404))
+def publish_form(principal):
+    return announcements.publish_context(principal)
+
+
+@api.post("/api/v1/publish/attachments", action="announcements.publish",
+          summary="Start uploading an attachment (PDF, JPEG, PNG or WebP, at most 10 MiB): returns where to upload it",
+          body=AttachmentRequest, response=AttachmentStarted, status=201, errors=(400, 401, 403, 413, 415, 429))
+def start_attachment_upload(principal, body):
+    return announcement_attachments.start_upload(principal, body)
+
+
+@api.get("/api/v1/publish/attachments/{attachment_id}", action="announcements.publish",
+         summary="An attachment's state: waiting, ready, or failed with the reason", path_model=AttachmentPath,
+         response=AttachmentState, errors=(400, 401, 403, 404))
+def attachment_state(principal, path):
+    return announcement_attachments.attachment_state(principal, path.attachment_id)
+
+
+@api.post("/api/v1/publish/announcements", action="announcements.publish",
+          summary="Publish an announcement within the link's scope (a partner's may wait for approval)",
+          body=AnnouncementRequest, response=AnnouncementPublic, status=201,
+          errors=(400, 401, 403, 404, 409, 413, 415, 429))
+def publish_announcement(principal, body):
+    return announcements.publish(principal, body)
+
+
+@api.get("/api/v1/me/announcements", action="announcements.mine",
+         summary="From the commune: announcements for my neighbourhood or my commune, newest first, current only",
+         query=ChannelQuery, response=AnnouncementPage, errors=(400, 401))
+def my_announcements(principal, query):
+    return announcements.my_channel(principal, query)
+
+
+@api.get("/api/v1/communes/{lau2}/announcements", action="announcements.read",
+         summary="The commune's public announcements, newest first, current only", path_model=CommunePath,
+         query=ChannelQuery, response=AnnouncementPage, errors=(400,))
+def public_announcements(path, query):
+    return announcements.public_channel(path.lau2, query)
+
+
+ATOM = "application/atom+xml"
+
+
+@api.get("/api/v1/communes/{lau2}/announcements.atom", action="announcements.read",
+         summary="The commune's public announcements as an Atom feed", path_model=CommunePath, query=ChannelQuery,
+         media_type=ATOM, errors=(400, 404))
+def announcements_atom(path, query, request):
+    return Reply(atom_feed(path.lau2, site_url(request), query.language), headers={"Cache-Control": "max-age=300"})
+
+
+@api.get("/api/v1/announcements/{announcement_id}", action="announcements.read",
+         summary="One announcement with links (valid 5 minutes) to its attachments, for those it is meant for",
+         path_model=AnnouncementPath, query=OneQuery, response=AnnouncementPublic, errors=(400, 404))
+def announcement(principal, path, query):
+    return announcements.one(principal, path.announcement_id, query.language)
+
+
+# S3 -> EventBridge "Object Created" (locally: ops/local_events.py calls this same handler).
+@app.on_cw_event({"source": ["aws.s3"], "detail-type": ["Object Created"],
+                  "detail": {"object": {"key": [{"prefix": "incoming/publishing/"}]}}}, name="publishing_upload")
+def publishing_upload(event):
+    bucket, key = s3_object_created(event.detail)
+    if key.startswith(publishers.LOGO_UPLOAD_PREFIX):
+        publishers.process_logo(bucket, key)
+    else:
+        announcement_attachments.process_uploaded_attachment(bucket, key)
+
+
+# --- consultations on planning projects: staff prepare and read results; residents of the targeted
+# neighbourhoods answer and comment (chalicelib/consultations/) ---
+
+@api.get("/api/v1/communes/{lau2}/consultations", action="consultations.manage",
+         summary="The commune's consultations, newest first (staff)", path_model=CommunePath,
+         response=ConsultationList, errors=(400, 401, 403))
+def staff_consultations(path):
+    return consultations.staff_list(path.lau2)
+
+
+@api.post("/api/v1/communes/{lau2}/consultations", action="consultations.manage",
+          summary="Draft a consultation: texts in the commune's languages, targets, dates, questions",
+          path_model=CommunePath, body=ConsultationDraft, response=ConsultationPublic, status=201,
+          errors=(400, 401, 403, 404, 413, 415))
+def create_consultation(principal, path, body):
+    return consultations.create(principal, path.lau2, body)
+
+
+@api.get("/api/v1/communes/{lau2}/consultations/{consultation_id}", action="consultations.manage",
+         summary="One consultation, draft or published (staff)", path_model=ConsultationPath,
+         response=ConsultationPublic, errors=(400, 401, 403, 404))
+def staff_consultation(path):
+    return consultations.staff_get(path.lau2, path.consultation_id)
+
+
+@api.put("/api/v1/communes/{lau2}/consultations/{consultation_id}", action="consultations.manage",
+         summary="Replace a consultation (a draft, or published but not open yet)", path_model=ConsultationPath,
+         body=ConsultationEdit, response=ConsultationPublic, errors=(400, 401, 403, 404, 409, 413, 415))
+def edit_consultation(path, body):
+    draft = ConsultationDraft.model_validate(body.model_dump(exclude={"version"}))
+    return consultations.edit(path.lau2, path.consultation_id, draft, body.version)
+
+
+@api.post("/api/v1/communes/{lau2}/consultations/{consultation_id}/publish", action="consultations.manage",
+          summary="Publish a draft consultation to its neighbourhoods", path_model=ConsultationPath,
+          body=ConsultationPublishRequest, response=ConsultationPublic, errors=(400, 401, 403, 404, 409, 413, 415))
+def publish_consultation(path, body):
+    return consultations.publish(path.lau2, path.consultation_id, body.version)
+
+
+@api.post("/api/v1/communes/{lau2}/consultations/{consultation_id}/documents", action="consultations.manage",
+          summary="Start uploading a PDF of the project (at most 20 MiB): returns where to upload it",
+          path_model=ConsultationPath, body=ConsultationDocumentRequest, response=ConsultationDocumentUploadStarted, status=201,
+          errors=(400, 401, 403, 404, 409, 413, 415))
+def start_consultation_document(path, body):
+    return consultations.start_document_upload(path.lau2, path.consultation_id, body)
+
+
+@api.get("/api/v1/communes/{lau2}/consultations/{consultation_id}/documents/{document_id}",
+         action="consultations.manage", summary="A link (valid 5 minutes) to one document (staff)",
+         path_model=ConsultationDocumentPath, response=ConsultationDocumentLink, errors=(400, 401, 403, 404))
+def staff_consultation_document(path):
+    return consultations.staff_document_link(path.lau2, path.consultation_id, path.document_id)
+
+
+@api.get("/api/v1/communes/{lau2}/consultations/{consultation_id}/results", action="consultations.manage",
+         summary="Results per question and neighbourhood, counts under 5 suppressed, free texts without authors",
+         path_model=ConsultationPath, response=ConsultationResults, errors=(400, 401, 403, 404))
+def staff_consultation_results(path):
+    return consultations.staff_results(path.lau2, path.consultation_id)
+
+
+@api.get("/api/v1/communes/{lau2}/consultations/{consultation_id}/results.csv", action="consultations.manage",
+         summary="The results as CSV (UTF-8 with BOM), with the same suppression", path_model=ConsultationPath,
+         query=LanguageQuery, media_type="text/csv; charset=utf-8", errors=(400, 401, 403, 404))
+def staff_consultation_csv(path, query):
+    name, text = consultations.results_csv(path.lau2, path.consultation_id, query.lang)
+    return Reply(text, headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+@api.get("/api/v1/communes/{lau2}/consultations/{consultation_id}/comments", action="consultations.manage",
+         summary="Residents' comments to the commune, newest first (staff)", path_model=ConsultationPath,
+         response=ConsultationCommentList, errors=(400, 401, 403, 404))
+def staff_consultation_comments(path):
+    return consultations.staff_comments(path.lau2, path.consultation_id)
+
+
+@api.get("/api/v1/neighbourhoods/{neighbourhood_id}/consultations", action="consultations.take_part",
+         summary="Consultations asking my neighbourhood: open, upcoming, recently closed", path_model=NeighbourhoodPath,
+         query=LanguageQuery, response=ConsultationSummaryList, errors=(400, 401, 404))
+def resident_consultations(principal, path, query):
+    return consultations.resident_list(principal, path.neighbourhood_id, query.lang)
+
+
+@api.get("/api/v1/neighbourhoods/{neighbourhood_id}/consultations/{consultation_id}",
+         action="consultations.take_part", summary="One consultation, with my answers",
+         path_model=ResidentConsultationPath, response=ResidentConsultation, errors=(400, 401, 404))
+def resident_consultation(principal, path):
+    return consultations.resident_get(principal, path.neighbourhood_id, path.consultation_id)
+
+
+@api.put("/api/v1/neighbourhoods/{neighbourhood_id}/consultations/{consultation_id}/answers",
+         action="consultations.take_part", summary="Answer (201), or change my answers until it closes (200)",
+         path_model=ResidentConsultationPath, body=ConsultationAnswers, response=ResidentConsultation,
+         errors=(400, 401, 404, 409, 413, 415))
+def answer_consultation(principal, path, body):
+    view, first = consultations.answer(principal, path.neighbourhood_id, path.consultation_id, body)
+    return Reply(view, status=201 if first else 200)
+
+
+@api.get("/api/v1/neighbourhoods/{neighbourhood_id}/consultations/{consultation_id}/comments",
+         action="consultations.take_part", summary="Comments to the commune on this consultation, newest first",
+         path_model=ResidentConsultationPath, response=ConsultationCommentList, errors=(400, 401, 404))
+def resident_consultation_comments(principal, path):
+    return consultations.resident_comments(principal, path.neighbourhood_id, path.consultation_id)
+
+
+@api.post("/api/v1/neighbourhoods/{neighbourhood_id}/consultations/{consultation_id}/comments",
+          action="consultations.take_part", summary="Comment publicly to the commune (while it is open)",
+          path_model=ResidentConsultationPath, body=ConsultationCommentRequest, response=ConsultationComment,
+          status=201, errors=(400, 401, 404, 409, 413, 415))
+def comment_consultation(principal, path, body):
+    return consultations.comment(principal, path.neighbourhood_id, path.consultation_id, body)
+
+
+@api.get("/api/v1/neighbourhoods/{neighbourhood_id}/consultations/{consultation_id}/results",
+         action="consultations.take_part", summary="Results once it has closed (counts under 5 suppressed)",
+         path_model=ResidentConsultationPath, response=ConsultationResults, errors=(400, 401, 404, 409))
+def resident_consultation_results(principal, path):
+    return consultations.resident_results(principal, path.neighbourhood_id, path.consultation_id)
+
+
+@api.get("/api/v1/neighbourhoods/{neighbourhood_id}/consultations/{consultation_id}/documents/{document_id}",
+         action="consultations.take_part", summary="A link (valid 5 minutes) to one document of the project",
+         path_model=ResidentDocumentPath, response=ConsultationDocumentLink, errors=(400, 401, 404))
+def resident_consultation_document(principal, path):
+    return consultations.resident_document_link(principal, path.neighbourhood_id, path.consultation_id,
+                                                path.document_id)
+
+
+# S3 -> EventBridge "Object Created" (locally: ops/local_events.py calls this same handler).
+@app.on_cw_event({"source": ["aws.s3"], "detail-type": ["Object Created"],
+                  "detail": {"object": {"key": [{"prefix": "incoming/consultations/"}]}}}, name="consultation_document_upload")
+def consultation_document_upload(event):
+    consultations.process_uploaded_document(*s3_object_created(event.detail))
+
+
+# --- the weekly digest: Monday 07:00 in Luxembourg, one SQS message per neighbourhood (chalicelib/digest/) ---
+
+@api.get("/api/v1/neighbourhoods/{neighbourhood_id}/paper-digest", action="digest.paper",
+         summary="The neighbourhood's week as a print-ready PDF in large type, in one language, for an ambassador "
+                 "to print for neighbours without internet (send `Accept: application/pdf`)",
+         path_model=NeighbourhoodPath, query=PaperDigestQuery, media_type=PDF, errors=(400, 401, 404))
+def paper_digest(path, query, request):
+    require_accept(request, PDF)
+    week, pdf = digest_paper.paper_digest(path.neighbourhood_id, query.week, query.language)
+    return Reply(pdf, headers={"Content-Disposition":
+                               f'attachment; filename="noper-{path.neighbourhood_id}-{week}-{query.language}.pdf"'})
+
+
+@api.post("/api/v1/communes/{lau2}/digest-runs", action="digest.run",
+          summary="Run (or count, with dry_run) the weekly digest of the commune's neighbourhoods now: local stage only",
+          path_model=CommunePath, body=DigestRunRequest, response=DigestRunReport,
+          errors=(400, 401, 403, 404, 413, 415))
+def run_digest(path, body):
+    return digest_service.run_on_local_stage(path.lau2, body.week, body.neighbourhood_id, body.dry_run)
+
+
+# Schedules are in UTC: 06:00 UTC is 07:00 in winter, 05:00 UTC in summer; the run that is not 07:00 does nothing.
+@app.schedule(Cron(0, "5,6", "?", "*", "MON", "*"), name="digest_schedule",
+              description="Weekly digest: enqueue one job per published neighbourhood")
+def digest_schedule(event):
+    digest_fanout.scheduled(datetime.fromisoformat(event.time))
+
+
+@app.on_sqs_message(queue=digest_fanout.QUEUE, batch_size=1, name="digest_neighbourhood")
+def digest_neighbourhood(event):
+    for record in event:
+        digest_fanout.handle_message(record.body)
+
+
+# Loan reminders: once a day at 07:00 UTC — 08:00 in Luxembourg in winter, 09:00 in summer, a morning
+# either way (dates are Luxembourg dates; markers make a second run harmless).
+@app.schedule(Cron(0, 7, "*", "*", "?", "*"), name="loan_reminders",
+              description="Email borrowers the day before a loan's return date, and once when it is overdue")
+def loan_reminders(event):
+    reminders.remind_loans(datetime.fromisoformat(event.time))
+
+
+@app.schedule(Cron(5, "*", "*", "*", "?", "*"), name="unread_message_reminders",
+              description="Email residents whose private messages have waited unread for a day")
+def unread_message_reminders(event):
+    unread.remind_unread(datetime.fromisoformat(event.time))

@@ -21,6 +21,18 @@ from chalicelib.errors import Forbidden, NotFound, NotSignedIn
 
 
 @dataclass(frozen=True)
+class PublisherLink:
+    """The scope of a valid publisher link (chalicelib/publishers/links.py checked its signature,
+    expiry, revocation and publisher): who publishes, where (None: the whole commune) and what."""
+
+    lau2: str
+    publisher_id: str
+    link_id: str
+    neighbourhoods: frozenset[str] | None = None
+    categories: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
 class Principal:
     """Who is asking, as far as permissions go."""
 
@@ -29,8 +41,11 @@ class Principal:
     neighbourhood_id: str | None = None
     residence_status: str = "none"  # none | pending | verified
     ambassador_of: frozenset[str] = frozenset()
+    moderator_of: frozenset[str] = frozenset()  # communes (lau2) whose neighbourhoods they moderate
     staff: frozenset[tuple[str, str]] = frozenset()  # (lau2, admin|editor|verifier)
     operator: bool = False
+    # The bearer of a publisher link: no account, no session; a principal for the publishing routes only.
+    publisher_link: PublisherLink | None = None
     session: Any = field(default=None, compare=False, repr=False)
 
     @property
@@ -58,7 +73,24 @@ def anyone(principal: Principal, target: Mapping[str, str]) -> None:
 
 def signed_in(principal: Principal, target: Mapping[str, str]) -> None:
     if not principal.signed_in:
+        if principal.publisher_link is not None:
+            raise Forbidden("A publisher link opens the announcement form only.")
         raise NotSignedIn("Sign in to do this.")
+
+
+def _not_a_stranger(principal: Principal) -> None:
+    """Someone known (a session or a publisher link): to them, neighbourhood content is 404, not 401."""
+    if not principal.signed_in and principal.publisher_link is None:
+        raise NotSignedIn("Sign in to do this.")
+
+
+def publisher_link(principal: Principal, target: Mapping[str, str]) -> None:
+    """The bearer of a valid publisher link: the publishing routes only (their paths name no commune;
+    the link's scope, checked by the announcements service, says where and what it may publish)."""
+    if principal.publisher_link is None:
+        if not principal.signed_in:
+            raise NotSignedIn("Open the publisher link the commune gave you.")
+        raise Forbidden("This is for the bearer of a publisher link.")
 
 
 def staff(*roles: str) -> Rule:
@@ -79,7 +111,7 @@ def resident(*, verified: bool = True) -> Rule:
     To anyone else the neighbourhood's content does not exist."""
 
     def rule(principal: Principal, target: Mapping[str, str]) -> None:
-        signed_in(principal, target)
+        _not_a_stranger(principal)
         if not principal.lives_in(target.get("neighbourhood_id"), verified=verified):
             raise NotFound("No such neighbourhood content.", {"neighbourhood_id": "not found"})
 
@@ -114,14 +146,27 @@ verified_anywhere.__name__ = "verified, in their own neighbourhood"
 
 
 def ambassador(principal: Principal, target: Mapping[str, str]) -> None:
-    """Moderators of the neighbourhood the path names: its ambassadors (see `moderates`).
+    """Moderators of the neighbourhood the path names: its ambassadors and the commune's moderators
+    (see `moderates`).
     To anyone else, its moderation does not exist (404), as for its content."""
-    signed_in(principal, target)
+    _not_a_stranger(principal)
     if not moderates(principal, target.get("neighbourhood_id") or ""):
         raise NotFound("No such neighbourhood content.", {"neighbourhood_id": "not found"})
 
 
-ambassador.__name__ = "ambassador (a verified resident) of the neighbourhood"
+ambassador.__name__ = "ambassador (a verified resident) of the neighbourhood, or moderator (a verified resident) of its commune"
+
+
+def neighbourhood_ambassador(principal: Principal, target: Mapping[str, str]) -> None:
+    """Ambassadors of the neighbourhood the path names, who live there verified: what they get reads its
+    content (the commune's moderators moderate it but do not read it). Anyone else: 404."""
+    _not_a_stranger(principal)
+    nbh = target.get("neighbourhood_id")
+    if nbh not in principal.ambassador_of or not principal.lives_in(nbh, verified=True):
+        raise NotFound("No such neighbourhood content.", {"neighbourhood_id": "not found"})
+
+
+neighbourhood_ambassador.__name__ = "ambassador of the neighbourhood (a verified resident living there)"
 
 
 def operator(principal: Principal, target: Mapping[str, str]) -> None:
@@ -159,6 +204,11 @@ RULES: dict[str, Rule] = {
     "me.update": signed_in,
     "me.export": signed_in,
     "me.erase": signed_in,
+    # Which emails Noper sends me (chalicelib/notifications/): one's own choices only.
+    "me.notifications": signed_in,
+    # One-click unsubscribe (RFC 8058) from an email's link: the signed token in the URL is the
+    # authority, not a session (the route never reads one, so needs no CSRF header).
+    "notifications.unsubscribe": anyone,
     # Inside a neighbourhood: its name and size for residents even while pending; its members,
     # pending newcomers and vouching for verified residents only. Everyone else: 404.
     "neighbourhood.view": resident(verified=False),
@@ -179,7 +229,8 @@ RULES: dict[str, Rule] = {
     # Moderation (chalicelib/moderation/): reporting, hiding, appeals on one post or comment check
     # `signed_in`; the moderation service asks `authorize_in("posts.read", ...)` with the post's
     # neighbourhoods, then `moderates` for hiding and deciding. A neighbourhood's reports and
-    # moderation log are for its ambassadors (404 to anyone else); the tone reminder, anyone signed in.
+    # moderation log (and deciding on its reports) are for its ambassadors and the commune's moderators
+    # (404 to anyone else); the tone reminder, anyone signed in.
     "moderation.one": signed_in,
     "moderation.neighbourhood": ambassador,
     "moderation.tone": signed_in,
@@ -193,13 +244,42 @@ RULES: dict[str, Rule] = {
     "photos.upload": verified_anywhere,
     "photos.one": signed_in,
     "photos.read": resident(),
+    # The weekly digest (chalicelib/digest/): the paper digest holds neighbourhood content, so it is for
+    # the neighbourhood's ambassadors (404 to anyone else, commune staff included). Running the digest by
+    # hand is for the commune's admins and operators, on the local stage only (the digest service answers
+    # 404 elsewhere); it answers counts, never content.
+    "digest.paper": neighbourhood_ambassador,
+    "digest.run": either(staff("admin"), operator),
+    # Consultations (chalicelib/consultations/): admins and editors prepare, publish and read the
+    # results (counts under 5 suppressed) and comments; residents take part through their own
+    # neighbourhood's path (404 to anyone else, staff included), and the consultations service
+    # answers 404 when the consultation does not ask that neighbourhood.
+    "consultations.manage": staff("admin", "editor"),
+    "consultations.take_part": resident(),
+    # The commune's channel (chalicelib/publishers/, chalicelib/announcements/). Admins register
+    # publishers (partners), issue and revoke publisher links, set whether partners need approval;
+    # admins and editors review announcements. The bearer of a publisher link publishes within its
+    # scope and nothing else. Residents read their channel; public announcements and the Atom feed are
+    # open; one announcement (and its attachments' links) is shown by the announcements service only
+    # to those it targets, its commune's staff, or anyone when public (404 otherwise).
+    "publishers.manage": staff("admin"),
+    "announcements.review": staff("admin", "editor"),
+    "announcements.publish": publisher_link,
+    "announcements.mine": signed_in,
+    "announcements.read": anyone,
 }
 
 
 def principal_for(request: Any) -> Principal:
-    """The principal of a request: its session's, else anonymous."""
+    """The principal of a request: a publisher link's when it carries one (X-Publisher-Link; a
+    refused link answers why), else its session's, else anonymous."""
     from chalicelib.accounts.principals import principal_from_session
 
+    link = request.headers.get("x-publisher-link")
+    if link:
+        from chalicelib.publishers.links import principal_from_link
+
+        return principal_from_link(link)
     return principal_from_session(request) or ANONYMOUS
 
 
@@ -226,6 +306,20 @@ def authorize_in(action: str, principal: Principal, neighbourhood_ids: list[str]
     raise not_found
 
 
+def commune_of(neighbourhood_id: str) -> str:
+    """A neighbourhood id starts with its commune's LAU2 code (`0501-891fa065313`)."""
+    return neighbourhood_id.split("-", 1)[0]
+
+
 def moderates(principal: Principal, neighbourhood_id: str) -> bool:
-    """Ambassadors moderate the neighbourhood they are ambassador of (and live in, verified)."""
-    return neighbourhood_id in principal.ambassador_of and principal.lives_in(neighbourhood_id, verified=True)
+    """Ambassadors moderate the neighbourhood they are ambassador of (and live in, verified).
+    Commune-appointed moderators, verified residents of the commune, moderate each of its
+    neighbourhoods: its reports queue and log, hiding and appeals; they do not read its feed or
+    members unless they live there."""
+    if not neighbourhood_id:
+        return False
+    if neighbourhood_id in principal.ambassador_of and principal.lives_in(neighbourhood_id, verified=True):
+        return True
+    lau2 = commune_of(neighbourhood_id)
+    return (lau2 in principal.moderator_of and principal.lau2 == lau2 and principal.residence_status == "verified"
+            and principal.neighbourhood_id is not None and commune_of(principal.neighbourhood_id) == lau2)

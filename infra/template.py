@@ -301,12 +301,41 @@ def site_resources(uploads_bucket_name: str) -> dict[str, Any]:
     }
 
 
+def digest_queues() -> dict[str, Any]:
+    """The weekly digest's queue (one message per neighbourhood; app.py `digest_neighbourhood` reads it,
+    by the name Chalice was given) and its dead-letter queue: a neighbourhood failing 5 times waits there.
+    The visibility timeout outlasts the handler's (300 s in .chalice/config.json) as SQS-to-Lambda requires."""
+    from chalicelib.digest.fanout import QUEUE
+
+    return {
+        "DigestDeadLetterQueue": {
+            "Type": "AWS::SQS::Queue",
+            "Properties": {"QueueName": f"{QUEUE}-dead-letters", "MessageRetentionPeriod": 1209600,
+                           "SqsManagedSseEnabled": True},
+        },
+        "DigestQueue": {
+            "Type": "AWS::SQS::Queue",
+            "Properties": {
+                "QueueName": QUEUE,
+                "VisibilityTimeout": 1800,
+                "MessageRetentionPeriod": 345600,
+                "SqsManagedSseEnabled": True,
+                "RedrivePolicy": {"deadLetterTargetArn": {"Fn::GetAtt": ["DigestDeadLetterQueue", "Arn"]},
+                                  "maxReceiveCount": 5},
+            },
+        },
+        # The event source mapping names the queue by ARN, not Ref: create the queue first.
+        "DigestNeighbourhood": {"DependsOn": ["DigestQueue"]},
+    }
+
+
 def build() -> dict[str, Any]:
     env = stage_environment()
     resources = {
         "NoperTable": table(env["NOPER_TABLE"]),
         "UploadsBucket": uploads_bucket(env["NOPER_UPLOADS_BUCKET"]),
         **site_resources(env["NOPER_UPLOADS_BUCKET"]),
+        **digest_queues(),
     }
     uploads_policy = {
         "Type": "AWS::S3::BucketPolicy",

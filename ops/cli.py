@@ -87,6 +87,12 @@ def parser() -> argparse.ArgumentParser:
     from ops.residents import add_commands as add_resident_commands
 
     add_resident_commands(commands)
+    from ops.digest import add_commands as add_digest_commands
+
+    add_digest_commands(commands)
+    from ops.publishing import add_commands as add_publishing_commands
+
+    add_publishing_commands(commands)
     return root
 
 

@@ -30,6 +30,9 @@ def load_demo() -> list[str]:
     from ops.demo_residents import load_demo_people
 
     loaded += load_demo_people()
+    from ops.demo_life import load_demo_life
+
+    loaded += load_demo_life()  # a week of posts, comments, a loan and messages (after the people)
     return loaded
 
 
@@ -78,6 +81,7 @@ def demo_loaded() -> bool:
     from chalicelib.neighbourhoods.service import list_published
 
     from ops.demo_residents import demo_people_loaded
+    from ops.demo_life import demo_life_loaded
 
     return bool(populated_cells(demo_commune.LAU2)) and bool(list_published(demo_commune.LAU2).neighbourhoods) \
-        and demo_people_loaded()
+        and demo_people_loaded() and demo_life_loaded()

@@ -89,3 +89,18 @@ class LocalEvents(threading.Thread):
 
     def stop(self) -> None:
         self.stopping.set()
+
+
+def main() -> None:
+    """`python -m ops.local_events`: the stand-in for EventBridge on its own, for a stack started
+    without ops/run.py (tests/stack): the uploads bucket made if missing, then polling until stopped."""
+    from ops import stack
+
+    stack.provision()
+    from app import app
+
+    LocalEvents(app).run()
+
+
+if __name__ == "__main__":
+    main()

@@ -25,7 +25,7 @@ def site_headers(uploads: str) -> dict[str, str]:
         "Referrer-Policy": "same-origin",
         "X-Frame-Options": "DENY",
         "Content-Security-Policy": f"default-src 'self'; connect-src 'self' {uploads}; "
-        "img-src 'self' data: https://tile.openstreetmap.org; "
+        f"img-src 'self' data: https://tile.openstreetmap.org {uploads}; "  # photos: signed GETs, as infra/ allows
         "style-src 'self' 'unsafe-inline'; object-src 'none'; base-uri 'self'; frame-ancestors 'none'",
     }
 

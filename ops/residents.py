@@ -1,4 +1,4 @@
-"""`./noper staff|ambassador|operator|letters ...`: roles, and the letters that verify addresses."""
+"""`./noper staff|ambassador|moderator|operator|letters ...`: roles, and the letters that verify addresses."""
 
 from __future__ import annotations
 
@@ -31,6 +31,16 @@ def add_commands(commands) -> None:
         command.add_argument("email")
         command.add_argument("--neighbourhood", required=True, metavar="ID", help="the neighbourhood id, e.g. 0501-891fa065313")
         command.set_defaults(run=_ambassador, appoint=appoint)
+
+    moderator = commands.add_parser("moderator", help="appoint or dismiss a commune's moderator (a verified resident "
+                                                      "who moderates the reports of every neighbourhood of the commune)")
+    moderator_actions = moderator.add_subparsers(dest="action", required=True, metavar="ACTION")
+    for name, appoint, text in (("add", True, "appoint a verified resident of the commune"),
+                                ("remove", False, "end the appointment")):
+        command = moderator_actions.add_parser(name, help=text)
+        command.add_argument("email")
+        _commune(command)
+        command.set_defaults(run=_moderator, appoint=appoint)
 
     operator = commands.add_parser("operator", help="make an account operator, or not any more")
     operator_actions = operator.add_subparsers(dest="action", required=True, metavar="ACTION")
@@ -89,6 +99,16 @@ def _ambassador(args: argparse.Namespace) -> int:
     def run() -> None:
         user = appoint_ambassador(account_of(_email(args.email)), args.neighbourhood, appoint=args.appoint)
         print(f"{user.email}: {'ambassador of' if args.appoint else 'no longer ambassador of'} {args.neighbourhood}")
+
+    return _reporting(run)
+
+
+def _moderator(args: argparse.Namespace) -> int:
+    from chalicelib.accounts.roles import account_of, appoint_moderator
+
+    def run() -> None:
+        user = appoint_moderator(account_of(_email(args.email)), args.commune, appoint=args.appoint)
+        print(f"{user.email}: {'moderator of' if args.appoint else 'no longer moderator of'} commune {args.commune}")
 
     return _reporting(run)
 

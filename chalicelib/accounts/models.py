@@ -8,6 +8,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstra
 from pynamodb.attributes import (
     BooleanAttribute,
     ListAttribute,
+    MapAttribute,
     NumberAttribute,
     UnicodeAttribute,
     UnicodeSetAttribute,
@@ -127,9 +128,11 @@ class UserItem(Entity):
     display_name = UnicodeAttribute(default="")
     languages = ListAttribute(of=UnicodeAttribute, default=list)
     created_at = UTCDateTimeAttribute()
-    # Roles beyond "resident": staff grants as "<lau2>:<role>", ambassadorships as neighbourhood ids.
+    # Roles beyond "resident": staff grants as "<lau2>:<role>", ambassadorships as neighbourhood ids,
+    # commune-appointed moderators as lau2 codes.
     staff = UnicodeSetAttribute(default=set)
     ambassador_of = UnicodeSetAttribute(default=set)
+    moderator_of = UnicodeSetAttribute(default=set)  # communes (lau2) appointing them moderator
     operator = BooleanAttribute(default=False)
     # The residence: claimed address, its neighbourhood and how far verification went.
     address_id = UnicodeAttribute(null=True)
@@ -141,6 +144,8 @@ class UserItem(Entity):
     verified_at = UTCDateTimeAttribute(null=True)
     # Privacy: neighbours see the street only, unless the resident chooses to show the number.
     show_house_number = BooleanAttribute(default=False)
+    # Email choices the resident made, topic -> on/off; topics not named follow chalicelib/notifications/settings.py.
+    notifications = MapAttribute(null=True)
 
     @staticmethod
     def key(user_id: str) -> tuple[str, str]:

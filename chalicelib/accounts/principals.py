@@ -51,6 +51,7 @@ def principal_of(user: UserItem, session: Any = None) -> Principal:
         neighbourhood_id=user.neighbourhood_id,
         residence_status=user.residence_status,
         ambassador_of=frozenset(user.ambassador_of or ()),
+        moderator_of=frozenset(user.moderator_of or ()),
         staff=frozenset(tuple(grant.split(":", 1)) for grant in (user.staff or ())),  # type: ignore[misc]
         operator=bool(user.operator),
         session=session,

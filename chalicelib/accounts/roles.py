@@ -1,8 +1,9 @@
-"""Roles beyond "resident": commune staff, neighbourhood ambassadors, operators.
+"""Roles beyond "resident": commune staff, neighbourhood ambassadors, commune moderators, operators.
 
 Staff grants are stored on the account as `<lau2>:<role>` (a string set, changed by atomic ADD and
-DELETE), ambassadorships as neighbourhood ids, the operator as a flag. The operator's CLI grants
-staff and operator roles (`./noper staff|operator ...`); commune staff appoint ambassadors.
+DELETE), ambassadorships as neighbourhood ids, commune moderators as lau2 codes, the operator as a
+flag. The operator's CLI grants staff and operator roles (`./noper staff|operator ...`); commune
+staff appoint ambassadors and moderators (`./noper ambassador|moderator ...` too).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from chalicelib.communes.service import get_commune
 from chalicelib.errors import Conflict, InvalidInput, NotFound
 from chalicelib.observability import logger
 from chalicelib.store.table import condition_failed
+from chalicelib.moderation.models import ModeratorPublic
 from chalicelib.verification.models import AmbassadorPublic
 
 
@@ -88,3 +90,39 @@ def appointed_by_staff(lau2: str, user_id: str, appoint: bool) -> AmbassadorPubl
         raise NotFound("No resident of this commune under this id.", {"user_id": "not a resident here"})
     appoint_ambassador(user, user.neighbourhood_id, lau2=lau2, appoint=appoint)
     return AmbassadorPublic(user_id=user.user_id, neighbourhood_id=user.neighbourhood_id, appointed=appoint)
+
+
+def appoint_moderator(user: UserItem, lau2: str, appoint: bool = True) -> UserItem:
+    """A commune's moderator is a verified resident of the commune, appointed by its admins to moderate
+    every neighbourhood of it: they see the reports queue with the reported content and decide on it,
+    never the feeds or members of neighbourhoods they do not live in. Staff accounts stay publishers:
+    the role goes to a resident's account only."""
+    if user.lau2 != lau2 or not user.neighbourhood_id:
+        raise NotFound("No resident of this commune under this id.", {"user_id": "not a resident here"})
+    if appoint:
+        refused = Conflict("A moderator must be a verified resident of the commune.",
+                           {"user_id": "not a verified resident of the commune"})
+        if user.residence_status != "verified":
+            raise refused
+        try:
+            user.update(actions=[UserItem.moderator_of.add({lau2})],
+                        condition=(UserItem.residence_status == "verified") & (UserItem.lau2 == lau2))
+        except UpdateError as error:
+            if condition_failed(error):
+                raise refused from None
+            raise
+    elif lau2 in (user.moderator_of or set()):
+        user.update(actions=[UserItem.moderator_of.delete({lau2})])
+    logger.info("moderator changed", user_id=user.user_id, lau2=lau2, appointed=appoint)
+    return user
+
+
+def moderator_by_staff(lau2: str, user_id: str, appoint: bool) -> ModeratorPublic:
+    """Staff appoint (or dismiss) a verified resident of their commune as the commune's moderator."""
+    try:
+        user = UserItem.get(*UserItem.key(user_id))
+    except DoesNotExist:
+        raise NotFound("No resident of this commune under this id.", {"user_id": "not a resident here"}) from None
+    appoint_moderator(user, lau2, appoint=appoint)
+    return ModeratorPublic(user_id=user.user_id, lau2=lau2, neighbourhood_id=user.neighbourhood_id or "",
+                           appointed=appoint)

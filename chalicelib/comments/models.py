@@ -42,10 +42,17 @@ class CommentPublic(BaseModel):
     post_id: str
     reply_to: str | None = Field(description="the comment this replies to; null for a top-level comment")
     author_id: str | None = Field(description="null once deleted or anonymised")
+    author_name: str | None = Field(default=None, description="the author's display name when they wrote it; null "
+                                    "once deleted or anonymised")
     text: str | None = Field(description="null once deleted")
     mentions: list[str] = []
     deleted: bool = Field(default=False, description="a deleted comment that has replies stays as a placeholder")
     created_at: datetime
+    # Moderation: a hidden comment stays in place, its text withheld from all but its author.
+    hidden: bool = False
+    hidden_reason: str | None = Field(default=None, description="a reason code (moderation's fixed list)")
+    hidden_note: str | None = None
+    hidden_reason_text: str | None = Field(default=None, description="translated for the request's Accept-Language")
 
 
 class CommentPage(BaseModel):
@@ -72,11 +79,17 @@ class CommentItem(Entity):
     post_id = UnicodeAttribute()
     parent_id = UnicodeAttribute(null=True)
     author_id = UnicodeAttribute(null=True)
+    author_name = UnicodeAttribute(null=True)  # the display name when written (docs/data-model.md)
     text = UnicodeAttribute(null=True)
     mentions = ListAttribute(of=UnicodeAttribute, default=list)
     deleted = BooleanAttribute(default=False)
     reply_count = NumberAttribute(default=0)
     created_at = UTCDateTimeAttribute()
+    # Kept by chalicelib/moderation/ only: hidden from the reports queue, with a reason code and note.
+    hidden = BooleanAttribute(null=True)
+    hidden_reason = UnicodeAttribute(null=True)
+    hidden_note = UnicodeAttribute(null=True)
+    hidden_by = UnicodeAttribute(null=True)
 
     @staticmethod
     def partition(post_id: str) -> str:

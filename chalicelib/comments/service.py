@@ -23,13 +23,16 @@ from chalicelib.comments.models import (
     CommentItem, CommentPage, CommentPublic, CommentRefItem, CommentRequest, CommentsQuery, Thanks, ThanksItem,
 )
 from chalicelib.errors import Conflict, Forbidden, InvalidInput, NotFound
+from chalicelib.i18n import DEFAULT
+from chalicelib.moderation.reasons import reason_text
 from chalicelib.observability import logger
 from chalicelib.policy import Principal
 from chalicelib.posts.models import PostItem, WeekStatsItem
-from chalicelib.posts.service import _readable, _week
+from chalicelib.posts.service import _readable, _week, author_name, count_on
 from chalicelib.store.pages import decode_cursor, encode_cursor
 from chalicelib.store.table import refused_conditions, table_connection, transaction
 
+ATTEMPTS = 3  # a post pinned or edited meanwhile moves its feed entries: the counter write is tried again
 _CURSOR_SK = re.compile(r"^[0-9A-Z]{26}#([0-9A-Z]{26})?$")
 
 
@@ -57,38 +60,40 @@ def add_comment(principal: Principal, post_id: str, request: CommentRequest) -> 
     comment_id = new_id()
     sk = CommentItem.sort_key(parent_id, comment_id) if parent_id else CommentItem.sort_key(comment_id)
     comment = CommentItem(CommentItem.partition(post_id), sk, comment_id=comment_id, post_id=post_id,
-                          parent_id=parent_id, author_id=principal.user_id, text=request.text, mentions=mentions,
-                          created_at=now(), gsi1pk=CommentItem.author_key(principal.user_id), gsi1sk=comment_id)
+                          parent_id=parent_id, author_id=principal.user_id, author_name=author_name(principal.user_id),
+                          text=request.text, mentions=mentions, created_at=now(),
+                          gsi1pk=CommentItem.author_key(principal.user_id), gsi1sk=comment_id)
     ref = CommentRefItem(*CommentRefItem.key(comment_id), post_id=post_id, parent_id=parent_id)
-    try:
-        with transaction() as t:
-            t.save(comment, condition=CommentItem.pk.does_not_exist())
-            t.save(ref, condition=CommentRefItem.pk.does_not_exist())
-            t.update(PostItem(*PostItem.key(post_id)), actions=[PostItem.comment_count.add(1)],
-                     condition=PostItem.pk.exists())
-            if parent_id:
-                t.update(CommentItem(CommentItem.partition(post_id), CommentItem.sort_key(parent_id)),
-                         actions=[CommentItem.reply_count.add(1)],
-                         condition=CommentItem.pk.exists() & (CommentItem.deleted == False))  # noqa: E712
-            t.update(_week(post.neighbourhood_id), actions=[WeekStatsItem.comments.add(1)])
-    except TransactWriteError as error:
-        failed = refused_conditions(error)
-        if 2 in failed:
-            raise NotFound("No such post.", {"post_id": "not found"}) from None
-        if 3 in failed:
-            raise _no_such_comment("reply_to") from None
-        raise
+    for attempt in range(ATTEMPTS):
+        try:
+            with transaction() as t:
+                t.save(comment, condition=CommentItem.pk.does_not_exist())
+                t.save(ref, condition=CommentRefItem.pk.does_not_exist())
+                if parent_id:
+                    t.update(CommentItem(CommentItem.partition(post_id), CommentItem.sort_key(parent_id)),
+                             actions=[CommentItem.reply_count.add(1)],
+                             condition=CommentItem.pk.exists() & (CommentItem.deleted == False))  # noqa: E712
+                t.update(_week(post.neighbourhood_id), actions=[WeekStatsItem.comments.add(1)])
+                count_on(t, post, comment_count=1)  # the post and its feed entries
+            break
+        except TransactWriteError as error:
+            failed = refused_conditions(error)
+            if parent_id and 2 in failed:
+                raise _no_such_comment("reply_to") from None
+            if not failed or attempt == ATTEMPTS - 1:
+                raise
+            post = _readable(principal, post_id)  # pinned, moved or gone meanwhile: read it again
     logger.info("comment written", nbh=post.neighbourhood_id, reply=bool(parent_id), mentions=len(mentions))
     return _public(comment)
 
 
-def comments(principal: Principal, post_id: str, query: CommentsQuery) -> CommentPage:
+def comments(principal: Principal, post_id: str, query: CommentsQuery, language: str = DEFAULT) -> CommentPage:
     """Oldest first, each comment followed by its replies; one Query a page (after the post's GetItem)."""
     _readable(principal, post_id)
     partition = CommentItem.partition(post_id)
     start = decode_cursor(query.cursor, partition=partition, sort_pattern=_CURSOR_SK, what="thread") if query.cursor else None
     page = table_connection().query(partition, limit=query.limit, scan_index_forward=True, exclusive_start_key=start)
-    found = [_public(CommentItem.from_raw_data(raw)) for raw in page.get("Items", [])]
+    found = [_public(CommentItem.from_raw_data(raw), principal.user_id, language) for raw in page.get("Items", [])]
     last = page.get("LastEvaluatedKey")
     return CommentPage(comments=found, cursor=encode_cursor(last) if last else None)
 
@@ -111,36 +116,40 @@ def delete_comment(principal: Principal, comment_id: str) -> None:
 # --- thanks ---------------------------------------------------------------------------------
 
 def thank(principal: Principal, post_id: str) -> Thanks:
-    _readable(principal, post_id)
+    post = _readable(principal, post_id)
     marker = ThanksItem(*ThanksItem.key(post_id, principal.user_id))
-    try:
-        with transaction() as t:
-            t.save(marker, condition=ThanksItem.pk.does_not_exist())
-            t.update(PostItem(*PostItem.key(post_id)), actions=[PostItem.thanks_count.add(1)],
-                     condition=PostItem.pk.exists())
-    except TransactWriteError as error:
-        failed = refused_conditions(error)
-        if 1 in failed:
-            raise NotFound("No such post.", {"post_id": "not found"}) from None
-        if 0 not in failed:
-            raise
-        # already thanked: nothing to do
+    for attempt in range(ATTEMPTS):
+        try:
+            with transaction() as t:
+                t.save(marker, condition=ThanksItem.pk.does_not_exist())
+                count_on(t, post, thanks_count=1)
+            break
+        except TransactWriteError as error:
+            failed = refused_conditions(error)
+            if 0 in failed:
+                break  # already thanked: nothing to do
+            if not failed or attempt == ATTEMPTS - 1:
+                raise
+            post = _readable(principal, post_id)
     return _thanks(post_id, True)
 
 
 def unthank(principal: Principal, post_id: str) -> Thanks:
-    _readable(principal, post_id)
+    post = _readable(principal, post_id)
     marker = ThanksItem(*ThanksItem.key(post_id, principal.user_id))
-    try:
-        with transaction() as t:
-            t.delete(marker, condition=ThanksItem.pk.exists())
-            t.update(PostItem(*PostItem.key(post_id)), actions=[PostItem.thanks_count.add(-1)],
-                     condition=PostItem.pk.exists())
-    except TransactWriteError as error:
-        failed = refused_conditions(error)
-        if 0 not in failed and 1 not in failed:
-            raise
-        # not thanked (or the post just went): nothing to do
+    for attempt in range(ATTEMPTS):
+        try:
+            with transaction() as t:
+                t.delete(marker, condition=ThanksItem.pk.exists())
+                count_on(t, post, thanks_count=-1)
+            break
+        except TransactWriteError as error:
+            failed = refused_conditions(error)
+            if 0 in failed:
+                break  # not thanked: nothing to do
+            if not failed or attempt == ATTEMPTS - 1:
+                raise
+            post = _readable(principal, post_id)
     return _thanks(post_id, False)
 
 
@@ -157,7 +166,7 @@ def thanked_by(post_id: str, user_id: str | None) -> bool:
 # --- your data ------------------------------------------------------------------------------
 
 def export_comments(user_id: str) -> list[dict[str, Any]]:
-    return [_public(comment).model_dump(mode="json") for comment in _comments_of(user_id)]
+    return [_public(comment, user_id).model_dump(mode="json") for comment in _comments_of(user_id)]
 
 
 def erase_comments(user_id: str, choice: ContentChoice) -> None:
@@ -166,7 +175,7 @@ def erase_comments(user_id: str, choice: ContentChoice) -> None:
         if choice == "remove":
             _remove(comment)
         else:
-            comment.update(actions=[CommentItem.author_id.remove(), CommentItem.gsi1pk.remove(),
+            comment.update(actions=[CommentItem.author_id.remove(), CommentItem.author_name.remove(), CommentItem.gsi1pk.remove(),
                                     CommentItem.gsi1sk.remove()])
 
 
@@ -175,10 +184,17 @@ register_content_owner(ContentOwner(name="comments", export=export_comments, era
 
 # --- inside ---------------------------------------------------------------------------------
 
-def _public(comment: CommentItem) -> CommentPublic:
+def _public(comment: CommentItem, viewer_id: str | None = None, language: str = DEFAULT) -> CommentPublic:
+    """A hidden comment shows in place; its text only to its author (`viewer_id`)."""
+    hidden = bool(comment.hidden)
+    text = None if hidden and (viewer_id is None or viewer_id != comment.author_id) else comment.text
     return CommentPublic(id=comment.comment_id, post_id=comment.post_id, reply_to=comment.parent_id,
-                         author_id=comment.author_id, text=comment.text, mentions=list(comment.mentions or []),
-                         deleted=bool(comment.deleted), created_at=comment.created_at)
+                         author_id=comment.author_id, author_name=comment.author_name, text=text, mentions=list(comment.mentions or []),
+                         deleted=bool(comment.deleted), created_at=comment.created_at, hidden=hidden,
+                         hidden_reason=comment.hidden_reason if hidden else None,
+                         hidden_note=comment.hidden_note if hidden else None,
+                         hidden_reason_text=reason_text(comment.hidden_reason, language, comment.hidden_note)
+                         if hidden else None)
 
 
 def _thanks(post_id: str, mine: bool) -> Thanks:
@@ -207,28 +223,40 @@ def _load(post_id: str, comment_id: str, parent_id: str | None) -> CommentItem |
 def _remove(comment: CommentItem) -> None:
     """A comment with replies stays as a "deleted" placeholder; any other goes, with its lookup item.
     Either way the post counts one comment less; a removed reply counts one less on its comment."""
-    post_counter = (PostItem(*PostItem.key(comment.post_id)), [PostItem.comment_count.add(-1)])
-    try:
-        with transaction() as t:
-            if not comment.parent_id and int(comment.reply_count or 0) > 0:
-                t.update(comment, actions=[CommentItem.deleted.set(True), CommentItem.text.remove(),
-                                           CommentItem.author_id.remove(), CommentItem.mentions.set([]),
-                                           CommentItem.gsi1pk.remove(), CommentItem.gsi1sk.remove()],
-                         condition=CommentItem.deleted == False)  # noqa: E712
-            elif comment.parent_id:
-                t.delete(comment, condition=CommentItem.pk.exists())
-                t.delete(CommentRefItem(*CommentRefItem.key(comment.comment_id)))
-                t.update(CommentItem(comment.pk, CommentItem.sort_key(comment.parent_id)),
-                         actions=[CommentItem.reply_count.add(-1)])
-            else:
-                # no replies when read: still none now, or the transaction fails and we say so
-                t.delete(comment, condition=CommentItem.reply_count == 0)
-                t.delete(CommentRefItem(*CommentRefItem.key(comment.comment_id)))
-            t.update(post_counter[0], actions=post_counter[1], condition=PostItem.pk.exists())
-    except TransactWriteError as error:
-        if refused_conditions(error):
-            raise Conflict("The comment changed meanwhile; try again.", {"comment_id": "changed meanwhile"}) from None
-        raise
+    for attempt in range(ATTEMPTS):
+        try:
+            post = PostItem.get(*PostItem.key(comment.post_id), consistent_read=True)
+        except DoesNotExist:
+            raise NotFound("No such post.", {"post_id": "not found"}) from None
+        try:
+            with transaction() as t:
+                if not comment.parent_id and int(comment.reply_count or 0) > 0:
+                    t.update(comment, actions=[CommentItem.deleted.set(True), CommentItem.text.remove(),
+                                               CommentItem.author_id.remove(), CommentItem.author_name.remove(),
+                                               CommentItem.mentions.set([]),
+                                               CommentItem.gsi1pk.remove(), CommentItem.gsi1sk.remove()],
+                             condition=CommentItem.deleted == False)  # noqa: E712
+                    own = 1
+                elif comment.parent_id:
+                    t.delete(comment, condition=CommentItem.pk.exists())
+                    t.delete(CommentRefItem(*CommentRefItem.key(comment.comment_id)))
+                    t.update(CommentItem(comment.pk, CommentItem.sort_key(comment.parent_id)),
+                             actions=[CommentItem.reply_count.add(-1)])
+                    own = 3
+                else:
+                    # no replies when read: still none now, or the transaction fails and we say so
+                    t.delete(comment, condition=CommentItem.reply_count == 0)
+                    t.delete(CommentRefItem(*CommentRefItem.key(comment.comment_id)))
+                    own = 2
+                count_on(t, post, comment_count=-1)  # the post and its feed entries
+            return
+        except TransactWriteError as error:
+            failed = refused_conditions(error)
+            if not failed:
+                raise
+            if min(failed) < own or attempt == ATTEMPTS - 1:
+                raise Conflict("The comment changed meanwhile; try again.", {"comment_id": "changed meanwhile"}) from None
+            # the post was pinned or edited meanwhile: read it again
 
 
 def _comments_of(user_id: str) -> list[CommentItem]:

@@ -21,7 +21,8 @@ from chalicelib.adapters.ids import new_id
 from chalicelib.errors import Conflict, Forbidden, InvalidInput, NotFound
 from chalicelib.lending.items import IN_NEIGHBOURHOOD, blocked_ranges, load_item, visible_item
 from chalicelib.lending.models import (
-    BookingDay, LendableItem, LendingLink, LoanItem, LoanPublic, LoanRequest, MyLoans, NeighbourhoodWeek,
+    BookingDay, ItemCalendar, LendableItem, LendingLink, LoanItem, LoanPublic, LoanRequest, MyLoans,
+    NeighbourhoodWeek,
 )
 from chalicelib.observability import logger
 from chalicelib.policy import Principal, authorize_in
@@ -102,6 +103,18 @@ def change_state(principal: Principal, loan_id: str, state: str) -> LoanPublic:
 
 def get_loan(principal: Principal, loan_id: str) -> LoanPublic:
     return public_loan(_visible_loan(principal, loan_id), principal)
+
+
+def calendar(principal: Principal, item_id: str, start: date | None, days: int) -> ItemCalendar:
+    """Which days an item is already promised: one Query on its booked days (never who borrows it)."""
+    item = visible_item(principal, item_id)
+    first = start or today()
+    last = first + timedelta(days=days - 1)
+    partition, _ = BookingDay.key(item_id, first)
+    booked = BookingDay.query(partition, BookingDay.sk.between(f"DAY#{first.isoformat()}", f"DAY#{last.isoformat()}"))
+    return ItemCalendar(item_id=item_id, start=first, end=last,
+                        taken=[date.fromisoformat(day.sk.removeprefix("DAY#")) for day in booked],
+                        blocked=blocked_ranges(item), available=bool(item.available))
 
 
 def my_loans(principal: Principal) -> MyLoans:

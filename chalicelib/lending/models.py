@@ -20,6 +20,7 @@ Category = Literal["tools", "garden", "household", "kitchen", "sport_leisure", "
                    "other"]
 LoanState = Literal["requested", "accepted", "declined", "cancelled", "picked_up", "returned"]
 MAX_BLOCKED_RANGES = 20
+MAX_CALENDAR_DAYS = 92  # about three months: one Query on the item's booked days
 
 
 # --- requests -------------------------------------------------------------------------------
@@ -67,6 +68,12 @@ class ItemSearchQuery(BaseModel):
 
 class ItemPath(BaseModel):
     item_id: Id
+
+
+class ItemCalendarQuery(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    start: date | None = Field(None, description="first day shown; today (Luxembourg time) when left out")
+    days: int = Field(42, ge=1, le=MAX_CALENDAR_DAYS, description="how many days from `start`")
 
 
 class LoanPath(BaseModel):
@@ -120,6 +127,15 @@ class ItemPublic(BaseModel):
 
 class ItemList(BaseModel):
     items: list[ItemPublic]
+
+
+class ItemCalendar(BaseModel):
+    item_id: str
+    start: date
+    end: date = Field(description="last day shown (inclusive)")
+    taken: list[date] = Field(description="days between start and end already promised by an accepted or picked-up loan")
+    blocked: list[DateRange] = Field(description="ranges the owner does not lend (may reach beyond start and end)")
+    available: bool = Field(description="false while the owner does not lend the item at all")
 
 
 class LoanPublic(BaseModel):

@@ -46,7 +46,7 @@ class MessageRequest(BaseModel):
     text: MessageText
 
 
-class ReportRequest(BaseModel):
+class MessageReportRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
     reason: Reason
     text: Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)] | None = None
@@ -84,6 +84,9 @@ class ConversationPublic(BaseModel):
     created_at: datetime
     last_message_at: datetime | None
     unread: int = Field(description="messages of the other participant I have not read yet")
+    last_message: str | None = Field(default=None, description="the start of the last message, for the list")
+    last_message_mine: bool = Field(default=False, description="I wrote the last message")
+    blocked: bool = Field(default=False, description="I have blocked the other participant")
 
 
 class ConversationList(BaseModel):
@@ -97,6 +100,9 @@ class MessagePublic(BaseModel):
     text: str | None = Field(description="null once deleted")
     deleted: bool = False
     created_at: datetime
+    hidden: bool = Field(default=False, description="hidden by a moderator after a report; text for its author only")
+    hidden_reason: str | None = Field(default=None, description="a reason code (moderation's fixed list)")
+    hidden_reason_text: str | None = None
 
 
 class MessagePage(BaseModel):
@@ -156,6 +162,11 @@ class ParticipantItem(Entity):
     created_at = UTCDateTimeAttribute()
     last_message_at = UTCDateTimeAttribute(null=True)
     unread = NumberAttribute(default=0)
+    # When the current unread streak began (set if absent with the first unread message, removed on
+    # read): chalicelib/notifications/unread.py emails once per streak after a day.
+    unread_since = UTCDateTimeAttribute(null=True)
+    last_preview = UnicodeAttribute(null=True)  # the start of the last message (the list shows it)
+    last_author_id = UnicodeAttribute(null=True)
 
     @staticmethod
     def key(conversation_id: str, user_id: str) -> tuple[str, str]:
@@ -179,6 +190,11 @@ class MessageItem(Entity):
     text = UnicodeAttribute(null=True)
     deleted = BooleanAttribute(default=False)
     created_at = UTCDateTimeAttribute()
+    # Kept by chalicelib/moderation/ only: hidden from the reports queue, with a reason code and note.
+    hidden = BooleanAttribute(null=True)
+    hidden_reason = UnicodeAttribute(null=True)
+    hidden_note = UnicodeAttribute(null=True)
+    hidden_by = UnicodeAttribute(null=True)
 
     @staticmethod
     def partition(conversation_id: str) -> str:
@@ -207,30 +223,3 @@ class BlockItem(Entity):
     @staticmethod
     def key(user_id: str, blocked_id: str) -> tuple[str, str]:
         return f"USER#{user_id}#BLOCKS", blocked_id
-
-
-class MessageReportItem(Entity):
-    """pk=REPORT#<report id>, sk=REPORT; gsi1pk=NBH#<neighbourhood id>#REPORTS, gsi1sk=<report id>
-    (the neighbourhood's reports, oldest first, for moderation). `subject`="message"."""
-
-    gsi1 = Gsi1()
-    gsi1pk = UnicodeAttribute()
-    gsi1sk = UnicodeAttribute()
-    report_id = UnicodeAttribute()
-    subject = UnicodeAttribute(default="message")
-    neighbourhood_id = UnicodeAttribute()
-    conversation_id = UnicodeAttribute()
-    message_id = UnicodeAttribute()
-    reporter_id = UnicodeAttribute(null=True)
-    reason = UnicodeAttribute()
-    text = UnicodeAttribute(null=True)
-    state = UnicodeAttribute(default="open")
-    created_at = UTCDateTimeAttribute()
-
-    @staticmethod
-    def key(report_id: str) -> tuple[str, str]:
-        return f"REPORT#{report_id}", "REPORT"
-
-    @staticmethod
-    def neighbourhood_key(neighbourhood_id: str) -> str:
-        return f"NBH#{neighbourhood_id}#REPORTS"

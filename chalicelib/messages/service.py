@@ -14,27 +14,36 @@ import re
 import time
 from typing import Any
 
-from pynamodb.exceptions import DoesNotExist, TransactWriteError
+from pynamodb.exceptions import DoesNotExist, TransactWriteError, UpdateError
 
 from chalicelib.accounts.content_owners import ContentChoice, ContentOwner, register_content_owner
 from chalicelib.accounts.service import load_user
 from chalicelib.adapters.clock import now
 from chalicelib.adapters.ids import new_id
 from chalicelib.errors import Forbidden, InvalidInput, NotFound
+from chalicelib.i18n import DEFAULT
+from chalicelib.moderation.reasons import reason_text
 from chalicelib.messages.models import (
     AboutPublic, BlockItem, BlockPublic, ConversationItem, ConversationList, ConversationPublic, ConversationStart,
-    MessageItem, MessagePage, MessagePublic, MessageRefItem, MessageReportItem, MessageRequest, MessagesQuery,
-    ParticipantItem, ReportPublic, ReportRequest, Unread,
+    MessageItem, MessagePage, MessagePublic, MessageRefItem, MessageRequest, MessagesQuery,
+    ParticipantItem, ReportPublic, MessageReportRequest, Unread,
 )
+from chalicelib.notifications.unread import UnreadWatchItem
 from chalicelib.observability import logger
 from chalicelib.policy import Principal
+from chalicelib.ratelimit import limit
 from chalicelib.posts.models import WeekStatsItem
 from chalicelib.posts.service import _readable, _week
 from chalicelib.store.pages import decode_cursor, encode_cursor
-from chalicelib.store.table import refused_conditions, table_connection, transaction
+from chalicelib.store.table import condition_failed, refused_conditions, table_connection, transaction
 
 _CURSOR_SK = re.compile(r"^[0-9A-Z]{26}$")
 CANNOT = "cannot message this neighbour"
+# Rate limits per sender (chalicelib/ratelimit.py, fixed windows): messages per 10 minutes, conversations
+# started (or carried on through POST /conversations) per day.
+MESSAGES_PER_10_MINUTES = 30
+CONVERSATIONS_PER_DAY = 10
+PREVIEW_LENGTH = 120
 
 
 def conversation_id_of(user_a: str, user_b: str) -> str:
@@ -58,6 +67,9 @@ def start(principal: Principal, request: ConversationStart) -> ConversationPubli
     if _blocked_either_way(me, other):
         raise Forbidden("You cannot message this neighbour.", {"with_user_id": CANNOT})
     about_kind, about_id = _about(principal, request)
+    # Against spam: starting conversations, then the message itself, counted per sender (429 past it).
+    limit("conversations", me, CONVERSATIONS_PER_DAY, 24 * 3600)
+    limit("messages", me, MESSAGES_PER_10_MINUTES, 600)
     conversation_id = conversation_id_of(me, other)
     moment = now()
     conversation = ConversationItem(*ConversationItem.key(conversation_id), conversation_id=conversation_id,
@@ -88,8 +100,10 @@ def start(principal: Principal, request: ConversationStart) -> ConversationPubli
 
 
 def my_conversations(principal: Principal) -> ConversationList:
-    items = ParticipantItem.gsi1.query(ParticipantItem.mine(principal.user_id), scan_index_forward=False)
-    return ConversationList(conversations=[_conversation_public(item) for item in items])
+    items = list(ParticipantItem.gsi1.query(ParticipantItem.mine(principal.user_id), scan_index_forward=False))
+    keys = {BlockItem.key(principal.user_id, item.with_user_id) for item in items}
+    blocked = {item.sk for item in BlockItem.batch_get(keys, attributes_to_get=["pk", "sk"])} if keys else set()
+    return ConversationList(conversations=[_conversation_public(item, item.with_user_id in blocked) for item in items])
 
 
 def unread_total(principal: Principal) -> Unread:
@@ -109,6 +123,7 @@ def send(principal: Principal, conversation_id: str, request: MessageRequest) ->
     mine = _verified_neighbourhood(me)
     if mine is None or _verified_neighbourhood(other) != mine:
         raise Forbidden("You cannot message this neighbour.", {"conversation_id": CANNOT})
+    limit("messages", me, MESSAGES_PER_10_MINUTES, 600)
     return _public(_send(me, conversation_id, mine, other, request.text))
 
 
@@ -119,33 +134,20 @@ def messages(principal: Principal, conversation_id: str, query: MessagesQuery) -
     start_key = decode_cursor(query.cursor, partition=partition, sort_pattern=_CURSOR_SK, what="conversation") if query.cursor else None
     page = table_connection().query(partition, limit=query.limit, scan_index_forward=False,
                                     exclusive_start_key=start_key)
-    found = [_public(MessageItem.from_raw_data(raw)) for raw in page.get("Items", [])]
+    found = [_public(MessageItem.from_raw_data(raw), principal.user_id) for raw in page.get("Items", [])]
     last = page.get("LastEvaluatedKey")
     ParticipantItem(*ParticipantItem.key(conversation_id, principal.user_id)).update(
-        actions=[ParticipantItem.unread.set(0)], condition=ParticipantItem.pk.exists())
+        actions=[ParticipantItem.unread.set(0), ParticipantItem.unread_since.remove()],
+        condition=ParticipantItem.pk.exists())
     return MessagePage(messages=found, cursor=encode_cursor(last) if last else None)
 
 
-def report(principal: Principal, message_id: str, request: ReportRequest) -> ReportPublic:
-    missing = NotFound("No such message.", {"message_id": "not found"})
-    try:
-        ref = MessageRefItem.get(*MessageRefItem.key(message_id), consistent_read=True)
-    except DoesNotExist:
-        raise missing from None
-    try:
-        conversation = _participating(principal, ref.conversation_id)
-    except NotFound:
-        raise missing from None
-    report_id = new_id()
-    item = MessageReportItem(*MessageReportItem.key(report_id), report_id=report_id,
-                             neighbourhood_id=conversation.neighbourhood_id, conversation_id=ref.conversation_id,
-                             message_id=message_id, reporter_id=principal.user_id, reason=request.reason,
-                             text=request.text or None, created_at=now(),
-                             gsi1pk=MessageReportItem.neighbourhood_key(conversation.neighbourhood_id),
-                             gsi1sk=report_id)
-    item.save(condition=MessageReportItem.pk.does_not_exist())
-    logger.info("message reported", nbh=conversation.neighbourhood_id, reason=request.reason)
-    return ReportPublic(id=report_id, conversation_id=ref.conversation_id, message_id=message_id,
+def report(principal: Principal, message_id: str, request: MessageReportRequest) -> ReportPublic:
+    """Into the neighbourhood's one reports queue (chalicelib/moderation/): once per reporter, not one's own."""
+    from chalicelib.moderation.service import report_message  # moderation builds on messages, not the reverse
+
+    item = report_message(principal, message_id, request.reason, request.text)
+    return ReportPublic(id=item.report_id, conversation_id=item.conversation_id, message_id=message_id,
                         reason=request.reason, text=item.text, created_at=item.created_at)
 
 
@@ -167,7 +169,7 @@ def unblock(principal: Principal, user_id: str) -> None:
 def export_messages(user_id: str) -> dict[str, Any]:
     conversations = [_conversation_public(item).model_dump(mode="json")
                      for item in ParticipantItem.gsi1.query(ParticipantItem.mine(user_id))]
-    written = [_public(item).model_dump(mode="json") for item in _messages_of(user_id)]
+    written = [_public(item, user_id).model_dump(mode="json") for item in _messages_of(user_id)]
     return {"conversations": conversations, "messages": written}
 
 
@@ -180,6 +182,7 @@ def erase_messages(user_id: str, choice: ContentChoice) -> None:
             actions += [MessageItem.text.remove(), MessageItem.deleted.set(True)]
         message.update(actions=actions)
     for participant in ParticipantItem.gsi1.query(ParticipantItem.mine(user_id)):
+        _forget_preview(participant.conversation_id, participant.with_user_id, author_id=user_id)
         participant.delete()
     for blocked in BlockItem.query(f"USER#{user_id}#BLOCKS"):
         blocked.delete()
@@ -197,6 +200,7 @@ def _send(me: str, conversation_id: str, neighbourhood_id: str, other: str, text
                           conversation_id=conversation_id, author_id=me, text=text, created_at=moment,
                           gsi1pk=MessageItem.author_key(me), gsi1sk=message_id)
     recent = f"{moment.isoformat()}#{conversation_id}"
+    last = [ParticipantItem.last_preview.set(_preview(text)), ParticipantItem.last_author_id.set(me)]
 
     def write() -> None:
         with transaction() as t:
@@ -205,12 +209,14 @@ def _send(me: str, conversation_id: str, neighbourhood_id: str, other: str, text
             t.update(ConversationItem(*ConversationItem.key(conversation_id)),
                      actions=[ConversationItem.last_message_at.set(moment)], condition=ConversationItem.pk.exists())
             t.update(ParticipantItem(*ParticipantItem.key(conversation_id, me)),
-                     actions=[ParticipantItem.last_message_at.set(moment), ParticipantItem.gsi1sk.set(recent)],
+                     actions=[ParticipantItem.last_message_at.set(moment), ParticipantItem.gsi1sk.set(recent), *last],
                      condition=ParticipantItem.pk.exists())
             t.update(ParticipantItem(*ParticipantItem.key(conversation_id, other)),
                      actions=[ParticipantItem.last_message_at.set(moment), ParticipantItem.gsi1sk.set(recent),
-                              ParticipantItem.unread.add(1)],
+                              ParticipantItem.unread.add(1), *last,
+                              ParticipantItem.unread_since.set(ParticipantItem.unread_since | moment)],
                      condition=ParticipantItem.pk.exists())
+            t.save(UnreadWatchItem.for_message(conversation_id, other, moment))  # the unread-for-a-day email
             t.update(_week(neighbourhood_id), actions=[WeekStatsItem.messages.add(1)])
 
     _retrying(write)
@@ -261,16 +267,39 @@ def _messages_of(user_id: str) -> list[MessageItem]:
     return list(MessageItem.gsi1.query(MessageItem.author_key(user_id)))
 
 
-def _conversation_public(item: ParticipantItem) -> ConversationPublic:
+def _forget_preview(conversation_id: str, user_id: str, *, author_id: str) -> None:
+    """The other side's list may show the start of an erased user's message: it goes too."""
+    try:
+        ParticipantItem(*ParticipantItem.key(conversation_id, user_id)).update(
+            actions=[ParticipantItem.last_preview.remove(), ParticipantItem.last_author_id.remove()],
+            condition=ParticipantItem.last_author_id == author_id)
+    except UpdateError as error:
+        if not condition_failed(error):
+            raise
+
+
+def _preview(text: str) -> str:
+    return text if len(text) <= PREVIEW_LENGTH else text[:PREVIEW_LENGTH - 1].rstrip() + "…"
+
+
+def _conversation_public(item: ParticipantItem, blocked: bool = False) -> ConversationPublic:
     about = AboutPublic(kind=item.about_kind, id=item.about_id) if item.about_kind else None  # type: ignore[arg-type]
     return ConversationPublic(id=item.conversation_id, with_user_id=item.with_user_id, about=about,
                               created_at=item.created_at, last_message_at=item.last_message_at,
-                              unread=int(item.unread or 0))
+                              unread=int(item.unread or 0), last_message=item.last_preview,
+                              last_message_mine=item.last_author_id == item.user_id and item.last_preview is not None,
+                              blocked=blocked)
 
 
-def _public(message: MessageItem) -> MessagePublic:
+def _public(message: MessageItem, viewer_id: str | None = None) -> MessagePublic:
+    """A message a moderator hid stays in place; its text only to its author (`viewer_id`)."""
+    hidden = bool(message.hidden)
+    text = None if hidden and viewer_id != message.author_id else message.text
     return MessagePublic(id=message.message_id, conversation_id=message.conversation_id, author_id=message.author_id,
-                         text=message.text, deleted=bool(message.deleted), created_at=message.created_at)
+                         text=text, deleted=bool(message.deleted), created_at=message.created_at, hidden=hidden,
+                         hidden_reason=message.hidden_reason if hidden else None,
+                         hidden_reason_text=reason_text(message.hidden_reason, DEFAULT, message.hidden_note)
+                         if hidden else None)
 
 
 def _retrying(write: Any, attempts: int = 5) -> None:

@@ -5,14 +5,22 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 from pynamodb.attributes import UnicodeAttribute, UTCDateTimeAttribute
 
+from chalicelib.neighbourhoods.models import NeighbourhoodId
 from chalicelib.store.table import Entity, Gsi1
 
 Reason = Literal["spam", "harassment", "hate", "misinformation", "commercial", "other"]
+# Why a moderator hides something: a code from this fixed list (translated for each reader by the
+# server, `moderation.reason.<code>` in chalicelib/i18n/moderation/), plus an optional note.
+# "reported" is the code of an automatic hide after several reports; moderators do not choose it.
+HideReason = Literal["spam", "harassment", "hate", "misinformation", "commercial", "personal_data", "off_topic",
+                     "other"]
+HIDE_REASONS: tuple[str, ...] = (*HideReason.__args__, "reported")  # type: ignore[attr-defined]
 Why = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
-TargetType = Literal["post", "comment"]
+TargetType = Literal["post", "comment", "message"]
+TARGET_TYPES: tuple[str, ...] = TargetType.__args__  # type: ignore[attr-defined]
 
 
 # --- requests -------------------------------------------------------------------------------
@@ -26,7 +34,37 @@ class ReportRequest(BaseModel):
 class ModerationRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
     action: Literal["hide", "restore"]
-    reason: Why
+    reason: HideReason | None = Field(default=None, description="required to hide: a code from the fixed list; "
+                                                                "readers see it translated")
+    note: Why | None = Field(default=None, description="what the moderator adds; shown with the reason")
+
+    @model_validator(mode="after")
+    def _reason_to_hide(self) -> "ModerationRequest":
+        if self.action == "hide" and self.reason is None:
+            raise ValueError("say why: a reason is required to hide")
+        return self
+
+
+class ReportDecision(BaseModel):
+    """What a moderator does with a reported post, comment or message, from the reports queue."""
+
+    model_config = ConfigDict(extra="forbid")
+    action: Literal["hide", "restore", "dismiss"] = Field(
+        description="hide it, show it again, or dismiss the reports (an automatically hidden post shows again)")
+    reason: HideReason | None = Field(default=None, description="required to hide")
+    note: Why | None = None
+
+    @model_validator(mode="after")
+    def _reason_to_hide(self) -> "ReportDecision":
+        if self.action == "hide" and self.reason is None:
+            raise ValueError("say why: a reason is required to hide")
+        return self
+
+
+class TargetPath(BaseModel):
+    neighbourhood_id: NeighbourhoodId
+    target_type: TargetType
+    target_id: Annotated[str, StringConstraints(pattern=r"^[0-9A-Z]{26}$")]
 
 
 class AppealRequest(BaseModel):
@@ -58,13 +96,29 @@ class ReportAccepted(BaseModel):
     reason: Reason
 
 
+class ReportedContent(BaseModel):
+    """What was reported, as the moderator needs it to decide; shown in the reports queue only."""
+
+    author_id: str | None = Field(description="null once anonymised or deleted")
+    kind: str | None = Field(default=None, description="a post's kind")
+    title: str | None = None
+    text: str | None = Field(description="the post's text (or description), the comment or the message; "
+                                         "null once deleted")
+    hidden: bool = False
+    hidden_reason: str | None = Field(default=None, description="the code, when hidden")
+    created_at: datetime | None = None
+    gone: bool = Field(default=False, description="deleted since it was reported")
+
+
 class ReportedTarget(BaseModel):
     target_type: TargetType
     target_id: str
-    post_id: str = Field(description="the post, or the post the comment is on")
+    post_id: str | None = Field(description="the post, or the post the comment is on; null for a message")
+    conversation_id: str | None = Field(default=None, description="a message's conversation (its text only is shown)")
     count: int = Field(description="distinct residents reporting")
     reasons: dict[str, int] = Field(description="reason -> how many; never who reported")
     texts: list[str] = Field(default_factory=list, description="what reporters added, without their names")
+    content: ReportedContent | None = Field(default=None, description="the reported content, for moderators only")
 
 
 class ReportList(BaseModel):
@@ -73,15 +127,23 @@ class ReportList(BaseModel):
 
 class AuditEntry(BaseModel):
     at: datetime
-    action: Literal["report", "hide", "restore", "auto_hide", "appeal", "uphold", "appeal_restore"]
+    action: Literal["report", "hide", "restore", "dismiss", "auto_hide", "appeal", "uphold", "appeal_restore"]
     by: str | None = Field(description="the moderator or author acting; null for reports and automatic hides")
     target_type: TargetType
     target_id: str
-    reason: str | None
+    reason: str | None = Field(description="a reason code (reports, hides), or what the moderator wrote")
+    note: str | None = None
 
 
 class AuditLog(BaseModel):
     entries: list[AuditEntry] = Field(description="newest first (the last 200)")
+
+
+class ModeratorPublic(BaseModel):
+    user_id: str
+    lau2: str = Field(description="the commune whose neighbourhoods they moderate")
+    neighbourhood_id: str = Field(description="where they live (a verified resident of the commune)")
+    appointed: bool
 
 
 class ToneCheck(BaseModel):
@@ -91,16 +153,19 @@ class ToneCheck(BaseModel):
 # --- stored ---------------------------------------------------------------------------------
 
 class ReportItem(Entity):
-    """One resident's report of one post or comment: pk `REPORTS#<POST|COMMENT>#<id>`, sk the reporter
-    (written with attribute_not_exists: one report per reporter per target). gsi1 lists a
-    neighbourhood's reports by status: `NBH#<id>#CONTENT_REPORTS`, `<OPEN|CLOSED>#<type>#<id>#<reporter>`."""
+    """One resident's report of one post, comment or message: pk `REPORTS#<POST|COMMENT|MESSAGE>#<id>`,
+    sk the reporter (written with attribute_not_exists: one report per reporter per target). gsi1 is the
+    neighbourhood's one reports queue, by status: `NBH#<id>#REPORTS`, `<OPEN|CLOSED>#<type>#<id>#<reporter>`."""
 
     gsi1 = Gsi1()
     gsi1pk = UnicodeAttribute()
     gsi1sk = UnicodeAttribute()
     target_type = UnicodeAttribute()
     target_id = UnicodeAttribute()
-    post_id = UnicodeAttribute()
+    report_id = UnicodeAttribute(null=True)
+    neighbourhood_id = UnicodeAttribute(null=True)
+    post_id = UnicodeAttribute(null=True)  # posts and comments
+    conversation_id = UnicodeAttribute(null=True)  # messages
     reporter_id = UnicodeAttribute()
     reason = UnicodeAttribute()
     text = UnicodeAttribute(null=True)
@@ -112,7 +177,7 @@ class ReportItem(Entity):
 
     @staticmethod
     def listing(nbh_id: str) -> str:
-        return f"NBH#{nbh_id}#CONTENT_REPORTS"
+        return f"NBH#{nbh_id}#REPORTS"
 
     @staticmethod
     def listing_sk(status: str, target_type: str, target_id: str, reporter_id: str) -> str:
@@ -127,6 +192,7 @@ class AuditItem(Entity):
     target_type = UnicodeAttribute()
     target_id = UnicodeAttribute()
     reason = UnicodeAttribute(null=True)
+    note = UnicodeAttribute(null=True)
     at = UTCDateTimeAttribute()
 
     @staticmethod

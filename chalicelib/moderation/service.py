@@ -1,11 +1,15 @@
 """Moderation, open to scrutiny: reports, hiding and restoring posts, appeals, the audit log.
 
-Anyone who may read a post or comment may report it, once (a conditional write); the report, the
-post's `report_count` ADD, the week's `reports` counter and the audit entry are one transaction.
-Three distinct reports hide a post until a moderator reviews it (a conditional update on the count).
-Moderators are the ambassadors of the post's home neighbourhood (`policy.moderates`). The author
-may appeal a hide once; a second moderator, not the one who hid it, decides. Every action writes
-an audit item (`NBH#<id>#AUDIT`) in the same transaction. docs/data-model.md lists the keys.
+Anyone who may read a post or comment may report it, once (a conditional write); so may either
+participant a message of their conversation. The report, the post's `report_count` ADD, the week's
+`reports` counter and the audit entry are one transaction. Every report lands in the one queue of
+the neighbourhood (`NBH#<id>#REPORTS`), where its moderators see the reported content and hide,
+restore or dismiss it. Three distinct reports hide a post until a moderator reviews it (a
+conditional update on the count). Moderators are the ambassadors of the neighbourhood and the
+moderators the commune appointed (`policy.moderates`). A hide stores a reason code and an optional
+note (chalicelib/moderation/reasons.py translates it for readers). The author may appeal a hide
+once; a second moderator, not the one who hid it, decides. Every action writes an audit item
+(`NBH#<id>#AUDIT`) in the same transaction. docs/data-model.md lists the keys.
 """
 
 from __future__ import annotations
@@ -18,10 +22,12 @@ from chalicelib import policy
 from chalicelib.adapters.clock import now
 from chalicelib.adapters.ids import new_id
 from chalicelib.errors import Conflict, Forbidden, NotFound
+from chalicelib.i18n import DEFAULT
 from chalicelib.moderation.models import (
-    AppealDecision, AppealRequest, AuditEntry, AuditItem, AuditLog, ModerationRequest, ReportAccepted, ReportedTarget,
-    ReportItem, ReportList, ReportRequest,
+    AppealDecision, AppealRequest, AuditEntry, AuditItem, AuditLog, ModerationRequest, ReportAccepted, ReportDecision,
+    ReportedContent, ReportedTarget, ReportItem, ReportList, ReportRequest,
 )
+from chalicelib.moderation.reasons import AUTO_REASON
 from chalicelib.observability import logger
 from chalicelib.policy import Principal
 from chalicelib.posts.models import PostItem, PostPublic, WeekStatsItem
@@ -30,7 +36,6 @@ from chalicelib.store.table import refused_conditions, transaction
 
 AUTO_HIDE_AT = 3
 AUTO = "auto"
-AUTO_REASON = "reported by several neighbours; hidden until a moderator reviews it"
 
 
 # --- reports --------------------------------------------------------------------------------
@@ -62,34 +67,77 @@ def report_comment(principal: Principal, comment_id: str, request: ReportRequest
     return ReportAccepted(target_type="comment", target_id=comment_id, reason=request.reason)
 
 
+def report_message(principal: Principal, message_id: str, reason: str, text: str | None) -> ReportItem:
+    """A participant reports a message of their conversation (once); it goes to the queue of the
+    conversation's neighbourhood. To anyone else the message does not exist (404)."""
+    from chalicelib.messages.service import _participating
+    from chalicelib.messages.models import MessageRefItem
+
+    missing = NotFound("No such message.", {"message_id": "not found"})
+    try:
+        ref = MessageRefItem.get(*MessageRefItem.key(message_id), consistent_read=True)
+        conversation = _participating(principal, ref.conversation_id)
+    except (DoesNotExist, NotFound):
+        raise missing from None
+    message = _message(ref.conversation_id, message_id)
+    if message is None or message.deleted:
+        raise missing
+    if message.author_id == principal.user_id:
+        raise Conflict("You cannot report your own message.", {"message_id": "yours"})
+    return _write_report(principal, conversation.neighbourhood_id, "message", message_id, reason, text,
+                         conversation_id=ref.conversation_id)
+
+
 def open_reports(neighbourhood_id: str, status: str) -> ReportList:
-    """Grouped by target, most reported first; reasons counted, reporters never named."""
+    """The neighbourhood's one queue (posts, comments, messages), grouped by target, most reported
+    first; reasons counted, reporters never named; each with the reported content, for its moderators."""
     found = ReportItem.gsi1.query(ReportItem.listing(neighbourhood_id),
                                   ReportItem.gsi1sk.startswith(f"{status.upper()}#"))
     grouped: dict[tuple[str, str], list[ReportItem]] = {}
     for report in found:
         grouped.setdefault((report.target_type, report.target_id), []).append(report)
-    targets = [ReportedTarget(target_type=kind, target_id=target_id, post_id=reports[0].post_id,  # type: ignore[arg-type]
-                              count=len(reports), reasons=dict(Counter(r.reason for r in reports)),
-                              texts=[r.text for r in reports if r.text])
-               for (kind, target_id), reports in grouped.items()]
+    targets = [_summary(kind, target_id, reports) for (kind, target_id), reports in grouped.items()]
     return ReportList(targets=sorted(targets, key=lambda t: (-t.count, t.target_id)))
+
+
+def decide_report(principal: Principal, neighbourhood_id: str, target_type: str, target_id: str,
+                  decision: ReportDecision) -> ReportedTarget:
+    """From the queue: hide, restore or dismiss a reported post, comment or message of the neighbourhood
+    (the route's policy checked the principal moderates it). Its open reports close; the audit log says so."""
+    reports = [r for r in ReportItem.query(ReportItem.key(target_type, target_id, "")[0], consistent_read=True)
+               if r.gsi1pk == ReportItem.listing(neighbourhood_id)]
+    if not reports:
+        raise NotFound("No reports of this here.", {"target_id": "not reported here"})
+    me = principal.user_id
+    if target_type == "post":
+        post = _post(target_id)
+        if decision.action == "dismiss":
+            if post.hidden and post.hidden_by == AUTO:  # hidden "until reviewed": reviewed, nothing wrong
+                _set_hidden(post, False, None, None, me, action="dismiss", condition=_hidden_is(True))
+            else:
+                _audit_only(neighbourhood_id, "dismiss", me, "post", target_id, decision.reason, decision.note)
+        else:
+            _hide_or_show_post(post, decision.action == "hide", decision.reason, decision.note, me)
+    else:
+        if decision.action == "dismiss":
+            _audit_only(neighbourhood_id, "dismiss", me, target_type, target_id, decision.reason, decision.note)
+        else:
+            _hide_or_show_other(neighbourhood_id, target_type, target_id, reports[0], decision, me)
+    _close(reports)
+    return _summary(target_type, target_id, reports)
 
 
 # --- hiding, restoring, appeals -------------------------------------------------------------
 
-def moderate_post(principal: Principal, post_id: str, request: ModerationRequest) -> PostPublic:
+def moderate_post(principal: Principal, post_id: str, request: ModerationRequest,
+                  language: str = DEFAULT) -> PostPublic:
     post = _moderated(principal, post_id)
-    hide = request.action == "hide"
-    if bool(post.hidden) == hide:
-        raise Conflict(f"The post is already {'hidden' if hide else 'shown'}.", {"action": "nothing to do"})
-    _set_hidden(post, hide, request.reason, principal.user_id, action=request.action,
-                condition=_hidden_is(not hide))
-    _close_reports(post)
-    return _public(post)
+    _hide_or_show_post(post, request.action == "hide", request.reason, request.note, principal.user_id)
+    _close_reports("post", post_id)
+    return _public(post, language=language)
 
 
-def appeal(principal: Principal, post_id: str, request: AppealRequest) -> PostPublic:
+def appeal(principal: Principal, post_id: str, request: AppealRequest, language: str = DEFAULT) -> PostPublic:
     post = _readable(principal, post_id)
     if post.author_id != principal.user_id:
         raise Forbidden("Only the author appeals.", {"post_id": "not yours"})
@@ -107,10 +155,10 @@ def appeal(principal: Principal, post_id: str, request: AppealRequest) -> PostPu
             raise Conflict("A post can be appealed once.", {"post_id": "already appealed"}) from None
         raise
     post.appeal_text, post.appeal_state = request.text, "pending"
-    return _public(post)
+    return _public(post, language=language)
 
 
-def decide_appeal(principal: Principal, post_id: str, request: AppealDecision) -> PostPublic:
+def decide_appeal(principal: Principal, post_id: str, request: AppealDecision, language: str = DEFAULT) -> PostPublic:
     post = _moderated(principal, post_id)
     if post.appeal_state != "pending":
         raise Conflict("There is no appeal to decide.", {"post_id": "no pending appeal"})
@@ -128,12 +176,12 @@ def decide_appeal(principal: Principal, post_id: str, request: AppealDecision) -
                 raise Conflict("The appeal was decided meanwhile.", {"post_id": "decided meanwhile"}) from None
             raise
         post.appeal_state = "upheld"
-        return _public(post)
+        return _public(post, language=language)
     post.appeal_state = "restored"
-    _set_hidden(post, False, request.reason, principal.user_id, action="appeal_restore",
+    _set_hidden(post, False, request.reason, None, principal.user_id, action="appeal_restore",
                 condition=pending, extra=[PostItem.appeal_state.set("restored")])
-    _close_reports(post)
-    return _public(post)
+    _close_reports("post", post_id)
+    return _public(post, language=language)
 
 
 def moderation_log(neighbourhood_id: str) -> AuditLog:
@@ -141,23 +189,29 @@ def moderation_log(neighbourhood_id: str) -> AuditLog:
     return AuditLog(entries=[AuditEntry(at=item.at, action=item.action,  # type: ignore[arg-type]
                                         by=None if item.action in ("report", "auto_hide") else item.actor_id,
                                         target_type=item.target_type, target_id=item.target_id,  # type: ignore[arg-type]
-                                        reason=item.reason) for item in items])
+                                        reason=item.reason, note=item.note) for item in items])
 
 
 # --- inside ---------------------------------------------------------------------------------
 
 def _report(principal: Principal, post: PostItem, target_type: str, target_id: str, request: ReportRequest,
             extra=None) -> None:
-    nbh = post.neighbourhood_id
+    _write_report(principal, post.neighbourhood_id, target_type, target_id, request.reason, request.text,
+                  post_id=post.post_id, extra=extra)
+
+
+def _write_report(principal: Principal, nbh: str, target_type: str, target_id: str, reason: str, text: str | None,
+                  *, post_id: str | None = None, conversation_id: str | None = None, extra=None) -> ReportItem:
     report = ReportItem(*ReportItem.key(target_type, target_id, principal.user_id),
                         gsi1pk=ReportItem.listing(nbh),
                         gsi1sk=ReportItem.listing_sk("open", target_type, target_id, principal.user_id),
-                        target_type=target_type, target_id=target_id, post_id=post.post_id,
-                        reporter_id=principal.user_id, reason=request.reason, text=request.text, created_at=now())
+                        report_id=new_id(), neighbourhood_id=nbh, target_type=target_type, target_id=target_id,
+                        post_id=post_id, conversation_id=conversation_id, reporter_id=principal.user_id,
+                        reason=reason, text=text or None, created_at=now())
     try:
         with transaction() as t:
             t.save(report, condition=ReportItem.pk.does_not_exist())
-            t.save(_audit(nbh, "report", principal.user_id, target_type, target_id, request.reason))
+            t.save(_audit(nbh, "report", principal.user_id, target_type, target_id, reason))
             t.update(_week(nbh), actions=[WeekStatsItem.reports.add(1)])
             if extra:
                 extra(t)
@@ -168,7 +222,8 @@ def _report(principal: Principal, post: PostItem, target_type: str, target_id: s
         if refused_conditions(error):
             raise NotFound("No such post.", {"post_id": "not found"}) from None
         raise
-    logger.info("content reported", nbh=nbh, target=target_type, reason=request.reason)
+    logger.info("content reported", nbh=nbh, target=target_type, reason=reason)
+    return report
 
 
 def _maybe_auto_hide(post_id: str) -> None:
@@ -179,29 +234,41 @@ def _maybe_auto_hide(post_id: str) -> None:
     if post.hidden or int(post.report_count or 0) < AUTO_HIDE_AT:
         return
     try:
-        _set_hidden(post, True, AUTO_REASON, AUTO, action="auto_hide",
+        _set_hidden(post, True, AUTO_REASON, None, AUTO, action="auto_hide",
                     condition=(PostItem.report_count >= AUTO_HIDE_AT) & _hidden_is(False))
     except Conflict:
         return  # hidden meanwhile (or reviewed): nothing to do
 
 
-def _set_hidden(post: PostItem, hide: bool, reason: str, by: str, *, action: str, condition, extra=None) -> None:
-    """Hide or show the post and its feed entries, with the audit entry: one transaction."""
+def _hide_or_show_post(post: PostItem, hide: bool, reason: str | None, note: str | None, by: str) -> None:
+    if bool(post.hidden) == hide:
+        raise Conflict(f"The post is already {'hidden' if hide else 'shown'}.", {"action": "nothing to do"})
+    _set_hidden(post, hide, reason, note, by, action="hide" if hide else "restore", condition=_hidden_is(not hide))
+
+
+def _set_hidden(post: PostItem, hide: bool, reason: str | None, note: str | None, by: str, *, action: str, condition,
+                extra=None) -> None:
+    """Hide or show the post and its feed entries, with the audit entry: one transaction. A hidden
+    post keeps the reason code and the moderator's note (shown translated to readers)."""
     post.hidden = hide
-    post.hidden_reason = (reason if by == AUTO else f"hidden by a moderator: {reason}") if hide else None
+    post.hidden_reason = reason if hide else None
+    post.hidden_note = note if hide else None
     post.hidden_by = by if hide else None
     actions = [PostItem.hidden.set(hide)]
     if hide:
-        actions += [PostItem.hidden_reason.set(post.hidden_reason), PostItem.hidden_by.set(by)]
+        actions += [PostItem.hidden_reason.set(reason), PostItem.hidden_by.set(by)]
+        actions += [PostItem.hidden_note.set(note) if note else PostItem.hidden_note.remove()]
     else:
         # Reviewed: the count starts again (each reporter may report once only).
-        actions += [PostItem.hidden_reason.remove(), PostItem.hidden_by.remove(), PostItem.report_count.set(0)]
+        actions += [PostItem.hidden_reason.remove(), PostItem.hidden_note.remove(), PostItem.hidden_by.remove(),
+                    PostItem.report_count.set(0)]
     try:
         with transaction() as t:
             t.update(post, actions=actions + list(extra or []), condition=condition)
             for entry in _entries(post):
                 t.save(entry)
-            t.save(_audit(post.neighbourhood_id, action, None if by == AUTO else by, "post", post.post_id, reason))
+            t.save(_audit(post.neighbourhood_id, action, None if by == AUTO else by, "post", post.post_id, reason,
+                          note))
     except TransactWriteError as error:
         if refused_conditions(error):
             raise Conflict("The post changed meanwhile; try again.", {"post_id": "changed meanwhile"}) from None
@@ -209,20 +276,118 @@ def _set_hidden(post: PostItem, hide: bool, reason: str, by: str, *, action: str
     logger.info("post moderated", action=action, nbh=post.neighbourhood_id)
 
 
-def _close_reports(post: PostItem) -> None:
-    """A moderator looked at the post: its open reports are closed (kept for the record)."""
-    partition, _ = ReportItem.key("post", post.post_id, "")
-    for report in ReportItem.query(partition):
+def _hide_or_show_other(nbh: str, target_type: str, target_id: str, report: ReportItem, decision: ReportDecision,
+                        by: str) -> None:
+    """Hide or show a comment or a message in place (its text withheld from all but its author),
+    with the audit entry: one transaction."""
+    hide = decision.action == "hide"
+    item = _comment_or_message(target_type, target_id, report)
+    if item is None or getattr(item, "deleted", False):
+        raise NotFound("It was deleted meanwhile.", {"target_id": "deleted"})
+    if bool(item.hidden) == hide:
+        raise Conflict(f"It is already {'hidden' if hide else 'shown'}.", {"action": "nothing to do"})
+    kind = type(item)
+    if hide:
+        actions = [kind.hidden.set(True), kind.hidden_reason.set(decision.reason), kind.hidden_by.set(by),
+                   kind.hidden_note.set(decision.note) if decision.note else kind.hidden_note.remove()]
+        condition = kind.hidden.does_not_exist() | (kind.hidden == False)  # noqa: E712
+    else:
+        actions = [kind.hidden.set(False), kind.hidden_reason.remove(), kind.hidden_note.remove(),
+                   kind.hidden_by.remove()]
+        condition = kind.hidden == True  # noqa: E712
+    try:
+        with transaction() as t:
+            t.update(item, actions=actions, condition=kind.pk.exists() & condition)
+            t.save(_audit(nbh, decision.action, by, target_type, target_id, decision.reason, decision.note))
+    except TransactWriteError as error:
+        if refused_conditions(error):
+            raise Conflict("It changed meanwhile; try again.", {"target_id": "changed meanwhile"}) from None
+        raise
+    logger.info("content moderated", action=decision.action, target=target_type, nbh=nbh)
+
+
+def _audit_only(nbh: str, action: str, by: str, target_type: str, target_id: str, reason: str | None,
+                note: str | None) -> None:
+    _audit(nbh, action, by, target_type, target_id, reason, note).save()
+    logger.info("reports dismissed", target=target_type, nbh=nbh)
+
+
+def _summary(target_type: str, target_id: str, reports: list[ReportItem]) -> ReportedTarget:
+    first = reports[0]
+    return ReportedTarget(target_type=target_type, target_id=target_id, post_id=first.post_id,  # type: ignore[arg-type]
+                          conversation_id=first.conversation_id, count=len(reports),
+                          reasons=dict(Counter(r.reason for r in reports)), texts=[r.text for r in reports if r.text],
+                          content=_content(target_type, target_id, first))
+
+
+def _content(target_type: str, target_id: str, report: ReportItem) -> ReportedContent:
+    """What the moderator looks at: the post, the comment or the one reported message (not the conversation)."""
+    gone = ReportedContent(author_id=None, text=None, gone=True)
+    if target_type == "post":
+        try:
+            post = PostItem.get(*PostItem.key(target_id))
+        except DoesNotExist:
+            return gone
+        content = post.content or {}
+        return ReportedContent(author_id=post.author_id, kind=post.kind, title=content.get("title") or content.get("name"),
+                               text=content.get("text") or content.get("description"), hidden=bool(post.hidden),
+                               hidden_reason=post.hidden_reason if post.hidden else None, created_at=post.created_at)
+    item = _comment_or_message(target_type, target_id, report)
+    if item is None:
+        return gone
+    return ReportedContent(author_id=item.author_id, text=item.text, hidden=bool(item.hidden),
+                           hidden_reason=item.hidden_reason if item.hidden else None, created_at=item.created_at,
+                           gone=bool(item.deleted))
+
+
+def _comment_or_message(target_type: str, target_id: str, report: ReportItem):
+    if target_type == "comment":
+        from chalicelib.comments.service import _load, _ref
+
+        ref = _ref(target_id)
+        return _load(ref.post_id, target_id, ref.parent_id) if ref else None
+    return _message(report.conversation_id or "", target_id)
+
+
+def _message(conversation_id: str, message_id: str):
+    from chalicelib.messages.models import MessageItem
+
+    try:
+        return MessageItem.get(MessageItem.partition(conversation_id), message_id, consistent_read=True)
+    except DoesNotExist:
+        return None
+
+
+def _post(post_id: str) -> PostItem:
+    try:
+        return PostItem.get(*PostItem.key(post_id), consistent_read=True)
+    except DoesNotExist:
+        raise NotFound("No such post.", {"target_id": "deleted"}) from None
+
+
+def _close_reports(target_type: str, target_id: str) -> None:
+    """A moderator looked at it: its open reports are closed (kept for the record)."""
+    _close(ReportItem.query(ReportItem.key(target_type, target_id, "")[0]))
+
+
+def _close(reports) -> None:
+    for report in reports:
         if report.gsi1sk.startswith("OPEN#"):
             report.update(actions=[ReportItem.gsi1sk.set(
                 ReportItem.listing_sk("closed", report.target_type, report.target_id, report.reporter_id))])
 
 
 def _moderated(principal: Principal, post_id: str) -> PostItem:
-    post = _readable(principal, post_id)
-    if not policy.moderates(principal, post.neighbourhood_id):
-        raise Forbidden("Ambassadors of the post's neighbourhood moderate it.", {"post_id": "not a moderator here"})
-    return post
+    """The post, for its moderators: its neighbourhood's ambassadors and the commune's moderators,
+    who need not live there. Residents who read it get 403; anyone else 404."""
+    try:
+        post = PostItem.get(*PostItem.key(post_id), consistent_read=True)
+    except DoesNotExist:
+        raise NotFound("No such post.", {"post_id": "not found"}) from None
+    if policy.moderates(principal, post.neighbourhood_id):
+        return post
+    _readable(principal, post_id)
+    raise Forbidden("The neighbourhood's moderators moderate it.", {"post_id": "not a moderator here"})
 
 
 def _hidden_is(hidden: bool):
@@ -232,7 +397,7 @@ def _hidden_is(hidden: bool):
 
 
 def _audit(nbh: str, action: str, actor_id: str | None, target_type: str, target_id: str,
-           reason: str | None) -> AuditItem:
+           reason: str | None, note: str | None = None) -> AuditItem:
     at = now()
     return AuditItem(AuditItem.partition(nbh), f"{at.isoformat()}#{new_id()}", action=action, actor_id=actor_id,
-                     target_type=target_type, target_id=target_id, reason=reason, at=at)
+                     target_type=target_type, target_id=target_id, reason=reason, note=note, at=at)

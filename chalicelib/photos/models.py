@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
-from pynamodb.attributes import NumberAttribute, UnicodeAttribute, UTCDateTimeAttribute
+from pynamodb.attributes import ListAttribute, NumberAttribute, UnicodeAttribute, UTCDateTimeAttribute
 
-from chalicelib.store.table import Entity
+from chalicelib.store.table import Entity, Gsi1
 
 MAX_PHOTO_BYTES = 10 * 1024 * 1024
 PhotoId = Annotated[str, StringConstraints(pattern=r"^[0-9A-Z]{26}$")]  # chalicelib.adapters.ids.new_id
@@ -43,11 +43,16 @@ class PhotoPublic(BaseModel):
 
 
 class PhotoItem(Entity):
-    """pk=PHOTO#<photo_id>, sk=PHOTO."""
+    """pk=PHOTO#<photo_id>, sk=PHOTO; gsi1pk=PHOTOGRAPHER#<owner id>, gsi1sk=<photo id>: a resident's
+    photos (export, erasure)."""
 
+    gsi1 = Gsi1()
+    gsi1pk = UnicodeAttribute(null=True)
+    gsi1sk = UnicodeAttribute(null=True)
     photo_id = UnicodeAttribute()
     neighbourhood_id = UnicodeAttribute()
-    owner_id = UnicodeAttribute()
+    reach = ListAttribute(of=UnicodeAttribute, null=True)  # the nearby neighbourhoods its post shows in (pets)
+    owner_id = UnicodeAttribute(null=True)  # removed when the owner erased their account and chose anonymise
     purpose = UnicodeAttribute()
     content_type = UnicodeAttribute()
     size = NumberAttribute()
@@ -61,3 +66,7 @@ class PhotoItem(Entity):
     @staticmethod
     def key(photo_id: str) -> tuple[str, str]:
         return f"PHOTO#{photo_id}", "PHOTO"
+
+    @staticmethod
+    def owner_key(user_id: str) -> str:
+        return f"PHOTOGRAPHER#{user_id}"

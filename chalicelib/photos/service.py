@@ -9,6 +9,9 @@ residents of the photo's neighbourhood get short-lived links.
    pixels only (no EXIF, no GPS, orientation applied) as `photos/<neighbourhood_id>/<photo_id>/display.jpg`
    (at most 1600 px) and `thumb.jpg` (at most 400 px), deletes the upload and marks the photo ready.
 3. `get_photo` answers its status and presigned GETs valid 5 minutes.
+4. Your data: the export lists one's photos with presigned GETs valid an hour; erasure deletes the
+   objects and the items (with "anonymise", photos that are ready stay with the posts and items they
+   illustrate, without their owner; waiting and refused ones go either way).
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from PIL import Image, ImageOps
 from pynamodb.exceptions import DoesNotExist
 
 from chalicelib import policy
+from chalicelib.accounts.content_owners import ContentChoice, ContentOwner, register_content_owner
 from chalicelib.adapters.aws import client
 from chalicelib.adapters.clock import now
 from chalicelib.adapters.ids import new_id
@@ -60,7 +64,8 @@ def start_upload(principal: Principal, request: PhotoUploadRequest) -> PhotoUplo
     photo_id = new_id()
     PhotoItem(*PhotoItem.key(photo_id), photo_id=photo_id, neighbourhood_id=neighbourhood_id,
               owner_id=principal.user_id, purpose=request.purpose, content_type=request.content_type,
-              size=request.size, status="waiting", created_at=now()).save()
+              size=request.size, status="waiting", created_at=now(),
+              gsi1pk=PhotoItem.owner_key(principal.user_id), gsi1sk=photo_id).save()
     upload = presigned_photo_post(upload_key(neighbourhood_id, photo_id), request.content_type)
     logger.info("photo upload started", photo_id=photo_id, neighbourhood_id=neighbourhood_id, size=request.size)
     return PhotoUploadStarted(photo_id=photo_id, upload=PhotoUpload(**upload), max_bytes=MAX_PHOTO_BYTES)
@@ -193,7 +198,8 @@ def _load(photo_id: str) -> PhotoItem:
 
 def get_photo(principal: Principal, photo_id: str) -> PhotoPublic:
     photo = _load(photo_id)
-    policy.authorize_in("photos.read", principal, [photo.neighbourhood_id], _no_such_photo())
+    # Those who may read the post it illustrates: its neighbourhood and, for a lost/found pet, those it reaches.
+    policy.authorize_in("photos.read", principal, [photo.neighbourhood_id, *(photo.reach or [])], _no_such_photo())
     if photo.status != "ready":
         return PhotoPublic(status=photo.status, reason=photo.reason)
     s3, bucket = client("s3"), get_settings().uploads_bucket
@@ -219,3 +225,55 @@ def check_attachable(principal: Principal, photo_id: str | None, neighbourhood_i
         raise InvalidInput(f"This photo was uploaded for a {photo.purpose}.", {"photo_id": f"uploaded for a {photo.purpose}"})
     if photo.status != "ready":
         raise InvalidInput("The photo is not ready.", {"photo_id": f"photo is {photo.status}"})
+
+
+def share_photo(photo_id: str | None, reach: list[str]) -> None:
+    """The photo of a post shows where the post shows: its neighbourhood plus `reach` (the post's nearby
+    neighbourhoods, set again when the post is edited). Called after check_attachable."""
+    if photo_id is None:
+        return
+    action = PhotoItem.reach.set(list(reach)) if reach else PhotoItem.reach.remove()
+    PhotoItem(*PhotoItem.key(photo_id)).update(actions=[action], condition=PhotoItem.pk.exists())
+
+
+# --- your data ------------------------------------------------------------------------------
+
+EXPORT_LINK_SECONDS = 3600
+
+
+def export_photos(user_id: str) -> list[dict[str, Any]]:
+    """Each photo one uploaded: what it is for, its state and size, and links to download it (an hour)."""
+    s3, bucket = client("s3"), get_settings().uploads_bucket
+    exported = []
+    for photo in _photos_of(user_id):
+        links = {size: s3.generate_presigned_url("get_object", ExpiresIn=EXPORT_LINK_SECONDS, Params={
+            "Bucket": bucket, "Key": display_key(photo.neighbourhood_id, photo.photo_id, size)})
+            for size in ("display", "thumb")} if photo.status == "ready" else {}
+        exported.append({"id": photo.photo_id, "purpose": photo.purpose, "status": photo.status,
+                         "neighbourhood_id": photo.neighbourhood_id, "created_at": photo.created_at.isoformat(),
+                         "width": int(photo.width) if photo.width else None,
+                         "height": int(photo.height) if photo.height else None,
+                         "download_urls": links})
+    return exported
+
+
+def erase_photos(user_id: str, choice: ContentChoice) -> None:
+    """remove: every photo's objects (upload, display size, thumbnail) and item go; anonymise: ready
+    photos stay with what they illustrate, without their owner; the others go."""
+    s3, bucket = client("s3"), get_settings().uploads_bucket
+    for photo in _photos_of(user_id):
+        if choice == "anonymise" and photo.status == "ready":
+            photo.update(actions=[PhotoItem.owner_id.remove(), PhotoItem.gsi1pk.remove(), PhotoItem.gsi1sk.remove()])
+            continue
+        keys = [upload_key(photo.neighbourhood_id, photo.photo_id),
+                *(display_key(photo.neighbourhood_id, photo.photo_id, size) for size in ("display", "thumb"))]
+        s3.delete_objects(Bucket=bucket, Delete={"Objects": [{"Key": key} for key in keys], "Quiet": True})
+        photo.delete()  # after its objects: a failure leaves the item, and a retry finds it again
+    logger.info("photos erased", choice=choice)
+
+
+def _photos_of(user_id: str) -> list[PhotoItem]:
+    return list(PhotoItem.gsi1.query(PhotoItem.owner_key(user_id)))
+
+
+register_content_owner(ContentOwner(name="photos", export=export_photos, erase=erase_photos))

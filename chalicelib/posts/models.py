@@ -11,7 +11,8 @@ from typing import Annotated, Any, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl, StringConstraints, field_validator, model_validator
 from pynamodb.attributes import (
-    BooleanAttribute, JSONAttribute, ListAttribute, NumberAttribute, UnicodeAttribute, UTCDateTimeAttribute,
+    BooleanAttribute, JSONAttribute, ListAttribute, NumberAttribute, UnicodeAttribute, UnicodeSetAttribute,
+    UTCDateTimeAttribute,
 )
 
 from chalicelib.accounts.models import Email
@@ -173,6 +174,8 @@ class PostPublic(BaseModel):
     neighbourhood_id: str = Field(description="where it was written")
     kind: Kind
     author_id: str | None = Field(description="null once the author erased their account and chose anonymise")
+    author_name: str | None = Field(default=None, description="the author's display name when they wrote it; null "
+                                    "once anonymised (and on posts written before names were kept)")
     created_at: datetime
     edited_at: datetime | None
     state: str | None = Field(description="null for discussions and recommendations")
@@ -180,12 +183,16 @@ class PostPublic(BaseModel):
     pinned: bool = False
     nearby: bool = Field(default=False, description="a lost/found pet of a neighbourhood within about 1 km")
     content: dict[str, Any] = Field(description="the kind's fields; pets carry `last_seen_cell`, never a point")
-    comment_count: int | None = Field(default=None, description="on one post (GET /posts/{id}); null in the feed")
-    thanks_count: int | None = Field(default=None, description="on one post (GET /posts/{id}); null in the feed")
+    comment_count: int | None = Field(default=None, description="on one post and in the feed")
+    thanks_count: int | None = Field(default=None, description="on one post and in the feed")
     thanked_by_me: bool | None = Field(default=None, description="on one post (GET /posts/{id}); null in the feed")
     # Moderation (chalicelib/moderation/): a hidden post shows in place, its content withheld from all but its author.
     hidden: bool = Field(default=False, description="hidden by a moderator (or by several reports, until reviewed)")
-    hidden_reason: str | None = Field(default=None, description="why it is hidden: \"hidden by a moderator: <reason>\"")
+    hidden_reason: str | None = Field(default=None, description="why it is hidden: a reason code (moderation's fixed "
+                                      "list, or \"reported\" after several reports)")
+    hidden_note: str | None = Field(default=None, description="what the moderator added to the reason")
+    hidden_reason_text: str | None = Field(default=None, description="\"Hidden by a moderator: <reason>\", translated "
+                                           "for the request's Accept-Language")
     looks_aggressive: bool | None = Field(default=None, description="on the post just written: a tone reminder, not a block")
 
 
@@ -194,11 +201,22 @@ class Feed(BaseModel):
     cursor: str | None = Field(description="pass it back for the next page; null on the last")
 
 
+class ProfessionalRecommendation(BaseModel):
+    post_id: str
+    text: str = Field(description="the recommendation's text, cut to 200 characters")
+    author_name: str | None = None
+
+
 class Professional(BaseModel):
     trade: Trade
     name: str
     contact: str
+    phone: str | None = None
+    email: str | None = None
+    website: str | None = None
     households: int = Field(description="distinct households of the neighbourhood recommending")
+    recommendations: list[ProfessionalRecommendation] = Field(
+        default_factory=list, description="the recommendation posts not hidden, newest first")
 
 
 class ProfessionalList(BaseModel):
@@ -218,6 +236,7 @@ class PostItem(Entity):
     reach = ListAttribute(of=UnicodeAttribute, default=list)  # other neighbourhoods it shows in (pets)
     kind = UnicodeAttribute()
     author_id = UnicodeAttribute(null=True)
+    author_name = UnicodeAttribute(null=True)  # the author's display name when written (docs/data-model.md)
     content = JSONAttribute()
     state = UnicodeAttribute(null=True)
     matched_with = UnicodeAttribute(null=True)
@@ -231,10 +250,13 @@ class PostItem(Entity):
     # a hide or restore and an appeal are conditional updates.
     report_count = NumberAttribute(default=0)
     hidden = BooleanAttribute(default=False)
-    hidden_reason = UnicodeAttribute(null=True)
+    hidden_reason = UnicodeAttribute(null=True)  # a reason code (chalicelib/moderation/models.py HideReason)
+    hidden_note = UnicodeAttribute(null=True)
     hidden_by = UnicodeAttribute(null=True)  # the moderator's user id, or "auto" after several reports
     appeal_text = UnicodeAttribute(null=True)
     appeal_state = UnicodeAttribute(null=True)  # pending | upheld | restored
+    # A recommendation's household (the author's address when written): its professional's count is per household.
+    household = UnicodeAttribute(null=True)
 
     @staticmethod
     def key(post_id: str) -> tuple[str, str]:
@@ -257,6 +279,9 @@ class FeedEntryItem(Entity):
     gsi1sk = UnicodeAttribute()
     post = JSONAttribute()  # PostPublic as JSON
     nearby = BooleanAttribute(default=False)
+    # The post's counters, ADDed with it by chalicelib/comments/ (a rewrite of the entry copies the post's).
+    comment_count = NumberAttribute(default=0)
+    thanks_count = NumberAttribute(default=0)
 
     @staticmethod
     def feed(nbh_id: str) -> str:
@@ -293,6 +318,10 @@ class ProfessionalItem(Entity):
     name = UnicodeAttribute()
     contact = UnicodeAttribute()
     households = NumberAttribute(default=0)
+    phone = UnicodeAttribute(null=True)  # the contact fields of the latest recommendation
+    email = UnicodeAttribute(null=True)
+    website = UnicodeAttribute(null=True)
+    posts = UnicodeSetAttribute(null=True)  # every recommendation post of the professional (ADD/DELETE)
 
     @staticmethod
     def partition(nbh_id: str) -> str:
@@ -304,7 +333,11 @@ class ProfessionalItem(Entity):
 
 
 class RecommendingHouseholdItem(Entity):
-    """Marker: this household already recommends this professional (written conditionally)."""
+    """Marker: this household already recommends this professional (written conditionally). `posts`
+    holds the household's recommendation posts of the professional: the household stops counting
+    when the last of them is deleted (or edited to another professional)."""
+
+    posts = UnicodeSetAttribute(null=True)
 
     @staticmethod
     def key(nbh_id: str, professional_key: str, household: str) -> tuple[str, str]:

@@ -16,7 +16,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import h3
-from pynamodb.exceptions import DoesNotExist, TransactWriteError
+from pynamodb.exceptions import DeleteError, DoesNotExist, TransactWriteError, UpdateError
 
 from chalicelib import policy
 from chalicelib.accounts.content_owners import ContentChoice, ContentOwner, register_content_owner
@@ -25,16 +25,18 @@ from chalicelib.adapters.clock import now
 from chalicelib.adapters.ids import new_id
 from chalicelib.communes.service import fold
 from chalicelib.errors import Conflict, Forbidden, InvalidInput, NotFound
+from chalicelib.i18n import DEFAULT
+from chalicelib.moderation.reasons import reason_text
 from chalicelib.neighbourhoods.service import WITHIN_ABOUT_1_KM, neighbourhoods_near
 from chalicelib.observability import logger
-from chalicelib.photos.service import check_attachable
+from chalicelib.photos.service import check_attachable, share_photo
 from chalicelib.policy import Principal
 from chalicelib.posts.models import (
     FIRST_STATE, TRANSITIONS, Feed, FeedEntryItem, FeedQuery, PostItem, PostPublic, PostRequest, Professional,
-    ProfessionalItem, ProfessionalList, RecommendingHouseholdItem, StateChange, WeekStatsItem,
+    ProfessionalItem, ProfessionalRecommendation, ProfessionalList, RecommendingHouseholdItem, StateChange, WeekStatsItem,
 )
 from chalicelib.store.pages import decode_cursor, encode_cursor
-from chalicelib.store.table import GSI1, refused_conditions, table_connection, transaction
+from chalicelib.store.table import GSI1, condition_failed, refused_conditions, table_connection, transaction
 
 EDIT_WINDOW = timedelta(hours=24)
 PETS = ("lost_pet", "found_pet")
@@ -57,12 +59,13 @@ def create_post(principal: Principal, neighbourhood_id: str, request: PostReques
     check_attachable(principal, getattr(new, "photo_id", None), neighbourhood_id, "post")
     content = _content(new)
     post = PostItem(*PostItem.key(new_id()), post_id="", neighbourhood_id=neighbourhood_id, kind=new.kind,
-                    author_id=principal.user_id, content=content, state=FIRST_STATE.get(new.kind),
-                    created_at=now())
+                    author_id=principal.user_id, author_name=author_name(principal.user_id), content=content,
+                    state=FIRST_STATE.get(new.kind), created_at=now())
     post.post_id = post.pk.removeprefix("POST#")
     post.gsi1pk, post.gsi1sk = PostItem.author_key(principal.user_id), post.post_id
     if new.kind == "recommendation":
         _check_not_oneself(principal, new)
+        post.household = load_user(principal.user_id).address_id or principal.user_id
     if new.kind in PETS:
         post.reach = [ref.id for ref in neighbourhoods_near(content["last_seen_cell"], WITHIN_ABOUT_1_KM)
                       if ref.id != neighbourhood_id]
@@ -71,9 +74,14 @@ def create_post(principal: Principal, neighbourhood_id: str, request: PostReques
         for entry in _entries(post):
             t.save(entry)
         t.update(_week(neighbourhood_id), actions=[WeekStatsItem.posts.add(1)])
+    share_photo(getattr(new, "photo_id", None), post.reach)
     if new.kind == "recommendation":
-        _count_recommendation(principal, neighbourhood_id, new)
+        _count_recommendation(neighbourhood_id, content, post.household, post.post_id)
     logger.info("post written", kind=new.kind, nbh=neighbourhood_id, reach=len(post.reach))
+    if new.kind == "lost_pet":
+        from chalicelib.notifications.alerts import dispatch_lost_pet  # notifications build on posts
+
+        dispatch_lost_pet(post.post_id)
     from chalicelib.moderation.tone import looks_aggressive  # moderation builds on posts, not the reverse
 
     public = _public(post)
@@ -92,16 +100,21 @@ def edit_post(principal: Principal, post_id: str, request: PostRequest) -> PostP
         raise Conflict("A post keeps its kind.", {"kind": f"this post is a {post.kind}"})
     check_attachable(principal, getattr(new, "photo_id", None), post.neighbourhood_id, "post")
     content = _content(new)
+    old_content = post.content
     if post.kind == "recommendation":
         _check_not_oneself(principal, new)
-        if _professional_key(post.content) != _professional_key(content):
-            raise Conflict("Recommend another professional in a new post.", {"name": "another professional"})
     old_reach = list(post.reach)
     post.content, post.edited_at = content, now()
     if post.kind in PETS:
         post.reach = [ref.id for ref in neighbourhoods_near(content["last_seen_cell"], WITHIN_ABOUT_1_KM)
                       if ref.id != post.neighbourhood_id]
     _rewrite(post, old_reach)
+    share_photo(getattr(new, "photo_id", None), post.reach)
+    if post.kind == "recommendation" and _professional_key(old_content) != _professional_key(content):
+        # Another professional now: the household counts for the new one, no longer for the old one.
+        household = post.household or load_user(principal.user_id).address_id or principal.user_id
+        _count_recommendation(post.neighbourhood_id, content, household, post.post_id)
+        _uncount_recommendation(post.neighbourhood_id, old_content, household, post.post_id)
     return _public(post)
 
 
@@ -141,30 +154,36 @@ def pin_post(principal: Principal, post_id: str, pinned: bool) -> PostPublic:
     if post.pinned == pinned:
         return _public(post)
     post.pinned = pinned
-    with transaction() as t:
-        t.update(post, actions=_rewrite_actions(post))
-        for entry in _entries(post):
-            # The pinned copy lives under another sort key: remove the one it had.
-            t.delete(FeedEntryItem(entry.pk, FeedEntryItem.sort_key(post.post_id, not pinned)))
-            t.save(entry)
+    try:
+        with transaction() as t:
+            t.update(post, actions=_rewrite_actions(post), condition=_counts_unchanged(post))
+            for entry in _entries(post):
+                # The pinned copy lives under another sort key: remove the one it had.
+                t.delete(FeedEntryItem(entry.pk, FeedEntryItem.sort_key(post.post_id, not pinned)))
+                t.save(entry)
+    except TransactWriteError as error:
+        if refused_conditions(error):
+            raise Conflict("The post changed meanwhile; try again.", {"post_id": "changed meanwhile"}) from None
+        raise
     return _public(post)
 
 
 # --- reading --------------------------------------------------------------------------------
 
-def get_post(principal: Principal, post_id: str) -> PostPublic:
+def get_post(principal: Principal, post_id: str, language: str = DEFAULT) -> PostPublic:
     from chalicelib.comments.service import thanked_by  # comments build on posts, not the reverse
 
     post = _readable(principal, post_id)
-    public = as_seen_by(_public(post, nearby=post.neighbourhood_id != principal.neighbourhood_id), principal.user_id)
+    public = as_seen_by(_public(post, nearby=post.neighbourhood_id != principal.neighbourhood_id), principal.user_id,
+                        language)
     public.comment_count, public.thanks_count = int(post.comment_count or 0), int(post.thanks_count or 0)
     public.thanked_by_me = thanked_by(post_id, principal.user_id)
     return public
 
 
-def feed(neighbourhood_id: str, query: FeedQuery, viewer_id: str | None = None) -> Feed:
+def feed(neighbourhood_id: str, query: FeedQuery, viewer_id: str | None = None, language: str = DEFAULT) -> Feed:
     """Newest first, pinned posts first on the first page; one Query a page. A hidden post's content
-    shows to its author only (`viewer_id`)."""
+    shows to its author only (`viewer_id`); why it is hidden, in the reader's `language`."""
     if query.kind:
         partition, index = FeedEntryItem.kind_feed(neighbourhood_id, query.kind), GSI1
         key_names = ("gsi1pk", "gsi1sk", "pk", "sk")
@@ -177,15 +196,31 @@ def feed(neighbourhood_id: str, query: FeedQuery, viewer_id: str | None = None) 
     posts = []
     for raw in page.get("Items", []):
         entry = FeedEntryItem.from_raw_data(raw)
-        posts.append(as_seen_by(PostPublic.model_validate({**entry.post, "nearby": entry.nearby}), viewer_id))
+        public = PostPublic.model_validate({**entry.post, "nearby": entry.nearby,
+                                            "comment_count": int(entry.comment_count or 0),
+                                            "thanks_count": int(entry.thanks_count or 0)})
+        posts.append(as_seen_by(public, viewer_id, language))
     last = page.get("LastEvaluatedKey")
     return Feed(posts=posts, cursor=encode_cursor(last) if last else None)
 
 
 def professionals(neighbourhood_id: str, trade: str | None) -> ProfessionalList:
+    """One Query of the neighbourhood's professionals, then their recommendation posts in BatchGetItems
+    of 100 (not a read per professional); hidden posts are left out."""
     prefix = f"PRO#{trade}#" if trade else "PRO#"
-    found = ProfessionalItem.query(ProfessionalItem.partition(neighbourhood_id), ProfessionalItem.sk.startswith(prefix))
-    listed = [Professional(trade=p.trade, name=p.name, contact=p.contact, households=int(p.households)) for p in found]
+    found = list(ProfessionalItem.query(ProfessionalItem.partition(neighbourhood_id),
+                                        ProfessionalItem.sk.startswith(prefix)))
+    wanted = sorted({post_id for p in found for post_id in (p.posts or ())})
+    posts = {post.post_id: post for post in PostItem.batch_get([PostItem.key(post_id) for post_id in wanted])}
+    listed = []
+    for p in found:
+        shown = sorted((posts[i] for i in (p.posts or ()) if i in posts and not posts[i].hidden),
+                       key=lambda post: post.post_id, reverse=True)
+        listed.append(Professional(
+            trade=p.trade, name=p.name, contact=p.contact, phone=p.phone, email=p.email, website=p.website,
+            households=int(p.households),
+            recommendations=[ProfessionalRecommendation(post_id=post.post_id, text=str(post.content.get("text", ""))[:200],
+                                                        author_name=post.author_name) for post in shown]))
     return ProfessionalList(professionals=sorted(listed, key=lambda p: (-p.households, p.trade, fold(p.name))))
 
 
@@ -214,7 +249,7 @@ def erase_posts(user_id: str, choice: ContentChoice) -> None:
         if choice == "remove":
             _delete(post)
         else:
-            post.author_id, post.gsi1pk, post.gsi1sk = None, None, None
+            post.author_id, post.author_name, post.gsi1pk, post.gsi1sk = None, None, None, None
             _rewrite(post, list(post.reach))
 
 
@@ -233,10 +268,12 @@ def _readable(principal: Principal, post_id: str) -> PostItem:
     return post
 
 
-def as_seen_by(public: PostPublic, viewer_id: str | None) -> PostPublic:
-    """A hidden post shows in place, its content withheld from everyone but its author."""
+def as_seen_by(public: PostPublic, viewer_id: str | None, language: str = DEFAULT) -> PostPublic:
+    """A hidden post shows in place, its content withheld from everyone but its author, with why it
+    is hidden in the reader's language."""
     if public.hidden and (viewer_id is None or public.author_id != viewer_id):
         public.content = {"text": None}
+    public.hidden_reason_text = reason_text(public.hidden_reason, language, public.hidden_note) if public.hidden else None
     return public
 
 
@@ -248,18 +285,23 @@ def _content(new: Any) -> dict[str, Any]:
     return content
 
 
-def _public(post: PostItem, nearby: bool = False) -> PostPublic:
+def _public(post: PostItem, nearby: bool = False, language: str = DEFAULT) -> PostPublic:
+    hidden = bool(post.hidden)
     return PostPublic(id=post.post_id, neighbourhood_id=post.neighbourhood_id, kind=post.kind,  # type: ignore[arg-type]
-                      author_id=post.author_id, created_at=post.created_at, edited_at=post.edited_at, state=post.state,
+                      author_id=post.author_id, author_name=post.author_name, created_at=post.created_at, edited_at=post.edited_at, state=post.state,
                       matched_with=post.matched_with, pinned=post.pinned, nearby=nearby, content=post.content,
-                      hidden=bool(post.hidden), hidden_reason=post.hidden_reason if post.hidden else None)
+                      hidden=hidden, hidden_reason=post.hidden_reason if hidden else None,
+                      hidden_note=post.hidden_note if hidden else None,
+                      hidden_reason_text=reason_text(post.hidden_reason, language, post.hidden_note) if hidden else None)
 
 
 def _entries(post: PostItem) -> list[FeedEntryItem]:
-    copy = json.loads(_public(post).model_dump_json(exclude={"comment_count", "thanks_count", "thanked_by_me", "looks_aggressive"}))
+    copy = json.loads(_public(post).model_dump_json(exclude={"comment_count", "thanks_count", "thanked_by_me",
+                                                             "looks_aggressive", "hidden_reason_text"}))
     sk = FeedEntryItem.sort_key(post.post_id, post.pinned)
     return [FeedEntryItem(FeedEntryItem.feed(nbh), sk, gsi1pk=FeedEntryItem.kind_feed(nbh, post.kind), gsi1sk=sk,
-                          post=copy, nearby=nbh != post.neighbourhood_id)
+                          post=copy, nearby=nbh != post.neighbourhood_id, comment_count=int(post.comment_count or 0),
+                          thanks_count=int(post.thanks_count or 0))
             for nbh in [post.neighbourhood_id, *post.reach]]
 
 
@@ -268,9 +310,11 @@ def _rewrite(post: PostItem, old_reach: list[str], seen_state: str | None = None
     sk = FeedEntryItem.sort_key(post.post_id, post.pinned)
     try:
         with transaction() as t:
-            # A concurrent state change loses: the state we saw must still be the stored one.
+            # A concurrent state change loses: the state we saw must still be the stored one; so does a
+            # comment or thanks meanwhile (the entries copy the counters read).
+            condition = _counts_unchanged(post)
             t.update(post, actions=_rewrite_actions(post),
-                     condition=PostItem.state == seen_state if seen_state else None)
+                     condition=condition & (PostItem.state == seen_state) if seen_state else condition)
             for entry in _entries(post):
                 t.save(entry)
             for gone in set(old_reach) - set(post.reach):
@@ -278,16 +322,48 @@ def _rewrite(post: PostItem, old_reach: list[str], seen_state: str | None = None
             if counters:
                 t.update(_week(post.neighbourhood_id), actions=counters)
     except TransactWriteError as error:
-        if seen_state and refused_conditions(error):
-            raise Conflict("The post's state changed meanwhile.", {"state": "changed meanwhile"}) from None
+        if refused_conditions(error):
+            if seen_state:
+                raise Conflict("The post's state changed meanwhile.", {"state": "changed meanwhile"}) from None
+            raise Conflict("The post changed meanwhile; try again.", {"post_id": "changed meanwhile"}) from None
         raise
+
+
+def _counts_unchanged(post: PostItem) -> Any:
+    return (PostItem.comment_count == int(post.comment_count or 0)) & (PostItem.thanks_count == int(post.thanks_count or 0))
+
+
+def count_on(t: Any, post: PostItem, **deltas: int) -> int:
+    """ADD `deltas` (comment_count, thanks_count) to the post and to each of its feed entries, in the
+    caller's transaction `t`; returns how many writes it added. The post must still show where it
+    showed when read (same pin, same reach): otherwise the transaction fails on the post or an entry,
+    and the caller reads the post again and retries."""
+    t.update(PostItem(*PostItem.key(post.post_id)), actions=[getattr(PostItem, n).add(d) for n, d in deltas.items()],
+             condition=PostItem.pk.exists() & (PostItem.pinned == bool(post.pinned))
+             & (PostItem.reach == list(post.reach or [])))
+    sk = FeedEntryItem.sort_key(post.post_id, bool(post.pinned))
+    nbhs = [post.neighbourhood_id, *(post.reach or [])]
+    for nbh in nbhs:
+        t.update(FeedEntryItem(FeedEntryItem.feed(nbh), sk),
+                 actions=[getattr(FeedEntryItem, n).add(d) for n, d in deltas.items()],
+                 condition=FeedEntryItem.pk.exists())
+    return 1 + len(nbhs)
+
+
+def author_name(user_id: str) -> str | None:
+    """The name a resident shows their neighbours (as the member list shows it), kept with what they write."""
+    try:
+        return load_user(user_id).display_name or None
+    except NotFound:
+        return None
 
 
 def _rewrite_actions(post: PostItem) -> list:
     """The post's own fields, set one by one: an UpdateItem, not a PutItem, so that the counters
     comments and thanks ADD to (`comment_count`, `thanks_count`) are never put back to a stale value."""
     actions = []
-    for attribute in (PostItem.neighbourhood_id, PostItem.reach, PostItem.kind, PostItem.author_id, PostItem.content,
+    for attribute in (PostItem.neighbourhood_id, PostItem.reach, PostItem.kind, PostItem.author_id,
+                      PostItem.author_name, PostItem.content,
                       PostItem.state, PostItem.matched_with, PostItem.pinned, PostItem.created_at,
                       PostItem.edited_at, PostItem.gsi1pk, PostItem.gsi1sk, PostItem.post_id):
         value = getattr(post, attribute.attr_name)
@@ -296,11 +372,37 @@ def _rewrite_actions(post: PostItem) -> list:
 
 
 def _delete(post: PostItem) -> None:
+    """The post and its feed entries go in one transaction; after it no comment, thanks or report can
+    be added (their writes require the post). Then what hangs on the post goes in batches: comments
+    and their lookup items, thanks markers, open reports (of the post and its comments), and a
+    recommendation's count for its household. Each step reads consistently and is safe to repeat."""
     sk = FeedEntryItem.sort_key(post.post_id, post.pinned)
     with transaction() as t:
         t.delete(post)
         for nbh in [post.neighbourhood_id, *post.reach]:
             t.delete(FeedEntryItem(FeedEntryItem.feed(nbh), sk))
+    if post.kind == "recommendation" and post.household:
+        _uncount_recommendation(post.neighbourhood_id, post.content, post.household, post.post_id)
+    _delete_what_hangs_on(post.post_id)
+
+
+def _delete_what_hangs_on(post_id: str) -> None:
+    from chalicelib.comments.models import CommentItem, CommentRefItem, ThanksItem  # comments build on posts
+    from chalicelib.moderation.models import ReportItem  # so does moderation
+
+    doomed: list[Any] = []
+    comment_ids = []
+    for comment in CommentItem.query(CommentItem.partition(post_id), consistent_read=True):
+        comment_ids.append(comment.comment_id)
+        doomed += [comment, CommentRefItem(*CommentRefItem.key(comment.comment_id))]
+    doomed += list(ThanksItem.query(ThanksItem.key(post_id, "")[0], consistent_read=True))
+    for target_type, target_id in [("post", post_id), *(("comment", cid) for cid in comment_ids)]:
+        doomed += [report for report in ReportItem.query(ReportItem.key(target_type, target_id, "")[0],
+                                                         consistent_read=True)
+                   if report.gsi1sk.startswith("OPEN#")]
+    with PostItem.batch_write() as batch:  # 25 deletes a call; unprocessed items are retried
+        for item in doomed:
+            batch.delete(item)
 
 
 def _week(neighbourhood_id: str) -> WeekStatsItem:
@@ -339,22 +441,73 @@ def _professional_key(content: dict[str, Any]) -> str:
     return hashlib.sha256(f"{content['trade']}|{name}|{_contact(content)}".encode()).hexdigest()[:20]
 
 
-def _count_recommendation(principal: Principal, neighbourhood_id: str, new: Any) -> None:
-    """+1 for the professional, once per household: the household marker is written conditionally."""
-    content = new.model_dump(mode="json")
+def _count_recommendation(neighbourhood_id: str, content: dict[str, Any], household: str, post_id: str) -> None:
+    """+1 for the professional, once per household: the household marker is written conditionally,
+    with the recommending post in its `posts` set; a second post of the household only joins the set."""
     key = _professional_key(content)
-    household = load_user(principal.user_id).address_id or principal.user_id
-    professional = ProfessionalItem(ProfessionalItem.partition(neighbourhood_id), ProfessionalItem.sort_key(new.trade, key))
-    marker = RecommendingHouseholdItem(*RecommendingHouseholdItem.key(neighbourhood_id, key, household))
+    professional = ProfessionalItem(ProfessionalItem.partition(neighbourhood_id),
+                                    ProfessionalItem.sort_key(content["trade"], key))
+    marker = RecommendingHouseholdItem(*RecommendingHouseholdItem.key(neighbourhood_id, key, household),
+                                       posts={post_id})
     try:
         with transaction() as t:
             t.save(marker, condition=RecommendingHouseholdItem.pk.does_not_exist())
             t.update(professional, actions=[
-                ProfessionalItem.households.add(1), ProfessionalItem.trade.set(new.trade),
-                ProfessionalItem.name.set(new.name.strip()), ProfessionalItem.contact.set(_contact(content))])
+                ProfessionalItem.households.add(1), ProfessionalItem.trade.set(content["trade"]),
+                ProfessionalItem.name.set(content["name"].strip()), ProfessionalItem.contact.set(_contact(content)),
+                *_contact_fields(content, post_id)])
     except TransactWriteError as error:
         if not refused_conditions(error):
-            raise  # already counted for this household otherwise
+            raise
+        # already counted for this household: the post joins the marker and the professional's posts
+        marker.update(actions=[RecommendingHouseholdItem.posts.add({post_id})])
+        professional.update(actions=_contact_fields(content, post_id))
+
+
+def _contact_fields(content: dict[str, Any], post_id: str) -> list:
+    """The latest recommendation's phone, email and website, and the post among the professional's."""
+    return [ProfessionalItem.posts.add({post_id}),
+            *(getattr(ProfessionalItem, name).set(content[name]) if content.get(name)
+              else getattr(ProfessionalItem, name).remove() for name in ("phone", "email", "website"))]
+
+
+def _uncount_recommendation(neighbourhood_id: str, content: dict[str, Any], household: str, post_id: str) -> None:
+    """The post leaves its household's marker; when it was the household's last recommendation of the
+    professional, the marker goes and the count drops by one (both conditional, one transaction); a
+    professional nobody recommends any more leaves the directory."""
+    key = _professional_key(content)
+    marker = RecommendingHouseholdItem(*RecommendingHouseholdItem.key(neighbourhood_id, key, household))
+    try:
+        marker.update(actions=[RecommendingHouseholdItem.posts.delete({post_id})],
+                      condition=RecommendingHouseholdItem.posts.contains(post_id))
+    except UpdateError as error:
+        if condition_failed(error):
+            return  # not counted for this post (or already uncounted)
+        raise
+    professional = ProfessionalItem(ProfessionalItem.partition(neighbourhood_id),
+                                    ProfessionalItem.sort_key(content["trade"], key))
+    try:
+        professional.update(actions=[ProfessionalItem.posts.delete({post_id})], condition=ProfessionalItem.pk.exists())
+    except UpdateError as error:
+        if not condition_failed(error):
+            raise
+    if marker.posts:
+        return  # another post of the household still recommends them
+    try:
+        with transaction() as t:
+            # Empty sets vanish in DynamoDB: no `posts` means no post of the household joined meanwhile.
+            t.delete(marker, condition=RecommendingHouseholdItem.posts.does_not_exist())
+            t.update(professional, actions=[ProfessionalItem.households.add(-1)],
+                     condition=ProfessionalItem.households > 0)
+    except TransactWriteError as error:
+        if not refused_conditions(error):
+            raise
+        return
+    try:
+        professional.delete(condition=ProfessionalItem.households <= 0)
+    except DeleteError as error:
+        if not condition_failed(error):
+            raise
 
 
 

@@ -45,6 +45,11 @@ class RouteDoc:
     other_responses: tuple[tuple[int, type[BaseModel]], ...] = ()  # e.g. 503 with its own body
     media_type: str = "application/json"
     wants: tuple[str, ...] = ()  # the view's parameters: it gets `principal`, `request` when it asks
+    # False for a route whose authority is a signed token in the request, not a session (the one-click
+    # unsubscribe, RFC 8058): it never reads the session, so it needs no CSRF header; its rule must be `anyone`.
+    session: bool = True
+    # Form bodies (RFC 8058's `List-Unsubscribe=One-Click`) the view reads itself from `request`.
+    form: bool = False
 
 
 @dataclass
@@ -94,12 +99,14 @@ class Api:
             wants = tuple(inspect.signature(view).parameters)
             doc = RouteDoc(path=path, method=method, name=view.__name__, summary=summary, action=action, wants=wants,
                            **options)
+            if not doc.session and policy.RULES[action] is not policy.anyone:
+                raise ValueError(f"route {method} {path}: a route without the session must be open to anyone")
 
             @functools.wraps(view)
             def handler(**path_params: str) -> Response:
                 request = self.app.current_request
                 try:
-                    principal = policy.principal_for(request)
+                    principal = policy.principal_for(request) if doc.session else policy.ANONYMOUS
                     policy.authorize(doc.action, principal, path_params)
                     arguments = _arguments(doc, request, path_params)
                     if "principal" in doc.wants:
@@ -115,7 +122,7 @@ class Api:
 
             self.docs.append(doc)
             # Accept the other usual body types too, so that they get our JSON 415 rather than Chalice's.
-            content_types = [*JSON_TYPES, *OTHER_BODY_TYPES] if doc.body else ["application/json"]
+            content_types = [*JSON_TYPES, *OTHER_BODY_TYPES] if doc.body or doc.form else ["application/json"]
             self.app.route(path, methods=[method], content_types=content_types)(handler)
             return view
 

@@ -25,6 +25,10 @@ def build_openapi(docs: list[RouteDoc]) -> dict[str, Any]:
         models.update(m for m in (doc.body, doc.response) if m is not None)
         models.update(model for _, model in doc.other_responses)
     ordered = sorted(models, key=lambda m: m.__name__)
+    names = [m.__name__ for m in ordered]
+    if clashes := sorted({name for name in names if names.count(name) > 1}):
+        # Schemas are referenced by class name: two models of one name would silently become one.
+        raise ValueError(f"two API models share a name: {', '.join(clashes)}")
     refs, schema = models_json_schema([(m, "serialization") for m in ordered], ref_template=REF)
     document: dict[str, Any] = {
         "openapi": "3.1.0",

@@ -190,20 +190,27 @@ def test_a_block_stops_messages_both_ways(client, act_as):
 
 
 def test_a_participant_reports_a_message_for_the_neighbourhood_moderators(client, act_as):
-    from chalicelib.messages.models import MessageReportItem
-
     act_as(ANNA)
     conversation = started(client, text="buy my stuff")
     message_id = read(client, conversation["id"]).json_body["messages"][0]["id"]
+    url = f"/api/v1/messages/{message_id}/reports"
+    assert client.post(url, headers=JSON, body=body({"reason": "spam"})).status_code == 409  # one's own
+    act_as(CARL)  # not a participant: the message does not exist
+    assert client.post(url, headers=JSON, body=body({"reason": "spam"})).status_code == 404
     act_as(BEN)
-    response = client.post(f"/api/v1/messages/{message_id}/reports", headers=JSON,
-                           body=body({"reason": "spam", "text": "again"}))
+    response = client.post(url, headers=JSON, body=body({"reason": "spam", "text": "again"}))
     assert response.status_code == 201, response.body
     report = response.json_body
     assert (report["conversation_id"], report["message_id"], report["reason"]) == (conversation["id"], message_id,
                                                                                    "spam")
-    stored = list(MessageReportItem.gsi1.query(MessageReportItem.neighbourhood_key(N1)))
-    assert [(r.message_id, r.reporter_id, r.text) for r in stored] == [(message_id, "U-ben", "again")]
+    assert client.post(url, headers=JSON, body=body({"reason": "spam"})).status_code == 409  # once
+    # Into the neighbourhood's one queue, with the reported message (and only it) for the moderators.
+    act_as(resident("U-amb", ambassador=True))
+    [target] = client.get(f"/api/v1/neighbourhoods/{N1}/reports").json_body["targets"]
+    assert (target["target_type"], target["target_id"], target["conversation_id"]) == ("message", message_id,
+                                                                                       conversation["id"])
+    assert target["reasons"] == {"spam": 1} and target["texts"] == ["again"]
+    assert target["content"]["text"] == "buy my stuff" and target["content"]["author_id"] == "U-anna"
 
 
 # --- your data ------------------------------------------------------------------------------

@@ -31,3 +31,18 @@ def test_operations_have_unique_ids_and_documented_answers(client):
         assert any(status.startswith("2") for status in op["responses"])
         if "requestBody" in op:
             assert "400" in op["responses"], op["operationId"]
+
+
+def test_two_models_of_one_name_are_refused_rather_than_merged():
+    import pytest
+    from pydantic import BaseModel
+
+    from chalicelib.web.api import RouteDoc
+    from chalicelib.web.openapi import build_openapi
+
+    def model(field: str) -> type[BaseModel]:
+        return type("ReportRequest", (BaseModel,), {"__annotations__": {field: str}})
+
+    docs = [RouteDoc(path=f"/api/v1/{n}", method="POST", name=n, summary=n, action=n, body=model(n)) for n in ("a", "b")]
+    with pytest.raises(ValueError, match="ReportRequest"):
+        build_openapi(docs)

@@ -9,7 +9,7 @@ import re
 import pytest
 
 from chalicelib import policy
-from chalicelib.policy import ANONYMOUS, Principal
+from chalicelib.policy import ANONYMOUS, Principal, PublisherLink
 from tests.helpers import JSON, body
 
 N1, N2 = "0501-N1", "0501-N2"  # the neighbourhood a path names, and another one
@@ -27,14 +27,20 @@ SITUATIONS = {
     "other_verified": Principal(user_id="U-other", lau2="0501", neighbourhood_id=N2, residence_status="verified"),
     "ambassador": Principal(user_id="U-amb", lau2="0501", neighbourhood_id=N1, residence_status="verified",
                             ambassador_of=frozenset({N1})),
+    # Appointed by the commune: moderates N1's reports while living in N2 (reads N2 only).
+    "moderator": Principal(user_id="U-mod", lau2="0501", neighbourhood_id=N2, residence_status="verified",
+                           moderator_of=frozenset({"0501"})),
     "staff_admin": _staff("admin"),
     "staff_editor": _staff("editor"),
     "staff_verifier": _staff("verifier"),
     "other_commune_admin": _staff("admin", lau2="0999"),
     "operator": Principal(user_id="U-op", operator=True),
+    # The bearer of a publisher link (a clerk, a partner): no account; the publishing routes only,
+    # 404 on every neighbourhood content route, 403 elsewhere (tests/announcements/).
+    "publisher_link": Principal(publisher_link=PublisherLink(lau2="0501", publisher_id="P1", link_id="L1")),
 }
 ALL = set(SITUATIONS)
-SIGNED_IN = ALL - {"anonymous"}
+SIGNED_IN = ALL - {"anonymous", "publisher_link"}
 
 EXPECTED = {
     ("GET", "/api/v1/health"): ALL,
@@ -69,9 +75,17 @@ EXPECTED = {
     ("POST", "/api/v1/communes/{lau2}/verifications/{user_id}"): {"staff_admin", "staff_verifier"},
     ("PUT", "/api/v1/communes/{lau2}/ambassadors/{user_id}"): {"staff_admin"},
     ("DELETE", "/api/v1/communes/{lau2}/ambassadors/{user_id}"): {"staff_admin"},
+    ("PUT", "/api/v1/communes/{lau2}/moderators/{user_id}"): {"staff_admin"},
+    ("DELETE", "/api/v1/communes/{lau2}/moderators/{user_id}"): {"staff_admin"},
     ("PATCH", "/api/v1/me"): SIGNED_IN,
     ("GET", "/api/v1/me/export"): SIGNED_IN,
     ("DELETE", "/api/v1/me"): SIGNED_IN,
+    # Email choices: one's own. The one-click unsubscribe: anyone holding the email's signed token
+    # (tests/notifications/test_unsubscribe.py checks the token; no session is read).
+    ("GET", "/api/v1/me/notifications"): SIGNED_IN,
+    ("PUT", "/api/v1/me/notifications"): SIGNED_IN,
+    ("GET", "/api/v1/unsubscribe"): ALL,
+    ("POST", "/api/v1/unsubscribe"): ALL,
     # Inside a neighbourhood: residents only (pending ones see its name and size); staff are not readers.
     ("GET", "/api/v1/neighbourhoods/{neighbourhood_id}"): {"pending", "verified", "ambassador"},
     ("GET", "/api/v1/neighbourhoods/{neighbourhood_id}/members"): {"verified", "ambassador"},
@@ -102,6 +116,7 @@ EXPECTED = {
     ("PATCH", "/api/v1/items/{item_id}"): SIGNED_IN,
     ("DELETE", "/api/v1/items/{item_id}"): SIGNED_IN,
     ("POST", "/api/v1/items/{item_id}/loans"): SIGNED_IN,
+    ("GET", "/api/v1/items/{item_id}/calendar"): SIGNED_IN,
     ("GET", "/api/v1/loans/{loan_id}"): SIGNED_IN,
     ("POST", "/api/v1/loans/{loan_id}/decision"): SIGNED_IN,
     ("POST", "/api/v1/loans/{loan_id}/state"): SIGNED_IN,
@@ -126,13 +141,66 @@ EXPECTED = {
     ("POST", "/api/v1/posts/{post_id}/moderation"): SIGNED_IN,
     ("POST", "/api/v1/posts/{post_id}/appeal"): SIGNED_IN,
     ("POST", "/api/v1/posts/{post_id}/appeal/decision"): SIGNED_IN,
-    ("GET", "/api/v1/neighbourhoods/{neighbourhood_id}/reports"): {"ambassador"},
-    ("GET", "/api/v1/neighbourhoods/{neighbourhood_id}/moderation-log"): {"ambassador"},
+    ("GET", "/api/v1/neighbourhoods/{neighbourhood_id}/reports"): {"ambassador", "moderator"},
+    ("POST", "/api/v1/neighbourhoods/{neighbourhood_id}/reports/{target_type}/{target_id}"): {"ambassador", "moderator"},
+    ("GET", "/api/v1/neighbourhoods/{neighbourhood_id}/moderation-log"): {"ambassador", "moderator"},
     ("POST", "/api/v1/tone-check"): SIGNED_IN,
     # Photos: verified residents upload (into their own neighbourhood); one photo checks `signed_in` and the
     # photos service asks the policy with the photo's neighbourhood (tests/photos/).
-    ("POST", "/api/v1/uploads"): {"verified", "other_verified", "ambassador"},
+    ("POST", "/api/v1/uploads"): {"verified", "other_verified", "ambassador", "moderator"},
     ("GET", "/api/v1/photos/{photo_id}"): SIGNED_IN,
+    # The digest: the paper digest holds neighbourhood content (its ambassadors only; staff get 404); a run by
+    # hand is for the commune's admins and operators, and the digest service refuses it off the local stage
+    # (tests/digest/).
+    ("GET", "/api/v1/neighbourhoods/{neighbourhood_id}/paper-digest"): {"ambassador"},
+    ("POST", "/api/v1/communes/{lau2}/digest-runs"): {"staff_admin", "operator"},
+    # The commune's channel: admins manage publishers and links; admins and editors review; the link's
+    # bearer publishes; residents read their channel; public announcements and one announcement are open
+    # routes, the announcements service shows one only to those it is meant for (tests/announcements/).
+    ("GET", "/api/v1/communes/{lau2}/publishers"): {"staff_admin"},
+    ("POST", "/api/v1/communes/{lau2}/publishers"): {"staff_admin"},
+    ("PUT", "/api/v1/communes/{lau2}/publishers/{publisher_id}/status"): {"staff_admin"},
+    ("POST", "/api/v1/communes/{lau2}/publishers/{publisher_id}/logo"): {"staff_admin"},
+    ("GET", "/api/v1/communes/{lau2}/publishing-settings"): {"staff_admin"},
+    ("PUT", "/api/v1/communes/{lau2}/publishing-settings"): {"staff_admin"},
+    ("GET", "/api/v1/communes/{lau2}/publisher-links"): {"staff_admin"},
+    ("POST", "/api/v1/communes/{lau2}/publisher-links"): {"staff_admin"},
+    ("DELETE", "/api/v1/communes/{lau2}/publisher-links/{link_id}"): {"staff_admin"},
+    ("GET", "/api/v1/communes/{lau2}/announcement-reviews"): {"staff_admin", "staff_editor"},
+    ("POST", "/api/v1/communes/{lau2}/announcement-reviews/{announcement_id}"): {"staff_admin", "staff_editor"},
+    ("GET", "/api/v1/publish"): {"publisher_link"},
+    ("POST", "/api/v1/publish/attachments"): {"publisher_link"},
+    ("GET", "/api/v1/publish/attachments/{attachment_id}"): {"publisher_link"},
+    ("POST", "/api/v1/publish/announcements"): {"publisher_link"},
+    ("GET", "/api/v1/me/announcements"): SIGNED_IN,
+    ("GET", "/api/v1/communes/{lau2}/announcements"): ALL,
+    ("GET", "/api/v1/communes/{lau2}/announcements.atom"): ALL,
+    ("GET", "/api/v1/announcements/{announcement_id}"): ALL,
+    # Consultations: admins and editors prepare them and read results and comments; residents take part
+    # through their own neighbourhood's path only: staff and other neighbourhoods get 404 there (tests/consultations/).
+    ("GET", "/api/v1/communes/{lau2}/consultations"): {"staff_admin", "staff_editor"},
+    ("POST", "/api/v1/communes/{lau2}/consultations"): {"staff_admin", "staff_editor"},
+    ("GET", "/api/v1/communes/{lau2}/consultations/{consultation_id}"): {"staff_admin", "staff_editor"},
+    ("PUT", "/api/v1/communes/{lau2}/consultations/{consultation_id}"): {"staff_admin", "staff_editor"},
+    ("POST", "/api/v1/communes/{lau2}/consultations/{consultation_id}/publish"): {"staff_admin", "staff_editor"},
+    ("POST", "/api/v1/communes/{lau2}/consultations/{consultation_id}/documents"): {"staff_admin", "staff_editor"},
+    ("GET", "/api/v1/communes/{lau2}/consultations/{consultation_id}/documents/{document_id}"):
+        {"staff_admin", "staff_editor"},
+    ("GET", "/api/v1/communes/{lau2}/consultations/{consultation_id}/results"): {"staff_admin", "staff_editor"},
+    ("GET", "/api/v1/communes/{lau2}/consultations/{consultation_id}/results.csv"): {"staff_admin", "staff_editor"},
+    ("GET", "/api/v1/communes/{lau2}/consultations/{consultation_id}/comments"): {"staff_admin", "staff_editor"},
+    ("GET", "/api/v1/neighbourhoods/{neighbourhood_id}/consultations"): {"verified", "ambassador"},
+    ("GET", "/api/v1/neighbourhoods/{neighbourhood_id}/consultations/{consultation_id}"): {"verified", "ambassador"},
+    ("PUT", "/api/v1/neighbourhoods/{neighbourhood_id}/consultations/{consultation_id}/answers"):
+        {"verified", "ambassador"},
+    ("GET", "/api/v1/neighbourhoods/{neighbourhood_id}/consultations/{consultation_id}/comments"):
+        {"verified", "ambassador"},
+    ("POST", "/api/v1/neighbourhoods/{neighbourhood_id}/consultations/{consultation_id}/comments"):
+        {"verified", "ambassador"},
+    ("GET", "/api/v1/neighbourhoods/{neighbourhood_id}/consultations/{consultation_id}/results"):
+        {"verified", "ambassador"},
+    ("GET", "/api/v1/neighbourhoods/{neighbourhood_id}/consultations/{consultation_id}/documents/{document_id}"):
+        {"verified", "ambassador"},
 }
 
 def _routes(app):

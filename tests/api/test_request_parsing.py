@@ -5,6 +5,7 @@ from dataclasses import replace
 
 import pytest
 
+from chalicelib.policy import PublisherLink
 from tests.helpers import EVERYTHING, JSON, STAFF, body, error_of
 
 
@@ -14,6 +15,10 @@ PATH_VALUES["comment_id"] = "01ARZ3NDEKTSV4RRFFQ69G5FAV"  # comments
 PATH_VALUES["message_id"] = "01ARZ3NDEKTSV4RRFFQ69G5FAV"  # messages
 PATH_VALUES["conversation_id"] = "0123456789abcdef0123456789abcdef"  # messages
 PATH_VALUES["photo_id"] = "01ARZ3NDEKTSV4RRFFQ69G5FAV"  # photos
+PATH_VALUES.update(dict.fromkeys(("consultation_id", "document_id"), "01ARZ3NDEKTSV4RRFFQ69G5FAV"))  # consultations
+PATH_VALUES.update(target_type="post", target_id="01ARZ3NDEKTSV4RRFFQ69G5FAV")  # moderation (the reports queue)
+PATH_VALUES.update(dict.fromkeys(("publisher_id", "link_id", "announcement_id", "attachment_id"),
+                                 "01ARZ3NDEKTSV4RRFFQ69G5FAV"))  # the commune's channel
 
 
 def _with_body(api_docs):
@@ -25,7 +30,9 @@ def _with_body(api_docs):
 
 def test_every_route_with_a_body_answers_malformed_json_with_400(client, api_docs, act_as):
     # Everything, and a verified resident of the neighbourhood the paths name ("0501" below).
-    act_as(replace(EVERYTHING, neighbourhood_id="0501", residence_status="verified"))
+    # (also holding a publisher link, for the publishing routes; no real request carries both)
+    act_as(replace(EVERYTHING, neighbourhood_id="0501", residence_status="verified", ambassador_of=frozenset({"0501"}),
+                   publisher_link=PublisherLink(lau2="0501", publisher_id="P1", link_id="L1")))
     routes = list(_with_body(api_docs))
     assert routes, "expected at least one route taking a JSON body"
     for method, path in routes:

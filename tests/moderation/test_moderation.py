@@ -21,9 +21,10 @@ def report(client, post_id, reason="spam", **extra):
     return client.post(f"/api/v1/posts/{post_id}/reports", headers=JSON, body=body({"reason": reason, **extra}))
 
 
-def moderate(client, post_id, action, reason="off-topic"):
-    return client.post(f"/api/v1/posts/{post_id}/moderation", headers=JSON,
-                       body=body({"action": action, "reason": reason}))
+def moderate(client, post_id, action, reason="off_topic", note=None, language=None):
+    payload = {"action": action, **({"reason": reason} if reason else {}), **({"note": note} if note else {})}
+    headers = {**JSON, **({"Accept-Language": language} if language else {})}
+    return client.post(f"/api/v1/posts/{post_id}/moderation", headers=headers, body=body(payload))
 
 
 def appeal(client, post_id, text="It was a joke between neighbours"):
@@ -89,8 +90,10 @@ def test_a_comment_can_be_reported_by_whoever_reads_it(client, act_as):
     assert client.post(url, headers=JSON, body=body({"reason": "harassment"})).status_code == 409
     act_as(AMB1)
     [target] = client.get(f"/api/v1/neighbourhoods/{N1}/reports").json_body["targets"]
+    content = target.pop("content")
     assert target == {"target_type": "comment", "target_id": comment["id"], "post_id": post["id"], "count": 1,
-                      "reasons": {"harassment": 1}, "texts": []}
+                      "reasons": {"harassment": 1}, "texts": [], "conversation_id": None}
+    assert content["text"] == "Nobody cares" and content["author_id"] == "U-anna"  # what the moderator decides on
 
 
 def test_another_neighbourhood_gets_404_for_reports_posts_and_the_log(client, act_as):
@@ -128,7 +131,7 @@ def test_three_distinct_reports_hide_a_post_until_reviewed(client, act_as):
     assert entries[0]["action"] == "auto_hide" and entries[0]["by"] is None
     assert all(e["by"] is None for e in entries if e["action"] == "report")  # reporters never named
     # reviewed: restored, the reports closed, and the count starts again
-    restored = moderate(client, post["id"], "restore", "nothing wrong")
+    restored = moderate(client, post["id"], "restore", None, note="nothing wrong")
     assert restored.status_code == 200 and restored.json_body["hidden"] is False
     assert client.get(f"/api/v1/neighbourhoods/{N1}/reports").json_body["targets"] == []
     assert len(client.get(f"/api/v1/neighbourhoods/{N1}/reports?status=closed").json_body["targets"]) == 1
@@ -143,21 +146,28 @@ def test_a_moderator_hides_and_restores_and_others_see_the_mark(client, act_as):
     act_as(BEN)
     assert moderate(client, post["id"], "hide").status_code == 403  # not an ambassador
     act_as(AMB1)
-    hidden = moderate(client, post["id"], "hide", "insults a neighbour")
+    hidden = moderate(client, post["id"], "hide", "harassment", note="insults a neighbour")
     assert hidden.status_code == 200, hidden.body
     assert moderate(client, post["id"], "hide").status_code == 409
     act_as(BEN)
     seen = in_feed(client, post["id"])
-    assert seen["hidden"] is True and seen["hidden_reason"] == "hidden by a moderator: insults a neighbour"
+    assert seen["hidden"] is True and seen["hidden_reason"] == "harassment" and seen["hidden_note"] == "insults a neighbour"
+    assert seen["hidden_reason_text"] == "Masqué par un modérateur : harcèlement — insults a neighbour"  # French by default
+    in_german = client.get(f"/api/v1/neighbourhoods/{N1}/posts", headers={"Accept-Language": "de-LU,de;q=0.9"}).json_body["posts"][0]
+    assert in_german["hidden_reason_text"].startswith("Von einer Moderatorin oder einem Moderator ausgeblendet: Belästigung")
+    in_luxembourgish = client.get(f"/api/v1/posts/{post['id']}", headers={"Accept-Language": "lb"}).json_body
+    assert in_luxembourgish["hidden_reason_text"] == "Vun engem Moderator verstoppt: Belästegung — insults a neighbour"
     assert seen["content"] == {"text": None} and "title" not in seen["content"]
     act_as(AMB1)
-    assert moderate(client, post["id"], "restore", "apologised").status_code == 200
+    assert moderate(client, post["id"], "restore", "other", note="apologised").status_code == 200
     act_as(BEN)
     shown = the_post(client, post["id"])
-    assert shown["hidden"] is False and shown["hidden_reason"] is None and shown["content"]["text"]
+    assert shown["hidden"] is False and shown["hidden_reason"] is None and shown["hidden_reason_text"] is None
+    assert shown["content"]["text"]
     act_as(AMB1)
-    actions = [(e["action"], e["by"], e["reason"]) for e in log(client).json_body["entries"]]
-    assert actions == [("restore", "U-amb1", "apologised"), ("hide", "U-amb1", "insults a neighbour")]
+    actions = [(e["action"], e["by"], e["reason"], e["note"]) for e in log(client).json_body["entries"]]
+    assert actions == [("restore", "U-amb1", "other", "apologised"), ("hide", "U-amb1", "harassment", "insults a neighbour")]
+    assert moderate(client, post["id"], "hide", "because I say so").status_code == 400  # codes from the list only
 
 
 # --- appeals --------------------------------------------------------------------------------
@@ -167,7 +177,7 @@ def test_the_author_appeals_once_and_a_second_moderator_decides(client, act_as):
     post = written(client, DISCUSSION)
     assert appeal(client, post["id"]).status_code == 409  # not hidden
     act_as(AMB1)
-    moderate(client, post["id"], "hide", "rude")
+    moderate(client, post["id"], "hide", "harassment")
     assert decide(client, post["id"], "restore").status_code == 409  # no appeal yet
     act_as(BEN)
     assert appeal(client, post["id"]).status_code == 403  # not the author
@@ -189,7 +199,7 @@ def test_an_upheld_appeal_keeps_the_post_hidden(client, act_as):
     act_as(ANNA)
     post = written(client, DISCUSSION)
     act_as(AMB1)
-    moderate(client, post["id"], "hide", "rude")
+    moderate(client, post["id"], "hide", "harassment")
     act_as(ANNA)
     appeal(client, post["id"])
     act_as(AMB2)

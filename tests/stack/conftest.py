@@ -36,6 +36,9 @@ def site_url(tmp_path_factory, stack_env):
     except RuntimeError:
         services.stop()
         pytest.fail(f"chalice local did not start:\n{log.read_text()}")
+    # The stand-in for EventBridge (as `make run` has): uploaded photos get processed.
+    services.start("local events", [str(stack.VENV_BIN / "python"), "-m", "ops.local_events"],
+                   log.with_name("events.log"), env={**os.environ, **env})
     origin = serve(stack.free_port(), site, api, uploads=env["NOPER_AWS_ENDPOINT"])
     yield f"http://127.0.0.1:{origin.server_address[1]}"
     origin.shutdown()
@@ -47,7 +50,9 @@ def _seed(env: dict[str, str]) -> None:
     publish Clervaux's neighbourhoods."""
     for command in (
         ["import-addresses", "tests/data/lu-addresses-sample.csv"],
-        ["neighbourhoods", "propose", "--commune", "0501"],
+        # ~8 addresses each: the sample's villages split in two, so neighbouring neighbourhoods exist
+        # (lost-cat.test.mjs: a lost pet reaches the next neighbourhood).
+        ["neighbourhoods", "propose", "--commune", "0501", "--households", "8"],
         ["neighbourhoods", "publish", "--commune", "0501"],
     ):
         done = subprocess.run(["./noper", *command], cwd=stack.ROOT, env={**os.environ, **env},

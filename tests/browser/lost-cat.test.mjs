@@ -1,0 +1,207 @@
+// Browser test of neighbourhood life across a border: node --test tests/browser/lost-cat.test.mjs
+// Resident A posts a lost cat with a photo; resident B, verified in the NEXT neighbourhood (within
+// about 1 km), sees it in B's own feed marked as coming from a nearby neighbourhood and comments;
+// A marks the cat reunited and sees B's comment. B sees the photo and A's name too.
+// NOPER_BASE_URL is the origin of the stack (site at /, API at /api/v1/*); NOPER_OUTBOX_DIR its
+// outbox (sign-in codes). The stack must run the local stand-in for EventBridge
+// (ops/local_events.py) so the photo gets processed, and commune 0501 must be seeded as
+// tests/stack/conftest.py does (the register sample, neighbourhoods of about 8 addresses), so that
+// Hupperdange's Hauptstrooss and Heigaart are neighbouring neighbourhoods.
+// Both residents are made through the real flows: sign-in code from the outbox, address claimed,
+// then approved by a commune verifier (`./noper staff add ... --role verifier`, then the staff API).
+// NOPER_SCREENSHOTS=1 also saves /tmp/noper-lost-cat-*.png (360 px wide).
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { launchChromium, ROOT, signedIn as signedInAs } from './stack-session.mjs';
+
+const BASE_URL = process.env.NOPER_BASE_URL?.replace(/\/+$/, '');
+if (!BASE_URL) {
+  throw new Error('NOPER_BASE_URL is not set: start the local stack and set it to its origin, e.g. http://127.0.0.1:8000');
+}
+const COMMUNE = '0501';
+const SCREENSHOTS = Boolean(process.env.NOPER_SCREENSHOTS);
+const TIMEOUT = 30_000;
+const life = JSON.parse(readFileSync(new URL('../../frontend/src/i18n/locales/life/en.json', import.meta.url), 'utf8'));
+
+// Where the residents live and the cat was last seen: rows of the seeded register sample (BD-Adresses, CC0).
+const SAMPLE = readFileSync(join(ROOT, 'tests/data/lu-addresses-sample.csv'), 'utf8').replace(/^\uFEFF/, '').split('\n');
+function sampleAddress(street, number) {
+  const row = SAMPLE.map((line) => line.split(';')).find((cells) => cells[0] === street && cells[1] === number && cells[12]?.trim() === COMMUNE);
+  if (!row) throw new Error(`${street} ${number} is not in tests/data/lu-addresses-sample.csv`);
+  return { query: `${street} ${number}`, lat: Number(row[6]), lon: Number(row[7]) };
+}
+const A_HOME = sampleAddress('Hauptstrooss', '60');
+const B_HOME = sampleAddress('Heigaart', '14');
+const LAST_SEEN = sampleAddress('Hauptstrooss', '58'); // next door to A, a few hundred metres from B's street
+
+let browser;
+const stamp = `${Date.now()}-${Math.random().toString(36).slice(2, 6)}`;
+
+before(async () => {
+  browser = await launchChromium();
+});
+
+after(async () => {
+  await browser?.close();
+});
+
+/** Signed in as `email` (tests/browser/stack-session.mjs), with this test's longer waits. */
+async function signedIn(email) {
+  const session = await signedInAs(browser, BASE_URL, email);
+  session.context.setDefaultTimeout(TIMEOUT);
+  return session;
+}
+
+/** A resident at `home`, verified by the commune's verifier; returns the context and their neighbourhood id. */
+async function resident(name, home, verifier) {
+  const email = `${name.toLowerCase()}-${stamp}@example.lu`;
+  const { context, call } = await signedIn(email);
+  await call('PATCH', '/me', { display_name: `${name} ${stamp.slice(-4)}` });
+  const found = await call('GET', `/communes/${COMMUNE}/addresses?q=${encodeURIComponent(home.query)}`);
+  const address = found.addresses.find((candidate) => candidate.label.startsWith(home.query));
+  assert.ok(address?.neighbourhood, `no address "${home.query}" in a published neighbourhood: ${JSON.stringify(found)}`);
+  const me = await call('PUT', '/me/residence', { address_id: address.id });
+  await verifier(`/communes/${COMMUNE}/verifications/${encodeURIComponent(me.id)}`);
+  const profile = await call('GET', '/me');
+  assert.equal(profile.residence.status, 'verified');
+  return { context, call, profile, neighbourhood: profile.residence.neighbourhood.id, name: profile.display_name };
+}
+
+/** A small real JPEG drawn by the browser (a grey "cat" on green), as a file for the photo input. */
+async function catPhoto(page) {
+  const base64 = await page.evaluate(async () => {
+    const canvas = document.createElement('canvas');
+    canvas.width = 320;
+    canvas.height = 240;
+    const pen = canvas.getContext('2d');
+    pen.fillStyle = '#6a9a4a';
+    pen.fillRect(0, 0, 320, 240);
+    pen.fillStyle = '#8a8a8a';
+    pen.beginPath();
+    pen.ellipse(160, 150, 70, 50, 0, 0, Math.PI * 2);
+    pen.arc(160, 80, 35, 0, Math.PI * 2);
+    pen.fill();
+    const blob = await new Promise((resolve) => canvas.toBlob(resolve, 'image/jpeg', 0.85));
+    const bytes = new Uint8Array(await blob.arrayBuffer());
+    let text = '';
+    for (const byte of bytes) text += String.fromCharCode(byte);
+    return btoa(text);
+  });
+  return { name: 'mimi.jpg', mimeType: 'image/jpeg', buffer: Buffer.from(base64, 'base64') };
+}
+
+async function shoot(page, name) {
+  if (SCREENSHOTS) await page.screenshot({ path: `/tmp/noper-lost-cat-${name}.png`, fullPage: true });
+}
+
+function watch(page) {
+  const errors = [];
+  page.on('pageerror', (error) => errors.push(error));
+  page.on('console', (message) => {
+    if (message.type() === 'error' && /Content Security Policy/i.test(message.text())) errors.push(new Error(message.text()));
+  });
+  return errors;
+}
+
+describe('a lost cat reaches the next neighbourhood', () => {
+  test('A posts it with a photo, B nearby sees it marked and comments, A marks it reunited', async () => {
+    // Given a commune verifier and two residents verified in neighbouring neighbourhoods
+    const verifierEmail = `lostcat-verifier-${stamp}@example.lu`;
+    execFileSync('./noper', ['staff', 'add', verifierEmail, '--commune', COMMUNE, '--role', 'verifier'], { cwd: ROOT, env: process.env, stdio: 'pipe' });
+    const staff = await signedIn(verifierEmail);
+    const approve = (path) => staff.call('POST', path, { decision: 'approve' });
+    const a = await resident('Anna', A_HOME, approve);
+    const b = await resident('Ben', B_HOME, approve);
+    await staff.context.close();
+    assert.notEqual(a.neighbourhood, b.neighbourhood, 'A and B must live in two neighbourhoods');
+
+    const pageA = await a.context.newPage();
+    const pageB = await b.context.newPage();
+    const errorsA = watch(pageA);
+    const errorsB = watch(pageB);
+    try {
+      // When A opens the neighbourhood, then its news, and chooses "Report a lost pet"
+      await pageA.goto(`${BASE_URL}/neighbourhoods/${encodeURIComponent(a.neighbourhood)}`);
+      await pageA.getByTestId('neighbourhood-nav').getByRole('link', { name: life['life.nav.feed'] }).click();
+      await pageA.getByRole('link', { name: life['life.compose.link.lost_pet'] }).click();
+      await pageA.locator('[data-testid="compose-form"][data-kind="lost_pet"]').waitFor();
+
+      // And fills the form: animal, description, the point (the centre button, then typed coordinates), a photo
+      await pageA.getByLabel(life['life.compose.species'], { exact: true }).fill('cat');
+      await pageA.getByLabel(life['life.compose.description']).fill('Grey tabby called Mimi, shy, red collar.');
+      await pageA.locator('[data-testid="point-map"][data-ready="true"]').waitFor();
+      await pageA.getByRole('button', { name: life['life.compose.useCentre'] }).click();
+      assert.match(await pageA.getByLabel(life['life.compose.lat'], { exact: true }).inputValue(), /^49\.|^50\./);
+      await pageA.getByLabel(life['life.compose.lat'], { exact: true }).fill(String(LAST_SEEN.lat));
+      await pageA.getByLabel(life['life.compose.lon'], { exact: true }).fill(String(LAST_SEEN.lon));
+      await pageA.getByTestId('photo-input').setInputFiles(await catPhoto(pageA));
+      // The server checks and re-encodes the photo asynchronously (ops/local_events.py here): wait for "ready".
+      await pageA.locator('[data-testid="photo-status"][data-phase="ready"]').waitFor({ timeout: 30_000 });
+      await shoot(pageA, 'compose-360');
+
+      // And publishes (the tone check finds nothing to ask about)
+      await pageA.getByTestId('publish').click();
+      await pageA.waitForURL(/\/posts\/[0-9A-Z]{26}$/);
+      const postId = pageA.url().split('/').pop();
+      await pageA.getByTestId('post-title').filter({ hasText: 'cat' }).waitFor();
+      const photo = pageA.getByTestId('post-photo');
+      await photo.waitFor();
+      assert.ok(await photo.evaluate((img) => img.complete && img.naturalWidth > 0), 'the processed photo does not display');
+      assert.equal(await pageA.getByTestId('post-state').innerText(), life['life.state.lost']);
+
+      // Then B sees it in B's own feed, marked as coming from a nearby neighbourhood
+      await pageB.goto(`${BASE_URL}/neighbourhoods/${encodeURIComponent(b.neighbourhood)}/posts`);
+      const card = pageB.locator(`[data-testid="feed-post"][data-post-id="${postId}"]`);
+      await card.waitFor();
+      assert.equal(await card.getByTestId('nearby-marker').innerText(), life['life.nearby']);
+      // With the photo's thumbnail (a pet's photo reaches where its post reaches) and A's name as A shows it
+      const thumb = card.locator('img.thumb');
+      await thumb.waitFor();
+      await pageB.waitForFunction((img) => img.complete && img.naturalWidth > 0, await thumb.elementHandle());
+      assert.ok((await card.innerText()).includes(a.name), `the card does not name ${a.name}`);
+      await shoot(pageB, 'feed-360');
+
+      // When B opens it and comments, with the keyboard
+      await card.getByRole('link').first().focus();
+      await pageB.keyboard.press('Enter');
+      await pageB.waitForURL(new RegExp(`/posts/${postId}$`));
+      await pageB.getByTestId('post-photo').waitFor();
+      const comment = `I saw a grey cat on Heigaart this morning (${stamp})`;
+      await pageB.getByLabel(life['life.comments.write']).fill(comment);
+      await pageB.getByTestId('send-comment').click();
+      await pageB.getByTestId('comment-text').filter({ hasText: comment }).waitFor();
+      assert.equal(await pageB.getByTestId('post-notice').innerText(), life['life.notice.commented']);
+      assert.equal(await pageB.locator('[data-testid^="to-"]').count(), 0, 'B may not change the state of A’s post');
+
+      // Then A, back on the post, sees B's comment and marks the cat reunited
+      await pageA.reload();
+      await pageA.getByTestId('comment-text').filter({ hasText: comment }).waitFor();
+      await pageA.getByRole('button', { name: life['life.move.reunited'] }).click();
+      await pageA.getByTestId('post-state').filter({ hasText: life['life.state.reunited'] }).waitFor();
+      assert.equal(await pageA.locator('[data-testid^="to-"]').count(), 0, 'reunited is the last state');
+      await shoot(pageA, 'reunited-360');
+
+      // And B's feed shows the new state
+      await pageB.goto(`${BASE_URL}/neighbourhoods/${encodeURIComponent(b.neighbourhood)}/posts`);
+      await pageB.locator(`[data-testid="feed-post"][data-post-id="${postId}"] [data-state="reunited"]`).waitFor();
+
+      // Nothing overflows a 360 px screen
+      for (const page of [pageA, pageB]) {
+        assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth + 1), `${page.url()} scrolls sideways at 360 px`);
+      }
+      assert.deepEqual(errorsA, []);
+      assert.deepEqual(errorsB, []);
+    } catch (error) {
+      // What each resident saw when it failed, for the report.
+      await pageA.screenshot({ path: '/tmp/noper-lost-cat-failed-a.png', fullPage: true }).catch(() => undefined);
+      await pageB.screenshot({ path: '/tmp/noper-lost-cat-failed-b.png', fullPage: true }).catch(() => undefined);
+      throw new Error(`${error.message}\npage errors: ${[...errorsA, ...errorsB].map(String).join('; ') || 'none'} (screenshots /tmp/noper-lost-cat-failed-*.png)`, { cause: error });
+    } finally {
+      await a.context.close();
+      await b.context.close();
+    }
+  });
+});
