@@ -1,0 +1,50 @@
+"""Whom an announcement reaches: the whole commune, chosen neighbourhoods, or a circle drawn on the
+map, turned into H3 res-9 cells and, through the published CELL# mapping, into neighbourhoods."""
+
+from __future__ import annotations
+
+import math
+
+import h3
+
+from chalicelib.announcements.models import Circle, Target
+from chalicelib.errors import Forbidden, InvalidInput
+from chalicelib.neighbourhoods.service import list_published, neighbourhoods_for_cells
+from chalicelib.policy import PublisherLink
+
+RESOLUTION = 9
+
+
+def circle_cells(circle: Circle) -> set[str]:
+    """The res-9 cells whose centre lies within the circle, plus the centre's own cell."""
+    centre = h3.latlng_to_cell(circle.lat, circle.lon, RESOLUTION)
+    spacing = math.sqrt(3) * h3.average_hexagon_edge_length(RESOLUTION, unit="m")  # centre to centre
+    k = math.ceil(circle.radius_m / spacing) + 1
+    inside = {cell for cell in h3.grid_disk(centre, k)
+              if h3.great_circle_distance(h3.cell_to_latlng(cell), (circle.lat, circle.lon), unit="m") <= circle.radius_m}
+    return inside | {centre}
+
+
+def resolve(lau2: str, target: Target, link: PublisherLink | None) -> tuple[list[str] | None, dict[str, str]]:
+    """(targeted neighbourhood ids, None for the whole commune; names of the commune's neighbourhoods).
+    Refuses a target outside the link's scope (403 naming `target`)."""
+    names = {n.id: n.name for n in list_published(lau2).neighbourhoods}
+    if target.kind == "commune":
+        if link is not None and link.neighbourhoods is not None:
+            raise Forbidden("This link may not address the whole commune.", {"target": "outside this link's neighbourhoods"})
+        return None, names
+    if target.kind == "neighbourhoods":
+        chosen = set(target.neighbourhoods or ())
+        unknown = sorted(chosen - set(names))
+        if unknown:
+            raise InvalidInput("Choose published neighbourhoods of this commune.",
+                               {"target.neighbourhoods": f"unknown: {', '.join(unknown)}"})
+    else:
+        assert target.circle is not None
+        found = neighbourhoods_for_cells(circle_cells(target.circle), lau2)
+        chosen = {nbh_id for nbh_id, _name in found.values() if nbh_id in names}
+        if not chosen:
+            raise InvalidInput("The circle reaches no neighbourhood of this commune.", {"target.circle": "reaches nobody"})
+    if link is not None and link.neighbourhoods is not None and not chosen <= link.neighbourhoods:
+        raise Forbidden("This link may not address these neighbourhoods.", {"target": "outside this link's neighbourhoods"})
+    return sorted(chosen), names

@@ -1,0 +1,1 @@
+"""Who publishes in the commune\x27s channel: the commune\x27s services and vetted partner organisations, and their signed links."""

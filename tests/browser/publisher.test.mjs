@@ -1,0 +1,158 @@
+// Browser test of the commune's channel: node --test tests/browser/publisher.test.mjs
+// A commune admin (made with `./noper staff add ... --role admin`, signed in through the API)
+// registers a publisher and issues a publisher link for ONE neighbourhood through the admin API; a
+// clerk without any account opens the link, uploads a PDF (checked by the object-created handler:
+// the stack must run ops/local_events.py) and publishes. Anna, verified in that neighbourhood, sees
+// the announcement with its attachment in "From the commune"; Ben, verified in another, does not;
+// a link with a changed signature opens the refusal page instead of the form.
+// NOPER_BASE_URL is the origin of the stack; NOPER_OUTBOX_DIR its outbox (sign-in codes). Commune
+// 0501 must be seeded as tests/stack/conftest.py does (Hauptstrooss and Heigaart in two neighbourhoods).
+// NOPER_SCREENSHOTS=1 also saves /tmp/noper-publisher-*.png (360 px wide).
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { after, before, describe, test } from 'node:test';
+import { launchChromium, newContext as blankContext, ROOT, signedIn as signInAs } from './stack-session.mjs';
+
+const BASE_URL = process.env.NOPER_BASE_URL?.replace(/\/+$/, '');
+if (!BASE_URL) {
+  throw new Error('NOPER_BASE_URL is not set: start the local stack and set it to its origin, e.g. http://127.0.0.1:8000');
+}
+const COMMUNE = '0501';
+const SCREENSHOTS = Boolean(process.env.NOPER_SCREENSHOTS);
+const commune = JSON.parse(readFileSync(new URL('../../frontend/src/i18n/locales/commune/en.json', import.meta.url), 'utf8'));
+const stamp = `${Date.now()}${Math.random().toString(36).slice(2, 6)}`;
+let browser;
+
+before(async () => {
+  browser = await launchChromium();
+});
+
+after(async () => {
+  await browser?.close();
+});
+
+const newContext = () => blankContext(browser);
+const signedIn = (email) => signInAs(browser, BASE_URL, email);
+
+async function resident(name, query, verify) {
+  const email = `${name.toLowerCase()}-${stamp}@example.lu`;
+  const { context, call } = await signedIn(email);
+  const found = await call('GET', `/communes/${COMMUNE}/addresses?q=${encodeURIComponent(query)}`);
+  const address = found.addresses.find((candidate) => candidate.label.startsWith(query));
+  assert.ok(address?.neighbourhood, `no address "${query}" in a published neighbourhood: ${JSON.stringify(found)}`);
+  const me = await call('PUT', '/me/residence', { address_id: address.id });
+  await verify(`/communes/${COMMUNE}/verifications/${encodeURIComponent(me.id)}`);
+  const profile = await call('GET', '/me');
+  assert.equal(profile.residence.status, 'verified');
+  return { context, neighbourhood: profile.residence.neighbourhood.id };
+}
+
+/** A one-page PDF, written out with its cross-reference table (PDFium renders its first page). */
+function onePagePdf(text) {
+  const objects = [
+    '<< /Type /Catalog /Pages 2 0 R >>',
+    '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
+    '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>',
+    null,
+    '<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>',
+  ];
+  const stream = `BT /F1 24 Tf 72 760 Td (${text}) Tj ET`;
+  objects[3] = `<< /Length ${stream.length} >>\nstream\n${stream}\nendstream`;
+  let pdf = '%PDF-1.4\n';
+  const offsets = [];
+  objects.forEach((body, index) => {
+    offsets.push(pdf.length);
+    pdf += `${index + 1} 0 obj\n${body}\nendobj\n`;
+  });
+  const xref = pdf.length;
+  pdf += `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n`;
+  for (const offset of offsets) pdf += `${String(offset).padStart(10, '0')} 00000 n \n`;
+  pdf += `trailer\n<< /Size ${objects.length + 1} /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`;
+  return Buffer.from(pdf, 'latin1');
+}
+
+async function shoot(page, name) {
+  if (SCREENSHOTS) await page.screenshot({ path: `/tmp/noper-publisher-${name}.png`, fullPage: true });
+}
+
+describe('a clerk publishes through a publisher link', () => {
+  test('uploads a PDF and publishes to one neighbourhood: its resident sees it with the attachment, another does not', async () => {
+    // Given a commune admin, Anna and Ben verified in two neighbourhoods
+    const adminEmail = `publisher-admin-${stamp}@example.lu`;
+    execFileSync('./noper', ['staff', 'add', adminEmail, '--commune', COMMUNE, '--role', 'admin'], { cwd: ROOT, env: process.env, stdio: 'pipe' });
+    const admin = await signedIn(adminEmail);
+    const verify = (path) => admin.call('POST', path, { decision: 'approve' });
+    const anna = await resident('Anna', 'Hauptstrooss 60', verify);
+    const ben = await resident('Ben', 'Heigaart 14', verify);
+    assert.notEqual(anna.neighbourhood, ben.neighbourhood, 'Anna and Ben must live in two neighbourhoods');
+
+    // And a publisher link for Anna's neighbourhood only, issued through the admin API
+    const publisher = await admin.call('POST', `/communes/${COMMUNE}/publishers`, {
+      kind: 'commune', name: `Service technique ${stamp.slice(-4)}`, purpose: 'Roadworks', contact: 'tech@example.lu', non_commercial: true,
+    });
+    const link = await admin.call('POST', `/communes/${COMMUNE}/publisher-links`, {
+      publisher_id: publisher.id, neighbourhoods: [anna.neighbourhood], categories: ['works', 'information'], expires_in_days: 30, label: 'clerk',
+    });
+    await admin.context.close();
+    const token = link.url.split('#')[1];
+    assert.ok(token, `the link has its token in the fragment: ${link.url}`);
+
+    // When a clerk without an account opens the link
+    const clerk = await newContext();
+    const page = await clerk.newPage();
+    const errors = [];
+    page.on('pageerror', (error) => errors.push(error));
+    await page.goto(`${BASE_URL}/publish#${token}`);
+    await page.getByRole('heading', { level: 1, name: commune['publish.title'] }).waitFor();
+    assert.equal(new URL(page.url()).hash, '', 'the token leaves the address bar');
+
+    // And writes the announcement, keeps the one neighbourhood the link allows, attaches a PDF
+    const title = `Grand-Rue closed ${stamp.slice(-5)}`;
+    await page.getByLabel(commune['publish.titleLabel']).fill(title);
+    await page.getByLabel(commune['publish.bodyLabel']).fill('The road is closed **all week** for new pipes.');
+    await page.getByLabel(commune['publish.category']).selectOption('works');
+    assert.equal(await page.locator('input[type="checkbox"][value="' + anna.neighbourhood + '"]').isChecked(), true);
+    await page.getByTestId('attachment-input').setInputFiles({ name: 'plan.pdf', mimeType: 'application/pdf', buffer: onePagePdf('Plan of the works') });
+    await page.locator('[data-testid="attachment"][data-state="ready"]').waitFor({ timeout: 30_000 });
+    await shoot(page, 'form');
+    await page.getByTestId('publish-submit').click();
+
+    // Then it is published at once (a service of the commune)
+    await page.getByTestId('published').getByRole('heading', { name: commune['publish.done.published'] }).waitFor();
+    assert.deepEqual(errors, []);
+    await clerk.close();
+
+    // And Anna sees it in "From the commune", with the PDF and its preview
+    const annaPage = await anna.context.newPage();
+    await annaPage.goto(`${BASE_URL}/announcements`);
+    const card = annaPage.getByTestId('announcement').filter({ hasText: title });
+    await card.waitFor();
+    const attachment = card.getByTestId('attachment-link');
+    assert.match(await attachment.innerText(), /plan\.pdf/);
+    const preview = attachment.locator('img');
+    await preview.waitFor();
+    await annaPage.waitForFunction((img) => img.complete && img.naturalWidth > 0, await preview.elementHandle());
+    const file = await anna.context.request.get(await attachment.getAttribute('href'));
+    assert.ok((await file.body()).subarray(0, 5).toString() === '%PDF-', 'the attachment link serves the PDF');
+    await shoot(annaPage, 'anna');
+
+    // And Ben, in another neighbourhood, does not
+    const benPage = await ben.context.newPage();
+    await benPage.goto(`${BASE_URL}/announcements`);
+    await benPage.getByRole('heading', { level: 1, name: commune['announcements.title'] }).waitFor();
+    await benPage.getByText(commune['announcements.empty']).or(benPage.getByTestId('announcement').first()).first().waitFor();
+    assert.equal(await benPage.getByTestId('announcement').filter({ hasText: title }).count(), 0);
+    await anna.context.close();
+    await ben.context.close();
+
+    // And a link with a changed signature opens a page saying so, not the form
+    const stranger = await newContext();
+    const refused = await stranger.newPage();
+    await refused.goto(`${BASE_URL}/publish#${token.slice(0, -3)}AAA`);
+    await refused.locator('[data-testid="link-refused"][data-reason="tampered"]').waitFor();
+    await refused.getByRole('heading', { level: 1, name: commune['publish.refused.title'] }).waitFor();
+    assert.equal(await refused.getByTestId('publish-submit').count(), 0);
+    await stranger.close();
+  });
+});
