@@ -1,0 +1,1 @@
+"""The weekly email digest: schedule, SQS fan-out per neighbourhood, content, paper version."""

@@ -1,0 +1,38 @@
+"""Digest routes: request and response models (counts only: whoever triggers a run reads no content)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+from chalicelib.languages import Language
+from chalicelib.neighbourhoods.models import NeighbourhoodId
+
+IsoWeek = Annotated[str, StringConstraints(pattern=r"^\d{4}-W\d{2}$")]
+
+
+class PaperDigestQuery(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    week: IsoWeek | None = Field(default=None, description="ISO week, e.g. 2026-W48; default: last week")
+    language: Language = Field(default="lb", description="the language to print in")
+
+
+class DigestRunRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    week: IsoWeek | None = Field(default=None, description="ISO week, e.g. 2026-W48; default: last week")
+    neighbourhood_id: NeighbourhoodId | None = Field(default=None, description="only this neighbourhood of the commune")
+    dry_run: bool = Field(default=False, description="count what would be sent; send nothing, mark nothing")
+
+
+class DigestRunReport(BaseModel):
+    week: str
+    dry_run: bool
+    neighbourhoods: int
+    residents: int
+    sent: int = Field(description="emails sent now (0 in a dry run)")
+    would_send: int = Field(description="dry run: emails that would be sent")
+    already_sent: int
+    nothing_new: int = Field(description="residents whose week held nothing: no email")
+    not_wanted: int = Field(description="residents who turned the digest off")
+    failed: int = Field(description="not sent because the mail service failed; a new run retries them")

@@ -1,0 +1,234 @@
+"""Emails to residents: rendered from Jinja2 templates in their language, sent exactly once.
+
+`render` builds a message with a plain-text and an HTML part from `templates/<name>.txt.j2` and
+`templates/<name>.html.j2` (both extend the base templates, whose footer says why the email was
+sent and links to the notification settings and the one-click unsubscribe). The subject is the
+`subject` block of the text template. Dates and numbers go through Babel in the resident's
+language; the HTML's CSS is inlined for mail clients, and the HTML may load nothing from anywhere
+(no images, fonts, stylesheets: nothing that tells a sender the email was opened).
+
+`send_once` writes a marker item by condition before sending, so a retried or duplicated run
+never sends twice; when the send fails the marker is removed so that a retry sends it.
+"""
+
+from __future__ import annotations
+
+import functools
+from datetime import date, datetime, timedelta
+from email.message import EmailMessage
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any, Callable
+from zoneinfo import ZoneInfo
+
+import css_inline
+from babel.dates import format_date, format_datetime, format_time
+from babel.numbers import format_decimal
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
+from pynamodb.attributes import UnicodeAttribute
+from pynamodb.exceptions import DoesNotExist, PutError
+
+from chalicelib.accounts.models import UserItem
+from chalicelib.adapters import mail
+from chalicelib.adapters.clock import now
+from chalicelib.i18n import choose, translate
+from chalicelib.languages import LANGUAGES
+from chalicelib.notifications import unsubscribe
+from chalicelib.notifications.settings import wants_for
+from chalicelib.observability import logger
+from chalicelib.store.table import Entity, condition_failed
+
+TEMPLATES = Path(__file__).parent / "templates"
+LUXEMBOURG = ZoneInfo("Europe/Luxembourg")
+# Markers are kept long enough to outlive any retry, then DynamoDB expires them.
+MARKER_DAYS = 400
+
+
+class SentMarker(Entity):
+    """pk=SENT#<marker_key>, sk=SENT: this email was sent (or is being sent). Written with
+    attribute_not_exists(pk) before sending; deleted again when the send fails."""
+
+    topic = UnicodeAttribute(null=True)
+    sent_at = UnicodeAttribute()
+
+    @staticmethod
+    def key(marker_key: str) -> tuple[str, str]:
+        return f"SENT#{marker_key}", "SENT"
+
+
+class ExternalResource(ValueError):
+    """The rendered HTML would load something from elsewhere (a pixel, a font, a stylesheet)."""
+
+
+def language_of(user: Any) -> str:
+    """The language to write to a resident in: the first of theirs that Noper speaks (else French)."""
+    return choose(*(getattr(user, "languages", None) or []))
+
+
+@pass_context
+def _t(context: Any, key: str, **params: Any) -> str:
+    return translate(context["language"], key, **params)
+
+
+@pass_context
+def _date(context: Any, value: date | datetime, format: str = "long") -> str:
+    if isinstance(value, datetime):
+        value = value.astimezone(LUXEMBOURG).date()
+    return format_date(value, format=format, locale=context["language"])
+
+
+@pass_context
+def _datetime(context: Any, value: datetime, format: str = "medium") -> str:
+    return format_datetime(value, format=format, tzinfo=LUXEMBOURG, locale=context["language"])
+
+
+@pass_context
+def _time(context: Any, value: datetime, format: str = "short") -> str:
+    return format_time(value, format=format, tzinfo=LUXEMBOURG, locale=context["language"])
+
+
+@pass_context
+def _number(context: Any, value: float | int) -> str:
+    return format_decimal(value, locale=context["language"])
+
+
+@functools.cache
+def environment() -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(str(TEMPLATES)),
+        autoescape=lambda name: bool(name and name.endswith(".html.j2")),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.globals["t"] = _t
+    env.filters.update(date=_date, datetime=_datetime, time=_time, number=_number)
+    return env
+
+
+@functools.cache
+def _inliner() -> css_inline.CSSInliner:
+    # Never fetch a stylesheet: the templates carry their CSS in <style>, and <link> tags are dropped.
+    return css_inline.CSSInliner(load_remote_stylesheets=False, keep_link_tags=False, keep_style_tags=False)
+
+
+def render(template: str, language: str, context: dict[str, Any], *, user_id: str, topic: str, to: str) -> EmailMessage:
+    """One email to one resident, in `language` (one of lb, fr, de, en, pt; else French)."""
+    language = language if language in LANGUAGES else choose(language)
+    unsubscribe_url = unsubscribe.url_for(user_id, topic)
+    values = {
+        **context,
+        "language": language,
+        "topic": topic,
+        "site": unsubscribe.site(),
+        "settings_url": unsubscribe.settings_url(),
+        "unsubscribe_url": unsubscribe_url,
+    }
+    env = environment()
+    text_template = env.get_template(f"{template}.txt.j2")
+    subject = " ".join("".join(text_template.blocks["subject"](text_template.new_context(values))).split())
+    text = text_template.render(values)
+    html = _inliner().inline(env.get_template(f"{template}.html.j2").render(values))
+    found = external_resources(html)
+    if found:
+        raise ExternalResource(f"email {template!r} would load {found}")
+    message = mail.compose(
+        to,
+        subject,
+        text,
+        html,
+        headers={
+            "List-Unsubscribe": f"<{unsubscribe_url}>",
+            "List-Unsubscribe-Post": unsubscribe.ONE_CLICK,
+            "Auto-Submitted": "auto-generated",
+        },
+    )
+    message["Content-Language"] = language  # after the content: setting it clears Content-* headers
+    return message
+
+
+def send_once(marker_key: str, message: EmailMessage) -> bool:
+    """Send unless a message with this marker was sent already (False then). If the send fails the
+    marker is removed and the error re-raised, so that the next try sends it."""
+    marker = SentMarker(*SentMarker.key(marker_key), sent_at=now().isoformat(),
+                        ttl=now() + timedelta(days=MARKER_DAYS))
+    try:
+        marker.save(condition=SentMarker.pk.does_not_exist())
+    except PutError as error:
+        if condition_failed(error):
+            return False
+        raise
+    try:
+        mail.send(message)
+    except Exception:
+        marker.delete()
+        logger.warning("mail not sent, marker removed for a retry", marker=marker_key)
+        raise
+    return True
+
+
+def email_resident(user_id: str | None, topic: str, marker_key: str, template: str,
+                   context_of: Callable[[], dict[str, Any]]) -> bool:
+    """A personal email (a reminder) to one resident, in their language, exactly once, if they want the
+    topic; `context_of` is asked only when the email is going out. Returns whether this call sent it."""
+    if not user_id:
+        return False
+    try:
+        user = UserItem.get(*UserItem.key(user_id))
+    except DoesNotExist:
+        return False
+    if not wants_for(user, topic) or already_sent(marker_key):
+        return False
+    message = render(template, language_of(user), context_of(), user_id=user.user_id, topic=topic, to=user.email)
+    return send_once(marker_key, message)
+
+
+def display_name(user_id: str | None) -> str:
+    """What neighbours call a resident in an email ("—" once the account is gone)."""
+    if not user_id:
+        return "—"
+    try:
+        return UserItem.get(*UserItem.key(user_id), attributes_to_get=["display_name"]).display_name or "—"
+    except DoesNotExist:
+        return "—"
+
+
+def already_sent(marker_key: str) -> bool:
+    """A cheap look before spending anything (a daily cap slot) on a message that was sent."""
+    try:
+        SentMarker.get(*SentMarker.key(marker_key), attributes_to_get=["pk"])
+    except SentMarker.DoesNotExist:
+        return False
+    return True
+
+
+class _Resources(HTMLParser):
+    """Attributes through which HTML makes a mail client fetch something by itself."""
+
+    FETCHING = {"src", "srcset", "background", "poster", "data", "lowsrc", "dynsrc", "longdesc", "cite"}
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.found: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        for name, value in attrs:
+            value = value or ""
+            if name in self.FETCHING and value:
+                self.found.append(f"<{tag} {name}={value}>")
+            if name == "style" and "url(" in value.replace(" ", "").lower():
+                self.found.append(f"<{tag} style={value}>")
+        if tag in {"link", "img", "image", "script", "iframe", "object", "embed", "video", "audio", "source"}:
+            self.found.append(f"<{tag}>")
+
+    def handle_data(self, data: str) -> None:
+        if self.lasttag == "style" and ("url(" in data.lower() or "@import" in data.lower()):
+            self.found.append("<style> with url()")
+
+
+def external_resources(html: str) -> list[str]:
+    """What in this HTML a mail client would load from elsewhere (empty: nothing)."""
+    parser = _Resources()
+    parser.feed(html)
+    return parser.found

@@ -1,0 +1,128 @@
+"""What a resident wants to be emailed about.
+
+Stored on the profile item (`UserItem.notifications`, a map topic -> bool holding only the choices
+the resident made), so the digest and the alerts, which already hold the residents' profile items
+from the `NBH#<id>#RESIDENTS` query, decide without another read (`wants_for`).
+
+The calm default: everything is on, because each topic is already quiet by design — the digest is
+one email a week and none for an empty week; urgent alerts are for lost pets within reach and
+emergencies only, at most ALERTS_PER_DAY a day; a loan reminder is one email the day before the
+resident must return something; a message email is sent once per unread streak, after a day.
+Neighbourhood topics (digest, alerts) go to verified residents only.
+"""
+
+from __future__ import annotations
+
+from typing import Literal, get_args
+
+from pydantic import BaseModel, ConfigDict
+from pynamodb.exceptions import DoesNotExist
+
+from chalicelib.accounts.content_owners import ContentChoice, ContentOwner, register_content_owner
+from chalicelib.accounts.models import UserItem
+from chalicelib.errors import NotFound
+
+Topic = Literal["digest", "alert_lost_pet", "alert_emergency", "loan_reminders", "messages"]
+TOPICS: tuple[Topic, ...] = get_args(Topic)
+DEFAULTS: dict[Topic, bool] = {
+    "digest": True,
+    "alert_lost_pet": True,
+    "alert_emergency": True,
+    "loan_reminders": True,
+    "messages": True,
+}
+# Neighbourhood content: for residents whose address is verified.
+NEIGHBOURHOOD_TOPICS: frozenset[str] = frozenset({"digest", "alert_lost_pet", "alert_emergency"})
+
+
+class NotificationSettings(BaseModel):
+    """A resident's email choices, every topic named."""
+
+    digest: bool
+    alert_lost_pet: bool
+    alert_emergency: bool
+    loan_reminders: bool
+    messages: bool
+
+
+class NotificationSettingsUpdate(BaseModel):
+    """Topics left out stay as they are."""
+
+    model_config = ConfigDict(extra="forbid")
+    digest: bool | None = None
+    alert_lost_pet: bool | None = None
+    alert_emergency: bool | None = None
+    loan_reminders: bool | None = None
+    messages: bool | None = None
+
+
+def choices_of(user: UserItem) -> NotificationSettings:
+    made = _made(user)
+    return NotificationSettings(**{topic: made.get(topic, DEFAULTS[topic]) for topic in TOPICS})
+
+
+def wants_for(user: UserItem, topic: str) -> bool:
+    """Does this resident (a profile item already read) want emails of this topic?"""
+    if topic not in DEFAULTS:
+        raise ValueError(f"unknown notification topic {topic!r}")
+    if topic in NEIGHBOURHOOD_TOPICS and (user.residence_status != "verified" or not user.neighbourhood_id):
+        return False
+    return bool(_made(user).get(topic, DEFAULTS[topic]))  # type: ignore[call-overload]
+
+
+def wants(user_id: str, topic: str) -> bool:
+    """One read of the profile; False for an account that no longer exists."""
+    try:
+        user = UserItem.get(*UserItem.key(user_id))
+    except DoesNotExist:
+        return False
+    return wants_for(user, topic)
+
+
+def change(user_id: str, changes: dict[str, bool]) -> NotificationSettings:
+    """Record the resident's choices (only the topics named change)."""
+    user = UserItem.get(*UserItem.key(user_id))
+    unknown = set(changes) - set(TOPICS)
+    if unknown:
+        raise ValueError(f"unknown notification topics {sorted(unknown)}")
+    made = {**_made(user), **{topic: bool(value) for topic, value in changes.items()}}
+    user.update(actions=[UserItem.notifications.set(made)], condition=UserItem.pk.exists())
+    return choices_of(user)
+
+
+def _made(user: UserItem) -> dict[str, bool]:
+    stored = user.notifications
+    if stored is None:
+        return {}
+    values = stored.as_dict() if hasattr(stored, "as_dict") else dict(stored)
+    return {topic: bool(value) for topic, value in values.items() if topic in DEFAULTS}
+
+
+def mine(user_id: str) -> NotificationSettings:
+    try:
+        return choices_of(UserItem.get(*UserItem.key(user_id)))
+    except DoesNotExist:
+        raise NotFound("No such account.", {"user": "not found"}) from None
+
+
+def change_mine(user_id: str, update: NotificationSettingsUpdate) -> NotificationSettings:
+    try:
+        return change(user_id, update.model_dump(exclude_none=True))
+    except DoesNotExist:
+        raise NotFound("No such account.", {"user": "not found"}) from None
+
+
+def _export(user_id: str) -> dict[str, bool]:
+    try:
+        return choices_of(UserItem.get(*UserItem.key(user_id))).model_dump()
+    except DoesNotExist:
+        return {}
+
+
+def _erase(user_id: str, choice: ContentChoice) -> None:
+    """The choices live on the profile item, which the erasure deletes; sent markers and daily counters
+    hold only ids and expire by themselves (400 and 2 days)."""
+
+
+# "Your data": the export lists the email choices (chalicelib/accounts/content_owners.py).
+register_content_owner(ContentOwner(name="notifications", export=_export, erase=_erase))

@@ -1,0 +1,33 @@
+import type { ApiClient } from '../api/client';
+import { outcomeOf, type Outcome } from '../api/outcome';
+import type { components } from '../api/schema';
+
+/** Which emails Noper sends me: every topic named. */
+export type NotificationChoices = components['schemas']['NotificationSettings'];
+export type NotificationChanges = Partial<NotificationChoices>;
+export type NotificationTopic = keyof NotificationChoices;
+
+/** The topics in the order the profile shows them (urgent alerts grouped). */
+export const TOPICS: readonly NotificationTopic[] = ['digest', 'alert_lost_pet', 'alert_emergency', 'loan_reminders', 'messages'];
+
+const UNCHANGED: Record<NotificationTopic, null> = {
+  digest: null,
+  alert_lost_pet: null,
+  alert_emergency: null,
+  loan_reminders: null,
+  messages: null,
+};
+
+/** The calls of the notification settings; tests pass a fake. */
+export interface NotificationsApi {
+  load(): Promise<Outcome<NotificationChoices>>;
+  save(changes: NotificationChanges): Promise<Outcome<NotificationChoices>>;
+}
+
+export function httpNotificationsApi(client: ApiClient): NotificationsApi {
+  return {
+    load: () => outcomeOf(client.GET('/api/v1/me/notifications', { cache: 'no-store' })),
+    // Topics sent as null stay as they are.
+    save: (changes) => outcomeOf(client.PUT('/api/v1/me/notifications', { body: { ...UNCHANGED, ...changes } })),
+  };
+}
