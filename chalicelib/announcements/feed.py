@@ -1,6 +1,8 @@
 """The commune's public announcements as an Atom feed (RFC 4287), for its website and feed readers.
 Only public, current announcements: it reads the same `ANNFEED#PUBLIC#<lau2>` partition as the
-public list."""
+public list. Links go to the commune's public page (no account needed), where each announcement has
+the anchor `#announcement-<id>`; an entry's id stays the announcement's first address (ids are
+permanent in Atom: changing them would show every entry again as new)."""
 
 from __future__ import annotations
 
@@ -9,7 +11,7 @@ from datetime import datetime, timezone
 
 from chalicelib.adapters.clock import now
 from chalicelib.announcements.models import ChannelQuery
-from chalicelib.announcements.service import _commune, public_channel
+from chalicelib.announcements.service import _commune, public_channel, public_link_path
 
 ATOM = "http://www.w3.org/2005/Atom"
 
@@ -28,7 +30,7 @@ def atom_feed(lau2: str, site: str, language: str | None = None) -> str:
     author = ET.SubElement(feed, f"{{{ATOM}}}author")
     _text(author, "name", commune.name)
     _link(feed, "self", f"{site}/api/v1/communes/{lau2}/announcements.atom", "application/atom+xml")
-    _link(feed, "alternate", f"{site}/communes/{lau2}", "text/html")
+    _link(feed, "alternate", f"{site}/communes/{lau2}#announcements", "text/html")
     for announcement in page.announcements:
         entry = ET.SubElement(feed, f"{{{ATOM}}}entry")
         _text(entry, "id", f"{site}{announcement.link_path}")
@@ -39,7 +41,7 @@ def atom_feed(lau2: str, site: str, language: str | None = None) -> str:
         _text(entry_author, "name", announcement.publisher_name)
         category = ET.SubElement(entry, f"{{{ATOM}}}category")
         category.set("term", announcement.category)
-        _link(entry, "alternate", f"{site}{announcement.link_path}", "text/html")
+        _link(entry, "alternate", f"{site}{public_link_path(lau2, announcement.id)}", "text/html")
         content = _text(entry, "content", announcement.html)
         content.set("type", "html")
     return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(feed, encoding="unicode")

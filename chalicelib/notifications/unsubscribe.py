@@ -19,9 +19,11 @@ from urllib.parse import parse_qs, quote
 from pydantic import BaseModel, Field
 from pynamodb.exceptions import DoesNotExist
 
+from chalicelib.accounts.models import UserItem
 from chalicelib.accounts.secrets import keyed_hash
 from chalicelib.config import get_settings
 from chalicelib.errors import Forbidden, InvalidInput, NotFound
+from chalicelib.i18n import choose
 from chalicelib.notifications import settings
 from chalicelib.web.site import LOCAL_SITE
 
@@ -120,11 +122,24 @@ PAGE_HEADERS = {"Content-Security-Policy": "default-src 'none'; style-src 'unsaf
                 "Content-Type": "text/html; charset=utf-8"}
 
 
-def confirmation_page(token: str, language: str, *, done: bool = False) -> str:
-    """The page behind the email's link: asks to confirm (a GET never unsubscribes), or says it is done."""
+def page_language(user_id: str, fallback: str | None) -> str:
+    """The page's language: the resident's, chosen as their emails are (`emails.language_of`), else
+    `fallback` (the request's Accept-Language), else French. One GetItem of the profile's languages."""
+    try:
+        languages = UserItem.get(*UserItem.key(user_id), attributes_to_get=["languages"]).languages
+    except DoesNotExist:
+        languages = None
+    return choose(*(languages or []), fallback)
+
+
+def confirmation_page(token: str, language: str | None, *, done: bool = False) -> str:
+    """The page behind the email's link: asks to confirm (a GET never unsubscribes), or says it is done.
+    In the language of the resident the token names; `language` (the request's) only when Noper does
+    not speak any of theirs or the account is gone."""
     from chalicelib.notifications.emails import environment  # emails import this module
 
     unsubscription = read_token(token)
     return environment().get_template("unsubscribe_page.html.j2").render(
-        language=language, topic=unsubscription.topic, done=done, settings_url=settings_url(),
+        language=page_language(unsubscription.user_id, language), topic=unsubscription.topic, done=done,
+        settings_url=settings_url(),
         action=f"{PATH}?token={quote(token, safe='')}")

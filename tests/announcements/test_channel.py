@@ -209,7 +209,14 @@ def test_the_atom_feed_is_valid_and_holds_only_public_announcements(client):
     assert feed.feed.title == "Clervaux"
     assert [entry.title for entry in feed.entries] == ["FR Public one"]  # the commune's first language with a version
     entry = feed.entries[0]
-    assert entry.author == "Service technique" and entry.id.endswith(entry.link.split("localhost:8080")[-1])
+    public_id = client.get(f"/api/v1/communes/{LAU2}/announcements").json_body["announcements"][0]["id"]
+    site = feed.feed.link.split(f"/communes/{LAU2}")[0]
+    assert site.startswith("http")
+    # Links go to the commune's public page (no account needed), to the announcement's anchor there.
+    assert feed.feed.link == f"{site}/communes/{LAU2}#announcements"
+    assert entry.link == f"{site}/communes/{LAU2}#announcement-{public_id}"
+    assert "/announcements?id=" not in response.body.decode().replace(entry.id, "")  # only the permanent entry id
+    assert entry.author == "Service technique" and entry.id == f"{site}/announcements?id={public_id}"
     assert "<strong>all week</strong>" not in entry.summary  # French version
     assert entry.tags[0].term == "information"
 

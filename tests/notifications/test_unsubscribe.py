@@ -96,7 +96,7 @@ def test_a_post_without_the_one_click_body_is_400_and_changes_nothing(client):
 
 
 def test_the_link_opened_in_a_browser_asks_first_and_changes_nothing(client):
-    make_resident("U-anna")
+    make_resident("U-anna", languages=("ar",))  # none Noper speaks: the browser's language decides
     url = path_of(unsubscribe.url_for("U-anna", "alert_lost_pet"))
 
     page = client.get(url, headers={"Accept-Language": "de-LU"})
@@ -113,6 +113,30 @@ def test_the_link_opened_in_a_browser_asks_first_and_changes_nothing(client):
                        body=b"List-Unsubscribe=One-Click")
     assert done.status_code == 200 and "nicht mehr per E-Mail" in done.body.decode()
     assert not settings.wants("U-anna", "alert_lost_pet")
+
+
+def test_the_page_speaks_the_residents_language_whatever_the_browser_asks(client):
+    make_resident("U-dora", languages=("de", "fr"))
+    url = path_of(unsubscribe.url_for("U-dora", "digest"))
+
+    for headers in ({}, {"Accept-Language": "fr-LU,fr;q=0.9"}, {"Accept-Language": "pt"}):
+        html = client.get(url, headers=headers).body.decode()
+        assert 'lang="de"' in html and "die wöchentliche Zusammenfassung" in html, headers
+
+    done = client.post(url, headers={**ONE_CLICK, "Accept": "text/html", "Accept-Language": "en"},
+                       body=b"List-Unsubscribe=One-Click")
+    assert 'lang="de"' in done.body.decode() and "nicht mehr per E-Mail" in done.body.decode()
+
+
+def test_without_a_language_of_theirs_the_page_follows_the_browser_then_french(client):
+    make_resident("U-ali", languages=("ar",))
+    url = path_of(unsubscribe.url_for("U-ali", "digest"))
+
+    assert 'lang="pt"' in client.get(url, headers={"Accept-Language": "pt-PT"}).body.decode()
+    assert 'lang="fr"' in client.get(url).body.decode()
+    # An erased account: the token still names a user id, the page still opens in the browser's language.
+    gone = path_of(unsubscribe.url_for("U-gone", "digest"))
+    assert 'lang="lb"' in client.get(gone, headers={"Accept-Language": "lb"}).body.decode()
 
 
 def test_the_page_refuses_a_tampered_token(client):
