@@ -12,7 +12,7 @@ from __future__ import annotations
 import contextlib
 import io
 import sys
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 from typing import Any, Callable, Iterator
 
 from pynamodb.attributes import UTCDateTimeAttribute
@@ -49,8 +49,11 @@ def _clock_at(moment: datetime) -> Iterator[None]:
     original = clock.now
     patched = [module for name, module in list(sys.modules.items())
                if name.startswith("chalicelib") and getattr(module, "now", None) is original]
-    for module in patched:
-        module.now = lambda: moment  # type: ignore[attr-defined]
+    def stopped() -> datetime:
+        return moment
+
+    for module in patched:  # one function for all, so that a clock moved again inside is moved everywhere
+        module.now = stopped  # type: ignore[attr-defined]
     try:
         yield
     finally:
@@ -95,6 +98,15 @@ def _photo(principal: Any) -> str | None:
         return None
 
 
+def week_start(moment: datetime) -> datetime:
+    """Day 0 of the demo week: midnight in Luxembourg six days before `moment`, so day 5 is yesterday.
+    Each step (day, hour) then stays on its Luxembourg day and in the past whatever the hour the demo
+    is loaded at: a loan is accepted on its first day, not the day after (loans keep Luxembourg's calendar)."""
+    from chalicelib.lending.loans import LUXEMBOURG
+
+    return moment.astimezone(LUXEMBOURG).replace(hour=0, minute=0, second=0, microsecond=0) - timedelta(days=6)
+
+
 def load_demo_life(lau2: str = demo_commune.LAU2) -> list[str]:
     """Idempotent: nothing happens when the week is already in."""
     if demo_life_loaded(lau2):
@@ -120,11 +132,11 @@ def load_demo_life(lau2: str = demo_commune.LAU2) -> list[str]:
         return [f"a week of neighbourhood life in {lau2}: skipped (the demo residents are not verified neighbours)"]
     cells = NeighbourhoodItem.get(*NeighbourhoodItem.key(lau2, nbh)).cells
     lat, lon = h3.cell_to_latlng(sorted(cells)[len(cells) // 2])
-    start = now().replace(minute=0, second=0, microsecond=0) - timedelta(days=7)
+    start = week_start(now())
     done: list[str] = []
 
     def at(days: float, hours: float, step: Callable[[], Any]) -> Any:
-        with _clock_at(start + timedelta(days=days, hours=hours)):
+        with _clock_at((start + timedelta(days=days, hours=hours)).astimezone(timezone.utc)):
             return step()
 
     def post(who: Any, payload: dict[str, Any]) -> Any:
@@ -174,12 +186,12 @@ def load_demo_life(lau2: str = demo_commune.LAU2) -> list[str]:
     at(4, 6, lambda: posts.change_state(carla, bike.id, StateChange(state="reserved")))
     done.append("a giveaway")
 
-    # Day 6: a drill lent to Anna, due back tomorrow; a conversation about it.
+    # Day 6 (yesterday): a drill lent to Anna, due back tomorrow; a conversation about it.
     drill = at(5, 1, lambda: lending.lend(ben, nbh, ItemCreate(
         name="Cordless drill", description="Bosch 18 V, two batteries, a box of bits.",
         conditions="Please charge the batteries before giving it back.", category="tools")))
-    loan_start = (start + timedelta(days=5)).date()
-    tomorrow = (now() + timedelta(days=1)).date()
+    loan_start = (start + timedelta(days=5)).date()  # day 5 in Luxembourg, the loans' calendar
+    tomorrow = loans.today() + timedelta(days=1)
     loan = at(5, 2, lambda: loans.request_loan(anna, drill.id, LoanRequest(start=loan_start, end=tomorrow)))
     at(5, 4, lambda: loans.decide(ben, loan.id, "accept"))
     at(5, 9, lambda: loans.change_state(ben, loan.id, "picked_up"))
@@ -188,9 +200,10 @@ def load_demo_life(lau2: str = demo_commune.LAU2) -> list[str]:
         text="Hi Ben, could I pick the drill up this evening? I'm hanging shelves.")))
     at(5, 4.5, lambda: messages.messages(ben, talk.id, MessagesQuery()))  # Ben reads it
     at(5, 5, lambda: messages.send(ben, talk.id, MessageRequest(text="Sure, any time after 6. It's charged.")))
-    at(6, 1, lambda: messages.messages(anna, talk.id, MessagesQuery()))  # Anna reads Ben's answer
-    at(6, 2, lambda: messages.send(anna, talk.id, MessageRequest(text="Works great, thanks! Back tomorrow.")))
-    done.append("a drill lent, due back tomorrow, and a conversation")
+    at(5, 20, lambda: messages.messages(anna, talk.id, MessagesQuery()))  # Anna reads Ben's answer
+    at(5, 21, lambda: messages.send(anna, talk.id, MessageRequest(
+        text="Works great, thanks! I'll bring it back the day after tomorrow.")))
+    done.append("a drill lent yesterday, due back tomorrow, and a conversation")
 
     DemoLifeItem(*DemoLifeItem.key(lau2), loaded_at=now()).save()
     return [f"a week of neighbourhood life in {lau2} ({nbh}): " + ", ".join(done)]
