@@ -55,7 +55,7 @@ from chalicelib.neighbours import vouching
 from chalicelib.neighbours.models import (
     MemberList, NeighbourhoodInside, NeighbourhoodPath, PendingList, VouchRequest, VouchResult,
 )
-from chalicelib.notifications import reminders, settings as notification_settings, unread, unsubscribe
+from chalicelib.notifications import alert_queue, reminders, settings as notification_settings, unread, unsubscribe
 from chalicelib.notifications.settings import NotificationSettings, NotificationSettingsUpdate
 from chalicelib.notifications.unsubscribe import Unsubscribed, UnsubscribeQuery
 from chalicelib.observability import observe_request
@@ -1110,6 +1110,14 @@ def digest_schedule(event):
 def digest_neighbourhood(event):
     for record in event:
         digest_fanout.handle_message(record.body)
+
+
+# Urgent alerts (emergency announcements, lost pets): the request enqueues the item's id; this splits it
+# into one message per neighbourhood and sends each once per resident (chalicelib/notifications/alert_queue.py).
+@app.on_sqs_message(queue=alert_queue.QUEUE, batch_size=1, name="urgent_alerts")
+def urgent_alerts(event):
+    for record in event:
+        alert_queue.handle_message(record.body)
 
 
 # Loan reminders: once a day at 07:00 UTC — 08:00 in Luxembourg in winter, 09:00 in summer, a morning

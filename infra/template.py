@@ -301,32 +301,46 @@ def site_resources(uploads_bucket_name: str) -> dict[str, Any]:
     }
 
 
-def digest_queues() -> dict[str, Any]:
-    """The weekly digest's queue (one message per neighbourhood; app.py `digest_neighbourhood` reads it,
-    by the name Chalice was given) and its dead-letter queue: a neighbourhood failing 5 times waits there.
-    The visibility timeout outlasts the handler's (300 s in .chalice/config.json) as SQS-to-Lambda requires."""
-    from chalicelib.digest.fanout import QUEUE
-
+def queue_with_dead_letters(prefix: str, name: str, function: str) -> dict[str, Any]:
+    """An SQS queue read by a Chalice `on_sqs_message` handler (by the name Chalice was given; its
+    function's logical id is `function`) and its dead-letter queue: a message failing 5 times waits
+    there for 14 days. The visibility timeout outlasts the handler's (300 s in .chalice/config.json)
+    as SQS-to-Lambda requires."""
     return {
-        "DigestDeadLetterQueue": {
+        f"{prefix}DeadLetterQueue": {
             "Type": "AWS::SQS::Queue",
-            "Properties": {"QueueName": f"{QUEUE}-dead-letters", "MessageRetentionPeriod": 1209600,
+            "Properties": {"QueueName": f"{name}-dead-letters", "MessageRetentionPeriod": 1209600,
                            "SqsManagedSseEnabled": True},
         },
-        "DigestQueue": {
+        f"{prefix}Queue": {
             "Type": "AWS::SQS::Queue",
             "Properties": {
-                "QueueName": QUEUE,
+                "QueueName": name,
                 "VisibilityTimeout": 1800,
                 "MessageRetentionPeriod": 345600,
                 "SqsManagedSseEnabled": True,
-                "RedrivePolicy": {"deadLetterTargetArn": {"Fn::GetAtt": ["DigestDeadLetterQueue", "Arn"]},
+                "RedrivePolicy": {"deadLetterTargetArn": {"Fn::GetAtt": [f"{prefix}DeadLetterQueue", "Arn"]},
                                   "maxReceiveCount": 5},
             },
         },
         # The event source mapping names the queue by ARN, not Ref: create the queue first.
-        "DigestNeighbourhood": {"DependsOn": ["DigestQueue"]},
+        function: {"DependsOn": [f"{prefix}Queue"]},
     }
+
+
+def digest_queues() -> dict[str, Any]:
+    """The weekly digest's queue (one message per neighbourhood; app.py `digest_neighbourhood`)."""
+    from chalicelib.digest.fanout import QUEUE
+
+    return queue_with_dead_letters("Digest", QUEUE, "DigestNeighbourhood")
+
+
+def alert_queues() -> dict[str, Any]:
+    """The urgent alerts' queue (an item's job, split into one message per neighbourhood; app.py
+    `urgent_alerts`)."""
+    from chalicelib.notifications.alert_queue import QUEUE
+
+    return queue_with_dead_letters("Alert", QUEUE, "UrgentAlerts")
 
 
 def build() -> dict[str, Any]:
@@ -336,6 +350,7 @@ def build() -> dict[str, Any]:
         "UploadsBucket": uploads_bucket(env["NOPER_UPLOADS_BUCKET"]),
         **site_resources(env["NOPER_UPLOADS_BUCKET"]),
         **digest_queues(),
+        **alert_queues(),
     }
     uploads_policy = {
         "Type": "AWS::S3::BucketPolicy",

@@ -8,9 +8,12 @@ daily cap per kind of alert, and exactly once per (announcement, resident): a co
 `ALERT#emergency#<announcement_id>#<user_id>` is written before the email goes out (and removed if
 sending fails, so a retry sends it). Running `send_emergency` twice therefore sends nothing twice.
 
-It runs inline, once the announcement is published (at once, or on approval). For a commune where a
-target holds thousands of residents it moves behind a queue unchanged: send the announcement id to
-SQS and run `send_emergency` from `@app.on_sqs_message`, as the digest does.
+It never runs inside the publisher's request: publishing (at once, or on approval) enqueues one job
+naming the announcement (chalicelib/notifications/alert_queue.py, queue `noper-alerts`); its SQS
+handler splits it into one job per targeted neighbourhood (`target_neighbourhoods`), and each of those
+runs `send_emergency(announcement_id, neighbourhood_id)`, so no invocation grows with the commune. On
+the local stage the jobs run in-process at once. A failed send for one resident does not stop the
+others; the job then raises (`alerts.AlertsIncomplete`) and SQS delivers it again.
 """
 
 from __future__ import annotations
@@ -26,45 +29,65 @@ from chalicelib.languages import LANGUAGES
 from chalicelib.observability import logger
 
 
-def targeted_residents(item: AnnouncementItem) -> Iterator[UserItem]:
-    """Verified residents of the targeted neighbourhoods (every published one for the whole commune):
-    one Query per neighbourhood on gsi1 `NBH#<id>#RESIDENTS`."""
+def target_neighbourhoods(item: AnnouncementItem) -> list[str]:
+    """The targeted neighbourhoods: the chosen ones, or every published one for the whole commune."""
     if item.neighbourhoods is None:
         from chalicelib.neighbourhoods.service import list_published
 
-        neighbourhoods = [n.id for n in list_published(item.lau2).neighbourhoods]
-    else:
-        neighbourhoods = list(item.neighbourhoods)
-    for neighbourhood_id in neighbourhoods:
+        return [n.id for n in list_published(item.lau2).neighbourhoods]
+    return list(item.neighbourhoods)
+
+
+def targeted_residents(item: AnnouncementItem, neighbourhoods: list[str] | None = None) -> Iterator[UserItem]:
+    """Verified residents of the targeted neighbourhoods (or of those of `neighbourhoods` it targets):
+    one Query per neighbourhood on gsi1 `NBH#<id>#RESIDENTS`."""
+    targets = target_neighbourhoods(item)
+    for neighbourhood_id in targets if neighbourhoods is None else [n for n in neighbourhoods if n in targets]:
         for user in UserItem.by_neighbourhood.query(f"NBH#{neighbourhood_id}#RESIDENTS",
                                                     UserItem.gsi1sk.startswith("verified#")):
             if user.lau2 == item.lau2 and user.residence_status == "verified":
                 yield user
 
 
-def send_emergency(announcement_id: str) -> int:
-    """Email a published emergency announcement to its residents; returns how many emails this run sent."""
-    from chalicelib.announcements.service import link_path
-    from chalicelib.notifications.alerts import send_emergency_alert
-    from chalicelib.notifications.unsubscribe import site
-
+def emergency(announcement_id: str) -> AnnouncementItem | None:
+    """The announcement, if it is a published emergency; else None."""
     try:
         item = AnnouncementItem.get(*AnnouncementItem.key(announcement_id))
     except DoesNotExist:
-        return 0
-    if item.category != "emergency" or item.status != "published":
+        return None
+    return item if item.category == "emergency" and item.status == "published" else None
+
+
+def emergency_neighbourhoods(announcement_id: str) -> list[str]:
+    """Where a published emergency's emails go (none for anything else): the queue's split."""
+    item = emergency(announcement_id)
+    return [] if item is None else target_neighbourhoods(item)
+
+
+def send_emergency(announcement_id: str, neighbourhood_id: str | None = None) -> int:
+    """Email a published emergency announcement to its residents (of one targeted neighbourhood, or all);
+    returns how many emails this run sent. Raises `AlertsIncomplete` after the others if a send failed."""
+    from chalicelib.announcements.service import link_path
+    from chalicelib.notifications.alerts import send_each, send_emergency_alert
+    from chalicelib.notifications.unsubscribe import site
+
+    item = emergency(announcement_id)
+    if item is None:
         return 0
     sources = json.loads(item.sources)
     card = json.loads(item.card)
     url = f"{site()}{link_path(announcement_id)}"
-    sent = 0
-    for user in targeted_residents(item):
+
+    def send(user: UserItem) -> bool:
         # Their language if the announcement has that version, else the commune's languages in order.
         language = next((lang for lang in [*(user.languages or []), *card["fallback"]] if lang in sources),
                         next(iter(sources)))
         version = sources[language]
-        if send_emergency_alert(user, announcement_id, language=language if language in LANGUAGES else "fr",
-                                title=version["title"], body=version["body"], commune=card["publisher_name"], url=url):
-            sent += 1
-    logger.info("emergency announcement emailed", announcement_id=announcement_id, sent=sent)
+        return send_emergency_alert(user, announcement_id, language=language if language in LANGUAGES else "fr",
+                                    title=version["title"], body=version["body"], commune=card["publisher_name"],
+                                    url=url)
+
+    residents = targeted_residents(item, None if neighbourhood_id is None else [neighbourhood_id])
+    sent = send_each(residents, send, f"emergency {announcement_id}")
+    logger.info("emergency announcement emailed", announcement_id=announcement_id, nbh=neighbourhood_id, sent=sent)
     return sent

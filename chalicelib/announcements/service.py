@@ -165,12 +165,13 @@ def _attachable(link_id: str, ids: list[str]) -> list[AttachmentItem]:
 
 
 def _went_live(item: AnnouncementItem) -> None:
-    """Once published: copy into every channel partition it reaches, then email an emergency."""
+    """Once published: copy into every channel partition it reaches, then enqueue an emergency's emails
+    (chalicelib/notifications/alert_queue.py: sent by the SQS handler, in-process on the local stage)."""
     _fan_out(item)
     if item.category == "emergency":
-        from chalicelib.announcements.emergency import send_emergency
+        from chalicelib.notifications.alert_queue import emergency
 
-        send_emergency(item.announcement_id)
+        emergency(item.announcement_id)
 
 
 def _partitions(item: AnnouncementItem) -> list[str]:

@@ -6,27 +6,24 @@ Mondays) and goes on only in the run that is 07:00 in Luxembourg. It pages throu
 `sk` begins with `NBH#`) and enqueues a job per neighbourhood; app.py `digest_neighbourhood`
 (`@app.on_sqs_message`) runs each with `service.run_job`.
 
-The queue adapter: in AWS, SQS (`QUEUE`, defined in infra/template.py with its dead-letter queue);
-on the local and test stages, which have no SQS emulator, the same job function runs in-process,
-as ops/local_events.py stands in for EventBridge.
+The queue is chalicelib/adapters/queue.py: in AWS, SQS (`QUEUE`, defined in infra/template.py with
+its dead-letter queue); on the local and test stages, which have no SQS emulator, the same job
+function runs in-process, as ops/local_events.py stands in for EventBridge.
 """
 
 from __future__ import annotations
 
-import functools
-import json
 from datetime import datetime
 from typing import Any, Iterator
 
+from chalicelib.adapters import queue
 from chalicelib.communes.models import CommuneItem
-from chalicelib.config import get_settings
 from chalicelib.digest.weeks import is_digest_time, week_before
 from chalicelib.neighbourhoods.models import NeighbourhoodItem
 from chalicelib.observability import logger
 
 # Chalice needs the queue's name when it packages the app; infra/template.py creates it by this name.
 QUEUE = "noper-digest"
-SQS_BATCH = 10
 
 
 def published_neighbourhoods(lau2: str | None = None) -> Iterator[dict[str, str]]:
@@ -56,41 +53,17 @@ def scheduled(moment: datetime) -> int:
 
 
 def enqueue(jobs: list[dict[str, str]]) -> None:
-    if get_settings().stage in ("local", "test"):
-        _run_in_process(jobs)
-        return
-    sqs = _sqs()
-    for start in range(0, len(jobs), SQS_BATCH):
-        entries = [{"Id": str(n), "MessageBody": json.dumps(job)} for n, job in enumerate(jobs[start:start + SQS_BATCH])]
-        answer = sqs.send_message_batch(QueueUrl=_queue_url(), Entries=entries)
-        if answer.get("Failed"):
-            raise RuntimeError(f"SQS refused {len(answer['Failed'])} digest jobs: {answer['Failed'][0]}")
+    """One message per neighbourhood (in-process on the local and test stages, where a failed job is
+    logged and the next run, or `./noper digest`, retries it)."""
+    queue.enqueue(QUEUE, jobs, run_job)
 
 
 def handle_message(body: str) -> Any:
     """What app.py's SQS handler calls for each message."""
-    from chalicelib.digest.service import run_job
-
-    return run_job(json.loads(body))
+    return run_job(queue.job_of(body))
 
 
-def _run_in_process(jobs: list[dict[str, str]]) -> None:
-    """SQS would retry a failed job; locally it is logged, and the next run (or `./noper digest`) retries."""
-    from chalicelib.digest.service import DigestIncomplete
+def run_job(job: dict[str, Any]) -> Any:
+    from chalicelib.digest.service import run_job as run
 
-    for job in jobs:
-        try:
-            handle_message(json.dumps(job))
-        except DigestIncomplete:
-            logger.exception("local digest job incomplete", nbh=job["neighbourhood_id"])
-
-
-def _sqs():
-    from chalicelib.adapters.aws import client
-
-    return client("sqs")
-
-
-@functools.cache
-def _queue_url() -> str:
-    return _sqs().get_queue_url(QueueName=QUEUE)["QueueUrl"]
+    return run(job)

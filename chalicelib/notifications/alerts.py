@@ -7,17 +7,19 @@ raised by an atomic conditional ADD, so two alerts racing for the last slot cann
 kinds are capped apart, so a run of lost pets never crowds out an emergency. A capped alert is not
 sent later: the weekly digest lists the lost pets within reach that are still lost.
 
-The lost-pet fan-out is a job named by the post's id alone (`lost_pet_job`): it reads the post,
-queries the verified residents of its neighbourhood and of those within reach (one Query each, on
-gsi1 `NBH#<id>#RESIDENTS`) and sends. `dispatch` runs it inline, right after the post is written;
-for a commune where a reach holds thousands of residents it moves behind a queue unchanged (send
-`{"post_id": ...}` to SQS, run `lost_pet_job` from `@app.on_sqs_message`), as the digest does.
+The fan-outs never run inside the API request: creating a lost-pet post (`dispatch_lost_pet`) and
+publishing an emergency enqueue one small job naming the item (chalicelib/notifications/alert_queue.py,
+queue `noper-alerts`), which the SQS handler splits into one job per neighbourhood. `lost_pet_job`
+is such a job for a lost pet: it reads the post, queries the verified residents of one neighbourhood
+(its own or one within reach; one Query on gsi1 `NBH#<id>#RESIDENTS`) and sends. `send_each` is the
+loop both kinds share: one resident's failed send does not stop the others, and the job then raises
+`AlertsIncomplete` so SQS delivers it again — the markers make the retry send only what is missing.
 """
 
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, Callable, Iterable
 
 from pynamodb.attributes import NumberAttribute
 from pynamodb.exceptions import DoesNotExist, UpdateError
@@ -30,6 +32,10 @@ from chalicelib.observability import logger
 from chalicelib.store.table import Entity, condition_failed
 
 ALERTS_PER_DAY = 3
+
+
+class AlertsIncomplete(RuntimeError):
+    """Some residents' alerts of a job failed to send: raised after the others were sent, so SQS retries."""
 
 
 class AlertCountItem(Entity):
@@ -95,29 +101,62 @@ def send_emergency_alert(user: UserItem, announcement_id: str, *, language: str,
                       {"title": title, "body": body, "commune": commune, "announcement_url": url}, language=language)
 
 
+def send_each(users: Iterable[UserItem], send: Callable[[UserItem], bool], subject: str) -> int:
+    """Send to each resident; returns how many this run sent. A failed send is logged and the others go
+    on; then `AlertsIncomplete` is raised, so the queue retries the job (the sent ones are marked)."""
+    sent, failed = 0, []
+    for user in users:
+        try:
+            if send(user):
+                sent += 1
+        except Exception:  # noqa: BLE001 — one resident's failure must not cost the others their alert
+            logger.exception("alert not sent", subject=subject, user_id=user.user_id)
+            failed.append(user.user_id)
+    if failed:
+        raise AlertsIncomplete(f"{len(failed)} alerts for {subject} not sent ({sent} sent); retry")
+    return sent
+
+
 # --- lost pets --------------------------------------------------------------------------------
 
-def dispatch_lost_pet(post_id: str) -> int:
-    """Right after a lost pet is posted. Never fails the post: a failure is logged (the digest
-    still lists the pet), and a rerun of `lost_pet_job` sends only what was not sent."""
-    try:
-        return lost_pet_job({"post_id": post_id})
-    except Exception:
-        logger.exception("lost pet alerts failed", post_id=post_id)
-        return 0
+def dispatch_lost_pet(post_id: str) -> None:
+    """Right after a lost pet is posted: enqueue its alerts (in-process on the local stage). Never fails
+    the post: a failure is logged (the digest still lists the pet)."""
+    from chalicelib.notifications.alert_queue import lost_pet
+
+    lost_pet(post_id)
 
 
-def lost_pet_job(job: dict[str, str]) -> int:
-    """Email a lost pet to the verified residents within reach (not its author); returns how many."""
-    from chalicelib.neighbours.service import published_neighbourhood, residents
+def lost_pet_post(post_id: str) -> Any:
+    """The post, if it still calls for alerts (a lost pet, not hidden, still lost); else None."""
     from chalicelib.posts.models import PostItem
 
     try:
-        post = PostItem.get(*PostItem.key(job["post_id"]))
+        post = PostItem.get(*PostItem.key(post_id))
     except DoesNotExist:
-        return 0
+        return None
     if post.kind != "lost_pet" or post.hidden or post.state != "lost":
+        return None
+    return post
+
+
+def lost_pet_neighbourhoods(post_id: str) -> list[str]:
+    """The neighbourhoods a lost pet's alerts go to: its own and those within reach."""
+    post = lost_pet_post(post_id)
+    return [] if post is None else [post.neighbourhood_id, *(post.reach or [])]
+
+
+def lost_pet_job(job: dict[str, str]) -> int:
+    """Email a lost pet to the verified residents of `job["neighbourhood_id"]` (all its neighbourhoods
+    when absent), not its author; returns how many this run sent."""
+    from chalicelib.neighbours.service import published_neighbourhood, residents
+
+    post = lost_pet_post(job["post_id"])
+    if post is None:
         return 0
+    targets = [post.neighbourhood_id, *(post.reach or [])]
+    if job.get("neighbourhood_id") is not None:
+        targets = [n for n in targets if n == job["neighbourhood_id"]]
     try:
         neighbourhood = published_neighbourhood(post.neighbourhood_id).name
     except Exception:
@@ -130,17 +169,14 @@ def lost_pet_job(job: dict[str, str]) -> int:
         "last_seen_at": post.created_at,
         "post_url": f"{unsubscribe.site()}/posts/{post.post_id}",
     }
-    recipients = [user for neighbourhood_id in [post.neighbourhood_id, *(post.reach or [])]
+    recipients = [user for neighbourhood_id in targets
                   for user in residents(neighbourhood_id, "verified") if user.user_id != post.author_id]
     blocking = _blocking(recipients, post.author_id)
-    sent = 0
-    for user in recipients:
-        if user.user_id in blocking:
-            continue
-        if send_alert(user, "alert_lost_pet", f"ALERT#lost_pet#{post.post_id}#{user.user_id}", "lost_pet_alert",
-                      context):
-            sent += 1
-    logger.info("lost pet alerts sent", post_id=post.post_id, sent=sent, reach=len(post.reach or []))
+    sent = send_each([user for user in recipients if user.user_id not in blocking],
+                     lambda user: send_alert(user, "alert_lost_pet", f"ALERT#lost_pet#{post.post_id}#{user.user_id}",
+                                             "lost_pet_alert", context),
+                     f"lost pet {post.post_id}")
+    logger.info("lost pet alerts sent", post_id=post.post_id, sent=sent, neighbourhoods=len(targets))
     return sent
 
 

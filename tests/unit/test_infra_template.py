@@ -63,3 +63,34 @@ def test_site_bucket_is_not_public(generated: dict[str, Any]) -> None:
     allows = [s for s in statements if s["Effect"] == "Allow"]
     assert allows and all(s["Principal"] == {"Service": "cloudfront.amazonaws.com"} for s in allows)
     assert all("AWS:SourceArn" in s["Condition"]["StringEquals"] for s in allows)
+
+
+def test_every_sqs_handler_has_its_queue_dead_letters_permissions_and_timeout(generated: dict[str, Any]) -> None:
+    """Each `@app.on_sqs_message` queue (the digest's, the urgent alerts') exists with a dead-letter queue,
+    is created before its function, outlasts the function's timeout, and the function may use it."""
+    from chalice.app import SQSEventConfig
+    from chalice.utils import to_cfn_resource_name
+
+    import app
+
+    root = Path(infra_template.__file__).resolve().parent.parent
+    config = json.loads((root / ".chalice" / "config.json").read_text(encoding="utf-8"))["stages"]["prod"]
+    policy = json.loads((root / ".chalice" / config["iam_policy_file"]).read_text(encoding="utf-8"))
+    allowed = [s for s in policy["Statement"]
+               if "sqs:SendMessage" in s["Action"] and "sqs:ReceiveMessage" in s["Action"]]
+    resources = generated["Resources"]
+    queues = {r["Properties"]["QueueName"]: (name, r) for name, r in resources.items()
+              if r.get("Type") == "AWS::SQS::Queue"}
+
+    handlers = [e for e in app.app.event_sources if isinstance(e, SQSEventConfig)]
+    assert {e.queue for e in handlers} >= {"noper-digest", "noper-alerts"}
+    for handler in handlers:
+        logical, queue = queues[handler.queue]
+        dead_letters = queue["Properties"]["RedrivePolicy"]["deadLetterTargetArn"]["Fn::GetAtt"][0]
+        assert queues[f"{handler.queue}-dead-letters"][0] == dead_letters
+        assert queue["Properties"]["RedrivePolicy"]["maxReceiveCount"] >= 3
+        assert resources[to_cfn_resource_name(handler.name)]["DependsOn"] == [logical]
+        timeout = config["lambda_functions"][handler.name]["lambda_timeout"]
+        assert queue["Properties"]["VisibilityTimeout"] >= 6 * timeout  # AWS's advice for SQS-to-Lambda
+        assert any(f"arn:aws:sqs:*:*:{handler.queue}" in (s["Resource"] if isinstance(s["Resource"], list)
+                                                         else [s["Resource"]]) for s in allowed), handler.queue

@@ -1,0 +1,77 @@
+"""The urgent alerts' queue (`noper-alerts`): emergencies and lost pets leave the API request at once.
+
+The request enqueues one small job naming the item — `{"kind": "emergency", "announcement_id": ...}`
+when an emergency is published (at once or on approval), `{"kind": "lost_pet", "post_id": ...}` when a
+lost pet is posted — never content or addresses. app.py `urgent_alerts` (`@app.on_sqs_message`) runs
+each message with `run_job`:
+
+- a job without `neighbourhood_id` is split: one job per neighbourhood it reaches (the announcement's
+  targets, every published one for the whole commune; the lost pet's own and those within reach),
+  enqueued again, so no invocation grows with the commune;
+- a job with `neighbourhood_id` sends to that neighbourhood's verified residents who want the alert,
+  once per (item, resident) (`emails.send_once` markers) and under the daily cap
+  (chalicelib/notifications/alerts.py). A failed send for one resident raises `AlertsIncomplete`
+  after the others were sent; SQS delivers the message again (five times, then the dead-letter queue)
+  and the markers keep the others from a second email.
+
+The queue itself is chalicelib/adapters/queue.py: SQS in AWS, in-process on the local and test stages
+(so `make run` writes the emails to .local/outbox at once).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from chalicelib.adapters import queue
+from chalicelib.observability import logger
+
+# Chalice needs the queue's name when it packages the app; infra/template.py creates it by this name.
+QUEUE = "noper-alerts"
+
+
+def emergency(announcement_id: str) -> None:
+    """An emergency announcement went live: enqueue its emails."""
+    _enqueue({"kind": "emergency", "announcement_id": announcement_id})
+
+
+def lost_pet(post_id: str) -> None:
+    """A lost pet was posted: enqueue its alerts."""
+    _enqueue({"kind": "lost_pet", "post_id": post_id})
+
+
+def _enqueue(job: dict[str, str]) -> None:
+    """Never fails the request that published: the item is written; a refused enqueue is logged as an
+    error (an operator re-sends with the job in the log, see docs/operations.md)."""
+    try:
+        queue.enqueue(QUEUE, [job], run_job)
+    except Exception:  # noqa: BLE001
+        logger.exception("urgent alerts not enqueued", **job)
+
+
+def handle_message(body: str) -> int:
+    """What app.py's SQS handler calls for each message."""
+    return run_job(queue.job_of(body))
+
+
+def run_job(job: dict[str, Any]) -> int:
+    """Split a job into one per neighbourhood, or send one neighbourhood's alerts; returns emails sent."""
+    from chalicelib.announcements.emergency import emergency_neighbourhoods, send_emergency
+    from chalicelib.notifications.alerts import lost_pet_job, lost_pet_neighbourhoods
+
+    kind = job["kind"]
+    if kind == "emergency":
+        subject = {"announcement_id": job["announcement_id"]}
+    elif kind == "lost_pet":
+        subject = {"post_id": job["post_id"]}
+    else:
+        raise ValueError(f"unknown alert job kind {kind!r}")
+    neighbourhood_id = job.get("neighbourhood_id")
+    if neighbourhood_id is None:
+        neighbourhoods = (emergency_neighbourhoods(job["announcement_id"]) if kind == "emergency"
+                          else lost_pet_neighbourhoods(job["post_id"]))
+        queue.enqueue(QUEUE, [{"kind": kind, **subject, "neighbourhood_id": n} for n in neighbourhoods], run_job)
+        logger.info("urgent alerts split", kind=kind, neighbourhoods=len(neighbourhoods), **subject)
+        return 0
+    if kind == "emergency":
+        return send_emergency(job["announcement_id"], neighbourhood_id)
+    return lost_pet_job({"post_id": job["post_id"], "neighbourhood_id": neighbourhood_id})
