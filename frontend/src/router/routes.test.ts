@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { matchRoute } from './routes';
+import { matchRoute, SIGNED_IN_ONLY } from './routes';
 
 describe('matchRoute', () => {
   it.each([
@@ -25,6 +25,11 @@ describe('matchRoute', () => {
     expect(matchRoute('/admin/0501')).toEqual({ name: 'admin', lau2: '0501' });
     expect(matchRoute('/communes/05 01')).toMatchObject({ name: 'notFound' });
     expect(matchRoute('/communes/0501/extra')).toMatchObject({ name: 'notFound' });
+  });
+
+  it('sends a signed-out visitor of a commune admin page to sign in first', () => {
+    expect(SIGNED_IN_ONLY.has('admin')).toBe(true);
+    expect(SIGNED_IN_ONLY.has('commune')).toBe(false);
   });
 
   it('reads the id of a neighbourhood page', () => {

@@ -60,8 +60,9 @@ const ROUTES: Record<string, Route> = {
 // A neighbourhood's id, e.g. 0501-891fa065313.
 const NEIGHBOURHOOD = /^\/neighbourhoods\/([0-9A-Za-z_-]{1,64})$/;
 
-/** Screens that need a signed-in resident; the app sends others to sign in first. */
+/** Screens that need a signed-in resident (or staff member); the app sends others to sign in first. */
 export const SIGNED_IN_ONLY: ReadonlySet<Route['name']> = new Set([
+  'admin',
   'join',
   'me',
   'neighbourhood',
