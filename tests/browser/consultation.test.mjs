@@ -11,10 +11,9 @@
 // 0501 must be seeded as tests/stack/conftest.py does (Hauptstrooss and Heigaart in two neighbourhoods).
 // NOPER_SCREENSHOTS=1 also saves /tmp/noper-consultation-*.png (360 px wide).
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { after, before, describe, test } from 'node:test';
-import { codeFromOutbox, launchChromium, newContext as blankContext, ROOT, signedIn as signInAs } from './stack-session.mjs';
+import { describe, test } from 'node:test';
+import { chromiumForTests, codeFromOutbox, newContext, staffMember, uniqueStamp, verifiedResident, watchPageErrors } from './stack-session.mjs';
 
 const BASE_URL = process.env.NOPER_BASE_URL?.replace(/\/+$/, '');
 if (!BASE_URL) {
@@ -28,42 +27,14 @@ const t = catalogue('commune/en.json');
 const server = JSON.parse(readFileSync(new URL('../../chalicelib/i18n/consultations/en.json', import.meta.url), 'utf8'));
 const LANGUAGE_NAMES = { lb: 'Lëtzebuergesch', fr: 'Français', de: 'Deutsch', en: 'English', pt: 'Português' };
 const fill = (template, values) => template.replace(/\{(\w+)\}/g, (_, name) => String(values[name]));
-const stamp = `${Date.now()}${Math.random().toString(36).slice(2, 6)}`;
-let browser;
-
-before(async () => {
-  browser = await launchChromium();
-});
-
-after(async () => {
-  await browser?.close();
-});
-
-const signedIn = (email) => signInAs(browser, BASE_URL, email);
+const stamp = uniqueStamp();
+const chromium = chromiumForTests();
 
 /** A resident at `query`, verified by the admin; returns the context, `call` and their neighbourhood. */
-async function resident(name, query, approve) {
-  const email = `consult-${name.toLowerCase()}-${stamp}@example.lu`;
-  const { context, call } = await signedIn(email);
-  await call('PATCH', '/me', { display_name: `${name} ${stamp.slice(-4)}` });
-  const found = await call('GET', `/communes/${COMMUNE}/addresses?q=${encodeURIComponent(query)}`);
-  const address = found.addresses.find((candidate) => candidate.label.startsWith(query));
-  assert.ok(address?.neighbourhood, `no address "${query}" in a published neighbourhood: ${JSON.stringify(found)}`);
-  const me = await call('PUT', '/me/residence', { address_id: address.id });
-  await approve(`/communes/${COMMUNE}/verifications/${encodeURIComponent(me.id)}`);
-  const profile = await call('GET', '/me');
-  assert.equal(profile.residence.status, 'verified');
-  return { context, call, neighbourhood: profile.residence.neighbourhood };
-}
-
-function watch(page) {
-  const errors = [];
-  page.on('pageerror', (error) => errors.push(error));
-  page.on('console', (message) => {
-    if (message.type() === 'error' && /Content Security Policy/i.test(message.text())) errors.push(new Error(message.text()));
+const resident = (name, query, approve) =>
+  verifiedResident(chromium.browser, BASE_URL, {
+    commune: COMMUNE, email: `consult-${name.toLowerCase()}-${stamp}@example.lu`, displayName: `${name} ${stamp.slice(-4)}`, query, approve,
   });
-  return errors;
-}
 
 async function shoot(page, name) {
   if (SCREENSHOTS) await page.screenshot({ path: `/tmp/noper-consultation-${name}.png`, fullPage: true });
@@ -124,9 +95,8 @@ describe('a consultation on a planning project', () => {
   test('an admin publishes it to one neighbourhood; its residents answer, another neighbourhood cannot see it; results are suppressed under 5 and exported', async () => {
     // Given a commune admin, Anna and four neighbours verified in one neighbourhood, Ben in another
     const adminEmail = `consult-admin-${stamp}@example.lu`;
-    execFileSync('./noper', ['staff', 'add', adminEmail, '--commune', COMMUNE, '--role', 'admin'], { cwd: ROOT, env: process.env, stdio: 'pipe' });
-    const approver = await signedIn(adminEmail);
-    const approve = (path) => approver.call('POST', path, { decision: 'approve' });
+    const approver = await staffMember(chromium.browser, BASE_URL, { commune: COMMUNE, email: adminEmail, role: 'admin' });
+    const { approve } = approver;
     const anna = await resident('Anna', 'Hauptstrooss 60', approve);
     const ben = await resident('Ben', 'Heigaart 14', approve);
     assert.notEqual(anna.neighbourhood.id, ben.neighbourhood.id, 'Anna and Ben must live in two neighbourhoods');
@@ -135,11 +105,11 @@ describe('a consultation on a planning project', () => {
     const { languages } = await approver.call('GET', `/communes/${COMMUNE}`);
     await approver.context.close();
 
-    const admin = await blankContext(browser);
+    const admin = await newContext(chromium.browser);
     const adminPage = await admin.newPage();
     const annaPage = await anna.context.newPage();
     const benPage = await ben.context.newPage();
-    const errors = { admin: watch(adminPage), anna: watch(annaPage), ben: watch(benPage) };
+    const errors = { admin: watchPageErrors(adminPage), anna: watchPageErrors(annaPage), ben: watchPageErrors(benPage) };
     const pages = { admin: adminPage, anna: annaPage, ben: benPage };
     try {
       // When the admin opens the admin page and signs in with the emailed code

@@ -11,17 +11,14 @@
 // NOPER_SCREENSHOTS=1 also saves /tmp/noper-join-*.png at 360 px and 1280 px.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
-import { setTimeout as delay } from 'node:timers/promises';
-import { chromium } from 'playwright-core';
+import { readFileSync } from 'node:fs';
+import { describe, test } from 'node:test';
+import { chromiumForTests, codeFromOutbox, newContext } from './stack-session.mjs';
 
 const BASE_URL = process.env.NOPER_BASE_URL?.replace(/\/+$/, '');
 if (!BASE_URL) {
   throw new Error('NOPER_BASE_URL is not set: start the local stack and set it to its origin, e.g. http://127.0.0.1:8000');
 }
-const OUTBOX = process.env.NOPER_OUTBOX_DIR || new URL('../../.local/outbox', import.meta.url).pathname;
 const COMMUNE = process.env.NOPER_JOIN_COMMUNE || '0501';
 const QUERY = process.env.NOPER_JOIN_QUERY || 'kaesfurter 20';
 const LETTER_CODE_CMD = process.env.NOPER_LETTER_CODE_CMD;
@@ -29,45 +26,7 @@ const SCREENSHOTS = Boolean(process.env.NOPER_SCREENSHOTS);
 
 const en = JSON.parse(readFileSync(new URL('../../frontend/src/i18n/locales/en.json', import.meta.url), 'utf8'));
 const TIMEOUT = 15_000;
-let browser;
-
-before(async () => {
-  browser = await chromium.launch({
-    executablePath: process.env.NOPER_CHROMIUM ?? '/usr/bin/chromium',
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
-});
-
-after(async () => {
-  await browser?.close();
-});
-
-/** The six-digit code of the newest email to `email` in the outbox, waiting for it to arrive. */
-async function codeFromOutbox(email, sentAfter) {
-  const recipient = email.replace(/[^A-Za-z0-9@._-]/g, '_');
-  const deadline = Date.now() + TIMEOUT;
-  while (Date.now() < deadline) {
-    let names = [];
-    try {
-      names = readdirSync(OUTBOX).filter((name) => name.endsWith('.eml') && name.includes(recipient));
-    } catch {
-      // the folder appears with the first email
-    }
-    const newest = names
-      .map((name) => ({ path: join(OUTBOX, name), at: statSync(join(OUTBOX, name)).mtimeMs }))
-      .filter((file) => file.at >= sentAfter - 1000)
-      .sort((a, b) => b.at - a.at)[0];
-    if (newest) {
-      const mail = readFileSync(newest.path, 'utf8');
-      const subject = /^Subject:\s*(.*)$/im.exec(mail)?.[1] ?? '';
-      const code = /\b(\d{6})\b/.exec(subject)?.[1] ?? /^\s+(\d{6})\s*$/m.exec(mail)?.[1];
-      if (code) return code;
-    }
-    await delay(200); // polling a folder: nothing to wait on but the file itself
-  }
-  throw new Error(`No sign-in email to ${email} arrived in ${OUTBOX} (set NOPER_OUTBOX_DIR to the stack's outbox).`);
-}
+const chromium = chromiumForTests();
 
 async function shoot(page, name) {
   if (!SCREENSHOTS) return;
@@ -77,9 +36,7 @@ async function shoot(page, name) {
 describe('a resident joins their neighbourhood', () => {
   test('signs in with the emailed code, claims an address through the wizard and ends in the pending state', async () => {
     const email = `join-${Date.now()}-${Math.random().toString(36).slice(2, 8)}@example.lu`;
-    const context = await browser.newContext({ locale: 'en-US', viewport: { width: 360, height: 780 } });
-    context.setDefaultTimeout(TIMEOUT);
-    await context.route('https://tile.openstreetmap.org/**', (route) => route.abort('internetdisconnected'));
+    const context = await newContext(chromium.browser, { timeout: TIMEOUT });
     const page = await context.newPage();
     const errors = [];
     page.on('pageerror', (error) => errors.push(error));

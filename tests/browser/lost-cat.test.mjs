@@ -11,11 +11,10 @@
 // then approved by a commune verifier (`./noper staff add ... --role verifier`, then the staff API).
 // NOPER_SCREENSHOTS=1 also saves /tmp/noper-lost-cat-*.png (360 px wide).
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
-import { launchChromium, ROOT, signedIn as signedInAs } from './stack-session.mjs';
+import { describe, test } from 'node:test';
+import { chromiumForTests, ROOT, staffMember, uniqueStamp, verifiedResident, watchPageErrors } from './stack-session.mjs';
 
 const BASE_URL = process.env.NOPER_BASE_URL?.replace(/\/+$/, '');
 if (!BASE_URL) {
@@ -37,37 +36,16 @@ const A_HOME = sampleAddress('Hauptstrooss', '60');
 const B_HOME = sampleAddress('Heigaart', '14');
 const LAST_SEEN = sampleAddress('Hauptstrooss', '58'); // next door to A, a few hundred metres from B's street
 
-let browser;
-const stamp = `${Date.now()}-${Math.random().toString(36).slice(2, 6)}`;
+const stamp = uniqueStamp();
+const chromium = chromiumForTests();
 
-before(async () => {
-  browser = await launchChromium();
-});
-
-after(async () => {
-  await browser?.close();
-});
-
-/** Signed in as `email` (tests/browser/stack-session.mjs), with this test's longer waits. */
-async function signedIn(email) {
-  const session = await signedInAs(browser, BASE_URL, email);
-  session.context.setDefaultTimeout(TIMEOUT);
-  return session;
-}
-
-/** A resident at `home`, verified by the commune's verifier; returns the context and their neighbourhood id. */
-async function resident(name, home, verifier) {
+/** A resident at `home`, verified by the commune's verifier, with this test's longer waits; returns the context and their neighbourhood id. */
+async function resident(name, home, approve) {
   const email = `${name.toLowerCase()}-${stamp}@example.lu`;
-  const { context, call } = await signedIn(email);
-  await call('PATCH', '/me', { display_name: `${name} ${stamp.slice(-4)}` });
-  const found = await call('GET', `/communes/${COMMUNE}/addresses?q=${encodeURIComponent(home.query)}`);
-  const address = found.addresses.find((candidate) => candidate.label.startsWith(home.query));
-  assert.ok(address?.neighbourhood, `no address "${home.query}" in a published neighbourhood: ${JSON.stringify(found)}`);
-  const me = await call('PUT', '/me/residence', { address_id: address.id });
-  await verifier(`/communes/${COMMUNE}/verifications/${encodeURIComponent(me.id)}`);
-  const profile = await call('GET', '/me');
-  assert.equal(profile.residence.status, 'verified');
-  return { context, call, profile, neighbourhood: profile.residence.neighbourhood.id, name: profile.display_name };
+  const { context, profile, neighbourhood } = await verifiedResident(chromium.browser, BASE_URL, {
+    commune: COMMUNE, email, displayName: `${name} ${stamp.slice(-4)}`, query: home.query, approve, timeout: TIMEOUT,
+  });
+  return { context, neighbourhood: neighbourhood.id, name: profile.display_name };
 }
 
 /** A small real JPEG drawn by the browser (a grey "cat" on green), as a file for the photo input. */
@@ -97,31 +75,20 @@ async function shoot(page, name) {
   if (SCREENSHOTS) await page.screenshot({ path: `/tmp/noper-lost-cat-${name}.png`, fullPage: true });
 }
 
-function watch(page) {
-  const errors = [];
-  page.on('pageerror', (error) => errors.push(error));
-  page.on('console', (message) => {
-    if (message.type() === 'error' && /Content Security Policy/i.test(message.text())) errors.push(new Error(message.text()));
-  });
-  return errors;
-}
-
 describe('a lost cat reaches the next neighbourhood', () => {
   test('A posts it with a photo, B nearby sees it marked and comments, A marks it reunited', async () => {
     // Given a commune verifier and two residents verified in neighbouring neighbourhoods
     const verifierEmail = `lostcat-verifier-${stamp}@example.lu`;
-    execFileSync('./noper', ['staff', 'add', verifierEmail, '--commune', COMMUNE, '--role', 'verifier'], { cwd: ROOT, env: process.env, stdio: 'pipe' });
-    const staff = await signedIn(verifierEmail);
-    const approve = (path) => staff.call('POST', path, { decision: 'approve' });
-    const a = await resident('Anna', A_HOME, approve);
-    const b = await resident('Ben', B_HOME, approve);
+    const staff = await staffMember(chromium.browser, BASE_URL, { commune: COMMUNE, email: verifierEmail, role: 'verifier', timeout: TIMEOUT });
+    const a = await resident('Anna', A_HOME, staff.approve);
+    const b = await resident('Ben', B_HOME, staff.approve);
     await staff.context.close();
     assert.notEqual(a.neighbourhood, b.neighbourhood, 'A and B must live in two neighbourhoods');
 
     const pageA = await a.context.newPage();
     const pageB = await b.context.newPage();
-    const errorsA = watch(pageA);
-    const errorsB = watch(pageB);
+    const errorsA = watchPageErrors(pageA);
+    const errorsB = watchPageErrors(pageB);
     try {
       // When A opens the neighbourhood, then its news, and chooses "Report a lost pet"
       await pageA.goto(`${BASE_URL}/neighbourhoods/${encodeURIComponent(a.neighbourhood)}`);

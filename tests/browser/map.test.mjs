@@ -9,7 +9,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
-import { chromium } from 'playwright-core';
+import { launchChromium } from './stack-session.mjs';
 
 const BASE_URL = process.env.NOPER_BASE_URL?.replace(/\/+$/, '');
 if (!BASE_URL) {
@@ -49,11 +49,7 @@ before(async () => {
         `(HTTP ${search.status}, ${search.body?.addresses?.length ?? 0} addresses); set NOPER_MAP_QUERY to one that does.`,
     );
   }
-  browser = await chromium.launch({
-    executablePath: process.env.NOPER_CHROMIUM ?? '/usr/bin/chromium',
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchChromium();
 });
 
 after(async () => {

@@ -9,10 +9,9 @@
 // 0501 must be seeded as tests/stack/conftest.py does (Hauptstrooss and Heigaart in two neighbourhoods).
 // NOPER_SCREENSHOTS=1 also saves /tmp/noper-publisher-*.png (360 px wide).
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { after, before, describe, test } from 'node:test';
-import { launchChromium, newContext as blankContext, ROOT, signedIn as signInAs } from './stack-session.mjs';
+import { describe, test } from 'node:test';
+import { chromiumForTests, newContext as blankContext, staffMember, uniqueStamp, verifiedResident } from './stack-session.mjs';
 
 const BASE_URL = process.env.NOPER_BASE_URL?.replace(/\/+$/, '');
 if (!BASE_URL) {
@@ -21,31 +20,16 @@ if (!BASE_URL) {
 const COMMUNE = '0501';
 const SCREENSHOTS = Boolean(process.env.NOPER_SCREENSHOTS);
 const commune = JSON.parse(readFileSync(new URL('../../frontend/src/i18n/locales/commune/en.json', import.meta.url), 'utf8'));
-const stamp = `${Date.now()}${Math.random().toString(36).slice(2, 6)}`;
-let browser;
+const stamp = uniqueStamp();
+const chromium = chromiumForTests();
 
-before(async () => {
-  browser = await launchChromium();
-});
+const newContext = () => blankContext(chromium.browser);
 
-after(async () => {
-  await browser?.close();
-});
-
-const newContext = () => blankContext(browser);
-const signedIn = (email) => signInAs(browser, BASE_URL, email);
-
-async function resident(name, query, verify) {
+/** A resident at `query` (no display name), verified by the admin; returns the context and their neighbourhood id. */
+async function resident(name, query, approve) {
   const email = `${name.toLowerCase()}-${stamp}@example.lu`;
-  const { context, call } = await signedIn(email);
-  const found = await call('GET', `/communes/${COMMUNE}/addresses?q=${encodeURIComponent(query)}`);
-  const address = found.addresses.find((candidate) => candidate.label.startsWith(query));
-  assert.ok(address?.neighbourhood, `no address "${query}" in a published neighbourhood: ${JSON.stringify(found)}`);
-  const me = await call('PUT', '/me/residence', { address_id: address.id });
-  await verify(`/communes/${COMMUNE}/verifications/${encodeURIComponent(me.id)}`);
-  const profile = await call('GET', '/me');
-  assert.equal(profile.residence.status, 'verified');
-  return { context, neighbourhood: profile.residence.neighbourhood.id };
+  const { context, neighbourhood } = await verifiedResident(chromium.browser, BASE_URL, { commune: COMMUNE, email, query, approve });
+  return { context, neighbourhood: neighbourhood.id };
 }
 
 /** A one-page PDF, written out with its cross-reference table (PDFium renders its first page). */
@@ -80,11 +64,9 @@ describe('a clerk publishes through a publisher link', () => {
   test('uploads a PDF and publishes to one neighbourhood: its resident sees it with the attachment, another does not', async () => {
     // Given a commune admin, Anna and Ben verified in two neighbourhoods
     const adminEmail = `publisher-admin-${stamp}@example.lu`;
-    execFileSync('./noper', ['staff', 'add', adminEmail, '--commune', COMMUNE, '--role', 'admin'], { cwd: ROOT, env: process.env, stdio: 'pipe' });
-    const admin = await signedIn(adminEmail);
-    const verify = (path) => admin.call('POST', path, { decision: 'approve' });
-    const anna = await resident('Anna', 'Hauptstrooss 60', verify);
-    const ben = await resident('Ben', 'Heigaart 14', verify);
+    const admin = await staffMember(chromium.browser, BASE_URL, { commune: COMMUNE, email: adminEmail, role: 'admin' });
+    const anna = await resident('Anna', 'Hauptstrooss 60', admin.approve);
+    const ben = await resident('Ben', 'Heigaart 14', admin.approve);
     assert.notEqual(anna.neighbourhood, ben.neighbourhood, 'Anna and Ben must live in two neighbourhoods');
 
     // And a publisher link for Anna's neighbourhood only, issued through the admin API

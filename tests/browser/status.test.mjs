@@ -3,8 +3,8 @@
 // NOPER_SCREENSHOTS=1 also saves /tmp/noper-status-<lang>.png.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { after, before, describe, test } from 'node:test';
-import { chromium } from 'playwright-core';
+import { describe, test } from 'node:test';
+import { chromiumForTests } from './stack-session.mjs';
 
 const BASE_URL = process.env.NOPER_BASE_URL?.replace(/\/+$/, '');
 if (!BASE_URL) {
@@ -17,31 +17,11 @@ const catalogue = (locale) =>
 const messages = Object.fromEntries(LOCALES.map((locale) => [locale, catalogue(locale)]));
 
 const TIMEOUT = 15_000;
-let browser;
-
-before(async () => {
-  browser = await chromium.launch({
-    executablePath: process.env.NOPER_CHROMIUM ?? '/usr/bin/chromium',
-    headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
-});
-
-after(async () => {
-  await browser?.close();
-});
+const chromium = chromiumForTests();
 
 /** A fresh browser profile (empty localStorage) whose preferred language is English. */
 async function openPage(path, options = {}) {
-  const context = await browser.newContext({ locale: 'en-US', viewport: { width: 1280, height: 800 }, ...options });
+  const context = await chromium.browser.newContext({ locale: 'en-US', viewport: { width: 1280, height: 800 }, ...options });
   context.setDefaultTimeout(TIMEOUT);
   const page = await context.newPage();
   const errors = [];
