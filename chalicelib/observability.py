@@ -3,8 +3,14 @@
 from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.metrics import MetricUnit
 
-logger = Logger(service="noper")
-metrics = Metrics(namespace="Noper", service="noper")
+# infra/template.py alarms on these: Powertools adds `service` as the one dimension of every metric.
+NAMESPACE = "Noper"
+SERVICE = "noper"
+API_RESPONSE = "ApiResponse"
+API_SERVER_ERROR = "ApiServerError"
+
+logger = Logger(service=SERVICE)
+metrics = Metrics(namespace=NAMESPACE, service=SERVICE)
 
 __all__ = ["logger", "metrics", "MetricUnit"]
 
@@ -14,9 +20,9 @@ def observe_request(event, get_response):
     context = getattr(event, "context", None) or {}
     logger.append_keys(request_id=context.get("requestId"), path=getattr(event, "path", None))
     response = get_response(event)
-    metrics.add_metric(name="ApiResponse", unit=MetricUnit.Count, value=1)
+    metrics.add_metric(name=API_RESPONSE, unit=MetricUnit.Count, value=1)
     if response.status_code >= 500:
-        metrics.add_metric(name="ApiServerError", unit=MetricUnit.Count, value=1)
+        metrics.add_metric(name=API_SERVER_ERROR, unit=MetricUnit.Count, value=1)
     metrics.flush_metrics()
     logger.remove_keys(["request_id", "path"])
     return response

@@ -10,6 +10,9 @@ Chalice does not know about:
   notifications, CORS for the browser's presigned POST, `incoming/` expires after 7 days.
 - `SiteBucket` + CloudFront: one origin, as in DESIGN.md: the static site at `/`, the API at
   `/api/*` (uncached), security headers on every response.
+- `AlarmTopic` and the alarms mailed through it (to the `AlarmEmail` parameter, when given):
+  messages in a dead-letter queue, API server errors, urgent alerts not enqueued, any function's
+  errors (docs/operations.md, Alarms).
 
 Data stays in the EU: a template rule refuses any region outside the EU member states.
 """
@@ -22,6 +25,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from chalicelib.observability import API_SERVER_ERROR, NAMESPACE, SERVICE
 from chalicelib.store.table import TABLE_DEFINITION, TTL_ATTRIBUTE
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -69,6 +73,22 @@ PRIVATE = {
 }
 SSE_S3 = {"ServerSideEncryptionConfiguration": [{"ServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}]}
 SITE_ORIGIN = {"Fn::Sub": "https://${SiteDistribution.DomainName}"}
+
+# Every Lambda function Chalice packages (its logical ids: chalice.utils.to_cfn_resource_name of the
+# names in app.py), each with an alarm on its errors. The API's own 500s are counted by the middleware
+# (ApiServerError); its Lambda errors are what the middleware never sees: timeouts and crashes.
+FUNCTIONS = [
+    "APIHandler",
+    "AddressUpload",
+    "PhotoUpload",
+    "PublishingUpload",
+    "ConsultationDocumentUpload",
+    "DigestSchedule",
+    "DigestNeighbourhood",
+    "UrgentAlerts",
+    "LoanReminders",
+    "UnreadMessageReminders",
+]
 
 
 def stage_environment(stage: str = STAGE) -> dict[str, str]:
@@ -301,17 +321,90 @@ def site_resources(uploads_bucket_name: str) -> dict[str, Any]:
     }
 
 
+def alarm_topic() -> dict[str, Any]:
+    """Where every alarm goes. Not KMS-encrypted on purpose: CloudWatch cannot publish to a topic under
+    the AWS-managed key alias/aws/sns (its key policy cannot grant cloudwatch.amazonaws.com), so every
+    alarm would fail silently; the messages name alarms and metrics, never residents' data. The email
+    subscription exists only when `AlarmEmail` is given, and SNS waits for the address to confirm it."""
+    return {
+        "AlarmTopic": {
+            "Type": "AWS::SNS::Topic",
+            "Properties": {"DisplayName": "Noper alarms"},
+        },
+        "AlarmEmailSubscription": {
+            "Type": "AWS::SNS::Subscription",
+            "Condition": "HasAlarmEmail",
+            "Properties": {"TopicArn": {"Ref": "AlarmTopic"}, "Protocol": "email",
+                           "Endpoint": {"Ref": "AlarmEmail"}},
+        },
+    }
+
+
+def alarm(name: str, description: str, metric: dict[str, Any], statistic: str = "Sum") -> dict[str, Any]:
+    """An alarm on `AlarmTopic` as soon as `metric` is above 0 over five minutes: each of these is a failure
+    someone must look at. No data is no failure (notBreaching): a quiet night must not alarm."""
+    return {
+        "Type": "AWS::CloudWatch::Alarm",
+        "Properties": {
+            "AlarmName": {"Fn::Sub": "${AWS::StackName}-" + name},
+            "AlarmDescription": f"{description} See docs/operations.md, Alarms.",
+            **metric,
+            "Statistic": statistic,
+            "Period": 300,
+            "EvaluationPeriods": 1,
+            "Threshold": 0,
+            "ComparisonOperator": "GreaterThanThreshold",
+            "TreatMissingData": "notBreaching",
+            "AlarmActions": [{"Ref": "AlarmTopic"}],
+        },
+    }
+
+
+def app_metric(name: str) -> dict[str, Any]:
+    """A metric chalicelib/observability.py's Powertools `Metrics` emits: its namespace, and `service` as
+    the one dimension (Powertools adds it to every metric; the alarm must name the same dimensions)."""
+    return {"Namespace": NAMESPACE, "MetricName": name, "Dimensions": [{"Name": "service", "Value": SERVICE}]}
+
+
+def app_alarms() -> dict[str, Any]:
+    """Failures the app counts itself, and every function's errors (`FUNCTIONS`)."""
+    from chalicelib.notifications.alert_queue import NOT_ENQUEUED_METRIC
+
+    alarms = {
+        "ApiServerErrorAlarm": alarm(
+            "api-server-errors", "The API answered 500: a bug or a failing dependency.",
+            app_metric(API_SERVER_ERROR)),
+        "AlertsNotEnqueuedAlarm": alarm(
+            "alerts-not-enqueued", "Urgent alerts (emergency, lost pet) were not enqueued: nobody was emailed.",
+            app_metric(NOT_ENQUEUED_METRIC)),
+    }
+    for function in FUNCTIONS:
+        errors = {"Namespace": "AWS/Lambda", "MetricName": "Errors",
+                  "Dimensions": [{"Name": "FunctionName", "Value": {"Ref": function}}]}
+        alarms[f"{function}ErrorsAlarm"] = alarm(
+            f"{function}-errors", f"The Lambda function {function} failed (an exception, a timeout or a crash).",
+            errors)
+    return alarms
+
+
 def queue_with_dead_letters(prefix: str, name: str, function: str) -> dict[str, Any]:
     """An SQS queue read by a Chalice `on_sqs_message` handler (by the name Chalice was given; its
     function's logical id is `function`) and its dead-letter queue: a message failing 5 times waits
-    there for 14 days. The visibility timeout outlasts the handler's (300 s in .chalice/config.json)
-    as SQS-to-Lambda requires."""
+    there for 14 days, and its alarm goes off as soon as one does. The visibility timeout outlasts the
+    handler's (300 s in .chalice/config.json) as SQS-to-Lambda requires."""
+    receives = 5
     return {
         f"{prefix}DeadLetterQueue": {
             "Type": "AWS::SQS::Queue",
             "Properties": {"QueueName": f"{name}-dead-letters", "MessageRetentionPeriod": 1209600,
                            "SqsManagedSseEnabled": True},
         },
+        f"{prefix}DeadLetterAlarm": alarm(
+            f"{name}-dead-letters", f"Messages of {name} failed {receives} times and wait in {name}-dead-letters.",
+            {"Namespace": "AWS/SQS", "MetricName": "ApproximateNumberOfMessagesVisible",
+             "Dimensions": [{"Name": "QueueName",
+                             "Value": {"Fn::GetAtt": [f"{prefix}DeadLetterQueue", "QueueName"]}}]},
+            statistic="Maximum"),
         f"{prefix}Queue": {
             "Type": "AWS::SQS::Queue",
             "Properties": {
@@ -320,7 +413,7 @@ def queue_with_dead_letters(prefix: str, name: str, function: str) -> dict[str, 
                 "MessageRetentionPeriod": 345600,
                 "SqsManagedSseEnabled": True,
                 "RedrivePolicy": {"deadLetterTargetArn": {"Fn::GetAtt": [f"{prefix}DeadLetterQueue", "Arn"]},
-                                  "maxReceiveCount": 5},
+                                  "maxReceiveCount": receives},
             },
         },
         # The event source mapping names the queue by ARN, not Ref: create the queue first.
@@ -351,6 +444,8 @@ def build() -> dict[str, Any]:
         **site_resources(env["NOPER_UPLOADS_BUCKET"]),
         **digest_queues(),
         **alert_queues(),
+        **alarm_topic(),
+        **app_alarms(),
     }
     uploads_policy = {
         "Type": "AWS::S3::BucketPolicy",
@@ -368,9 +463,30 @@ def build() -> dict[str, Any]:
                 "NoEcho": True,
                 "MinLength": 32,
                 "Description": "NOPER_SECRET_KEY: at least 32 random characters (e.g. openssl rand -base64 48)",
-            }
+            },
+            # Links in emails and paper digests need the site's address, which no request carries there.
+            # CloudFront names it only once the stack exists (and the functions cannot refer to the
+            # distribution, which refers to the API, which refers to them): empty on the first deploy,
+            # the SiteUrl output (or the commune's own domain) from the second on (docs/deployment.md).
+            "SiteUrl": {
+                "Type": "String",
+                "Default": "",
+                "AllowedPattern": "^(https://[A-Za-z0-9.-]+)?$",
+                "ConstraintDescription": "https://<host>, without a path or a trailing slash",
+                "Description": "NOPER_SITE_URL: the origin residents open (https://...); empty on the first deploy "
+                "only, until then no email or paper digest is sent",
+            },
+            "AlarmEmail": {
+                "Type": "String",
+                "Default": "",
+                "Description": "Where alarms are emailed (confirm the subscription from the email SNS sends); "
+                "empty: no email, the alarms are only in CloudWatch",
+            },
         },
-        "Globals": {"Function": {"Environment": {"Variables": {"NOPER_SECRET_KEY": {"Ref": "SecretKey"}}}}},
+        "Conditions": {"HasAlarmEmail": {"Fn::Not": [{"Fn::Equals": [{"Ref": "AlarmEmail"}, ""]}]}},
+        "Globals": {"Function": {"Environment": {"Variables": {
+            "NOPER_SECRET_KEY": {"Ref": "SecretKey"}, "NOPER_SITE_URL": {"Ref": "SiteUrl"},
+        }}}},
         "Rules": {
             "DataStaysInTheEU": {
                 "Assertions": [
@@ -398,6 +514,10 @@ def build() -> dict[str, Any]:
                 "Value": {"Ref": "SiteBucket"},
             },
             "TableName": {"Description": "The DynamoDB table", "Value": {"Ref": "NoperTable"}},
+            "AlarmTopicArn": {
+                "Description": "Every alarm is sent here (subscribe more addresses or a chat integration)",
+                "Value": {"Ref": "AlarmTopic"},
+            },
             "UploadsBucketName": {
                 "Description": "Residents' uploads (presigned POST)",
                 "Value": {"Ref": "UploadsBucket"},

@@ -23,10 +23,12 @@ from __future__ import annotations
 from typing import Any
 
 from chalicelib.adapters import queue
-from chalicelib.observability import logger
+from chalicelib.observability import MetricUnit, logger, metrics
 
 # Chalice needs the queue's name when it packages the app; infra/template.py creates it by this name.
 QUEUE = "noper-alerts"
+# Counted when an enqueue is refused; infra/template.py alarms on it (the request middleware flushes it).
+NOT_ENQUEUED_METRIC = "AlertsNotEnqueued"
 
 
 def emergency(announcement_id: str) -> None:
@@ -41,11 +43,13 @@ def lost_pet(post_id: str) -> None:
 
 def _enqueue(job: dict[str, str]) -> None:
     """Never fails the request that published: the item is written; a refused enqueue is logged as an
-    error (an operator re-sends with the job in the log, see docs/operations.md)."""
+    error and counted (`AlertsNotEnqueued` alarms; an operator re-sends with the job in the log, see
+    docs/operations.md)."""
     try:
         queue.enqueue(QUEUE, [job], run_job)
     except Exception:  # noqa: BLE001
         logger.exception("urgent alerts not enqueued", **job)
+        metrics.add_metric(name=NOT_ENQUEUED_METRIC, unit=MetricUnit.Count, value=1)
 
 
 def handle_message(body: str) -> int:

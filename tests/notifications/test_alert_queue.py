@@ -16,6 +16,7 @@ from chalicelib.adapters import mail, queue
 from chalicelib.digest import fanout
 from chalicelib.notifications import alert_queue
 from chalicelib.notifications.alerts import AlertCountItem, AlertsIncomplete, luxembourg_day
+from chalicelib.observability import metrics
 from chalicelib.posts.models import PostItem
 from tests.announcements.world import LAU2, N1, N2, announcement, as_link, build_commune, link, publisher
 from tests.api.test_posts import LOST_CAT, clervaux, resident, written  # noqa: F401  (clervaux is a fixture)
@@ -185,6 +186,48 @@ def test_a_refused_enqueue_is_logged_and_the_announcement_still_published(client
 
     assert response.status_code == 201 and response.json_body["status"] == "published"
     assert sqs.sent == [] and mails_to(outbox, "anna@example.lu") == []
+
+
+def sqs_is_down(*args, **kwargs):
+    raise ConnectionError("SQS is down")
+
+
+def test_a_refused_enqueue_is_counted_for_its_alarm_and_never_raises(monkeypatch):
+    """Outside a request too (no middleware to flush): the count waits in `metrics` and nothing raises."""
+    monkeypatch.setattr(queue, "enqueue", sqs_is_down)
+    metrics.clear_metrics()
+
+    alert_queue.emergency("A-1")
+    alert_queue.lost_pet("P-1")
+
+    assert metrics.metric_set[alert_queue.NOT_ENQUEUED_METRIC]["Value"] == [1.0, 1.0]
+    metrics.clear_metrics()
+
+
+def test_the_request_middleware_flushes_the_refused_enqueue_count(monkeypatch, capsys):
+    """What the published metric looks like (chalice.test's client sets the test stage's
+    POWERTOOLS_METRICS_DISABLED in each request, so the middleware is called here directly)."""
+    from types import SimpleNamespace
+
+    from chalice.app import Response
+
+    from chalicelib.observability import observe_request
+
+    def publish(event):
+        alert_queue.emergency("A-1")
+        return Response(body="", status_code=201)
+
+    monkeypatch.setattr(queue, "enqueue", sqs_is_down)
+    monkeypatch.setenv("POWERTOOLS_METRICS_DISABLED", "false")
+    metrics.clear_metrics()
+    capsys.readouterr()
+
+    observe_request(SimpleNamespace(context={"requestId": "r-1"}, path="/api/v1/publish/announcements"), publish)
+
+    (emf,) = [json.loads(line) for line in capsys.readouterr().out.splitlines() if line.startswith('{"_aws"')]
+    assert emf[alert_queue.NOT_ENQUEUED_METRIC] == [1.0] and emf["service"] == "noper"
+    assert emf["_aws"]["CloudWatchMetrics"][0]["Namespace"] == "Noper"
+    assert not metrics.metric_set  # flushed
 
 
 # --- lost pets ----------------------------------------------------------------------------------

@@ -94,3 +94,104 @@ def test_every_sqs_handler_has_its_queue_dead_letters_permissions_and_timeout(ge
         assert queue["Properties"]["VisibilityTimeout"] >= 6 * timeout  # AWS's advice for SQS-to-Lambda
         assert any(f"arn:aws:sqs:*:*:{handler.queue}" in (s["Resource"] if isinstance(s["Resource"], list)
                                                          else [s["Resource"]]) for s in allowed), handler.queue
+
+
+# --- alarms --------------------------------------------------------------------------------------
+
+def _alarms(generated: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {name: r["Properties"] for name, r in generated["Resources"].items()
+            if r.get("Type") == "AWS::CloudWatch::Alarm"}
+
+
+def test_every_alarm_goes_to_the_alarm_topic_when_something_failed(generated: dict[str, Any]) -> None:
+    alarms = _alarms(generated)
+    assert alarms
+    for name, alarm in alarms.items():
+        assert alarm["AlarmActions"] == [{"Ref": "AlarmTopic"}], name
+        assert alarm["ComparisonOperator"] == "GreaterThanThreshold" and alarm["Threshold"] == 0, name
+        assert alarm["Period"] == 300, name
+        assert alarm["TreatMissingData"] == "notBreaching", name  # no data is no failure
+    assert generated["Outputs"]["AlarmTopicArn"]["Value"] == {"Ref": "AlarmTopic"}
+
+
+def test_every_dead_letter_queue_has_an_alarm(generated: dict[str, Any]) -> None:
+    resources = generated["Resources"]
+    dead_letters = {q["Properties"]["RedrivePolicy"]["deadLetterTargetArn"]["Fn::GetAtt"][0]
+                    for q in resources.values() if "RedrivePolicy" in q.get("Properties", {})}
+    assert {"DigestDeadLetterQueue", "AlertDeadLetterQueue"} <= dead_letters
+    watched = {a["Dimensions"][0]["Value"]["Fn::GetAtt"][0]: a for a in _alarms(generated).values()
+               if a["Namespace"] == "AWS/SQS"}
+    for queue in dead_letters:
+        alarm = watched[queue]
+        assert (alarm["MetricName"], alarm["Statistic"]) == ("ApproximateNumberOfMessagesVisible", "Maximum"), queue
+        assert alarm["Dimensions"] == [{"Name": "QueueName", "Value": {"Fn::GetAtt": [queue, "QueueName"]}}]
+
+
+def test_the_alarm_email_subscription_exists_only_when_an_address_is_given(generated: dict[str, Any]) -> None:
+    parameter = generated["Parameters"]["AlarmEmail"]
+    assert (parameter["Type"], parameter["Default"]) == ("String", "")
+    assert generated["Conditions"]["HasAlarmEmail"] == {"Fn::Not": [{"Fn::Equals": [{"Ref": "AlarmEmail"}, ""]}]}
+    resources = generated["Resources"]
+    subscriptions = [r for r in resources.values() if r.get("Type") == "AWS::SNS::Subscription"]
+    assert subscriptions and all(s["Condition"] == "HasAlarmEmail" for s in subscriptions)
+    assert all(s["Properties"]["Endpoint"] == {"Ref": "AlarmEmail"} for s in subscriptions)
+    # CloudWatch cannot publish to a topic under the AWS-managed key: the alarms would fail silently.
+    assert resources["AlarmTopic"]["Properties"].get("KmsMasterKeyId") != "alias/aws/sns"
+
+
+def test_the_app_alarms_name_the_metrics_as_powertools_emits_them(generated: dict[str, Any], monkeypatch,
+                                                                  capsys) -> None:
+    """The middleware answers a 500: the alarm's namespace, metric and dimensions are those of the EMF it prints."""
+    from types import SimpleNamespace
+
+    from chalice.app import Response
+
+    from chalicelib.notifications.alert_queue import NOT_ENQUEUED_METRIC
+    from chalicelib.observability import API_SERVER_ERROR, metrics, observe_request
+
+    monkeypatch.setenv("POWERTOOLS_METRICS_DISABLED", "false")
+    metrics.clear_metrics()
+    capsys.readouterr()
+    observe_request(SimpleNamespace(context={"requestId": "r-1"}, path="/api/v1/x"),
+                    lambda event: Response(body="", status_code=500))
+    (emf,) = [json.loads(line) for line in capsys.readouterr().out.splitlines() if line.startswith('{"_aws"')]
+    (emitted,) = emf["_aws"]["CloudWatchMetrics"]
+    dimensions = [[{"Name": name, "Value": emf[name]} for name in names] for names in emitted["Dimensions"]]
+
+    alarms = _alarms(generated)
+    server_errors = alarms["ApiServerErrorAlarm"]
+    assert server_errors["MetricName"] == API_SERVER_ERROR
+    assert API_SERVER_ERROR in {m["Name"] for m in emitted["Metrics"]} and emf[API_SERVER_ERROR] == [1.0]
+    assert alarms["AlertsNotEnqueuedAlarm"]["MetricName"] == NOT_ENQUEUED_METRIC
+    for name in ("ApiServerErrorAlarm", "AlertsNotEnqueuedAlarm"):
+        alarm = alarms[name]
+        assert alarm["Namespace"] == emitted["Namespace"] and alarm["Statistic"] == "Sum", name
+        assert [alarm["Dimensions"]] == dimensions == [[{"Name": "service", "Value": "noper"}]], name
+
+
+def test_every_function_chalice_packages_has_an_errors_alarm(generated: dict[str, Any]) -> None:
+    """Chalice names each function's logical id after its name in app.py (the API's is APIHandler): each one,
+    and only those, has its Lambda `Errors` alarm. (No test runs `chalice package`; `make package` does.)"""
+    from chalice.utils import to_cfn_resource_name
+
+    import app
+
+    functions = {"APIHandler"} | {to_cfn_resource_name(e.name) for e in app.app.event_sources} | {
+        to_cfn_resource_name(name) for name in app.app.pure_lambda_functions}
+    assert {"DigestSchedule", "DigestNeighbourhood", "UrgentAlerts", "LoanReminders"} <= functions
+    errors = {a["Dimensions"][0]["Value"]["Ref"]: a for a in _alarms(generated).values()
+              if a["Namespace"] == "AWS/Lambda"}
+    assert set(errors) == functions == set(infra_template.FUNCTIONS)
+    for function, alarm in errors.items():
+        assert (alarm["MetricName"], alarm["Statistic"]) == ("Errors", "Sum"), function
+        assert alarm["Dimensions"] == [{"Name": "FunctionName", "Value": {"Ref": function}}]
+
+
+def test_every_function_knows_the_site_for_links_in_emails(generated: dict[str, Any]) -> None:
+    import re
+
+    variables = generated["Globals"]["Function"]["Environment"]["Variables"]
+    assert variables["NOPER_SITE_URL"] == {"Ref": "SiteUrl"}
+    pattern = re.compile(generated["Parameters"]["SiteUrl"]["AllowedPattern"])
+    assert pattern.match("https://noper.example.lu") and pattern.match("")  # empty on the first deploy only
+    assert not pattern.match("http://noper.example.lu") and not pattern.match("https://noper.example.lu/")
