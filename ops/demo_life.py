@@ -102,7 +102,7 @@ def week_start(moment: datetime) -> datetime:
     """Day 0 of the demo week: midnight in Luxembourg six days before `moment`, so day 5 is yesterday.
     Each step (day, hour) then stays on its Luxembourg day and in the past whatever the hour the demo
     is loaded at: a loan is accepted on its first day, not the day after (loans keep Luxembourg's calendar)."""
-    from chalicelib.lending.loans import LUXEMBOURG
+    from chalicelib.adapters.clock import LUXEMBOURG
 
     return moment.astimezone(LUXEMBOURG).replace(hour=0, minute=0, second=0, microsecond=0) - timedelta(days=6)
 

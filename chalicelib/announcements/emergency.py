@@ -69,7 +69,7 @@ def send_emergency(announcement_id: str, neighbourhood_id: str | None = None) ->
     returns how many emails this run sent. Raises `AlertsIncomplete` after the others if a send failed."""
     from chalicelib.announcements.service import link_path
     from chalicelib.notifications.alerts import send_each, send_emergency_alert
-    from chalicelib.notifications.unsubscribe import site
+    from chalicelib.web.site import site
 
     item = emergency(announcement_id)
     if item is None:

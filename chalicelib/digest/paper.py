@@ -10,14 +10,14 @@ from __future__ import annotations
 
 from babel.dates import format_date
 
-from chalicelib.adapters.clock import now
+from chalicelib.adapters.clock import LUXEMBOURG, now
 from chalicelib.digest.content import Digest, DigestPost, read_week
 from chalicelib.digest.service import CommuneNews, _field, _last_day
-from chalicelib.digest.weeks import LUXEMBOURG, week_before, week_bounds
+from chalicelib.digest.weeks import week_before, week_bounds
 from chalicelib.i18n import translate
 from chalicelib.neighbours.service import published_neighbourhood
-from chalicelib.notifications.unsubscribe import site
 from chalicelib.verification.letters import _latin, _wrapped
+from chalicelib.web.site import site
 
 TITLE, HEADING, SUBHEADING, BODY, SMALL = 26, 19, 16, 15, 12  # points: large type
 MM_PER_POINT = 0.3528

@@ -18,9 +18,10 @@ from chalicelib.digest.content import Digest, NeighbourhoodWeek, read_week
 from chalicelib.digest.weeks import week_bounds
 from chalicelib.i18n import translate
 from chalicelib.messages.models import BlockItem
-from chalicelib.notifications import emails, unsubscribe
+from chalicelib.notifications import emails
 from chalicelib.notifications.settings import wants_for
 from chalicelib.observability import logger
+from chalicelib.web.site import site
 
 TOPIC = "digest"
 TEMPLATE = "digest"
@@ -136,20 +137,20 @@ def _blocked_by(user_id: str) -> set[str]:
 
 
 def _context(content: NeighbourhoodWeek, digest: Digest, news: dict[str, list[Any]], language: str) -> dict[str, Any]:
-    site = unsubscribe.site()
+    origin = site()
     return {
         "neighbourhood": content.name,
-        "neighbourhood_url": f"{site}/neighbourhoods/{content.neighbourhood_id}/posts",
-        "library_url": f"{site}/neighbourhoods/{content.neighbourhood_id}/library",
-        "site": site,
+        "neighbourhood_url": f"{origin}/neighbourhoods/{content.neighbourhood_id}/posts",
+        "library_url": f"{origin}/neighbourhoods/{content.neighbourhood_id}/library",
+        "site": origin,
         "week": content.week,
         "week_start": content.start,
         "week_end": _last_day(content.end),
         "digest": digest,
-        "post_url": lambda post_id: f"{site}/posts/{post_id}",
-        "item_url": lambda item_id: f"{site}/items/{item_id}",
-        "announcement_url": lambda announcement: f"{site}{_field(announcement, 'link_path')}",
-        "consultation_url": lambda consultation: f"{site}/consultations/{_field(consultation, 'id')}",
+        "post_url": lambda post_id: f"{origin}/posts/{post_id}",
+        "item_url": lambda item_id: f"{origin}/items/{item_id}",
+        "announcement_url": lambda announcement: f"{origin}{_field(announcement, 'link_path')}",
+        "consultation_url": lambda consultation: f"{origin}/consultations/{_field(consultation, 'id')}",
         "announcements": news["announcements"],
         "consultations": news["consultations"],
         "kind_heading": lambda kind: translate(language, f"digest.kind.{kind}"),

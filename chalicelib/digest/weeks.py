@@ -8,11 +8,10 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
+from chalicelib.adapters.clock import LUXEMBOURG
 from chalicelib.errors import InvalidInput
 
-LUXEMBOURG = ZoneInfo("Europe/Luxembourg")
 DIGEST_HOUR = 7  # Monday, Luxembourg time
 WEEK = re.compile(r"^(\d{4})-W(\d{2})$")
 

@@ -12,11 +12,10 @@ from __future__ import annotations
 
 import time
 from datetime import date, timedelta
-from zoneinfo import ZoneInfo
 
 from pynamodb.exceptions import DoesNotExist, TransactWriteError, UpdateError
 
-from chalicelib.adapters.clock import now
+from chalicelib.adapters.clock import LUXEMBOURG, now
 from chalicelib.adapters.ids import new_id
 from chalicelib.errors import Conflict, Forbidden, InvalidInput, NotFound
 from chalicelib.lending.items import IN_NEIGHBOURHOOD, blocked_ranges, load_item, visible_item
@@ -29,7 +28,6 @@ from chalicelib.policy import Principal, authorize_in
 from chalicelib.store.table import condition_failed, refused_conditions, transaction
 
 MAX_DAYS = 30
-LUXEMBOURG = ZoneInfo("Europe/Luxembourg")
 OPEN_STATES = ("accepted", "picked_up")  # the item is promised or out: its days are booked
 # (from, to) -> who may: the item's owner or the borrower.
 TRANSITIONS = {

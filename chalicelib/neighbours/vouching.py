@@ -10,14 +10,13 @@ verifies on condition the resident is still pending: two concurrent vouches veri
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from pynamodb.exceptions import DoesNotExist, TransactWriteError
 
 from chalicelib.accounts.models import UserItem
 from chalicelib.accounts.service import load_user
 from chalicelib.accounts.verification import verify_resident
-from chalicelib.adapters.clock import now
+from chalicelib.adapters.clock import LUXEMBOURG, now
 from chalicelib.addresses.service import street_and_number_of
 from chalicelib.communes.service import fold
 from chalicelib.errors import Conflict, NotFound, RateLimited
@@ -31,7 +30,6 @@ from chalicelib.store.table import transaction
 
 VOUCHES_PER_MONTH = 5
 HOUSEHOLDS_NEEDED = 2
-LUXEMBOURG = ZoneInfo("Europe/Luxembourg")
 
 
 def pending_neighbours(principal: Principal, neighbourhood_id: str) -> PendingList:

@@ -25,11 +25,12 @@ from pynamodb.attributes import NumberAttribute
 from pynamodb.exceptions import DoesNotExist, UpdateError
 
 from chalicelib.accounts.models import UserItem
-from chalicelib.adapters.clock import now
-from chalicelib.notifications import emails, unsubscribe
+from chalicelib.adapters.clock import LUXEMBOURG, now
+from chalicelib.notifications import emails
 from chalicelib.notifications.settings import wants_for
 from chalicelib.observability import logger
 from chalicelib.store.table import Entity, condition_failed
+from chalicelib.web.site import site
 
 ALERTS_PER_DAY = 3
 
@@ -50,7 +51,7 @@ class AlertCountItem(Entity):
 
 
 def luxembourg_day(moment: datetime | None = None) -> date:
-    return (moment or now()).astimezone(emails.LUXEMBOURG).date()
+    return (moment or now()).astimezone(LUXEMBOURG).date()
 
 
 def take_slot(user_id: str, topic: str, day: date, limit: int = ALERTS_PER_DAY) -> bool:
@@ -167,7 +168,7 @@ def lost_pet_job(job: dict[str, str]) -> int:
         "body": content.get("description", ""),
         "neighbourhood": neighbourhood,
         "last_seen_at": post.created_at,
-        "post_url": f"{unsubscribe.site()}/posts/{post.post_id}",
+        "post_url": f"{site()}/posts/{post.post_id}",
     }
     recipients = [user for neighbourhood_id in targets
                   for user in residents(neighbourhood_id, "verified") if user.user_id != post.author_id]

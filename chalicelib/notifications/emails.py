@@ -19,7 +19,6 @@ from email.message import EmailMessage
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any, Callable
-from zoneinfo import ZoneInfo
 
 import css_inline
 from babel.dates import format_date, format_datetime, format_time
@@ -30,16 +29,16 @@ from pynamodb.exceptions import DoesNotExist, PutError
 
 from chalicelib.accounts.models import UserItem
 from chalicelib.adapters import mail
-from chalicelib.adapters.clock import now
+from chalicelib.adapters.clock import LUXEMBOURG, now
 from chalicelib.i18n import choose, translate
 from chalicelib.languages import LANGUAGES
 from chalicelib.notifications import unsubscribe
 from chalicelib.notifications.settings import wants_for
 from chalicelib.observability import logger
 from chalicelib.store.table import Entity, condition_failed
+from chalicelib.web.site import site
 
 TEMPLATES = Path(__file__).parent / "templates"
-LUXEMBOURG = ZoneInfo("Europe/Luxembourg")
 # Markers are kept long enough to outlive any retry, then DynamoDB expires them.
 MARKER_DAYS = 400
 
@@ -121,7 +120,7 @@ def render(template: str, language: str, context: dict[str, Any], *, user_id: st
         **context,
         "language": language,
         "topic": topic,
-        "site": unsubscribe.site(),
+        "site": site(),
         "settings_url": unsubscribe.settings_url(),
         "unsubscribe_url": unsubscribe_url,
     }

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-from chalicelib.adapters.clock import now
-from chalicelib.lending.loans import LUXEMBOURG
+from chalicelib.adapters.clock import LUXEMBOURG, now
 from chalicelib.lending.models import LoanItem
-from chalicelib.notifications import emails, unsubscribe
+from chalicelib.notifications import emails
 from chalicelib.observability import logger
+from chalicelib.web.site import site
 
 
 def remind_loans(moment: datetime | None = None) -> int:
@@ -38,4 +38,4 @@ def _remind(loan: LoanItem, kind: str, end: date) -> bool:
     return emails.email_resident(
         loan.borrower_id, "loan_reminders", f"LOAN#{loan.loan_id}#{kind}", "loan_reminder",
         lambda: {"kind": kind, "item": loan.item_name, "owner": emails.display_name(loan.owner_id), "due": end,
-                 "item_url": f"{unsubscribe.site()}/items/{loan.item_id}"})
+                 "item_url": f"{site()}/items/{loan.item_id}"})

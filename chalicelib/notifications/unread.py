@@ -18,9 +18,10 @@ from datetime import datetime, timedelta, timezone
 from pynamodb.exceptions import DoesNotExist
 
 from chalicelib.adapters.clock import now
-from chalicelib.notifications import emails, unsubscribe
+from chalicelib.notifications import emails
 from chalicelib.observability import logger
 from chalicelib.store.table import Entity
+from chalicelib.web.site import site
 
 WAIT = timedelta(days=1)
 CATCH_UP_HOURS = 3
@@ -74,4 +75,4 @@ def _email(participant, since: datetime) -> bool:
         participant.user_id, "messages", f"UNREAD#{conversation_id}#{participant.user_id}#{since.isoformat()}",
         "unread_messages",
         lambda: {"sender": emails.display_name(participant.with_user_id), "since": since,
-                 "conversation_url": f"{unsubscribe.site()}/messages/{conversation_id}"})
+                 "conversation_url": f"{site()}/messages/{conversation_id}"})

@@ -21,11 +21,10 @@ from pynamodb.exceptions import DoesNotExist
 
 from chalicelib.accounts.models import UserItem
 from chalicelib.accounts.secrets import keyed_hash
-from chalicelib.config import get_settings
 from chalicelib.errors import Forbidden, InvalidInput, NotFound
 from chalicelib.i18n import choose
 from chalicelib.notifications import settings
-from chalicelib.web.site import LOCAL_SITE
+from chalicelib.web.site import site
 
 VERSION = "v1"
 PATH = "/api/v1/unsubscribe"
@@ -38,10 +37,6 @@ class Unsubscription:
     user_id: str
     topic: str
 
-
-def site() -> str:
-    """The web app's origin for links in emails: NOPER_SITE_URL, else the local one of `make run`."""
-    return (get_settings().site_url or LOCAL_SITE).rstrip("/")
 
 
 def token_for(user_id: str, topic: str) -> str:

@@ -26,7 +26,7 @@ from pynamodb.exceptions import DoesNotExist
 
 from chalicelib.adapters.clock import now
 from chalicelib.adapters.ids import new_id
-from chalicelib.config import get_settings, signing_key
+from chalicelib.config import signing_key
 from chalicelib.errors import Forbidden, InvalidInput, NotFound
 from chalicelib.observability import logger
 from chalicelib.policy import Principal, PublisherLink
@@ -34,7 +34,7 @@ from chalicelib.publishers.models import (
     LinkIssued, LinkList, LinkPublic, LinkRequest, PublisherItem, PublisherLinkItem,
 )
 from chalicelib.publishers.service import load as load_publisher
-from chalicelib.web.site import LOCAL_SITE
+from chalicelib.web import site as web_site
 
 HEADER = "X-Publisher-Link"
 _CONTEXT = b"noper publisher link v1\0"  # domain separation from the app's other HMACs
@@ -146,7 +146,7 @@ def issue(lau2: str, request: LinkRequest, issued_by: str, site: str | None = No
     item.save(condition=PublisherLinkItem.pk.does_not_exist())
     token = sign(item)
     logger.info("publisher link issued", lau2=lau2, link_id=link_id, publisher_id=publisher.publisher_id)
-    base = (site or get_settings().site_url or LOCAL_SITE).rstrip("/")
+    base = (site or web_site.site()).rstrip("/")
     return LinkIssued(**_public(item, publisher.name).model_dump(), token=token, url=f"{base}/publish#{token}")
 
 

@@ -52,7 +52,7 @@ def test_the_demo_week_keeps_each_step_on_its_luxembourg_day_at_any_hour():
     """CI loads the demo at any hour: late in the evening UTC is already tomorrow in Luxembourg."""
     from datetime import datetime, timezone
 
-    from chalicelib.lending.loans import LUXEMBOURG
+    from chalicelib.adapters.clock import LUXEMBOURG
     from ops.demo_life import week_start
 
     first = datetime(2026, 3, 28, 0, 0, tzinfo=timezone.utc)  # around the spring and autumn clock changes
