@@ -75,8 +75,9 @@ from chalicelib.photos import service as photos
 from chalicelib.photos.models import PhotoPath, PhotoPublic, PhotoUploadRequest, PhotoUploadStarted
 from chalicelib.moderation import service as moderation
 from chalicelib.moderation.models import (
-    AppealDecision, AppealRequest, AuditLog, ModerationRequest, ModeratorPublic, ReportAccepted, ReportDecision,
-    ReportedTarget, ReportList, ReportRequest, ReportsQuery, TargetPath, ToneCheck, ToneRequest,
+    AppealDecision, AppealList, AppealRequest, AppealsQuery, AuditLog, LogQuery, ModerationRequest, ModeratorPublic,
+    ReportAccepted, ReportDecision, ReportedTarget, ReportList, ReportRequest, ReportsQuery, TargetPath, ToneCheck,
+    ToneRequest,
 )
 from chalicelib.moderation.tone import looks_aggressive
 from chalicelib.posts import service as posts
@@ -573,10 +574,18 @@ def decide_report(principal, path, body):
 
 
 @api.get("/api/v1/neighbourhoods/{neighbourhood_id}/moderation-log", action="moderation.neighbourhood",
-         summary="Every moderation action in the neighbourhood, newest first (ambassadors)",
-         path_model=FeedPath, response=AuditLog, errors=(400, 401, 404))
-def moderation_log(path):
-    return moderation.moderation_log(path.neighbourhood_id)
+         summary="Every moderation action in the neighbourhood, newest first, by pages with a cursor (ambassadors)",
+         path_model=FeedPath, query=LogQuery, response=AuditLog, errors=(400, 401, 404))
+def moderation_log(path, query):
+    return moderation.moderation_log(path.neighbourhood_id, query)
+
+
+@api.get("/api/v1/neighbourhoods/{neighbourhood_id}/appeals", action="moderation.neighbourhood",
+         summary="Appeals waiting for a second moderator, oldest first, by pages with a cursor (its ambassadors and "
+                 "the commune's moderators)",
+         path_model=FeedPath, query=AppealsQuery, response=AppealList, errors=(400, 401, 404))
+def neighbourhood_appeals(path, query):
+    return moderation.pending_appeals(path.neighbourhood_id, query)
 
 
 @api.post("/api/v1/posts/{post_id}/moderation", action="moderation.one",

@@ -168,6 +168,7 @@ def run() -> int:
         call(amb1, "POST", "/api/v1/posts/{post_id}/moderation", {"action": "hide", "reason": "off_topic"},
              post_id=post["id"])
         call(anna, "POST", "/api/v1/posts/{post_id}/appeal", {"text": "It is about the street"}, post_id=post["id"])
+        call(amb2, "GET", "/api/v1/neighbourhoods/{neighbourhood_id}/appeals")
         call(amb2, "POST", "/api/v1/posts/{post_id}/appeal/decision", {"decision": "restore", "reason": "fair"},
              post_id=post["id"])
         call(amb1, "GET", "/api/v1/neighbourhoods/{neighbourhood_id}/moderation-log")

@@ -228,9 +228,9 @@ RULES: dict[str, Rule] = {
     "lending.mine": signed_in,
     # Moderation (chalicelib/moderation/): reporting, hiding, appeals on one post or comment check
     # `signed_in`; the moderation service asks `authorize_in("posts.read", ...)` with the post's
-    # neighbourhoods, then `moderates` for hiding and deciding. A neighbourhood's reports and
-    # moderation log (and deciding on its reports) are for its ambassadors and the commune's moderators
-    # (404 to anyone else); the tone reminder, anyone signed in.
+    # neighbourhoods, then `moderates` for hiding and deciding. A neighbourhood's reports, appeals
+    # queue and moderation log (and deciding on its reports) are for its ambassadors and the commune's
+    # moderators (404 to anyone else); the tone reminder, anyone signed in.
     "moderation.one": signed_in,
     "moderation.neighbourhood": ambassador,
     "moderation.tone": signed_in,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timezone
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
@@ -83,6 +83,21 @@ class ReportsQuery(BaseModel):
     status: Literal["open", "closed"] = "open"
 
 
+Cursor = Annotated[str, StringConstraints(max_length=1000)]
+
+
+class AppealsQuery(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    cursor: Cursor | None = None
+    limit: int = Field(default=20, ge=1, le=50)
+
+
+class LogQuery(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    cursor: Cursor | None = Field(default=None, description="from the previous page: older entries")
+    limit: int = Field(default=50, ge=1, le=200)
+
+
 class ToneRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
     text: Annotated[str, StringConstraints(max_length=5000)]
@@ -97,7 +112,8 @@ class ReportAccepted(BaseModel):
 
 
 class ReportedContent(BaseModel):
-    """What was reported, as the moderator needs it to decide; shown in the reports queue only."""
+    """What was reported or appealed, as the moderator needs it to decide (they may live elsewhere and
+    not read the neighbourhood); shown in the reports and appeals queues only."""
 
     author_id: str | None = Field(description="null once anonymised or deleted")
     kind: str | None = Field(default=None, description="a post's kind")
@@ -107,7 +123,7 @@ class ReportedContent(BaseModel):
     hidden: bool = False
     hidden_reason: str | None = Field(default=None, description="the code, when hidden")
     created_at: datetime | None = None
-    gone: bool = Field(default=False, description="deleted since it was reported")
+    gone: bool = Field(default=False, description="deleted since it was reported or appealed")
 
 
 class ReportedTarget(BaseModel):
@@ -136,7 +152,29 @@ class AuditEntry(BaseModel):
 
 
 class AuditLog(BaseModel):
-    entries: list[AuditEntry] = Field(description="newest first (the last 200)")
+    entries: list[AuditEntry] = Field(description="newest first, a page at a time")
+    cursor: str | None = Field(default=None, description="pass it back for older entries; null on the oldest page")
+
+
+class PendingAppeal(BaseModel):
+    """An appeal waiting for a second moderator: the author's words and the hide they contest."""
+
+    post_id: str
+    author_id: str | None = Field(description="null once the author's account is erased (content kept anonymously)")
+    text: str = Field(description="what the author wrote")
+    appealed_at: datetime
+    hidden_by: str | None = Field(description="the moderator who hid the post (who may not decide); "
+                                              "null when hidden automatically after several reports")
+    hidden_reason: str | None = Field(description="the hide's reason code")
+    hidden_note: str | None = Field(default=None, description="the moderator's note on the hide")
+    content: ReportedContent = Field(description="the hidden post, for moderators only (a hidden post's page "
+                                                 "withholds it, and a commune moderator may live elsewhere); "
+                                                 "`gone` when deleted meanwhile")
+
+
+class AppealList(BaseModel):
+    appeals: list[PendingAppeal] = Field(description="oldest first")
+    cursor: str | None = Field(description="pass it back for the next page; null on the last")
 
 
 class ModeratorPublic(BaseModel):
@@ -198,3 +236,34 @@ class AuditItem(Entity):
     @staticmethod
     def partition(nbh_id: str) -> str:
         return f"NBH#{nbh_id}#AUDIT"
+
+
+class PendingAppealItem(Entity):
+    """An appeal no moderator decided yet, so the queue is one Query, oldest first:
+    pk `NBH#<id>#APPEALS`, sk `<appealed-at ISO time>#<post id>`. Written in the appeal's transaction,
+    deleted in the transaction that decides it, shows the post again by other means, or deletes the post."""
+
+    neighbourhood_id = UnicodeAttribute()
+    post_id = UnicodeAttribute()
+    author_id = UnicodeAttribute(null=True)
+    text = UnicodeAttribute()
+    appealed_at = UTCDateTimeAttribute()
+    hidden_by = UnicodeAttribute(null=True)  # null: hidden automatically
+    hidden_reason = UnicodeAttribute(null=True)
+    hidden_note = UnicodeAttribute(null=True)
+
+    @staticmethod
+    def partition(nbh_id: str) -> str:
+        return f"NBH#{nbh_id}#APPEALS"
+
+    @staticmethod
+    def key(nbh_id: str, appealed_at: datetime, post_id: str) -> tuple[str, str]:
+        at = appealed_at.astimezone(timezone.utc).isoformat(timespec="microseconds")  # as it reads back
+        return f"NBH#{nbh_id}#APPEALS", f"{at}#{post_id}"
+
+    @classmethod
+    def of(cls, post) -> "PendingAppealItem | None":
+        """The pending-appeal row of a post (a `PostItem`), by key only; None when no appeal is pending."""
+        if post.appeal_state != "pending" or post.appealed_at is None:
+            return None
+        return cls(*cls.key(post.neighbourhood_id, post.appealed_at, post.post_id))

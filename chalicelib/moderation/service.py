@@ -8,12 +8,15 @@ restore or dismiss it. Three distinct reports hide a post until a moderator revi
 conditional update on the count). Moderators are the ambassadors of the neighbourhood and the
 moderators the commune appointed (`policy.moderates`). A hide stores a reason code and an optional
 note (chalicelib/moderation/reasons.py translates it for readers). The author may appeal a hide
-once; a second moderator, not the one who hid it, decides. Every action writes an audit item
-(`NBH#<id>#AUDIT`) in the same transaction. docs/data-model.md lists the keys.
+once; a second moderator, not the one who hid it, decides. A pending appeal is also a row of the
+neighbourhood's appeals queue (`NBH#<id>#APPEALS`), written and deleted in the same transactions as the
+post's `appeal_state`. Every action writes an audit item (`NBH#<id>#AUDIT`) in the same transaction; the
+log reads it a page at a time. docs/data-model.md lists the keys.
 """
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 
 from pynamodb.exceptions import DoesNotExist, TransactWriteError
@@ -24,18 +27,22 @@ from chalicelib.adapters.ids import new_id
 from chalicelib.errors import Conflict, Forbidden, NotFound
 from chalicelib.i18n import DEFAULT
 from chalicelib.moderation.models import (
-    AppealDecision, AppealRequest, AuditEntry, AuditItem, AuditLog, ModerationRequest, ReportAccepted, ReportDecision,
-    ReportedContent, ReportedTarget, ReportItem, ReportList, ReportRequest,
+    AppealDecision, AppealList, AppealRequest, AppealsQuery, AuditEntry, AuditItem, AuditLog, LogQuery,
+    ModerationRequest, PendingAppeal, PendingAppealItem, ReportAccepted, ReportDecision, ReportedContent,
+    ReportedTarget, ReportItem, ReportList, ReportRequest,
 )
 from chalicelib.moderation.reasons import AUTO_REASON
 from chalicelib.observability import logger
 from chalicelib.policy import Principal
 from chalicelib.posts.models import PostItem, PostPublic, WeekStatsItem
-from chalicelib.posts.service import _entries, _public, _readable, _week
-from chalicelib.store.table import refused_conditions, transaction
+from chalicelib.posts.service import _entries, _public, _readable, _week, rewrite_as_read, unchanged_since_read
+from chalicelib.store.pages import decode_cursor, encode_cursor
+from chalicelib.store.table import refused_conditions, table_connection, transaction
 
 AUTO_HIDE_AT = 3
 AUTO = "auto"
+# The sort keys a cursor of the log (`<at>#<ULID>`) or of the appeals queue (`<appealed at>#<post id>`) holds.
+_TIME_ID_SK = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?[+-]\d{2}:\d{2}#[0-9A-Z]{26}$")
 
 
 # --- reports --------------------------------------------------------------------------------
@@ -145,16 +152,26 @@ def appeal(principal: Principal, post_id: str, request: AppealRequest, language:
         raise Conflict("Only a hidden post can be appealed.", {"post_id": "not hidden"})
     if post.appeal_state:
         raise Conflict("A post can be appealed once.", {"post_id": "already appealed"})
+    at = now()
+    # The queue's row carries what the moderators' card shows: the hide contested, as it is now.
+    pending = PendingAppealItem(*PendingAppealItem.key(post.neighbourhood_id, at, post_id),
+                                neighbourhood_id=post.neighbourhood_id, post_id=post_id, author_id=principal.user_id,
+                                text=request.text, appealed_at=at,
+                                hidden_by=None if post.hidden_by == AUTO else post.hidden_by,
+                                hidden_reason=post.hidden_reason, hidden_note=post.hidden_note)
     try:
         with transaction() as t:
-            t.update(post, actions=[PostItem.appeal_text.set(request.text), PostItem.appeal_state.set("pending")],
-                     condition=PostItem.appeal_state.does_not_exist() & (PostItem.hidden == True))  # noqa: E712
+            t.update(post, actions=[PostItem.appeal_text.set(request.text), PostItem.appeal_state.set("pending"),
+                                    PostItem.appealed_at.set(at)],
+                     condition=PostItem.appeal_state.does_not_exist() & (PostItem.hidden == True)  # noqa: E712
+                     & (PostItem.hidden_by == post.hidden_by))
+            t.save(pending)
             t.save(_audit(post.neighbourhood_id, "appeal", principal.user_id, "post", post_id, request.text))
     except TransactWriteError as error:
         if refused_conditions(error):
             raise Conflict("A post can be appealed once.", {"post_id": "already appealed"}) from None
         raise
-    post.appeal_text, post.appeal_state = request.text, "pending"
+    post.appeal_text, post.appeal_state, post.appealed_at = request.text, "pending", at
     return _public(post, language=language)
 
 
@@ -167,9 +184,12 @@ def decide_appeal(principal: Principal, post_id: str, request: AppealDecision, l
                        {"post_id": "you hid it"})
     pending = PostItem.appeal_state == "pending"
     if request.decision == "uphold":
+        queued = PendingAppealItem.of(post)
         try:
             with transaction() as t:
                 t.update(post, actions=[PostItem.appeal_state.set("upheld")], condition=pending)
+                if queued:
+                    t.delete(queued)
                 t.save(_audit(post.neighbourhood_id, "uphold", principal.user_id, "post", post_id, request.reason))
         except TransactWriteError as error:
             if refused_conditions(error):
@@ -177,19 +197,46 @@ def decide_appeal(principal: Principal, post_id: str, request: AppealDecision, l
             raise
         post.appeal_state = "upheld"
         return _public(post, language=language)
-    post.appeal_state = "restored"
-    _set_hidden(post, False, request.reason, None, principal.user_id, action="appeal_restore",
-                condition=pending, extra=[PostItem.appeal_state.set("restored")])
+    # Showing the post closes the appeal (`restored`) and takes it off the queue: see _set_hidden.
+    _set_hidden(post, False, request.reason, None, principal.user_id, action="appeal_restore", condition=pending)
     _close_reports("post", post_id)
     return _public(post, language=language)
 
 
-def moderation_log(neighbourhood_id: str) -> AuditLog:
-    items = AuditItem.query(AuditItem.partition(neighbourhood_id), scan_index_forward=False, limit=200)
+def pending_appeals(neighbourhood_id: str, query: AppealsQuery) -> AppealList:
+    """The neighbourhood's appeals no moderator decided yet, oldest first, each with the hidden post's
+    content (its moderators may live elsewhere, and a hidden post's page withholds it): one Query a page,
+    then one BatchGetItem of the page's posts (at most 50 keys; PynamoDB retries unprocessed keys)."""
+    partition = PendingAppealItem.partition(neighbourhood_id)
+    start = decode_cursor(query.cursor, partition=partition, sort_pattern=_TIME_ID_SK,
+                          what="appeals queue") if query.cursor else None
+    page = table_connection().query(partition, limit=query.limit, scan_index_forward=True, exclusive_start_key=start)
+    items = [PendingAppealItem.from_raw_data(raw) for raw in page.get("Items", [])]
+    wanted = sorted({item.post_id for item in items})
+    posts = {post.post_id: post for post in PostItem.batch_get([PostItem.key(post_id) for post_id in wanted])}
+    # A post deleted between the Query and the BatchGet (its row goes with it) shows as gone.
+    appeals = [PendingAppeal(post_id=item.post_id, author_id=item.author_id, text=item.text,
+                             appealed_at=item.appealed_at, hidden_by=item.hidden_by, hidden_reason=item.hidden_reason,
+                             hidden_note=item.hidden_note, content=_post_content(posts.get(item.post_id)))
+               for item in items]
+    last = page.get("LastEvaluatedKey")
+    return AppealList(appeals=appeals, cursor=encode_cursor(last) if last else None)
+
+
+def moderation_log(neighbourhood_id: str, query: LogQuery | None = None) -> AuditLog:
+    """Every action in the neighbourhood, newest first; one Query a page, older pages by cursor."""
+    query = query or LogQuery()
+    partition = AuditItem.partition(neighbourhood_id)
+    start = decode_cursor(query.cursor, partition=partition, sort_pattern=_TIME_ID_SK,
+                          what="log") if query.cursor else None
+    page = table_connection().query(partition, limit=query.limit, scan_index_forward=False, exclusive_start_key=start)
+    items = [AuditItem.from_raw_data(raw) for raw in page.get("Items", [])]
+    last = page.get("LastEvaluatedKey")
     return AuditLog(entries=[AuditEntry(at=item.at, action=item.action,  # type: ignore[arg-type]
                                         by=None if item.action in ("report", "auto_hide") else item.actor_id,
                                         target_type=item.target_type, target_id=item.target_id,  # type: ignore[arg-type]
-                                        reason=item.reason, note=item.note) for item in items])
+                                        reason=item.reason, note=item.note) for item in items],
+                    cursor=encode_cursor(last) if last else None)
 
 
 # --- inside ---------------------------------------------------------------------------------
@@ -246,10 +293,18 @@ def _hide_or_show_post(post: PostItem, hide: bool, reason: str | None, note: str
     _set_hidden(post, hide, reason, note, by, action="hide" if hide else "restore", condition=_hidden_is(not hide))
 
 
-def _set_hidden(post: PostItem, hide: bool, reason: str | None, note: str | None, by: str, *, action: str, condition,
-                extra=None) -> None:
+def _set_hidden(post: PostItem, hide: bool, reason: str | None, note: str | None, by: str, *, action: str,
+                condition) -> None:
     """Hide or show the post and its feed entries, with the audit entry: one transaction. A hidden
-    post keeps the reason code and the moderator's note (shown translated to readers)."""
+    post keeps the reason code and the moderator's note (shown translated to readers). Shown again by
+    whatever decision (an appeal's, a moderator's restore, a dismissed automatic hide), a pending appeal
+    is moot: it closes as `restored` and leaves the queue, in the same transaction."""
+    queued = None if hide else PendingAppealItem.of(post)
+    if not hide:
+        if post.appeal_state == "pending":
+            condition &= PostItem.appeal_state == "pending"
+        else:  # an appeal written meanwhile would be left pending on a shown post: refuse, try again
+            condition &= PostItem.appeal_state.does_not_exist() | (PostItem.appeal_state != "pending")
     post.hidden = hide
     post.hidden_reason = reason if hide else None
     post.hidden_note = note if hide else None
@@ -262,17 +317,25 @@ def _set_hidden(post: PostItem, hide: bool, reason: str | None, note: str | None
         # Reviewed: the count starts again (each reporter may report once only).
         actions += [PostItem.hidden_reason.remove(), PostItem.hidden_note.remove(), PostItem.hidden_by.remove(),
                     PostItem.report_count.set(0)]
-    try:
+        if post.appeal_state == "pending":
+            actions.append(PostItem.appeal_state.set("restored"))
+
+    def write() -> None:
+        # As every rewrite of the post's entries: not over an edit, pin or state change made meanwhile
+        # (409), but again with the counters of a comment or thanks written meanwhile (posts.service).
         with transaction() as t:
-            t.update(post, actions=actions + list(extra or []), condition=condition)
+            t.update(post, actions=[*actions, PostItem.revision.set(int(post.revision or 0) + 1)],
+                     condition=condition & unchanged_since_read(post))
+            if queued:
+                t.delete(queued)
             for entry in _entries(post):
                 t.save(entry)
             t.save(_audit(post.neighbourhood_id, action, None if by == AUTO else by, "post", post.post_id, reason,
                           note))
-    except TransactWriteError as error:
-        if refused_conditions(error):
-            raise Conflict("The post changed meanwhile; try again.", {"post_id": "changed meanwhile"}) from None
-        raise
+
+    rewrite_as_read(post, write, Conflict("The post changed meanwhile; try again.", {"post_id": "changed meanwhile"}))
+    if not hide and post.appeal_state == "pending":
+        post.appeal_state = "restored"
     logger.info("post moderated", action=action, nbh=post.neighbourhood_id)
 
 
@@ -322,22 +385,27 @@ def _summary(target_type: str, target_id: str, reports: list[ReportItem]) -> Rep
 
 def _content(target_type: str, target_id: str, report: ReportItem) -> ReportedContent:
     """What the moderator looks at: the post, the comment or the one reported message (not the conversation)."""
-    gone = ReportedContent(author_id=None, text=None, gone=True)
     if target_type == "post":
         try:
-            post = PostItem.get(*PostItem.key(target_id))
+            return _post_content(PostItem.get(*PostItem.key(target_id)))
         except DoesNotExist:
-            return gone
-        content = post.content or {}
-        return ReportedContent(author_id=post.author_id, kind=post.kind, title=content.get("title") or content.get("name"),
-                               text=content.get("text") or content.get("description"), hidden=bool(post.hidden),
-                               hidden_reason=post.hidden_reason if post.hidden else None, created_at=post.created_at)
+            return _post_content(None)
     item = _comment_or_message(target_type, target_id, report)
     if item is None:
-        return gone
+        return ReportedContent(author_id=None, text=None, gone=True)
     return ReportedContent(author_id=item.author_id, text=item.text, hidden=bool(item.hidden),
                            hidden_reason=item.hidden_reason if item.hidden else None, created_at=item.created_at,
                            gone=bool(item.deleted))
+
+
+def _post_content(post: PostItem | None) -> ReportedContent:
+    """A reported or appealed post as its moderators see it, whoever it is hidden from; None: deleted."""
+    if post is None:
+        return ReportedContent(author_id=None, text=None, gone=True)
+    content = post.content or {}
+    return ReportedContent(author_id=post.author_id, kind=post.kind, title=content.get("title") or content.get("name"),
+                           text=content.get("text") or content.get("description"), hidden=bool(post.hidden),
+                           hidden_reason=post.hidden_reason if post.hidden else None, created_at=post.created_at)
 
 
 def _comment_or_message(target_type: str, target_id: str, report: ReportItem):

@@ -255,8 +255,13 @@ class PostItem(Entity):
     hidden_by = UnicodeAttribute(null=True)  # the moderator's user id, or "auto" after several reports
     appeal_text = UnicodeAttribute(null=True)
     appeal_state = UnicodeAttribute(null=True)  # pending | upheld | restored
+    appealed_at = UTCDateTimeAttribute(null=True)  # names the pending appeal's row (moderation PendingAppealItem)
     # A recommendation's household (the author's address when written): its professional's count is per household.
     household = UnicodeAttribute(null=True)
+    # Each rewrite of what the feed entries copy (an edit, a state, a pin, a hide or a restore, an erasure)
+    # sets revision + 1 under the condition that it is still the one read: none overwrites another.
+    # Absent until the first rewrite. Counters and reports do not move it.
+    revision = NumberAttribute(null=True)
 
     @staticmethod
     def key(post_id: str) -> tuple[str, str]:

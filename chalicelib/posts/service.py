@@ -12,7 +12,7 @@ import hashlib
 import json
 import re
 from datetime import timedelta
-from typing import Any
+from typing import Any, Callable
 from urllib.parse import urlsplit
 
 import h3
@@ -39,6 +39,7 @@ from chalicelib.store.pages import decode_cursor, encode_cursor
 from chalicelib.store.table import GSI1, condition_failed, refused_conditions, table_connection, transaction
 
 EDIT_WINDOW = timedelta(hours=24)
+REWRITE_ATTEMPTS = 3  # a comment or thanks landing meanwhile moves the counters the entries copy: read again
 PETS = ("lost_pet", "found_pet")
 # State reached -> which counters of the week it adds to.
 COUNTS_ON = {("help_request", "done"): ("exchanges", "volunteer_actions"),
@@ -154,17 +155,16 @@ def pin_post(principal: Principal, post_id: str, pinned: bool) -> PostPublic:
     if post.pinned == pinned:
         return _public(post)
     post.pinned = pinned
-    try:
+
+    def write() -> None:
         with transaction() as t:
-            t.update(post, actions=_rewrite_actions(post), condition=_counts_unchanged(post))
+            t.update(post, actions=_rewrite_actions(post), condition=unchanged_since_read(post))
             for entry in _entries(post):
                 # The pinned copy lives under another sort key: remove the one it had.
                 t.delete(FeedEntryItem(entry.pk, FeedEntryItem.sort_key(post.post_id, not pinned)))
                 t.save(entry)
-    except TransactWriteError as error:
-        if refused_conditions(error):
-            raise Conflict("The post changed meanwhile; try again.", {"post_id": "changed meanwhile"}) from None
-        raise
+
+    rewrite_as_read(post, write, _changed_meanwhile())
     return _public(post)
 
 
@@ -251,6 +251,7 @@ def erase_posts(user_id: str, choice: ContentChoice) -> None:
         else:
             post.author_id, post.author_name, post.gsi1pk, post.gsi1sk = None, None, None, None
             _rewrite(post, list(post.reach))
+            _anonymise_appeal(post)
 
 
 register_content_owner(ContentOwner(name="posts", export=export_posts, erase=erase_posts))
@@ -306,31 +307,62 @@ def _entries(post: PostItem) -> list[FeedEntryItem]:
 
 
 def _rewrite(post: PostItem, old_reach: list[str], seen_state: str | None = None, counters: list | None = None) -> None:
-    """Save the post and its feed entries (dropping those of neighbourhoods it no longer reaches)."""
+    """Save the post and its feed entries (dropping those of neighbourhoods it no longer reaches). A
+    concurrent state change, edit, pin or moderation wins (409); a comment or thanks meanwhile does not."""
     sk = FeedEntryItem.sort_key(post.post_id, post.pinned)
-    try:
+
+    def write() -> None:
         with transaction() as t:
-            # A concurrent state change loses: the state we saw must still be the stored one; so does a
-            # comment or thanks meanwhile (the entries copy the counters read).
-            condition = _counts_unchanged(post)
-            t.update(post, actions=_rewrite_actions(post),
-                     condition=condition & (PostItem.state == seen_state) if seen_state else condition)
+            t.update(post, actions=_rewrite_actions(post), condition=unchanged_since_read(post))
             for entry in _entries(post):
                 t.save(entry)
             for gone in set(old_reach) - set(post.reach):
                 t.delete(FeedEntryItem(FeedEntryItem.feed(gone), sk))
             if counters:
                 t.update(_week(post.neighbourhood_id), actions=counters)
-    except TransactWriteError as error:
-        if refused_conditions(error):
-            if seen_state:
-                raise Conflict("The post's state changed meanwhile.", {"state": "changed meanwhile"}) from None
-            raise Conflict("The post changed meanwhile; try again.", {"post_id": "changed meanwhile"}) from None
-        raise
+
+    conflict = (Conflict("The post's state changed meanwhile.", {"state": "changed meanwhile"}) if seen_state
+                else _changed_meanwhile())
+    rewrite_as_read(post, write, conflict)
 
 
-def _counts_unchanged(post: PostItem) -> Any:
-    return (PostItem.comment_count == int(post.comment_count or 0)) & (PostItem.thanks_count == int(post.thanks_count or 0))
+def unchanged_since_read(post: PostItem) -> Any:
+    """The condition of every rewrite of a post and its feed entries: the revision read is still the
+    stored one (no other rewrite meanwhile), and so are the counters the entries copy."""
+    seen = int(post.revision or 0)
+    same = PostItem.revision == seen if seen else PostItem.revision.does_not_exist()
+    return (same & (PostItem.comment_count == int(post.comment_count or 0))
+            & (PostItem.thanks_count == int(post.thanks_count or 0)))
+
+
+def rewrite_as_read(post: PostItem, write: Callable[[], None], conflict: Conflict) -> None:
+    """Run `write`, a transaction conditioned on `unchanged_since_read(post)` that sets revision + 1
+    (`_rewrite_actions`). When only counters moved meanwhile (a comment, a thanks), take the stored ones
+    and write again; when another rewrite came first, or a condition of the caller's own failed, raise
+    `conflict`: the caller's change was decided on what is no longer there."""
+    for _ in range(REWRITE_ATTEMPTS):
+        try:
+            write()
+        except TransactWriteError as error:
+            if not refused_conditions(error):
+                raise
+            try:
+                stored = PostItem.get(*PostItem.key(post.post_id), consistent_read=True)
+            except DoesNotExist:
+                raise _no_such_post() from None
+            counters = (int(stored.comment_count or 0), int(stored.thanks_count or 0))
+            if (int(stored.revision or 0) != int(post.revision or 0)
+                    or counters == (int(post.comment_count or 0), int(post.thanks_count or 0))):
+                raise conflict from None
+            post.comment_count, post.thanks_count = counters
+            continue
+        post.revision = int(post.revision or 0) + 1
+        return
+    raise conflict
+
+
+def _changed_meanwhile() -> Conflict:
+    return Conflict("The post changed meanwhile; try again.", {"post_id": "changed meanwhile"})
 
 
 def count_on(t: Any, post: PostItem, **deltas: int) -> int:
@@ -368,19 +400,38 @@ def _rewrite_actions(post: PostItem) -> list:
                       PostItem.edited_at, PostItem.gsi1pk, PostItem.gsi1sk, PostItem.post_id):
         value = getattr(post, attribute.attr_name)
         actions.append(attribute.remove() if value is None else attribute.set(value))
-    return actions
+    return [*actions, PostItem.revision.set(int(post.revision or 0) + 1)]
 
 
 def _delete(post: PostItem) -> None:
-    """The post and its feed entries go in one transaction; after it no comment, thanks or report can
-    be added (their writes require the post). Then what hangs on the post goes in batches: comments
-    and their lookup items, thanks markers, open reports (of the post and its comments), and a
-    recommendation's count for its household. Each step reads consistently and is safe to repeat."""
-    sk = FeedEntryItem.sort_key(post.post_id, post.pinned)
-    with transaction() as t:
-        t.delete(post)
-        for nbh in [post.neighbourhood_id, *post.reach]:
-            t.delete(FeedEntryItem(FeedEntryItem.feed(nbh), sk))
+    """The post, its feed entries and its pending appeal (the moderators' queue row) go in one
+    transaction; after it no comment, thanks, report or appeal can be added (their writes require the
+    post). Then what hangs on the post goes in batches: comments and their lookup items, thanks markers,
+    open reports (of the post and its comments), and a recommendation's count for its household. Each
+    step reads consistently and is safe to repeat."""
+    from chalicelib.moderation.models import PendingAppealItem  # moderation builds on posts
+
+    for attempt in range(3):
+        sk = FeedEntryItem.sort_key(post.post_id, post.pinned)
+        queued = PendingAppealItem.of(post)
+        # An appeal written since the post was read names a row this transaction would miss: read again.
+        same_appeal = (PostItem.appeal_state == post.appeal_state if post.appeal_state
+                       else PostItem.appeal_state.does_not_exist())
+        try:
+            with transaction() as t:
+                t.delete(post, condition=same_appeal)
+                for nbh in [post.neighbourhood_id, *post.reach]:
+                    t.delete(FeedEntryItem(FeedEntryItem.feed(nbh), sk))
+                if queued:
+                    t.delete(queued)
+            break
+        except TransactWriteError as error:
+            if not refused_conditions(error) or attempt == 2:
+                raise
+            try:
+                post = PostItem.get(*PostItem.key(post.post_id), consistent_read=True)
+            except DoesNotExist:
+                return  # deleted meanwhile, by whoever also took what hangs on it
     if post.kind == "recommendation" and post.household:
         _uncount_recommendation(post.neighbourhood_id, post.content, post.household, post.post_id)
     _delete_what_hangs_on(post.post_id)
@@ -403,6 +454,20 @@ def _delete_what_hangs_on(post_id: str) -> None:
     with PostItem.batch_write() as batch:  # 25 deletes a call; unprocessed items are retried
         for item in doomed:
             batch.delete(item)
+
+
+def _anonymise_appeal(post: PostItem) -> None:
+    """An anonymised post's pending appeal stays in the moderators' queue, no longer naming its author."""
+    from chalicelib.moderation.models import PendingAppealItem  # moderation builds on posts
+
+    queued = PendingAppealItem.of(post)
+    if queued is None:
+        return
+    try:
+        queued.update(actions=[PendingAppealItem.author_id.remove()], condition=PendingAppealItem.pk.exists())
+    except UpdateError as error:
+        if not condition_failed(error):
+            raise  # else decided meanwhile: nothing left to anonymise
 
 
 def _week(neighbourhood_id: str) -> WeekStatsItem:

@@ -135,7 +135,7 @@ EXPECTED = {
     ("GET", "/api/v1/neighbourhoods/{neighbourhood_id}/wanted"): {"verified", "ambassador"},
     ("POST", "/api/v1/neighbourhoods/{neighbourhood_id}/wanted/{wanted_id}/close"): {"verified", "ambassador"},
     # Moderation: routes on one post or comment check `signed_in`; the moderation service asks the policy with
-    # the post's neighbourhood(s), then `moderates` (tests/moderation/). Reports and the log: ambassadors only.
+    # the post's neighbourhood(s), then `moderates` (tests/moderation/). Reports, appeals and the log: moderators only.
     ("POST", "/api/v1/posts/{post_id}/reports"): SIGNED_IN,
     ("POST", "/api/v1/comments/{comment_id}/reports"): SIGNED_IN,
     ("POST", "/api/v1/posts/{post_id}/moderation"): SIGNED_IN,
@@ -144,6 +144,7 @@ EXPECTED = {
     ("GET", "/api/v1/neighbourhoods/{neighbourhood_id}/reports"): {"ambassador", "moderator"},
     ("POST", "/api/v1/neighbourhoods/{neighbourhood_id}/reports/{target_type}/{target_id}"): {"ambassador", "moderator"},
     ("GET", "/api/v1/neighbourhoods/{neighbourhood_id}/moderation-log"): {"ambassador", "moderator"},
+    ("GET", "/api/v1/neighbourhoods/{neighbourhood_id}/appeals"): {"ambassador", "moderator"},
     ("POST", "/api/v1/tone-check"): SIGNED_IN,
     # Photos: verified residents upload (into their own neighbourhood); one photo checks `signed_in` and the
     # photos service asks the policy with the photo's neighbourhood (tests/photos/).

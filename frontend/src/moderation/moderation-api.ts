@@ -7,6 +7,8 @@ export type ReportedTarget = Schemas['ReportedTarget'];
 export type ReportedContent = Schemas['ReportedContent'];
 export type ReportDecision = Schemas['ReportDecision'];
 export type AuditEntry = Schemas['AuditEntry'];
+export type AuditLogPage = Schemas['AuditLog'];
+export type AppealPage = Schemas['AppealList'];
 export type TargetType = ReportedTarget['target_type'];
 export type DecisionAction = ReportDecision['action'];
 export type HideReason = NonNullable<ReportDecision['reason']>;
@@ -25,11 +27,17 @@ export const HIDE_REASONS: readonly HideReason[] = [
   'other',
 ];
 
+/** How many log entries, and how many appeals, a page holds. */
+export const PAGE = 20;
+
 /** What the moderation screen asks of the API; tests pass a fake. */
 export interface ModerationApi {
   reports(neighbourhoodId: string, status: ReportStatus): Promise<Outcome<{ targets: ReportedTarget[] }>>;
   decide(neighbourhoodId: string, target: Pick<ReportedTarget, 'target_type' | 'target_id'>, decision: ReportDecision): Promise<Outcome<ReportedTarget>>;
-  log(neighbourhoodId: string): Promise<Outcome<{ entries: AuditEntry[] }>>;
+  /** A page of the log, newest first; `cursor` (from the previous page) for older entries. */
+  log(neighbourhoodId: string, cursor?: string | null): Promise<Outcome<AuditLogPage>>;
+  /** A page of the appeals waiting for a second moderator, oldest first. */
+  appeals(neighbourhoodId: string, cursor?: string | null): Promise<Outcome<AppealPage>>;
   decideAppeal(postId: string, decision: AppealVerdict, reason: string): Promise<Outcome<unknown>>;
   /** The neighbourhood's verified residents, for names (a commune moderator living elsewhere gets 404). */
   members(neighbourhoodId: string): Promise<Outcome<{ members: Member[] }>>;
@@ -49,8 +57,20 @@ export function httpModerationApi(client: ApiClient): ModerationApi {
           body: decision,
         }),
       ),
-    log: (neighbourhoodId) =>
-      outcomeOf(client.GET('/api/v1/neighbourhoods/{neighbourhood_id}/moderation-log', { params: at(neighbourhoodId), cache: 'no-store' })),
+    log: (neighbourhoodId, cursor) =>
+      outcomeOf(
+        client.GET('/api/v1/neighbourhoods/{neighbourhood_id}/moderation-log', {
+          params: { ...at(neighbourhoodId), query: { limit: PAGE, ...(cursor ? { cursor } : {}) } },
+          cache: 'no-store',
+        }),
+      ),
+    appeals: (neighbourhoodId, cursor) =>
+      outcomeOf(
+        client.GET('/api/v1/neighbourhoods/{neighbourhood_id}/appeals', {
+          params: { ...at(neighbourhoodId), query: { limit: PAGE, ...(cursor ? { cursor } : {}) } },
+          cache: 'no-store',
+        }),
+      ),
     decideAppeal: (postId, decision, reason) =>
       outcomeOf(client.POST('/api/v1/posts/{post_id}/appeal/decision', { params: { path: { post_id: postId } }, body: { decision, reason } })),
     members: (neighbourhoodId) =>
@@ -58,48 +78,30 @@ export function httpModerationApi(client: ApiClient): ModerationApi {
   };
 }
 
-/** An appeal waiting for a second moderator, read from the log: the author's words and the hide it contests. */
+/** An appeal waiting for a second moderator: the author's words and the hide it contests. */
 export interface PendingAppeal {
   postId: string;
   at: string;
-  text: string | null;
+  text: string;
   authorId: string | null;
-  /** The hide being appealed: who did it (a second moderator decides) and why. */
+  /** The hide being appealed: who did it (null: automatically; a second moderator decides) and why. */
   hiddenBy: string | null;
   hiddenReason: string | null;
   hiddenNote: string | null;
+  /** The hidden post as the API gives it to moderators (`gone`: deleted meanwhile). */
+  content: ReportedContent;
 }
 
-/**
- * Appeals nobody decided yet. The API lists no appeals, but every appeal and decision is in the
- * log (newest first): an `appeal` of a post with no later `uphold` or `appeal_restore` waits.
- */
-export function pendingAppeals(entries: AuditEntry[]): PendingAppeal[] {
-  const decided = new Set<string>();
-  const waiting: PendingAppeal[] = [];
-  const oldestFirst = [...entries].sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
-  const lastHide = new Map<string, AuditEntry>();
-  const open = new Map<string, PendingAppeal>();
-  for (const entry of oldestFirst) {
-    if (entry.target_type !== 'post') continue;
-    const id = entry.target_id;
-    if (entry.action === 'hide' || entry.action === 'auto_hide') lastHide.set(id, entry);
-    else if (entry.action === 'appeal' && !decided.has(id)) {
-      const hide = lastHide.get(id);
-      open.set(id, {
-        postId: id,
-        at: entry.at,
-        text: entry.reason,
-        authorId: entry.by,
-        hiddenBy: hide?.by ?? null,
-        hiddenReason: hide?.reason ?? null,
-        hiddenNote: hide?.note ?? null,
-      });
-    } else if (entry.action === 'uphold' || entry.action === 'appeal_restore') {
-      decided.add(id); // a post is appealed once: decided is final
-      open.delete(id);
-    }
-  }
-  waiting.push(...open.values());
-  return waiting.sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
+/** The API's pending appeal, as the screen uses it. */
+export function pendingAppealOf(appeal: AppealPage['appeals'][number]): PendingAppeal {
+  return {
+    postId: appeal.post_id,
+    at: appeal.appealed_at,
+    text: appeal.text,
+    authorId: appeal.author_id,
+    hiddenBy: appeal.hidden_by,
+    hiddenReason: appeal.hidden_reason,
+    hiddenNote: appeal.hidden_note ?? null,
+    content: appeal.content,
+  };
 }

@@ -2,7 +2,7 @@ import type { ApiProblem } from '../api/problem';
 import type { Loading } from '../communes/commune-page.svelte';
 import { namesOf } from '../messages/messages-api';
 import {
-  pendingAppeals,
+  pendingAppealOf,
   type AppealVerdict,
   type AuditEntry,
   type DecisionAction,
@@ -14,8 +14,8 @@ import {
   type TargetType,
 } from './moderation-api';
 
-/** How many log entries show at a time. */
-export const LOG_PAGE = 20;
+/** A list the desk reads a page at a time from the API. */
+export type PagedList = 'log' | 'appeals';
 
 /** What the live region says once a decision went through. */
 export type ModerationNews =
@@ -32,15 +32,24 @@ const missing = (field: string): ApiProblem => ({ status: 400, code: 'missing', 
 
 /**
  * A neighbourhood's moderation, for its ambassadors and the commune's moderators: the reports
- * queue with the reported content, decisions on it, appeals waiting for a second moderator, and
- * the log of every action. To anyone else the API answers 404 and so does the screen.
+ * queue with the reported content, decisions on it, appeals waiting for a second moderator (the
+ * API's queue, oldest first), and the log of every action (newest first, older pages on demand).
+ * To anyone else the API answers 404 and so does the screen.
  */
 export class ModerationDesk {
   status: ReportStatus = $state('open');
   reports: Loading<ReportedTarget[]> = $state({ state: 'loading' });
+  appeals: Loading<PendingAppeal[]> = $state({ state: 'loading' });
+  /** Where the next page of appeals starts; null when every waiting appeal is shown. */
+  appealsCursor: string | null = $state(null);
   log: Loading<AuditEntry[]> = $state({ state: 'loading' });
+  /** Where older log entries start; null at the oldest. */
+  logCursor: string | null = $state(null);
+  /** The list whose next page is being read. */
+  paging: PagedList | null = $state(null);
+  /** Why the next page of a list could not be read (the pages shown stay). */
+  pageProblem: { list: PagedList; problem: ApiProblem } | null = $state(null);
   names: Map<string, string> = $state(new Map());
-  logShown = $state(LOG_PAGE);
   /** The key of the report or appeal being decided. */
   busy: string | null = $state(null);
   problem: DecisionProblem | null = $state(null);
@@ -48,25 +57,21 @@ export class ModerationDesk {
 
   readonly neighbourhoodId: string;
   readonly me: string;
+  /**
+   * Whether the moderator is a verified resident here, who can open the neighbourhood's posts. A
+   * commune moderator living elsewhere cannot (404): the cards show them the content instead.
+   */
+  readonly livesHere: boolean;
   readonly #api: ModerationApi;
+  /** Bumped each time a list is read from its first page, so a next page read before is not appended. */
+  #reads = { log: 0, appeals: 0 };
 
-  constructor(api: ModerationApi, neighbourhoodId: string, me: string) {
+  /** `home`: the moderator's neighbourhood, when they are a verified resident of one. */
+  constructor(api: ModerationApi, neighbourhoodId: string, me: string, home: string | null = null) {
     this.#api = api;
     this.neighbourhoodId = neighbourhoodId;
     this.me = me;
-  }
-
-  /** Appeals in the log that no moderator decided yet, oldest first. */
-  get appeals(): PendingAppeal[] {
-    return this.log.state === 'ready' ? pendingAppeals(this.log.value) : [];
-  }
-
-  get shownLog(): AuditEntry[] {
-    return this.log.state === 'ready' ? this.log.value.slice(0, this.logShown) : [];
-  }
-
-  get moreLog(): boolean {
-    return this.log.state === 'ready' && this.log.value.length > this.logShown;
+    this.livesHere = home === neighbourhoodId;
   }
 
   /** Not a moderator here (or no such neighbourhood): the API's 404. */
@@ -75,8 +80,9 @@ export class ModerationDesk {
   }
 
   async load(): Promise<void> {
-    const [, , members] = await Promise.all([
+    const [, , , members] = await Promise.all([
       this.#loadReports(),
+      this.#loadAppeals(),
       this.#loadLog(),
       this.#api.members(this.neighbourhoodId),
     ]);
@@ -95,8 +101,44 @@ export class ModerationDesk {
     await this.#loadReports();
   }
 
-  showMoreLog(): void {
-    this.logShown += LOG_PAGE;
+  /** Reads the next page of older log entries; the index of the first one added, or -1. */
+  async olderLog(): Promise<number> {
+    if (this.log.state !== 'ready' || !this.logCursor || this.paging) return -1;
+    this.paging = 'log';
+    this.pageProblem = null;
+    const read = this.#reads.log;
+    const outcome = await this.#api.log(this.neighbourhoodId, this.logCursor);
+    this.paging = null;
+    if (read !== this.#reads.log || this.log.state !== 'ready') return -1; // read again meanwhile
+    if (!outcome.ok) {
+      this.pageProblem = { list: 'log', problem: outcome.problem };
+      return -1;
+    }
+    const first = this.log.value.length;
+    this.log = { state: 'ready', value: [...this.log.value, ...outcome.data.entries] };
+    this.logCursor = outcome.data.cursor;
+    return outcome.data.entries.length ? first : -1;
+  }
+
+  /** Reads the next page of waiting appeals; the index of the first one added, or -1. */
+  async moreAppeals(): Promise<number> {
+    if (this.appeals.state !== 'ready' || !this.appealsCursor || this.paging) return -1;
+    this.paging = 'appeals';
+    this.pageProblem = null;
+    const read = this.#reads.appeals;
+    const outcome = await this.#api.appeals(this.neighbourhoodId, this.appealsCursor);
+    this.paging = null;
+    if (read !== this.#reads.appeals || this.appeals.state !== 'ready') return -1; // read again meanwhile
+    if (!outcome.ok) {
+      this.pageProblem = { list: 'appeals', problem: outcome.problem };
+      return -1;
+    }
+    const shown = new Set(this.appeals.value.map((a) => a.postId));
+    const added = outcome.data.appeals.map(pendingAppealOf).filter((a) => !shown.has(a.postId));
+    const first = this.appeals.value.length;
+    this.appeals = { state: 'ready', value: [...this.appeals.value, ...added] };
+    this.appealsCursor = outcome.data.cursor;
+    return added.length ? first : -1;
   }
 
   /** Hide (a reason is required), restore or dismiss a reported post, comment or message. */
@@ -121,7 +163,8 @@ export class ModerationDesk {
       this.reports = { state: 'ready', value: this.status === 'open' ? others : [outcome.data, ...others] };
     }
     this.news = { kind: 'decided', action, target: target.target_type };
-    await this.#loadLog();
+    // Showing a post again closes its pending appeal (moot): the queue is read again.
+    await Promise.all([this.#loadLog(), target.target_type === 'post' && action !== 'hide' ? this.#loadAppeals() : null]);
     return true;
   }
 
@@ -141,6 +184,9 @@ export class ModerationDesk {
       this.problem = { key, problem: outcome.problem };
       return false;
     }
+    if (this.appeals.state === 'ready') {
+      this.appeals = { state: 'ready', value: this.appeals.value.filter((a) => appealKey(a) !== key) };
+    }
     this.news = { kind: 'appeal', verdict };
     await this.#loadLog();
     return true;
@@ -153,8 +199,18 @@ export class ModerationDesk {
     this.reports = outcome.ok ? { state: 'ready', value: outcome.data.targets } : { state: 'failed', problem: outcome.problem };
   }
 
+  /** The newest page of the log (after a decision: older pages read so far are dropped). */
   async #loadLog(): Promise<void> {
+    this.#reads.log += 1;
     const outcome = await this.#api.log(this.neighbourhoodId);
     this.log = outcome.ok ? { state: 'ready', value: outcome.data.entries } : { state: 'failed', problem: outcome.problem };
+    this.logCursor = outcome.ok ? outcome.data.cursor : null;
+  }
+
+  async #loadAppeals(): Promise<void> {
+    this.#reads.appeals += 1;
+    const outcome = await this.#api.appeals(this.neighbourhoodId);
+    this.appeals = outcome.ok ? { state: 'ready', value: outcome.data.appeals.map(pendingAppealOf) } : { state: 'failed', problem: outcome.problem };
+    this.appealsCursor = outcome.ok ? outcome.data.cursor : null;
   }
 }

@@ -1,8 +1,12 @@
+import { render } from 'svelte/server';
 import { describe, expect, it } from 'vitest';
 import type { Outcome } from '../api/outcome';
 import { problemFrom } from '../api/problem';
-import { ModerationDesk, LOG_PAGE } from './moderation-desk.svelte';
-import { pendingAppeals, type AuditEntry, type ModerationApi, type ReportDecision, type ReportedTarget } from './moderation-api';
+import { i18n } from '../i18n/index.svelte';
+import AppealCard from './AppealCard.svelte';
+import { ModerationDesk } from './moderation-desk.svelte';
+import { pendingAppealOf, type AppealPage, type AuditEntry, type ModerationApi, type ReportDecision, type ReportedTarget } from './moderation-api';
+import ReportCard from './ReportCard.svelte';
 
 const P1 = '01J0000000000000000000P001';
 const P2 = '01J0000000000000000000P002';
@@ -28,9 +32,36 @@ function entry(action: AuditEntry['action'], id: string, extra: Partial<AuditEnt
   return { at: new Date(Date.UTC(2026, 0, 1, 10, minute)).toISOString(), action, by: 'amb1', target_type: 'post', target_id: id, reason: null, note: null, ...extra };
 }
 
-function fakeApi(options: { reports?: Outcome<{ targets: ReportedTarget[] }>; log?: AuditEntry[]; decide?: Outcome<ReportedTarget> } = {}) {
+type ApiAppeal = AppealPage['appeals'][number];
+function waiting(postId: string, extra: Partial<ApiAppeal> = {}): ApiAppeal {
+  minute += 1;
+  return {
+    post_id: postId,
+    author_id: 'ben',
+    text: 'It was a gift, not a sale',
+    appealed_at: new Date(Date.UTC(2026, 0, 1, 10, minute)).toISOString(),
+    hidden_by: 'amb1',
+    hidden_reason: 'spam',
+    hidden_note: 'ads',
+    content: { author_id: 'ben', kind: 'giveaway', title: 'Children’s bike', text: 'Free to a good home', hidden: true, hidden_reason: 'spam', created_at: null, gone: false },
+    ...extra,
+  };
+}
+
+/** Serves `items` a page at a time, as the API does: the cursor says where the next page starts. */
+function paged<T>(items: T[], size: number, cursor: string | null | undefined): { page: T[]; cursor: string | null } {
+  const start = cursor ? Number(cursor) : 0;
+  const end = start + size;
+  return { page: items.slice(start, end), cursor: end < items.length ? String(end) : null };
+}
+
+function fakeApi(
+  options: { reports?: Outcome<{ targets: ReportedTarget[] }>; log?: AuditEntry[]; appeals?: ApiAppeal[]; decide?: Outcome<ReportedTarget>; page?: number; failOlder?: boolean } = {},
+) {
   const log = options.log ?? [];
-  const calls = { decisions: [] as { target: string; decision: ReportDecision }[], appeals: [] as unknown[], reports: [] as string[], logs: 0 };
+  const queue = options.appeals ?? [];
+  const size = options.page ?? 20;
+  const calls = { decisions: [] as { target: string; decision: ReportDecision }[], appeals: [] as unknown[], reports: [] as string[], logs: [] as (string | null)[], queues: [] as (string | null)[] };
   const api: ModerationApi = {
     reports: async (_n, status) => {
       calls.reports.push(status);
@@ -39,15 +70,24 @@ function fakeApi(options: { reports?: Outcome<{ targets: ReportedTarget[] }>; lo
     decide: async (_n, t, decision) => {
       calls.decisions.push({ target: `${t.target_type}:${t.target_id}`, decision });
       log.unshift(entry(decision.action, t.target_id, { target_type: t.target_type, by: 'me', reason: decision.reason ?? null }));
+      if (decision.action !== 'hide') queue.splice(0, queue.length, ...queue.filter((a) => a.post_id !== t.target_id));
       return options.decide ?? { ok: true, data: { ...target(t.target_type, t.target_id), count: 0 } };
     },
-    log: async () => {
-      calls.logs += 1;
-      return { ok: true, data: { entries: [...log] } };
+    log: async (_n, cursor) => {
+      calls.logs.push(cursor ?? null);
+      if (cursor && options.failOlder) return { ok: false, problem: problemFrom(503, null) };
+      const { page, cursor: next } = paged(log, size, cursor);
+      return { ok: true, data: { entries: page, cursor: next } };
+    },
+    appeals: async (_n, cursor) => {
+      calls.queues.push(cursor ?? null);
+      const { page, cursor: next } = paged(queue, size, cursor);
+      return { ok: true, data: { appeals: page, cursor: next } };
     },
     decideAppeal: async (postId, decision, reason) => {
       calls.appeals.push({ postId, decision, reason });
       log.unshift(entry(decision === 'uphold' ? 'uphold' : 'appeal_restore', postId, { by: 'me', reason }));
+      queue.splice(0, queue.length, ...queue.filter((a) => a.post_id !== postId));
       return { ok: true, data: {} };
     },
     members: async () => ({ ok: false, problem: problemFrom(404, null) }),
@@ -81,7 +121,7 @@ describe('the reports queue', () => {
     expect(calls.decisions).toEqual([{ target: `post:${P1}`, decision: { action: 'hide', reason: 'spam', note: 'selling' } }]);
     expect(desk.reports).toMatchObject({ state: 'ready', value: [{ target_type: 'comment' }, { target_type: 'message' }] });
     expect(desk.news).toEqual({ kind: 'decided', action: 'hide', target: 'post' });
-    expect(desk.shownLog[0]).toMatchObject({ action: 'hide', target_id: P1 });
+    expect(desk.log.state === 'ready' && desk.log.value[0]).toMatchObject({ action: 'hide', target_id: P1 });
   });
 
   it('dismisses and restores without a reason code', async () => {
@@ -118,37 +158,151 @@ describe('the reports queue', () => {
 });
 
 describe('appeals', () => {
-  it('waits while an appeal has no decision, with the hide it contests', () => {
-    const log = [entry('hide', P1, { by: 'amb1', reason: 'spam', note: 'ads' }), entry('appeal', P1, { by: 'ben', reason: 'It was a gift, not a sale' }), entry('hide', P2), entry('appeal', P2), entry('uphold', P2, { by: 'amb2' })].reverse();
-    expect(pendingAppeals(log)).toEqual([
-      expect.objectContaining({ postId: P1, authorId: 'ben', text: 'It was a gift, not a sale', hiddenBy: 'amb1', hiddenReason: 'spam', hiddenNote: 'ads' }),
-    ]);
+  it('lists the API’s queue, oldest first, with the hide each appeal contests', async () => {
+    const { api, calls } = fakeApi({ appeals: [waiting(P1), waiting(P2, { hidden_by: null, hidden_reason: 'reported', hidden_note: null, author_id: null })] });
+    const desk = new ModerationDesk(api, 'n1', 'me');
+    await desk.load();
+    expect(calls.queues).toEqual([null]);
+    expect(desk.appeals).toMatchObject({
+      state: 'ready',
+      value: [
+        { postId: P1, authorId: 'ben', text: 'It was a gift, not a sale', hiddenBy: 'amb1', hiddenReason: 'spam', hiddenNote: 'ads' },
+        { postId: P2, authorId: null, hiddenBy: null, hiddenReason: 'reported', hiddenNote: null },
+      ],
+    });
+    expect(desk.appealsCursor).toBeNull();
+  });
+
+  it('does not depend on the log: an appeal older than every log page still waits', async () => {
+    const log = Array.from({ length: 250 }, (_, i) => entry('report', `${P2}${i}`)).reverse();
+    const desk = new ModerationDesk(fakeApi({ log, appeals: [waiting(P1)] }).api, 'n1', 'me');
+    await desk.load();
+    expect(desk.appeals.state === 'ready' && desk.appeals.value.map((a) => a.postId)).toEqual([P1]);
   });
 
   it('a second moderator decides, saying why; the appeal leaves the list', async () => {
-    const { api, calls } = fakeApi({ log: [entry('hide', P1, { by: 'amb1' }), entry('appeal', P1, { by: 'ben' })].reverse() });
+    const { api, calls } = fakeApi({ appeals: [waiting(P1)] });
     const desk = new ModerationDesk(api, 'n1', 'me');
     await desk.load();
-    const [appeal] = desk.appeals;
+    const [appeal] = desk.appeals.state === 'ready' ? desk.appeals.value : [];
     expect(appeal).toMatchObject({ postId: P1, hiddenBy: 'amb1' });
     expect(await desk.decideAppeal(appeal!, 'restore', '   ')).toBe(false);
     expect(desk.problem).toMatchObject({ key: `appeal:${P1}` });
     expect(await desk.decideAppeal(appeal!, 'restore', ' a gift is fine ')).toBe(true);
     expect(calls.appeals).toEqual([{ postId: P1, decision: 'restore', reason: 'a gift is fine' }]);
-    expect(desk.appeals).toEqual([]);
+    expect(desk.appeals).toEqual({ state: 'ready', value: [] });
     expect(desk.news).toEqual({ kind: 'appeal', verdict: 'restore' });
+    expect(desk.log.state === 'ready' && desk.log.value[0]).toMatchObject({ action: 'appeal_restore', target_id: P1 });
+  });
+
+  it('reads the next page of appeals with the cursor', async () => {
+    const queue = Array.from({ length: 5 }, (_, i) => waiting(`${P1}${i}`));
+    const { api, calls } = fakeApi({ appeals: queue, page: 3 });
+    const desk = new ModerationDesk(api, 'n1', 'me');
+    await desk.load();
+    expect(desk.appeals.state === 'ready' && desk.appeals.value).toHaveLength(3);
+    expect(desk.appealsCursor).toBe('3');
+    expect(await desk.moreAppeals()).toBe(3);
+    expect(calls.queues).toEqual([null, '3']);
+    expect(desk.appeals.state === 'ready' && desk.appeals.value.map((a) => a.postId)).toEqual(queue.map((a) => a.post_id));
+    expect(desk.appealsCursor).toBeNull();
+    expect(await desk.moreAppeals()).toBe(-1);
+    expect(calls.queues).toHaveLength(2);
+  });
+
+  it('showing a reported post again reads the queue again: its appeal is moot', async () => {
+    const { api, calls } = fakeApi({ appeals: [waiting(P1)] });
+    const desk = new ModerationDesk(api, 'n1', 'me');
+    await desk.load();
+    const [post] = desk.reports.state === 'ready' ? desk.reports.value : [];
+    expect(await desk.decide(post!, 'restore')).toBe(true);
+    expect(calls.queues).toEqual([null, null]);
+    expect(desk.appeals).toEqual({ state: 'ready', value: [] });
+  });
+});
+
+/** The section of a card's HTML that the heading with id `id` labels, and that heading's text. */
+function section(html: string, id: string): { heading: string; body: string } | null {
+  const found = html.match(new RegExp(`<section[^>]*aria-labelledby="${id}"[^>]*>([\\s\\S]*?)</section>`));
+  const heading = found?.[1]?.match(new RegExp(`<h4[^>]*id="${id}"[^>]*>([\\s\\S]*?)</h4>`));
+  return found && heading ? { heading: heading[1]!.trim(), body: found[1]! } : null;
+}
+
+describe('the appeal card', () => {
+  const card = (desk: ModerationDesk, appeal = pendingAppealOf(waiting(P1))) =>
+    render(AppealCard, { props: { desk, appeal, ondecided: () => {} } }).body;
+
+  it('shows a commune moderator living elsewhere the hidden post, in a section its heading names', () => {
+    const html = card(new ModerationDesk(fakeApi().api, 'n1', 'me', 'n2'));
+    const content = section(html, `appeal-${P1}-content`);
+    expect(content?.heading).toBe(i18n.t('moderation.appeal.content'));
+    expect(content?.body).toContain('Children’s bike');
+    expect(content?.body).toContain('Free to a good home');
+    expect(html.indexOf('<section')).toBeGreaterThan(html.indexOf('<article'));
+    expect(html.indexOf('</section>')).toBeLessThan(html.indexOf('</article>'));
+    // They cannot open the post (404): no link to it; they decide from the card
+    expect(html).not.toContain('href="/posts/');
+    expect(html).toContain(i18n.t('moderation.appeal.restore'));
+  });
+
+  it('links a moderator who lives here to the post as well', () => {
+    const html = card(new ModerationDesk(fakeApi().api, 'n1', 'me', 'n1'));
+    expect(section(html, `appeal-${P1}-content`)?.body).toContain(`href="/posts/${P1}"`);
+  });
+
+  it('says when the post was deleted meanwhile, with nothing left to decide', () => {
+    const gone = { author_id: null, kind: null, title: null, text: null, hidden: false, hidden_reason: null, created_at: null, gone: true };
+    const html = card(new ModerationDesk(fakeApi().api, 'n1', 'me', 'n1'), pendingAppealOf(waiting(P1, { content: gone })));
+    expect(section(html, `appeal-${P1}-content`)?.body).toContain(i18n.t('moderation.appeal.gone'));
+    expect(html).not.toContain('href="/posts/');
+    expect(html).not.toContain(i18n.t('moderation.appeal.restore'));
+  });
+});
+
+describe('the report card', () => {
+  it('shows the reported content in a section its heading names', () => {
+    const desk = new ModerationDesk(fakeApi().api, 'n1', 'me');
+    const html = render(ReportCard, { props: { desk, target: target('post', P1), ondecided: () => {} } }).body;
+    const content = section(html, `report-post-${P1}-content`);
+    expect(content?.heading).toBe(i18n.t('moderation.content.title'));
+    expect(content?.body).toContain('Buy my stuff');
   });
 });
 
 describe('the log', () => {
-  it('shows a page at a time', async () => {
-    const log = Array.from({ length: LOG_PAGE + 5 }, (_, i) => entry('report', `${P1}${i}`)).reverse();
+  it('shows the newest page and reads older entries with the cursor', async () => {
+    const log = Array.from({ length: 25 }, (_, i) => entry('report', `${P1}${i}`)).reverse();
+    const { api, calls } = fakeApi({ log });
+    const desk = new ModerationDesk(api, 'n1', 'me');
+    await desk.load();
+    expect(desk.log.state === 'ready' && desk.log.value).toHaveLength(20);
+    expect(desk.logCursor).toBe('20');
+    expect(await desk.olderLog()).toBe(20);
+    expect(calls.logs).toEqual([null, '20']);
+    expect(desk.log.state === 'ready' && desk.log.value.map((e) => e.target_id)).toEqual(log.map((e) => e.target_id)); // no overlap, none missed
+    expect(desk.logCursor).toBeNull();
+    expect(await desk.olderLog()).toBe(-1);
+    expect(calls.logs).toHaveLength(2);
+  });
+
+  it('keeps the entries shown and says why when older ones cannot be read', async () => {
+    const log = Array.from({ length: 25 }, (_, i) => entry('report', `${P1}${i}`)).reverse();
+    const desk = new ModerationDesk(fakeApi({ log, failOlder: true }).api, 'n1', 'me');
+    await desk.load();
+    expect(await desk.olderLog()).toBe(-1);
+    expect(desk.pageProblem).toMatchObject({ list: 'log' });
+    expect(desk.log.state === 'ready' && desk.log.value).toHaveLength(20);
+    expect(desk.logCursor).toBe('20');
+  });
+
+  it('after a decision shows the newest page again', async () => {
+    const log = Array.from({ length: 25 }, (_, i) => entry('report', `${P1}${i}`)).reverse();
     const desk = new ModerationDesk(fakeApi({ log }).api, 'n1', 'me');
     await desk.load();
-    expect(desk.shownLog).toHaveLength(LOG_PAGE);
-    expect(desk.moreLog).toBe(true);
-    desk.showMoreLog();
-    expect(desk.shownLog).toHaveLength(LOG_PAGE + 5);
-    expect(desk.moreLog).toBe(false);
+    await desk.olderLog();
+    const [, comment] = desk.reports.state === 'ready' ? desk.reports.value : [];
+    await desk.decide(comment!, 'dismiss');
+    expect(desk.log.state === 'ready' && desk.log.value).toHaveLength(20);
+    expect(desk.log.state === 'ready' && desk.log.value[0]).toMatchObject({ action: 'dismiss', target_id: C1 });
   });
 });
