@@ -132,6 +132,34 @@ def measure(neighbourhoods: dict[int, str], cursors: dict[int, str | None], requ
             for size in neighbourhoods}
 
 
+def measure_raw(neighbourhoods: dict[int, str], starts: dict[int, dict | None], requests: int) -> dict[int, float]:
+    """The control: the same page as a bare Query of the keys alone (boto3, no app code, no item
+    decoding), to tell DynamoDB Local's own cost of seeking in a long partition from the app's."""
+    from chalicelib.adapters.aws import client
+    from chalicelib.posts.models import FeedEntryItem
+
+    dynamodb = client("dynamodb")
+
+    def page(size: int, nbh: str) -> None:
+        params = {"TableName": "noper-bench-feed", "KeyConditionExpression": "pk = :p", "Limit": 20,
+                  "ExpressionAttributeValues": {":p": {"S": FeedEntryItem.feed(nbh)}}, "ScanIndexForward": False,
+                  "ProjectionExpression": "pk, sk"}
+        if starts[size]:
+            params["ExclusiveStartKey"] = starts[size]
+        assert len(dynamodb.query(**params)["Items"]) == 20
+
+    for _ in range(50):
+        for size, nbh in neighbourhoods.items():
+            page(size, nbh)
+    timings: dict[int, list[float]] = {size: [] for size in neighbourhoods}
+    for _ in range(requests):
+        for size, nbh in neighbourhoods.items():
+            started = time.perf_counter()
+            page(size, nbh)
+            timings[size].append((time.perf_counter() - started) * 1000)
+    return {size: statistics.median(timings[size]) for size in neighbourhoods}
+
+
 def deep_cursor(nbh: str, post_ids: list[str]) -> str:
     """The cursor the feed gives after the post half-way back in history."""
     from chalicelib.posts.models import FeedEntryItem
@@ -183,6 +211,14 @@ def run(small: int, large: int, requests: int) -> int:
         a, b = by_size[small], by_size[large]
         print(f"  {page:10s}: median latency {b['median_ms'] / a['median_ms']:.2f}, "
               f"p95 latency {b['p95_ms'] / a['p95_ms']:.2f}, read capacity {b['rcu'] / a['rcu']:.2f}")
+    from chalicelib.posts.models import FeedEntryItem
+
+    middle = {size: {"pk": {"S": FeedEntryItem.feed(nbh)}, "sk": {"S": ids[size][len(ids[size]) // 2]}}
+              for size, nbh in neighbourhoods.items()}
+    print("\ncontrol, a bare Query of the same keys (DynamoDB Local alone; production DynamoDB seeks by key):")
+    for page, starts in (("first page", dict.fromkeys(neighbourhoods)), ("deep page", middle)):
+        raw = measure_raw(neighbourhoods, starts, requests)
+        print(f"  {page:10s}: median {raw[small]:.1f} ms vs {raw[large]:.1f} ms, ratio {raw[large] / raw[small]:.2f}")
     return 0
 
 

@@ -267,6 +267,13 @@ describe('the report card', () => {
     expect(content?.heading).toBe(i18n.t('moderation.content.title'));
     expect(content?.body).toContain('Buy my stuff');
   });
+
+  it('links the post only for a moderator who lives here (elsewhere it answers 404)', () => {
+    const card = (home: string) =>
+      render(ReportCard, { props: { desk: new ModerationDesk(fakeApi().api, 'n1', 'me', home), target: target('post', P1), ondecided: () => {} } }).body;
+    expect(card('n1')).toContain(`href="/posts/${P1}"`);
+    expect(card('n2')).not.toContain('href="/posts/');
+  });
 });
 
 describe('the log', () => {
