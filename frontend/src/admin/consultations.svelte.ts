@@ -2,6 +2,8 @@ import type { ApiProblem } from '../api/problem';
 import type { Loading } from '../communes/commune-page.svelte';
 import { fromLocalInput, toLocalInput } from '../consultations/when';
 import { browserTimers, type Timers } from '../lib/debounce';
+import { boundsOf, type NeighbourhoodCollection, type NeighbourhoodFeature } from '../map/neighbourhood-geojson';
+import { inLuxembourg } from '../posts/compose.svelte';
 import {
   xhrUpload,
   type Consultation,
@@ -114,6 +116,26 @@ export class ConsultationEditor {
     question.options.splice(optionIndex, 1);
   }
 
+  /** The project's location typed or picked, when both numbers read ("," as the decimal mark too). */
+  get point(): { lat: number; lon: number } | null {
+    const lat = Number(this.lat.trim().replace(',', '.'));
+    const lon = Number(this.lon.trim().replace(',', '.'));
+    if (!this.lat.trim() || !this.lon.trim() || !Number.isFinite(lat) || !Number.isFinite(lon)) return null;
+    return { lat, lon };
+  }
+
+  /** Puts the location picked on the map (or the commune's centre), 5 decimals (~1 m). */
+  setPoint(lat: number, lon: number): void {
+    this.lat = lat.toFixed(5);
+    this.lon = lon.toFixed(5);
+  }
+
+  /** The consultation is about no one place. */
+  clearLocation(): void {
+    this.lat = '';
+    this.lon = '';
+  }
+
   toggleTarget(id: string, checked: boolean): void {
     this.targets = checked ? [...new Set([...this.targets, id])] : this.targets.filter((t) => t !== id);
   }
@@ -126,11 +148,9 @@ export class ConsultationEditor {
     if (!opens) fields.opens_at = 'missing';
     if (!closes) fields.closes_at = 'missing';
     if (opens && closes && closes <= opens) fields.closes_at = 'before opening';
-    const lat = this.lat.trim();
-    const lon = this.lon.trim();
-    if ((lat === '') !== (lon === '') || (lat && (Number.isNaN(Number(lat)) || Number.isNaN(Number(lon))))) {
-      fields.location = 'give both latitude and longitude, or neither';
-    }
+    const point = this.point;
+    if (!point && (this.lat.trim() || this.lon.trim())) fields.location = 'give both latitude and longitude, or neither';
+    else if (point && !inLuxembourg(point)) fields.location = 'outside Luxembourg';
     if (Object.keys(fields).length) return { ok: false, fields };
     const trimmed = (text: LocalText): LocalText =>
       Object.fromEntries(Object.entries(text).filter(([, value]) => value.trim() !== '').map(([k, v]) => [k, v.trim()]));
@@ -139,7 +159,7 @@ export class ConsultationEditor {
       draft: {
         title: trimmed(this.title),
         description: trimmed(this.description),
-        location: lat ? { lat: Number(lat), lon: Number(lon) } : null,
+        location: point,
         neighbourhood_ids: [...this.targets],
         opens_at: opens!,
         closes_at: closes!,
@@ -152,6 +172,20 @@ export class ConsultationEditor {
       },
     };
   }
+}
+
+/** Where the location map opens: the commune's neighbourhoods drawn as one outline, and their centre. */
+export function communeArea(shapes: NeighbourhoodCollection | null): {
+  outline: NeighbourhoodFeature | null;
+  centre: { lat: number; lon: number } | null;
+} {
+  const bounds = shapes ? boundsOf(shapes) : null;
+  if (!shapes || !bounds) return { outline: null, centre: null };
+  const polygons = shapes.features.flatMap((f) => (f.geometry.type === 'Polygon' ? [f.geometry.coordinates] : f.geometry.coordinates));
+  return {
+    outline: { type: 'Feature', geometry: { type: 'MultiPolygon', coordinates: polygons }, properties: { id: 'commune', name: '', address_count: 0 } },
+    centre: { lat: (bounds[0][0] + bounds[1][0]) / 2, lon: (bounds[0][1] + bounds[1][1]) / 2 },
+  };
 }
 
 export type AdminView =
@@ -225,6 +259,25 @@ export class ConsultationsAdmin {
     this.#reset();
     this.current = { view: 'list' };
     void this.load();
+  }
+
+  /** Puts the project's location (a click on the map, Enter on it, or the commune's centre). */
+  pickLocation(lat: number, lon: number): void {
+    if (this.current.view !== 'edit') return;
+    this.current.editor.setPoint(lat, lon);
+    this.#forgetLocationProblem();
+  }
+
+  /** Removes the project's location: the consultation is sent without one. */
+  clearLocation(): void {
+    if (this.current.view !== 'edit') return;
+    this.current.editor.clearLocation();
+    this.#forgetLocationProblem();
+  }
+
+  #forgetLocationProblem(): void {
+    if (!this.formFields.location) return;
+    this.formFields = Object.fromEntries(Object.entries(this.formFields).filter(([field]) => field !== 'location'));
   }
 
   /** Creates the draft, or replaces it (a draft, or published and not open yet). */

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { problemFrom } from '../api/problem';
 import type { Timers } from '../lib/debounce';
 import type { Consultation, ConsultationAdminApi, ConsultationDraft } from './consultation-admin-api';
-import { ConsultationEditor, ConsultationsAdmin, MAX_OPTIONS } from './consultations.svelte';
+import type { NeighbourhoodCollection } from '../map/neighbourhood-geojson';
+import { communeArea, ConsultationEditor, ConsultationsAdmin, MAX_OPTIONS } from './consultations.svelte';
 
 const LANGS = ['lb', 'fr'];
 
@@ -103,6 +104,24 @@ describe('ConsultationEditor', () => {
     expect(built.draft.questions[0]).toMatchObject({ id: 'q1', kind: 'single' });
   });
 
+  it('takes a point picked on the map at 5 decimals, or typed with a decimal comma', () => {
+    const editor = new ConsultationEditor(LANGS);
+    expect(editor.point).toBeNull();
+    editor.setPoint(49.611623456, 6.131912345);
+    expect([editor.lat, editor.lon]).toEqual(['49.61162', '6.13191']);
+    expect(editor.point).toEqual({ lat: 49.61162, lon: 6.13191 });
+    editor.lat = '49,5';
+    expect(editor.point).toEqual({ lat: 49.5, lon: 6.13191 });
+  });
+
+  it('refuses a location outside Luxembourg, as the API would', () => {
+    const editor = new ConsultationEditor(LANGS);
+    editor.opensAt = '2026-06-01T10:00';
+    editor.closesAt = '2026-06-30T10:00';
+    editor.setPoint(48.85, 2.35);
+    expect(editor.toDraft()).toEqual({ ok: false, fields: { location: 'outside Luxembourg' } });
+  });
+
   it('edits an existing consultation with its texts, dates and questions', () => {
     const editor = new ConsultationEditor(['lb', 'fr', 'de'], consultation());
     expect(editor.title).toEqual({ lb: 'Schoulplaz', fr: "Place de l'école", de: '' });
@@ -130,6 +149,50 @@ describe('ConsultationsAdmin', () => {
     expect(calls.published).toEqual([2]);
     expect(admin.news).toBe('published');
     expect(admin.current.consultation?.status).toBe('published');
+  });
+
+  it('sends the point picked on the map as the location', async () => {
+    const { api, calls } = fakeApi();
+    const admin = new ConsultationsAdmin(api, '0501');
+    admin.startNew(LANGS);
+    if (admin.current.view !== 'edit') throw new Error('editing');
+    const editor = admin.current.editor;
+    editor.opensAt = '2026-06-01T10:00';
+    editor.closesAt = '2026-06-30T10:00';
+    admin.pickLocation(49.6116, 6.1319);
+    expect([editor.lat, editor.lon]).toEqual(['49.61160', '6.13190']);
+    expect(await admin.save()).toBe(true);
+    expect(calls.created[0]?.location).toEqual({ lat: 49.6116, lon: 6.1319 });
+  });
+
+  it('clears the location of an existing consultation: the edit sends none', async () => {
+    const { api, calls } = fakeApi();
+    const admin = new ConsultationsAdmin(api, '0501');
+    admin.edit(consultation({ location_cell: '891fb466257ffff', location: { lat: 49.61, lon: 6.13 } }), LANGS);
+    if (admin.current.view !== 'edit') throw new Error('editing');
+    expect(admin.current.editor.point).toEqual({ lat: 49.61, lon: 6.13 });
+    admin.clearLocation();
+    expect([admin.current.editor.lat, admin.current.editor.lon]).toEqual(['', '']);
+    expect(await admin.save()).toBe(true);
+    expect(calls.edited).toHaveLength(1);
+    expect(calls.edited[0]?.[0].location).toBeNull();
+  });
+
+  it('forgets a location problem once a point is picked or the location cleared', async () => {
+    const { api } = fakeApi();
+    const admin = new ConsultationsAdmin(api, '0501');
+    admin.startNew(LANGS);
+    if (admin.current.view !== 'edit') throw new Error('editing');
+    admin.current.editor.lat = '49.6';
+    expect(await admin.save()).toBe(false);
+    expect(admin.formFields).toMatchObject({ opens_at: 'missing', location: 'give both latitude and longitude, or neither' });
+    admin.clearLocation();
+    expect(admin.formFields).toEqual({ opens_at: 'missing', closes_at: 'missing' });
+    admin.current.editor.lon = '6.1';
+    expect(await admin.save()).toBe(false);
+    expect(admin.formFields.location).toBeDefined();
+    admin.pickLocation(49.6, 6.1);
+    expect(admin.formFields.location).toBeUndefined();
   });
 
   it('shows the form problems and does not call the API', async () => {
@@ -186,5 +249,28 @@ describe('ConsultationsAdmin', () => {
     const admin = new ConsultationsAdmin(api, '0501');
     await admin.showResults(consultation());
     expect(admin.current).toMatchObject({ view: 'results', results: { state: 'failed' }, comments: { state: 'ready', value: [] } });
+  });
+});
+
+describe('communeArea', () => {
+  const square = (lon: number, lat: number): [number, number][][] => [[[lon, lat], [lon + 0.02, lat], [lon + 0.02, lat + 0.01], [lon, lat + 0.01], [lon, lat]]];
+  const shapes: NeighbourhoodCollection = {
+    type: 'FeatureCollection',
+    features: [
+      { type: 'Feature', geometry: { type: 'Polygon', coordinates: square(6.1, 49.6) }, properties: { id: 'n1', name: 'Uewen', address_count: 3 } },
+      { type: 'Feature', geometry: { type: 'MultiPolygon', coordinates: [square(6.12, 49.61)] }, properties: { id: 'n2', name: 'Ënnen', address_count: 4 } },
+    ],
+  };
+
+  it('opens the map on the middle of the commune, outlined by all its neighbourhoods', () => {
+    const area = communeArea(shapes);
+    expect(area.centre?.lat).toBeCloseTo(49.61);
+    expect(area.centre?.lon).toBeCloseTo(6.12);
+    expect(area.outline?.geometry).toEqual({ type: 'MultiPolygon', coordinates: [square(6.1, 49.6), square(6.12, 49.61)] });
+  });
+
+  it('has no centre before the outlines arrive, or without any', () => {
+    expect(communeArea(null)).toEqual({ outline: null, centre: null });
+    expect(communeArea({ type: 'FeatureCollection', features: [] })).toEqual({ outline: null, centre: null });
   });
 });
