@@ -24,5 +24,6 @@ def observe_request(event, get_response):
     if response.status_code >= 500:
         metrics.add_metric(name=API_SERVER_ERROR, unit=MetricUnit.Count, value=1)
     metrics.flush_metrics()
+    metrics.clear_metrics()  # flushing clears them, except where metrics are switched off (local, test)
     logger.remove_keys(["request_id", "path"])
     return response
