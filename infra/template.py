@@ -74,21 +74,22 @@ PRIVATE = {
 SSE_S3 = {"ServerSideEncryptionConfiguration": [{"ServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}]}
 SITE_ORIGIN = {"Fn::Sub": "https://${SiteDistribution.DomainName}"}
 
-# Every Lambda function Chalice packages (its logical ids: chalice.utils.to_cfn_resource_name of the
-# names in app.py), each with an alarm on its errors. The API's own 500s are counted by the middleware
-# (ApiServerError); its Lambda errors are what the middleware never sees: timeouts and crashes.
-FUNCTIONS = [
-    "APIHandler",
-    "AddressUpload",
-    "PhotoUpload",
-    "PublishingUpload",
-    "ConsultationDocumentUpload",
-    "DigestSchedule",
-    "DigestNeighbourhood",
-    "UrgentAlerts",
-    "LoanReminders",
-    "UnreadMessageReminders",
-]
+
+def packaged_functions() -> list[str]:
+    """Every Lambda function Chalice packages, by logical id (chalice.utils.to_cfn_resource_name of its
+    name in app.py; the API's is APIHandler), read from the app itself so that a new handler gets its
+    alarm. The API's own 500s are counted by the middleware (ApiServerError); its Lambda errors are what
+    the middleware never sees: timeouts and crashes."""
+    from chalice.utils import to_cfn_resource_name
+
+    import app
+
+    names = [*(source.name for source in app.app.event_sources), *(f.name for f in app.app.pure_lambda_functions)]
+    return ["APIHandler", *(to_cfn_resource_name(name) for name in names)]
+
+
+# Each with an alarm on its errors.
+FUNCTIONS = packaged_functions()
 
 
 def stage_environment(stage: str = STAGE) -> dict[str, str]:

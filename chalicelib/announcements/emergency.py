@@ -40,9 +40,15 @@ def target_neighbourhoods(item: AnnouncementItem) -> list[str]:
 
 def targeted_residents(item: AnnouncementItem, neighbourhoods: list[str] | None = None) -> Iterator[UserItem]:
     """Verified residents of the targeted neighbourhoods (or of those of `neighbourhoods` it targets):
-    one Query per neighbourhood on gsi1 `NBH#<id>#RESIDENTS`."""
-    targets = target_neighbourhoods(item)
-    for neighbourhood_id in targets if neighbourhoods is None else [n for n in neighbourhoods if n in targets]:
+    one Query per neighbourhood on gsi1 `NBH#<id>#RESIDENTS`. For the whole commune, a given neighbourhood
+    is not looked up among the published ones again: each resident found is checked to live in the commune."""
+    if neighbourhoods is None:
+        chosen = target_neighbourhoods(item)
+    elif item.neighbourhoods is None:
+        chosen = neighbourhoods
+    else:
+        chosen = [n for n in neighbourhoods if n in item.neighbourhoods]
+    for neighbourhood_id in chosen:
         for user in UserItem.by_neighbourhood.query(f"NBH#{neighbourhood_id}#RESIDENTS",
                                                     UserItem.gsi1sk.startswith("verified#")):
             if user.lau2 == item.lau2 and user.residence_status == "verified":

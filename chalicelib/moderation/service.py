@@ -35,7 +35,9 @@ from chalicelib.moderation.reasons import AUTO_REASON
 from chalicelib.observability import logger
 from chalicelib.policy import Principal
 from chalicelib.posts.models import PostItem, PostPublic, WeekStatsItem
-from chalicelib.posts.service import _entries, _public, _readable, _week, rewrite_as_read, unchanged_since_read
+from chalicelib.posts.service import (
+    _entries, _public, _readable, _week, next_revision, rewrite_as_read, unchanged_since_read,
+)
 from chalicelib.store.pages import decode_cursor, encode_cursor
 from chalicelib.store.table import refused_conditions, table_connection, transaction
 
@@ -324,7 +326,7 @@ def _set_hidden(post: PostItem, hide: bool, reason: str | None, note: str | None
         # As every rewrite of the post's entries: not over an edit, pin or state change made meanwhile
         # (409), but again with the counters of a comment or thanks written meanwhile (posts.service).
         with transaction() as t:
-            t.update(post, actions=[*actions, PostItem.revision.set(int(post.revision or 0) + 1)],
+            t.update(post, actions=[*actions, next_revision(post)],
                      condition=condition & unchanged_since_read(post))
             if queued:
                 t.delete(queued)

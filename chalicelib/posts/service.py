@@ -329,10 +329,18 @@ def _rewrite(post: PostItem, old_reach: list[str], seen_state: str | None = None
 def unchanged_since_read(post: PostItem) -> Any:
     """The condition of every rewrite of a post and its feed entries: the revision read is still the
     stored one (no other rewrite meanwhile), and so are the counters the entries copy."""
-    seen = int(post.revision or 0)
-    same = PostItem.revision == seen if seen else PostItem.revision.does_not_exist()
-    return (same & (PostItem.comment_count == int(post.comment_count or 0))
+    return (_same_revision(post) & (PostItem.comment_count == int(post.comment_count or 0))
             & (PostItem.thanks_count == int(post.thanks_count or 0)))
+
+
+def next_revision(post: PostItem) -> Any:
+    """The action every rewrite adds: revision + 1 (the post object keeps the one read until it succeeds)."""
+    return PostItem.revision.set(int(post.revision or 0) + 1)
+
+
+def _same_revision(post: PostItem) -> Any:
+    seen = int(post.revision or 0)
+    return PostItem.revision == seen if seen else PostItem.revision.does_not_exist()
 
 
 def rewrite_as_read(post: PostItem, write: Callable[[], None], conflict: Conflict) -> None:
@@ -400,7 +408,7 @@ def _rewrite_actions(post: PostItem) -> list:
                       PostItem.edited_at, PostItem.gsi1pk, PostItem.gsi1sk, PostItem.post_id):
         value = getattr(post, attribute.attr_name)
         actions.append(attribute.remove() if value is None else attribute.set(value))
-    return [*actions, PostItem.revision.set(int(post.revision or 0) + 1)]
+    return [*actions, next_revision(post)]
 
 
 def _delete(post: PostItem) -> None:
@@ -411,22 +419,23 @@ def _delete(post: PostItem) -> None:
     step reads consistently and is safe to repeat."""
     from chalicelib.moderation.models import PendingAppealItem  # moderation builds on posts
 
-    for attempt in range(3):
+    for attempt in range(REWRITE_ATTEMPTS):
         sk = FeedEntryItem.sort_key(post.post_id, post.pinned)
         queued = PendingAppealItem.of(post)
-        # An appeal written since the post was read names a row this transaction would miss: read again.
+        # An appeal written since the post was read names a row this transaction would miss, and a pin or
+        # an edit since then moved its entries (another sort key, another reach): read again.
         same_appeal = (PostItem.appeal_state == post.appeal_state if post.appeal_state
                        else PostItem.appeal_state.does_not_exist())
         try:
             with transaction() as t:
-                t.delete(post, condition=same_appeal)
+                t.delete(post, condition=same_appeal & _same_revision(post))
                 for nbh in [post.neighbourhood_id, *post.reach]:
                     t.delete(FeedEntryItem(FeedEntryItem.feed(nbh), sk))
                 if queued:
                     t.delete(queued)
             break
         except TransactWriteError as error:
-            if not refused_conditions(error) or attempt == 2:
+            if not refused_conditions(error) or attempt == REWRITE_ATTEMPTS - 1:
                 raise
             try:
                 post = PostItem.get(*PostItem.key(post.post_id), consistent_read=True)

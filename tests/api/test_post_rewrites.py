@@ -100,3 +100,11 @@ def test_a_hide_keeps_a_comment_written_meanwhile(client, act_as, monkeypatch):
     moderation.moderate_post(AMBASSADOR, post["id"], ModerationRequest(action="hide", reason="harassment"))
     [entry] = entries(post["id"])
     assert entry.post["hidden"] is True and int(entry.comment_count) == 1
+
+
+def test_a_delete_after_a_pin_meanwhile_leaves_no_feed_entry_behind(client, act_as, meanwhile):
+    act_as(ANNA)
+    post = written(client, DISCUSSION)
+    meanwhile(lambda post_id: service.pin_post(AMBASSADOR, post_id, True))  # the pinned copy has another key
+    assert client.delete(f"/api/v1/posts/{post['id']}").status_code == 204
+    assert entries(post["id"]) == []

@@ -1,3 +1,4 @@
+import type { Outcome } from '../api/outcome';
 import type { ApiProblem } from '../api/problem';
 import type { Loading } from '../communes/commune-page.svelte';
 import { namesOf } from '../messages/messages-api';
@@ -102,43 +103,73 @@ export class ModerationDesk {
   }
 
   /** Reads the next page of older log entries; the index of the first one added, or -1. */
-  async olderLog(): Promise<number> {
-    if (this.log.state !== 'ready' || !this.logCursor || this.paging) return -1;
-    this.paging = 'log';
-    this.pageProblem = null;
-    const read = this.#reads.log;
-    const outcome = await this.#api.log(this.neighbourhoodId, this.logCursor);
-    this.paging = null;
-    if (read !== this.#reads.log || this.log.state !== 'ready') return -1; // read again meanwhile
-    if (!outcome.ok) {
-      this.pageProblem = { list: 'log', problem: outcome.problem };
-      return -1;
-    }
-    const first = this.log.value.length;
-    this.log = { state: 'ready', value: [...this.log.value, ...outcome.data.entries] };
-    this.logCursor = outcome.data.cursor;
-    return outcome.data.entries.length ? first : -1;
+  olderLog(): Promise<number> {
+    return this.#nextPage<AuditEntry>(
+      'log',
+      () => this.log,
+      this.logCursor,
+      async (cursor) => {
+        const outcome = await this.#api.log(this.neighbourhoodId, cursor);
+        return outcome.ok ? { ok: true, data: { items: outcome.data.entries, cursor: outcome.data.cursor } } : outcome;
+      },
+      (shown, page) => [...shown, ...page],
+      (value, cursor) => {
+        this.log = { state: 'ready', value };
+        this.logCursor = cursor;
+      },
+    );
   }
 
   /** Reads the next page of waiting appeals; the index of the first one added, or -1. */
-  async moreAppeals(): Promise<number> {
-    if (this.appeals.state !== 'ready' || !this.appealsCursor || this.paging) return -1;
-    this.paging = 'appeals';
+  moreAppeals(): Promise<number> {
+    return this.#nextPage<PendingAppeal>(
+      'appeals',
+      () => this.appeals,
+      this.appealsCursor,
+      async (cursor) => {
+        const outcome = await this.#api.appeals(this.neighbourhoodId, cursor);
+        return outcome.ok ? { ok: true, data: { items: outcome.data.appeals.map(pendingAppealOf), cursor: outcome.data.cursor } } : outcome;
+      },
+      (shown, page) => {
+        const known = new Set(shown.map((a) => a.postId)); // an appeal decided meanwhile moves the page's start
+        return [...shown, ...page.filter((a) => !known.has(a.postId))];
+      },
+      (value, cursor) => {
+        this.appeals = { state: 'ready', value };
+        this.appealsCursor = cursor;
+      },
+    );
+  }
+
+  /**
+   * The next page of `list`: read from `cursor`, joined to what is shown, stored; the index of the
+   * first item added, or -1 (nothing more, a page already being read, the list read again from its
+   * first page meanwhile, or a problem, kept in `pageProblem` while the pages shown stay).
+   */
+  async #nextPage<T>(
+    list: PagedList,
+    shown: () => Loading<T[]>,
+    cursor: string | null,
+    read: (cursor: string) => Promise<Outcome<{ items: T[]; cursor: string | null }>>,
+    join: (shown: T[], page: T[]) => T[],
+    store: (value: T[], cursor: string | null) => void,
+  ): Promise<number> {
+    const before = shown();
+    if (before.state !== 'ready' || !cursor || this.paging) return -1;
+    this.paging = list;
     this.pageProblem = null;
-    const read = this.#reads.appeals;
-    const outcome = await this.#api.appeals(this.neighbourhoodId, this.appealsCursor);
+    const reads = this.#reads[list];
+    const outcome = await read(cursor);
     this.paging = null;
-    if (read !== this.#reads.appeals || this.appeals.state !== 'ready') return -1; // read again meanwhile
+    const now = shown();
+    if (reads !== this.#reads[list] || now.state !== 'ready') return -1; // read again meanwhile
     if (!outcome.ok) {
-      this.pageProblem = { list: 'appeals', problem: outcome.problem };
+      this.pageProblem = { list, problem: outcome.problem };
       return -1;
     }
-    const shown = new Set(this.appeals.value.map((a) => a.postId));
-    const added = outcome.data.appeals.map(pendingAppealOf).filter((a) => !shown.has(a.postId));
-    const first = this.appeals.value.length;
-    this.appeals = { state: 'ready', value: [...this.appeals.value, ...added] };
-    this.appealsCursor = outcome.data.cursor;
-    return added.length ? first : -1;
+    const value = join(now.value, outcome.data.items);
+    store(value, outcome.data.cursor);
+    return value.length > now.value.length ? now.value.length : -1;
   }
 
   /** Hide (a reason is required), restore or dismiss a reported post, comment or message. */
