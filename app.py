@@ -323,7 +323,10 @@ def unsubscribe_page(query, request):
 @api.post("/api/v1/unsubscribe", action="notifications.unsubscribe",
           summary="One-click unsubscribe (RFC 8058): the body `List-Unsubscribe=One-Click`, no session, the "
                   "signed token is the authority", query=UnsubscribeQuery, response=Unsubscribed, session=False,
-          form=True, errors=(400, 403, 404))
+          form=True, errors=(400, 403, 404),
+          # Mail providers post it from their servers (Gmail, Yahoo: no Origin) but a webmail may post it
+          # from its own page: the token in the URL is the only authority, whoever sends it.
+          cross_site=True)
 def unsubscribe_one_click(query, request):
     done = unsubscribe.one_click(query.token, request.raw_body, request.headers.get("content-type"))
     if "text/html" in (request.headers.get("accept") or ""):  # the confirmation page's form, in a browser

@@ -33,8 +33,17 @@ class Settings(BaseModel, frozen=True):
     site_url: str | None = None
     # Key for HMACs (sign-in codes, session tokens, signed links). Only local and test have a default.
     secret_key: str = Field(default="", repr=False)
-    # Seconds a DynamoDB call may wait: an API answer should never hang on the database.
-    db_timeout: float = Field(default=3.0, gt=0)
+    # What CloudFront (ops/origin.py locally) adds to every API request as `X-Noper-Origin-Secret`: only
+    # with it is the CloudFront-Viewer-Address header believed (chalicelib/web/api.py, client_ip). The
+    # previous secret is also accepted while a rotation reaches every edge (docs/deployment.md).
+    origin_secret: str = Field(default="", repr=False)
+    origin_secret_previous: str = Field(default="", repr=False)
+    # DynamoDB's budget (chalicelib/adapters/aws.py, dynamodb_config): an API answer never hangs on the
+    # database; when it is away, the API answers 503 with Retry-After within about 2 s. DynamoDB answers in
+    # milliseconds, so the read timeout (seconds per attempt) only cuts off an outage.
+    db_timeout: float = Field(default=0.8, gt=0)
+    db_connect_timeout: float = Field(default=0.5, gt=0)
+    db_attempts: int = Field(default=2, ge=1, le=5)  # attempts per call, the first included
 
     @property
     def is_local(self) -> bool:
@@ -52,9 +61,14 @@ _ENV = {
     "outbox_dir": "NOPER_OUTBOX_DIR",
     "site_url": "NOPER_SITE_URL",
     "secret_key": "NOPER_SECRET_KEY",
+    "origin_secret": "NOPER_ORIGIN_SECRET",
+    "origin_secret_previous": "NOPER_ORIGIN_SECRET_PREVIOUS",
+    "db_timeout": "NOPER_DB_TIMEOUT",
 }
 # A fixed key is fine where nothing real is protected; prod must be given its own.
 _DEV_SECRET = "noper-local-development-key-not-for-production"
+# The origin secret of the local and test stages, which ops/origin.py (the local CloudFront) sends.
+DEV_ORIGIN_SECRET = "noper-local-origin-secret-not-for-production"
 
 
 @functools.cache
@@ -62,6 +76,8 @@ def get_settings() -> Settings:
     values = {field: os.environ[var] for field, var in _ENV.items() if os.environ.get(var)}
     if not values.get("secret_key") and values.get("stage", "local") in ("local", "test"):
         values["secret_key"] = _DEV_SECRET
+    if not values.get("origin_secret") and values.get("stage", "local") in ("local", "test"):
+        values["origin_secret"] = DEV_ORIGIN_SECRET
     settings = Settings(**values)
     if settings.stage == "prod" and (settings.dynamodb_endpoint or settings.outbox_dir):
         raise ValueError("the prod stage talks to AWS itself: no emulator endpoint, no outbox")
@@ -74,3 +90,13 @@ def signing_key() -> bytes:
     if len(key) < 32 or (key == _DEV_SECRET and get_settings().stage == "prod"):
         raise ValueError("NOPER_SECRET_KEY must be set: at least 32 random characters")
     return key.encode()
+
+
+def origin_secrets() -> tuple[str, ...]:
+    """The secrets that prove a request came through CloudFront (the current one, and the previous one
+    during a rotation). Asked for when used, like the signing key; prod refuses to run without one."""
+    settings = get_settings()
+    secrets = tuple(s for s in (settings.origin_secret, settings.origin_secret_previous) if s)
+    if settings.stage == "prod" and (len(settings.origin_secret) < 32 or DEV_ORIGIN_SECRET in secrets):
+        raise ValueError("NOPER_ORIGIN_SECRET must be set: at least 32 random characters (docs/deployment.md)")
+    return secrets

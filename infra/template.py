@@ -27,6 +27,7 @@ from typing import Any
 
 from chalicelib.observability import API_SERVER_ERROR, NAMESPACE, SERVICE
 from chalicelib.store.table import TABLE_DEFINITION, TTL_ATTRIBUTE
+from chalicelib.web.api import ORIGIN_SECRET_HEADER
 
 ROOT = Path(__file__).resolve().parent.parent
 CHALICE_CONFIG = ROOT / ".chalice" / "config.json"
@@ -282,6 +283,13 @@ def site_resources(uploads_bucket_name: str) -> dict[str, Any]:
                             # API Gateway stage `api`; routes start with /api/v1, so CloudFront's
                             # /api/v1/health reaches stage `api`, route /api/v1/health.
                             "OriginPath": "/api",
+                            # The proof that a request came through this distribution: the API believes
+                            # CloudFront-Viewer-Address only next to it (API Gateway is reachable directly,
+                            # with any header). The viewer cannot send it: the origin request policy does
+                            # not forward it, and CloudFront sets its own value (docs/deployment.md).
+                            "OriginCustomHeaders": [
+                                {"HeaderName": ORIGIN_SECRET_HEADER, "HeaderValue": {"Ref": "OriginSecret"}},
+                            ],
                             "CustomOriginConfig": {
                                 "OriginProtocolPolicy": "https-only",
                                 "OriginSSLProtocols": ["TLSv1.2"],
@@ -465,6 +473,25 @@ def build() -> dict[str, Any]:
                 "MinLength": 32,
                 "Description": "NOPER_SECRET_KEY: at least 32 random characters (e.g. openssl rand -base64 48)",
             },
+            # What CloudFront adds to every API request and the API checks before it believes the viewer's
+            # address (chalicelib/web/api.py, client_ip). Rotation: the new one here and the old one in
+            # OriginSecretPrevious for one deploy, then the previous one emptied (docs/deployment.md).
+            "OriginSecret": {
+                "Type": "String",
+                "NoEcho": True,
+                "MinLength": 32,
+                "AllowedPattern": "^[A-Za-z0-9+/=_-]+$",
+                "ConstraintDescription": "at least 32 characters from A-Z a-z 0-9 + / = _ -",
+                "Description": "NOPER_ORIGIN_SECRET: at least 32 random characters (e.g. openssl rand -hex 32)",
+            },
+            "OriginSecretPrevious": {
+                "Type": "String",
+                "NoEcho": True,
+                "Default": "",
+                "AllowedPattern": "^[A-Za-z0-9+/=_-]*$",
+                "Description": "NOPER_ORIGIN_SECRET_PREVIOUS: the origin secret being replaced, during a rotation "
+                "only; empty otherwise",
+            },
             # Links in emails and paper digests need the site's address, which no request carries there.
             # CloudFront names it only once the stack exists (and the functions cannot refer to the
             # distribution, which refers to the API, which refers to them): empty on the first deploy,
@@ -487,6 +514,7 @@ def build() -> dict[str, Any]:
         "Conditions": {"HasAlarmEmail": {"Fn::Not": [{"Fn::Equals": [{"Ref": "AlarmEmail"}, ""]}]}},
         "Globals": {"Function": {"Environment": {"Variables": {
             "NOPER_SECRET_KEY": {"Ref": "SecretKey"}, "NOPER_SITE_URL": {"Ref": "SiteUrl"},
+            "NOPER_ORIGIN_SECRET": {"Ref": "OriginSecret"}, "NOPER_ORIGIN_SECRET_PREVIOUS": {"Ref": "OriginSecretPrevious"},
         }}}},
         "Rules": {
             "DataStaysInTheEU": {

@@ -1,7 +1,8 @@
 """One origin, as CloudFront serves production: the built web app at `/`, the API at `/api/*`.
 
 A small threaded server for the local stack only: static files from frontend/dist (index.html for
-app routes, so deep links work) and every /api/ request passed on to `chalice local`.
+app routes, so deep links work) and every /api/ request passed on to `chalice local` with what
+CloudFront adds in prod: the viewer's address and the origin secret that makes the API believe it.
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urlsplit
+
+from chalicelib.web.api import ORIGIN_SECRET_HEADER
 
 HOP_BY_HOP = {"connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "te", "trailers",
               "transfer-encoding", "upgrade", "host", "content-length"}
@@ -30,7 +33,7 @@ def site_headers(uploads: str) -> dict[str, str]:
     }
 
 
-def make_handler(site: Path, api: str, uploads: str):
+def make_handler(site: Path, api: str, uploads: str, origin_secret: str):
     api_host = urlsplit(api)
     headers_for_site = site_headers(uploads)
 
@@ -44,10 +47,12 @@ def make_handler(site: Path, api: str, uploads: str):
         def _api(self) -> None:
             length = int(self.headers.get("Content-Length") or 0)
             body = self.rfile.read(length) if length else None
-            headers = {k: v for k, v in self.headers.items()
-                       if k.lower() not in HOP_BY_HOP and k.lower() != "cloudfront-viewer-address"}
-            # As CloudFront does: the viewer's address, which a client cannot set itself.
+            replaced = {"cloudfront-viewer-address", ORIGIN_SECRET_HEADER.lower()}
+            headers = {k: v for k, v in self.headers.items() if k.lower() not in HOP_BY_HOP | replaced}
+            # As CloudFront does: the viewer's address, which a client cannot set itself, and the origin
+            # secret (infra/template.py's OriginCustomHeaders) without which the API ignores that address.
             headers["CloudFront-Viewer-Address"] = f"{self.client_address[0]}:{self.client_address[1]}"
+            headers[ORIGIN_SECRET_HEADER] = origin_secret
             connection = http.client.HTTPConnection(api_host.hostname, api_host.port, timeout=60)
             try:
                 connection.request(self.command, self.path, body=body, headers=headers)
@@ -109,9 +114,11 @@ def make_handler(site: Path, api: str, uploads: str):
     return Origin
 
 
-def serve(port: int, site: Path, api: str, uploads: str, host: str = "127.0.0.1") -> ThreadingHTTPServer:
-    """Start serving in a background thread; call .shutdown() to stop."""
-    server = ThreadingHTTPServer((host, port), make_handler(site, api, uploads))
+def serve(port: int, site: Path, api: str, uploads: str, origin_secret: str,
+          host: str = "127.0.0.1") -> ThreadingHTTPServer:
+    """Start serving in a background thread; call .shutdown() to stop. `origin_secret` is the stage's
+    NOPER_ORIGIN_SECRET, as CloudFront holds prod's."""
+    server = ThreadingHTTPServer((host, port), make_handler(site, api, uploads, origin_secret))
     server.daemon_threads = True
     threading.Thread(target=server.serve_forever, name="origin", daemon=True).start()
     return server

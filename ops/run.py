@@ -73,7 +73,8 @@ def main() -> int:
         api = stack.start_api(services, ports["api"], env, logs / "api.log")
         from ops.origin import serve
 
-        origin = serve(ports["origin"], stack.ROOT / "frontend" / "dist", api, uploads=env["NOPER_AWS_ENDPOINT"])
+        origin = serve(ports["origin"], stack.ROOT / "frontend" / "dist", api, uploads=env["NOPER_AWS_ENDPOINT"],
+                       origin_secret=env["NOPER_ORIGIN_SECRET"])
         from app import app as chalice_app
         from ops.local_events import LocalEvents
 

@@ -18,6 +18,8 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from chalicelib.config import DEV_ORIGIN_SECRET
+
 ROOT = Path(__file__).resolve().parent.parent
 VENV_BIN = ROOT / ".venv" / "bin"
 LOCAL_DIR = ROOT / ".local"
@@ -128,6 +130,9 @@ def stack_environment(stage: str, dynamodb: str, aws: str, table: str, extra: di
         "NOPER_AWS_ENDPOINT": aws,
         "NOPER_UPLOADS_BUCKET": f"{table}-uploads",
         "NOPER_MAIL_SENDER": "noper@noper.localhost",
+        # What the local CloudFront (ops/origin.py) sends and the API checks before it believes the
+        # viewer's address: the same rule as prod, with a development value.
+        "NOPER_ORIGIN_SECRET": DEV_ORIGIN_SECRET,
         "AWS_DEFAULT_REGION": REGION,
         "AWS_ACCESS_KEY_ID": "local",
         "AWS_SECRET_ACCESS_KEY": "local",

@@ -1,7 +1,7 @@
 """Signing in without passwords: an emailed one-time code, then an opaque session.
 
 Codes: 6 digits, stored as a keyed hash, 10 minutes, 5 attempts; requests rate-limited per email
-and per client IP. Sessions: a 256-bit token in an HttpOnly cookie, stored as a keyed hash with
+and per client IP; wrong codes in a row for one email lock it for longer and longer (WRONG_CODES). Sessions: a 256-bit token in an HttpOnly cookie, stored as a keyed hash with
 an expiry the code checks itself (DynamoDB Local never expires TTL items), and a CSRF token that
 state-changing requests must echo in the X-CSRF-Token header.
 """
@@ -32,6 +32,13 @@ LAST_SEEN_EVERY = timedelta(minutes=10)
 CODES_PER_EMAIL, CODES_PER_IP, WINDOW = 3, 20, 600
 # Sign-in attempts per client IP in ten minutes (each code also allows only 5).
 ATTEMPTS_PER_IP = 30
+CODE_DIGITS = 6
+# Wrong codes in a row for one email (the account, or the one it will be): one code's worth is free (a
+# typo costs nothing), then each locks the email for 1, 2, 4 … minutes, at most 2 hours; the right code
+# forgets them. Over 30 days of non-stop guessing that is at most 371 guesses, a chance of 0.037 % to
+# hit the code (docs/architecture.md, Security; tests/unit/test_sign_in_backoff.py checks the sum).
+WRONG_CODES = ratelimit.BackOff("signin-email", free=CODE_ATTEMPTS, base=60, cap=2 * 3600,
+                                refusal="Too many wrong codes for this email: wait before trying again.")
 
 
 @dataclass(frozen=True)
@@ -44,8 +51,8 @@ class OpenedSession:
 def request_code(email: str, client_ip: str, language: str) -> None:
     """Email a fresh code. Says nothing about whether the email has an account."""
     ratelimit.limit("code-ip", client_ip, CODES_PER_IP, WINDOW)
-    ratelimit.limit("code-email", secrets.keyed_hash("email", email)[:32], CODES_PER_EMAIL, WINDOW)
-    code = secrets.digits(6)
+    ratelimit.limit("code-email", _email_key(email), CODES_PER_EMAIL, WINDOW)
+    code = secrets.digits(CODE_DIGITS)
     expires = now() + timedelta(minutes=CODE_MINUTES)
     SignInCodeItem(
         *SignInCodeItem.key(email),
@@ -68,17 +75,25 @@ def request_code(email: str, client_ip: str, language: str) -> None:
 def open_session(email: str, code: str, client_ip: str, device: str, language: str) -> OpenedSession:
     ratelimit.limit("signin-ip", client_ip, ATTEMPTS_PER_IP, WINDOW)
     item = _live_code(email)
+    attempt = WRONG_CODES.attempt(_email_key(email))  # 429 while the email is locked out
     try:  # count the attempt first, in the database, so parallel guesses share the budget
         item.update(
             actions=[SignInCodeItem.attempts.add(1)],
             condition=SignInCodeItem.attempts < CODE_ATTEMPTS,
         )
     except UpdateError as error:
+        attempt.release()  # nothing was tried
         if condition_failed(error):
             raise RateLimited("Too many wrong codes: ask for a new one.", retry_after=60) from None
         raise
+    except BaseException:
+        attempt.release()
+        raise
     if not secrets.same(item.code_hash, secrets.keyed_hash("code", email, code)):
-        raise InvalidInput("This code is not right.", {"code": "wrong code"})
+        wait = attempt.failed()
+        later = f" Wait {wait} seconds before the next try." if wait else ""
+        raise InvalidInput(f"This code is not right.{later}", {"code": "wrong code"})
+    attempt.succeeded()
     try:  # a code opens one session only
         item.delete(condition=SignInCodeItem.code_hash == item.code_hash)
     except DeleteError as error:
@@ -137,6 +152,11 @@ def close_all_sessions(user_id: str) -> int:
             batch.delete(session)
     logger.info("sessions closed", user_id=user_id, count=len(sessions))
     return len(sessions)
+
+
+def _email_key(email: str) -> str:
+    """An email in rate-limit keys: keyed, so the table holds no address in clear."""
+    return secrets.keyed_hash("email", email)[:32]
 
 
 def _live_code(email: str) -> SignInCodeItem:

@@ -9,8 +9,10 @@ the policy module before anything else is read.
 from __future__ import annotations
 
 import functools
+import hmac
 import inspect
 import json
+import re
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
@@ -18,12 +20,22 @@ from chalice import Chalice, Response
 from pydantic import BaseModel, ValidationError
 
 from chalicelib import policy
-from chalicelib.errors import Internal, InvalidInput, NoperError, TooLarge, UnsupportedMediaType
+from chalicelib.config import get_settings, origin_secrets
+from chalicelib.errors import Forbidden, Internal, InvalidInput, NoperError, TooLarge, UnsupportedMediaType
 from chalicelib.observability import logger
 
 MAX_JSON_BODY = 64 * 1024
-JSON_TYPES = ("application/json", "text/plain")  # text/plain: what fetch sends for a bare string body
-OTHER_BODY_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data", "application/xml", "text/xml")
+# Only application/json: the types an HTML form can send (text/plain among them) reach no JSON route, so
+# a third-party page's form cannot post JSON here (docs/architecture.md, Requests from elsewhere).
+JSON_TYPES = ("application/json",)
+OTHER_BODY_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data", "text/plain", "application/xml",
+                    "text/xml")
+STATE_CHANGING = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+# CloudFront adds it to every API request (infra/template.py), ops/origin.py does locally; only a request
+# carrying it is believed about the viewer's address.
+ORIGIN_SECRET_HEADER = "X-Noper-Origin-Secret"
+# Where the local and test stages' site lives when NOPER_SITE_URL is not set (`make run`, the stack tests).
+LOCAL_ORIGIN = re.compile(r"http://(localhost|127\.0\.0\.1|\[::1\])(:\d{1,5})?")
 BASE_HEADERS = {"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"}
 
 
@@ -50,6 +62,9 @@ class RouteDoc:
     session: bool = True
     # Form bodies (RFC 8058's `List-Unsubscribe=One-Click`) the view reads itself from `request`.
     form: bool = False
+    # True only for a route without the session that other sites may post to (the one-click unsubscribe:
+    # a mail client may send it from a web page); every other state-changing request must come from the site.
+    cross_site: bool = False
 
 
 @dataclass
@@ -101,11 +116,15 @@ class Api:
                            **options)
             if not doc.session and policy.RULES[action] is not policy.anyone:
                 raise ValueError(f"route {method} {path}: a route without the session must be open to anyone")
+            if doc.cross_site and doc.session:
+                raise ValueError(f"route {method} {path}: only a route without the session may be posted from elsewhere")
 
             @functools.wraps(view)
             def handler(**path_params: str) -> Response:
                 request = self.app.current_request
                 try:
+                    if method in STATE_CHANGING and not doc.cross_site:
+                        refuse_other_sites(request)
                     principal = policy.principal_for(request) if doc.session else policy.ANONYMOUS
                     policy.authorize(doc.action, principal, path_params)
                     arguments = _arguments(doc, request, path_params)
@@ -130,12 +149,41 @@ class Api:
 
 
 def client_ip(request: Any) -> str:
-    """The resident's IP address. Behind CloudFront (and ops/origin.py locally) the one origin
-    passes it as CloudFront-Viewer-Address ("ip:port"); API Gateway's sourceIp is the edge's."""
+    """The resident's IP address, for per-client rate limits. Behind CloudFront (and ops/origin.py
+    locally) the one origin passes it as CloudFront-Viewer-Address ("ip:port"), and API Gateway's
+    sourceIp is the edge's. Anyone can send that header straight to API Gateway, so it is believed only
+    next to the origin secret CloudFront adds; otherwise the caller's own address, API Gateway's sourceIp."""
     viewer = request.headers.get("cloudfront-viewer-address")
-    if viewer:
+    if viewer and through_cloudfront(request):
         return viewer.rsplit(":", 1)[0].strip("[]")
     return (request.context.get("identity") or {}).get("sourceIp") or "unknown"
+
+
+def through_cloudfront(request: Any) -> bool:
+    """Whether the request carries the origin secret (constant-time compare, each accepted secret)."""
+    sent = (request.headers.get(ORIGIN_SECRET_HEADER.lower()) or "").encode()
+    return bool(sent) and any([hmac.compare_digest(sent, secret.encode()) for secret in origin_secrets()])
+
+
+def refuse_other_sites(request: Any) -> None:
+    """A state-changing request sent by another site's page answers 403: the browser says so in
+    `Sec-Fetch-Site: cross-site`, or in an `Origin` that is not the site's. Requests with neither
+    (curl, servers, older browsers' same-origin forms) pass: a browser sends Origin on every cross-origin POST."""
+    if (request.headers.get("sec-fetch-site") or "").strip().lower() == "cross-site":
+        raise Forbidden("This request comes from another site.", {"Sec-Fetch-Site": "cross-site requests are refused"})
+    origin = request.headers.get("origin")
+    if origin is not None and not _our_origin(origin.strip().rstrip("/").lower()):
+        raise Forbidden("This request comes from another site.", {"Origin": "must be the site's own origin"})
+
+
+def _our_origin(origin: str) -> bool:
+    settings = get_settings()
+    if settings.site_url:
+        return origin == settings.site_url.rstrip("/").lower()
+    if settings.stage in ("local", "test"):  # `make run` and the stack tests, on whatever port
+        return LOCAL_ORIGIN.fullmatch(origin) is not None
+    # prod before its SiteUrl is set (the first deploy, docs/deployment.md): Sec-Fetch-Site alone decides.
+    return True
 
 
 def _arguments(doc: RouteDoc, request: Any, path_params: dict[str, str]) -> dict[str, Any]:

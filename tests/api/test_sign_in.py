@@ -188,3 +188,106 @@ def test_sessions_are_listed_and_signing_out_everywhere_ends_them_all(client, ou
     assert len(listed) == 2 and sum(s["current"] for s in listed) == 1
     assert client.get("/api/v1/me", headers=phone).status_code == 401
     assert client.get("/api/v1/me", headers=laptop).status_code == 401
+
+
+# --- client identity and back-off (issue 17) ---
+
+def forged(number, secret=None):
+    """A request that claims another viewer address each time, straight to API Gateway."""
+    headers = {**JSON, "CloudFront-Viewer-Address": f"198.51.100.{number}:4{number:04d}"}
+    if secret is not None:
+        headers["X-Noper-Origin-Secret"] = secret
+    return headers
+
+
+@pytest.mark.parametrize("secret", [None, "", "a-wrong-secret", "noper-local-origin-secret-not-for-productio"])
+def test_forty_wrong_codes_from_forty_forged_addresses_run_into_429(client, outbox, secret):
+    emails = [f"target{n}@example.lu" for n in range(8)]  # 8 × 5 attempts: no email's own limit is reached
+    for email in emails:
+        ask_code(client, email)
+
+    answers = [client.post("/api/v1/auth/session", headers=forged(n, secret),
+                           body=body({"email": emails[n % 8], "code": "000000"})) for n in range(40)]
+
+    statuses = [a.status_code for a in answers]
+    assert statuses[:signin.ATTEMPTS_PER_IP] == [400] * signin.ATTEMPTS_PER_IP  # the caller's real address counts
+    assert set(statuses[signin.ATTEMPTS_PER_IP:]) == {429}
+    assert int(answers[-1].headers["Retry-After"]) > 0
+
+
+def test_codes_asked_from_forged_addresses_run_into_429(client):
+    statuses = [client.post("/api/v1/auth/code", headers=forged(n, "forged"),
+                            body=body({"email": f"someone{n}@example.lu"})).status_code
+                for n in range(signin.CODES_PER_IP + 5)]
+
+    assert statuses[:signin.CODES_PER_IP] == [202] * signin.CODES_PER_IP
+    assert set(statuses[signin.CODES_PER_IP:]) == {429}
+
+
+def test_the_viewer_address_counts_when_cloudfront_vouches_for_it(client, outbox):
+    from chalicelib.config import get_settings
+
+    emails = [f"viewer{n}@example.lu" for n in range(8)]
+    for email in emails:
+        ask_code(client, email)
+
+    # Behind CloudFront, 40 different residents are 40 budgets: none of them is refused.
+    statuses = {client.post("/api/v1/auth/session", headers=forged(n, get_settings().origin_secret),
+                            body=body({"email": emails[n % 8], "code": "000000"})).status_code for n in range(40)}
+
+    assert statuses == {400}
+
+
+def wrong_code_for(code):
+    return f"{(int(code) + 1) % 1_000_000:06d}"
+
+
+def test_wrong_codes_past_the_free_ones_lock_the_email_and_the_right_code_resets_it(client, outbox, monkeypatch):
+    from chalicelib import ratelimit
+
+    email = "greta@example.lu"
+    ask_code(client, email)
+    first = code_from_outbox(outbox, email)
+    for _ in range(signin.CODE_ATTEMPTS):  # a whole code's worth of typos: free
+        client.post("/api/v1/auth/session", headers=JSON, body=body({"email": email, "code": wrong_code_for(first)}))
+    ask_code(client, email)
+    code = code_from_outbox(outbox, email)
+
+    wrong = client.post("/api/v1/auth/session", headers=JSON, body=body({"email": email, "code": wrong_code_for(code)}))
+    locked = client.post("/api/v1/auth/session", headers=JSON, body=body({"email": email, "code": code}))
+
+    assert wrong.status_code == 400 and "60 seconds" in error_of(wrong)["message"]
+    assert locked.status_code == 429 and 0 < int(locked.headers["Retry-After"]) <= 60
+    assert "wrong codes" in error_of(locked)["message"]
+
+    later = signin.now() + timedelta(seconds=61)
+    monkeypatch.setattr(ratelimit, "now", lambda: later)
+    monkeypatch.setattr(signin, "now", lambda: later)
+    assert client.post("/api/v1/auth/session", headers=JSON, body=body({"email": email, "code": code})).status_code == 200
+
+    # Forgotten: the next typo is free again.
+    attempt = signin.WRONG_CODES.attempt(signin._email_key(email))
+    assert attempt.failures == 0
+    attempt.release()
+
+
+def test_one_attempt_at_a_time_per_email(client):
+    turn = signin.WRONG_CODES.attempt(signin._email_key("hugo@example.lu"))
+
+    with pytest.raises(signin.RateLimited):  # a parallel guess while the first is in flight
+        signin.WRONG_CODES.attempt(signin._email_key("hugo@example.lu"))
+    turn.release()
+    signin.WRONG_CODES.attempt(signin._email_key("hugo@example.lu")).release()
+
+
+def test_a_locked_email_does_not_spend_its_codes_attempts(client, outbox):
+    email = "ines@example.lu"
+    key = signin._email_key(email)
+    for _ in range(signin.WRONG_CODES.free + 1):  # as if earlier codes had been mistyped
+        signin.WRONG_CODES.attempt(key).failed()
+    ask_code(client, email)
+
+    for _ in range(signin.CODE_ATTEMPTS + 2):
+        client.post("/api/v1/auth/session", headers=JSON, body=body({"email": email, "code": "000000"}))
+
+    assert SignInCodeItem.get(*SignInCodeItem.key(email)).attempts == 0

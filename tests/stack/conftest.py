@@ -39,7 +39,8 @@ def site_url(tmp_path_factory, stack_env):
     # The stand-in for EventBridge (as `make run` has): uploaded photos get processed.
     services.start("local events", [str(stack.VENV_BIN / "python"), "-m", "ops.local_events"],
                    log.with_name("events.log"), env={**os.environ, **env})
-    origin = serve(stack.free_port(), site, api, uploads=env["NOPER_AWS_ENDPOINT"])
+    origin = serve(stack.free_port(), site, api, uploads=env["NOPER_AWS_ENDPOINT"],
+                   origin_secret=env["NOPER_ORIGIN_SECRET"])
     yield f"http://127.0.0.1:{origin.server_address[1]}"
     origin.shutdown()
     services.stop()

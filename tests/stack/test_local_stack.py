@@ -69,6 +69,18 @@ def test_a_form_post_gets_our_json_415(site_url):
     assert json.loads(body)["error"]["fields"] == {"body": "not JSON"}
 
 
+def test_a_third_party_form_through_the_origin_gets_403_and_the_sites_own_origin_passes(site_url):
+    payload = b'{"email": "mallory@example.lu", "code": "123456"}'
+    form = {"Content-Type": "text/plain", "Origin": "https://evil.example", "Sec-Fetch-Site": "cross-site"}
+
+    status, _, body = fetch(f"{site_url}/api/v1/auth/session", "POST", payload, form)
+    own, _, _ = fetch(f"{site_url}/api/v1/auth/code", "POST", b'{"email": "anna@example.lu"}',
+                      {"Content-Type": "application/json", "Origin": site_url, "Sec-Fetch-Site": "same-origin"})
+
+    assert status == 403 and json.loads(body)["error"]["code"] == "forbidden"
+    assert own == 202
+
+
 def test_browser_status_map_and_join_in_chromium(site_url, stack_env):
     # The browser tests live in tests/browser (node's test runner, playwright-core, Debian chromium).
     result = subprocess.run(

@@ -195,3 +195,20 @@ def test_every_function_knows_the_site_for_links_in_emails(generated: dict[str, 
     pattern = re.compile(generated["Parameters"]["SiteUrl"]["AllowedPattern"])
     assert pattern.match("https://noper.example.lu") and pattern.match("")  # empty on the first deploy only
     assert not pattern.match("http://noper.example.lu") and not pattern.match("https://noper.example.lu/")
+
+
+def test_cloudfront_proves_itself_to_the_api_with_a_rotatable_secret(generated: dict[str, Any]) -> None:
+    from chalicelib.web.api import ORIGIN_SECRET_HEADER
+
+    origins = generated["Resources"]["SiteDistribution"]["Properties"]["DistributionConfig"]["Origins"]
+    api = next(origin for origin in origins if origin["Id"] == "api")
+    assert api["OriginCustomHeaders"] == [{"HeaderName": ORIGIN_SECRET_HEADER, "HeaderValue": {"Ref": "OriginSecret"}}]
+    parameters = generated["Parameters"]
+    assert parameters["OriginSecret"]["NoEcho"] and parameters["OriginSecret"]["MinLength"] >= 32
+    assert parameters["OriginSecretPrevious"]["NoEcho"] and parameters["OriginSecretPrevious"]["Default"] == ""
+    variables = generated["Globals"]["Function"]["Environment"]["Variables"]
+    assert variables["NOPER_ORIGIN_SECRET"] == {"Ref": "OriginSecret"}
+    assert variables["NOPER_ORIGIN_SECRET_PREVIOUS"] == {"Ref": "OriginSecretPrevious"}
+    # A viewer cannot send it: CloudFront forwards only the listed headers.
+    policy = generated["Resources"]["ApiOriginRequestPolicy"]["Properties"]["OriginRequestPolicyConfig"]
+    assert ORIGIN_SECRET_HEADER not in policy["HeadersConfig"]["Headers"]

@@ -23,4 +23,18 @@ describe('the API client', () => {
     expect(seen[0]?.headers.get('X-CSRF-Token')).toBeNull();
     expect(seen[1]?.headers.get('X-CSRF-Token')).toBe('t0k');
   });
+
+  it('sends every body as application/json, the only type the API takes', async () => {
+    const seen: Request[] = [];
+    const fetch = async (input: Request) => {
+      seen.push(input);
+      return new Response('{}', { status: 200, headers: { 'Content-Type': 'application/json' } });
+    };
+    const client = createApiClient({ baseUrl: 'http://x', fetch: fetch as typeof globalThis.fetch, cookies: () => '' });
+
+    await client.POST('/api/v1/auth/code', { body: { email: 'anna@example.lu', language: 'lb' } });
+
+    expect(seen[0]?.headers.get('Content-Type')).toBe('application/json');
+    expect(await seen[0]?.text()).toBe('{"email":"anna@example.lu","language":"lb"}');
+  });
 });
