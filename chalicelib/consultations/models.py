@@ -247,7 +247,10 @@ class ConsultationQuestionResult(BaseModel):
     answered: SuppressedCount
     answered_by_neighbourhood: dict[str, SuppressedCount]
     options: list[ConsultationOptionResult]
-    texts: list[str] | None = Field(default=None, description="free-text answers, without their authors (staff only)")
+    texts: list[str] | None = Field(default=None, description="free-text answers, without their authors (staff "
+                                    "only); empty while fewer than `threshold` residents answered the question")
+    texts_withheld: bool = Field(default=False, description="true when free-text answers exist but are not shown: "
+                                 "fewer than `threshold` residents answered the question (one could be recognised)")
 
 
 class ConsultationNeighbourhood(BaseModel):

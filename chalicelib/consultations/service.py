@@ -32,6 +32,7 @@ from chalicelib.accounts.content_owners import ContentChoice, ContentOwner, regi
 from chalicelib.adapters.aws import client
 from chalicelib.adapters.clock import now
 from chalicelib.adapters.ids import new_id
+from chalicelib.communes import audit
 from chalicelib.communes.service import get_commune
 from chalicelib.config import get_settings
 from chalicelib.consultations.models import (
@@ -164,7 +165,7 @@ def edit(lau2: str, consultation_id: str, draft: ConsultationDraft, version: int
     return _public(item, _documents(consultation_id))
 
 
-def publish(lau2: str, consultation_id: str, version: int) -> ConsultationPublic:
+def publish(lau2: str, consultation_id: str, version: int, by: str | None = None) -> ConsultationPublic:
     item = _for_staff(lau2, consultation_id)
     at = now()
     if item.status == "published":
@@ -178,6 +179,7 @@ def publish(lau2: str, consultation_id: str, version: int) -> ConsultationPublic
         with transaction() as t:
             t.save(item, condition=(ConsultationItem.version == version) & (ConsultationItem.status == "draft"))
             _write_targets(t, item, set())
+            t.save(audit.entry(lau2, "consultation_published", by, "consultation", consultation_id))
     except TransactWriteError as error:
         if 0 in refused_conditions(error):
             raise Conflict("Someone changed this consultation meanwhile; reload it.", {"version": "changed"}) from None
@@ -555,6 +557,10 @@ def _results(item: ConsultationItem, *, with_texts: bool) -> ConsultationResults
     results = []
     for question in questions:
         labels = {o.id: dict(o.label) for o in question.options} or {r: {"en": r} for r in RATINGS}
+        # Free text only from enough residents that none stands out: the same threshold as the counts, and
+        # never where the count itself is hidden (the number of texts would tell it).
+        answered = (ALL, question.id, TallyItem.ANSWERED)
+        withheld = bool(texts.get(question.id)) and (answered in hidden or counts[answered] < THRESHOLD)
         results.append(ConsultationQuestionResult(
             id=question.id, kind=question.kind, prompt=dict(question.prompt),
             answered=shown(ALL, question.id, TallyItem.ANSWERED),
@@ -562,7 +568,8 @@ def _results(item: ConsultationItem, *, with_texts: bool) -> ConsultationResults
             options=[ConsultationOptionResult(id=o, label=labels[o], total=shown(ALL, question.id, o),
                                   by_neighbourhood={nbh: shown(nbh, question.id, o) for nbh in areas})
                      for o in _option_ids(question)],
-            texts=texts.get(question.id, []) if with_texts and question.kind == "text" else None))
+            texts=([] if withheld else texts.get(question.id, [])) if with_texts and question.kind == "text" else None,
+            texts_withheld=with_texts and withheld))
     return ConsultationResults(consultation_id=consultation_id, state=_state(item, now()),  # type: ignore[arg-type]
                    neighbourhoods=[ConsultationNeighbourhood(id=nbh, name=names.get(nbh, nbh)) for nbh in areas],
                    respondents=shown(ALL, TallyItem.RESPONDENTS),
@@ -576,7 +583,8 @@ def _option_ids(question: ConsultationQuestion) -> list[str]:
 
 def results_csv(lau2: str, consultation_id: str, language: str | None) -> tuple[str, str]:
     """(file name, CSV text with a BOM for Excel): one row per question, option and neighbourhood
-    (and "all"), suppressed counts written as "fewer than 5"; then the free-text answers."""
+    (and "all"), suppressed counts written as "fewer than 5"; then the free-text answers (withheld, with a
+    line saying so, while fewer than 5 residents answered the question)."""
     item = _for_staff(lau2, consultation_id)
     results = _results(item, with_texts=True)
     languages = get_commune(lau2).languages
@@ -612,6 +620,8 @@ def results_csv(lau2: str, consultation_id: str, language: str | None) -> tuple[
                 writer.writerow([prompt, kind, label, _cell(names[nbh]), number(count), ""])
         for answer_text in question.texts or []:
             writer.writerow([prompt, kind, "", "", "", _cell(answer_text)])
+        if question.texts_withheld:
+            writer.writerow([prompt, kind, "", "", "", say("texts_withheld")])
     return f"consultation-{consultation_id}.csv", "\ufeff" + out.getvalue()
 
 

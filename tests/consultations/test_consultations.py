@@ -361,9 +361,9 @@ def test_staff_results_never_show_a_count_under_5_and_hide_what_subtraction_woul
     for option in trees["options"]:
         column = [*option["by_neighbourhood"].values(), option["total"]]
         assert sum(c["suppressed"] for c in column) != 1, (option["id"], column)
-    # Free texts for staff, without who wrote them
+    # One free text: withheld (its author would stand out), and said so
     ideas = next(q for q in results["questions"] if q["id"] == "ideas")
-    assert ideas["texts"] == ['Idea from U-s0, with "quotes"\nand a line; =1+1']
+    assert ideas["texts"] == [] and ideas["texts_withheld"] is True
     assert "U-s0" not in json.dumps({**results, "questions": [q for q in results["questions"] if q["id"] != "ideas"]})
 
 
@@ -386,9 +386,43 @@ def test_the_csv_has_a_bom_escapes_and_the_same_suppression(client, act_as, cler
     assert ["Trees or parking? (fr)", "choix unique", "Ont répondu à cette question", "Tous les quartiers", "15", ""] in rows
     assert ["Trees or parking? (fr)", "choix unique", "Trees (fr)", "Tous les quartiers", "moins de 5", ""] in rows
     free = [row[5] for row in rows[1:] if row[5]]
-    assert free == ['Idea from U-s0, with "quotes"\nand a line; =1+1']  # quoted by csv, newline kept
+    assert free == ["Réponses libres non communiquées : moins de 5 résidents ont répondu"]  # one answer: withheld
     act_as(resident("U-s0", nbh=clervaux["south"]))
     assert client.get(f"{BASE}/{cid}/results.csv").status_code == 403
+
+
+def ideas_from(client, act_as, clervaux, per_neighbourhood):
+    """A consultation where `per_neighbourhood` residents of the south and of the north each give an idea."""
+    south, north = clervaux["south"], clervaux["north"]
+    cid = published(client, act_as, draft([south, north]))["id"]
+    for nbh, where in ((south, "s"), (north, "n")):
+        for i in range(per_neighbourhood):
+            idea = f'Idea {where}{i}, with "quotes"\nand a line; =1+1'
+            service.answer(resident(f"U-{where}{i}", nbh=nbh), nbh, cid, ConsultationAnswers(answers={"ideas": idea}))
+    return cid
+
+
+@pytest.mark.parametrize(("per_neighbourhood", "shown"), [(2, False), (5, True)])
+def test_free_texts_are_exported_only_once_5_residents_answered_the_question(client, act_as, clervaux,
+                                                                             per_neighbourhood, shown):
+    # 4 ideas in all: withheld everywhere staff read them; 10: shown, without their authors
+    cid = ideas_from(client, act_as, clervaux, per_neighbourhood)
+    act_as(STAFF)
+
+    ideas = next(q for q in client.get(f"{BASE}/{cid}/results").json_body["questions"] if q["id"] == "ideas")
+    raw = client.get(f"{BASE}/{cid}/results.csv?lang=en").body
+    text = raw.decode("utf-8-sig") if isinstance(raw, bytes) else raw.lstrip("\ufeff")
+    rows = list(csv.reader(io.StringIO(text)))
+    free = [row[5] for row in rows[1:] if row[5]]
+
+    if shown:
+        assert ideas["texts_withheld"] is False and len(ideas["texts"]) == 10
+        assert sorted(free) == sorted(ideas["texts"]) and 'Idea s0, with "quotes"\nand a line; =1+1' in free
+        assert "U-s0" not in text
+    else:
+        assert ideas["texts_withheld"] is True and ideas["texts"] == []
+        assert free == ["Free-text answers withheld: fewer than 5 residents answered"]
+        assert "with \"quotes\"" not in text and "Idea s0" not in text
 
 
 def test_a_formula_in_a_label_or_answer_is_not_run_by_a_spreadsheet():
