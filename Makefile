@@ -10,7 +10,7 @@ FRONTEND_SOURCES := $(shell find frontend/src frontend/index.html frontend/publi
 help:
 	@echo "make run      start DynamoDB Local, moto (S3/SES), the API and the web app on http://localhost:$${PORT:-8080}"
 	@echo "make test     run every test (Python, front end, browser, packaging)"
-	@echo "make package  chalice package for prod + cfn-lint"
+	@echo "make package  chalice package for prod + cfn-lint + checkov"
 
 setup: prerequisites .venv/.installed node_modules/.installed frontend/node_modules/.installed
 
@@ -56,13 +56,22 @@ test: setup frontend
 	@echo "noper: Python, API, stack and browser tests"
 	@$(PY) -m pytest
 
-package: setup
-	@echo "noper: chalice package (prod) and cfn-lint"
+package: setup .venv-scan/.installed
+	@echo "noper: chalice package (prod), cfn-lint and checkov"
 	@rm -rf build/package && mkdir -p build
+	@$(PY) -m infra.policies
 	@$(PY) -m infra.template build/infra.json
 	@AWS_DEFAULT_REGION=eu-west-1 .venv/bin/chalice package --stage prod --merge-template build/infra.json build/package >/dev/null
 	@.venv/bin/cfn-lint build/package/sam.json
+	@.venv-scan/bin/checkov --config-file infra/checkov.yaml -f build/package/sam.json | grep -v '^$$'; test $${PIPESTATUS[0]} -eq 0
 	@echo "noper: build/package/sam.json is ready to deploy (docs/deployment.md)"
+
+# checkov in a virtualenv of its own: its pins (boto3, botocore, pydantic) clash with requirements.txt.
+.venv-scan/.installed: requirements-scan.txt
+	@echo "noper: setting up the scanner's virtualenv in .venv-scan (pip install -r requirements-scan.txt)"
+	@test -x .venv-scan/bin/python || python3 -m venv .venv-scan
+	@.venv-scan/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-scan.txt
+	@touch $@
 
 clean:
 	rm -rf build frontend/dist .pytest_cache

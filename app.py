@@ -1118,7 +1118,9 @@ def digest_schedule(event):
     digest_fanout.scheduled(datetime.fromisoformat(event.time))
 
 
-@app.on_sqs_message(queue=digest_fanout.QUEUE, batch_size=1, name="digest_neighbourhood")
+# maximum_concurrency stays within the reserved concurrency (.chalice/config.json): SQS never hands messages
+# to a throttled function, which would count as failed receives and park them in the dead-letter queue.
+@app.on_sqs_message(queue=digest_fanout.QUEUE, batch_size=1, maximum_concurrency=3, name="digest_neighbourhood")
 def digest_neighbourhood(event):
     for record in event:
         digest_fanout.handle_message(record.body)
@@ -1126,7 +1128,7 @@ def digest_neighbourhood(event):
 
 # Urgent alerts (emergency announcements, lost pets): the request enqueues the item's id; this splits it
 # into one message per neighbourhood and sends each once per resident (chalicelib/notifications/alert_queue.py).
-@app.on_sqs_message(queue=alert_queue.QUEUE, batch_size=1, name="urgent_alerts")
+@app.on_sqs_message(queue=alert_queue.QUEUE, batch_size=1, maximum_concurrency=5, name="urgent_alerts")
 def urgent_alerts(event):
     for record in event:
         alert_queue.handle_message(record.body)

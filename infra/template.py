@@ -74,6 +74,17 @@ PRIVATE = {
 }
 SSE_S3 = {"ServerSideEncryptionConfiguration": [{"ServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}]}
 SITE_ORIGIN = {"Fn::Sub": "https://${SiteDistribution.DomainName}"}
+# How long the uploads bucket keeps a deleted or overwritten object (as the table's point-in-time recovery
+# keeps 35 days): a resident's erasure is complete after that.
+NONCURRENT_DAYS = 30
+# API Gateway's access log (one line per request, with the caller's address): kept 30 days, then gone.
+ACCESS_LOG_DAYS = 30
+
+
+def checkov_skip(**reasons: str) -> dict[str, Any]:
+    """Metadata that skips checkov checks on this one resource, each with its reason (infra/checkov.yaml
+    holds the checks skipped everywhere)."""
+    return {"Metadata": {"checkov": {"skip": [{"id": check, "comment": reason} for check, reason in reasons.items()]}}}
 
 
 def packaged_functions() -> list[str]:
@@ -135,6 +146,9 @@ def uploads_bucket(name: str) -> dict[str, Any]:
             "PublicAccessBlockConfiguration": PRIVATE,
             "OwnershipControls": {"Rules": [{"ObjectOwnership": "BucketOwnerEnforced"}]},
             "BucketEncryption": SSE_S3,
+            # An object deleted or overwritten by mistake (or by a bug) stays recoverable for
+            # NONCURRENT_DAYS as a noncurrent version; after that it is gone, erased photos included.
+            "VersioningConfiguration": {"Status": "Enabled"},
             "NotificationConfiguration": {"EventBridgeConfiguration": {"EventBridgeEnabled": True}},
             "CorsConfiguration": {
                 "CorsRules": [
@@ -154,7 +168,14 @@ def uploads_bucket(name: str) -> dict[str, Any]:
                         "Status": "Enabled",
                         "Prefix": "incoming/",
                         "ExpirationInDays": 7,
-                    }
+                    },
+                    {
+                        "Id": "ExpireNoncurrentVersions",
+                        "Status": "Enabled",
+                        "NoncurrentVersionExpiration": {"NoncurrentDays": NONCURRENT_DAYS},
+                        "ExpiredObjectDeleteMarker": True,
+                        "AbortIncompleteMultipartUpload": {"DaysAfterInitiation": 1},
+                    },
                 ]
             },
         },
@@ -168,6 +189,7 @@ def site_resources(uploads_bucket_name: str) -> dict[str, Any]:
             # The site is rebuilt from frontend/ on every release: nothing to keep.
             "DeletionPolicy": "Delete",
             "UpdateReplacePolicy": "Delete",
+            **checkov_skip(CKV_AWS_21="No versions to keep: every release re-uploads frontend/dist from git."),
             "Properties": {
                 "PublicAccessBlockConfiguration": PRIVATE,
                 "OwnershipControls": {"Rules": [{"ObjectOwnership": "BucketOwnerEnforced"}]},
@@ -338,6 +360,8 @@ def alarm_topic() -> dict[str, Any]:
     return {
         "AlarmTopic": {
             "Type": "AWS::SNS::Topic",
+            **checkov_skip(CKV_AWS_26="CloudWatch cannot publish to a topic under alias/aws/sns, and a customer "
+                           "managed key (about 1 USD a month) would protect alarm names only, no resident's data."),
             "Properties": {"DisplayName": "Noper alarms"},
         },
         "AlarmEmailSubscription": {
@@ -445,6 +469,48 @@ def alert_queues() -> dict[str, Any]:
     return queue_with_dead_letters("Alert", QUEUE, "UrgentAlerts")
 
 
+def api_access_log() -> dict[str, Any]:
+    """API Gateway's access log: one JSON line per request into a log group kept ACCESS_LOG_DAYS. API Gateway
+    writes it with the region's account-wide CloudWatch role (`AWS::ApiGateway::Account`, one per account and
+    region: this stack sets it, replacing any earlier one with an equivalent role; docs/deployment.md)."""
+    fields = {"requestId": "$context.requestId", "ip": "$context.identity.sourceIp",
+              "time": "$context.requestTime", "method": "$context.httpMethod", "route": "$context.resourcePath",
+              "status": "$context.status", "bytes": "$context.responseLength",
+              "latencyMs": "$context.responseLatency", "integrationError": "$context.integration.error"}
+    return {
+        "ApiAccessLogs": {
+            "Type": "AWS::Logs::LogGroup",
+            **checkov_skip(
+                CKV_AWS_158="Encrypted at rest by CloudWatch Logs already; a customer managed key costs more than "
+                "it adds for 30 days of request lines.",
+                CKV_AWS_338=f"Kept {ACCESS_LOG_DAYS} days on purpose: the lines hold residents' IP addresses "
+                "(data minimisation), and 30 days cover any abuse investigation."),
+            "Properties": {"RetentionInDays": ACCESS_LOG_DAYS},
+        },
+        "ApiGatewayCloudWatchRole": {
+            "Type": "AWS::IAM::Role",
+            "Properties": {
+                "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": [
+                    {"Effect": "Allow", "Principal": {"Service": "apigateway.amazonaws.com"},
+                     "Action": "sts:AssumeRole"}]},
+                "ManagedPolicyArns": [
+                    {"Fn::Sub": "arn:${AWS::Partition}:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs"}],
+            },
+        },
+        "ApiGatewayAccount": {
+            "Type": "AWS::ApiGateway::Account",
+            "Properties": {"CloudWatchRoleArn": {"Fn::GetAtt": ["ApiGatewayCloudWatchRole", "Arn"]}},
+        },
+        # Merged into Chalice's AWS::Serverless::Api: its stage writes the access log (once the account's
+        # role is set, hence DependsOn).
+        "RestAPI": {
+            "DependsOn": ["ApiGatewayAccount"],
+            "Properties": {"AccessLogSetting": {"DestinationArn": {"Fn::GetAtt": ["ApiAccessLogs", "Arn"]},
+                                                "Format": json.dumps(fields, separators=(",", ":"))}},
+        },
+    }
+
+
 def build() -> dict[str, Any]:
     env = stage_environment()
     resources = {
@@ -455,6 +521,7 @@ def build() -> dict[str, Any]:
         **alert_queues(),
         **alarm_topic(),
         **app_alarms(),
+        **api_access_log(),
     }
     uploads_policy = {
         "Type": "AWS::S3::BucketPolicy",

@@ -1,7 +1,7 @@
 """Background jobs through SQS: one small JSON message per job, read by an `@app.on_sqs_message` handler.
 
 In AWS, `enqueue` sends the jobs to the named queue (SendMessageBatch, ten at a time; the queues and
-their dead-letter queues are defined in infra/template.py, the permissions in .chalice/policy-prod.json).
+their dead-letter queues are defined in infra/template.py, each function's permissions in infra/policies.py).
 On the local and test stages, which have no SQS emulator, the same job function runs in-process at
 once — as ops/local_events.py stands in for EventBridge — so `make run` and the tests see its effects
 (emails in .local/outbox) straight away. Each job goes through JSON there too, so a job that SQS
