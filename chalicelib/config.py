@@ -69,6 +69,9 @@ _ENV = {
 _DEV_SECRET = "noper-local-development-key-not-for-production"
 # The origin secret of the local and test stages, which ops/origin.py (the local CloudFront) sends.
 DEV_ORIGIN_SECRET = "noper-local-origin-secret-not-for-production"
+# The header CloudFront (infra/template.py) and ops/origin.py carry it in. Here, not in chalicelib/web/,
+# so that the local origin and the template read it without importing the app.
+ORIGIN_SECRET_HEADER = "X-Noper-Origin-Secret"
 
 
 @functools.cache

@@ -27,7 +27,7 @@ from typing import Any
 
 from chalicelib.observability import API_SERVER_ERROR, NAMESPACE, SERVICE
 from chalicelib.store.table import TABLE_DEFINITION, TTL_ATTRIBUTE
-from chalicelib.web.api import ORIGIN_SECRET_HEADER
+from chalicelib.config import ORIGIN_SECRET_HEADER
 
 ROOT = Path(__file__).resolve().parent.parent
 CHALICE_CONFIG = ROOT / ".chalice" / "config.json"

@@ -20,7 +20,7 @@ from chalice import Chalice, Response
 from pydantic import BaseModel, ValidationError
 
 from chalicelib import policy
-from chalicelib.config import get_settings, origin_secrets
+from chalicelib.config import ORIGIN_SECRET_HEADER, get_settings, origin_secrets
 from chalicelib.errors import Forbidden, Internal, InvalidInput, NoperError, TooLarge, UnsupportedMediaType
 from chalicelib.observability import logger
 
@@ -31,9 +31,6 @@ JSON_TYPES = ("application/json",)
 OTHER_BODY_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data", "text/plain", "application/xml",
                     "text/xml")
 STATE_CHANGING = frozenset({"POST", "PUT", "PATCH", "DELETE"})
-# CloudFront adds it to every API request (infra/template.py), ops/origin.py does locally; only a request
-# carrying it is believed about the viewer's address.
-ORIGIN_SECRET_HEADER = "X-Noper-Origin-Secret"
 # Where the local and test stages' site lives when NOPER_SITE_URL is not set (`make run`, the stack tests).
 LOCAL_ORIGIN = re.compile(r"http://(localhost|127\.0\.0\.1|\[::1\])(:\d{1,5})?")
 BASE_HEADERS = {"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"}

@@ -200,7 +200,7 @@ def test_every_function_knows_the_site_for_links_in_emails(generated: dict[str, 
 
 
 def test_cloudfront_proves_itself_to_the_api_with_a_rotatable_secret(generated: dict[str, Any]) -> None:
-    from chalicelib.web.api import ORIGIN_SECRET_HEADER
+    from chalicelib.config import ORIGIN_SECRET_HEADER
 
     origins = generated["Resources"]["SiteDistribution"]["Properties"]["DistributionConfig"]["Origins"]
     api = next(origin for origin in origins if origin["Id"] == "api")

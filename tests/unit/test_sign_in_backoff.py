@@ -7,7 +7,8 @@ import pytest
 
 from chalicelib import config
 from chalicelib.accounts import signin
-from chalicelib.web.api import ORIGIN_SECRET_HEADER, client_ip
+from chalicelib.config import ORIGIN_SECRET_HEADER
+from chalicelib.web.api import client_ip
 
 DAY, MONTH = 86_400, 30 * 86_400
 CODES = 10**signin.CODE_DIGITS
