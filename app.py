@@ -13,7 +13,9 @@ from chalicelib.accounts.roles import appointed_by_staff, moderator_by_staff
 from chalicelib.accounts.service import claim_residence, my_profile, profile_of, update_profile
 from chalicelib.accounts.sessions import my_sessions, sign_out, sign_out_everywhere
 from chalicelib.accounts.your_data import AccountExport, ErasureQuery, erase_my_account, export_my_data
-from chalicelib.addresses.imports import import_status, import_uploaded_file, latest_imports, start_import
+from chalicelib.addresses.imports import (
+    confirm_import, import_status, import_uploaded_file, latest_imports, start_import,
+)
 from chalicelib.addresses.models import (
     AddressImportList, AddressImportPath, AddressImportReport, AddressImportRequest, AddressImportStarted,
     AddressSearchQuery, AddressSuggestions,
@@ -21,6 +23,8 @@ from chalicelib.addresses.models import (
 from chalicelib.addresses.search import suggest_addresses
 from chalicelib.comments import service as comments
 from chalicelib.comments.models import CommentPage, CommentPath, CommentPublic, CommentRequest, CommentsQuery, Thanks
+from chalicelib.communes import audit
+from chalicelib.communes.audit import AuditLogPublic, AuditQuery
 from chalicelib.communes.models import CommuneList, CommunePath, CommunePublic, CommuneSettings
 from chalicelib.communes.service import get_commune, list_communes, set_up_commune
 from chalicelib.consultations import service as consultations
@@ -128,8 +132,8 @@ def commune(path):
 
 @api.put("/api/v1/communes/{lau2}", action="communes.manage", summary="Set up a commune or change its settings",
          path_model=CommunePath, body=CommuneSettings, response=CommunePublic, errors=(401, 403, 413, 415))
-def set_up(path, body):
-    commune, created = set_up_commune(path.lau2, body)
+def set_up(principal, path, body):
+    commune, created = set_up_commune(path.lau2, body, by=principal.user_id)
     return Reply(commune, status=201 if created else 200)
 
 
@@ -148,8 +152,8 @@ def search_addresses(path, query):
           summary="Start importing the address register: returns where to upload the file",
           path_model=CommunePath, body=AddressImportRequest, response=AddressImportStarted, status=201,
           errors=(400, 401, 403, 404, 413, 415))
-def start_address_import(path, body):
-    return start_import(path.lau2, body)
+def start_address_import(principal, path, body):
+    return start_import(path.lau2, body, by=principal.user_id)
 
 
 @api.get("/api/v1/communes/{lau2}/address-imports", action="addresses.import",
@@ -164,6 +168,14 @@ def address_imports(path):
          response=AddressImportReport, errors=(400, 401, 403, 404))
 def address_import(path):
     return import_status(path.lau2, path.import_id)
+
+
+@api.post("/api/v1/communes/{lau2}/address-imports/{import_id}/confirmation", action="addresses.import",
+          summary="Confirm an import that would retire more than 10 % of the addresses: its stored file is imported "
+                  "again, retiring allowed", path_model=AddressImportPath, response=AddressImportReport, status=202,
+          errors=(400, 401, 403, 404, 409))
+def confirm_address_import(path):
+    return confirm_import(path.lau2, path.import_id)
 
 
 # S3 -> EventBridge "Object Created" (locally: ops/local_events.py calls this same handler).
@@ -241,8 +253,8 @@ def split_draft_neighbourhood(path, body):
 @api.post("/api/v1/communes/{lau2}/neighbourhood-draft/publish", action="neighbourhoods.draw",
           summary="Publish the reviewed draft version: residents' neighbourhoods follow its boundaries",
           path_model=CommunePath, body=PublishRequest, response=Publication, errors=(401, 403, 404, 409, 413, 415))
-def publish_neighbourhoods(path, body):
-    return neighbourhoods.publish(path.lau2, body.version)
+def publish_neighbourhoods(principal, path, body):
+    return neighbourhoods.publish(path.lau2, body.version, by=principal.user_id)
 
 
 @api.post("/api/v1/auth/code", action="auth.sign_in", summary="Email a sign-in code (answers 202 for any address)",
@@ -410,35 +422,43 @@ def pending_verifications(path, query):
           path_model=ResidentPath, body=VerificationDecision, response=VerificationRecordPublic,
           errors=(400, 401, 403, 404, 409, 413, 415))
 def decide_verification(principal, path, body):
-    return verification.decide(path.lau2, path.user_id, body.decision == "approve", body.reason, principal.user_id)
+    return verification.decide(path.lau2, path.user_id, body.decision == "approve", body.reason, principal.user_id,
+                               actor=principal)
 
 
 @api.put("/api/v1/communes/{lau2}/ambassadors/{user_id}", action="residents.ambassadors",
          summary="Appoint a verified resident ambassador of their neighbourhood", path_model=ResidentPath,
          response=AmbassadorPublic, errors=(400, 401, 403, 404, 409))
-def appoint_ambassador(path):
-    return appointed_by_staff(path.lau2, path.user_id, appoint=True)
+def appoint_ambassador(principal, path):
+    return appointed_by_staff(path.lau2, path.user_id, appoint=True, actor=principal)
 
 
 @api.delete("/api/v1/communes/{lau2}/ambassadors/{user_id}", action="residents.ambassadors",
             summary="End a resident's ambassadorship", path_model=ResidentPath, response=AmbassadorPublic,
             errors=(400, 401, 403, 404))
-def dismiss_ambassador(path):
-    return appointed_by_staff(path.lau2, path.user_id, appoint=False)
+def dismiss_ambassador(principal, path):
+    return appointed_by_staff(path.lau2, path.user_id, appoint=False, actor=principal)
 
 
 @api.put("/api/v1/communes/{lau2}/moderators/{user_id}", action="residents.ambassadors",
          summary="Appoint a verified resident moderator of every neighbourhood of the commune (its reports only)",
          path_model=ResidentPath, response=ModeratorPublic, errors=(400, 401, 403, 404, 409))
-def appoint_moderator(path):
-    return moderator_by_staff(path.lau2, path.user_id, appoint=True)
+def appoint_moderator(principal, path):
+    return moderator_by_staff(path.lau2, path.user_id, appoint=True, actor=principal)
 
 
 @api.delete("/api/v1/communes/{lau2}/moderators/{user_id}", action="residents.ambassadors",
             summary="End a resident's appointment as the commune's moderator", path_model=ResidentPath,
             response=ModeratorPublic, errors=(400, 401, 403, 404))
-def dismiss_moderator(path):
-    return moderator_by_staff(path.lau2, path.user_id, appoint=False)
+def dismiss_moderator(principal, path):
+    return moderator_by_staff(path.lau2, path.user_id, appoint=False, actor=principal)
+
+
+@api.get("/api/v1/communes/{lau2}/audit", action="audit.read",
+         summary="Every decision of the commune's staff, newest first, by pages with a cursor (admins)",
+         path_model=CommunePath, query=AuditQuery, response=AuditLogPublic, errors=(400, 401, 403, 404))
+def commune_audit_log(path, query):
+    return audit.audit_log(path.lau2, query)
 
 
 # --- posts and the feed: verified residents of the post's neighbourhood(s) only ---------------
@@ -454,7 +474,7 @@ def neighbourhood_feed(principal, request, path, query):
 @api.post("/api/v1/neighbourhoods/{neighbourhood_id}/posts", action="posts.write",
           summary="Write a post: discussion, help request or offer, lost or found pet, recommendation, giveaway",
           path_model=FeedPath, body=PostRequest, response=PostPublic, status=201,
-          errors=(400, 401, 404, 409, 413, 415))
+          errors=(400, 401, 404, 409, 413, 415), idempotent=True)
 def write_post(principal, path, body):
     return posts.create_post(principal, path.neighbourhood_id, body)
 
@@ -510,7 +530,7 @@ def unpin_post(principal, path):
 @api.post("/api/v1/posts/{post_id}/comments", action="posts.one",
           summary="Comment on a post, or reply to one of its comments (`reply_to`); `mentions` neighbours",
           path_model=PostPath, body=CommentRequest, response=CommentPublic, status=201,
-          errors=(400, 401, 404, 409, 413, 415))
+          errors=(400, 401, 404, 409, 413, 415), idempotent=True)
 def write_comment(principal, path, body):
     return comments.add_comment(principal, path.post_id, body)
 
@@ -625,7 +645,7 @@ def tone_check(body):
 @api.post("/api/v1/neighbourhoods/{neighbourhood_id}/items", action="lending.neighbourhood",
           summary="Lend something to the neighbourhood: a ladder, a drill, a trailer, a tent…",
           path_model=NeighbourhoodPath, body=ItemCreate, response=ItemPublic, status=201,
-          errors=(400, 401, 404, 413, 415))
+          errors=(400, 401, 404, 413, 415), idempotent=True)
 def lend_item(principal, path, body):
     return lending.lend(principal, path.neighbourhood_id, body)
 
@@ -659,7 +679,8 @@ def remove_item(principal, path):
 
 @api.post("/api/v1/items/{item_id}/loans", action="lending.one",
           summary="Ask to borrow an item from `start` to `end` (at most 30 days)", path_model=ItemPath,
-          body=LoanRequest, response=LoanPublic, status=201, errors=(400, 401, 404, 409, 413, 415))
+          body=LoanRequest, response=LoanPublic, status=201, errors=(400, 401, 404, 409, 413, 415),
+          idempotent=True)
 def request_loan(principal, path, body):
     return loans.request_loan(principal, path.item_id, body)
 
@@ -723,7 +744,7 @@ def close_wanted(principal, path):
 @api.post("/api/v1/conversations", action="messages",
           summary="Message a verified neighbour (about a post, an item or nothing): one conversation per pair",
           body=ConversationStart, response=ConversationPublic, status=201,
-          errors=(400, 401, 403, 404, 413, 415, 429))
+          errors=(400, 401, 403, 404, 413, 415, 429), idempotent=True)
 def start_conversation(principal, body):
     return messages.start(principal, body)
 
@@ -744,7 +765,7 @@ def conversation_messages(principal, path, query):
 
 @api.post("/api/v1/conversations/{conversation_id}/messages", action="messages",
           summary="Send a message in one of my conversations", path_model=ConversationPath, body=MessageRequest,
-          response=MessagePublic, status=201, errors=(400, 401, 403, 404, 413, 415, 429))
+          response=MessagePublic, status=201, errors=(400, 401, 403, 404, 413, 415, 429), idempotent=True)
 def send_message(principal, path, body):
     return messages.send(principal, path.conversation_id, body)
 
@@ -820,8 +841,8 @@ def register_publisher(principal, path, body):
 @api.put("/api/v1/communes/{lau2}/publishers/{publisher_id}/status", action="publishers.manage",
          summary="Suspend a publisher (its links stop working) or make it active again", path_model=PublisherPath,
          body=PublisherStatusChange, response=PublisherPublic, errors=(400, 401, 403, 404, 413, 415))
-def change_publisher_status(path, body):
-    return publishers.set_status(path.lau2, path.publisher_id, body.status)
+def change_publisher_status(principal, path, body):
+    return publishers.set_status(path.lau2, path.publisher_id, body.status, by=principal.user_id)
 
 
 @api.post("/api/v1/communes/{lau2}/publishers/{publisher_id}/logo", action="publishers.manage",
@@ -841,8 +862,8 @@ def publishing_settings(path):
 @api.put("/api/v1/communes/{lau2}/publishing-settings", action="publishers.manage",
          summary="Set whether partner announcements wait for staff approval", path_model=CommunePath,
          body=PublishingSettings, response=PublishingSettings, errors=(400, 401, 403, 413, 415))
-def set_publishing_settings(path, body):
-    return publishers.set_publishing_settings(path.lau2, body)
+def set_publishing_settings(principal, path, body):
+    return publishers.set_publishing_settings(path.lau2, body, by=principal.user_id)
 
 
 @api.get("/api/v1/communes/{lau2}/publisher-links", action="publishers.manage",
@@ -863,8 +884,8 @@ def issue_publisher_link(principal, path, body, request):
 @api.delete("/api/v1/communes/{lau2}/publisher-links/{link_id}", action="publishers.manage",
             summary="Revoke a publisher link: it stops working at once", path_model=LinkPath, response=LinkPublic,
             errors=(400, 401, 403, 404))
-def revoke_publisher_link(path):
-    return publisher_links.revoke(path.lau2, path.link_id)
+def revoke_publisher_link(principal, path):
+    return publisher_links.revoke(path.lau2, path.link_id, by=principal.user_id)
 
 
 @api.get("/api/v1/communes/{lau2}/announcement-reviews", action="announcements.review",
@@ -989,8 +1010,8 @@ def edit_consultation(path, body):
 @api.post("/api/v1/communes/{lau2}/consultations/{consultation_id}/publish", action="consultations.manage",
           summary="Publish a draft consultation to its neighbourhoods", path_model=ConsultationPath,
           body=ConsultationPublishRequest, response=ConsultationPublic, errors=(400, 401, 403, 404, 409, 413, 415))
-def publish_consultation(path, body):
-    return consultations.publish(path.lau2, path.consultation_id, body.version)
+def publish_consultation(principal, path, body):
+    return consultations.publish(path.lau2, path.consultation_id, body.version, by=principal.user_id)
 
 
 @api.post("/api/v1/communes/{lau2}/consultations/{consultation_id}/documents", action="consultations.manage",

@@ -55,3 +55,12 @@ class Internal(NoperError):
 
 class Unavailable(NoperError):
     status, code = 503, "unavailable"
+
+
+class ServiceUnavailable(Unavailable):
+    """The database (or another AWS service) is unreachable, too slow or throttling: ask again shortly."""
+
+    code = "service_unavailable"
+
+    def __init__(self, message: str, retry_after: int):
+        super().__init__(message, headers={"Retry-After": str(retry_after)})

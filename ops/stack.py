@@ -157,7 +157,36 @@ def provision() -> list[str]:
         done.append(f"bucket {settings.uploads_bucket}: created")
     client("ses").verify_email_identity(EmailAddress=settings.mail_sender)
     done.append(f"sender {settings.mail_sender}: verified")
+    warm_up_dynamodb()
     return done
+
+
+def warm_up_dynamodb() -> None:
+    """Each kind of call once, patiently: a fresh DynamoDB Local takes up to 2 s over its first call of each
+    kind (the JVM loading its classes), longer than the API's read timeout (docs/operations.md)."""
+    from chalicelib.adapters.aws import client
+    from chalicelib.config import get_settings
+
+    dynamodb, table = client("dynamodb", patient=True), get_settings().table_name
+    key = {"pk": {"S": "WARMUP"}, "sk": {"S": "WARMUP"}}
+    dynamodb.put_item(TableName=table, Item={**key, "gsi1pk": {"S": "WARMUP"}, "gsi1sk": {"S": "WARMUP"}})
+    dynamodb.get_item(TableName=table, Key=key, ConsistentRead=True)
+    dynamodb.batch_get_item(RequestItems={table: {"Keys": [key]}})
+    dynamodb.scan(TableName=table, Limit=1)  # the tests empty the table between tests with a Scan
+    for index in ({}, {"IndexName": "gsi1"}):
+        name = "gsi1pk" if index else "pk"
+        dynamodb.query(TableName=table, KeyConditionExpression=f"{name} = :k",
+                       ExpressionAttributeValues={":k": {"S": "WARMUP"}}, **index)
+    dynamodb.update_item(TableName=table, Key=key, UpdateExpression="ADD warm :one",
+                         ConditionExpression="attribute_exists(pk)", ExpressionAttributeValues={":one": {"N": "1"}})
+    dynamodb.transact_write_items(TransactItems=[
+        {"ConditionCheck": {"TableName": table, "Key": key, "ConditionExpression": "attribute_exists(pk)"}},
+        {"Update": {"TableName": table, "Key": {**key, "sk": {"S": "WARMUP#2"}}, "UpdateExpression": "ADD warm :one",
+                    "ExpressionAttributeValues": {":one": {"N": "1"}}}},
+    ])
+    dynamodb.batch_write_item(RequestItems={table: [
+        {"DeleteRequest": {"Key": key}}, {"DeleteRequest": {"Key": {**key, "sk": {"S": "WARMUP#2"}}}},
+    ]})
 
 
 def _wait_port(port: int, process: subprocess.Popen, name: str, timeout: float) -> None:

@@ -84,6 +84,15 @@ def outbox() -> Path:
 
 
 
+@pytest.fixture
+def dynamodb_local():
+    """The session's DynamoDB Local process (to pause it: fault injection); skipped when reusing another."""
+    process = next((p for p in _services.processes if p.name == "dynamodb-local"), None)
+    if process is None:
+        pytest.skip("DynamoDB Local was not started by this session (NOPER_TEST_DYNAMODB_ENDPOINT)")
+    return process
+
+
 @pytest.fixture(scope="session")
 def api_docs(app):
     from app import api

@@ -15,7 +15,7 @@ from chalicelib.store.table import TABLE_DEFINITION, TTL_ATTRIBUTE
 
 def ensure_table(name: str | None = None) -> str:
     """Return what was done: "created", "updated" or "unchanged". `name` defaults to the stage's table."""
-    dynamodb = client("dynamodb")
+    dynamodb = client("dynamodb", patient=True)  # DynamoDB Local's first CreateTable takes seconds
     name = name or get_settings().table_name
     try:
         existing = dynamodb.describe_table(TableName=name)["Table"]
@@ -43,7 +43,7 @@ def ensure_table(name: str | None = None) -> str:
 
 
 def _enable_ttl(name: str) -> None:
-    dynamodb = client("dynamodb")
+    dynamodb = client("dynamodb", patient=True)
     status = dynamodb.describe_time_to_live(TableName=name)["TimeToLiveDescription"]
     if status.get("TimeToLiveStatus") in ("ENABLED", "ENABLING"):
         return
@@ -53,7 +53,7 @@ def _enable_ttl(name: str) -> None:
 
 
 def _wait_active(name: str, timeout: float = 30.0) -> None:
-    dynamodb = client("dynamodb")
+    dynamodb = client("dynamodb", patient=True)
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         table = dynamodb.describe_table(TableName=name)["Table"]

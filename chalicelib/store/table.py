@@ -9,6 +9,7 @@ reads expiring items checks `ttl` itself. docs/data-model.md lists every key sha
 
 from __future__ import annotations
 
+from contextvars import ContextVar
 from typing import Any
 
 import functools
@@ -68,9 +69,10 @@ def table_connection() -> TableConnection:
         _settings.table_name,
         region=_settings.region,
         host=_settings.dynamodb_endpoint,
-        connect_timeout_seconds=2,
+        # The same budget as our own DynamoDB client (chalicelib/adapters/aws.py, dynamodb_config).
+        connect_timeout_seconds=_settings.db_connect_timeout,
         read_timeout_seconds=_settings.db_timeout,
-        max_retry_attempts=2,
+        max_retry_attempts=_settings.db_attempts - 1,
         meta_table=meta,
     )
 
@@ -82,9 +84,9 @@ class Entity(Model):
         table_name = _settings.table_name
         region = _settings.region
         host = _settings.dynamodb_endpoint
-        connect_timeout_seconds = 2
+        connect_timeout_seconds = _settings.db_connect_timeout
         read_timeout_seconds = _settings.db_timeout
-        max_retry_attempts = 2
+        max_retry_attempts = _settings.db_attempts - 1  # retries after the first attempt
 
     pk = UnicodeAttribute(hash_key=True)
     sk = UnicodeAttribute(range_key=True)
@@ -111,8 +113,16 @@ def condition_failed(error: Exception) -> bool:
     return getattr(error, "cause_response_code", None) == "ConditionalCheckFailedException"
 
 
+# While an idempotent request runs, its transactions also record their step in its marker
+# (chalicelib/store/idempotency.py), so that a retry never writes a step twice.
+idempotent_request: ContextVar[Any] = ContextVar("idempotent_request", default=None)
+
+
 def transaction() -> TransactWrite:
     """All-or-nothing writes across items: `with transaction() as t: t.save(...); t.update(...)`."""
+    request = idempotent_request.get()
+    if request is not None:
+        return request.transaction(table_connection().connection)
     return TransactWrite(connection=table_connection().connection)
 
 

@@ -21,8 +21,12 @@ from pydantic import BaseModel, ValidationError
 
 from chalicelib import policy
 from chalicelib.config import ORIGIN_SECRET_HEADER, get_settings, origin_secrets
-from chalicelib.errors import Forbidden, Internal, InvalidInput, NoperError, TooLarge, UnsupportedMediaType
+from chalicelib.adapters.aws import unavailable
+from chalicelib.errors import (
+    Forbidden, Internal, InvalidInput, NoperError, ServiceUnavailable, TooLarge, UnsupportedMediaType,
+)
 from chalicelib.observability import logger
+from chalicelib.store import idempotency
 
 MAX_JSON_BODY = 64 * 1024
 # Only application/json: the types an HTML form can send (text/plain among them) reach no JSON route, so
@@ -34,6 +38,9 @@ STATE_CHANGING = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 # Where the local and test stages' site lives when NOPER_SITE_URL is not set (`make run`, the stack tests).
 LOCAL_ORIGIN = re.compile(r"http://(localhost|127\.0\.0\.1|\[::1\])(:\d{1,5})?")
 BASE_HEADERS = {"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"}
+IDEMPOTENCY_HEADER = idempotency.HEADER
+# Seconds a client waits before asking again when the database is away or throttling (503).
+RETRY_AFTER = 2
 
 
 @dataclass(frozen=True)
@@ -62,6 +69,9 @@ class RouteDoc:
     # True only for a route without the session that other sites may post to (the one-click unsubscribe:
     # a mail client may send it from a web page); every other state-changing request must come from the site.
     cross_site: bool = False
+    # True for a creation: an `Idempotency-Key` header makes a retry answer what the first attempt answered
+    # instead of creating twice (chalicelib/store/idempotency.py). Every new creation route sets it.
+    idempotent: bool = False
 
 
 @dataclass
@@ -129,10 +139,18 @@ class Api:
                         arguments["principal"] = principal
                     if "request" in doc.wants:
                         arguments["request"] = request
+                    key = idempotency.checked_key(request.headers.get(IDEMPOTENCY_HEADER)) if doc.idempotent else None
+                    if key is not None:
+                        return _answer_once(doc, principal, key, path_params, arguments, lambda: view(**arguments))
                     return _render(view(**arguments), doc)
                 except NoperError as error:
                     return error_response(error)
-                except Exception:  # a bug: say so in our JSON shape, log it with the request id
+                except Exception as error:
+                    if unavailable(error):  # the database is away, slow or throttling: not a bug, ask again
+                        logger.warning("database unavailable", route=f"{method} {path}", error=type(error).__name__)
+                        return error_response(ServiceUnavailable(
+                            "The service is briefly unavailable; try again in a moment.", retry_after=RETRY_AFTER))
+                    # a bug: say so in our JSON shape, log it with the request id
                     logger.exception("request failed unexpectedly", route=f"{method} {path}")
                     return error_response(Internal("Something went wrong on our side; it has been logged."))
 
@@ -143,6 +161,27 @@ class Api:
             return view
 
         return register
+
+
+def _answer_once(doc: RouteDoc, principal: Any, key: str, path_params: dict[str, str], arguments: dict[str, Any],
+                 run: Callable[[], Any]) -> Response:
+    """A creation with an Idempotency-Key: the first attempt's answer, whatever the number of retries. The
+    key is the principal's own: another person's same key is another request."""
+    link = principal.publisher_link
+    scope = principal.user_id or (f"link-{link.link_id}" if link else "anonymous")
+    body = arguments["body"].model_dump_json() if "body" in arguments else ""
+    print_ = idempotency.fingerprint(doc.method, f"{doc.path} {json.dumps(path_params, sort_keys=True)}", body)
+
+    def attempt() -> idempotency.Answer:
+        try:
+            response = _render(run(), doc)
+        except NoperError as error:
+            response = error_response(error)
+        return idempotency.Answer(response.status_code, response.body)
+
+    answer = idempotency.once(scope, key, print_, attempt)
+    media_type = doc.media_type if answer.status < 400 else "application/json"
+    return Response(body=answer.body, status_code=answer.status, headers={**BASE_HEADERS, "Content-Type": media_type})
 
 
 def client_ip(request: Any) -> str:

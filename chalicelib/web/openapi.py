@@ -6,12 +6,27 @@ import re
 from typing import Any
 
 from pydantic import BaseModel
-from pydantic.json_schema import models_json_schema
+from pydantic.json_schema import GenerateJsonSchema, models_json_schema
 
 from chalicelib import __version__
-from chalicelib.web.api import ErrorResponse, RouteDoc
+from chalicelib.store.idempotency import HEADER as IDEMPOTENCY_HEADER, KEY_FORMAT
+from chalicelib.web.api import MAX_JSON_BODY, ErrorResponse, RouteDoc
 
 REF = "#/components/schemas/{model}"
+# A text the API strips and then needs non-empty: the document says "not only whitespace" (Python's and
+# ECMAScript's whitespace differ in U+0085 and U+001C-U+001F, which this leaves out too).
+NOT_BLANK = r"[^\s\u0085\u001c-\u001f]"
+
+
+class NoperJsonSchema(GenerateJsonSchema):
+    """Pydantic's JSON Schema, plus what its constraints check without saying: a stripped text with a
+    minimum length refuses whitespace alone."""
+
+    def str_schema(self, schema):
+        json_schema = super().str_schema(schema)
+        if schema.get("strip_whitespace") and schema.get("min_length", 0) >= 1 and "pattern" not in json_schema:
+            json_schema["pattern"] = NOT_BLANK
+        return json_schema
 STATUS_TEXT = {
     200: "OK", 201: "Created", 202: "Accepted", 204: "No content", 400: "Invalid input", 401: "Not signed in",
     403: "Forbidden", 404: "Not found", 409: "Conflict", 413: "Too large", 415: "Unsupported media type",
@@ -29,7 +44,8 @@ def build_openapi(docs: list[RouteDoc]) -> dict[str, Any]:
     if clashes := sorted({name for name in names if names.count(name) > 1}):
         # Schemas are referenced by class name: two models of one name would silently become one.
         raise ValueError(f"two API models share a name: {', '.join(clashes)}")
-    refs, schema = models_json_schema([(m, "serialization") for m in ordered], ref_template=REF)
+    refs, schema = models_json_schema([(m, "serialization") for m in ordered], ref_template=REF,
+                                      schema_generator=NoperJsonSchema)
     document: dict[str, Any] = {
         "openapi": "3.1.0",
         "info": {
@@ -64,16 +80,33 @@ def _operation(doc: RouteDoc) -> dict[str, Any]:
             parameters.append(
                 {"name": name, "in": "query", "required": info.is_required(), "schema": _field_schema(doc.query, name)}
             )
+    if doc.idempotent:  # chalicelib/store/idempotency.py
+        parameters.append({
+            "name": IDEMPOTENCY_HEADER, "in": "header", "required": False,
+            "description": "One key per submission, sent again on its retries: a retry answers what the first "
+                           "attempt answered instead of creating twice. Kept 24 hours per person; the same key with "
+                           "another request, or while the first is still running, answers 409.",
+            "schema": {"type": "string", "pattern": f"^{KEY_FORMAT.pattern}$", "minLength": 16, "maxLength": 128},
+        })
     if parameters:
         operation["parameters"] = parameters
     if doc.body:
         operation["requestBody"] = {
             "required": True,
+            "description": f"A JSON object, sent as application/json (other types answer 415), of at most "
+                           f"{MAX_JSON_BODY} bytes (larger answers 413).",
             "content": {"application/json": {"schema": {"$ref": REF.format(model=doc.body.__name__)}}},
         }
     errors = set(doc.errors)
-    if doc.body or doc.query or doc.path_model:
+    if doc.body or doc.query or doc.path_model or doc.idempotent:
         errors.add(400)
+    if doc.idempotent:
+        errors.add(409)
+    if not any(status == 503 for status, _ in doc.other_responses):
+        errors.add(503)  # any route, while the database is away or throttling (with Retry-After)
+    errors.add(429)  # any route: API Gateway's throttling (infra/template.py), besides the app's own limits
+    if doc.body:
+        errors.update((413, 415))  # parse_json_body's limits on size and media type
     for status in sorted(errors):
         operation["responses"][str(status)] = _response(status, ErrorResponse)
     for status, model in doc.other_responses:
@@ -93,7 +126,7 @@ def _response(status: int, model: type[BaseModel] | None, media_type: str = "app
 def _field_schema(model: type[BaseModel] | None, name: str) -> dict[str, Any]:
     if model is None or name not in model.model_fields:
         return {"type": "string"}
-    schema = model.model_json_schema(ref_template=REF)["properties"][name]
+    schema = model.model_json_schema(ref_template=REF, schema_generator=NoperJsonSchema)["properties"][name]
     schema.pop("title", None)
     return schema
 
