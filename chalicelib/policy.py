@@ -186,6 +186,7 @@ RULES: dict[str, Rule] = {
     "neighbourhoods.draw": staff("admin"),
     # The address register is open data (CC0): anyone may search it, rate-limited per client.
     "addresses.search": anyone,
+    # Importing it, and confirming an import that would retire more than 10 % of the addresses: admins.
     "addresses.import": staff("admin"),
     # Signing in and out; one's own profile and sessions.
     "auth.sign_in": anyone,

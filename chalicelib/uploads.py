@@ -50,3 +50,8 @@ def delete_upload(bucket: str, key: str) -> None:
 def s3_object_created(event_detail: dict[str, Any]) -> tuple[str, str]:
     """(bucket, key) of an EventBridge "Object Created" event's detail."""
     return event_detail["bucket"]["name"], event_detail["object"]["key"]
+
+
+def put_object(key: str, data: bytes) -> None:
+    """Write a small object ourselves (e.g. an empty marker whose "Object Created" event starts a handler)."""
+    client("s3").put_object(Bucket=get_settings().uploads_bucket, Key=key, Body=data)

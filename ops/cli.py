@@ -34,7 +34,12 @@ def demo(_args: argparse.Namespace) -> int:
     return 0
 
 
+# Exit codes of `import-addresses` besides 0 (imported) and 2 (usage): docs/operations.md.
+FILE_REFUSED, NEEDS_ALLOW_RETIRE, INTERRUPTED = 1, 3, 4
+
+
 def import_addresses(args: argparse.Namespace) -> int:
+    from chalicelib.addresses.importer import ImportInterrupted, RetirementNeedsConsent
     from chalicelib.addresses.register import InvalidRegister
     from chalicelib.addresses.service import import_addresses as run_import
 
@@ -42,16 +47,29 @@ def import_addresses(args: argparse.Namespace) -> int:
         data = open(args.file, "rb").read()
     except OSError as error:
         print(f"noper: cannot read {args.file}: {error.strerror}", file=sys.stderr)
-        return 1
+        return FILE_REFUSED
+    bar = _ProgressBar()
     try:
-        report = run_import(data, only_lau2=args.commune, create_communes=True, progress=_progress_bar())
+        report = run_import(data, only_lau2=args.commune, create_communes=True, allow_retire=args.allow_retire,
+                            retire_despite_refused=args.retire_despite_refused, progress=bar)
     except InvalidRegister as error:
-        print(f"\nnoper: {error}", file=sys.stderr)
-        return 1
+        return _fail(bar, f"{args.file}: {error}", FILE_REFUSED)
+    except RetirementNeedsConsent as error:
+        return _fail(bar, f"{error} (--allow-retire)", NEEDS_ALLOW_RETIRE)
+    except ImportInterrupted as error:
+        return _fail(bar, str(error), INTERRUPTED)
     print("", file=sys.stderr)
     for line in report.lines():
         print(line)
+    if report.kept:
+        print(f"(--retire-despite-refused retires the {report.kept} kept addresses)")
     return 0
+
+
+def _fail(bar, message: str, code: int) -> int:
+    """One line on stderr (after ending the progress bar, if it was drawn)."""
+    print(("\n" if bar.drawn else "") + f"noper: {message}", file=sys.stderr)
+    return code
 
 
 def _lau2(text: str) -> str:
@@ -60,14 +78,17 @@ def _lau2(text: str) -> str:
     return text
 
 
-def _progress_bar(width: int = 30):
+class _ProgressBar:
     """A plain progress bar on stderr, redrawn in place with \\r."""
-    def show(done: int, total: int) -> None:
-        filled = width * done // total if total else width
-        print(f"\rimporting [{'#' * filled}{'.' * (width - filled)}] {done}/{total} rows", end="", file=sys.stderr,
-              flush=True)
 
-    return show
+    def __init__(self, width: int = 30) -> None:
+        self.width, self.drawn = width, False
+
+    def __call__(self, done: int, total: int) -> None:
+        self.drawn = True
+        filled = self.width * done // total if total else self.width
+        print(f"\rimporting [{'#' * filled}{'.' * (self.width - filled)}] {done}/{total} rows", end="",
+              file=sys.stderr, flush=True)
 
 
 def parser() -> argparse.ArgumentParser:
@@ -80,6 +101,12 @@ def parser() -> argparse.ArgumentParser:
     )
     addresses.add_argument("file", help="the register file, ';'-separated UTF-8 (as published, CC0)")
     addresses.add_argument("--commune", metavar="LAU2", type=_lau2, help="import only this commune's rows (four digits)")
+    addresses.add_argument("--allow-retire", action="store_true",
+                           help="allow retiring more than 10 %% of a commune's addresses (refused without it: "
+                                "a cut-off or wrong file)")
+    addresses.add_argument("--retire-despite-refused", action="store_true",
+                           help="retire the addresses the file no longer lists even though some of its lines were "
+                                "refused (without it they are kept)")
     addresses.set_defaults(run=import_addresses)
     from ops.neighbourhoods import add_commands as add_neighbourhood_commands
 

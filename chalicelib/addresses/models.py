@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
-from pynamodb.attributes import JSONAttribute, NumberAttribute, UnicodeAttribute, UTCDateTimeAttribute
+from pynamodb.attributes import BooleanAttribute, JSONAttribute, NumberAttribute, UnicodeAttribute, UTCDateTimeAttribute
 
 from chalicelib.communes.models import Lau2
 from chalicelib.store.table import Entity
@@ -14,7 +14,9 @@ MAX_UPLOAD_BYTES = 64 * 1024 * 1024
 REFUSED_KEPT = 500  # refused rows listed in an import's status; the count covers all
 
 ImportId = Annotated[str, StringConstraints(pattern=r"^\d{14}[0-9a-f]{8}$")]
-ImportStatus = Literal["waiting", "running", "done", "failed"]
+# needs_confirmation: the file would retire more than 10 % of the commune's addresses; nothing was written
+# and the file is kept (7 days) until an admin confirms (then waiting again, with allow_retire).
+ImportStatus = Literal["waiting", "running", "needs_confirmation", "done", "failed"]
 
 
 # --- requests -------------------------------------------------------------------------------
@@ -99,6 +101,10 @@ class AddressImportSummary(BaseModel):
     updated: int
     unchanged: int
     retired: int
+    kept: int = Field(description="addresses the file no longer lists, kept because it has refused lines")
+    would_retire: int = Field(description="needs_confirmation: how many addresses the file would retire")
+    active_before: int = Field(description="needs_confirmation: the commune's addresses before the import")
+    allow_retire: bool = Field(description="an admin confirmed retiring more than 10 % of the addresses")
     refused_count: int
     error: str | None
     created_at: str
@@ -129,6 +135,10 @@ class AddressImportItem(Entity):
     updated = NumberAttribute(default=0)
     unchanged = NumberAttribute(default=0)
     retired = NumberAttribute(default=0)
+    kept = NumberAttribute(default=0)
+    would_retire = NumberAttribute(default=0)
+    active_before = NumberAttribute(default=0)
+    allow_retire = BooleanAttribute(default=False)
     refused_count = NumberAttribute(default=0)
     refused = JSONAttribute(default=list)
     error = UnicodeAttribute(null=True)
@@ -151,7 +161,9 @@ class AddressImportItem(Entity):
         return dict(
             import_id=self.import_id, filename=self.filename, status=self.status, rows_total=int(self.rows_total),
             rows_done=int(self.rows_done), added=int(self.added), updated=int(self.updated),
-            unchanged=int(self.unchanged), retired=int(self.retired), refused_count=int(self.refused_count),
+            unchanged=int(self.unchanged), retired=int(self.retired), kept=int(self.kept or 0),
+            would_retire=int(self.would_retire or 0), active_before=int(self.active_before or 0),
+            allow_retire=bool(self.allow_retire), refused_count=int(self.refused_count),
             error=self.error, created_at=self.created_at.isoformat(),
             finished_at=self.finished_at.isoformat() if self.finished_at else None,
         )

@@ -1,18 +1,23 @@
 """Reading Luxembourg's georeferenced address register (BD-Adresses, CC0).
 
-The file is `;`-separated UTF-8, with or without a BOM, CRLF or LF line ends. A row that cannot
-be used is refused with its line number and the reason; it never stops the other rows. A wrong
-header stops the whole file, because then no row can be trusted.
+The file is `;`-separated UTF-8, with or without a BOM, CRLF or LF line ends. The whole file is
+read and checked before the importer writes anything. A row that cannot be used is refused with its
+line number and the reason; it never stops the other rows. What makes no row trustworthy stops the
+whole file with `InvalidRegister`, one sentence naming the line: a wrong header, bytes that are not
+UTF-8 text, a field or line far longer than the register's (an unclosed quote, a file that is not the
+register), a quoted field running over lines, a last line cut off mid-row (a truncated download).
 """
 
 from __future__ import annotations
 
+import codecs
 import csv
 import hashlib
 import io
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from typing import Iterator
 
 import h3
 
@@ -28,10 +33,19 @@ LAT_RANGE = (49.44, 50.19)
 LON_RANGE = (5.73, 6.54)
 # House numbers as the register writes them: 62A, 37AA, 1BIS, 12-14; empty for unnumbered buildings.
 HOUSE_NUMBER = re.compile(r"^[1-9]\d{0,4}(?:[A-Z]{1,4})?(?:-[1-9]\d{0,4}[A-Z]{0,4})?$")
+# The register's longest field is a street name of under 100 characters, its lines under 400.
+MAX_FIELD_CHARS = 1000
+MAX_LINE_CHARS = 4000
+# Set explicitly (process-wide, as the csv module keeps it) rather than trusting the 131,072 default.
+csv.field_size_limit(MAX_FIELD_CHARS)
 
 
 class InvalidRegister(ValueError):
-    """The file as a whole is not an address register (wrong header, not UTF-8 text)."""
+    """The file as a whole is not a usable address register; the message is one sentence naming the line."""
+
+    def __init__(self, message: str, line: int | None = None) -> None:
+        super().__init__(f"line {line}: {message}" if line else message)
+        self.line = line
 
 
 @dataclass(frozen=True)
@@ -106,23 +120,29 @@ def read_register(data: bytes, only_lau2: str | None = None) -> RegisterEdition:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        raise InvalidRegister(f"The file is not UTF-8 text (byte {error.start}).") from None
-    if "\x00" in text[:65536]:
-        raise InvalidRegister("The file is not a text file.")
+        start = error.start + (3 if data.startswith(codecs.BOM_UTF8) else 0)  # positions after the BOM
+        line = data.count(b"\n", 0, start) + 1
+        raise InvalidRegister(f"the file is not UTF-8 text (byte {start}).", line) from None
+    if "\x00" in text:
+        raise InvalidRegister("the file is not a text file (it holds NUL bytes).", text.count("\n", 0, text.index("\x00")) + 1)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=";")
-    header = [name.strip().lower() for name in next(reader, [])]
+    try:
+        header = [name.strip().lower() for name in next(reader, [])]
+    except csv.Error:
+        header = []
     missing = [name for name in NEEDED if name not in header]
     if missing:
         raise InvalidRegister(
-            f"The file is not the address register (BD-Adresses): its first line lacks {', '.join(missing)}. "
-            f"Expected: {';'.join(COLUMNS)}."
+            f"the file is not the address register (BD-Adresses): its first line lacks {', '.join(missing)}. "
+            f"Expected: {';'.join(COLUMNS)}.", 1,
         )
     where = {name: header.index(name) for name in NEEDED}
     geoportail = header.index("id_geoportail") if "id_geoportail" in header else None
     edition = RegisterEdition()
     first_line_of: dict[str, int] = {}
-    for values in reader:
-        line = reader.line_num
+    line, values = 1, []
+    rows = _rows(reader)
+    for line, values in rows:
         if not values or values == [""]:
             continue
         edition.rows_total += 1
@@ -141,7 +161,45 @@ def read_register(data: bytes, only_lau2: str | None = None) -> RegisterEdition:
             continue
         first_line_of[address.address_id] = line
         edition.addresses.append(address)
+    if values and not text.endswith(("\n", "\r")):
+        _refuse_cut_off(line, values, header, where, geoportail)
     return edition
+
+
+def _rows(reader) -> Iterator[tuple[int, list[str]]]:
+    """(line number, fields) of each row after the header; what no register holds stops the file."""
+    previous = reader.line_num
+    while True:
+        try:
+            values = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as error:
+            if "field larger than field limit" in str(error):
+                raise InvalidRegister(f"a field is longer than {MAX_FIELD_CHARS} characters (an unclosed quote, or "
+                                      "not the address register?).", reader.line_num) from None
+            raise InvalidRegister(f"the line is not readable as CSV ({error}).", reader.line_num) from None
+        line = reader.line_num
+        if line - previous > 1:
+            raise InvalidRegister("a quoted field runs over several lines (an unclosed quote?).", previous + 1)
+        if sum(map(len, values)) + len(values) > MAX_LINE_CHARS:
+            raise InvalidRegister(f"the line is longer than {MAX_LINE_CHARS} characters: not a register line.", line)
+        previous = line
+        yield line, values
+
+
+def _refuse_cut_off(line: int, values: list[str], header: list[str], where: dict[str, int],
+                    geoportail: int | None) -> None:
+    """A last line without a line end that is not a whole usable row: the file was cut off (truncated copy)."""
+    if len(values) < len(header):
+        reason = f"{len(values)} fields instead of {len(header)}"
+    else:
+        row = {name: values[index].strip() for name, index in where.items()}
+        reason, address = _address(line, row, values[geoportail].strip() if geoportail is not None else "")
+        if address is not None:
+            return
+    raise InvalidRegister(f"the file ends in the middle of this line ({reason}): it looks cut off; "
+                          "nothing was imported.", line)
 
 
 def _address(line: int, row: dict[str, str], geoportail_id: str) -> tuple[str, RegisterAddress | None]:

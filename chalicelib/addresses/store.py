@@ -67,6 +67,17 @@ def address_item(address: RegisterAddress, neighbourhood: tuple[str, str] | None
     return item
 
 
+def register_address(item: Item) -> RegisterAddress:
+    """A stored address as the register row it was written from (line 0: not from this file)."""
+    value = plain(item)
+    return RegisterAddress(
+        line=0, address_id=value["id"], street=value["street"], street_id=value["street_id"], number=value["number"],
+        locality=value["locality"], postcode=value["postcode"], building_id=value["building_id"],
+        lat=float(value["lat"]), lon=float(value["lon"]), geoportail_id=value["geoportail_id"],
+        commune=value["commune"], lau2=value["lau2"], cell=value["cell"],
+    )
+
+
 def plain(item: Item) -> dict[str, Any]:
     """A stored item as Python values (strings, floats, ints, dicts of ints)."""
     return {name: _value(value) for name, value in item.items()}
@@ -128,8 +139,10 @@ def cell_items(lau2: str, addresses: Iterable[RegisterAddress]) -> dict[str, Ite
 
 
 def query(partition: str, *, index: bool = False, prefix: str | None = None, limit: int | None = None,
-          projection: str | None = None) -> Iterator[Item]:
-    """Every item of one partition (of the table, or of gsi1 when index), in sort-key order."""
+          projection: str | None = None, patient: bool = False) -> Iterator[Item]:
+    """Every item of one partition (of the table, or of gsi1 when index), in sort-key order.
+
+    `patient`: for the import (CLI, upload handler), off the request path's tight time budget."""
     key = "gsi1pk" if index else "pk"
     sort = "gsi1sk" if index else "sk"
     request: dict[str, Any] = {
@@ -144,16 +157,19 @@ def query(partition: str, *, index: bool = False, prefix: str | None = None, lim
         names = {f"#a{i}": name for i, name in enumerate(projection.split(","))}
         request["ProjectionExpression"] = ",".join(names)
         request["ExpressionAttributeNames"].update(names)
+    dynamodb = client("dynamodb", patient=patient)
     if limit:
         request["Limit"] = limit
-        yield from client("dynamodb").query(**request)["Items"]
+        yield from dynamodb.query(**request)["Items"]
         return
-    for page in client("dynamodb").get_paginator("query").paginate(**request):
+    for page in dynamodb.get_paginator("query").paginate(**request):
         yield from page["Items"]
 
 
 class BatchWriter:
-    """Puts and deletes in BatchWriteItem calls of 25, retrying what DynamoDB leaves unprocessed."""
+    """Puts and deletes in BatchWriteItem calls of 25, retrying what DynamoDB leaves unprocessed.
+
+    Bulk work (imports, neighbourhood assignment) off the request path: the patient DynamoDB client."""
 
     def __init__(self) -> None:
         self.table = get_settings().table_name
@@ -178,7 +194,7 @@ class BatchWriter:
         pause = 0.05
         while requests:
             self.calls += 1
-            answer = client("dynamodb").batch_write_item(RequestItems={self.table: requests})
+            answer = client("dynamodb", patient=True).batch_write_item(RequestItems={self.table: requests})
             requests = answer.get("UnprocessedItems", {}).get(self.table, [])
             if requests:
                 time.sleep(pause)

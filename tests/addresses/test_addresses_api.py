@@ -11,11 +11,11 @@ import app as app_module
 from chalicelib import ratelimit
 from chalicelib.adapters.aws import client as aws_client
 from chalicelib.addresses.models import MAX_UPLOAD_BYTES
-from chalicelib.addresses.service import import_addresses
+from chalicelib.addresses.service import get_address, import_addresses
 from chalicelib.config import get_settings
 from chalicelib.store.calls import count_dynamodb_calls
 from ops.local_events import LocalEvents, object_created_event
-from tests.addresses.factories import quirks_bytes, sample_bytes
+from tests.addresses.factories import quirks_bytes, sample_bytes, without_lines
 from tests.helpers import JSON, STAFF, body, error_of
 
 
@@ -217,3 +217,74 @@ def test_an_upload_over_the_limit_fails_whatever_moto_accepted(client, act_as, a
 
     report = client.get(f"/api/v1/communes/0501/address-imports/{started['import_id']}").json_body
     assert report["status"] == "failed" and "at most 1000" in report["error"] and report["added"] == 0
+
+
+def upload_and_import(client, events, data: bytes) -> tuple[dict, str]:
+    started = start(client).json_body
+    upload(started, data)
+    events.poll_once()
+    return started, f"/api/v1/communes/0501/address-imports/{started['import_id']}"
+
+
+def test_an_upload_retiring_more_than_a_tenth_waits_for_the_admins_confirmation(client, act_as, app):
+    # Given Clervaux's 27 addresses, and an upload that lacks 3 of them
+    act_as(STAFF)
+    import_addresses(sample_bytes(), create_communes=True)
+    shorter = without_lines(sample_bytes(), "_7973_62B", "_7984_20", "_7984_24")
+
+    # When it is processed, nothing is written and the status asks for a confirmation
+    events = LocalEvents(app)
+    started, status_url = upload_and_import(client, events, shorter)
+    held = client.get(status_url).json_body
+    assert (held["status"], held["would_retire"], held["active_before"], held["allow_retire"]) == \
+        ("needs_confirmation", 3, 27, False)
+    assert get_address("7973-62B").retired is False
+
+    # When the admin confirms, the same stored file is imported again with retiring allowed
+    confirmed = client.post(f"{status_url}/confirmation")
+    assert confirmed.status_code == 202 and confirmed.json_body["status"] == "waiting"
+    assert events.poll_once() == 1  # the confirmation marker's event
+    done = client.get(status_url).json_body
+    assert (done["status"], done["retired"], done["allow_retire"], done["error"]) == ("done", 3, True, None)
+    assert get_address("7973-62B").retired is True
+    # The file and the marker are consumed; a second confirmation is a conflict
+    assert LocalEvents(app).poll_once() == 0
+    assert aws_client("s3").list_objects_v2(Bucket=get_settings().uploads_bucket,
+                                            Prefix="incoming/addresses/").get("KeyCount") == 0
+    again = client.post(f"{status_url}/confirmation")
+    assert again.status_code == 409 and "import_id" in error_of(again)["fields"]
+
+
+def test_only_an_import_waiting_for_it_can_be_confirmed(client, act_as, app):
+    act_as(STAFF)
+    set_up_clervaux(client)
+    started = start(client).json_body
+
+    response = client.post(f"/api/v1/communes/0501/address-imports/{started['import_id']}/confirmation")
+
+    assert response.status_code == 409 and error_of(response)["code"] == "conflict"
+    assert client.post("/api/v1/communes/0501/address-imports/20260101000000abcdef01/confirmation").status_code == 404
+
+
+def test_a_cut_off_upload_fails_naming_the_line_and_retires_nothing(client, act_as, app):
+    act_as(STAFF)
+    import_addresses(sample_bytes(), create_communes=True)
+    lines = sample_bytes().splitlines(keepends=True)
+    cut = b"".join(lines[:9]) + lines[9][:20]
+
+    _, status_url = upload_and_import(client, LocalEvents(app), cut)
+
+    report = client.get(status_url).json_body
+    assert report["status"] == "failed" and report["error"].startswith("Line 10: the file ends in the middle")
+    assert report["retired"] == 0 and get_address("7973-62B").retired is False
+
+
+def test_an_upload_with_refused_lines_keeps_the_addresses_it_no_longer_lists(client, act_as, app):
+    act_as(STAFF)
+    import_addresses(sample_bytes(), create_communes=True)
+    bad = b"Heigaart;abc;Hupperdange;9755;7981;900031;50.0930;6.0589;0;0;x;Clervaux;0501\n"
+
+    _, status_url = upload_and_import(client, LocalEvents(app), without_lines(sample_bytes(), "_7973_62B") + bad)
+
+    report = client.get(status_url).json_body
+    assert (report["status"], report["retired"], report["kept"], report["refused_count"]) == ("done", 0, 1, 1)

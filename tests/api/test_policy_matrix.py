@@ -52,6 +52,7 @@ EXPECTED = {
     ("POST", "/api/v1/communes/{lau2}/address-imports"): {"staff_admin"},
     ("GET", "/api/v1/communes/{lau2}/address-imports"): {"staff_admin"},
     ("GET", "/api/v1/communes/{lau2}/address-imports/{import_id}"): {"staff_admin"},
+    ("POST", "/api/v1/communes/{lau2}/address-imports/{import_id}/confirmation"): {"staff_admin"},
     ("GET", "/api/v1/communes/{lau2}/neighbourhoods"): ALL,
     ("GET", "/api/v1/communes/{lau2}/neighbourhoods.geojson"): ALL,
     ("GET", "/api/v1/communes/{lau2}/neighbourhood-draft"): {"staff_admin"},
