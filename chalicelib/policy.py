@@ -40,6 +40,7 @@ class Principal:
     lau2: str | None = None
     neighbourhood_id: str | None = None
     residence_status: str = "none"  # none | pending | verified
+    address_id: str | None = None  # the claimed address: the household (see `not_own_case`)
     ambassador_of: frozenset[str] = frozenset()
     moderator_of: frozenset[str] = frozenset()  # communes (lau2) whose neighbourhoods they moderate
     staff: frozenset[tuple[str, str]] = frozenset()  # (lau2, admin|editor|verifier)
@@ -201,6 +202,8 @@ RULES: dict[str, Rule] = {
     "residents.letters": staff("admin", "verifier"),
     "residents.verify": staff("admin", "verifier"),
     "residents.ambassadors": staff("admin"),
+    # The commune's audit log of staff decisions (chalicelib/communes/audit.py): its admins only.
+    "audit.read": staff("admin"),
     # Your data (GDPR): privacy settings, export, erasure — one's own only.
     "me.update": signed_in,
     "me.export": signed_in,
@@ -269,6 +272,46 @@ RULES: dict[str, Rule] = {
     "announcements.mine": signed_in,
     "announcements.read": anyone,
 }
+
+
+# --- separation of duties: nobody decides their own case -------------------------------------
+#
+# A decision route's rule above says who may decide at all; `not_own_case` says that they may not
+# when they are its subject. Each decision names its case here, with what the actor is told instead
+# (403): who else can decide. The services call it once they have loaded the subject.
+OWN_CASE: dict[str, tuple[str, str]] = {
+    # decision: (refusal message, field named in the error)
+    "residents.verify": ("Another staff member must decide on your own residence; or use the letter code "
+                         "sent to your address, or ask two neighbours to vouch.", "user_id"),
+    "residents.verify.household": ("Another staff member must decide on a resident of your own household.",
+                                   "user_id"),
+    "residents.ambassadors": ("Another admin of the commune must appoint or dismiss you.", "user_id"),
+    "neighbourhood.vouch": ("You cannot vouch for yourself: two neighbours from other households must vouch "
+                            "for you.", "user_id"),
+    "neighbourhood.vouch.household": ("You live at the same address: someone from another household must vouch.",
+                                      "user_id"),
+    "moderation.decide": ("Another moderator must decide on your own post, comment or message, or on a report "
+                          "you filed.", "target_id"),
+    "moderation.appeal": ("Another moderator must decide this appeal: it is about your own post, or you hid it.",
+                          "post_id"),
+    "announcements.review": ("Another staff member must decide on this announcement: you issued the publisher "
+                             "link that sent it, or registered its publisher.", "announcement_id"),
+    "lending.request": ("This is your own item: neighbours borrow it, you lend it.", "item_id"),
+    "lending.decide": ("Only the item's owner decides on a loan request, not the borrower.", "loan_id"),
+}
+
+
+def not_own_case(decision: str, principal: Principal, subjects: Any = (), *, household: str | None = None) -> None:
+    """Separation of duties: the actor is not the subject. `subjects` are the accounts the decision
+    is about (the resident verified, the author of the reported post, its reporters, the borrower...);
+    `household` the subject's address, refused when it is the actor's own claimed address (a staff
+    member's partner is their own case too). Refused: 403 naming who else decides."""
+    message, field_name = OWN_CASE[decision]
+    if principal.user_id is not None and principal.user_id in set(subjects):
+        raise Forbidden(message, {field_name: "your own case"})
+    if household is not None and principal.address_id is not None and household == principal.address_id:
+        household_message, _ = OWN_CASE.get(f"{decision}.household", (message, field_name))
+        raise Forbidden(household_message, {field_name: "your own household"})
 
 
 def principal_for(request: Any) -> Principal:

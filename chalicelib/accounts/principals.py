@@ -50,6 +50,7 @@ def principal_of(user: UserItem, session: Any = None) -> Principal:
         lau2=user.lau2,
         neighbourhood_id=user.neighbourhood_id,
         residence_status=user.residence_status,
+        address_id=user.address_id if user.residence_status != "none" else None,
         ambassador_of=frozenset(user.ambassador_of or ()),
         moderator_of=frozenset(user.moderator_of or ()),
         staff=frozenset(tuple(grant.split(":", 1)) for grant in (user.staff or ())),  # type: ignore[misc]

@@ -12,9 +12,11 @@ from pynamodb.exceptions import DoesNotExist, UpdateError
 
 from chalicelib.accounts.models import STAFF_ROLES, EmailItem, UserItem
 from chalicelib.accounts.signin import account_for_email
+from chalicelib.communes import audit
 from chalicelib.communes.service import get_commune
 from chalicelib.errors import Conflict, InvalidInput, NotFound
 from chalicelib.observability import logger
+from chalicelib.policy import Principal, not_own_case
 from chalicelib.store.table import condition_failed
 from chalicelib.moderation.models import ModeratorPublic
 from chalicelib.verification.models import AmbassadorPublic
@@ -79,9 +81,11 @@ def appoint_ambassador(user: UserItem, neighbourhood_id: str, lau2: str | None =
     return user
 
 
-def appointed_by_staff(lau2: str, user_id: str, appoint: bool) -> AmbassadorPublic:
+def appointed_by_staff(lau2: str, user_id: str, appoint: bool, actor: Principal | None = None) -> AmbassadorPublic:
     """Staff appoint a verified resident of their commune ambassador of the resident's neighbourhood
-    (or end every ambassadorship the resident holds in the commune)."""
+    (or end every ambassadorship the resident holds in the commune); never themselves. In the audit log."""
+    if actor is not None:
+        not_own_case("residents.ambassadors", actor, [user_id])
     try:
         user = UserItem.get(*UserItem.key(user_id))
     except DoesNotExist:
@@ -89,6 +93,8 @@ def appointed_by_staff(lau2: str, user_id: str, appoint: bool) -> AmbassadorPubl
     if user.lau2 != lau2 or not user.neighbourhood_id:
         raise NotFound("No resident of this commune under this id.", {"user_id": "not a resident here"})
     appoint_ambassador(user, user.neighbourhood_id, lau2=lau2, appoint=appoint)
+    audit.record(lau2, "ambassador_appointed" if appoint else "ambassador_dismissed",
+                 actor.user_id if actor else None, "resident", user.user_id)
     return AmbassadorPublic(user_id=user.user_id, neighbourhood_id=user.neighbourhood_id, appointed=appoint)
 
 
@@ -117,12 +123,17 @@ def appoint_moderator(user: UserItem, lau2: str, appoint: bool = True) -> UserIt
     return user
 
 
-def moderator_by_staff(lau2: str, user_id: str, appoint: bool) -> ModeratorPublic:
-    """Staff appoint (or dismiss) a verified resident of their commune as the commune's moderator."""
+def moderator_by_staff(lau2: str, user_id: str, appoint: bool, actor: Principal | None = None) -> ModeratorPublic:
+    """Staff appoint (or dismiss) a verified resident of their commune as the commune's moderator; never
+    themselves. In the audit log."""
+    if actor is not None:
+        not_own_case("residents.ambassadors", actor, [user_id])
     try:
         user = UserItem.get(*UserItem.key(user_id))
     except DoesNotExist:
         raise NotFound("No resident of this commune under this id.", {"user_id": "not a resident here"}) from None
     appoint_moderator(user, lau2, appoint=appoint)
+    audit.record(lau2, "moderator_appointed" if appoint else "moderator_dismissed",
+                 actor.user_id if actor else None, "resident", user.user_id)
     return ModeratorPublic(user_id=user.user_id, lau2=lau2, neighbourhood_id=user.neighbourhood_id or "",
                            appointed=appoint)

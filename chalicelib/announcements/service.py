@@ -17,7 +17,7 @@ import re
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from pynamodb.exceptions import DoesNotExist, TransactWriteError, UpdateError
+from pynamodb.exceptions import DoesNotExist, TransactWriteError
 
 from chalicelib.adapters.aws import client
 from chalicelib.adapters.clock import now
@@ -33,11 +33,14 @@ from chalicelib.communes.models import CommuneItem
 from chalicelib.config import get_settings
 from chalicelib.errors import Conflict, Forbidden, InvalidInput, NotFound
 from chalicelib.observability import logger
+from chalicelib import policy
+from chalicelib.communes import audit
 from chalicelib.policy import Principal
 from chalicelib.publishers.models import PublisherItem
 from chalicelib.ratelimit import limit
 from chalicelib.publishers.service import load as load_publisher, publishing_settings
-from chalicelib.store.table import condition_failed, refused_conditions, transaction
+from chalicelib.store.pages import unknown_cursor
+from chalicelib.store.table import refused_conditions, transaction
 
 PAGE = 20
 ANNOUNCEMENTS_PER_HOUR = 30  # per publisher link: a leaked link cannot flood residents
@@ -205,6 +208,24 @@ def _retract(item: AnnouncementItem) -> None:
 
 # --- staff: the approval queue and decisions --------------------------------------------------------
 
+def _sponsors(item: AnnouncementItem) -> list[str | None]:
+    """Whose own case an announcement is among staff: the staff member who issued the publisher link that
+    sent it (they chose its scope and handed it out) and the one who registered its publisher (they
+    attested it). Either would be approving their own work: another staff member decides."""
+    from chalicelib.publishers.models import PublisherLinkItem
+
+    sponsors: list[str | None] = []
+    try:
+        sponsors.append(PublisherLinkItem.get(*PublisherLinkItem.key(item.lau2, item.link_id)).created_by)
+    except DoesNotExist:
+        pass
+    try:
+        sponsors.append(load_publisher(item.lau2, item.publisher_id).attested_by)
+    except NotFound:
+        pass
+    return sponsors
+
+
 def review_list(lau2: str, status: str, language: str | None) -> ReviewList:
     items = AnnouncementItem.by_status.query(AnnouncementItem.status_key(lau2, status), scan_index_forward=False,
                                              limit=100)
@@ -219,6 +240,8 @@ def decide(principal: Principal, lau2: str, announcement_id: str, decision: Deci
     if item.status not in before:
         raise Conflict(f"The announcement is {item.status}.", {"decision": f"announcement is {item.status}"})
     after = {"approve": "published", "reject": "rejected", "withdraw": "withdrawn"}[decision.decision]
+    if decision.decision != "withdraw":  # taking an announcement down is never a conflict of interest
+        policy.not_own_case("announcements.review", principal, _sponsors(item))
     stamp = now()
     card = json.loads(item.card)
     actions = [AnnouncementItem.status.set(after), AnnouncementItem.gsi1pk.set(AnnouncementItem.status_key(lau2, after)),
@@ -227,11 +250,20 @@ def decide(principal: Principal, lau2: str, announcement_id: str, decision: Deci
         card["published_at"] = stamp.isoformat()
         actions += [AnnouncementItem.published_at.set(stamp), AnnouncementItem.card.set(json.dumps(card, ensure_ascii=False))]
     try:
-        item.update(actions=actions, condition=AnnouncementItem.status == item.status)
-    except UpdateError as error:
-        if condition_failed(error):
+        with transaction() as t:
+            t.update(item, actions=actions, condition=AnnouncementItem.status == item.status)
+            t.save(audit.entry(lau2, {"approve": "announcement_approved", "reject": "announcement_rejected",
+                                      "withdraw": "announcement_withdrawn"}[decision.decision],
+                               principal.user_id, "announcement", announcement_id, decision.reason))
+    except TransactWriteError as error:
+        if refused_conditions(error):
             raise Conflict("Someone else decided first.", {"decision": "already decided"}) from None
         raise
+    # A transaction does not read the item back: as written.
+    item.status, item.gsi1pk = after, AnnouncementItem.status_key(lau2, after)
+    item.decided_by, item.reason = principal.user_id or "", decision.reason
+    if after == "published":
+        item.published_at, item.card = stamp, json.dumps(card, ensure_ascii=False)
     logger.info("announcement decided", announcement_id=announcement_id, decision=decision.decision)
     if after == "published":
         _went_live(item)
@@ -288,7 +320,7 @@ def _decode_cursor(cursor: str) -> str:
     except (ValueError, binascii.Error, UnicodeDecodeError):
         sort_key = ""
     if not SORT_KEY.match(sort_key):
-        raise InvalidInput("The cursor is not one this list gave.", {"cursor": "invalid"})
+        raise unknown_cursor()
     return sort_key
 
 

@@ -27,8 +27,9 @@ def list_communes() -> CommuneList:
     return CommuneList(communes=[item.public() for item in items])
 
 
-def set_up_commune(lau2: str, settings: CommuneSettings) -> tuple[CommunePublic, bool]:
-    """Create the commune or update its settings in one write; returns it and whether it was created."""
+def set_up_commune(lau2: str, settings: CommuneSettings, by: str | None = None) -> tuple[CommunePublic, bool]:
+    """Create the commune or update its settings in one write; returns it and whether it was created.
+    Asked through the API (`by`: the admin or operator), the change goes into the commune's audit log."""
     stamp = now()
     item = CommuneItem(*CommuneItem.key(lau2))
     item.update(
@@ -44,6 +45,10 @@ def set_up_commune(lau2: str, settings: CommuneSettings) -> tuple[CommunePublic,
         ]
     )
     created = item.created_at == stamp
+    if by is not None:
+        from chalicelib.communes import audit
+
+        audit.record(lau2, "commune_settings_changed", by, "commune", lau2, "set up" if created else None)
     logger.info("commune set up" if created else "commune updated", lau2=lau2)
     return item.public(), created
 

@@ -24,7 +24,7 @@ from chalicelib.lending.models import (
     NeighbourhoodWeek,
 )
 from chalicelib.observability import logger
-from chalicelib.policy import Principal, authorize_in
+from chalicelib.policy import Principal, authorize_in, not_own_case
 from chalicelib.store.table import condition_failed, refused_conditions, transaction
 
 MAX_DAYS = 30
@@ -56,8 +56,7 @@ def no_such_loan() -> NotFound:
 def request_loan(principal: Principal, item_id: str, request: LoanRequest) -> LoanPublic:
     item = visible_item(principal, item_id)
     _check_dates(request.start, request.end)
-    if item.owner_id == principal.user_id:
-        raise Conflict("This is your own item.", {"item_id": "your own"})
+    not_own_case("lending.request", principal, [item.owner_id])
     if not item.available:
         raise Conflict("The owner does not lend this item at the moment.", {"item_id": "not available"})
     if any(r.start <= request.end and request.start <= r.end for r in blocked_ranges(item)):
@@ -84,6 +83,8 @@ def decide(principal: Principal, loan_id: str, decision: str) -> LoanPublic:
 
 def change_state(principal: Principal, loan_id: str, state: str) -> LoanPublic:
     loan = _visible_loan(principal, loan_id)
+    if state in ("accepted", "declined"):  # deciding a request: the owner, never the borrower
+        not_own_case("lending.decide", principal, [loan.borrower_id])
     who = TRANSITIONS.get((loan.state, state))
     if who is None:
         raise Conflict(f"A loan that is {loan.state} cannot become {state}.", {"state": f"not from {loan.state}"})

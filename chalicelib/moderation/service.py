@@ -16,7 +16,6 @@ log reads it a page at a time. docs/data-model.md lists the keys.
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 
 from pynamodb.exceptions import DoesNotExist, TransactWriteError
@@ -38,13 +37,13 @@ from chalicelib.posts.models import PostItem, PostPublic, WeekStatsItem
 from chalicelib.posts.service import (
     _entries, _public, _readable, _week, next_revision, rewrite_as_read, unchanged_since_read,
 )
-from chalicelib.store.pages import decode_cursor, encode_cursor
+from chalicelib.store.pages import TIME_ID_SK, decode_cursor, encode_cursor
 from chalicelib.store.table import refused_conditions, table_connection, transaction
 
 AUTO_HIDE_AT = 3
 AUTO = "auto"
 # The sort keys a cursor of the log (`<at>#<ULID>`) or of the appeals queue (`<appealed at>#<post id>`) holds.
-_TIME_ID_SK = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?[+-]\d{2}:\d{2}#[0-9A-Z]{26}$")
+_TIME_ID_SK = TIME_ID_SK
 
 
 # --- reports --------------------------------------------------------------------------------
@@ -118,8 +117,12 @@ def decide_report(principal: Principal, neighbourhood_id: str, target_type: str,
     if not reports:
         raise NotFound("No reports of this here.", {"target_id": "not reported here"})
     me = principal.user_id
-    if target_type == "post":
-        post = _post(target_id)
+    post = _post(target_id) if target_type == "post" else None
+    target = post if post is not None else _comment_or_message(target_type, target_id, reports[0])
+    # Not on one's own post, comment or message, nor on what one reported oneself.
+    policy.not_own_case("moderation.decide", principal,
+                        [getattr(target, "author_id", None), *(r.reporter_id for r in reports)])
+    if post is not None:
         if decision.action == "dismiss":
             if post.hidden and post.hidden_by == AUTO:  # hidden "until reviewed": reviewed, nothing wrong
                 _set_hidden(post, False, None, None, me, action="dismiss", condition=_hidden_is(True))
@@ -141,6 +144,9 @@ def decide_report(principal: Principal, neighbourhood_id: str, target_type: str,
 def moderate_post(principal: Principal, post_id: str, request: ModerationRequest,
                   language: str = DEFAULT) -> PostPublic:
     post = _moderated(principal, post_id)
+    reporters = [r.reporter_id for r in ReportItem.query(ReportItem.key("post", post_id, "")[0])
+                 if r.gsi1sk.startswith("OPEN#")]
+    policy.not_own_case("moderation.decide", principal, [post.author_id, *reporters])
     _hide_or_show_post(post, request.action == "hide", request.reason, request.note, principal.user_id)
     _close_reports("post", post_id)
     return _public(post, language=language)
@@ -181,9 +187,8 @@ def decide_appeal(principal: Principal, post_id: str, request: AppealDecision, l
     post = _moderated(principal, post_id)
     if post.appeal_state != "pending":
         raise Conflict("There is no appeal to decide.", {"post_id": "no pending appeal"})
-    if post.hidden_by == principal.user_id:
-        raise Conflict("A second moderator decides an appeal, not the one who hid the post.",
-                       {"post_id": "you hid it"})
+    # A second moderator decides: not the one who hid the post, nor its author.
+    policy.not_own_case("moderation.appeal", principal, [post.author_id, post.hidden_by])
     pending = PostItem.appeal_state == "pending"
     if request.decision == "uphold":
         queued = PendingAppealItem.of(post)

@@ -17,6 +17,7 @@ import h3
 from pynamodb.exceptions import DoesNotExist, PutError, UpdateError
 
 from chalicelib.adapters.clock import now
+from chalicelib.communes import audit
 from chalicelib.communes.service import fold
 from chalicelib.errors import Conflict, InvalidInput, NotFound
 from chalicelib.neighbourhoods import geo, register
@@ -221,7 +222,7 @@ def split(lau2: str, nbh_id: str, version: int | None = None) -> Draft:
 
 # --- publishing -------------------------------------------------------------------------------
 
-def publish(lau2: str, version: int | None = None) -> Publication:
+def publish(lau2: str, version: int | None = None, by: str | None = None) -> Publication:
     """Make the draft (at `version`, if given) the commune's neighbourhoods (409 unless it validates).
 
     Idempotent: publishing the same draft again rewrites the same items and records no change.
@@ -245,6 +246,8 @@ def publish(lau2: str, version: int | None = None) -> Publication:
         _release_lease(item, published=False)
         raise
     _release_lease(item, published=True)
+    audit.record(lau2, "neighbourhoods_published", by, "neighbourhoods", str(item.version),
+                 f"{len(item.neighbourhoods)} neighbourhoods, {publication.changed_cells} cells changed")
     logger.info("neighbourhoods published", lau2=lau2, version=item.version, changed_cells=publication.changed_cells)
     return publication
 

@@ -9,6 +9,7 @@ verifies on condition the resident is still pending: two concurrent vouches veri
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 from pynamodb.exceptions import DoesNotExist, TransactWriteError
@@ -25,7 +26,7 @@ from chalicelib.neighbours.models import (
 )
 from chalicelib.neighbours.service import residents
 from chalicelib.observability import logger
-from chalicelib.policy import Principal
+from chalicelib.policy import Principal, not_own_case
 from chalicelib.store.table import transaction
 
 VOUCHES_PER_MONTH = 5
@@ -54,10 +55,11 @@ def vouch(principal: Principal, neighbourhood_id: str, candidate_id: str) -> Vou
     voucher = load_user(principal.user_id)
     if voucher.residence_status != "verified" or voucher.neighbourhood_id != neighbourhood_id:
         raise NotFound("No such neighbourhood content.", {"neighbourhood_id": "not found"})
+    # Nobody vouches for themselves nor for their own household (the voucher's address as stored now).
+    not_own_case("neighbourhood.vouch", replace(principal, address_id=voucher.address_id), [candidate_id])
     candidate = _pending_in(neighbourhood_id, candidate_id)
-    if candidate.address_id == voucher.address_id:
-        raise Conflict("You live at the same address: someone from another household must vouch.",
-                       {"user_id": "same household"})
+    not_own_case("neighbourhood.vouch", replace(principal, address_id=voucher.address_id), [],
+                 household=candidate.address_id)
     stamp = now()
     month, month_end = _month(stamp)
     counter = VouchCounterItem(*VouchCounterItem.key(voucher.user_id, month))

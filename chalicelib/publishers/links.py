@@ -26,6 +26,7 @@ from pynamodb.exceptions import DoesNotExist
 
 from chalicelib.adapters.clock import now
 from chalicelib.adapters.ids import new_id
+from chalicelib.communes import audit
 from chalicelib.config import signing_key
 from chalicelib.errors import Forbidden, InvalidInput, NotFound
 from chalicelib.observability import logger
@@ -144,6 +145,8 @@ def issue(lau2: str, request: LinkRequest, issued_by: str, site: str | None = No
         created_at=stamp, created_by=issued_by,
     )
     item.save(condition=PublisherLinkItem.pk.does_not_exist())
+    audit.record(lau2, "publisher_link_issued", issued_by, "publisher_link", link_id,
+                 f"for {publisher.name}: {request.label}" if request.label else f"for {publisher.name}")
     token = sign(item)
     logger.info("publisher link issued", lau2=lau2, link_id=link_id, publisher_id=publisher.publisher_id)
     base = (site or web_site.site()).rstrip("/")
@@ -159,13 +162,14 @@ def list_links(lau2: str) -> LinkList:
     return LinkList(links=[_public(i, names.get(i.publisher_id, "?")) for i in items])
 
 
-def revoke(lau2: str, link_id: str) -> LinkPublic:
+def revoke(lau2: str, link_id: str, by: str | None = None) -> LinkPublic:
     try:
         item = PublisherLinkItem.get(*PublisherLinkItem.key(lau2, link_id))
     except DoesNotExist:
         raise NotFound("No such publisher link.", {"link_id": "not found"}) from None
     if item.revoked_at is None:
         item.update(actions=[PublisherLinkItem.revoked_at.set(now())])
+        audit.record(lau2, "publisher_link_revoked", by, "publisher_link", link_id)
         logger.info("publisher link revoked", lau2=lau2, link_id=link_id)
     publisher = load_publisher(lau2, item.publisher_id)
     return _public(item, publisher.name)

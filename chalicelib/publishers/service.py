@@ -8,6 +8,7 @@ from pynamodb.exceptions import DoesNotExist
 from chalicelib.adapters.aws import client
 from chalicelib.adapters.clock import now
 from chalicelib.adapters.ids import new_id
+from chalicelib.communes import audit
 from chalicelib.config import get_settings
 from chalicelib.errors import InvalidInput, NotFound
 from chalicelib.observability import logger
@@ -36,6 +37,7 @@ def register(principal: Principal, lau2: str, request: PublisherRequest) -> Publ
                          non_commercial=request.non_commercial, attested_by=principal.user_id or "", status="active",
                          created_at=now())
     item.save(condition=PublisherItem.pk.does_not_exist())
+    audit.record(lau2, "publisher_registered", principal.user_id, "publisher", publisher_id, request.name)
     logger.info("publisher registered", lau2=lau2, publisher_id=publisher_id, kind=request.kind)
     return public(item)
 
@@ -52,9 +54,11 @@ def load(lau2: str, publisher_id: str) -> PublisherItem:
         raise NotFound("No such publisher in this commune.", {"publisher_id": "not found"}) from None
 
 
-def set_status(lau2: str, publisher_id: str, status: str) -> PublisherPublic:
+def set_status(lau2: str, publisher_id: str, status: str, by: str | None = None) -> PublisherPublic:
     item = load(lau2, publisher_id)
     item.update(actions=[PublisherItem.status.set(status)])
+    audit.record(lau2, "publisher_suspended" if status == "suspended" else "publisher_activated", by, "publisher",
+                 publisher_id)
     logger.info("publisher status changed", lau2=lau2, publisher_id=publisher_id, status=status)
     return public(item)
 
@@ -110,7 +114,10 @@ def publishing_settings(lau2: str) -> PublishingSettings:
         return PublishingSettings(partner_approval=True)
 
 
-def set_publishing_settings(lau2: str, settings: PublishingSettings) -> PublishingSettings:
+def set_publishing_settings(lau2: str, settings: PublishingSettings, by: str | None = None) -> PublishingSettings:
     PublishingSettingsItem(*PublishingSettingsItem.key(lau2), partner_approval=settings.partner_approval).save()
+    audit.record(lau2, "publishing_settings_changed", by, "commune", lau2,
+                 "partner announcements wait for approval" if settings.partner_approval else
+                 "partner announcements publish at once")
     logger.info("publishing settings changed", lau2=lau2, partner_approval=settings.partner_approval)
     return settings

@@ -1,5 +1,7 @@
-"""Opaque page cursors: a Query's LastEvaluatedKey, base64url-encoded, checked on the way back in
-so that a tampered cursor is a 400 naming `cursor`, never a read of someone else's partition."""
+"""Opaque page cursors: a Query's LastEvaluatedKey, base64url-encoded, checked on the way back in so that
+a tampered cursor is never a read of someone else's partition. A cursor that is not base64url (PageCursor,
+the model's and the document's pattern) is a 400; a well-formed one this list did not give names no page of
+it: 404 naming `cursor`, as an unknown id in a path is."""
 
 from __future__ import annotations
 
@@ -7,9 +9,24 @@ import base64
 import binascii
 import json
 import re
-from typing import Any
+from typing import Annotated, Any
 
-from chalicelib.errors import InvalidInput
+from pydantic import Field, StringConstraints
+
+from chalicelib.errors import NotFound
+
+# What every list's `cursor` query parameter takes: base64url without padding, as encode_cursor writes it.
+CURSOR_PATTERN = r"^[A-Za-z0-9_-]+$"
+PageCursor = Annotated[str, StringConstraints(min_length=1, max_length=1000, pattern=CURSOR_PATTERN),
+                       Field(description="the `cursor` of the previous page, as given (a cursor this list did not "
+                                         "give answers 404)")]
+
+
+def unknown_cursor(what: str = "list") -> NotFound:
+    return NotFound(f"The cursor is not one this {what} gave.", {"cursor": "not one this list gave"})
+
+# The sort key of time-ordered logs (`<ISO time>#<ULID>`): the moderation log, the commune's audit log.
+TIME_ID_SK = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?[+-]\d{2}:\d{2}#[0-9A-Z]{26}$")
 
 
 def encode_cursor(last_key: dict[str, Any]) -> str:
@@ -21,7 +38,7 @@ def decode_cursor(cursor: str, *, partition: str, sort_pattern: re.Pattern[str],
                   key_names: tuple[str, ...] = ("pk", "sk"), what: str = "list") -> dict[str, Any]:
     """The ExclusiveStartKey of a cursor this `partition` gave; `key_names` starts with the
     queried partition and sort key names (an index query's cursor also holds the table's keys)."""
-    bad = InvalidInput(f"The cursor is not one this {what} gave.", {"cursor": "invalid"})
+    bad = unknown_cursor(what)
     try:
         plain = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
     except (ValueError, binascii.Error, UnicodeDecodeError):

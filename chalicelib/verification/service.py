@@ -29,7 +29,8 @@ from chalicelib.errors import Conflict, InvalidInput, NotFound, TooLarge
 from chalicelib.neighbourhoods.models import NeighbourhoodItem
 from chalicelib.neighbourhoods.service import list_published
 from chalicelib.observability import logger
-from chalicelib.policy import Principal
+from chalicelib.communes import audit
+from chalicelib.policy import Principal, not_own_case
 from chalicelib.store.table import refused_conditions, transaction
 from chalicelib.verification import codes, letters
 from chalicelib.verification.models import (
@@ -148,6 +149,9 @@ def letter_batch(lau2: str, request: LetterBatchRequest, *, site: str, by: str |
             households=codes.HOUSEHOLD_RESIDENTS,
         ))
     pdf = letters.render(commune.name, pages, sender_language=(commune.languages or ["fr"])[0])
+    audit.record(lau2, "letters_printed", by, "letter_batch", batch_id,
+                 f"{len(pages)} letters, " + ("pending residents" if request.pending else "every address")
+                 + (f" of {request.neighbourhood_id}" if request.neighbourhood_id else ""))
     logger.info("letters printed", lau2=lau2, batch_id=batch_id, letters=len(pages))
     return LetterBatch(batch_id=batch_id, pdf=pdf, codes=issued)
 
@@ -215,9 +219,12 @@ def pending_residents(lau2: str) -> PendingResidentList:
     return PendingResidentList(residents=residents)
 
 
-def decide(lau2: str, user_id: str, approve: bool, reason: str | None, by: str | None) -> VerificationRecordPublic:
+def decide(lau2: str, user_id: str, approve: bool, reason: str | None, by: str | None, *,
+           actor: Principal | None = None) -> VerificationRecordPublic:
     """Commune staff checked the population register: approve (verified, method "staff") or reject
-    (back to no residence status, with the reason recorded)."""
+    (back to no residence status, with the reason recorded). Never their own residence nor one of their
+    household (`actor`: the staff member deciding; `policy.not_own_case`). The commune's audit log gets
+    the decision in the same transaction."""
     if not approve and not reason:
         raise InvalidInput("Say why the address is rejected: it is kept with the decision.", {"reason": "required to reject"})
     try:
@@ -227,8 +234,11 @@ def decide(lau2: str, user_id: str, approve: bool, reason: str | None, by: str |
     if user is None or user.residence_status != "pending" or user.lau2 != lau2:
         raise NotFound("No resident of this commune is waiting for verification under this id.",
                        {"user_id": "not pending here"})
+    if actor is not None:
+        not_own_case("residents.verify", actor, [user.user_id], household=user.address_id)
     if approve:
-        verify_resident(user, "staff", by or "staff")
+        verify_resident(user, "staff", by or "staff", also=lambda writes: writes.save(
+            audit.entry(lau2, "residence_approved", by, "resident", user_id)))
         logger.info("residence approved", user_id=user_id, lau2=lau2)
         return verifications_of(user_id)[-1]
     stamp = now()
@@ -242,6 +252,7 @@ def decide(lau2: str, user_id: str, approve: bool, reason: str | None, by: str |
                 UserItem.gsi1sk.remove(),
             ], condition=_still_pending_at(user))
             writes.save(record, condition=VerificationItem.pk.does_not_exist())
+            writes.save(audit.entry(lau2, "residence_rejected", by, "resident", user_id, reason))
     except TransactWriteError as error:
         if refused_conditions(error):
             raise NotFound("This resident is no longer waiting for verification.",

@@ -9,13 +9,14 @@ from chalicelib.adapters import clock
 from chalicelib.announcements import service
 from chalicelib.announcements.models import Circle
 from chalicelib.announcements.targeting import circle_cells
-from chalicelib.policy import ANONYMOUS
-from chalicelib.publishers import service as publishers
-from chalicelib.publishers.models import PublishingSettings
+from chalicelib.communes.audit import audit_log
+from chalicelib.policy import ANONYMOUS, Principal
+from chalicelib.publishers import links, service as publishers
+from chalicelib.publishers.models import LinkRequest, PublishingSettings
 from chalicelib.store.calls import count_dynamodb_calls
 from tests.announcements.world import (
-    ANNA, BEN, CARLA, CELLS_1, CENTRE_1, CENTRE_2, LAU2, N1, N2, PENDING, announcement, as_link, build_commune, link,
-    publisher,
+    ANNA, BEN, CARLA, CELLS_1, CENTRE_1, CENTRE_2, CLERK, LAU2, N1, N2, PENDING, announcement, as_link, build_commune,
+    link, publisher,
 )
 from tests.helpers import JSON, STAFF, body, error_of
 
@@ -130,10 +131,10 @@ def test_the_channel_is_newest_first_without_expired_ones_and_pages(client, act_
     assert len(titles(first)) == service.PAGE and second["cursor"] is None
 
 
-def test_a_tampered_cursor_is_a_400(client, act_as):
+def test_a_tampered_cursor_is_a_404(client, act_as):
     act_as(ANNA)
     response = client.get("/api/v1/me/announcements?cursor=bm90LWEta2V5")
-    assert response.status_code == 400 and error_of(response)["fields"] == {"cursor": "invalid"}
+    assert response.status_code == 404 and error_of(response)["fields"] == {"cursor": "not one this list gave"}
 
 
 def test_partner_announcements_wait_for_approval_then_reach_residents(client, act_as, monkeypatch):
@@ -155,6 +156,32 @@ def test_partner_announcements_wait_for_approval_then_reach_residents(client, ac
     assert client.get(f"/api/v1/communes/{LAU2}/announcement-reviews").json_body["announcements"] == []
     page = channel_of(client, act_as, ANNA)
     assert titles(page) == ["Youth night"] and page["announcements"][0]["publisher_name"] == "Jugendhaus"
+
+
+def test_the_staff_member_who_issued_the_link_or_registered_the_publisher_does_not_approve(client, act_as):
+    # Separation of duties: an announcement sent through a link a staff member issued (or from a publisher
+    # they registered) is their own case; another staff member decides, and the audit log says who.
+    made = published(client, link(publisher(kind="partner", name="Jugendhaus")), announcement(title="Youth night"))
+    club = publisher(kind="partner", name="Club")
+    other = published(client, links.issue(LAU2, LinkRequest(publisher_id=club), issued_by="U-THIRD").token,
+                      announcement(title="Other"))
+    url = f"/api/v1/communes/{LAU2}/announcement-reviews/{made['id']}"
+
+    act_as(CLERK)  # issued the link and registered the publisher of both
+    for announcement_id in (made["id"], other["id"]):
+        for decision in ("approve", "reject"):
+            refused = client.post(f"/api/v1/communes/{LAU2}/announcement-reviews/{announcement_id}", headers=JSON,
+                                  body=body({"decision": decision, "reason": "mine"}))
+            assert refused.status_code == 403, (announcement_id, decision)
+            assert error_of(refused)["fields"] == {"announcement_id": "your own case"}
+    act_as(Principal(user_id="U-THIRD", staff=STAFF.staff))  # issued the second one's link only
+    assert client.post(url, headers=JSON, body=body({"decision": "approve"})).status_code == 200
+    assert client.post(f"/api/v1/communes/{LAU2}/announcement-reviews/{other['id']}", headers=JSON,
+                       body=body({"decision": "approve"})).status_code == 403
+
+    entry = audit_log(LAU2).entries[0]
+    assert (entry.action, entry.by.id, entry.subject_type, entry.subject_id) == \
+        ("announcement_approved", "U-THIRD", "announcement", made["id"])
 
 
 def test_without_the_approval_setting_partners_publish_at_once(client, act_as):

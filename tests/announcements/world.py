@@ -26,6 +26,11 @@ CELLS_1 = sorted(h3.grid_disk(h3.latlng_to_cell(*CENTRE_1, 9), 1))
 CELLS_2 = sorted(h3.grid_disk(h3.latlng_to_cell(*CENTRE_2, 9), 1))
 
 
+# The staff member who registers the publishers and issues their links: the announcements sent through
+# them are their own case, reviewed by another (`STAFF`; policy.not_own_case).
+CLERK = Principal(user_id="U-CLERK", staff=STAFF.staff)
+
+
 def resident(user_id: str, nbh: str = N1, status: str = "verified") -> Principal:
     return Principal(user_id=user_id, lau2=LAU2, neighbourhood_id=nbh, residence_status=status)
 
@@ -55,14 +60,14 @@ def build_commune() -> None:
 def publisher(kind: str = "commune", name: str = "Service technique") -> str:
     request = PublisherRequest(kind=kind, name=name, purpose="Roadworks and waste", contact="tech@clervaux.lu",
                                non_commercial=True)
-    return publishers.register(STAFF, LAU2, request).id
+    return publishers.register(CLERK, LAU2, request).id
 
 
 def link(publisher_id: str, neighbourhoods: list[str] | None = None, categories: list[str] | None = None,
          days: int = 90) -> str:
     request = LinkRequest(publisher_id=publisher_id, neighbourhoods=neighbourhoods, expires_in_days=days,
                           **({"categories": categories} if categories else {}))
-    return links.issue(LAU2, request, issued_by="U-STAFF").token
+    return links.issue(LAU2, request, issued_by=CLERK.user_id or "").token
 
 
 def as_link(token: str) -> dict[str, str]:

@@ -211,12 +211,24 @@ def test_two_households_vouching_verify_the_resident_with_the_vouchers_recorded(
     assert client.get(BASE).json_body["member_count"] == 3
 
 
-def test_a_vouch_from_the_residents_own_household_is_409_naming_user_id(client, act_as, hupperdange):
+def test_a_vouch_from_the_residents_own_household_is_403_naming_user_id(client, act_as, hupperdange):
     newcomer = make_resident("7984-20", status="pending")
 
     response = vouch(client, act_as, make_resident("7984-20"), newcomer)
 
-    assert response.status_code == 409 and error_of(response)["fields"] == {"user_id": "same household"}
+    # Separation of duties (policy.not_own_case): nobody vouches for their own household.
+    assert response.status_code == 403 and error_of(response)["fields"] == {"user_id": "your own household"}
+    assert "another household" in error_of(response)["message"]
+    assert reload(newcomer).residence_status == "pending"
+
+
+def test_nobody_vouches_for_themselves(client, act_as, hupperdange):
+    me = make_resident("7973-46")
+
+    response = vouch(client, act_as, me, me)
+
+    assert response.status_code == 403 and error_of(response)["fields"] == {"user_id": "your own case"}
+    assert "two neighbours" in error_of(response)["message"]
 
 
 def test_vouching_twice_for_the_same_neighbour_is_409(client, act_as, hupperdange):

@@ -78,6 +78,8 @@ EXPECTED = {
     ("DELETE", "/api/v1/communes/{lau2}/ambassadors/{user_id}"): {"staff_admin"},
     ("PUT", "/api/v1/communes/{lau2}/moderators/{user_id}"): {"staff_admin"},
     ("DELETE", "/api/v1/communes/{lau2}/moderators/{user_id}"): {"staff_admin"},
+    # The commune's audit log of staff decisions: its admins only (tests/api/test_commune_audit.py).
+    ("GET", "/api/v1/communes/{lau2}/audit"): {"staff_admin"},
     ("PATCH", "/api/v1/me"): SIGNED_IN,
     ("GET", "/api/v1/me/export"): SIGNED_IN,
     ("DELETE", "/api/v1/me"): SIGNED_IN,
@@ -289,3 +291,80 @@ def test_no_stage_grants_anything_without_a_session(monkeypatch):
     for stage in ("local", "test", "prod"):
         monkeypatch.setattr("chalicelib.config.get_settings", lambda stage=stage: Settings(stage=stage))
         assert policy.principal_for(NoCookies()) == ANONYMOUS
+
+
+# --- the actor is the subject: separation of duties --------------------------------------------------
+#
+# Every route that decides on someone's case, the case its service asks `policy.not_own_case` about
+# (policy.OWN_CASE), whose case it is, and the test that shows the refusal over HTTP with real data.
+OWN_CASE_ROUTES = {
+    ("POST", "/api/v1/communes/{lau2}/verifications/{user_id}"):
+        ("residents.verify", "the pending resident, and anyone of the actor's household",
+         "tests/api/test_verifications.py"),
+    ("PUT", "/api/v1/communes/{lau2}/ambassadors/{user_id}"):
+        ("residents.ambassadors", "the resident appointed", "tests/api/test_verifications.py"),
+    ("DELETE", "/api/v1/communes/{lau2}/ambassadors/{user_id}"):
+        ("residents.ambassadors", "the resident dismissed", "tests/api/test_verifications.py"),
+    ("PUT", "/api/v1/communes/{lau2}/moderators/{user_id}"):
+        ("residents.ambassadors", "the resident appointed", "tests/api/test_verifications.py"),
+    ("DELETE", "/api/v1/communes/{lau2}/moderators/{user_id}"):
+        ("residents.ambassadors", "the resident dismissed", "tests/api/test_verifications.py"),
+    ("POST", "/api/v1/neighbourhoods/{neighbourhood_id}/vouches"):
+        ("neighbourhood.vouch", "the pending neighbour, and anyone of the voucher's household",
+         "tests/api/test_neighbours.py"),
+    ("POST", "/api/v1/neighbourhoods/{neighbourhood_id}/reports/{target_type}/{target_id}"):
+        ("moderation.decide", "the author of the post, comment or message, and its reporters",
+         "tests/moderation/test_own_case.py"),
+    ("POST", "/api/v1/posts/{post_id}/moderation"):
+        ("moderation.decide", "the post's author and its open reports' reporters", "tests/moderation/test_own_case.py"),
+    ("POST", "/api/v1/posts/{post_id}/appeal/decision"):
+        ("moderation.appeal", "the post's author, and the moderator who hid it", "tests/moderation/test_own_case.py"),
+    ("POST", "/api/v1/communes/{lau2}/announcement-reviews/{announcement_id}"):
+        ("announcements.review", "the staff who issued the publisher link that sent it or registered its publisher "
+         "(approve and reject; withdrawing is always allowed)", "tests/announcements/test_channel.py"),
+    ("POST", "/api/v1/items/{item_id}/loans"):
+        ("lending.request", "the item's owner (who lends, never borrows it)", "tests/lending/test_lending.py"),
+    ("POST", "/api/v1/loans/{loan_id}/decision"):
+        ("lending.decide", "the borrower (the owner decides)", "tests/lending/test_lending.py"),
+}
+# Where a route decides on a resident, the actor's household is their own case too.
+HOUSEHOLD_CASES = {"residents.verify", "neighbourhood.vouch"}
+# Who may act on a route that names no neighbourhood or commune in its policy (the service checks further).
+DECIDERS = {"moderation.decide": "ambassador", "moderation.appeal": "ambassador", "lending.request": "verified",
+            "lending.decide": "verified"}
+
+
+def test_every_decision_route_names_its_own_case_and_every_case_has_a_route(app):
+    assert set(OWN_CASE_ROUTES) <= set(_routes(app))
+    decisions = {decision for decision, _, _ in OWN_CASE_ROUTES.values()}
+    assert decisions == {name for name in policy.OWN_CASE if not name.endswith(".household")}
+    assert {name.removesuffix(".household") for name in policy.OWN_CASE if name.endswith(".household")} == HOUSEHOLD_CASES
+
+
+def _deciders(route, decision):
+    """The situations that may use the route at all (the matrix above), signed in with an account."""
+    allowed = {name for name in EXPECTED[route] if SITUATIONS[name].user_id is not None}
+    return sorted({DECIDERS[decision]} if decision in DECIDERS else allowed)
+
+
+@pytest.mark.parametrize("route", sorted(OWN_CASE_ROUTES), ids=" ".join)
+def test_the_actor_is_never_the_subject(route):
+    from chalicelib.errors import Forbidden
+
+    decision, _whose, _test = OWN_CASE_ROUTES[route]
+    deciders = _deciders(route, decision)
+    assert deciders, route
+    for name in deciders:
+        actor = SITUATIONS[name]
+        with pytest.raises(Forbidden) as refused:
+            policy.not_own_case(decision, actor, ["U-someone", actor.user_id])
+        assert list(refused.value.fields.values()) == ["your own case"], (route, name)
+        assert refused.value.status == 403 and refused.value.message  # says who else decides
+        policy.not_own_case(decision, actor, ["U-someone", None])  # someone else's case: allowed
+        if decision in HOUSEHOLD_CASES:
+            at_home = Principal(**{**actor.__dict__, "address_id": "7984-20"})
+            with pytest.raises(Forbidden) as household:
+                policy.not_own_case(decision, at_home, ["U-someone"], household="7984-20")
+            assert list(household.value.fields.values()) == ["your own household"], (route, name)
+            policy.not_own_case(decision, at_home, ["U-someone"], household="7973-46")
+            policy.not_own_case(decision, actor, ["U-someone"], household="7984-20")  # no address: no household

@@ -117,3 +117,75 @@ def test_an_admin_appoints_a_verified_resident_ambassador_of_their_neighbourhood
     dismissed = client.delete(f"/api/v1/communes/0501/ambassadors/{anna_id}", headers=admin)
     assert dismissed.status_code == 200
     assert not any(r.startswith("ambassador:") for r in client.get("/api/v1/me", headers=anna_headers).json_body["roles"])
+
+
+# --- separation of duties: nobody decides on their own residence (issue #17, finding 1) ----------
+
+def claim(client, headers, address_id="7984-20"):
+    response = client.put("/api/v1/me/residence", headers=headers, body=body({"address_id": address_id}))
+    assert response.status_code == 200, response.body
+    return response.json_body["residence"]["neighbourhood"]["id"]
+
+
+def test_a_verifier_cannot_approve_their_own_claim_and_so_cannot_read_the_neighbourhood(client, outbox):
+    # The probe: a verifier claims an address of the commune, approves their own claim, reads its posts.
+    publish_clervaux()
+    clerk = staff_headers(client, outbox)
+    clerk_id = client.get("/api/v1/me", headers=clerk).json_body["id"]
+    neighbourhood = claim(client, clerk)
+
+    response = decide(client, clerk, clerk_id, {"decision": "approve"})
+    rejecting = decide(client, clerk, clerk_id, {"decision": "reject", "reason": "changing my mind"})
+
+    assert response.status_code == 403, response.body
+    assert error_of(response) == {"code": "forbidden", "fields": {"user_id": "your own case"},
+                                  "message": error_of(response)["message"]}
+    assert error_of(response)["message"].startswith("Another staff member must decide on your own residence")
+    assert rejecting.status_code == 403
+    assert UserItem.get(*UserItem.key(clerk_id)).residence_status == "pending" and records_of(clerk_id) == []
+    assert client.get(f"/api/v1/neighbourhoods/{neighbourhood}/posts", headers=clerk).status_code == 404
+
+
+def test_another_staff_member_can_approve_a_staff_members_residence(client, outbox):
+    publish_clervaux()
+    clerk = staff_headers(client, outbox)
+    clerk_id = client.get("/api/v1/me", headers=clerk).json_body["id"]
+    claim(client, clerk)
+    colleague = staff_headers(client, outbox, email="colleague@clervaux.lu")
+
+    response = decide(client, colleague, clerk_id, {"decision": "approve"})
+
+    assert response.status_code == 200 and response.json_body["by"] != clerk_id
+    assert UserItem.get(*UserItem.key(clerk_id)).residence_status == "verified"
+
+
+def test_a_staff_member_cannot_decide_on_a_resident_of_their_own_household(client, outbox):
+    publish_clervaux()
+    clerk = staff_headers(client, outbox)
+    claim(client, clerk, "7984-20")
+    partner = pending_resident("partner@example.lu", "7984-20")
+    neighbour = pending_resident("neighbour@example.lu", "7973-46")
+
+    refused = decide(client, clerk, partner.user_id, {"decision": "approve"})
+    allowed = decide(client, clerk, neighbour.user_id, {"decision": "approve"})
+
+    assert refused.status_code == 403 and error_of(refused)["fields"] == {"user_id": "your own household"}
+    assert "household" in error_of(refused)["message"]
+    assert UserItem.get(*UserItem.key(partner.user_id)).residence_status == "pending"
+    assert allowed.status_code == 200
+    other = staff_headers(client, outbox, email="colleague@clervaux.lu")
+    assert decide(client, other, partner.user_id, {"decision": "approve"}).status_code == 200
+
+
+def test_an_admin_cannot_appoint_themselves_ambassador_or_moderator(client, outbox):
+    publish_clervaux()
+    admin = staff_headers(client, outbox, email="admin@clervaux.lu", role="admin")
+    admin_id = client.get("/api/v1/me", headers=admin).json_body["id"]
+    claim(client, admin)
+    other_admin = staff_headers(client, outbox, email="admin2@clervaux.lu", role="admin")
+    assert decide(client, other_admin, admin_id, {"decision": "approve"}).status_code == 200
+
+    for route in ("ambassadors", "moderators"):
+        response = client.put(f"/api/v1/communes/0501/{route}/{admin_id}", headers=admin)
+        assert response.status_code == 403 and error_of(response)["fields"] == {"user_id": "your own case"}, route
+        assert client.put(f"/api/v1/communes/0501/{route}/{admin_id}", headers=other_admin).status_code == 200

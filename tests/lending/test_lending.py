@@ -109,9 +109,10 @@ def test_loan_dates_are_checked_naming_the_field(client, act_as, start, end, fie
     assert response.status_code == 400 and field in error_of(response)["fields"], response.body
 
 
-def test_borrowing_ones_own_item_is_a_conflict(client, act_as):
+def test_borrowing_ones_own_item_is_refused_as_ones_own_case(client, act_as):
     item = lend(client, act_as)
-    assert ask_loan(client, act_as, item["id"], day(1), day(2), borrower=OWNER).status_code == 409
+    response = ask_loan(client, act_as, item["id"], day(1), day(2), borrower=OWNER)
+    assert response.status_code == 403 and error_of(response)["fields"] == {"item_id": "your own case"}
 
 
 def test_a_loan_goes_requested_accepted_picked_up_returned_and_counts_an_exchange(client, act_as):
@@ -144,7 +145,9 @@ def test_illegal_transitions_are_409_naming_state(client, act_as, steps, state, 
 def test_the_borrower_cancels_while_requested_but_cannot_accept(client, act_as):
     item = lend(client, act_as)
     loan = ask_loan(client, act_as, item["id"], day(1), day(2)).json_body
-    assert decide(client, act_as, loan["id"], "accept", who=BORROWER).status_code == 403
+    for decision in ("accept", "decline"):  # only the owner decides a request, never the borrower
+        refused = decide(client, act_as, loan["id"], decision, who=BORROWER)
+        assert refused.status_code == 403 and error_of(refused)["fields"] == {"loan_id": "your own case"}
     assert move(client, act_as, loan["id"], "cancelled", who=BORROWER).json_body["state"] == "cancelled"
 
 

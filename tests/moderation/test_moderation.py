@@ -186,7 +186,7 @@ def test_the_author_appeals_once_and_a_second_moderator_decides(client, act_as):
     assert appeal(client, post["id"]).status_code == 409  # once
     act_as(AMB1)
     same = decide(client, post["id"], "restore")
-    assert same.status_code == 409 and error_of(same)["fields"] == {"post_id": "you hid it"}
+    assert same.status_code == 403 and error_of(same)["fields"] == {"post_id": "your own case"}
     act_as(AMB2)
     decided = decide(client, post["id"], "restore", "fair enough")
     assert decided.status_code == 200 and decided.json_body["hidden"] is False

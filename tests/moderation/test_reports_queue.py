@@ -160,7 +160,7 @@ def test_an_appeal_is_decided_by_a_second_moderator_who_may_be_the_communes(clie
     act_as(ANNA)
     assert appeal(client, post["id"]).status_code == 200
     act_as(MODERATOR)  # the one who hid it
-    assert decide(client, post["id"], "restore").status_code == 409
+    assert decide(client, post["id"], "restore").status_code == 403
     act_as(AMB1)
     assert decide(client, post["id"], "restore", "fine").status_code == 200
     actions = [(e["action"], e["by"]) for e in log(client).json_body["entries"]]
