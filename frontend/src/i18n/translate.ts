@@ -1,3 +1,4 @@
+import audit from './locales/audit/en.json';
 import commune from './locales/commune/en.json';
 import en from './locales/en.json';
 import library from './locales/library/en.json';
@@ -13,6 +14,7 @@ export type MessageKey = keyof (typeof en &
   typeof messages &
   typeof moderation &
   typeof commune &
+  typeof audit &
   typeof notifications);
 export type Catalogue = Record<MessageKey, string>;
 export type MessageParams = Record<string, string | number>;
