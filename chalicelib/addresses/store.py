@@ -157,7 +157,7 @@ def query(partition: str, *, index: bool = False, prefix: str | None = None, lim
         names = {f"#a{i}": name for i, name in enumerate(projection.split(","))}
         request["ProjectionExpression"] = ",".join(names)
         request["ExpressionAttributeNames"].update(names)
-    dynamodb = client("dynamodb", patient=patient)
+    dynamodb = client("dynamodb", patient=True) if patient else client("dynamodb")  # one cached client each
     if limit:
         request["Limit"] = limit
         yield from dynamodb.query(**request)["Items"]

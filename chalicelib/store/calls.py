@@ -9,7 +9,8 @@ from typing import Iterator
 
 @contextlib.contextmanager
 def count_dynamodb_calls() -> Iterator[Counter]:
-    """Counts calls by operation ("Query", "UpdateItem", ...) on both clients: botocore's and PynamoDB's."""
+    """Counts calls by operation ("Query", "UpdateItem", ...) on every client: botocore's (the request path's and
+    the patient one of bulk work) and PynamoDB's."""
     from chalicelib.adapters.aws import client
     from chalicelib.store.table import table_connection
 
@@ -18,7 +19,8 @@ def count_dynamodb_calls() -> Iterator[Counter]:
     def count(model, **_kwargs) -> None:
         calls[model.name] += 1
 
-    emitters = {id(e): e for e in (client("dynamodb").meta.events, table_connection().connection.client.meta.events)}
+    clients = (client("dynamodb"), client("dynamodb", patient=True), table_connection().connection.client)
+    emitters = {id(c.meta.events): c.meta.events for c in clients}
     for events in emitters.values():
         events.register("before-call.dynamodb", count)
     try:

@@ -11,6 +11,7 @@ export type ImportPhase =
   | { phase: 'starting'; filename: string }
   | { phase: 'uploading'; filename: string }
   | { phase: 'processing'; filename: string; importId: string; report: AddressImportReport | null }
+  | { phase: 'confirm'; filename: string; importId: string; report: AddressImportReport }
   | { phase: 'done'; filename: string; report: AddressImportReport }
   | { phase: 'failed'; filename: string; reason: 'api'; problem: ApiProblem }
   | { phase: 'failed'; filename: string; reason: 'tooLarge'; maxBytes: number }
@@ -57,6 +58,24 @@ export class AddressImport {
   get busy(): boolean {
     const phase = this.current.phase;
     return phase === 'starting' || phase === 'uploading' || phase === 'processing';
+  }
+
+  /** The admin confirms the retirements of an import waiting for it; then it is followed again. */
+  async confirm(): Promise<void> {
+    const current = this.current;
+    if (current.phase !== 'confirm') return;
+    this.stop();
+    const run = ++this.#run;
+    const { filename, importId } = current;
+    this.current = { phase: 'processing', filename, importId, report: null };
+    const confirmed = await this.#api.confirmImport(this.#lau2, importId);
+    if (run !== this.#run) return;
+    if (!confirmed.ok) {
+      this.current = { phase: 'failed', filename, reason: 'api', problem: confirmed.problem };
+      return;
+    }
+    this.#failures = 0;
+    this.#schedule(run, importId, filename, 0);
   }
 
   async start(file: Blob & { name: string }): Promise<void> {
@@ -116,6 +135,8 @@ export class AddressImport {
         this.current = { phase: 'done', filename, report };
       } else if (report.status === 'failed') {
         this.current = { phase: 'failed', filename, reason: 'import', report };
+      } else if (report.status === 'needs_confirmation') {
+        this.current = { phase: 'confirm', filename, importId, report };
       } else {
         this.current = { phase: 'processing', filename, importId, report };
         this.#schedule(run, importId, filename, POLL_MS);

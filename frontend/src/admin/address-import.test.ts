@@ -19,6 +19,10 @@ const report = (overrides: Partial<AddressImportReport>): AddressImportReport =>
   updated: 0,
   unchanged: 0,
   retired: 0,
+  kept: 0,
+  would_retire: 0,
+  active_before: 0,
+  allow_retire: false,
   refused_count: 0,
   refused: [],
   error: null,
@@ -39,6 +43,10 @@ function fakeApi(reports: Outcome<AddressImportReport>[], start?: Outcome<unknow
     importReport: (lau2: string, id: string) => {
       asked.push(`report ${lau2} ${id}`);
       return Promise.resolve(reports.shift() ?? { ok: false, problem: problemFrom(500, null) });
+    },
+    confirmImport: (lau2: string, id: string) => {
+      asked.push(`confirm ${lau2} ${id}`);
+      return Promise.resolve({ ok: true, data: report({ status: 'waiting', allow_retire: true }) });
     },
   } as unknown as AdminApi;
   return { api, asked };
@@ -94,6 +102,27 @@ describe('AddressImport', () => {
     expect(asked.filter((a) => a.startsWith('report'))).toHaveLength(3);
     timers.advance(10 * POLL_MS);
     expect(timers.pending).toBe(0);
+  });
+
+  it('stops at an import that needs confirmation, and follows it again once confirmed', async () => {
+    const timers = new ManualTimers();
+    const held = report({ status: 'needs_confirmation', would_retire: 24, active_before: 27 });
+    const done = report({ status: 'done', retired: 24, allow_retire: true });
+    const { api, asked } = fakeApi([{ ok: true, data: held }, { ok: true, data: done }]);
+    const upload = new AddressImport(api, '0501', { timers, upload: () => Promise.resolve(true) });
+    await upload.start(file());
+    timers.advance(0);
+    await flush();
+    expect(upload.current).toEqual({ phase: 'confirm', filename: 'register.csv', importId: 'imp1', report: held });
+    expect(upload.busy).toBe(false);
+    timers.advance(10 * POLL_MS);
+    expect(asked.filter((a) => a.startsWith('report'))).toHaveLength(1); // no polling while it waits for the admin
+
+    await upload.confirm();
+    expect(asked).toContain('confirm 0501 imp1');
+    timers.advance(0);
+    await flush();
+    expect(upload.current).toEqual({ phase: 'done', filename: 'register.csv', report: done });
   });
 
   it('refuses a file larger than the API allows before uploading', async () => {

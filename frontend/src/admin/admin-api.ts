@@ -9,6 +9,8 @@ export type ImportState = AddressImportReport['status'];
 export interface AdminApi {
   startImport(lau2: string, file: { filename: string; size: number }): Promise<Outcome<AddressImportStarted>>;
   importReport(lau2: string, importId: string): Promise<Outcome<AddressImportReport>>;
+  /** Confirms an import waiting with `needs_confirmation`: its stored file is imported again, retiring allowed. */
+  confirmImport(lau2: string, importId: string): Promise<Outcome<AddressImportReport>>;
   draft(lau2: string): Promise<Outcome<Draft>>;
   draftShapes(lau2: string): Promise<Outcome<NeighbourhoodCollection>>;
   propose(lau2: string, households: number): Promise<Outcome<Draft>>;
@@ -30,6 +32,12 @@ export function httpAdminApi(client: ApiClient): AdminApi {
         client.GET('/api/v1/communes/{lau2}/address-imports/{import_id}', {
           params: { path: { lau2, import_id: importId } },
           cache: 'no-store',
+        }),
+      ),
+    confirmImport: (lau2, importId) =>
+      outcomeOf(
+        client.POST('/api/v1/communes/{lau2}/address-imports/{import_id}/confirmation', {
+          params: { path: { lau2, import_id: importId } },
         }),
       ),
     draft: (lau2) => outcomeOf(client.GET('/api/v1/communes/{lau2}/neighbourhood-draft', { params: commune(lau2), cache: 'no-store' })),

@@ -25,6 +25,7 @@ function fakeApi(drafts: Outcome<Draft>[], answers: Partial<Record<keyof AdminAp
   const api: AdminApi = {
     startImport: () => Promise.reject(new Error('not used')),
     importReport: () => Promise.reject(new Error('not used')),
+    confirmImport: () => Promise.reject(new Error('not used')),
     draft: () => {
       calls.push('draft');
       return Promise.resolve(drafts.length > 1 ? drafts.shift()! : drafts[0]!);
