@@ -174,8 +174,8 @@ def address_import(path):
           summary="Confirm an import that would retire more than 10 % of the addresses: its stored file is imported "
                   "again, retiring allowed", path_model=AddressImportPath, response=AddressImportReport, status=202,
           errors=(400, 401, 403, 404, 409))
-def confirm_address_import(path):
-    return confirm_import(path.lau2, path.import_id)
+def confirm_address_import(principal, path):
+    return confirm_import(path.lau2, path.import_id, by=principal.user_id)
 
 
 # S3 -> EventBridge "Object Created" (locally: ops/local_events.py calls this same handler).

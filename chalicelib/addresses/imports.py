@@ -80,7 +80,7 @@ def latest_imports(lau2: str) -> AddressImportList:
     return AddressImportList(imports=[item.summary() for item in items])
 
 
-def confirm_import(lau2: str, import_id: str) -> AddressImportReport:
+def confirm_import(lau2: str, import_id: str, by: str | None = None) -> AddressImportReport:
     """An admin confirms the retirements of an import that needs it: the stored file is imported again,
     retiring allowed. Confirming twice is harmless (the marker is dropped again, the import runs once)."""
     job = _load(lau2, import_id)
@@ -94,6 +94,8 @@ def confirm_import(lau2: str, import_id: str) -> AddressImportReport:
         raise Conflict(f"Import {import_id} does not wait for a confirmation (it is {job.status}).",
                        {"import_id": f"import is {job.status}"}) from None
     put_object(confirmation_key(lau2, import_id), b"")
+    audit.record(lau2, "address_import_confirmed", by, "address_import", import_id,
+                 f"retire {int(job.would_retire or 0)} of {int(job.active_before or 0)} addresses")
     logger.info("address import confirmed", lau2=lau2, import_id=import_id, would_retire=job.would_retire)
     return job.report()
 

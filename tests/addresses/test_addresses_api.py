@@ -247,6 +247,10 @@ def test_an_upload_retiring_more_than_a_tenth_waits_for_the_admins_confirmation(
     done = client.get(status_url).json_body
     assert (done["status"], done["retired"], done["allow_retire"], done["error"]) == ("done", 3, True, None)
     assert get_address("7973-62B").retired is True
+    # The confirmation is a staff decision in the commune's audit log
+    entry = client.get("/api/v1/communes/0501/audit").json_body["entries"][0]
+    assert (entry["action"], entry["subject_id"], entry["reason"]) == \
+        ("address_import_confirmed", started["import_id"], "retire 3 of 27 addresses")
     # The file and the marker are consumed; a second confirmation is a conflict
     assert LocalEvents(app).poll_once() == 0
     assert aws_client("s3").list_objects_v2(Bucket=get_settings().uploads_bucket,
