@@ -59,7 +59,11 @@ def serve_api(port: int, counts_file: Path) -> None:
     the server's life: the calls by operation are written to `counts_file` every half second."""
     from chalice.cli import create_local_server
     from chalice.cli.factory import CLIFactory
+    from chalice.local import ThreadedHTTPServer
 
+    # socketserver's listen backlog of 5 refuses connections when 200 residents' requests arrive at once
+    # (the origin opens one connection per request); API Gateway has no such queue.
+    ThreadedHTTPServer.request_queue_size = 256
     server = create_local_server(CLIFactory(str(stack.ROOT)), "127.0.0.1", port, "local")
     from chalicelib.store.calls import count_dynamodb_calls
 
