@@ -10,7 +10,7 @@ export interface ApiProblem {
   /** Field name → reason, for errors that belong next to an input. */
   fields: Record<string, string>;
   kind: ProblemKind;
-  /** Seconds to wait before asking again (429). */
+  /** Seconds to wait before asking again (429; 503 while the database is away). */
   retryAfter?: number;
 }
 
@@ -43,7 +43,7 @@ export function problemFrom(status: number, body: unknown, retryAfterHeader?: st
     fields,
     kind: problemKind(status),
   };
-  if (status === 429) problem.retryAfter = retryAfterSeconds(retryAfterHeader, now);
+  if (status === 429 || status === 503) problem.retryAfter = retryAfterSeconds(retryAfterHeader, now);
   return problem;
 }
 
