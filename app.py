@@ -96,7 +96,7 @@ from chalicelib.verification.models import (
     AmbassadorPublic, LetterBatchRequest, LetterCodeRedemption, PendingResidentList, ResidentPath,
     VerificationDecision, VerificationQuery, VerificationRecordPublic,
 )
-from chalicelib.web.api import Api, Reply, client_ip
+from chalicelib.web.api import RETRY_AFTER, Api, Reply, client_ip
 from chalicelib.web.site import require_accept, site_url
 from chalicelib.web.openapi import build_openapi
 
@@ -111,7 +111,9 @@ app.api.binary_types.append(PDF)  # letters: API Gateway returns them as bytes
          response=Health, other_responses=((503, Health),))
 def health():
     report = check_health()
-    return Reply(report, status=200 if report.status == "ok" else 503)
+    if report.status == "ok":
+        return Reply(report)
+    return Reply(report, status=503, headers={"Retry-After": str(RETRY_AFTER)})
 
 
 @api.get("/api/v1/openapi.json", action="platform.openapi", summary="This API, as an OpenAPI 3.1 document")

@@ -9,6 +9,7 @@ import os
 import signal
 import sys
 import threading
+import time
 
 from ops import stack
 
@@ -28,6 +29,30 @@ def announce_mail(stopping: threading.Event) -> None:
             seen.add(path)
             message = message_from_bytes(path.read_bytes(), policy=policy.default)
             say(f"mail to {message['To']}: {message['Subject']}  ({path.relative_to(stack.ROOT)})")
+
+
+# DynamoDB Local restarts at most this many times in 10 minutes; more means something is wrong for good.
+RESTARTS_PER_10_MINUTES = 5
+
+
+def restart_dynamodb(services: stack.Services, dead, port: int, logs, restarts: list[float]) -> bool:
+    """DynamoDB Local died: start it again on its port, with the data it kept in .local/dynamodb. Meanwhile
+    the API answers 503 with Retry-After (docs/operations.md). False when it keeps dying."""
+    now = time.monotonic()
+    restarts[:] = [moment for moment in restarts if now - moment < 600] + [now]
+    say(f"DynamoDB Local stopped unexpectedly (exit {dead.returncode}); the API answers 503 meanwhile")
+    if len(restarts) > RESTARTS_PER_10_MINUTES:
+        say(f"DynamoDB Local stopped {len(restarts)} times in 10 minutes; giving up, see .local/logs/dynamodb.log")
+        return False
+    services.processes.remove(dead)
+    try:
+        stack.start_dynamodb(services, port, stack.LOCAL_DIR / "dynamodb", logs / "dynamodb.log")
+        stack.warm_up_dynamodb()
+    except Exception as error:  # noqa: BLE001 — whatever it was, say it in one line and stop
+        say(f"DynamoDB Local did not come back ({error}); see .local/logs/dynamodb.log")
+        return False
+    say(f"DynamoDB Local restarted on port {port} with its data (.local/dynamodb); the API answers again")
+    return True
 
 
 def main() -> int:
@@ -86,9 +111,13 @@ def main() -> int:
             "communes), residents anna@, ben@, carla@demo.noper.lu (verified), dani@demo.noper.lu (pending); "
             "the code arrives by mail, shown here and kept in .local/outbox/. Ctrl-C stops everything.")
         threading.Thread(target=announce_mail, args=(stopping,), name="outbox", daemon=True).start()
+        restarts: list[float] = []
         while not stopping.wait(1):
             dead = [p for p in services.processes if p.poll() is not None]
-            if dead:
+            if dead and all(p.name == "dynamodb-local" for p in dead):  # type: ignore[attr-defined]
+                if not restart_dynamodb(services, dead[0], ports["dynamodb"], logs, restarts):
+                    return 1
+            elif dead:
                 say(f"{dead[0].name} stopped unexpectedly (exit {dead[0].returncode}); see .local/logs/")  # type: ignore[attr-defined]
                 return 1
         say("stopping")

@@ -26,3 +26,4 @@ def test_health_answers_503_when_the_table_is_unreachable(client, monkeypatch):
 
     assert response.status_code == 503
     assert json.loads(response.body)["status"] == "unavailable"
+    assert int(response.headers["Retry-After"]) >= 1
