@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictBool, StringConstraints, WithJsonSchema
 from pynamodb.attributes import (
     BooleanAttribute,
     ListAttribute,
@@ -22,15 +23,21 @@ StaffRole = Literal["admin", "editor", "verifier"]
 STAFF_ROLES: tuple[StaffRole, ...] = ("admin", "editor", "verifier")
 
 
+# An email address as Noper takes it (and the OpenAPI document states): one @, a dot in the domain, no spaces.
+EMAIL_PATTERN = r"^[^\s@]+@[^\s@]+\.[^\s@]+$"
+EMAIL_MAX_LENGTH = 254
+
+
 def normalise_email(value: str) -> str:
     email = value.strip().lower()
-    local, _, domain = email.rpartition("@")
-    if not local or "." not in domain or any(c.isspace() for c in email) or len(email) > 254:
+    if len(email) > EMAIL_MAX_LENGTH or not re.fullmatch(EMAIL_PATTERN, email):
         raise ValueError("not an email address")
     return email
 
 
-Email = Annotated[str, AfterValidator(normalise_email)]
+Email = Annotated[str, AfterValidator(normalise_email),
+                  WithJsonSchema({"type": "string", "format": "email", "pattern": EMAIL_PATTERN,
+                                  "maxLength": EMAIL_MAX_LENGTH})]
 
 
 class CodeRequest(BaseModel):
@@ -60,20 +67,24 @@ def _no_repeated_languages(languages: list[str]) -> list[str]:
     return languages
 
 
-def _printable_name(value: str) -> str:
-    if any(not c.isprintable() for c in value):
-        raise ValueError("no control characters")
-    return value
+# A name shown to neighbours: no control characters, no invisible formatting ones (soft hyphen, zero-width and
+# bidirectional controls, line and paragraph separators) that could make one name pass for another.
+NOT_IN_NAMES = r"\x00-\x1f\x7f-\x9f\u00ad\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb"
+PRINTABLE_NAME = rf"^[^{NOT_IN_NAMES}]*$"
+# What the document states: the same, with one character that is not whitespace (the name is stripped).
+PRINTABLE_NAME_NOT_BLANK = rf"^[^{NOT_IN_NAMES}]*[^\s{NOT_IN_NAMES}][^{NOT_IN_NAMES}]*$"
 
 
 class ProfileUpdate(BaseModel):
     """What a resident may change of their profile; fields left out stay as they are."""
 
     model_config = ConfigDict(extra="forbid")
-    display_name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40),
-                            AfterValidator(_printable_name)] | None = None
-    languages: Annotated[list[SpokenLanguage], Field(max_length=8), AfterValidator(_no_repeated_languages)] | None = None
-    show_house_number: bool | None = Field(default=None, description="show my house number to my neighbours")
+    display_name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40,
+                                                   pattern=PRINTABLE_NAME),
+                            Field(json_schema_extra={"pattern": PRINTABLE_NAME_NOT_BLANK})] | None = None
+    languages: Annotated[list[SpokenLanguage], Field(max_length=8, json_schema_extra={"uniqueItems": True}),
+                         AfterValidator(_no_repeated_languages)] | None = None
+    show_house_number: StrictBool | None = Field(default=None, description="show my house number to my neighbours")
 
 
 class Accepted(BaseModel):

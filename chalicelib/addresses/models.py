@@ -34,7 +34,8 @@ class AddressImportPath(BaseModel):
 class AddressImportRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
     filename: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
-    size: int = Field(gt=0, description="bytes; at most 64 MiB")
+    size: int = Field(gt=0, description="bytes; at most 64 MiB (larger answers 413)",
+                      json_schema_extra={"maximum": MAX_UPLOAD_BYTES})
 
 
 # --- responses ------------------------------------------------------------------------------

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator, StrictBool, StringConstraints
 from pynamodb.attributes import (
     BooleanAttribute, ListAttribute, NumberAttribute, UnicodeAttribute, UTCDateTimeAttribute,
 )
@@ -13,13 +13,13 @@ from pynamodb.attributes import (
 from chalicelib.communes.models import Lau2
 from chalicelib.languages import Language
 from chalicelib.publishers.models import Category, PresignedPost, Ulid
+from chalicelib.store.pages import PageCursor
 from chalicelib.store.table import Entity, Gsi1
 
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
 MAX_RADIUS_M = 5000
 AttachmentType = Literal["application/pdf", "image/jpeg", "image/png", "image/webp"]
 Status = Literal["pending", "published", "rejected", "withdrawn"]
-Cursor = Annotated[str, StringConstraints(min_length=1, max_length=200)]
 
 
 # --- requests ------------------------------------------------------------------------------------
@@ -62,8 +62,8 @@ class AnnouncementRequest(BaseModel):
     target: Target
     valid_from: datetime | None = Field(None, description="default: now")
     valid_until: datetime
-    public: bool = Field(False, description="also shown without an account and in the Atom feed")
-    attachments: list[Ulid] = Field(default_factory=list, max_length=10)
+    public: StrictBool = Field(False, description="also shown without an account and in the Atom feed")
+    attachments: list[Ulid] = Field(default_factory=list, max_length=10, json_schema_extra={"uniqueItems": True})
 
     @model_validator(mode="after")
     def _consistent(self) -> "AnnouncementRequest":
@@ -82,7 +82,8 @@ class AttachmentRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
     name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
     content_type: AttachmentType
-    size: int = Field(gt=0, description="bytes; at most 10 MiB")
+    size: int = Field(gt=0, description="bytes; at most 10 MiB (larger answers 413)",
+                      json_schema_extra={"maximum": MAX_ATTACHMENT_BYTES})
 
 
 class AttachmentPath(BaseModel):
@@ -100,7 +101,7 @@ class CommuneAnnouncementPath(BaseModel):
 
 class ChannelQuery(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    cursor: Cursor | None = None
+    cursor: PageCursor | None = None
     language: Language | None = None
 
 

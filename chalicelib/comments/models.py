@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 from pynamodb.attributes import BooleanAttribute, ListAttribute, NumberAttribute, UnicodeAttribute, UTCDateTimeAttribute
 
 from chalicelib.posts.models import PostId, UserId
+from chalicelib.store.pages import PageCursor
 from chalicelib.store.table import Entity, Gsi1
 
 CommentId = Annotated[str, StringConstraints(pattern=r"^[0-9A-Z]{26}$")]
@@ -31,7 +32,7 @@ class CommentPath(BaseModel):
 
 class CommentsQuery(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    cursor: Annotated[str, StringConstraints(max_length=1000)] | None = None
+    cursor: PageCursor | None = None
     limit: int = Field(default=50, ge=1, le=100)
 
 

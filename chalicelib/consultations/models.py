@@ -71,6 +71,7 @@ class ConsultationDraft(BaseModel):
                                                      description="per language; at least the commune's languages")
     location: Point | None = Field(default=None, description="where the project is; stored as its res-9 H3 cell")
     neighbourhood_ids: list[NeighbourhoodId] = Field(default_factory=list, max_length=100,
+                                                     json_schema_extra={"uniqueItems": True},
                                                      description="published neighbourhoods asked; empty: the whole commune")
     opens_at: AwareDatetime
     closes_at: AwareDatetime
@@ -131,7 +132,8 @@ class ConsultationDocumentRequest(BaseModel):
     name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120,
                                            pattern=r"^[^/\\\x00-\x1f]+$")]
     content_type: Literal["application/pdf"]
-    size: int = Field(gt=0, description="bytes; at most 20 MiB")
+    size: int = Field(gt=0, description="bytes; at most 20 MiB (larger answers 413)",
+                      json_schema_extra={"maximum": MAX_DOCUMENT_BYTES})
 
 
 AnswerValue = Union[Annotated[int, Field(ge=1, le=5)], FreeText, list[OptionId]]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StringConstraints
 
 from chalicelib.languages import Language
 from chalicelib.neighbourhoods.models import NeighbourhoodId
@@ -22,7 +22,7 @@ class DigestRunRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
     week: IsoWeek | None = Field(default=None, description="ISO week, e.g. 2026-W48; default: last week")
     neighbourhood_id: NeighbourhoodId | None = Field(default=None, description="only this neighbourhood of the commune")
-    dry_run: bool = Field(default=False, description="count what would be sent; send nothing, mark nothing")
+    dry_run: StrictBool = Field(default=False, description="count what would be sent; send nothing, mark nothing")
 
 
 class DigestRunReport(BaseModel):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator, StrictBool, StringConstraints
 from pynamodb.attributes import (
     BooleanAttribute, ListAttribute, NumberAttribute, UnicodeAttribute, UTCDateTimeAttribute,
 )
@@ -44,7 +44,7 @@ class ItemCreate(BaseModel):
     conditions: Text = Field("", description="what the borrower agrees to: deposit, cleaning, pick-up times…")
     category: Category
     photo_id: Id | None = Field(None, description="an uploaded photo (filled by the upload feature)")
-    available: bool = True
+    available: StrictBool = True
     blocked: list[DateRange] = Field(default_factory=list, max_length=MAX_BLOCKED_RANGES,
                                      description="days the item cannot be borrowed")
 
@@ -58,7 +58,7 @@ class ItemUpdate(BaseModel):
     conditions: Text | None = None
     category: Category | None = None
     photo_id: Id | None = None
-    available: bool | None = None
+    available: StrictBool | None = None
     blocked: list[DateRange] | None = Field(None, max_length=MAX_BLOCKED_RANGES)
 
 

@@ -10,6 +10,7 @@ from pynamodb.attributes import BooleanAttribute, ListAttribute, NumberAttribute
 
 from chalicelib.lending.models import Id as ItemId
 from chalicelib.posts.models import PostId, UserId
+from chalicelib.store.pages import PageCursor
 from chalicelib.store.table import Entity, Gsi1
 
 ConversationId = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{32}$")]
@@ -23,7 +24,9 @@ Reason = Literal["spam", "harassment", "hate", "other"]
 class About(BaseModel):
     """What the conversation started from: a post or a lent item (exactly one)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"oneOf": [
+        {"required": ["post_id"], "properties": {"post_id": {"type": "string"}, "item_id": {"type": "null"}}},
+        {"required": ["item_id"], "properties": {"item_id": {"type": "string"}, "post_id": {"type": "null"}}}]})
     post_id: PostId | None = None
     item_id: ItemId | None = None
 
@@ -66,7 +69,7 @@ class BlockPath(BaseModel):
 
 class MessagesQuery(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    cursor: Annotated[str, StringConstraints(max_length=1000)] | None = None
+    cursor: PageCursor | None = None
     limit: int = Field(default=50, ge=1, le=100)
 
 

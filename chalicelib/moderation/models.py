@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_vali
 from pynamodb.attributes import UnicodeAttribute, UTCDateTimeAttribute
 
 from chalicelib.neighbourhoods.models import NeighbourhoodId
+from chalicelib.store.pages import PageCursor
 from chalicelib.store.table import Entity, Gsi1
 
 Reason = Literal["spam", "harassment", "hate", "misinformation", "commercial", "other"]
@@ -31,8 +32,13 @@ class ReportRequest(BaseModel):
     text: Why | None = None
 
 
+# What `_reason_to_hide` checks, as the document states it: hiding needs a reason.
+REASON_TO_HIDE = {"anyOf": [{"properties": {"action": {"not": {"const": "hide"}}}},
+                            {"required": ["reason"], "properties": {"reason": {"type": "string"}}}]}
+
+
 class ModerationRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", json_schema_extra=REASON_TO_HIDE)
     action: Literal["hide", "restore"]
     reason: HideReason | None = Field(default=None, description="required to hide: a code from the fixed list; "
                                                                 "readers see it translated")
@@ -48,7 +54,7 @@ class ModerationRequest(BaseModel):
 class ReportDecision(BaseModel):
     """What a moderator does with a reported post, comment or message, from the reports queue."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", json_schema_extra=REASON_TO_HIDE)
     action: Literal["hide", "restore", "dismiss"] = Field(
         description="hide it, show it again, or dismiss the reports (an automatically hidden post shows again)")
     reason: HideReason | None = Field(default=None, description="required to hide")
@@ -83,18 +89,17 @@ class ReportsQuery(BaseModel):
     status: Literal["open", "closed"] = "open"
 
 
-Cursor = Annotated[str, StringConstraints(max_length=1000)]
 
 
 class AppealsQuery(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    cursor: Cursor | None = None
+    cursor: PageCursor | None = None
     limit: int = Field(default=20, ge=1, le=50)
 
 
 class LogQuery(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    cursor: Cursor | None = Field(default=None, description="from the previous page: older entries")
+    cursor: PageCursor | None = Field(default=None, description="from the previous page: older entries")
     limit: int = Field(default=50, ge=1, le=200)
 
 

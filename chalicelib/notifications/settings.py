@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import Literal, get_args
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, StrictBool
 from pynamodb.exceptions import DoesNotExist
 
 from chalicelib.accounts.content_owners import ContentChoice, ContentOwner, register_content_owner
@@ -49,11 +49,11 @@ class NotificationSettingsUpdate(BaseModel):
     """Topics left out stay as they are."""
 
     model_config = ConfigDict(extra="forbid")
-    digest: bool | None = None
-    alert_lost_pet: bool | None = None
-    alert_emergency: bool | None = None
-    loan_reminders: bool | None = None
-    messages: bool | None = None
+    digest: StrictBool | None = None
+    alert_lost_pet: StrictBool | None = None
+    alert_emergency: StrictBool | None = None
+    loan_reminders: StrictBool | None = None
+    messages: StrictBool | None = None
 
 
 def choices_of(user: UserItem) -> NotificationSettings:

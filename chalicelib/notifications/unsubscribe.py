@@ -101,8 +101,13 @@ def _mac(user_id: str, topic: str) -> str:
 
 # --- the routes' answers ------------------------------------------------------------------------
 
+# What token_for writes: version, the resident, the topic and a 32-hex signature, joined by dots.
+TOKEN_PATTERN = rf"^{VERSION}\.[0-9A-Za-z_-]{{1,64}}\.({'|'.join(settings.TOPICS)})\.[0-9a-f]{{32}}$"
+
+
 class UnsubscribeQuery(BaseModel):
-    token: str = Field(min_length=1, max_length=200, description="the signed token of the email's unsubscribe link")
+    token: str = Field(max_length=200, pattern=TOKEN_PATTERN,
+                       description="the signed token of the email's unsubscribe link (a forged one answers 403)")
 
 
 class Unsubscribed(BaseModel):

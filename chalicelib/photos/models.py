@@ -17,7 +17,8 @@ class PhotoUploadRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
     purpose: Literal["post", "item"]
     content_type: Literal["image/jpeg", "image/png", "image/webp"]
-    size: int = Field(gt=0, description="bytes; at most 10 MiB")
+    size: int = Field(gt=0, description="bytes; at most 10 MiB (larger answers 413)",
+                      json_schema_extra={"maximum": MAX_PHOTO_BYTES})
 
 
 class PhotoPath(BaseModel):

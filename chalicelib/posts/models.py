@@ -9,7 +9,8 @@ import re
 from datetime import datetime
 from typing import Annotated, Any, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Field, HttpUrl, StringConstraints, field_validator, model_validator
+from pydantic import (BaseModel, ConfigDict, Field, field_validator, HttpUrl, model_validator, StrictBool,
+                      StringConstraints)
 from pynamodb.attributes import (
     BooleanAttribute, JSONAttribute, ListAttribute, NumberAttribute, UnicodeAttribute, UnicodeSetAttribute,
     UTCDateTimeAttribute,
@@ -17,6 +18,7 @@ from pynamodb.attributes import (
 
 from chalicelib.accounts.models import Email
 from chalicelib.neighbourhoods.models import NeighbourhoodId
+from chalicelib.store.pages import PageCursor
 from chalicelib.store.table import Entity, Gsi1
 
 Kind = Literal["discussion", "help_request", "help_offer", "lost_pet", "found_pet", "recommendation", "giveaway"]
@@ -97,6 +99,10 @@ class FoundPet(_Post):
 
 
 class Recommendation(_Post):
+    # `_one_contact`, as the document states it
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"anyOf": [
+        {"required": [name], "properties": {name: {"type": "string", "minLength": 1}}}
+        for name in ("phone", "email", "website")]})
     kind: Literal["recommendation"]
     trade: Trade
     name: Short
@@ -104,7 +110,7 @@ class Recommendation(_Post):
     email: Email | None = None
     website: HttpUrl | None = None
     text: Text
-    self_: bool = Field(default=False, alias="self", description="recommending oneself is refused")
+    self_: StrictBool = Field(default=False, alias="self", description="recommending oneself is refused")
 
     @model_validator(mode="after")
     def _one_contact(self) -> "Recommendation":
@@ -158,7 +164,7 @@ class PostPath(BaseModel):
 class FeedQuery(BaseModel):
     model_config = ConfigDict(extra="forbid")
     kind: Kind | None = None
-    cursor: Annotated[str, StringConstraints(max_length=1000)] | None = None
+    cursor: PageCursor | None = None
     limit: int = Field(default=20, ge=1, le=50)
 
 

@@ -35,7 +35,7 @@ from chalicelib.posts.models import (
     FIRST_STATE, TRANSITIONS, Feed, FeedEntryItem, FeedQuery, PostItem, PostPublic, PostRequest, Professional,
     ProfessionalItem, ProfessionalRecommendation, ProfessionalList, RecommendingHouseholdItem, StateChange, WeekStatsItem,
 )
-from chalicelib.store.pages import decode_cursor, encode_cursor
+from chalicelib.store.pages import decode_cursor, encode_cursor, unknown_cursor
 from chalicelib.store.table import GSI1, condition_failed, refused_conditions, table_connection, transaction
 
 EDIT_WINDOW = timedelta(hours=24)
@@ -590,5 +590,5 @@ def _decode_cursor(cursor: str, key_names: tuple[str, ...], partition: str) -> d
     start = decode_cursor(cursor, partition=partition, sort_pattern=_CURSOR_SK, key_names=key_names, what="feed")
     pk, sk = start.get("pk", {}).get("S"), start.get("sk", {}).get("S")
     if pk is not None and not (pk.startswith("NBH#") and _CURSOR_SK.match(sk or "")):
-        raise InvalidInput("The cursor is not one this feed gave.", {"cursor": "invalid"})
+        raise unknown_cursor("feed")
     return start

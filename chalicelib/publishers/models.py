@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StringConstraints
 from pynamodb.attributes import BooleanAttribute, ListAttribute, UnicodeAttribute, UTCDateTimeAttribute
 
 from chalicelib.communes.models import Lau2
@@ -40,7 +40,7 @@ class PublisherRequest(BaseModel):
     name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
     purpose: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
     contact: Text
-    non_commercial: bool = Field(description="the admin attests the partner is a non-commercial body (required for partners)")
+    non_commercial: StrictBool = Field(description="the admin attests the partner is a non-commercial body (required for partners)")
 
 
 class PublisherStatusChange(BaseModel):
@@ -82,7 +82,7 @@ class PublisherList(BaseModel):
 
 class PublishingSettings(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    partner_approval: bool = Field(description="partner announcements wait for staff approval before residents see them")
+    partner_approval: StrictBool = Field(description="partner announcements wait for staff approval before residents see them")
 
 
 class LinkRequest(BaseModel):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StringConstraints
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute, UTCDateTimeAttribute
 
 from chalicelib.communes.models import Lau2
@@ -20,7 +20,10 @@ Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, m
 
 class LetterCodeRedemption(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    code: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)]
+    # As codes.normalised reads it (checked there, with its own message): 10 of the alphabet's symbols in any
+    # case, O/I/L for 0/1/1, spaces, dashes, underscores or dots anywhere.
+    code: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40),
+                    Field(json_schema_extra={"pattern": r"^[ ._-]*([0-9A-TV-Za-tv-z][ ._-]*){10}$"})]
 
 
 class LetterBatchRequest(BaseModel):
@@ -28,7 +31,7 @@ class LetterBatchRequest(BaseModel):
     `neighbourhood_id`); `{"neighbourhood_id": ...}` alone: a letter to every address of it."""
 
     model_config = ConfigDict(extra="forbid")
-    pending: bool = False
+    pending: StrictBool = False
     neighbourhood_id: NeighbourhoodId | None = None
     valid_days: int = Field(default=60, ge=1, le=365)
 

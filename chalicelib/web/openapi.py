@@ -105,6 +105,8 @@ def _operation(doc: RouteDoc) -> dict[str, Any]:
     if not any(status == 503 for status, _ in doc.other_responses):
         errors.add(503)  # any route, while the database is away or throttling (with Retry-After)
     errors.add(429)  # any route: API Gateway's throttling (infra/template.py), besides the app's own limits
+    if doc.query and "cursor" in doc.query.model_fields:
+        errors.add(404)  # a well-formed cursor this list did not give (chalicelib/store/pages.py)
     if doc.body:
         errors.update((413, 415))  # parse_json_body's limits on size and media type
     for status in sorted(errors):

@@ -189,8 +189,8 @@ def test_comments_page_oldest_first_one_query_a_page(client, act_as):
         if not cursor:
             break
     assert seen == ["c0", "r0", "c1", "c2", "r2"]
-    bad = thread(client, post["id"], cursor="e30")
-    assert bad.status_code == 400 and "cursor" in error_of(bad)["fields"]
+    bad = thread(client, post["id"], cursor="e30")  # well-formed ({}), but no page of this thread
+    assert bad.status_code == 404 and "cursor" in error_of(bad)["fields"]
 
 
 # --- deleting -------------------------------------------------------------------------------

@@ -165,7 +165,7 @@ def test_unread_counts_add_on_send_and_reset_on_read(client, act_as):
     act_as(ANNA)
     assert unread(client) == 1
     bad = read(client, with_ben["id"], cursor="nonsense")
-    assert bad.status_code == 400 and "cursor" in error_of(bad)["fields"]
+    assert bad.status_code == 404 and "cursor" in error_of(bad)["fields"]
 
 
 # --- blocks and reports ---------------------------------------------------------------------

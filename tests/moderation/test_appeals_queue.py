@@ -246,10 +246,11 @@ def test_the_queue_pages_oldest_first_with_a_cursor_it_gave(client, act_as):
     second = appeals(client, limit=2, cursor=first["cursor"]).json_body
     assert [a["post_id"] for a in first["appeals"] + second["appeals"]] == ids
     assert second["cursor"] is None
-    assert appeals(client, cursor="not-a-cursor").status_code == 400
+    assert appeals(client, cursor="not a cursor!").status_code == 400  # not base64url: the model refuses it
+    assert appeals(client, cursor="not-a-cursor").status_code == 404  # well-formed, names no page of this list
     log_cursor = client.get(f"/api/v1/neighbourhoods/{N1}/moderation-log?limit=1").json_body["cursor"]
     refused = appeals(client, cursor=log_cursor)  # a cursor of another list is not one of this
-    assert refused.status_code == 400 and error_of(refused)["fields"] == {"cursor": "invalid"}
+    assert refused.status_code == 404 and error_of(refused)["fields"] == {"cursor": "not one this list gave"}
 
 
 # --- the log --------------------------------------------------------------------------------
@@ -269,6 +270,6 @@ def test_the_log_pages_newest_first_with_a_cursor_one_query_a_page(client, act_a
     assert seen == [f"{n:026d}" for n in reversed(range(7))]  # newest first, no overlap, nothing missed
     act_as(FAR_AMB)  # N1's cursor is not one of N2's log: its partition is never read
     refused = client.get(f"/api/v1/neighbourhoods/{N2}/moderation-log?cursor={first['cursor']}")
-    assert refused.status_code == 400 and error_of(refused)["fields"] == {"cursor": "invalid"}
+    assert refused.status_code == 404 and error_of(refused)["fields"] == {"cursor": "not one this list gave"}
     act_as(AMB1)
     assert client.get(f"{url}?limit=0").status_code == 400

@@ -83,7 +83,7 @@ def test_a_malformed_token_is_400(client, token):
     response = client.post(f"/api/v1/unsubscribe?token={token}", headers=ONE_CLICK, body=b"List-Unsubscribe=One-Click")
 
     assert response.status_code == 400
-    assert response.json_body["error"]["fields"] == {"token": "malformed"}
+    assert list(response.json_body["error"]["fields"]) == ["token"]  # the document's pattern, checked by the model
 
 
 def test_a_post_without_the_one_click_body_is_400_and_changes_nothing(client):
@@ -141,7 +141,8 @@ def test_without_a_language_of_theirs_the_page_follows_the_browser_then_french(c
 
 def test_the_page_refuses_a_tampered_token(client):
     make_resident("U-anna")
-    token = unsubscribe.token_for("U-anna", "digest")[:-2] + "zz"
+    good = unsubscribe.token_for("U-anna", "digest")
+    token = good[:-2] + ("11" if good.endswith("00") else "00")  # well-formed (hex), wrongly signed
 
     assert client.get(f"/api/v1/unsubscribe?token={token}").status_code == 403
 
