@@ -420,7 +420,8 @@ def pending_verifications(path, query):
 
 
 @api.post("/api/v1/communes/{lau2}/verifications/{user_id}", action="residents.verify",
-          summary="Approve or reject (with a reason) a pending resident's address, after checking the register",
+          summary="Approve or reject (with a reason) a pending resident's address, after checking the register "
+                  "(never one's own nor one's household's: another staff member decides, 403)",
           path_model=ResidentPath, body=VerificationDecision, response=VerificationRecordPublic,
           errors=(400, 401, 403, 404, 409, 413, 415))
 def decide_verification(principal, path, body):
@@ -593,7 +594,7 @@ def neighbourhood_reports(path, query):
           action="moderation.neighbourhood",
           summary="Decide on a reported post, comment or message: hide (with a reason code), restore or dismiss",
           path_model=TargetPath, body=ReportDecision, response=ReportedTarget,
-          errors=(400, 401, 404, 409, 413, 415))
+          errors=(400, 401, 403, 404, 409, 413, 415))
 def decide_report(principal, path, body):
     return moderation.decide_report(principal, path.neighbourhood_id, path.target_type, path.target_id, body)
 
@@ -681,7 +682,7 @@ def remove_item(principal, path):
 
 @api.post("/api/v1/items/{item_id}/loans", action="lending.one",
           summary="Ask to borrow an item from `start` to `end` (at most 30 days)", path_model=ItemPath,
-          body=LoanRequest, response=LoanPublic, status=201, errors=(400, 401, 404, 409, 413, 415),
+          body=LoanRequest, response=LoanPublic, status=201, errors=(400, 401, 403, 404, 409, 413, 415),
           idempotent=True)
 def request_loan(principal, path, body):
     return loans.request_loan(principal, path.item_id, body)

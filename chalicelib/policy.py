@@ -286,6 +286,9 @@ OWN_CASE: dict[str, tuple[str, str]] = {
     "residents.verify.household": ("Another staff member must decide on a resident of your own household.",
                                    "user_id"),
     "residents.ambassadors": ("Another admin of the commune must appoint or dismiss you.", "user_id"),
+    # A staff member sees the codes of the letters they print: those codes never verify themselves.
+    "me.residence_code": ("A letter you printed yourself cannot verify you: ask another staff member to print "
+                          "your letter or to approve your address, or ask two neighbours to vouch.", "code"),
     "neighbourhood.vouch": ("You cannot vouch for yourself: two neighbours from other households must vouch "
                             "for you.", "user_id"),
     "neighbourhood.vouch.household": ("You live at the same address: someone from another household must vouch.",

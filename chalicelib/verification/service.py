@@ -89,6 +89,7 @@ def redeem_letter_code(principal: Principal, typed: str, client_ip: str) -> Prof
         item = None
     if item is None or item.address_id != user.address_id:
         raise InvalidInput("This is not the code of a letter sent to your address.", {"code": "wrong code"})
+    not_own_case("me.residence_code", principal, [item.created_by])
     stamp = int(now().timestamp())
     if item.expires_at <= stamp:
         raise InvalidInput("This code has expired: ask your commune for a new letter.", {"code": "expired"})

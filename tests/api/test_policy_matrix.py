@@ -301,6 +301,9 @@ OWN_CASE_ROUTES = {
     ("POST", "/api/v1/communes/{lau2}/verifications/{user_id}"):
         ("residents.verify", "the pending resident, and anyone of the actor's household",
          "tests/api/test_verifications.py"),
+    ("POST", "/api/v1/me/residence/code"):
+        ("me.residence_code", "the staff member who printed the letter (they saw its code)",
+         "tests/api/test_verifications.py"),
     ("PUT", "/api/v1/communes/{lau2}/ambassadors/{user_id}"):
         ("residents.ambassadors", "the resident appointed", "tests/api/test_verifications.py"),
     ("DELETE", "/api/v1/communes/{lau2}/ambassadors/{user_id}"):

@@ -189,3 +189,25 @@ def test_an_admin_cannot_appoint_themselves_ambassador_or_moderator(client, outb
         response = client.put(f"/api/v1/communes/0501/{route}/{admin_id}", headers=admin)
         assert response.status_code == 403 and error_of(response)["fields"] == {"user_id": "your own case"}, route
         assert client.put(f"/api/v1/communes/0501/{route}/{admin_id}", headers=other_admin).status_code == 200
+
+
+def test_a_verifier_cannot_verify_themselves_with_a_letter_they_printed(client, outbox):
+    # The same hop by the other door: print the letters of one's own (or any) address, type its code.
+    from tests.api.test_letters import CODE, pages_of, print_letters, redeem
+
+    publish_clervaux()
+    clerk = staff_headers(client, outbox)
+    clerk_id = client.get("/api/v1/me", headers=clerk).json_body["id"]
+    claim(client, clerk)
+    printed = print_letters(client, clerk, {"pending": True})
+    assert printed.status_code == 201
+    own_code = CODE.search(pages_of(printed.body)[0]).group(1)
+
+    refused = redeem(client, clerk, own_code)
+
+    assert refused.status_code == 403 and error_of(refused)["fields"] == {"code": "your own case"}
+    assert UserItem.get(*UserItem.key(clerk_id)).residence_status == "pending"
+    colleague = staff_headers(client, outbox, email="colleague@clervaux.lu")
+    their_letter = print_letters(client, colleague, {"pending": True})
+    assert redeem(client, clerk, CODE.search(pages_of(their_letter.body)[0]).group(1)).status_code == 200
+    assert UserItem.get(*UserItem.key(clerk_id)).residence_status == "verified"
