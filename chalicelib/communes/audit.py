@@ -52,7 +52,7 @@ class CommuneAuditItem(Entity):
 
     lau2 = UnicodeAttribute()
     action = UnicodeAttribute()
-    actor_id = UnicodeAttribute(null=True)  # null: the operator's CLI, no account
+    actor_id = UnicodeAttribute(null=True)  # the staff account; the operator's CLI: null or its label
     subject_type = UnicodeAttribute()
     subject_id = UnicodeAttribute()
     reason = UnicodeAttribute(null=True)
@@ -91,7 +91,7 @@ class AuditQuery(BaseModel):
 
 
 class StaffRef(BaseModel):
-    id: str | None = Field(description="the staff account; null for the operator's command line")
+    id: str | None = Field(description="the staff account; for the operator's command line, null or its label")
     name: str | None = Field(description="the staff member's display name now; null once the account is erased "
                                          "or when they never gave one (never their email)")
 
