@@ -181,3 +181,30 @@ def test_a_retried_comment_after_a_lost_answer_is_stored_once(client, act_as, pa
     assert retry.status_code == 201, retry.body
     comments = client.get(url).json_body["comments"]
     assert [c["id"] for c in comments] == [retry.json_body["id"]]
+
+
+def test_a_conversation_started_twice_after_a_lost_answer_has_one_first_message(client, act_as):
+    # Given a conversation's start: two transactions (the conversation, then its first message)
+    from tests.api.test_posts import BEN, make_user
+
+    make_user(ANNA, "anna@example.lu", "7000-1")
+    make_user(BEN, "ben@example.lu", "7000-2")
+    act_as(ANNA)
+    key = str(uuid.uuid4())
+    calls = []
+
+    def second_answer_lost(**_kwargs):  # the first message was written, its answer lost
+        calls.append(True)
+        if len(calls) == 2:
+            raise ReadTimeoutError(endpoint_url="http://dynamodb")
+
+    start = {"with_user_id": BEN.user_id, "text": "Hello neighbour"}
+    with injected("after-call.dynamodb.TransactWriteItems", second_answer_lost):
+        first = client.post("/api/v1/conversations", headers={**JSON, "Idempotency-Key": key}, body=body(start))
+    assert first.status_code == 503
+
+    retry = client.post("/api/v1/conversations", headers={**JSON, "Idempotency-Key": key}, body=body(start))
+
+    assert retry.status_code == 201, retry.body
+    messages = client.get(f"/api/v1/conversations/{retry.json_body['id']}/messages").json_body["messages"]
+    assert [m["text"] for m in messages] == ["Hello neighbour"]
