@@ -144,7 +144,8 @@ class ConsultationAnswers(BaseModel):
     Questions left out are not answered; sending again replaces every answer."""
 
     model_config = ConfigDict(extra="forbid")
-    answers: dict[QuestionId, AnswerValue] = Field(min_length=1, max_length=MAX_QUESTIONS)
+    answers: dict[QuestionId, AnswerValue] = Field(min_length=1, max_length=MAX_QUESTIONS,
+                                                   json_schema_extra={"additionalProperties": False})
 
 
 class ConsultationCommentRequest(BaseModel):

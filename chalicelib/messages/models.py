@@ -24,9 +24,10 @@ Reason = Literal["spam", "harassment", "hate", "other"]
 class About(BaseModel):
     """What the conversation started from: a post or a lent item (exactly one)."""
 
-    model_config = ConfigDict(extra="forbid", json_schema_extra={"oneOf": [
-        {"required": ["post_id"], "properties": {"post_id": {"type": "string"}, "item_id": {"type": "null"}}},
-        {"required": ["item_id"], "properties": {"item_id": {"type": "string"}, "post_id": {"type": "null"}}}]})
+    model_config = ConfigDict(extra="forbid", json_schema_extra={  # `_one`, as the document states it
+        "if": {"required": ["post_id"], "properties": {"post_id": {"type": "string"}}},
+        "then": {"properties": {"item_id": {"type": "null"}}},
+        "else": {"required": ["item_id"], "properties": {"item_id": {"type": "string"}}}})
     post_id: PostId | None = None
     item_id: ItemId | None = None
 

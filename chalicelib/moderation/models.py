@@ -32,9 +32,10 @@ class ReportRequest(BaseModel):
     text: Why | None = None
 
 
-# What `_reason_to_hide` checks, as the document states it: hiding needs a reason.
-REASON_TO_HIDE = {"anyOf": [{"properties": {"action": {"not": {"const": "hide"}}}},
-                            {"required": ["reason"], "properties": {"reason": {"type": "string"}}}]}
+# What `_reason_to_hide` checks, as the document states it: hiding needs a reason. (if/then rather than anyOf:
+# the web app's generated types keep the plain object.)
+REASON_TO_HIDE = {"if": {"properties": {"action": {"const": "hide"}}},
+                  "then": {"required": ["reason"], "properties": {"reason": {"type": "string"}}}}
 
 
 class ModerationRequest(BaseModel):

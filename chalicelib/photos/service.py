@@ -30,7 +30,7 @@ from chalicelib.adapters.aws import client
 from chalicelib.adapters.clock import now
 from chalicelib.adapters.ids import new_id
 from chalicelib.config import get_settings
-from chalicelib.errors import InvalidInput, NotFound, TooLarge
+from chalicelib.errors import Conflict, NotFound, TooLarge
 from chalicelib.observability import logger
 from chalicelib.photos.models import (
     MAX_PHOTO_BYTES, PhotoItem, PhotoPublic, PhotoUpload, PhotoUploadRequest, PhotoUploadStarted,
@@ -212,7 +212,8 @@ def get_photo(principal: Principal, photo_id: str) -> PhotoPublic:
 
 
 def check_attachable(principal: Principal, photo_id: str | None, neighbourhood_id: str, purpose: str) -> None:
-    """A photo given with a post or item must be ready, the author's own, of that neighbourhood and purpose."""
+    """A photo given with a post or item must be ready, the author's own, of that neighbourhood and purpose: one
+    that is not (for this author) answers 404 as an unknown id does; one of another purpose or not ready, 409."""
     if photo_id is None:
         return
     try:
@@ -220,11 +221,11 @@ def check_attachable(principal: Principal, photo_id: str | None, neighbourhood_i
     except DoesNotExist:
         photo = None
     if photo is None or photo.owner_id != principal.user_id or photo.neighbourhood_id != neighbourhood_id:
-        raise InvalidInput("No such photo of yours in this neighbourhood.", {"photo_id": "unknown photo"})
+        raise NotFound("No such photo of yours in this neighbourhood.", {"photo_id": "unknown photo"})
     if photo.purpose != purpose:
-        raise InvalidInput(f"This photo was uploaded for a {photo.purpose}.", {"photo_id": f"uploaded for a {photo.purpose}"})
+        raise Conflict(f"This photo was uploaded for a {photo.purpose}.", {"photo_id": f"uploaded for a {photo.purpose}"})
     if photo.status != "ready":
-        raise InvalidInput("The photo is not ready.", {"photo_id": f"photo is {photo.status}"})
+        raise Conflict("The photo is not ready.", {"photo_id": f"photo is {photo.status}"})
 
 
 def share_photo(photo_id: str | None, reach: list[str]) -> None:

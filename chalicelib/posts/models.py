@@ -99,10 +99,10 @@ class FoundPet(_Post):
 
 
 class Recommendation(_Post):
-    # `_one_contact`, as the document states it
-    model_config = ConfigDict(extra="forbid", json_schema_extra={"anyOf": [
-        {"required": [name], "properties": {name: {"type": "string", "minLength": 1}}}
-        for name in ("phone", "email", "website")]})
+    # `_one_contact`, as the document states it: without a phone and an email, a website
+    model_config = ConfigDict(extra="forbid", json_schema_extra={
+        "if": {"properties": {"phone": {"type": "null"}, "email": {"type": "null"}}},
+        "then": {"required": ["website"], "properties": {"website": {"type": "string"}}}})
     kind: Literal["recommendation"]
     trade: Trade
     name: Short
@@ -148,7 +148,10 @@ class PostRequest(BaseModel):
 
 
 class StateChange(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    # "matched" needs with_user_id (posts/service.py checks it), as the document states it
+    model_config = ConfigDict(extra="forbid", json_schema_extra={
+        "if": {"properties": {"state": {"const": "matched"}}},
+        "then": {"required": ["with_user_id"], "properties": {"with_user_id": {"type": "string"}}}})
     state: Literal["open", "matched", "done", "lost", "reunited", "available", "reserved", "given"]
     with_user_id: UserId | None = Field(default=None, description="matched: the neighbour helping or helped")
 

@@ -130,7 +130,7 @@ def change_state(principal: Principal, post_id: str, change: StateChange) -> Pos
         if not change.with_user_id:
             raise InvalidInput("Say with whom.", {"with_user_id": "required when matched"})
         if _user_neighbourhood(change.with_user_id) != post.neighbourhood_id or change.with_user_id == post.author_id:
-            raise InvalidInput("Match with another resident of the neighbourhood.", {"with_user_id": "not a neighbour"})
+            raise NotFound("Match with another resident of the neighbourhood.", {"with_user_id": "not a neighbour"})
     seen = post.state
     post.state = change.state
     post.matched_with = change.with_user_id if change.state == "matched" else post.matched_with

@@ -10,7 +10,8 @@ export async function checkHealth(client: ApiClient, now: () => Date = () => new
   try {
     const { data, error } = await client.GET('/api/v1/health', { cache: 'no-store' });
     const health = data ?? error;
-    if (health && (health.status === 'ok' || health.status === 'unavailable')) {
+    // a 429 (API Gateway's throttling) carries the error shape instead: no `status`
+    if (health && 'status' in health && (health.status === 'ok' || health.status === 'unavailable')) {
       return { state: health.status, stage: health.stage, version: health.version, checkedAt: now() };
     }
   } catch {
