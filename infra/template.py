@@ -40,7 +40,7 @@ EU_REGIONS = ["eu-west-1", "eu-central-1", "eu-west-3", "eu-north-1", "eu-south-
 CACHING_OPTIMIZED = "658327ea-f89d-4fab-a63d-7e88639e58f6"
 CACHING_DISABLED = "4135ea2d-6df8-44a3-9df3-4b5a84be39ad"
 API_HEADERS = ["Accept", "Accept-Language", "Content-Type", "Origin", "Referer", "User-Agent", "X-CSRF-Token",
-               "CloudFront-Viewer-Address"]
+               "CloudFront-Viewer-Address", "Idempotency-Key"]  # CloudFront forwards at most 10
 
 # connect-src: the browser posts uploads straight to the uploads bucket (presigned POST); the
 # bucket is named by its known name, not a Ref, which would make the bucket's CORS rule circular.
@@ -511,6 +511,29 @@ def api_access_log() -> dict[str, Any]:
     }
 
 
+def gateway_responses() -> dict[str, Any]:
+    """API Gateway's own answers (no such route, wrong method, media type, throttling, its 4XX/5XX defaults) in
+    the API's error shape {"error": {"code", "message", "fields"}} (chalicelib/web/gateway.py; ops/origin.py
+    does the same for `chalice local`). A wrong method on a REST API is MISSING_AUTHENTICATION_TOKEN too."""
+    from chalicelib.web.gateway import GATEWAY_RESPONSES
+
+    resources = {}
+    for kind, code in GATEWAY_RESPONSES.items():
+        name = "GatewayResponse" + "".join(part.title() for part in kind.split("_"))
+        body = '{"error":{"code":"%s","message":$context.error.messageString,"fields":{}}}' % code
+        resources[name] = {
+            "Type": "AWS::ApiGateway::GatewayResponse",
+            "Properties": {
+                "RestApiId": {"Ref": "RestAPI"},
+                "ResponseType": kind,
+                "ResponseParameters": {"gatewayresponse.header.Cache-Control": "'no-store'",
+                                       "gatewayresponse.header.X-Content-Type-Options": "'nosniff'"},
+                "ResponseTemplates": {"application/json": body},
+            },
+        }
+    return resources
+
+
 def build() -> dict[str, Any]:
     env = stage_environment()
     resources = {
@@ -522,6 +545,7 @@ def build() -> dict[str, Any]:
         **alarm_topic(),
         **app_alarms(),
         **api_access_log(),
+        **gateway_responses(),
     }
     uploads_policy = {
         "Type": "AWS::S3::BucketPolicy",

@@ -214,3 +214,28 @@ def test_cloudfront_proves_itself_to_the_api_with_a_rotatable_secret(generated: 
     # A viewer cannot send it: CloudFront forwards only the listed headers.
     policy = generated["Resources"]["ApiOriginRequestPolicy"]["Properties"]["OriginRequestPolicyConfig"]
     assert ORIGIN_SECRET_HEADER not in policy["HeadersConfig"]["Headers"]
+
+
+def test_api_gateways_own_answers_are_in_the_api_error_shape(generated: dict[str, Any]) -> None:
+    responses = {r["Properties"]["ResponseType"]: r["Properties"] for r in generated["Resources"].values()
+                 if r.get("Type") == "AWS::ApiGateway::GatewayResponse"}
+
+    # no such route (and, on a REST API, a wrong method), media type, throttling, and the defaults
+    assert {"MISSING_AUTHENTICATION_TOKEN", "UNSUPPORTED_MEDIA_TYPE", "THROTTLED", "DEFAULT_4XX", "DEFAULT_5XX"} <= set(responses)
+    for kind, props in responses.items():
+        assert props["RestApiId"] == {"Ref": "RestAPI"}, kind
+        # what API Gateway renders: $context.error.messageString is a quoted JSON string already
+        rendered = props["ResponseTemplates"]["application/json"].replace("$context.error.messageString", '"Forbidden"')
+        error = json.loads(rendered)["error"]
+        assert set(error) == {"code", "message", "fields"} and error["fields"] == {}, kind
+    assert json.loads(responses["THROTTLED"]["ResponseTemplates"]["application/json"].replace(
+        "$context.error.messageString", '""'))["error"]["code"] == "rate_limited"
+
+
+def test_cloudfront_forwards_the_idempotency_key_within_its_limit_of_10_headers(generated: dict[str, Any]) -> None:
+    from chalicelib.store.idempotency import HEADER
+
+    policy = generated["Resources"]["ApiOriginRequestPolicy"]["Properties"]["OriginRequestPolicyConfig"]
+    headers = policy["HeadersConfig"]["Headers"]
+    assert HEADER in headers  # else CloudFront drops it and every retry creates again
+    assert len(headers) <= 10  # CloudFront refuses an origin request policy with more
