@@ -1,4 +1,5 @@
-"""Demo people of Demo-Gemeng (9901), so that signing in shows something: a staff admin, three
+"""Demo people of Demo-Gemeng (9901), so that signing in shows something: a staff admin, a second staff
+member (an editor: nobody approves an announcement sent through a link they issued themselves), three
 verified residents of one neighbourhood (verified by staff) and one waiting for verification.
 Sign in with their email; the emailed code lands in .local/outbox/."""
 
@@ -7,6 +8,7 @@ from __future__ import annotations
 from ops import demo_commune
 
 STAFF_EMAIL = "staff@demo.noper.lu"
+EDITOR_EMAIL = "editor@demo.noper.lu"
 # (email, display name, verified?) — each at its own address of the first neighbourhood.
 RESIDENTS = (
     ("anna@demo.noper.lu", "Anna Weber", True),
@@ -34,9 +36,11 @@ def load_demo_people() -> list[str]:
     for other in DEMO_COMMUNES:  # the communes of the real register sample too, to try the admin tools on them
         grant_staff(STAFF_EMAIL, other, "admin")
     staff.update(actions=[UserItem.display_name.set("Demo-Gemeng (staff)")])
+    editor = grant_staff(EDITOR_EMAIL, lau2, "editor")
+    editor.update(actions=[UserItem.display_name.set("Demo-Gemeng (editor)")])
     neighbourhood = list_published(lau2).neighbourhoods[0]
     addresses = _neighbourhood_households(lau2, neighbourhood.id)
-    loaded = [f"staff admin of {lau2}: {STAFF_EMAIL}"]
+    loaded = [f"staff admin of {lau2}: {STAFF_EMAIL}", f"staff editor of {lau2}: {EDITOR_EMAIL}"]
     for (email, name, verified), address in zip(RESIDENTS, addresses):
         user = account_for_email(email, "lb")
         user.update(actions=[UserItem.display_name.set(name)])

@@ -108,7 +108,7 @@ def main() -> int:
         url = f"http://localhost:{ports['origin']}"
         say(f"ready: {url}  (API at {url}/api/v1/health, emails in .local/outbox/)")
         say("demo sign-in at /sign-in: staff@demo.noper.lu (commune staff of Demo-Gemeng 9901 and the sample's "
-            "communes), residents anna@, ben@, carla@demo.noper.lu (verified), dani@demo.noper.lu (pending); "
+            "communes; editor@demo.noper.lu, a second staff member, approves what staff@'s links send), residents anna@, ben@, carla@demo.noper.lu (verified), dani@demo.noper.lu (pending); "
             "the code arrives by mail, shown here and kept in .local/outbox/. Ctrl-C stops everything.")
         threading.Thread(target=announce_mail, args=(stopping,), name="outbox", daemon=True).start()
         restarts: list[float] = []
