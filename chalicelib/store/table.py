@@ -86,7 +86,9 @@ class Entity(Model):
         host = _settings.dynamodb_endpoint
         connect_timeout_seconds = _settings.db_connect_timeout
         read_timeout_seconds = _settings.db_timeout
-        max_retry_attempts = _settings.db_attempts - 1  # retries after the first attempt
+        # Calls go through table_connection() and its budget; PynamoDB reads this only as the number of
+        # BatchWriteItem calls for a batch's unprocessed items (throttled), the first included.
+        max_retry_attempts = 3
 
     pk = UnicodeAttribute(hash_key=True)
     sk = UnicodeAttribute(range_key=True)
