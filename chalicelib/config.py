@@ -64,6 +64,7 @@ _ENV = {
     "origin_secret": "NOPER_ORIGIN_SECRET",
     "origin_secret_previous": "NOPER_ORIGIN_SECRET_PREVIOUS",
     "db_timeout": "NOPER_DB_TIMEOUT",
+    "db_attempts": "NOPER_DB_ATTEMPTS",
 }
 # A fixed key is fine where nothing real is protected; prod must be given its own.
 _DEV_SECRET = "noper-local-development-key-not-for-production"
