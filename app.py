@@ -648,7 +648,7 @@ def tone_check(body):
 @api.post("/api/v1/neighbourhoods/{neighbourhood_id}/items", action="lending.neighbourhood",
           summary="Lend something to the neighbourhood: a ladder, a drill, a trailer, a tent…",
           path_model=NeighbourhoodPath, body=ItemCreate, response=ItemPublic, status=201,
-          errors=(400, 401, 404, 413, 415), idempotent=True)
+          errors=(400, 401, 404, 409, 413, 415), idempotent=True)
 def lend_item(principal, path, body):
     return lending.lend(principal, path.neighbourhood_id, body)
 
@@ -667,7 +667,7 @@ def lent_item(principal, path):
 
 
 @api.patch("/api/v1/items/{item_id}", action="lending.one", summary="Change my item (only the fields sent)",
-           path_model=ItemPath, body=ItemUpdate, response=ItemPublic, errors=(400, 401, 403, 404, 413, 415))
+           path_model=ItemPath, body=ItemUpdate, response=ItemPublic, errors=(400, 401, 403, 404, 409, 413, 415))
 def change_item(principal, path, body):
     return lending.update_item(principal, path.item_id, body)
 

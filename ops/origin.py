@@ -8,6 +8,7 @@ CloudFront adds in prod: the viewer's address and the origin secret that makes t
 from __future__ import annotations
 
 import http.client
+import json
 import mimetypes
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -15,7 +16,9 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from chalicelib.config import ORIGIN_SECRET_HEADER
+from chalicelib.web.gateway import gateway_error, in_error_shape
 
+CLOUDFRONT_METHODS = ("GET", "HEAD", "OPTIONS", "PUT", "POST", "PATCH", "DELETE")
 HOP_BY_HOP = {"connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "te", "trailers",
               "transfer-encoding", "upgrade", "host", "content-length"}
 
@@ -65,6 +68,10 @@ def make_handler(site: Path, api: str, uploads: str, origin_secret: str):
             finally:
                 connection.close()
             kept = [(k, v) for k, v in answer.getheaders() if k.lower() not in HOP_BY_HOP]
+            if (shaped := in_error_shape(answer.status, payload)) is not None:
+                # chalice local's own 403/405/415 bodies, in our error shape as API Gateway's are in prod
+                kept = [(k, v) for k, v in kept if k.lower() != "content-type"] + [("Content-Type", "application/json")]
+                payload = shaped
             self._send(answer.status, payload, kept)
 
         def _static(self) -> None:
@@ -100,14 +107,28 @@ def make_handler(site: Path, api: str, uploads: str, origin_secret: str):
 
         def _route(self) -> None:
             try:
-                if self.path.startswith("/api/"):
+                if self.command not in CLOUDFRONT_METHODS:  # CloudFront passes no other method (TRACE, QUERY...)
+                    self._drain()
+                    self._send(405, json.dumps(gateway_error(405)).encode(),
+                               {"Content-Type": "application/json", "Allow": ", ".join(CLOUDFRONT_METHODS)})
+                elif self.path.startswith("/api/"):
                     self._api()
                 elif self.command in ("GET", "HEAD"):
                     self._static()
                 else:
+                    self._drain()
                     self._send(405, b"", {"Allow": "GET, HEAD"})
             except (BrokenPipeError, ConnectionResetError):
                 self.close_connection = True  # the browser went away (a cancelled fetch)
+
+        def _drain(self) -> None:
+            """Read the body of a request answered without it, so the next request on the connection starts clean."""
+            self.rfile.read(int(self.headers.get("Content-Length") or 0))
+
+        def __getattr__(self, name: str):
+            if name.startswith("do_"):  # every method, known or not, gets an answer in the API's shape
+                return self._route
+            raise AttributeError(name)
 
         do_GET = do_HEAD = do_POST = do_PUT = do_PATCH = do_DELETE = do_OPTIONS = _route
 

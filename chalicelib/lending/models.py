@@ -26,6 +26,8 @@ MAX_CALENDAR_DAYS = 92  # about three months: one Query on the item's booked day
 # --- requests -------------------------------------------------------------------------------
 
 class DateRange(BaseModel):
+    """Whole days, `end` on or after `start` (JSON Schema cannot compare two fields: said here in words)."""
+
     model_config = ConfigDict(extra="forbid")
     start: date
     end: date

@@ -59,3 +59,8 @@ def _seed(env: dict[str, str]) -> None:
         done = subprocess.run(["./noper", *command], cwd=stack.ROOT, env={**os.environ, **env},
                               capture_output=True, text=True, timeout=300)
         assert done.returncode == 0, f"./noper {' '.join(command)}: {done.stdout}{done.stderr}"
+
+
+def pytest_collection_modifyitems(items):
+    """The fuzz tests last: they spend the sign-in rate limits of 127.0.0.1 that the other stack tests need."""
+    items.sort(key=lambda item: item.path.name == "test_fuzz.py")

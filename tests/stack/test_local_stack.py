@@ -81,6 +81,23 @@ def test_a_third_party_form_through_the_origin_gets_403_and_the_sites_own_origin
     assert own == 202
 
 
+def test_what_chalice_answers_itself_comes_in_the_api_error_shape(site_url):
+    # No such route, a wrong method, a media type no route takes: API Gateway's answers in prod
+    # (infra/template.py's GatewayResponses), chalice local's here, rewritten by the origin; status kept.
+    for method, path, data, headers, status in (
+        ("GET", "/api/v1/no-such-route", None, {}, 403),
+        ("PATCH", "/api/v1/health", b"{}", {"Content-Type": "application/json"}, 405),
+        ("POST", "/api/v1/auth/code", b"\x89PNG", {"Content-Type": "image/png"}, 415),
+    ):
+        answer_status, answer_headers, body = fetch(f"{site_url}{path}", method, data, headers)
+
+        assert answer_status == status, (method, path, body)
+        assert answer_headers["Content-Type"] == "application/json"
+        error = json.loads(body)["error"]
+        assert set(error) == {"code", "message", "fields"} and error["fields"] == {}, body
+        assert error["code"] in ("no_such_route", "unsupported_media_type")
+
+
 def test_browser_status_map_and_join_in_chromium(site_url, stack_env):
     # The browser tests live in tests/browser (node's test runner, playwright-core, Debian chromium).
     result = subprocess.run(
