@@ -40,7 +40,12 @@ class Circle(BaseModel):
 
 
 class Target(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    # `_complete`, as the document states it: neighbourhoods need at least one, a circle its centre and radius
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"allOf": [
+        {"if": {"properties": {"kind": {"const": "neighbourhoods"}}},
+         "then": {"required": ["neighbourhoods"], "properties": {"neighbourhoods": {"type": "array", "minItems": 1}}}},
+        {"if": {"properties": {"kind": {"const": "circle"}}},
+         "then": {"required": ["circle"], "properties": {"circle": {"type": "object"}}}}]})
     kind: Literal["commune", "neighbourhoods", "circle"]
     neighbourhoods: list[Annotated[str, StringConstraints(min_length=1, max_length=80)]] | None = Field(
         None, max_length=100)

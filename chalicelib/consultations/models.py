@@ -43,7 +43,11 @@ class ConsultationOption(BaseModel):
 
 
 class ConsultationQuestion(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    # `_options_fit_the_kind`, as the document states it (option ids unique: said in words)
+    model_config = ConfigDict(extra="forbid", json_schema_extra={
+        "if": {"properties": {"kind": {"enum": ["single", "multiple"]}}},
+        "then": {"required": ["options"], "properties": {"options": {"minItems": 2}}},
+        "else": {"properties": {"options": {"maxItems": 0}}}})
     id: QuestionId
     kind: Kind = Field(description="single or multiple choice, a 1-5 rating, or free text")
     prompt: dict[Language, Label] = Field(min_length=1, description="per language; at least the commune's languages")
