@@ -39,8 +39,10 @@ EU_REGIONS = ["eu-west-1", "eu-central-1", "eu-west-3", "eu-north-1", "eu-south-
 # CloudFront managed policies.
 CACHING_OPTIMIZED = "658327ea-f89d-4fab-a63d-7e88639e58f6"
 CACHING_DISABLED = "4135ea2d-6df8-44a3-9df3-4b5a84be39ad"
-API_HEADERS = ["Accept", "Accept-Language", "Content-Type", "Origin", "Referer", "User-Agent", "X-CSRF-Token",
-               "CloudFront-Viewer-Address", "Idempotency-Key"]  # CloudFront forwards at most 10
+# Every viewer header the API reads (tests/unit/test_infra_template.py checks it against chalicelib/);
+# CloudFront forwards at most 10. The origin secret is not here: CloudFront adds it itself.
+API_HEADERS = ["Accept", "Accept-Language", "Content-Type", "Origin", "Sec-Fetch-Site", "User-Agent", "X-CSRF-Token",
+               "X-Publisher-Link", "CloudFront-Viewer-Address", "Idempotency-Key"]
 
 # connect-src: the browser posts uploads straight to the uploads bucket (presigned POST); the
 # bucket is named by its known name, not a Ref, which would make the bucket's CORS rule circular.

@@ -135,11 +135,16 @@ def make_handler(site: Path, api: str, uploads: str, origin_secret: str):
     return Origin
 
 
+class OriginServer(ThreadingHTTPServer):
+    # socketserver's listen backlog of 5 refuses connections when a page's requests arrive at once.
+    request_queue_size = 128
+
+
 def serve(port: int, site: Path, api: str, uploads: str, origin_secret: str,
           host: str = "127.0.0.1") -> ThreadingHTTPServer:
     """Start serving in a background thread; call .shutdown() to stop. `origin_secret` is the stage's
     NOPER_ORIGIN_SECRET, as CloudFront holds prod's."""
-    server = ThreadingHTTPServer((host, port), make_handler(site, api, uploads, origin_secret))
+    server = OriginServer((host, port), make_handler(site, api, uploads, origin_secret))
     server.daemon_threads = True
     threading.Thread(target=server.serve_forever, name="origin", daemon=True).start()
     return server

@@ -36,6 +36,10 @@ LOCAL_ANSWERS = {
 }
 
 
+# The keys of chalice local's own error bodies (`{"message": …}`, `{"Code": …, "Message": …}`).
+CHALICE_LOCAL_KEYS = {"message", "Code", "Message"}
+
+
 def gateway_error(status: int) -> dict:
     """The error body API Gateway's response for `status` carries (as chalice local would answer it)."""
     code, message = LOCAL_ANSWERS.get(status, ("internal" if status >= 500 else "bad_request",
@@ -52,6 +56,6 @@ def in_error_shape(status: int, payload: bytes) -> bytes | None:
         data = json.loads(payload) if payload else None
     except ValueError:
         data = None
-    if isinstance(data, dict) and isinstance(data.get("error"), dict):
-        return None
+    if isinstance(data, dict) and not set(data) <= CHALICE_LOCAL_KEYS:
+        return None  # the app's own answer: our error shape, or a documented body such as /health's 503
     return json.dumps(gateway_error(status)).encode()

@@ -239,3 +239,24 @@ def test_cloudfront_forwards_the_idempotency_key_within_its_limit_of_10_headers(
     headers = policy["HeadersConfig"]["Headers"]
     assert HEADER in headers  # else CloudFront drops it and every retry creates again
     assert len(headers) <= 10  # CloudFront refuses an origin request policy with more
+
+
+def test_cloudfront_forwards_every_viewer_header_the_api_reads(generated: dict[str, Any]) -> None:
+    """A header CloudFront does not forward never reaches the API in prod (the publisher form's link, the
+    cross-site check): every `headers.get("…")` in the deployed code is in the origin request policy."""
+    import re
+
+    from chalicelib.accounts.principals import CSRF_HEADER
+    from chalicelib.config import ORIGIN_SECRET_HEADER
+    from chalicelib.store.idempotency import HEADER as IDEMPOTENCY_HEADER
+
+    root = Path(__file__).resolve().parents[2]
+    sources = [root / "app.py", *sorted((root / "chalicelib").rglob("*.py"))]
+    read = {name.lower() for path in sources
+            for name in re.findall(r'headers\.get\("([^"]+)"', path.read_text(encoding="utf-8"))}
+    read |= {CSRF_HEADER.lower(), IDEMPOTENCY_HEADER.lower()}
+    read -= {"cookie", ORIGIN_SECRET_HEADER.lower()}  # cookies: CookieBehavior all; the secret: CloudFront adds it
+    policy = generated["Resources"]["ApiOriginRequestPolicy"]["Properties"]["OriginRequestPolicyConfig"]
+    forwarded = {header.lower() for header in policy["HeadersConfig"]["Headers"]}
+    assert read - forwarded == set()
+    assert "host" not in forwarded  # API Gateway answers 403 to CloudFront's Host
