@@ -217,10 +217,11 @@ describe('a consultation on a planning project', () => {
       assert.deepEqual(mine.my_answers, { [single]: no, [rating]: 4, [free]: remark });
       await fitsAt360(annaPage, 'the consultation page');
 
-      // And four neighbours answer Yes and 4 (so some counts reach 5)
-      for (const neighbour of neighbours) {
+      // And four neighbours answer Yes, 4 and a few words (so some counts reach 5, and the free texts
+      // are shown: under 5 they would be withheld)
+      for (const [index, neighbour] of neighbours.entries()) {
         await neighbour.call('PUT', `/neighbourhoods/${encodeURIComponent(neighbour.neighbourhood.id)}/consultations/${consultation.id}/answers`, {
-          answers: { [single]: yes, [rating]: 4 },
+          answers: { [single]: yes, [rating]: 4, [free]: `A bench near the school ${index}` },
         });
       }
 
