@@ -81,9 +81,9 @@ def create_post(principal: Principal, neighbourhood_id: str, request: PostReques
         _count_recommendation(neighbourhood_id, content, post.household, post.post_id)
     logger.info("post written", kind=new.kind, nbh=neighbourhood_id, reach=len(post.reach))
     if new.kind == "lost_pet":
-        from chalicelib.notifications.alerts import dispatch_lost_pet  # notifications build on posts
+        from chalicelib.notifications import alert_queue  # notifications build on posts
 
-        dispatch_lost_pet(post.post_id)
+        alert_queue.lost_pet(post.post_id)
     from chalicelib.moderation.tone import looks_aggressive  # moderation builds on posts, not the reverse
 
     public = _public(post)
