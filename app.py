@@ -798,7 +798,7 @@ def unblock_person(principal, path):
           path_model=MessagePath, body=MessageReportRequest, response=ReportPublic, status=201,
           errors=(400, 401, 404, 413, 415))
 def report_message(principal, path, body):
-    return messages.report(principal, path.message_id, body)
+    return moderation.report_message(principal, path.message_id, body)
 
 
 # --- photos of posts and items: verified residents upload; residents of the photo's neighbourhood see it ---

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Callable
 
 from botocore.exceptions import BotoCoreError, ClientError
 
@@ -33,6 +33,7 @@ from chalicelib.addresses.store import (
     BatchWriter, Item, active_partition, address_item, cell_items, cell_partition, query, register_address,
     retired_partition, street_key_items, street_partition,
 )
+from chalicelib.neighbourhoods.models import neighbourhoods_for_cells
 from chalicelib.observability import logger
 
 Progress = Callable[[int, int], None]
@@ -194,12 +195,7 @@ def _write_commune(plan: CommunePlan, report: ImportReport, writer: BatchWriter,
     neighbourhoods = _neighbourhoods_of_cells({address.cell for address, _ in plan.changed}, plan.lau2)
     for count, (address, old) in enumerate(plan.changed, 1):
         writing.at = f"at line {address.line} (commune {plan.lau2})"
-        if neighbourhoods is not None:
-            neighbourhood = neighbourhoods.get(address.cell)
-        else:  # the neighbourhood module is not there: keep what the address had
-            neighbourhood = (old["neighbourhood_id"]["S"], old["neighbourhood_name"]["S"]) \
-                if old and "neighbourhood_id" in old else None
-        writer.put(address_item(address, neighbourhood))
+        writer.put(address_item(address, neighbourhoods.get(address.cell)))
         if old is None:
             report.added += 1
         else:
@@ -253,16 +249,6 @@ def _set_up_missing_commune(lau2: str, name: str) -> bool:
         return True
 
 
-def _neighbourhoods_of_cells(cells: set[str], lau2: str) -> dict[str, tuple[str, str]] | None:
-    """cell -> (neighbourhood id, name) in the commune, from the neighbourhoods module (one BatchGetItem
-    per 100 cells); None while that module is absent."""
-    try:
-        from chalicelib.neighbourhoods import service as neighbourhoods
-    except ModuleNotFoundError as error:
-        if error.name not in ("chalicelib.neighbourhoods", "chalicelib.neighbourhoods.service"):
-            raise
-        return None
-    lookup: Any = getattr(neighbourhoods, "neighbourhoods_for_cells", None)
-    if lookup is None:
-        return None
-    return lookup(sorted(cells), lau2=lau2) if cells else {}
+def _neighbourhoods_of_cells(cells: set[str], lau2: str) -> dict[str, tuple[str, str]]:
+    """cell -> (neighbourhood id, name) in the commune (one BatchGetItem per 100 cells)."""
+    return neighbourhoods_for_cells(sorted(cells), lau2=lau2) if cells else {}

@@ -24,7 +24,7 @@ from typing import Iterator
 from pynamodb.exceptions import DoesNotExist
 
 from chalicelib.accounts.models import UserItem
-from chalicelib.announcements.models import AnnouncementItem
+from chalicelib.announcements.models import AnnouncementItem, link_path
 from chalicelib.languages import LANGUAGES
 from chalicelib.observability import logger
 
@@ -73,7 +73,6 @@ def emergency_neighbourhoods(announcement_id: str) -> list[str]:
 def send_emergency(announcement_id: str, neighbourhood_id: str | None = None) -> int:
     """Email a published emergency announcement to its residents (of one targeted neighbourhood, or all);
     returns how many emails this run sent. Raises `AlertsIncomplete` after the others if a send failed."""
-    from chalicelib.announcements.service import link_path
     from chalicelib.notifications.alerts import send_each, send_emergency_alert
     from chalicelib.web.site import site
 

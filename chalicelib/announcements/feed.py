@@ -10,8 +10,8 @@ import xml.etree.ElementTree as ET
 from datetime import datetime, timezone
 
 from chalicelib.adapters.clock import now
-from chalicelib.announcements.models import ChannelQuery
-from chalicelib.announcements.service import _commune, public_channel, public_link_path
+from chalicelib.announcements.models import ChannelQuery, public_link_path
+from chalicelib.announcements.service import _commune, public_channel
 
 ATOM = "http://www.w3.org/2005/Atom"
 

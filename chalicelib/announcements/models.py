@@ -288,3 +288,11 @@ class AttachmentItem(Entity):
     def key(attachment_id: str) -> tuple[str, str]:
         return f"ATT#{attachment_id}", "ATT"
 
+
+def link_path(announcement_id: str) -> str:
+    return f"/announcements?id={announcement_id}"  # the residents' channel opens that one
+
+
+def public_link_path(lau2: str, announcement_id: str) -> str:
+    """A public announcement's place for everyone (the Atom feed's links): the commune's public page."""
+    return f"/communes/{lau2}#announcement-{announcement_id}"

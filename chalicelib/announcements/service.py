@@ -26,7 +26,7 @@ from chalicelib.announcements.markdown import to_html
 from chalicelib.announcements.models import (
     MAX_ATTACHMENT_BYTES, AnnouncementItem, AnnouncementPage, AnnouncementPublic, AnnouncementRequest,
     AttachmentItem, AttachmentPublic, ChannelItem, ChannelQuery, Decision, DigestAnnouncement, PublishContext,
-    ReviewList, ScopeNeighbourhood,
+    ReviewList, ScopeNeighbourhood, link_path,
 )
 from chalicelib.announcements.targeting import resolve
 from chalicelib.communes.models import CommuneItem
@@ -48,15 +48,6 @@ VIEW_SECONDS = 5 * 60
 MAX_VALIDITY = timedelta(days=366)
 KEEP_AFTER_EXPIRY = timedelta(days=30)  # channel rows' ttl: some slack after valid_until
 SORT_KEY = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z#[0-9A-Z]{26}$")
-
-
-def link_path(announcement_id: str) -> str:
-    return f"/announcements?id={announcement_id}"  # the residents' channel opens that one
-
-
-def public_link_path(lau2: str, announcement_id: str) -> str:
-    """A public announcement's place for everyone (the Atom feed's links): the commune's public page."""
-    return f"/communes/{lau2}#announcement-{announcement_id}"
 
 
 def _stamp(moment: datetime) -> str:

@@ -7,6 +7,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 from pynamodb.attributes import BooleanAttribute, ListAttribute, NumberAttribute, UnicodeAttribute, UTCDateTimeAttribute
+from pynamodb.exceptions import DoesNotExist
 
 from chalicelib.posts.models import PostId, UserId
 from chalicelib.store.pages import PageCursor
@@ -122,3 +123,14 @@ class ThanksItem(Entity):
     @staticmethod
     def key(post_id: str, user_id: str) -> tuple[str, str]:
         return f"POST#{post_id}#THANKS", user_id
+
+
+def thanked_by(post_id: str, user_id: str | None) -> bool:
+    """Whether this user thanks this post (one GetItem of the marker); what posts and comments both show."""
+    if not user_id:
+        return False
+    try:
+        ThanksItem.get(*ThanksItem.key(post_id, user_id), consistent_read=True, attributes_to_get=["pk"])
+    except DoesNotExist:
+        return False
+    return True

@@ -20,7 +20,7 @@ from chalicelib.accounts.service import load_user
 from chalicelib.adapters.clock import now
 from chalicelib.adapters.ids import new_id
 from chalicelib.comments.models import (
-    CommentItem, CommentPage, CommentPublic, CommentRefItem, CommentRequest, CommentsQuery, Thanks, ThanksItem,
+    CommentItem, CommentPage, CommentPublic, CommentRefItem, CommentRequest, CommentsQuery, Thanks, ThanksItem, thanked_by,
 )
 from chalicelib.errors import Conflict, Forbidden, InvalidInput, NotFound
 from chalicelib.i18n import DEFAULT
@@ -151,16 +151,6 @@ def unthank(principal: Principal, post_id: str) -> Thanks:
                 raise
             post = _readable(principal, post_id)
     return _thanks(post_id, False)
-
-
-def thanked_by(post_id: str, user_id: str | None) -> bool:
-    if not user_id:
-        return False
-    try:
-        ThanksItem.get(*ThanksItem.key(post_id, user_id), consistent_read=True, attributes_to_get=["pk"])
-    except DoesNotExist:
-        return False
-    return True
 
 
 # --- your data ------------------------------------------------------------------------------

@@ -22,7 +22,7 @@ from pynamodb.attributes import UnicodeAttribute, UTCDateTimeAttribute
 
 from chalicelib.adapters.clock import now
 from chalicelib.adapters.ids import new_id
-from chalicelib.communes.service import get_commune
+from chalicelib.communes.models import load_commune
 from chalicelib.observability import logger
 from chalicelib.store.pages import TIME_ID_SK, PageCursor, decode_cursor, encode_cursor
 from chalicelib.store.table import Entity, table_connection
@@ -118,7 +118,7 @@ def audit_log(lau2: str, query: AuditQuery | None = None) -> AuditLogPublic:
     from chalicelib.accounts.models import UserItem
 
     query = query or AuditQuery()
-    get_commune(lau2)
+    load_commune(lau2)
     partition = CommuneAuditItem.partition(lau2)
     start = decode_cursor(query.cursor, partition=partition, sort_pattern=TIME_ID_SK,
                           what="audit log") if query.cursor else None

@@ -7,7 +7,9 @@ from zoneinfo import available_timezones
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 from pynamodb.attributes import ListAttribute, UnicodeAttribute, UTCDateTimeAttribute
+from pynamodb.exceptions import DoesNotExist
 
+from chalicelib.errors import NotFound
 from chalicelib.languages import Language
 from chalicelib.store.table import Entity, Gsi1
 
@@ -76,3 +78,9 @@ class CommuneItem(Entity):
         return CommunePublic(lau2=self.lau2, name=self.name, languages=self.languages, time_zone=self.time_zone)
 
 
+def load_commune(lau2: str) -> CommuneItem:
+    """The commune's stored item; 404 when Noper has no such commune (its audit log's reader asks too)."""
+    try:
+        return CommuneItem.get(*CommuneItem.key(lau2))
+    except DoesNotExist:
+        raise NotFound(f"No commune {lau2} on Noper.", {"lau2": "unknown commune"}) from None

@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import unicodedata
 
-from pynamodb.exceptions import DoesNotExist
-
 from chalicelib.adapters.clock import now
-from chalicelib.communes.models import CommuneItem, CommuneList, CommunePublic, CommuneSettings
-from chalicelib.errors import NotFound
+from chalicelib.communes import audit
+from chalicelib.communes.models import CommuneItem, CommuneList, CommunePublic, CommuneSettings, load_commune
 from chalicelib.observability import logger
 
 
@@ -19,7 +17,7 @@ def fold(text: str) -> str:
 
 
 def get_commune(lau2: str) -> CommunePublic:
-    return _load(lau2).public()
+    return load_commune(lau2).public()
 
 
 def list_communes() -> CommuneList:
@@ -46,15 +44,6 @@ def set_up_commune(lau2: str, settings: CommuneSettings, by: str | None = None) 
     )
     created = item.created_at == stamp
     if by is not None:
-        from chalicelib.communes import audit
-
         audit.record(lau2, "commune_settings_changed", by, "commune", lau2, "set up" if created else None)
     logger.info("commune set up" if created else "commune updated", lau2=lau2)
     return item.public(), created
-
-
-def _load(lau2: str) -> CommuneItem:
-    try:
-        return CommuneItem.get(*CommuneItem.key(lau2))
-    except DoesNotExist:
-        raise NotFound(f"No commune {lau2} on Noper.", {"lau2": "unknown commune"}) from None

@@ -4,7 +4,7 @@
 Mondays) and goes on only in the run that is 07:00 in Luxembourg. It pages through the communes
 (Query `gsi1pk=COMMUNES`) and each commune's published neighbourhoods (Query `pk=COMMUNE#<lau2>`,
 `sk` begins with `NBH#`) and enqueues a job per neighbourhood; app.py `digest_neighbourhood`
-(`@app.on_sqs_message`) runs each with `service.run_job`.
+(`@app.on_sqs_message`) runs each with `service.run_job`; `jobs.py` lists the neighbourhoods.
 
 The queue is chalicelib/adapters/queue.py: in AWS, SQS (`QUEUE`, defined in infra/template.py with
 its dead-letter queue); on the local and test stages, which have no SQS emulator, the same job
@@ -14,31 +14,16 @@ function runs in-process, as ops/local_events.py stands in for EventBridge.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Iterator
+from typing import Any
 
 from chalicelib.adapters import queue
-from chalicelib.communes.models import CommuneItem
+from chalicelib.digest.jobs import jobs_for
+from chalicelib.digest.service import run_job
 from chalicelib.digest.weeks import is_digest_time, week_before
-from chalicelib.neighbourhoods.models import NeighbourhoodItem
 from chalicelib.observability import logger
 
 # Chalice needs the queue's name when it packages the app; infra/template.py creates it by this name.
 QUEUE = "noper-digest"
-
-
-def published_neighbourhoods(lau2: str | None = None) -> Iterator[dict[str, str]]:
-    """Every published neighbourhood (of one commune, or all): id, lau2, name."""
-    communes = [lau2] if lau2 else [c.lau2 for c in CommuneItem.by_name.query(CommuneItem.LIST_KEY,
-                                                                             attributes_to_get=["lau2"])]
-    for each in communes:
-        for item in NeighbourhoodItem.query(f"COMMUNE#{each}", NeighbourhoodItem.sk.startswith(NeighbourhoodItem.PREFIX),
-                                            attributes_to_get=["id", "lau2", "name"]):
-            yield {"neighbourhood_id": item.id, "lau2": item.lau2, "name": item.name}
-
-
-def jobs_for(week: str, lau2: str | None = None, neighbourhood_id: str | None = None) -> list[dict[str, str]]:
-    return [{**nbh, "week": week} for nbh in published_neighbourhoods(lau2)
-            if neighbourhood_id is None or nbh["neighbourhood_id"] == neighbourhood_id]
 
 
 def scheduled(moment: datetime) -> int:
@@ -61,9 +46,3 @@ def enqueue(jobs: list[dict[str, str]]) -> None:
 def handle_message(body: str) -> Any:
     """What app.py's SQS handler calls for each message."""
     return run_job(queue.job_of(body))
-
-
-def run_job(job: dict[str, Any]) -> Any:
-    from chalicelib.digest.service import run_job as run
-
-    return run(job)

@@ -15,6 +15,7 @@ from typing import Any, Callable
 
 from chalicelib.adapters.clock import now
 from chalicelib.digest.content import Digest, NeighbourhoodWeek, read_week
+from chalicelib.digest.jobs import jobs_for
 from chalicelib.digest.weeks import week_bounds
 from chalicelib.i18n import translate
 from chalicelib.messages.models import BlockItem
@@ -170,7 +171,6 @@ def run_week(week: str, *, lau2: str | None = None, neighbourhood_id: str | None
              dry_run: bool = False) -> list[NeighbourhoodReport]:
     """Every published neighbourhood's digests of a week (of one commune, or one neighbourhood), in this
     process: what `./noper digest` and the local stage's admin button run. 404 for an unknown neighbourhood."""
-    from chalicelib.digest.fanout import jobs_for
     from chalicelib.errors import NotFound
 
     week_bounds(week)  # 400 naming `week` before anything is read

@@ -26,7 +26,7 @@ from chalicelib.moderation.reasons import reason_text
 from chalicelib.messages.models import (
     AboutPublic, BlockItem, BlockPublic, ConversationItem, ConversationList, ConversationPublic, ConversationStart,
     MessageItem, MessagePage, MessagePublic, MessageRefItem, MessageRequest, MessagesQuery,
-    ParticipantItem, ReportPublic, MessageReportRequest, Unread,
+    ParticipantItem, Unread,
 )
 from chalicelib.notifications.unread import UnreadWatchItem
 from chalicelib.observability import logger
@@ -115,7 +115,7 @@ def unread_total(principal: Principal) -> Unread:
 # --- messages -------------------------------------------------------------------------------
 
 def send(principal: Principal, conversation_id: str, request: MessageRequest) -> MessagePublic:
-    conversation = _participating(principal, conversation_id)
+    conversation = participating(principal, conversation_id)
     me = principal.user_id
     other = next(user_id for user_id in conversation.user_ids if user_id != me)
     if _blocked_either_way(me, other):
@@ -129,7 +129,7 @@ def send(principal: Principal, conversation_id: str, request: MessageRequest) ->
 
 def messages(principal: Principal, conversation_id: str, query: MessagesQuery) -> MessagePage:
     """Newest first, one Query a page (after the conversation's GetItem); marks it read for me."""
-    _participating(principal, conversation_id)
+    participating(principal, conversation_id)
     partition = MessageItem.partition(conversation_id)
     start_key = decode_cursor(query.cursor, partition=partition, sort_pattern=_CURSOR_SK, what="conversation") if query.cursor else None
     page = table_connection().query(partition, limit=query.limit, scan_index_forward=False,
@@ -140,15 +140,6 @@ def messages(principal: Principal, conversation_id: str, query: MessagesQuery) -
         actions=[ParticipantItem.unread.set(0), ParticipantItem.unread_since.remove()],
         condition=ParticipantItem.pk.exists())
     return MessagePage(messages=found, cursor=encode_cursor(last) if last else None)
-
-
-def report(principal: Principal, message_id: str, request: MessageReportRequest) -> ReportPublic:
-    """Into the neighbourhood's one reports queue (chalicelib/moderation/): once per reporter, not one's own."""
-    from chalicelib.moderation.service import report_message  # moderation builds on messages, not the reverse
-
-    item = report_message(principal, message_id, request.reason, request.text)
-    return ReportPublic(id=item.report_id, conversation_id=item.conversation_id, message_id=message_id,
-                        reason=request.reason, text=item.text, created_at=item.created_at)
 
 
 # --- blocks ---------------------------------------------------------------------------------
@@ -236,7 +227,8 @@ def _about(principal: Principal, request: ConversationStart) -> tuple[str | None
     return "item", request.about.item_id
 
 
-def _participating(principal: Principal, conversation_id: str) -> ConversationItem:
+def participating(principal: Principal, conversation_id: str) -> ConversationItem:
+    """The conversation, when the principal takes part in it; to anyone else it does not exist (404)."""
     try:
         conversation = ConversationItem.get(*ConversationItem.key(conversation_id), consistent_read=True)
     except DoesNotExist:

@@ -25,6 +25,8 @@ from chalicelib.adapters.clock import now
 from chalicelib.adapters.ids import new_id
 from chalicelib.errors import Conflict, Forbidden, NotFound
 from chalicelib.i18n import DEFAULT
+from chalicelib.messages.models import MessageRefItem, MessageReportRequest, ReportPublic as MessageReportPublic
+from chalicelib.messages.service import participating
 from chalicelib.moderation.models import (
     AppealDecision, AppealList, AppealRequest, AppealsQuery, AuditEntry, AuditItem, AuditLog, LogQuery,
     ModerationRequest, PendingAppeal, PendingAppealItem, ReportAccepted, ReportDecision, ReportedContent,
@@ -75,16 +77,13 @@ def report_comment(principal: Principal, comment_id: str, request: ReportRequest
     return ReportAccepted(target_type="comment", target_id=comment_id, reason=request.reason)
 
 
-def report_message(principal: Principal, message_id: str, reason: str, text: str | None) -> ReportItem:
+def report_message(principal: Principal, message_id: str, request: MessageReportRequest) -> MessageReportPublic:
     """A participant reports a message of their conversation (once); it goes to the queue of the
     conversation's neighbourhood. To anyone else the message does not exist (404)."""
-    from chalicelib.messages.service import _participating
-    from chalicelib.messages.models import MessageRefItem
-
     missing = NotFound("No such message.", {"message_id": "not found"})
     try:
         ref = MessageRefItem.get(*MessageRefItem.key(message_id), consistent_read=True)
-        conversation = _participating(principal, ref.conversation_id)
+        conversation = participating(principal, ref.conversation_id)
     except (DoesNotExist, NotFound):
         raise missing from None
     message = _message(ref.conversation_id, message_id)
@@ -92,8 +91,10 @@ def report_message(principal: Principal, message_id: str, reason: str, text: str
         raise missing
     if message.author_id == principal.user_id:
         raise Conflict("You cannot report your own message.", {"message_id": "yours"})
-    return _write_report(principal, conversation.neighbourhood_id, "message", message_id, reason, text,
+    item = _write_report(principal, conversation.neighbourhood_id, "message", message_id, request.reason, request.text,
                          conversation_id=ref.conversation_id)
+    return MessageReportPublic(id=item.report_id, conversation_id=item.conversation_id, message_id=message_id,
+                               reason=request.reason, text=item.text, created_at=item.created_at)
 
 
 def open_reports(neighbourhood_id: str, status: str) -> ReportList:

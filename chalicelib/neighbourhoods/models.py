@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, field_validator
@@ -283,6 +284,11 @@ class CellItem(Entity):
     def key(cell: str) -> tuple[str, str]:
         return f"CELL#{cell}", "CELL"
 
+    def entries(self) -> dict[str, dict[str, str]]:
+        """lau2 -> {"id", "name"} of each commune's neighbourhood on this cell."""
+        raw = self.communes.as_dict() if hasattr(self.communes, "as_dict") else dict(self.communes or {})
+        return {lau2: dict(entry) for lau2, entry in raw.items()}
+
 
 class BoundaryChangeItem(Entity):
     """pk=COMMUNE#<lau2>, sk=NBHCHANGE#<published_at>#<cell>; gsi1pk=CELL#<cell>, gsi1sk=NBHCHANGE#<published_at>.
@@ -327,3 +333,15 @@ class PublicationItem(Entity):
             neighbourhoods=self.neighbourhoods, cells=self.cells, changed_cells=self.changed_cells,
             addresses_assigned=self.addresses_assigned,
         )
+
+
+def neighbourhoods_for_cells(cells: Iterable[str], lau2: str | None = None) -> dict[str, tuple[str, str]]:
+    """cell -> (neighbourhood id, name) of the published cells; one BatchGetItem per 100 cells.
+
+    A border cell may belong to two communes: `lau2` picks the commune, else the lowest lau2 wins.
+    """
+    found = {}
+    for item in CellItem.batch_get([CellItem.key(cell) for cell in sorted(set(cells))]):
+        entry = item.entries().get(lau2) if lau2 else None
+        found[item.cell] = (entry["id"], entry["name"]) if entry else (item.nbh_id, item.name)
+    return found

@@ -42,6 +42,7 @@ from chalicelib.neighbourhoods.models import (
     OverlapMap,
     Publication,
     PublicationItem,
+    neighbourhoods_for_cells,  # noqa: F401 (other concerns ask the service for it)
 )
 from chalicelib.neighbourhoods.partition import (
     RESOLUTION,
@@ -78,18 +79,6 @@ def published_boundaries(lau2: str) -> BoundaryCollection:
     return BoundaryCollection(features=sorted(features, key=lambda f: (fold(f.properties.name), f.properties.id)))
 
 
-def neighbourhoods_for_cells(cells: Iterable[str], lau2: str | None = None) -> dict[str, tuple[str, str]]:
-    """cell -> (neighbourhood id, name) of the published cells; one BatchGetItem per 100 cells.
-
-    A border cell may belong to two communes: `lau2` picks the commune, else the lowest lau2 wins.
-    """
-    found = {}
-    for item in CellItem.batch_get([CellItem.key(cell) for cell in sorted(set(cells))]):
-        entry = _entries(item).get(lau2) if lau2 else None
-        found[item.cell] = (entry["id"], entry["name"]) if entry else (item.nbh_id, item.name)
-    return found
-
-
 def neighbourhoods_near(cell: str, k: int = 2) -> list[NeighbourhoodRef]:
     """Published neighbourhoods within k grid steps of the cell (k=WITHIN_ABOUT_1_KM for ~1 km),
     nearest first; `h3.grid_disk` plus one batch read."""
@@ -100,7 +89,7 @@ def neighbourhoods_near(cell: str, k: int = 2) -> list[NeighbourhoodRef]:
     steps = {c: d for d in range(k, -1, -1) for c in h3.grid_ring(cell, d)}
     nearest: dict[tuple[str, str], NeighbourhoodRef] = {}
     for item in CellItem.batch_get([CellItem.key(c) for c in sorted(steps)]):
-        for lau2, entry in _entries(item).items():
+        for lau2, entry in item.entries().items():
             ref = NeighbourhoodRef(lau2=lau2, id=entry["id"], name=entry["name"], distance=steps[item.cell])
             if (lau2, ref.id) not in nearest or ref.distance < nearest[(lau2, ref.id)].distance:
                 nearest[(lau2, ref.id)] = ref
@@ -309,7 +298,7 @@ def _write_published(lau2: str, draft: DraftItem, populated: dict[str, Any], sta
 def _write_cells(lau2: str, new_map: dict[str, tuple[str, str]], old_map: dict[str, tuple[str, str]]) -> None:
     """Upsert this commune's entry on every CELL# item it touches, keeping other communes' entries."""
     cells = sorted(set(new_map) | set(old_map))
-    existing = {item.cell: _entries(item) for item in CellItem.batch_get([CellItem.key(c) for c in cells])}
+    existing = {item.cell: item.entries() for item in CellItem.batch_get([CellItem.key(c) for c in cells])}
     with CellItem.batch_write() as batch:
         for cell in cells:
             before = existing.get(cell, {})
@@ -531,12 +520,6 @@ def _naming_tables(populated: dict[str, Any]) -> tuple[dict[str, Counter], dict[
 
 def _count(cells: Iterable[str], populated: dict[str, Any]) -> int:
     return sum(populated[c].address_count for c in cells if c in populated)
-
-
-def _entries(item: CellItem) -> dict[str, dict[str, str]]:
-    communes = item.communes
-    raw = communes.as_dict() if hasattr(communes, "as_dict") else dict(communes or {})
-    return {lau2: dict(entry) for lau2, entry in raw.items()}
 
 
 def _feature(nbh_id: str, name: str, address_count: int, cells: list[str]) -> BoundaryFeature:

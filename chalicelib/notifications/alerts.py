@@ -7,7 +7,7 @@ raised by an atomic conditional ADD, so two alerts racing for the last slot cann
 kinds are capped apart, so a run of lost pets never crowds out an emergency. A capped alert is not
 sent later: the weekly digest lists the lost pets within reach that are still lost.
 
-The fan-outs never run inside the API request: creating a lost-pet post (`dispatch_lost_pet`) and
+The fan-outs never run inside the API request: creating a lost-pet post and
 publishing an emergency enqueue one small job naming the item (chalicelib/notifications/alert_queue.py,
 queue `noper-alerts`), which the SQS handler splits into one job per neighbourhood. `lost_pet_job`
 is such a job for a lost pet: it reads the post, queries the verified residents of one neighbourhood
@@ -119,14 +119,6 @@ def send_each(users: Iterable[UserItem], send: Callable[[UserItem], bool], subje
 
 
 # --- lost pets --------------------------------------------------------------------------------
-
-def dispatch_lost_pet(post_id: str) -> None:
-    """Right after a lost pet is posted: enqueue its alerts (in-process on the local stage). Never fails
-    the post: a failure is logged (the digest still lists the pet)."""
-    from chalicelib.notifications.alert_queue import lost_pet
-
-    lost_pet(post_id)
-
 
 def lost_pet_post(post_id: str) -> Any:
     """The post, if it still calls for alerts (a lost pet, not hidden, still lost); else None."""

@@ -14,31 +14,27 @@ never sends twice; when the send fails the marker is removed so that a retry sen
 from __future__ import annotations
 
 import functools
-from datetime import date, datetime, timedelta
+from datetime import timedelta
 from email.message import EmailMessage
 from html.parser import HTMLParser
-from pathlib import Path
 from typing import Any, Callable
 
 import css_inline
-from babel.dates import format_date, format_datetime, format_time
-from babel.numbers import format_decimal
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
 from pynamodb.attributes import UnicodeAttribute
 from pynamodb.exceptions import DoesNotExist, PutError
 
 from chalicelib.accounts.models import UserItem
 from chalicelib.adapters import mail
-from chalicelib.adapters.clock import LUXEMBOURG, now
-from chalicelib.i18n import choose, translate
+from chalicelib.adapters.clock import now
+from chalicelib.i18n import choose
 from chalicelib.languages import LANGUAGES
 from chalicelib.notifications import unsubscribe
+from chalicelib.notifications.rendering import environment
 from chalicelib.notifications.settings import wants_for
 from chalicelib.observability import logger
 from chalicelib.store.table import Entity, condition_failed
 from chalicelib.web.site import site
 
-TEMPLATES = Path(__file__).parent / "templates"
 # Markers are kept long enough to outlive any retry, then DynamoDB expires them.
 MARKER_DAYS = 400
 
@@ -62,48 +58,6 @@ class ExternalResource(ValueError):
 def language_of(user: Any) -> str:
     """The language to write to a resident in: the first of theirs that Noper speaks (else French)."""
     return choose(*(getattr(user, "languages", None) or []))
-
-
-@pass_context
-def _t(context: Any, key: str, **params: Any) -> str:
-    return translate(context["language"], key, **params)
-
-
-@pass_context
-def _date(context: Any, value: date | datetime, format: str = "long") -> str:
-    if isinstance(value, datetime):
-        value = value.astimezone(LUXEMBOURG).date()
-    return format_date(value, format=format, locale=context["language"])
-
-
-@pass_context
-def _datetime(context: Any, value: datetime, format: str = "medium") -> str:
-    return format_datetime(value, format=format, tzinfo=LUXEMBOURG, locale=context["language"])
-
-
-@pass_context
-def _time(context: Any, value: datetime, format: str = "short") -> str:
-    return format_time(value, format=format, tzinfo=LUXEMBOURG, locale=context["language"])
-
-
-@pass_context
-def _number(context: Any, value: float | int) -> str:
-    return format_decimal(value, locale=context["language"])
-
-
-@functools.cache
-def environment() -> Environment:
-    env = Environment(
-        loader=FileSystemLoader(str(TEMPLATES)),
-        autoescape=lambda name: bool(name and name.endswith(".html.j2")),
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-    )
-    env.globals["t"] = _t
-    env.filters.update(date=_date, datetime=_datetime, time=_time, number=_number)
-    return env
 
 
 @functools.cache

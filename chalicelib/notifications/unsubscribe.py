@@ -24,6 +24,7 @@ from chalicelib.accounts.secrets import keyed_hash
 from chalicelib.errors import Forbidden, InvalidInput, NotFound
 from chalicelib.i18n import choose
 from chalicelib.notifications import settings
+from chalicelib.notifications.rendering import environment
 from chalicelib.web.site import site
 
 VERSION = "v1"
@@ -136,8 +137,6 @@ def confirmation_page(token: str, language: str | None, *, done: bool = False) -
     """The page behind the email's link: asks to confirm (a GET never unsubscribes), or says it is done.
     In the language of the resident the token names; `language` (the request's) only when Noper does
     not speak any of theirs or the account is gone."""
-    from chalicelib.notifications.emails import environment  # emails import this module
-
     unsubscription = read_token(token)
     return environment().get_template("unsubscribe_page.html.j2").render(
         language=page_language(unsubscription.user_id, language), topic=unsubscription.topic, done=done,

@@ -23,6 +23,7 @@ from chalicelib.accounts.content_owners import ContentChoice, ContentOwner, regi
 from chalicelib.accounts.service import load_user
 from chalicelib.adapters.clock import now
 from chalicelib.adapters.ids import new_id
+from chalicelib.comments.models import thanked_by
 from chalicelib.communes.service import fold
 from chalicelib.errors import Conflict, Forbidden, InvalidInput, NotFound
 from chalicelib.i18n import DEFAULT
@@ -80,9 +81,9 @@ def create_post(principal: Principal, neighbourhood_id: str, request: PostReques
         _count_recommendation(neighbourhood_id, content, post.household, post.post_id)
     logger.info("post written", kind=new.kind, nbh=neighbourhood_id, reach=len(post.reach))
     if new.kind == "lost_pet":
-        from chalicelib.notifications.alerts import dispatch_lost_pet  # notifications build on posts
+        from chalicelib.notifications import alert_queue  # notifications build on posts
 
-        dispatch_lost_pet(post.post_id)
+        alert_queue.lost_pet(post.post_id)
     from chalicelib.moderation.tone import looks_aggressive  # moderation builds on posts, not the reverse
 
     public = _public(post)
@@ -171,8 +172,6 @@ def pin_post(principal: Principal, post_id: str, pinned: bool) -> PostPublic:
 # --- reading --------------------------------------------------------------------------------
 
 def get_post(principal: Principal, post_id: str, language: str = DEFAULT) -> PostPublic:
-    from chalicelib.comments.service import thanked_by  # comments build on posts, not the reverse
-
     post = _readable(principal, post_id)
     public = as_seen_by(_public(post, nearby=post.neighbourhood_id != principal.neighbourhood_id), principal.user_id,
                         language)

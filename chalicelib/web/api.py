@@ -20,12 +20,14 @@ from chalice import Chalice, Response
 from pydantic import BaseModel, ValidationError
 
 from chalicelib import policy
+from chalicelib.accounts.principals import principal_from_session
 from chalicelib.config import ORIGIN_SECRET_HEADER, get_settings, origin_secrets
 from chalicelib.adapters.aws import unavailable
 from chalicelib.errors import (
     Forbidden, Internal, InvalidInput, NoperError, ServiceUnavailable, TooLarge, UnsupportedMediaType,
 )
 from chalicelib.observability import logger
+from chalicelib.publishers.links import principal_from_link
 from chalicelib.store import idempotency
 
 MAX_JSON_BODY = 64 * 1024
@@ -182,6 +184,18 @@ def _answer_once(doc: RouteDoc, principal: Any, key: str, path_params: dict[str,
     answer = idempotency.once(scope, key, print_, attempt)
     media_type = doc.media_type if answer.status < 400 else "application/json"
     return Response(body=answer.body, status_code=answer.status, headers={**BASE_HEADERS, "Content-Type": media_type})
+
+
+def identify(request: Any) -> policy.Principal | None:
+    """Who sent the request: a publisher link's bearer when it carries one (X-Publisher-Link; a refused
+    link answers why), else its session's person, else nobody (the policy's anonymous)."""
+    link = request.headers.get("x-publisher-link")
+    if link:
+        return principal_from_link(link)
+    return principal_from_session(request)
+
+
+policy.identify_requests_with(identify)
 
 
 def client_ip(request: Any) -> str:
