@@ -8,8 +8,6 @@ catalogues' typography mapped onto Latin-1.
 
 from __future__ import annotations
 
-from babel.dates import format_date
-
 from chalicelib.adapters.clock import LUXEMBOURG, now
 from chalicelib.digest.content import Digest, DigestPost, read_week
 from chalicelib.digest.service import CommuneNews, _field, _last_day
@@ -36,6 +34,7 @@ def paper_digest(neighbourhood_id: str, week: str | None, language: str) -> tupl
 
 
 def render(neighbourhood: str, digest: Digest, news: dict, language: str, start, end) -> bytes:
+    from babel.dates import format_date
     from fpdf import FPDF
 
     pdf = FPDF(orientation="P", unit="mm", format="A4")

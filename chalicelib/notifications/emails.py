@@ -17,9 +17,8 @@ import functools
 from datetime import timedelta
 from email.message import EmailMessage
 from html.parser import HTMLParser
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
-import css_inline
 from pynamodb.attributes import UnicodeAttribute
 from pynamodb.exceptions import DoesNotExist, PutError
 
@@ -34,6 +33,9 @@ from chalicelib.notifications.settings import wants_for
 from chalicelib.observability import logger
 from chalicelib.store.table import Entity, condition_failed
 from chalicelib.web.site import site
+
+if TYPE_CHECKING:
+    import css_inline
 
 # Markers are kept long enough to outlive any retry, then DynamoDB expires them.
 MARKER_DAYS = 400
@@ -62,6 +64,8 @@ def language_of(user: Any) -> str:
 
 @functools.cache
 def _inliner() -> css_inline.CSSInliner:
+    import css_inline  # on the first email, not on the API's import
+
     # Never fetch a stylesheet: the templates carry their CSS in <style>, and <link> tags are dropped.
     return css_inline.CSSInliner(load_remote_stylesheets=False, keep_link_tags=False, keep_style_tags=False)
 

@@ -1,52 +1,55 @@
 """The Jinja2 environment of residents' emails and pages: templates in `templates/`, `t` for texts in the
-resident's language, dates and numbers through Babel. Below both `emails` and `unsubscribe`, which use it."""
+resident's language, dates and numbers through Babel. Below both `emails` and `unsubscribe`, which use it.
+
+Jinja2 and Babel load on the first rendering, not on import: the API function imports this module but
+renders only on a few routes (docs/architecture.md, What each function loads)."""
 
 from __future__ import annotations
 
 import functools
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
-
-from babel.dates import format_date, format_datetime, format_time
-from babel.numbers import format_decimal
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
+from typing import TYPE_CHECKING, Any
 
 from chalicelib.adapters.clock import LUXEMBOURG
 from chalicelib.i18n import translate
 
+if TYPE_CHECKING:
+    from jinja2 import Environment
+
 TEMPLATES = Path(__file__).parent / "templates"
 
 
-@pass_context
 def _t(context: Any, key: str, **params: Any) -> str:
     return translate(context["language"], key, **params)
 
 
-@pass_context
 def _date(context: Any, value: date | datetime, format: str = "long") -> str:
     if isinstance(value, datetime):
         value = value.astimezone(LUXEMBOURG).date()
+    from babel.dates import format_date
     return format_date(value, format=format, locale=context["language"])
 
 
-@pass_context
 def _datetime(context: Any, value: datetime, format: str = "medium") -> str:
+    from babel.dates import format_datetime
     return format_datetime(value, format=format, tzinfo=LUXEMBOURG, locale=context["language"])
 
 
-@pass_context
 def _time(context: Any, value: datetime, format: str = "short") -> str:
+    from babel.dates import format_time
     return format_time(value, format=format, tzinfo=LUXEMBOURG, locale=context["language"])
 
 
-@pass_context
 def _number(context: Any, value: float | int) -> str:
+    from babel.numbers import format_decimal
     return format_decimal(value, locale=context["language"])
 
 
 @functools.cache
 def environment() -> Environment:
+    from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
+
     env = Environment(
         loader=FileSystemLoader(str(TEMPLATES)),
         autoescape=lambda name: bool(name and name.endswith(".html.j2")),
@@ -55,6 +58,7 @@ def environment() -> Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.globals["t"] = _t
-    env.filters.update(date=_date, datetime=_datetime, time=_time, number=_number)
+    env.globals["t"] = pass_context(_t)
+    env.filters.update({name: pass_context(function) for name, function in
+                        {"date": _date, "datetime": _datetime, "time": _time, "number": _number}.items()})
     return env

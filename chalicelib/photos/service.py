@@ -18,10 +18,9 @@ from __future__ import annotations
 
 import io
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import ClientError
-from PIL import Image, ImageOps
 from pynamodb.exceptions import DoesNotExist
 
 from chalicelib import policy
@@ -37,6 +36,9 @@ from chalicelib.photos.models import (
 )
 from chalicelib.policy import Principal
 from chalicelib.uploads import UPLOAD_SECONDS, UploadTooLarge, delete_upload, read_upload
+
+if TYPE_CHECKING:
+    from PIL import Image
 
 UPLOAD_PREFIX = "incoming/photos/"
 UPLOAD_KEY = re.compile(r"^incoming/photos/(?P<neighbourhood_id>[^/]+)/(?P<photo_id>[0-9A-Z]{26})$")
@@ -134,6 +136,8 @@ def process_uploaded_photo(bucket: str, key: str) -> str:
 
 def reencode(data: bytes) -> tuple[bytes, bytes, tuple[int, int]]:
     """(display JPEG, thumbnail JPEG, display size) from the uploaded bytes: pixels only, no metadata."""
+    from PIL import Image, ImageOps  # in the functions that process uploads, not in the API's import
+
     try:
         with Image.open(io.BytesIO(data)) as probe:
             kind = probe.format
@@ -159,6 +163,8 @@ def reencode(data: bytes) -> tuple[bytes, bytes, tuple[int, int]]:
 
 
 def _rgb(image: Image.Image) -> Image.Image:
+    from PIL import Image
+
     if image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info):
         rgba = image.convert("RGBA")
         flat = Image.new("RGB", rgba.size, (255, 255, 255))

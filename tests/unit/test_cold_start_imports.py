@@ -1,0 +1,27 @@
+"""The API function loads only what the API needs (#18, #16): importing app.py, as every Lambda of the app
+does on a cold start, loads none of the packages that only emails, PDFs, photos, attachments and
+announcements' Markdown use; those load inside the functions that use them (docs/architecture.md,
+What each function loads)."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+# Jinja2, Babel, css-inline: emails; Pillow: photos and logos; fpdf2, segno: letters and the paper digest;
+# pypdfium2: PDF attachments; markdown-it, nh3: announcements' Markdown.
+HEAVY = ("jinja2", "babel", "PIL", "fpdf", "markdown_it", "nh3", "css_inline", "pypdfium2", "segno")
+
+
+def test_importing_the_app_loads_no_heavy_package():
+    # Given a fresh interpreter with the tests' environment (stage, endpoints, table)
+    # When it imports app.py
+    loaded = subprocess.run(
+        [sys.executable, "-c", "import app, sys; print('\\n'.join(sorted(sys.modules)))"],
+        cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)}, capture_output=True, text=True, check=True,
+    ).stdout.split()
+    # Then none of the heavy packages, nor any module of theirs, is loaded
+    heavy = sorted(name for name in loaded if name.split(".")[0] in HEAVY)
+    assert heavy == []
