@@ -35,7 +35,7 @@ from chalicelib.consultations.models import (
     ConsultationPublishRequest, ConsultationResults, ConsultationSummaryList, LanguageQuery, ResidentConsultation,
     ResidentConsultationPath, ResidentDocumentPath,
 )
-from chalicelib.digest import fanout as digest_fanout, paper as digest_paper, service as digest_service
+from chalicelib.digest.jobs import QUEUE as DIGEST_QUEUE
 from chalicelib.digest.models import DigestRunReport, DigestRunRequest, PaperDigestQuery
 from chalicelib.health import Health, check_health
 from chalicelib.lending import items as lending, loans, wanted
@@ -59,7 +59,7 @@ from chalicelib.neighbours import vouching
 from chalicelib.neighbours.models import (
     MemberList, NeighbourhoodInside, NeighbourhoodPath, PendingList, VouchRequest, VouchResult,
 )
-from chalicelib.notifications import alert_queue, reminders, settings as notification_settings, unread, unsubscribe
+from chalicelib.notifications import alert_queue, settings as notification_settings, unread, unsubscribe
 from chalicelib.notifications.settings import NotificationSettings, NotificationSettingsUpdate
 from chalicelib.notifications.unsubscribe import Unsubscribed, UnsubscribeQuery
 from chalicelib.observability import observe_request
@@ -1122,6 +1122,8 @@ def consultation_document_upload(event):
          path_model=NeighbourhoodPath, query=PaperDigestQuery, media_type=PDF, errors=(400, 401, 404))
 def paper_digest(path, query, request):
     require_accept(request, PDF)
+    from chalicelib.digest import paper as digest_paper  # fpdf2 and Babel on this route's requests only
+
     week, pdf = digest_paper.paper_digest(path.neighbourhood_id, query.week, query.language)
     return Reply(pdf, headers={"Content-Disposition":
                                f'attachment; filename="noper-{path.neighbourhood_id}-{week}-{query.language}.pdf"'})
@@ -1132,6 +1134,8 @@ def paper_digest(path, query, request):
           path_model=CommunePath, body=DigestRunRequest, response=DigestRunReport,
           errors=(400, 401, 403, 404, 413, 415))
 def run_digest(path, body):
+    from chalicelib.digest import service as digest_service
+
     return digest_service.run_on_local_stage(path.lau2, body.week, body.neighbourhood_id, body.dry_run)
 
 
@@ -1139,13 +1143,17 @@ def run_digest(path, body):
 @app.schedule(Cron(0, "5,6", "?", "*", "MON", "*"), name="digest_schedule",
               description="Weekly digest: enqueue one job per published neighbourhood")
 def digest_schedule(event):
+    from chalicelib.digest import fanout as digest_fanout
+
     digest_fanout.scheduled(datetime.fromisoformat(event.time))
 
 
 # maximum_concurrency stays within the reserved concurrency (.chalice/config.json): SQS never hands messages
 # to a throttled function, which would count as failed receives and park them in the dead-letter queue.
-@app.on_sqs_message(queue=digest_fanout.QUEUE, batch_size=1, maximum_concurrency=3, name="digest_neighbourhood")
+@app.on_sqs_message(queue=DIGEST_QUEUE, batch_size=1, maximum_concurrency=3, name="digest_neighbourhood")
 def digest_neighbourhood(event):
+    from chalicelib.digest import fanout as digest_fanout
+
     for record in event:
         digest_fanout.handle_message(record.body)
 
@@ -1163,6 +1171,8 @@ def urgent_alerts(event):
 @app.schedule(Cron(0, 7, "*", "*", "?", "*"), name="loan_reminders",
               description="Email borrowers the day before a loan's return date, and once when it is overdue")
 def loan_reminders(event):
+    from chalicelib.notifications import reminders
+
     reminders.remind_loans(datetime.fromisoformat(event.time))
 
 

@@ -6,9 +6,9 @@ Mondays) and goes on only in the run that is 07:00 in Luxembourg. It pages throu
 `sk` begins with `NBH#`) and enqueues a job per neighbourhood; app.py `digest_neighbourhood`
 (`@app.on_sqs_message`) runs each with `service.run_job`; `jobs.py` lists the neighbourhoods.
 
-The queue is chalicelib/adapters/queue.py: in AWS, SQS (`QUEUE`, defined in infra/template.py with
-its dead-letter queue); on the local and test stages, which have no SQS emulator, the same job
-function runs in-process, as ops/local_events.py stands in for EventBridge.
+The queue is chalicelib/adapters/queue.py: in AWS, SQS (`QUEUE`, named in `jobs.py`, defined in
+infra/template.py with its dead-letter queue); on the local and test stages, which have no SQS emulator,
+the same job function runs in-process, as ops/local_events.py stands in for EventBridge.
 """
 
 from __future__ import annotations
@@ -17,13 +17,10 @@ from datetime import datetime
 from typing import Any
 
 from chalicelib.adapters import queue
-from chalicelib.digest.jobs import jobs_for
+from chalicelib.digest.jobs import QUEUE, jobs_for
 from chalicelib.digest.service import run_job
 from chalicelib.digest.weeks import is_digest_time, week_before
 from chalicelib.observability import logger
-
-# Chalice needs the queue's name when it packages the app; infra/template.py creates it by this name.
-QUEUE = "noper-digest"
 
 
 def scheduled(moment: datetime) -> int:
