@@ -5,14 +5,14 @@ from __future__ import annotations
 from typing import Literal
 
 from botocore.exceptions import BotoCoreError, ClientError
-from pydantic import BaseModel
 
 from chalicelib.adapters.aws import client
 from chalicelib.config import get_settings
+from chalicelib.models import Model
 from chalicelib.observability import logger
 
 
-class Health(BaseModel):
+class Health(Model):
     status: Literal["ok", "unavailable"]
     stage: str
     version: str

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictBool, StringConstraints, WithJsonSchema
+from pydantic import AfterValidator, ConfigDict, Field, StrictBool, StringConstraints, WithJsonSchema
 from pynamodb.attributes import (
     BooleanAttribute,
     ListAttribute,
@@ -17,6 +17,7 @@ from pynamodb.attributes import (
 )
 
 from chalicelib.languages import Language
+from chalicelib.models import Model
 from chalicelib.store.table import Entity, Gsi1
 
 StaffRole = Literal["admin", "editor", "verifier"]
@@ -40,19 +41,19 @@ Email = Annotated[str, AfterValidator(normalise_email),
                                   "maxLength": EMAIL_MAX_LENGTH})]
 
 
-class CodeRequest(BaseModel):
+class CodeRequest(Model):
     model_config = ConfigDict(extra="forbid")
     email: Email
     language: Language | None = None
 
 
-class SessionRequest(BaseModel):
+class SessionRequest(Model):
     model_config = ConfigDict(extra="forbid")
     email: Email
     code: Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^\d{6}$")]
 
 
-class ResidenceClaim(BaseModel):
+class ResidenceClaim(Model):
     model_config = ConfigDict(extra="forbid")
     address_id: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
 
@@ -75,7 +76,7 @@ PRINTABLE_NAME = rf"^[^{NOT_IN_NAMES}]*$"
 PRINTABLE_NAME_NOT_BLANK = rf"^[^{NOT_IN_NAMES}]*[^\s{NOT_IN_NAMES}][^{NOT_IN_NAMES}]*$"
 
 
-class ProfileUpdate(BaseModel):
+class ProfileUpdate(Model):
     """What a resident may change of their profile; fields left out stay as they are."""
 
     model_config = ConfigDict(extra="forbid")
@@ -87,23 +88,23 @@ class ProfileUpdate(BaseModel):
     show_house_number: StrictBool | None = Field(default=None, description="show my house number to my neighbours")
 
 
-class Accepted(BaseModel):
+class Accepted(Model):
     status: Literal["accepted"] = "accepted"
 
 
-class Residence(BaseModel):
+class Residence(Model):
     address: dict | None = None
     neighbourhood: dict | None = None
     status: Literal["none", "pending", "verified"] = "none"
     method: Literal["letter", "vouches", "staff"] | None = None
 
 
-class StaffRoleGrant(BaseModel):
+class StaffRoleGrant(Model):
     lau2: str
     role: StaffRole
 
 
-class Profile(BaseModel):
+class Profile(Model):
     id: str
     email: str
     display_name: str
@@ -114,7 +115,7 @@ class Profile(BaseModel):
     residence: Residence
 
 
-class SessionPublic(BaseModel):
+class SessionPublic(Model):
     id: str
     device: str
     created_at: str
@@ -122,7 +123,7 @@ class SessionPublic(BaseModel):
     current: bool
 
 
-class SessionList(BaseModel):
+class SessionList(Model):
     sessions: list[SessionPublic]
 
 

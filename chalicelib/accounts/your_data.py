@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import ConfigDict
 from pynamodb.exceptions import UpdateError
 
 from chalicelib.accounts import signin
@@ -22,6 +22,7 @@ from chalicelib.accounts.service import load_user, profile_of
 from chalicelib.adapters.aws import client
 from chalicelib.adapters.clock import now
 from chalicelib.config import get_settings
+from chalicelib.models import Model
 from chalicelib.neighbours.models import VouchCounterItem, VouchItem
 from chalicelib.neighbours.vouching import vouches_given, vouches_received
 from chalicelib.observability import logger
@@ -30,12 +31,12 @@ from chalicelib.verification.models import VerificationItem
 from chalicelib.store.table import condition_failed, transaction
 
 
-class ErasureQuery(BaseModel):
+class ErasureQuery(Model):
     model_config = ConfigDict(extra="forbid")
     content: ContentChoice
 
 
-class ExportedResidence(BaseModel):
+class ExportedResidence(Model):
     address_id: str | None
     lau2: str | None
     neighbourhood_id: str | None
@@ -44,7 +45,7 @@ class ExportedResidence(BaseModel):
     verified_at: str | None
 
 
-class ExportedVerification(BaseModel):
+class ExportedVerification(Model):
     decision: str
     method: str
     by: str | None
@@ -54,13 +55,13 @@ class ExportedVerification(BaseModel):
     at: str
 
 
-class ExportedVouch(BaseModel):
+class ExportedVouch(Model):
     neighbourhood_id: str
     created_at: str
     for_user_id: str | None = None  # vouches given: whom you vouched for
 
 
-class AccountExport(BaseModel):
+class AccountExport(Model):
     exported_at: str
     profile: Profile
     created_at: str

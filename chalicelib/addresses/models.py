@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import ConfigDict, Field, StringConstraints
 from pynamodb.attributes import BooleanAttribute, JSONAttribute, NumberAttribute, UnicodeAttribute, UTCDateTimeAttribute
 
 from chalicelib.communes.models import Lau2
+from chalicelib.models import Model
 from chalicelib.store.table import Entity
 
 MAX_UPLOAD_BYTES = 64 * 1024 * 1024
@@ -21,17 +22,17 @@ ImportStatus = Literal["waiting", "running", "needs_confirmation", "done", "fail
 
 # --- requests -------------------------------------------------------------------------------
 
-class AddressSearchQuery(BaseModel):
+class AddressSearchQuery(Model):
     model_config = ConfigDict(extra="forbid")
     q: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
 
 
-class AddressImportPath(BaseModel):
+class AddressImportPath(Model):
     lau2: Lau2
     import_id: ImportId
 
 
-class AddressImportRequest(BaseModel):
+class AddressImportRequest(Model):
     model_config = ConfigDict(extra="forbid")
     filename: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
     size: int = Field(gt=0, description="bytes; at most 64 MiB (larger answers 413)",
@@ -40,12 +41,12 @@ class AddressImportRequest(BaseModel):
 
 # --- responses ------------------------------------------------------------------------------
 
-class NeighbourhoodRef(BaseModel):
+class NeighbourhoodRef(Model):
     id: str
     name: str
 
 
-class AddressSuggestion(BaseModel):
+class AddressSuggestion(Model):
     id: str
     label: str
     street: str
@@ -55,7 +56,7 @@ class AddressSuggestion(BaseModel):
     neighbourhood: NeighbourhoodRef | None
 
 
-class AddressSuggestions(BaseModel):
+class AddressSuggestions(Model):
     addresses: list[AddressSuggestion]
 
 
@@ -70,29 +71,29 @@ class AddressPublic(AddressSuggestion):
     retired: bool
 
 
-class CellSummary(BaseModel):
+class CellSummary(Model):
     address_count: int
     streets: dict[str, int]
     localities: dict[str, int]
 
 
-class PresignedUpload(BaseModel):
+class PresignedUpload(Model):
     url: str
     fields: dict[str, str]
 
 
-class AddressImportStarted(BaseModel):
+class AddressImportStarted(Model):
     import_id: str
     upload: PresignedUpload
     max_bytes: int
 
 
-class RefusedLine(BaseModel):
+class RefusedLine(Model):
     line: int
     reason: str
 
 
-class AddressImportSummary(BaseModel):
+class AddressImportSummary(Model):
     import_id: str
     filename: str
     status: ImportStatus
@@ -116,7 +117,7 @@ class AddressImportReport(AddressImportSummary):
     refused: list[RefusedLine]
 
 
-class AddressImportList(BaseModel):
+class AddressImportList(Model):
     imports: list[AddressImportSummary]
 
 

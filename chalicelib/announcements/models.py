@@ -5,13 +5,14 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator, StrictBool, StringConstraints
+from pydantic import ConfigDict, Field, model_validator, StrictBool, StringConstraints
 from pynamodb.attributes import (
     BooleanAttribute, ListAttribute, NumberAttribute, UnicodeAttribute, UTCDateTimeAttribute,
 )
 
 from chalicelib.communes.models import Lau2
 from chalicelib.languages import Language
+from chalicelib.models import Model
 from chalicelib.publishers.models import Category, PresignedPost, Ulid
 from chalicelib.store.pages import PageCursor
 from chalicelib.store.table import Entity, Gsi1
@@ -24,7 +25,7 @@ Status = Literal["pending", "published", "rejected", "withdrawn"]
 
 # --- requests ------------------------------------------------------------------------------------
 
-class Version(BaseModel):
+class Version(Model):
     model_config = ConfigDict(extra="forbid")
     language: Language
     title: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=140)]
@@ -32,14 +33,14 @@ class Version(BaseModel):
         description="a small Markdown subset: paragraphs, *emphasis*, **strong**, [links](https://…), lists")
 
 
-class Circle(BaseModel):
+class Circle(Model):
     model_config = ConfigDict(extra="forbid")
     lat: float = Field(ge=49.4, le=50.2, description="centre, WGS84 (Luxembourg)")
     lon: float = Field(ge=5.7, le=6.6)
     radius_m: int = Field(ge=50, le=MAX_RADIUS_M)
 
 
-class Target(BaseModel):
+class Target(Model):
     # `_complete`, as the document states it: neighbourhoods need at least one, a circle its centre and radius
     model_config = ConfigDict(extra="forbid", json_schema_extra={"allOf": [
         {"if": {"properties": {"kind": {"const": "neighbourhoods"}}},
@@ -60,7 +61,7 @@ class Target(BaseModel):
         return self
 
 
-class AnnouncementRequest(BaseModel):
+class AnnouncementRequest(Model):
     model_config = ConfigDict(extra="forbid")
     versions: list[Version] = Field(min_length=1, max_length=5)
     category: Category
@@ -83,7 +84,7 @@ class AnnouncementRequest(BaseModel):
         return self
 
 
-class AttachmentRequest(BaseModel):
+class AttachmentRequest(Model):
     model_config = ConfigDict(extra="forbid")
     name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
     content_type: AttachmentType
@@ -91,37 +92,37 @@ class AttachmentRequest(BaseModel):
                       json_schema_extra={"maximum": MAX_ATTACHMENT_BYTES})
 
 
-class AttachmentPath(BaseModel):
+class AttachmentPath(Model):
     attachment_id: Ulid
 
 
-class AnnouncementPath(BaseModel):
+class AnnouncementPath(Model):
     announcement_id: Ulid
 
 
-class CommuneAnnouncementPath(BaseModel):
+class CommuneAnnouncementPath(Model):
     lau2: Lau2
     announcement_id: Ulid
 
 
-class ChannelQuery(BaseModel):
+class ChannelQuery(Model):
     model_config = ConfigDict(extra="forbid")
     cursor: PageCursor | None = None
     language: Language | None = None
 
 
-class OneQuery(BaseModel):
+class OneQuery(Model):
     model_config = ConfigDict(extra="forbid")
     language: Language | None = None
 
 
-class ReviewQuery(BaseModel):
+class ReviewQuery(Model):
     model_config = ConfigDict(extra="forbid")
     status: Status = "pending"
     language: Language | None = None
 
 
-class Decision(BaseModel):
+class Decision(Model):
     model_config = ConfigDict(extra="forbid")
     decision: Literal["approve", "reject", "withdraw"]
     reason: Annotated[str, StringConstraints(strip_whitespace=True, max_length=500)] = ""
@@ -129,13 +130,13 @@ class Decision(BaseModel):
 
 # --- answers ------------------------------------------------------------------------------------
 
-class AttachmentStarted(BaseModel):
+class AttachmentStarted(Model):
     attachment_id: str
     upload: PresignedPost
     max_bytes: int
 
 
-class AttachmentState(BaseModel):
+class AttachmentState(Model):
     id: str
     name: str
     status: Literal["waiting", "ready", "failed"]
@@ -143,7 +144,7 @@ class AttachmentState(BaseModel):
     kind: Literal["pdf", "image"] | None = None
 
 
-class AttachmentPublic(BaseModel):
+class AttachmentPublic(Model):
     id: str
     name: str
     kind: Literal["pdf", "image"]
@@ -153,7 +154,7 @@ class AttachmentPublic(BaseModel):
     preview_url: str | None = Field(None, description="a JPEG of the image or of the PDF's first page; presigned, 5 minutes")
 
 
-class AnnouncementPublic(BaseModel):
+class AnnouncementPublic(Model):
     id: str
     lau2: str
     category: Category
@@ -174,21 +175,21 @@ class AnnouncementPublic(BaseModel):
     link_path: str
 
 
-class AnnouncementPage(BaseModel):
+class AnnouncementPage(Model):
     announcements: list[AnnouncementPublic]
     cursor: str | None = Field(None, description="for the next page; null at the end")
 
 
-class ReviewList(BaseModel):
+class ReviewList(Model):
     announcements: list[AnnouncementPublic]
 
 
-class ScopeNeighbourhood(BaseModel):
+class ScopeNeighbourhood(Model):
     id: str
     name: str
 
 
-class PublishContext(BaseModel):
+class PublishContext(Model):
     """What the form behind a publisher link needs: who publishes, where and what it may publish."""
 
     lau2: str
@@ -204,7 +205,7 @@ class PublishContext(BaseModel):
     max_attachment_bytes: int
 
 
-class DigestAnnouncement(BaseModel):
+class DigestAnnouncement(Model):
     """One announcement in a resident's weekly digest (chalicelib/announcements/service.for_digest)."""
 
     id: str

@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import ConfigDict, Field, StringConstraints
 from pynamodb.attributes import BooleanAttribute, ListAttribute, NumberAttribute, UnicodeAttribute, UTCDateTimeAttribute
 from pynamodb.exceptions import DoesNotExist
 
+from chalicelib.models import Model
 from chalicelib.posts.models import PostId, UserId
 from chalicelib.store.pages import PageCursor
 from chalicelib.store.table import Entity, Gsi1
@@ -19,7 +20,7 @@ CommentText = Annotated[str, StringConstraints(strip_whitespace=True, min_length
 
 # --- requests -------------------------------------------------------------------------------
 
-class CommentRequest(BaseModel):
+class CommentRequest(Model):
     model_config = ConfigDict(extra="forbid")
     text: CommentText
     reply_to: CommentId | None = Field(default=None, description="a top-level comment of the same post")
@@ -27,11 +28,11 @@ class CommentRequest(BaseModel):
                                    description="verified residents of the post's neighbourhood")
 
 
-class CommentPath(BaseModel):
+class CommentPath(Model):
     comment_id: CommentId
 
 
-class CommentsQuery(BaseModel):
+class CommentsQuery(Model):
     model_config = ConfigDict(extra="forbid")
     cursor: PageCursor | None = None
     limit: int = Field(default=50, ge=1, le=100)
@@ -39,7 +40,7 @@ class CommentsQuery(BaseModel):
 
 # --- responses ------------------------------------------------------------------------------
 
-class CommentPublic(BaseModel):
+class CommentPublic(Model):
     id: str
     post_id: str
     reply_to: str | None = Field(description="the comment this replies to; null for a top-level comment")
@@ -57,12 +58,12 @@ class CommentPublic(BaseModel):
     hidden_reason_text: str | None = Field(default=None, description="translated for the request's Accept-Language")
 
 
-class CommentPage(BaseModel):
+class CommentPage(Model):
     comments: list[CommentPublic] = Field(description="oldest first, each comment followed by its replies")
     cursor: str | None = Field(description="pass it back for the next page; null on the last")
 
 
-class Thanks(BaseModel):
+class Thanks(Model):
     post_id: str
     thanks_count: int
     thanked_by_me: bool

@@ -17,12 +17,13 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal, get_args
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 from pynamodb.attributes import UnicodeAttribute, UTCDateTimeAttribute
 
 from chalicelib.adapters.clock import now
 from chalicelib.adapters.ids import new_id
 from chalicelib.communes.models import load_commune
+from chalicelib.models import Model
 from chalicelib.observability import logger
 from chalicelib.store.pages import TIME_ID_SK, PageCursor, decode_cursor, encode_cursor
 from chalicelib.store.table import Entity, table_connection
@@ -83,20 +84,20 @@ def record(lau2: str, action: str, actor_id: str | None, subject_type: str, subj
 
 # --- request and response -----------------------------------------------------------------------
 
-class AuditQuery(BaseModel):
+class AuditQuery(Model):
     model_config = ConfigDict(extra="forbid")
     cursor: PageCursor | None = Field(
         default=None, description="from the previous page: older entries")
     limit: int = Field(default=50, ge=1, le=200)
 
 
-class StaffRef(BaseModel):
+class StaffRef(Model):
     id: str | None = Field(description="the staff account; for the operator's command line, null or its label")
     name: str | None = Field(description="the staff member's display name now; null once the account is erased "
                                          "or when they never gave one (never their email)")
 
 
-class AuditEntryPublic(BaseModel):
+class AuditEntryPublic(Model):
     at: datetime
     action: AuditAction
     by: StaffRef
@@ -105,7 +106,7 @@ class AuditEntryPublic(BaseModel):
     reason: str | None = Field(description="what the staff member wrote with the decision, when anything")
 
 
-class AuditLogPublic(BaseModel):
+class AuditLogPublic(Model):
     entries: list[AuditEntryPublic] = Field(description="newest first, a page at a time")
     cursor: str | None = Field(default=None, description="pass it back for older entries; null on the oldest page")
 

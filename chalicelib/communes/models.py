@@ -5,12 +5,13 @@ from __future__ import annotations
 from typing import Annotated
 from zoneinfo import available_timezones
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, ConfigDict, Field, StringConstraints
 from pynamodb.attributes import ListAttribute, UnicodeAttribute, UTCDateTimeAttribute
 from pynamodb.exceptions import DoesNotExist
 
 from chalicelib.errors import NotFound
 from chalicelib.languages import Language
+from chalicelib.models import Model
 from chalicelib.store.table import Entity, Gsi1
 
 # LAU2: the commune's code in Luxembourg's registers (four digits, e.g. 0501 Clervaux).
@@ -29,11 +30,11 @@ def _no_repeats(languages: list[Language]) -> list[Language]:
     return languages
 
 
-class CommunePath(BaseModel):
+class CommunePath(Model):
     lau2: Lau2
 
 
-class CommuneSettings(BaseModel):
+class CommuneSettings(Model):
     """What staff set for their commune. Later issues add settings here."""
 
     model_config = ConfigDict(extra="forbid")
@@ -44,14 +45,14 @@ class CommuneSettings(BaseModel):
     time_zone: Annotated[str, AfterValidator(_known_time_zone)] = "Europe/Luxembourg"
 
 
-class CommunePublic(BaseModel):
+class CommunePublic(Model):
     lau2: str
     name: str
     languages: list[Language]
     time_zone: str
 
 
-class CommuneList(BaseModel):
+class CommuneList(Model):
     communes: list[CommunePublic]
 
 

@@ -6,11 +6,12 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from typing import Annotated, Literal, Union
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import AwareDatetime, ConfigDict, Field, StringConstraints, model_validator
 from pynamodb.attributes import JSONAttribute, ListAttribute, NumberAttribute, UnicodeAttribute, UTCDateTimeAttribute
 
 from chalicelib.communes.models import Lau2
 from chalicelib.languages import Language
+from chalicelib.models import Model
 from chalicelib.neighbourhoods.models import NeighbourhoodId
 from chalicelib.posts.models import Point
 from chalicelib.store.table import Entity, Gsi1
@@ -36,13 +37,13 @@ DOCUMENTS_PER_CONSULTATION = 10
 
 # --- requests -------------------------------------------------------------------------------
 
-class ConsultationOption(BaseModel):
+class ConsultationOption(Model):
     model_config = ConfigDict(extra="forbid")
     id: OptionId
     label: dict[Language, Label] = Field(min_length=1, description="per language; at least the commune's languages")
 
 
-class ConsultationQuestion(BaseModel):
+class ConsultationQuestion(Model):
     # `_options_fit_the_kind`, as the document states it (option ids unique: said in words)
     model_config = ConfigDict(extra="forbid", json_schema_extra={
         "if": {"properties": {"kind": {"enum": ["single", "multiple"]}}},
@@ -66,7 +67,7 @@ class ConsultationQuestion(BaseModel):
         return self
 
 
-class ConsultationDraft(BaseModel):
+class ConsultationDraft(Model):
     """The body of creating and editing a consultation (editing replaces it whole)."""
 
     model_config = ConfigDict(extra="forbid")
@@ -104,34 +105,34 @@ def counted_options_of(kind: str, options: int) -> int:
     return 5 if kind == "rating" else options
 
 
-class ConsultationPath(BaseModel):
+class ConsultationPath(Model):
     lau2: Lau2
     consultation_id: ConsultationId
 
 
-class ConsultationDocumentPath(BaseModel):
+class ConsultationDocumentPath(Model):
     lau2: Lau2
     consultation_id: ConsultationId
     document_id: DocumentId
 
 
-class ResidentConsultationPath(BaseModel):
+class ResidentConsultationPath(Model):
     neighbourhood_id: NeighbourhoodId
     consultation_id: ConsultationId
 
 
-class ResidentDocumentPath(BaseModel):
+class ResidentDocumentPath(Model):
     neighbourhood_id: NeighbourhoodId
     consultation_id: ConsultationId
     document_id: DocumentId
 
 
-class ConsultationPublishRequest(BaseModel):
+class ConsultationPublishRequest(Model):
     model_config = ConfigDict(extra="forbid")
     version: int = Field(ge=1, description="the version seen; a later edit makes this a 409")
 
 
-class ConsultationDocumentRequest(BaseModel):
+class ConsultationDocumentRequest(Model):
     model_config = ConfigDict(extra="forbid")
     name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120,
                                            pattern=r"^[^/\\\x00-\x1f]+$")]
@@ -143,7 +144,7 @@ class ConsultationDocumentRequest(BaseModel):
 AnswerValue = Union[Annotated[int, Field(ge=1, le=5)], FreeText, list[OptionId]]
 
 
-class ConsultationAnswers(BaseModel):
+class ConsultationAnswers(Model):
     """Answers by question id: an option id (single), option ids (multiple), 1-5 (rating), text.
     Questions left out are not answered; sending again replaces every answer."""
 
@@ -152,19 +153,19 @@ class ConsultationAnswers(BaseModel):
                                                    json_schema_extra={"additionalProperties": False})
 
 
-class ConsultationCommentRequest(BaseModel):
+class ConsultationCommentRequest(Model):
     model_config = ConfigDict(extra="forbid")
     text: CommentText
 
 
-class LanguageQuery(BaseModel):
+class LanguageQuery(Model):
     model_config = ConfigDict(extra="forbid")
     lang: Language | None = Field(default=None, description="the reader's language; the commune's first by default")
 
 
 # --- responses ------------------------------------------------------------------------------
 
-class ConsultationDocument(BaseModel):
+class ConsultationDocument(Model):
     id: str
     name: str
     size: int
@@ -172,23 +173,23 @@ class ConsultationDocument(BaseModel):
     reason: str | None = None
 
 
-class ConsultationDocumentUpload(BaseModel):
+class ConsultationDocumentUpload(Model):
     url: str
     fields: dict[str, str]
 
 
-class ConsultationDocumentUploadStarted(BaseModel):
+class ConsultationDocumentUploadStarted(Model):
     document: ConsultationDocument
     upload: ConsultationDocumentUpload
     max_bytes: int
 
 
-class ConsultationDocumentLink(BaseModel):
+class ConsultationDocumentLink(Model):
     url: str = Field(description="presigned GET, valid 5 minutes")
     name: str
 
 
-class ConsultationPublic(BaseModel):
+class ConsultationPublic(Model):
     """A consultation with every language version; the web app picks the reader's."""
 
     id: str
@@ -209,18 +210,18 @@ class ConsultationPublic(BaseModel):
     published_at: datetime | None
 
 
-class ConsultationList(BaseModel):
+class ConsultationList(Model):
     consultations: list[ConsultationPublic]
 
 
-class ResidentConsultation(BaseModel):
+class ResidentConsultation(Model):
     consultation: ConsultationPublic
     my_answers: dict[str, int | str | list[str]] | None = Field(description="null until I answer")
     answered_at: datetime | None
     results_available: bool = Field(description="once it has closed")
 
 
-class ConsultationSummary(BaseModel):
+class ConsultationSummary(Model):
     """One line of a resident's list (and of the weekly digest): in one language."""
 
     id: str
@@ -231,23 +232,23 @@ class ConsultationSummary(BaseModel):
     state: Literal["upcoming", "open", "closed"]
 
 
-class ConsultationSummaryList(BaseModel):
+class ConsultationSummaryList(Model):
     consultations: list[ConsultationSummary]
 
 
-class SuppressedCount(BaseModel):
+class SuppressedCount(Model):
     count: int | None = Field(description="null when suppressed")
     suppressed: bool = Field(description="fewer than 5, or withheld so that one under 5 cannot be worked out")
 
 
-class ConsultationOptionResult(BaseModel):
+class ConsultationOptionResult(Model):
     id: str
     label: dict[str, str]
     total: SuppressedCount
     by_neighbourhood: dict[str, SuppressedCount]
 
 
-class ConsultationQuestionResult(BaseModel):
+class ConsultationQuestionResult(Model):
     id: str
     kind: Kind
     prompt: dict[str, str]
@@ -260,12 +261,12 @@ class ConsultationQuestionResult(BaseModel):
                                  "fewer than `threshold` residents answered the question (one could be recognised)")
 
 
-class ConsultationNeighbourhood(BaseModel):
+class ConsultationNeighbourhood(Model):
     id: str
     name: str
 
 
-class ConsultationResults(BaseModel):
+class ConsultationResults(Model):
     consultation_id: str
     state: Literal["draft", "upcoming", "open", "closed"]
     neighbourhoods: list[ConsultationNeighbourhood]
@@ -275,7 +276,7 @@ class ConsultationResults(BaseModel):
     threshold: int = Field(description="counts under this are never shown")
 
 
-class ConsultationComment(BaseModel):
+class ConsultationComment(Model):
     id: str
     author_name: str | None = Field(description="null once the author erased their account")
     neighbourhood_id: str
@@ -284,7 +285,7 @@ class ConsultationComment(BaseModel):
     mine: bool = False
 
 
-class ConsultationCommentList(BaseModel):
+class ConsultationCommentList(Model):
     comments: list[ConsultationComment]
 
 

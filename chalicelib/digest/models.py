@@ -4,28 +4,29 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, StringConstraints
+from pydantic import ConfigDict, Field, StrictBool, StringConstraints
 
 from chalicelib.languages import Language
+from chalicelib.models import Model
 from chalicelib.neighbourhoods.models import NeighbourhoodId
 
 IsoWeek = Annotated[str, StringConstraints(pattern=r"^\d{4}-W\d{2}$")]
 
 
-class PaperDigestQuery(BaseModel):
+class PaperDigestQuery(Model):
     model_config = ConfigDict(extra="forbid")
     week: IsoWeek | None = Field(default=None, description="ISO week, e.g. 2026-W48; default: last week")
     language: Language = Field(default="lb", description="the language to print in")
 
 
-class DigestRunRequest(BaseModel):
+class DigestRunRequest(Model):
     model_config = ConfigDict(extra="forbid")
     week: IsoWeek | None = Field(default=None, description="ISO week, e.g. 2026-W48; default: last week")
     neighbourhood_id: NeighbourhoodId | None = Field(default=None, description="only this neighbourhood of the commune")
     dry_run: StrictBool = Field(default=False, description="count what would be sent; send nothing, mark nothing")
 
 
-class DigestRunReport(BaseModel):
+class DigestRunReport(Model):
     week: str
     dry_run: bool
     neighbourhoods: int

@@ -5,11 +5,12 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator, StrictBool, StringConstraints
+from pydantic import ConfigDict, Field, model_validator, StrictBool, StringConstraints
 from pynamodb.attributes import (
     BooleanAttribute, ListAttribute, NumberAttribute, UnicodeAttribute, UTCDateTimeAttribute,
 )
 
+from chalicelib.models import Model
 from chalicelib.neighbourhoods.models import NeighbourhoodId
 from chalicelib.store.table import Entity, Gsi1
 
@@ -25,7 +26,7 @@ MAX_CALENDAR_DAYS = 92  # about three months: one Query on the item's booked day
 
 # --- requests -------------------------------------------------------------------------------
 
-class DateRange(BaseModel):
+class DateRange(Model):
     """Whole days, `end` on or after `start` (JSON Schema cannot compare two fields: said here in words)."""
 
     model_config = ConfigDict(extra="forbid")
@@ -39,7 +40,7 @@ class DateRange(BaseModel):
         return self
 
 
-class ItemCreate(BaseModel):
+class ItemCreate(Model):
     model_config = ConfigDict(extra="forbid")
     name: Name
     description: Text = ""
@@ -51,7 +52,7 @@ class ItemCreate(BaseModel):
                                      description="days the item cannot be borrowed")
 
 
-class ItemUpdate(BaseModel):
+class ItemUpdate(Model):
     """Only the fields sent change."""
 
     model_config = ConfigDict(extra="forbid")
@@ -64,55 +65,55 @@ class ItemUpdate(BaseModel):
     blocked: list[DateRange] | None = Field(None, max_length=MAX_BLOCKED_RANGES)
 
 
-class ItemSearchQuery(BaseModel):
+class ItemSearchQuery(Model):
     q: Annotated[str, StringConstraints(strip_whitespace=True, max_length=100)] = ""
 
 
-class ItemPath(BaseModel):
+class ItemPath(Model):
     item_id: Id
 
 
-class ItemCalendarQuery(BaseModel):
+class ItemCalendarQuery(Model):
     model_config = ConfigDict(extra="forbid")
     start: date | None = Field(None, description="first day shown; today (Luxembourg time) when left out")
     days: int = Field(42, ge=1, le=MAX_CALENDAR_DAYS, description="how many days from `start`")
 
 
-class LoanPath(BaseModel):
+class LoanPath(Model):
     loan_id: Id
 
 
-class LoanRequest(BaseModel):
+class LoanRequest(Model):
     model_config = ConfigDict(extra="forbid")
     start: date = Field(description="first day of the loan (Luxembourg time), not in the past")
     end: date = Field(description="day of return, at most 30 days after start counted inclusively")
 
 
-class LoanDecision(BaseModel):
+class LoanDecision(Model):
     model_config = ConfigDict(extra="forbid")
     decision: Literal["accept", "decline"]
 
 
-class LoanStateChange(BaseModel):
+class LoanStateChange(Model):
     model_config = ConfigDict(extra="forbid")
     state: Literal["picked_up", "returned", "cancelled"] = Field(
         description="picked_up and returned: by the owner; cancelled: by the borrower while requested")
 
 
-class WantedCreate(BaseModel):
+class WantedCreate(Model):
     model_config = ConfigDict(extra="forbid")
     name: Name
     description: Text = ""
 
 
-class WantedPath(BaseModel):
+class WantedPath(Model):
     neighbourhood_id: NeighbourhoodId
     wanted_id: Id
 
 
 # --- responses ------------------------------------------------------------------------------
 
-class ItemPublic(BaseModel):
+class ItemPublic(Model):
     id: str
     neighbourhood_id: str
     owner_id: str
@@ -127,11 +128,11 @@ class ItemPublic(BaseModel):
     created_at: str
 
 
-class ItemList(BaseModel):
+class ItemList(Model):
     items: list[ItemPublic]
 
 
-class ItemCalendar(BaseModel):
+class ItemCalendar(Model):
     item_id: str
     start: date
     end: date = Field(description="last day shown (inclusive)")
@@ -140,7 +141,7 @@ class ItemCalendar(BaseModel):
     available: bool = Field(description="false while the owner does not lend the item at all")
 
 
-class LoanPublic(BaseModel):
+class LoanPublic(Model):
     id: str
     item_id: str
     item_name: str
@@ -155,12 +156,12 @@ class LoanPublic(BaseModel):
     created_at: str
 
 
-class MyLoans(BaseModel):
+class MyLoans(Model):
     as_borrower: list[LoanPublic]
     as_owner: list[LoanPublic]
 
 
-class WantedPublic(BaseModel):
+class WantedPublic(Model):
     id: str
     neighbourhood_id: str
     author_id: str | None
@@ -171,7 +172,7 @@ class WantedPublic(BaseModel):
     created_at: str
 
 
-class WantedList(BaseModel):
+class WantedList(Model):
     wanted: list[WantedPublic]
 
 

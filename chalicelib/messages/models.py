@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import ConfigDict, Field, StringConstraints, model_validator
 from pynamodb.attributes import BooleanAttribute, ListAttribute, NumberAttribute, UnicodeAttribute, UTCDateTimeAttribute
 
 from chalicelib.lending.models import Id as ItemId
+from chalicelib.models import Model
 from chalicelib.posts.models import PostId, UserId
 from chalicelib.store.pages import PageCursor
 from chalicelib.store.table import Entity, Gsi1
@@ -21,7 +22,7 @@ Reason = Literal["spam", "harassment", "hate", "other"]
 
 # --- requests -------------------------------------------------------------------------------
 
-class About(BaseModel):
+class About(Model):
     """What the conversation started from: a post or a lent item (exactly one)."""
 
     model_config = ConfigDict(extra="forbid", json_schema_extra={  # `_one`, as the document states it
@@ -38,37 +39,37 @@ class About(BaseModel):
         return self
 
 
-class ConversationStart(BaseModel):
+class ConversationStart(Model):
     model_config = ConfigDict(extra="forbid")
     with_user_id: UserId
     about: About | None = None
     text: MessageText
 
 
-class MessageRequest(BaseModel):
+class MessageRequest(Model):
     model_config = ConfigDict(extra="forbid")
     text: MessageText
 
 
-class MessageReportRequest(BaseModel):
+class MessageReportRequest(Model):
     model_config = ConfigDict(extra="forbid")
     reason: Reason
     text: Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)] | None = None
 
 
-class ConversationPath(BaseModel):
+class ConversationPath(Model):
     conversation_id: ConversationId
 
 
-class MessagePath(BaseModel):
+class MessagePath(Model):
     message_id: MessageId
 
 
-class BlockPath(BaseModel):
+class BlockPath(Model):
     user_id: UserId
 
 
-class MessagesQuery(BaseModel):
+class MessagesQuery(Model):
     model_config = ConfigDict(extra="forbid")
     cursor: PageCursor | None = None
     limit: int = Field(default=50, ge=1, le=100)
@@ -76,12 +77,12 @@ class MessagesQuery(BaseModel):
 
 # --- responses ------------------------------------------------------------------------------
 
-class AboutPublic(BaseModel):
+class AboutPublic(Model):
     kind: Literal["post", "item"]
     id: str
 
 
-class ConversationPublic(BaseModel):
+class ConversationPublic(Model):
     id: str
     with_user_id: str
     about: AboutPublic | None
@@ -93,11 +94,11 @@ class ConversationPublic(BaseModel):
     blocked: bool = Field(default=False, description="I have blocked the other participant")
 
 
-class ConversationList(BaseModel):
+class ConversationList(Model):
     conversations: list[ConversationPublic] = Field(description="most recent first")
 
 
-class MessagePublic(BaseModel):
+class MessagePublic(Model):
     id: str
     conversation_id: str
     author_id: str | None = Field(description="null once anonymised or deleted")
@@ -109,21 +110,21 @@ class MessagePublic(BaseModel):
     hidden_reason_text: str | None = None
 
 
-class MessagePage(BaseModel):
+class MessagePage(Model):
     messages: list[MessagePublic] = Field(description="newest first")
     cursor: str | None = Field(description="pass it back for the next (older) page; null on the last")
 
 
-class Unread(BaseModel):
+class Unread(Model):
     unread: int
 
 
-class BlockPublic(BaseModel):
+class BlockPublic(Model):
     user_id: str
     blocked: bool
 
 
-class ReportPublic(BaseModel):
+class ReportPublic(Model):
     id: str
     conversation_id: str
     message_id: str

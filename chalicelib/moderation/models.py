@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import ConfigDict, Field, StringConstraints, model_validator
 from pynamodb.attributes import UnicodeAttribute, UTCDateTimeAttribute
 
+from chalicelib.models import Model
 from chalicelib.neighbourhoods.models import NeighbourhoodId
 from chalicelib.store.pages import PageCursor
 from chalicelib.store.table import Entity, Gsi1
@@ -26,7 +27,7 @@ TARGET_TYPES: tuple[str, ...] = TargetType.__args__  # type: ignore[attr-defined
 
 # --- requests -------------------------------------------------------------------------------
 
-class ReportRequest(BaseModel):
+class ReportRequest(Model):
     model_config = ConfigDict(extra="forbid")
     reason: Reason
     text: Why | None = None
@@ -38,7 +39,7 @@ REASON_TO_HIDE = {"if": {"properties": {"action": {"const": "hide"}}},
                   "then": {"required": ["reason"], "properties": {"reason": {"type": "string"}}}}
 
 
-class ModerationRequest(BaseModel):
+class ModerationRequest(Model):
     model_config = ConfigDict(extra="forbid", json_schema_extra=REASON_TO_HIDE)
     action: Literal["hide", "restore"]
     reason: HideReason | None = Field(default=None, description="required to hide: a code from the fixed list; "
@@ -52,7 +53,7 @@ class ModerationRequest(BaseModel):
         return self
 
 
-class ReportDecision(BaseModel):
+class ReportDecision(Model):
     """What a moderator does with a reported post, comment or message, from the reports queue."""
 
     model_config = ConfigDict(extra="forbid", json_schema_extra=REASON_TO_HIDE)
@@ -68,56 +69,56 @@ class ReportDecision(BaseModel):
         return self
 
 
-class TargetPath(BaseModel):
+class TargetPath(Model):
     neighbourhood_id: NeighbourhoodId
     target_type: TargetType
     target_id: Annotated[str, StringConstraints(pattern=r"^[0-9A-Z]{26}$")]
 
 
-class AppealRequest(BaseModel):
+class AppealRequest(Model):
     model_config = ConfigDict(extra="forbid")
     text: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
 
 
-class AppealDecision(BaseModel):
+class AppealDecision(Model):
     model_config = ConfigDict(extra="forbid")
     decision: Literal["uphold", "restore"]
     reason: Why
 
 
-class ReportsQuery(BaseModel):
+class ReportsQuery(Model):
     model_config = ConfigDict(extra="forbid")
     status: Literal["open", "closed"] = "open"
 
 
 
 
-class AppealsQuery(BaseModel):
+class AppealsQuery(Model):
     model_config = ConfigDict(extra="forbid")
     cursor: PageCursor | None = None
     limit: int = Field(default=20, ge=1, le=50)
 
 
-class LogQuery(BaseModel):
+class LogQuery(Model):
     model_config = ConfigDict(extra="forbid")
     cursor: PageCursor | None = Field(default=None, description="from the previous page: older entries")
     limit: int = Field(default=50, ge=1, le=200)
 
 
-class ToneRequest(BaseModel):
+class ToneRequest(Model):
     model_config = ConfigDict(extra="forbid")
     text: Annotated[str, StringConstraints(max_length=5000)]
 
 
 # --- responses ------------------------------------------------------------------------------
 
-class ReportAccepted(BaseModel):
+class ReportAccepted(Model):
     target_type: TargetType
     target_id: str
     reason: Reason
 
 
-class ReportedContent(BaseModel):
+class ReportedContent(Model):
     """What was reported or appealed, as the moderator needs it to decide (they may live elsewhere and
     not read the neighbourhood); shown in the reports and appeals queues only."""
 
@@ -132,7 +133,7 @@ class ReportedContent(BaseModel):
     gone: bool = Field(default=False, description="deleted since it was reported or appealed")
 
 
-class ReportedTarget(BaseModel):
+class ReportedTarget(Model):
     target_type: TargetType
     target_id: str
     post_id: str | None = Field(description="the post, or the post the comment is on; null for a message")
@@ -143,11 +144,11 @@ class ReportedTarget(BaseModel):
     content: ReportedContent | None = Field(default=None, description="the reported content, for moderators only")
 
 
-class ReportList(BaseModel):
+class ReportList(Model):
     targets: list[ReportedTarget] = Field(description="most reported first")
 
 
-class AuditEntry(BaseModel):
+class AuditEntry(Model):
     at: datetime
     action: Literal["report", "hide", "restore", "dismiss", "auto_hide", "appeal", "uphold", "appeal_restore"]
     by: str | None = Field(description="the moderator or author acting; null for reports and automatic hides")
@@ -157,12 +158,12 @@ class AuditEntry(BaseModel):
     note: str | None = None
 
 
-class AuditLog(BaseModel):
+class AuditLog(Model):
     entries: list[AuditEntry] = Field(description="newest first, a page at a time")
     cursor: str | None = Field(default=None, description="pass it back for older entries; null on the oldest page")
 
 
-class PendingAppeal(BaseModel):
+class PendingAppeal(Model):
     """An appeal waiting for a second moderator: the author's words and the hide they contest."""
 
     post_id: str
@@ -178,19 +179,19 @@ class PendingAppeal(BaseModel):
                                                  "`gone` when deleted meanwhile")
 
 
-class AppealList(BaseModel):
+class AppealList(Model):
     appeals: list[PendingAppeal] = Field(description="oldest first")
     cursor: str | None = Field(description="pass it back for the next page; null on the last")
 
 
-class ModeratorPublic(BaseModel):
+class ModeratorPublic(Model):
     user_id: str
     lau2: str = Field(description="the commune whose neighbourhoods they moderate")
     neighbourhood_id: str = Field(description="where they live (a verified resident of the commune)")
     appointed: bool
 
 
-class ToneCheck(BaseModel):
+class ToneCheck(Model):
     looks_aggressive: bool = Field(description="show \"Would you say it like this face to face?\"; posting still works")
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import AfterValidator, ConfigDict, Field, StringConstraints, field_validator
 from pynamodb.attributes import (
     ListAttribute,
     MapAttribute,
@@ -15,6 +15,7 @@ from pynamodb.attributes import (
 )
 
 from chalicelib.communes.models import Lau2
+from chalicelib.models import Model
 from chalicelib.neighbourhoods.partition import DEFAULT_HOUSEHOLDS
 from chalicelib.store.table import Entity, Gsi1
 
@@ -25,12 +26,12 @@ NeighbourhoodId = Annotated[str, StringConstraints(pattern=r"^[0-9a-z-]{1,40}$")
 
 # --- requests -------------------------------------------------------------------------------
 
-class DraftNeighbourhoodPath(BaseModel):
+class DraftNeighbourhoodPath(Model):
     lau2: Lau2
     nbh_id: NeighbourhoodId
 
 
-class ProposalRequest(BaseModel):
+class ProposalRequest(Model):
     model_config = ConfigDict(extra="forbid")
     households: int = Field(default=DEFAULT_HOUSEHOLDS, ge=10, le=10_000)
 
@@ -56,27 +57,27 @@ def _ring(value: list[Position]) -> list[Position]:
 Ring = Annotated[list[Position], AfterValidator(_ring)]
 
 
-class PolygonGeometry(BaseModel):
+class PolygonGeometry(Model):
     type: Literal["Polygon"]
     coordinates: list[Ring] = Field(min_length=1)
 
 
-class MultiPolygonGeometry(BaseModel):
+class MultiPolygonGeometry(Model):
     type: Literal["MultiPolygon"]
     coordinates: list[Annotated[list[Ring], Field(min_length=1)]] = Field(min_length=1)
 
 
-class DrawnProperties(BaseModel):
+class DrawnProperties(Model):
     name: NeighbourhoodName
 
 
-class DrawnFeature(BaseModel):
+class DrawnFeature(Model):
     type: Literal["Feature"]
     properties: DrawnProperties
     geometry: PolygonGeometry | MultiPolygonGeometry = Field(discriminator="type")
 
 
-class DrawnNeighbourhoods(BaseModel):
+class DrawnNeighbourhoods(Model):
     """A GeoJSON FeatureCollection: one (Multi)Polygon per neighbourhood, its name in `properties.name`.
 
     Features with the same name make one neighbourhood.
@@ -86,23 +87,23 @@ class DrawnNeighbourhoods(BaseModel):
     features: list[DrawnFeature] = Field(min_length=1, max_length=500)
 
 
-class RenameRequest(BaseModel):
+class RenameRequest(Model):
     model_config = ConfigDict(extra="forbid")
     name: NeighbourhoodName
     version: int | None = Field(default=None, description="the draft version you saw; 409 if it changed")
 
 
-class SplitRequest(BaseModel):
+class SplitRequest(Model):
     model_config = ConfigDict(extra="forbid")
     version: int | None = Field(default=None, description="the draft version you saw; 409 if it changed")
 
 
-class PublishRequest(BaseModel):
+class PublishRequest(Model):
     model_config = ConfigDict(extra="forbid")
     version: int = Field(description="the draft version you reviewed; 409 if it changed since")
 
 
-class MergeRequest(BaseModel):
+class MergeRequest(Model):
     model_config = ConfigDict(extra="forbid")
     ids: list[NeighbourhoodId] = Field(min_length=2, max_length=2)
     name: NeighbourhoodName | None = None
@@ -118,17 +119,17 @@ class MergeRequest(BaseModel):
 
 # --- responses ------------------------------------------------------------------------------
 
-class NeighbourhoodPublic(BaseModel):
+class NeighbourhoodPublic(Model):
     id: str
     name: str
     address_count: int
 
 
-class NeighbourhoodList(BaseModel):
+class NeighbourhoodList(Model):
     neighbourhoods: list[NeighbourhoodPublic]
 
 
-class NeighbourhoodRef(BaseModel):
+class NeighbourhoodRef(Model):
     """A published neighbourhood found near a cell; `distance` in grid steps (about 0.35 km each)."""
 
     lau2: str
@@ -137,36 +138,36 @@ class NeighbourhoodRef(BaseModel):
     distance: int
 
 
-class BoundaryGeometry(BaseModel):
+class BoundaryGeometry(Model):
     type: Literal["Polygon", "MultiPolygon"]
     coordinates: list[Any]
 
 
-class BoundaryProperties(BaseModel):
+class BoundaryProperties(Model):
     id: str
     name: str
     address_count: int
 
 
-class BoundaryFeature(BaseModel):
+class BoundaryFeature(Model):
     type: Literal["Feature"] = "Feature"
     geometry: BoundaryGeometry
     properties: BoundaryProperties
 
 
-class BoundaryCollection(BaseModel):
+class BoundaryCollection(Model):
     """GeoJSON (RFC 7946): positions are [longitude, latitude]."""
 
     type: Literal["FeatureCollection"] = "FeatureCollection"
     features: list[BoundaryFeature]
 
 
-class Overlap(BaseModel):
+class Overlap(Model):
     cell: str
     ids: list[str] = Field(description="the drawn neighbourhoods covering the cell; it went to the first")
 
 
-class DraftValidation(BaseModel):
+class DraftValidation(Model):
     """`valid` when every populated cell is in exactly one neighbourhood and none is empty.
 
     Overlaps (drawn only) were resolved to the first polygon in the file and non-contiguous
@@ -182,14 +183,14 @@ class DraftValidation(BaseModel):
     outside_cells: int = Field(description="drawn cells without addresses of this commune, dropped")
 
 
-class DraftNeighbourhood(BaseModel):
+class DraftNeighbourhood(Model):
     id: str
     name: str
     address_count: int
     cells: int
 
 
-class Draft(BaseModel):
+class Draft(Model):
     lau2: str
     version: int
     source: Literal["proposed", "drawn"]
@@ -200,7 +201,7 @@ class Draft(BaseModel):
     validation: DraftValidation
 
 
-class Publication(BaseModel):
+class Publication(Model):
     lau2: str
     version: int
     published_at: str

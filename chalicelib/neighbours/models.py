@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import ConfigDict, Field, StringConstraints
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute, UTCDateTimeAttribute
 
 from chalicelib.accounts.models import SpokenLanguage
+from chalicelib.models import Model
 from chalicelib.neighbourhoods.models import NeighbourhoodId
 from chalicelib.store.table import Entity, Gsi1
 
@@ -16,18 +17,18 @@ UserId = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^[0-9
 
 # --- requests -------------------------------------------------------------------------------
 
-class NeighbourhoodPath(BaseModel):
+class NeighbourhoodPath(Model):
     neighbourhood_id: NeighbourhoodId
 
 
-class VouchRequest(BaseModel):
+class VouchRequest(Model):
     model_config = ConfigDict(extra="forbid")
     user_id: UserId = Field(description="the pending neighbour you know lives at their address")
 
 
 # --- responses ------------------------------------------------------------------------------
 
-class NeighbourhoodInside(BaseModel):
+class NeighbourhoodInside(Model):
     """What a resident of the neighbourhood sees, even while pending: nothing written inside it."""
 
     id: str
@@ -36,7 +37,7 @@ class NeighbourhoodInside(BaseModel):
     member_count: int = Field(description="verified residents")
 
 
-class Member(BaseModel):
+class Member(Model):
     id: str
     display_name: str
     street: str
@@ -45,11 +46,11 @@ class Member(BaseModel):
     new_neighbour: bool = Field(description="verified less than a month ago")
 
 
-class MemberList(BaseModel):
+class MemberList(Model):
     members: list[Member]
 
 
-class PendingNeighbour(BaseModel):
+class PendingNeighbour(Model):
     id: str
     display_name: str
     street: str
@@ -57,12 +58,12 @@ class PendingNeighbour(BaseModel):
     same_household: bool = Field(description="lives at your address: you cannot vouch for them")
 
 
-class PendingList(BaseModel):
+class PendingList(Model):
     pending: list[PendingNeighbour]
     vouches_left_this_month: int
 
 
-class VouchResult(BaseModel):
+class VouchResult(Model):
     user_id: str
     status: Literal["pending", "verified"]
     households_vouching: int = Field(description="different households that vouched; two verify")

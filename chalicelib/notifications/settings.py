@@ -15,12 +15,13 @@ from __future__ import annotations
 
 from typing import Literal, get_args
 
-from pydantic import BaseModel, ConfigDict, StrictBool
+from pydantic import ConfigDict, StrictBool
 from pynamodb.exceptions import DoesNotExist
 
 from chalicelib.accounts.content_owners import ContentChoice, ContentOwner, register_content_owner
 from chalicelib.accounts.models import UserItem
 from chalicelib.errors import NotFound
+from chalicelib.models import Model
 
 Topic = Literal["digest", "alert_lost_pet", "alert_emergency", "loan_reminders", "messages"]
 TOPICS: tuple[Topic, ...] = get_args(Topic)
@@ -35,7 +36,7 @@ DEFAULTS: dict[Topic, bool] = {
 NEIGHBOURHOOD_TOPICS: frozenset[str] = frozenset({"digest", "alert_lost_pet", "alert_emergency"})
 
 
-class NotificationSettings(BaseModel):
+class NotificationSettings(Model):
     """A resident's email choices, every topic named."""
 
     digest: bool
@@ -45,7 +46,7 @@ class NotificationSettings(BaseModel):
     messages: bool
 
 
-class NotificationSettingsUpdate(BaseModel):
+class NotificationSettingsUpdate(Model):
     """Topics left out stay as they are."""
 
     model_config = ConfigDict(extra="forbid")

@@ -16,13 +16,14 @@ from dataclasses import dataclass
 from typing import Literal
 from urllib.parse import parse_qs, quote
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 from pynamodb.exceptions import DoesNotExist
 
 from chalicelib.accounts.models import UserItem
 from chalicelib.accounts.secrets import keyed_hash
 from chalicelib.errors import Forbidden, InvalidInput, NotFound
 from chalicelib.i18n import choose
+from chalicelib.models import Model
 from chalicelib.notifications import settings
 from chalicelib.notifications.rendering import environment
 from chalicelib.web.site import site
@@ -106,12 +107,12 @@ def _mac(user_id: str, topic: str) -> str:
 TOKEN_PATTERN = rf"^{VERSION}\.[0-9A-Za-z_-]{{1,64}}\.({'|'.join(settings.TOPICS)})\.[0-9a-f]{{32}}$"
 
 
-class UnsubscribeQuery(BaseModel):
+class UnsubscribeQuery(Model):
     token: str = Field(max_length=200, pattern=TOKEN_PATTERN,
                        description="the signed token of the email's unsubscribe link (a forged one answers 403)")
 
 
-class Unsubscribed(BaseModel):
+class Unsubscribed(Model):
     status: Literal["unsubscribed"] = "unsubscribed"
     topic: str = Field(description="the topic no longer emailed: digest, alert_lost_pet, alert_emergency, "
                                    "loan_reminders or messages")

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import ConfigDict, Field, StringConstraints
 from pynamodb.attributes import ListAttribute, NumberAttribute, UnicodeAttribute, UTCDateTimeAttribute
 
+from chalicelib.models import Model
 from chalicelib.store.table import Entity, Gsi1
 
 MAX_PHOTO_BYTES = 10 * 1024 * 1024
 PhotoId = Annotated[str, StringConstraints(pattern=r"^[0-9A-Z]{26}$")]  # chalicelib.adapters.ids.new_id
 
 
-class PhotoUploadRequest(BaseModel):
+class PhotoUploadRequest(Model):
     model_config = ConfigDict(extra="forbid")
     purpose: Literal["post", "item"]
     content_type: Literal["image/jpeg", "image/png", "image/webp"]
@@ -21,22 +22,22 @@ class PhotoUploadRequest(BaseModel):
                       json_schema_extra={"maximum": MAX_PHOTO_BYTES})
 
 
-class PhotoPath(BaseModel):
+class PhotoPath(Model):
     photo_id: PhotoId
 
 
-class PhotoUpload(BaseModel):
+class PhotoUpload(Model):
     url: str
     fields: dict[str, str]
 
 
-class PhotoUploadStarted(BaseModel):
+class PhotoUploadStarted(Model):
     photo_id: str
     upload: PhotoUpload
     max_bytes: int
 
 
-class PhotoPublic(BaseModel):
+class PhotoPublic(Model):
     status: Literal["waiting", "ready", "failed"]
     display_url: str | None = Field(None, description="presigned GET, valid 5 minutes; only when ready")
     thumb_url: str | None = Field(None, description="presigned GET, valid 5 minutes; only when ready")

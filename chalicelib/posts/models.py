@@ -9,7 +9,7 @@ import re
 from datetime import datetime
 from typing import Annotated, Any, Literal, Union
 
-from pydantic import (BaseModel, ConfigDict, Field, field_validator, HttpUrl, model_validator, StrictBool,
+from pydantic import (ConfigDict, Field, field_validator, HttpUrl, model_validator, StrictBool,
                       StringConstraints)
 from pynamodb.attributes import (
     BooleanAttribute, JSONAttribute, ListAttribute, NumberAttribute, UnicodeAttribute, UnicodeSetAttribute,
@@ -17,6 +17,7 @@ from pynamodb.attributes import (
 )
 
 from chalicelib.accounts.models import Email
+from chalicelib.models import Model
 from chalicelib.neighbourhoods.models import NeighbourhoodId
 from chalicelib.store.pages import PageCursor
 from chalicelib.store.table import Entity, Gsi1
@@ -54,7 +55,7 @@ FIRST_STATE = {"help_request": "open", "help_offer": "open", "lost_pet": "lost",
 
 # --- requests -------------------------------------------------------------------------------
 
-class _Post(BaseModel):
+class _Post(Model):
     model_config = ConfigDict(extra="forbid")
 
 
@@ -76,7 +77,7 @@ class HelpOffer(_Post):
     text: Text
 
 
-class Point(BaseModel):
+class Point(Model):
     model_config = ConfigDict(extra="forbid")
     lat: float = Field(ge=LUXEMBOURG["lat"][0], le=LUXEMBOURG["lat"][1], description="inside Luxembourg")
     lon: float = Field(ge=LUXEMBOURG["lon"][0], le=LUXEMBOURG["lon"][1], description="inside Luxembourg")
@@ -136,7 +137,7 @@ NewPost = Annotated[Union[Discussion, HelpRequest, HelpOffer, LostPet, FoundPet,
                     Field(discriminator="kind")]
 
 
-class PostRequest(BaseModel):
+class PostRequest(Model):
     """The body of POST .../posts and PATCH /posts/{id}: one kind's fields, chosen by `kind`."""
 
     post: NewPost
@@ -147,7 +148,7 @@ class PostRequest(BaseModel):
         return {"post": data} if isinstance(data, dict) and "post" not in data else data
 
 
-class StateChange(BaseModel):
+class StateChange(Model):
     # "matched" needs with_user_id (posts/service.py checks it), as the document states it
     model_config = ConfigDict(extra="forbid", json_schema_extra={
         "if": {"properties": {"state": {"const": "matched"}}},
@@ -156,29 +157,29 @@ class StateChange(BaseModel):
     with_user_id: UserId | None = Field(default=None, description="matched: the neighbour helping or helped")
 
 
-class FeedPath(BaseModel):
+class FeedPath(Model):
     neighbourhood_id: NeighbourhoodId
 
 
-class PostPath(BaseModel):
+class PostPath(Model):
     post_id: PostId
 
 
-class FeedQuery(BaseModel):
+class FeedQuery(Model):
     model_config = ConfigDict(extra="forbid")
     kind: Kind | None = None
     cursor: PageCursor | None = None
     limit: int = Field(default=20, ge=1, le=50)
 
 
-class ProfessionalsQuery(BaseModel):
+class ProfessionalsQuery(Model):
     model_config = ConfigDict(extra="forbid")
     trade: Trade | None = None
 
 
 # --- responses ------------------------------------------------------------------------------
 
-class PostPublic(BaseModel):
+class PostPublic(Model):
     id: str
     neighbourhood_id: str = Field(description="where it was written")
     kind: Kind
@@ -205,18 +206,18 @@ class PostPublic(BaseModel):
     looks_aggressive: bool | None = Field(default=None, description="on the post just written: a tone reminder, not a block")
 
 
-class Feed(BaseModel):
+class Feed(Model):
     posts: list[PostPublic]
     cursor: str | None = Field(description="pass it back for the next page; null on the last")
 
 
-class ProfessionalRecommendation(BaseModel):
+class ProfessionalRecommendation(Model):
     post_id: str
     text: str = Field(description="the recommendation's text, cut to 200 characters")
     author_name: str | None = None
 
 
-class Professional(BaseModel):
+class Professional(Model):
     trade: Trade
     name: str
     contact: str
@@ -228,7 +229,7 @@ class Professional(BaseModel):
         default_factory=list, description="the recommendation posts not hidden, newest first")
 
 
-class ProfessionalList(BaseModel):
+class ProfessionalList(Model):
     professionals: list[Professional]
 
 

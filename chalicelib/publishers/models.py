@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, StringConstraints
+from pydantic import ConfigDict, Field, StrictBool, StringConstraints
 from pynamodb.attributes import BooleanAttribute, ListAttribute, UnicodeAttribute, UTCDateTimeAttribute
 
 from chalicelib.communes.models import Lau2
+from chalicelib.models import Model
 from chalicelib.store.table import Entity
 
 Category = Literal["information", "works", "waste", "event", "emergency", "consultation"]
@@ -22,17 +23,17 @@ MAX_LOGO_BYTES = 2 * 1024 * 1024
 
 # --- requests and answers ---------------------------------------------------------------------
 
-class PublisherPath(BaseModel):
+class PublisherPath(Model):
     lau2: Lau2
     publisher_id: Ulid
 
 
-class LinkPath(BaseModel):
+class LinkPath(Model):
     lau2: Lau2
     link_id: Ulid
 
 
-class PublisherRequest(BaseModel):
+class PublisherRequest(Model):
     """Registering a publisher. A partner must be attested non-commercial by the admin who registers it."""
 
     model_config = ConfigDict(extra="forbid")
@@ -43,28 +44,28 @@ class PublisherRequest(BaseModel):
     non_commercial: StrictBool = Field(description="the admin attests the partner is a non-commercial body (required for partners)")
 
 
-class PublisherStatusChange(BaseModel):
+class PublisherStatusChange(Model):
     model_config = ConfigDict(extra="forbid")
     status: Literal["active", "suspended"]
 
 
-class LogoUploadRequest(BaseModel):
+class LogoUploadRequest(Model):
     model_config = ConfigDict(extra="forbid")
     content_type: Literal["image/jpeg", "image/png", "image/webp"]
     size: int = Field(gt=0, le=MAX_LOGO_BYTES, description="bytes; at most 2 MiB")
 
 
-class PresignedPost(BaseModel):
+class PresignedPost(Model):
     url: str
     fields: dict[str, str]
 
 
-class LogoUploadStarted(BaseModel):
+class LogoUploadStarted(Model):
     upload: PresignedPost
     max_bytes: int
 
 
-class PublisherPublic(BaseModel):
+class PublisherPublic(Model):
     id: str
     kind: PublisherKind
     name: str
@@ -76,16 +77,16 @@ class PublisherPublic(BaseModel):
     created_at: datetime
 
 
-class PublisherList(BaseModel):
+class PublisherList(Model):
     publishers: list[PublisherPublic]
 
 
-class PublishingSettings(BaseModel):
+class PublishingSettings(Model):
     model_config = ConfigDict(extra="forbid")
     partner_approval: StrictBool = Field(description="partner announcements wait for staff approval before residents see them")
 
 
-class LinkRequest(BaseModel):
+class LinkRequest(Model):
     """Issuing a publisher link: its scope and how long it lasts are inside its signature."""
 
     model_config = ConfigDict(extra="forbid")
@@ -97,7 +98,7 @@ class LinkRequest(BaseModel):
     label: Annotated[str, StringConstraints(strip_whitespace=True, max_length=120)] = ""
 
 
-class LinkPublic(BaseModel):
+class LinkPublic(Model):
     id: str
     publisher_id: str
     publisher_name: str
@@ -115,7 +116,7 @@ class LinkIssued(LinkPublic):
     url: str
 
 
-class LinkList(BaseModel):
+class LinkList(Model):
     links: list[LinkPublic]
 
 

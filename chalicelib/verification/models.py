@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, StringConstraints
+from pydantic import ConfigDict, Field, StrictBool, StringConstraints
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute, UTCDateTimeAttribute
 
 from chalicelib.communes.models import Lau2
+from chalicelib.models import Model
 from chalicelib.neighbourhoods.models import NeighbourhoodId
 from chalicelib.store.table import Entity, Gsi1
 
@@ -18,7 +19,7 @@ Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, m
 
 # --- requests -------------------------------------------------------------------------------
 
-class LetterCodeRedemption(BaseModel):
+class LetterCodeRedemption(Model):
     model_config = ConfigDict(extra="forbid")
     # As codes.normalised reads it (checked there, with its own message): 10 of the alphabet's symbols in any
     # case, O/I/L for 0/1/1, spaces, dashes, underscores or dots anywhere.
@@ -26,7 +27,7 @@ class LetterCodeRedemption(BaseModel):
                     Field(json_schema_extra={"pattern": r"^[ ._-]*([0-9A-TV-Za-tv-z][ ._-]*){10}$"})]
 
 
-class LetterBatchRequest(BaseModel):
+class LetterBatchRequest(Model):
     """`{"pending": true}`: a letter to every address with a pending resident (of the commune, or of
     `neighbourhood_id`); `{"neighbourhood_id": ...}` alone: a letter to every address of it."""
 
@@ -36,17 +37,17 @@ class LetterBatchRequest(BaseModel):
     valid_days: int = Field(default=60, ge=1, le=365)
 
 
-class VerificationQuery(BaseModel):
+class VerificationQuery(Model):
     model_config = ConfigDict(extra="forbid")
     status: Literal["pending"] = "pending"
 
 
-class ResidentPath(BaseModel):
+class ResidentPath(Model):
     lau2: Lau2
     user_id: UserId
 
 
-class VerificationDecision(BaseModel):
+class VerificationDecision(Model):
     model_config = ConfigDict(extra="forbid")
     decision: Literal["approve", "reject"]
     reason: Reason | None = Field(default=None, description="required to reject; kept in the verification record")
@@ -54,12 +55,12 @@ class VerificationDecision(BaseModel):
 
 # --- responses ------------------------------------------------------------------------------
 
-class PlaceRef(BaseModel):
+class PlaceRef(Model):
     id: str
     label: str
 
 
-class PendingResident(BaseModel):
+class PendingResident(Model):
     user_id: str
     display_name: str
     email: str
@@ -68,11 +69,11 @@ class PendingResident(BaseModel):
     claimed_at: str | None
 
 
-class PendingResidentList(BaseModel):
+class PendingResidentList(Model):
     residents: list[PendingResident]
 
 
-class VerificationRecordPublic(BaseModel):
+class VerificationRecordPublic(Model):
     user_id: str
     decision: Literal["approved", "rejected"]
     method: Method
@@ -81,7 +82,7 @@ class VerificationRecordPublic(BaseModel):
     at: str
 
 
-class AmbassadorPublic(BaseModel):
+class AmbassadorPublic(Model):
     user_id: str
     neighbourhood_id: str
     appointed: bool

@@ -26,6 +26,7 @@ from chalicelib.adapters.aws import unavailable
 from chalicelib.errors import (
     Forbidden, Internal, InvalidInput, NoperError, ServiceUnavailable, TooLarge, UnsupportedMediaType,
 )
+from chalicelib.models import Model
 from chalicelib.observability import logger
 from chalicelib.publishers.links import principal_from_link
 from chalicelib.store import idempotency
@@ -85,13 +86,13 @@ class Reply:
     headers: dict[str, str] = field(default_factory=dict)
 
 
-class ErrorDetail(BaseModel):
+class ErrorDetail(Model):
     code: str
     message: str
     fields: dict[str, str] = {}
 
 
-class ErrorResponse(BaseModel):
+class ErrorResponse(Model):
     error: ErrorDetail
 
 

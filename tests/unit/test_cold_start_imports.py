@@ -25,3 +25,26 @@ def test_importing_the_app_loads_no_heavy_package():
     # Then none of the heavy packages, nor any module of theirs, is loaded
     heavy = sorted(name for name in loaded if name.split(".")[0] in HEAVY)
     assert heavy == []
+
+
+MODELS_BUILT = """
+import app, pydantic
+def subclasses(cls):
+    for sub in cls.__subclasses__():
+        yield sub
+        yield from subclasses(sub)
+ours = {m for m in subclasses(pydantic.BaseModel) if m.__module__.startswith(("app", "chalicelib."))}
+print("\\n".join(sorted(f"{m.__module__}.{m.__qualname__}" for m in ours if m.__pydantic_complete__)))
+"""
+
+
+def test_importing_the_app_builds_no_model_but_the_settings():
+    # Given a fresh interpreter with the tests' environment
+    # When it imports app.py
+    built = subprocess.run(
+        [sys.executable, "-c", MODELS_BUILT],
+        cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)}, capture_output=True, text=True, check=True,
+    ).stdout.split()
+    # Then pydantic has built no request, response or domain model yet (chalicelib.models.Model defers
+    # them to their first use); the settings are read on import
+    assert built == ["chalicelib.config.Settings"]
