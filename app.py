@@ -84,7 +84,7 @@ from chalicelib.moderation.models import (
     ToneRequest,
 )
 from chalicelib.moderation.tone import looks_aggressive
-from chalicelib.posts import service as posts
+from chalicelib.posts import feed as posts_feed, professionals as posts_professionals, service as posts
 from chalicelib.posts.models import (
     Feed, FeedPath, FeedQuery, PostPath, PostPublic, PostRequest, ProfessionalList, ProfessionalsQuery, StateChange,
 )
@@ -470,8 +470,8 @@ def commune_audit_log(path, query):
          summary="The neighbourhood's feed, newest first (pinned posts first), by pages with a cursor",
          path_model=FeedPath, query=FeedQuery, response=Feed, errors=(400, 401, 404))
 def neighbourhood_feed(principal, request, path, query):
-    return posts.feed(path.neighbourhood_id, query, viewer_id=principal.user_id,
-                      language=choose(request.headers.get("accept-language")))
+    return posts_feed.feed(path.neighbourhood_id, query, viewer_id=principal.user_id,
+                           language=choose(request.headers.get("accept-language")))
 
 
 @api.post("/api/v1/neighbourhoods/{neighbourhood_id}/posts", action="posts.write",
@@ -486,7 +486,7 @@ def write_post(principal, path, body):
          summary="Professionals recommended in the neighbourhood, with the number of households recommending",
          path_model=FeedPath, query=ProfessionalsQuery, response=ProfessionalList, errors=(400, 401, 404))
 def recommended_professionals(path, query):
-    return posts.professionals(path.neighbourhood_id, query.trade)
+    return posts_professionals.professionals(path.neighbourhood_id, query.trade)
 
 
 @api.get("/api/v1/posts/{post_id}", action="posts.one", summary="One post", path_model=PostPath,
