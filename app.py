@@ -27,7 +27,7 @@ from chalicelib.communes import audit
 from chalicelib.communes.audit import AuditLogPublic, AuditQuery
 from chalicelib.communes.models import CommuneList, CommunePath, CommunePublic, CommuneSettings
 from chalicelib.communes.service import get_commune, list_communes, set_up_commune
-from chalicelib.consultations import service as consultations
+from chalicelib.consultations import documents as consultation_documents, service as consultations
 from chalicelib.consultations.models import (
     ConsultationAnswers, ConsultationCommentList, ConsultationCommentRequest, ConsultationComment,
     ConsultationDocumentLink, ConsultationDocumentPath, ConsultationDocumentRequest, ConsultationDocumentUploadStarted,
@@ -1111,7 +1111,7 @@ def resident_consultation_document(principal, path):
 @app.on_cw_event({"source": ["aws.s3"], "detail-type": ["Object Created"],
                   "detail": {"object": {"key": [{"prefix": "incoming/consultations/"}]}}}, name="consultation_document_upload")
 def consultation_document_upload(event):
-    consultations.process_uploaded_document(*s3_object_created(event.detail))
+    consultation_documents.process_uploaded_document(*s3_object_created(event.detail))
 
 
 # --- the weekly digest: Monday 07:00 in Luxembourg, one SQS message per neighbourhood (chalicelib/digest/) ---
