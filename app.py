@@ -77,7 +77,7 @@ from chalicelib.publishers.models import (
 )
 from chalicelib.photos import service as photos
 from chalicelib.photos.models import PhotoPath, PhotoPublic, PhotoUploadRequest, PhotoUploadStarted
-from chalicelib.moderation import service as moderation
+from chalicelib.moderation import appeals, service as moderation
 from chalicelib.moderation.models import (
     AppealDecision, AppealList, AppealRequest, AppealsQuery, AuditLog, LogQuery, ModerationRequest, ModeratorPublic,
     ReportAccepted, ReportDecision, ReportedTarget, ReportList, ReportRequest, ReportsQuery, TargetPath, ToneCheck,
@@ -611,7 +611,7 @@ def moderation_log(path, query):
                  "the commune's moderators)",
          path_model=FeedPath, query=AppealsQuery, response=AppealList, errors=(400, 401, 404))
 def neighbourhood_appeals(path, query):
-    return moderation.pending_appeals(path.neighbourhood_id, query)
+    return appeals.pending_appeals(path.neighbourhood_id, query)
 
 
 @api.post("/api/v1/posts/{post_id}/moderation", action="moderation.one",
@@ -626,14 +626,14 @@ def moderate_post(principal, request, path, body):
           summary="Appeal the hiding of my post (once)", path_model=PostPath, body=AppealRequest,
           response=PostPublic, errors=(400, 401, 403, 404, 409, 413, 415))
 def appeal_post(principal, path, body):
-    return moderation.appeal(principal, path.post_id, body)
+    return appeals.appeal(principal, path.post_id, body)
 
 
 @api.post("/api/v1/posts/{post_id}/appeal/decision", action="moderation.one",
           summary="Decide an appeal: a second moderator, not the one who hid the post", path_model=PostPath,
           body=AppealDecision, response=PostPublic, errors=(400, 401, 403, 404, 409, 413, 415))
 def decide_appeal(principal, path, body):
-    return moderation.decide_appeal(principal, path.post_id, body)
+    return appeals.decide_appeal(principal, path.post_id, body)
 
 
 @api.post("/api/v1/tone-check", action="moderation.tone",
