@@ -13,7 +13,9 @@ from pynamodb.exceptions import DoesNotExist
 
 from chalicelib.adapters.aws import client
 from chalicelib.config import get_settings
-from chalicelib.consultations.models import MAX_DOCUMENT_BYTES, ConsultationDocument, ConsultationDocumentLink, DocumentItem
+from chalicelib.consultations.models import (
+    MAX_DOCUMENT_BYTES, ConsultationDocument, ConsultationDocumentLink, DocumentItem,
+)
 from chalicelib.errors import NotFound
 from chalicelib.observability import logger
 from chalicelib.uploads import UploadTooLarge, delete_upload, presigned_post, read_upload

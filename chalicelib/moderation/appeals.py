@@ -12,7 +12,9 @@ from chalicelib import policy
 from chalicelib.adapters.clock import now
 from chalicelib.errors import Conflict, Forbidden
 from chalicelib.i18n import DEFAULT
-from chalicelib.moderation.models import AppealDecision, AppealList, AppealRequest, AppealsQuery, PendingAppeal, PendingAppealItem
+from chalicelib.moderation.models import (
+    AppealDecision, AppealList, AppealRequest, AppealsQuery, PendingAppeal, PendingAppealItem,
+)
 from chalicelib.moderation.service import AUTO, _moderated, audit_entry, close_reports, post_content, set_hidden
 from chalicelib.policy import Principal
 from chalicelib.posts.models import PostItem, PostPublic
