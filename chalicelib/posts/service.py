@@ -179,7 +179,6 @@ def get_post(principal: Principal, post_id: str, language: str = DEFAULT) -> Pos
     return public
 
 
-
 def week_counts(neighbourhood_id: str, week: str) -> dict[str, int]:
     try:
         item = WeekStatsItem.get(*WeekStatsItem.key(neighbourhood_id, week))
