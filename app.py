@@ -27,7 +27,7 @@ from chalicelib.communes import audit
 from chalicelib.communes.audit import AuditLogPublic, AuditQuery
 from chalicelib.communes.models import CommuneList, CommunePath, CommunePublic, CommuneSettings
 from chalicelib.communes.service import get_commune, list_communes, set_up_commune
-from chalicelib.consultations import service as consultations
+from chalicelib.consultations import documents as consultation_documents, service as consultations
 from chalicelib.consultations.models import (
     ConsultationAnswers, ConsultationCommentList, ConsultationCommentRequest, ConsultationComment,
     ConsultationDocumentLink, ConsultationDocumentPath, ConsultationDocumentRequest, ConsultationDocumentUploadStarted,
@@ -77,14 +77,14 @@ from chalicelib.publishers.models import (
 )
 from chalicelib.photos import service as photos
 from chalicelib.photos.models import PhotoPath, PhotoPublic, PhotoUploadRequest, PhotoUploadStarted
-from chalicelib.moderation import service as moderation
+from chalicelib.moderation import appeals, service as moderation
 from chalicelib.moderation.models import (
     AppealDecision, AppealList, AppealRequest, AppealsQuery, AuditLog, LogQuery, ModerationRequest, ModeratorPublic,
     ReportAccepted, ReportDecision, ReportedTarget, ReportList, ReportRequest, ReportsQuery, TargetPath, ToneCheck,
     ToneRequest,
 )
 from chalicelib.moderation.tone import looks_aggressive
-from chalicelib.posts import service as posts
+from chalicelib.posts import feed as posts_feed, professionals as posts_professionals, service as posts
 from chalicelib.posts.models import (
     Feed, FeedPath, FeedQuery, PostPath, PostPublic, PostRequest, ProfessionalList, ProfessionalsQuery, StateChange,
 )
@@ -470,8 +470,8 @@ def commune_audit_log(path, query):
          summary="The neighbourhood's feed, newest first (pinned posts first), by pages with a cursor",
          path_model=FeedPath, query=FeedQuery, response=Feed, errors=(400, 401, 404))
 def neighbourhood_feed(principal, request, path, query):
-    return posts.feed(path.neighbourhood_id, query, viewer_id=principal.user_id,
-                      language=choose(request.headers.get("accept-language")))
+    return posts_feed.feed(path.neighbourhood_id, query, viewer_id=principal.user_id,
+                           language=choose(request.headers.get("accept-language")))
 
 
 @api.post("/api/v1/neighbourhoods/{neighbourhood_id}/posts", action="posts.write",
@@ -486,7 +486,7 @@ def write_post(principal, path, body):
          summary="Professionals recommended in the neighbourhood, with the number of households recommending",
          path_model=FeedPath, query=ProfessionalsQuery, response=ProfessionalList, errors=(400, 401, 404))
 def recommended_professionals(path, query):
-    return posts.professionals(path.neighbourhood_id, query.trade)
+    return posts_professionals.professionals(path.neighbourhood_id, query.trade)
 
 
 @api.get("/api/v1/posts/{post_id}", action="posts.one", summary="One post", path_model=PostPath,
@@ -611,7 +611,7 @@ def moderation_log(path, query):
                  "the commune's moderators)",
          path_model=FeedPath, query=AppealsQuery, response=AppealList, errors=(400, 401, 404))
 def neighbourhood_appeals(path, query):
-    return moderation.pending_appeals(path.neighbourhood_id, query)
+    return appeals.pending_appeals(path.neighbourhood_id, query)
 
 
 @api.post("/api/v1/posts/{post_id}/moderation", action="moderation.one",
@@ -626,14 +626,14 @@ def moderate_post(principal, request, path, body):
           summary="Appeal the hiding of my post (once)", path_model=PostPath, body=AppealRequest,
           response=PostPublic, errors=(400, 401, 403, 404, 409, 413, 415))
 def appeal_post(principal, path, body):
-    return moderation.appeal(principal, path.post_id, body)
+    return appeals.appeal(principal, path.post_id, body)
 
 
 @api.post("/api/v1/posts/{post_id}/appeal/decision", action="moderation.one",
           summary="Decide an appeal: a second moderator, not the one who hid the post", path_model=PostPath,
           body=AppealDecision, response=PostPublic, errors=(400, 401, 403, 404, 409, 413, 415))
 def decide_appeal(principal, path, body):
-    return moderation.decide_appeal(principal, path.post_id, body)
+    return appeals.decide_appeal(principal, path.post_id, body)
 
 
 @api.post("/api/v1/tone-check", action="moderation.tone",
@@ -1111,7 +1111,7 @@ def resident_consultation_document(principal, path):
 @app.on_cw_event({"source": ["aws.s3"], "detail-type": ["Object Created"],
                   "detail": {"object": {"key": [{"prefix": "incoming/consultations/"}]}}}, name="consultation_document_upload")
 def consultation_document_upload(event):
-    consultations.process_uploaded_document(*s3_object_created(event.detail))
+    consultation_documents.process_uploaded_document(*s3_object_created(event.detail))
 
 
 # --- the weekly digest: Monday 07:00 in Luxembourg, one SQS message per neighbourhood (chalicelib/digest/) ---

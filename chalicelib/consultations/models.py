@@ -1,5 +1,6 @@
 """Consultations on planning projects: request, response and stored models (kept apart even while
-they look alike). docs/data-model.md lists the keys."""
+they look alike). docs/data-model.md lists the keys. Over 400 lines of declarations only: one
+consultation's drafts, answers, results and documents, each model next to the ones it mirrors."""
 
 from __future__ import annotations
 

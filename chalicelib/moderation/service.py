@@ -11,7 +11,7 @@ note (chalicelib/moderation/reasons.py translates it for readers). The author ma
 once; a second moderator, not the one who hid it, decides. A pending appeal is also a row of the
 neighbourhood's appeals queue (`NBH#<id>#APPEALS`), written and deleted in the same transactions as the
 post's `appeal_state`. Every action writes an audit item (`NBH#<id>#AUDIT`) in the same transaction; the
-log reads it a page at a time. docs/data-model.md lists the keys.
+log reads it a page at a time. docs/data-model.md lists the keys. Appeals are in `appeals.py`.
 """
 
 from __future__ import annotations
@@ -28,9 +28,8 @@ from chalicelib.i18n import DEFAULT
 from chalicelib.messages.models import MessageRefItem, MessageReportRequest, ReportPublic as MessageReportPublic
 from chalicelib.messages.service import participating
 from chalicelib.moderation.models import (
-    AppealDecision, AppealList, AppealRequest, AppealsQuery, AuditEntry, AuditItem, AuditLog, LogQuery,
-    ModerationRequest, PendingAppeal, PendingAppealItem, ReportAccepted, ReportDecision, ReportedContent,
-    ReportedTarget, ReportItem, ReportList, ReportRequest,
+    AuditEntry, AuditItem, AuditLog, LogQuery, ModerationRequest, PendingAppealItem, ReportAccepted, ReportDecision,
+    ReportedContent, ReportedTarget, ReportItem, ReportList, ReportRequest,
 )
 from chalicelib.moderation.reasons import AUTO_REASON
 from chalicelib.observability import logger
@@ -126,7 +125,7 @@ def decide_report(principal: Principal, neighbourhood_id: str, target_type: str,
     if post is not None:
         if decision.action == "dismiss":
             if post.hidden and post.hidden_by == AUTO:  # hidden "until reviewed": reviewed, nothing wrong
-                _set_hidden(post, False, None, None, me, action="dismiss", condition=_hidden_is(True))
+                set_hidden(post, False, None, None, me, action="dismiss", condition=_hidden_is(True))
             else:
                 _audit_only(neighbourhood_id, "dismiss", me, "post", target_id, decision.reason, decision.note)
         else:
@@ -140,7 +139,7 @@ def decide_report(principal: Principal, neighbourhood_id: str, target_type: str,
     return _summary(target_type, target_id, reports)
 
 
-# --- hiding, restoring, appeals -------------------------------------------------------------
+# --- hiding, restoring -------------------------------------------------------------
 
 def moderate_post(principal: Principal, post_id: str, request: ModerationRequest,
                   language: str = DEFAULT) -> PostPublic:
@@ -149,86 +148,8 @@ def moderate_post(principal: Principal, post_id: str, request: ModerationRequest
                  if r.gsi1sk.startswith("OPEN#")]
     policy.not_own_case("moderation.decide", principal, [post.author_id, *reporters])
     _hide_or_show_post(post, request.action == "hide", request.reason, request.note, principal.user_id)
-    _close_reports("post", post_id)
+    close_reports("post", post_id)
     return _public(post, language=language)
-
-
-def appeal(principal: Principal, post_id: str, request: AppealRequest, language: str = DEFAULT) -> PostPublic:
-    post = _readable(principal, post_id)
-    if post.author_id != principal.user_id:
-        raise Forbidden("Only the author appeals.", {"post_id": "not yours"})
-    if not post.hidden:
-        raise Conflict("Only a hidden post can be appealed.", {"post_id": "not hidden"})
-    if post.appeal_state:
-        raise Conflict("A post can be appealed once.", {"post_id": "already appealed"})
-    at = now()
-    # The queue's row carries what the moderators' card shows: the hide contested, as it is now.
-    pending = PendingAppealItem(*PendingAppealItem.key(post.neighbourhood_id, at, post_id),
-                                neighbourhood_id=post.neighbourhood_id, post_id=post_id, author_id=principal.user_id,
-                                text=request.text, appealed_at=at,
-                                hidden_by=None if post.hidden_by == AUTO else post.hidden_by,
-                                hidden_reason=post.hidden_reason, hidden_note=post.hidden_note)
-    try:
-        with transaction() as t:
-            t.update(post, actions=[PostItem.appeal_text.set(request.text), PostItem.appeal_state.set("pending"),
-                                    PostItem.appealed_at.set(at)],
-                     condition=PostItem.appeal_state.does_not_exist() & (PostItem.hidden == True)  # noqa: E712
-                     & (PostItem.hidden_by == post.hidden_by))
-            t.save(pending)
-            t.save(_audit(post.neighbourhood_id, "appeal", principal.user_id, "post", post_id, request.text))
-    except TransactWriteError as error:
-        if refused_conditions(error):
-            raise Conflict("A post can be appealed once.", {"post_id": "already appealed"}) from None
-        raise
-    post.appeal_text, post.appeal_state, post.appealed_at = request.text, "pending", at
-    return _public(post, language=language)
-
-
-def decide_appeal(principal: Principal, post_id: str, request: AppealDecision, language: str = DEFAULT) -> PostPublic:
-    post = _moderated(principal, post_id)
-    if post.appeal_state != "pending":
-        raise Conflict("There is no appeal to decide.", {"post_id": "no pending appeal"})
-    # A second moderator decides: not the one who hid the post, nor its author.
-    policy.not_own_case("moderation.appeal", principal, [post.author_id, post.hidden_by])
-    pending = PostItem.appeal_state == "pending"
-    if request.decision == "uphold":
-        queued = PendingAppealItem.of(post)
-        try:
-            with transaction() as t:
-                t.update(post, actions=[PostItem.appeal_state.set("upheld")], condition=pending)
-                if queued:
-                    t.delete(queued)
-                t.save(_audit(post.neighbourhood_id, "uphold", principal.user_id, "post", post_id, request.reason))
-        except TransactWriteError as error:
-            if refused_conditions(error):
-                raise Conflict("The appeal was decided meanwhile.", {"post_id": "decided meanwhile"}) from None
-            raise
-        post.appeal_state = "upheld"
-        return _public(post, language=language)
-    # Showing the post closes the appeal (`restored`) and takes it off the queue: see _set_hidden.
-    _set_hidden(post, False, request.reason, None, principal.user_id, action="appeal_restore", condition=pending)
-    _close_reports("post", post_id)
-    return _public(post, language=language)
-
-
-def pending_appeals(neighbourhood_id: str, query: AppealsQuery) -> AppealList:
-    """The neighbourhood's appeals no moderator decided yet, oldest first, each with the hidden post's
-    content (its moderators may live elsewhere, and a hidden post's page withholds it): one Query a page,
-    then one BatchGetItem of the page's posts (at most 50 keys; PynamoDB retries unprocessed keys)."""
-    partition = PendingAppealItem.partition(neighbourhood_id)
-    start = decode_cursor(query.cursor, partition=partition, sort_pattern=_TIME_ID_SK,
-                          what="appeals queue") if query.cursor else None
-    page = table_connection().query(partition, limit=query.limit, scan_index_forward=True, exclusive_start_key=start)
-    items = [PendingAppealItem.from_raw_data(raw) for raw in page.get("Items", [])]
-    wanted = sorted({item.post_id for item in items})
-    posts = {post.post_id: post for post in PostItem.batch_get([PostItem.key(post_id) for post_id in wanted])}
-    # A post deleted between the Query and the BatchGet (its row goes with it) shows as gone.
-    appeals = [PendingAppeal(post_id=item.post_id, author_id=item.author_id, text=item.text,
-                             appealed_at=item.appealed_at, hidden_by=item.hidden_by, hidden_reason=item.hidden_reason,
-                             hidden_note=item.hidden_note, content=_post_content(posts.get(item.post_id)))
-               for item in items]
-    last = page.get("LastEvaluatedKey")
-    return AppealList(appeals=appeals, cursor=encode_cursor(last) if last else None)
 
 
 def moderation_log(neighbourhood_id: str, query: LogQuery | None = None) -> AuditLog:
@@ -266,7 +187,7 @@ def _write_report(principal: Principal, nbh: str, target_type: str, target_id: s
     try:
         with transaction() as t:
             t.save(report, condition=ReportItem.pk.does_not_exist())
-            t.save(_audit(nbh, "report", principal.user_id, target_type, target_id, reason))
+            t.save(audit_entry(nbh, "report", principal.user_id, target_type, target_id, reason))
             t.update(_week(nbh), actions=[WeekStatsItem.reports.add(1)])
             if extra:
                 extra(t)
@@ -289,7 +210,7 @@ def _maybe_auto_hide(post_id: str) -> None:
     if post.hidden or int(post.report_count or 0) < AUTO_HIDE_AT:
         return
     try:
-        _set_hidden(post, True, AUTO_REASON, None, AUTO, action="auto_hide",
+        set_hidden(post, True, AUTO_REASON, None, AUTO, action="auto_hide",
                     condition=(PostItem.report_count >= AUTO_HIDE_AT) & _hidden_is(False))
     except Conflict:
         return  # hidden meanwhile (or reviewed): nothing to do
@@ -298,10 +219,10 @@ def _maybe_auto_hide(post_id: str) -> None:
 def _hide_or_show_post(post: PostItem, hide: bool, reason: str | None, note: str | None, by: str) -> None:
     if bool(post.hidden) == hide:
         raise Conflict(f"The post is already {'hidden' if hide else 'shown'}.", {"action": "nothing to do"})
-    _set_hidden(post, hide, reason, note, by, action="hide" if hide else "restore", condition=_hidden_is(not hide))
+    set_hidden(post, hide, reason, note, by, action="hide" if hide else "restore", condition=_hidden_is(not hide))
 
 
-def _set_hidden(post: PostItem, hide: bool, reason: str | None, note: str | None, by: str, *, action: str,
+def set_hidden(post: PostItem, hide: bool, reason: str | None, note: str | None, by: str, *, action: str,
                 condition) -> None:
     """Hide or show the post and its feed entries, with the audit entry: one transaction. A hidden
     post keeps the reason code and the moderator's note (shown translated to readers). Shown again by
@@ -338,7 +259,7 @@ def _set_hidden(post: PostItem, hide: bool, reason: str | None, note: str | None
                 t.delete(queued)
             for entry in _entries(post):
                 t.save(entry)
-            t.save(_audit(post.neighbourhood_id, action, None if by == AUTO else by, "post", post.post_id, reason,
+            t.save(audit_entry(post.neighbourhood_id, action, None if by == AUTO else by, "post", post.post_id, reason,
                           note))
 
     rewrite_as_read(post, write, Conflict("The post changed meanwhile; try again.", {"post_id": "changed meanwhile"}))
@@ -369,7 +290,7 @@ def _hide_or_show_other(nbh: str, target_type: str, target_id: str, report: Repo
     try:
         with transaction() as t:
             t.update(item, actions=actions, condition=kind.pk.exists() & condition)
-            t.save(_audit(nbh, decision.action, by, target_type, target_id, decision.reason, decision.note))
+            t.save(audit_entry(nbh, decision.action, by, target_type, target_id, decision.reason, decision.note))
     except TransactWriteError as error:
         if refused_conditions(error):
             raise Conflict("It changed meanwhile; try again.", {"target_id": "changed meanwhile"}) from None
@@ -379,7 +300,7 @@ def _hide_or_show_other(nbh: str, target_type: str, target_id: str, report: Repo
 
 def _audit_only(nbh: str, action: str, by: str, target_type: str, target_id: str, reason: str | None,
                 note: str | None) -> None:
-    _audit(nbh, action, by, target_type, target_id, reason, note).save()
+    audit_entry(nbh, action, by, target_type, target_id, reason, note).save()
     logger.info("reports dismissed", target=target_type, nbh=nbh)
 
 
@@ -395,9 +316,9 @@ def _content(target_type: str, target_id: str, report: ReportItem) -> ReportedCo
     """What the moderator looks at: the post, the comment or the one reported message (not the conversation)."""
     if target_type == "post":
         try:
-            return _post_content(PostItem.get(*PostItem.key(target_id)))
+            return post_content(PostItem.get(*PostItem.key(target_id)))
         except DoesNotExist:
-            return _post_content(None)
+            return post_content(None)
     item = _comment_or_message(target_type, target_id, report)
     if item is None:
         return ReportedContent(author_id=None, text=None, gone=True)
@@ -406,7 +327,7 @@ def _content(target_type: str, target_id: str, report: ReportItem) -> ReportedCo
                            gone=bool(item.deleted))
 
 
-def _post_content(post: PostItem | None) -> ReportedContent:
+def post_content(post: PostItem | None) -> ReportedContent:
     """A reported or appealed post as its moderators see it, whoever it is hidden from; None: deleted."""
     if post is None:
         return ReportedContent(author_id=None, text=None, gone=True)
@@ -441,7 +362,7 @@ def _post(post_id: str) -> PostItem:
         raise NotFound("No such post.", {"target_id": "deleted"}) from None
 
 
-def _close_reports(target_type: str, target_id: str) -> None:
+def close_reports(target_type: str, target_id: str) -> None:
     """A moderator looked at it: its open reports are closed (kept for the record)."""
     _close(ReportItem.query(ReportItem.key(target_type, target_id, "")[0]))
 
@@ -472,7 +393,7 @@ def _hidden_is(hidden: bool):
     return PostItem.hidden.does_not_exist() | (PostItem.hidden == False)  # noqa: E712
 
 
-def _audit(nbh: str, action: str, actor_id: str | None, target_type: str, target_id: str,
+def audit_entry(nbh: str, action: str, actor_id: str | None, target_type: str, target_id: str,
            reason: str | None, note: str | None = None) -> AuditItem:
     at = now()
     return AuditItem(AuditItem.partition(nbh), f"{at.isoformat()}#{new_id()}", action=action, actor_id=actor_id,

@@ -5,6 +5,7 @@ Imported lazily so this package loads while the register is absent; tests may sw
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from chalicelib.errors import Unavailable
@@ -13,6 +14,11 @@ from chalicelib.errors import Unavailable
 def populated_cells(lau2: str) -> dict[str, Any]:
     """cell -> CellSummary (`address_count`, `streets`, `localities`) for the commune's addresses."""
     return _service().populated_cells(lau2)
+
+
+def count_addresses(cells: Iterable[str], populated: dict[str, Any]) -> int:
+    """The addresses in these cells, from `populated_cells`."""
+    return sum(populated[c].address_count for c in cells if c in populated)
 
 
 def assign_neighbourhoods(lau2: str, cell_to_neighbourhood: dict[str, tuple[str, str]]) -> int:

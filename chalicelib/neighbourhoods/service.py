@@ -2,19 +2,23 @@
 
 A commune has at most one draft (one item, edited by conditional writes on its `version`) and
 one published set (neighbourhood items + `CELL#` items). Publishing copies the draft over the
-published set, records a boundary change per cell that moved, and tells the address register.
+published set, records a boundary change per cell that moved, and tells the address register
+(`publishing.py` writes it, under a lease on the draft).
 docs/neighbourhoods.md explains the rules; docs/data-model.md the keys.
+
+Somewhat over 400 lines for a reason: the draft's edits (propose, draw, rename, merge, split) share
+its internals (loading, editing under its version, validating, keeping published ids and names).
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable
-from datetime import datetime, timedelta
+from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 import h3
-from pynamodb.exceptions import DoesNotExist, PutError, UpdateError
+from pynamodb.exceptions import DoesNotExist, PutError
 
 from chalicelib.adapters.clock import now
 from chalicelib.communes import audit
@@ -41,7 +45,6 @@ from chalicelib.neighbourhoods.models import (
     Overlap,
     OverlapMap,
     Publication,
-    PublicationItem,
     neighbourhoods_for_cells,  # noqa: F401 (other concerns ask the service for it)
 )
 from chalicelib.neighbourhoods.partition import (
@@ -52,13 +55,15 @@ from chalicelib.neighbourhoods.partition import (
     partition,
     split_in_two,
 )
+from chalicelib.neighbourhoods.publishing import (
+    lease_free, raise_if_conditional, release_lease, take_lease, write_published,
+)
+from chalicelib.neighbourhoods.register import count_addresses
 from chalicelib.observability import logger
-from chalicelib.store.table import condition_failed
 
 # grid_disk k for "within about 1 km": at res 9 neighbouring cell centres are ~0.35 km apart,
 # so the centres of ring 3 lie ~1.0 km away (lost pets, alerts).
 WITHIN_ABOUT_1_KM = 3
-PUBLISH_LEASE = timedelta(minutes=2)
 MAX_DRAWN_SPAN_DEGREES = 1.0  # a commune fits in 0.5°; refuses world-sized polygons before H3 fills them
 
 
@@ -108,7 +113,7 @@ def draft_boundaries(lau2: str) -> BoundaryCollection:
     for n in item.neighbourhoods:
         cells = [c for c in n.cells if c in populated]
         if cells:
-            features.append(_feature(n.id, n.name, _count(cells, populated), cells))
+            features.append(_feature(n.id, n.name, count_addresses(cells, populated), cells))
     return BoundaryCollection(features=features)
 
 
@@ -179,7 +184,7 @@ def merge(lau2: str, ids: list[str], name: str | None = None, version: int | Non
     the one with more addresses."""
 
     def change(item: DraftItem, populated: dict[str, Any]) -> None:
-        a, b = sorted((_find(item, i, field="ids") for i in ids), key=lambda n: (-_count(n.cells, populated), n.id))
+        a, b = sorted((_find(item, i, field="ids") for i in ids), key=lambda n: (-count_addresses(n.cells, populated), n.id))
         if not are_adjacent(a.cells, b.cells):
             raise Conflict("Only neighbouring neighbourhoods can be merged.", {"ids": "not adjacent"})
         _check_name_free(item, name or a.name, except_ids={a.id, b.id})
@@ -228,13 +233,13 @@ def publish(lau2: str, version: int | None = None, by: str | None = None) -> Pub
             if validation.gaps else {"neighbourhoods": "none with addresses"},
         )
     stamp = now()
-    _take_lease(item, stamp)
+    take_lease(item, stamp)
     try:
-        publication = _write_published(lau2, item, populated, stamp)
+        publication = write_published(lau2, item, populated, stamp)
     except BaseException:
-        _release_lease(item, published=False)
+        release_lease(item, published=False)
         raise
-    _release_lease(item, published=True)
+    release_lease(item, published=True)
     audit.record(lau2, "neighbourhoods_published", by, "neighbourhoods", str(item.version),
                  f"{len(item.neighbourhoods)} neighbourhoods, {publication.changed_cells} cells changed")
     logger.info("neighbourhoods published", lau2=lau2, version=item.version, changed_cells=publication.changed_cells)
@@ -245,103 +250,6 @@ def boundary_changes(lau2: str, published_at: datetime | None = None) -> list[Bo
     """Cells whose neighbourhood changed, oldest first; of one publication when `published_at` is given."""
     prefix = BoundaryChangeItem.PREFIX + (published_at.isoformat() if published_at else "")
     return list(BoundaryChangeItem.query(f"COMMUNE#{lau2}", BoundaryChangeItem.sk.startswith(prefix)))
-
-
-def _write_published(lau2: str, draft: DraftItem, populated: dict[str, Any], stamp: datetime) -> Publication:
-    new_map: dict[str, tuple[str, str]] = {}
-    live = []
-    for n in draft.neighbourhoods:
-        cells = sorted(c for c in n.cells if c in populated)
-        if cells:
-            live.append((n.id, n.name, cells))
-            new_map.update({c: (n.id, n.name) for c in cells})
-    old_items = list(
-        NeighbourhoodItem.query(f"COMMUNE#{lau2}", NeighbourhoodItem.sk.startswith(NeighbourhoodItem.PREFIX))
-    )
-    old_map = {c: (i.id, i.name) for i in old_items for c in i.cells}
-
-    with NeighbourhoodItem.batch_write() as batch:
-        for nbh_id, name, cells in live:
-            batch.save(NeighbourhoodItem(
-                *NeighbourhoodItem.key(lau2, nbh_id), gsi1pk=f"NBH#{nbh_id}", gsi1sk="NEIGHBOURHOOD", id=nbh_id,
-                lau2=lau2, name=name, address_count=_count(cells, populated), cells=cells, version=draft.version,
-                published_at=stamp,
-            ))
-        for old in old_items:
-            if old.id not in {nbh_id for nbh_id, _, _ in live}:
-                batch.delete(old)
-
-    _write_cells(lau2, new_map, old_map)
-
-    changed = [c for c in sorted(old_map) if new_map.get(c, (None, None))[0] != old_map[c][0]]
-    with BoundaryChangeItem.batch_write() as batch:
-        for cell in changed:
-            new_id, new_name = new_map.get(cell, (None, None))
-            batch.save(BoundaryChangeItem(
-                f"COMMUNE#{lau2}", f"{BoundaryChangeItem.PREFIX}{stamp.isoformat()}#{cell}",
-                gsi1pk=f"CELL#{cell}", gsi1sk=f"{BoundaryChangeItem.PREFIX}{stamp.isoformat()}", cell=cell,
-                lau2=lau2, old_id=old_map[cell][0], old_name=old_map[cell][1], new_id=new_id, new_name=new_name,
-                version=draft.version, changed_at=stamp,
-            ))
-
-    assigned = register.assign_neighbourhoods(lau2, new_map)
-    register.move_residents(lau2, {old_map[cell][0] for cell in changed}, stamp)
-    record = PublicationItem(
-        f"COMMUNE#{lau2}", f"{PublicationItem.PREFIX}{stamp.isoformat()}", lau2=lau2, version=draft.version,
-        published_at=stamp, neighbourhoods=len(live), cells=len(new_map), changed_cells=len(changed),
-        addresses_assigned=assigned,
-    )
-    record.save()
-    return record.public()
-
-
-def _write_cells(lau2: str, new_map: dict[str, tuple[str, str]], old_map: dict[str, tuple[str, str]]) -> None:
-    """Upsert this commune's entry on every CELL# item it touches, keeping other communes' entries."""
-    cells = sorted(set(new_map) | set(old_map))
-    existing = {item.cell: item.entries() for item in CellItem.batch_get([CellItem.key(c) for c in cells])}
-    with CellItem.batch_write() as batch:
-        for cell in cells:
-            before = existing.get(cell, {})
-            after = {k: v for k, v in before.items() if k != lau2}
-            if cell in new_map:
-                after[lau2] = {"id": new_map[cell][0], "name": new_map[cell][1]}
-            if after == before:
-                continue
-            if not after:
-                batch.delete(CellItem(*CellItem.key(cell)))
-                continue
-            first = min(after)
-            batch.save(CellItem(
-                *CellItem.key(cell), cell=cell, lau2=first, nbh_id=after[first]["id"], name=after[first]["name"],
-                communes=after,
-            ))
-
-
-def _take_lease(item: DraftItem, stamp: datetime) -> None:
-    try:
-        item.update(
-            actions=[DraftItem.publishing_until.set(stamp + PUBLISH_LEASE)],
-            condition=(DraftItem.version == item.version) & _lease_free(stamp),
-        )
-    except UpdateError as error:
-        _raise_if_conditional(error, "The draft changed or is being published; reload it and try again.")
-        raise
-
-
-def _release_lease(item: DraftItem, published: bool) -> None:
-    actions = [DraftItem.publishing_until.remove()]
-    if published:
-        actions.append(DraftItem.published_version.set(item.version))
-    item.update(actions=actions)
-
-
-def _lease_free(stamp: datetime):
-    return DraftItem.publishing_until.does_not_exist() | (DraftItem.publishing_until < stamp)
-
-
-def _raise_if_conditional(error: PutError | UpdateError, message: str) -> None:
-    if condition_failed(error):
-        raise Conflict(message, {"version": "the draft changed meanwhile"}) from None
 
 
 # --- draft internals --------------------------------------------------------------------------
@@ -381,12 +289,12 @@ def _replace_draft(
         empty=list(empty), updated_at=stamp,
     )
     condition = (
-        (DraftItem.version == current.version) & _lease_free(stamp) if current else DraftItem.pk.does_not_exist()
+        (DraftItem.version == current.version) & lease_free(stamp) if current else DraftItem.pk.does_not_exist()
     )
     try:
         item.save(condition=condition)
     except PutError as error:
-        _raise_if_conditional(error, "The draft changed or is being published; reload it and try again.")
+        raise_if_conditional(error, "The draft changed or is being published; reload it and try again.")
         raise
     return item
 
@@ -401,9 +309,9 @@ def _edit(lau2: str, version: int | None, change: Callable[[DraftItem, dict[str,
     item.version = seen + 1
     item.updated_at = stamp
     try:
-        item.save(condition=(DraftItem.version == seen) & _lease_free(stamp))
+        item.save(condition=(DraftItem.version == seen) & lease_free(stamp))
     except PutError as error:
-        _raise_if_conditional(error, "The draft changed or is being published; reload it and try again.")
+        raise_if_conditional(error, "The draft changed or is being published; reload it and try again.")
         raise
     return _public(item, populated)
 
@@ -428,7 +336,7 @@ def _public(item: DraftItem, populated: dict[str, Any]) -> Draft:
         updated_at=item.updated_at.isoformat(),
         neighbourhoods=[
             DraftNeighbourhood(
-                id=n.id, name=n.name, address_count=_count(n.cells, populated),
+                id=n.id, name=n.name, address_count=count_addresses(n.cells, populated),
                 cells=sum(1 for c in n.cells if c in populated),
             )
             for n in item.neighbourhoods
@@ -453,7 +361,7 @@ def _validate(item: DraftItem, populated: dict[str, Any]) -> DraftValidation:
     non_contiguous = [n.id for n in live if not is_contiguous(c for c in n.cells if c in populated)]
     return DraftValidation(
         valid=bool(live) and not gaps and not any(len(o) > 1 for o in seen.values()),
-        gaps=gaps, gap_addresses=_count(gaps, populated), overlaps=overlaps, non_contiguous=non_contiguous,
+        gaps=gaps, gap_addresses=count_addresses(gaps, populated), overlaps=overlaps, non_contiguous=non_contiguous,
         empty=empty, outside_cells=int(item.outside_cells or 0),
     )
 
@@ -516,10 +424,6 @@ def _naming_tables(populated: dict[str, Any]) -> tuple[dict[str, Counter], dict[
     streets = {cell: Counter(s.streets) for cell, s in populated.items()}
     localities = {cell: Counter(s.localities) for cell, s in populated.items()}
     return streets, localities
-
-
-def _count(cells: Iterable[str], populated: dict[str, Any]) -> int:
-    return sum(populated[c].address_count for c in cells if c in populated)
 
 
 def _feature(nbh_id: str, name: str, address_count: int, cells: list[str]) -> BoundaryFeature:

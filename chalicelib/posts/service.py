@@ -1,4 +1,8 @@
-"""Posts of every kind, the feed, states, pins, professionals and weekly indicators.
+"""Writing posts of every kind: creating, editing, states, pins, deleting; reading one post; the
+weekly indicators. The feed is in `feed.py`, the professionals' directory in `professionals.py`.
+
+Over 400 lines for a reason: the rewrite of a post's feed entries (`rewrite_as_read`, `count_on`)
+is shared with comments and moderation, and belongs with the writes it keeps consistent.
 
 A post is one item (`POST#<id>`) plus one feed entry per neighbourhood it shows in (its own and,
 for lost/found pets, every neighbourhood within about 1 km): a feed page is then one Query. Every
@@ -8,15 +12,12 @@ docs/data-model.md lists the keys.
 
 from __future__ import annotations
 
-import hashlib
 import json
-import re
 from datetime import timedelta
 from typing import Any, Callable
-from urllib.parse import urlsplit
 
 import h3
-from pynamodb.exceptions import DeleteError, DoesNotExist, TransactWriteError, UpdateError
+from pynamodb.exceptions import DoesNotExist, TransactWriteError, UpdateError
 
 from chalicelib import policy
 from chalicelib.accounts.content_owners import ContentChoice, ContentOwner, register_content_owner
@@ -24,7 +25,6 @@ from chalicelib.accounts.service import load_user
 from chalicelib.adapters.clock import now
 from chalicelib.adapters.ids import new_id
 from chalicelib.comments.models import thanked_by
-from chalicelib.communes.service import fold
 from chalicelib.errors import Conflict, Forbidden, InvalidInput, NotFound
 from chalicelib.i18n import DEFAULT
 from chalicelib.moderation.reasons import reason_text
@@ -32,12 +32,12 @@ from chalicelib.neighbourhoods.service import WITHIN_ABOUT_1_KM, neighbourhoods_
 from chalicelib.observability import logger
 from chalicelib.photos.service import check_attachable, share_photo
 from chalicelib.policy import Principal
+from chalicelib.posts.feed import as_seen_by
 from chalicelib.posts.models import (
-    FIRST_STATE, TRANSITIONS, Feed, FeedEntryItem, FeedQuery, PostItem, PostPublic, PostRequest, Professional,
-    ProfessionalItem, ProfessionalRecommendation, ProfessionalList, RecommendingHouseholdItem, StateChange, WeekStatsItem,
+    FIRST_STATE, TRANSITIONS, FeedEntryItem, PostItem, PostPublic, PostRequest, StateChange, WeekStatsItem,
 )
-from chalicelib.store.pages import decode_cursor, encode_cursor, unknown_cursor
-from chalicelib.store.table import GSI1, condition_failed, refused_conditions, table_connection, transaction
+from chalicelib.posts.professionals import count_recommendation, professional_key, uncount_recommendation
+from chalicelib.store.table import condition_failed, refused_conditions, transaction
 
 EDIT_WINDOW = timedelta(hours=24)
 REWRITE_ATTEMPTS = 3  # a comment or thanks landing meanwhile moves the counters the entries copy: read again
@@ -47,7 +47,6 @@ COUNTS_ON = {("help_request", "done"): ("exchanges", "volunteer_actions"),
              ("help_offer", "done"): ("exchanges", "volunteer_actions"),
              ("giveaway", "given"): ("exchanges",), ("lost_pet", "reunited"): ("exchanges",),
              ("found_pet", "reunited"): ("exchanges",)}
-_CURSOR_SK = re.compile(r"^(~PIN#)?[0-9A-Z]{26}$")
 
 
 def _no_such_post() -> NotFound:
@@ -78,7 +77,7 @@ def create_post(principal: Principal, neighbourhood_id: str, request: PostReques
         t.update(_week(neighbourhood_id), actions=[WeekStatsItem.posts.add(1)])
     share_photo(getattr(new, "photo_id", None), post.reach)
     if new.kind == "recommendation":
-        _count_recommendation(neighbourhood_id, content, post.household, post.post_id)
+        count_recommendation(neighbourhood_id, content, post.household, post.post_id)
     logger.info("post written", kind=new.kind, nbh=neighbourhood_id, reach=len(post.reach))
     if new.kind == "lost_pet":
         from chalicelib.notifications import alert_queue  # notifications build on posts
@@ -112,11 +111,11 @@ def edit_post(principal: Principal, post_id: str, request: PostRequest) -> PostP
                       if ref.id != post.neighbourhood_id]
     _rewrite(post, old_reach)
     share_photo(getattr(new, "photo_id", None), post.reach)
-    if post.kind == "recommendation" and _professional_key(old_content) != _professional_key(content):
+    if post.kind == "recommendation" and professional_key(old_content) != professional_key(content):
         # Another professional now: the household counts for the new one, no longer for the old one.
         household = post.household or load_user(principal.user_id).address_id or principal.user_id
-        _count_recommendation(post.neighbourhood_id, content, household, post.post_id)
-        _uncount_recommendation(post.neighbourhood_id, old_content, household, post.post_id)
+        count_recommendation(post.neighbourhood_id, content, household, post.post_id)
+        uncount_recommendation(post.neighbourhood_id, old_content, household, post.post_id)
     return _public(post)
 
 
@@ -180,49 +179,6 @@ def get_post(principal: Principal, post_id: str, language: str = DEFAULT) -> Pos
     return public
 
 
-def feed(neighbourhood_id: str, query: FeedQuery, viewer_id: str | None = None, language: str = DEFAULT) -> Feed:
-    """Newest first, pinned posts first on the first page; one Query a page. A hidden post's content
-    shows to its author only (`viewer_id`); why it is hidden, in the reader's `language`."""
-    if query.kind:
-        partition, index = FeedEntryItem.kind_feed(neighbourhood_id, query.kind), GSI1
-        key_names = ("gsi1pk", "gsi1sk", "pk", "sk")
-    else:
-        partition, index = FeedEntryItem.feed(neighbourhood_id), None
-        key_names = ("pk", "sk")
-    start = _decode_cursor(query.cursor, key_names, partition) if query.cursor else None
-    page = table_connection().query(partition, index_name=index, limit=query.limit, scan_index_forward=False,
-                                    exclusive_start_key=start)
-    posts = []
-    for raw in page.get("Items", []):
-        entry = FeedEntryItem.from_raw_data(raw)
-        public = PostPublic.model_validate({**entry.post, "nearby": entry.nearby,
-                                            "comment_count": int(entry.comment_count or 0),
-                                            "thanks_count": int(entry.thanks_count or 0)})
-        posts.append(as_seen_by(public, viewer_id, language))
-    last = page.get("LastEvaluatedKey")
-    return Feed(posts=posts, cursor=encode_cursor(last) if last else None)
-
-
-def professionals(neighbourhood_id: str, trade: str | None) -> ProfessionalList:
-    """One Query of the neighbourhood's professionals, then their recommendation posts in BatchGetItems
-    of 100 (not a read per professional); hidden posts are left out."""
-    prefix = f"PRO#{trade}#" if trade else "PRO#"
-    found = list(ProfessionalItem.query(ProfessionalItem.partition(neighbourhood_id),
-                                        ProfessionalItem.sk.startswith(prefix)))
-    wanted = sorted({post_id for p in found for post_id in (p.posts or ())})
-    posts = {post.post_id: post for post in PostItem.batch_get([PostItem.key(post_id) for post_id in wanted])}
-    listed = []
-    for p in found:
-        shown = sorted((posts[i] for i in (p.posts or ()) if i in posts and not posts[i].hidden),
-                       key=lambda post: post.post_id, reverse=True)
-        listed.append(Professional(
-            trade=p.trade, name=p.name, contact=p.contact, phone=p.phone, email=p.email, website=p.website,
-            households=int(p.households),
-            recommendations=[ProfessionalRecommendation(post_id=post.post_id, text=str(post.content.get("text", ""))[:200],
-                                                        author_name=post.author_name) for post in shown]))
-    return ProfessionalList(professionals=sorted(listed, key=lambda p: (-p.households, p.trade, fold(p.name))))
-
-
 def week_counts(neighbourhood_id: str, week: str) -> dict[str, int]:
     try:
         item = WeekStatsItem.get(*WeekStatsItem.key(neighbourhood_id, week))
@@ -266,15 +222,6 @@ def _readable(principal: Principal, post_id: str) -> PostItem:
         raise _no_such_post() from None
     policy.authorize_in("posts.read", principal, [post.neighbourhood_id, *post.reach], _no_such_post())
     return post
-
-
-def as_seen_by(public: PostPublic, viewer_id: str | None, language: str = DEFAULT) -> PostPublic:
-    """A hidden post shows in place, its content withheld from everyone but its author, with why it
-    is hidden in the reader's language."""
-    if public.hidden and (viewer_id is None or public.author_id != viewer_id):
-        public.content = {"text": None}
-    public.hidden_reason_text = reason_text(public.hidden_reason, language, public.hidden_note) if public.hidden else None
-    return public
 
 
 def _content(new: Any) -> dict[str, Any]:
@@ -441,7 +388,7 @@ def _delete(post: PostItem) -> None:
             except DoesNotExist:
                 return  # deleted meanwhile, by whoever also took what hangs on it
     if post.kind == "recommendation" and post.household:
-        _uncount_recommendation(post.neighbourhood_id, post.content, post.household, post.post_id)
+        uncount_recommendation(post.neighbourhood_id, post.content, post.household, post.post_id)
     _delete_what_hangs_on(post.post_id)
 
 
@@ -499,95 +446,3 @@ def _check_not_oneself(principal: Principal, new: Any) -> None:
         raise Conflict("Residents cannot recommend themselves.", {"self": "recommending oneself"})
     if new.email and new.email == load_user(principal.user_id).email:
         raise Conflict("Residents cannot recommend themselves.", {"email": "your own email"})
-
-
-def _contact(content: dict[str, Any]) -> str:
-    if content.get("email"):
-        return content["email"].lower()
-    if content.get("phone"):
-        return re.sub(r"[^0-9+]", "", content["phone"])
-    return (urlsplit(content["website"]).hostname or "").removeprefix("www.")
-
-
-def _professional_key(content: dict[str, Any]) -> str:
-    name = " ".join(fold(content["name"]).split())
-    return hashlib.sha256(f"{content['trade']}|{name}|{_contact(content)}".encode()).hexdigest()[:20]
-
-
-def _count_recommendation(neighbourhood_id: str, content: dict[str, Any], household: str, post_id: str) -> None:
-    """+1 for the professional, once per household: the household marker is written conditionally,
-    with the recommending post in its `posts` set; a second post of the household only joins the set."""
-    key = _professional_key(content)
-    professional = ProfessionalItem(ProfessionalItem.partition(neighbourhood_id),
-                                    ProfessionalItem.sort_key(content["trade"], key))
-    marker = RecommendingHouseholdItem(*RecommendingHouseholdItem.key(neighbourhood_id, key, household),
-                                       posts={post_id})
-    try:
-        with transaction() as t:
-            t.save(marker, condition=RecommendingHouseholdItem.pk.does_not_exist())
-            t.update(professional, actions=[
-                ProfessionalItem.households.add(1), ProfessionalItem.trade.set(content["trade"]),
-                ProfessionalItem.name.set(content["name"].strip()), ProfessionalItem.contact.set(_contact(content)),
-                *_contact_fields(content, post_id)])
-    except TransactWriteError as error:
-        if not refused_conditions(error):
-            raise
-        # already counted for this household: the post joins the marker and the professional's posts
-        marker.update(actions=[RecommendingHouseholdItem.posts.add({post_id})])
-        professional.update(actions=_contact_fields(content, post_id))
-
-
-def _contact_fields(content: dict[str, Any], post_id: str) -> list:
-    """The latest recommendation's phone, email and website, and the post among the professional's."""
-    return [ProfessionalItem.posts.add({post_id}),
-            *(getattr(ProfessionalItem, name).set(content[name]) if content.get(name)
-              else getattr(ProfessionalItem, name).remove() for name in ("phone", "email", "website"))]
-
-
-def _uncount_recommendation(neighbourhood_id: str, content: dict[str, Any], household: str, post_id: str) -> None:
-    """The post leaves its household's marker; when it was the household's last recommendation of the
-    professional, the marker goes and the count drops by one (both conditional, one transaction); a
-    professional nobody recommends any more leaves the directory."""
-    key = _professional_key(content)
-    marker = RecommendingHouseholdItem(*RecommendingHouseholdItem.key(neighbourhood_id, key, household))
-    try:
-        marker.update(actions=[RecommendingHouseholdItem.posts.delete({post_id})],
-                      condition=RecommendingHouseholdItem.posts.contains(post_id))
-    except UpdateError as error:
-        if condition_failed(error):
-            return  # not counted for this post (or already uncounted)
-        raise
-    professional = ProfessionalItem(ProfessionalItem.partition(neighbourhood_id),
-                                    ProfessionalItem.sort_key(content["trade"], key))
-    try:
-        professional.update(actions=[ProfessionalItem.posts.delete({post_id})], condition=ProfessionalItem.pk.exists())
-    except UpdateError as error:
-        if not condition_failed(error):
-            raise
-    if marker.posts:
-        return  # another post of the household still recommends them
-    try:
-        with transaction() as t:
-            # Empty sets vanish in DynamoDB: no `posts` means no post of the household joined meanwhile.
-            t.delete(marker, condition=RecommendingHouseholdItem.posts.does_not_exist())
-            t.update(professional, actions=[ProfessionalItem.households.add(-1)],
-                     condition=ProfessionalItem.households > 0)
-    except TransactWriteError as error:
-        if not refused_conditions(error):
-            raise
-        return
-    try:
-        professional.delete(condition=ProfessionalItem.households <= 0)
-    except DeleteError as error:
-        if not condition_failed(error):
-            raise
-
-
-
-
-def _decode_cursor(cursor: str, key_names: tuple[str, ...], partition: str) -> dict[str, Any]:
-    start = decode_cursor(cursor, partition=partition, sort_pattern=_CURSOR_SK, key_names=key_names, what="feed")
-    pk, sk = start.get("pk", {}).get("S"), start.get("sk", {}).get("S")
-    if pk is not None and not (pk.startswith("NBH#") and _CURSOR_SK.match(sk or "")):
-        raise unknown_cursor("feed")
-    return start

@@ -8,8 +8,9 @@ from chalicelib.accounts.roles import account_of
 from chalicelib.adapters.clock import now
 from chalicelib.lending.loans import my_loans, today
 from chalicelib.messages.service import my_conversations
+from chalicelib.posts.feed import feed
 from chalicelib.posts.models import FeedQuery
-from chalicelib.posts.service import feed, professionals
+from chalicelib.posts.professionals import professionals
 from chalicelib.store.calls import count_dynamodb_calls
 from ops.demo import load_demo
 from ops.demo_life import demo_life_loaded, load_demo_life

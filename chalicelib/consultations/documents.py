@@ -1,0 +1,102 @@
+"""A consultation's documents (PDFs): the upload's presigned POST, the object-created handler that
+keeps only real PDFs, and links that show one for a few minutes. Who may upload or read is checked
+by the service's entry points (`start_document_upload`, `staff_document_link`, `resident_document_link`).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from botocore.exceptions import ClientError
+from pynamodb.exceptions import DoesNotExist
+
+from chalicelib.adapters.aws import client
+from chalicelib.config import get_settings
+from chalicelib.consultations.models import (
+    MAX_DOCUMENT_BYTES, ConsultationDocument, ConsultationDocumentLink, DocumentItem,
+)
+from chalicelib.errors import NotFound
+from chalicelib.observability import logger
+from chalicelib.uploads import UploadTooLarge, delete_upload, presigned_post, read_upload
+
+UPLOAD_KEY = re.compile(r"^incoming/consultations/(?P<consultation_id>[0-9A-Z]{26})/(?P<document_id>[0-9A-Z]{26})$")
+PDF_MAGIC = b"%PDF-"
+VIEW_SECONDS = 5 * 60
+
+
+def upload_key(consultation_id: str, document_id: str) -> str:
+    return f"incoming/consultations/{consultation_id}/{document_id}"
+
+
+def stored_key(consultation_id: str, document_id: str) -> str:
+    return f"consultations/{consultation_id}/{document_id}.pdf"
+
+
+def presigned_document_post(consultation_id: str, document_id: str) -> dict[str, Any]:
+    """A presigned POST whose policy fixes the key, the type (PDF) and at most 20 MiB."""
+    return presigned_post(upload_key(consultation_id, document_id), MAX_DOCUMENT_BYTES, "application/pdf")
+
+
+def process_uploaded_document(bucket: str, key: str) -> str:
+    """The object-created handler: keep a real PDF, refuse anything else. Safe to call twice."""
+    match = UPLOAD_KEY.match(key)
+    if bucket != get_settings().uploads_bucket or not match:
+        return "ignored"
+    try:
+        document = DocumentItem.get(*DocumentItem.key(match["consultation_id"], match["document_id"]))
+    except DoesNotExist:
+        delete_upload(bucket, key)
+        return "ignored"
+    if document.status != "waiting":
+        delete_upload(bucket, key)
+        return f"already {document.status}"
+    try:
+        data = read_upload(bucket, key, MAX_DOCUMENT_BYTES)
+    except ClientError as error:
+        if error.response.get("Error", {}).get("Code") in ("404", "NoSuchKey", "NotFound"):
+            return "gone"
+        raise
+    except UploadTooLarge as error:
+        delete_upload(bucket, key)
+        return _finish_document(document, reason=str(error))
+    if not data.startswith(PDF_MAGIC):
+        delete_upload(bucket, key)
+        return _finish_document(document, reason="The file is not a PDF.")
+    client("s3").put_object(Bucket=bucket, Key=stored_key(document.consultation_id, document.document_id), Body=data,
+                            ContentType="application/pdf", CacheControl="private, max-age=300")
+    delete_upload(bucket, key)
+    return _finish_document(document, reason=None)
+
+
+def _finish_document(document: DocumentItem, reason: str | None) -> str:
+    actions = [DocumentItem.status.set("failed" if reason else "ready")]
+    if reason:
+        actions.append(DocumentItem.reason.set(reason))
+    document.update(actions=actions)
+    logger.info("consultation document processed", document_id=document.document_id, status=document.status)
+    return document.status
+
+
+def document_link(consultation_id: str, document_id: str) -> ConsultationDocumentLink:
+    try:
+        document = DocumentItem.get(*DocumentItem.key(consultation_id, document_id))
+    except DoesNotExist:
+        document = None
+    if document is None or document.status != "ready":
+        raise NotFound("No such document.", {"document_id": "not found"})
+    safe_name = re.sub(r'["\\\r\n]', "_", document.name)
+    url = client("s3").generate_presigned_url("get_object", ExpiresIn=VIEW_SECONDS, Params={
+        "Bucket": get_settings().uploads_bucket, "Key": stored_key(consultation_id, document_id),
+        "ResponseContentType": "application/pdf",
+        "ResponseContentDisposition": f'inline; filename="{safe_name}"'})
+    return ConsultationDocumentLink(url=url, name=document.name)
+
+
+def documents_of(consultation_id: str) -> list[DocumentItem]:
+    return list(DocumentItem.query(f"CONSULTATION#{consultation_id}", DocumentItem.sk.startswith("DOC#")))
+
+
+def document_public(document: DocumentItem) -> ConsultationDocument:
+    return ConsultationDocument(id=document.document_id, name=document.name, size=document.size,
+                          status=document.status, reason=document.reason)  # type: ignore[arg-type]

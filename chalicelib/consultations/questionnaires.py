@@ -1,0 +1,67 @@
+"""A consultation's questionnaire as staff write it: every text in the commune's languages, known
+neighbourhoods, its location's cell; the target entries that make "open here now" one Query; and
+which language a reader gets of its texts.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Iterable
+
+import h3
+
+from chalicelib.communes.service import get_commune
+from chalicelib.consultations.models import ConsultationDraft, ConsultationItem, TargetItem
+from chalicelib.errors import InvalidInput
+from chalicelib.neighbourhoods.service import list_published
+
+
+def pick(texts: dict[str, str], language: str | None, fallbacks: Iterable[str]) -> tuple[str, str]:
+    """(text, its language): the wanted language, else the first of `fallbacks` present, else any."""
+    for candidate in (language, *fallbacks):
+        if candidate and texts.get(candidate):
+            return texts[candidate], candidate
+    first = sorted(texts)[0]
+    return texts[first], first
+
+
+def check_draft(lau2: str, draft: ConsultationDraft) -> str | None:
+    """Every text in the commune's languages, known neighbourhoods; returns the location's cell."""
+    languages = get_commune(lau2).languages
+    texts: list[tuple[str, dict[str, str]]] = [("title", draft.title), ("description", draft.description)]
+    for i, question in enumerate(draft.questions):
+        texts.append((f"questions.{i}.prompt", question.prompt))
+        texts += [(f"questions.{i}.options.{j}.label", option.label) for j, option in enumerate(question.options)]
+    missing = {f"{field}.{language}": "missing: the commune speaks this language"
+               for field, text in texts for language in languages if language not in text}
+    if missing:
+        raise InvalidInput(f"Give every text in the commune's languages: check {', '.join(missing)}.", missing)
+    published = {n.id for n in list_published(lau2).neighbourhoods}
+    unknown = {f"neighbourhood_ids.{i}": "not a published neighbourhood of this commune"
+               for i, nbh in enumerate(draft.neighbourhood_ids) if nbh not in published}
+    if unknown:
+        raise InvalidInput(f"Unknown neighbourhoods: check {', '.join(unknown)}.", unknown)
+    if draft.location is None:
+        return None
+    return h3.latlng_to_cell(draft.location.lat, draft.location.lon, 9)
+
+
+def fill(item: ConsultationItem, draft: ConsultationDraft, cell: str | None) -> None:
+    item.title, item.description = dict(draft.title), dict(draft.description)
+    item.location_cell, item.neighbourhood_ids = cell, list(draft.neighbourhood_ids)
+    item.opens_at, item.closes_at = draft.opens_at, draft.closes_at
+    item.questions = [question.model_dump() for question in draft.questions]
+
+
+def target_keys(item: ConsultationItem) -> set[tuple[str, str]]:
+    partitions = [TargetItem.partition(nbh, item.lau2) for nbh in item.neighbourhood_ids] or \
+        [TargetItem.partition(None, item.lau2)]
+    sort_key = TargetItem.sort_key(item.closes_at, item.consultation_id)
+    return {(partition, sort_key) for partition in partitions}
+
+
+def write_targets(t: Any, item: ConsultationItem, old: set[tuple[str, str]]) -> None:
+    new = target_keys(item)
+    for key in sorted(old - new):
+        t.delete(TargetItem(*key))
+    for key in sorted(new):
+        t.save(TargetItem(*key, consultation_id=item.consultation_id, opens_at=item.opens_at, closes_at=item.closes_at))
