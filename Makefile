@@ -62,6 +62,7 @@ package: setup .venv-scan/.installed
 	@$(PY) -m infra.policies
 	@$(PY) -m infra.template build/infra.json
 	@AWS_DEFAULT_REGION=eu-west-1 .venv/bin/chalice package --stage prod --merge-template build/infra.json build/package >/dev/null
+	@$(PY) -m infra.bundle build/package/deployment.zip
 	@.venv/bin/cfn-lint build/package/sam.json
 	@.venv-scan/bin/checkov --config-file infra/checkov.yaml -f build/package/sam.json | grep -v '^$$'; test $${PIPESTATUS[0]} -eq 0
 	@echo "noper: build/package/sam.json is ready to deploy (docs/deployment.md)"

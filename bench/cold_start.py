@@ -1,8 +1,11 @@
 """Cold start of the API Lambda: importing app.py against a bare import of the packages it needs, in one run.
 
-Run: PYTHONPATH=. .venv/bin/python bench/cold_start.py [--runs 15] [--top 25]
+Run: PYTHONPATH=. .venv/bin/python bench/cold_start.py [--runs 15] [--top 25] [--package build/package/deployment.zip]
 Each import runs in a fresh interpreter, alternating between the probes so that a busy machine weighs on all
-alike. Prints, for app.py and for each bare import: the median wall and CPU time, the worst wall time and the
+alike, and with bytecode, as Lambda runs the package `make package` builds (infra/bundle.py adds it): from
+the source tree, compiled once into a temporary cache first; with `--package`, from that zip unpacked, on
+the base interpreter, read-only (bytecode is not written, as on Lambda). `--package` on a zip of `chalice
+package` alone (no bytecode) shows what a cold start cost before the bundle step. Prints, for app.py and for each bare import: the median wall and CPU time, the worst wall time and the
 peak resident memory; the ratios of the medians (#16 measured against its list of dependencies, boto3
 included, which the API does not load: both ratios are printed); whether boto3 or a package that only the
 background functions need was loaded; and the top entries of `python -X importtime -c "import app"` by
@@ -17,6 +20,8 @@ import os
 import statistics
 import subprocess
 import sys
+import tempfile
+import zipfile
 
 # What the API imports of its dependencies (chalicelib, app.py): the same modules, none of Noper's code.
 DEPENDENCIES = (
@@ -44,22 +49,40 @@ print(json.dumps({"seconds": took, "cpu_seconds": cpu, "peak_rss_mib": resource.
 """
 
 
-def environment() -> dict[str, str]:
-    return {**os.environ, "NOPER_STAGE": os.environ.get("NOPER_STAGE", "prod"),
-            "AWS_DEFAULT_REGION": os.environ.get("AWS_DEFAULT_REGION", "eu-west-1"),
-            "POWERTOOLS_METRICS_DISABLED": "true"}
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
-def run(code: str) -> dict:
-    out = subprocess.run([sys.executable, "-c", PROBE, code], capture_output=True, text=True, check=True,
-                         env=environment()).stdout
-    return json.loads(out.strip().splitlines()[-1])
+class Place:
+    """Where the probes run: the source tree (bytecode in a temporary cache) or an unpacked package."""
+
+    def __init__(self, scratch: str, package: str | None) -> None:
+        env = {key: value for key, value in os.environ.items() if key not in ("PYTHONPATH", "PYTHONPYCACHEPREFIX")}
+        env.update({"NOPER_STAGE": os.environ.get("NOPER_STAGE", "prod"),
+                    "AWS_DEFAULT_REGION": os.environ.get("AWS_DEFAULT_REGION", "eu-west-1"),
+                    "POWERTOOLS_METRICS_DISABLED": "true"})
+        if package:
+            self.directory = os.path.join(scratch, "package")
+            with zipfile.ZipFile(package) as unpacked:
+                unpacked.extractall(self.directory)
+            # As on Lambda: the package first on the path, nothing written next to it.
+            self.python = getattr(sys, "_base_executable", sys.executable)
+            env.update({"PYTHONPATH": self.directory, "PYTHONDONTWRITEBYTECODE": "1"})
+        else:
+            self.directory, self.python = ROOT, sys.executable
+            env.pop("PYTHONDONTWRITEBYTECODE", None)
+            env.update({"PYTHONPATH": ROOT, "PYTHONPYCACHEPREFIX": os.path.join(scratch, "bytecode")})
+        self.env = env
+
+    def run(self, code: str) -> dict:
+        out = subprocess.run([self.python, "-c", PROBE, code], capture_output=True, text=True, check=True,
+                             env=self.env, cwd=self.directory).stdout
+        return json.loads(out.strip().splitlines()[-1])
 
 
-def importtime_top(top: int) -> list[tuple[int, int, str]]:
+def importtime_top(place: Place, top: int) -> list[tuple[int, int, str]]:
     """(cumulative us, self us, module) of the `top` slowest imports of app.py, by cumulative time."""
-    err = subprocess.run([sys.executable, "-X", "importtime", "-c", "import app"], capture_output=True, text=True,
-                         check=True, env=environment()).stderr
+    err = subprocess.run([place.python, "-X", "importtime", "-c", "import app"], capture_output=True, text=True,
+                         check=True, env=place.env, cwd=place.directory).stderr
     rows = []
     for line in err.splitlines():
         if not line.startswith("import time:") or "self [us]" in line:
@@ -73,11 +96,21 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=15)
     parser.add_argument("--top", type=int, default=25)
+    parser.add_argument("--package", help="a deployment zip to measure instead of the source tree")
     args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as scratch:
+        place = Place(scratch, args.package)
+        print(f"measuring {'the package ' + args.package if args.package else 'the source tree, with bytecode'}")
+        measure(place, args)
+
+
+def measure(place: Place, args: argparse.Namespace) -> None:
     results: dict[str, list[dict]] = {name: [] for name in PROBES}
+    for code in PROBES.values():
+        place.run(code)  # not counted: compiles the bytecode (source tree), fills the file cache
     for _ in range(args.runs):
         for name, code in PROBES.items():
-            results[name].append(run(code))
+            results[name].append(place.run(code))
     medians, cpu = {}, {}
     for name, runs in results.items():
         ms = sorted(r["seconds"] * 1000 for r in runs)
@@ -87,13 +120,15 @@ def main() -> None:
               f"peak RSS {max(r['peak_rss_mib'] for r in runs):.0f} MiB over {args.runs} runs")
     # CPU time is the steadier figure on a shared machine: other processes lengthen the wall time.
     for name in list(PROBES)[1:]:
-        print(f"ratio app / {name}: {medians['app'] / medians[name]:.2f}x (CPU {cpu['app'] / cpu[name]:.2f}x)")
+        print(f"ratio app / {name}: {medians['app'] / medians[name]:.2f}x (CPU {cpu['app'] / cpu[name]:.2f}x); "
+              f"Noper's own import over it: {medians['app'] / medians[name] - 1:.2f}x "
+              f"(CPU {cpu['app'] / cpu[name] - 1:.2f}x)")
     loaded = set(results["app"][0]["modules"])
     print(f"boto3 on the import path: {'yes' if 'boto3' in loaded else 'no'}")
     print(f"background-only packages on the import path: {', '.join(sorted(loaded & set(HEAVY))) or 'none'}")
     print(f"\npython -X importtime -c 'import app', top {args.top} by cumulative time:")
     print(f"{'cumulative ms':>13} {'self ms':>8}  module")
-    for cumulative, own, name in importtime_top(args.top):
+    for cumulative, own, name in importtime_top(place, args.top):
         print(f"{cumulative / 1000:13.1f} {own / 1000:8.1f}  {name}")
 
 
