@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { Outcome } from '../api/outcome';
 import { problemFrom } from '../api/problem';
-import { CATALOGUES } from '../i18n/catalogues';
+import { loadEveryCatalogue } from '../i18n/catalogues';
 import { LOCALES } from '../i18n/locales';
 import type { AuditApi, AuditEntry, AuditLogPage } from './audit-api';
 import { AuditLog } from './audit-log.svelte';
+
+const CATALOGUES = await loadEveryCatalogue();
 
 const entry = (n: number): AuditEntry => ({
   at: `2026-12-0${n}T10:00:00Z`,

@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { CATALOGUES } from './catalogues';
+import { catalogueChunk } from './catalogue-chunks';
+import { loadEveryCatalogue } from './catalogues';
 import { LOCALES } from './locales';
+
+const CATALOGUES = await loadEveryCatalogue();
 
 const englishKeys = Object.keys(CATALOGUES.en).sort();
 
@@ -43,5 +46,12 @@ describe('catalogues', () => {
         expect(CATALOGUES[locale][key], `${locale} ${key}`).not.toBe(CATALOGUES.en[key]);
       }
     }
+  });
+
+  it('puts each language, core and areas, in a chunk of its own', () => {
+    expect(catalogueChunk('/app/src/i18n/locales/lb.json')).toBe('catalogue-lb');
+    expect(catalogueChunk('/app/src/i18n/locales/moderation/pt.json')).toBe('catalogue-pt');
+    expect(catalogueChunk('/app/src/i18n/locales.ts')).toBeUndefined();
+    expect(catalogueChunk('/app/src/api/openapi.json')).toBeUndefined();
   });
 });

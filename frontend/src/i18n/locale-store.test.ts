@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { LOCALE_STORAGE_KEY, LocaleStore, type ChoiceStorage } from './locale-store.svelte';
+import type { Locale } from './locales';
 
 function memoryStorage(initial: Record<string, string> = {}): ChoiceStorage & { values: Record<string, string> } {
   const values = { ...initial };
@@ -7,19 +8,20 @@ function memoryStorage(initial: Record<string, string> = {}): ChoiceStorage & { 
 }
 
 describe('LocaleStore', () => {
-  it('starts from the saved choice and remembers a new one', () => {
+  it('starts from the saved choice and remembers a new one', async () => {
     const storage = memoryStorage({ [LOCALE_STORAGE_KEY]: 'lb' });
     const store = new LocaleStore(['en-US'], storage);
     expect(store.current).toBe('lb');
+    await store.ready();
     expect(store.t('language.label')).toBe('Sprooch');
 
-    store.set('pt');
+    await store.set('pt');
 
     expect(store.t('language.label')).toBe('Idioma');
     expect(storage.values[LOCALE_STORAGE_KEY]).toBe('pt');
   });
 
-  it('still works when storage throws', () => {
+  it('still works when storage throws', async () => {
     const broken: ChoiceStorage = {
       getItem: () => {
         throw new Error('denied');
@@ -30,7 +32,26 @@ describe('LocaleStore', () => {
     };
     const store = new LocaleStore(['de-LU'], broken);
     expect(store.current).toBe('de');
-    store.set('en');
+    await store.set('en');
     expect(store.t('nav.home')).toBe('Home');
+  });
+
+  it('downloads only the languages read, each once, and switches when the new one is there', async () => {
+    const asked: Locale[] = [];
+    let arrive = () => {};
+    const store = new LocaleStore(['fr'], undefined, (locale) => {
+      asked.push(locale);
+      const catalogue = { 'nav.home': `home in ${locale}` } as never;
+      return locale === 'de' ? new Promise((resolve) => (arrive = () => resolve(catalogue))) : Promise.resolve(catalogue);
+    });
+    await store.ready();
+    const switching = store.set('de');
+    expect(store.t('nav.home')).toBe('home in fr'); // still French until German has arrived
+    arrive();
+    await switching;
+    expect(store.current).toBe('de');
+    expect(store.t('nav.home')).toBe('home in de');
+    await store.set('fr');
+    expect(asked).toEqual(['fr', 'de']);
   });
 });

@@ -1,11 +1,11 @@
-import audit from './locales/audit/en.json';
-import commune from './locales/commune/en.json';
-import en from './locales/en.json';
-import library from './locales/library/en.json';
-import life from './locales/life/en.json';
-import messages from './locales/messages/en.json';
-import moderation from './locales/moderation/en.json';
-import notifications from './locales/notifications/en.json';
+import type audit from './locales/audit/en.json';
+import type commune from './locales/commune/en.json';
+import type en from './locales/en.json';
+import type library from './locales/library/en.json';
+import type life from './locales/life/en.json';
+import type messages from './locales/messages/en.json';
+import type moderation from './locales/moderation/en.json';
+import type notifications from './locales/notifications/en.json';
 
 /** Every message key: the core catalogue's and each area's (`locales/<area>/en.json`). */
 export type MessageKey = keyof (typeof en &
