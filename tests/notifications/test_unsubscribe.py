@@ -121,7 +121,7 @@ def test_the_page_speaks_the_residents_language_whatever_the_browser_asks(client
 
     for headers in ({}, {"Accept-Language": "fr-LU,fr;q=0.9"}, {"Accept-Language": "pt"}):
         html = client.get(url, headers=headers).body.decode()
-        assert 'lang="de"' in html and "die wöchentliche Zusammenfassung" in html, headers
+        assert 'lang="de"' in html and "Die wöchentliche Zusammenfassung nicht mehr" in html, headers
 
     done = client.post(url, headers={**ONE_CLICK, "Accept": "text/html", "Accept-Language": "en"},
                        body=b"List-Unsubscribe=One-Click")
@@ -159,3 +159,12 @@ def test_tokens_are_stable_and_versioned():
     assert token == unsubscribe.token_for("U-anna", "digest")
     assert token.startswith("v1.U-anna.digest.")
     assert unsubscribe.read_token(token) == unsubscribe.Unsubscription("U-anna", "digest")
+
+
+@pytest.mark.parametrize("language", ["lb", "fr", "de", "en", "pt"])
+@pytest.mark.parametrize("topic", settings.TOPICS)
+def test_the_question_starts_as_a_sentence_does_in_every_language(client, language, topic):
+    make_resident("U-emil", languages=(language,))
+    html = client.get(path_of(unsubscribe.url_for("U-emil", topic))).body.decode()
+    question = html.split('value="One-Click">', 1)[1].split("<p>", 1)[1].split("</p>", 1)[0]
+    assert question[:1].isupper(), question

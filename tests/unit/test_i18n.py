@@ -29,3 +29,9 @@ def test_choose_takes_the_first_supported_language():
 
 def test_translate_fills_placeholders():
     assert "123456" in translate("lb", "mail.sign_in.subject", code="123456")
+
+
+def test_portuguese_names_a_commune_comuna_never_municipio():
+    """As the web app's catalogues (frontend/src/i18n/catalogues.test.ts): one word for one thing."""
+    mixed = {key: text for key, text in catalogue("pt").items() if "municíp" in text.lower() or "municip" in text.lower()}
+    assert mixed == {}

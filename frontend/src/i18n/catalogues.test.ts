@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { catalogueChunk } from './catalogue-chunks';
 import { loadEveryCatalogue } from './catalogues';
 import { LOCALES } from './locales';
+import { pluralKey, translate } from './translate';
 
 const CATALOGUES = await loadEveryCatalogue();
 
@@ -53,5 +54,16 @@ describe('catalogues', () => {
     expect(catalogueChunk('/app/src/i18n/locales/moderation/pt.json')).toBe('catalogue-pt');
     expect(catalogueChunk('/app/src/i18n/locales.ts')).toBeUndefined();
     expect(catalogueChunk('/app/src/api/openapi.json')).toBeUndefined();
+  });
+
+  it('names a commune "comuna" in Portuguese, as Luxembourg\'s Portuguese press does, never "município"', () => {
+    const mixed = Object.entries(CATALOGUES.pt).filter(([, message]) => /munic[íi]pio/i.test(message));
+    expect(mixed).toEqual([]);
+  });
+
+  it('says "1 thank-you", not "1 thanks"', () => {
+    const thanks = (count: number) =>
+      translate(CATALOGUES.en, {}, pluralKey('life.thanks.count', count, new Intl.PluralRules('en')), { count });
+    expect([thanks(1), thanks(2)]).toEqual(['1 thank-you', '2 thanks']);
   });
 });
