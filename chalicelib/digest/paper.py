@@ -8,11 +8,11 @@ catalogues' typography mapped onto Latin-1.
 
 from __future__ import annotations
 
-from chalicelib.adapters.clock import LUXEMBOURG, now
+from chalicelib.adapters.clock import now
 from chalicelib.digest.content import Digest, DigestPost, read_week
 from chalicelib.digest.service import CommuneNews, _field, _last_day
 from chalicelib.digest.weeks import week_before, week_bounds
-from chalicelib.i18n import translate
+from chalicelib.i18n import long_date, translate
 from chalicelib.neighbours.service import published_neighbourhood
 from chalicelib.verification.letters import _latin, _wrapped
 from chalicelib.web.site import site
@@ -34,7 +34,6 @@ def paper_digest(neighbourhood_id: str, week: str | None, language: str) -> tupl
 
 
 def render(neighbourhood: str, digest: Digest, news: dict, language: str, start, end) -> bytes:
-    from babel.dates import format_date
     from fpdf import FPDF
 
     pdf = FPDF(orientation="P", unit="mm", format="A4")
@@ -60,8 +59,8 @@ def render(neighbourhood: str, digest: Digest, news: dict, language: str, start,
                 paragraph(post.excerpt, BODY, "", 3)
 
     paragraph(translate(language, "digest.paper.title", neighbourhood=neighbourhood), TITLE, "B", 1)
-    dates = lambda moment: format_date(moment.astimezone(LUXEMBOURG).date(), "long", locale=language)  # noqa: E731
-    paragraph(translate(language, "digest.paper.dates", start=dates(start), end=dates(end)), SUBHEADING, "", 5)
+    paragraph(translate(language, "digest.paper.dates", start=long_date(start, language), end=long_date(end, language)),
+              SUBHEADING, "", 5)
     if digest.empty and not news["announcements"] and not news["consultations"]:
         paragraph(translate(language, "digest.paper.quiet"), BODY, "", 5)
     if digest.new_posts:

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import functools
 import json
+from datetime import date, datetime
 from pathlib import Path
 
+from chalicelib.adapters.clock import LUXEMBOURG
 from chalicelib.languages import LANGUAGES, Language
 
 DEFAULT: Language = "fr"
@@ -38,3 +40,13 @@ def choose(*preferences: str | None) -> Language:
 def translate(language: str, key: str, **params: object) -> str:
     text = catalogue(language if language in LANGUAGES else DEFAULT).get(key) or catalogue("en")[key]
     return text.format(**params) if params else text
+
+
+def long_date(value: date | datetime, language: str) -> str:
+    """A day as a reader of `language` writes it ("6. Dezember 2026", "6 de dezembro de 2026"); an instant
+    counts in Luxembourg's time. Babel loads here, for the emails, letters and paper digests that print dates."""
+    from babel.dates import format_date
+
+    if isinstance(value, datetime):
+        value = value.astimezone(LUXEMBOURG).date()
+    return format_date(value, "long", locale=language)

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from chalicelib.adapters.clock import LUXEMBOURG
-from chalicelib.i18n import translate
+from chalicelib.i18n import long_date, translate
 
 if TYPE_CHECKING:
     from jinja2 import Environment
@@ -25,6 +25,8 @@ def _t(context: Any, key: str, **params: Any) -> str:
 
 
 def _date(context: Any, value: date | datetime, format: str = "long") -> str:
+    if format == "long":
+        return long_date(value, context["language"])
     if isinstance(value, datetime):
         value = value.astimezone(LUXEMBOURG).date()
     from babel.dates import format_date

@@ -8,8 +8,9 @@ de, en and pt. fpdf2 and segno are imported here only, so no other request pays 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
-from chalicelib.i18n import translate
+from chalicelib.i18n import long_date, translate
 from chalicelib.languages import LANGUAGES
 
 WINDOW_X, WINDOW_Y, WINDOW_W, WINDOW_H = 20.0, 45.0, 90.0, 45.0
@@ -28,7 +29,7 @@ class Letter:
     neighbourhood: str
     code: str  # printed form, K7QF-2M9X-PD
     join_url: str
-    expires: str  # ISO date
+    expires: date  # the last day the code works
     households: int
 
 
@@ -86,7 +87,7 @@ def _page(pdf, commune: str, letter: Letter, sender_language: str, widths: dict[
         pdf.cell(0, 4.5, _latin(LANGUAGE_NAMES[language]), new_x="LMARGIN", new_y="NEXT")
         pdf.set_font("Helvetica", size=9)
         text = translate(language, "letter.body", commune=commune, neighbourhood=letter.neighbourhood,
-                         code=letter.code, expires=letter.expires, households=letter.households,
+                         code=letter.code, expires=long_date(letter.expires, language), households=letter.households,
                          url=letter.join_url.split("?")[0])
         for line in _wrapped(pdf, _latin(text), 210 - 40, widths):
             pdf.cell(0, 4.2, line, new_x="LMARGIN", new_y="NEXT")

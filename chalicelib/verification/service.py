@@ -146,7 +146,7 @@ def letter_batch(lau2: str, request: LetterBatchRequest, *, site: str, by: str |
         pages.append(letters.Letter(
             street_line=f"{address.street} {address.number}".strip(), town_line=f"{address.postcode} {address.locality}",
             neighbourhood=address.neighbourhood.name if address.neighbourhood else commune.name, code=shown,
-            join_url=letters.join_url(site, shown), expires=code.expires_at.date().isoformat(),
+            join_url=letters.join_url(site, shown), expires=code.expires_at,
             households=codes.HOUSEHOLD_RESIDENTS,
         ))
     pdf = letters.render(commune.name, pages, sender_language=(commune.languages or ["fr"])[0])

@@ -77,6 +77,11 @@ def test_staff_print_a_page_per_household_of_pending_residents_and_its_code_veri
     assert "9755 Hupperdange" in page and "Lëtzebuergesch" in page and "Português" in page
     code = CODE.search(page).group(1)
     assert f"/join?code={code}" in page
+    # In each language's words: its dates ("6 décembre 2026", not 2026-12-06) and grammar ("de votre quartier")
+    assert not re.search(r"\d{4}-\d{2}-\d{2}", page) and "le réseau fermé de votre quartier" in page
+    months = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
+              "novembre", "décembre")
+    assert any(f"jusqu'au {day} {month}" in page for day in range(1, 32) for month in months), page
     # And the printed code verifies a resident of that address
     verified = redeem(client, anna, code)
     assert verified.status_code == 200, verified.body
