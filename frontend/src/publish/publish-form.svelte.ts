@@ -99,7 +99,8 @@ export class PublishForm {
     const context = outcome.data;
     this.context = context;
     this.versions = [{ language: (context.commune_languages[0] ?? 'fr') as Language, title: '', body: '' }];
-    this.category = context.categories[0] ?? 'information';
+    // The link lists its categories alphabetically ("consultation" first): start on plain information.
+    this.category = context.categories.includes('information') ? 'information' : (context.categories[0] ?? 'information');
     this.targetKind = context.whole_commune ? 'commune' : 'neighbourhoods';
     this.chosen = context.whole_commune ? [] : context.neighbourhoods.length === 1 ? [context.neighbourhoods[0]?.id ?? ''] : [];
     this.current = { phase: 'ready' };

@@ -85,6 +85,14 @@ describe('PublishForm', () => {
     expect(form.category).toBe('works');
   });
 
+  it('starts on "information" when the link allows it, not on the first category alphabetically', async () => {
+    const categories: PublishContext['categories'] = ['consultation', 'event', 'information', 'works'];
+    const form = new PublishForm(fakeApi({ context: { ok: true, data: { ...CONTEXT, categories } } }).api, async () => true);
+    await form.load('a.b');
+
+    expect(form.category).toBe('information');
+  });
+
   it('uploads a file with progress, follows its check and sends it with the announcement', async () => {
     const timers = new ManualTimers();
     const { api, calls } = fakeApi({ states: ['waiting', 'ready'] });
