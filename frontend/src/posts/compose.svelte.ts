@@ -91,6 +91,11 @@ export class ComposeForm {
     if (this.errors.last_seen) this.errors = { ...this.errors, last_seen: undefined };
   }
 
+  /** The photo finished (ready, failed or removed): "wait until the photo is ready" no longer applies. */
+  photoSettled(): void {
+    if (this.errors.photo_id?.code === 'photoBusy') this.errors = { ...this.errors, photo_id: undefined };
+  }
+
   /** The point typed or chosen, when both numbers read. */
   get point(): { lat: number; lon: number } | null {
     const lat = Number(this.fields.lat.replace(',', '.'));

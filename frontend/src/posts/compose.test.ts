@@ -41,6 +41,8 @@ describe('ComposeForm validation', () => {
     expect(cat.validate()).toBe(true);
     expect(cat.validate(true)).toBe(false); // the photo is still processing
     expect(cat.errors.photo_id).toEqual({ code: 'photoBusy' });
+    cat.photoSettled(); // the photo is ready now: the message goes
+    expect(cat.errors.photo_id).toBeUndefined();
 
     const pro = new ComposeForm(api, 'n1', 'recommendation');
     Object.assign(pro.fields, { trade: 'plumber', name: 'Jos', text: 'Quick', phone: 'call me' });
