@@ -9,7 +9,8 @@ import sys
 def add_commands(commands) -> None:
     digest = commands.add_parser("digest", help="send (or preview with --dry-run) the weekly digest of a week")
     digest.add_argument("--week", metavar="YYYY-Www",
-                        help="the ISO week to tell about, e.g. 2026-W48 (default: last week, Luxembourg time)")
+                        help="the ISO week to tell about, e.g. 2026-W48, or `this` for the week so far (the "
+                             "demo's posts are this week's) (default: last week, Luxembourg time)")
     digest.add_argument("--neighbourhood", metavar="ID", help="only this neighbourhood, e.g. 0501-891fa065313")
     digest.add_argument("--dry-run", action="store_true",
                         help="print what each resident would get; send nothing, mark nothing as sent")
@@ -19,10 +20,10 @@ def add_commands(commands) -> None:
 def _digest(args: argparse.Namespace) -> int:
     from chalicelib.adapters.clock import now
     from chalicelib.digest.service import run_week
-    from chalicelib.digest.weeks import week_before
+    from chalicelib.digest.weeks import week_before, week_of
     from chalicelib.errors import NoperError
 
-    week = args.week or week_before(now())
+    week = week_of(now()) if args.week == "this" else args.week or week_before(now())
     try:
         reports = run_week(week, neighbourhood_id=args.neighbourhood, dry_run=args.dry_run)
     except NoperError as error:
