@@ -14,7 +14,7 @@ from chalicelib.digest.service import CommuneNews, _field, _last_day
 from chalicelib.digest.weeks import week_before, week_bounds
 from chalicelib.i18n import long_date, translate
 from chalicelib.neighbours.service import published_neighbourhood
-from chalicelib.verification.letters import _latin, _wrapped
+from chalicelib.printing import latin, wrapped
 from chalicelib.web.site import site
 
 TITLE, HEADING, SUBHEADING, BODY, SMALL = 26, 19, 16, 15, 12  # points: large type
@@ -39,7 +39,7 @@ def render(neighbourhood: str, digest: Digest, news: dict, language: str, start,
     pdf = FPDF(orientation="P", unit="mm", format="A4")
     pdf.set_margins(18, 18, 18)
     pdf.set_auto_page_break(True, margin=18)
-    pdf.set_title(_latin(f"Noper - {neighbourhood}"))
+    pdf.set_title(latin(f"Noper - {neighbourhood}"))
     pdf.set_creator("Noper")
     pdf.set_lang(language)
     pdf.add_page()
@@ -47,7 +47,7 @@ def render(neighbourhood: str, digest: Digest, news: dict, language: str, start,
 
     def paragraph(text: str, size: int, style: str = "", gap: float = 1.5) -> None:
         pdf.set_font("Helvetica", style=style, size=size)
-        for line in _wrapped(pdf, _latin(text), WIDTH, widths.setdefault((size, style), {})):
+        for line in wrapped(pdf, latin(text), WIDTH, widths.setdefault((size, style), {})):
             pdf.cell(0, size * MM_PER_POINT * 1.35, line, new_x="LMARGIN", new_y="NEXT")
         pdf.ln(gap)
 
