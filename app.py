@@ -91,7 +91,7 @@ from chalicelib.posts.models import (
 from chalicelib.ratelimit import limited
 from chalicelib.uploads import s3_object_created
 from chalicelib.i18n import choose
-from chalicelib.verification import service as verification
+from chalicelib.verification import posters, service as verification
 from chalicelib.verification.models import (
     AmbassadorPublic, LetterBatchRequest, LetterCodeRedemption, PendingResidentList, ResidentPath,
     VerificationDecision, VerificationQuery, VerificationRecordPublic,
@@ -410,6 +410,32 @@ def print_letters(principal, path, body, request):
     batch = verification.letter_batch(path.lau2, body, site=site_url(request), by=principal.user_id)
     return Reply(batch.pdf, headers={
         "Content-Disposition": f'attachment; filename="noper-letters-{path.lau2}-{batch.batch_id}.pdf"'})
+
+
+@api.get("/api/v1/communes/{lau2}/posters", action="communes.posters",
+         summary="The launch campaign's poster (A4) or flyer (A5, A6) with a QR code to the join page, in the commune's "
+                 "languages, for the commune or one neighbourhood (send `Accept: application/pdf`)",
+         path_model=CommunePath, query=posters.PosterQuery, media_type=PDF, errors=(400, 401, 403, 404))
+def commune_poster(path, query, request):
+    require_accept(request, PDF)
+    pdf, name = posters.commune_poster(path.lau2, query, site_url(request))
+    return Reply(pdf, headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+@api.get("/api/v1/me/invitation", action="residents.invite",
+         summary="My invitation for a neighbour: the join page of my neighbourhood, to share (it verifies nobody)",
+         response=posters.Invitation, errors=(401, 403, 404))
+def my_invitation(principal, request):
+    return posters.invitation(principal, site_url(request))
+
+
+@api.get("/api/v1/me/invitation/flyer", action="residents.invite",
+         summary="My invitation as a flyer to print, in my languages (send `Accept: application/pdf`)",
+         query=posters.InvitationQuery, media_type=PDF, errors=(400, 401, 403, 404))
+def my_invitation_flyer(principal, query, request):
+    require_accept(request, PDF)
+    pdf, name = posters.invitation_flyer(principal, query, site_url(request))
+    return Reply(pdf, headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 
 @api.get("/api/v1/communes/{lau2}/verifications", action="residents.verify",

@@ -200,6 +200,7 @@ RULES: dict[str, Rule] = {
     # Commune staff who verify residents (verifier or admin): letters with codes, pending residents
     # and decisions; admins appoint ambassadors. Staff see residents' names and addresses, never content.
     "residents.letters": staff("admin", "verifier"),
+    "communes.posters": staff("admin", "editor", "verifier"),
     "residents.verify": staff("admin", "verifier"),
     "residents.ambassadors": staff("admin"),
     # The commune's audit log of staff decisions (chalicelib/communes/audit.py): its admins only.
@@ -246,6 +247,7 @@ RULES: dict[str, Rule] = {
     # route (/photos/{photo_id}) checks `signed_in`, and the photos service asks
     # `authorize_in("photos.read", ...)` with the photo's neighbourhood once it has loaded it.
     "photos.upload": verified_anywhere,
+    "residents.invite": verified_anywhere,
     "photos.one": signed_in,
     "photos.read": resident(),
     # The weekly digest (chalicelib/digest/): the paper digest holds neighbourhood content, so it is for

@@ -72,6 +72,7 @@ EXPECTED = {
     ("DELETE", "/api/v1/me/sessions"): SIGNED_IN,
     ("POST", "/api/v1/me/residence/code"): SIGNED_IN,
     ("POST", "/api/v1/communes/{lau2}/letters"): {"staff_admin", "staff_verifier"},
+    ("GET", "/api/v1/communes/{lau2}/posters"): {"staff_admin", "staff_editor", "staff_verifier"},
     ("GET", "/api/v1/communes/{lau2}/verifications"): {"staff_admin", "staff_verifier"},
     ("POST", "/api/v1/communes/{lau2}/verifications/{user_id}"): {"staff_admin", "staff_verifier"},
     ("PUT", "/api/v1/communes/{lau2}/ambassadors/{user_id}"): {"staff_admin"},
@@ -152,6 +153,8 @@ EXPECTED = {
     # Photos: verified residents upload (into their own neighbourhood); one photo checks `signed_in` and the
     # photos service asks the policy with the photo's neighbourhood (tests/photos/).
     ("POST", "/api/v1/uploads"): {"verified", "other_verified", "ambassador", "moderator"},
+    ("GET", "/api/v1/me/invitation"): {"verified", "other_verified", "ambassador", "moderator"},
+    ("GET", "/api/v1/me/invitation/flyer"): {"verified", "other_verified", "ambassador", "moderator"},
     ("GET", "/api/v1/photos/{photo_id}"): SIGNED_IN,
     # The digest: the paper digest holds neighbourhood content (its ambassadors only; staff get 404); a run by
     # hand is for the commune's admins and operators, and the digest service refuses it off the local stage

@@ -21,7 +21,11 @@ export interface VerificationApi {
   decide(lau2: string, userId: string, decision: Decision, reason: string): Promise<Outcome<unknown>>;
   /** The letters as one PDF. */
   letters(lau2: string, request: LetterRequest): Promise<Outcome<Blob>>;
+  /** The launch campaign's poster or flyer of the commune or one neighbourhood, as a PDF. */
+  poster(lau2: string, size: PosterSize, neighbourhoodId: string | null): Promise<Outcome<Blob>>;
 }
+
+export type PosterSize = 'a4' | 'a5' | 'a6';
 
 export function httpVerificationApi(client: ApiClient): VerificationApi {
   return {
@@ -41,6 +45,14 @@ export function httpVerificationApi(client: ApiClient): VerificationApi {
           params: { path: { lau2 } },
           body: batch(request),
           // API Gateway returns binary bodies only to requests that accept them
+          headers: { Accept: 'application/pdf' },
+          parseAs: 'blob',
+        }),
+      ) as unknown as Promise<Outcome<Blob>>,
+    poster: (lau2, size, neighbourhoodId) =>
+      outcomeOf(
+        client.GET('/api/v1/communes/{lau2}/posters', {
+          params: { path: { lau2 }, query: { size, ...(neighbourhoodId ? { neighbourhood_id: neighbourhoodId } : {}) } },
           headers: { Accept: 'application/pdf' },
           parseAs: 'blob',
         }),

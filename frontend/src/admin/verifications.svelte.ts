@@ -1,3 +1,4 @@
+import { Download } from '../lib/download.svelte';
 import type { ApiProblem } from '../api/problem';
 import type { Loading } from '../communes/commune-page.svelte';
 import type { Decision, LetterRequest, PendingResident, VerificationApi } from './verification-api';
@@ -60,32 +61,17 @@ export class PendingVerifications {
 }
 
 /** Printing verification letters: for every pending resident, or for one neighbourhood. */
-export class VerificationLetters {
-  busy = $state(false);
-  problem: ApiProblem | null = $state(null);
-  /** True once the last PDF was handed to the browser. */
-  ready = $state(false);
-
+export class VerificationLetters extends Download {
   readonly #api: VerificationApi;
   readonly #lau2: string;
 
   constructor(api: VerificationApi, lau2: string) {
+    super();
     this.#api = api;
     this.#lau2 = lau2;
   }
 
-  async request(request: LetterRequest): Promise<Blob | null> {
-    if (this.busy) return null;
-    this.busy = true;
-    this.problem = null;
-    this.ready = false;
-    const outcome = await this.#api.letters(this.#lau2, request);
-    this.busy = false;
-    if (!outcome.ok) {
-      this.problem = outcome.problem;
-      return null;
-    }
-    this.ready = true;
-    return outcome.data;
+  request(request: LetterRequest): Promise<Blob | null> {
+    return this.run(() => this.#api.letters(this.#lau2, request));
   }
 }

@@ -25,6 +25,7 @@ function fakeApi(decide: Outcome<unknown> = { ok: true, data: {} }, letters: Out
       calls.letters.push(request);
       return letters;
     },
+    poster: async () => letters,
   };
   return { api, calls };
 }

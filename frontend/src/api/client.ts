@@ -19,6 +19,7 @@ export type Publication = Schemas['Publication'];
 export type Profile = Schemas['Profile'];
 export type StaffRoleGrant = Schemas['StaffRoleGrant'];
 export type SessionPublic = Schemas['SessionPublic'];
+export type Invitation = Schemas['Invitation'];
 export type ResidenceStatus = Schemas['Residence']['status'];
 export type ProfileUpdate = Schemas['ProfileUpdate'];
 export type SpokenLanguage = Schemas['Profile']['languages'][number];

@@ -40,10 +40,14 @@ export class JoinWizard {
 
   readonly #api: JoinApi;
 
-  constructor(api: JoinApi, profile: Profile, letterCode: string | null = null) {
+  /** `invitedTo`: the commune (`0501`) or neighbourhood (`0501-…`, its commune first) of a poster's or a
+   * neighbour's link (`/join?commune=` or `?neighbourhood=`): the wizard starts on that commune's addresses. */
+  constructor(api: JoinApi, profile: Profile, letterCode: string | null = null, invitedTo: string | null = null) {
     this.#api = api;
     this.step = stepFor(profile);
     this.letterCode = letterCode?.trim() ?? '';
+    const lau2 = invitedTo?.split('-')[0]?.trim();
+    if (this.step === 'commune' && lau2 && /^[0-9A-Za-z]{1,12}$/.test(lau2)) this.chooseCommune(lau2);
   }
 
   async loadCommunes(): Promise<void> {

@@ -73,6 +73,14 @@ describe('JoinWizard', () => {
     expect(wizard.step).toBe('pending');
   });
 
+  it("opens a poster's or a neighbour's link on its commune's addresses, never past a residence", () => {
+    const { api } = fakeJoin();
+    expect(new JoinWizard(api, profile(), null, '0501-891fa065313')).toMatchObject({ step: 'address', lau2: '0501' });
+    expect(new JoinWizard(api, profile(), null, '0501')).toMatchObject({ step: 'address', lau2: '0501' });
+    expect(new JoinWizard(api, pending, null, '0501')).toMatchObject({ step: 'pending' });
+    expect(new JoinWizard(api, profile(), null, '<script>')).toMatchObject({ step: 'commune', lau2: null });
+  });
+
   it('goes back from the address to the communes', () => {
     const wizard = new JoinWizard(fakeJoin().api, profile());
     wizard.chooseCommune('0501');
