@@ -6,6 +6,7 @@ import type { Item, ItemCalendar, LibraryApi, Loan, Wanted } from './library-api
 export const ITEM: Item = {
   id: 'ITEM1', neighbourhood_id: 'n1', owner_id: 'U-OWNER', mine: false, name: 'Drill', description: 'Bosch',
   conditions: 'Bring it back clean', category: 'tools', photo_id: null, available: true, blocked: [], created_at: '2026-11-01T10:00:00Z',
+  hidden: false, hidden_reason: null, hidden_note: null, hidden_reason_text: null,
 };
 
 export const loan = (over: Partial<Loan> = {}): Loan => ({
