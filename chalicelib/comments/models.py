@@ -13,7 +13,7 @@ from pynamodb.exceptions import DoesNotExist
 from chalicelib.content.hiding import HiddenFields, HideableEntity
 from chalicelib.content.kinds import UserId
 from chalicelib.models import Model
-from chalicelib.store.pages import PageCursor
+from chalicelib.store.pages import PageQuery
 from chalicelib.store.table import Entity, Gsi1
 
 CommentId = Annotated[str, StringConstraints(pattern=r"^[0-9A-Z]{26}$")]
@@ -34,10 +34,8 @@ class CommentPath(Model):
     comment_id: CommentId
 
 
-class CommentsQuery(Model):
-    model_config = ConfigDict(extra="forbid")
-    cursor: PageCursor | None = None
-    limit: int = Field(default=50, ge=1, le=100)
+class CommentsQuery(PageQuery):
+    pass
 
 
 # --- responses ------------------------------------------------------------------------------

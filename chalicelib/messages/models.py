@@ -13,7 +13,7 @@ from chalicelib.content.kinds import UserId
 from chalicelib.lending.models import Id as ItemId
 from chalicelib.models import Model
 from chalicelib.posts.models import PostId
-from chalicelib.store.pages import PageCursor
+from chalicelib.store.pages import PageQuery
 from chalicelib.store.table import Entity, Gsi1
 
 ConversationId = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{32}$")]
@@ -71,10 +71,8 @@ class BlockPath(Model):
     user_id: UserId
 
 
-class MessagesQuery(Model):
-    model_config = ConfigDict(extra="forbid")
-    cursor: PageCursor | None = None
-    limit: int = Field(default=50, ge=1, le=100)
+class MessagesQuery(PageQuery):
+    pass
 
 
 # --- responses ------------------------------------------------------------------------------
