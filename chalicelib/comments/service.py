@@ -27,7 +27,7 @@ from chalicelib.comments.models import (
 from chalicelib.content import kinds
 from chalicelib.content.counters import count_in_week
 from chalicelib.content.hiding import described, hidden_fields, in_place, withheld
-from chalicelib.content.kinds import Content, ContentKind
+from chalicelib.content.kinds import Content, ContentKind, Known
 from chalicelib.errors import Conflict, Forbidden, InvalidInput, NotFound
 from chalicelib.i18n import DEFAULT
 from chalicelib.observability import logger
@@ -189,24 +189,28 @@ register_content_owner(ContentOwner(name="comments", export=export_comments, era
 
 # --- comments are content too: moderation reports and hides them through the kernel --------
 
-def _comment_content(comment_id: str, ref: CommentRefItem | None = None,
+def _comment_content(comment_id: str, known: Known | None = None, *, ref: CommentRefItem | None = None,
                      on: Content | None = None) -> Content | None:
     ref = ref or _ref(comment_id)
     if ref is None:
         return None
-    on = on or kinds.load(*ref.about)
-    comment = _load(ref, comment_id)
-    if comment is None or on is None:
-        return None
     kind, content_id = ref.about
-    return described("comment", comment_id, on.neighbourhood_id, comment, where={f"{kind}_id": content_id})
+    if known is None and on is None:
+        on = kinds.load(kind, content_id)
+        if on is None:
+            return None
+    comment = _load(ref, comment_id)
+    if comment is None:
+        return None
+    neighbourhood_id = on.neighbourhood_id if on is not None else known.neighbourhood_id  # type: ignore[union-attr]
+    return described("comment", comment_id, neighbourhood_id, comment, where={f"{kind}_id": content_id})
 
 
 def _readable_comment(principal: Principal, comment_id: str) -> Content:
     ref = _ref(comment_id)
     if ref is None:
         raise _no_such_comment()
-    content = _comment_content(comment_id, ref, kinds.readable(principal, *ref.about))
+    content = _comment_content(comment_id, ref=ref, on=kinds.readable(principal, *ref.about))
     if content is None or content.deleted:
         raise _no_such_comment()
     return content

@@ -45,6 +45,15 @@ class Content:
 
 
 @dataclass(frozen=True)
+class Known:
+    """What a caller already knows of a piece (the reports queue: its neighbourhood and `where`), so that
+    its kind's `load` need not read it again (a message's conversation, a comment's post)."""
+
+    neighbourhood_id: str
+    where: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class Change:
     """A moderation decision on a piece of content: hide (with a reason code and note) or show it again.
     `action` is the audit log's word (hide, restore, dismiss, auto_hide); `by` the moderator (or "auto")."""
@@ -60,7 +69,8 @@ class Change:
 class ContentKind:
     """What a kind tells the shared services.
 
-    - `load(id)`: the piece, read consistently, whoever asks (moderators may live elsewhere); None when gone.
+    - `load(id, known=None)`: the piece, read consistently, whoever asks (moderators may live elsewhere); None
+      when gone. `known` (a `Known`) may spare it reads.
     - `readable(principal, id)`: the piece for someone who may read it; anyone else gets the kind's 404.
     - `hide(content, change, audit)`: hide or show it, writing the audit item (an `Entity`) in the same
       transaction; a change that finds it already so raises `Conflict`.
@@ -71,7 +81,7 @@ class ContentKind:
     """
 
     name: str
-    load: Callable[[str], Content | None]
+    load: Callable[..., Content | None]
     readable: Callable[[Principal, str], Content]
     hide: Callable[[Content, Change, Any], None]
     count: Callable[..., Any] | None = None
@@ -102,5 +112,5 @@ def readable(principal: Principal, kind_name: str, content_id: str) -> Content:
     return kind(kind_name).readable(principal, content_id)
 
 
-def load(kind_name: str, content_id: str) -> Content | None:
-    return kind(kind_name).load(content_id)
+def load(kind_name: str, content_id: str, known: Known | None = None) -> Content | None:
+    return kind(kind_name).load(content_id, known) if known else kind(kind_name).load(content_id)

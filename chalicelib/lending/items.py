@@ -20,7 +20,7 @@ from chalicelib.comments.service import remove_all
 from chalicelib.communes.service import fold
 from chalicelib.content import kinds
 from chalicelib.content.hiding import hidden_fields, in_place
-from chalicelib.content.kinds import Content, ContentKind
+from chalicelib.content.kinds import Content, ContentKind, Known
 from chalicelib.errors import Conflict, Forbidden, NotFound
 from chalicelib.i18n import DEFAULT
 from chalicelib.lending.models import (
@@ -156,7 +156,7 @@ def _content(item: LendableItem) -> Content:
                    where={"item_id": item.item_id})
 
 
-def _load_content(item_id: str) -> Content | None:
+def _load_content(item_id: str, known: Known | None = None) -> Content | None:
     try:
         return _content(load_item(item_id, consistent=True))
     except NotFound:

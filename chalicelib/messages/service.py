@@ -25,7 +25,7 @@ from chalicelib.adapters.ids import new_id
 from chalicelib.content import kinds
 from chalicelib.content.counters import count_in_week
 from chalicelib.content.hiding import described, hidden_fields, in_place, withheld
-from chalicelib.content.kinds import Content, ContentKind
+from chalicelib.content.kinds import Content, ContentKind, Known
 from chalicelib.errors import Forbidden, InvalidInput, NotFound
 from chalicelib.i18n import DEFAULT
 from chalicelib.messages.models import (
@@ -170,16 +170,21 @@ def report_message(principal: Principal, message_id: str, request: MessageReport
                         reason=request.reason, text=item.text, created_at=item.created_at)
 
 
-def _message_content(message_id: str, ref: MessageRefItem | None = None,
+def _message_content(message_id: str, known: Known | None = None, *, ref: MessageRefItem | None = None,
                      conversation: ConversationItem | None = None) -> Content | None:
+    """A message as the kernel sees it: from the reports queue, which knows its conversation and
+    neighbourhood, one GetItem; otherwise its lookup item and its conversation first."""
     try:
-        ref = ref or MessageRefItem.get(*MessageRefItem.key(message_id), consistent_read=True)
-        conversation = conversation or ConversationItem.get(*ConversationItem.key(ref.conversation_id))
-        message = MessageItem.get(MessageItem.partition(ref.conversation_id), message_id, consistent_read=True)
+        if known is not None and known.where.get("conversation_id"):
+            conversation_id, neighbourhood_id = known.where["conversation_id"], known.neighbourhood_id
+        else:
+            ref = ref or MessageRefItem.get(*MessageRefItem.key(message_id), consistent_read=True)
+            conversation = conversation or ConversationItem.get(*ConversationItem.key(ref.conversation_id))
+            conversation_id, neighbourhood_id = ref.conversation_id, conversation.neighbourhood_id
+        message = MessageItem.get(MessageItem.partition(conversation_id), message_id, consistent_read=True)
     except DoesNotExist:
         return None
-    return described("message", message_id, conversation.neighbourhood_id, message,
-                     where={"conversation_id": ref.conversation_id})
+    return described("message", message_id, neighbourhood_id, message, where={"conversation_id": conversation_id})
 
 
 def _readable_message(principal: Principal, message_id: str) -> Content:
@@ -189,7 +194,7 @@ def _readable_message(principal: Principal, message_id: str) -> Content:
         conversation = participating(principal, ref.conversation_id)
     except (DoesNotExist, NotFound):
         raise missing from None
-    content = _message_content(message_id, ref, conversation)
+    content = _message_content(message_id, ref=ref, conversation=conversation)
     if content is None or content.deleted:
         raise missing
     return content

@@ -26,7 +26,7 @@ from chalicelib.adapters.clock import now
 from chalicelib.adapters.ids import new_id
 from chalicelib.content import kinds
 from chalicelib.content.counters import count_in_week
-from chalicelib.content.kinds import Change, Content
+from chalicelib.content.kinds import Change, Content, Known
 from chalicelib.errors import Conflict, NotFound
 from chalicelib.moderation.models import (
     AuditEntry, AuditItem, AuditLog, LogQuery, ReportAccepted, ReportDecision, ReportedContent, ReportedTarget,
@@ -106,7 +106,7 @@ def decide_report(principal: Principal, neighbourhood_id: str, target_type: str,
     if not reports:
         raise NotFound("No reports of this here.", {"target_id": "not reported here"})
     me = principal.user_id
-    content = kinds.load(target_type, target_id)
+    content = kinds.load(target_type, target_id, _known(reports[0]))
     if content is None:
         raise NotFound("It was deleted meanwhile.", {"target_id": "deleted"})
     # Not on one's own post, comment, message or item, nor on what one reported oneself.
@@ -159,7 +159,13 @@ def _summary(target_type: str, target_id: str, reports: list[ReportItem]) -> Rep
     return ReportedTarget(target_type=target_type, target_id=target_id, post_id=first.post_id,  # type: ignore[arg-type]
                           conversation_id=first.conversation_id, item_id=first.item_id, count=len(reports),
                           reasons=dict(Counter(r.reason for r in reports)), texts=[r.text for r in reports if r.text],
-                          content=reported_content(kinds.load(target_type, target_id)))
+                          content=reported_content(kinds.load(target_type, target_id, _known(first))))
+
+
+def _known(report: ReportItem) -> Known:
+    """What a report says of its target: its neighbourhood and where it is (spares the kind reads)."""
+    where = {name: getattr(report, name) for name in ("post_id", "conversation_id", "item_id") if getattr(report, name)}
+    return Known(neighbourhood_id=report.gsi1pk.removeprefix("NBH#").removesuffix("#REPORTS"), where=where)
 
 
 def reported_content(content: Content | None) -> ReportedContent:

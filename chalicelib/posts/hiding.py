@@ -12,7 +12,7 @@ from pynamodb.exceptions import DoesNotExist
 
 from chalicelib import policy
 from chalicelib.content import kinds
-from chalicelib.content.kinds import Change, Content, ContentKind
+from chalicelib.content.kinds import Change, Content, ContentKind, Known
 from chalicelib.content.reasons import AUTO_REASON
 from chalicelib.errors import Conflict, Forbidden, NotFound
 from chalicelib.i18n import DEFAULT
@@ -115,7 +115,7 @@ def _content(post: PostItem) -> Content:
                    where={"post_id": post.post_id})
 
 
-def _load(post_id: str) -> Content | None:
+def _load(post_id: str, known: Known | None = None) -> Content | None:
     try:
         return _content(PostItem.get(*PostItem.key(post_id), consistent_read=True))
     except DoesNotExist:
