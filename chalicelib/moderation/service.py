@@ -39,6 +39,8 @@ from chalicelib.store.table import refused_conditions, table_connection, transac
 
 AUTO_HIDE_AT = 3  # distinct reports that hide a post until a moderator reviews it (posts/hiding.py)
 AUTO = "auto"
+# What a report keeps of where its target is (a kind's `Content.where`), for the queue to link it.
+_WHERE = ("post_id", "conversation_id", "item_id")
 # The sort keys a cursor of the log (`<at>#<ULID>`) or of the appeals queue (`<appealed at>#<post id>`) holds.
 _TIME_ID_SK = TIME_ID_SK
 
@@ -64,7 +66,7 @@ def write_report(principal: Principal, content: Content, reason: str, text: str 
                         gsi1sk=ReportItem.listing_sk("open", content.kind, content.id, principal.user_id),
                         report_id=new_id(), neighbourhood_id=nbh, target_type=content.kind, target_id=content.id,
                         reporter_id=principal.user_id, reason=reason, text=text or None, created_at=now(),
-                        **content.where)
+                        **{name: value for name, value in content.where.items() if name in _WHERE})
     try:
         with transaction() as t:
             t.save(report, condition=ReportItem.pk.does_not_exist())
@@ -164,7 +166,7 @@ def _summary(target_type: str, target_id: str, reports: list[ReportItem]) -> Rep
 
 def _known(report: ReportItem) -> Known:
     """What a report says of its target: its neighbourhood and where it is (spares the kind reads)."""
-    where = {name: getattr(report, name) for name in ("post_id", "conversation_id", "item_id") if getattr(report, name)}
+    where = {name: getattr(report, name) for name in _WHERE if getattr(report, name)}
     return Known(neighbourhood_id=report.gsi1pk.removeprefix("NBH#").removesuffix("#REPORTS"), where=where)
 
 

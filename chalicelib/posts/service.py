@@ -2,8 +2,8 @@
 `feed.py`, the professionals' directory in `professionals.py`, a post as content of the kernel (comments,
 thanks, reports, hiding) in `hiding.py`, appeals in `appeals.py`.
 
-Over 400 lines for a reason: the rewrite of a post's feed entries (`rewrite_as_read`, `count_on`)
-is shared with hiding and the kernel's counting (comments, thanks), and belongs with the writes it keeps consistent.
+The rewrite of a post's feed entries (`rewrite_as_read`, `count_on`) is shared with hiding and with the
+kernel's counting (comments, thanks), and belongs with the writes it keeps consistent.
 
 A post is one item (`POST#<id>`) plus one feed entry per neighbourhood it shows in (its own and,
 for lost/found pets, every neighbourhood within about 1 km): a feed page is then one Query. Every
