@@ -48,6 +48,7 @@ export function fakeLibraryApi(answers: Answers = {}) {
     closeWanted: (_n, id) => ok(wanted({ id, state: 'closed' })),
     startPhotoUpload: () => ok({ photo_id: 'PHOTO1', upload: { url: 'http://s3.test/up', fields: { key: 'k' } }, max_bytes: 10 * 1024 * 1024 }),
     photo: () => ok({ status: 'ready', display_url: 'http://s3.test/d', thumb_url: 'http://s3.test/t', reason: null }),
+    reportItem: (id, reason) => ok({ target_type: 'item', target_id: id, reason }),
   };
   const api = {} as LibraryApi;
   for (const name of Object.keys(defaults) as (keyof LibraryApi)[]) {
