@@ -150,3 +150,20 @@ def test_removing_an_item_removes_its_comments_and_open_reports(client, act_as):
     assert list(CommentItem.query(CommentItem.partition("item", item["id"]), consistent_read=True)) == []
     for kind, target in (("item", item["id"]), ("comment", written["id"])):
         assert list(ReportItem.query(ReportItem.key(kind, target, "")[0], consistent_read=True)) == []
+
+
+def test_a_hidden_item_is_left_out_of_the_weekly_digest(client, act_as):
+    from datetime import timedelta
+
+    from chalicelib.adapters.clock import now
+    from chalicelib.digest.content import _new_lendables
+
+    item = lend(client, act_as, name="Rolex watch")
+    around = (now() - timedelta(days=1), now() + timedelta(days=1))
+    assert [found.id for found in _new_lendables(N1, *around)] == [item["id"]]
+    act_as(BORROWER)
+    assert report(client, item["id"]).status_code == 201
+    act_as(AMBASSADOR)
+    assert client.post(f"/api/v1/neighbourhoods/{N1}/reports/item/{item['id']}", headers=JSON,
+                       body=body({"action": "hide", "reason": "commercial"})).status_code == 200
+    assert _new_lendables(N1, *around) == []
