@@ -6,7 +6,7 @@ from chalice import Chalice, Cron
 
 from chalicelib.accounts import signin
 from chalicelib.accounts.models import (
-    Accepted, CodeRequest, Profile, ProfileUpdate, ResidenceClaim, SessionList, SessionRequest,
+    Accepted, CodeRequest, ModeratorPublic, Profile, ProfileUpdate, ResidenceClaim, SessionList, SessionRequest,
 )
 from chalicelib.accounts.principals import cleared_cookies, session_cookies
 from chalicelib.accounts.roles import appointed_by_staff, moderator_by_staff
@@ -77,14 +77,16 @@ from chalicelib.publishers.models import (
 )
 from chalicelib.photos import service as photos
 from chalicelib.photos.models import PhotoPath, PhotoPublic, PhotoUploadRequest, PhotoUploadStarted
-from chalicelib.moderation import appeals, service as moderation
+from chalicelib.moderation import service as moderation
 from chalicelib.moderation.models import (
-    AppealDecision, AppealList, AppealRequest, AppealsQuery, AuditLog, LogQuery, ModerationRequest, ModeratorPublic,
+    AppealDecision, AppealList, AppealRequest, AppealsQuery, AuditLog, LogQuery, ModerationRequest,
     ReportAccepted, ReportDecision, ReportedTarget, ReportList, ReportRequest, ReportsQuery, TargetPath, ToneCheck,
     ToneRequest,
 )
 from chalicelib.moderation.tone import looks_aggressive
-from chalicelib.posts import feed as posts_feed, professionals as posts_professionals, service as posts
+from chalicelib.posts import (
+    appeals, feed as posts_feed, hiding as posts_hiding, professionals as posts_professionals, service as posts,
+)
 from chalicelib.posts.models import (
     Feed, FeedPath, FeedQuery, PostPath, PostPublic, PostRequest, ProfessionalList, ProfessionalsQuery, StateChange,
 )
@@ -561,14 +563,14 @@ def unpin_post(principal, path):
           path_model=PostPath, body=CommentRequest, response=CommentPublic, status=201,
           errors=(400, 401, 404, 409, 413, 415), idempotent=True)
 def write_comment(principal, path, body):
-    return comments.add_comment(principal, path.post_id, body)
+    return comments.add_comment(principal, "post", path.post_id, body)
 
 
 @api.get("/api/v1/posts/{post_id}/comments", action="posts.one",
          summary="A post's comments, oldest first, each followed by its replies, by pages with a cursor",
          path_model=PostPath, query=CommentsQuery, response=CommentPage, errors=(400, 401, 404))
 def read_comments(principal, request, path, query):
-    return comments.comments(principal, path.post_id, query, choose(request.headers.get("accept-language")))
+    return comments.comments(principal, "post", path.post_id, query, choose(request.headers.get("accept-language")))
 
 
 @api.delete("/api/v1/comments/{comment_id}", action="posts.one",
@@ -582,13 +584,13 @@ def delete_comment(principal, path):
 @api.put("/api/v1/posts/{post_id}/thanks", action="posts.one", summary="Thank a post (once per resident)",
          path_model=PostPath, response=Thanks, errors=(400, 401, 404))
 def thank_post(principal, path):
-    return comments.thank(principal, path.post_id)
+    return comments.thank(principal, "post", path.post_id)
 
 
 @api.delete("/api/v1/posts/{post_id}/thanks", action="posts.one", summary="Take my thanks back",
             path_model=PostPath, response=Thanks, errors=(400, 401, 404))
 def unthank_post(principal, path):
-    return comments.unthank(principal, path.post_id)
+    return comments.unthank(principal, "post", path.post_id)
 
 
 # --- moderation, open to scrutiny: reports, hiding, appeals, the log (chalicelib/moderation/) ---
@@ -598,18 +600,18 @@ def unthank_post(principal, path):
           path_model=PostPath, body=ReportRequest, response=ReportAccepted, status=201,
           errors=(400, 401, 404, 409, 413, 415))
 def report_post(principal, path, body):
-    return moderation.report_post(principal, path.post_id, body)
+    return moderation.report(principal, "post", path.post_id, body)
 
 
 @api.post("/api/v1/comments/{comment_id}/reports", action="moderation.one",
           summary="Report a comment (once; not one's own)", path_model=CommentPath, body=ReportRequest,
           response=ReportAccepted, status=201, errors=(400, 401, 404, 409, 413, 415))
 def report_comment(principal, path, body):
-    return moderation.report_comment(principal, path.comment_id, body)
+    return moderation.report(principal, "comment", path.comment_id, body)
 
 
 @api.get("/api/v1/neighbourhoods/{neighbourhood_id}/reports", action="moderation.neighbourhood",
-         summary="The neighbourhood's reports queue (posts, comments, messages), grouped, with counts, reasons and "
+         summary="The neighbourhood's reports queue (posts, comments, messages, items), grouped, with counts, reasons and "
                  "the reported content (its ambassadors and the commune's moderators)",
          path_model=FeedPath, query=ReportsQuery, response=ReportList, errors=(400, 401, 404))
 def neighbourhood_reports(path, query):
@@ -618,7 +620,7 @@ def neighbourhood_reports(path, query):
 
 @api.post("/api/v1/neighbourhoods/{neighbourhood_id}/reports/{target_type}/{target_id}",
           action="moderation.neighbourhood",
-          summary="Decide on a reported post, comment or message: hide (with a reason code), restore or dismiss",
+          summary="Decide on a reported post, comment, message or item: hide (with a reason code), restore or dismiss",
           path_model=TargetPath, body=ReportDecision, response=ReportedTarget,
           errors=(400, 401, 403, 404, 409, 413, 415))
 def decide_report(principal, path, body):
@@ -645,7 +647,7 @@ def neighbourhood_appeals(path, query):
           path_model=PostPath,
           body=ModerationRequest, response=PostPublic, errors=(400, 401, 403, 404, 409, 413, 415))
 def moderate_post(principal, request, path, body):
-    return moderation.moderate_post(principal, path.post_id, body, choose(request.headers.get("accept-language")))
+    return posts_hiding.moderate_post(principal, path.post_id, body, choose(request.headers.get("accept-language")))
 
 
 @api.post("/api/v1/posts/{post_id}/appeal", action="moderation.one",
@@ -704,6 +706,29 @@ def change_item(principal, path, body):
 def remove_item(principal, path):
     lending.delete_item(principal, path.item_id)
     return Reply(None)
+
+
+@api.post("/api/v1/items/{item_id}/comments", action="lending.one",
+          summary="Comment on an item, or reply to one of its comments (`reply_to`); `mentions` neighbours",
+          path_model=ItemPath, body=CommentRequest, response=CommentPublic, status=201,
+          errors=(400, 401, 404, 409, 413, 415), idempotent=True)
+def comment_item(principal, path, body):
+    return comments.add_comment(principal, "item", path.item_id, body)
+
+
+@api.get("/api/v1/items/{item_id}/comments", action="lending.one",
+         summary="An item's comments, oldest first, each followed by its replies, by pages with a cursor",
+         path_model=ItemPath, query=CommentsQuery, response=CommentPage, errors=(400, 401, 404))
+def item_comments(principal, request, path, query):
+    return comments.comments(principal, "item", path.item_id, query, choose(request.headers.get("accept-language")))
+
+
+@api.post("/api/v1/items/{item_id}/reports", action="moderation.one",
+          summary="Report an item (once; not one's own): it goes to the neighbourhood's reports queue",
+          path_model=ItemPath, body=ReportRequest, response=ReportAccepted, status=201,
+          errors=(400, 401, 404, 409, 413, 415))
+def report_item(principal, path, body):
+    return moderation.report(principal, "item", path.item_id, body)
 
 
 @api.post("/api/v1/items/{item_id}/loans", action="lending.one",
@@ -824,7 +849,7 @@ def unblock_person(principal, path):
           path_model=MessagePath, body=MessageReportRequest, response=ReportPublic, status=201,
           errors=(400, 401, 404, 413, 415))
 def report_message(principal, path, body):
-    return moderation.report_message(principal, path.message_id, body)
+    return messages.report_message(principal, path.message_id, body)
 
 
 # --- photos of posts and items: verified residents upload; residents of the photo's neighbourhood see it ---

@@ -132,6 +132,9 @@ def run() -> int:
         call(anna, "GET", "/api/v1/items/{item_id}", item_id=item["id"])
         call(ben, "PATCH", "/api/v1/items/{item_id}", {"conditions": "Charge it back"}, item_id=item["id"])
         call(anna, "GET", "/api/v1/items/{item_id}/calendar", item_id=item["id"])
+        call(anna, "POST", "/api/v1/items/{item_id}/comments", {"text": "Does it take SDS bits?"}, item_id=item["id"])
+        call(ben, "GET", "/api/v1/items/{item_id}/comments", item_id=item["id"])
+        call(anna, "POST", "/api/v1/items/{item_id}/reports", {"reason": "commercial"}, item_id=item["id"])
         loan = call(anna, "POST", "/api/v1/items/{item_id}/loans", {"start": tomorrow.isoformat(), "end": later.isoformat()},
                     item_id=item["id"])
         call(anna, "GET", "/api/v1/loans/{loan_id}", loan_id=loan["id"])

@@ -231,9 +231,10 @@ RULES: dict[str, Rule] = {
     "lending.neighbourhood": resident(),
     "lending.one": signed_in,
     "lending.mine": signed_in,
-    # Moderation (chalicelib/moderation/): reporting, hiding, appeals on one post or comment check
-    # `signed_in`; the moderation service asks `authorize_in("posts.read", ...)` with the post's
-    # neighbourhoods, then `moderates` for hiding and deciding. A neighbourhood's reports, appeals
+    # Moderation (chalicelib/moderation/): reporting, hiding, appeals on one post, comment or item check
+    # `signed_in`; the content kernel asks the kind (`posts.read` with the post's neighbourhoods,
+    # `lending.neighbourhood` with the item's), then `moderates` for hiding and deciding. Comments on an
+    # item are `lending.one` routes, on a post `posts.one`: the same check through the kernel. A neighbourhood's reports, appeals
     # queue and moderation log (and deciding on its reports) are for its ambassadors and the commune's
     # moderators (404 to anyone else); the tone reminder, anyone signed in.
     "moderation.one": signed_in,

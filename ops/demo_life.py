@@ -143,7 +143,7 @@ def load_demo_life(lau2: str = demo_commune.LAU2) -> list[str]:
         return posts.create_post(who, nbh, PostRequest.model_validate(payload))
 
     def comment(who: Any, post_id: str, text: str, reply_to: str | None = None) -> Any:
-        return comments.add_comment(who, post_id, CommentRequest(text=text, reply_to=reply_to))
+        return comments.add_comment(who, "post", post_id, CommentRequest(text=text, reply_to=reply_to))
 
     # Day 1: a discussion, comments and thanks.
     party = at(0, 2, lambda: post(anna, {
@@ -151,7 +151,7 @@ def load_demo_life(lau2: str = demo_commune.LAU2) -> list[str]:
         "text": "Shall we close the street for an afternoon in June? Tables, music, everyone brings a dish."}))
     first = at(0, 4, lambda: comment(ben, party.id, "Count me in! I can bring my barbecue."))
     at(0, 5, lambda: comment(carla, party.id, "Great idea. Saturday the 14th?", reply_to=first.id))
-    at(0, 6, lambda: comments.thank(carla, party.id))
+    at(0, 6, lambda: comments.thank(carla, "post", party.id))
     done.append("a discussion with comments and thanks")
 
     # Day 2: a help request, matched and done.
@@ -161,7 +161,7 @@ def load_demo_life(lau2: str = demo_commune.LAU2) -> list[str]:
     at(1, 3, lambda: comment(ben, shopping.id, "I go to the supermarket on Thursdays, I'll take her list."))
     at(1, 4, lambda: posts.change_state(carla, shopping.id, StateChange(state="matched", with_user_id=ben.user_id)))
     at(3, 10, lambda: posts.change_state(carla, shopping.id, StateChange(state="done")))
-    at(3, 11, lambda: comments.thank(anna, shopping.id))
+    at(3, 11, lambda: comments.thank(anna, "post", shopping.id))
     done.append("a help request, matched and done")
 
     # Day 3: a lost cat, with a photo, and a sighting.

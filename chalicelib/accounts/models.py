@@ -207,3 +207,10 @@ class SessionItem(Entity):
     @staticmethod
     def user_key(user_id: str) -> str:
         return f"USER#{user_id}#SESSIONS"
+
+
+class ModeratorPublic(Model):
+    user_id: str
+    lau2: str = Field(description="the commune whose neighbourhoods they moderate")
+    neighbourhood_id: str = Field(description="where they live (a verified resident of the commune)")
+    appointed: bool

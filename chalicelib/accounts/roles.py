@@ -18,7 +18,7 @@ from chalicelib.errors import Conflict, InvalidInput, NotFound
 from chalicelib.observability import logger
 from chalicelib.policy import Principal, not_own_case
 from chalicelib.store.table import condition_failed
-from chalicelib.moderation.models import ModeratorPublic
+from chalicelib.accounts.models import ModeratorPublic
 from chalicelib.verification.models import AmbassadorPublic
 
 

@@ -24,6 +24,23 @@ def load_user(user_id: str | None) -> UserItem:
         raise NotFound("No such account.", {"user": "unknown"}) from None
 
 
+def author_name(user_id: str) -> str | None:
+    """The name a resident shows their neighbours (as the member list shows it), kept with what they write."""
+    try:
+        return load_user(user_id).display_name or None
+    except NotFound:
+        return None
+
+
+def verified_neighbourhood(user_id: str | None) -> str | None:
+    """The neighbourhood a resident lives in, verified; None for anyone else (unknown, pending)."""
+    try:
+        user = load_user(user_id)
+    except NotFound:
+        return None
+    return user.neighbourhood_id if user.residence_status == "verified" else None
+
+
 def profile_of(user: UserItem) -> Profile:
     residence = Residence(status=user.residence_status, method=user.residence_method)  # type: ignore[arg-type]
     if user.address_id:

@@ -1,4 +1,5 @@
-"""Comments (one level of replies) and thanks on posts: request, response and stored models."""
+"""Comments (one level of replies) and thanks on any kind of content (posts, items...): request, response
+and stored models."""
 
 from __future__ import annotations
 
@@ -9,9 +10,10 @@ from pydantic import ConfigDict, Field, StringConstraints
 from pynamodb.attributes import BooleanAttribute, ListAttribute, NumberAttribute, UnicodeAttribute, UTCDateTimeAttribute
 from pynamodb.exceptions import DoesNotExist
 
+from chalicelib.content.hiding import HiddenFields, HideableEntity
+from chalicelib.content.kinds import UserId
 from chalicelib.models import Model
-from chalicelib.posts.models import PostId, UserId
-from chalicelib.store.pages import PageCursor
+from chalicelib.store.pages import PageQuery
 from chalicelib.store.table import Entity, Gsi1
 
 CommentId = Annotated[str, StringConstraints(pattern=r"^[0-9A-Z]{26}$")]
@@ -23,26 +25,28 @@ CommentText = Annotated[str, StringConstraints(strip_whitespace=True, min_length
 class CommentRequest(Model):
     model_config = ConfigDict(extra="forbid")
     text: CommentText
-    reply_to: CommentId | None = Field(default=None, description="a top-level comment of the same post")
+    reply_to: CommentId | None = Field(default=None, description="a top-level comment of the same post (or item)")
     mentions: list[UserId] = Field(default_factory=list, max_length=20,
-                                   description="verified residents of the post's neighbourhood")
+                                   description="verified residents of the neighbourhood of what is commented")
 
 
 class CommentPath(Model):
     comment_id: CommentId
 
 
-class CommentsQuery(Model):
-    model_config = ConfigDict(extra="forbid")
-    cursor: PageCursor | None = None
-    limit: int = Field(default=50, ge=1, le=100)
+class CommentsQuery(PageQuery):
+    pass
 
 
 # --- responses ------------------------------------------------------------------------------
 
-class CommentPublic(Model):
+class CommentPublic(HiddenFields):
+    """Moderation: a hidden comment stays in place, its text withheld from all but its author."""
+
     id: str
-    post_id: str
+    post_id: str | None = Field(description="the post commented; null for a comment on another kind of content")
+    about_kind: str = Field(default="post", description="the kind of content commented: post, item")
+    about_id: str = Field(description="its id")
     reply_to: str | None = Field(description="the comment this replies to; null for a top-level comment")
     author_id: str | None = Field(description="null once deleted or anonymised")
     author_name: str | None = Field(default=None, description="the author's display name when they wrote it; null "
@@ -51,11 +55,6 @@ class CommentPublic(Model):
     mentions: list[str] = []
     deleted: bool = Field(default=False, description="a deleted comment that has replies stays as a placeholder")
     created_at: datetime
-    # Moderation: a hidden comment stays in place, its text withheld from all but its author.
-    hidden: bool = False
-    hidden_reason: str | None = Field(default=None, description="a reason code (moderation's fixed list)")
-    hidden_note: str | None = None
-    hidden_reason_text: str | None = Field(default=None, description="translated for the request's Accept-Language")
 
 
 class CommentPage(Model):
@@ -64,22 +63,25 @@ class CommentPage(Model):
 
 
 class Thanks(Model):
-    post_id: str
+    post_id: str = Field(description="the post thanked")
     thanks_count: int
     thanked_by_me: bool
 
 
 # --- stored ---------------------------------------------------------------------------------
 
-class CommentItem(Entity):
-    """A comment: pk `POST#<post id>#COMMENTS`, sk `<top-level id>#<reply id or empty>` so a thread
-    sorts together, oldest first. gsi1 finds a resident's comments (export, erasure)."""
+class CommentItem(HideableEntity):
+    """A comment: pk `<KIND>#<id>#COMMENTS` (`POST#<post id>#COMMENTS` on a post), sk `<top-level id>#<reply id
+    or empty>` so a thread sorts together, oldest first. gsi1 finds a resident's comments (export, erasure).
+    A comment on a post names it in `post_id` (as always); on another kind, in `about_kind` and `about_id`."""
 
     gsi1 = Gsi1()
     gsi1pk = UnicodeAttribute(null=True)
     gsi1sk = UnicodeAttribute(null=True)
     comment_id = UnicodeAttribute()
-    post_id = UnicodeAttribute()
+    post_id = UnicodeAttribute(null=True)
+    about_kind = UnicodeAttribute(null=True)
+    about_id = UnicodeAttribute(null=True)
     parent_id = UnicodeAttribute(null=True)
     author_id = UnicodeAttribute(null=True)
     author_name = UnicodeAttribute(null=True)  # the display name when written (docs/data-model.md)
@@ -88,15 +90,14 @@ class CommentItem(Entity):
     deleted = BooleanAttribute(default=False)
     reply_count = NumberAttribute(default=0)
     created_at = UTCDateTimeAttribute()
-    # Kept by chalicelib/moderation/ only: hidden from the reports queue, with a reason code and note.
-    hidden = BooleanAttribute(null=True)
-    hidden_reason = UnicodeAttribute(null=True)
-    hidden_note = UnicodeAttribute(null=True)
-    hidden_by = UnicodeAttribute(null=True)
+
+    @property
+    def about(self) -> tuple[str, str]:
+        return about_of(self)
 
     @staticmethod
-    def partition(post_id: str) -> str:
-        return f"POST#{post_id}#COMMENTS"
+    def partition(kind: str, content_id: str) -> str:
+        return f"{kind.upper()}#{content_id}#COMMENTS"
 
     @staticmethod
     def sort_key(top_id: str, reply_id: str = "") -> str:
@@ -108,30 +109,48 @@ class CommentItem(Entity):
 
 
 class CommentRefItem(Entity):
-    """Where comment <id> lives (DELETE /comments/{id} names the comment only)."""
+    """Where comment <id> lives (DELETE /comments/{id} names the comment only): `post_id`, or
+    `about_kind` and `about_id`, as on the comment."""
 
-    post_id = UnicodeAttribute()
+    post_id = UnicodeAttribute(null=True)
+    about_kind = UnicodeAttribute(null=True)
+    about_id = UnicodeAttribute(null=True)
     parent_id = UnicodeAttribute(null=True)
+
+    @property
+    def about(self) -> tuple[str, str]:
+        return about_of(self)
 
     @staticmethod
     def key(comment_id: str) -> tuple[str, str]:
         return f"COMMENT#{comment_id}", "REF"
 
 
+def about_of(item: CommentItem | CommentRefItem) -> tuple[str, str]:
+    """(kind, id) of what a comment is on: a post's comments name it in `post_id` only."""
+    return (item.about_kind, item.about_id) if item.about_kind else ("post", item.post_id)
+
+
+def naming(kind: str, content_id: str) -> dict[str, str]:
+    """The attributes a comment and its lookup item store to name what they are on (see `about_of`)."""
+    return {"post_id": content_id} if kind == "post" else {"about_kind": kind, "about_id": content_id}
+
+
 class ThanksItem(Entity):
-    """Marker: this user thanks this post (written with attribute_not_exists, removed conditionally)."""
+    """Marker: this user thanks this piece of content (written with attribute_not_exists, removed
+    conditionally): pk `<KIND>#<id>#THANKS` (`POST#<post id>#THANKS`), sk the user."""
 
     @staticmethod
-    def key(post_id: str, user_id: str) -> tuple[str, str]:
-        return f"POST#{post_id}#THANKS", user_id
+    def key(content_id: str, user_id: str, kind: str = "post") -> tuple[str, str]:
+        return f"{kind.upper()}#{content_id}#THANKS", user_id
 
 
-def thanked_by(post_id: str, user_id: str | None) -> bool:
-    """Whether this user thanks this post (one GetItem of the marker); what posts and comments both show."""
+def thanked_by(content_id: str, user_id: str | None, kind: str = "post") -> bool:
+    """Whether this user thanks this piece (one GetItem of the marker); what posts and comments both show."""
     if not user_id:
         return False
     try:
-        ThanksItem.get(*ThanksItem.key(post_id, user_id), consistent_read=True, attributes_to_get=["pk"])
+        ThanksItem.get(*ThanksItem.key(content_id, user_id, kind), consistent_read=True, attributes_to_get=["pk"])
     except DoesNotExist:
         return False
     return True

@@ -1,10 +1,12 @@
-"""Comments on posts (one level of replies) and thanks.
+"""Comments (one level of replies) and thanks, on any kind of content that registered itself with the
+content kernel (`chalicelib/content/kinds.py`): posts, lent items.
 
-Anyone who may read the post (the posts service's own check: verified residents of its home
-neighbourhood and, for lost/found pets, of the nearby ones it reaches) may comment and thank;
-anyone else is told the post does not exist. A comment, its lookup item, the post's
-`comment_count`, the parent's `reply_count` and the week's `comments` counter are one
-transaction; a thanks marker and the post's `thanks_count` likewise. docs/data-model.md lists the keys.
+Anyone who may read the piece (the kind's own check: for a post, verified residents of its home
+neighbourhood and, for lost/found pets, of the nearby ones it reaches) may comment and thank; anyone
+else is told it does not exist. A comment, its lookup item, the piece's `comment_count` (where the kind
+counts it), the parent's `reply_count` and the week's `comments` counter are one transaction; a thanks
+marker and the piece's `thanks_count` likewise. Comments are content too: the kind `comment`, which
+moderation reports and hides. docs/data-model.md lists the keys.
 """
 
 from __future__ import annotations
@@ -16,19 +18,20 @@ from pynamodb.exceptions import DoesNotExist, TransactWriteError
 
 from chalicelib import policy
 from chalicelib.accounts.content_owners import ContentChoice, ContentOwner, register_content_owner
-from chalicelib.accounts.service import load_user
+from chalicelib.accounts.service import author_name, verified_neighbourhood
 from chalicelib.adapters.clock import now
 from chalicelib.adapters.ids import new_id
 from chalicelib.comments.models import (
-    CommentItem, CommentPage, CommentPublic, CommentRefItem, CommentRequest, CommentsQuery, Thanks, ThanksItem, thanked_by,
+    CommentItem, CommentPage, CommentPublic, CommentRefItem, CommentRequest, CommentsQuery, Thanks, ThanksItem, naming,
 )
+from chalicelib.content import kinds
+from chalicelib.content.counters import count_in_week
+from chalicelib.content.hiding import described, hidden_fields, in_place, withheld
+from chalicelib.content.kinds import Content, ContentKind, Known
 from chalicelib.errors import Conflict, Forbidden, InvalidInput, NotFound
 from chalicelib.i18n import DEFAULT
-from chalicelib.moderation.reasons import reason_text
 from chalicelib.observability import logger
 from chalicelib.policy import Principal
-from chalicelib.posts.models import PostItem, WeekStatsItem
-from chalicelib.posts.service import _readable, _week, author_name, count_on
 from chalicelib.store.pages import decode_cursor, encode_cursor
 from chalicelib.store.table import refused_conditions, table_connection, transaction
 
@@ -42,39 +45,40 @@ def _no_such_comment(field: str = "comment_id") -> NotFound:
 
 # --- comments -------------------------------------------------------------------------------
 
-def add_comment(principal: Principal, post_id: str, request: CommentRequest) -> CommentPublic:
-    post = _readable(principal, post_id)
+def add_comment(principal: Principal, kind: str, content_id: str, request: CommentRequest) -> CommentPublic:
+    content = kinds.readable(principal, kind, content_id)
     parent_id = request.reply_to
     if parent_id:
         ref = _ref(parent_id)
-        if ref is None or ref.post_id != post_id:
+        if ref is None or ref.about != (kind, content_id):
             raise _no_such_comment("reply_to")
         if ref.parent_id:
             raise InvalidInput("Replies take one level: reply to the comment itself.",
                                {"reply_to": "a reply; reply to its comment"})
     mentions = list(dict.fromkeys(request.mentions))
     for user_id in mentions:
-        if _verified_neighbourhood(user_id) != post.neighbourhood_id:
-            raise InvalidInput("Mention verified residents of the post's neighbourhood.",
+        if verified_neighbourhood(user_id) != content.neighbourhood_id:
+            raise InvalidInput(f"Mention verified residents of the {kind}'s neighbourhood.",
                                {"mentions": f"{user_id} is not a neighbour here"})
     comment_id = new_id()
     sk = CommentItem.sort_key(parent_id, comment_id) if parent_id else CommentItem.sort_key(comment_id)
-    comment = CommentItem(CommentItem.partition(post_id), sk, comment_id=comment_id, post_id=post_id,
-                          parent_id=parent_id, author_id=principal.user_id, author_name=author_name(principal.user_id),
+    comment = CommentItem(CommentItem.partition(kind, content_id), sk, comment_id=comment_id, parent_id=parent_id,
+                          author_id=principal.user_id, author_name=author_name(principal.user_id),
                           text=request.text, mentions=mentions, created_at=now(),
-                          gsi1pk=CommentItem.author_key(principal.user_id), gsi1sk=comment_id)
-    ref = CommentRefItem(*CommentRefItem.key(comment_id), post_id=post_id, parent_id=parent_id)
+                          gsi1pk=CommentItem.author_key(principal.user_id), gsi1sk=comment_id,
+                          **naming(kind, content_id))
+    ref = CommentRefItem(*CommentRefItem.key(comment_id), parent_id=parent_id, **naming(kind, content_id))
     for attempt in range(ATTEMPTS):
         try:
             with transaction() as t:
                 t.save(comment, condition=CommentItem.pk.does_not_exist())
                 t.save(ref, condition=CommentRefItem.pk.does_not_exist())
                 if parent_id:
-                    t.update(CommentItem(CommentItem.partition(post_id), CommentItem.sort_key(parent_id)),
+                    t.update(CommentItem(comment.pk, CommentItem.sort_key(parent_id)),
                              actions=[CommentItem.reply_count.add(1)],
                              condition=CommentItem.pk.exists() & (CommentItem.deleted == False))  # noqa: E712
-                t.update(_week(post.neighbourhood_id), actions=[WeekStatsItem.comments.add(1)])
-                count_on(t, post, comment_count=1)  # the post and its feed entries
+                count_in_week(t, content.neighbourhood_id, comments=1)
+                _count(t, content, comment_count=1)  # a post and its feed entries
             break
         except TransactWriteError as error:
             failed = refused_conditions(error)
@@ -82,15 +86,16 @@ def add_comment(principal: Principal, post_id: str, request: CommentRequest) -> 
                 raise _no_such_comment("reply_to") from None
             if not failed or attempt == ATTEMPTS - 1:
                 raise
-            post = _readable(principal, post_id)  # pinned, moved or gone meanwhile: read it again
-    logger.info("comment written", nbh=post.neighbourhood_id, reply=bool(parent_id), mentions=len(mentions))
+            content = kinds.readable(principal, kind, content_id)  # pinned, moved or gone meanwhile: read it again
+    logger.info("comment written", nbh=content.neighbourhood_id, on=kind, reply=bool(parent_id), mentions=len(mentions))
     return _public(comment)
 
 
-def comments(principal: Principal, post_id: str, query: CommentsQuery, language: str = DEFAULT) -> CommentPage:
-    """Oldest first, each comment followed by its replies; one Query a page (after the post's GetItem)."""
-    _readable(principal, post_id)
-    partition = CommentItem.partition(post_id)
+def comments(principal: Principal, kind: str, content_id: str, query: CommentsQuery,
+             language: str = DEFAULT) -> CommentPage:
+    """Oldest first, each comment followed by its replies; one Query a page (after reading the piece)."""
+    kinds.readable(principal, kind, content_id)
+    partition = CommentItem.partition(kind, content_id)
     start = decode_cursor(query.cursor, partition=partition, sort_pattern=_CURSOR_SK, what="thread") if query.cursor else None
     page = table_connection().query(partition, limit=query.limit, scan_index_forward=True, exclusive_start_key=start)
     found = [_public(CommentItem.from_raw_data(raw), principal.user_id, language) for raw in page.get("Items", [])]
@@ -102,55 +107,65 @@ def delete_comment(principal: Principal, comment_id: str) -> None:
     ref = _ref(comment_id)
     if ref is None:
         raise _no_such_comment()
-    post = _readable(principal, ref.post_id)
-    comment = _load(ref.post_id, comment_id, ref.parent_id)
+    content = kinds.readable(principal, *ref.about)
+    comment = _load(ref, comment_id)
     if comment is None or comment.deleted:
         raise _no_such_comment()
-    if comment.author_id != principal.user_id and not policy.moderates(principal, post.neighbourhood_id):
+    if comment.author_id != principal.user_id and not policy.moderates(principal, content.neighbourhood_id):
         raise Forbidden("Only the author or an ambassador of the neighbourhood deletes a comment.",
                         {"comment_id": "not yours"})
     _remove(comment)
-    logger.info("comment deleted", nbh=post.neighbourhood_id, by_author=comment.author_id == principal.user_id)
+    logger.info("comment deleted", nbh=content.neighbourhood_id, by_author=comment.author_id == principal.user_id)
+
+
+def remove_all(kind: str, content_id: str) -> list[str]:
+    """What hangs on a piece its kind deleted: every comment and its lookup item, every thanks marker, in
+    batches (safe to repeat). Returns the comments' ids (their reports go too: `moderation.service.forget_reports`)."""
+    doomed: list[Any] = []
+    comment_ids = []
+    for comment in CommentItem.query(CommentItem.partition(kind, content_id), consistent_read=True):
+        comment_ids.append(comment.comment_id)
+        doomed += [comment, CommentRefItem(*CommentRefItem.key(comment.comment_id))]
+    doomed += list(ThanksItem.query(ThanksItem.key(content_id, "", kind)[0], consistent_read=True))
+    with CommentItem.batch_write() as batch:  # 25 deletes a call; unprocessed items are retried
+        for item in doomed:
+            batch.delete(item)
+    return comment_ids
 
 
 # --- thanks ---------------------------------------------------------------------------------
 
-def thank(principal: Principal, post_id: str) -> Thanks:
-    post = _readable(principal, post_id)
-    marker = ThanksItem(*ThanksItem.key(post_id, principal.user_id))
+def thank(principal: Principal, kind: str, content_id: str) -> Thanks:
+    return _thanks(principal, kind, content_id, True)
+
+
+def unthank(principal: Principal, kind: str, content_id: str) -> Thanks:
+    return _thanks(principal, kind, content_id, False)
+
+
+def _thanks(principal: Principal, kind: str, content_id: str, thanked: bool) -> Thanks:
+    content = kinds.readable(principal, kind, content_id)
+    marker = ThanksItem(*ThanksItem.key(content_id, principal.user_id, kind))
     for attempt in range(ATTEMPTS):
         try:
             with transaction() as t:
-                t.save(marker, condition=ThanksItem.pk.does_not_exist())
-                count_on(t, post, thanks_count=1)
+                if thanked:
+                    t.save(marker, condition=ThanksItem.pk.does_not_exist())
+                else:
+                    t.delete(marker, condition=ThanksItem.pk.exists())
+                _count(t, content, thanks_count=1 if thanked else -1)
             break
         except TransactWriteError as error:
             failed = refused_conditions(error)
             if 0 in failed:
-                break  # already thanked: nothing to do
+                break  # already thanked, or not thanked: nothing to do
             if not failed or attempt == ATTEMPTS - 1:
                 raise
-            post = _readable(principal, post_id)
-    return _thanks(post_id, True)
-
-
-def unthank(principal: Principal, post_id: str) -> Thanks:
-    post = _readable(principal, post_id)
-    marker = ThanksItem(*ThanksItem.key(post_id, principal.user_id))
-    for attempt in range(ATTEMPTS):
-        try:
-            with transaction() as t:
-                t.delete(marker, condition=ThanksItem.pk.exists())
-                count_on(t, post, thanks_count=-1)
-            break
-        except TransactWriteError as error:
-            failed = refused_conditions(error)
-            if 0 in failed:
-                break  # not thanked: nothing to do
-            if not failed or attempt == ATTEMPTS - 1:
-                raise
-            post = _readable(principal, post_id)
-    return _thanks(post_id, False)
+            content = kinds.readable(principal, kind, content_id)
+    stored = kinds.load(kind, content_id)
+    if stored is None:
+        raise NotFound(f"No such {kind}.", {f"{kind}_id": "not found"})
+    return Thanks(post_id=content_id, thanks_count=stored.thanks_count, thanked_by_me=thanked)
 
 
 # --- your data ------------------------------------------------------------------------------
@@ -172,27 +187,56 @@ def erase_comments(user_id: str, choice: ContentChoice) -> None:
 register_content_owner(ContentOwner(name="comments", export=export_comments, erase=erase_comments))
 
 
+# --- comments are content too: moderation reports and hides them through the kernel --------
+
+def _comment_content(comment_id: str, known: Known | None = None, *, ref: CommentRefItem | None = None,
+                     on: Content | None = None) -> Content | None:
+    ref = ref or _ref(comment_id)
+    if ref is None:
+        return None
+    kind, content_id = ref.about
+    if known is None and on is None:
+        on = kinds.load(kind, content_id)
+        if on is None:
+            return None
+    comment = _load(ref, comment_id)
+    if comment is None:
+        return None
+    neighbourhood_id = on.neighbourhood_id if on is not None else known.neighbourhood_id  # type: ignore[union-attr]
+    return described("comment", comment_id, neighbourhood_id, comment, where={f"{kind}_id": content_id})
+
+
+def _readable_comment(principal: Principal, comment_id: str) -> Content:
+    ref = _ref(comment_id)
+    if ref is None:
+        raise _no_such_comment()
+    content = _comment_content(comment_id, ref=ref, on=kinds.readable(principal, *ref.about))
+    if content is None or content.deleted:
+        raise _no_such_comment()
+    return content
+
+
+kinds.register(ContentKind(name="comment", load=_comment_content, readable=_readable_comment,
+                           hide=in_place(CommentItem)))
+
+
 # --- inside ---------------------------------------------------------------------------------
 
 def _public(comment: CommentItem, viewer_id: str | None = None, language: str = DEFAULT) -> CommentPublic:
     """A hidden comment shows in place; its text only to its author (`viewer_id`)."""
-    hidden = bool(comment.hidden)
-    text = None if hidden and (viewer_id is None or viewer_id != comment.author_id) else comment.text
-    return CommentPublic(id=comment.comment_id, post_id=comment.post_id, reply_to=comment.parent_id,
-                         author_id=comment.author_id, author_name=comment.author_name, text=text, mentions=list(comment.mentions or []),
-                         deleted=bool(comment.deleted), created_at=comment.created_at, hidden=hidden,
-                         hidden_reason=comment.hidden_reason if hidden else None,
-                         hidden_note=comment.hidden_note if hidden else None,
-                         hidden_reason_text=reason_text(comment.hidden_reason, language, comment.hidden_note)
-                         if hidden else None)
+    kind, content_id = comment.about
+    return CommentPublic(id=comment.comment_id, post_id=comment.post_id, about_kind=kind, about_id=content_id,
+                         reply_to=comment.parent_id, author_id=comment.author_id, author_name=comment.author_name,
+                         text=None if withheld(comment, viewer_id) else comment.text,
+                         mentions=list(comment.mentions or []), deleted=bool(comment.deleted),
+                         created_at=comment.created_at, **hidden_fields(comment, language))
 
 
-def _thanks(post_id: str, mine: bool) -> Thanks:
-    try:
-        post = PostItem.get(*PostItem.key(post_id), consistent_read=True)
-    except DoesNotExist:
-        raise NotFound("No such post.", {"post_id": "not found"}) from None
-    return Thanks(post_id=post_id, thanks_count=int(post.thanks_count or 0), thanked_by_me=mine)
+def _count(t: Any, content: Content, **deltas: int) -> None:
+    """The piece's own counters, where its kind keeps them (a post: on it and its feed entries)."""
+    count = kinds.kind(content.kind).count
+    if count is not None:
+        count(t, content, **deltas)
 
 
 def _ref(comment_id: str) -> CommentRefItem | None:
@@ -202,22 +246,21 @@ def _ref(comment_id: str) -> CommentRefItem | None:
         return None
 
 
-def _load(post_id: str, comment_id: str, parent_id: str | None) -> CommentItem | None:
-    sk = CommentItem.sort_key(parent_id, comment_id) if parent_id else CommentItem.sort_key(comment_id)
+def _load(ref: CommentRefItem, comment_id: str) -> CommentItem | None:
+    sk = CommentItem.sort_key(ref.parent_id, comment_id) if ref.parent_id else CommentItem.sort_key(comment_id)
     try:
-        return CommentItem.get(CommentItem.partition(post_id), sk, consistent_read=True)
+        return CommentItem.get(CommentItem.partition(*ref.about), sk, consistent_read=True)
     except DoesNotExist:
         return None
 
 
 def _remove(comment: CommentItem) -> None:
     """A comment with replies stays as a "deleted" placeholder; any other goes, with its lookup item.
-    Either way the post counts one comment less; a removed reply counts one less on its comment."""
+    Either way the piece counts one comment less; a removed reply counts one less on its comment."""
     for attempt in range(ATTEMPTS):
-        try:
-            post = PostItem.get(*PostItem.key(comment.post_id), consistent_read=True)
-        except DoesNotExist:
-            raise NotFound("No such post.", {"post_id": "not found"}) from None
+        content = kinds.load(*comment.about)
+        if content is None:
+            raise NotFound("No such content.", {"comment_id": "what it is on is gone"})
         try:
             with transaction() as t:
                 if not comment.parent_id and int(comment.reply_count or 0) > 0:
@@ -238,7 +281,7 @@ def _remove(comment: CommentItem) -> None:
                     t.delete(comment, condition=CommentItem.reply_count == 0)
                     t.delete(CommentRefItem(*CommentRefItem.key(comment.comment_id)))
                     own = 2
-                count_on(t, post, comment_count=-1)  # the post and its feed entries
+                _count(t, content, comment_count=-1)  # a post and its feed entries
             return
         except TransactWriteError as error:
             failed = refused_conditions(error)
@@ -251,11 +294,3 @@ def _remove(comment: CommentItem) -> None:
 
 def _comments_of(user_id: str) -> list[CommentItem]:
     return list(CommentItem.gsi1.query(CommentItem.author_key(user_id)))
-
-
-def _verified_neighbourhood(user_id: str) -> str | None:
-    try:
-        user = load_user(user_id)
-    except NotFound:
-        return None
-    return user.neighbourhood_id if user.residence_status == "verified" else None

@@ -236,7 +236,7 @@ def _new_lendables(neighbourhood_id: str, start: datetime, end: datetime) -> lis
     found = []
     for raw in raws:
         item = LendableItem.from_raw_data(raw)
-        if item.available and start <= item.created_at < end:
+        if item.available and not item.hidden and start <= item.created_at < end:  # hidden by moderation: never
             found.append(DigestItem(id=item.item_id, owner_id=item.owner_id, name=item.name, category=item.category,
                                     created_at=item.created_at))
     return sorted(found, key=lambda i: i.created_at, reverse=True)

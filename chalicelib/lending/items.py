@@ -3,6 +3,9 @@
 A neighbourhood's items are one small gsi1 partition (`NBH#<id>#ITEMS`, a few hundred items at
 most): search is one Query, then a match in code on name and description folded to lower case
 without accents, so `perceuse a percussion` finds "Perceuse à percussion".
+
+An item is content of the kernel (kind `item`): neighbours comment on it and report it, the
+neighbourhood's moderators hide it (then only its owner sees it) or show it again.
 """
 
 from __future__ import annotations
@@ -13,11 +16,17 @@ from pynamodb.exceptions import DeleteError, DoesNotExist
 
 from chalicelib.adapters.clock import now
 from chalicelib.adapters.ids import new_id
+from chalicelib.comments.service import remove_all
 from chalicelib.communes.service import fold
+from chalicelib.content import kinds
+from chalicelib.content.hiding import hidden_fields, in_place
+from chalicelib.content.kinds import Content, ContentKind, Known
 from chalicelib.errors import Conflict, Forbidden, NotFound
+from chalicelib.i18n import DEFAULT
 from chalicelib.lending.models import (
     DateRange, ItemCreate, ItemList, ItemPublic, ItemUpdate, LendableItem, LendingLink,
 )
+from chalicelib.moderation.service import forget_reports
 from chalicelib.observability import logger
 from chalicelib.photos.service import check_attachable
 from chalicelib.policy import Principal, authorize_in
@@ -54,6 +63,8 @@ def items_of(principal: Principal, neighbourhood_id: str, q: str = "") -> ItemLi
     found = []
     for item in LendableItem.by_neighbourhood.query(LendableItem.neighbourhood_key(neighbourhood_id)):
         text = fold(f"{item.name} {item.description}")
+        if item.hidden and item.owner_id != principal.user_id:
+            continue  # hidden by a moderator: its owner's only
         if all(word in text for word in words):
             found.append(item)
     found.sort(key=lambda item: (fold(item.name), item.item_id))
@@ -96,6 +107,8 @@ def delete_item(principal: Principal, item_id: str) -> None:
                            {"item_id": "on loan"}) from None
         raise
     LendingLink(*LendingLink.key(item.owner_id, "item", item_id)).delete()
+    comment_ids = remove_all("item", item_id)  # its comments and thanks, then the open reports of it and of them
+    forget_reports([("item", item_id), *(("comment", comment_id) for comment_id in comment_ids)])
     logger.info("item removed", item_id=item_id, nbh=item.neighbourhood_id)
 
 
@@ -107,9 +120,12 @@ def load_item(item_id: str, consistent: bool = False) -> LendableItem:
 
 
 def visible_item(principal: Principal, item_id: str) -> LendableItem:
-    """The item, to a verified resident of its neighbourhood; to anyone else it does not exist."""
+    """The item, to a verified resident of its neighbourhood (once hidden by a moderator, to its owner
+    only); to anyone else it does not exist."""
     item = load_item(item_id)
     authorize_in(IN_NEIGHBOURHOOD, principal, [item.neighbourhood_id], no_such_item())
+    if item.hidden and item.owner_id != principal.user_id:
+        raise no_such_item()
     return item
 
 
@@ -127,7 +143,29 @@ def public_item(item: LendableItem, principal: Principal) -> ItemPublic:
         mine=item.owner_id == principal.user_id, name=item.name, description=item.description or "",
         conditions=item.conditions or "", category=item.category, photo_id=item.photo_id,
         available=bool(item.available), blocked=blocked_ranges(item), created_at=item.created_at.isoformat(),
+        **hidden_fields(item, DEFAULT),
     )
+
+
+# --- an item is content of the kernel ------------------------------------------------------
+
+def _content(item: LendableItem) -> Content:
+    return Content(kind="item", id=item.item_id, neighbourhood_id=item.neighbourhood_id, author_id=item.owner_id,
+                   item=item, hidden=bool(item.hidden), hidden_reason=item.hidden_reason, hidden_by=item.hidden_by,
+                   created_at=item.created_at, title=item.name, text=item.description or None,
+                   where={"item_id": item.item_id})
+
+
+def _load_content(item_id: str, known: Known | None = None) -> Content | None:
+    try:
+        return _content(load_item(item_id, consistent=True))
+    except NotFound:
+        return None
+
+
+kinds.register(ContentKind(name="item", load=_load_content,
+                           readable=lambda principal, item_id: _content(visible_item(principal, item_id)),
+                           hide=in_place(LendableItem)))
 
 
 def _my_item(principal: Principal, item_id: str) -> LendableItem:

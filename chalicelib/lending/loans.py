@@ -17,11 +17,11 @@ from pynamodb.exceptions import DoesNotExist, TransactWriteError, UpdateError
 
 from chalicelib.adapters.clock import LUXEMBOURG, now
 from chalicelib.adapters.ids import new_id
+from chalicelib.content.counters import count_in_week
 from chalicelib.errors import Conflict, Forbidden, InvalidInput, NotFound
 from chalicelib.lending.items import IN_NEIGHBOURHOOD, blocked_ranges, load_item, visible_item
 from chalicelib.lending.models import (
     BookingDay, ItemCalendar, LendableItem, LendingLink, LoanItem, LoanPublic, LoanRequest, MyLoans,
-    NeighbourhoodWeek,
 )
 from chalicelib.observability import logger
 from chalicelib.policy import Principal, authorize_in, not_own_case
@@ -42,11 +42,6 @@ ACCEPT_ATTEMPTS = 4  # a transaction that lost to a concurrent one on the same i
 
 def today() -> date:
     return now().astimezone(LUXEMBOURG).date()
-
-
-def iso_week(day: date) -> str:
-    year, week, _ = day.isocalendar()
-    return f"{year}-W{week:02d}"
 
 
 def no_such_loan() -> NotFound:
@@ -187,7 +182,6 @@ def _explain_refused_accept(loan_id: str) -> None:
 
 def _return(loan: LoanItem) -> None:
     stamp = now()
-    week = NeighbourhoodWeek(*NeighbourhoodWeek.key(loan.neighbourhood_id, iso_week(today())))
     try:
         with transaction() as writes:
             for day in days_of(loan):  # only this loan's days: never another loan's
@@ -196,7 +190,7 @@ def _return(loan: LoanItem) -> None:
             writes.update(loan, actions=[LoanItem.state.set("returned"), LoanItem.updated_at.set(stamp),
                                          LoanItem.gsi1pk.remove(), LoanItem.gsi1sk.remove()],
                           condition=LoanItem.state == "picked_up")
-            writes.update(week, actions=[NeighbourhoodWeek.exchanges.add(1)])
+            count_in_week(writes, loan.neighbourhood_id, today(), exchanges=1)  # the week in Luxembourg
         _release_item(loan.item_id)
     except TransactWriteError as error:
         if refused_conditions(error):

@@ -10,6 +10,7 @@ from pynamodb.attributes import (
     BooleanAttribute, ListAttribute, NumberAttribute, UnicodeAttribute, UTCDateTimeAttribute,
 )
 
+from chalicelib.content.hiding import HiddenFields, HideableEntity
 from chalicelib.models import Model
 from chalicelib.neighbourhoods.models import NeighbourhoodId
 from chalicelib.store.table import Entity, Gsi1
@@ -113,7 +114,7 @@ class WantedPath(Model):
 
 # --- responses ------------------------------------------------------------------------------
 
-class ItemPublic(Model):
+class ItemPublic(HiddenFields):
     id: str
     neighbourhood_id: str
     owner_id: str
@@ -178,8 +179,9 @@ class WantedList(Model):
 
 # --- stored ---------------------------------------------------------------------------------
 
-class LendableItem(Entity):
-    """pk=ITEM#<item_id>, sk=ITEM; gsi1pk=NBH#<neighbourhood_id>#ITEMS, gsi1sk=ITEM#<item_id>."""
+class LendableItem(HideableEntity):
+    """pk=ITEM#<item_id>, sk=ITEM; gsi1pk=NBH#<neighbourhood_id>#ITEMS, gsi1sk=ITEM#<item_id>. A moderator may
+    hide it (after a report): then only its owner sees it."""
 
     gsi1pk = UnicodeAttribute()
     gsi1sk = UnicodeAttribute()
@@ -277,14 +279,3 @@ class LendingLink(Entity):
     @staticmethod
     def key(user_id: str, kind: str, target_id: str) -> tuple[str, str]:
         return f"USER#{user_id}", f"LENDING#{kind.upper()}#{target_id}"
-
-
-class NeighbourhoodWeek(Entity):
-    """pk=NBH#<neighbourhood_id>#STATS, sk=<ISO week, e.g. 2026-W48>: weekly indicators, each an atomic ADD.
-    Other features count other attributes on the same item; lending only touches `exchanges`."""
-
-    exchanges = NumberAttribute(null=True)
-
-    @staticmethod
-    def key(neighbourhood_id: str, week: str) -> tuple[str, str]:
-        return f"NBH#{neighbourhood_id}#STATS", week

@@ -8,10 +8,12 @@ from typing import Annotated, Literal
 from pydantic import ConfigDict, Field, StringConstraints, model_validator
 from pynamodb.attributes import BooleanAttribute, ListAttribute, NumberAttribute, UnicodeAttribute, UTCDateTimeAttribute
 
+from chalicelib.content.hiding import HiddenFields, HideableEntity
+from chalicelib.content.kinds import UserId
 from chalicelib.lending.models import Id as ItemId
 from chalicelib.models import Model
-from chalicelib.posts.models import PostId, UserId
-from chalicelib.store.pages import PageCursor
+from chalicelib.posts.models import PostId
+from chalicelib.store.pages import PageQuery
 from chalicelib.store.table import Entity, Gsi1
 
 ConversationId = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{32}$")]
@@ -69,10 +71,8 @@ class BlockPath(Model):
     user_id: UserId
 
 
-class MessagesQuery(Model):
-    model_config = ConfigDict(extra="forbid")
-    cursor: PageCursor | None = None
-    limit: int = Field(default=50, ge=1, le=100)
+class MessagesQuery(PageQuery):
+    pass
 
 
 # --- responses ------------------------------------------------------------------------------
@@ -98,16 +98,13 @@ class ConversationList(Model):
     conversations: list[ConversationPublic] = Field(description="most recent first")
 
 
-class MessagePublic(Model):
+class MessagePublic(HiddenFields):
     id: str
     conversation_id: str
     author_id: str | None = Field(description="null once anonymised or deleted")
     text: str | None = Field(description="null once deleted")
     deleted: bool = False
     created_at: datetime
-    hidden: bool = Field(default=False, description="hidden by a moderator after a report; text for its author only")
-    hidden_reason: str | None = Field(default=None, description="a reason code (moderation's fixed list)")
-    hidden_reason_text: str | None = None
 
 
 class MessagePage(Model):
@@ -182,7 +179,7 @@ class ParticipantItem(Entity):
         return f"USER#{user_id}#CONVS"
 
 
-class MessageItem(Entity):
+class MessageItem(HideableEntity):
     """pk=CONV#<id>#MSGS, sk=<message id> (ULID: newest first with a backwards Query);
     gsi1pk=MESSAGER#<author id>, gsi1sk=<message id> (export, erasure)."""
 
@@ -195,11 +192,6 @@ class MessageItem(Entity):
     text = UnicodeAttribute(null=True)
     deleted = BooleanAttribute(default=False)
     created_at = UTCDateTimeAttribute()
-    # Kept by chalicelib/moderation/ only: hidden from the reports queue, with a reason code and note.
-    hidden = BooleanAttribute(null=True)
-    hidden_reason = UnicodeAttribute(null=True)
-    hidden_note = UnicodeAttribute(null=True)
-    hidden_by = UnicodeAttribute(null=True)
 
     @staticmethod
     def partition(conversation_id: str) -> str:

@@ -4,7 +4,9 @@ One conversation per pair of users: its id derives from the sorted pair and its 
 with attribute_not_exists, so two concurrent starts end in the same conversation. A message, its
 lookup item, both participants' items (the other's `unread` gets ADD 1) and the week's `messages`
 counter are one transaction. Only the two participants see a conversation; to anyone else it does
-not exist (404). A block (either direction) stops messages (403). docs/data-model.md lists the keys.
+not exist (404). A block (either direction) stops messages (403). A message is content of the kernel
+(kind `message`): its participants report it, the neighbourhood's moderators hide it in place.
+docs/data-model.md lists the keys.
 """
 
 from __future__ import annotations
@@ -17,23 +19,25 @@ from typing import Any
 from pynamodb.exceptions import DoesNotExist, TransactWriteError, UpdateError
 
 from chalicelib.accounts.content_owners import ContentChoice, ContentOwner, register_content_owner
-from chalicelib.accounts.service import load_user
+from chalicelib.accounts.service import verified_neighbourhood
 from chalicelib.adapters.clock import now
 from chalicelib.adapters.ids import new_id
+from chalicelib.content import kinds
+from chalicelib.content.counters import count_in_week
+from chalicelib.content.hiding import described, hidden_fields, in_place, withheld
+from chalicelib.content.kinds import Content, ContentKind, Known
 from chalicelib.errors import Forbidden, InvalidInput, NotFound
 from chalicelib.i18n import DEFAULT
-from chalicelib.moderation.reasons import reason_text
 from chalicelib.messages.models import (
     AboutPublic, BlockItem, BlockPublic, ConversationItem, ConversationList, ConversationPublic, ConversationStart,
-    MessageItem, MessagePage, MessagePublic, MessageRefItem, MessageRequest, MessagesQuery,
-    ParticipantItem, Unread,
+    MessageItem, MessagePage, MessagePublic, MessageRefItem, MessageReportRequest, MessageRequest, MessagesQuery,
+    ParticipantItem, ReportPublic, Unread,
 )
+from chalicelib.moderation.service import write_report
 from chalicelib.notifications.unread import UnreadWatchItem
 from chalicelib.observability import logger
 from chalicelib.policy import Principal
 from chalicelib.ratelimit import limit
-from chalicelib.posts.models import WeekStatsItem
-from chalicelib.posts.service import _readable, _week
 from chalicelib.store.pages import decode_cursor, encode_cursor
 from chalicelib.store.table import condition_failed, refused_conditions, table_connection, transaction
 
@@ -60,9 +64,9 @@ def _no_such_conversation() -> NotFound:
 def start(principal: Principal, request: ConversationStart) -> ConversationPublic:
     """Start (or carry on) the conversation with a verified neighbour, with a first message."""
     me = principal.user_id
-    mine = _verified_neighbourhood(me)
+    mine = verified_neighbourhood(me)
     other = request.with_user_id
-    if mine is None or other == me or _verified_neighbourhood(other) != mine:
+    if mine is None or other == me or verified_neighbourhood(other) != mine:
         raise NotFound("No such neighbour.", {"with_user_id": "not found"})
     if _blocked_either_way(me, other):
         raise Forbidden("You cannot message this neighbour.", {"with_user_id": CANNOT})
@@ -120,8 +124,8 @@ def send(principal: Principal, conversation_id: str, request: MessageRequest) ->
     other = next(user_id for user_id in conversation.user_ids if user_id != me)
     if _blocked_either_way(me, other):
         raise Forbidden("You cannot message this neighbour.", {"conversation_id": CANNOT})
-    mine = _verified_neighbourhood(me)
-    if mine is None or _verified_neighbourhood(other) != mine:
+    mine = verified_neighbourhood(me)
+    if mine is None or verified_neighbourhood(other) != mine:
         raise Forbidden("You cannot message this neighbour.", {"conversation_id": CANNOT})
     limit("messages", me, MESSAGES_PER_10_MINUTES, 600)
     return _public(_send(me, conversation_id, mine, other, request.text))
@@ -153,6 +157,51 @@ def block(principal: Principal, user_id: str) -> BlockPublic:
 
 def unblock(principal: Principal, user_id: str) -> None:
     BlockItem(*BlockItem.key(principal.user_id, user_id)).delete()
+
+
+# --- reports: a message is content of the kernel -------------------------------------------
+
+def report_message(principal: Principal, message_id: str, request: MessageReportRequest) -> ReportPublic:
+    """A participant reports a message of their conversation (once); it goes to the queue of the
+    conversation's neighbourhood. To anyone else the message does not exist (404)."""
+    content = _readable_message(principal, message_id)
+    item = write_report(principal, content, request.reason, request.text)
+    return ReportPublic(id=item.report_id, conversation_id=item.conversation_id, message_id=message_id,
+                        reason=request.reason, text=item.text, created_at=item.created_at)
+
+
+def _message_content(message_id: str, known: Known | None = None, *, ref: MessageRefItem | None = None,
+                     conversation: ConversationItem | None = None) -> Content | None:
+    """A message as the kernel sees it: from the reports queue, which knows its conversation and
+    neighbourhood, one GetItem; otherwise its lookup item and its conversation first."""
+    try:
+        if known is not None and known.where.get("conversation_id"):
+            conversation_id, neighbourhood_id = known.where["conversation_id"], known.neighbourhood_id
+        else:
+            ref = ref or MessageRefItem.get(*MessageRefItem.key(message_id), consistent_read=True)
+            conversation = conversation or ConversationItem.get(*ConversationItem.key(ref.conversation_id))
+            conversation_id, neighbourhood_id = ref.conversation_id, conversation.neighbourhood_id
+        message = MessageItem.get(MessageItem.partition(conversation_id), message_id, consistent_read=True)
+    except DoesNotExist:
+        return None
+    return described("message", message_id, neighbourhood_id, message, where={"conversation_id": conversation_id})
+
+
+def _readable_message(principal: Principal, message_id: str) -> Content:
+    missing = NotFound("No such message.", {"message_id": "not found"})
+    try:
+        ref = MessageRefItem.get(*MessageRefItem.key(message_id), consistent_read=True)
+        conversation = participating(principal, ref.conversation_id)
+    except (DoesNotExist, NotFound):
+        raise missing from None
+    content = _message_content(message_id, ref=ref, conversation=conversation)
+    if content is None or content.deleted:
+        raise missing
+    return content
+
+
+kinds.register(ContentKind(name="message", load=_message_content, readable=_readable_message,
+                           hide=in_place(MessageItem)))
 
 
 # --- your data ------------------------------------------------------------------------------
@@ -208,7 +257,7 @@ def _send(me: str, conversation_id: str, neighbourhood_id: str, other: str, text
                               ParticipantItem.unread_since.set(ParticipantItem.unread_since | moment)],
                      condition=ParticipantItem.pk.exists())
             t.save(UnreadWatchItem.for_message(conversation_id, other, moment))  # the unread-for-a-day email
-            t.update(_week(neighbourhood_id), actions=[WeekStatsItem.messages.add(1)])
+            count_in_week(t, neighbourhood_id, messages=1)
 
     _retrying(write)
     logger.info("message sent", nbh=neighbourhood_id)
@@ -218,13 +267,9 @@ def _send(me: str, conversation_id: str, neighbourhood_id: str, other: str, text
 def _about(principal: Principal, request: ConversationStart) -> tuple[str | None, str | None]:
     if request.about is None:
         return None, None
-    if request.about.post_id:
-        _readable(principal, request.about.post_id)
-        return "post", request.about.post_id
-    from chalicelib.lending.items import visible_item  # lending imports much; only needed here
-
-    visible_item(principal, request.about.item_id)
-    return "item", request.about.item_id
+    kind, content_id = ("post", request.about.post_id) if request.about.post_id else ("item", request.about.item_id)
+    kinds.readable(principal, kind, content_id)  # it exists, and I may read it
+    return kind, content_id
 
 
 def participating(principal: Principal, conversation_id: str) -> ConversationItem:
@@ -245,14 +290,6 @@ def _participant(conversation_id: str, user_id: str) -> ParticipantItem:
 def _blocked_either_way(user_a: str, user_b: str) -> bool:
     keys = [BlockItem.key(user_a, user_b), BlockItem.key(user_b, user_a)]
     return any(True for _ in BlockItem.batch_get(keys, attributes_to_get=["pk"]))
-
-
-def _verified_neighbourhood(user_id: str | None) -> str | None:
-    try:
-        user = load_user(user_id)
-    except NotFound:
-        return None
-    return user.neighbourhood_id if user.residence_status == "verified" else None
 
 
 def _messages_of(user_id: str) -> list[MessageItem]:
@@ -285,13 +322,9 @@ def _conversation_public(item: ParticipantItem, blocked: bool = False) -> Conver
 
 def _public(message: MessageItem, viewer_id: str | None = None) -> MessagePublic:
     """A message a moderator hid stays in place; its text only to its author (`viewer_id`)."""
-    hidden = bool(message.hidden)
-    text = None if hidden and viewer_id != message.author_id else message.text
     return MessagePublic(id=message.message_id, conversation_id=message.conversation_id, author_id=message.author_id,
-                         text=text, deleted=bool(message.deleted), created_at=message.created_at, hidden=hidden,
-                         hidden_reason=message.hidden_reason if hidden else None,
-                         hidden_reason_text=reason_text(message.hidden_reason, DEFAULT, message.hidden_note)
-                         if hidden else None)
+                         text=None if withheld(message, viewer_id) else message.text, deleted=bool(message.deleted),
+                         created_at=message.created_at, **hidden_fields(message, DEFAULT))
 
 
 def _retrying(write: Any, attempts: int = 5) -> None:

@@ -21,7 +21,7 @@ HideReason = Literal["spam", "harassment", "hate", "misinformation", "commercial
                      "other"]
 HIDE_REASONS: tuple[str, ...] = (*HideReason.__args__, "reported")  # type: ignore[attr-defined]
 Why = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
-TargetType = Literal["post", "comment", "message"]
+TargetType = Literal["post", "comment", "message", "item"]  # the content kinds (chalicelib/content/kinds.py)
 TARGET_TYPES: tuple[str, ...] = TargetType.__args__  # type: ignore[attr-defined]
 
 
@@ -138,6 +138,7 @@ class ReportedTarget(Model):
     target_id: str
     post_id: str | None = Field(description="the post, or the post the comment is on; null for a message")
     conversation_id: str | None = Field(default=None, description="a message's conversation (its text only is shown)")
+    item_id: str | None = Field(default=None, description="the lent item, or the item the comment is on")
     count: int = Field(description="distinct residents reporting")
     reasons: dict[str, int] = Field(description="reason -> how many; never who reported")
     texts: list[str] = Field(default_factory=list, description="what reporters added, without their names")
@@ -184,13 +185,6 @@ class AppealList(Model):
     cursor: str | None = Field(description="pass it back for the next page; null on the last")
 
 
-class ModeratorPublic(Model):
-    user_id: str
-    lau2: str = Field(description="the commune whose neighbourhoods they moderate")
-    neighbourhood_id: str = Field(description="where they live (a verified resident of the commune)")
-    appointed: bool
-
-
 class ToneCheck(Model):
     looks_aggressive: bool = Field(description="show \"Would you say it like this face to face?\"; posting still works")
 
@@ -198,7 +192,7 @@ class ToneCheck(Model):
 # --- stored ---------------------------------------------------------------------------------
 
 class ReportItem(Entity):
-    """One resident's report of one post, comment or message: pk `REPORTS#<POST|COMMENT|MESSAGE>#<id>`,
+    """One resident's report of one piece of content: pk `REPORTS#<POST|COMMENT|MESSAGE|ITEM>#<id>`,
     sk the reporter (written with attribute_not_exists: one report per reporter per target). gsi1 is the
     neighbourhood's one reports queue, by status: `NBH#<id>#REPORTS`, `<OPEN|CLOSED>#<type>#<id>#<reporter>`."""
 
@@ -211,6 +205,7 @@ class ReportItem(Entity):
     neighbourhood_id = UnicodeAttribute(null=True)
     post_id = UnicodeAttribute(null=True)  # posts and comments
     conversation_id = UnicodeAttribute(null=True)  # messages
+    item_id = UnicodeAttribute(null=True)  # lent items and comments on them
     reporter_id = UnicodeAttribute()
     reason = UnicodeAttribute()
     text = UnicodeAttribute(null=True)

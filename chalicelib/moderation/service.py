@@ -1,99 +1,90 @@
-"""Moderation, open to scrutiny: reports, hiding and restoring posts, appeals, the audit log.
+"""Moderation, open to scrutiny: reports, the neighbourhood's queue, hiding and restoring, the audit log,
+for every kind of content registered with the content kernel (`chalicelib/content/kinds.py`: posts,
+comments, messages, lent items), by the kind's name: this package imports none of them.
 
-Anyone who may read a post or comment may report it, once (a conditional write); so may either
-participant a message of their conversation. The report, the post's `report_count` ADD, the week's
-`reports` counter and the audit entry are one transaction. Every report lands in the one queue of
-the neighbourhood (`NBH#<id>#REPORTS`), where its moderators see the reported content and hide,
-restore or dismiss it. Three distinct reports hide a post until a moderator reviews it (a
-conditional update on the count). Moderators are the ambassadors of the neighbourhood and the
+Anyone who may read a piece (the kind's `readable`: for a message, its conversation's participants) may
+report it, once (a conditional write). The report, the week's `reports` counter, the audit entry and what
+the kind adds (a post's `report_count`) are one transaction; then the kind may act on it (a post hides
+itself after three reports until a moderator reviews it). Every report lands in the one queue of the
+neighbourhood (`NBH#<id>#REPORTS`), where its moderators see the reported content and hide, restore or
+dismiss it through the kind's `hide` hook. Moderators are the ambassadors of the neighbourhood and the
 moderators the commune appointed (`policy.moderates`). A hide stores a reason code and an optional
-note (chalicelib/moderation/reasons.py translates it for readers). The author may appeal a hide
-once; a second moderator, not the one who hid it, decides. A pending appeal is also a row of the
-neighbourhood's appeals queue (`NBH#<id>#APPEALS`), written and deleted in the same transactions as the
-post's `appeal_state`. Every action writes an audit item (`NBH#<id>#AUDIT`) in the same transaction; the
-log reads it a page at a time. docs/data-model.md lists the keys. Appeals are in `appeals.py`.
+note (chalicelib/content/reasons.py translates it for readers). Every action writes an audit item
+(`NBH#<id>#AUDIT`) in the same transaction; the log reads it a page at a time. docs/data-model.md lists
+the keys. A post's own moderation (hiding it directly, appeals) is in `chalicelib/posts/hiding.py` and
+`appeals.py`, which build on this.
 """
 
 from __future__ import annotations
 
 from collections import Counter
 
-from pynamodb.exceptions import DoesNotExist, TransactWriteError
+from pynamodb.exceptions import TransactWriteError
 
 from chalicelib import policy
 from chalicelib.adapters.clock import now
 from chalicelib.adapters.ids import new_id
-from chalicelib.errors import Conflict, Forbidden, NotFound
-from chalicelib.i18n import DEFAULT
-from chalicelib.messages.models import MessageRefItem, MessageReportRequest, ReportPublic as MessageReportPublic
-from chalicelib.messages.service import participating
+from chalicelib.content import kinds
+from chalicelib.content.counters import count_in_week
+from chalicelib.content.kinds import Change, Content, Known
+from chalicelib.errors import Conflict, NotFound
 from chalicelib.moderation.models import (
-    AuditEntry, AuditItem, AuditLog, LogQuery, ModerationRequest, PendingAppealItem, ReportAccepted, ReportDecision,
-    ReportedContent, ReportedTarget, ReportItem, ReportList, ReportRequest,
+    AuditEntry, AuditItem, AuditLog, LogQuery, ReportAccepted, ReportDecision, ReportedContent, ReportedTarget,
+    ReportItem, ReportList, ReportRequest,
 )
-from chalicelib.moderation.reasons import AUTO_REASON
 from chalicelib.observability import logger
 from chalicelib.policy import Principal
-from chalicelib.posts.models import PostItem, PostPublic, WeekStatsItem
-from chalicelib.posts.service import (
-    _entries, _public, _readable, _week, next_revision, rewrite_as_read, unchanged_since_read,
-)
 from chalicelib.store.pages import TIME_ID_SK, decode_cursor, encode_cursor
 from chalicelib.store.table import refused_conditions, table_connection, transaction
 
-AUTO_HIDE_AT = 3
+AUTO_HIDE_AT = 3  # distinct reports that hide a post until a moderator reviews it (posts/hiding.py)
 AUTO = "auto"
+# What a report keeps of where its target is (a kind's `Content.where`), for the queue to link it.
+_WHERE = ("post_id", "conversation_id", "item_id")
 # The sort keys a cursor of the log (`<at>#<ULID>`) or of the appeals queue (`<appealed at>#<post id>`) holds.
 _TIME_ID_SK = TIME_ID_SK
 
 
 # --- reports --------------------------------------------------------------------------------
 
-def report_post(principal: Principal, post_id: str, request: ReportRequest) -> ReportAccepted:
-    post = _readable(principal, post_id)
-    if post.author_id == principal.user_id:
-        raise Conflict("You cannot report your own post.", {"post_id": "yours"})
-    _report(principal, post, "post", post_id, request,
-            extra=lambda t: t.update(PostItem(*PostItem.key(post_id)), actions=[PostItem.report_count.add(1)],
-                                     condition=PostItem.pk.exists()))
-    _maybe_auto_hide(post_id)
-    return ReportAccepted(target_type="post", target_id=post_id, reason=request.reason)
+def report(principal: Principal, kind: str, content_id: str, request: ReportRequest) -> ReportAccepted:
+    """A reader reports a piece of content of any kind (once); to anyone else it does not exist (404)."""
+    content = kinds.readable(principal, kind, content_id)
+    write_report(principal, content, request.reason, request.text)
+    return ReportAccepted(target_type=kind, target_id=content_id, reason=request.reason)  # type: ignore[arg-type]
 
 
-def report_comment(principal: Principal, comment_id: str, request: ReportRequest) -> ReportAccepted:
-    from chalicelib.comments.service import _load, _no_such_comment, _ref
-
-    ref = _ref(comment_id)
-    if ref is None:
-        raise _no_such_comment()
-    post = _readable(principal, ref.post_id)
-    comment = _load(ref.post_id, comment_id, ref.parent_id)
-    if comment is None or comment.deleted:
-        raise _no_such_comment()
-    if comment.author_id == principal.user_id:
-        raise Conflict("You cannot report your own comment.", {"comment_id": "yours"})
-    _report(principal, post, "comment", comment_id, request)
-    return ReportAccepted(target_type="comment", target_id=comment_id, reason=request.reason)
-
-
-def report_message(principal: Principal, message_id: str, request: MessageReportRequest) -> MessageReportPublic:
-    """A participant reports a message of their conversation (once); it goes to the queue of the
-    conversation's neighbourhood. To anyone else the message does not exist (404)."""
-    missing = NotFound("No such message.", {"message_id": "not found"})
+def write_report(principal: Principal, content: Content, reason: str, text: str | None) -> ReportItem:
+    """The report, its audit entry, the week's counter and the kind's own writes: one transaction; then
+    the kind's `after_report`. The author cannot report their own (409)."""
+    if content.author_id == principal.user_id:
+        raise Conflict(f"You cannot report your own {content.kind}.", {f"{content.kind}_id": "yours"})
+    kind = kinds.kind(content.kind)
+    nbh = content.neighbourhood_id
+    report = ReportItem(*ReportItem.key(content.kind, content.id, principal.user_id),
+                        gsi1pk=ReportItem.listing(nbh),
+                        gsi1sk=ReportItem.listing_sk("open", content.kind, content.id, principal.user_id),
+                        report_id=new_id(), neighbourhood_id=nbh, target_type=content.kind, target_id=content.id,
+                        reporter_id=principal.user_id, reason=reason, text=text or None, created_at=now(),
+                        **{name: value for name, value in content.where.items() if name in _WHERE})
     try:
-        ref = MessageRefItem.get(*MessageRefItem.key(message_id), consistent_read=True)
-        conversation = participating(principal, ref.conversation_id)
-    except (DoesNotExist, NotFound):
-        raise missing from None
-    message = _message(ref.conversation_id, message_id)
-    if message is None or message.deleted:
-        raise missing
-    if message.author_id == principal.user_id:
-        raise Conflict("You cannot report your own message.", {"message_id": "yours"})
-    item = _write_report(principal, conversation.neighbourhood_id, "message", message_id, request.reason, request.text,
-                         conversation_id=ref.conversation_id)
-    return MessageReportPublic(id=item.report_id, conversation_id=item.conversation_id, message_id=message_id,
-                               reason=request.reason, text=item.text, created_at=item.created_at)
+        with transaction() as t:
+            t.save(report, condition=ReportItem.pk.does_not_exist())
+            t.save(audit_entry(nbh, "report", principal.user_id, content.kind, content.id, reason))
+            count_in_week(t, nbh, reports=1)
+            if kind.on_report:
+                kind.on_report(t, content)
+    except TransactWriteError as error:
+        reasons = error.cancellation_reasons or []
+        if reasons and reasons[0] is not None and reasons[0].code == "ConditionalCheckFailed":
+            raise Conflict("You have already reported this.", {f"{content.kind}_id": "already reported"}) from None
+        if refused_conditions(error):
+            raise NotFound(f"No such {content.kind}.", {f"{content.kind}_id": "not found"}) from None
+        raise
+    logger.info("content reported", nbh=nbh, target=content.kind, reason=reason)
+    if kind.after_report:
+        kind.after_report(content.id)
+    return report
 
 
 def open_reports(neighbourhood_id: str, status: str) -> ReportList:
@@ -110,46 +101,28 @@ def open_reports(neighbourhood_id: str, status: str) -> ReportList:
 
 def decide_report(principal: Principal, neighbourhood_id: str, target_type: str, target_id: str,
                   decision: ReportDecision) -> ReportedTarget:
-    """From the queue: hide, restore or dismiss a reported post, comment or message of the neighbourhood
-    (the route's policy checked the principal moderates it). Its open reports close; the audit log says so."""
+    """From the queue: hide, restore or dismiss a reported piece of the neighbourhood (the route's policy
+    checked the principal moderates it). Its open reports close; the audit log says so."""
     reports = [r for r in ReportItem.query(ReportItem.key(target_type, target_id, "")[0], consistent_read=True)
                if r.gsi1pk == ReportItem.listing(neighbourhood_id)]
     if not reports:
         raise NotFound("No reports of this here.", {"target_id": "not reported here"})
     me = principal.user_id
-    post = _post(target_id) if target_type == "post" else None
-    target = post if post is not None else _comment_or_message(target_type, target_id, reports[0])
-    # Not on one's own post, comment or message, nor on what one reported oneself.
-    policy.not_own_case("moderation.decide", principal,
-                        [getattr(target, "author_id", None), *(r.reporter_id for r in reports)])
-    if post is not None:
-        if decision.action == "dismiss":
-            if post.hidden and post.hidden_by == AUTO:  # hidden "until reviewed": reviewed, nothing wrong
-                set_hidden(post, False, None, None, me, action="dismiss", condition=_hidden_is(True))
-            else:
-                _audit_only(neighbourhood_id, "dismiss", me, "post", target_id, decision.reason, decision.note)
+    content = kinds.load(target_type, target_id, _known(reports[0]))
+    if content is None:
+        raise NotFound("It was deleted meanwhile.", {"target_id": "deleted"})
+    # Not on one's own post, comment, message or item, nor on what one reported oneself.
+    policy.not_own_case("moderation.decide", principal, [content.author_id, *(r.reporter_id for r in reports)])
+    if decision.action == "dismiss":
+        if content.hidden and content.hidden_by == AUTO:  # hidden "until reviewed": reviewed, nothing wrong
+            _decide(content, Change(hide=False, reason=None, note=None, by=me, action="dismiss"))
         else:
-            _hide_or_show_post(post, decision.action == "hide", decision.reason, decision.note, me)
-    else:
-        if decision.action == "dismiss":
             _audit_only(neighbourhood_id, "dismiss", me, target_type, target_id, decision.reason, decision.note)
-        else:
-            _hide_or_show_other(neighbourhood_id, target_type, target_id, reports[0], decision, me)
+    else:
+        _decide(content, Change(hide=decision.action == "hide", reason=decision.reason, note=decision.note, by=me,
+                                action=decision.action))
     _close(reports)
     return _summary(target_type, target_id, reports)
-
-
-# --- hiding, restoring -------------------------------------------------------------
-
-def moderate_post(principal: Principal, post_id: str, request: ModerationRequest,
-                  language: str = DEFAULT) -> PostPublic:
-    post = _moderated(principal, post_id)
-    reporters = [r.reporter_id for r in ReportItem.query(ReportItem.key("post", post_id, "")[0])
-                 if r.gsi1sk.startswith("OPEN#")]
-    policy.not_own_case("moderation.decide", principal, [post.author_id, *reporters])
-    _hide_or_show_post(post, request.action == "hide", request.reason, request.note, principal.user_id)
-    close_reports("post", post_id)
-    return _public(post, language=language)
 
 
 def moderation_log(neighbourhood_id: str, query: LogQuery | None = None) -> AuditLog:
@@ -170,132 +143,11 @@ def moderation_log(neighbourhood_id: str, query: LogQuery | None = None) -> Audi
 
 # --- inside ---------------------------------------------------------------------------------
 
-def _report(principal: Principal, post: PostItem, target_type: str, target_id: str, request: ReportRequest,
-            extra=None) -> None:
-    _write_report(principal, post.neighbourhood_id, target_type, target_id, request.reason, request.text,
-                  post_id=post.post_id, extra=extra)
-
-
-def _write_report(principal: Principal, nbh: str, target_type: str, target_id: str, reason: str, text: str | None,
-                  *, post_id: str | None = None, conversation_id: str | None = None, extra=None) -> ReportItem:
-    report = ReportItem(*ReportItem.key(target_type, target_id, principal.user_id),
-                        gsi1pk=ReportItem.listing(nbh),
-                        gsi1sk=ReportItem.listing_sk("open", target_type, target_id, principal.user_id),
-                        report_id=new_id(), neighbourhood_id=nbh, target_type=target_type, target_id=target_id,
-                        post_id=post_id, conversation_id=conversation_id, reporter_id=principal.user_id,
-                        reason=reason, text=text or None, created_at=now())
-    try:
-        with transaction() as t:
-            t.save(report, condition=ReportItem.pk.does_not_exist())
-            t.save(audit_entry(nbh, "report", principal.user_id, target_type, target_id, reason))
-            t.update(_week(nbh), actions=[WeekStatsItem.reports.add(1)])
-            if extra:
-                extra(t)
-    except TransactWriteError as error:
-        reasons = error.cancellation_reasons or []
-        if reasons and reasons[0] is not None and reasons[0].code == "ConditionalCheckFailed":
-            raise Conflict("You have already reported this.", {f"{target_type}_id": "already reported"}) from None
-        if refused_conditions(error):
-            raise NotFound("No such post.", {"post_id": "not found"}) from None
-        raise
-    logger.info("content reported", nbh=nbh, target=target_type, reason=reason)
-    return report
-
-
-def _maybe_auto_hide(post_id: str) -> None:
-    try:
-        post = PostItem.get(*PostItem.key(post_id), consistent_read=True)
-    except DoesNotExist:
-        return
-    if post.hidden or int(post.report_count or 0) < AUTO_HIDE_AT:
-        return
-    try:
-        set_hidden(post, True, AUTO_REASON, None, AUTO, action="auto_hide",
-                    condition=(PostItem.report_count >= AUTO_HIDE_AT) & _hidden_is(False))
-    except Conflict:
-        return  # hidden meanwhile (or reviewed): nothing to do
-
-
-def _hide_or_show_post(post: PostItem, hide: bool, reason: str | None, note: str | None, by: str) -> None:
-    if bool(post.hidden) == hide:
-        raise Conflict(f"The post is already {'hidden' if hide else 'shown'}.", {"action": "nothing to do"})
-    set_hidden(post, hide, reason, note, by, action="hide" if hide else "restore", condition=_hidden_is(not hide))
-
-
-def set_hidden(post: PostItem, hide: bool, reason: str | None, note: str | None, by: str, *, action: str,
-                condition) -> None:
-    """Hide or show the post and its feed entries, with the audit entry: one transaction. A hidden
-    post keeps the reason code and the moderator's note (shown translated to readers). Shown again by
-    whatever decision (an appeal's, a moderator's restore, a dismissed automatic hide), a pending appeal
-    is moot: it closes as `restored` and leaves the queue, in the same transaction."""
-    queued = None if hide else PendingAppealItem.of(post)
-    if not hide:
-        if post.appeal_state == "pending":
-            condition &= PostItem.appeal_state == "pending"
-        else:  # an appeal written meanwhile would be left pending on a shown post: refuse, try again
-            condition &= PostItem.appeal_state.does_not_exist() | (PostItem.appeal_state != "pending")
-    post.hidden = hide
-    post.hidden_reason = reason if hide else None
-    post.hidden_note = note if hide else None
-    post.hidden_by = by if hide else None
-    actions = [PostItem.hidden.set(hide)]
-    if hide:
-        actions += [PostItem.hidden_reason.set(reason), PostItem.hidden_by.set(by)]
-        actions += [PostItem.hidden_note.set(note) if note else PostItem.hidden_note.remove()]
-    else:
-        # Reviewed: the count starts again (each reporter may report once only).
-        actions += [PostItem.hidden_reason.remove(), PostItem.hidden_note.remove(), PostItem.hidden_by.remove(),
-                    PostItem.report_count.set(0)]
-        if post.appeal_state == "pending":
-            actions.append(PostItem.appeal_state.set("restored"))
-
-    def write() -> None:
-        # As every rewrite of the post's entries: not over an edit, pin or state change made meanwhile
-        # (409), but again with the counters of a comment or thanks written meanwhile (posts.service).
-        with transaction() as t:
-            t.update(post, actions=[*actions, next_revision(post)],
-                     condition=condition & unchanged_since_read(post))
-            if queued:
-                t.delete(queued)
-            for entry in _entries(post):
-                t.save(entry)
-            t.save(audit_entry(post.neighbourhood_id, action, None if by == AUTO else by, "post", post.post_id, reason,
-                          note))
-
-    rewrite_as_read(post, write, Conflict("The post changed meanwhile; try again.", {"post_id": "changed meanwhile"}))
-    if not hide and post.appeal_state == "pending":
-        post.appeal_state = "restored"
-    logger.info("post moderated", action=action, nbh=post.neighbourhood_id)
-
-
-def _hide_or_show_other(nbh: str, target_type: str, target_id: str, report: ReportItem, decision: ReportDecision,
-                        by: str) -> None:
-    """Hide or show a comment or a message in place (its text withheld from all but its author),
-    with the audit entry: one transaction."""
-    hide = decision.action == "hide"
-    item = _comment_or_message(target_type, target_id, report)
-    if item is None or getattr(item, "deleted", False):
-        raise NotFound("It was deleted meanwhile.", {"target_id": "deleted"})
-    if bool(item.hidden) == hide:
-        raise Conflict(f"It is already {'hidden' if hide else 'shown'}.", {"action": "nothing to do"})
-    kind = type(item)
-    if hide:
-        actions = [kind.hidden.set(True), kind.hidden_reason.set(decision.reason), kind.hidden_by.set(by),
-                   kind.hidden_note.set(decision.note) if decision.note else kind.hidden_note.remove()]
-        condition = kind.hidden.does_not_exist() | (kind.hidden == False)  # noqa: E712
-    else:
-        actions = [kind.hidden.set(False), kind.hidden_reason.remove(), kind.hidden_note.remove(),
-                   kind.hidden_by.remove()]
-        condition = kind.hidden == True  # noqa: E712
-    try:
-        with transaction() as t:
-            t.update(item, actions=actions, condition=kind.pk.exists() & condition)
-            t.save(audit_entry(nbh, decision.action, by, target_type, target_id, decision.reason, decision.note))
-    except TransactWriteError as error:
-        if refused_conditions(error):
-            raise Conflict("It changed meanwhile; try again.", {"target_id": "changed meanwhile"}) from None
-        raise
-    logger.info("content moderated", action=decision.action, target=target_type, nbh=nbh)
+def _decide(content: Content, change: Change) -> None:
+    """Hide or show through the kind's hook, which writes the audit entry in its transaction."""
+    audit = audit_entry(content.neighbourhood_id, change.action, None if change.by == AUTO else change.by, content.kind,
+                        content.id, change.reason, change.note)
+    kinds.kind(content.kind).hide(content, change, audit)
 
 
 def _audit_only(nbh: str, action: str, by: str, target_type: str, target_id: str, reason: str | None,
@@ -307,59 +159,25 @@ def _audit_only(nbh: str, action: str, by: str, target_type: str, target_id: str
 def _summary(target_type: str, target_id: str, reports: list[ReportItem]) -> ReportedTarget:
     first = reports[0]
     return ReportedTarget(target_type=target_type, target_id=target_id, post_id=first.post_id,  # type: ignore[arg-type]
-                          conversation_id=first.conversation_id, count=len(reports),
+                          conversation_id=first.conversation_id, item_id=first.item_id, count=len(reports),
                           reasons=dict(Counter(r.reason for r in reports)), texts=[r.text for r in reports if r.text],
-                          content=_content(target_type, target_id, first))
+                          content=reported_content(kinds.load(target_type, target_id, _known(first))))
 
 
-def _content(target_type: str, target_id: str, report: ReportItem) -> ReportedContent:
-    """What the moderator looks at: the post, the comment or the one reported message (not the conversation)."""
-    if target_type == "post":
-        try:
-            return post_content(PostItem.get(*PostItem.key(target_id)))
-        except DoesNotExist:
-            return post_content(None)
-    item = _comment_or_message(target_type, target_id, report)
-    if item is None:
+def _known(report: ReportItem) -> Known:
+    """What a report says of its target: its neighbourhood and where it is (spares the kind reads)."""
+    where = {name: getattr(report, name) for name in _WHERE if getattr(report, name)}
+    return Known(neighbourhood_id=report.gsi1pk.removeprefix("NBH#").removesuffix("#REPORTS"), where=where)
+
+
+def reported_content(content: Content | None) -> ReportedContent:
+    """What the moderator looks at (the post, the comment, the one reported message but not the conversation,
+    the item), whoever it is hidden from; None: deleted."""
+    if content is None:
         return ReportedContent(author_id=None, text=None, gone=True)
-    return ReportedContent(author_id=item.author_id, text=item.text, hidden=bool(item.hidden),
-                           hidden_reason=item.hidden_reason if item.hidden else None, created_at=item.created_at,
-                           gone=bool(item.deleted))
-
-
-def post_content(post: PostItem | None) -> ReportedContent:
-    """A reported or appealed post as its moderators see it, whoever it is hidden from; None: deleted."""
-    if post is None:
-        return ReportedContent(author_id=None, text=None, gone=True)
-    content = post.content or {}
-    return ReportedContent(author_id=post.author_id, kind=post.kind, title=content.get("title") or content.get("name"),
-                           text=content.get("text") or content.get("description"), hidden=bool(post.hidden),
-                           hidden_reason=post.hidden_reason if post.hidden else None, created_at=post.created_at)
-
-
-def _comment_or_message(target_type: str, target_id: str, report: ReportItem):
-    if target_type == "comment":
-        from chalicelib.comments.service import _load, _ref
-
-        ref = _ref(target_id)
-        return _load(ref.post_id, target_id, ref.parent_id) if ref else None
-    return _message(report.conversation_id or "", target_id)
-
-
-def _message(conversation_id: str, message_id: str):
-    from chalicelib.messages.models import MessageItem
-
-    try:
-        return MessageItem.get(MessageItem.partition(conversation_id), message_id, consistent_read=True)
-    except DoesNotExist:
-        return None
-
-
-def _post(post_id: str) -> PostItem:
-    try:
-        return PostItem.get(*PostItem.key(post_id), consistent_read=True)
-    except DoesNotExist:
-        raise NotFound("No such post.", {"target_id": "deleted"}) from None
+    return ReportedContent(author_id=content.author_id, kind=content.subkind, title=content.title, text=content.text,
+                           hidden=content.hidden, hidden_reason=content.hidden_reason if content.hidden else None,
+                           created_at=content.created_at, gone=content.deleted)
 
 
 def close_reports(target_type: str, target_id: str) -> None:
@@ -367,30 +185,20 @@ def close_reports(target_type: str, target_id: str) -> None:
     _close(ReportItem.query(ReportItem.key(target_type, target_id, "")[0]))
 
 
+def forget_reports(targets: list[tuple[str, str]]) -> None:
+    """Deleted content: its open reports go (kind, id each), in batches; closed ones stay for the record."""
+    with ReportItem.batch_write() as batch:
+        for target_type, target_id in targets:
+            for report in ReportItem.query(ReportItem.key(target_type, target_id, "")[0], consistent_read=True):
+                if report.gsi1sk.startswith("OPEN#"):
+                    batch.delete(report)
+
+
 def _close(reports) -> None:
     for report in reports:
         if report.gsi1sk.startswith("OPEN#"):
             report.update(actions=[ReportItem.gsi1sk.set(
                 ReportItem.listing_sk("closed", report.target_type, report.target_id, report.reporter_id))])
-
-
-def _moderated(principal: Principal, post_id: str) -> PostItem:
-    """The post, for its moderators: its neighbourhood's ambassadors and the commune's moderators,
-    who need not live there. Residents who read it get 403; anyone else 404."""
-    try:
-        post = PostItem.get(*PostItem.key(post_id), consistent_read=True)
-    except DoesNotExist:
-        raise NotFound("No such post.", {"post_id": "not found"}) from None
-    if policy.moderates(principal, post.neighbourhood_id):
-        return post
-    _readable(principal, post_id)
-    raise Forbidden("The neighbourhood's moderators moderate it.", {"post_id": "not a moderator here"})
-
-
-def _hidden_is(hidden: bool):
-    if hidden:
-        return PostItem.hidden == True  # noqa: E712
-    return PostItem.hidden.does_not_exist() | (PostItem.hidden == False)  # noqa: E712
 
 
 def audit_entry(nbh: str, action: str, actor_id: str | None, target_type: str, target_id: str,

@@ -7,7 +7,7 @@ import re
 from typing import Any
 
 from chalicelib.i18n import DEFAULT
-from chalicelib.moderation.reasons import reason_text
+from chalicelib.content.reasons import reason_text
 from chalicelib.posts.models import Feed, FeedEntryItem, FeedQuery, PostPublic
 from chalicelib.store.pages import decode_cursor, encode_cursor, unknown_cursor
 from chalicelib.store.table import GSI1, table_connection

@@ -17,6 +17,7 @@ from pynamodb.attributes import (
 )
 
 from chalicelib.accounts.models import Email
+from chalicelib.content.kinds import UserId
 from chalicelib.models import Model
 from chalicelib.neighbourhoods.models import NeighbourhoodId
 from chalicelib.store.pages import PageCursor
@@ -29,7 +30,6 @@ TRADES = ("plumber", "electrician", "babysitter", "gardener", "painter", "carpen
 Trade = Literal["plumber", "electrician", "babysitter", "gardener", "painter", "carpenter", "cleaner", "mechanic",
                 "tutor", "other"]
 PostId = Annotated[str, StringConstraints(pattern=r"^[0-9A-Z]{26}$")]
-UserId = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^[0-9A-Za-z-]{1,64}$")]
 Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=5000)]
 Short = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
@@ -309,21 +309,6 @@ class FeedEntryItem(Entity):
     @staticmethod
     def sort_key(post_id: str, pinned: bool) -> str:
         return f"~PIN#{post_id}" if pinned else post_id
-
-
-class WeekStatsItem(Entity):
-    """Counts per neighbourhood per ISO week: never content."""
-
-    posts = NumberAttribute(default=0)
-    exchanges = NumberAttribute(default=0)
-    volunteer_actions = NumberAttribute(default=0)
-    comments = NumberAttribute(default=0)  # added by chalicelib/comments/
-    messages = NumberAttribute(default=0)  # added by chalicelib/messages/
-    reports = NumberAttribute(default=0)  # added by chalicelib/moderation/
-
-    @staticmethod
-    def key(nbh_id: str, week: str) -> tuple[str, str]:
-        return f"NBH#{nbh_id}#STATS", week
 
 
 class ProfessionalItem(Entity):

@@ -1,8 +1,9 @@
-"""Writing posts of every kind: creating, editing, states, pins, deleting; reading one post; the
-weekly indicators. The feed is in `feed.py`, the professionals' directory in `professionals.py`.
+"""Writing posts of every kind: creating, editing, states, pins, deleting; reading one post. The feed is in
+`feed.py`, the professionals' directory in `professionals.py`, a post as content of the kernel (comments,
+thanks, reports, hiding) in `hiding.py`, appeals in `appeals.py`.
 
-Over 400 lines for a reason: the rewrite of a post's feed entries (`rewrite_as_read`, `count_on`)
-is shared with comments and moderation, and belongs with the writes it keeps consistent.
+The rewrite of a post's feed entries (`rewrite_as_read`, `count_on`) is shared with hiding and with the
+kernel's counting (comments, thanks), and belongs with the writes it keeps consistent.
 
 A post is one item (`POST#<id>`) plus one feed entry per neighbourhood it shows in (its own and,
 for lost/found pets, every neighbourhood within about 1 km): a feed page is then one Query. Every
@@ -21,20 +22,25 @@ from pynamodb.exceptions import DoesNotExist, TransactWriteError, UpdateError
 
 from chalicelib import policy
 from chalicelib.accounts.content_owners import ContentChoice, ContentOwner, register_content_owner
-from chalicelib.accounts.service import load_user
+from chalicelib.accounts.service import author_name, load_user, verified_neighbourhood
 from chalicelib.adapters.clock import now
 from chalicelib.adapters.ids import new_id
 from chalicelib.comments.models import thanked_by
+from chalicelib.comments.service import remove_all
+from chalicelib.content.counters import count_in_week
 from chalicelib.errors import Conflict, Forbidden, InvalidInput, NotFound
 from chalicelib.i18n import DEFAULT
-from chalicelib.moderation.reasons import reason_text
+from chalicelib.content.reasons import reason_text
+from chalicelib.moderation.models import PendingAppealItem
+from chalicelib.moderation.service import forget_reports
+from chalicelib.moderation.tone import looks_aggressive
 from chalicelib.neighbourhoods.service import WITHIN_ABOUT_1_KM, neighbourhoods_near
 from chalicelib.observability import logger
 from chalicelib.photos.service import check_attachable, share_photo
 from chalicelib.policy import Principal
 from chalicelib.posts.feed import as_seen_by
 from chalicelib.posts.models import (
-    FIRST_STATE, TRANSITIONS, FeedEntryItem, PostItem, PostPublic, PostRequest, StateChange, WeekStatsItem,
+    FIRST_STATE, TRANSITIONS, FeedEntryItem, PostItem, PostPublic, PostRequest, StateChange,
 )
 from chalicelib.posts.professionals import count_recommendation, professional_key, uncount_recommendation
 from chalicelib.store.table import condition_failed, refused_conditions, transaction
@@ -74,7 +80,7 @@ def create_post(principal: Principal, neighbourhood_id: str, request: PostReques
         t.save(post, condition=PostItem.pk.does_not_exist())
         for entry in _entries(post):
             t.save(entry)
-        t.update(_week(neighbourhood_id), actions=[WeekStatsItem.posts.add(1)])
+        count_in_week(t, neighbourhood_id, posts=1)
     share_photo(getattr(new, "photo_id", None), post.reach)
     if new.kind == "recommendation":
         count_recommendation(neighbourhood_id, content, post.household, post.post_id)
@@ -83,8 +89,6 @@ def create_post(principal: Principal, neighbourhood_id: str, request: PostReques
         from chalicelib.notifications import alert_queue  # notifications build on posts
 
         alert_queue.lost_pet(post.post_id)
-    from chalicelib.moderation.tone import looks_aggressive  # moderation builds on posts, not the reverse
-
     public = _public(post)
     public.looks_aggressive = looks_aggressive(" ".join(str(value) for value in content.values()))
     return public
@@ -129,14 +133,14 @@ def change_state(principal: Principal, post_id: str, change: StateChange) -> Pos
     if change.state == "matched":
         if not change.with_user_id:
             raise InvalidInput("Say with whom.", {"with_user_id": "required when matched"})
-        if _user_neighbourhood(change.with_user_id) != post.neighbourhood_id or change.with_user_id == post.author_id:
+        if verified_neighbourhood(change.with_user_id) != post.neighbourhood_id or change.with_user_id == post.author_id:
             raise NotFound("Match with another resident of the neighbourhood.", {"with_user_id": "not a neighbour"})
     seen = post.state
     post.state = change.state
     post.matched_with = change.with_user_id if change.state == "matched" else post.matched_with
     counters = COUNTS_ON.get((post.kind, change.state), ())
     _rewrite(post, list(post.reach), seen_state=seen,
-             counters=[getattr(WeekStatsItem, name).add(1) for name in counters])
+             counters=counters)
     return _public(post)
 
 
@@ -177,20 +181,6 @@ def get_post(principal: Principal, post_id: str, language: str = DEFAULT) -> Pos
     public.comment_count, public.thanks_count = int(post.comment_count or 0), int(post.thanks_count or 0)
     public.thanked_by_me = thanked_by(post_id, principal.user_id)
     return public
-
-
-def week_counts(neighbourhood_id: str, week: str) -> dict[str, int]:
-    try:
-        item = WeekStatsItem.get(*WeekStatsItem.key(neighbourhood_id, week))
-    except DoesNotExist:
-        return {"posts": 0, "exchanges": 0, "volunteer_actions": 0}
-    return {"posts": int(item.posts or 0), "exchanges": int(item.exchanges or 0),
-            "volunteer_actions": int(item.volunteer_actions or 0)}
-
-
-def iso_week(moment=None) -> str:
-    year, week, _ = (moment or now()).isocalendar()
-    return f"{year}-W{week:02d}"
 
 
 # --- your data ------------------------------------------------------------------------------
@@ -252,7 +242,7 @@ def _entries(post: PostItem) -> list[FeedEntryItem]:
             for nbh in [post.neighbourhood_id, *post.reach]]
 
 
-def _rewrite(post: PostItem, old_reach: list[str], seen_state: str | None = None, counters: list | None = None) -> None:
+def _rewrite(post: PostItem, old_reach: list[str], seen_state: str | None = None, counters: tuple[str, ...] = ()) -> None:
     """Save the post and its feed entries (dropping those of neighbourhoods it no longer reaches). A
     concurrent state change, edit, pin or moderation wins (409); a comment or thanks meanwhile does not."""
     sk = FeedEntryItem.sort_key(post.post_id, post.pinned)
@@ -265,7 +255,7 @@ def _rewrite(post: PostItem, old_reach: list[str], seen_state: str | None = None
             for gone in set(old_reach) - set(post.reach):
                 t.delete(FeedEntryItem(FeedEntryItem.feed(gone), sk))
             if counters:
-                t.update(_week(post.neighbourhood_id), actions=counters)
+                count_in_week(t, post.neighbourhood_id, **dict.fromkeys(counters, 1))
 
     conflict = (Conflict("The post's state changed meanwhile.", {"state": "changed meanwhile"}) if seen_state
                 else _changed_meanwhile())
@@ -336,14 +326,6 @@ def count_on(t: Any, post: PostItem, **deltas: int) -> int:
     return 1 + len(nbhs)
 
 
-def author_name(user_id: str) -> str | None:
-    """The name a resident shows their neighbours (as the member list shows it), kept with what they write."""
-    try:
-        return load_user(user_id).display_name or None
-    except NotFound:
-        return None
-
-
 def _rewrite_actions(post: PostItem) -> list:
     """The post's own fields, set one by one: an UpdateItem, not a PutItem, so that the counters
     comments and thanks ADD to (`comment_count`, `thanks_count`) are never put back to a stale value."""
@@ -363,8 +345,6 @@ def _delete(post: PostItem) -> None:
     post). Then what hangs on the post goes in batches: comments and their lookup items, thanks markers,
     open reports (of the post and its comments), and a recommendation's count for its household. Each
     step reads consistently and is safe to repeat."""
-    from chalicelib.moderation.models import PendingAppealItem  # moderation builds on posts
-
     for attempt in range(REWRITE_ATTEMPTS):
         sk = FeedEntryItem.sort_key(post.post_id, post.pinned)
         queued = PendingAppealItem.of(post)
@@ -393,28 +373,12 @@ def _delete(post: PostItem) -> None:
 
 
 def _delete_what_hangs_on(post_id: str) -> None:
-    from chalicelib.comments.models import CommentItem, CommentRefItem, ThanksItem  # comments build on posts
-    from chalicelib.moderation.models import ReportItem  # so does moderation
-
-    doomed: list[Any] = []
-    comment_ids = []
-    for comment in CommentItem.query(CommentItem.partition(post_id), consistent_read=True):
-        comment_ids.append(comment.comment_id)
-        doomed += [comment, CommentRefItem(*CommentRefItem.key(comment.comment_id))]
-    doomed += list(ThanksItem.query(ThanksItem.key(post_id, "")[0], consistent_read=True))
-    for target_type, target_id in [("post", post_id), *(("comment", cid) for cid in comment_ids)]:
-        doomed += [report for report in ReportItem.query(ReportItem.key(target_type, target_id, "")[0],
-                                                         consistent_read=True)
-                   if report.gsi1sk.startswith("OPEN#")]
-    with PostItem.batch_write() as batch:  # 25 deletes a call; unprocessed items are retried
-        for item in doomed:
-            batch.delete(item)
+    comment_ids = remove_all("post", post_id)
+    forget_reports([("post", post_id), *(("comment", comment_id) for comment_id in comment_ids)])
 
 
 def _anonymise_appeal(post: PostItem) -> None:
     """An anonymised post's pending appeal stays in the moderators' queue, no longer naming its author."""
-    from chalicelib.moderation.models import PendingAppealItem  # moderation builds on posts
-
     queued = PendingAppealItem.of(post)
     if queued is None:
         return
@@ -425,20 +389,8 @@ def _anonymise_appeal(post: PostItem) -> None:
             raise  # else decided meanwhile: nothing left to anonymise
 
 
-def _week(neighbourhood_id: str) -> WeekStatsItem:
-    return WeekStatsItem(*WeekStatsItem.key(neighbourhood_id, iso_week()))
-
-
 def _posts_of(user_id: str) -> list[PostItem]:
     return list(PostItem.gsi1.query(PostItem.author_key(user_id)))
-
-
-def _user_neighbourhood(user_id: str) -> str | None:
-    try:
-        user = load_user(user_id)
-    except NotFound:
-        return None
-    return user.neighbourhood_id if user.residence_status == "verified" else None
 
 
 def _check_not_oneself(principal: Principal, new: Any) -> None:

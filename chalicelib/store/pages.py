@@ -11,15 +11,25 @@ import json
 import re
 from typing import Annotated, Any
 
-from pydantic import Field, StringConstraints
+from pydantic import ConfigDict, Field, StringConstraints
 
 from chalicelib.errors import NotFound
+from chalicelib.models import Model
 
 # What every list's `cursor` query parameter takes: base64url without padding, as encode_cursor writes it.
 CURSOR_PATTERN = r"^[A-Za-z0-9_-]+$"
 PageCursor = Annotated[str, StringConstraints(min_length=1, max_length=1000, pattern=CURSOR_PATTERN),
                        Field(description="the `cursor` of the previous page, as given (a cursor this list did not "
                                          "give answers 404)")]
+
+
+class PageQuery(Model):
+    """`?cursor=&limit=` of a list read a page at a time: 50 by default, at most 100 (a thread of comments,
+    a conversation's messages)."""
+
+    model_config = ConfigDict(extra="forbid")
+    cursor: PageCursor | None = None
+    limit: int = Field(default=50, ge=1, le=100)
 
 
 def unknown_cursor(what: str = "list") -> NotFound:

@@ -135,7 +135,7 @@ def test_eight_residents_thanking_at_once_count_eight(client, act_as):
     post = written(client, DISCUSSION)
     neighbours = [resident(f"U-n{i}") for i in range(8)]
     with ThreadPoolExecutor(max_workers=8) as pool:
-        list(pool.map(lambda who: thank(who, post["id"]), neighbours + neighbours))
+        list(pool.map(lambda who: thank(who, "post", post["id"]), neighbours + neighbours))
     assert the_post(client, post["id"])["thanks_count"] == 8
 
 
@@ -147,8 +147,8 @@ def test_concurrent_comments_all_count_and_edits_keep_the_counts(client, act_as)
     post = written(client, DISCUSSION)
     neighbours = [resident(f"U-n{i}") for i in range(8)]
     with ThreadPoolExecutor(max_workers=8) as pool:
-        list(pool.map(lambda who: add_comment(who, post["id"], CommentRequest(text=who.user_id)), neighbours))
-    thank(BEN, post["id"])
+        list(pool.map(lambda who: add_comment(who, "post", post["id"], CommentRequest(text=who.user_id)), neighbours))
+    thank(BEN, "post", post["id"])
     edited = client.patch(f"/api/v1/posts/{post['id']}", headers=JSON, body=body({**DISCUSSION, "text": "June 21"}))
     assert edited.status_code == 200
     act_as(AMBASSADOR)
@@ -161,8 +161,7 @@ def test_concurrent_comments_all_count_and_edits_keep_the_counts(client, act_as)
 
 
 def test_a_comment_counts_in_the_weeks_indicators(client, act_as):
-    from chalicelib.posts.models import WeekStatsItem
-    from chalicelib.posts.service import iso_week
+    from chalicelib.content.counters import WeekStatsItem, iso_week
 
     act_as(ANNA)
     post = written(client, DISCUSSION)

@@ -4,8 +4,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from chalicelib.posts.models import WeekStatsItem
-from chalicelib.posts.service import iso_week
+from chalicelib.content.counters import WeekStatsItem, iso_week
 from tests.api.test_posts import ANNA, BEN, DISCUSSION, N1, N2, make_user, resident, written
 from tests.helpers import JSON, body, error_of
 

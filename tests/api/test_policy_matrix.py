@@ -121,6 +121,10 @@ EXPECTED = {
     ("DELETE", "/api/v1/items/{item_id}"): SIGNED_IN,
     ("POST", "/api/v1/items/{item_id}/loans"): SIGNED_IN,
     ("GET", "/api/v1/items/{item_id}/calendar"): SIGNED_IN,
+    # An item is content of the kernel: its comments and reports, as a post's (tests/lending/test_item_content.py).
+    ("POST", "/api/v1/items/{item_id}/comments"): SIGNED_IN,
+    ("GET", "/api/v1/items/{item_id}/comments"): SIGNED_IN,
+    ("POST", "/api/v1/items/{item_id}/reports"): SIGNED_IN,
     ("GET", "/api/v1/loans/{loan_id}"): SIGNED_IN,
     ("POST", "/api/v1/loans/{loan_id}/decision"): SIGNED_IN,
     ("POST", "/api/v1/loans/{loan_id}/state"): SIGNED_IN,

@@ -30,18 +30,18 @@ def test_deleting_a_post_deletes_its_comments_thanks_and_open_reports(client, ac
     assert client.post(f"/api/v1/comments/{reply['id']}/reports", headers=JSON,
                        body=body({"reason": "spam"})).status_code == 201
     assert client.post(f"/api/v1/posts/{other['id']}/reports", headers=JSON, body=body({"reason": "spam"})).status_code == 201
-    assert len(_all(CommentItem, CommentItem.partition(post["id"]))) == 2
+    assert len(_all(CommentItem, CommentItem.partition("post", post["id"]))) == 2
     # When the author deletes it
     act_as(ANNA)
     assert client.delete(f"/api/v1/posts/{post['id']}").status_code == 204
     # Then nothing of it is left, and the other post keeps its own
-    assert _all(CommentItem, CommentItem.partition(post["id"])) == []
+    assert _all(CommentItem, CommentItem.partition("post", post["id"])) == []
     for comment in (top, reply):
         assert _all(CommentRefItem, CommentRefItem.key(comment["id"])[0]) == []
     assert _all(ThanksItem, ThanksItem.key(post["id"], "")[0]) == []
     assert _all(ReportItem, ReportItem.key("post", post["id"], "")[0]) == []
     assert _all(ReportItem, ReportItem.key("comment", reply["id"], "")[0]) == []
-    assert [c.comment_id for c in _all(CommentItem, CommentItem.partition(other["id"]))] == [other_comment["id"]]
+    assert [c.comment_id for c in _all(CommentItem, CommentItem.partition("post", other["id"]))] == [other_comment["id"]]
     assert len(_all(ThanksItem, ThanksItem.key(other["id"], "")[0])) == 1
     assert len(_all(ReportItem, ReportItem.key("post", other["id"], "")[0])) == 1
     act_as(resident("U-amb", ambassador=True))
@@ -58,7 +58,7 @@ def test_a_thread_longer_than_one_batch_is_deleted_whole(client, act_as):
     for number in range(30):  # more than one BatchWriteItem (25)
         commented(client, post["id"], f"comment {number}")
     assert client.delete(f"/api/v1/posts/{post['id']}").status_code == 204
-    assert _all(CommentItem, CommentItem.partition(post["id"])) == []
+    assert _all(CommentItem, CommentItem.partition("post", post["id"])) == []
 
 
 def households(client, trade="plumber"):

@@ -37,7 +37,7 @@ def entries(post_id, nbh=N1):
 def test_an_edit_keeps_a_comment_written_meanwhile(client, act_as, meanwhile):
     act_as(ANNA)
     post = written(client, DISCUSSION)
-    meanwhile(lambda post_id: comments.add_comment(BEN, post_id, CommentRequest(text="Count me in")))
+    meanwhile(lambda post_id: comments.add_comment(BEN, "post", post_id, CommentRequest(text="Count me in")))
     edited = client.patch(f"/api/v1/posts/{post['id']}", headers=JSON, body=body({**DISCUSSION, "text": "June 14th!"}))
     assert edited.status_code == 200, edited.body
     [shown] = [p for p in feed(client).json_body["posts"] if p["id"] == post["id"]]
@@ -71,7 +71,7 @@ def test_two_state_changes_from_one_read_the_second_answers_409(client, act_as, 
 
 def test_a_hide_meanwhile_is_never_undone_by_the_authors_edit(client, act_as, meanwhile):
     from chalicelib.moderation.models import ModerationRequest
-    from chalicelib.moderation.service import moderate_post
+    from chalicelib.posts.hiding import moderate_post
 
     act_as(ANNA)
     post = written(client, DISCUSSION)
@@ -84,20 +84,20 @@ def test_a_hide_meanwhile_is_never_undone_by_the_authors_edit(client, act_as, me
 
 
 def test_a_hide_keeps_a_comment_written_meanwhile(client, act_as, monkeypatch):
-    from chalicelib.moderation import service as moderation
     from chalicelib.moderation.models import ModerationRequest
+    from chalicelib.posts import hiding
 
     act_as(ANNA)
     post = written(client, DISCUSSION)
-    moderated = moderation._moderated
+    moderated = hiding.moderated
 
     def then_a_comment(principal, post_id):
         read = moderated(principal, post_id)
-        comments.add_comment(BEN, post_id, CommentRequest(text="Seen it"))
+        comments.add_comment(BEN, "post", post_id, CommentRequest(text="Seen it"))
         return read
 
-    monkeypatch.setattr(moderation, "_moderated", then_a_comment)
-    moderation.moderate_post(AMBASSADOR, post["id"], ModerationRequest(action="hide", reason="harassment"))
+    monkeypatch.setattr(hiding, "moderated", then_a_comment)
+    hiding.moderate_post(AMBASSADOR, post["id"], ModerationRequest(action="hide", reason="harassment"))
     [entry] = entries(post["id"])
     assert entry.post["hidden"] is True and int(entry.comment_count) == 1
 

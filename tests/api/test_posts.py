@@ -93,7 +93,7 @@ def test_a_lost_pet_stores_its_cell_never_the_point(client, act_as):
 # --- states ---------------------------------------------------------------------------------
 
 def test_help_goes_open_matched_done_and_counts_a_volunteer_action(client, act_as):
-    from chalicelib.posts.service import iso_week, week_counts
+    from chalicelib.content.counters import iso_week, week_counts
 
     make_user(BEN, "ben@example.lu", "7000-2")
     act_as(ANNA)

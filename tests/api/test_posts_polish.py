@@ -6,7 +6,7 @@ import pytest
 from chalicelib.accounts.models import UserItem
 from chalicelib.adapters import clock
 from chalicelib.moderation.models import ModerationRequest
-from chalicelib.moderation.service import moderate_post
+from chalicelib.posts.hiding import moderate_post
 from chalicelib.store.calls import count_dynamodb_calls
 from ops.local_events import LocalEvents
 from tests.api.test_neighbourhoods import TOWN
@@ -96,12 +96,11 @@ def test_a_pin_between_reading_and_commenting_does_not_lose_the_count(client, ac
             posts.pin_post(AMBASSADOR, post_id, True)
         return found
 
-    from chalicelib.comments import service as comments
-    comments._readable = readable_then_pinned
+    posts._readable = readable_then_pinned  # how the content kernel reads a post for comments
     try:
-        add_comment(BEN, post["id"], CommentRequest(text="Count me in"))
+        add_comment(BEN, "post", post["id"], CommentRequest(text="Count me in"))
     finally:
-        comments._readable = real_readable
+        posts._readable = real_readable
     page = feed(client).json_body["posts"]
     assert [(p["id"], p["pinned"], p["comment_count"]) for p in page] == [(post["id"], True, 1)]
 

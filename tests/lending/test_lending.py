@@ -6,7 +6,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from chalicelib.lending import loans as loans_module
-from chalicelib.lending.models import NeighbourhoodWeek
+from chalicelib.content.counters import WeekStatsItem, iso_week
 from chalicelib.policy import Principal
 from tests.helpers import JSON, body, error_of
 
@@ -122,7 +122,7 @@ def test_a_loan_goes_requested_accepted_picked_up_returned_and_counts_an_exchang
     assert decide(client, act_as, loan["id"], "accept").json_body["state"] == "accepted"
     assert move(client, act_as, loan["id"], "picked_up").json_body["state"] == "picked_up"
     assert move(client, act_as, loan["id"], "returned").json_body["state"] == "returned"
-    week = NeighbourhoodWeek.get(*NeighbourhoodWeek.key(N1, loans_module.iso_week(loans_module.today())))
+    week = WeekStatsItem.get(*WeekStatsItem.key(N1, iso_week(loans_module.today())))
     assert week.exchanges == 1
     # the days are free again
     again = ask_loan(client, act_as, item["id"], day(1), day(2)).json_body

@@ -169,7 +169,8 @@ def test_erasing_the_authors_account_removes_the_appeal_or_keeps_it_anonymously(
 
 def test_an_appeal_written_after_the_post_was_read_is_not_left_behind(client, act_as):
     from chalicelib.errors import Conflict
-    from chalicelib.moderation.service import _hide_or_show_post
+    from chalicelib.content.kinds import Change
+    from chalicelib.posts.hiding import _hide_or_show
     from chalicelib.posts.service import _delete
 
     # Given a moderator's and a deleter's reads of a hidden post, then the author's appeal
@@ -182,7 +183,7 @@ def test_an_appeal_written_after_the_post_was_read_is_not_left_behind(client, ac
     assert appeal(client, post["id"]).status_code == 200
     # Then showing it from the stale read is refused (the appeal would stay pending on a shown post)
     with pytest.raises(Conflict):
-        _hide_or_show_post(read_before[0], False, None, None, "U-amb1")
+        _hide_or_show(read_before[0], Change(hide=False, reason=None, note=None, by="U-amb1", action="restore"))
     assert len(rows()) == 1
     # and deleting it from the stale read reads again and takes the appeal too
     _delete(read_before[1])

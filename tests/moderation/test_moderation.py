@@ -4,8 +4,7 @@ through the API on the real table (DynamoDB Local)."""
 import pytest
 
 from chalicelib.moderation.tone import looks_aggressive
-from chalicelib.posts.models import WeekStatsItem
-from chalicelib.posts.service import iso_week
+from chalicelib.content.counters import WeekStatsItem, iso_week
 from tests.api.test_comments import commented
 from tests.api.test_posts import ANNA, BEN, DISCUSSION, N1, N2, feed, resident, written
 from tests.helpers import JSON, body, error_of
@@ -92,7 +91,7 @@ def test_a_comment_can_be_reported_by_whoever_reads_it(client, act_as):
     [target] = client.get(f"/api/v1/neighbourhoods/{N1}/reports").json_body["targets"]
     content = target.pop("content")
     assert target == {"target_type": "comment", "target_id": comment["id"], "post_id": post["id"], "count": 1,
-                      "reasons": {"harassment": 1}, "texts": [], "conversation_id": None}
+                      "reasons": {"harassment": 1}, "texts": [], "conversation_id": None, "item_id": None}
     assert content["text"] == "Nobody cares" and content["author_id"] == "U-anna"  # what the moderator decides on
 
 

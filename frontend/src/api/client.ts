@@ -47,6 +47,7 @@ type IdempotentPath = {
 const IDEMPOTENT_PATHS = [
   '/api/v1/neighbourhoods/{neighbourhood_id}/posts',
   '/api/v1/posts/{post_id}/comments',
+  '/api/v1/items/{item_id}/comments',
   '/api/v1/conversations',
   '/api/v1/conversations/{conversation_id}/messages',
   '/api/v1/neighbourhoods/{neighbourhood_id}/items',

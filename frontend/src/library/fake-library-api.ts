@@ -6,6 +6,7 @@ import type { Item, ItemCalendar, LibraryApi, Loan, Wanted } from './library-api
 export const ITEM: Item = {
   id: 'ITEM1', neighbourhood_id: 'n1', owner_id: 'U-OWNER', mine: false, name: 'Drill', description: 'Bosch',
   conditions: 'Bring it back clean', category: 'tools', photo_id: null, available: true, blocked: [], created_at: '2026-11-01T10:00:00Z',
+  hidden: false, hidden_reason: null, hidden_note: null, hidden_reason_text: null,
 };
 
 export const loan = (over: Partial<Loan> = {}): Loan => ({
@@ -47,6 +48,7 @@ export function fakeLibraryApi(answers: Answers = {}) {
     closeWanted: (_n, id) => ok(wanted({ id, state: 'closed' })),
     startPhotoUpload: () => ok({ photo_id: 'PHOTO1', upload: { url: 'http://s3.test/up', fields: { key: 'k' } }, max_bytes: 10 * 1024 * 1024 }),
     photo: () => ok({ status: 'ready', display_url: 'http://s3.test/d', thumb_url: 'http://s3.test/t', reason: null }),
+    reportItem: (id, reason) => ok({ target_type: 'item', target_id: id, reason }),
   };
   const api = {} as LibraryApi;
   for (const name of Object.keys(defaults) as (keyof LibraryApi)[]) {

@@ -2,7 +2,7 @@ import type { ApiProblem } from '../api/problem';
 import type { Loading } from '../communes/commune-page.svelte';
 import type { DayRange } from './calendar';
 import { DateRangePicker } from './date-range.svelte';
-import type { Item, ItemUpdate, LibraryApi, Loan } from './library-api';
+import type { Item, ItemUpdate, LibraryApi, Loan, ReportReason } from './library-api';
 import { loanCall } from './library.svelte';
 import { sortLoans, withLoan, type LoanAction } from './loans';
 
@@ -17,6 +17,7 @@ export type ItemNews =
   | { kind: 'saved' }
   | { kind: 'blocked'; start: string; end: string }
   | { kind: 'unblocked'; start: string; end: string }
+  | { kind: 'reported' }
   | { kind: 'failed'; problem: ApiProblem };
 
 /**
@@ -154,6 +155,16 @@ export class ItemPage {
     if (!(await this.edit({ blocked }))) return false;
     this.news = { kind: 'unblocked', start: range.start, end: range.end };
     return true;
+  }
+
+  /** A neighbour reports the item to the neighbourhood's moderators; a second report is refused (409). */
+  async report(reason: ReportReason, text: string): Promise<boolean> {
+    if (this.busy) return false;
+    this.busy = 'report';
+    const answer = await this.#api.reportItem(this.id, reason, text.trim() || null);
+    this.busy = null;
+    this.news = answer.ok ? { kind: 'reported' } : { kind: 'failed', problem: answer.problem };
+    return answer.ok;
   }
 
   /** Stops lending the item; refused (409) while a loan of it is accepted or picked up. */

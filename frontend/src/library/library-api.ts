@@ -15,6 +15,7 @@ export type MyLoans = Schemas['MyLoans'];
 export type Wanted = Schemas['WantedPublic'];
 export type PhotoUploadStarted = Schemas['PhotoUploadStarted'];
 export type Photo = Schemas['PhotoPublic'];
+export type ReportReason = Schemas['ReportRequest']['reason'];
 export type { Member };
 
 export const CATEGORIES: readonly ItemCategory[] = [
@@ -40,6 +41,8 @@ export interface LibraryApi {
   closeWanted(neighbourhoodId: string, wantedId: string): Promise<Outcome<Wanted>>;
   startPhotoUpload(contentType: string, size: number): Promise<Outcome<PhotoUploadStarted>>;
   photo(photoId: string): Promise<Outcome<Photo>>;
+  /** A neighbour reports the item to the neighbourhood's moderators (once). */
+  reportItem(itemId: string, reason: ReportReason, text: string | null): Promise<Outcome<unknown>>;
 }
 
 export function httpLibraryApi(client: ApiClient): LibraryApi {
@@ -75,6 +78,8 @@ export function httpLibraryApi(client: ApiClient): LibraryApi {
         body: { purpose: 'item', content_type: contentType as Schemas['PhotoUploadRequest']['content_type'], size },
       })),
     photo: (id) => outcomeOf(client.GET('/api/v1/photos/{photo_id}', { params: { path: { photo_id: id } }, cache: 'no-store' })),
+    reportItem: (id, reason, text) =>
+      outcomeOf(client.POST('/api/v1/items/{item_id}/reports', { params: item(id), body: { reason, text } })),
   };
 }
 

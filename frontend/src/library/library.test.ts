@@ -144,6 +144,20 @@ describe('ItemPage', () => {
     expect(page.loans.map((l) => l.id)).toEqual(['LOAN1']);
   });
 
+  it('reports the item to the moderators, and says so when it was reported already', async () => {
+    const { api, calls } = fakeLibraryApi();
+    const page = new ItemPage(api, 'ITEM1', TODAY);
+    await page.load();
+    expect(await page.report('commercial', '  sells watches  ')).toBe(true);
+    expect(calls).toContain('reportItem ITEM1 commercial sells watches');
+    expect(page.news).toEqual({ kind: 'reported' });
+    const again = fakeLibraryApi({ reportItem: () => conflict('You have already reported this.') });
+    const second = new ItemPage(again.api, 'ITEM1', TODAY);
+    expect(await second.report('spam', '')).toBe(false);
+    expect(again.calls).toContain('reportItem ITEM1 spam');
+    expect(second.news).toMatchObject({ kind: 'failed', problem: { status: 409 } });
+  });
+
   it('asks for the picked dates and clears the choice', async () => {
     const { api, calls } = fakeLibraryApi();
     const page = new ItemPage(api, 'ITEM1', TODAY);

@@ -37,6 +37,7 @@ function history(count: number, me = 'me', other = 'ben'): Message[] {
     created_at: new Date(Date.UTC(2026, 0, 1, 9, i)).toISOString(),
     hidden: false,
     hidden_reason: null,
+    hidden_note: null,
     hidden_reason_text: null,
   }));
 }
@@ -61,7 +62,7 @@ function fakeApi(options: { messages?: Message[]; pageSize?: number; conversatio
     send: async (conversationId, text) => {
       calls.sent.push(text);
       if (options.send) return options.send;
-      const message: Message = { id: `m9${calls.sent.length}`, conversation_id: conversationId, author_id: 'me', text, deleted: false, created_at: '2026-01-03T10:00:00Z', hidden: false, hidden_reason: null, hidden_reason_text: null };
+      const message: Message = { id: `m9${calls.sent.length}`, conversation_id: conversationId, author_id: 'me', text, deleted: false, created_at: '2026-01-03T10:00:00Z', hidden: false, hidden_reason: null, hidden_note: null, hidden_reason_text: null };
       stored.push(message);
       return { ok: true, data: message };
     },

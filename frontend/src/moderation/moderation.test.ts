@@ -19,6 +19,7 @@ function target(type: ReportedTarget['target_type'], id: string, count = 1): Rep
     target_id: id,
     post_id: type === 'message' ? null : P1,
     conversation_id: type === 'message' ? 'c1' : null,
+    item_id: null,
     count,
     reasons: { spam: count },
     texts: ['selling things'],

@@ -4,7 +4,7 @@ A hide stores a reason code from the fixed list (`moderation.models.HideReason`,
 an automatic hide) and an optional note. Every answer carries the code (`hidden_reason`), so the web
 app may translate it itself, and `hidden_reason_text`, the sentence the server translated for the
 language of the request (`Accept-Language`; French when none of lb, fr, de, en, pt is asked for).
-This module imports nothing of moderation's, so posts, comments and messages can use it.
+Part of the content kernel, so that every kind of content (posts, comments, messages, items) shows it alike.
 """
 
 from __future__ import annotations

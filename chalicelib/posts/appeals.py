@@ -1,7 +1,7 @@
 """Appeals: the author of a hidden post may appeal once; a second moderator, not the one who hid it,
 upholds the hide or shows the post again. A pending appeal is also a row of the neighbourhood's
 appeals queue (`NBH#<id>#APPEALS`), written and deleted in the same transactions as the post's
-`appeal_state`. Hiding and showing, reports and the audit log are in `service.py`.
+`appeal_state`. Hiding and showing a post are in `hiding.py`; reports and the audit log in `chalicelib/moderation/`.
 """
 
 from __future__ import annotations
@@ -15,8 +15,9 @@ from chalicelib.i18n import DEFAULT
 from chalicelib.moderation.models import (
     AppealDecision, AppealList, AppealRequest, AppealsQuery, PendingAppeal, PendingAppealItem,
 )
-from chalicelib.moderation.service import AUTO, _moderated, audit_entry, close_reports, post_content, set_hidden
+from chalicelib.moderation.service import AUTO, audit_entry, close_reports
 from chalicelib.policy import Principal
+from chalicelib.posts.hiding import moderated, post_content, set_hidden
 from chalicelib.posts.models import PostItem, PostPublic
 from chalicelib.posts.service import _public, _readable
 from chalicelib.store.pages import TIME_ID_SK, decode_cursor, encode_cursor
@@ -55,7 +56,7 @@ def appeal(principal: Principal, post_id: str, request: AppealRequest, language:
 
 
 def decide_appeal(principal: Principal, post_id: str, request: AppealDecision, language: str = DEFAULT) -> PostPublic:
-    post = _moderated(principal, post_id)
+    post = moderated(principal, post_id)
     if post.appeal_state != "pending":
         raise Conflict("There is no appeal to decide.", {"post_id": "no pending appeal"})
     # A second moderator decides: not the one who hid the post, nor its author.
