@@ -260,4 +260,7 @@ def decide(lau2: str, user_id: str, approve: bool, reason: str | None, by: str |
                            {"user_id": "not pending here"}) from None
         raise
     logger.info("residence rejected", user_id=user_id, lau2=lau2)
+    from chalicelib.notifications import alert_queue  # notifications build on verification
+
+    alert_queue.residence_decided(user_id, stamp.isoformat())
     return record.public()

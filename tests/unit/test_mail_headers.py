@@ -34,6 +34,11 @@ CONTEXTS = {
     "loan_reminder": ("loan_reminders", {"kind": "due_tomorrow", "item": "Leeder", "owner": "Ben",
                                          "due": date(2026, 12, 3), "item_url": f"{SITE}/items/I1"}),
     "unread_messages": ("messages", {"sender": "Ben", "since": SEEN, "conversation_url": f"{SITE}/messages/C1"}),
+    "loan_moment": ("loan_reminders", {"state": "requested", "item": "Bueremaschinn", "name": "Ben B.",
+                                       "start": date(2026, 12, 3), "end": date(2026, 12, 5),
+                                       "item_url": f"{SITE}/items/I1", "why_key": "notifications.email.why.loans"}),
+    "residence_decided": (None, {"approved": False, "method": "staff", "reason": "Pas inscrit à cette adresse",
+                                 "neighbourhood": "Op der Hiel", "open_url": f"{SITE}/join"}),
 }
 # Built by their own flow below, not from CONTEXTS.
 FLOWS = {"digest"}
