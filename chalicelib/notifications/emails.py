@@ -155,11 +155,12 @@ def email_resident(user_id: str | None, topic: str, marker_key: str, template: s
 
 
 def display_name(user_id: str | None) -> str:
-    """What neighbours call a resident in an email ("—" once the account is gone)."""
+    """What neighbours call a resident in an email ("—" once the account is gone or before a name is chosen)."""
     if not user_id:
         return "—"
     try:
-        return UserItem.get(*UserItem.key(user_id), attributes_to_get=["display_name"]).display_name or "—"
+        user = UserItem.get(*UserItem.key(user_id), attributes_to_get=["display_name", "name_chosen", "email"])
+        return user.shown_name() or "—"
     except DoesNotExist:
         return "—"
 

@@ -339,7 +339,7 @@ def count_on(t: Any, post: PostItem, **deltas: int) -> int:
 def author_name(user_id: str) -> str | None:
     """The name a resident shows their neighbours (as the member list shows it), kept with what they write."""
     try:
-        return load_user(user_id).display_name or None
+        return load_user(user_id).shown_name() or None
     except NotFound:
         return None
 

@@ -211,7 +211,7 @@ def pending_residents(lau2: str) -> PendingResidentList:
         address = addresses[user.address_id]
         neighbourhood = address.neighbourhood
         residents.append(PendingResident(
-            user_id=user.user_id, display_name=user.display_name, email=user.email,
+            user_id=user.user_id, display_name=user.shown_name(), email=user.email,
             address=PlaceRef(id=address.id, label=address.label),
             neighbourhood=PlaceRef(id=user.neighbourhood_id or "", label=neighbourhood.name if neighbourhood else ""),
             claimed_at=user.residence_claimed_at.isoformat() if user.residence_claimed_at else None,
