@@ -35,15 +35,15 @@ def load_demo_people() -> list[str]:
     staff = grant_staff(STAFF_EMAIL, lau2, "admin")
     for other in DEMO_COMMUNES:  # the communes of the real register sample too, to try the admin tools on them
         grant_staff(STAFF_EMAIL, other, "admin")
-    staff.update(actions=[UserItem.display_name.set("Demo-Gemeng (staff)")])
+    staff.update(actions=[UserItem.display_name.set("Demo-Gemeng (staff)"), UserItem.name_chosen.set(True)])
     editor = grant_staff(EDITOR_EMAIL, lau2, "editor")
-    editor.update(actions=[UserItem.display_name.set("Demo-Gemeng (editor)")])
+    editor.update(actions=[UserItem.display_name.set("Demo-Gemeng (editor)"), UserItem.name_chosen.set(True)])
     neighbourhood = list_published(lau2).neighbourhoods[0]
     addresses = _neighbourhood_households(lau2, neighbourhood.id)
     loaded = [f"staff admin of {lau2}: {STAFF_EMAIL}", f"staff editor of {lau2}: {EDITOR_EMAIL}"]
     for (email, name, verified), address in zip(RESIDENTS, addresses):
         user = account_for_email(email, "lb")
-        user.update(actions=[UserItem.display_name.set(name)])
+        user.update(actions=[UserItem.display_name.set(name), UserItem.name_chosen.set(True)])
         if user.address_id != address.id or user.residence_status == "none":
             claim_residence(principal_of(user), address.id)
             user.refresh()

@@ -83,8 +83,8 @@ def main() -> int:
     try:
         say(f"starting DynamoDB Local on port {ports['dynamodb']} (data in .local/dynamodb)")
         stack.start_dynamodb(services, ports["dynamodb"], stack.LOCAL_DIR / "dynamodb", logs / "dynamodb.log")
-        say(f"starting moto server for S3 and SES on port {ports['moto']}")
-        stack.start_moto(services, ports["moto"], logs / "moto.log")
+        say(f"starting moto server for S3 and SES on port {ports['moto']} (uploads kept in .local/s3)")
+        stack.start_moto(services, ports["moto"], logs / "moto.log", recording=stack.MOTO_RECORDING)
         for line in stack.provision():
             say(line)
         from ops.demo import demo_loaded, load_demo

@@ -23,6 +23,8 @@ from chalicelib.config import DEV_ORIGIN_SECRET
 ROOT = Path(__file__).resolve().parent.parent
 VENV_BIN = ROOT / ".venv" / "bin"
 LOCAL_DIR = ROOT / ".local"
+# What `make run` changed in moto's S3 (and SES), replayed at its next start: ops/moto_server.py.
+MOTO_RECORDING = LOCAL_DIR / "s3" / "changes.jsonl"
 REGION = "eu-west-1"
 JAVA_HINT = "apt-get install -y openjdk-17-jre-headless"
 
@@ -106,10 +108,24 @@ def start_dynamodb(services: Services, port: int, db_path: Path | None, log: Pat
     return f"http://127.0.0.1:{port}"
 
 
-def start_moto(services: Services, port: int, log: Path | None = None) -> str:
-    process = services.start("moto", [str(VENV_BIN / "moto_server"), "-H", "127.0.0.1", "-p", str(port)], log)
+def start_moto(services: Services, port: int, log: Path | None = None, recording: Path | None = None) -> str:
+    """moto server (S3, SES), in memory; with `recording`, its changes are appended to that file and the
+    file is replayed at start, so uploads survive a restart (ops/moto_server.py)."""
+    if recording is None:
+        process = services.start("moto", [str(VENV_BIN / "moto_server"), "-H", "127.0.0.1", "-p", str(port)], log)
+    else:
+        recording.parent.mkdir(parents=True, exist_ok=True)
+        env = {**os.environ, "MOTO_ENABLE_RECORDING": "true", "MOTO_RECORDER_FILEPATH": str(recording)}
+        process = services.start("moto", [str(VENV_BIN / "python"), "-m", "ops.moto_server", "-H", "127.0.0.1",
+                                          "-p", str(port)], log, env=env)
     _wait_port(port, process, "moto server", timeout=60)
-    return f"http://127.0.0.1:{port}"
+    endpoint = f"http://127.0.0.1:{port}"
+    if recording is not None and recording.exists() and recording.stat().st_size:
+        # Replays every change recorded before, in order; moto records nothing while it replays.
+        request = urllib.request.Request(f"{endpoint}/moto-api/recorder/replay-recording", method="POST", data=b"")
+        with urllib.request.urlopen(request, timeout=600):
+            pass
+    return endpoint
 
 
 def start_api(services: Services, port: int, env: dict[str, str], log: Path | None = None) -> str:

@@ -107,7 +107,8 @@ class StaffRoleGrant(Model):
 class Profile(Model):
     id: str
     email: str
-    display_name: str
+    display_name: str = Field(description="the name neighbours see; empty until the resident chose one")
+    name_chosen: bool = Field(default=False, description="false: the web app asks for the name neighbours will see")
     languages: list[SpokenLanguage]
     show_house_number: bool = False
     roles: list[str]
@@ -138,6 +139,9 @@ class UserItem(Entity):
     user_id = UnicodeAttribute()
     email = UnicodeAttribute()
     display_name = UnicodeAttribute(default="")
+    # The resident chose the name neighbours see (joining, or the profile). Null on accounts made before
+    # names were asked: `has_chosen_name` then tells an email-derived default from a chosen name.
+    name_chosen = BooleanAttribute(null=True)
     languages = ListAttribute(of=UnicodeAttribute, default=list)
     created_at = UTCDateTimeAttribute()
     # Roles beyond "resident": staff grants as "<lau2>:<role>", ambassadorships as neighbourhood ids,
@@ -158,6 +162,17 @@ class UserItem(Entity):
     show_house_number = BooleanAttribute(default=False)
     # Email choices the resident made, topic -> on/off; topics not named follow chalicelib/notifications/settings.py.
     notifications = MapAttribute(null=True)
+
+    def has_chosen_name(self) -> bool:
+        if self.name_chosen is not None:
+            return bool(self.name_chosen)
+        # Older accounts got the email's local part as their name at sign-in: that is not a chosen name.
+        return bool(self.display_name) and self.display_name != (self.email or "").split("@")[0][:40]
+
+    def shown_name(self) -> str:
+        """The name neighbours, staff and emails show; empty (the web app shows a neutral placeholder)
+        until the resident chose one, so that nobody is ever shown by their email."""
+        return self.display_name if self.has_chosen_name() else ""
 
     @staticmethod
     def key(user_id: str) -> tuple[str, str]:

@@ -27,7 +27,7 @@ def load_user(user_id: str | None) -> UserItem:
 def author_name(user_id: str) -> str | None:
     """The name a resident shows their neighbours (as the member list shows it), kept with what they write."""
     try:
-        return load_user(user_id).display_name or None
+        return load_user(user_id).shown_name() or None
     except NotFound:
         return None
 
@@ -55,7 +55,8 @@ def profile_of(user: UserItem) -> Profile:
     return Profile(
         id=user.user_id,
         email=user.email,
-        display_name=user.display_name,
+        display_name=user.shown_name(),
+        name_chosen=user.has_chosen_name(),
         languages=list(user.languages or []),  # type: ignore[arg-type]
         show_house_number=bool(user.show_house_number),
         roles=roles,
@@ -74,6 +75,7 @@ def update_profile(principal: Principal, changes: ProfileUpdate) -> Profile:
     actions = []
     if changes.display_name is not None:
         actions.append(UserItem.display_name.set(changes.display_name))
+        actions.append(UserItem.name_chosen.set(True))
     if changes.languages is not None:
         actions.append(UserItem.languages.set(list(changes.languages)))
     if changes.show_house_number is not None:

@@ -176,7 +176,8 @@ def account_for_email(email: str, language: str = "fr") -> UserItem:
     except DoesNotExist:
         pass
     user = UserItem(
-        *UserItem.key(new_id()), email=email, display_name=email.split("@")[0][:40], languages=[language], created_at=now()
+        *UserItem.key(new_id()), email=email, display_name="", name_chosen=False, languages=[language],
+        created_at=now()
     )
     user.user_id = user.pk.removeprefix("USER#")
     try:

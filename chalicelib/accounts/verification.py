@@ -3,7 +3,7 @@
 One transaction sets the account verified and writes the verification record beside it
 (`chalicelib.verification.models.VerificationItem`, the audit trail), on the condition that the
 resident is still pending at the same address: two ways finishing at the same moment verify
-once, and the loser is told (`Conflict`).
+once, and the loser is told (`Conflict`). The resident is then emailed (chalicelib/notifications/moments.py).
 """
 
 from __future__ import annotations
@@ -74,3 +74,6 @@ def _verify_once(user: UserItem, method: str, by: str, also: Callable[[TransactW
     user.residence_status, user.residence_method, user.verified_at = "verified", method, stamp
     user.gsi1sk = f"verified#{user.user_id}"
     logger.info("resident verified", user_id=user.user_id, method=method, neighbourhood_id=user.neighbourhood_id)
+    from chalicelib.notifications import alert_queue  # notifications build on accounts
+
+    alert_queue.residence_decided(user.user_id, stamp.isoformat())

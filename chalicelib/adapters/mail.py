@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from email.message import EmailMessage
+from email.policy import EmailPolicy
 from email.utils import formatdate, make_msgid
 from pathlib import Path
 
@@ -15,13 +16,33 @@ from chalicelib.config import get_settings
 from chalicelib.observability import logger
 
 
+class MailPolicy(EmailPolicy):
+    """The default email policy, except that the list headers are written as they are: RFC 2369 and
+    RFC 8058 want `<https://…>` verbatim, and Python would RFC 2047-encode a value longer than a line,
+    which no mail client reads as a link (nor would a DKIM signature over it help)."""
+
+    VERBATIM = frozenset({"list-unsubscribe", "list-unsubscribe-post", "list-id"})
+
+    def _fold(self, name: str, value: str, refold_binary: bool = False) -> str:
+        if name.lower() not in self.VERBATIM:
+            return super()._fold(name, value, refold_binary)  # type: ignore[misc]
+        text = str(value)
+        if not text.isascii() or "\r" in text or "\n" in text or len(name) + 2 + len(text) > 998:
+            raise ValueError(f"{name} must be one line of ASCII (RFC 5322): {text!r}")
+        return f"{name}: {text}{self.linesep}"
+
+
+# Lines are folded at 78 characters like the default; CRLF, as SES and SMTP want it.
+POLICY = MailPolicy(linesep="\r\n")
+
+
 def compose(to: str, subject: str, text: str, html: str | None = None, headers: dict[str, str] | None = None) -> EmailMessage:
     settings = get_settings()
-    message = EmailMessage()
+    message = EmailMessage(policy=POLICY)
     message["From"] = settings.mail_sender
     message["To"] = to
     message["Subject"] = subject
-    message["Date"] = formatdate(localtime=False)
+    message["Date"] = formatdate(usegmt=True)
     message["Message-ID"] = make_msgid(domain=settings.mail_sender.rpartition("@")[2] or "noper")
     for name, value in (headers or {}).items():
         message[name] = value

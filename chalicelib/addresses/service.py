@@ -14,7 +14,7 @@ from chalicelib.addresses.store import (
 from chalicelib.config import get_settings
 from chalicelib.errors import NotFound
 
-__all__ = ["assign_neighbourhoods", "get_address", "import_addresses", "ImportReport", "populated_cells",
+__all__ = ["assign_neighbourhoods", "cell_summary", "get_address", "import_addresses", "ImportReport", "populated_cells",
            "street_and_number_of", "suggest_addresses", "CellSummary"]
 
 
@@ -53,6 +53,17 @@ def populated_cells(lau2: str) -> dict[str, CellSummary]:
                                    localities=summary["localities"])
         for summary in map(plain, query(cell_partition(lau2)))
     }
+
+
+def cell_summary(lau2: str, cell: str) -> CellSummary | None:
+    """One populated cell's summary (streets, localities): one GetItem; None for a cell without addresses."""
+    item = client("dynamodb").get_item(TableName=get_settings().table_name,
+                                       Key={"pk": {"S": cell_partition(lau2)}, "sk": {"S": cell}}).get("Item")
+    if not item:
+        return None
+    summary = plain(item)
+    return CellSummary(address_count=summary["address_count"], streets=summary["streets"],
+                       localities=summary["localities"])
 
 
 def assign_neighbourhoods(lau2: str, cell_to_neighbourhood: dict[str, tuple[str, str]]) -> int:

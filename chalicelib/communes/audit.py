@@ -126,7 +126,7 @@ def audit_log(lau2: str, query: AuditQuery | None = None) -> AuditLogPublic:
     page = table_connection().query(partition, limit=query.limit, scan_index_forward=False, exclusive_start_key=start)
     items = [CommuneAuditItem.from_raw_data(raw) for raw in page.get("Items", [])]
     actors = sorted({item.actor_id for item in items if item.actor_id})
-    names = {user.user_id: user.display_name or None
+    names = {user.user_id: user.shown_name() or None
              for user in UserItem.batch_get([UserItem.key(actor) for actor in actors])} if actors else {}
     last = page.get("LastEvaluatedKey")
     return AuditLogPublic(

@@ -258,7 +258,7 @@ def comment(principal: Principal, neighbourhood_id: str, consultation_id: str,
     comment_id = new_id()
     saved = CommentItem(*CommentItem.key(consultation_id, comment_id), gsi1pk=CommentItem.commenter(user.user_id),
                         gsi1sk=comment_id, comment_id=comment_id, consultation_id=consultation_id,
-                        author_id=user.user_id, author_name=user.display_name or None,
+                        author_id=user.user_id, author_name=user.shown_name() or None,
                         neighbourhood_id=neighbourhood_id, text=request.text, created_at=now())
     saved.save(condition=CommentItem.pk.does_not_exist())
     return _comment_public(saved, principal.user_id)

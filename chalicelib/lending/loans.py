@@ -69,6 +69,7 @@ def request_loan(principal: Principal, item_id: str, request: LoanRequest) -> Lo
             writes.save(LendingLink(*LendingLink.key(user_id, "loan", loan_id), kind="loan", target_id=loan_id,
                                     role=role, neighbourhood_id=item.neighbourhood_id))
     logger.info("loan requested", loan_id=loan_id, item_id=item.item_id, nbh=item.neighbourhood_id)
+    _tell(loan_id, "requested")
     return public_loan(loan, principal)
 
 
@@ -92,6 +93,7 @@ def change_state(principal: Principal, loan_id: str, state: str) -> LoanPublic:
     else:
         _set_state(loan, state)
     logger.info("loan changed", loan_id=loan_id, state=state, nbh=loan.neighbourhood_id)
+    _tell(loan_id, state)
     return public_loan(_load(loan_id), principal)
 
 
@@ -221,6 +223,14 @@ def _set_state(loan: LoanItem, state: str) -> None:
 
 
 # --- reads ------------------------------------------------------------------------------------
+
+def _tell(loan_id: str, state: str) -> None:
+    """The owner hears of a request, the borrower of the answer, by email (chalicelib/notifications/moments.py)."""
+    from chalicelib.notifications import alert_queue  # notifications build on lending
+
+    if state in ("requested", "accepted", "declined"):
+        alert_queue.loan_changed(loan_id, state)
+
 
 def _check_dates(start: date, end: date) -> None:
     if start < today():

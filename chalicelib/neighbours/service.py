@@ -46,7 +46,7 @@ def members(neighbourhood_id: str) -> MemberList:
         street, number = streets.get(user.address_id or "", ("", ""))
         listed.append(Member(
             id=user.user_id,
-            display_name=user.display_name,
+            display_name=user.shown_name(),
             street=street,
             house_number=(number or None) if user.show_house_number else None,
             languages=list(user.languages or []),  # type: ignore[arg-type]

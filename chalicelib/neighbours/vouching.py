@@ -41,7 +41,7 @@ def pending_neighbours(principal: Principal, neighbourhood_id: str) -> PendingLi
     vouched = {vouch.candidate_id for vouch in vouches_given(me.user_id)}
     listed = [
         PendingNeighbour(
-            id=user.user_id, display_name=user.display_name,
+            id=user.user_id, display_name=user.shown_name(),
             street=streets.get(user.address_id or "", ("", ""))[0],
             vouched_by_me=user.user_id in vouched, same_household=user.address_id == me.address_id,
         )

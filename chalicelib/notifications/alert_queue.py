@@ -14,6 +14,10 @@ each message with `run_job`:
   after the others were sent; SQS delivers the message again (five times, then the dead-letter queue)
   and the markers keep the others from a second email.
 
+The same queue carries the emails of moments a resident waits on (chalicelib/notifications/moments.py):
+`{"kind": "residence", "user_id", "at"}` when their address is verified or refused, `{"kind": "loan",
+"loan_id", "state"}` when a loan is requested, accepted or declined; each is one email, not split.
+
 The queue itself is chalicelib/adapters/queue.py: SQS in AWS, in-process on the local and test stages
 (so `make run` writes the emails to .local/outbox at once).
 """
@@ -41,6 +45,16 @@ def lost_pet(post_id: str) -> None:
     _enqueue({"kind": "lost_pet", "post_id": post_id})
 
 
+def residence_decided(user_id: str, at: str) -> None:
+    """A decision on a resident's address was recorded at `at`: enqueue their email (notifications/moments.py)."""
+    _enqueue({"kind": "residence", "user_id": user_id, "at": at})
+
+
+def loan_changed(loan_id: str, state: str) -> None:
+    """A loan was requested, accepted or declined: enqueue the email to whoever waits for it."""
+    _enqueue({"kind": "loan", "loan_id": loan_id, "state": state})
+
+
 def _enqueue(job: dict[str, str]) -> None:
     """Never fails the request that published: the item is written; a refused enqueue is logged as an
     error and counted (`AlertsNotEnqueued` alarms; an operator re-sends with the job in the log, see
@@ -63,6 +77,10 @@ def run_job(job: dict[str, Any]) -> int:
     from chalicelib.notifications.alerts import lost_pet_job, lost_pet_neighbourhoods
 
     kind = job["kind"]
+    if kind in ("residence", "loan"):  # one person's email: nothing to split
+        from chalicelib.notifications import moments
+
+        return moments.run_job(job)
     if kind == "emergency":
         subject = {"announcement_id": job["announcement_id"]}
     elif kind == "lost_pet":

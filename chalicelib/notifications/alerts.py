@@ -143,6 +143,7 @@ def lost_pet_job(job: dict[str, str]) -> int:
     """Email a lost pet to the verified residents of `job["neighbourhood_id"]` (all its neighbourhoods
     when absent), not its author; returns how many this run sent."""
     from chalicelib.neighbours.service import published_neighbourhood, residents
+    from chalicelib.posts import pets
 
     post = lost_pet_post(job["post_id"])
     if post is None:
@@ -159,7 +160,8 @@ def lost_pet_job(job: dict[str, str]) -> int:
         "title": content.get("species", ""),
         "body": content.get("description", ""),
         "neighbourhood": neighbourhood,
-        "last_seen_at": post.created_at,
+        "last_seen_at": pets.last_seen_at(content, post.created_at),
+        "place": pets.place_label(content),
         "post_url": f"{site()}/posts/{post.post_id}",
     }
     recipients = [user for neighbourhood_id in targets

@@ -18,6 +18,7 @@ from datetime import timedelta
 from email.message import EmailMessage
 from html.parser import HTMLParser
 from typing import TYPE_CHECKING, Any, Callable
+from urllib.parse import urlsplit
 
 from pynamodb.attributes import UnicodeAttribute
 from pynamodb.exceptions import DoesNotExist, PutError
@@ -37,6 +38,8 @@ from chalicelib.web.site import site
 if TYPE_CHECKING:
     import css_inline
 
+# The footer's "why" of an email about the resident's own account, which no choice turns off.
+ESSENTIAL = "account"
 # Markers are kept long enough to outlive any retry, then DynamoDB expires them.
 MARKER_DAYS = 400
 
@@ -70,14 +73,19 @@ def _inliner() -> css_inline.CSSInliner:
     return css_inline.CSSInliner(load_remote_stylesheets=False, keep_link_tags=False, keep_style_tags=False)
 
 
-def render(template: str, language: str, context: dict[str, Any], *, user_id: str, topic: str, to: str) -> EmailMessage:
-    """One email to one resident, in `language` (one of lb, fr, de, en, pt; else French)."""
+def render(template: str, language: str, context: dict[str, Any], *, user_id: str, topic: str | None,
+           to: str) -> EmailMessage:
+    """One email to one resident, in `language` (one of lb, fr, de, en, pt; else French). `topic` is the
+    notification choice it belongs to; None for an email about the resident's own account (essential:
+    it has no unsubscribe link and no list headers, and its footer says so)."""
     language = language if language in LANGUAGES else choose(language)
-    unsubscribe_url = unsubscribe.url_for(user_id, topic)
+    unsubscribe_url = unsubscribe.url_for(user_id, topic) if topic else None
     values = {
         **context,
         "language": language,
-        "topic": topic,
+        "topic": topic or ESSENTIAL,
+        # Why the resident gets it (the footer): the topic's reason, unless the email names its own.
+        "why_key": context.get("why_key") or f"notifications.email.why.{topic or ESSENTIAL}",
         "site": site(),
         "settings_url": unsubscribe.settings_url(),
         "unsubscribe_url": unsubscribe_url,
@@ -90,19 +98,24 @@ def render(template: str, language: str, context: dict[str, Any], *, user_id: st
     found = external_resources(html)
     if found:
         raise ExternalResource(f"email {template!r} would load {found}")
-    message = mail.compose(
-        to,
-        subject,
-        text,
-        html,
-        headers={
-            "List-Unsubscribe": f"<{unsubscribe_url}>",
-            "List-Unsubscribe-Post": unsubscribe.ONE_CLICK,
-            "Auto-Submitted": "auto-generated",
-        },
-    )
+    headers = {"Auto-Submitted": "auto-generated"}
+    if topic and unsubscribe_url:
+        headers |= list_headers(topic, unsubscribe_url)
+    message = mail.compose(to, subject, text, html, headers=headers)
     message["Content-Language"] = language  # after the content: setting it clears Content-* headers
     return message
+
+
+def list_headers(topic: str, unsubscribe_url: str) -> dict[str, str]:
+    """RFC 2369 / 2919 / 8058: which list this is and how to leave it with one click. Written verbatim by
+    `mail.POLICY`; SES's DKIM signature covers them, as Gmail and Outlook require for one-click."""
+    host = urlsplit(site()).hostname or "localhost"
+    label = topic.replace("_", "-")
+    return {
+        "List-Id": f"Noper {label} <{label}.{host}>",
+        "List-Unsubscribe": f"<{unsubscribe_url}>",
+        "List-Unsubscribe-Post": unsubscribe.ONE_CLICK,
+    }
 
 
 def send_once(marker_key: str, message: EmailMessage) -> bool:
@@ -142,11 +155,12 @@ def email_resident(user_id: str | None, topic: str, marker_key: str, template: s
 
 
 def display_name(user_id: str | None) -> str:
-    """What neighbours call a resident in an email ("—" once the account is gone)."""
+    """What neighbours call a resident in an email ("—" once the account is gone or before a name is chosen)."""
     if not user_id:
         return "—"
     try:
-        return UserItem.get(*UserItem.key(user_id), attributes_to_get=["display_name"]).display_name or "—"
+        user = UserItem.get(*UserItem.key(user_id), attributes_to_get=["display_name", "name_chosen", "email"])
+        return user.shown_name() or "—"
     except DoesNotExist:
         return "—"
 

@@ -6,10 +6,10 @@ Each kind has its own request model; `NewPost` is their union, told apart by `ki
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Annotated, Any, Literal, Union
 
-from pydantic import (ConfigDict, Field, field_validator, HttpUrl, model_validator, StrictBool,
+from pydantic import (AwareDatetime, ConfigDict, Field, field_validator, HttpUrl, model_validator, StrictBool,
                       StringConstraints)
 from pynamodb.attributes import (
     BooleanAttribute, JSONAttribute, ListAttribute, NumberAttribute, UnicodeAttribute, UnicodeSetAttribute,
@@ -17,6 +17,7 @@ from pynamodb.attributes import (
 )
 
 from chalicelib.accounts.models import Email
+from chalicelib.adapters.clock import now
 from chalicelib.content.kinds import UserId
 from chalicelib.models import Model
 from chalicelib.neighbourhoods.models import NeighbourhoodId
@@ -83,20 +84,38 @@ class Point(Model):
     lon: float = Field(ge=LUXEMBOURG["lon"][0], le=LUXEMBOURG["lon"][1], description="inside Luxembourg")
 
 
-class LostPet(_Post):
+# A clock a few minutes ahead of the server's is not a time in the future.
+CLOCK_SKEW = timedelta(minutes=5)
+# Further back than this, a last-seen time is a typo (a year), not a pet still missing.
+LAST_SEEN_WITHIN = timedelta(days=365)
+
+
+class _Pet(_Post):
+    species: Short
+    description: Text
+    last_seen: Point = Field(description="stored as its res-9 H3 cell only")
+    last_seen_at: AwareDatetime | None = Field(default=None, description="when the pet was last seen, with its "
+                                               "UTC offset; not in the future; left out: when the post is written")
+    photo_id: PhotoId | None = None
+
+    @field_validator("last_seen_at")
+    @classmethod
+    def _seen_in_the_past(cls, value: datetime | None) -> datetime | None:
+        if value is None:
+            return None
+        if value > now() + CLOCK_SKEW:
+            raise ValueError("the pet cannot have been seen in the future")
+        if value < now() - LAST_SEEN_WITHIN:
+            raise ValueError("at most a year ago")
+        return value
+
+
+class LostPet(_Pet):
     kind: Literal["lost_pet"]
-    species: Short
-    description: Text
-    last_seen: Point = Field(description="stored as its res-9 H3 cell only")
-    photo_id: PhotoId | None = None
 
 
-class FoundPet(_Post):
+class FoundPet(_Pet):
     kind: Literal["found_pet"]
-    species: Short
-    description: Text
-    last_seen: Point = Field(description="stored as its res-9 H3 cell only")
-    photo_id: PhotoId | None = None
 
 
 class Recommendation(_Post):
@@ -192,7 +211,9 @@ class PostPublic(Model):
     matched_with: str | None = None
     pinned: bool = False
     nearby: bool = Field(default=False, description="a lost/found pet of a neighbourhood within about 1 km")
-    content: dict[str, Any] = Field(description="the kind's fields; pets carry `last_seen_cell`, never a point")
+    content: dict[str, Any] = Field(description="the kind's fields; pets carry `last_seen_cell` (never a point), "
+                                    "`last_seen_at` (ISO, UTC) and `last_seen_place` (street, locality, neighbourhood "
+                                    "of the cell, each possibly null)")
     comment_count: int | None = Field(default=None, description="on one post and in the feed")
     thanks_count: int | None = Field(default=None, description="on one post and in the feed")
     thanked_by_me: bool | None = Field(default=None, description="on one post (GET /posts/{id}); null in the feed")

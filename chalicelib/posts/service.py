@@ -17,7 +17,6 @@ import json
 from datetime import timedelta
 from typing import Any, Callable
 
-import h3
 from pynamodb.exceptions import DoesNotExist, TransactWriteError, UpdateError
 
 from chalicelib import policy
@@ -38,6 +37,7 @@ from chalicelib.neighbourhoods.service import WITHIN_ABOUT_1_KM, neighbourhoods_
 from chalicelib.observability import logger
 from chalicelib.photos.service import check_attachable, share_photo
 from chalicelib.policy import Principal
+from chalicelib.posts import pets
 from chalicelib.posts.feed import as_seen_by
 from chalicelib.posts.models import (
     FIRST_STATE, TRANSITIONS, FeedEntryItem, PostItem, PostPublic, PostRequest, StateChange,
@@ -64,7 +64,7 @@ def _no_such_post() -> NotFound:
 def create_post(principal: Principal, neighbourhood_id: str, request: PostRequest) -> PostPublic:
     new = request.post
     check_attachable(principal, getattr(new, "photo_id", None), neighbourhood_id, "post")
-    content = _content(new)
+    content = _content(new, principal.lau2)
     post = PostItem(*PostItem.key(new_id()), post_id="", neighbourhood_id=neighbourhood_id, kind=new.kind,
                     author_id=principal.user_id, author_name=author_name(principal.user_id), content=content,
                     state=FIRST_STATE.get(new.kind), created_at=now())
@@ -104,7 +104,7 @@ def edit_post(principal: Principal, post_id: str, request: PostRequest) -> PostP
     if new.kind != post.kind:
         raise Conflict("A post keeps its kind.", {"kind": f"this post is a {post.kind}"})
     check_attachable(principal, getattr(new, "photo_id", None), post.neighbourhood_id, "post")
-    content = _content(new)
+    content = _content(new, principal.lau2, previous=post.content)
     old_content = post.content
     if post.kind == "recommendation":
         _check_not_oneself(principal, new)
@@ -214,11 +214,10 @@ def _readable(principal: Principal, post_id: str) -> PostItem:
     return post
 
 
-def _content(new: Any) -> dict[str, Any]:
+def _content(new: Any, lau2: str | None, previous: dict[str, Any] | None = None) -> dict[str, Any]:
     content = new.model_dump(mode="json", exclude={"kind", "self_"}, exclude_none=True)
     if new.kind in PETS:
-        point = content.pop("last_seen")  # never stored: only its res-9 cell
-        content["last_seen_cell"] = h3.latlng_to_cell(point["lat"], point["lon"], 9)
+        pets.locate(content, lau2, previous)  # the cell, the time and the place's name (posts/pets.py)
     return content
 
 

@@ -211,7 +211,7 @@ def pending_residents(lau2: str) -> PendingResidentList:
         address = addresses[user.address_id]
         neighbourhood = address.neighbourhood
         residents.append(PendingResident(
-            user_id=user.user_id, display_name=user.display_name, email=user.email,
+            user_id=user.user_id, display_name=user.shown_name(), email=user.email,
             address=PlaceRef(id=address.id, label=address.label),
             neighbourhood=PlaceRef(id=user.neighbourhood_id or "", label=neighbourhood.name if neighbourhood else ""),
             claimed_at=user.residence_claimed_at.isoformat() if user.residence_claimed_at else None,
@@ -260,4 +260,7 @@ def decide(lau2: str, user_id: str, approve: bool, reason: str | None, by: str |
                            {"user_id": "not pending here"}) from None
         raise
     logger.info("residence rejected", user_id=user_id, lau2=lau2)
+    from chalicelib.notifications import alert_queue  # notifications build on verification
+
+    alert_queue.residence_decided(user_id, stamp.isoformat())
     return record.public()

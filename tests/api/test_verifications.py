@@ -27,7 +27,7 @@ def test_a_verifier_lists_pending_residents_with_name_address_and_email(client, 
     assert response.status_code == 200
     listed, = response.json_body["residents"]
     assert listed["user_id"] == anna.user_id and listed["email"] == "anna@example.lu"
-    assert listed["display_name"] == "anna"
+    assert listed["display_name"] == ""  # no name chosen yet: never the email's first part
     assert listed["address"] == {"id": "7984-20", "label": "Kaesfurterstrooss 20, 9755 Hupperdange"}
     assert listed["neighbourhood"]["label"] == "Hupperdange" and listed["claimed_at"]
 

@@ -35,7 +35,7 @@ async function shoot(page, name) {
 
 describe('a resident joins their neighbourhood', () => {
   test('signs in with the emailed code, claims an address through the wizard and ends in the pending state', async () => {
-    const email = `join-${Date.now()}-${Math.random().toString(36).slice(2, 8)}@example.lu`;
+    const email = `join-${Date.now()}-a${Math.random().toString(36).slice(2, 8)}@example.lu`;
     const context = await newContext(chromium.browser, { timeout: TIMEOUT });
     const page = await context.newPage();
     const errors = [];
@@ -60,15 +60,23 @@ describe('a resident joins their neighbourhood', () => {
       await shoot(page, 'code-360');
       await page.getByRole('button', { name: en['signIn.code.submit'], exact: true }).click();
 
-      // Then they are signed in and on the join wizard, step 1.
+      // Then they are signed in and on the join wizard, step 1: the name neighbours will see, suggested
+      // as a first name and initial (never the email itself), editable.
       await page.waitForURL(/\/join$/);
       await page.getByRole('button', { name: en['nav.signOut'] }).waitFor();
       const step = page.locator('[data-testid="join-step"]');
+      await page.locator('[data-testid="join-step"][data-step="name"]').waitFor();
+      const nameBox = page.getByLabel(en['profile.name.label']);
+      assert.equal(await nameBox.inputValue(), 'Join A.');
+      const chosenName = `Jo ${email.slice(5, 18)}`;
+      await nameBox.fill(chosenName);
+      await shoot(page, 'name-360');
+      await page.getByRole('button', { name: en['join.name.confirm'] }).click();
       await page.locator('[data-testid="join-step"][data-step="commune"]').waitFor();
       await shoot(page, 'commune-360');
       await step.locator(`button[data-lau2="${COMMUNE}"]`).click();
 
-      // Step 2: find the address with the combobox; the map and answer show the neighbourhood.
+      // Step 3 (after the commune): find the address with the combobox; the map and answer show the neighbourhood.
       await page.locator('[data-testid="join-step"][data-step="address"]').waitFor();
       const combobox = page.getByRole('combobox', { name: en['addressSearch.label'] });
       await combobox.fill(QUERY);
@@ -81,7 +89,7 @@ describe('a resident joins their neighbourhood', () => {
       await shoot(page, 'address-360');
       await page.getByRole('button', { name: en['join.address.confirmIn'].replace('{neighbourhood}', neighbourhood) }).click();
 
-      // Step 3: the pending state explains the three ways in and offers the letter code form.
+      // Step 4: the pending state explains the three ways in and offers the letter code form.
       const pending = page.locator('[data-testid="pending-state"]');
       await pending.waitFor();
       for (const key of ['join.way.letter.title', 'join.way.vouch.title', 'join.way.staff.title']) {
@@ -97,6 +105,8 @@ describe('a resident joins their neighbourhood', () => {
       assert.equal(me.status(), 200);
       const profile = await me.json();
       assert.equal(profile.residence.status, 'pending');
+      assert.equal(profile.display_name, chosenName);
+      assert.equal(profile.name_chosen, true);
       assert.equal(profile.residence.neighbourhood?.name, neighbourhood);
 
       if (LETTER_CODE_CMD) {

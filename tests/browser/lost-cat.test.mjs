@@ -104,6 +104,15 @@ describe('a lost cat reaches the next neighbourhood', () => {
       assert.match(await pageA.getByLabel(life['life.compose.lat'], { exact: true }).inputValue(), /^49\.|^50\./);
       await pageA.getByLabel(life['life.compose.lat'], { exact: true }).fill(String(LAST_SEEN.lat));
       await pageA.getByLabel(life['life.compose.lon'], { exact: true }).fill(String(LAST_SEEN.lon));
+      // When it was last seen: now unless changed; A says it was two hours and a quarter ago
+      const seenBox = pageA.getByLabel(life['life.compose.seenAt'], { exact: true });
+      assert.match(await seenBox.inputValue(), /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/);
+      const seen = await pageA.evaluate(() => {
+        const at = new Date(Date.now() - 135 * 60_000);
+        const pad = (n) => String(n).padStart(2, '0');
+        return `${at.getFullYear()}-${pad(at.getMonth() + 1)}-${pad(at.getDate())}T${pad(at.getHours())}:${pad(at.getMinutes())}`;
+      });
+      await seenBox.fill(seen);
       await pageA.getByTestId('photo-input').setInputFiles(await catPhoto(pageA));
       // The server checks and re-encodes the photo asynchronously (ops/local_events.py here): wait for "ready".
       await pageA.locator('[data-testid="photo-status"][data-phase="ready"]').waitFor({ timeout: 30_000 });
@@ -118,6 +127,9 @@ describe('a lost cat reaches the next neighbourhood', () => {
       await photo.waitFor();
       assert.ok(await photo.evaluate((img) => img.complete && img.naturalWidth > 0), 'the processed photo does not display');
       assert.equal(await pageA.getByTestId('post-state').innerText(), life['life.state.lost']);
+      // The post says when and where it was last seen: the time given and the street of the point's cell
+      const lastSeen = await pageA.getByTestId('last-seen').innerText();
+      assert.ok(lastSeen.startsWith('Last seen ') && lastSeen.includes(`:${seen.slice(14, 16)}`) && / near .+/.test(lastSeen), lastSeen);
 
       // Then B sees it in B's own feed, marked as coming from a nearby neighbourhood
       await pageB.goto(`${BASE_URL}/neighbourhoods/${encodeURIComponent(b.neighbourhood)}/posts`);

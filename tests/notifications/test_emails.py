@@ -13,6 +13,7 @@ from tests.notifications.factories import mails_to
 SEEN = datetime(2026, 11, 26, 17, 30, tzinfo=timezone.utc)
 TEMPLATES = {
     "lost_pet_alert": ("alert_lost_pet", {"title": "Minou", "neighbourhood": "Hupperdange", "last_seen_at": SEEN,
+                                          "place": "Kaesfurterstrooss, Hupperdange",
                                           "body": "Grey tabby", "post_url": "http://localhost:8080/posts/P1"}),
     "emergency_alert": ("alert_emergency", {"title": "Boil water", "body": "Until Friday.\n\nThanks.",
                                             "commune": "Clervaux", "announcement_url": "http://localhost:8080/announcements"}),

@@ -5,7 +5,7 @@ import { problemFrom } from '../api/problem';
 import type { Profile } from '../session/session-api';
 import { profile } from '../session/test-profile';
 import type { JoinApi } from './join-api';
-import { JoinWizard, stepFor } from './join-wizard.svelte';
+import { JoinWizard, stepFor, suggestedName } from './join-wizard.svelte';
 import { normaliseLetterCode } from './letter-code';
 
 const fail = <T>(status: number, body: unknown = null): Outcome<T> => ({ ok: false, problem: problemFrom(status, body) });
@@ -20,10 +20,14 @@ const address = (neighbourhood: { id: string; name: string } | null = { id: '050
 });
 const pending = profile({}, 'pending');
 
-function fakeJoin(answers: { claim?: Outcome<Profile>; code?: Outcome<Profile> } = {}) {
-  const calls = { claims: [] as string[], codes: [] as string[] };
+function fakeJoin(answers: { claim?: Outcome<Profile>; code?: Outcome<Profile>; name?: Outcome<Profile> } = {}) {
+  const calls = { claims: [] as string[], codes: [] as string[], names: [] as string[] };
   const api: JoinApi = {
     communes: async () => ({ ok: true, data: { communes: [{ lau2: '0501', name: 'Clervaux', languages: ['lb'], time_zone: 'Europe/Luxembourg' }] } }),
+    chooseName: async (name) => {
+      calls.names.push(name);
+      return answers.name ?? { ok: true, data: profile({ display_name: name, name_chosen: true }) };
+    },
     claimResidence: async (id) => {
       calls.claims.push(id);
       return answers.claim ?? { ok: true, data: pending };
@@ -54,6 +58,58 @@ describe('normaliseLetterCode', () => {
   });
 });
 
+describe('suggestedName', () => {
+  it.each([
+    ['anna.weber@example.lu', 'Anna W.'],
+    ['newbie1280@example.lu', 'Newbie'],
+    ['jean-luc_schmit@example.lu', 'Jean L.'],
+    ['élodie@example.lu', 'Élodie'],
+    ['1280@example.lu', ''],
+  ])('%s → %j', (email, expected) => {
+    expect(suggestedName(email)).toBe(expected);
+  });
+});
+
+describe('JoinWizard: the name neighbours see', () => {
+  const unnamed = (status: Profile['residence']['status'] = 'none') =>
+    profile({ email: 'anna.weber@example.lu', display_name: '', name_chosen: false }, status);
+
+  it('asks first for a name, suggesting the first name and initial', () => {
+    const wizard = new JoinWizard(fakeJoin().api, unnamed());
+    expect(wizard.step).toBe('name');
+    expect(wizard.displayName).toBe('Anna W.');
+  });
+
+  it('keeps the edited name and goes on to the commune', async () => {
+    const { api, calls } = fakeJoin();
+    const wizard = new JoinWizard(api, unnamed());
+    wizard.displayName = '  Anna Weber ';
+    expect(await wizard.confirmName()).not.toBeNull();
+    expect(calls.names).toEqual(['Anna Weber']);
+    expect(wizard.step).toBe('commune');
+  });
+
+  it('asks an older account once, then goes where its residence is', async () => {
+    const { api } = fakeJoin({ name: { ok: true, data: profile({ name_chosen: true }, 'verified') } });
+    const wizard = new JoinWizard(api, unnamed('verified'));
+    expect(wizard.step).toBe('name');
+    await wizard.confirmName();
+    expect(wizard.step).toBe('verified');
+  });
+
+  it('needs a name of at most 40 characters', async () => {
+    const { api, calls } = fakeJoin();
+    const wizard = new JoinWizard(api, unnamed());
+    wizard.displayName = '   ';
+    expect(await wizard.confirmName()).toBeNull();
+    expect(wizard.nameError).toBe('missing');
+    wizard.displayName = 'x'.repeat(41);
+    expect(await wizard.confirmName()).toBeNull();
+    expect(wizard.nameError).toBe('tooLong');
+    expect(calls.names).toEqual([]);
+  });
+});
+
 describe('JoinWizard', () => {
   it('starts where the residence is', () => {
     expect(stepFor(profile())).toBe('commune');
@@ -79,6 +135,13 @@ describe('JoinWizard', () => {
     expect(new JoinWizard(api, profile(), null, '0501')).toMatchObject({ step: 'address', lau2: '0501' });
     expect(new JoinWizard(api, pending, null, '0501')).toMatchObject({ step: 'pending' });
     expect(new JoinWizard(api, profile(), null, '<script>')).toMatchObject({ step: 'commune', lau2: null });
+  });
+
+  it('keeps the link through the name step', async () => {
+    const wizard = new JoinWizard(fakeJoin().api, profile({ display_name: '', name_chosen: false }), null, '0501-n1');
+    expect(wizard.step).toBe('name');
+    await wizard.confirmName();
+    expect(wizard).toMatchObject({ step: 'address', lau2: '0501' });
   });
 
   it('goes back from the address to the communes', () => {

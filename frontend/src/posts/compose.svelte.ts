@@ -8,11 +8,11 @@ const PRICE = /(€\s*\d)|(\d\s*(€|eur\b|euros?\b))/i;
 const PHONE = /^\+?[0-9 ()./-]{6,25}$/;
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
-export type FieldName = 'title' | 'text' | 'species' | 'description' | 'last_seen' | 'photo_id' | 'trade' | 'name' | 'phone' | 'email' | 'website' | 'contact' | 'form';
+export type FieldName = 'title' | 'text' | 'species' | 'description' | 'last_seen' | 'last_seen_at' | 'photo_id' | 'trade' | 'name' | 'phone' | 'email' | 'website' | 'contact' | 'form';
 
 /** Why a field is refused: a code the screen translates, or the API's own words (English). */
 export type FieldError =
-  | { code: 'required' | 'tooLong' | 'outsideLuxembourg' | 'phone' | 'email' | 'website' | 'contact' | 'price' | 'photoBusy' }
+  | { code: 'required' | 'tooLong' | 'outsideLuxembourg' | 'future' | 'phone' | 'email' | 'website' | 'contact' | 'price' | 'photoBusy' }
   | { code: 'api'; detail: string };
 
 export interface ComposeFields {
@@ -22,6 +22,8 @@ export interface ComposeFields {
   description: string;
   lat: string;
   lon: string;
+  /** When a pet was last seen, as a datetime-local input holds it (the browser's local time). */
+  seenAt: string;
   trade: Trade | '';
   name: string;
   phone: string;
@@ -30,7 +32,7 @@ export interface ComposeFields {
 }
 
 /** Order of the fields on the screen: the first one in error takes the focus. */
-export const FIELD_ORDER: readonly FieldName[] = ['trade', 'name', 'species', 'title', 'description', 'text', 'last_seen', 'photo_id', 'phone', 'email', 'website', 'contact', 'form'];
+export const FIELD_ORDER: readonly FieldName[] = ['trade', 'name', 'species', 'title', 'description', 'text', 'last_seen', 'last_seen_at', 'photo_id', 'phone', 'email', 'website', 'contact', 'form'];
 
 export type ComposePhase =
   | { phase: 'editing' }
@@ -40,7 +42,16 @@ export type ComposePhase =
   | { phase: 'published'; post: Post }
   | { phase: 'failed'; problem: ApiProblem };
 
-const empty = (): ComposeFields => ({ title: '', text: '', species: '', description: '', lat: '', lon: '', trade: '', name: '', phone: '', email: '', website: '' });
+const empty = (): ComposeFields => ({ title: '', text: '', species: '', description: '', lat: '', lon: '', seenAt: '', trade: '', name: '', phone: '', email: '', website: '' });
+
+/** A moment as a datetime-local input shows it: "2026-12-06T17:45", in the browser's time zone. */
+export function localInputValue(date: Date): string {
+  const pad = (n: number): string => String(n).padStart(2, '0');
+  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}T${pad(date.getHours())}:${pad(date.getMinutes())}`;
+}
+
+// A clock a few minutes ahead of the server's is still "now" (chalicelib/posts/models.py CLOCK_SKEW).
+const CLOCK_SKEW_MS = 5 * 60 * 1000;
 
 /**
  * Writing (or editing) one post of one kind: the kind's fields, checked as the API checks them;
@@ -60,17 +71,24 @@ export class ComposeForm {
   readonly postId: string | null;
   readonly #api: PostsApi;
 
-  constructor(api: PostsApi, neighbourhoodId: string, kind: Kind, editing?: Post) {
+  readonly #now: () => Date;
+
+  constructor(api: PostsApi, neighbourhoodId: string, kind: Kind, editing?: Post, clock: () => Date = () => new Date()) {
     this.#api = api;
+    this.#now = clock;
     this.neighbourhoodId = neighbourhoodId;
     this.kind = kind;
     this.postId = editing?.id ?? null;
+    // A pet was last seen now, unless the writer says when (or the post being edited said it).
+    if (isPet(kind)) this.fields.seenAt = localInputValue(clock());
     if (editing) {
       const fields = empty();
       for (const name of ['title', 'text', 'species', 'description', 'name', 'phone', 'email', 'website'] as const) {
         fields[name] = contentText(editing, name);
       }
       fields.trade = contentText(editing, 'trade') as Trade | '';
+      const seen = contentText(editing, 'last_seen_at');
+      fields.seenAt = seen ? localInputValue(new Date(seen)) : this.fields.seenAt;
       this.fields = fields; // a pet's point is stored as a cell only: it is chosen again
     }
   }
@@ -94,6 +112,13 @@ export class ComposeForm {
   /** The photo finished (ready, failed or removed): "wait until the photo is ready" no longer applies. */
   photoSettled(): void {
     if (this.errors.photo_id?.code === 'photoBusy') this.errors = { ...this.errors, photo_id: undefined };
+  }
+
+  /** When the pet was last seen, when the field reads as a moment (empty: the API takes "now"). */
+  get seenAt(): Date | null {
+    if (!this.fields.seenAt.trim()) return null;
+    const date = new Date(this.fields.seenAt);
+    return Number.isNaN(date.getTime()) ? null : date;
   }
 
   /** The point typed or chosen, when both numbers read. */
@@ -135,6 +160,9 @@ export class ComposeForm {
         const point = this.point;
         if (!point) errors.last_seen = { code: 'required' };
         else if (!inLuxembourg(point)) errors.last_seen = { code: 'outsideLuxembourg' };
+        const seen = this.seenAt;
+        if (f.seenAt.trim() && seen === null) errors.last_seen_at = { code: 'required' };
+        else if (seen && seen.getTime() > this.#now().getTime() + CLOCK_SKEW_MS) errors.last_seen_at = { code: 'future' };
         if (photoBusy) errors.photo_id = { code: 'photoBusy' };
         break;
       }
@@ -166,7 +194,13 @@ export class ComposeForm {
         return { kind: this.kind, title: t(f.title), text: t(f.text) };
       case 'lost_pet':
       case 'found_pet': {
-        const pet = { species: t(f.species), description: t(f.description), last_seen: this.point ?? { lat: Number.NaN, lon: Number.NaN }, photo_id: photoId };
+        const pet = {
+          species: t(f.species),
+          description: t(f.description),
+          last_seen: this.point ?? { lat: Number.NaN, lon: Number.NaN },
+          last_seen_at: this.seenAt?.toISOString() ?? null,
+          photo_id: photoId,
+        };
         return this.kind === 'lost_pet' ? { kind: 'lost_pet', ...pet } : { kind: 'found_pet', ...pet };
       }
       case 'recommendation':

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ComposeForm } from './compose.svelte';
+import { ComposeForm, localInputValue } from './compose.svelte';
 import { fakePostsApi, ok, post, problem } from './fake-posts-api';
 import type { Outcome } from '../api/outcome';
 import type { NewPost, Post } from './posts-api';
@@ -54,12 +54,51 @@ describe('ComposeForm validation', () => {
 
   it('builds the body of each kind, coordinates with a decimal comma too', () => {
     const { api } = fakePostsApi();
-    const cat = new ComposeForm(api, 'n1', 'found_pet');
+    const seen = new Date(2026, 11, 6, 17, 45);
+    const cat = new ComposeForm(api, 'n1', 'found_pet', undefined, () => seen);
     Object.assign(cat.fields, { species: ' cat ', description: 'grey', lat: '50,1', lon: '6,05' });
-    expect(cat.body('PH1')).toEqual({ kind: 'found_pet', species: 'cat', description: 'grey', last_seen: { lat: 50.1, lon: 6.05 }, photo_id: 'PH1' });
+    expect(cat.body('PH1')).toEqual({
+      kind: 'found_pet', species: 'cat', description: 'grey', last_seen: { lat: 50.1, lon: 6.05 }, last_seen_at: seen.toISOString(), photo_id: 'PH1',
+    });
     const talk = new ComposeForm(api, 'n1', 'discussion');
     talk.fields.text = 'Hello';
     expect(talk.body()).toEqual({ kind: 'discussion', title: null, text: 'Hello' });
+  });
+});
+
+describe('ComposeForm: when a pet was last seen', () => {
+  const at = new Date(2026, 11, 6, 17, 45);
+  const ready = (form: ComposeForm) => Object.assign(form.fields, { species: 'cat', description: 'grey', lat: '50.05', lon: '6.03' });
+
+  it('starts at now, in the local time a datetime-local field shows', () => {
+    const form = new ComposeForm(fakePostsApi().api, 'n1', 'lost_pet', undefined, () => at);
+    expect(form.fields.seenAt).toBe('2026-12-06T17:45');
+    expect(localInputValue(new Date(2026, 0, 2, 3, 4))).toBe('2026-01-02T03:04');
+  });
+
+  it('takes an earlier time and refuses one still to come', () => {
+    const form = new ComposeForm(fakePostsApi().api, 'n1', 'lost_pet', undefined, () => at);
+    ready(form);
+    form.fields.seenAt = '2026-12-05T08:30';
+    expect(form.validate()).toBe(true);
+    expect(form.body().kind === 'lost_pet' && form.body()).toMatchObject({ last_seen_at: new Date(2026, 11, 5, 8, 30).toISOString() });
+    form.fields.seenAt = '2026-12-06T19:00';
+    expect(form.validate()).toBe(false);
+    expect(form.errors).toEqual({ last_seen_at: { code: 'future' } });
+  });
+
+  it('leaves the time to the API when the field is emptied', () => {
+    const form = new ComposeForm(fakePostsApi().api, 'n1', 'found_pet', undefined, () => at);
+    ready(form);
+    form.fields.seenAt = '';
+    expect(form.validate()).toBe(true);
+    expect(form.body()).toMatchObject({ last_seen_at: null });
+  });
+
+  it('an edited post keeps the time it said', () => {
+    const editing = post('P1', { kind: 'lost_pet', content: { species: 'cat', description: 'grey', last_seen_cell: 'x', last_seen_at: new Date(2026, 11, 4, 9, 15).toISOString() } });
+    const form = new ComposeForm(fakePostsApi().api, 'n1', 'lost_pet', editing, () => at);
+    expect(form.fields.seenAt).toBe('2026-12-04T09:15');
   });
 });
 

@@ -1,6 +1,24 @@
 import { describe, expect, it } from 'vitest';
 import { member, post } from './fake-posts-api';
-import { authorOf, editable, formFieldOf, mentionsIn, nextStates } from './post-view';
+import { authorOf, editable, formFieldOf, lastSeenAt, lastSeenPlace, mentionsIn, nextStates } from './post-view';
+
+describe('where and when a pet was last seen', () => {
+  const pet = (content: Record<string, unknown>) => post('P1', { kind: 'lost_pet', content: { species: 'cat', ...content } });
+
+  it('names the street and locality, and the neighbourhood when it adds something', () => {
+    expect(lastSeenPlace(pet({ last_seen_place: { street: 'Grand-Rue', locality: 'Clervaux', neighbourhood: 'Clervaux-Nord' } })))
+      .toBe('Grand-Rue, Clervaux (Clervaux-Nord)');
+    expect(lastSeenPlace(pet({ last_seen_place: { street: 'Grand-Rue', locality: 'Clervaux', neighbourhood: 'Clervaux' } })))
+      .toBe('Grand-Rue, Clervaux');
+    expect(lastSeenPlace(pet({ last_seen_place: { street: null, locality: null, neighbourhood: 'Am Duerf' } }))).toBe('Am Duerf');
+    expect(lastSeenPlace(pet({}))).toBe('');
+  });
+
+  it('says when it was seen, else when it was posted', () => {
+    expect(lastSeenAt(pet({ last_seen_at: '2026-11-25T17:30:00+00:00' }))).toBe('2026-11-25T17:30:00+00:00');
+    expect(lastSeenAt(pet({}))).toBe('2026-11-26T10:00:00Z');
+  });
+});
 
 describe('post view helpers', () => {
   it('offers only the legal next states of each kind', () => {

@@ -40,6 +40,29 @@ export function contentText(post: Pick<Post, 'content'>, field: string): string 
   return typeof value === 'string' ? value : '';
 }
 
+/**
+ * Where a pet was last seen, as the post names the map point's cell: "Montée de l'Église, Clervaux
+ * (Clervaux-Süd)" — the neighbourhood only when it adds something; empty for posts that name no place.
+ */
+export function lastSeenPlace(post: Pick<Post, 'content'>): string {
+  const place = post.content['last_seen_place'];
+  if (!place || typeof place !== 'object') return '';
+  const part = (name: string): string => {
+    const value = (place as Record<string, unknown>)[name];
+    return typeof value === 'string' ? value : '';
+  };
+  const parts = [part('street'), part('locality')].filter(Boolean);
+  const neighbourhood = part('neighbourhood');
+  const label = parts.join(', ');
+  if (!neighbourhood || parts.includes(neighbourhood)) return label;
+  return label ? `${label} (${neighbourhood})` : neighbourhood;
+}
+
+/** When a pet was last seen; posts from before the field say when they were posted. */
+export function lastSeenAt(post: Pick<Post, 'content' | 'created_at'>): string {
+  return contentText(post, 'last_seen_at') || post.created_at;
+}
+
 /** The post's headline: its title, a pet's species or the professional's name. */
 export function headlineOf(post: Pick<Post, 'content' | 'kind'>): string {
   if (isPet(post.kind)) return contentText(post, 'species');

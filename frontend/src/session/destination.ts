@@ -10,9 +10,12 @@ export function safeNext(next: string | null | undefined): string | null {
   return next;
 }
 
-/** Where a resident goes once signed in: where they were going, else their profile or the join wizard. */
+/** Where a resident goes once signed in: asked for the name neighbours see until they chose one (once, for
+ * accounts older than the question), then where they were going, else their profile or the join wizard. */
 export function afterSignIn(profile: Profile, next: string | null | undefined): string {
-  return safeNext(next) ?? (profile.residence.status === 'none' ? '/join' : '/me');
+  const wanted = safeNext(next);
+  if (profile.name_chosen === false) return wanted && /^\/join([?#]|$)/.test(wanted) ? wanted : '/join'; // a letter's QR code
+  return wanted ?? (profile.residence.status === 'none' ? '/join' : '/me');
 }
 
 /** The sign-in page that comes back to `path` afterwards. */

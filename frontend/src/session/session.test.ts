@@ -93,6 +93,9 @@ describe('where sign-in leads', () => {
 
   it('else to the join wizard without an address, to the profile with one', () => {
     expect(afterSignIn(profile(), null)).toBe('/join');
+    // a name never chosen is asked first, whatever the destination, except a letter's link to /join
+    expect(afterSignIn(profile({ name_chosen: false }, 'verified'), '/neighbourhoods/0501-abc')).toBe('/join');
+    expect(afterSignIn(profile({ name_chosen: false }), '/join?code=K7QF-2M9X-PD')).toBe('/join?code=K7QF-2M9X-PD');
     expect(afterSignIn(profile({}, 'pending'), null)).toBe('/me');
     expect(afterSignIn(profile({}, 'verified'), '')).toBe('/me');
   });

@@ -6,6 +6,7 @@ export function profile(overrides: Partial<Profile> = {}, status: Profile['resid
     id: 'u1',
     email: 'anna@example.lu',
     display_name: 'Anna',
+    name_chosen: true,
     languages: ['lb'],
     show_house_number: false,
     roles: [],

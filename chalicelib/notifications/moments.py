@@ -1,0 +1,88 @@
+"""Emails for the moments a resident waits on: their address verified or refused (by staff, a letter code
+or two neighbours vouching), a loan request to the item's owner, and the owner's answer to the borrower.
+
+The request that made the moment only enqueues a small job naming it (chalicelib/notifications/alert_queue.py
+`residence_decided`, `loan_changed`; queue `noper-alerts`), so a slow or failing SES never fails the
+decision; the queue's handler calls `run_job`, which reads what happened and emails one person in their
+language, exactly once (`emails.send_once` markers `RESIDENCE#<user_id>#<at>`, `LOAN#<loan_id>#<state>`).
+
+The verification outcome is essential (about the resident's own account: no choice turns it off, no
+unsubscribe link); loan emails follow the `loan_reminders` choice ("Loans" in the profile).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from pynamodb.exceptions import DoesNotExist
+
+from chalicelib.accounts.models import UserItem
+from chalicelib.lending.models import LoanItem
+from chalicelib.neighbourhoods.models import NeighbourhoodItem
+from chalicelib.notifications import emails
+from chalicelib.observability import logger
+from chalicelib.verification.models import VerificationItem
+from chalicelib.web.site import site
+
+RESIDENCE, LOAN = "residence", "loan"
+KINDS = (RESIDENCE, LOAN)
+# A loan's states that someone waits to hear about, and who hears it.
+LOAN_RECIPIENT = {"requested": "owner", "accepted": "borrower", "declined": "borrower"}
+LOAN_TOPIC = "loan_reminders"
+
+
+def run_job(job: dict[str, Any]) -> int:
+    """One moment's email; returns how many were sent (0 or 1)."""
+    if job["kind"] == RESIDENCE:
+        return int(residence_decided(job["user_id"], job["at"]))
+    return int(loan_changed(job["loan_id"], job["state"]))
+
+
+def residence_decided(user_id: str, at: str) -> bool:
+    """Tell a resident the decision on their address (the verification record written at `at`)."""
+    try:
+        record = VerificationItem.get(*VerificationItem.key(user_id, at))
+        user = UserItem.get(*UserItem.key(user_id))
+    except DoesNotExist:
+        return False  # the account was erased meanwhile
+    marker = f"RESIDENCE#{user_id}#{at}"
+    if emails.already_sent(marker):
+        return False
+    approved = record.decision == "approved"
+    context = {
+        "approved": approved,
+        "method": record.method,
+        "reason": record.reason or "",
+        "neighbourhood": _neighbourhood_name(record.lau2, record.neighbourhood_id),
+        "open_url": f"{site()}/neighbourhoods/{record.neighbourhood_id}/posts" if approved else f"{site()}/join",
+    }
+    message = emails.render("residence_decided", emails.language_of(user), context, user_id=user_id, topic=None,
+                            to=user.email)
+    sent = emails.send_once(marker, message)
+    logger.info("residence decision emailed", user_id=user_id, decision=record.decision, sent=sent)
+    return sent
+
+
+def loan_changed(loan_id: str, state: str) -> bool:
+    """Tell the owner of a loan request, or the borrower the owner's answer."""
+    role = LOAN_RECIPIENT.get(state)
+    if role is None:
+        return False
+    try:
+        loan = LoanItem.get(*LoanItem.key(loan_id))
+    except DoesNotExist:
+        return False
+    recipient, other = (loan.owner_id, loan.borrower_id) if role == "owner" else (loan.borrower_id, loan.owner_id)
+    return emails.email_resident(
+        recipient, LOAN_TOPIC, f"LOAN#{loan_id}#{state}", "loan_moment",
+        lambda: {"state": state, "item": loan.item_name, "name": emails.display_name(other),
+                 "start": date.fromisoformat(loan.start), "end": date.fromisoformat(loan.end),
+                 "item_url": f"{site()}/items/{loan.item_id}", "why_key": "notifications.email.why.loans"})
+
+
+def _neighbourhood_name(lau2: str, neighbourhood_id: str) -> str:
+    try:
+        return NeighbourhoodItem.get(*NeighbourhoodItem.key(lau2, neighbourhood_id), attributes_to_get=["name"]).name
+    except (DoesNotExist, TypeError):
+        return ""
