@@ -166,8 +166,9 @@ def invitation(principal: Principal, site: str) -> Invitation:
     user, neighbourhood = _inviting(principal)
     url = join_url(site, lau2=neighbourhood.lau2, neighbourhood_id=neighbourhood.id)
     language = (user.languages or ["fr"])[0]
-    text = " ".join([translate(language, "poster.invited", name=user.display_name or neighbourhood.name),
-                     translate(language, "poster.join", url=url)])
+    name = user.shown_name()  # none chosen yet: the message names nobody
+    text = " ".join(([translate(language, "poster.invited", name=name)] if name else [])
+                    + [translate(language, "poster.join", url=url)])
     return Invitation(url=url, neighbourhood_name=neighbourhood.name, text=text)
 
 
@@ -178,7 +179,7 @@ def invitation_flyer(principal: Principal, query: InvitationQuery, site: str) ->
     poster = Poster(commune=commune.name, place=neighbourhood.name,
                     join_url=join_url(site, lau2=neighbourhood.lau2, neighbourhood_id=neighbourhood.id),
                     languages=tuple(dict.fromkeys(user.languages or commune.languages or ["fr"])),
-                    invited_by=user.display_name or None)
+                    invited_by=user.shown_name() or None)
     return render(poster, query.size), f"noper-invitation-{neighbourhood.id}.pdf"
 
 

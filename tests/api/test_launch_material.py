@@ -74,6 +74,7 @@ def test_a_verified_resident_shares_or_prints_an_invitation_to_their_neighbourho
     publish_clervaux()
     neighbourhood = get_address("7984-20").neighbourhood
     anna = verified_resident(client, outbox, "anna@example.lu")
+    assert client.patch("/api/v1/me", headers=anna, body=body({"display_name": "Anna W."})).status_code == 200
 
     invitation = client.get("/api/v1/me/invitation", headers=anna)
     flyer = client.get("/api/v1/me/invitation/flyer", headers={**anna, **PDF})
@@ -84,7 +85,8 @@ def test_a_verified_resident_shares_or_prints_an_invitation_to_their_neighbourho
     assert invitation.json_body["url"] in invitation.json_body["text"]
     assert flyer.status_code == 200
     page, = pages_of(flyer.body)  # anna reads French (her account's first language): one page
-    assert f"/join?neighbourhood={neighbourhood.id}" in page and "vous invite" in page
+    assert f"/join?neighbourhood={neighbourhood.id}" in page and "Anna W., votre voisin·e, vous invite" in page
+    assert invitation.json_body["text"].startswith("Anna W., votre voisin·e, vous invite.")
 
 
 def test_a_pending_resident_cannot_invite_yet_and_is_told_why(client, outbox):

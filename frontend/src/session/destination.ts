@@ -10,10 +10,13 @@ export function safeNext(next: string | null | undefined): string | null {
   return next;
 }
 
-/** Where a resident goes once signed in: asked for the name neighbours see until they chose one (once, for
- * accounts older than the question), then where they were going, else their profile or the join wizard. */
+/** Where a person goes once signed in. Commune staff who live elsewhere: where they were going, else their
+ * admin page (they name themselves in their profile). A resident: asked for the name neighbours see until
+ * they chose one (once, for accounts older than the question), then where they were going, else their
+ * profile or the join wizard. */
 export function afterSignIn(profile: Profile, next: string | null | undefined): string {
   const wanted = safeNext(next);
+  if (profile.staff.length > 0 && profile.residence.status === 'none') return wanted ?? '/admin';
   if (profile.name_chosen === false) return wanted && /^\/join([?#]|$)/.test(wanted) ? wanted : '/join'; // a letter's QR code
   return wanted ?? (profile.residence.status === 'none' ? '/join' : '/me');
 }

@@ -100,6 +100,14 @@ describe('where sign-in leads', () => {
     expect(afterSignIn(profile({}, 'verified'), '')).toBe('/me');
   });
 
+  it('takes commune staff who live elsewhere to their admin page, never to the join wizard', () => {
+    const clerk = profile({ staff: [{ lau2: '0501', role: 'verifier' }], name_chosen: false });
+    expect(afterSignIn(clerk, null)).toBe('/admin');
+    expect(afterSignIn(clerk, '/admin/0501')).toBe('/admin/0501');
+    // staff who are also residents are residents first
+    expect(afterSignIn(profile({ staff: [{ lau2: '0501', role: 'admin' }] }, 'verified'), null)).toBe('/me');
+  });
+
   it.each(['https://evil.example/', '//evil.example/x', '/\\evil.example', 'javascript:alert(1)', '/sign-in?next=/me', '/api/v1/me', '/x\n'])(
     'ignores the unsafe next %j',
     (next) => {
