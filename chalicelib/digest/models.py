@@ -9,6 +9,7 @@ from pydantic import ConfigDict, Field, StrictBool, StringConstraints
 from chalicelib.languages import Language
 from chalicelib.models import Model
 from chalicelib.neighbourhoods.models import NeighbourhoodId
+from chalicelib.posts.models import PostId
 
 IsoWeek = Annotated[str, StringConstraints(pattern=r"^\d{4}-W\d{2}$")]
 
@@ -37,3 +38,8 @@ class DigestRunReport(Model):
     nothing_new: int = Field(description="residents whose week held nothing: no email")
     not_wanted: int = Field(description="residents who turned the digest off")
     failed: int = Field(description="not sent because the mail service failed; a new run retries them")
+
+
+class FeedSeen(Model):
+    model_config = ConfigDict(extra="forbid")
+    post_id: PostId = Field(description="the newest post on the first page of my feed")
