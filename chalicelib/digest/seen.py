@@ -11,8 +11,11 @@ neighbourhood (a moderator reading another one's feed records nothing).
 
 from __future__ import annotations
 
-from pynamodb.exceptions import UpdateError
+from typing import Any
 
+from pynamodb.exceptions import DoesNotExist, UpdateError
+
+from chalicelib.accounts.content_owners import ContentChoice, ContentOwner, register_content_owner
 from chalicelib.accounts.models import UserItem
 from chalicelib.policy import Principal
 from chalicelib.store.table import condition_failed
@@ -28,3 +31,19 @@ def record(principal: Principal, neighbourhood_id: str, post_id: str) -> None:
     except UpdateError as error:
         if not condition_failed(error):
             raise
+
+
+def _export(user_id: str) -> dict[str, Any]:
+    try:
+        user = UserItem.get(*UserItem.key(user_id), attributes_to_get=["feed_seen"])
+    except DoesNotExist:
+        return {}
+    return {"feed_seen_up_to_post": user.feed_seen}
+
+
+def _erase(user_id: str, choice: ContentChoice) -> None:
+    """On the profile item, which the erasure deletes."""
+
+
+# "Your data": how far the resident read their feed is theirs too.
+register_content_owner(ContentOwner(name="digest", export=_export, erase=_erase))

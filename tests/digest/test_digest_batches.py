@@ -185,3 +185,13 @@ def test_blocks_written_before_the_upgrade_are_copied_onto_the_profiles_once_ask
     assert copy_blocks_to_profiles() == 1
     assert copy_blocks_to_profiles() == 1  # again: nothing changes
     assert UserItem.get(*UserItem.key("U-ben")).blocked == {"U-anna"}
+
+
+def test_the_feed_position_is_in_the_residents_export(neighbourhood_week, client, act_as):
+    post_id = newest_post(client, act_as)
+    assert see(client, act_as, "anna", post_id).status_code == 204
+
+    from chalicelib.accounts.content_owners import content_owners
+
+    (digest,) = [owner for owner in content_owners() if owner.name == "digest"]  # "your data" exports each
+    assert digest.export("U-anna") == {"feed_seen_up_to_post": post_id}
