@@ -100,6 +100,9 @@ def run_neighbourhood(neighbourhood_id: str, lau2: str, name: str, week: str, *,
         if read_everything(resident, digest, news):
             report.read_everything += 1
             continue
+        if report.stopped:  # near the timeout: render no more, the retry sends the rest
+            report.failed.append(resident.user_id)
+            continue
         message = emails.render(TEMPLATE, language, _context(content, digest, news, language),
                                 user_id=resident.user_id, topic=TOPIC, to=resident.email)
         if dry_run:

@@ -179,15 +179,20 @@ def _claim(chunk: Sequence[tuple[str, EmailMessage]]) -> dict[str, SentMarker]:
         if not error.cancellation_reasons:  # not cancelled: the database failed
             raise
     # Cancelled: some markers exist (a retry) or another run claims the same ones now (a duplicated message).
-    claimed = {}
-    for key, marker in markers.items():  # find which, one conditional write each
-        try:
-            marker.save(condition=SentMarker.pk.does_not_exist())
-        except PutError as error:
-            if condition_failed(error):
-                continue
-            raise
-        claimed[key] = marker
+    claimed: dict[str, SentMarker] = {}
+    try:
+        for key, marker in markers.items():  # find which, one conditional write each
+            try:
+                marker.save(condition=SentMarker.pk.does_not_exist())
+            except PutError as error:
+                if condition_failed(error):
+                    continue
+                raise
+            claimed[key] = marker
+    except Exception:
+        for marker in claimed.values():  # claimed but never to be sent: give them back to the retry
+            marker.delete()
+        raise
     return claimed
 
 

@@ -195,3 +195,26 @@ def test_the_feed_position_is_in_the_residents_export(neighbourhood_week, client
 
     (digest,) = [owner for owner in content_owners() if owner.name == "digest"]  # "your data" exports each
     assert digest.export("U-anna") == {"feed_seen_up_to_post": post_id}
+
+
+def test_a_database_failing_while_markers_are_sorted_out_gives_the_claimed_ones_back(neighbourhood_week, outbox,
+                                                                                     week, monkeypatch):
+    from pynamodb.exceptions import PutError
+
+    mark_sent("U-anna", week)  # the transaction is cancelled: one write each follows
+    real_save, saved = SentMarker.save, []
+
+    def fails_on_the_third(self, *args, **kwargs):
+        if len(saved) == 2:
+            raise PutError("DynamoDB is away")
+        saved.append(self.pk)
+        return real_save(self, *args, **kwargs)
+
+    monkeypatch.setattr(SentMarker, "save", fails_on_the_third)
+    before = set(outbox.glob("*.eml"))
+    report = service.run_neighbourhood(N1, "0501", "Op der Hiel", week)
+    monkeypatch.setattr(SentMarker, "save", real_save)
+
+    assert report.sent == 0 and len(report.failed) == 6 and not delivered(outbox, before)
+    retry = service.run_neighbourhood(N1, "0501", "Op der Hiel", week)
+    assert (retry.sent, retry.already_sent) == (5, 1)  # nothing was lost: only Anna's was sent before
