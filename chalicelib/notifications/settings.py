@@ -5,7 +5,8 @@ the resident made), so the digest and the alerts, which already hold the residen
 from the `NBH#<id>#RESIDENTS` query, decide without another read (`wants_for`).
 
 The calm default: everything is on, because each topic is already quiet by design — the digest is
-one email a week and none for an empty week; urgent alerts are for lost pets within reach and
+one email a week, none for an empty week nor, unless the resident says otherwise
+(`digest_skip_when_read`), for a week they read all of in their feed; urgent alerts are for lost pets within reach and
 emergencies only, at most ALERTS_PER_DAY a day; a loan reminder is one email the day before the
 resident must return something; a message email is sent once per unread streak, after a day.
 Neighbourhood topics (digest, alerts) go to verified residents only.
