@@ -37,6 +37,8 @@ class DigestRunReport(Model):
     already_sent: int
     nothing_new: int = Field(description="residents whose week held nothing: no email")
     not_wanted: int = Field(description="residents who turned the digest off")
+    read_everything: int = Field(description="residents who had seen everything of their week in their feed (and "
+                                             "keep the choice to skip the digest then)")
     failed: int = Field(description="not sent because the mail service failed; a new run retries them")
 
 

@@ -251,4 +251,5 @@ def run_on_local_stage(lau2: str, week: str | None, neighbourhood_id: str | None
         week=week, dry_run=dry_run, neighbourhoods=len(reports), residents=sum(r.residents for r in reports),
         sent=sum(r.sent for r in reports), would_send=sum(len(r.previews) for r in reports),
         already_sent=sum(r.already_sent for r in reports), nothing_new=sum(r.empty for r in reports),
-        not_wanted=sum(r.not_wanted for r in reports), failed=sum(len(r.failed) for r in reports))
+        not_wanted=sum(r.not_wanted for r in reports), read_everything=sum(r.read_everything for r in reports),
+        failed=sum(len(r.failed) for r in reports))
