@@ -62,6 +62,9 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--visits", type=float, default=3, help="visits a week of an active resident (3): each loads "
                    "index.html and revalidates the app's files through CloudFront")
     p.add_argument("--site-requests-per-visit", type=float, default=3)
+    p.add_argument("--seen-per-visit", type=float, default=1,
+                   help="feed-position PUTs a visit (1: the web app sends one a day at most, when the feed has news; "
+                        "what lets the digest skip a week read all of)")
     p.add_argument("--digest-opt-out", type=float, default=0.20,
                    help="share of residents who turned the digest off (0.20)")
     p.add_argument("--read-everything", type=float, default=0.67,
@@ -192,13 +195,15 @@ class Profile:
     digests: float = 0
     recipients: float = 0
     other_emails: float = 0
+    seen_calls: float = 0
 
     @staticmethod
     def of(a: argparse.Namespace) -> "Profile":
         p = Profile(a)
         p.active = a.residents * a.weekly_active
         p.screens = p.active * a.screens * WEEKS
-        p.api_calls = p.screens * a.calls_per_screen
+        p.seen_calls = p.active * a.visits * a.seen_per_visit * WEEKS
+        p.api_calls = p.screens * a.calls_per_screen + p.seen_calls
         p.site_requests = p.active * a.visits * a.site_requests_per_visit * WEEKS
         p.recipients = (a.digest_recipients if a.digest_recipients is not None else
                         a.residents * (1 - a.digest_opt_out) * (1 - a.weekly_active * a.read_everything))
@@ -237,8 +242,10 @@ def bill(stack: Stack, p: Profile, price: dict[str, float]) -> list[Line]:
     lambda_usd = (invocations / 1e6 * price["lambda_request_per_million"]
                   + api_gb_s * gb_s_price(api) + email_gb_s * gb_s_price(email_fn) + other_gb_s * gb_s_price(api))
 
-    rru = p.api_calls * a.rru_per_call + p.digests * 0.5
-    wru = p.api_calls * a.write_share * a.wru_per_write + emails * 2  # a sent marker: a transactional write
+    screen_calls = p.api_calls - p.seen_calls
+    rru = screen_calls * a.rru_per_call + p.digests * 0.5
+    # a feed-position PUT: one small conditional update; a sent marker: a transactional write
+    wru = screen_calls * a.write_share * a.wru_per_write + p.seen_calls + emails * 2
     dynamodb = {"requests": rru / 1e6 * price["dynamodb_read_request_unit_per_million"]
                 + wru / 1e6 * price["dynamodb_write_request_unit_per_million"],
                 "storage": a.table_gb * price["dynamodb_storage_gb_month"] * MONTHS,
@@ -287,7 +294,8 @@ def bill(stack: Stack, p: Profile, price: dict[str, float]) -> list[Line]:
              {"digests": p.digests / 1000 * price["ses_per_thousand_emails"],
               "other emails": p.other_emails / 1000 * price["ses_per_thousand_emails"]}),
         Line("API Gateway (REST)", p.api_calls / 1e6 * price["api_gateway_rest_per_million"] if stack.rest_api else 0,
-             f"{p.api_calls / 1e6:.2f} M calls ({p.screens / 1e6:.2f} M screens x {a.calls_per_screen:g})"),
+             f"{p.api_calls / 1e6:.2f} M calls ({p.screens / 1e6:.2f} M screens x {a.calls_per_screen:g}, and the "
+             f"feed-position PUTs)"),
         Line("CloudWatch", sum(cloudwatch.values()),
              f"{stack.alarms} alarms, {metrics} custom metrics, {ingested:.1f} GB logs, "
              f"{len(stack.log_groups)} log groups declared"
@@ -353,7 +361,8 @@ def report(lines: list[Line], free: dict[str, float], table: dict[str, Any], sta
     print("|---|---:|---:|---:|---|")
     for line in sorted(lines, key=lambda line: -line.usd):
         share = line.usd / total if total else 0
-        print(f"| {line.resource} | {line.usd * eur:.2f} | {share:.0%} | {(line.usd - free.get(line.resource, 0)) * eur:.2f} "
+        print(f"| {line.resource} | {line.usd * eur:.2f} | {share:.0%} | "
+              f"{max(0.0, line.usd - free.get(line.resource, 0)) * eur:.2f} "
               f"| {line.detail} |")
     print(f"| **total** | **{total * eur:.2f}** | 100% | **{billed * eur:.2f}** | |\n")
     print(f"yearly total at list price: EUR {total * eur:.2f}")
