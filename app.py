@@ -36,7 +36,8 @@ from chalicelib.consultations.models import (
     ResidentConsultationPath, ResidentDocumentPath,
 )
 from chalicelib.digest.jobs import QUEUE as DIGEST_QUEUE
-from chalicelib.digest.models import DigestRunReport, DigestRunRequest, PaperDigestQuery
+from chalicelib.digest import seen as digest_seen
+from chalicelib.digest.models import DigestRunReport, DigestRunRequest, FeedSeen, PaperDigestQuery
 from chalicelib.health import Health, check_health
 from chalicelib.lending import items as lending, loans, wanted
 from chalicelib.lending.models import (
@@ -508,6 +509,15 @@ def neighbourhood_feed(principal, request, path, query):
           errors=(400, 401, 404, 409, 413, 415), idempotent=True)
 def write_post(principal, path, body):
     return posts.create_post(principal, path.neighbourhood_id, body)
+
+
+@api.put("/api/v1/neighbourhoods/{neighbourhood_id}/posts/seen", action="posts.read",
+         summary="How far I have read my feed (the newest post on its first page; the web app sends it at most once "
+                 "a day): the weekly digest skips a week I read all of", path_model=FeedPath, body=FeedSeen,
+         status=204, errors=(400, 401, 404))
+def feed_seen(principal, path, body):
+    digest_seen.record(principal, path.neighbourhood_id, body.post_id)
+    return Reply(None)
 
 
 @api.get("/api/v1/neighbourhoods/{neighbourhood_id}/professionals", action="posts.read",
@@ -1206,7 +1216,7 @@ def digest_neighbourhood(event):
     from chalicelib.digest import fanout as digest_fanout
 
     for record in event:
-        digest_fanout.handle_message(record.body)
+        digest_fanout.handle_message(record.body, time_left=lambda: event.context.get_remaining_time_in_millis() / 1000)
 
 
 # Urgent alerts (emergency announcements, lost pets): the request enqueues the item's id; this splits it

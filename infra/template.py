@@ -10,9 +10,11 @@ Chalice does not know about:
   notifications, CORS for the browser's presigned POST, `incoming/` expires after 7 days.
 - `SiteBucket` + CloudFront: one origin, as in DESIGN.md: the static site at `/`, the API at
   `/api/*` (uncached), security headers on every response.
-- `AlarmTopic` and the alarms mailed through it (to the `AlarmEmail` parameter, when given):
-  messages in a dead-letter queue, API server errors, urgent alerts not enqueued, any function's
-  errors (docs/operations.md, Alarms).
+- `AlarmTopic` and the five alarms mailed through it (to the `AlarmEmail` parameter, when given):
+  messages in either dead-letter queue, the API's server errors (API Gateway's own 5XXError), urgent
+  alerts not enqueued, and one account-wide alarm on every function's errors (docs/operations.md, Alarms).
+- A log group per function, and the API's access log, kept `LogRetentionDays` (30 by default); the
+  functions log JSON and, by default, none of Lambda's START/END/REPORT lines (`LambdaSystemLogLevel`).
 
 Data stays in the EU: a template rule refuses any region outside the EU member states.
 """
@@ -25,7 +27,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from chalicelib.observability import API_SERVER_ERROR, NAMESPACE, SERVICE
+from chalicelib.observability import NAMESPACE, SERVICE
 from chalicelib.store.table import TABLE_DEFINITION, TTL_ATTRIBUTE
 from chalicelib.config import ORIGIN_SECRET_HEADER
 
@@ -79,8 +81,10 @@ SITE_ORIGIN = {"Fn::Sub": "https://${SiteDistribution.DomainName}"}
 # How long the uploads bucket keeps a deleted or overwritten object (as the table's point-in-time recovery
 # keeps 35 days): a resident's erasure is complete after that.
 NONCURRENT_DAYS = 30
-# API Gateway's access log (one line per request, with the caller's address): kept 30 days, then gone.
-ACCESS_LOG_DAYS = 30
+# Every log group (the functions', API Gateway's access log with the callers' addresses) is kept this many days
+# by default (the `LogRetentionDays` parameter); longer needs a reason, as the logs hold personal data.
+LOG_RETENTION_DAYS = 30
+RETENTION_CHOICES = [1, 3, 5, 7, 14, 30, 60, 90]
 
 
 def checkov_skip(**reasons: str) -> dict[str, Any]:
@@ -92,8 +96,7 @@ def checkov_skip(**reasons: str) -> dict[str, Any]:
 def packaged_functions() -> list[str]:
     """Every Lambda function Chalice packages, by logical id (chalice.utils.to_cfn_resource_name of its
     name in app.py; the API's is APIHandler), read from the app itself so that a new handler gets its
-    alarm. The API's own 500s are counted by the middleware (ApiServerError); its Lambda errors are what
-    the middleware never sees: timeouts and crashes."""
+    log group."""
     from chalice.utils import to_cfn_resource_name
 
     import app
@@ -102,7 +105,7 @@ def packaged_functions() -> list[str]:
     return ["APIHandler", *(to_cfn_resource_name(name) for name in names)]
 
 
-# Each with an alarm on its errors.
+# Each with its log group.
 FUNCTIONS = packaged_functions()
 
 
@@ -402,24 +405,58 @@ def app_metric(name: str) -> dict[str, Any]:
 
 
 def app_alarms() -> dict[str, Any]:
-    """Failures the app counts itself, and every function's errors (`FUNCTIONS`)."""
+    """Three alarms on metrics AWS publishes for free, and the one failure only the app can count.
+
+    - Lambda's `Errors` without a dimension: every function of the account in this region (a stack has its
+      own account, docs/deployment.md). The alarm says that one failed; which one, the per-function `Errors`
+      metrics and log groups say (docs/operations.md, Alarms). One alarm instead of one per function.
+    - API Gateway's `5XXError` of this stack's API (named after the stack): the API answered 500 or 503, or
+      its function crashed or timed out (502, 504). It replaces a custom metric of the app counting the same.
+    - `AlertsNotEnqueued` (chalicelib/notifications/alert_queue.py): a request published an emergency or a
+      lost pet but its alerts could not be enqueued; the request itself succeeded, so nothing else sees it."""
     from chalicelib.notifications.alert_queue import NOT_ENQUEUED_METRIC
 
-    alarms = {
+    return {
+        "LambdaErrorsAlarm": alarm(
+            "lambda-errors", "A Lambda function of the account failed (an exception, a timeout or a crash): find "
+            "which in the per-function Errors metrics.", {"Namespace": "AWS/Lambda", "MetricName": "Errors"}),
         "ApiServerErrorAlarm": alarm(
-            "api-server-errors", "The API answered 500: a bug or a failing dependency.",
-            app_metric(API_SERVER_ERROR)),
+            "api-server-errors", "The API answered 5xx: a bug, a failing dependency, a crash or a timeout.",
+            {"Namespace": "AWS/ApiGateway", "MetricName": "5XXError",
+             "Dimensions": [{"Name": "ApiName", "Value": {"Ref": "AWS::StackName"}}]}),
         "AlertsNotEnqueuedAlarm": alarm(
             "alerts-not-enqueued", "Urgent alerts (emergency, lost pet) were not enqueued: nobody was emailed.",
             app_metric(NOT_ENQUEUED_METRIC)),
     }
+
+
+LOG_GROUP_SKIPS = {
+    "CKV_AWS_158": "Encrypted at rest by CloudWatch Logs already; a customer managed key costs more than it adds "
+                   "for logs kept 30 days.",
+    "CKV_AWS_338": "Kept LogRetentionDays (30 by default) on purpose: the logs hold personal data (data "
+                   "minimisation), and 30 days cover any investigation.",
+}
+
+
+def function_logs() -> dict[str, Any]:
+    """A log group per function, kept `LogRetentionDays`, and the function told to write there in JSON. Named
+    /aws/lambda/<stack>-<function> (the functions' IAM policies allow /aws/lambda/<stack>-*): not the group
+    Lambda would create by itself (<stack>-<function>-<suffix>, kept forever), so that this template never
+    collides with a group an earlier deploy left (docs/deployment.md says how to delete those). Lambda's own
+    START/END/REPORT lines are INFO: left out at the default `LambdaSystemLogLevel` WARN (durations and
+    memory are in Lambda's free metrics)."""
+    resources: dict[str, Any] = {}
     for function in FUNCTIONS:
-        errors = {"Namespace": "AWS/Lambda", "MetricName": "Errors",
-                  "Dimensions": [{"Name": "FunctionName", "Value": {"Ref": function}}]}
-        alarms[f"{function}ErrorsAlarm"] = alarm(
-            f"{function}-errors", f"The Lambda function {function} failed (an exception, a timeout or a crash).",
-            errors)
-    return alarms
+        resources[f"{function}LogGroup"] = {
+            "Type": "AWS::Logs::LogGroup",
+            **checkov_skip(**LOG_GROUP_SKIPS),
+            "Properties": {"LogGroupName": {"Fn::Sub": "/aws/lambda/${AWS::StackName}-" + function},
+                           "RetentionInDays": {"Ref": "LogRetentionDays"}},
+        }
+        resources[function] = {"Properties": {"LoggingConfig": {
+            "LogGroup": {"Ref": f"{function}LogGroup"}, "LogFormat": "JSON",
+            "ApplicationLogLevel": "INFO", "SystemLogLevel": {"Ref": "LambdaSystemLogLevel"}}}}
+    return resources
 
 
 def queue_with_dead_letters(prefix: str, name: str, function: str) -> dict[str, Any]:
@@ -472,7 +509,7 @@ def alert_queues() -> dict[str, Any]:
 
 
 def api_access_log() -> dict[str, Any]:
-    """API Gateway's access log: one JSON line per request into a log group kept ACCESS_LOG_DAYS. API Gateway
+    """API Gateway's access log: one JSON line per request into a log group kept LogRetentionDays. API Gateway
     writes it with the region's account-wide CloudWatch role (`AWS::ApiGateway::Account`, one per account and
     region: this stack sets it, replacing any earlier one with an equivalent role; docs/deployment.md)."""
     fields = {"requestId": "$context.requestId", "ip": "$context.identity.sourceIp",
@@ -482,12 +519,8 @@ def api_access_log() -> dict[str, Any]:
     return {
         "ApiAccessLogs": {
             "Type": "AWS::Logs::LogGroup",
-            **checkov_skip(
-                CKV_AWS_158="Encrypted at rest by CloudWatch Logs already; a customer managed key costs more than "
-                "it adds for 30 days of request lines.",
-                CKV_AWS_338=f"Kept {ACCESS_LOG_DAYS} days on purpose: the lines hold residents' IP addresses "
-                "(data minimisation), and 30 days cover any abuse investigation."),
-            "Properties": {"RetentionInDays": ACCESS_LOG_DAYS},
+            **checkov_skip(**LOG_GROUP_SKIPS),
+            "Properties": {"RetentionInDays": {"Ref": "LogRetentionDays"}},
         },
         "ApiGatewayCloudWatchRole": {
             "Type": "AWS::IAM::Role",
@@ -504,10 +537,10 @@ def api_access_log() -> dict[str, Any]:
             "Properties": {"CloudWatchRoleArn": {"Fn::GetAtt": ["ApiGatewayCloudWatchRole", "Arn"]}},
         },
         # Merged into Chalice's AWS::Serverless::Api: its stage writes the access log (once the account's
-        # role is set, hence DependsOn).
+        # role is set, hence DependsOn); named after the stack, which its 5XXError alarm names.
         "RestAPI": {
             "DependsOn": ["ApiGatewayAccount"],
-            "Properties": {"AccessLogSetting": {"DestinationArn": {"Fn::GetAtt": ["ApiAccessLogs", "Arn"]},
+            "Properties": {"Name": {"Ref": "AWS::StackName"}, "AccessLogSetting": {"DestinationArn": {"Fn::GetAtt": ["ApiAccessLogs", "Arn"]},
                                                 "Format": json.dumps(fields, separators=(",", ":"))}},
         },
     }
@@ -542,13 +575,13 @@ def build() -> dict[str, Any]:
         "NoperTable": table(env["NOPER_TABLE"]),
         "UploadsBucket": uploads_bucket(env["NOPER_UPLOADS_BUCKET"]),
         **site_resources(env["NOPER_UPLOADS_BUCKET"]),
-        **digest_queues(),
-        **alert_queues(),
         **alarm_topic(),
         **app_alarms(),
         **api_access_log(),
         **gateway_responses(),
     }
+    for extra in (digest_queues(), alert_queues(), function_logs()):
+        merge(resources, extra)
     uploads_policy = {
         "Type": "AWS::S3::BucketPolicy",
         "Properties": {
@@ -596,6 +629,20 @@ def build() -> dict[str, Any]:
                 "ConstraintDescription": "https://<host>, without a path or a trailing slash",
                 "Description": "NOPER_SITE_URL: the origin residents open (https://...); empty on the first deploy "
                 "only, until then no email or paper digest is sent",
+            },
+            "LogRetentionDays": {
+                "Type": "Number",
+                "Default": LOG_RETENTION_DAYS,
+                "AllowedValues": RETENTION_CHOICES,
+                "Description": "How many days every log group keeps its lines (they hold personal data: more than "
+                "30 needs a reason)",
+            },
+            "LambdaSystemLogLevel": {
+                "Type": "String",
+                "Default": "WARN",
+                "AllowedValues": ["DEBUG", "INFO", "WARN"],
+                "Description": "Lambda's own log lines: WARN leaves out START/END/REPORT (each invocation's "
+                "duration and memory); INFO while investigating",
             },
             "AlarmEmail": {
                 "Type": "String",
@@ -646,6 +693,17 @@ def build() -> dict[str, Any]:
             },
         },
     }
+
+
+def merge(into: dict[str, Any], extra: dict[str, Any]) -> None:
+    """Deep-merge `extra` into `into` (several parts add properties to the same function)."""
+    for key, value in extra.items():
+        if isinstance(value, dict) and isinstance(into.get(key), dict):
+            merge(into[key], value)
+        elif isinstance(value, list) and isinstance(into.get(key), list):
+            into[key] = into[key] + value
+        else:
+            into[key] = value
 
 
 def main(argv: list[str]) -> int:

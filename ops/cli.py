@@ -34,6 +34,13 @@ def demo(_args: argparse.Namespace) -> int:
     return 0
 
 
+def copy_blocks(_args: argparse.Namespace) -> int:
+    from chalicelib.messages.service import copy_blocks_to_profiles
+
+    print(f"blocks copied onto their blockers' profiles: {copy_blocks_to_profiles()}")
+    return 0
+
+
 # Exit codes of `import-addresses` besides 0 (imported) and 2 (usage): docs/operations.md.
 FILE_REFUSED, NEEDS_ALLOW_RETIRE, INTERRUPTED = 1, 3, 4
 
@@ -96,6 +103,8 @@ def parser() -> argparse.ArgumentParser:
     commands = root.add_subparsers(dest="command", required=True, metavar="COMMAND")
     commands.add_parser("init", help="create or update the DynamoDB table (idempotent)").set_defaults(run=init)
     commands.add_parser("demo", help="load the demo data (idempotent)").set_defaults(run=demo)
+    commands.add_parser("copy-blocks", help="once, when upgrading: copy every block onto its blocker's profile, "
+                        "where the weekly digest reads it (idempotent)").set_defaults(run=copy_blocks)
     addresses = commands.add_parser(
         "import-addresses", help="import the address register (BD-Adresses CSV); a new edition updates, adds and retires"
     )

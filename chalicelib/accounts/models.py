@@ -162,6 +162,12 @@ class UserItem(Entity):
     show_house_number = BooleanAttribute(default=False)
     # Email choices the resident made, topic -> on/off; topics not named follow chalicelib/notifications/settings.py.
     notifications = MapAttribute(null=True)
+    # Whom this resident blocks (ids), kept in step with their BlockItems (chalicelib/messages/service.py), so that
+    # the weekly digest, which reads the neighbourhood's profiles by pages, needs no read of blocks per resident.
+    blocked = UnicodeSetAttribute(null=True)
+    # The newest post id of their neighbourhood's feed this resident has seen, sent by the web app at most once
+    # a day (chalicelib/digest/seen.py): the digest's cheap signal of "read everything that week".
+    feed_seen = UnicodeAttribute(null=True)
 
     def has_chosen_name(self) -> bool:
         if self.name_chosen is not None:

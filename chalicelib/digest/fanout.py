@@ -14,7 +14,7 @@ the same job function runs in-process, as ops/local_events.py stands in for Even
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, Callable
 
 from chalicelib.adapters import queue
 from chalicelib.digest.jobs import QUEUE, jobs_for
@@ -40,6 +40,6 @@ def enqueue(jobs: list[dict[str, str]]) -> None:
     queue.enqueue(QUEUE, jobs, run_job)
 
 
-def handle_message(body: str) -> Any:
-    """What app.py's SQS handler calls for each message."""
-    return run_job(queue.job_of(body))
+def handle_message(body: str, time_left: Callable[[], float] | None = None) -> Any:
+    """What app.py's SQS handler calls for each message (`time_left`: the Lambda's remaining seconds)."""
+    return run_job(queue.job_of(body), time_left)

@@ -9,6 +9,7 @@ from pydantic import ConfigDict, Field, StrictBool, StringConstraints
 from chalicelib.languages import Language
 from chalicelib.models import Model
 from chalicelib.neighbourhoods.models import NeighbourhoodId
+from chalicelib.posts.models import PostId
 
 IsoWeek = Annotated[str, StringConstraints(pattern=r"^\d{4}-W\d{2}$")]
 
@@ -36,4 +37,11 @@ class DigestRunReport(Model):
     already_sent: int
     nothing_new: int = Field(description="residents whose week held nothing: no email")
     not_wanted: int = Field(description="residents who turned the digest off")
+    read_everything: int = Field(description="residents who had seen everything of their week in their feed (and "
+                                             "keep the choice to skip the digest then)")
     failed: int = Field(description="not sent because the mail service failed; a new run retries them")
+
+
+class FeedSeen(Model):
+    model_config = ConfigDict(extra="forbid")
+    post_id: PostId = Field(description="the newest post on the first page of my feed")

@@ -1,10 +1,18 @@
 """Building and sending a neighbourhood's weekly digests, exactly once per resident and week.
 
-`run_neighbourhood` reads the neighbourhood's week once (chalicelib/digest/content.py), then for
-each verified resident who wants the digest: leaves out people they blocked, renders the email in
-their language and sends it with `send_once("DIGEST#<user_id>#<week>")`, so a retried or duplicated
-run never sends twice. A failed send leaves that resident for the retry and goes on with the others;
-the run then raises `DigestIncomplete`, so SQS delivers the neighbourhood's message again.
+`run_neighbourhood` reads the neighbourhood's week once (chalicelib/digest/content.py), with its
+residents' profiles, which carry whom each blocked and how far each read the feed: nothing is read per
+resident. For each verified resident who wants the digest and has not read everything in it already, it
+leaves out people they blocked and renders the email in their language; every 100 emails,
+`emails.send_each_once` claims their markers `DIGEST#<user_id>#<week>` in one conditional transaction,
+then sends them.
+
+Exactly once, mark then send: a marker is written (by condition) before its email goes, so a retried or
+duplicated run never sends twice; a failed send deletes its marker and leaves that resident for the retry
+while the others go on; the run then raises `DigestIncomplete`, so SQS delivers the neighbourhood's
+message again. The one loss left is a process killed between a batch's claim and its sends; a Lambda
+timeout is not one: near it (`SAFETY_MARGIN`), no new batch is claimed and the rest waits for the retry.
+Sending first and marking after would send twice on every retry instead.
 """
 
 from __future__ import annotations
@@ -13,19 +21,22 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Callable
 
+from chalicelib.accounts.models import UserItem
 from chalicelib.adapters.clock import now
 from chalicelib.digest.content import Digest, NeighbourhoodWeek, read_week
 from chalicelib.digest.jobs import jobs_for
 from chalicelib.digest.weeks import week_bounds
 from chalicelib.i18n import translate
-from chalicelib.messages.models import BlockItem
 from chalicelib.notifications import emails
-from chalicelib.notifications.settings import wants_for
+from chalicelib.notifications.settings import skips_when_read, wants_for
 from chalicelib.observability import logger
 from chalicelib.web.site import site
 
 TOPIC = "digest"
 TEMPLATE = "digest"
+# Seconds of the Lambda's time (300 s, .chalice/config.json) below which no new batch of 100 is claimed:
+# rendering and sending one takes a few seconds.
+SAFETY_MARGIN = 30
 
 
 class DigestIncomplete(RuntimeError):
@@ -50,12 +61,15 @@ class NeighbourhoodReport:
     already_sent: int = 0
     empty: int = 0
     not_wanted: int = 0
+    read_everything: int = 0
+    stopped: bool = False
     failed: list[str] = field(default_factory=list)
     previews: list[Preview] = field(default_factory=list)
 
     def line(self) -> str:
         return (f"{self.neighbourhood_id} {self.week}: {self.residents} residents, {self.sent} sent, "
-                f"{self.already_sent} already sent, {self.empty} with nothing new, {self.not_wanted} not wanted"
+                f"{self.already_sent} already sent, {self.empty} with nothing new, {self.not_wanted} not wanted, "
+                f"{self.read_everything} read everything"
                 + (f", {len(self.failed)} failed" if self.failed else ""))
 
 
@@ -64,23 +78,30 @@ def marker_key(user_id: str, week: str) -> str:
 
 
 def run_neighbourhood(neighbourhood_id: str, lau2: str, name: str, week: str, *, dry_run: bool = False,
-                      send: Callable[[str, Any], bool] | None = None) -> NeighbourhoodReport:
-    """Build and send (or, `dry_run`, only preview: nothing sent, no marker written) one
-    neighbourhood's digests of an ISO week. `send` replaces `emails.send_once` (the bench)."""
+                      time_left: Callable[[], float] | None = None) -> NeighbourhoodReport:
+    """Build and send (or, `dry_run`, only preview: nothing sent, no marker written) one neighbourhood's
+    digests of an ISO week. `time_left` (seconds, the Lambda's remaining time) stops claiming new batches
+    near the timeout: the residents left over count as failed, so the job is retried for them."""
     start, end = week_bounds(week)
     content = read_week(neighbourhood_id, lau2, name, week, start, end)
     commune_news = CommuneNews(content)
     report = NeighbourhoodReport(neighbourhood_id, week, residents=len(content.residents))
-    deliver = send or emails.send_once
+    batch: list[tuple[str, Any]] = []
     for resident in content.residents:
         if not wants_for(resident, TOPIC):
             report.not_wanted += 1
             continue
-        digest = content.for_resident(resident.user_id, _blocked_by(resident.user_id))
+        digest = content.for_resident(resident.user_id, set(resident.blocked or ()))
         language = emails.language_of(resident)
         news = commune_news.in_language(language)
         if digest.empty and not news["announcements"] and not news["consultations"]:
             report.empty += 1
+            continue
+        if read_everything(resident, digest, news):
+            report.read_everything += 1
+            continue
+        if report.stopped:  # near the timeout: render no more, the retry sends the rest
+            report.failed.append(resident.user_id)
             continue
         message = emails.render(TEMPLATE, language, _context(content, digest, news, language),
                                 user_id=resident.user_id, topic=TOPIC, to=resident.email)
@@ -89,23 +110,57 @@ def run_neighbourhood(neighbourhood_id: str, lau2: str, name: str, week: str, *,
                                            {**digest.counts(), "announcements": len(news["announcements"]),
                                             "consultations": len(news["consultations"])}))
             continue
-        try:
-            if deliver(marker_key(resident.user_id, week), message):
-                report.sent += 1
-            else:
-                report.already_sent += 1
-        except Exception:  # noqa: BLE001 — one resident's failure must not cost the others their digest
-            logger.exception("digest not sent", nbh=neighbourhood_id, week=week, user_id=resident.user_id)
-            report.failed.append(resident.user_id)
+        batch.append((marker_key(resident.user_id, week), message))
+        if len(batch) == emails.CLAIMS_PER_TRANSACTION:
+            _send(batch, report, time_left)
+            batch = []
+    if batch:
+        _send(batch, report, time_left)
     logger.info("digests of a neighbourhood", nbh=neighbourhood_id, week=week, residents=report.residents,
-                sent=report.sent, already_sent=report.already_sent, empty=report.empty, failed=len(report.failed),
-                dry_run=dry_run)
+                sent=report.sent, already_sent=report.already_sent, empty=report.empty,
+                read_everything=report.read_everything, failed=len(report.failed), dry_run=dry_run)
     return report
 
 
-def run_job(job: dict[str, Any]) -> NeighbourhoodReport:
+def _send(batch: list[tuple[str, Any]], report: NeighbourhoodReport, time_left: Callable[[], float] | None) -> None:
+    """Claim and send a batch of up to 100 rendered digests (`emails.send_each_once`)."""
+    if report.stopped or (time_left is not None and time_left() < SAFETY_MARGIN):
+        report.stopped = True  # too close to the timeout to send 100 emails: the retry sends them
+        report.failed += [_user_of(key) for key, _ in batch]
+        return
+    try:
+        outcome = emails.send_each_once(batch)
+    except Exception:  # noqa: BLE001 — the database refused the claims: nothing of this batch was sent
+        logger.exception("digests not claimed", nbh=report.neighbourhood_id, week=report.week)
+        report.failed += [_user_of(key) for key, _ in batch]
+        return
+    report.sent += len(outcome.sent)
+    report.already_sent += len(outcome.already_sent)
+    report.failed += [_user_of(key) for key in outcome.failed]
+
+
+def _user_of(key: str) -> str:
+    return key.split("#")[1]
+
+
+def read_everything(resident: UserItem, digest: Digest, news: dict[str, list[Any]]) -> bool:
+    """Did the resident see, in their feed, everything this digest would tell (and do they want it skipped
+    then)? `UserItem.feed_seen` is the newest post id they saw (chalicelib/notifications/seen.py); ids are
+    time-ordered, so every post and thing to lend of the digest written up to that id was on Noper when they
+    looked. The commune's announcements and consultations are not in the feed: a digest with any is sent."""
+    if not resident.feed_seen or news["announcements"] or news["consultations"]:
+        return False
+    if not skips_when_read(resident):
+        return False
+    newest = max([p.id for posts in digest.new_posts.values() for p in posts]
+                 + [p.id for p in (*digest.open_help, *digest.giveaways, *digest.lost_pets)]
+                 + [i.id for i in digest.lendables], default="")
+    return bool(newest) and newest <= resident.feed_seen
+
+
+def run_job(job: dict[str, Any], time_left: Callable[[], float] | None = None) -> NeighbourhoodReport:
     """One SQS message (chalicelib/digest/fanout.py): raises when a send failed, so SQS retries it."""
-    report = run_neighbourhood(job["neighbourhood_id"], job["lau2"], job["name"], job["week"])
+    report = run_neighbourhood(job["neighbourhood_id"], job["lau2"], job["name"], job["week"], time_left=time_left)
     if report.failed:
         raise DigestIncomplete(f"{len(report.failed)} digests of {job['neighbourhood_id']} not sent; retry")
     return report
@@ -113,11 +168,13 @@ def run_job(job: dict[str, Any]) -> NeighbourhoodReport:
 
 class CommuneNews:
     """The commune's announcements and open consultations for this neighbourhood, read once per
-    language (their services translate)."""
+    language (their services translate). The language changes titles only, never which ones: a kind
+    found empty in one language is empty in all, and not asked again (the usual week)."""
 
     def __init__(self, content: NeighbourhoodWeek) -> None:
         self.content = content
         self.cache: dict[str, dict[str, list[Any]]] = {}
+        self.none: set[str] = set()
 
     def in_language(self, language: str) -> dict[str, list[Any]]:
         if language not in self.cache:
@@ -125,16 +182,14 @@ class CommuneNews:
             from chalicelib.consultations.service import open_for
 
             c = self.content
-            self.cache[language] = {
-                "announcements": list(for_digest(c.lau2, c.neighbourhood_id, c.start, c.end, language)),
-                "consultations": list(open_for(c.lau2, c.neighbourhood_id, min(now(), c.end), language)),
+            read = {
+                "announcements": lambda: for_digest(c.lau2, c.neighbourhood_id, c.start, c.end, language),
+                "consultations": lambda: open_for(c.lau2, c.neighbourhood_id, min(now(), c.end), language),
             }
+            news = {kind: [] if kind in self.none else list(ask()) for kind, ask in read.items()}
+            self.none |= {kind for kind, found in news.items() if not found}
+            self.cache[language] = news
         return self.cache[language]
-
-
-def _blocked_by(user_id: str) -> set[str]:
-    """Whom this resident blocked (chalicelib/messages): one Query of their blocks."""
-    return {block.sk for block in BlockItem.query(f"USER#{user_id}#BLOCKS", attributes_to_get=["sk"])}
 
 
 def _context(content: NeighbourhoodWeek, digest: Digest, news: dict[str, list[Any]], language: str) -> dict[str, Any]:
@@ -196,4 +251,5 @@ def run_on_local_stage(lau2: str, week: str | None, neighbourhood_id: str | None
         week=week, dry_run=dry_run, neighbourhoods=len(reports), residents=sum(r.residents for r in reports),
         sent=sum(r.sent for r in reports), would_send=sum(len(r.previews) for r in reports),
         already_sent=sum(r.already_sent for r in reports), nothing_new=sum(r.empty for r in reports),
-        not_wanted=sum(r.not_wanted for r in reports), failed=sum(len(r.failed) for r in reports))
+        not_wanted=sum(r.not_wanted for r in reports), read_everything=sum(r.read_everything for r in reports),
+        failed=sum(len(r.failed) for r in reports))

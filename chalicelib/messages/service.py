@@ -19,7 +19,8 @@ from typing import Any
 from pynamodb.exceptions import DoesNotExist, TransactWriteError, UpdateError
 
 from chalicelib.accounts.content_owners import ContentChoice, ContentOwner, register_content_owner
-from chalicelib.accounts.service import verified_neighbourhood
+from chalicelib.accounts.models import UserItem
+from chalicelib.accounts.service import load_user, verified_neighbourhood
 from chalicelib.adapters.clock import now
 from chalicelib.adapters.ids import new_id
 from chalicelib.content import kinds
@@ -151,12 +152,39 @@ def messages(principal: Principal, conversation_id: str, query: MessagesQuery) -
 def block(principal: Principal, user_id: str) -> BlockPublic:
     if user_id == principal.user_id:
         raise InvalidInput("You cannot block yourself.", {"user_id": "yourself"})
-    BlockItem(*BlockItem.key(principal.user_id, user_id), created_at=now()).save()
+    # The block and its copy on the profile (`UserItem.blocked`, read by the weekly digest) change together.
+    with transaction() as t:
+        t.save(BlockItem(*BlockItem.key(principal.user_id, user_id), created_at=now()))
+        t.update(UserItem(*UserItem.key(principal.user_id)), actions=[UserItem.blocked.add({user_id})],
+                 condition=UserItem.pk.exists())
     return BlockPublic(user_id=user_id, blocked=True)
 
 
 def unblock(principal: Principal, user_id: str) -> None:
-    BlockItem(*BlockItem.key(principal.user_id, user_id)).delete()
+    with transaction() as t:
+        t.delete(BlockItem(*BlockItem.key(principal.user_id, user_id)))
+        t.update(UserItem(*UserItem.key(principal.user_id)), actions=[UserItem.blocked.delete({user_id})],
+                 condition=UserItem.pk.exists())
+
+
+def copy_blocks_to_profiles() -> int:
+    """Once, after upgrading to the profiles' copy of blocks (`UserItem.blocked`, which the weekly digest reads):
+    copy every existing block onto its blocker's profile (`./noper copy-blocks`; idempotent, an ADD to a set).
+    An operator's one-off, never a request: it Scans the table for block items. Answers how many it copied."""
+    copied = 0
+    for block in BlockItem.scan(BlockItem.pk.startswith("USER#") & BlockItem.pk.contains("#BLOCKS")):
+        if not block.pk.endswith("#BLOCKS"):
+            continue
+        user_id = block.pk.removeprefix("USER#").removesuffix("#BLOCKS")
+        try:
+            UserItem(*UserItem.key(user_id)).update(actions=[UserItem.blocked.add({block.sk})],
+                                                    condition=UserItem.pk.exists())
+        except UpdateError as error:
+            if not condition_failed(error):
+                raise
+            continue  # the blocker's account is gone
+        copied += 1
+    return copied
 
 
 # --- reports: a message is content of the kernel -------------------------------------------

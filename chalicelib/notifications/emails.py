@@ -17,11 +17,12 @@ import functools
 from datetime import timedelta
 from email.message import EmailMessage
 from html.parser import HTMLParser
-from typing import TYPE_CHECKING, Any, Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Callable, Sequence
 from urllib.parse import urlsplit
 
 from pynamodb.attributes import UnicodeAttribute
-from pynamodb.exceptions import DoesNotExist, PutError
+from pynamodb.exceptions import DoesNotExist, PutError, TransactWriteError
 
 from chalicelib.accounts.models import UserItem
 from chalicelib.adapters import mail
@@ -32,7 +33,7 @@ from chalicelib.notifications import unsubscribe
 from chalicelib.notifications.rendering import environment
 from chalicelib.notifications.settings import wants_for
 from chalicelib.observability import logger
-from chalicelib.store.table import Entity, condition_failed
+from chalicelib.store.table import Entity, condition_failed, transaction
 from chalicelib.web.site import site
 
 if TYPE_CHECKING:
@@ -136,6 +137,76 @@ def send_once(marker_key: str, message: EmailMessage) -> bool:
         logger.warning("mail not sent, marker removed for a retry", marker=marker_key)
         raise
     return True
+
+
+# TransactWriteItems takes at most 100 writes.
+CLAIMS_PER_TRANSACTION = 100
+
+
+@dataclass
+class BatchOutcome:
+    """What `send_each_once` did with each marker key."""
+
+    sent: list[str] = field(default_factory=list)
+    already_sent: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)
+
+
+def send_each_once(messages: Sequence[tuple[str, EmailMessage]]) -> BatchOutcome:
+    """`send_once` for many messages, with one conditional write request per 100 markers: each chunk's
+    markers are claimed in one transaction (each `attribute_not_exists(pk)`); when it is cancelled because
+    some markers exist (a retried run), each marker of the chunk is written on its own to find which ones.
+    Then every claimed message is sent; a failed send removes its marker (as `send_once` does) so that the
+    retry sends it, and the others go on. Mark, then send: a message is never sent twice; it can be lost
+    only if the process dies between the claim and the send (docs/architecture.md, "Weekly digest")."""
+    outcome = BatchOutcome()
+    for start in range(0, len(messages), CLAIMS_PER_TRANSACTION):
+        chunk = messages[start:start + CLAIMS_PER_TRANSACTION]
+        claimed = _claim(chunk)
+        for marker_key, message in chunk:
+            if marker_key not in claimed:
+                outcome.already_sent.append(marker_key)
+                continue
+            try:
+                mail.send(message)
+            except Exception:  # noqa: BLE001 — one refused message must not cost the others theirs
+                claimed[marker_key].delete()
+                logger.exception("mail not sent, marker removed for a retry", marker=marker_key)
+                outcome.failed.append(marker_key)
+                continue
+            outcome.sent.append(marker_key)
+    return outcome
+
+
+def _claim(chunk: Sequence[tuple[str, EmailMessage]]) -> dict[str, SentMarker]:
+    """Write the chunk's markers by condition; answers those written now, by key."""
+    moment = now()
+    markers = {key: SentMarker(*SentMarker.key(key), sent_at=moment.isoformat(), ttl=moment + timedelta(days=MARKER_DAYS))
+               for key, _ in chunk}
+    try:
+        with transaction() as t:
+            for marker in markers.values():
+                t.save(marker, condition=SentMarker.pk.does_not_exist())
+        return markers
+    except TransactWriteError as error:
+        if not error.cancellation_reasons:  # not cancelled: the database failed
+            raise
+    # Cancelled: some markers exist (a retry) or another run claims the same ones now (a duplicated message).
+    claimed: dict[str, SentMarker] = {}
+    try:
+        for key, marker in markers.items():  # find which, one conditional write each
+            try:
+                marker.save(condition=SentMarker.pk.does_not_exist())
+            except PutError as error:
+                if condition_failed(error):
+                    continue
+                raise
+            claimed[key] = marker
+    except Exception:
+        for marker in claimed.values():  # claimed but never to be sent: give them back to the retry
+            marker.delete()
+        raise
+    return claimed
 
 
 def email_resident(user_id: str | None, topic: str, marker_key: str, template: str,

@@ -5,7 +5,8 @@ the resident made), so the digest and the alerts, which already hold the residen
 from the `NBH#<id>#RESIDENTS` query, decide without another read (`wants_for`).
 
 The calm default: everything is on, because each topic is already quiet by design — the digest is
-one email a week and none for an empty week; urgent alerts are for lost pets within reach and
+one email a week, none for an empty week nor, unless the resident says otherwise
+(`digest_skip_when_read`), for a week they read all of in their feed; urgent alerts are for lost pets within reach and
 emergencies only, at most ALERTS_PER_DAY a day; a loan reminder is one email the day before the
 resident must return something; a message email is sent once per unread streak, after a day.
 Neighbourhood topics (digest, alerts) go to verified residents only.
@@ -34,6 +35,10 @@ DEFAULTS: dict[Topic, bool] = {
 }
 # Neighbourhood content: for residents whose address is verified.
 NEIGHBOURHOOD_TOPICS: frozenset[str] = frozenset({"digest", "alert_lost_pet", "alert_emergency"})
+# Not a topic (no unsubscribe link names it): how the digest goes. `digest_skip_when_read`: no digest for a
+# week whose every post the resident already saw in their feed (chalicelib/digest/service.py `read_everything`).
+OPTIONS: dict[str, bool] = {"digest_skip_when_read": True}
+CHOICES: dict[str, bool] = {**DEFAULTS, **OPTIONS}
 
 
 class NotificationSettings(Model):
@@ -44,6 +49,7 @@ class NotificationSettings(Model):
     alert_emergency: bool
     loan_reminders: bool
     messages: bool
+    digest_skip_when_read: bool
 
 
 class NotificationSettingsUpdate(Model):
@@ -55,11 +61,12 @@ class NotificationSettingsUpdate(Model):
     alert_emergency: StrictBool | None = None
     loan_reminders: StrictBool | None = None
     messages: StrictBool | None = None
+    digest_skip_when_read: StrictBool | None = None
 
 
 def choices_of(user: UserItem) -> NotificationSettings:
     made = _made(user)
-    return NotificationSettings(**{topic: made.get(topic, DEFAULTS[topic]) for topic in TOPICS})
+    return NotificationSettings(**{choice: made.get(choice, default) for choice, default in CHOICES.items()})
 
 
 def wants_for(user: UserItem, topic: str) -> bool:
@@ -69,6 +76,11 @@ def wants_for(user: UserItem, topic: str) -> bool:
     if topic in NEIGHBOURHOOD_TOPICS and (user.residence_status != "verified" or not user.neighbourhood_id):
         return False
     return bool(_made(user).get(topic, DEFAULTS[topic]))  # type: ignore[call-overload]
+
+
+def skips_when_read(user: UserItem) -> bool:
+    """Does this resident want no digest for a week they read all of (on by default)?"""
+    return bool(_made(user).get("digest_skip_when_read", OPTIONS["digest_skip_when_read"]))
 
 
 def wants(user_id: str, topic: str) -> bool:
@@ -83,9 +95,9 @@ def wants(user_id: str, topic: str) -> bool:
 def change(user_id: str, changes: dict[str, bool]) -> NotificationSettings:
     """Record the resident's choices (only the topics named change)."""
     user = UserItem.get(*UserItem.key(user_id))
-    unknown = set(changes) - set(TOPICS)
+    unknown = set(changes) - set(CHOICES)
     if unknown:
-        raise ValueError(f"unknown notification topics {sorted(unknown)}")
+        raise ValueError(f"unknown notification choices {sorted(unknown)}")
     made = {**_made(user), **{topic: bool(value) for topic, value in changes.items()}}
     user.update(actions=[UserItem.notifications.set(made)], condition=UserItem.pk.exists())
     return choices_of(user)
@@ -96,7 +108,7 @@ def _made(user: UserItem) -> dict[str, bool]:
     if stored is None:
         return {}
     values = stored.as_dict() if hasattr(stored, "as_dict") else dict(stored)
-    return {topic: bool(value) for topic, value in values.items() if topic in DEFAULTS}
+    return {choice: bool(value) for choice, value in values.items() if choice in CHOICES}
 
 
 def mine(user_id: str) -> NotificationSettings:

@@ -99,6 +99,7 @@ EXPECTED = {
     # service then asks the policy with the post's own neighbourhood(s) (tests/api/test_posts.py).
     ("GET", "/api/v1/neighbourhoods/{neighbourhood_id}/posts"): {"verified", "ambassador"},
     ("POST", "/api/v1/neighbourhoods/{neighbourhood_id}/posts"): {"verified", "ambassador"},
+    ("PUT", "/api/v1/neighbourhoods/{neighbourhood_id}/posts/seen"): {"verified", "ambassador"},
     ("GET", "/api/v1/neighbourhoods/{neighbourhood_id}/professionals"): {"verified", "ambassador"},
     ("GET", "/api/v1/posts/{post_id}"): SIGNED_IN,
     ("PATCH", "/api/v1/posts/{post_id}"): SIGNED_IN,

@@ -81,5 +81,6 @@ def test_on_the_local_stage_staff_run_it_and_see_counts_only(client, act_as, nei
     assert dry.status_code == 200, dry.body
     assert dry.json_body["would_send"] == 7 and dry.json_body["sent"] == 0  # Op der Hiel's six, Otto
     assert (real.json_body["sent"], again.json_body["sent"], again.json_body["already_sent"]) == (6, 0, 6)
+    assert real.json_body["read_everything"] == 0  # nobody had looked at the feed
     assert "Ladder" not in dry.body.decode() and "@" not in dry.body.decode()
     assert run(client, {"week": week, "neighbourhood_id": "0999-x"}).status_code == 404

@@ -8,7 +8,7 @@ from tests.helpers import JSON, body, error_of
 from tests.notifications.factories import make_resident
 
 EVERYTHING_ON = {"digest": True, "alert_lost_pet": True, "alert_emergency": True, "loan_reminders": True,
-                 "messages": True}
+                 "messages": True, "digest_skip_when_read": True}
 
 
 def test_a_verified_resident_starts_with_every_email_on(client, act_as):
@@ -35,7 +35,20 @@ def test_changing_one_topic_leaves_the_others(client, act_as):
     assert settings.wants("U-anna", "alert_emergency")
 
 
-@pytest.mark.parametrize("payload, field", [({"sms": True}, "sms"), ({"digest": "maybe"}, "digest")])
+def test_skipping_a_digest_read_already_is_a_choice_on_by_default_and_no_topic(client, act_as):
+    make_resident("U-anna")
+    act_as(resident("U-anna"))
+
+    response = client.put("/api/v1/me/notifications", headers=JSON, body=body({"digest_skip_when_read": False}))
+
+    assert response.json_body == {**EVERYTHING_ON, "digest_skip_when_read": False}
+    user = settings.UserItem.get(*settings.UserItem.key("U-anna"))
+    assert not settings.skips_when_read(user) and settings.wants_for(user, "digest")
+    assert "digest_skip_when_read" not in settings.TOPICS  # no unsubscribe link names it
+
+
+@pytest.mark.parametrize("payload, field", [({"sms": True}, "sms"), ({"digest": "maybe"}, "digest"),
+                                            ({"digest_skip_when_read": "yes"}, "digest_skip_when_read")])
 def test_an_unknown_topic_or_a_non_boolean_is_400(client, act_as, payload, field):
     make_resident("U-anna")
     act_as(resident("U-anna"))

@@ -115,7 +115,7 @@ def test_the_api_stage_writes_an_access_log_that_expires() -> None:
     setting = resources["RestAPI"]["Properties"]["AccessLogSetting"]
     assert setting["DestinationArn"] == {"Fn::GetAtt": ["ApiAccessLogs", "Arn"]}
     assert json.loads(setting["Format"])["requestId"] == "$context.requestId"
-    assert resources["ApiAccessLogs"]["Properties"]["RetentionInDays"] == infra_template.ACCESS_LOG_DAYS
+    assert resources["ApiAccessLogs"]["Properties"]["RetentionInDays"] == {"Ref": "LogRetentionDays"}
     assert resources["RestAPI"]["DependsOn"] == ["ApiGatewayAccount"]
 
 

@@ -141,39 +141,60 @@ def test_the_alarm_email_subscription_exists_only_when_an_address_is_given(gener
     assert resources["AlarmTopic"]["Properties"].get("KmsMasterKeyId") != "alias/aws/sns"
 
 
-def test_the_app_alarms_name_the_metrics_as_powertools_emits_them(generated: dict[str, Any], monkeypatch,
-                                                                  capsys) -> None:
-    """The middleware answers a 500: the alarm's namespace, metric and dimensions are those of the EMF it prints."""
+def test_the_app_alarm_names_the_metric_as_powertools_emits_it(generated: dict[str, Any], monkeypatch,
+                                                               capsys) -> None:
+    """A request whose urgent alerts could not be enqueued: the alarm's namespace, metric and dimensions are
+    those of the EMF the middleware prints; an ordinary request prints no metric at all (none is billed)."""
     from types import SimpleNamespace
 
     from chalice.app import Response
 
-    from chalicelib.notifications.alert_queue import NOT_ENQUEUED_METRIC
-    from chalicelib.observability import API_SERVER_ERROR, metrics, observe_request
+    from chalicelib.adapters import queue
+    from chalicelib.notifications import alert_queue
+    from chalicelib.observability import metrics, observe_request
+
+    def refused(*args, **kwargs):
+        raise ConnectionError("SQS is away")
+
+    def publishing(event):
+        alert_queue._enqueue({"kind": "lost_pet", "post_id": "P1"})
+        return Response(body="", status_code=201)
 
     monkeypatch.setenv("POWERTOOLS_METRICS_DISABLED", "false")
+    monkeypatch.setattr(queue, "enqueue", refused)
     metrics.clear_metrics()
     capsys.readouterr()
-    observe_request(SimpleNamespace(context={"requestId": "r-1"}, path="/api/v1/x"),
-                    lambda event: Response(body="", status_code=500))
+    event = SimpleNamespace(context={"requestId": "r-1"}, path="/api/v1/x")
+    observe_request(event, lambda event: Response(body="", status_code=500))
+    assert '{"_aws"' not in capsys.readouterr().out  # API Gateway counts requests and 5xx for free
+    observe_request(event, publishing)
     (emf,) = [json.loads(line) for line in capsys.readouterr().out.splitlines() if line.startswith('{"_aws"')]
     (emitted,) = emf["_aws"]["CloudWatchMetrics"]
     dimensions = [[{"Name": name, "Value": emf[name]} for name in names] for names in emitted["Dimensions"]]
 
+    alarm = _alarms(generated)["AlertsNotEnqueuedAlarm"]
+    assert alarm["MetricName"] == alert_queue.NOT_ENQUEUED_METRIC and emf[alarm["MetricName"]] == [1.0]
+    assert alarm["Namespace"] == emitted["Namespace"] and alarm["Statistic"] == "Sum"
+    assert [alarm["Dimensions"]] == dimensions == [[{"Name": "service", "Value": "noper"}]]
+
+
+def test_five_alarms_one_for_every_functions_errors_and_api_gateways_own_5xx(generated: dict[str, Any]) -> None:
     alarms = _alarms(generated)
-    server_errors = alarms["ApiServerErrorAlarm"]
-    assert server_errors["MetricName"] == API_SERVER_ERROR
-    assert API_SERVER_ERROR in {m["Name"] for m in emitted["Metrics"]} and emf[API_SERVER_ERROR] == [1.0]
-    assert alarms["AlertsNotEnqueuedAlarm"]["MetricName"] == NOT_ENQUEUED_METRIC
-    for name in ("ApiServerErrorAlarm", "AlertsNotEnqueuedAlarm"):
-        alarm = alarms[name]
-        assert alarm["Namespace"] == emitted["Namespace"] and alarm["Statistic"] == "Sum", name
-        assert [alarm["Dimensions"]] == dimensions == [[{"Name": "service", "Value": "noper"}]], name
+    assert set(alarms) == {"LambdaErrorsAlarm", "ApiServerErrorAlarm", "AlertsNotEnqueuedAlarm",
+                           "DigestDeadLetterAlarm", "AlertDeadLetterAlarm"}
+    errors = alarms["LambdaErrorsAlarm"]
+    assert (errors["Namespace"], errors["MetricName"], errors["Statistic"]) == ("AWS/Lambda", "Errors", "Sum")
+    assert "Dimensions" not in errors  # every function of the account (the stack's own account)
+    server = alarms["ApiServerErrorAlarm"]
+    assert (server["Namespace"], server["MetricName"]) == ("AWS/ApiGateway", "5XXError")
+    assert server["Dimensions"] == [{"Name": "ApiName", "Value": {"Ref": "AWS::StackName"}}]
+    assert generated["Resources"]["RestAPI"]["Properties"]["Name"] == {"Ref": "AWS::StackName"}
 
 
-def test_every_function_chalice_packages_has_an_errors_alarm(generated: dict[str, Any]) -> None:
-    """Chalice names each function's logical id after its name in app.py (the API's is APIHandler): each one,
-    and only those, has its Lambda `Errors` alarm. (No test runs `chalice package`; `make package` does.)"""
+def test_every_function_chalice_packages_logs_to_its_own_group_kept_30_days(generated: dict[str, Any]) -> None:
+    """Chalice names each function's logical id after its name in app.py (the API's is APIHandler): each one
+    writes JSON to its own log group, kept `LogRetentionDays`. (No test runs `chalice package`; `make package`
+    does, with cfn-lint and checkov.)"""
     from chalice.utils import to_cfn_resource_name
 
     import app
@@ -181,12 +202,19 @@ def test_every_function_chalice_packages_has_an_errors_alarm(generated: dict[str
     functions = {"APIHandler"} | {to_cfn_resource_name(e.name) for e in app.app.event_sources} | {
         to_cfn_resource_name(name) for name in app.app.pure_lambda_functions}
     assert {"DigestSchedule", "DigestNeighbourhood", "UrgentAlerts", "LoanReminders"} <= functions
-    errors = {a["Dimensions"][0]["Value"]["Ref"]: a for a in _alarms(generated).values()
-              if a["Namespace"] == "AWS/Lambda"}
-    assert set(errors) == functions == set(infra_template.FUNCTIONS)
-    for function, alarm in errors.items():
-        assert (alarm["MetricName"], alarm["Statistic"]) == ("Errors", "Sum"), function
-        assert alarm["Dimensions"] == [{"Name": "FunctionName", "Value": {"Ref": function}}]
+    assert functions == set(infra_template.FUNCTIONS)
+    resources = generated["Resources"]
+    parameter = generated["Parameters"]["LogRetentionDays"]
+    assert parameter["Default"] == 30 and 30 in parameter["AllowedValues"]
+    for function in functions:
+        logging = resources[function]["Properties"]["LoggingConfig"]
+        assert logging["LogGroup"] == {"Ref": f"{function}LogGroup"} and logging["LogFormat"] == "JSON", function
+        group = resources[f"{function}LogGroup"]["Properties"]
+        assert group["LogGroupName"] == {"Fn::Sub": f"/aws/lambda/${{AWS::StackName}}-{function}"}
+    assert resources["DigestNeighbourhood"]["DependsOn"] == ["DigestQueue"]  # merged, not replaced
+    groups = [r for r in resources.values() if r.get("Type") == "AWS::Logs::LogGroup"]
+    assert len(groups) == len(functions) + 1  # and the API's access log
+    assert all(g["Properties"]["RetentionInDays"] == {"Ref": "LogRetentionDays"} for g in groups)
 
 
 def test_every_function_knows_the_site_for_links_in_emails(generated: dict[str, Any]) -> None:

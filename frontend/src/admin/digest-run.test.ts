@@ -13,6 +13,7 @@ const report = (dryRun: boolean): DigestRunReport => ({
   already_sent: 0,
   nothing_new: 2,
   not_wanted: 1,
+  read_everything: 0,
   failed: 0,
 });
 

@@ -4,6 +4,9 @@ import type { Kind, Photo, Post, PostsApi } from './posts-api';
 
 export type FeedPhase = 'loading' | 'ready' | 'loadingMore' | 'failed';
 
+/** Where the web app remembers what it last told the server it saw (`localStorage` in the browser). */
+export type SeenStore = Pick<Storage, 'getItem' | 'setItem'>;
+
 /** A neighbourhood's feed: pages by the API's opaque cursor, a kind filter, authors' names, thumbnails. */
 export class FeedState {
   posts: Post[] = $state([]);
@@ -70,6 +73,19 @@ export class FeedState {
     this.cursor = page.data.cursor;
     this.added = { firstId: fresh[0]?.id ?? null, count: fresh.length };
     void this.#thumbnails(fresh);
+  }
+
+  /** Tells the server how far the resident has read their own feed (the weekly digest skips a week they read
+   * all of): the newest post of the first page of all kinds, at most once a `day`, and only when newer than
+   * the one told last. */
+  async reportSeen(store: SeenStore | undefined, day: string): Promise<void> {
+    if (!store || this.kind !== null || this.phase !== 'ready' || !this.posts.length) return;
+    const newest = this.posts.map((post) => post.id).reduce((a, b) => (b > a ? b : a));
+    const key = `noper.feedSeen.${this.neighbourhoodId}`;
+    const [toldOn, told] = (store.getItem(key) ?? '').split(' ');
+    if (toldOn === day || (told && newest <= told)) return;
+    const answer = await this.#api.seen(this.neighbourhoodId, newest);
+    if (answer.ok) store.setItem(key, `${day} ${newest}`);
   }
 
   /** Names of the neighbourhood's residents, to say who wrote what (others show as "a neighbour"). */

@@ -99,4 +99,23 @@ describe('FeedState', () => {
     expect(feed.photos['PH1']?.thumb_url).toBe('https://s3/PH1/thumb');
     expect(feed.names.get('u-anna')).toBe('Anna Weber');
   });
+
+  it('tells the server the newest post of my feed at most once a day, and only when newer', async () => {
+    let page = [post('01B', { pinned: true }), post('01C'), post('01A')];
+    const { api, named } = fakePostsApi({ feed: () => feedPage(page, null), seen: () => ok(null) });
+    const stored = new Map<string, string>();
+    const store = { getItem: (key: string) => stored.get(key) ?? null, setItem: (key: string, value: string) => void stored.set(key, value) };
+    const feed = new FeedState(api, 'n1');
+    await feed.load();
+    await feed.reportSeen(store, '2026-12-06');
+    await feed.reportSeen(store, '2026-12-06'); // the same day: not again
+    await feed.reportSeen(store, '2026-12-07'); // nothing newer: not again
+    page = [post('01D'), post('01C')];
+    await feed.load();
+    await feed.reportSeen(store, '2026-12-07');
+    await feed.load('lost_pet');
+    await feed.reportSeen(store, '2026-12-08'); // one kind only: not the whole feed
+    expect(named('seen')).toEqual([['n1', '01C'], ['n1', '01D']]);
+    expect(stored.get('noper.feedSeen.n1')).toBe('2026-12-07 01D');
+  });
 });

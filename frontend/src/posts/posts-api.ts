@@ -23,6 +23,7 @@ export type { Member };
 export interface PostsApi {
   feed(neighbourhoodId: string, query: { kind?: Kind | undefined; cursor?: string | undefined }): Promise<Outcome<Feed>>;
   members(neighbourhoodId: string): Promise<Outcome<{ members: Member[] }>>;
+  seen(neighbourhoodId: string, postId: string): Promise<Outcome<null>>;
   write(neighbourhoodId: string, post: NewPost): Promise<Outcome<Post>>;
   post(postId: string): Promise<Outcome<Post>>;
   edit(postId: string, post: NewPost): Promise<Outcome<Post>>;
@@ -51,6 +52,8 @@ export function httpPostsApi(client: ApiClient): PostsApi {
           ...fresh,
         }),
       ),
+    seen: (id, postId) =>
+      emptyOutcomeOf(client.PUT('/api/v1/neighbourhoods/{neighbourhood_id}/posts/seen', { params: { path: { neighbourhood_id: id } }, body: { post_id: postId } })),
     members: (id) => outcomeOf(client.GET('/api/v1/neighbourhoods/{neighbourhood_id}/members', { params: { path: { neighbourhood_id: id } }, ...fresh })),
     write: (id, body) => outcomeOf(client.POST('/api/v1/neighbourhoods/{neighbourhood_id}/posts', { params: { path: { neighbourhood_id: id } }, body: { post: body } })),
     post: (id) => outcomeOf(client.GET('/api/v1/posts/{post_id}', { ...post(id), ...fresh })),
