@@ -14,6 +14,7 @@ from typing import Callable
 from pynamodb.exceptions import TransactWriteError
 from pynamodb.transactions import TransactWrite
 
+from chalicelib import alerts
 from chalicelib.accounts.models import UserItem
 from chalicelib.adapters.clock import now
 from chalicelib.errors import Conflict, NoperError
@@ -74,6 +75,5 @@ def _verify_once(user: UserItem, method: str, by: str, also: Callable[[TransactW
     user.residence_status, user.residence_method, user.verified_at = "verified", method, stamp
     user.gsi1sk = f"verified#{user.user_id}"
     logger.info("resident verified", user_id=user.user_id, method=method, neighbourhood_id=user.neighbourhood_id)
-    from chalicelib.notifications import alert_queue  # notifications build on accounts
 
-    alert_queue.residence_decided(user.user_id, stamp.isoformat())
+    alerts.residence_decided(user.user_id, stamp.isoformat())

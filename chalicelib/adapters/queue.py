@@ -18,6 +18,7 @@ Used by the weekly digest (chalicelib/digest/fanout.py, queue `noper-digest`) an
 from __future__ import annotations
 
 import functools
+import importlib
 import json
 from typing import Any, Callable, Iterable
 
@@ -34,11 +35,16 @@ def in_process() -> bool:
     return get_settings().stage in ("local", "test")
 
 
-def enqueue(queue: str, jobs: Iterable[Job], run: Callable[[Job], Any]) -> int:
+def enqueue(queue: str, jobs: Iterable[Job], run: Callable[[Job], Any] | str) -> int:
     """Send each job to `queue` (in AWS), or run it with `run` now (local and test stages). Returns how
-    many jobs were enqueued. Raises if SQS refused any of them (the caller decides what that costs)."""
+    many jobs were enqueued. Raises if SQS refused any of them (the caller decides what that costs).
+    `run` may be named, `"package.module:function"`, when the reader sits above the caller's layer
+    (chalicelib/alerts.py): it is imported only to run a job in-process."""
     bodies = [json.dumps(job, separators=(",", ":"), sort_keys=True) for job in jobs]
     if in_process():
+        if isinstance(run, str):
+            module, _, function = run.partition(":")
+            run = getattr(importlib.import_module(module), function)
         for body in bodies:
             try:
                 run(json.loads(body))

@@ -19,6 +19,7 @@ from typing import Any
 
 from pynamodb.exceptions import DoesNotExist, TransactWriteError
 
+from chalicelib import alerts
 from chalicelib.adapters.aws import client
 from chalicelib.adapters.clock import now
 from chalicelib.adapters.ids import new_id
@@ -160,12 +161,10 @@ def _attachable(link_id: str, ids: list[str]) -> list[AttachmentItem]:
 
 def _went_live(item: AnnouncementItem) -> None:
     """Once published: copy into every channel partition it reaches, then enqueue an emergency's emails
-    (chalicelib/notifications/alert_queue.py: sent by the SQS handler, in-process on the local stage)."""
+    (chalicelib/alerts.py; chalicelib/notifications/alert_queue.py: sent by the SQS handler, in-process on the local stage)."""
     _fan_out(item)
     if item.category == "emergency":
-        from chalicelib.notifications.alert_queue import emergency
-
-        emergency(item.announcement_id)
+        alerts.emergency(item.announcement_id)
 
 
 def _partitions(item: AnnouncementItem) -> list[str]:

@@ -15,6 +15,7 @@ from datetime import date, timedelta
 
 from pynamodb.exceptions import DoesNotExist, TransactWriteError, UpdateError
 
+from chalicelib import alerts
 from chalicelib.adapters.clock import LUXEMBOURG, now
 from chalicelib.adapters.ids import new_id
 from chalicelib.content.counters import count_in_week
@@ -226,10 +227,9 @@ def _set_state(loan: LoanItem, state: str) -> None:
 
 def _tell(loan_id: str, state: str) -> None:
     """The owner hears of a request, the borrower of the answer, by email (chalicelib/notifications/moments.py)."""
-    from chalicelib.notifications import alert_queue  # notifications build on lending
 
     if state in ("requested", "accepted", "declined"):
-        alert_queue.loan_changed(loan_id, state)
+        alerts.loan_changed(loan_id, state)
 
 
 def _check_dates(start: date, end: date) -> None:

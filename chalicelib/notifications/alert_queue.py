@@ -18,7 +18,7 @@ The same queue carries the emails of moments a resident waits on (chalicelib/not
 `{"kind": "residence", "user_id", "at"}` when their address is verified or refused, `{"kind": "loan",
 "loan_id", "state"}` when a loan is requested, accepted or declined; each is one email, not split.
 
-The queue itself is chalicelib/adapters/queue.py: SQS in AWS, in-process on the local and test stages
+The concerns enqueue through chalicelib/alerts.py. The queue itself is chalicelib/adapters/queue.py: SQS in AWS, in-process on the local and test stages
 (so `make run` writes the emails to .local/outbox at once).
 """
 
@@ -27,43 +27,10 @@ from __future__ import annotations
 from typing import Any
 
 from chalicelib.adapters import queue
-from chalicelib.observability import MetricUnit, logger, metrics
+from chalicelib.observability import logger
 
-# Chalice needs the queue's name when it packages the app; infra/template.py creates it by this name.
-QUEUE = "noper-alerts"
-# Counted when an enqueue is refused; infra/template.py alarms on it (the request middleware flushes it).
-NOT_ENQUEUED_METRIC = "AlertsNotEnqueued"
-
-
-def emergency(announcement_id: str) -> None:
-    """An emergency announcement went live: enqueue its emails."""
-    _enqueue({"kind": "emergency", "announcement_id": announcement_id})
-
-
-def lost_pet(post_id: str) -> None:
-    """A lost pet was posted: enqueue its alerts."""
-    _enqueue({"kind": "lost_pet", "post_id": post_id})
-
-
-def residence_decided(user_id: str, at: str) -> None:
-    """A decision on a resident's address was recorded at `at`: enqueue their email (notifications/moments.py)."""
-    _enqueue({"kind": "residence", "user_id": user_id, "at": at})
-
-
-def loan_changed(loan_id: str, state: str) -> None:
-    """A loan was requested, accepted or declined: enqueue the email to whoever waits for it."""
-    _enqueue({"kind": "loan", "loan_id": loan_id, "state": state})
-
-
-def _enqueue(job: dict[str, str]) -> None:
-    """Never fails the request that published: the item is written; a refused enqueue is logged as an
-    error and counted (`AlertsNotEnqueued` alarms; an operator re-sends with the job in the log, see
-    docs/operations.md)."""
-    try:
-        queue.enqueue(QUEUE, [job], run_job)
-    except Exception:  # noqa: BLE001
-        logger.exception("urgent alerts not enqueued", **job)
-        metrics.add_metric(name=NOT_ENQUEUED_METRIC, unit=MetricUnit.Count, value=1)
+# The jobs' producers, the queue's name and the metric of a refused enqueue are in chalicelib/alerts.py.
+from chalicelib.alerts import NOT_ENQUEUED_METRIC, QUEUE, emergency, lost_pet, _enqueue  # noqa: E402,F401
 
 
 def handle_message(body: str) -> int:

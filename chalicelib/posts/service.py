@@ -19,6 +19,7 @@ from typing import Any, Callable
 
 from pynamodb.exceptions import DoesNotExist, TransactWriteError, UpdateError
 
+from chalicelib import alerts
 from chalicelib import policy
 from chalicelib.accounts.content_owners import ContentChoice, ContentOwner, register_content_owner
 from chalicelib.accounts.service import author_name, load_user, verified_neighbourhood
@@ -86,9 +87,8 @@ def create_post(principal: Principal, neighbourhood_id: str, request: PostReques
         count_recommendation(neighbourhood_id, content, post.household, post.post_id)
     logger.info("post written", kind=new.kind, nbh=neighbourhood_id, reach=len(post.reach))
     if new.kind == "lost_pet":
-        from chalicelib.notifications import alert_queue  # notifications build on posts
 
-        alert_queue.lost_pet(post.post_id)
+        alerts.lost_pet(post.post_id)
     public = _public(post)
     public.looks_aggressive = looks_aggressive(" ".join(str(value) for value in content.values()))
     return public

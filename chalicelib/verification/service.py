@@ -14,6 +14,7 @@ from typing import Iterable
 from pynamodb.exceptions import DoesNotExist, TransactWriteError
 from pynamodb.transactions import TransactWrite
 
+from chalicelib import alerts
 from chalicelib import ratelimit
 from chalicelib.accounts.models import Profile, UserItem
 from chalicelib.accounts.verification import verify_resident
@@ -260,7 +261,6 @@ def decide(lau2: str, user_id: str, approve: bool, reason: str | None, by: str |
                            {"user_id": "not pending here"}) from None
         raise
     logger.info("residence rejected", user_id=user_id, lau2=lau2)
-    from chalicelib.notifications import alert_queue  # notifications build on verification
 
-    alert_queue.residence_decided(user_id, stamp.isoformat())
+    alerts.residence_decided(user_id, stamp.isoformat())
     return record.public()

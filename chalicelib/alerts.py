@@ -1,0 +1,51 @@
+"""Asking for an urgent email: what a concern calls when something happened that someone waits to hear of.
+
+An emergency published, a lost pet posted, an address verified or refused, a loan requested or answered:
+the concern enqueues one small job naming the item on `noper-alerts` and returns; the request never waits
+on the emails. chalicelib/notifications/alert_queue.py reads the jobs and sends (app.py `urgent_alerts`).
+Notifications build on every concern that asks, so the concerns ask here, one layer down, and the queue
+finds the reader by name (`RUNNER`) when it runs jobs in-process on the local and test stages.
+"""
+
+from __future__ import annotations
+
+from chalicelib.adapters import queue
+from chalicelib.observability import MetricUnit, logger, metrics
+
+# Chalice needs the queue's name when it packages the app; infra/template.py creates it by this name.
+QUEUE = "noper-alerts"
+# Counted when an enqueue is refused; infra/template.py alarms on it (the request middleware flushes it).
+NOT_ENQUEUED_METRIC = "AlertsNotEnqueued"
+# Who reads the jobs (in-process on the local and test stages; app.py's SQS handler in AWS).
+RUNNER = "chalicelib.notifications.alert_queue:run_job"
+
+
+def emergency(announcement_id: str) -> None:
+    """An emergency announcement went live: enqueue its emails."""
+    _enqueue({"kind": "emergency", "announcement_id": announcement_id})
+
+
+def lost_pet(post_id: str) -> None:
+    """A lost pet was posted: enqueue its alerts."""
+    _enqueue({"kind": "lost_pet", "post_id": post_id})
+
+
+def residence_decided(user_id: str, at: str) -> None:
+    """A decision on a resident's address was recorded at `at`: enqueue their email (notifications/moments.py)."""
+    _enqueue({"kind": "residence", "user_id": user_id, "at": at})
+
+
+def loan_changed(loan_id: str, state: str) -> None:
+    """A loan was requested, accepted or declined: enqueue the email to whoever waits for it."""
+    _enqueue({"kind": "loan", "loan_id": loan_id, "state": state})
+
+
+def _enqueue(job: dict[str, str]) -> None:
+    """Never fails the request that published: the item is written; a refused enqueue is logged as an
+    error and counted (`AlertsNotEnqueued` alarms; an operator re-sends with the job in the log, see
+    docs/operations.md)."""
+    try:
+        queue.enqueue(QUEUE, [job], RUNNER)
+    except Exception:  # noqa: BLE001
+        logger.exception("urgent alerts not enqueued", **job)
+        metrics.add_metric(name=NOT_ENQUEUED_METRIC, unit=MetricUnit.Count, value=1)
