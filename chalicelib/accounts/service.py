@@ -5,6 +5,7 @@ from __future__ import annotations
 from pynamodb.exceptions import DoesNotExist, UpdateError
 
 from chalicelib.accounts.models import Profile, ProfileUpdate, Residence, StaffRoleGrant, UserItem
+from chalicelib.accounts.signin import keep_sessions_in_step
 from chalicelib.adapters.clock import now
 from chalicelib.addresses.service import get_address
 from chalicelib.errors import Conflict, NotFound
@@ -94,5 +95,6 @@ def claim_residence(principal: Principal, address_id: str) -> Profile:
         UserItem.gsi1pk.set(residents_key(address.neighbourhood.id)),
         UserItem.gsi1sk.set(f"pending#{user.user_id}"),
     ])
+    keep_sessions_in_step(user.user_id)
     logger.info("residence claimed", user_id=user.user_id, neighbourhood_id=address.neighbourhood.id)
     return profile_of(user)
