@@ -70,9 +70,11 @@ def request_loan(principal: Principal, item_id: str, request: LoanRequest) -> Lo
     )
     with transaction() as writes:
         writes.save(loan, condition=LoanItem.pk.does_not_exist())
-        for user_id, role in ((principal.user_id, "borrower"), (item.owner_id, "owner")):
-            writes.save(LendingLink(*LendingLink.key(user_id, "loan", loan_id), kind="loan", target_id=loan_id,
-                                    role=role, neighbourhood_id=item.neighbourhood_id))
+        writes.save(LendingLink(*LendingLink.key(principal.user_id, "loan", loan_id), kind="loan", target_id=loan_id,
+                                role="borrower", neighbourhood_id=item.neighbourhood_id))
+        writes.save(LendingLink(*LendingLink.key(item.owner_id, "loan", loan_id), kind="loan", target_id=loan_id,
+                                role="owner", neighbourhood_id=item.neighbourhood_id,  # waiting for the owner: a badge
+                                gsi1pk=LendingLink.waiting_key(item.owner_id), gsi1sk=f"{LendingLink.WAITING}{loan_id}"))
     logger.info("loan requested", loan_id=loan_id, item_id=item.item_id, nbh=item.neighbourhood_id)
     return public_loan(loan, principal)
 
@@ -162,6 +164,7 @@ def _accept(loan: LoanItem) -> None:
                     LoanItem.gsi1sk.set(f"LOAN#{loan.loan_id}"),
                 ], condition=LoanItem.state == "requested")
                 writes.update(item, actions=[LendableItem.active_loans.add(1)], condition=LendableItem.pk.exists())
+                writes.update(_owner_link(loan), actions=[LendingLink.gsi1pk.remove(), LendingLink.gsi1sk.remove()])
             return
         except TransactWriteError as error:
             reasons = [getattr(reason, "code", None) for reason in error.cancellation_reasons or ()]
@@ -215,8 +218,14 @@ def _release_item(item_id: str) -> None:
             raise
 
 
+def _owner_link(loan: LoanItem) -> LendingLink:
+    return LendingLink(*LendingLink.key(loan.owner_id, "loan", loan.loan_id))
+
+
 def _set_state(loan: LoanItem, state: str) -> None:
     try:
+        if loan.state == "requested" and _owner_link_answered(loan, state):
+            return
         loan.update(actions=[LoanItem.state.set(state), LoanItem.updated_at.set(now())],
                     condition=LoanItem.state == loan.state)
     except UpdateError as error:
@@ -224,6 +233,25 @@ def _set_state(loan: LoanItem, state: str) -> None:
             current = _load(loan.loan_id, consistent=True)
             raise Conflict(f"The loan is {current.state} already.", {"state": f"not from {current.state}"}) from None
         raise
+
+
+def _owner_link_answered(loan: LoanItem, state: str) -> bool:
+    """A request answered or withdrawn no longer waits for the owner (their badge): the state and the owner's
+    link change together. False when the owner's link is gone (an erased account): the caller sets the state."""
+    try:
+        with transaction() as writes:
+            writes.update(loan, actions=[LoanItem.state.set(state), LoanItem.updated_at.set(now())],
+                          condition=LoanItem.state == loan.state)
+            writes.update(_owner_link(loan), actions=[LendingLink.gsi1pk.remove(), LendingLink.gsi1sk.remove()],
+                          condition=LendingLink.pk.exists())
+        return True
+    except TransactWriteError as error:
+        if not refused_conditions(error):
+            raise
+        current = _load(loan.loan_id, consistent=True)
+        if current.state != loan.state:
+            raise Conflict(f"The loan is {current.state} already.", {"state": f"not from {current.state}"}) from None
+        return False
 
 
 # --- reads ------------------------------------------------------------------------------------

@@ -265,8 +265,14 @@ class WantedItem(Entity):
 
 class LendingLink(Entity):
     """pk=USER#<user_id>, sk=LENDING#<ITEM|LOAN|WANTED>#<id>: what a resident lends, borrows, lent and wants,
-    for "my loans", export and erasure. Written in the same transaction as what it points to."""
+    for "my loans", export and erasure. Written in the same transaction as what it points to.
 
+    The owner's link of a loan request waiting for their answer also has gsi1pk=USER#<owner>#CONVS (the
+    partition of their conversations, messages.models.ParticipantItem.mine) and gsi1sk=~LOAN#<loan id>
+    (after every conversation's timestamp): one Query counts every badge (messages.service.badges)."""
+
+    gsi1pk = UnicodeAttribute(null=True)
+    gsi1sk = UnicodeAttribute(null=True)
     kind = UnicodeAttribute()  # item | loan | wanted
     target_id = UnicodeAttribute()
     role = UnicodeAttribute()  # owner | borrower | author
@@ -274,9 +280,15 @@ class LendingLink(Entity):
 
     PREFIX = "LENDING#"
 
+    WAITING = "~LOAN#"
+
     @staticmethod
     def key(user_id: str, kind: str, target_id: str) -> tuple[str, str]:
         return f"USER#{user_id}", f"LENDING#{kind.upper()}#{target_id}"
+
+    @staticmethod
+    def waiting_key(owner_id: str) -> str:
+        return f"USER#{owner_id}#CONVS"
 
 
 class NeighbourhoodWeek(Entity):

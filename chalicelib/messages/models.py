@@ -119,6 +119,13 @@ class Unread(Model):
     unread: int
 
 
+class Badges(Model):
+    """What the header shows next to Messages and Library: unread messages, loan requests waiting for my answer."""
+
+    unread_messages: int
+    loans_waiting: int
+
+
 class BlockPublic(Model):
     user_id: str
     blocked: bool
