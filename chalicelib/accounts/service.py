@@ -7,7 +7,8 @@ from pynamodb.exceptions import DoesNotExist, UpdateError
 from chalicelib.accounts.models import Profile, ProfileUpdate, Residence, StaffRoleGrant, UserItem
 from chalicelib.accounts.signin import keep_sessions_in_step
 from chalicelib.adapters.clock import now
-from chalicelib.addresses.service import get_address
+from chalicelib.addresses.models import AddressPublic
+from chalicelib.addresses.service import get_address, get_address_with
 from chalicelib.errors import Conflict, NotFound
 from chalicelib.observability import logger
 from chalicelib.policy import Principal
@@ -25,10 +26,11 @@ def load_user(user_id: str | None) -> UserItem:
         raise NotFound("No such account.", {"user": "unknown"}) from None
 
 
-def profile_of(user: UserItem) -> Profile:
+def profile_of(user: UserItem, address: AddressPublic | None = None) -> Profile:
     residence = Residence(status=user.residence_status, method=user.residence_method)  # type: ignore[arg-type]
     if user.address_id:
-        address = get_address(user.address_id)
+        if address is None or address.id != user.address_id:
+            address = get_address(user.address_id)
         residence.address = {"id": address.id, "label": address.label}
         if address.neighbourhood:
             residence.neighbourhood = address.neighbourhood.model_dump()
@@ -49,7 +51,13 @@ def profile_of(user: UserItem) -> Profile:
 
 
 def my_profile(principal: Principal) -> Profile:
-    return profile_of(load_user(principal.user_id))
+    """One read besides the session: the account and its address (the session knows which) together."""
+    if not principal.address_id:
+        return profile_of(load_user(principal.user_id))
+    address, item = get_address_with(principal.address_id, UserItem.key(principal.user_id or "-"))
+    if item is None:
+        raise NotFound("No such account.", {"user": "unknown"})
+    return profile_of(UserItem.from_raw_data(item), address)
 
 
 def update_profile(principal: Principal, changes: ProfileUpdate) -> Profile:

@@ -39,7 +39,7 @@ from chalicelib.posts.service import (
     _entries, _public, _readable, _week, next_revision, rewrite_as_read, unchanged_since_read,
 )
 from chalicelib.store.pages import TIME_ID_SK, decode_cursor, encode_cursor
-from chalicelib.store.table import refused_conditions, table_connection, transaction
+from chalicelib.store.table import read_items, refused_conditions, table_connection, transaction
 
 AUTO_HIDE_AT = 3
 AUTO = "auto"
@@ -104,8 +104,39 @@ def open_reports(neighbourhood_id: str, status: str) -> ReportList:
     grouped: dict[tuple[str, str], list[ReportItem]] = {}
     for report in found:
         grouped.setdefault((report.target_type, report.target_id), []).append(report)
-    targets = [_summary(kind, target_id, reports) for (kind, target_id), reports in grouped.items()]
+    contents = _reported_contents(grouped)
+    targets = [_summary(kind, target_id, reports, contents[(kind, target_id)])
+               for (kind, target_id), reports in grouped.items()]
     return ReportList(targets=sorted(targets, key=lambda t: (-t.count, t.target_id)))
+
+
+def _reported_contents(grouped: dict[tuple[str, str], list[ReportItem]]) -> dict[tuple[str, str], ReportedContent]:
+    """The queue's reported contents in at most two BatchGetItems (never one GetItem per target): the posts,
+    messages and comments' references, then the comments the references point to."""
+    from chalicelib.comments.models import CommentItem, CommentRefItem
+    from chalicelib.messages.models import MessageItem
+
+    keys = {target: PostItem.key(target[1]) if target[0] == "post" else CommentRefItem.key(target[1])
+            if target[0] == "comment" else (MessageItem.partition(reports[0].conversation_id or ""), target[1])
+            for target, reports in grouped.items()}
+    found = read_items(list(keys.values()))
+    comment_keys = {}
+    for target, key in keys.items():
+        if target[0] == "comment" and key in found:
+            ref = CommentRefItem.from_raw_data(found[key])
+            sort_key = CommentItem.sort_key(ref.parent_id, target[1]) if ref.parent_id else CommentItem.sort_key(target[1])
+            comment_keys[target] = (CommentItem.partition(ref.post_id), sort_key)
+    comments = read_items(list(comment_keys.values())) if comment_keys else {}
+    contents = {}
+    for target, key in keys.items():
+        if target[0] == "post":
+            contents[target] = post_content(PostItem.from_raw_data(found[key]) if key in found else None)
+        elif target[0] == "comment":
+            raw = comments.get(comment_keys.get(target, ("", "")))
+            contents[target] = _item_content(CommentItem.from_raw_data(raw) if raw else None)
+        else:
+            contents[target] = _item_content(MessageItem.from_raw_data(found[key]) if key in found else None)
+    return contents
 
 
 def decide_report(principal: Principal, neighbourhood_id: str, target_type: str, target_id: str,
@@ -304,12 +335,13 @@ def _audit_only(nbh: str, action: str, by: str, target_type: str, target_id: str
     logger.info("reports dismissed", target=target_type, nbh=nbh)
 
 
-def _summary(target_type: str, target_id: str, reports: list[ReportItem]) -> ReportedTarget:
+def _summary(target_type: str, target_id: str, reports: list[ReportItem],
+             content: ReportedContent | None = None) -> ReportedTarget:
     first = reports[0]
     return ReportedTarget(target_type=target_type, target_id=target_id, post_id=first.post_id,  # type: ignore[arg-type]
                           conversation_id=first.conversation_id, count=len(reports),
                           reasons=dict(Counter(r.reason for r in reports)), texts=[r.text for r in reports if r.text],
-                          content=_content(target_type, target_id, first))
+                          content=content or _content(target_type, target_id, first))
 
 
 def _content(target_type: str, target_id: str, report: ReportItem) -> ReportedContent:
@@ -319,7 +351,11 @@ def _content(target_type: str, target_id: str, report: ReportItem) -> ReportedCo
             return post_content(PostItem.get(*PostItem.key(target_id)))
         except DoesNotExist:
             return post_content(None)
-    item = _comment_or_message(target_type, target_id, report)
+    return _item_content(_comment_or_message(target_type, target_id, report))
+
+
+def _item_content(item) -> ReportedContent:
+    """A reported comment or message as its moderators see it; None: deleted."""
     if item is None:
         return ReportedContent(author_id=None, text=None, gone=True)
     return ReportedContent(author_id=item.author_id, text=item.text, hidden=bool(item.hidden),
