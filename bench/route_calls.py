@@ -12,6 +12,7 @@ scenario did not reach. Exits 1 when a GET made more than MAX_GET_CALLS calls (#
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
@@ -22,6 +23,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
+from typing import Iterator
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -53,6 +55,32 @@ def main() -> int:
         return run()
     finally:
         services.stop()
+
+
+@contextlib.contextmanager
+def traced(method: str, template: str) -> Iterator[list[str] | None]:
+    """With --trace, each GET's calls as "Operation key" (to see which reads to batch)."""
+    if "--trace" not in sys.argv or method != "GET":
+        yield None
+        return
+    from chalicelib.store.table import table_connection
+
+    trace: list[str] = []
+
+    def record(model, params, **_kwargs) -> None:
+        sent = json.loads(params.get("body") or b"{}")
+        key = sent.get("Key") or sent.get("ExpressionAttributeValues") or sent.get("RequestItems") or ""
+        trace.append(f"{model.name} {json.dumps(key)[:160]}")
+
+    from chalicelib.adapters.aws import client
+    emitters = {id(c.meta.events): c.meta.events for c in (client("dynamodb"), table_connection().connection.client)}
+    for events in emitters.values():
+        events.register("before-call.dynamodb", record)
+    try:
+        yield trace
+    finally:
+        for events in emitters.values():
+            events.unregister("before-call.dynamodb", record)
 
 
 def run() -> int:
@@ -119,8 +147,10 @@ def run() -> int:
         def call(who: Person, method: str, template: str, body=None, query: str = "", note: str = "", **values):
             url = template.format(neighbourhood_id=nbh, lau2=LAU2, **values) + query
             payload = json.dumps(body).encode() if body is not None else b""
-            with count_dynamodb_calls() as calls:
+            with count_dynamodb_calls() as calls, traced(method, template) as trace:
                 response = http.request(method, url, headers=who.headers, body=payload)
+            if trace is not None and sum(calls.values()) > MAX_GET_CALLS:
+                print(f"  trace {method} {template}: " + "; ".join(trace))
             rows.append((method, template + (f" ({note})" if note else ""), response.status_code, Counter(calls)))
             seen.add((method, template))
             if response.status_code >= 400:

@@ -18,14 +18,14 @@ from pynamodb.exceptions import DoesNotExist, TransactWriteError, UpdateError
 from chalicelib.adapters.clock import LUXEMBOURG, now
 from chalicelib.adapters.ids import new_id
 from chalicelib.errors import Conflict, Forbidden, InvalidInput, NotFound
-from chalicelib.lending.items import IN_NEIGHBOURHOOD, blocked_ranges, load_item, visible_item
+from chalicelib.lending.items import IN_NEIGHBOURHOOD, blocked_ranges, load_item, no_such_item, visible_item
 from chalicelib.lending.models import (
     BookingDay, ItemCalendar, LendableItem, LendingLink, LoanItem, LoanPublic, LoanRequest, MyLoans,
     NeighbourhoodWeek,
 )
 from chalicelib.observability import logger
 from chalicelib.policy import Principal, authorize_in, not_own_case
-from chalicelib.store.table import condition_failed, refused_conditions, transaction
+from chalicelib.store.table import condition_failed, refused_conditions, table_connection, transaction
 
 MAX_DAYS = 30
 OPEN_STATES = ("accepted", "picked_up")  # the item is promised or out: its days are booked
@@ -107,15 +107,33 @@ def get_loan(principal: Principal, loan_id: str) -> LoanPublic:
 
 
 def calendar(principal: Principal, item_id: str, start: date | None, days: int) -> ItemCalendar:
-    """Which days an item is already promised: one Query on its booked days (never who borrows it)."""
-    item = visible_item(principal, item_id)
+    """Which days an item is already promised (never who borrows it): one Query of the item's partition, from
+    the first day asked to the item itself (`DAY#<date>` sorts before `ITEM`), so the item and its booked days
+    come together; booked days after the window are left out here."""
     first = start or today()
     last = first + timedelta(days=days - 1)
-    partition, _ = BookingDay.key(item_id, first)
-    booked = BookingDay.query(partition, BookingDay.sk.between(f"DAY#{first.isoformat()}", f"DAY#{last.isoformat()}"))
-    return ItemCalendar(item_id=item_id, start=first, end=last,
-                        taken=[date.fromisoformat(day.sk.removeprefix("DAY#")) for day in booked],
+    partition, _ = LendableItem.key(item_id)
+    found = _all_pages(partition, BookingDay.sk.between(f"DAY#{first.isoformat()}", LendableItem.key(item_id)[1]))
+    raw_item = next((raw for raw in found if raw["sk"]["S"] == LendableItem.key(item_id)[1]), None)
+    if raw_item is None:
+        raise no_such_item()
+    item = LendableItem.from_raw_data(raw_item)
+    authorize_in(IN_NEIGHBOURHOOD, principal, [item.neighbourhood_id], no_such_item())
+    days_taken = [date.fromisoformat(raw["sk"]["S"].removeprefix("DAY#")) for raw in found
+                  if raw["sk"]["S"].startswith("DAY#")]
+    return ItemCalendar(item_id=item_id, start=first, end=last, taken=[day for day in days_taken if day <= last],
                         blocked=blocked_ranges(item), available=bool(item.available))
+
+
+def _all_pages(partition: str, condition) -> list[dict]:
+    found: list[dict] = []
+    start = None
+    while True:
+        page = table_connection().query(partition, range_key_condition=condition, exclusive_start_key=start)
+        found += page.get("Items", [])
+        start = page.get("LastEvaluatedKey")
+        if not start:
+            return found
 
 
 def my_loans(principal: Principal) -> MyLoans:
