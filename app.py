@@ -46,7 +46,7 @@ from chalicelib.lending.models import (
 )
 from chalicelib.messages import service as messages
 from chalicelib.messages.models import (
-    Badges, BlockPath, BlockPublic, ConversationList, ConversationPath, ConversationPublic, ConversationStart, MessagePage,
+    Badges, BlockPath, BlockPublic, ConversationList, ConversationRead, ConversationPath, ConversationPublic, ConversationStart, MessagePage,
     MessagePath, MessagePublic, MessageRequest, MessagesQuery, ReportPublic, MessageReportRequest, Unread,
 )
 from chalicelib.neighbourhoods import service as neighbourhoods
@@ -775,7 +775,7 @@ def send_message(principal, path, body):
 
 @api.post("/api/v1/conversations/{conversation_id}/read", action="messages",
           summary="I read this conversation: its unread count goes to 0", path_model=ConversationPath,
-          response=Unread, errors=(400, 401, 403, 404))
+          response=ConversationRead, errors=(400, 401, 403, 404))
 def read_conversation(principal, path):
     return messages.mark_read(principal, path.conversation_id)
 

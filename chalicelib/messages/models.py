@@ -119,6 +119,12 @@ class Unread(Model):
     unread: int
 
 
+class ConversationRead(Model):
+    """How many messages of the conversation were unread until now (the header's badge goes down by as many)."""
+
+    was_unread: int
+
+
 class Badges(Model):
     """What the header shows next to Messages and Library: unread messages, loan requests waiting for my answer."""
 

@@ -27,7 +27,7 @@ from chalicelib.lending.models import LendingLink
 from chalicelib.messages.models import (
     AboutPublic, BlockItem, BlockPublic, ConversationItem, ConversationList, ConversationPublic, ConversationStart,
     MessageItem, MessagePage, MessagePublic, MessageRefItem, MessageRequest, MessagesQuery,
-    Badges, ParticipantItem, Unread,
+    Badges, ConversationRead, ParticipantItem, Unread,
 )
 from chalicelib.notifications.unread import UnreadWatchItem
 from chalicelib.observability import logger
@@ -157,18 +157,19 @@ def messages(principal: Principal, conversation_id: str, query: MessagesQuery) -
     return MessagePage(messages=found, cursor=encode_cursor(last) if last else None)
 
 
-def mark_read(principal: Principal, conversation_id: str) -> Unread:
+def mark_read(principal: Principal, conversation_id: str) -> ConversationRead:
     """I read the conversation: its unread count goes to 0. One conditional UpdateItem on my side of it (which
-    exists only if I take part: anyone else is told the conversation does not exist). Answers my unread total."""
+    exists only if I take part: anyone else is told the conversation does not exist), answering what it was."""
     try:
-        ParticipantItem(*ParticipantItem.key(conversation_id, principal.user_id)).update(
+        answer = table_connection().update_item(
+            *ParticipantItem.key(conversation_id, principal.user_id or "-"),
             actions=[ParticipantItem.unread.set(0), ParticipantItem.unread_since.remove()],
-            condition=ParticipantItem.pk.exists())
+            condition=ParticipantItem.pk.exists(), return_values="UPDATED_OLD")
     except UpdateError as error:
         if condition_failed(error):
             raise _no_such_conversation() from None
         raise
-    return Unread(unread=0)
+    return ConversationRead(was_unread=int(answer.get("Attributes", {}).get("unread", {}).get("N", "0")))
 
 
 # --- blocks ---------------------------------------------------------------------------------

@@ -162,7 +162,7 @@ def test_unread_counts_add_on_send_and_reset_on_read(client, act_as):
     older = read(client, with_ben["id"], limit=1, cursor=page["cursor"]).json_body
     assert [m["text"] for m in older["messages"]] == ["hi Ben"]
     assert unread(client) == 3  # reading changes nothing: the web app says it read the conversation
-    assert client.post(f"/api/v1/conversations/{with_ben['id']}/read", headers=JSON).json_body == {"unread": 0}
+    assert client.post(f"/api/v1/conversations/{with_ben['id']}/read", headers=JSON).json_body == {"was_unread": 2}
     assert unread(client) == 1
     assert send(client, with_ben["id"], "yes!").status_code == 201
     listed = client.get("/api/v1/conversations").json_body["conversations"]
