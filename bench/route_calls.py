@@ -118,8 +118,10 @@ def run() -> int:
     def person(user_id: str, *, status: str = "verified", neighbourhood: str = nbh, ambassador: bool = False,
                moderator: bool = False, staff: frozenset[str] = frozenset()) -> Person:
         home = next(households) if neighbourhood == nbh else by_neighbourhood[neighbourhood][0]
+        address = get_address(home)  # its street and number go on the account, as claiming an address does
         user = UserItem(*UserItem.key(user_id), user_id=user_id, email=f"{user_id.lower()}@bench.lu",
                         display_name=user_id.title(), created_at=now(), address_id=home, lau2=LAU2,
+                        street=address.street, house_number=address.number or None,
                         neighbourhood_id=neighbourhood, residence_status=status, verified_at=now(),
                         gsi1pk=residents_key(neighbourhood), gsi1sk=f"{status}#{user_id}",
                         ambassador_of={neighbourhood} if ambassador else set(),

@@ -151,6 +151,9 @@ class UserItem(Entity):
     lau2 = UnicodeAttribute(null=True)
     neighbourhood_id = UnicodeAttribute(null=True)
     residence_status = UnicodeAttribute(default="none")
+    # The claimed address's street and number as the register named them then: member lists need no address read.
+    street = UnicodeAttribute(null=True)
+    house_number = UnicodeAttribute(null=True)
     residence_method = UnicodeAttribute(null=True)
     residence_claimed_at = UTCDateTimeAttribute(null=True)
     verified_at = UTCDateTimeAttribute(null=True)

@@ -95,6 +95,8 @@ def claim_residence(principal: Principal, address_id: str) -> Profile:
         return profile_of(user)
     user.update(actions=[
         UserItem.address_id.set(address.id),
+        UserItem.street.set(address.street),
+        UserItem.house_number.set(address.number) if address.number else UserItem.house_number.remove(),
         UserItem.lau2.set(address.lau2),
         UserItem.neighbourhood_id.set(address.neighbourhood.id),
         UserItem.residence_status.set("pending"),

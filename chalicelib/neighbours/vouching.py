@@ -40,7 +40,7 @@ def pending_neighbours(principal: Principal, neighbourhood_id: str) -> PendingLi
     me = principal.user_id or "-"
     pending = residents(neighbourhood_id, "pending")
     counter = VouchCounterItem.key(me, _month(now())[0])
-    addresses = {user.address_id: address_key(user.address_id) for user in pending if user.address_id}
+    addresses = {user.address_id: address_key(user.address_id) for user in pending if user.address_id and user.street is None}
     found = read_items([counter, *((a["pk"]["S"], a["sk"]["S"]) for a in addresses.values()),
                         *(VouchItem.key(user.user_id, me) for user in pending)])
     streets = {address_id: found[(key["pk"]["S"], key["sk"]["S"])]["street"]["S"]
@@ -49,7 +49,7 @@ def pending_neighbours(principal: Principal, neighbourhood_id: str) -> PendingLi
     listed = [
         PendingNeighbour(
             id=user.user_id, display_name=user.display_name,
-            street=streets.get(user.address_id or "", ""),
+            street=user.street if user.street is not None else streets.get(user.address_id or "", ""),
             vouched_by_me=VouchItem.key(user.user_id, me) in found,
             same_household=user.address_id == principal.address_id,
         )
