@@ -18,7 +18,9 @@ from pynamodb.exceptions import DoesNotExist, TransactWriteError, UpdateError
 from chalicelib.adapters.clock import LUXEMBOURG, now
 from chalicelib.adapters.ids import new_id
 from chalicelib.errors import Conflict, Forbidden, InvalidInput, NotFound
-from chalicelib.lending.items import IN_NEIGHBOURHOOD, blocked_ranges, load_item, no_such_item, visible_item
+from chalicelib.lending.items import (
+    IN_NEIGHBOURHOOD, blocked_ranges, load_item, no_such_item, public_item, visible_item,
+)
 from chalicelib.lending.models import (
     BookingDay, ItemCalendar, LendableItem, LendingLink, LoanItem, LoanPublic, LoanRequest, MyLoans,
     NeighbourhoodWeek,
@@ -122,7 +124,7 @@ def calendar(principal: Principal, item_id: str, start: date | None, days: int) 
     days_taken = [date.fromisoformat(raw["sk"]["S"].removeprefix("DAY#")) for raw in found
                   if raw["sk"]["S"].startswith("DAY#")]
     return ItemCalendar(item_id=item_id, start=first, end=last, taken=[day for day in days_taken if day <= last],
-                        blocked=blocked_ranges(item), available=bool(item.available))
+                        blocked=blocked_ranges(item), available=bool(item.available), item=public_item(item, principal))
 
 
 def _all_pages(partition: str, condition) -> list[dict]:

@@ -139,6 +139,7 @@ class ItemCalendar(Model):
     taken: list[date] = Field(description="days between start and end already promised by an accepted or picked-up loan")
     blocked: list[DateRange] = Field(description="ranges the owner does not lend (may reach beyond start and end)")
     available: bool = Field(description="false while the owner does not lend the item at all")
+    item: ItemPublic = Field(description="the item itself, read with its days (its screen needs no other call)")
 
 
 class LoanPublic(Model):

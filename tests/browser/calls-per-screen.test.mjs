@@ -89,17 +89,18 @@ describe('calls per screen', () => {
     const page = await anna.context.newPage();
     const errors = watchPageErrors(page);
     const api = apiCounter(page);
+    // Each screen with what it shows once its data came (so its requests were made before the count is taken).
     const screens = [
-      ['feed', `/neighbourhoods/${nbh}/posts`, '[data-testid="feed"]'],
+      ['feed', `/neighbourhoods/${nbh}/posts`, `[data-testid="feed-post"][data-post-id="${post.id}"]`],
       ['a post', `/posts/${post.id}`, '[data-testid="post-title"]'],
       ['messages', '/messages', `a[href="/messages/${talk.id}"]`],
-      ['a conversation', `/messages/${talk.id}`, 'textarea'],
+      ['a conversation', `/messages/${talk.id}`, 'text=the drill is yours'],
       ['the library', `/neighbourhoods/${nbh}/library`, `a[href="/items/${item.id}"]`],
-      ['an item', `/items/${item.id}`, 'h1'],
-      ['professionals', `/neighbourhoods/${nbh}/professionals`, 'h1'],
-      ['the neighbours', `/neighbourhoods/${nbh}`, 'h1'],
-      ['the profile', '/me', '[data-testid="account-name"]'],
-      ['back to the feed', `/neighbourhoods/${nbh}/posts`, '[data-testid="feed"]'],
+      ['an item', `/items/${item.id}`, '[data-testid="item-name"]'],
+      ['professionals', `/neighbourhoods/${nbh}/professionals`, 'text=Jos Weber'],
+      ['the neighbours', `/neighbourhoods/${nbh}`, '[data-testid="member-count"]'],
+      ['the profile', '/me', '[data-testid="session-list"]'],
+      ['back to the feed', `/neighbourhoods/${nbh}/posts`, `[data-testid="feed-post"][data-post-id="${post.id}"]`],
     ];
     const figures = [];
     try {
