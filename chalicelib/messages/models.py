@@ -185,6 +185,8 @@ class ParticipantItem(Entity):
     unread_since = UTCDateTimeAttribute(null=True)
     last_preview = UnicodeAttribute(null=True)  # the start of the last message (the list shows it)
     last_author_id = UnicodeAttribute(null=True)
+    # I block the other person (a copy of my BlockItem, so my list needs no read of my blocks).
+    blocking = BooleanAttribute(null=True)
 
     @staticmethod
     def key(conversation_id: str, user_id: str) -> tuple[str, str]:

@@ -103,11 +103,10 @@ def start(principal: Principal, request: ConversationStart) -> ConversationPubli
 
 
 def my_conversations(principal: Principal) -> ConversationList:
+    """One Query: whom I block is on my side of each conversation (`blocking`, kept by `block` and `unblock`)."""
     items = list(ParticipantItem.gsi1.query(ParticipantItem.mine(principal.user_id), CONVERSATIONS,
                                             scan_index_forward=False))
-    keys = {BlockItem.key(principal.user_id, item.with_user_id) for item in items}
-    blocked = {item.sk for item in BlockItem.batch_get(keys, attributes_to_get=["pk", "sk"])} if keys else set()
-    return ConversationList(conversations=[_conversation_public(item, item.with_user_id in blocked) for item in items])
+    return ConversationList(conversations=[_conversation_public(item, bool(item.blocking)) for item in items])
 
 
 def unread_total(principal: Principal) -> Unread:
@@ -178,11 +177,24 @@ def block(principal: Principal, user_id: str) -> BlockPublic:
     if user_id == principal.user_id:
         raise InvalidInput("You cannot block yourself.", {"user_id": "yourself"})
     BlockItem(*BlockItem.key(principal.user_id, user_id), created_at=now()).save()
+    _mark_blocking(principal.user_id, user_id, ParticipantItem.blocking.set(True))
     return BlockPublic(user_id=user_id, blocked=True)
 
 
 def unblock(principal: Principal, user_id: str) -> None:
     BlockItem(*BlockItem.key(principal.user_id, user_id)).delete()
+    _mark_blocking(principal.user_id or "-", user_id, ParticipantItem.blocking.remove())
+
+
+def _mark_blocking(me: str, other: str, action: Any) -> None:
+    """My side of our conversation, if we have one, says whether I block them (my list shows it). The
+    BlockItem is what refuses messages; this copy follows it (block and unblock may be repeated)."""
+    try:
+        ParticipantItem(*ParticipantItem.key(conversation_id_of(me, other), me)).update(
+            actions=[action], condition=ParticipantItem.pk.exists())
+    except UpdateError as error:
+        if not condition_failed(error):
+            raise
 
 
 # --- your data ------------------------------------------------------------------------------

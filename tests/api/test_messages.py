@@ -194,6 +194,25 @@ def test_a_block_stops_messages_both_ways(client, act_as):
     assert client.put("/api/v1/me/blocks/U-ben").status_code == 400
 
 
+def test_my_list_says_whom_i_block_with_one_query(client, act_as):
+    act_as(ANNA)
+    started(client)
+    act_as(BEN)
+    client.put("/api/v1/me/blocks/U-anna")
+    client.put("/api/v1/me/blocks/U-carl")  # no conversation with Carl: nothing else to mark
+
+    with count_dynamodb_calls() as calls:
+        listed = client.get("/api/v1/conversations").json_body["conversations"]
+
+    assert calls == {"Query": 1}, calls
+    assert [(c["with_user_id"], c["blocked"]) for c in listed] == [("U-anna", True)]
+    act_as(ANNA)
+    assert [c["blocked"] for c in client.get("/api/v1/conversations").json_body["conversations"]] == [False]
+    act_as(BEN)
+    client.delete("/api/v1/me/blocks/U-anna")
+    assert [c["blocked"] for c in client.get("/api/v1/conversations").json_body["conversations"]] == [False]
+
+
 def test_a_participant_reports_a_message_for_the_neighbourhood_moderators(client, act_as):
     act_as(ANNA)
     conversation = started(client, text="buy my stuff")
