@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Outcome } from '../api/outcome';
 import { problemFrom } from '../api/problem';
-import { Kept } from './kept';
+import { forgetEverythingKept, Kept } from './kept';
 
 describe('answers kept between screens', () => {
   function counting(answer: () => Outcome<number>) {
@@ -38,5 +38,19 @@ describe('answers kept between screens', () => {
     await kept.get('n3', failing.ask);
     await kept.get('n3', failing.ask);
     expect(failing.asked()).toBe(2);
+  });
+});
+
+describe('a change of person', () => {
+  it('forgets what every store kept', async () => {
+    const members = new Kept<number>(60_000);
+    const loans = new Kept<number>(60_000);
+    let asked = 0;
+    const ask = async (): Promise<Outcome<number>> => ({ ok: true, data: ++asked });
+    await members.get('n1', ask);
+    await loans.get('mine', ask);
+    forgetEverythingKept();
+    expect(await members.get('n1', ask)).toEqual({ ok: true, data: 3 });
+    expect(await loans.get('mine', ask)).toEqual({ ok: true, data: 4 });
   });
 });

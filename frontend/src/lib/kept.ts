@@ -1,5 +1,12 @@
 import type { Outcome } from '../api/outcome';
 
+const everyKept = new Set<{ forget(): void }>();
+
+/** Someone else signs in on this browser, or nobody: nothing kept for the last person may show. */
+export function forgetEverythingKept(): void {
+  for (const kept of everyKept) kept.forget();
+}
+
 /**
  * Answers kept between screens: what does not change from one screen to the next (the members of a
  * neighbourhood, my conversations, my loans) is asked once, shared by whoever asks meanwhile (a request in
@@ -13,6 +20,7 @@ export class Kept<T> {
   constructor(maxAgeMs: number, clock: () => number = () => Date.now()) {
     this.#maxAgeMs = maxAgeMs;
     this.#clock = clock;
+    everyKept.add(this);
   }
 
   get(key: string, ask: () => Promise<Outcome<T>>): Promise<Outcome<T>> {
