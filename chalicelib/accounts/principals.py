@@ -7,8 +7,7 @@ from typing import Any
 
 from pynamodb.exceptions import DoesNotExist
 
-from chalicelib.accounts.models import UserItem
-from chalicelib.accounts.signin import copy_principal, csrf_matches, has_principal, session_for
+from chalicelib.accounts.signin import csrf_matches, principal_source, session_for
 from chalicelib.config import get_settings
 from chalicelib.errors import Forbidden, NotSignedIn
 from chalicelib.policy import Principal
@@ -36,12 +35,8 @@ def principal_from_session(request: Any) -> Principal | None:
         return None
     try:
         session = session_for(token)
-        # One read: the session carries its account's residence and roles (kept in step by
-        # signin.keep_sessions_in_step); a session opened before it did gets them once.
-        account: Any = session
-        if not has_principal(session):
-            account = UserItem.get(*UserItem.key(session.user_id))
-            copy_principal(session, account)
+        # One read: the session carries its account's residence and roles (signin.keep_sessions_in_step).
+        account = principal_source(session)
     except (NotSignedIn, DoesNotExist):
         return None
     if request.method in STATE_CHANGING and not csrf_matches(session, request.headers.get(CSRF_HEADER), jar.get(CSRF_COOKIE)):

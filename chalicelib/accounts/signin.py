@@ -35,13 +35,13 @@ CODES_PER_EMAIL, CODES_PER_IP, WINDOW = 3, 20, 600
 # Sign-in attempts per client IP in ten minutes (each code also allows only 5).
 ATTEMPTS_PER_IP = 30
 CODE_DIGITS = 6
+# What the policy's Principal is built from, copied from the account to each of its sessions.
+PRINCIPAL_FIELDS = ("residence_status", "address_id", "lau2", "neighbourhood_id", "staff", "ambassador_of",
+                    "moderator_of", "operator")
 # Wrong codes in a row for one email (the account, or the one it will be): one code's worth is free (a
 # typo costs nothing), then each locks the email for 1, 2, 4 … minutes, at most 2 hours; the right code
 # forgets them. Over 30 days of non-stop guessing that is at most 371 guesses, a chance of 0.037 % to
 # hit the code (docs/architecture.md, Security; tests/unit/test_sign_in_backoff.py checks the sum).
-# What the policy's Principal is built from, copied from the account to each of its sessions.
-PRINCIPAL_FIELDS = ("residence_status", "address_id", "lau2", "neighbourhood_id", "staff", "ambassador_of",
-                    "moderator_of", "operator")
 WRONG_CODES = ratelimit.BackOff("signin-email", free=CODE_ATTEMPTS, base=60, cap=2 * 3600,
                                 refusal="Too many wrong codes for this email: wait before trying again.")
 
@@ -173,23 +173,23 @@ def keep_sessions_in_step(user_id: str) -> int:
     return updated
 
 
-def has_principal(session: SessionItem) -> bool:
-    """Whether the session carries its account's principal (sessions opened before it did not)."""
-    return session.synced_at is not None
-
-
-def copy_principal(session: SessionItem, user: Any) -> None:
-    """Give a session opened before sessions carried the principal its account's copy, once."""
-    actions = [SessionItem.synced_at.set(time.time_ns())]
-    for name in PRINCIPAL_FIELDS:
-        value = getattr(user, name)
-        if value not in (None, set()):
-            actions.append(getattr(SessionItem, name).set(value))
+def principal_source(session: SessionItem) -> Any:
+    """What the session's principal is built from: the session itself, which carries its account's copy; for a
+    session opened before sessions did, its account, read once and copied onto the session (stamped before the
+    read, like `keep_sessions_in_step`, and only if no copy came meanwhile). DoesNotExist: no account."""
+    if session.synced_at is not None:
+        return session
+    stamp = time.time_ns()
+    user = UserItem.get(*UserItem.key(session.user_id))
+    actions = [SessionItem.synced_at.set(stamp)]
+    actions += [getattr(SessionItem, name).set(getattr(user, name)) for name in PRINCIPAL_FIELDS
+                if getattr(user, name) not in (None, set())]
     try:
         session.update(actions=actions, condition=SessionItem.pk.exists() & SessionItem.synced_at.does_not_exist())
     except UpdateError as error:
         if not condition_failed(error):
             raise
+    return user
 
 
 def csrf_matches(session: SessionItem, header: str | None, cookie: str | None) -> bool:
