@@ -6,7 +6,9 @@
 // (issue #16: the header's badges once per navigation, the members and the profile kept between screens).
 // NOPER_BASE_URL is the origin of the stack, NOPER_OUTBOX_DIR its outbox; commune 0501 seeded as
 // tests/stack/conftest.py does. A neighbour (made through the API) wrote a post, lends an item,
-// recommended a plumber and wrote to the resident, so each screen has something to show.
+// recommended a plumber and wrote to the resident, so each screen has something to show. They live in
+// Marnach, kilometres from the Hupperdange addresses the other browser tests use (which run alongside and
+// post lost pets with photos that reach nearby feeds: thumbnails would add calls to this walk).
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
@@ -72,10 +74,10 @@ describe('calls per screen', () => {
     // Given two verified neighbours; Ben wrote a post, lends a drill, recommends a plumber and wrote to Anna
     const staff = await staffMember(chromium.browser, BASE_URL, { commune: COMMUNE, email: `walk-verifier-${stamp}@example.lu`, role: 'verifier', timeout: TIMEOUT });
     const anna = await verifiedResident(chromium.browser, BASE_URL, {
-      commune: COMMUNE, email: `walk-anna-${stamp}@example.lu`, displayName: `Anna ${stamp.slice(-4)}`, query: 'Hauptstrooss 60', approve: staff.approve, timeout: TIMEOUT,
+      commune: COMMUNE, email: `walk-anna-${stamp}@example.lu`, displayName: `Anna ${stamp.slice(-4)}`, query: 'Haaptstrooss 8', approve: staff.approve, timeout: TIMEOUT,
     });
     const ben = await verifiedResident(chromium.browser, BASE_URL, {
-      commune: COMMUNE, email: `walk-ben-${stamp}@example.lu`, displayName: `Ben ${stamp.slice(-4)}`, query: 'Hauptstrooss 58', approve: staff.approve, timeout: TIMEOUT,
+      commune: COMMUNE, email: `walk-ben-${stamp}@example.lu`, displayName: `Ben ${stamp.slice(-4)}`, query: 'Haaptstrooss 9', approve: staff.approve, timeout: TIMEOUT,
     });
     await staff.context.close();
     const nbh = anna.neighbourhood.id;
