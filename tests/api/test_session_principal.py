@@ -106,3 +106,29 @@ def test_a_session_opened_before_sessions_carried_the_principal_gets_it_once(cli
     with count_dynamodb_calls() as calls:
         assert feed(client, anna_headers, neighbourhood).status_code == 200
     assert sum(calls.values()) == 2, calls
+
+
+def test_a_resident_moved_by_redrawn_boundaries_reads_the_new_neighbourhood_on_the_next_request(client, outbox):
+    from chalicelib.neighbourhoods import service as neighbourhoods
+    from chalicelib.neighbourhoods.models import DrawnNeighbourhoods
+    from tests.helpers import body
+
+    # Given a verified resident of Marnach, signed in
+    publish_clervaux()
+    clerk = staff_headers(client, outbox)
+    headers = session_headers(sign_in(client, outbox, "anna@example.lu"))
+    anna = client.put("/api/v1/me/residence", headers=headers, body=body({"address_id": "3765-12"})).json_body
+    decide(client, clerk, anna["id"], {"decision": "approve"})
+    old = anna["residence"]["neighbourhood"]["id"]
+    assert feed(client, headers, old).status_code == 200
+    # When the commune draws one neighbourhood around both villages and publishes it
+    whole_north = [[[5.9, 50.0], [6.2, 50.0], [6.2, 50.2], [5.9, 50.2], [5.9, 50.0]]]
+    drawn = {"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {"name": "Clervaux-Nord"}, "geometry": {"type": "Polygon", "coordinates": whole_north}}]}
+    neighbourhoods.publish("0501", neighbourhoods.import_drawn("0501", DrawnNeighbourhoods.model_validate(drawn)).version)
+
+    # Then the same session reads the new neighbourhood, and the old one is closed to it
+    new = me(client, headers)["residence"]["neighbourhood"]["id"]
+    assert new != old
+    assert feed(client, headers, new).status_code == 200
+    assert feed(client, headers, old).status_code == 404
