@@ -47,7 +47,7 @@ from chalicelib.lending.models import (
 )
 from chalicelib.messages import service as messages
 from chalicelib.messages.models import (
-    BlockPath, BlockPublic, ConversationList, ConversationPath, ConversationPublic, ConversationStart, MessagePage,
+    Badges, BlockPath, BlockPublic, ConversationList, ConversationRead, ConversationPath, ConversationPublic, ConversationStart, MessagePage,
     MessagePath, MessagePublic, MessageRequest, MessagesQuery, ReportPublic, MessageReportRequest, Unread,
 )
 from chalicelib.neighbourhoods import service as neighbourhoods
@@ -821,7 +821,7 @@ def my_conversations(principal):
 
 
 @api.get("/api/v1/conversations/{conversation_id}/messages", action="messages",
-         summary="A conversation's messages, newest first, by pages with a cursor; marks it read for me",
+         summary="A conversation's messages, newest first, by pages with a cursor (reading changes nothing)",
          path_model=ConversationPath, query=MessagesQuery, response=MessagePage, errors=(400, 401, 404))
 def conversation_messages(principal, path, query):
     return messages.messages(principal, path.conversation_id, query)
@@ -834,10 +834,24 @@ def send_message(principal, path, body):
     return messages.send(principal, path.conversation_id, body)
 
 
+@api.post("/api/v1/conversations/{conversation_id}/read", action="messages",
+          summary="I read this conversation: its unread count goes to 0", path_model=ConversationPath,
+          response=ConversationRead, errors=(400, 401, 403, 404))
+def read_conversation(principal, path):
+    return messages.mark_read(principal, path.conversation_id)
+
+
 @api.get("/api/v1/me/unread", action="messages", summary="How many messages I have not read yet",
          response=Unread, errors=(401,))
 def my_unread(principal):
     return messages.unread_total(principal)
+
+
+@api.get("/api/v1/me/badges", action="messages",
+         summary="The header's badges: unread messages and loan requests waiting for my answer (one read)",
+         response=Badges, errors=(401,))
+def my_badges(principal):
+    return messages.badges(principal)
 
 
 @api.put("/api/v1/me/blocks/{user_id}", action="messages",

@@ -1,34 +1,47 @@
-"""Bench: the DynamoDB calls each route of neighbourhood life makes (issue 5), as a table.
+"""Bench: the DynamoDB round trips of each route of the web app, the session's read included (issue 16).
 
     PYTHONPATH=. .venv/bin/python bench/route_calls.py [--markdown]
 
-Starts its own DynamoDB Local and moto server (S3), sets up two verified neighbours, two ambassadors
-and a commune moderator, then runs one realistic request per route through `chalice.test.Client`
-(posts, comments, thanks, items, loans, wanted, professionals, messages, uploads, photos, reports,
-moderation) while `count_dynamodb_calls` counts the calls by operation. The principal is given
-directly: a real request adds the session's two GetItems (session, account), not counted here.
-Routes of the issue this scenario did not reach are listed at the end.
+Starts its own DynamoDB Local and moto server (S3), imports the sample register and publishes Clervaux's
+neighbourhoods, gives each person of the scenario (verified neighbours, a newcomer, two ambassadors, a commune
+moderator, commune staff) an account and a real session, then runs one realistic request per route through
+`chalice.test.Client` with the session's cookies, while `count_dynamodb_calls` counts the calls by operation:
+reading the session is part of every signed-in request's count. Prints the table, then the GET routes this
+scenario did not reach. Exits 1 when a GET made more than MAX_GET_CALLS calls (#16: at most 2).
 """
 
 from __future__ import annotations
 
+import contextlib
+import csv
 import io
 import json
 import os
 import re
 import sys
 from collections import Counter
+from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
+from typing import Iterator
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from ops import stack  # noqa: E402
 
-NBH = "9901-bench"
-ISSUE_5 = re.compile(r"posts|comments|thanks|items|loans|wanted|professionals|conversations|messages|uploads|photos|"
-                     r"reports|moderation|appeal|tone-check|unread|blocks")
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE = ROOT / "tests" / "data" / "lu-addresses-sample.csv"
+LAU2 = "0501"
+MAX_GET_CALLS = 2
 JSON = {"Content-Type": "application/json"}
+# Served to people outside the web app, or files: not the web app's screens.
+NOT_SCREENS = re.compile(r"openapi|unsubscribe|\.atom|\.csv|/publish|paper-digest|/documents/|/health")
+
+
+@dataclass
+class Person:
+    user_id: str
+    headers: dict[str, str] = field(default_factory=dict)
 
 
 def main() -> int:
@@ -44,47 +57,102 @@ def main() -> int:
         services.stop()
 
 
+@contextlib.contextmanager
+def traced(method: str, template: str) -> Iterator[list[str] | None]:
+    """With --trace, each GET's calls as "Operation key" (to see which reads to batch)."""
+    if "--trace" not in sys.argv or method != "GET":
+        yield None
+        return
+    from chalicelib.store.table import table_connection
+
+    trace: list[str] = []
+
+    def record(model, params, **_kwargs) -> None:
+        sent = json.loads(params.get("body") or b"{}")
+        key = sent.get("Key") or sent.get("ExpressionAttributeValues") or sent.get("RequestItems") or ""
+        trace.append(f"{model.name} {json.dumps(key)[:160]}")
+
+    from chalicelib.adapters.aws import client
+    emitters = {id(c.meta.events): c.meta.events for c in (client("dynamodb"), table_connection().connection.client)}
+    for events in emitters.values():
+        events.register("before-call.dynamodb", record)
+    try:
+        yield trace
+    finally:
+        for events in emitters.values():
+            events.unregister("before-call.dynamodb", record)
+
+
 def run() -> int:
     from chalice.test import Client
     from PIL import Image
 
     from app import api, app
-    from chalicelib import policy
     from chalicelib.accounts.models import UserItem
+    from chalicelib.accounts.service import residents_key
+    from chalicelib.accounts.signin import start_session
     from chalicelib.adapters.aws import client as aws_client
     from chalicelib.adapters.clock import now
+    from chalicelib.addresses.importer import import_addresses
+    from chalicelib.addresses.register import address_id
+    from chalicelib.addresses.service import get_address
     from chalicelib.config import get_settings
+    from chalicelib.neighbourhoods import service as neighbourhoods
     from chalicelib.photos.service import process_uploaded_photo
-    from chalicelib.policy import Principal
     from chalicelib.store.calls import count_dynamodb_calls
 
-    def resident(user_id: str, address: str, ambassador: bool = False, moderator: bool = False,
-                 nbh: str = NBH) -> Principal:
-        UserItem(*UserItem.key(user_id), user_id=user_id, email=f"{user_id.lower()}@bench.lu", created_at=now(),
-                 address_id=address, lau2="9901", neighbourhood_id=nbh, residence_status="verified").save()
-        return Principal(user_id=user_id, lau2="9901", neighbourhood_id=nbh, residence_status="verified",
-                         ambassador_of=frozenset({nbh}) if ambassador else frozenset(),
-                         moderator_of=frozenset({"9901"}) if moderator else frozenset())
+    import_addresses(SAMPLE.read_bytes(), create_communes=True)
+    neighbourhoods.publish(LAU2, neighbourhoods.propose(LAU2, 300).version)
+    with SAMPLE.open(encoding="utf-8-sig") as rows:
+        ids = [address_id(r["id_caclr_rue"], r["numero"], r["id_caclr_bat"])
+               for r in csv.DictReader(rows, delimiter=";") if r["lau2"] == LAU2]
+    by_neighbourhood: dict[str, list[str]] = {}
+    for one in ids:
+        address = get_address(one)
+        if address.neighbourhood is not None:
+            by_neighbourhood.setdefault(address.neighbourhood.id, []).append(one)
+    nbh, addresses = max(by_neighbourhood.items(), key=lambda pair: len(pair[1]))
+    other_nbh = next(n for n in by_neighbourhood if n != nbh)
+    households = iter(addresses)
 
-    anna, ben = resident("U-ANNA", "A-1"), resident("U-BEN", "A-2")
-    amb1, amb2 = resident("U-AMB1", "A-3", ambassador=True), resident("U-AMB2", "A-4", ambassador=True)
-    moderator = resident("U-MOD", "A-5", moderator=True, nbh="9901-other")
-    readers = [resident(f"U-R{n}", f"A-{10 + n}") for n in range(3)]
-    acting = {"who": anna}
-    policy.principal_for = lambda request: acting["who"]  # what tests/conftest.py's act_as does
+    def person(user_id: str, *, status: str = "verified", neighbourhood: str = nbh, ambassador: bool = False,
+               moderator: bool = False, staff: frozenset[str] = frozenset()) -> Person:
+        home = next(households) if neighbourhood == nbh else by_neighbourhood[neighbourhood][0]
+        address = get_address(home)  # its street and number go on the account, as claiming an address does
+        user = UserItem(*UserItem.key(user_id), user_id=user_id, email=f"{user_id.lower()}@bench.lu",
+                        display_name=user_id.title(), created_at=now(), address_id=home, lau2=LAU2,
+                        street=address.street, house_number=address.number or None,
+                        neighbourhood_id=neighbourhood, residence_status=status, verified_at=now(),
+                        gsi1pk=residents_key(neighbourhood), gsi1sk=f"{status}#{user_id}",
+                        ambassador_of={neighbourhood} if ambassador else set(),
+                        moderator_of={LAU2} if moderator else set(), staff=set(staff))
+        user.save()
+        opened = start_session(user, "bench")
+        return Person(user_id, {**JSON, "Cookie": f"noper_session={opened.token}; noper_csrf={opened.csrf}",
+                                "X-CSRF-Token": opened.csrf})
+
+    anna, ben = person("anna"), person("ben")
+    amb1, amb2 = person("amb1", ambassador=True), person("amb2", ambassador=True)
+    moderator = person("mod", moderator=True, neighbourhood=other_nbh)
+    readers = [person(f"reader{n}") for n in range(3)]
+    newcomer = person("newcomer", status="pending")
+    clerk = Person("clerk")
+    clerk.headers = person("clerk", status="none", staff=frozenset({f"{LAU2}:admin", f"{LAU2}:verifier",
+                                                                  f"{LAU2}:editor"})).headers
     rows: list[tuple[str, str, int, Counter]] = []
     seen: set[tuple[str, str]] = set()
-    docs = {(doc.method, doc.path) for doc in api.docs if ISSUE_5.search(doc.path) and "consultations" not in doc.path}
+    gets = {doc.path for doc in api.docs if doc.method == "GET" and not NOT_SCREENS.search(doc.path)}
 
     with Client(app, stage_name="test") as test_client:
         http = test_client.http
 
-        def call(who: Principal, method: str, template: str, body=None, query: str = "", note: str = "", **values):
-            acting["who"] = who
-            url = template.format(neighbourhood_id=NBH, **values) + query
+        def call(who: Person, method: str, template: str, body=None, query: str = "", note: str = "", **values):
+            url = template.format(neighbourhood_id=nbh, lau2=LAU2, **values) + query
             payload = json.dumps(body).encode() if body is not None else b""
-            with count_dynamodb_calls() as calls:
-                response = http.request(method, url, headers=JSON, body=payload)
+            with count_dynamodb_calls() as calls, traced(method, template) as trace:
+                response = http.request(method, url, headers=who.headers, body=payload)
+            if trace is not None and sum(calls.values()) > MAX_GET_CALLS:
+                print(f"  trace {method} {template}: " + "; ".join(trace))
             rows.append((method, template + (f" ({note})" if note else ""), response.status_code, Counter(calls)))
             seen.add((method, template))
             if response.status_code >= 400:
@@ -176,6 +244,29 @@ def run() -> int:
              post_id=post["id"])
         call(amb1, "GET", "/api/v1/neighbourhoods/{neighbourhood_id}/moderation-log")
         call(anna, "POST", "/api/v1/tone-check", {"text": "Thanks for the ladder!"})
+        # the resident's own screens and the neighbourhood
+        call(anna, "GET", "/api/v1/me")
+        call(anna, "GET", "/api/v1/me/badges")
+        call(anna, "GET", "/api/v1/me/sessions")
+        call(anna, "GET", "/api/v1/me/notifications")
+        call(anna, "GET", "/api/v1/me/announcements")
+        call(newcomer, "GET", "/api/v1/neighbourhoods/{neighbourhood_id}", note="pending newcomer")
+        call(anna, "GET", "/api/v1/neighbourhoods/{neighbourhood_id}/members")
+        call(anna, "GET", "/api/v1/neighbourhoods/{neighbourhood_id}/pending")
+        call(anna, "GET", "/api/v1/neighbourhoods/{neighbourhood_id}/consultations")
+        call(anna, "GET", "/api/v1/communes/{lau2}/announcements")
+        call(anna, "GET", "/api/v1/communes")
+        call(anna, "GET", "/api/v1/communes/{lau2}")
+        call(anna, "GET", "/api/v1/communes/{lau2}/neighbourhoods")
+        call(anna, "GET", "/api/v1/communes/{lau2}/neighbourhoods.geojson")
+        call(anna, "GET", "/api/v1/communes/{lau2}/addresses", query="?q=kaesfurt")
+        # the commune's staff
+        for template in ("/api/v1/communes/{lau2}/verifications", "/api/v1/communes/{lau2}/audit",
+                         "/api/v1/communes/{lau2}/address-imports", "/api/v1/communes/{lau2}/neighbourhood-draft",
+                         "/api/v1/communes/{lau2}/neighbourhood-draft.geojson", "/api/v1/communes/{lau2}/publishers",
+                         "/api/v1/communes/{lau2}/publishing-settings", "/api/v1/communes/{lau2}/publisher-links",
+                         "/api/v1/communes/{lau2}/announcement-reviews", "/api/v1/communes/{lau2}/consultations"):
+            call(clerk, "GET", template, query="?status=pending" if template.endswith("verifications") else "")
         # deletions last
         call(ben, "DELETE", "/api/v1/comments/{comment_id}", comment_id=comment["id"])
         call(anna, "DELETE", "/api/v1/posts/{post_id}", post_id=post["id"])
@@ -197,9 +288,14 @@ def run() -> int:
         for method, template, status, calls in rows:
             spelled = ", ".join(f"{calls[op]} {short.get(op, op)}" for op in operations if calls.get(op))
             print(f"| `{method} {template}` | {status} | {spelled or '—'} | {sum(calls.values())} |")
-    missing = sorted(docs - seen)
-    print(f"\n{len(seen & docs)} of {len(docs)} routes of issue 5 run" + (f"; not run: {missing}" if missing else ""))
-    return 0
+    over = [(m, p, sum(c.values())) for m, p, _, c in rows if m == "GET" and sum(c.values()) > MAX_GET_CALLS]
+    missing = sorted(gets - {p for m, p in seen if m == "GET"})
+    print(f"\n{len(gets) - len(missing)} of {len(gets)} GET routes of the web app run"
+          + (f"; not run: {missing}" if missing else ""))
+    for method, template, total in over:
+        print(f"OVER BUDGET: {method} {template} makes {total} DynamoDB calls (at most {MAX_GET_CALLS})")
+    print(f"{len(over)} GET routes above {MAX_GET_CALLS} DynamoDB calls, the session's read included")
+    return 1 if over else 0
 
 
 if __name__ == "__main__":

@@ -155,6 +155,9 @@ class UserItem(Entity):
     lau2 = UnicodeAttribute(null=True)
     neighbourhood_id = UnicodeAttribute(null=True)
     residence_status = UnicodeAttribute(default="none")
+    # The claimed address's street and number as the register named them then: member lists need no address read.
+    street = UnicodeAttribute(null=True)
+    house_number = UnicodeAttribute(null=True)
     residence_method = UnicodeAttribute(null=True)
     residence_claimed_at = UTCDateTimeAttribute(null=True)
     verified_at = UTCDateTimeAttribute(null=True)
@@ -208,7 +211,12 @@ class SignInCodeItem(Entity):
 
 
 class SessionItem(Entity):
-    """pk=SESSION#<token hash>, sk=SESSION; gsi1pk=USER#<user_id>#SESSIONS, gsi1sk=<created_at ISO>."""
+    """pk=SESSION#<token hash>, sk=SESSION; gsi1pk=USER#<user_id>#SESSIONS, gsi1sk=<created_at ISO>.
+
+    It carries a copy of what the policy's Principal is built from (the account's residence and roles,
+    the same attribute names as on UserItem), so one GetItem identifies a request; every change of a role
+    or a residence copies them again to the account's sessions (chalicelib/accounts/signin.py
+    `keep_sessions_in_step`), `synced_at` ordering concurrent copies."""
 
     gsi1pk = UnicodeAttribute()
     gsi1sk = UnicodeAttribute()
@@ -220,6 +228,16 @@ class SessionItem(Entity):
     created_at = UTCDateTimeAttribute()
     last_seen_at = UTCDateTimeAttribute()
     expires_at = NumberAttribute()
+    # The account's principal, as of `synced_at` (nanoseconds); a session without it predates the copy.
+    residence_status = UnicodeAttribute(null=True)
+    address_id = UnicodeAttribute(null=True)
+    lau2 = UnicodeAttribute(null=True)
+    neighbourhood_id = UnicodeAttribute(null=True)
+    staff = UnicodeSetAttribute(default=set)
+    ambassador_of = UnicodeSetAttribute(default=set)
+    moderator_of = UnicodeSetAttribute(default=set)
+    operator = BooleanAttribute(default=False)
+    synced_at = NumberAttribute(null=True)
 
     @staticmethod
     def key(token_hash: str) -> tuple[str, str]:

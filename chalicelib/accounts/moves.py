@@ -15,6 +15,7 @@ from pynamodb.exceptions import UpdateError
 
 from chalicelib.accounts.models import UserItem
 from chalicelib.accounts.service import residents_key
+from chalicelib.accounts.signin import keep_sessions_in_step
 from chalicelib.addresses.service import get_address
 from chalicelib.observability import logger
 from chalicelib.store.table import Entity, condition_failed
@@ -52,6 +53,7 @@ def follow_boundaries(lau2: str, old_neighbourhoods: Iterable[str], at: datetime
                 if condition_failed(error):
                     continue
                 raise
+            keep_sessions_in_step(resident.user_id)
             ResidentMoveItem(
                 f"USER#{resident.user_id}", f"MOVED#{at.isoformat()}", gsi1pk=f"COMMUNE#{lau2}#MOVES",
                 gsi1sk=f"{at.isoformat()}#{resident.user_id}", user_id=resident.user_id, lau2=lau2,

@@ -7,8 +7,7 @@ from typing import Any
 
 from pynamodb.exceptions import DoesNotExist
 
-from chalicelib.accounts.models import UserItem
-from chalicelib.accounts.signin import csrf_matches, session_for
+from chalicelib.accounts.signin import csrf_matches, principal_source, session_for
 from chalicelib.config import get_settings
 from chalicelib.errors import Forbidden, NotSignedIn
 from chalicelib.policy import Principal
@@ -36,15 +35,17 @@ def principal_from_session(request: Any) -> Principal | None:
         return None
     try:
         session = session_for(token)
-        user = UserItem.get(*UserItem.key(session.user_id))
+        # One read: the session carries its account's residence and roles (signin.keep_sessions_in_step).
+        account = principal_source(session)
     except (NotSignedIn, DoesNotExist):
         return None
     if request.method in STATE_CHANGING and not csrf_matches(session, request.headers.get(CSRF_HEADER), jar.get(CSRF_COOKIE)):
         raise Forbidden("Missing or wrong X-CSRF-Token header.", {"X-CSRF-Token": "must equal the noper_csrf cookie"})
-    return principal_of(user, session)
+    return principal_of(account, session)
 
 
-def principal_of(user: UserItem, session: Any = None) -> Principal:
+def principal_of(user: Any, session: Any = None) -> Principal:
+    """The principal of an account, or of a session's copy of it (the same attribute names)."""
     return Principal(
         user_id=user.user_id,
         lau2=user.lau2,

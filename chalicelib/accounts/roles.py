@@ -11,7 +11,7 @@ from __future__ import annotations
 from pynamodb.exceptions import DoesNotExist, UpdateError
 
 from chalicelib.accounts.models import STAFF_ROLES, EmailItem, UserItem
-from chalicelib.accounts.signin import account_for_email
+from chalicelib.accounts.signin import account_for_email, keep_sessions_in_step
 from chalicelib.communes import audit
 from chalicelib.communes.service import get_commune
 from chalicelib.errors import Conflict, InvalidInput, NotFound
@@ -37,6 +37,7 @@ def grant_staff(email: str, lau2: str, role: str) -> UserItem:
     get_commune(lau2)
     user = account_for_email(email)
     user.update(actions=[UserItem.staff.add({f"{lau2}:{role}"})])
+    keep_sessions_in_step(user.user_id)
     logger.info("staff role granted", user_id=user.user_id, lau2=lau2, role=role)
     return user
 
@@ -47,6 +48,7 @@ def revoke_staff(email: str, lau2: str, role: str | None = None) -> UserItem:
     grants = {g for g in user.staff or () if g.split(":", 1)[0] == lau2 and role in (None, g.split(":", 1)[1])}
     if grants:
         user.update(actions=[UserItem.staff.delete(grants)])
+        keep_sessions_in_step(user.user_id)
         logger.info("staff role revoked", user_id=user.user_id, lau2=lau2, roles=sorted(grants))
     return user
 
@@ -54,6 +56,7 @@ def revoke_staff(email: str, lau2: str, role: str | None = None) -> UserItem:
 def make_operator(email: str, operator: bool = True) -> UserItem:
     user = account_for_email(email) if operator else account_of(email)
     user.update(actions=[UserItem.operator.set(operator)])
+    keep_sessions_in_step(user.user_id)
     logger.info("operator role changed", user_id=user.user_id, operator=operator)
     return user
 
@@ -77,6 +80,7 @@ def appoint_ambassador(user: UserItem, neighbourhood_id: str, lau2: str | None =
             raise
     elif neighbourhood_id in (user.ambassador_of or set()):
         user.update(actions=[UserItem.ambassador_of.delete({neighbourhood_id})])
+    keep_sessions_in_step(user.user_id)
     logger.info("ambassador changed", user_id=user.user_id, neighbourhood_id=neighbourhood_id, appointed=appoint)
     return user
 
@@ -119,6 +123,7 @@ def appoint_moderator(user: UserItem, lau2: str, appoint: bool = True) -> UserIt
             raise
     elif lau2 in (user.moderator_of or set()):
         user.update(actions=[UserItem.moderator_of.delete({lau2})])
+    keep_sessions_in_step(user.user_id)
     logger.info("moderator changed", user_id=user.user_id, lau2=lau2, appointed=appoint)
     return user
 

@@ -5,8 +5,10 @@ from __future__ import annotations
 from pynamodb.exceptions import DoesNotExist, UpdateError
 
 from chalicelib.accounts.models import Profile, ProfileUpdate, Residence, StaffRoleGrant, UserItem
+from chalicelib.accounts.signin import keep_sessions_in_step
 from chalicelib.adapters.clock import now
-from chalicelib.addresses.service import get_address
+from chalicelib.addresses.models import AddressPublic
+from chalicelib.addresses.service import get_address, get_address_with
 from chalicelib.errors import Conflict, NotFound
 from chalicelib.observability import logger
 from chalicelib.policy import Principal
@@ -41,10 +43,11 @@ def verified_neighbourhood(user_id: str | None) -> str | None:
     return user.neighbourhood_id if user.residence_status == "verified" else None
 
 
-def profile_of(user: UserItem) -> Profile:
+def profile_of(user: UserItem, address: AddressPublic | None = None) -> Profile:
     residence = Residence(status=user.residence_status, method=user.residence_method)  # type: ignore[arg-type]
     if user.address_id:
-        address = get_address(user.address_id)
+        if address is None or address.id != user.address_id:
+            address = get_address(user.address_id)
         residence.address = {"id": address.id, "label": address.label}
         if address.neighbourhood:
             residence.neighbourhood = address.neighbourhood.model_dump()
@@ -66,7 +69,13 @@ def profile_of(user: UserItem) -> Profile:
 
 
 def my_profile(principal: Principal) -> Profile:
-    return profile_of(load_user(principal.user_id))
+    """One read besides the session: the account and its address (the session knows which) together."""
+    if not principal.address_id:
+        return profile_of(load_user(principal.user_id))
+    address, item = get_address_with(principal.address_id, UserItem.key(principal.user_id or "-"))
+    if item is None:
+        raise NotFound("No such account.", {"user": "unknown"})
+    return profile_of(UserItem.from_raw_data(item), address)
 
 
 def update_profile(principal: Principal, changes: ProfileUpdate) -> Profile:
@@ -105,6 +114,8 @@ def claim_residence(principal: Principal, address_id: str) -> Profile:
         return profile_of(user)
     user.update(actions=[
         UserItem.address_id.set(address.id),
+        UserItem.street.set(address.street),
+        UserItem.house_number.set(address.number) if address.number else UserItem.house_number.remove(),
         UserItem.lau2.set(address.lau2),
         UserItem.neighbourhood_id.set(address.neighbourhood.id),
         UserItem.residence_status.set("pending"),
@@ -113,5 +124,6 @@ def claim_residence(principal: Principal, address_id: str) -> Profile:
         UserItem.gsi1pk.set(residents_key(address.neighbourhood.id)),
         UserItem.gsi1sk.set(f"pending#{user.user_id}"),
     ])
+    keep_sessions_in_step(user.user_id)
     logger.info("residence claimed", user_id=user.user_id, neighbourhood_id=address.neighbourhood.id)
     return profile_of(user)

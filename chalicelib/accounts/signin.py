@@ -8,8 +8,10 @@ state-changing requests must echo in the X-CSRF-Token header.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 from pynamodb.exceptions import DeleteError, DoesNotExist, PutError, TransactWriteError, UpdateError
 
@@ -33,6 +35,9 @@ CODES_PER_EMAIL, CODES_PER_IP, WINDOW = 3, 20, 600
 # Sign-in attempts per client IP in ten minutes (each code also allows only 5).
 ATTEMPTS_PER_IP = 30
 CODE_DIGITS = 6
+# What the policy's Principal is built from, copied from the account to each of its sessions.
+PRINCIPAL_FIELDS = ("residence_status", "address_id", "lau2", "neighbourhood_id", "staff", "ambassador_of",
+                    "moderator_of", "operator")
 # Wrong codes in a row for one email (the account, or the one it will be): one code's worth is free (a
 # typo costs nothing), then each locks the email for 1, 2, 4 … minutes, at most 2 hours; the right code
 # forgets them. Over 30 days of non-stop guessing that is at most 371 guesses, a chance of 0.037 % to
@@ -100,7 +105,11 @@ def open_session(email: str, code: str, client_ip: str, device: str, language: s
         if condition_failed(error):
             raise InvalidInput("This code was already used.", {"code": "used"}) from None
         raise
-    user = account_for_email(email, language)
+    return start_session(account_for_email(email, language), device)
+
+
+def start_session(user: UserItem, device: str) -> OpenedSession:
+    """A new session of the account, carrying its principal; the caller proved who they are."""
     token, csrf = secrets.token(), secrets.token()
     stamp = now()
     expires = stamp + timedelta(days=SESSION_DAYS)
@@ -116,6 +125,8 @@ def open_session(email: str, code: str, client_ip: str, device: str, language: s
         last_seen_at=stamp,
         expires_at=int(expires.timestamp()),
         ttl=expires,
+        synced_at=time.time_ns(),
+        **{name: getattr(user, name) for name in PRINCIPAL_FIELDS},
     ).save()
     logger.info("session opened", user_id=user.user_id)
     return OpenedSession(user=user, token=token, csrf=csrf)
@@ -132,6 +143,53 @@ def session_for(token: str) -> SessionItem:
     if now() - session.last_seen_at > LAST_SEEN_EVERY:
         session.update(actions=[SessionItem.last_seen_at.set(now())])
     return session
+
+
+def keep_sessions_in_step(user_id: str) -> int:
+    """Copy the account's residence and roles to each of its sessions, so that the next request of
+    every open session sees the change (called after each change of a role or a residence). The copy
+    is made after a strongly consistent read, stamped before it: a session keeps the newest copy."""
+    stamp = time.time_ns()
+    try:
+        user = UserItem.get(*UserItem.key(user_id), consistent_read=True)
+    except DoesNotExist:
+        return close_all_sessions(user_id)
+    actions = [SessionItem.synced_at.set(stamp)]
+    for name in PRINCIPAL_FIELDS:
+        value, attribute = getattr(user, name), getattr(SessionItem, name)
+        # DynamoDB stores no empty set: an absent attribute reads as empty (or None) again
+        actions.append(attribute.set(value) if value not in (None, set()) else attribute.remove())
+    updated = 0
+    for session in SessionItem.by_user.query(SessionItem.user_key(user_id)):
+        try:
+            session.update(actions=actions, condition=SessionItem.pk.exists()
+                           & (SessionItem.synced_at.does_not_exist() | (SessionItem.synced_at < stamp)))
+            updated += 1
+        except UpdateError as error:
+            if condition_failed(error):  # closed meanwhile, or a newer copy is there
+                continue
+            raise
+    logger.info("sessions kept in step", user_id=user_id, count=updated)
+    return updated
+
+
+def principal_source(session: SessionItem) -> Any:
+    """What the session's principal is built from: the session itself, which carries its account's copy; for a
+    session opened before sessions did, its account, read once and copied onto the session (stamped before the
+    read, like `keep_sessions_in_step`, and only if no copy came meanwhile). DoesNotExist: no account."""
+    if session.synced_at is not None:
+        return session
+    stamp = time.time_ns()
+    user = UserItem.get(*UserItem.key(session.user_id))
+    actions = [SessionItem.synced_at.set(stamp)]
+    actions += [getattr(SessionItem, name).set(getattr(user, name)) for name in PRINCIPAL_FIELDS
+                if getattr(user, name) not in (None, set())]
+    try:
+        session.update(actions=actions, condition=SessionItem.pk.exists() & SessionItem.synced_at.does_not_exist())
+    except UpdateError as error:
+        if not condition_failed(error):
+            raise
+    return user
 
 
 def csrf_matches(session: SessionItem, header: str | None, cookie: str | None) -> bool:

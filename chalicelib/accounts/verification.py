@@ -16,6 +16,7 @@ from pynamodb.transactions import TransactWrite
 
 from chalicelib import alerts
 from chalicelib.accounts.models import UserItem
+from chalicelib.accounts.signin import keep_sessions_in_step
 from chalicelib.adapters.clock import now
 from chalicelib.errors import Conflict, NoperError
 from chalicelib.observability import logger
@@ -74,6 +75,7 @@ def _verify_once(user: UserItem, method: str, by: str, also: Callable[[TransactW
             also(writes)
     user.residence_status, user.residence_method, user.verified_at = "verified", method, stamp
     user.gsi1sk = f"verified#{user.user_id}"
+    keep_sessions_in_step(user.user_id)
     logger.info("resident verified", user_id=user.user_id, method=method, neighbourhood_id=user.neighbourhood_id)
 
     alerts.residence_decided(user.user_id, stamp.isoformat())

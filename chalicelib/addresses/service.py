@@ -13,8 +13,9 @@ from chalicelib.addresses.store import (
 )
 from chalicelib.config import get_settings
 from chalicelib.errors import NotFound
+from chalicelib.store.table import read_items
 
-__all__ = ["assign_neighbourhoods", "cell_summary", "get_address", "import_addresses", "ImportReport", "populated_cells",
+__all__ = ["assign_neighbourhoods", "cell_summary", "get_address", "get_address_with", "import_addresses", "ImportReport", "populated_cells",
            "street_and_number_of", "suggest_addresses", "CellSummary"]
 
 
@@ -23,6 +24,19 @@ def get_address(address_id: str) -> AddressPublic:
     item = client("dynamodb").get_item(TableName=get_settings().table_name, Key=address_key(address_id)).get("Item")
     if not item:
         raise NotFound(f"No address {address_id} in the register.", {"address_id": "unknown address"})
+    return _address_of(item)
+
+
+def get_address_with(address_id: str, key: tuple[str, str]) -> tuple[AddressPublic | None, dict | None]:
+    """An address and another item of the table (raw), in one BatchGetItem: the pair a screen needs in one
+    round trip (a resident's profile and address). None for what is not there."""
+    own = address_key(address_id)
+    found = read_items([(own["pk"]["S"], own["sk"]["S"]), key])
+    item = found.get((own["pk"]["S"], own["sk"]["S"]))
+    return (_address_of(item) if item else None), found.get(key)
+
+
+def _address_of(item: dict) -> AddressPublic:
     address = plain(item)
     return AddressPublic(
         **_suggestion_fields(address), lau2=address["lau2"], commune=address["commune"], lat=address["lat"],

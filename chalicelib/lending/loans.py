@@ -20,13 +20,15 @@ from chalicelib.adapters.clock import LUXEMBOURG, now
 from chalicelib.adapters.ids import new_id
 from chalicelib.content.counters import count_in_week
 from chalicelib.errors import Conflict, Forbidden, InvalidInput, NotFound
-from chalicelib.lending.items import IN_NEIGHBOURHOOD, blocked_ranges, load_item, visible_item
+from chalicelib.lending.items import (
+    IN_NEIGHBOURHOOD, blocked_ranges, load_item, no_such_item, public_item, visible_item,
+)
 from chalicelib.lending.models import (
     BookingDay, ItemCalendar, LendableItem, LendingLink, LoanItem, LoanPublic, LoanRequest, MyLoans,
 )
 from chalicelib.observability import logger
 from chalicelib.policy import Principal, authorize_in, not_own_case
-from chalicelib.store.table import condition_failed, refused_conditions, transaction
+from chalicelib.store.table import condition_failed, refused_conditions, table_connection, transaction
 
 MAX_DAYS = 30
 OPEN_STATES = ("accepted", "picked_up")  # the item is promised or out: its days are booked
@@ -66,9 +68,11 @@ def request_loan(principal: Principal, item_id: str, request: LoanRequest) -> Lo
     )
     with transaction() as writes:
         writes.save(loan, condition=LoanItem.pk.does_not_exist())
-        for user_id, role in ((principal.user_id, "borrower"), (item.owner_id, "owner")):
-            writes.save(LendingLink(*LendingLink.key(user_id, "loan", loan_id), kind="loan", target_id=loan_id,
-                                    role=role, neighbourhood_id=item.neighbourhood_id))
+        writes.save(LendingLink(*LendingLink.key(principal.user_id, "loan", loan_id), kind="loan", target_id=loan_id,
+                                role="borrower", neighbourhood_id=item.neighbourhood_id))
+        writes.save(LendingLink(*LendingLink.key(item.owner_id, "loan", loan_id), kind="loan", target_id=loan_id,
+                                role="owner", neighbourhood_id=item.neighbourhood_id,  # waiting for the owner: a badge
+                                gsi1pk=LendingLink.waiting_key(item.owner_id), gsi1sk=f"{LendingLink.WAITING}{loan_id}"))
     logger.info("loan requested", loan_id=loan_id, item_id=item.item_id, nbh=item.neighbourhood_id)
     _tell(loan_id, "requested")
     return public_loan(loan, principal)
@@ -103,15 +107,33 @@ def get_loan(principal: Principal, loan_id: str) -> LoanPublic:
 
 
 def calendar(principal: Principal, item_id: str, start: date | None, days: int) -> ItemCalendar:
-    """Which days an item is already promised: one Query on its booked days (never who borrows it)."""
-    item = visible_item(principal, item_id)
+    """Which days an item is already promised (never who borrows it): one Query of the item's partition, from
+    the first day asked to the item itself (`DAY#<date>` sorts before `ITEM`), so the item and its booked days
+    come together; booked days after the window are left out here."""
     first = start or today()
     last = first + timedelta(days=days - 1)
-    partition, _ = BookingDay.key(item_id, first)
-    booked = BookingDay.query(partition, BookingDay.sk.between(f"DAY#{first.isoformat()}", f"DAY#{last.isoformat()}"))
-    return ItemCalendar(item_id=item_id, start=first, end=last,
-                        taken=[date.fromisoformat(day.sk.removeprefix("DAY#")) for day in booked],
-                        blocked=blocked_ranges(item), available=bool(item.available))
+    partition, _ = LendableItem.key(item_id)
+    found = _all_pages(partition, BookingDay.sk.between(f"DAY#{first.isoformat()}", LendableItem.key(item_id)[1]))
+    raw_item = next((raw for raw in found if raw["sk"]["S"] == LendableItem.key(item_id)[1]), None)
+    if raw_item is None:
+        raise no_such_item()
+    item = LendableItem.from_raw_data(raw_item)
+    authorize_in(IN_NEIGHBOURHOOD, principal, [item.neighbourhood_id], no_such_item())
+    days_taken = [date.fromisoformat(raw["sk"]["S"].removeprefix("DAY#")) for raw in found
+                  if raw["sk"]["S"].startswith("DAY#")]
+    return ItemCalendar(item_id=item_id, start=first, end=last, taken=[day for day in days_taken if day <= last],
+                        blocked=blocked_ranges(item), available=bool(item.available), item=public_item(item, principal))
+
+
+def _all_pages(partition: str, condition) -> list[dict]:
+    found: list[dict] = []
+    start = None
+    while True:
+        page = table_connection().query(partition, range_key_condition=condition, exclusive_start_key=start)
+        found += page.get("Items", [])
+        start = page.get("LastEvaluatedKey")
+        if not start:
+            return found
 
 
 def my_loans(principal: Principal) -> MyLoans:
@@ -160,6 +182,7 @@ def _accept(loan: LoanItem) -> None:
                     LoanItem.gsi1sk.set(f"LOAN#{loan.loan_id}"),
                 ], condition=LoanItem.state == "requested")
                 writes.update(item, actions=[LendableItem.active_loans.add(1)], condition=LendableItem.pk.exists())
+                writes.update(_owner_link(loan), actions=[LendingLink.gsi1pk.remove(), LendingLink.gsi1sk.remove()])
             return
         except TransactWriteError as error:
             reasons = [getattr(reason, "code", None) for reason in error.cancellation_reasons or ()]
@@ -212,8 +235,14 @@ def _release_item(item_id: str) -> None:
             raise
 
 
+def _owner_link(loan: LoanItem) -> LendingLink:
+    return LendingLink(*LendingLink.key(loan.owner_id, "loan", loan.loan_id))
+
+
 def _set_state(loan: LoanItem, state: str) -> None:
     try:
+        if loan.state == "requested" and _owner_link_answered(loan, state):
+            return
         loan.update(actions=[LoanItem.state.set(state), LoanItem.updated_at.set(now())],
                     condition=LoanItem.state == loan.state)
     except UpdateError as error:
@@ -221,6 +250,25 @@ def _set_state(loan: LoanItem, state: str) -> None:
             current = _load(loan.loan_id, consistent=True)
             raise Conflict(f"The loan is {current.state} already.", {"state": f"not from {current.state}"}) from None
         raise
+
+
+def _owner_link_answered(loan: LoanItem, state: str) -> bool:
+    """A request answered or withdrawn no longer waits for the owner (their badge): the state and the owner's
+    link change together. False when the owner's link is gone (an erased account): the caller sets the state."""
+    try:
+        with transaction() as writes:
+            writes.update(loan, actions=[LoanItem.state.set(state), LoanItem.updated_at.set(now())],
+                          condition=LoanItem.state == loan.state)
+            writes.update(_owner_link(loan), actions=[LendingLink.gsi1pk.remove(), LendingLink.gsi1sk.remove()],
+                          condition=LendingLink.pk.exists())
+        return True
+    except TransactWriteError as error:
+        if not refused_conditions(error):
+            raise
+        current = _load(loan.loan_id, consistent=True)
+        if current.state != loan.state:
+            raise Conflict(f"The loan is {current.state} already.", {"state": f"not from {current.state}"}) from None
+        return False
 
 
 # --- reads ------------------------------------------------------------------------------------

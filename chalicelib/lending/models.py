@@ -140,6 +140,7 @@ class ItemCalendar(Model):
     taken: list[date] = Field(description="days between start and end already promised by an accepted or picked-up loan")
     blocked: list[DateRange] = Field(description="ranges the owner does not lend (may reach beyond start and end)")
     available: bool = Field(description="false while the owner does not lend the item at all")
+    item: ItemPublic = Field(description="the item itself, read with its days (its screen needs no other call)")
 
 
 class LoanPublic(Model):
@@ -267,8 +268,14 @@ class WantedItem(Entity):
 
 class LendingLink(Entity):
     """pk=USER#<user_id>, sk=LENDING#<ITEM|LOAN|WANTED>#<id>: what a resident lends, borrows, lent and wants,
-    for "my loans", export and erasure. Written in the same transaction as what it points to."""
+    for "my loans", export and erasure. Written in the same transaction as what it points to.
 
+    The owner's link of a loan request waiting for their answer also has gsi1pk=USER#<owner>#CONVS (the
+    partition of their conversations, messages.models.ParticipantItem.mine) and gsi1sk=~LOAN#<loan id>
+    (after every conversation's timestamp): one Query counts every badge (messages.service.badges)."""
+
+    gsi1pk = UnicodeAttribute(null=True)
+    gsi1sk = UnicodeAttribute(null=True)
     kind = UnicodeAttribute()  # item | loan | wanted
     target_id = UnicodeAttribute()
     role = UnicodeAttribute()  # owner | borrower | author
@@ -276,6 +283,12 @@ class LendingLink(Entity):
 
     PREFIX = "LENDING#"
 
+    WAITING = "~LOAN#"
+
     @staticmethod
     def key(user_id: str, kind: str, target_id: str) -> tuple[str, str]:
         return f"USER#{user_id}", f"LENDING#{kind.upper()}#{target_id}"
+
+    @staticmethod
+    def waiting_key(owner_id: str) -> str:
+        return f"USER#{owner_id}#CONVS"

@@ -116,6 +116,19 @@ class Unread(Model):
     unread: int
 
 
+class ConversationRead(Model):
+    """How many messages of the conversation were unread until now (the header's badge goes down by as many)."""
+
+    was_unread: int
+
+
+class Badges(Model):
+    """What the header shows next to Messages and Library: unread messages, loan requests waiting for my answer."""
+
+    unread_messages: int
+    loans_waiting: int
+
+
 class BlockPublic(Model):
     user_id: str
     blocked: bool
@@ -169,6 +182,8 @@ class ParticipantItem(Entity):
     unread_since = UTCDateTimeAttribute(null=True)
     last_preview = UnicodeAttribute(null=True)  # the start of the last message (the list shows it)
     last_author_id = UnicodeAttribute(null=True)
+    # I block the other person (a copy of my BlockItem, so my list needs no read of my blocks).
+    blocking = BooleanAttribute(null=True)
 
     @staticmethod
     def key(conversation_id: str, user_id: str) -> tuple[str, str]:

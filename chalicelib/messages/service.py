@@ -29,10 +29,11 @@ from chalicelib.content.hiding import described, hidden_fields, in_place, withhe
 from chalicelib.content.kinds import Content, ContentKind, Known
 from chalicelib.errors import Forbidden, InvalidInput, NotFound
 from chalicelib.i18n import DEFAULT
+from chalicelib.lending.models import LendingLink
 from chalicelib.messages.models import (
     AboutPublic, BlockItem, BlockPublic, ConversationItem, ConversationList, ConversationPublic, ConversationStart,
     MessageItem, MessagePage, MessagePublic, MessageRefItem, MessageReportRequest, MessageRequest, MessagesQuery,
-    ParticipantItem, ReportPublic, Unread,
+    Badges, ConversationRead, ParticipantItem, ReportPublic, Unread,
 )
 from chalicelib.moderation.service import write_report
 from chalicelib.notifications.unread import UnreadWatchItem
@@ -42,6 +43,8 @@ from chalicelib.ratelimit import limit
 from chalicelib.store.pages import decode_cursor, encode_cursor
 from chalicelib.store.table import condition_failed, refused_conditions, table_connection, transaction
 
+# My conversations in the inbox partition (USER#<id>#CONVS), without the loan requests waiting for me there.
+CONVERSATIONS = ParticipantItem.gsi1sk < LendingLink.WAITING
 _CURSOR_SK = re.compile(r"^[0-9A-Z]{26}$")
 CANNOT = "cannot message this neighbour"
 # Rate limits per sender (chalicelib/ratelimit.py, fixed windows): messages per 10 minutes, conversations
@@ -105,16 +108,29 @@ def start(principal: Principal, request: ConversationStart) -> ConversationPubli
 
 
 def my_conversations(principal: Principal) -> ConversationList:
-    items = list(ParticipantItem.gsi1.query(ParticipantItem.mine(principal.user_id), scan_index_forward=False))
-    keys = {BlockItem.key(principal.user_id, item.with_user_id) for item in items}
-    blocked = {item.sk for item in BlockItem.batch_get(keys, attributes_to_get=["pk", "sk"])} if keys else set()
-    return ConversationList(conversations=[_conversation_public(item, item.with_user_id in blocked) for item in items])
+    """One Query: whom I block is on my side of each conversation (`blocking`, kept by `block` and `unblock`)."""
+    items = list(ParticipantItem.gsi1.query(ParticipantItem.mine(principal.user_id), CONVERSATIONS,
+                                            scan_index_forward=False))
+    return ConversationList(conversations=[_conversation_public(item, bool(item.blocking)) for item in items])
 
 
 def unread_total(principal: Principal) -> Unread:
-    items = ParticipantItem.gsi1.query(ParticipantItem.mine(principal.user_id),
+    items = ParticipantItem.gsi1.query(ParticipantItem.mine(principal.user_id), CONVERSATIONS,
                                        attributes_to_get=["unread"])
     return Unread(unread=sum(int(item.unread or 0) for item in items))
+
+
+def badges(principal: Principal) -> Badges:
+    """The header's badges in one Query of the person's inbox partition: their conversations' unread counts
+    and the loan requests waiting for their answer (chalicelib/lending/models.py LendingLink)."""
+    unread = waiting = 0
+    # The projection is common to both kinds of item: read as ParticipantItem, told apart by gsi1sk.
+    for item in ParticipantItem.gsi1.query(ParticipantItem.mine(principal.user_id), attributes_to_get=["gsi1sk", "unread"]):
+        if (item.gsi1sk or "").startswith(LendingLink.WAITING):
+            waiting += 1
+        else:
+            unread += int(item.unread or 0)
+    return Badges(unread_messages=unread, loans_waiting=waiting)
 
 
 # --- messages -------------------------------------------------------------------------------
@@ -133,7 +149,8 @@ def send(principal: Principal, conversation_id: str, request: MessageRequest) ->
 
 
 def messages(principal: Principal, conversation_id: str, query: MessagesQuery) -> MessagePage:
-    """Newest first, one Query a page (after the conversation's GetItem); marks it read for me."""
+    """Newest first, one Query a page (after the conversation's GetItem). Reading writes nothing: the web app
+    says it read the conversation (`mark_read`)."""
     participating(principal, conversation_id)
     partition = MessageItem.partition(conversation_id)
     start_key = decode_cursor(query.cursor, partition=partition, sort_pattern=_CURSOR_SK, what="conversation") if query.cursor else None
@@ -141,10 +158,22 @@ def messages(principal: Principal, conversation_id: str, query: MessagesQuery) -
                                     exclusive_start_key=start_key)
     found = [_public(MessageItem.from_raw_data(raw), principal.user_id) for raw in page.get("Items", [])]
     last = page.get("LastEvaluatedKey")
-    ParticipantItem(*ParticipantItem.key(conversation_id, principal.user_id)).update(
-        actions=[ParticipantItem.unread.set(0), ParticipantItem.unread_since.remove()],
-        condition=ParticipantItem.pk.exists())
     return MessagePage(messages=found, cursor=encode_cursor(last) if last else None)
+
+
+def mark_read(principal: Principal, conversation_id: str) -> ConversationRead:
+    """I read the conversation: its unread count goes to 0. One conditional UpdateItem on my side of it (which
+    exists only if I take part: anyone else is told the conversation does not exist), answering what it was."""
+    try:
+        answer = table_connection().update_item(
+            *ParticipantItem.key(conversation_id, principal.user_id or "-"),
+            actions=[ParticipantItem.unread.set(0), ParticipantItem.unread_since.remove()],
+            condition=ParticipantItem.pk.exists(), return_values="UPDATED_OLD")
+    except UpdateError as error:
+        if condition_failed(error):
+            raise _no_such_conversation() from None
+        raise
+    return ConversationRead(was_unread=int(answer.get("Attributes", {}).get("unread", {}).get("N", "0")))
 
 
 # --- blocks ---------------------------------------------------------------------------------
@@ -157,6 +186,7 @@ def block(principal: Principal, user_id: str) -> BlockPublic:
         t.save(BlockItem(*BlockItem.key(principal.user_id, user_id), created_at=now()))
         t.update(UserItem(*UserItem.key(principal.user_id)), actions=[UserItem.blocked.add({user_id})],
                  condition=UserItem.pk.exists())
+    _mark_blocking(principal.user_id, user_id, ParticipantItem.blocking.set(True))
     return BlockPublic(user_id=user_id, blocked=True)
 
 
@@ -165,6 +195,18 @@ def unblock(principal: Principal, user_id: str) -> None:
         t.delete(BlockItem(*BlockItem.key(principal.user_id, user_id)))
         t.update(UserItem(*UserItem.key(principal.user_id)), actions=[UserItem.blocked.delete({user_id})],
                  condition=UserItem.pk.exists())
+    _mark_blocking(principal.user_id or "-", user_id, ParticipantItem.blocking.remove())
+
+
+def _mark_blocking(me: str, other: str, action: Any) -> None:
+    """My side of our conversation, if we have one, says whether I block them (my list shows it). The
+    BlockItem is what refuses messages; this copy follows it (block and unblock may be repeated)."""
+    try:
+        ParticipantItem(*ParticipantItem.key(conversation_id_of(me, other), me)).update(
+            actions=[action], condition=ParticipantItem.pk.exists())
+    except UpdateError as error:
+        if not condition_failed(error):
+            raise
 
 
 def copy_blocks_to_profiles() -> int:
@@ -228,15 +270,25 @@ def _readable_message(principal: Principal, message_id: str) -> Content:
     return content
 
 
+def _message_stored(message_id: str, known: Known | None):
+    """Where a reported message is stored, when the report names its conversation (the reports queue)."""
+    if known is None or not known.where.get("conversation_id"):
+        return None
+    conversation_id = known.where["conversation_id"]
+    return ((MessageItem.partition(conversation_id), message_id),
+            lambda raw: described("message", message_id, known.neighbourhood_id, MessageItem.from_raw_data(raw),
+                                  where={"conversation_id": conversation_id}))
+
+
 kinds.register(ContentKind(name="message", load=_message_content, readable=_readable_message,
-                           hide=in_place(MessageItem)))
+                           hide=in_place(MessageItem), stored=_message_stored))
 
 
 # --- your data ------------------------------------------------------------------------------
 
 def export_messages(user_id: str) -> dict[str, Any]:
     conversations = [_conversation_public(item).model_dump(mode="json")
-                     for item in ParticipantItem.gsi1.query(ParticipantItem.mine(user_id))]
+                     for item in ParticipantItem.gsi1.query(ParticipantItem.mine(user_id), CONVERSATIONS)]
     written = [_public(item, user_id).model_dump(mode="json") for item in _messages_of(user_id)]
     return {"conversations": conversations, "messages": written}
 
@@ -249,7 +301,7 @@ def erase_messages(user_id: str, choice: ContentChoice) -> None:
         if choice == "remove":
             actions += [MessageItem.text.remove(), MessageItem.deleted.set(True)]
         message.update(actions=actions)
-    for participant in ParticipantItem.gsi1.query(ParticipantItem.mine(user_id)):
+    for participant in ParticipantItem.gsi1.query(ParticipantItem.mine(user_id), CONVERSATIONS):
         _forget_preview(participant.conversation_id, participant.with_user_id, author_id=user_id)
         participant.delete()
     for blocked in BlockItem.query(f"USER#{user_id}#BLOCKS"):

@@ -95,8 +95,16 @@ def open_reports(neighbourhood_id: str, status: str) -> ReportList:
     grouped: dict[tuple[str, str], list[ReportItem]] = {}
     for report in found:
         grouped.setdefault((report.target_type, report.target_id), []).append(report)
-    targets = [_summary(kind, target_id, reports) for (kind, target_id), reports in grouped.items()]
+    contents = _reported_contents(grouped)
+    targets = [_summary(kind, target_id, reports, contents[(kind, target_id)], loaded=True)
+               for (kind, target_id), reports in grouped.items()]
     return ReportList(targets=sorted(targets, key=lambda t: (-t.count, t.target_id)))
+
+
+def _reported_contents(grouped: dict[tuple[str, str], list[ReportItem]]) -> dict[tuple[str, str], Content | None]:
+    """The queue's reported pieces in one BatchGetItem where their kinds say where they are stored (posts,
+    messages, items), never one GetItem per target; the others through their kind's `load`."""
+    return kinds.load_many([(kind, target_id, _known(reports[0])) for (kind, target_id), reports in grouped.items()])
 
 
 def decide_report(principal: Principal, neighbourhood_id: str, target_type: str, target_id: str,
@@ -156,12 +164,14 @@ def _audit_only(nbh: str, action: str, by: str, target_type: str, target_id: str
     logger.info("reports dismissed", target=target_type, nbh=nbh)
 
 
-def _summary(target_type: str, target_id: str, reports: list[ReportItem]) -> ReportedTarget:
+def _summary(target_type: str, target_id: str, reports: list[ReportItem], content: Content | None = None,
+             loaded: bool = False) -> ReportedTarget:
+    """One target of the queue; `loaded`: its `content` was read already (None then means deleted)."""
     first = reports[0]
     return ReportedTarget(target_type=target_type, target_id=target_id, post_id=first.post_id,  # type: ignore[arg-type]
                           conversation_id=first.conversation_id, item_id=first.item_id, count=len(reports),
                           reasons=dict(Counter(r.reason for r in reports)), texts=[r.text for r in reports if r.text],
-                          content=reported_content(kinds.load(target_type, target_id, _known(first))))
+                          content=reported_content(content if loaded else kinds.load(target_type, target_id, _known(first))))
 
 
 def _known(report: ReportItem) -> Known:

@@ -39,7 +39,10 @@ def neighbourhood_inside(neighbourhood_id: str) -> NeighbourhoodInside:
 
 def members(neighbourhood_id: str) -> MemberList:
     verified = residents(neighbourhood_id, "verified")
-    streets = street_and_number_of(user.address_id for user in verified if user.address_id)
+    # The street comes with the resident (written with the claim); residents who claimed before it did need their address read.
+    streets = street_and_number_of(user.address_id for user in verified if user.address_id and user.street is None)
+    streets.update({user.address_id: (user.street, user.house_number or "") for user in verified
+                    if user.address_id and user.street is not None})
     since = now() - NEW_NEIGHBOUR_FOR
     listed = []
     for user in verified:

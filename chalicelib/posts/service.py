@@ -25,7 +25,7 @@ from chalicelib.accounts.content_owners import ContentChoice, ContentOwner, regi
 from chalicelib.accounts.service import author_name, load_user, verified_neighbourhood
 from chalicelib.adapters.clock import now
 from chalicelib.adapters.ids import new_id
-from chalicelib.comments.models import thanked_by
+from chalicelib.comments.models import ThanksItem
 from chalicelib.comments.service import remove_all
 from chalicelib.content.counters import count_in_week
 from chalicelib.errors import Conflict, Forbidden, InvalidInput, NotFound
@@ -44,7 +44,7 @@ from chalicelib.posts.models import (
     FIRST_STATE, TRANSITIONS, FeedEntryItem, PostItem, PostPublic, PostRequest, StateChange,
 )
 from chalicelib.posts.professionals import count_recommendation, professional_key, uncount_recommendation
-from chalicelib.store.table import condition_failed, refused_conditions, transaction
+from chalicelib.store.table import condition_failed, read_items, refused_conditions, transaction
 
 EDIT_WINDOW = timedelta(hours=24)
 REWRITE_ATTEMPTS = 3  # a comment or thanks landing meanwhile moves the counters the entries copy: read again
@@ -175,11 +175,17 @@ def pin_post(principal: Principal, post_id: str, pinned: bool) -> PostPublic:
 # --- reading --------------------------------------------------------------------------------
 
 def get_post(principal: Principal, post_id: str, language: str = DEFAULT) -> PostPublic:
-    post = _readable(principal, post_id)
+    """One BatchGetItem: the post and whether I thank it."""
+    thanks = ThanksItem.key(post_id, principal.user_id or "-")
+    found = read_items([PostItem.key(post_id), thanks])
+    if PostItem.key(post_id) not in found:
+        raise _no_such_post()
+    post = PostItem.from_raw_data(found[PostItem.key(post_id)])
+    policy.authorize_in("posts.read", principal, [post.neighbourhood_id, *post.reach], _no_such_post())
     public = as_seen_by(_public(post, nearby=post.neighbourhood_id != principal.neighbourhood_id), principal.user_id,
                         language)
     public.comment_count, public.thanks_count = int(post.comment_count or 0), int(post.thanks_count or 0)
-    public.thanked_by_me = thanked_by(post_id, principal.user_id)
+    public.thanked_by_me = principal.user_id is not None and thanks in found
     return public
 
 

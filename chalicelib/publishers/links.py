@@ -35,6 +35,7 @@ from chalicelib.publishers.models import (
     LinkIssued, LinkList, LinkPublic, LinkRequest, PublisherItem, PublisherLinkItem,
 )
 from chalicelib.publishers.service import load as load_publisher
+from chalicelib.store.table import table_connection
 from chalicelib.web import site as web_site
 
 HEADER = "X-Publisher-Link"
@@ -154,12 +155,25 @@ def issue(lau2: str, request: LinkRequest, issued_by: str, site: str | None = No
 
 
 def list_links(lau2: str) -> LinkList:
-    from chalicelib.publishers.service import list_publishers
-
-    names = {p.id: p.name for p in list_publishers(lau2).publishers}
-    items = PublisherLinkItem.query(f"COMMUNE#{lau2}", PublisherLinkItem.sk.startswith(PublisherLinkItem.PREFIX),
-                                    scan_index_forward=False)
-    return LinkList(links=[_public(i, names.get(i.publisher_id, "?")) for i in items])
+    """Newest first, each with its publisher's name: one Query of the commune's partition from `PUBLINK#` to the
+    end of `PUBLISHER#` (the two sort next to each other), told apart by prefix."""
+    names: dict[str, str] = {}
+    links: list[PublisherLinkItem] = []
+    condition = PublisherLinkItem.sk.between(PublisherLinkItem.PREFIX, f"{PublisherItem.PREFIX}\uffff")
+    start = None
+    while True:
+        page = table_connection().query(f"COMMUNE#{lau2}", range_key_condition=condition, exclusive_start_key=start)
+        for raw in page.get("Items", []):
+            if raw["sk"]["S"].startswith(PublisherItem.PREFIX):
+                publisher = PublisherItem.from_raw_data(raw)
+                names[publisher.publisher_id] = publisher.name
+            elif raw["sk"]["S"].startswith(PublisherLinkItem.PREFIX):
+                links.append(PublisherLinkItem.from_raw_data(raw))
+        start = page.get("LastEvaluatedKey")
+        if not start:
+            break
+    links.sort(key=lambda item: item.sk, reverse=True)
+    return LinkList(links=[_public(i, names.get(i.publisher_id, "?")) for i in links])
 
 
 def revoke(lau2: str, link_id: str, by: str | None = None) -> LinkPublic:

@@ -19,6 +19,7 @@ from chalicelib import ratelimit
 from chalicelib.accounts.models import Profile, UserItem
 from chalicelib.accounts.verification import verify_resident
 from chalicelib.accounts.service import load_user, profile_of, residents_key
+from chalicelib.accounts.signin import keep_sessions_in_step
 from chalicelib.adapters.clock import now
 from chalicelib.adapters.ids import new_id
 from chalicelib.addresses.models import AddressPublic
@@ -260,6 +261,7 @@ def decide(lau2: str, user_id: str, approve: bool, reason: str | None, by: str |
             raise NotFound("This resident is no longer waiting for verification.",
                            {"user_id": "not pending here"}) from None
         raise
+    keep_sessions_in_step(user_id)
     logger.info("residence rejected", user_id=user_id, lau2=lau2)
 
     alerts.residence_decided(user_id, stamp.isoformat())

@@ -92,6 +92,20 @@ def test_a_revoked_link_is_refused_and_listed_as_revoked(client, act_as):
     assert PublisherLinkItem.get(*PublisherLinkItem.key(LAU2, link_id)).revoked_at is not None
 
 
+def test_the_links_are_listed_newest_first_with_their_publishers_name_in_one_query(client, act_as):
+    from chalicelib.store.calls import count_dynamodb_calls
+
+    first = links.read_token(link(publisher()))["i"]
+    second = links.read_token(link(publisher(kind="partner", name="Jugendhaus")))["i"]
+    act_as(STAFF)
+
+    with count_dynamodb_calls() as calls:
+        listed = client.get(f"/api/v1/communes/{LAU2}/publisher-links").json_body["links"]
+
+    assert [(l["id"], l["publisher_name"]) for l in listed] == [(second, "Jugendhaus"), (first, "Service technique")]
+    assert calls == {"Query": 1}, calls
+
+
 def test_a_revoked_link_publishes_nothing(client):
     token = link(publisher())
     links.revoke(LAU2, links.read_token(token)["i"])

@@ -1,10 +1,13 @@
 """Private messages between verified neighbours, through the API on the real table (DynamoDB Local)."""
 
 from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
 
 import pytest
 
+from chalicelib.adapters.clock import now
 from chalicelib.content.counters import WeekStatsItem, iso_week
+from chalicelib.store.calls import count_dynamodb_calls
 from tests.api.test_posts import ANNA, BEN, DISCUSSION, N1, N2, make_user, resident, written
 from tests.helpers import JSON, body, error_of
 
@@ -157,6 +160,8 @@ def test_unread_counts_add_on_send_and_reset_on_read(client, act_as):
     assert [m["text"] for m in page["messages"]] == ["are you there?"] and page["cursor"]
     older = read(client, with_ben["id"], limit=1, cursor=page["cursor"]).json_body
     assert [m["text"] for m in older["messages"]] == ["hi Ben"]
+    assert unread(client) == 3  # reading changes nothing: the web app says it read the conversation
+    assert client.post(f"/api/v1/conversations/{with_ben['id']}/read", headers=JSON).json_body == {"was_unread": 2}
     assert unread(client) == 1
     assert send(client, with_ben["id"], "yes!").status_code == 201
     listed = client.get("/api/v1/conversations").json_body["conversations"]
@@ -186,6 +191,25 @@ def test_a_block_stops_messages_both_ways(client, act_as):
     assert client.delete("/api/v1/me/blocks/U-anna").status_code == 204
     assert send(client, conversation["id"]).status_code == 201
     assert client.put("/api/v1/me/blocks/U-ben").status_code == 400
+
+
+def test_my_list_says_whom_i_block_with_one_query(client, act_as):
+    act_as(ANNA)
+    started(client)
+    act_as(BEN)
+    client.put("/api/v1/me/blocks/U-anna")
+    client.put("/api/v1/me/blocks/U-carl")  # no conversation with Carl: nothing else to mark
+
+    with count_dynamodb_calls() as calls:
+        listed = client.get("/api/v1/conversations").json_body["conversations"]
+
+    assert calls == {"Query": 1}, calls
+    assert [(c["with_user_id"], c["blocked"]) for c in listed] == [("U-anna", True)]
+    act_as(ANNA)
+    assert [c["blocked"] for c in client.get("/api/v1/conversations").json_body["conversations"]] == [False]
+    act_as(BEN)
+    client.delete("/api/v1/me/blocks/U-anna")
+    assert [c["blocked"] for c in client.get("/api/v1/conversations").json_body["conversations"]] == [False]
 
 
 def test_a_participant_reports_a_message_for_the_neighbourhood_moderators(client, act_as):
@@ -232,3 +256,39 @@ def test_export_and_erasure_of_messages(client, act_as, choice):
     assert anna["author_id"] is None
     assert (anna["text"], anna["deleted"]) == ((None, True) if choice == "remove" else ("from Anna", False))
     assert export_messages("U-anna") == {"conversations": [], "messages": []}
+
+
+def test_only_a_participant_marks_a_conversation_read(client, act_as):
+    act_as(ANNA)
+    with_ben = started(client, "U-ben", "hi Ben")
+    act_as(CARL)
+
+    refused = client.post(f"/api/v1/conversations/{with_ben['id']}/read", headers=JSON)
+    unknown = client.post("/api/v1/conversations/nope/read", headers=JSON)
+
+    assert refused.status_code == 404 and "conversation_id" in error_of(refused)["fields"]
+    assert unknown.status_code in (400, 404)
+    act_as(BEN)
+    assert unread(client) == 1
+
+
+def test_the_badges_count_unread_messages_and_loan_requests_waiting_for_me(client, act_as):
+    act_as(ANNA)
+    started(client, "U-ben", "hi Ben")
+    act_as(BEN)
+    item = client.post(f"/api/v1/neighbourhoods/{N1}/items", headers=JSON,
+                       body=body({"name": "Drill", "description": "Cordless", "category": "tools"})).json_body
+    act_as(ANNA)
+    start = (now() + timedelta(days=1)).date().isoformat()
+    loan = client.post(f"/api/v1/items/{item['id']}/loans", headers=JSON, body=body({"start": start, "end": start})).json_body
+    act_as(BEN)
+
+    with count_dynamodb_calls() as calls:
+        asked = client.get("/api/v1/me/badges").json_body
+
+    assert asked == {"unread_messages": 1, "loans_waiting": 1}
+    assert sum(calls.values()) == 1, calls  # the session's read comes on top in a real request
+    assert len(client.get("/api/v1/conversations").json_body["conversations"]) == 1
+    assert unread(client) == 1
+    client.post(f"/api/v1/loans/{loan['id']}/decision", headers=JSON, body=body({"decision": "decline"}))
+    assert client.get("/api/v1/me/badges").json_body == {"unread_messages": 1, "loans_waiting": 0}

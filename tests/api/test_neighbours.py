@@ -96,6 +96,25 @@ def test_members_show_name_street_languages_and_new_neighbour_but_no_number_unle
     assert "email" not in response.body.decode() and "@" not in response.body.decode()
 
 
+def test_members_who_claimed_their_address_are_listed_with_one_query(client, act_as, hupperdange):
+    from chalicelib.accounts.service import claim_residence
+    from chalicelib.store.calls import count_dynamodb_calls
+
+    anna = make_resident("7973-46", name="Anna")
+    ben = make_resident("7973-48", status="none", name="Ben", show_house_number=True)
+    claim_residence(principal_of(ben), "7973-48")  # the claim writes the street and number on the account
+    reload(ben).update(actions=[UserItem.residence_status.set("verified"), UserItem.gsi1sk.set(f"verified#{ben.user_id}")])
+    anna.update(actions=[UserItem.street.set("Hauptstrooss")])
+    act_as(principal_of(anna))
+
+    with count_dynamodb_calls() as calls:
+        members = {m["display_name"]: m for m in client.get(f"{BASE}/members").json_body["members"]}
+
+    assert calls == {"Query": 1}, calls
+    assert (members["Ben"]["street"], members["Ben"]["house_number"]) == ("Hauptstrooss", "48")
+    assert (members["Anna"]["street"], members["Anna"]["house_number"]) == ("Hauptstrooss", None)
+
+
 def test_a_resident_of_another_neighbourhood_gets_404_on_the_members(client, act_as, hupperdange):
     make_resident("7973-46")
     act_as(principal_of(make_resident("3765-5")))

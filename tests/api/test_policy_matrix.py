@@ -137,6 +137,8 @@ EXPECTED = {
     ("GET", "/api/v1/conversations/{conversation_id}/messages"): SIGNED_IN,
     ("POST", "/api/v1/conversations/{conversation_id}/messages"): SIGNED_IN,
     ("GET", "/api/v1/me/unread"): SIGNED_IN,
+    ("GET", "/api/v1/me/badges"): SIGNED_IN,
+    ("POST", "/api/v1/conversations/{conversation_id}/read"): SIGNED_IN,
     ("PUT", "/api/v1/me/blocks/{user_id}"): SIGNED_IN,
     ("DELETE", "/api/v1/me/blocks/{user_id}"): SIGNED_IN,
     ("POST", "/api/v1/messages/{message_id}/reports"): SIGNED_IN,

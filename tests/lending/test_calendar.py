@@ -50,14 +50,23 @@ def test_returned_and_declined_loans_free_their_days(client, act_as):
     assert calendar(client, act_as, item["id"]).json_body["taken"] == []
 
 
-def test_reading_the_calendar_is_one_get_and_one_query(client, act_as):
+def test_reading_the_calendar_is_one_query(client, act_as):
     item = lend(client, act_as)
     loan = ask_loan(client, act_as, item["id"], day(0), day(29)).json_body
     decide(client, act_as, loan["id"], "accept")
     act_as(BORROWER)
     with count_dynamodb_calls() as calls:
         assert client.get(f"/api/v1/items/{item['id']}/calendar?days=92").status_code == 200
-    assert calls == {"GetItem": 1, "Query": 1}, calls  # the item (who may see it), one Query on its days
+    assert calls == {"Query": 1}, calls  # the item (who may see it) and its days share a partition
+
+
+def test_days_booked_after_the_window_are_not_shown(client, act_as):
+    item = lend(client, act_as)
+    loan = ask_loan(client, act_as, item["id"], day(5), day(6)).json_body
+    decide(client, act_as, loan["id"], "accept")
+    act_as(BORROWER)
+    assert client.get(f"/api/v1/items/{item['id']}/calendar?days=3").json_body["taken"] == []
+    assert client.get(f"/api/v1/items/{item['id']}/calendar?days=6").json_body["taken"] == [day(5)]
 
 
 def test_strangers_get_404_and_a_too_long_window_is_refused(client, act_as):

@@ -106,6 +106,7 @@ def write_to_ben(client, act_as, text="Hello neighbour", conversation_id=None):
 def ben_reads(client, act_as, conversation_id):
     act_as(resident("U-ben", nbh="0501-n1"))
     assert client.get(f"/api/v1/conversations/{conversation_id}/messages").status_code == 200
+    assert client.post(f"/api/v1/conversations/{conversation_id}/read", headers=JSON).status_code == 200
 
 
 def test_a_message_unread_for_a_day_is_emailed_once(client, act_as, outbox, anna_and_ben):

@@ -99,9 +99,10 @@ def test_what_chalice_answers_itself_comes_in_the_api_error_shape(site_url):
 
 
 def test_browser_status_map_and_join_in_chromium(site_url, stack_env):
-    # The browser tests live in tests/browser (node's test runner, playwright-core, Debian chromium).
+    # The browser tests live in tests/browser (node's test runner, playwright-core, Debian chromium);
+    # NOPER_BROWSER_TESTS names one file of them to run alone.
     result = subprocess.run(
-        ["node", "--test", "--test-reporter=spec", "tests/browser/"],
+        ["node", "--test", "--test-reporter=spec", os.environ.get("NOPER_BROWSER_TESTS", "tests/browser/")],
         cwd=stack.ROOT, capture_output=True, text=True, timeout=600,
         env={**os.environ, **stack_env, "NOPER_BASE_URL": site_url,
              "NOPER_LETTER_CODE_CMD": f"{stack.VENV_BIN / 'python'} tests/browser/letter_code.py"},

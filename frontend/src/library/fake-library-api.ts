@@ -19,7 +19,7 @@ export const wanted = (over: Partial<Wanted> = {}): Wanted => ({
 });
 
 export const CALENDAR: ItemCalendar = {
-  item_id: 'ITEM1', start: '2026-12-02', end: '2027-01-12', taken: ['2026-12-05'], blocked: [], available: true,
+  item_id: 'ITEM1', start: '2026-12-02', end: '2027-01-12', taken: ['2026-12-05'], blocked: [], available: true, item: ITEM,
 };
 
 export const conflict = (message = 'taken'): Outcome<never> => ({
@@ -36,7 +36,11 @@ export function fakeLibraryApi(answers: Answers = {}) {
     members: () => ok({ members: [{ id: 'U-OWNER', display_name: 'Anna', street: 'Gaass', house_number: null, languages: [], new_neighbour: false }] }),
     lend: (_n, body) => ok({ ...ITEM, id: 'ITEM2', name: body.name, mine: true }),
     item: () => ok(ITEM),
-    calendar: () => ok(CALENDAR),
+    // The calendar carries the item, as the API's does: the test's item when it gives one.
+    calendar: (id) => {
+      const item = (answers.item ?? defaults.item)(id);
+      return item.ok ? ok({ ...CALENDAR, item: item.data }) : item;
+    },
     updateItem: (_id, change) => ok({ ...ITEM, ...change } as Item),
     removeItem: () => ok(null),
     askLoan: (_id, start, end) => ok(loan({ id: 'LOAN2', start, end })),

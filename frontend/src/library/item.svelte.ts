@@ -1,8 +1,9 @@
+import type { Outcome } from '../api/outcome';
 import type { ApiProblem } from '../api/problem';
 import type { Loading } from '../communes/commune-page.svelte';
 import type { DayRange } from './calendar';
 import { DateRangePicker } from './date-range.svelte';
-import type { Item, ItemUpdate, LibraryApi, Loan, ReportReason } from './library-api';
+import type { Item, ItemCalendar, ItemUpdate, LibraryApi, Loan, ReportReason } from './library-api';
 import { loanCall } from './library.svelte';
 import { sortLoans, withLoan, type LoanAction } from './loans';
 
@@ -46,8 +47,10 @@ export class ItemPage {
     this.picker = new DateRangePicker(today);
   }
 
+  /** The calendar answer carries the item: one call for both (the item alone when the calendar failed, for its problem). */
   async load(): Promise<void> {
-    const [item] = await Promise.all([this.#api.item(this.id), this.loadCalendar(), this.loadLoans()]);
+    const [calendar] = await Promise.all([this.loadCalendar(), this.loadLoans()]);
+    const item = calendar.ok ? { ok: true as const, data: calendar.data.item } : await this.#api.item(this.id);
     this.item = item.ok ? { state: 'ready', value: item.data } : { state: 'failed', problem: item.problem };
     if (item.ok) {
       const members = await this.#api.members(item.data.neighbourhood_id);
@@ -59,7 +62,7 @@ export class ItemPage {
     return (userId && this.names[userId]) || null;
   }
 
-  async loadCalendar(): Promise<void> {
+  async loadCalendar(): Promise<Outcome<ItemCalendar>> {
     const answer = await this.#api.calendar(this.id, CALENDAR_DAYS);
     if (answer.ok) {
       this.calendarProblem = null;
@@ -73,6 +76,7 @@ export class ItemPage {
     } else {
       this.calendarProblem = answer.problem;
     }
+    return answer;
   }
 
   async loadLoans(): Promise<void> {

@@ -1,7 +1,11 @@
 import type { ApiClient, Member } from '../api/client';
 import { emptyOutcomeOf, outcomeOf, type Outcome } from '../api/outcome';
 import type { components } from '../api/schema';
+import { Kept } from '../lib/kept';
 import type { PhotoUploadApi } from '../lib/photo-upload.svelte';
+import { badges } from '../messages/badges.svelte';
+import { waitingForMe } from './loans';
+import { neighbourhoodMembers } from '../neighbourhood/members';
 
 type Schemas = components['schemas'];
 export type Item = Schemas['ItemPublic'];
@@ -45,7 +49,15 @@ export interface LibraryApi {
   reportItem(itemId: string, reason: ReportReason, text: string | null): Promise<Outcome<unknown>>;
 }
 
+/** My loans, kept between the library and an item (changed by what I ask, answer, move or withdraw). */
+const myLoans = new Kept<MyLoans>(30_000);
+
 export function httpLibraryApi(client: ApiClient): LibraryApi {
+  const changed = <T>(outcome: Promise<Outcome<T>>): Promise<Outcome<T>> =>
+    outcome.then((answer) => {
+      myLoans.forget();
+      return answer;
+    });
   const nbh = (id: string) => ({ path: { neighbourhood_id: id } });
   const item = (id: string) => ({ path: { item_id: id } });
   const loan = (id: string) => ({ path: { loan_id: id } });
@@ -54,18 +66,22 @@ export function httpLibraryApi(client: ApiClient): LibraryApi {
       outcomeOf(client.GET('/api/v1/neighbourhoods/{neighbourhood_id}/items', {
         params: { ...nbh(id), query: q ? { q } : {} }, cache: 'no-store', ...(signal ? { signal } : {}),
       })),
-    members: (id) => outcomeOf(client.GET('/api/v1/neighbourhoods/{neighbourhood_id}/members', { params: nbh(id) })),
+    members: (id) => neighbourhoodMembers(client, id),
     lend: (id, body) => outcomeOf(client.POST('/api/v1/neighbourhoods/{neighbourhood_id}/items', { params: nbh(id), body })),
     item: (id) => outcomeOf(client.GET('/api/v1/items/{item_id}', { params: item(id), cache: 'no-store' })),
     calendar: (id, days) =>
       outcomeOf(client.GET('/api/v1/items/{item_id}/calendar', { params: { ...item(id), query: { days } }, cache: 'no-store' })),
     // The generated type lists every field; the API changes only those sent.
     updateItem: (id, body) => outcomeOf(client.PATCH('/api/v1/items/{item_id}', { params: item(id), body: body as ItemUpdate })),
-    removeItem: (id) => emptyOutcomeOf(client.DELETE('/api/v1/items/{item_id}', { params: item(id) })),
-    askLoan: (id, start, end) => outcomeOf(client.POST('/api/v1/items/{item_id}/loans', { params: item(id), body: { start, end } })),
-    decide: (id, decision) => outcomeOf(client.POST('/api/v1/loans/{loan_id}/decision', { params: loan(id), body: { decision } })),
-    moveLoan: (id, state) => outcomeOf(client.POST('/api/v1/loans/{loan_id}/state', { params: loan(id), body: { state } })),
-    myLoans: () => outcomeOf(client.GET('/api/v1/me/loans', { cache: 'no-store' })),
+    removeItem: (id) => changed(emptyOutcomeOf(client.DELETE('/api/v1/items/{item_id}', { params: item(id) }))),
+    askLoan: (id, start, end) => changed(outcomeOf(client.POST('/api/v1/items/{item_id}/loans', { params: item(id), body: { start, end } }))),
+    decide: (id, decision) => changed(outcomeOf(client.POST('/api/v1/loans/{loan_id}/decision', { params: loan(id), body: { decision } }))),
+    moveLoan: (id, state) => changed(outcomeOf(client.POST('/api/v1/loans/{loan_id}/state', { params: loan(id), body: { state } }))),
+    myLoans: () =>
+      myLoans.get('mine', () => outcomeOf(client.GET('/api/v1/me/loans', { cache: 'no-store' }))).then((outcome) => {
+        if (outcome.ok) badges.sawLoansWaiting(waitingForMe(outcome.data));
+        return outcome;
+      }),
     wanted: (id) => outcomeOf(client.GET('/api/v1/neighbourhoods/{neighbourhood_id}/wanted', { params: nbh(id), cache: 'no-store' })),
     askFor: (id, name, description) =>
       outcomeOf(client.POST('/api/v1/neighbourhoods/{neighbourhood_id}/wanted', { params: nbh(id), body: { name, description } })),

@@ -3,7 +3,7 @@ import type { ApiProblem } from '../api/problem';
 import type { Loading } from '../communes/commune-page.svelte';
 import { browserTimers, debounce, type Debounced, type Timers } from '../lib/debounce';
 import type { Item, ItemCreate, LibraryApi, Loan, MyLoans, Wanted } from './library-api';
-import { sortLoans, withLoan, type LoanAction } from './loans';
+import { sortLoans, waitingForMe, withLoan, type LoanAction } from './loans';
 
 export const SEARCH_DEBOUNCE_MS = 300;
 
@@ -112,7 +112,7 @@ export class LibraryPage {
 
   /** Requests of my things still waiting for my answer. */
   get requestsWaiting(): number {
-    return this.loans.state === 'ready' ? this.loans.value.as_owner.filter((l) => l.state === 'requested').length : 0;
+    return this.loans.state === 'ready' ? waitingForMe(this.loans.value) : 0;
   }
 
   /** Lists a thing; true when it was listed (the form then clears). */

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Outcome } from '../api/outcome';
+import { problemFrom } from '../api/problem';
 import { ManualTimers } from '../lib/fake-timers';
 import { CALENDAR, conflict, fakeLibraryApi, ITEM, loan, wanted } from './fake-library-api';
 import { ItemPage } from './item.svelte';
@@ -158,6 +159,16 @@ describe('ItemPage', () => {
     expect(second.news).toMatchObject({ kind: 'failed', problem: { status: 409 } });
   });
 
+  it('takes the item from its calendar: no call for the item alone unless the calendar fails', async () => {
+    const { api, calls } = fakeLibraryApi();
+    await new ItemPage(api, 'ITEM1', TODAY).load();
+    expect(calls.filter((c) => c.startsWith('item '))).toEqual([]);
+    const failing = fakeLibraryApi({ calendar: () => ({ ok: false, problem: problemFrom(404, null) }), item: () => ({ ok: false, problem: problemFrom(404, null) }) });
+    const page = new ItemPage(failing.api, 'ITEM1', TODAY);
+    await page.load();
+    expect(page.item).toMatchObject({ state: 'failed', problem: { kind: 'notFound' } });
+  });
+
   it('asks for the picked dates and clears the choice', async () => {
     const { api, calls } = fakeLibraryApi();
     const page = new ItemPage(api, 'ITEM1', TODAY);
@@ -203,7 +214,7 @@ describe('ItemPage', () => {
     const { api, calls } = fakeLibraryApi({
       item: () => ({ ok: true, data: { ...ITEM, mine: true } }),
       myLoans: () => ({ ok: true, data: { as_borrower: [], as_owner: [request] } }),
-      calendar: () => (calendars++, { ok: true, data: CALENDAR }),
+      calendar: () => (calendars++, { ok: true, data: { ...CALENDAR, item: { ...ITEM, mine: true } } }),
     });
     const page = new ItemPage(api, 'ITEM1', TODAY);
     await page.load();

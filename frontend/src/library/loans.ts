@@ -1,4 +1,4 @@
-import type { Loan } from './library-api';
+import type { Loan, MyLoans } from './library-api';
 
 /** What the reader may do next with a loan, as the API allows it (chalicelib/lending/loans.py TRANSITIONS). */
 export type LoanAction = 'accept' | 'decline' | 'picked_up' | 'returned' | 'cancelled';
@@ -29,3 +29,6 @@ export function sortLoans(loans: Loan[]): Loan[] {
 
 /** Replaces one loan in a list by its new state from the API. */
 export const withLoan = (loans: Loan[], changed: Loan): Loan[] => loans.map((loan) => (loan.id === changed.id ? changed : loan));
+
+/** Requests of my things still waiting for my answer (the library's count and the header's loans badge). */
+export const waitingForMe = (loans: MyLoans): number => loans.as_owner.filter((loan) => loan.state === 'requested').length;

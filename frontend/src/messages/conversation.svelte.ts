@@ -111,7 +111,20 @@ export class ConversationThread {
     if (arrived.length === 0) return;
     this.messages = [...this.messages, ...arrived];
     const fromOther = arrived.filter((m) => m.author_id !== this.me).length;
-    if (fromOther > 0) this.news = { kind: 'arrived', count: fromOther };
+    if (fromOther > 0) {
+      this.news = { kind: 'arrived', count: fromOther };
+      void this.markRead(); // they are on screen
+    }
+  }
+
+  /**
+   * Tells the API the reader has the newest messages on screen (reading them changes nothing by itself);
+   * how many were unread until now, or null when it could not say.
+   */
+  async markRead(): Promise<number | null> {
+    if (this.state.state !== 'ready') return null;
+    const outcome = await this.#api.read(this.id);
+    return outcome.ok ? outcome.data.was_unread : null;
   }
 
   /** Sends the draft; true when it was delivered. */

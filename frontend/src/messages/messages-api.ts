@@ -1,6 +1,8 @@
 import type { ApiClient, Member } from '../api/client';
 import { emptyOutcomeOf, outcomeOf, type Outcome } from '../api/outcome';
 import type { components } from '../api/schema';
+import { Kept } from '../lib/kept';
+import { neighbourhoodMembers } from '../neighbourhood/members';
 
 type Schemas = components['schemas'];
 export type Conversation = Schemas['ConversationPublic'];
@@ -17,11 +19,14 @@ export type MessageReportReason = (typeof MESSAGE_REPORT_REASONS)[number];
 /** The calls of the messages screens; tests pass a fake. */
 export interface MessagesApi {
   conversations(): Promise<Outcome<{ conversations: Conversation[] }>>;
-  /** Newest first; `cursor` asks for the page before. Reading marks the conversation read. */
+  /** Newest first; `cursor` asks for the page before. Reading changes nothing: see `read`. */
   messages(conversationId: string, cursor?: string | null): Promise<Outcome<MessagePage>>;
+  /** I read the conversation: how many of its messages were unread until now. */
+  read(conversationId: string): Promise<Outcome<{ was_unread: number }>>;
   send(conversationId: string, text: string): Promise<Outcome<Message>>;
   start(request: ConversationStart): Promise<Outcome<Conversation>>;
-  unread(): Promise<Outcome<{ unread: number }>>;
+  /** The header's badges: unread messages and loan requests waiting for my answer. */
+  badges(): Promise<Outcome<{ unread_messages: number; loans_waiting: number }>>;
   block(userId: string): Promise<Outcome<unknown>>;
   unblock(userId: string): Promise<Outcome<null>>;
   report(messageId: string, reason: MessageReportReason, text: string | null): Promise<Outcome<unknown>>;
@@ -31,10 +36,18 @@ export interface MessagesApi {
 
 export const PAGE_SIZE = 30;
 
+/** My conversations, kept between the list and a conversation (changed by what I send, start, block or read). */
+const myConversations = new Kept<{ conversations: Conversation[] }>(30_000);
+
 export function httpMessagesApi(client: ApiClient): MessagesApi {
   const fresh = { cache: 'no-store' as const };
+  const changed = <T>(outcome: Promise<Outcome<T>>): Promise<Outcome<T>> =>
+    outcome.then((answer) => {
+      myConversations.forget();
+      return answer;
+    });
   return {
-    conversations: () => outcomeOf(client.GET('/api/v1/conversations', fresh)),
+    conversations: () => myConversations.get('mine', () => outcomeOf(client.GET('/api/v1/conversations', fresh))),
     messages: (conversationId, cursor) =>
       outcomeOf(
         client.GET('/api/v1/conversations/{conversation_id}/messages', {
@@ -42,16 +55,17 @@ export function httpMessagesApi(client: ApiClient): MessagesApi {
           ...fresh,
         }),
       ),
+    read: (conversationId) =>
+      changed(outcomeOf(client.POST('/api/v1/conversations/{conversation_id}/read', { params: { path: { conversation_id: conversationId } } }))),
     send: (conversationId, text) =>
-      outcomeOf(client.POST('/api/v1/conversations/{conversation_id}/messages', { params: { path: { conversation_id: conversationId } }, body: { text } })),
-    start: (request) => outcomeOf(client.POST('/api/v1/conversations', { body: request })),
-    unread: () => outcomeOf(client.GET('/api/v1/me/unread', fresh)),
-    block: (userId) => outcomeOf(client.PUT('/api/v1/me/blocks/{user_id}', { params: { path: { user_id: userId } } })),
-    unblock: (userId) => emptyOutcomeOf(client.DELETE('/api/v1/me/blocks/{user_id}', { params: { path: { user_id: userId } } })),
+      changed(outcomeOf(client.POST('/api/v1/conversations/{conversation_id}/messages', { params: { path: { conversation_id: conversationId } }, body: { text } }))),
+    start: (request) => changed(outcomeOf(client.POST('/api/v1/conversations', { body: request }))),
+    badges: () => outcomeOf(client.GET('/api/v1/me/badges', fresh)),
+    block: (userId) => changed(outcomeOf(client.PUT('/api/v1/me/blocks/{user_id}', { params: { path: { user_id: userId } } }))),
+    unblock: (userId) => changed(emptyOutcomeOf(client.DELETE('/api/v1/me/blocks/{user_id}', { params: { path: { user_id: userId } } }))),
     report: (messageId, reason, text) =>
       outcomeOf(client.POST('/api/v1/messages/{message_id}/reports', { params: { path: { message_id: messageId } }, body: { reason, text } })),
-    members: (neighbourhoodId) =>
-      outcomeOf(client.GET('/api/v1/neighbourhoods/{neighbourhood_id}/members', { params: { path: { neighbourhood_id: neighbourhoodId } }, ...fresh })),
+    members: (neighbourhoodId) => neighbourhoodMembers(client, neighbourhoodId),
   };
 }
 

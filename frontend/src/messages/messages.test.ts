@@ -4,7 +4,7 @@ import { problemFrom } from '../api/problem';
 import { ConversationThread } from './conversation.svelte';
 import { Inbox, newestFirst } from './inbox.svelte';
 import { messageLink, startRequestFrom, type Conversation, type Member, type Message, type MessagesApi } from './messages-api';
-import { UnreadBadge } from './unread.svelte';
+import { Badges, BADGES_MAX_AGE_MS } from './badges.svelte';
 
 const POST = '01J0000000000000000000POST';
 const ITEM = '01J0000000000000000000ITEM';
@@ -47,7 +47,7 @@ const refused = <T>(status: number): Outcome<T> => ({ ok: false, problem: proble
 function fakeApi(options: { messages?: Message[]; pageSize?: number; conversations?: Conversation[]; send?: Outcome<Message> } = {}) {
   const stored = options.messages ?? history(5);
   const size = options.pageSize ?? 2;
-  const calls = { pages: [] as (string | null)[], sent: [] as string[], started: [] as unknown[], blocks: [] as string[], unblocks: [] as string[], reports: [] as unknown[] };
+  const calls = { pages: [] as (string | null)[], read: [] as string[], sent: [] as string[], started: [] as unknown[], blocks: [] as string[], unblocks: [] as string[], reports: [] as unknown[] };
   let unread = 3;
   const api: MessagesApi = {
     conversations: async () => ({ ok: true, data: { conversations: options.conversations ?? [conversation('c1', 'ben', '2026-01-02T10:00:00Z')] } }),
@@ -70,7 +70,11 @@ function fakeApi(options: { messages?: Message[]; pageSize?: number; conversatio
       calls.started.push(request);
       return { ok: true, data: conversation('new', request.with_user_id, '2026-01-03T10:00:00Z') };
     },
-    unread: async () => ({ ok: true, data: { unread } }),
+    read: async (conversationId) => {
+      calls.read.push(conversationId);
+      return { ok: true, data: { was_unread: 2 } };
+    },
+    badges: async () => ({ ok: true, data: { unread_messages: unread, loans_waiting: 1 } }),
     block: async (userId) => {
       calls.blocks.push(userId);
       return { ok: true, data: { user_id: userId, blocked: true } };
@@ -213,18 +217,30 @@ describe('a conversation', () => {
     expect(thread.draft).toBe('Hello?');
   });
 
-  it('announces new messages of the other person, once', async () => {
-    const { api, stored } = fakeApi({ messages: history(2), pageSize: 10 });
+  it('says it read the conversation only when asked to, and how many were unread', async () => {
+    const { api, calls } = fakeApi({ messages: history(2), pageSize: 10 });
+    const thread = new ConversationThread(api, 'c1', 'me', 'n1');
+    expect(await thread.markRead()).toBeNull(); // nothing on screen yet
+    await thread.load();
+    expect(calls.read).toEqual([]);
+    expect(await thread.markRead()).toBe(2);
+    expect(calls.read).toEqual(['c1']);
+  });
+
+  it('announces new messages of the other person, once, and marks them read', async () => {
+    const { api, stored, calls } = fakeApi({ messages: history(2), pageSize: 10 });
     const thread = new ConversationThread(api, 'c1', 'me', 'n1');
     await thread.load();
     stored.push({ ...history(3)[2]!, id: 'm100', author_id: 'ben' }, { ...history(3)[2]!, id: 'm101', author_id: 'ben' });
     await thread.refresh();
     expect(thread.messages.map((m) => m.id)).toEqual(['m001', 'm002', 'm100', 'm101']);
     expect(thread.news).toEqual({ kind: 'arrived', count: 2 });
+    expect(calls.read).toEqual(['c1']);
     thread.news = null;
     await thread.refresh();
     expect(thread.messages).toHaveLength(4);
     expect(thread.news).toBeNull();
+    expect(calls.read).toEqual(['c1']);
   });
 
   it('blocks and unblocks the other person', async () => {
@@ -264,39 +280,65 @@ describe('a conversation', () => {
   });
 });
 
-describe('the unread badge', () => {
-  it('shows the count the API gives, and follows it on refresh', async () => {
+describe('the header badges', () => {
+  const answer = (unread_messages: number, loans_waiting = 0): Outcome<{ unread_messages: number; loans_waiting: number }> =>
+    ({ ok: true, data: { unread_messages, loans_waiting } });
+
+  it('show the counts of one call, and ask again on navigation only once they are a minute old', async () => {
     const { api, setUnread } = fakeApi();
-    const badge = new UnreadBadge(api);
-    expect(badge.count).toBeNull();
-    await badge.refresh();
-    expect(badge.count).toBe(3);
+    let now = 0;
+    let asked = 0;
+    const badges = new Badges({ badges: () => { asked += 1; return api.badges(); } }, () => now);
+    expect(badges.messages).toBeNull();
+    await badges.refresh();
+    expect([badges.messages, badges.loans]).toEqual([3, 1]);
     setUnread(0);
-    await badge.refresh();
-    expect(badge.count).toBe(0);
+    now = BADGES_MAX_AGE_MS - 1;
+    await badges.refresh();
+    expect([asked, badges.messages]).toEqual([1, 3]);
+    now = BADGES_MAX_AGE_MS;
+    await badges.refresh();
+    expect([asked, badges.messages]).toEqual([2, 0]);
+    await badges.refresh({ force: true });
+    expect(asked).toBe(3);
   });
 
-  it('keeps the last answer when an older refresh comes back late', async () => {
-    let release: (value: Outcome<{ unread: number }>) => void = () => {};
-    const answers: Promise<Outcome<{ unread: number }>>[] = [
+  it('follow what the screens see without asking: my conversations, a conversation read, my loans', () => {
+    const badges = new Badges({ badges: async () => answer(9) });
+    badges.sawConversations([{ unread: 2 }, { unread: 0 }, { unread: 3 }]);
+    expect(badges.messages).toBe(5);
+    badges.read(3);
+    expect(badges.messages).toBe(2);
+    badges.read(7);
+    expect(badges.messages).toBe(0);
+    badges.sawLoansWaiting(2);
+    expect(badges.loans).toBe(2);
+  });
+
+  it('keep the last answer when an older refresh comes back late', async () => {
+    let release: (value: Outcome<{ unread_messages: number; loans_waiting: number }>) => void = () => {};
+    const answers: Promise<Outcome<{ unread_messages: number; loans_waiting: number }>>[] = [
       new Promise((resolve) => (release = resolve)),
-      Promise.resolve({ ok: true, data: { unread: 1 } }),
+      Promise.resolve(answer(1)),
     ];
-    const badge = new UnreadBadge({ unread: () => answers.shift()! });
-    const slow = badge.refresh();
-    await badge.refresh();
-    release({ ok: true, data: { unread: 7 } });
+    const badges = new Badges({ badges: () => answers.shift()! });
+    const slow = badges.refresh();
+    await badges.refresh({ force: true });
+    release(answer(7));
     await slow;
-    expect(badge.count).toBe(1);
+    expect(badges.messages).toBe(1);
   });
 
-  it('goes away when cleared or signed out', async () => {
-    const badge = new UnreadBadge({ unread: async () => refused(401) });
-    badge.count = 2;
-    await badge.refresh();
-    expect(badge.count).toBeNull();
-    badge.count = 2;
-    badge.clear();
-    expect(badge.count).toBeNull();
+  it('go away when cleared or signed out, and ask again after a failure', async () => {
+    let asked = 0;
+    const badges = new Badges({ badges: async () => { asked += 1; return refused(401); } });
+    badges.messages = 2;
+    await badges.refresh();
+    expect(badges.messages).toBeNull();
+    await badges.refresh();
+    expect(asked).toBe(2);
+    badges.messages = 2;
+    badges.clear();
+    expect(badges.messages).toBeNull();
   });
 });

@@ -1,6 +1,7 @@
 import type { ApiClient, Member } from '../api/client';
 import { outcomeOf, type Outcome } from '../api/outcome';
 import type { components } from '../api/schema';
+import { neighbourhoodMembers } from '../neighbourhood/members';
 
 type Schemas = components['schemas'];
 export type ReportedTarget = Schemas['ReportedTarget'];
@@ -73,8 +74,7 @@ export function httpModerationApi(client: ApiClient): ModerationApi {
       ),
     decideAppeal: (postId, decision, reason) =>
       outcomeOf(client.POST('/api/v1/posts/{post_id}/appeal/decision', { params: { path: { post_id: postId } }, body: { decision, reason } })),
-    members: (neighbourhoodId) =>
-      outcomeOf(client.GET('/api/v1/neighbourhoods/{neighbourhood_id}/members', { params: at(neighbourhoodId), cache: 'no-store' })),
+    members: (neighbourhoodId) => neighbourhoodMembers(client, neighbourhoodId),
   };
 }
 

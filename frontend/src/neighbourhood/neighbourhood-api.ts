@@ -1,5 +1,6 @@
 import type { ApiClient, Member, NeighbourhoodInside, PendingList, PendingNeighbour, VouchResult } from '../api/client';
 import { outcomeOf, type Outcome } from '../api/outcome';
+import { membersChanged, neighbourhoodMembers } from './members';
 
 export type { Member, NeighbourhoodInside, PendingList, PendingNeighbour, VouchResult };
 
@@ -15,10 +16,15 @@ export function httpNeighbourhoodApi(client: ApiClient): NeighbourhoodApi {
   const at = (id: string) => ({ params: { path: { neighbourhood_id: id } }, cache: 'no-store' as const });
   return {
     neighbourhood: (id) => outcomeOf(client.GET('/api/v1/neighbourhoods/{neighbourhood_id}', at(id))),
-    members: (id) => outcomeOf(client.GET('/api/v1/neighbourhoods/{neighbourhood_id}/members', at(id))),
+    members: (id) => neighbourhoodMembers(client, id),
     waiting: (id) => outcomeOf(client.GET('/api/v1/neighbourhoods/{neighbourhood_id}/pending', at(id))),
     vouch: (id, userId) =>
-      outcomeOf(client.POST('/api/v1/neighbourhoods/{neighbourhood_id}/vouches', { params: { path: { neighbourhood_id: id } }, body: { user_id: userId } })),
+      outcomeOf(client.POST('/api/v1/neighbourhoods/{neighbourhood_id}/vouches', { params: { path: { neighbourhood_id: id } }, body: { user_id: userId } })).then(
+        (outcome) => {
+          if (outcome.ok && outcome.data.status === 'verified') membersChanged(id); // one more member
+          return outcome;
+        },
+      ),
   };
 }
 

@@ -29,9 +29,13 @@ export class NeighbourhoodPage {
     this.id = id;
   }
 
-  /** `verified`: the reader is a verified resident here, so the lists are theirs to see. */
-  async load(verified: boolean): Promise<void> {
-    const info = this.#api.neighbourhood(this.id);
+  /**
+   * `verified`: the reader is a verified resident here, so the lists are theirs to see; `name` the
+   * neighbourhood's name as their profile knows it. Then its size is the member list's (kept between
+   * screens), and the neighbourhood itself is asked only of those who cannot see the list.
+   */
+  async load(verified: boolean, name?: string): Promise<void> {
+    const info = verified && name !== undefined ? null : this.#api.neighbourhood(this.id);
     if (verified) {
       this.members = { state: 'loading' };
       this.waiting = { state: 'loading' };
@@ -40,12 +44,21 @@ export class NeighbourhoodPage {
       this.waiting = waiting.ok
         ? { state: 'ready', value: { neighbours: waiting.data.pending, vouchesLeft: waiting.data.vouches_left_this_month } }
         : { state: 'failed', problem: waiting.problem };
+      if (info === null) {
+        this.info = members.ok ? { state: 'ready', value: this.#inside(name!, members.data.members.length) } : { state: 'failed', problem: members.problem };
+        return;
+      }
     } else {
       this.members = null;
       this.waiting = null;
     }
-    const answer = await info;
+    const answer = await (info ?? this.#api.neighbourhood(this.id));
     this.info = answer.ok ? { state: 'ready', value: answer.data } : { state: 'failed', problem: answer.problem };
+  }
+
+  #inside(name: string, memberCount: number): NeighbourhoodInside {
+    // A neighbourhood id starts with its commune's LAU2 code (0501-891fa065313).
+    return { id: this.id, name, lau2: this.id.split('-')[0] ?? '', member_count: memberCount };
   }
 
   async vouch(neighbour: PendingNeighbour): Promise<void> {
@@ -73,9 +86,11 @@ export class NeighbourhoodPage {
       };
     }
     if (verified) {
-      const [members, info] = await Promise.all([this.#api.members(this.id), this.#api.neighbourhood(this.id)]);
-      if (members.ok) this.members = { state: 'ready', value: members.data.members };
-      if (info.ok) this.info = { state: 'ready', value: info.data };
+      const members = await this.#api.members(this.id);
+      if (members.ok) {
+        this.members = { state: 'ready', value: members.data.members };
+        if (this.info.state === 'ready') this.info = { state: 'ready', value: { ...this.info.value, member_count: members.data.members.length } };
+      }
     }
   }
 }

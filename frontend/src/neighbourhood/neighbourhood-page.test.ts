@@ -7,9 +7,12 @@ import { NeighbourhoodPage } from './neighbourhood-page.svelte';
 const waiting = (id: string): PendingNeighbour => ({ id, display_name: `N ${id}`, street: 'Gaass', vouched_by_me: false, same_household: false });
 
 function fakeApi(vouch: Outcome<VouchResult> = { ok: true, data: { user_id: 'b', status: 'pending', households_vouching: 1 } }) {
-  const calls = { members: 0, vouches: [] as string[] };
+  const calls = { members: 0, neighbourhood: 0, vouches: [] as string[] };
   const api: NeighbourhoodApi = {
-    neighbourhood: async (id) => ({ ok: true, data: { id, name: 'Hupperdange', lau2: '0501', member_count: 3 } }),
+    neighbourhood: async (id) => {
+      calls.neighbourhood += 1;
+      return { ok: true, data: { id, name: 'Hupperdange', lau2: '0501', member_count: 3 } };
+    },
     members: async () => {
       calls.members += 1;
       return { ok: true, data: { members: [] } };
@@ -33,6 +36,14 @@ describe('NeighbourhoodPage', () => {
     expect(calls.members).toBe(0);
     await page.load(true);
     expect(page.waiting).toMatchObject({ state: 'ready', value: { vouchesLeft: 5, neighbours: [{ id: 'a' }, { id: 'b' }] } });
+  });
+
+  it('a verified resident who knows its name gets its size from the member list, without asking for it', async () => {
+    const { api, calls } = fakeApi();
+    const page = new NeighbourhoodPage(api, '0501-n');
+    await page.load(true, 'Hupperdange');
+    expect(calls.neighbourhood).toBe(0);
+    expect(page.info).toEqual({ state: 'ready', value: { id: '0501-n', name: 'Hupperdange', lau2: '0501', member_count: 0 } });
   });
 
   it('vouching marks the neighbour and announces it', async () => {

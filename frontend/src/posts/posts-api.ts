@@ -1,6 +1,7 @@
 import type { ApiClient, Member } from '../api/client';
 import type { components } from '../api/schema';
 import { emptyOutcomeOf, outcomeOf, type Outcome } from '../api/outcome';
+import { neighbourhoodMembers } from '../neighbourhood/members';
 
 type Schemas = components['schemas'];
 export type Post = Schemas['PostPublic'];
@@ -54,7 +55,7 @@ export function httpPostsApi(client: ApiClient): PostsApi {
       ),
     seen: (id, postId) =>
       emptyOutcomeOf(client.PUT('/api/v1/neighbourhoods/{neighbourhood_id}/posts/seen', { params: { path: { neighbourhood_id: id } }, body: { post_id: postId } })),
-    members: (id) => outcomeOf(client.GET('/api/v1/neighbourhoods/{neighbourhood_id}/members', { params: { path: { neighbourhood_id: id } }, ...fresh })),
+    members: (id) => neighbourhoodMembers(client, id),
     write: (id, body) => outcomeOf(client.POST('/api/v1/neighbourhoods/{neighbourhood_id}/posts', { params: { path: { neighbourhood_id: id } }, body: { post: body } })),
     post: (id) => outcomeOf(client.GET('/api/v1/posts/{post_id}', { ...post(id), ...fresh })),
     edit: (id, body) => outcomeOf(client.PATCH('/api/v1/posts/{post_id}', { ...post(id), body: { post: body } })),

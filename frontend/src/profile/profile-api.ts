@@ -1,5 +1,6 @@
 import type { ApiClient, Profile, ProfileUpdate, SessionPublic, SpokenLanguage } from '../api/client';
 import { emptyOutcomeOf, outcomeOf, type Outcome } from '../api/outcome';
+import { membersChanged } from '../neighbourhood/members';
 
 export type ContentChoice = 'remove' | 'anonymise';
 export type { SpokenLanguage };
@@ -18,7 +19,11 @@ export interface ProfileApi {
 
 export function httpProfileApi(client: ApiClient): ProfileApi {
   return {
-    update: (changes) => outcomeOf(client.PATCH('/api/v1/me', { body: changes })),
+    update: (changes) =>
+      outcomeOf(client.PATCH('/api/v1/me', { body: changes })).then((outcome) => {
+        if (outcome.ok) membersChanged(); // my name, languages or house number as neighbours see them
+        return outcome;
+      }),
     sessions: () => outcomeOf(client.GET('/api/v1/me/sessions', { cache: 'no-store' })),
     signOutEverywhere: () => emptyOutcomeOf(client.DELETE('/api/v1/me/sessions')),
     // The export is saved as a file: keep the bytes as the API sent them.

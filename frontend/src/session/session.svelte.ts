@@ -1,4 +1,5 @@
 import type { ApiProblem } from '../api/problem';
+import { forgetEverythingKept } from '../lib/kept';
 import type { AuthApi, Profile } from './session-api';
 
 export type SessionState =
@@ -31,7 +32,7 @@ export class Session {
     const run = ++this.#run;
     const outcome = await this.#api.me();
     if (run !== this.#run) return; // signed in or out meanwhile
-    if (outcome.ok) this.current = { state: 'signedIn', profile: outcome.data };
+    if (outcome.ok) this.#signedIn(outcome.data);
     // 404 "no such account": the account was deleted meanwhile.
     else if (outcome.problem.kind === 'signedOut' || outcome.problem.kind === 'notFound') this.current = { state: 'signedOut' };
     else this.current = { state: 'unknown', problem: outcome.problem };
@@ -40,13 +41,19 @@ export class Session {
   /** A fresh profile from any call that returns one (sign-in, residence, profile changes). */
   update(profile: Profile): void {
     this.#run++;
-    this.current = { state: 'signedIn', profile };
+    this.#signedIn(profile);
   }
 
   /** An API call answered 401: the session ended elsewhere (signed out everywhere, expired). */
   ended(): void {
     this.#run++;
     this.current = { state: 'signedOut' };
+    forgetEverythingKept();
+  }
+
+  #signedIn(profile: Profile): void {
+    if (this.profile?.id !== profile.id) forgetEverythingKept(); // what was kept between screens was someone else's
+    this.current = { state: 'signedIn', profile };
   }
 
   async signOut(): Promise<ApiProblem | null> {
