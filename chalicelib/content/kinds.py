@@ -78,6 +78,9 @@ class ContentKind:
       caller's transaction `t` (retried by the caller after reading the piece again when it fails).
     - `on_report(t, content)`: optional; more writes in the report's transaction (a post's `report_count`).
     - `after_report(id)`: optional; runs after a report (a post hides itself after three).
+    - `stored(id, known)`: optional; where the piece is stored, `((pk, sk), from_raw)`, when that is known
+      without reading (`from_raw(raw item) -> Content`): `load_many` then reads many pieces of many kinds in
+      one BatchGetItem instead of one read each. None: ask `load`.
     """
 
     name: str
@@ -87,6 +90,7 @@ class ContentKind:
     count: Callable[..., Any] | None = None
     on_report: Callable[[Any, Content], None] | None = None
     after_report: Callable[[str], None] | None = None
+    stored: Callable[[str, "Known | None"], tuple[tuple[str, str], Callable[[dict[str, Any]], Content]] | None] | None = None
 
 
 _KINDS: dict[str, ContentKind] = {}
@@ -114,3 +118,24 @@ def readable(principal: Principal, kind_name: str, content_id: str) -> Content:
 
 def load(kind_name: str, content_id: str, known: Known | None = None) -> Content | None:
     return kind(kind_name).load(content_id, known) if known else kind(kind_name).load(content_id)
+
+
+def load_many(pieces: list[tuple[str, str, Known | None]]) -> dict[tuple[str, str], Content | None]:
+    """(kind, id) -> the piece or None, for many pieces: those whose kind says where they are stored in one
+    BatchGetItem (100 keys a call), the others one `load` each (the reports queue: docs/architecture.md)."""
+    from chalicelib.store.table import read_items
+
+    found: dict[tuple[str, str], Content | None] = {}
+    where: dict[tuple[str, str], tuple[tuple[str, str], Callable[[dict[str, Any]], Content]]] = {}
+    for kind_name, content_id, known in pieces:
+        hook = kind(kind_name).stored
+        located = hook(content_id, known) if hook else None
+        if located is None:
+            found[(kind_name, content_id)] = load(kind_name, content_id, known)
+        else:
+            where[(kind_name, content_id)] = located
+    raw = read_items([key for key, _ in where.values()]) if where else {}
+    for piece, (key, from_raw) in where.items():
+        found[piece] = from_raw(raw[key]) if key in raw else None
+    return found
+

@@ -165,7 +165,9 @@ def _load_content(item_id: str, known: Known | None = None) -> Content | None:
 
 kinds.register(ContentKind(name="item", load=_load_content,
                            readable=lambda principal, item_id: _content(visible_item(principal, item_id)),
-                           hide=in_place(LendableItem)))
+                           hide=in_place(LendableItem),
+                           stored=lambda item_id, known: (LendableItem.key(item_id),
+                                                          lambda raw: _content(LendableItem.from_raw_data(raw)))))
 
 
 def _my_item(principal: Principal, item_id: str) -> LendableItem:

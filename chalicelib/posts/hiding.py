@@ -168,4 +168,6 @@ def _hidden_is(hidden: bool):
 
 kinds.register(ContentKind(name="post", load=_load, readable=_readable_content, hide=_hide,
                            count=lambda t, content, **deltas: count_on(t, content.item, **deltas),
-                           on_report=_count_reports, after_report=_maybe_auto_hide))
+                           on_report=_count_reports, after_report=_maybe_auto_hide,
+                           stored=lambda post_id, known: (PostItem.key(post_id),
+                                                          lambda raw: _content(PostItem.from_raw_data(raw)))))
