@@ -39,6 +39,17 @@ def limit(scope: str, who: str, allowed: int, window_seconds: int = 60) -> None:
         raise RateLimited("Too many requests: wait a moment.", retry_after=max(1, window + window_seconds - epoch))
 
 
+def check(scope: str, who: str, allowed: int, window_seconds: int = 60) -> None:
+    """Raise RateLimited when `who` already used up `allowed` in this window, counting nothing: for limits
+    that count only failures (`limit` once the failure is known), so that successes never use them up."""
+    epoch = int(now().timestamp())
+    window = epoch - epoch % window_seconds
+    found = client("dynamodb").get_item(TableName=get_settings().table_name, ProjectionExpression="hits",
+                                        Key={"pk": {"S": f"RATE#{scope}#{who}"}, "sk": {"S": str(window)}})
+    if int(found.get("Item", {}).get("hits", {}).get("N", "0")) >= allowed:
+        raise RateLimited("Too many requests: wait a moment.", retry_after=max(1, window + window_seconds - epoch))
+
+
 def limited(scope: str, who: str, allowed: int, work: Callable[[], T], window_seconds: int = 60) -> T:
     """Do `work` while the counter is written alongside, so the limit adds no round trip to the
     request's latency; the answer is withheld (429) when the limit was passed."""

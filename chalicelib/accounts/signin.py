@@ -78,7 +78,9 @@ def request_code(email: str, client_ip: str, language: str) -> None:
 
 
 def open_session(email: str, code: str, client_ip: str, device: str, language: str) -> OpenedSession:
-    ratelimit.limit("signin-ip", client_ip, ATTEMPTS_PER_IP, WINDOW)
+    # Wrong codes per address: a town hall's wifi or a mobile operator's shared address may carry a whole
+    # launch evening's sign-ins; a guesser's tries are all wrong codes. Checked first, counted on a miss.
+    ratelimit.check("signin-ip", client_ip, ATTEMPTS_PER_IP, WINDOW)
     item = _live_code(email)
     attempt = WRONG_CODES.attempt(_email_key(email))  # 429 while the email is locked out
     try:  # count the attempt first, in the database, so parallel guesses share the budget
@@ -95,6 +97,7 @@ def open_session(email: str, code: str, client_ip: str, device: str, language: s
         attempt.release()
         raise
     if not secrets.same(item.code_hash, secrets.keyed_hash("code", email, code)):
+        ratelimit.limit("signin-ip", client_ip, ATTEMPTS_PER_IP, WINDOW)
         wait = attempt.failed()
         later = f" Wait {wait} seconds before the next try." if wait else ""
         raise InvalidInput(f"This code is not right.{later}", {"code": "wrong code"})

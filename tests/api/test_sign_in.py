@@ -238,6 +238,23 @@ def test_the_viewer_address_counts_when_cloudfront_vouches_for_it(client, outbox
     assert statuses == {400}
 
 
+def test_a_launch_evening_on_the_town_halls_wifi_signs_everyone_in(client, outbox):
+    """Only wrong codes count against an address: 40 neighbours signing in from one address all get in,
+    and a guesser from there is still stopped (test_forty_wrong_codes_... above)."""
+    from chalicelib.config import get_settings
+
+    emails = [f"neighbour{n}@example.lu" for n in range(40)]
+    for n, email in enumerate(emails):  # their phones asked for the codes (each its own address, believed)
+        assert client.post("/api/v1/auth/code", headers=forged(n, get_settings().origin_secret),
+                           body=body({"email": email, "language": "fr"})).status_code == 202
+
+    statuses = [client.post("/api/v1/auth/session", headers=JSON,  # then all from the one wifi
+                            body=body({"email": email, "code": code_from_outbox(outbox, email)})).status_code
+                for email in emails]
+
+    assert statuses == [200] * 40
+
+
 def wrong_code_for(code):
     return f"{(int(code) + 1) % 1_000_000:06d}"
 
