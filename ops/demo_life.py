@@ -198,9 +198,10 @@ def load_demo_life(lau2: str = demo_commune.LAU2) -> list[str]:
     talk = at(5, 3, lambda: messages.start(anna, ConversationStart(
         with_user_id=ben.user_id, about=About(item_id=drill.id),
         text="Hi Ben, could I pick the drill up this evening? I'm hanging shelves.")))
-    at(5, 4.5, lambda: messages.messages(ben, talk.id, MessagesQuery()))  # Ben reads it
+    at(5, 4.5, lambda: (messages.messages(ben, talk.id, MessagesQuery()), messages.mark_read(ben, talk.id)))  # Ben reads it
     at(5, 5, lambda: messages.send(ben, talk.id, MessageRequest(text="Sure, any time after 6. It's charged.")))
-    at(5, 20, lambda: messages.messages(anna, talk.id, MessagesQuery()))  # Anna reads Ben's answer
+    at(5, 20, lambda: (messages.messages(anna, talk.id, MessagesQuery()),  # Anna reads Ben's answer
+                       messages.mark_read(anna, talk.id)))
     at(5, 21, lambda: messages.send(anna, talk.id, MessageRequest(
         text="Works great, thanks! I'll bring it back the day after tomorrow.")))
     done.append("a drill lent yesterday, due back tomorrow, and a conversation")
