@@ -56,6 +56,10 @@ class Principal:
     def is_staff(self, lau2: str | None, roles: frozenset[str]) -> bool:
         return any(where == lau2 and role in roles for where, role in self.staff)
 
+    def works_for(self, lau2: str | None) -> bool:
+        """Staff of the commune, in any role."""
+        return any(where == lau2 for where, _ in self.staff)
+
     def lives_in(self, neighbourhood_id: str | None, *, verified: bool) -> bool:
         if neighbourhood_id is None or self.neighbourhood_id != neighbourhood_id:
             return False
@@ -149,9 +153,16 @@ verified_anywhere.__name__ = "verified, in their own neighbourhood"
 def ambassador(principal: Principal, target: Mapping[str, str]) -> None:
     """Moderators of the neighbourhood the path names: its ambassadors and the commune's moderators
     (see `moderates`).
-    To anyone else, its moderation does not exist (404), as for its content."""
+    To anyone else, its moderation does not exist (404), as for its content; the commune's own staff, who know
+    its neighbourhoods, are told who moderates them instead (403)."""
     _not_a_stranger(principal)
-    if not moderates(principal, target.get("neighbourhood_id") or ""):
+    neighbourhood_id = target.get("neighbourhood_id") or ""
+    if not moderates(principal, neighbourhood_id):
+        if neighbourhood_id and principal.works_for(commune_of(neighbourhood_id)):
+            # The commune's staff know its neighbourhoods (they drew them): told who moderates, and how to appoint.
+            raise Forbidden("Its ambassadors and the commune's moderators, verified residents appointed by the "
+                            "commune's admins, moderate this neighbourhood; commune staff do not read what neighbours "
+                            "write.", {"neighbourhood_id": "moderated by its residents"})
         raise NotFound("No such neighbourhood content.", {"neighbourhood_id": "not found"})
 
 
@@ -236,7 +247,8 @@ RULES: dict[str, Rule] = {
     # `lending.neighbourhood` with the item's), then `moderates` for hiding and deciding. Comments on an
     # item are `lending.one` routes, on a post `posts.one`: the same check through the kernel. A neighbourhood's reports, appeals
     # queue and moderation log (and deciding on its reports) are for its ambassadors and the commune's
-    # moderators (404 to anyone else); the tone reminder, anyone signed in.
+    # moderators (404 to anyone else; the commune's staff are told who moderates, 403); the tone reminder, anyone
+    # signed in.
     "moderation.one": signed_in,
     "moderation.neighbourhood": ambassador,
     "moderation.tone": signed_in,

@@ -111,7 +111,9 @@ class Profile(Model):
     name_chosen: bool = Field(default=False, description="false: the web app asks for the name neighbours will see")
     languages: list[SpokenLanguage]
     show_house_number: bool = False
-    roles: list[str]
+    roles: list[str] = Field(description='every role the policy knows: "resident", "staff:<role>" (where: `staff`), '
+                             '"ambassador:<neighbourhood_id>", "moderator:<lau2>" (every neighbourhood of the commune), '
+                             '"operator"')
     staff: list[StaffRoleGrant]
     residence: Residence
 

@@ -53,6 +53,7 @@ def profile_of(user: UserItem, address: AddressPublic | None = None) -> Profile:
             residence.neighbourhood = address.neighbourhood.model_dump()
     roles = ["resident"] + sorted({f"staff:{grant.split(':', 1)[1]}" for grant in user.staff or ()})
     roles += [f"ambassador:{nbh}" for nbh in sorted(user.ambassador_of or ())]
+    roles += [f"moderator:{lau2}" for lau2 in sorted(user.moderator_of or ())]
     if user.operator:
         roles.append("operator")
     return Profile(

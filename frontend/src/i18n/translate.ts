@@ -1,5 +1,6 @@
 import type audit from './locales/audit/en.json';
 import type commune from './locales/commune/en.json';
+import type doors from './locales/doors/en.json';
 import type en from './locales/en.json';
 import type library from './locales/library/en.json';
 import type life from './locales/life/en.json';
@@ -15,7 +16,8 @@ export type MessageKey = keyof (typeof en &
   typeof moderation &
   typeof commune &
   typeof audit &
-  typeof notifications);
+  typeof notifications &
+  typeof doors);
 export type Catalogue = Record<MessageKey, string>;
 export type MessageParams = Record<string, string | number>;
 

@@ -80,6 +80,11 @@ export class ModerationDesk {
     return this.reports.state === 'failed' && this.reports.problem.kind === 'notFound';
   }
 
+  /** The commune's staff, who do not moderate: the API's 403 says who does. */
+  get staffOnly(): boolean {
+    return this.reports.state === 'failed' && this.reports.problem.kind === 'forbidden';
+  }
+
   async load(): Promise<void> {
     const [, , , members] = await Promise.all([
       this.#loadReports(),
