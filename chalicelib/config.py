@@ -44,6 +44,10 @@ class Settings(BaseModel, frozen=True):
     db_timeout: float = Field(default=0.8, gt=0)
     db_connect_timeout: float = Field(default=0.5, gt=0)
     db_attempts: int = Field(default=2, ge=1, le=5)  # attempts per call, the first included
+    # Sign-in codes one address may ask for in 10 minutes (each is an email: the limit keeps Noper from being
+    # used to mail strangers). Raise it for a launch evening on one wifi; the stack tests, all from
+    # 127.0.0.1, raise it (tests/stack/conftest.py).
+    codes_per_ip: int = Field(default=20, ge=1)
 
     @property
     def is_local(self) -> bool:
@@ -65,6 +69,7 @@ _ENV = {
     "origin_secret_previous": "NOPER_ORIGIN_SECRET_PREVIOUS",
     "db_timeout": "NOPER_DB_TIMEOUT",
     "db_attempts": "NOPER_DB_ATTEMPTS",
+    "codes_per_ip": "NOPER_CODES_PER_IP",
 }
 # A fixed key is fine where nothing real is protected; prod must be given its own.
 _DEV_SECRET = "noper-local-development-key-not-for-production"

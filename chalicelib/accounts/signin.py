@@ -21,6 +21,7 @@ from chalicelib.accounts.models import EmailItem, SessionItem, SignInCodeItem, U
 from chalicelib.adapters import mail
 from chalicelib.adapters.clock import now
 from chalicelib.adapters.ids import new_id
+from chalicelib.config import get_settings
 from chalicelib.errors import InvalidInput, NotSignedIn, RateLimited
 from chalicelib.i18n import translate
 from chalicelib.observability import logger
@@ -31,7 +32,8 @@ CODE_ATTEMPTS = 5
 SESSION_DAYS = 30
 LAST_SEEN_EVERY = timedelta(minutes=10)
 # Codes asked per email and per client IP in ten minutes.
-CODES_PER_EMAIL, CODES_PER_IP, WINDOW = 3, 20, 600
+# (per address: `Settings.codes_per_ip`, 20 unless the operator raised it)
+CODES_PER_EMAIL, WINDOW = 3, 600
 # Sign-in attempts per client IP in ten minutes (each code also allows only 5).
 ATTEMPTS_PER_IP = 30
 CODE_DIGITS = 6
@@ -55,7 +57,7 @@ class OpenedSession:
 
 def request_code(email: str, client_ip: str, language: str) -> None:
     """Email a fresh code. Says nothing about whether the email has an account."""
-    ratelimit.limit("code-ip", client_ip, CODES_PER_IP, WINDOW)
+    ratelimit.limit("code-ip", client_ip, get_settings().codes_per_ip, WINDOW)
     ratelimit.limit("code-email", _email_key(email), CODES_PER_EMAIL, WINDOW)
     code = secrets.digits(CODE_DIGITS)
     expires = now() + timedelta(minutes=CODE_MINUTES)

@@ -7,6 +7,7 @@ from email import message_from_bytes, policy as email_policy
 import pytest
 
 from chalicelib.accounts import signin
+from chalicelib.config import get_settings
 from chalicelib.accounts.models import SignInCodeItem
 from tests.helpers import JSON, body, error_of
 
@@ -218,10 +219,10 @@ def test_forty_wrong_codes_from_forty_forged_addresses_run_into_429(client, outb
 def test_codes_asked_from_forged_addresses_run_into_429(client):
     statuses = [client.post("/api/v1/auth/code", headers=forged(n, "forged"),
                             body=body({"email": f"someone{n}@example.lu"})).status_code
-                for n in range(signin.CODES_PER_IP + 5)]
+                for n in range(get_settings().codes_per_ip + 5)]
 
-    assert statuses[:signin.CODES_PER_IP] == [202] * signin.CODES_PER_IP
-    assert set(statuses[signin.CODES_PER_IP:]) == {429}
+    assert statuses[:get_settings().codes_per_ip] == [202] * get_settings().codes_per_ip
+    assert set(statuses[get_settings().codes_per_ip:]) == {429}
 
 
 def test_the_viewer_address_counts_when_cloudfront_vouches_for_it(client, outbox):
