@@ -63,7 +63,7 @@ describe('a resident joins their neighbourhood', () => {
       // Then they are signed in and on the join wizard, step 1: the name neighbours will see, suggested
       // as a first name and initial (never the email itself), editable.
       await page.waitForURL(/\/join$/);
-      await page.getByRole('button', { name: en['nav.signOut'] }).waitFor();
+      await page.getByRole('navigation', { name: en['nav.label'] }).getByRole('link', { name: en['nav.profile'] }).waitFor();
       const step = page.locator('[data-testid="join-step"]');
       await page.locator('[data-testid="join-step"][data-step="name"]').waitFor();
       const nameBox = page.getByLabel(en['profile.name.label']);

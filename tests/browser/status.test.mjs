@@ -103,7 +103,8 @@ describe('keyboard', () => {
           return { tag: el?.tagName.toLowerCase(), id: el?.id, href: el?.getAttribute('href'), text: el?.textContent?.trim() };
         });
 
-      // The first Tab lands on the visible skip link
+      // The first Tab lands on the visible skip link (once the app has rendered: the catalogue comes first)
+      await page.getByRole('link', { name: messages.en['skip.toMain'] }).waitFor({ state: 'attached' });
       await page.keyboard.press('Tab');
       assert.deepEqual(await focused(), { tag: 'a', id: '', href: '#main', text: messages.en['skip.toMain'] });
       assert.ok(await page.getByRole('link', { name: messages.en['skip.toMain'] }).isVisible());
@@ -114,6 +115,7 @@ describe('keyboard', () => {
 
       // The language switcher is reachable with Tab from the start of the page
       await page.reload();
+      await page.locator('#language-select').waitFor();
       let reached = false;
       for (let presses = 0; presses < 10 && !reached; presses += 1) {
         await page.keyboard.press('Tab');
