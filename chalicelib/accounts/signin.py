@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from pynamodb.exceptions import DeleteError, DoesNotExist, PutError, TransactWriteError, UpdateError
+from pynamodb.exceptions import DoesNotExist, PutError, TransactWriteError, UpdateError
 
 from chalicelib import ratelimit
 from chalicelib.accounts import secrets
@@ -24,7 +24,7 @@ from chalicelib.adapters.ids import new_id
 from chalicelib.errors import InvalidInput, NotSignedIn, RateLimited
 from chalicelib.i18n import translate
 from chalicelib.observability import logger
-from chalicelib.store.table import condition_failed, transaction
+from chalicelib.store.table import condition_failed, refused_conditions, transaction
 
 CODE_MINUTES = 10
 CODE_ATTEMPTS = 5
@@ -99,21 +99,35 @@ def open_session(email: str, code: str, client_ip: str, device: str, language: s
         later = f" Wait {wait} seconds before the next try." if wait else ""
         raise InvalidInput(f"This code is not right.{later}", {"code": "wrong code"})
     attempt.succeeded()
-    try:  # a code opens one session only
-        item.delete(condition=SignInCodeItem.code_hash == item.code_hash)
-    except DeleteError as error:
-        if condition_failed(error):
+    session, opened = _new_session(account_for_email(email, language), device)
+    # A code opens one session only: using it up and opening the session are one transaction, so that
+    # botocore sending it again after a lost answer is recognised (its ClientRequestToken), not refused
+    # as "already used" (tests/api/test_lost_answers.py).
+    try:
+        with transaction() as t:
+            t.delete(item, condition=SignInCodeItem.code_hash == item.code_hash)
+            t.save(session)
+    except TransactWriteError as error:
+        if refused_conditions(error):
             raise InvalidInput("This code was already used.", {"code": "used"}) from None
         raise
-    return start_session(account_for_email(email, language), device)
+    logger.info("session opened", user_id=opened.user.user_id)
+    return opened
 
 
 def start_session(user: UserItem, device: str) -> OpenedSession:
     """A new session of the account, carrying its principal; the caller proved who they are."""
+    session, opened = _new_session(user, device)
+    session.save()
+    logger.info("session opened", user_id=user.user_id)
+    return opened
+
+
+def _new_session(user: UserItem, device: str) -> tuple[SessionItem, OpenedSession]:
     token, csrf = secrets.token(), secrets.token()
     stamp = now()
     expires = stamp + timedelta(days=SESSION_DAYS)
-    SessionItem(
+    session = SessionItem(
         *SessionItem.key(secrets.keyed_hash("session", token)),
         gsi1pk=SessionItem.user_key(user.user_id),
         gsi1sk=stamp.isoformat(),
@@ -127,9 +141,8 @@ def start_session(user: UserItem, device: str) -> OpenedSession:
         ttl=expires,
         synced_at=time.time_ns(),
         **{name: getattr(user, name) for name in PRINCIPAL_FIELDS},
-    ).save()
-    logger.info("session opened", user_id=user.user_id)
-    return OpenedSession(user=user, token=token, csrf=csrf)
+    )
+    return session, OpenedSession(user=user, token=token, csrf=csrf)
 
 
 def session_for(token: str) -> SessionItem:

@@ -6,6 +6,7 @@ for each targeted neighbourhood, `ANNFEED#COMMUNE#<lau2>` when it addresses the 
 `ANNFEED#PUBLIC#<lau2>` when public — sorted by publication time. A resident's channel is then one
 Query on their neighbourhood's partition and one on their commune's, merged newest first; expired
 rows are skipped in code (DynamoDB Local does not expire items; AWS does, by `ttl`).
+Just over 400 lines: publishing, the review queue and reading share the one fan-out of channel rows.
 """
 
 from __future__ import annotations

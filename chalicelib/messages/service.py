@@ -6,6 +6,8 @@ lookup item, both participants' items (the other's `unread` gets ADD 1) and the 
 counter are one transaction. Only the two participants see a conversation; to anyone else it does
 not exist (404). A block (either direction) stops messages (403). A message is content of the kernel
 (kind `message`): its participants report it, the neighbourhood's moderators hide it in place.
+Somewhat over 400 lines for a reason: conversations, messages, blocks, the badges and the kernel's hooks all
+rest on the one participation check and the one per-user index partition (`USER#<id>#CONVS`) kept here.
 docs/data-model.md lists the keys.
 """
 

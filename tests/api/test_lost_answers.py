@@ -24,9 +24,11 @@ class Seat(Entity):
 
 
 @pytest.fixture
-def answer_lost_once():
+def lose_an_answer():
+    """`lose_an_answer("DeleteItem", ...)`: the first of these requests reaches DynamoDB Local and commits, then
+    its answer is lost (a read timeout); botocore sends it again. Returns the list the lost answer goes to."""
     client = table_connection().connection.client
-    lost = []
+    lost, events = [], []
 
     def commit_then_lose_the_answer(request, **_):
         if lost:
@@ -34,16 +36,23 @@ def answer_lost_once():
         lost.append(URLLib3Session().send(request))
         raise ReadTimeoutError(endpoint_url=request.url)
 
-    client.meta.events.register_first("before-send.dynamodb.TransactWriteItems", commit_then_lose_the_answer)
-    yield lost
-    client.meta.events.unregister("before-send.dynamodb.TransactWriteItems", commit_then_lose_the_answer)
+    def lose(*operations: str) -> list:
+        for operation in operations:
+            events.append(f"before-send.dynamodb.{operation}")
+            client.meta.events.register_first(events[-1], commit_then_lose_the_answer)
+        return lost
+
+    yield lose
+    for event in events:
+        client.meta.events.unregister(event, commit_then_lose_the_answer)
 
 
 def take(t: TransactWrite, who: str) -> None:
     t.save(Seat("SEAT#1", "SEAT", taken_by=who), condition=Seat.pk.does_not_exist())
 
 
-def test_a_transaction_sent_again_after_its_answer_was_lost_succeeds_once(answer_lost_once):
+def test_a_transaction_sent_again_after_its_answer_was_lost_succeeds_once(lose_an_answer):
+    answer_lost_once = lose_an_answer("TransactWriteItems")
     with transaction() as t:
         take(t, "anna")
     assert answer_lost_once[0].status_code == 200  # the first send committed
@@ -51,3 +60,18 @@ def test_a_transaction_sent_again_after_its_answer_was_lost_succeeds_once(answer
     with pytest.raises(TransactWriteError):  # a new transaction is a new request: refused as it should be
         with transaction() as t:
             take(t, "ben")
+
+
+def test_signing_in_when_the_answer_of_using_the_code_is_lost_opens_the_session(client, outbox, lose_an_answer):
+    from tests.api.test_sign_in import ask_code, code_from_outbox
+    from tests.helpers import JSON, body
+
+    ask_code(client, "anna@example.lu")
+    code = code_from_outbox(outbox, "anna@example.lu")
+    answer_lost_once = lose_an_answer("TransactWriteItems", "DeleteItem")  # whichever uses the code up
+
+    first = client.post("/api/v1/auth/session", headers=JSON, body=body({"email": "anna@example.lu", "code": code}))
+    again = client.post("/api/v1/auth/session", headers=JSON, body=body({"email": "anna@example.lu", "code": code}))
+
+    assert answer_lost_once and first.status_code == 200, first.body  # sent twice, committed once: signed in
+    assert again.status_code in (400, 404) and again.status_code != 500  # the code is used up
