@@ -2,8 +2,10 @@
 
 Staff grants are stored on the account as `<lau2>:<role>` (a string set, changed by atomic ADD and
 DELETE), ambassadorships as neighbourhood ids, commune moderators as lau2 codes, the operator as a
-flag. The operator's CLI grants staff and operator roles (`./noper staff|operator ...`); commune
-staff appoint ambassadors and moderators (`./noper ambassador|moderator ...` too).
+flag. The operator's CLI grants staff and operator roles (`./noper staff|operator ...`); the commune's admins
+grant staff roles by email and appoint ambassadors and moderators from the admin page (`./noper
+ambassador|moderator ...` too), never for themselves. Each role held in a commune also has a `RoleHolderItem`,
+so that the admin page lists who holds what with one Query; every staff decision is in the audit log.
 """
 
 from __future__ import annotations
