@@ -254,3 +254,24 @@ def moderator_by_staff(lau2: str, user_id: str, appoint: bool, actor: Principal 
                  actor.user_id if actor else None, "resident", user.user_id)
     return ModeratorPublic(user_id=user.user_id, lau2=lau2, neighbourhood_id=user.neighbourhood_id or "",
                            appointed=appoint)
+
+
+def index_role_holders() -> int:
+    """Once, after upgrading to the admin page's list of roles: write the `RoleHolderItem` of every role held
+    before it existed (`./noper index-roles`; idempotent, a PutItem each). An operator's one-off, never a
+    request: it Scans the table for accounts holding a role. Answers how many it wrote."""
+    written = 0
+    holding = (UserItem.sk == "PROFILE") & (
+        UserItem.staff.exists() | UserItem.ambassador_of.exists() | UserItem.moderator_of.exists())
+    for user in UserItem.scan(holding):
+        if not user.pk.startswith("USER#"):
+            continue
+        held = [tuple(grant.split(":", 1)) for grant in user.staff or ()]
+        held += [(lau2, "moderator") for lau2 in user.moderator_of or ()]
+        if user.ambassador_of and user.lau2:
+            held.append((user.lau2, "ambassador"))
+        for lau2, role in held:
+            _held(lau2, role, user.user_id, True)
+            written += 1
+    logger.info("role holders indexed", written=written)
+    return written

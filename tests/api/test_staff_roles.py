@@ -128,3 +128,20 @@ def test_the_cli_keeps_the_list_and_the_log_in_step(client, outbox):
     staff = client.get("/api/v1/communes/0501/roles", headers=admin).json_body["staff"]
     assert [m["email"] for m in staff] == ["admin@clervaux.lu"]
     assert [a[0] for a in actions()[:2]] == ["staff_role_withdrawn", "staff_role_granted"]
+
+
+def test_roles_held_before_the_list_existed_are_listed_once_indexed(client, outbox):
+    from chalicelib.accounts.models import RoleHolderItem
+    from chalicelib.accounts.roles import index_role_holders
+
+    publish_clervaux()
+    admin = staff_headers(client, outbox, email="admin@clervaux.lu", role="admin")
+    old = grant_staff("old.clerk@clervaux.lu", "0501", "editor")
+    RoleHolderItem(*RoleHolderItem.key("0501", "editor", old.user_id)).delete()  # as before the list existed
+    assert [m["email"] for m in client.get("/api/v1/communes/0501/roles", headers=admin).json_body["staff"]] == [
+        "admin@clervaux.lu"]
+
+    assert index_role_holders() == 2 and index_role_holders() == 2  # idempotent
+
+    staff = client.get("/api/v1/communes/0501/roles", headers=admin).json_body["staff"]
+    assert sorted(m["email"] for m in staff) == ["admin@clervaux.lu", "old.clerk@clervaux.lu"]
