@@ -8,8 +8,8 @@ export class CommuneRoles {
   /** Verified residents of the neighbourhood picked, to appoint one. */
   residents: VerifiedResident[] = $state([]);
   neighbourhoodId = $state('');
-  /** False when the API refuses (not an admin): the panel stays away. */
-  allowed = $state(true);
+  /** True once the API showed the list (an admin of the commune): others never see the panel. */
+  allowed = $state(false);
   busy = $state(false);
   problem: ApiProblem | null = $state(null);
   /** The last decision that went through, for the live region. */
@@ -22,9 +22,10 @@ export class CommuneRoles {
 
   async load(): Promise<void> {
     const outcome = await this.api.roles(this.lau2);
-    if (outcome.ok) this.list = outcome.data;
-    else if (outcome.problem.status === 403 || outcome.problem.status === 401) this.allowed = false;
-    else this.problem = outcome.problem;
+    if (outcome.ok) {
+      this.list = outcome.data;
+      this.allowed = true;
+    } else if (outcome.problem.status !== 403 && outcome.problem.status !== 401) this.problem = outcome.problem;
   }
 
   async pickNeighbourhood(neighbourhoodId: string): Promise<void> {
