@@ -8,7 +8,11 @@ from chalicelib.accounts import signin
 from chalicelib.accounts.models import (
     Accepted, CodeRequest, ModeratorPublic, Profile, ProfileUpdate, ResidenceClaim, SessionList, SessionRequest,
 )
+from chalicelib.accounts.models import (
+    CommuneRolesPublic, NeighbourhoodResidentsPath, StaffGrant, StaffMemberPublic, StaffRolePath, VerifiedResidentList,
+)
 from chalicelib.accounts.principals import cleared_cookies, session_cookies
+from chalicelib.accounts import roles
 from chalicelib.accounts.roles import appointed_by_staff, moderator_by_staff
 from chalicelib.accounts.service import claim_residence, my_profile, profile_of, update_profile
 from chalicelib.accounts.sessions import my_sessions, sign_out, sign_out_everywhere
@@ -484,6 +488,35 @@ def appoint_moderator(principal, path):
             response=ModeratorPublic, errors=(400, 401, 403, 404))
 def dismiss_moderator(principal, path):
     return moderator_by_staff(path.lau2, path.user_id, appoint=False, actor=principal)
+
+
+@api.get("/api/v1/communes/{lau2}/roles", action="staff.manage",
+         summary="Who holds which role in the commune now: staff, its moderators, its ambassadors (admins)",
+         path_model=CommunePath, response=CommuneRolesPublic, errors=(400, 401, 403, 404))
+def commune_roles(path):
+    return roles.commune_roles(path.lau2)
+
+
+@api.get("/api/v1/communes/{lau2}/neighbourhoods/{nbh_id}/residents", action="residents.ambassadors",
+         summary="The verified residents of one of the commune's neighbourhoods, by name, to appoint one (admins)",
+         path_model=NeighbourhoodResidentsPath, response=VerifiedResidentList, errors=(400, 401, 403, 404))
+def neighbourhood_verified_residents(path):
+    return roles.verified_residents(path.lau2, path.nbh_id)
+
+
+@api.post("/api/v1/communes/{lau2}/staff", action="staff.manage",
+          summary="Grant a staff role of the commune by email (never to oneself: another admin does)",
+          path_model=CommunePath, body=StaffGrant, response=StaffMemberPublic,
+          errors=(400, 401, 403, 404, 413, 415))
+def grant_staff_role(principal, path, body):
+    return roles.granted_by_admin(path.lau2, body.email, body.role, actor=principal)
+
+
+@api.delete("/api/v1/communes/{lau2}/staff/{user_id}/{role}", action="staff.manage",
+            summary="Withdraw a staff role of the commune (never one's own: another admin does)",
+            path_model=StaffRolePath, response=StaffMemberPublic, errors=(400, 401, 403, 404))
+def withdraw_staff_role(principal, path):
+    return roles.withdrawn_by_admin(path.lau2, path.user_id, path.role, actor=principal)
 
 
 @api.get("/api/v1/communes/{lau2}/audit", action="audit.read",

@@ -1,6 +1,7 @@
 """Asking for an urgent email: what a concern calls when something happened that someone waits to hear of.
 
-An emergency published, a lost pet posted, an address verified or refused, a loan requested or answered:
+An emergency published, a lost pet posted, an address verified or refused, a loan requested or answered, a
+resident moved into another neighbourhood by redrawn boundaries:
 the concern enqueues one small job naming the item on `noper-alerts` and returns; the request never waits
 on the emails. chalicelib/notifications/alert_queue.py reads the jobs and sends (app.py `urgent_alerts`).
 Notifications build on every concern that asks, so the concerns ask here, one layer down, and the queue
@@ -33,6 +34,11 @@ def lost_pet(post_id: str) -> None:
 def residence_decided(user_id: str, at: str) -> None:
     """A decision on a resident's address was recorded at `at`: enqueue their email (notifications/moments.py)."""
     _enqueue({"kind": "residence", "user_id": user_id, "at": at})
+
+
+def resident_moved(user_id: str, at: str) -> None:
+    """A redraw of the boundaries moved a resident into another neighbourhood at `at`: enqueue their email."""
+    _enqueue({"kind": "moved", "user_id": user_id, "at": at})
 
 
 def loan_changed(loan_id: str, state: str) -> None:

@@ -214,6 +214,8 @@ RULES: dict[str, Rule] = {
     "communes.posters": staff("admin", "editor", "verifier"),
     "residents.verify": staff("admin", "verifier"),
     "residents.ambassadors": staff("admin"),
+    # Staff roles of the commune (admin, editor, verifier): granted and withdrawn by its admins, never their own.
+    "staff.manage": staff("admin"),
     # The commune's audit log of staff decisions (chalicelib/communes/audit.py): its admins only.
     "audit.read": staff("admin"),
     # Your data (GDPR): privacy settings, export, erasure — one's own only.
@@ -301,6 +303,7 @@ OWN_CASE: dict[str, tuple[str, str]] = {
     "residents.verify.household": ("Another staff member must decide on a resident of your own household.",
                                    "user_id"),
     "residents.ambassadors": ("Another admin of the commune must appoint or dismiss you.", "user_id"),
+    "staff.manage": ("Another admin of the commune must grant or withdraw your own staff roles.", "user_id"),
     # A staff member sees the codes of the letters they print: those codes never verify themselves.
     "me.residence_code": ("A letter you printed yourself cannot verify you: ask another staff member to print "
                           "your letter or to approve your address, or ask two neighbours to vouch.", "code"),

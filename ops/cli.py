@@ -41,6 +41,13 @@ def copy_blocks(_args: argparse.Namespace) -> int:
     return 0
 
 
+def index_roles(_args: argparse.Namespace) -> int:
+    from chalicelib.accounts.roles import index_role_holders
+
+    print(f"roles listed for the admin page: {index_role_holders()}")
+    return 0
+
+
 # Exit codes of `import-addresses` besides 0 (imported) and 2 (usage): docs/operations.md.
 FILE_REFUSED, NEEDS_ALLOW_RETIRE, INTERRUPTED = 1, 3, 4
 
@@ -105,6 +112,8 @@ def parser() -> argparse.ArgumentParser:
     commands.add_parser("demo", help="load the demo data (idempotent)").set_defaults(run=demo)
     commands.add_parser("copy-blocks", help="once, when upgrading: copy every block onto its blocker's profile, "
                         "where the weekly digest reads it (idempotent)").set_defaults(run=copy_blocks)
+    commands.add_parser("index-roles", help="once, when upgrading: list every role held before the admin page listed "
+                        "roles (idempotent)").set_defaults(run=index_roles)
     addresses = commands.add_parser(
         "import-addresses", help="import the address register (BD-Adresses CSV); a new edition updates, adds and retires"
     )

@@ -95,9 +95,13 @@ def _staff_remove(args: argparse.Namespace) -> int:
 
 def _ambassador(args: argparse.Namespace) -> int:
     from chalicelib.accounts.roles import account_of, appoint_ambassador
+    from chalicelib.communes import audit
 
     def run() -> None:
         user = appoint_ambassador(account_of(_email(args.email)), args.neighbourhood, appoint=args.appoint)
+        if user.lau2:  # in the commune's audit log, as the operator's (no account)
+            audit.record(user.lau2, "ambassador_appointed" if args.appoint else "ambassador_dismissed", None,
+                         "resident", user.user_id)
         print(f"{user.email}: {'ambassador of' if args.appoint else 'no longer ambassador of'} {args.neighbourhood}")
 
     return _reporting(run)
@@ -105,9 +109,12 @@ def _ambassador(args: argparse.Namespace) -> int:
 
 def _moderator(args: argparse.Namespace) -> int:
     from chalicelib.accounts.roles import account_of, appoint_moderator
+    from chalicelib.communes import audit
 
     def run() -> None:
         user = appoint_moderator(account_of(_email(args.email)), args.commune, appoint=args.appoint)
+        audit.record(args.commune, "moderator_appointed" if args.appoint else "moderator_dismissed", None,
+                     "resident", user.user_id)  # in the commune's audit log, as the operator's (no account)
         print(f"{user.email}: {'moderator of' if args.appoint else 'no longer moderator of'} commune {args.commune}")
 
     return _reporting(run)

@@ -16,6 +16,7 @@ from pynamodb.attributes import (
     UTCDateTimeAttribute,
 )
 
+from chalicelib.communes.models import Lau2
 from chalicelib.languages import Language
 from chalicelib.models import Model
 from chalicelib.store.table import Entity, Gsi1
@@ -255,3 +256,81 @@ class ModeratorPublic(Model):
     lau2: str = Field(description="the commune whose neighbourhoods they moderate")
     neighbourhood_id: str = Field(description="where they live (a verified resident of the commune)")
     appointed: bool
+
+
+# --- who holds which role in a commune (the admin page's list) --------------------------------
+
+CommuneRole = Literal["admin", "editor", "verifier", "moderator", "ambassador"]
+
+
+class RoleHolderItem(Entity):
+    """pk=COMMUNE#<lau2>#ROLES, sk=<role>#<user_id>: one per role held in the commune (staff roles, the
+    commune's moderators, ambassadors of its neighbourhoods), written by `accounts.roles` right after the
+    account's own write and deleted when the role ends. The account stays the truth: the list reads the
+    accounts back (one BatchGetItem) and shows only the roles they still hold."""
+
+    lau2 = UnicodeAttribute()
+    role = UnicodeAttribute()
+    user_id = UnicodeAttribute()
+    since = UTCDateTimeAttribute()
+
+    @staticmethod
+    def partition(lau2: str) -> str:
+        return f"COMMUNE#{lau2}#ROLES"
+
+    @staticmethod
+    def key(lau2: str, role: str, user_id: str) -> tuple[str, str]:
+        return RoleHolderItem.partition(lau2), f"{role}#{user_id}"
+
+
+class StaffGrant(Model):
+    """An admin grants a staff role of their commune by email (the account is made if the email has none)."""
+
+    model_config = ConfigDict(extra="forbid")
+    email: Email
+    role: StaffRole
+
+
+class StaffRolePath(Model):
+    lau2: Lau2
+    user_id: Annotated[str, StringConstraints(pattern=r"^[0-9A-Z]{26}$")]
+    role: StaffRole
+
+
+class NeighbourhoodResidentsPath(Model):
+    lau2: Lau2
+    nbh_id: Annotated[str, StringConstraints(pattern=r"^[0-9A-Za-z-]{1,64}$")]
+
+
+class StaffMemberPublic(Model):
+    user_id: str
+    email: str = Field(description="how staff are granted roles (admins of the commune only see it)")
+    name: str = Field(description="the name they chose; empty until they chose one")
+    roles: list[StaffRole]
+
+
+class RoleResidentPublic(Model):
+    user_id: str
+    name: str = Field(description="the name neighbours see; empty until they chose one (never their email)")
+    neighbourhood_id: str = Field(description="where they live")
+
+
+class AmbassadorHolderPublic(RoleResidentPublic):
+    ambassador_of: list[str] = Field(description="the neighbourhoods they are ambassador of")
+
+
+class CommuneRolesPublic(Model):
+    staff: list[StaffMemberPublic]
+    moderators: list[RoleResidentPublic]
+    ambassadors: list[AmbassadorHolderPublic]
+
+
+class VerifiedResidentPublic(Model):
+    user_id: str
+    name: str = Field(description="the name neighbours see; empty until they chose one (never their email)")
+    ambassador: bool
+    moderator: bool
+
+
+class VerifiedResidentList(Model):
+    residents: list[VerifiedResidentPublic] = Field(description="by name")

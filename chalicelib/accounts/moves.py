@@ -2,7 +2,8 @@
 
 A published change of boundaries moves every resident whose address now lies in another
 neighbourhood: their verification stands (it is of the address), their neighbourhood changes, and
-a move is recorded so they can be told (notifications come with the digest).
+a move is recorded, and each moved resident is told by email (chalicelib/alerts.py `resident_moved`;
+chalicelib/notifications/moments.py sends it, in their language, essential: no opt-out).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from typing import Iterable
 from pynamodb.attributes import UnicodeAttribute, UTCDateTimeAttribute
 from pynamodb.exceptions import UpdateError
 
+from chalicelib import alerts
 from chalicelib.accounts.models import UserItem
 from chalicelib.accounts.service import residents_key
 from chalicelib.accounts.signin import keep_sessions_in_step
@@ -59,6 +61,7 @@ def follow_boundaries(lau2: str, old_neighbourhoods: Iterable[str], at: datetime
                 gsi1sk=f"{at.isoformat()}#{resident.user_id}", user_id=resident.user_id, lau2=lau2,
                 old_neighbourhood_id=old_id, new_neighbourhood_id=new.id, new_neighbourhood_name=new.name, at=at,
             ).save()
+            alerts.resident_moved(resident.user_id, at.isoformat())
             moved += 1
     if moved:
         logger.info("residents moved with the boundaries", lau2=lau2, moved=moved)

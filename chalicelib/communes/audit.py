@@ -35,11 +35,11 @@ AuditAction = Literal[
     "publisher_link_issued", "publisher_link_revoked",
     "announcement_approved", "announcement_rejected", "announcement_withdrawn",
     "consultation_published", "neighbourhoods_published", "address_import_started", "address_import_confirmed",
-    "commune_settings_changed",
+    "commune_settings_changed", "staff_role_granted", "staff_role_withdrawn",
 ]
 SubjectType = Literal[
     "resident", "letter_batch", "publisher", "publisher_link", "announcement", "consultation",
-    "neighbourhoods", "address_import", "commune",
+    "neighbourhoods", "address_import", "commune", "staff_role",
 ]
 ACTIONS = frozenset(get_args(AuditAction))
 SUBJECTS = frozenset(get_args(SubjectType))

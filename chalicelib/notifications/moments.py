@@ -1,12 +1,13 @@
 """Emails for the moments a resident waits on: their address verified or refused (by staff, a letter code
-or two neighbours vouching), a loan request to the item's owner, and the owner's answer to the borrower.
+or two neighbours vouching), a loan request to the item's owner, and the owner's answer to the borrower;
+and a move into another neighbourhood when the commune redraws its boundaries.
 
 The request that made the moment only enqueues a small job naming it (chalicelib/notifications/alert_queue.py
 `residence_decided`, `loan_changed`; queue `noper-alerts`), so a slow or failing SES never fails the
 decision; the queue's handler calls `run_job`, which reads what happened and emails one person in their
 language, exactly once (`emails.send_once` markers `RESIDENCE#<user_id>#<at>`, `LOAN#<loan_id>#<state>`).
 
-The verification outcome is essential (about the resident's own account: no choice turns it off, no
+The verification outcome and a move (marker `MOVED#<user_id>#<at>`) are essential (about the resident's own account: no choice turns it off, no
 unsubscribe link); loan emails follow the `loan_reminders` choice ("Loans" in the profile).
 """
 
@@ -18,6 +19,7 @@ from typing import Any
 from pynamodb.exceptions import DoesNotExist
 
 from chalicelib.accounts.models import UserItem
+from chalicelib.accounts.moves import ResidentMoveItem
 from chalicelib.lending.models import LoanItem
 from chalicelib.neighbourhoods.models import NeighbourhoodItem
 from chalicelib.notifications import emails
@@ -25,8 +27,8 @@ from chalicelib.observability import logger
 from chalicelib.verification.models import VerificationItem
 from chalicelib.web.site import site
 
-RESIDENCE, LOAN = "residence", "loan"
-KINDS = (RESIDENCE, LOAN)
+RESIDENCE, LOAN, MOVED = "residence", "loan", "moved"
+KINDS = (RESIDENCE, LOAN, MOVED)
 # A loan's states that someone waits to hear about, and who hears it.
 LOAN_RECIPIENT = {"requested": "owner", "accepted": "borrower", "declined": "borrower"}
 LOAN_TOPIC = "loan_reminders"
@@ -36,6 +38,8 @@ def run_job(job: dict[str, Any]) -> int:
     """One moment's email; returns how many were sent (0 or 1)."""
     if job["kind"] == RESIDENCE:
         return int(residence_decided(job["user_id"], job["at"]))
+    if job["kind"] == MOVED:
+        return int(resident_moved(job["user_id"], job["at"]))
     return int(loan_changed(job["loan_id"], job["state"]))
 
 
@@ -61,6 +65,29 @@ def residence_decided(user_id: str, at: str) -> bool:
                             to=user.email)
     sent = emails.send_once(marker, message)
     logger.info("residence decision emailed", user_id=user_id, decision=record.decision, sent=sent)
+    return sent
+
+
+def resident_moved(user_id: str, at: str) -> bool:
+    """Tell a resident that redrawn boundaries moved them into another neighbourhood (the move recorded at `at`):
+    its name and a link to it. Essential (where they read and write changed): no choice turns it off."""
+    try:
+        move = ResidentMoveItem.get(f"USER#{user_id}", f"MOVED#{at}")
+        user = UserItem.get(*UserItem.key(user_id))
+    except DoesNotExist:
+        return False  # the account was erased meanwhile
+    marker = f"MOVED#{user_id}#{at}"
+    if emails.already_sent(marker):
+        return False
+    context = {
+        "neighbourhood": move.new_neighbourhood_name,
+        "verified": user.residence_status == "verified",
+        "open_url": f"{site()}/neighbourhoods/{move.new_neighbourhood_id}",
+    }
+    message = emails.render("neighbourhood_moved", emails.language_of(user), context, user_id=user_id, topic=None,
+                            to=user.email)
+    sent = emails.send_once(marker, message)
+    logger.info("move emailed", user_id=user_id, sent=sent)
     return sent
 
 

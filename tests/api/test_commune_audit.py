@@ -83,6 +83,9 @@ def test_every_staff_decision_is_in_the_audit_log_with_the_staff_members_name(cl
         ("address_import_started", admin_id, "address_import", imported["import_id"]),
         ("neighbourhoods_published", admin_id, "neighbourhoods", str(version)),
         ("commune_settings_changed", admin_id, "commune", "0501"),
+        # the operator's command line (`./noper staff add`, as staff_headers does): no account
+        ("staff_role_granted", None, "staff_role", f"{clerk_id}:verifier"),
+        ("staff_role_granted", None, "staff_role", f"{admin_id}:admin"),
         ("neighbourhoods_published", None, "neighbourhoods", "1"),  # publish_clervaux: no account (a script)
     ]
     names = {e["by"]["id"]: e["by"]["name"] for e in log["entries"]}
@@ -106,7 +109,8 @@ def test_a_refused_decision_leaves_no_audit_entry(client, outbox):
 
     assert refused.status_code == 403
     recorded = [item.action for item in CommuneAuditItem.query(CommuneAuditItem.partition("0501"))]
-    assert recorded == ["neighbourhoods_published"]  # publish_clervaux's, and nothing of the refusal
+    # publish_clervaux's and the clerk's grant (staff_headers), and nothing of the refusal
+    assert recorded == ["neighbourhoods_published", "staff_role_granted"]
 
 
 def test_publishing_a_consultation_is_recorded_in_its_transaction(client, act_as, clervaux):
@@ -137,7 +141,7 @@ def test_the_audit_log_is_for_the_communes_admins_only(client, outbox):
 def test_the_log_pages_newest_first_and_a_bad_cursor_is_refused_naming_it(client, outbox):
     publish_clervaux()
     admin = staff_headers(client, outbox, email="admin@clervaux.lu", role="admin")
-    for partner_approval in (False, True, False, True):  # after publish_clervaux's entry: 5 in all
+    for partner_approval in (False, True, False):  # after publish_clervaux's and the grant's: 5 in all
         ok(client.put("/api/v1/communes/0501/publishing-settings", headers=admin,
                       body=body({"partner_approval": partner_approval})))
 
@@ -147,7 +151,8 @@ def test_the_log_pages_newest_first_and_a_bad_cursor_is_refused_naming_it(client
 
     reasons = [e["reason"] for page in (first, second, third) for e in page["entries"]]
     assert len(reasons) == 5 and third["cursor"] is None
-    assert [r.endswith("wait for approval") for r in reasons[:4]] == [True, False, True, False]
+    assert [r.endswith("wait for approval") for r in reasons[:3]] == [False, True, False]
+    assert [e["action"] for e in second["entries"]][1:] == ["staff_role_granted"]
     assert third["entries"][0]["action"] == "neighbourhoods_published"
     ats = [e["at"] for page in (first, second, third) for e in page["entries"]]
     assert ats == sorted(ats, reverse=True)

@@ -79,6 +79,10 @@ EXPECTED = {
     ("DELETE", "/api/v1/communes/{lau2}/ambassadors/{user_id}"): {"staff_admin"},
     ("PUT", "/api/v1/communes/{lau2}/moderators/{user_id}"): {"staff_admin"},
     ("DELETE", "/api/v1/communes/{lau2}/moderators/{user_id}"): {"staff_admin"},
+    ("GET", "/api/v1/communes/{lau2}/roles"): {"staff_admin"},
+    ("GET", "/api/v1/communes/{lau2}/neighbourhoods/{nbh_id}/residents"): {"staff_admin"},
+    ("POST", "/api/v1/communes/{lau2}/staff"): {"staff_admin"},
+    ("DELETE", "/api/v1/communes/{lau2}/staff/{user_id}/{role}"): {"staff_admin"},
     # The commune's audit log of staff decisions: its admins only (tests/api/test_commune_audit.py).
     ("GET", "/api/v1/communes/{lau2}/audit"): {"staff_admin"},
     ("PATCH", "/api/v1/me"): SIGNED_IN,
@@ -327,6 +331,11 @@ OWN_CASE_ROUTES = {
         ("residents.ambassadors", "the resident appointed", "tests/api/test_verifications.py"),
     ("DELETE", "/api/v1/communes/{lau2}/moderators/{user_id}"):
         ("residents.ambassadors", "the resident dismissed", "tests/api/test_verifications.py"),
+    ("POST", "/api/v1/communes/{lau2}/staff"):
+        ("staff.manage", "the account the email names (an admin never grants themselves a role)",
+         "tests/api/test_staff_roles.py"),
+    ("DELETE", "/api/v1/communes/{lau2}/staff/{user_id}/{role}"):
+        ("staff.manage", "the staff member whose role is withdrawn", "tests/api/test_staff_roles.py"),
     ("POST", "/api/v1/neighbourhoods/{neighbourhood_id}/vouches"):
         ("neighbourhood.vouch", "the pending neighbour, and anyone of the voucher's household",
          "tests/api/test_neighbours.py"),

@@ -189,3 +189,40 @@ def test_an_owner_who_turned_loan_emails_off_gets_none(client, act_as, lenders):
 def test_states_nobody_waits_for_send_nothing():
     assert moments.loan_changed("no-such-loan", "picked_up") is False
     assert moments.loan_changed("no-such-loan", "requested") is False
+
+
+# --- a move with redrawn boundaries -----------------------------------------------------------
+
+def test_residents_moved_by_a_redraw_are_told_their_new_neighbourhood_in_their_language_once(client, outbox):
+    from chalicelib.accounts.moves import moves_of
+    from chalicelib.neighbourhoods import service as neighbourhoods
+    from chalicelib.neighbourhoods.models import DrawnNeighbourhoods
+
+    publish_clervaux()
+    # Marnach's residents: one verified (every choice off: the email is essential), one pending; Hupperdange's stays
+    moved = pending_resident("moved-verified@example.lu", "3765-12")
+    speaks(moved.user_id, "fr", residence_status="verified", notifications=ALL_OFF)
+    waiting = pending_resident("moved-pending@example.lu", "3765-12")
+    speaks(waiting.user_id, "de")
+    staying = pending_resident("staying@example.lu", "7984-20")
+    # One neighbourhood drawn around both villages (it continues Hupperdange's): Marnach's residents move
+    whole_north = [[[5.9, 50.0], [6.2, 50.0], [6.2, 50.2], [5.9, 50.2], [5.9, 50.0]]]
+    drawn = {"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {"name": "Clervaux-Nord"},
+         "geometry": {"type": "Polygon", "coordinates": whole_north}}]}
+    draft = neighbourhoods.import_drawn("0501", DrawnNeighbourhoods.model_validate(drawn))
+    neighbourhoods.publish("0501", draft.version)
+
+    (move,) = moves_of(moved.user_id)
+    [french] = sent_to("moved-verified@example.lu")
+    [german] = sent_to("moved-pending@example.lu")
+    assert french["Subject"] == "Votre quartier sur Noper est désormais Clervaux-Nord"
+    assert "se trouve maintenant dans Clervaux-Nord" in text_of(french) and "reste vérifiée" in text_of(french)
+    assert f"/neighbourhoods/{move.new_neighbourhood_id}" in text_of(french)
+    assert french["List-Unsubscribe"] is None and french["Content-Language"] == "fr"
+    assert german["Subject"] == "Ihr Viertel auf Noper ist jetzt Clervaux-Nord"
+    assert "noch nicht bestätigt" in text_of(german)
+    assert sent_to("staying@example.lu") == []
+    # A retried job sends nothing more
+    assert moments.run_job({"kind": "moved", "user_id": moved.user_id, "at": move.at.isoformat()}) == 0
+    assert len(sent_to("moved-verified@example.lu")) == 1

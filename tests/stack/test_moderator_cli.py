@@ -22,3 +22,8 @@ def test_a_verified_resident_is_appointed_and_dismissed_as_the_communes_moderato
     assert UserItem.get(*UserItem.key(anna.user_id)).moderator_of == {"0501"}
     dismissed = run_noper("moderator", "remove", "anna@example.lu", "--commune", "0501")
     assert dismissed.returncode == 0 and not UserItem.get(*UserItem.key(anna.user_id)).moderator_of
+    # Both decisions are in the commune's audit log, as the operator's (no account)
+    from chalicelib.communes.audit import audit_log
+
+    logged = [(e.action, e.by.id, e.subject_id) for e in audit_log("0501").entries if e.subject_type == "resident"]
+    assert logged[:2] == [("moderator_dismissed", None, anna.user_id), ("moderator_appointed", None, anna.user_id)]

@@ -39,6 +39,8 @@ CONTEXTS = {
                                        "item_url": f"{SITE}/items/I1", "why_key": "notifications.email.why.loans"}),
     "residence_decided": (None, {"approved": False, "method": "staff", "reason": "Pas inscrit à cette adresse",
                                  "neighbourhood": "Op der Hiel", "open_url": f"{SITE}/join"}),
+    "neighbourhood_moved": (None, {"neighbourhood": "Clervaux-Nord", "verified": True,
+                                   "open_url": f"{SITE}/neighbourhoods/0501-clervaux-nord"}),
 }
 # Built by their own flow below, not from CONTEXTS.
 FLOWS = {"digest"}

@@ -7,6 +7,7 @@ import type life from './locales/life/en.json';
 import type messages from './locales/messages/en.json';
 import type moderation from './locales/moderation/en.json';
 import type notifications from './locales/notifications/en.json';
+import type roles from './locales/roles/en.json';
 
 /** Every message key: the core catalogue's and each area's (`locales/<area>/en.json`). */
 export type MessageKey = keyof (typeof en &
@@ -17,7 +18,8 @@ export type MessageKey = keyof (typeof en &
   typeof commune &
   typeof audit &
   typeof notifications &
-  typeof doors);
+  typeof doors &
+  typeof roles);
 export type Catalogue = Record<MessageKey, string>;
 export type MessageParams = Record<string, string | number>;
 
