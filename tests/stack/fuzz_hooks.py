@@ -1,8 +1,9 @@
 """Schemathesis hooks of tests/stack/test_fuzz.py (loaded through SCHEMATHESIS_HOOKS).
 
-JSON Schema cannot compare two fields; the document says these rules in words and the API answers 400 when
-they are broken. The fuzzer is told the same rules here, so that it sends what the document calls valid:
-a date range (`start`, `end`: an item's blocked days) ends on or after its start."""
+JSON Schema cannot compare two fields, nor say that a PDF is asked for with `Accept: application/pdf`; the
+document says these rules in words and the API answers 400 when they are broken. The fuzzer is told the same
+rules here, so that it sends what the document calls valid: a date range (`start`, `end`: an item's blocked
+days) ends on or after its start, and a PDF route gets its Accept header."""
 
 from __future__ import annotations
 
@@ -26,3 +27,17 @@ def _ordered(value: Any) -> Any:
 @schemathesis.hook
 def map_body(context, body):
     return _ordered(body)
+
+
+def _answers_pdf(operation: Any) -> bool:
+    responses = (getattr(operation.definition, "raw", None) or {}).get("responses", {})
+    return any("application/pdf" in (answer.get("content") or {}) for answer in responses.values())
+
+
+@schemathesis.hook
+def map_headers(context, headers):
+    """A route that answers a PDF asks for `Accept: application/pdf` (API Gateway converts only then); the
+    document says so in words, as a header `Accept` may not be a parameter in OpenAPI."""
+    if _answers_pdf(context.operation):
+        return {**(headers or {}), "Accept": "application/pdf"}
+    return headers
