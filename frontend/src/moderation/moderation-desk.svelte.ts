@@ -75,14 +75,22 @@ export class ModerationDesk {
     this.livesHere = home === neighbourhoodId;
   }
 
+  /** The page's refusal, from whichever of its lists answered first (they answer alike): 404 or 403. */
+  get refusal(): ApiProblem | null {
+    for (const list of [this.reports, this.appeals, this.log]) {
+      if (list.state === 'failed' && (list.problem.kind === 'notFound' || list.problem.kind === 'forbidden')) return list.problem;
+    }
+    return null;
+  }
+
   /** Not a moderator here (or no such neighbourhood): the API's 404. */
   get notFound(): boolean {
-    return this.reports.state === 'failed' && this.reports.problem.kind === 'notFound';
+    return this.refusal?.kind === 'notFound';
   }
 
   /** The commune's staff, who do not moderate: the API's 403 says who does. */
   get staffOnly(): boolean {
-    return this.reports.state === 'failed' && this.reports.problem.kind === 'forbidden';
+    return this.refusal?.kind === 'forbidden';
   }
 
   async load(): Promise<void> {
