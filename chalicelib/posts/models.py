@@ -95,7 +95,8 @@ class _Pet(_Post):
     description: Text
     last_seen: Point = Field(description="stored as its res-9 H3 cell only")
     last_seen_at: AwareDatetime | None = Field(default=None, description="when the pet was last seen, with its "
-                                               "UTC offset; not in the future; left out: when the post is written")
+                                               "UTC offset; not in the future, nor more than a year back; left "
+                                               "out: when the post is written")
     photo_id: PhotoId | None = None
 
     @field_validator("last_seen_at")

@@ -3,10 +3,12 @@
 JSON Schema cannot compare two fields, nor say that a PDF is asked for with `Accept: application/pdf`; the
 document says these rules in words and the API answers 400 when they are broken. The fuzzer is told the same
 rules here, so that it sends what the document calls valid: a date range (`start`, `end`: an item's blocked
-days) ends on or after its start, and a PDF route gets its Accept header."""
+days) ends on or after its start, a lost pet was seen within the last year and not in the future (a rule
+relative to the clock), and a PDF route gets its Accept header."""
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 import schemathesis
@@ -21,6 +23,8 @@ def _ordered(value: Any) -> Any:
     start, end = value.get("start"), value.get("end")
     if isinstance(start, str) and isinstance(end, str) and end < start:  # ISO dates compare as text
         value["start"], value["end"] = end, start
+    if isinstance(value.get("last_seen_at"), str):  # a lost pet: seen within the last year, not in the future
+        value["last_seen_at"] = (datetime.now(timezone.utc) - timedelta(hours=1)).isoformat()
     return value
 
 
