@@ -45,3 +45,11 @@ def map_headers(context, headers):
     if _answers_pdf(context.operation):
         return {**(headers or {}), "Accept": "application/pdf"}
     return headers
+
+
+@schemathesis.hook
+def before_call(context, case, **kwargs):
+    """The same rules on every case about to be sent, whatever phase made it (the coverage phase's cases do not
+    all pass through `map_body`)."""
+    if isinstance(case.body, (dict, list)):
+        case.body = _ordered(case.body)
