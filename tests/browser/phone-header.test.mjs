@@ -99,6 +99,9 @@ async function checkPhoneHeader(page, who, { menuHas }) {
   await page.keyboard.press('Enter');
   assert.equal((await focused(page)).id, 'main');
   await page.goto(page.url().split('#')[0]);
+  // The app renders once the reader's language has arrived: wait for the header before pressing keys
+  await page.getByTestId('account-name').waitFor({ state: 'attached' });
+  await menuButton.waitFor({ state: 'visible' });
 
   // The Menu button is reached by Tab and opens the menu with Enter; Tab goes on into it
   assert.ok(await tabUntil(page, (focus) => focus.testid === 'menu-button'), `Tab does not reach the Menu button of ${who}`);
