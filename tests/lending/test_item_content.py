@@ -167,3 +167,36 @@ def test_a_hidden_item_is_left_out_of_the_weekly_digest(client, act_as):
     assert client.post(f"/api/v1/neighbourhoods/{N1}/reports/item/{item['id']}", headers=JSON,
                        body=body({"action": "hide", "reason": "commercial"})).status_code == 200
     assert _new_lendables(N1, *around) == []
+
+
+def test_nobody_decides_on_their_own_item_nor_on_what_they_reported(client, act_as):
+    owner_ambassador = Principal(user_id=OWNER.user_id, lau2="0501", neighbourhood_id=N1, residence_status="verified",
+                                 address_id=OWNER.address_id, ambassador_of=frozenset({N1}))
+    item = lend(client, act_as)
+    act_as(BORROWER)
+    assert report(client, item["id"]).status_code == 201
+    act_as(owner_ambassador)  # the owner is also an ambassador here: another moderator decides
+    own = client.post(f"/api/v1/neighbourhoods/{N1}/reports/item/{item['id']}", headers=JSON,
+                      body=body({"action": "dismiss"}))
+    assert own.status_code == 403, own.body
+    reporter = Principal(user_id=BORROWER.user_id, lau2="0501", neighbourhood_id=N1, residence_status="verified",
+                         address_id=BORROWER.address_id, ambassador_of=frozenset({N1}))
+    act_as(reporter)  # nor the one who reported it
+    assert client.post(f"/api/v1/neighbourhoods/{N1}/reports/item/{item['id']}", headers=JSON,
+                       body=body({"action": "hide", "reason": "commercial"})).status_code == 403
+    act_as(AMBASSADOR)
+    assert [t["target_id"] for t in queue(client)] == [item["id"]]  # still waiting, untouched
+
+
+def test_bad_input_on_an_items_comments_and_reports_names_the_field(client, act_as):
+    item = lend(client, act_as)
+    act_as(BORROWER)
+    for answer, field in [(comment(client, item["id"], ""), "text"),
+                          (comment(client, item["id"], "x" * 2001), "text"),
+                          (comment(client, item["id"], "hi", reply_to="not-a-comment"), "reply_to"),
+                          (report(client, item["id"], reason="boring"), "reason"),
+                          (client.post("/api/v1/items/not-an-id/reports", headers=JSON,
+                                       body=body({"reason": "spam"})), "item_id")]:
+        assert answer.status_code == 400, answer.body
+        assert any(name.endswith(field) for name in error_of(answer)["fields"]), (field, answer.body)
+    assert client.get(f"/api/v1/items/{item['id']}/comments").json_body["comments"] == []  # nothing written
