@@ -57,11 +57,12 @@ test: setup frontend
 	@$(PY) -m pytest
 
 package: setup .venv-scan/.installed
-	@echo "noper: chalice package (prod), cfn-lint and checkov"
+	@echo "noper: chalice package (prod) with an HTTP API, cfn-lint and checkov"
 	@rm -rf build/package && mkdir -p build
 	@$(PY) -m infra.policies
 	@$(PY) -m infra.template build/infra.json
 	@AWS_DEFAULT_REGION=eu-west-1 .venv/bin/chalice package --stage prod --merge-template build/infra.json build/package >/dev/null
+	@$(PY) -m infra.http_api build/package/sam.json
 	@$(PY) -m infra.bundle build/package/deployment.zip
 	@.venv/bin/cfn-lint build/package/sam.json
 	@.venv-scan/bin/checkov --config-file infra/checkov.yaml -f build/package/sam.json | grep -v '^$$'; test $${PIPESTATUS[0]} -eq 0

@@ -107,13 +107,14 @@ def parser() -> argparse.ArgumentParser:
 
 
 def build(out: Path) -> None:
-    """`make package` without the scanners: the merge template, then chalice package."""
+    """`make package` without the scanners: the merge template, chalice package, the HTTP API in place of REST."""
     env = {**os.environ, "PYTHONPATH": str(ROOT), "AWS_DEFAULT_REGION": "eu-west-1"}
     python, chalice = ROOT / ".venv" / "bin" / "python", ROOT / ".venv" / "bin" / "chalice"
     merge = ROOT / "build" / "infra.json"
     subprocess.run([str(python), "-m", "infra.template", str(merge)], cwd=ROOT, env=env, check=True)
     subprocess.run([str(chalice), "package", "--stage", "prod", "--merge-template", str(merge), str(out.parent)],
                    cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
+    subprocess.run([str(python), "-m", "infra.http_api", str(out)], cwd=ROOT, env=env, check=True)
 
 
 @dataclass

@@ -1,7 +1,8 @@
 """The CloudFormation merge template for production: `python -m infra.template OUT.json`.
 
 `chalice package --merge-template OUT.json` deep-merges this into Chalice's SAM output, which
-already holds the Lambda function and the REST API (`RestAPI`, stage `api`). This adds what
+already holds the Lambda functions and a REST API (`RestAPI`, stage `api`), which `infra.http_api` then
+replaces by the HTTP API declared here (`HttpApi`, stage `api`: infra/http_api.py says why). This adds what
 Chalice does not know about:
 
 - `NoperTable`: built from `chalicelib.store.table.TABLE_DEFINITION`, the one definition the
@@ -11,8 +12,9 @@ Chalice does not know about:
 - `SiteBucket` + CloudFront: one origin, as in DESIGN.md: the static site at `/`, the API at
   `/api/*` (uncached), security headers on every response.
 - `AlarmTopic` and the five alarms mailed through it (to the `AlarmEmail` parameter, when given):
-  messages in either dead-letter queue, the API's server errors (API Gateway's own 5XXError), urgent
+  messages in either dead-letter queue, the API's server errors (API Gateway's own 5xx), urgent
   alerts not enqueued, and one account-wide alarm on every function's errors (docs/operations.md, Alarms).
+- The HTTP API (infra/http_api.py) and its access log.
 - A log group per function, and the API's access log, kept `LogRetentionDays` (30 by default); the
   functions log JSON and, by default, none of Lambda's START/END/REPORT lines (`LambdaSystemLogLevel`).
 
@@ -30,6 +32,7 @@ from typing import Any
 from chalicelib.observability import NAMESPACE, SERVICE
 from chalicelib.store.table import TABLE_DEFINITION, TTL_ATTRIBUTE
 from chalicelib.config import ORIGIN_SECRET_HEADER
+from infra import http_api
 
 ROOT = Path(__file__).resolve().parent.parent
 CHALICE_CONFIG = ROOT / ".chalice" / "config.json"
@@ -306,10 +309,10 @@ def site_resources(uploads_bucket_name: str) -> dict[str, Any]:
                         },
                         {
                             "Id": "api",
-                            "DomainName": {"Fn::Sub": "${RestAPI}.execute-api.${AWS::Region}.amazonaws.com"},
-                            # API Gateway stage `api`; routes start with /api/v1, so CloudFront's
+                            "DomainName": {"Fn::Sub": "${HttpApi}.execute-api.${AWS::Region}.amazonaws.com"},
+                            # The HTTP API's stage `api`; routes start with /api/v1, so CloudFront's
                             # /api/v1/health reaches stage `api`, route /api/v1/health.
-                            "OriginPath": "/api",
+                            "OriginPath": "/" + http_api.STAGE,
                             # The proof that a request came through this distribution: the API believes
                             # CloudFront-Viewer-Address only next to it (API Gateway is reachable directly,
                             # with any header). The viewer cannot send it: the origin request policy does
@@ -410,8 +413,8 @@ def app_alarms() -> dict[str, Any]:
     - Lambda's `Errors` without a dimension: every function of the account in this region (a stack has its
       own account, docs/deployment.md). The alarm says that one failed; which one, the per-function `Errors`
       metrics and log groups say (docs/operations.md, Alarms). One alarm instead of one per function.
-    - API Gateway's `5XXError` of this stack's API (named after the stack): the API answered 500 or 503, or
-      its function crashed or timed out (502, 504). It replaces a custom metric of the app counting the same.
+    - API Gateway's `5xx` of this stack's HTTP API (by its id): the API answered 500 or 503, or its function
+      crashed or timed out (502, 504). It replaces a custom metric of the app counting the same.
     - `AlertsNotEnqueued` (chalicelib/notifications/alert_queue.py): a request published an emergency or a
       lost pet but its alerts could not be enqueued; the request itself succeeded, so nothing else sees it."""
     from chalicelib.notifications.alert_queue import NOT_ENQUEUED_METRIC
@@ -422,8 +425,8 @@ def app_alarms() -> dict[str, Any]:
             "which in the per-function Errors metrics.", {"Namespace": "AWS/Lambda", "MetricName": "Errors"}),
         "ApiServerErrorAlarm": alarm(
             "api-server-errors", "The API answered 5xx: a bug, a failing dependency, a crash or a timeout.",
-            {"Namespace": "AWS/ApiGateway", "MetricName": "5XXError",
-             "Dimensions": [{"Name": "ApiName", "Value": {"Ref": "AWS::StackName"}}]}),
+            {"Namespace": "AWS/ApiGateway", "MetricName": "5xx",
+             "Dimensions": [{"Name": "ApiId", "Value": {"Ref": "HttpApi"}}]}),
         "AlertsNotEnqueuedAlarm": alarm(
             "alerts-not-enqueued", "Urgent alerts (emergency, lost pet) were not enqueued: nobody was emailed.",
             app_metric(NOT_ENQUEUED_METRIC)),
@@ -509,64 +512,16 @@ def alert_queues() -> dict[str, Any]:
 
 
 def api_access_log() -> dict[str, Any]:
-    """API Gateway's access log: one JSON line per request into a log group kept LogRetentionDays. API Gateway
-    writes it with the region's account-wide CloudWatch role (`AWS::ApiGateway::Account`, one per account and
-    region: this stack sets it, replacing any earlier one with an equivalent role; docs/deployment.md)."""
-    fields = {"requestId": "$context.requestId", "ip": "$context.identity.sourceIp",
-              "time": "$context.requestTime", "method": "$context.httpMethod", "route": "$context.resourcePath",
-              "status": "$context.status", "bytes": "$context.responseLength",
-              "latencyMs": "$context.responseLatency", "integrationError": "$context.integration.error"}
+    """The HTTP API's access log: one JSON line per request (infra/http_api.py, its stage) into a log group kept
+    LogRetentionDays. An HTTP API writes it through CloudWatch Logs' log delivery (the deploying user needs
+    logs:CreateLogDelivery and logs:PutResourcePolicy), not the REST API's account-wide CloudWatch role."""
     return {
         "ApiAccessLogs": {
             "Type": "AWS::Logs::LogGroup",
             **checkov_skip(**LOG_GROUP_SKIPS),
             "Properties": {"RetentionInDays": {"Ref": "LogRetentionDays"}},
         },
-        "ApiGatewayCloudWatchRole": {
-            "Type": "AWS::IAM::Role",
-            "Properties": {
-                "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": [
-                    {"Effect": "Allow", "Principal": {"Service": "apigateway.amazonaws.com"},
-                     "Action": "sts:AssumeRole"}]},
-                "ManagedPolicyArns": [
-                    {"Fn::Sub": "arn:${AWS::Partition}:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs"}],
-            },
-        },
-        "ApiGatewayAccount": {
-            "Type": "AWS::ApiGateway::Account",
-            "Properties": {"CloudWatchRoleArn": {"Fn::GetAtt": ["ApiGatewayCloudWatchRole", "Arn"]}},
-        },
-        # Merged into Chalice's AWS::Serverless::Api: its stage writes the access log (once the account's
-        # role is set, hence DependsOn); named after the stack, which its 5XXError alarm names.
-        "RestAPI": {
-            "DependsOn": ["ApiGatewayAccount"],
-            "Properties": {"Name": {"Ref": "AWS::StackName"}, "AccessLogSetting": {"DestinationArn": {"Fn::GetAtt": ["ApiAccessLogs", "Arn"]},
-                                                "Format": json.dumps(fields, separators=(",", ":"))}},
-        },
     }
-
-
-def gateway_responses() -> dict[str, Any]:
-    """API Gateway's own answers (no such route, wrong method, media type, throttling, its 4XX/5XX defaults) in
-    the API's error shape {"error": {"code", "message", "fields"}} (chalicelib/web/gateway.py; ops/origin.py
-    does the same for `chalice local`). A wrong method on a REST API is MISSING_AUTHENTICATION_TOKEN too."""
-    from chalicelib.web.gateway import GATEWAY_RESPONSES
-
-    resources = {}
-    for kind, code in GATEWAY_RESPONSES.items():
-        name = "GatewayResponse" + "".join(part.title() for part in kind.split("_"))
-        body = '{"error":{"code":"%s","message":$context.error.messageString,"fields":{}}}' % code
-        resources[name] = {
-            "Type": "AWS::ApiGateway::GatewayResponse",
-            "Properties": {
-                "RestApiId": {"Ref": "RestAPI"},
-                "ResponseType": kind,
-                "ResponseParameters": {"gatewayresponse.header.Cache-Control": "'no-store'",
-                                       "gatewayresponse.header.X-Content-Type-Options": "'nosniff'"},
-                "ResponseTemplates": {"application/json": body},
-            },
-        }
-    return resources
 
 
 def build() -> dict[str, Any]:
@@ -578,7 +533,7 @@ def build() -> dict[str, Any]:
         **alarm_topic(),
         **app_alarms(),
         **api_access_log(),
-        **gateway_responses(),
+        **http_api.resources(),
     }
     for extra in (digest_queues(), alert_queues(), function_logs()):
         merge(resources, extra)

@@ -30,6 +30,7 @@ from chalicelib.models import Model
 from chalicelib.observability import logger
 from chalicelib.publishers.links import principal_from_link
 from chalicelib.store import idempotency
+from chalicelib.web.gateway import no_such_route
 
 MAX_JSON_BODY = 64 * 1024
 # Only application/json: the types an HTML form can send (text/plain among them) reach no JSON route, so
@@ -100,6 +101,8 @@ class Api:
     def __init__(self, app: Chalice):
         self.app = app
         self.docs: list[RouteDoc] = []
+        # The HTTP API's catch-all route brings requests no route takes: our 404/405, not Chalice's body.
+        app.register_middleware(no_such_route(app, BASE_HEADERS), "http")
 
     def get(self, path: str, **options: Any) -> Callable:
         return self.route(path, "GET", **options)

@@ -1,31 +1,21 @@
-"""API Gateway's own answers, in the API's error shape.
+"""Answers to requests no route of the app takes, in the API's error shape {"error": {"code", "message", "fields"}}.
 
-API Gateway answers some requests before the Lambda runs: no such route (on a REST API a wrong method too),
-an unsupported media type, throttling, a body too large, its own 4XX/5XX. infra/template.py gives each a
-GatewayResponse with the body {"error": {"code", "message", "fields": {}}}; `chalice local` answers the same
-requests with its own bodies, which ops/origin.py rewrites with `in_error_shape`, keeping the status.
+In prod an API Gateway HTTP API sends every request to the app: one route per app route, and a catch-all
+`$default` route for the rest (infra/http_api.py), since an HTTP API has no gateway responses to reshape.
+`no_such_route` answers those: 404 for an unknown path, 405 for a known path with another method.
+`chalice local` answers unknown routes itself, with its own bodies, which ops/origin.py rewrites with
+`in_error_shape`, keeping the status. What API Gateway still answers by itself (429 when the account's limit
+is reached, 413, its own 5xx) carries its {"message": …} body: the web app falls back on the status.
 """
 
 from __future__ import annotations
 
 import json
+from typing import Any, Callable
 
-# API Gateway's response type → our error code (https://docs.aws.amazon.com/apigateway/latest/developerguide/supported-gateway-response-types.html).
-GATEWAY_RESPONSES = {
-    "MISSING_AUTHENTICATION_TOKEN": "no_such_route",
-    "RESOURCE_NOT_FOUND": "no_such_route",
-    "UNSUPPORTED_MEDIA_TYPE": "unsupported_media_type",
-    "REQUEST_TOO_LARGE": "too_large",
-    "THROTTLED": "rate_limited",
-    "QUOTA_EXCEEDED": "rate_limited",
-    "BAD_REQUEST_BODY": "invalid_input",
-    "BAD_REQUEST_PARAMETERS": "invalid_input",
-    "INTEGRATION_TIMEOUT": "unavailable",
-    "DEFAULT_4XX": "bad_request",
-    "DEFAULT_5XX": "internal",
-}
+from chalice.app import Response
 
-# What `chalice local` answers in place of API Gateway, by status: our code and message.
+# Our code and message by status: for requests no route takes (here, or `chalice local` in place of API Gateway).
 LOCAL_ANSWERS = {
     403: ("no_such_route", "No such route: check the path and the method."),
     404: ("no_such_route", "No such route: check the path and the method."),
@@ -59,3 +49,22 @@ def in_error_shape(status: int, payload: bytes) -> bytes | None:
     if isinstance(data, dict) and not set(data) <= CHALICE_LOCAL_KEYS:
         return None  # the app's own answer: our error shape, or a documented body such as /health's 503
     return json.dumps(gateway_error(status)).encode()
+
+
+def no_such_route(app: Any, headers: dict[str, str]) -> Callable[[Any, Callable[[Any], Response]], Response]:
+    """Chalice http middleware: a request that reaches the function on no route of `app` (the HTTP API's
+    catch-all: requestContext.resourcePath is not a route template, or the method is not the route's, or a
+    path parameter is missing) gets our 404 or 405, never Chalice's own {"Code", "Message"} body; with
+    `headers`, the API's own."""
+
+    def answer(request: Any, get_response: Callable[[Any], Response]) -> Response:
+        methods = app.routes.get(request.path) or {}  # .get: the route table is a defaultdict
+        route = methods.get(request.method)
+        if route is not None and all(name in (request.uri_params or {}) for name in route.view_args):
+            return get_response(request)
+        status = 405 if route is None and methods else 404
+        allow = {"Allow": ", ".join(sorted(methods))} if status == 405 else {}
+        return Response(body=json.dumps(gateway_error(status)), status_code=status,
+                        headers={**headers, "Content-Type": "application/json", **allow})
+
+    return answer

@@ -186,9 +186,10 @@ def test_five_alarms_one_for_every_functions_errors_and_api_gateways_own_5xx(gen
     assert (errors["Namespace"], errors["MetricName"], errors["Statistic"]) == ("AWS/Lambda", "Errors", "Sum")
     assert "Dimensions" not in errors  # every function of the account (the stack's own account)
     server = alarms["ApiServerErrorAlarm"]
-    assert (server["Namespace"], server["MetricName"]) == ("AWS/ApiGateway", "5XXError")
-    assert server["Dimensions"] == [{"Name": "ApiName", "Value": {"Ref": "AWS::StackName"}}]
-    assert generated["Resources"]["RestAPI"]["Properties"]["Name"] == {"Ref": "AWS::StackName"}
+    # an HTTP API's metrics: 5xx (not a REST API's 5XXError), by ApiId (not ApiName)
+    assert (server["Namespace"], server["MetricName"]) == ("AWS/ApiGateway", "5xx")
+    assert server["Dimensions"] == [{"Name": "ApiId", "Value": {"Ref": "HttpApi"}}]
+    assert generated["Resources"]["HttpApi"]["Type"] == "AWS::ApiGatewayV2::Api"
 
 
 def test_every_function_chalice_packages_logs_to_its_own_group_kept_30_days(generated: dict[str, Any]) -> None:
@@ -244,20 +245,13 @@ def test_cloudfront_proves_itself_to_the_api_with_a_rotatable_secret(generated: 
     assert ORIGIN_SECRET_HEADER not in policy["HeadersConfig"]["Headers"]
 
 
-def test_api_gateways_own_answers_are_in_the_api_error_shape(generated: dict[str, Any]) -> None:
-    responses = {r["Properties"]["ResponseType"]: r["Properties"] for r in generated["Resources"].values()
-                 if r.get("Type") == "AWS::ApiGateway::GatewayResponse"}
-
-    # no such route (and, on a REST API, a wrong method), media type, throttling, and the defaults
-    assert {"MISSING_AUTHENTICATION_TOKEN", "UNSUPPORTED_MEDIA_TYPE", "THROTTLED", "DEFAULT_4XX", "DEFAULT_5XX"} <= set(responses)
-    for kind, props in responses.items():
-        assert props["RestApiId"] == {"Ref": "RestAPI"}, kind
-        # what API Gateway renders: $context.error.messageString is a quoted JSON string already
-        rendered = props["ResponseTemplates"]["application/json"].replace("$context.error.messageString", '"Forbidden"')
-        error = json.loads(rendered)["error"]
-        assert set(error) == {"code", "message", "fields"} and error["fields"] == {}, kind
-    assert json.loads(responses["THROTTLED"]["ResponseTemplates"]["application/json"].replace(
-        "$context.error.messageString", '""'))["error"]["code"] == "rate_limited"
+def test_no_gateway_responses_but_a_catch_all_route_to_the_app(generated: dict[str, Any]) -> None:
+    """An HTTP API has no gateway responses: an unknown path or method reaches the app through the catch-all
+    route, and the app answers it in its error shape (tests/api/test_http_api_events.py)."""
+    resources = generated["Resources"]
+    assert not [r for r in resources.values() if r.get("Type") == "AWS::ApiGateway::GatewayResponse"]
+    paths = resources["HttpApi"]["Properties"]["Body"]["paths"]
+    assert set(paths["$default"]) == {"x-amazon-apigateway-any-method"}
 
 
 def test_cloudfront_forwards_the_idempotency_key_within_its_limit_of_10_headers(generated: dict[str, Any]) -> None:
