@@ -5,7 +5,8 @@
         [--digest-recipients N] [...every assumption is a flag: --help]
 
 What it reads from the template (`make package` writes it; `--build`, or a missing file, builds it here the
-same way without the scanners): the functions with their memory and architecture, the REST API, the
+same way without the scanners): the functions with their memory and architecture, the API (an HTTP API or a
+REST API, each at its price), the
 CloudFront distribution and its function, the queues Lambda polls, the table and its point-in-time
 recovery, the alarms and the custom metrics they watch, and every log group with its retention (a
 function without a declared group logs to one Lambda creates, kept forever). What it assumes about use
@@ -130,7 +131,7 @@ class Function:
 @dataclass
 class Stack:
     functions: dict[str, Function]
-    rest_api: bool
+    api: str | None  # "HTTP" or "REST": API Gateway's kind, which sets the price of a call
     cloudfront: bool
     cloudfront_function: bool
     alarms: int
@@ -167,12 +168,20 @@ class Stack:
                 sqs=any(e.get("Type") == "SQS" for e in events),
                 log_days=float(days) if days else None, platform_logs=system in ("INFO", "DEBUG"))
         alarms = [r["Properties"] for r in resources.values() if r["Type"] == "AWS::CloudWatch::Alarm"]
-        access = resources.get("RestAPI", {}).get("Properties", {}).get("AccessLogSetting", {})
+        kinds = {r["Type"] for r in resources.values()}
+        http = [r for r in resources.values() if r["Type"] == "AWS::Serverless::HttpApi" or (
+            r["Type"] == "AWS::ApiGatewayV2::Api" and r["Properties"].get("ProtocolType", "HTTP") == "HTTP")]
+        api = "HTTP" if http else "REST" if kinds & {"AWS::Serverless::Api", "AWS::ApiGateway::RestApi"} else None
+        # the access log: the REST API's AccessLogSetting, an HTTP API stage's AccessLogSettings
+        settings = [r["Properties"].get("AccessLogSetting") or r["Properties"].get("AccessLogSettings")
+                    for r in resources.values() if r["Type"] in ("AWS::Serverless::Api", "AWS::ApiGateway::Stage",
+                                                                 "AWS::ApiGatewayV2::Stage", "AWS::Serverless::HttpApi")]
+        access = next((setting for setting in settings if setting), {})
         access_group = (access.get("DestinationArn") or {}).get("Fn::GetAtt", [None])[0]
         table = next((r for r in resources.values() if r["Type"] == "AWS::DynamoDB::Table"), {})
         return Stack(
             functions=functions,
-            rest_api=any(r["Type"] in ("AWS::Serverless::Api", "AWS::ApiGateway::RestApi") for r in resources.values()),
+            api=api,
             cloudfront=any(r["Type"] == "AWS::CloudFront::Distribution" for r in resources.values()),
             cloudfront_function=any(r["Type"] == "AWS::CloudFront::Function" for r in resources.values()),
             alarms=len(alarms),
@@ -266,7 +275,7 @@ def bill(stack: Stack, p: Profile, price: dict[str, float]) -> list[Line]:
     api_log_gb = p.api_calls * (a.app_log_bytes + (a.platform_log_bytes if api and api.platform_logs else 0)) / GB
     email_log_gb = emails * 200 / GB + (invocations - p.api_calls) * (a.platform_log_bytes if email_fn and
                                                                      email_fn.platform_logs else 0) / GB
-    access_gb = p.api_calls * a.access_log_bytes / GB if stack.rest_api else 0
+    access_gb = p.api_calls * a.access_log_bytes / GB if stack.api else 0
     ingested = api_log_gb + email_log_gb + access_gb
     stored = (stored_gb(api_log_gb, api.log_days if api else None)
               + stored_gb(email_log_gb, email_fn.log_days if email_fn else None)
@@ -294,7 +303,8 @@ def bill(stack: Stack, p: Profile, price: dict[str, float]) -> list[Line]:
              f"{p.recipients:,.0f} digests a week, {p.other_emails:,.0f} other emails a year; no attachments",
              {"digests": p.digests / 1000 * price["ses_per_thousand_emails"],
               "other emails": p.other_emails / 1000 * price["ses_per_thousand_emails"]}),
-        Line("API Gateway (REST)", p.api_calls / 1e6 * price["api_gateway_rest_per_million"] if stack.rest_api else 0,
+        Line(f"API Gateway ({stack.api or 'none'})",
+             p.api_calls / 1e6 * price[f"api_gateway_{stack.api.lower()}_per_million"] if stack.api else 0,
              f"{p.api_calls / 1e6:.2f} M calls ({p.screens / 1e6:.2f} M screens x {a.calls_per_screen:g}, and the "
              f"feed-position PUTs)"),
         Line("CloudWatch", sum(cloudwatch.values()),

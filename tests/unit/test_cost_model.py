@@ -18,14 +18,14 @@ PRICES = json.loads((ROOT / "bench" / "prices_eu_west_1.json").read_text(encodin
 
 
 def packaged(**function_properties) -> dict:
-    """The merge template with Chalice's part reduced to what the model reads: the functions and the API."""
+    """The merge template with Chalice's part reduced to what the model reads: the functions (the HTTP API is the
+    merge template's own)."""
     built = infra_template.build()
     for name in infra_template.FUNCTIONS:
         resource = built["Resources"].setdefault(name, {})
         resource["Type"] = "AWS::Serverless::Function"
         resource.setdefault("Properties", {}).update({"MemorySize": 512, "Architectures": ["x86_64"],
                                                       **function_properties})
-    built["Resources"]["RestAPI"]["Type"] = "AWS::Serverless::Api"
     return built
 
 
@@ -65,3 +65,22 @@ def test_the_digest_recipients_follow_the_profile():
     ses = {p.recipients: line(cost.bill(cost.Stack.of(packaged()), p, PRICES["prices"]), "SES (emails)").usd
            for p in (default, everyone)}
     assert ses[everyone.recipients] > ses[default.recipients]
+
+
+def test_the_http_api_is_priced_as_one_and_a_rest_api_as_one():
+    profile = cost.Profile.of(cost.parser().parse_args([]))
+    http = cost.Stack.of(packaged())
+    rest_template = packaged()
+    for name in ("HttpApi", "HttpApiStage"):
+        del rest_template["Resources"][name]
+    rest_template["Resources"]["RestAPI"] = {"Type": "AWS::Serverless::Api", "Properties": {"AccessLogSetting": {
+        "DestinationArn": {"Fn::GetAtt": ["ApiAccessLogs", "Arn"]}}}}
+    rest = cost.Stack.of(rest_template)
+
+    assert (http.api, rest.api) == ("HTTP", "REST")
+    assert http.access_log_days == rest.access_log_days == 30  # each kind's access log found
+    http_line = line(cost.bill(http, profile, PRICES["prices"]), "API Gateway (HTTP)")
+    rest_line = line(cost.bill(rest, profile, PRICES["prices"]), "API Gateway (REST)")
+    assert http_line.usd == profile.api_calls / 1e6 * PRICES["prices"]["api_gateway_http_per_million"]
+    assert rest_line.usd == profile.api_calls / 1e6 * PRICES["prices"]["api_gateway_rest_per_million"]
+    assert http_line.usd < rest_line.usd / 3
