@@ -4,7 +4,7 @@ from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.metrics import MetricUnit
 
 # infra/template.py alarms on the app's one metric (AlertsNotEnqueued): Powertools adds `service` as the
-# one dimension of every metric. Requests and server errors are API Gateway's own metrics (Count, 5XXError),
+# one dimension of every metric. Requests and server errors are API Gateway's own metrics (Count, 5xx),
 # free, so the app does not count them again (each custom metric is billed).
 NAMESPACE = "Noper"
 SERVICE = "noper"

@@ -112,11 +112,12 @@ def test_uploads_bucket_keeps_deleted_objects_for_a_while() -> None:
 
 def test_the_api_stage_writes_an_access_log_that_expires() -> None:
     resources = infra_template.build()["Resources"]
-    setting = resources["RestAPI"]["Properties"]["AccessLogSetting"]
+    setting = resources["HttpApiStage"]["Properties"]["AccessLogSettings"]
     assert setting["DestinationArn"] == {"Fn::GetAtt": ["ApiAccessLogs", "Arn"]}
     assert json.loads(setting["Format"])["requestId"] == "$context.requestId"
     assert resources["ApiAccessLogs"]["Properties"]["RetentionInDays"] == {"Ref": "LogRetentionDays"}
-    assert resources["RestAPI"]["DependsOn"] == ["ApiGatewayAccount"]
+    # an HTTP API logs through CloudWatch Logs' log delivery: no account-wide CloudWatch role to set
+    assert not [r for r in resources.values() if r.get("Type") == "AWS::ApiGateway::Account"]
 
 
 def test_every_checkov_skip_in_the_template_says_why() -> None:
