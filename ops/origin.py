@@ -85,11 +85,14 @@ def make_handler(site: Path, api: str, uploads: str, origin_secret: str):
             finally:
                 connection.close()
             kept = [(k, v) for k, v in answer.getheaders() if k.lower() not in HOP_BY_HOP]
-            if (shaped := in_error_shape(answer.status, payload)) is not None:
-                # chalice local's own 403/405/415 bodies, in our error shape as API Gateway's are in prod
+            status = answer.status
+            if in_error_shape(status, payload) is not None:
+                # chalice local's own bodies in our error shape, as the app answers them in prod; its 403 for
+                # an unknown route (a REST API's answer) is the 404 the HTTP API's catch-all brings in prod
+                status = 404 if status == 403 else status
                 kept = [(k, v) for k, v in kept if k.lower() != "content-type"] + [("Content-Type", "application/json")]
-                payload = shaped
-            self._send(answer.status, payload, kept)
+                payload = in_error_shape(status, payload)
+            self._send(status, payload, kept)
 
         def _static(self) -> None:
             path = urlsplit(self.path).path

@@ -4,7 +4,7 @@ In prod an API Gateway HTTP API sends every request to the app: one route per ap
 `$default` route for the rest (infra/http_api.py), since an HTTP API has no gateway responses to reshape.
 `no_such_route` answers those: 404 for an unknown path, 405 for a known path with another method.
 `chalice local` answers unknown routes itself, with its own bodies, which ops/origin.py rewrites with
-`in_error_shape`, keeping the status. What API Gateway still answers by itself (429 when the account's limit
+`in_error_shape` (its 403 for an unknown route, a REST API's answer, becoming the 404 of prod). What API Gateway still answers by itself (429 when the account's limit
 is reached, 413, its own 5xx) carries its {"message": …} body: the web app falls back on the status.
 """
 

@@ -82,10 +82,10 @@ def test_a_third_party_form_through_the_origin_gets_403_and_the_sites_own_origin
 
 
 def test_what_chalice_answers_itself_comes_in_the_api_error_shape(site_url):
-    # No such route, a wrong method, a media type no route takes: API Gateway's answers in prod
-    # (infra/template.py's GatewayResponses), chalice local's here, rewritten by the origin; status kept.
+    # No such route, a wrong method, a media type no route takes: the app's answers in prod (the HTTP API's
+    # catch-all route, chalicelib/web/gateway.py), chalice local's here, rewritten by the origin as in prod.
     for method, path, data, headers, status in (
-        ("GET", "/api/v1/no-such-route", None, {}, 403),
+        ("GET", "/api/v1/no-such-route", None, {}, 404),
         ("PATCH", "/api/v1/health", b"{}", {"Content-Type": "application/json"}, 405),
         ("POST", "/api/v1/auth/code", b"\x89PNG", {"Content-Type": "image/png"}, 415),
     ):
