@@ -20,6 +20,7 @@ and this step, run on the packaged template, removes Chalice's REST API, which a
 
 from __future__ import annotations
 
+import copy
 import json
 import sys
 from pathlib import Path
@@ -48,11 +49,12 @@ def routes() -> list[tuple[str, str]]:
 
 def definition() -> dict[str, Any]:
     """The HTTP API's OpenAPI 3.0 document: every route and the catch-all, one integration."""
-    use = {"x-amazon-apigateway-integration": {"$ref": f"#/components/x-amazon-apigateway-integrations/{INTEGRATION}"}}
+    use = {"responses": {"default": {"description": "The API function's answer"}},
+           "x-amazon-apigateway-integration": {"$ref": f"#/components/x-amazon-apigateway-integrations/{INTEGRATION}"}}
     paths: dict[str, dict[str, Any]] = {}
     for method, path in routes():
-        paths.setdefault(path, {})[method.lower()] = dict(use)
-    paths[CATCH_ALL] = {"x-amazon-apigateway-any-method": dict(use)}
+        paths.setdefault(path, {})[method.lower()] = copy.deepcopy(use)
+    paths[CATCH_ALL] = {"x-amazon-apigateway-any-method": copy.deepcopy(use)}
     return {
         "openapi": "3.0.1",
         "info": {"title": {"Ref": "AWS::StackName"}, "version": "1.0"},
