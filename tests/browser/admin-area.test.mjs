@@ -2,13 +2,15 @@
 // A commune admin (made with `./noper staff add ... --role admin`) opens /admin/0501 at 1280 and 360 px: the
 // overview counts the resident waiting for verification and links to each section; following a link opens the
 // section at its own address with focus on its heading; reload and Back/Forward keep working; on a phone the
-// section list folds behind one button. A verifier sees only the sections of their role.
+// section list folds behind one button. A verifier signs in on the sign-in page, lands on the overview and sees
+// only the sections of their role.
 // NOPER_BASE_URL is the origin of the stack; NOPER_OUTBOX_DIR its outbox (sign-in codes). Commune 0501 must
 // be seeded as tests/stack/conftest.py does. NOPER_SCREENSHOTS=1 saves /tmp/noper-admin-*.png.
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
-import { chromiumForTests, signedIn, staffMember, TIMEOUT, uniqueStamp, watchPageErrors } from './stack-session.mjs';
+import { chromiumForTests, codeFromOutbox, newContext, ROOT, signedIn, staffMember, TIMEOUT, uniqueStamp, watchPageErrors } from './stack-session.mjs';
 
 const BASE_URL = process.env.NOPER_BASE_URL?.replace(/\/+$/, '');
 if (!BASE_URL) {
@@ -110,7 +112,9 @@ describe('the admin area', () => {
     const found = await newcomer.call('GET', `/communes/${COMMUNE}/addresses?q=${encodeURIComponent('Hauptstrooss 60')}`);
     await newcomer.call('PUT', '/me/residence', { address_id: found.addresses.find((a) => a.neighbourhood).id });
     await newcomer.context.close();
-    const verifier = await staffMember(chromium.browser, BASE_URL, { commune: COMMUNE, email: `area-verifier-${stamp}@example.lu`, role: 'verifier', timeout: TIMEOUT });
+    const verifierEmail = `area-verifier-${stamp}@example.lu`;
+    execFileSync('./noper', ['staff', 'add', verifierEmail, '--commune', COMMUNE, '--role', 'verifier'], { cwd: ROOT, env: process.env, stdio: 'pipe' });
+    const verifier = { context: await newContext(chromium.browser, { timeout: TIMEOUT }) };
 
     try {
       // When the admin walks through the area on a desktop and on a phone
@@ -128,10 +132,17 @@ describe('the admin area', () => {
       await page.waitForURL(`${BASE_URL}/admin/${COMMUNE}`);
       assert.deepEqual(errors, []);
 
-      // Then a verifier finds only the sections of their role
+      // Then a verifier who signs in on the sign-in page lands on the overview, and finds only the sections of their role
       const verifierPage = await verifier.context.newPage();
       await verifierPage.setViewportSize(DESKTOP);
-      await verifierPage.goto(`${BASE_URL}/admin/${COMMUNE}`);
+      await verifierPage.goto(`${BASE_URL}/sign-in`);
+      await verifierPage.getByLabel(en['signIn.email.label']).fill(verifierEmail);
+      const asked = Date.now();
+      await verifierPage.getByRole('button', { name: en['signIn.email.submit'] }).click();
+      await verifierPage.getByLabel(en['signIn.code.label']).fill(await codeFromOutbox(verifierEmail, asked));
+      await verifierPage.getByRole('button', { name: en['signIn.code.submit'], exact: true }).click();
+      await verifierPage.waitForURL(`${BASE_URL}/admin/${COMMUNE}`);
+      await verifierPage.getByRole('heading', { level: 2, name: en['admin.overview.title'] }).waitFor();
       const links = verifierPage.getByRole('navigation', { name: en['admin.nav.label'] }).getByRole('link');
       await links.first().waitFor();
       assert.deepEqual(await links.allTextContents(), ['admin.nav.overview', 'admin.nav.verifications', 'admin.nav.letters', 'admin.nav.launch'].map((key) => en[key]));
