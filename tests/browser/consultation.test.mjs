@@ -1,6 +1,6 @@
 // Browser test of a consultation on a planning project: node --test tests/browser/consultation.test.mjs
 // A commune admin (made with `./noper staff add ... --role admin`) signs in through the sign-in screen
-// with the emailed code, drafts a consultation on the admin page's consultations panel (texts in
+// with the emailed code, drafts a consultation in the admin area's consultations section (texts in
 // each of the commune's languages, Anna's neighbourhood only, open now, closing soon; a single
 // choice, a 1-5 rating and a free-text question) and publishes it. Anna, verified in that
 // neighbourhood, finds it on her neighbourhood page, answers with the keyboard, then changes an
@@ -122,8 +122,10 @@ describe('a consultation on a planning project', () => {
       await adminPage.getByRole('button', { name: en['signIn.code.submit'], exact: true }).click();
       await adminPage.waitForURL(new RegExp(`/admin/${COMMUNE}$`));
 
-      // And drafts a consultation on the consultations panel
-      const panel = adminPage.locator('section[aria-labelledby="consultations-admin-title"]');
+      // And drafts a consultation in the admin area's consultations section (its link on the overview)
+      await adminPage.getByTestId('admin-overview').getByRole('link', { name: t['consultation.admin.title'] }).click();
+      await adminPage.waitForURL(new RegExp(`/admin/${COMMUNE}/consultations$`));
+      const panel = adminPage.locator('section[aria-labelledby="consultations-title"]');
       await panel.getByRole('heading', { level: 2, name: t['consultation.admin.title'] }).waitFor();
       await panel.getByRole('button', { name: t['consultation.admin.new'] }).click();
       await panel.getByRole('heading', { level: 3, name: t['consultation.admin.new'] }).waitFor();

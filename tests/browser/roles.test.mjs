@@ -1,8 +1,8 @@
 // Browser test of the admin page's roles: node --test tests/browser/roles.test.mjs
-// A commune admin (made with `./noper staff add ... --role admin`) opens /admin/0501, picks Anna's
+// A commune admin (made with `./noper staff add ... --role admin`) opens /admin/0501/roles, picks Anna's
 // neighbourhood, finds her by name and makes her ambassador; she is listed as one, and on her
 // neighbourhood's page she finds the paper digest and downloads its PDF. The admin grants a staff role by
-// email and sees it listed, and saves the commune's settings (languages) from the page.
+// email and sees it listed, and saves the commune's settings (languages) at /admin/0501/settings.
 // NOPER_BASE_URL is the origin of the stack; NOPER_OUTBOX_DIR its outbox (sign-in codes). Commune
 // 0501 must be seeded as tests/stack/conftest.py does. NOPER_SCREENSHOTS=1 saves /tmp/noper-roles-*.png.
 import assert from 'node:assert/strict';
@@ -36,7 +36,7 @@ describe('an admin manages the roles from the admin page', () => {
     // The admin page: pick Anna's neighbourhood, type part of her name, make her ambassador
     const page = await admin.context.newPage();
     const errors = watchPageErrors(page);
-    await page.goto(`${BASE_URL}/admin/${COMMUNE}`);
+    await page.goto(`${BASE_URL}/admin/${COMMUNE}/roles`);
     await page.getByRole('heading', { name: say('roles.title') }).waitFor();
     await page.getByTestId('roles-neighbourhood').selectOption(anna.neighbourhood.id);
     await page.getByTestId('roles-search').fill(name.slice(0, 6).toLowerCase());
@@ -54,7 +54,8 @@ describe('an admin manages the roles from the admin page', () => {
       name: say('roles.withdraw', { role: say('roles.staff.editor'), name: clerk }),
     }).waitFor();
 
-    // The commune's settings: saved from the page (the same languages: other tests read them)
+    // The commune's settings, in their own section: saved from the page (the same languages: other tests read them)
+    await page.goto(`${BASE_URL}/admin/${COMMUNE}/settings`);
     await page.getByTestId('commune-language-pt').uncheck();
     await page.getByTestId('commune-language-pt').check();
     await page.getByRole('button', { name: say('communeSettings.save') }).click();

@@ -1,3 +1,4 @@
+import type admin from './locales/admin/en.json';
 import type audit from './locales/audit/en.json';
 import type commune from './locales/commune/en.json';
 import type doors from './locales/doors/en.json';
@@ -19,7 +20,8 @@ export type MessageKey = keyof (typeof en &
   typeof audit &
   typeof notifications &
   typeof doors &
-  typeof roles);
+  typeof roles &
+  typeof admin);
 export type Catalogue = Record<MessageKey, string>;
 export type MessageParams = Record<string, string | number>;
 

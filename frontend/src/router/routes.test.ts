@@ -22,9 +22,16 @@ describe('matchRoute', () => {
   it('reads the commune of a commune or admin page', () => {
     expect(matchRoute('/communes/0501')).toEqual({ name: 'commune', lau2: '0501' });
     expect(matchRoute('/communes/9901/?x=1')).toEqual({ name: 'commune', lau2: '9901' });
-    expect(matchRoute('/admin/0501')).toEqual({ name: 'admin', lau2: '0501' });
+    expect(matchRoute('/admin/0501')).toEqual({ name: 'admin', lau2: '0501', section: '' });
     expect(matchRoute('/communes/05 01')).toMatchObject({ name: 'notFound' });
     expect(matchRoute('/communes/0501/extra')).toMatchObject({ name: 'notFound' });
+  });
+
+  it('reads the section of a commune admin page', () => {
+    expect(matchRoute('/admin/0501/verifications')).toEqual({ name: 'admin', lau2: '0501', section: 'verifications' });
+    expect(matchRoute('/admin/0501/audit/?x=1#top')).toEqual({ name: 'admin', lau2: '0501', section: 'audit' });
+    expect(matchRoute('/admin/0501/Audit')).toMatchObject({ name: 'notFound' });
+    expect(matchRoute('/admin/0501/audit/more')).toMatchObject({ name: 'notFound' });
   });
 
   it('sends a signed-out visitor of a commune admin page to sign in first', () => {

@@ -4,7 +4,7 @@ export type Route =
   | { name: 'communes' }
   | { name: 'commune'; lau2: string }
   | { name: 'adminCommunes' }
-  | { name: 'admin'; lau2: string }
+  | { name: 'admin'; lau2: string; section: string }
   | { name: 'signIn' }
   | { name: 'join' }
   | { name: 'me' }
@@ -75,6 +75,8 @@ export function isResidentScreen(route: Route): route is { name: ResidentScreen;
 
 // A commune's LAU2 code, e.g. 0501; the API says whether it exists.
 const WITH_COMMUNE = /^\/(communes|admin)\/([0-9A-Za-z]{1,12})$/;
+// A section of a commune's admin area, e.g. /admin/0501/verifications (admin/sections.ts says which exist).
+const ADMIN_SECTION = /^\/admin\/([0-9A-Za-z]{1,12})\/([a-z][a-z-]{0,31})$/;
 
 /** The screen for a URL path; a trailing slash, query or fragment does not matter. */
 export function matchRoute(location: string): Route {
@@ -83,7 +85,9 @@ export function matchRoute(location: string): Route {
   const fixed = ROUTES[normalised];
   if (fixed) return fixed;
   const commune = WITH_COMMUNE.exec(normalised);
-  if (commune?.[2]) return commune[1] === 'communes' ? { name: 'commune', lau2: commune[2] } : { name: 'admin', lau2: commune[2] };
+  if (commune?.[2]) return commune[1] === 'communes' ? { name: 'commune', lau2: commune[2] } : { name: 'admin', lau2: commune[2], section: '' };
+  const section = ADMIN_SECTION.exec(normalised);
+  if (section?.[1] && section[2]) return { name: 'admin', lau2: section[1], section: section[2] };
   const neighbourhood = NEIGHBOURHOOD.exec(normalised);
   if (neighbourhood?.[1]) return { name: 'neighbourhood', id: neighbourhood[1] };
   for (const [pattern, name] of RESIDENT_SCREENS) {

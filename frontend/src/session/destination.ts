@@ -16,9 +16,15 @@ export function safeNext(next: string | null | undefined): string | null {
  * profile or the join wizard. */
 export function afterSignIn(profile: Profile, next: string | null | undefined): string {
   const wanted = safeNext(next);
-  if (profile.staff.length > 0 && profile.residence.status === 'none') return wanted ?? '/admin';
+  if (profile.staff.length > 0 && profile.residence.status === 'none') return wanted ?? staffHome(profile);
   if (profile.name_chosen === false) return wanted && /^\/join([?#]|$)/.test(wanted) ? wanted : '/join'; // a letter's QR code
   return wanted ?? (profile.residence.status === 'none' ? '/join' : '/me');
+}
+
+/** Staff's admin page: the overview of their commune, or the list when they work for several. */
+function staffHome(profile: Profile): string {
+  const communes = new Set(profile.staff.map((grant) => grant.lau2));
+  return communes.size === 1 ? `/admin/${encodeURIComponent([...communes][0] ?? '')}` : '/admin';
 }
 
 /** The sign-in page that comes back to `path` afterwards. */

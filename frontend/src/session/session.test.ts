@@ -102,7 +102,9 @@ describe('where sign-in leads', () => {
 
   it('takes commune staff who live elsewhere to their admin page, never to the join wizard', () => {
     const clerk = profile({ staff: [{ lau2: '0501', role: 'verifier' }], name_chosen: false });
-    expect(afterSignIn(clerk, null)).toBe('/admin');
+    expect(afterSignIn(clerk, null)).toBe('/admin/0501');
+    const twoCommunes = profile({ staff: [{ lau2: '0501', role: 'verifier' }, { lau2: '0502', role: 'admin' }, { lau2: '0501', role: 'admin' }] });
+    expect(afterSignIn(twoCommunes, null)).toBe('/admin');
     expect(afterSignIn(clerk, '/admin/0501')).toBe('/admin/0501');
     // staff who are also residents are residents first
     expect(afterSignIn(profile({ staff: [{ lau2: '0501', role: 'admin' }] }, 'verified'), null)).toBe('/me');
