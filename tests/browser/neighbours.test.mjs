@@ -64,9 +64,10 @@ describe('neighbours and their things', () => {
     await pageN.goto(`${BASE_URL}/items/${item.id}`);
     await pageN.getByTestId('item-name').filter({ hasText: `Ladder ${stamp}` }).waitFor();
     const comments = pageN.getByTestId('comments');
-    await comments.getByText(en['life.comments.none']).waitFor();
     const text = `Could I borrow it on Saturday? (${stamp})`;
+    // (the comments, below the calendar, are asked for when the reader gets there: here by moving the focus)
     await pageN.getByLabel(en['life.comments.write']).focus();
+    await comments.getByText(en['life.comments.none']).waitFor();
     await pageN.keyboard.type(text);
     await pageN.keyboard.press('Tab');
     assert.equal(await pageN.evaluate(() => document.activeElement?.getAttribute('data-testid')), 'send-comment');
@@ -85,6 +86,8 @@ describe('neighbours and their things', () => {
     const pageO = await owner.context.newPage();
     const errorsO = watchPageErrors(pageO);
     await pageO.goto(`${BASE_URL}/items/${item.id}`);
+    await pageO.getByTestId('item-name').waitFor();
+    await pageO.getByTestId('comments').scrollIntoViewIfNeeded();
     const seen = pageO.getByTestId('comments').getByTestId('comment').filter({ hasText: text });
     await seen.waitFor();
     assert.ok((await seen.innerText()).includes(neighbour.profile.display_name), `the comment does not name ${neighbour.profile.display_name}`);

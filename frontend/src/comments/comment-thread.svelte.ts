@@ -18,6 +18,9 @@ export type CommentListener = { counted?: (delta: number) => void; told?: (notic
  */
 export class CommentThread {
   comments: Comment[] = $state([]);
+  /** Whether the first page was asked for, and whether it came (or failed). */
+  asked = $state(false);
+  loaded = $state(false);
   cursor: string | null = $state(null);
   problem: ApiProblem | null = $state(null);
   busy: CommentAction | null = $state(null);
@@ -38,14 +41,23 @@ export class CommentThread {
 
   /** The first page; `answer` when the screen already asked (in parallel with the content itself). */
   async load(answer?: Outcome<{ comments: Comment[]; cursor: string | null }>): Promise<void> {
+    this.asked = true;
     const page = answer ?? (await this.#api.comments(this.contentId));
+    this.loaded = true;
     if (!page.ok) {
       this.problem = page.problem;
       return;
     }
     this.problem = null;
-    this.comments = page.data.comments;
+    // A comment written while the page was on its way stays (the answer may have been read before it).
+    const listed = new Set(page.data.comments.map((comment) => comment.id));
+    this.comments = [...page.data.comments, ...this.comments.filter((comment) => !listed.has(comment.id))];
     this.cursor = page.data.cursor;
+  }
+
+  /** The first page, unless already asked for (the screen's comments came into view, or the reader went there). */
+  async loadOnce(): Promise<void> {
+    if (!this.asked) await this.load();
   }
 
   async more(): Promise<void> {

@@ -7,13 +7,17 @@ import { CommentThread, type CommentNotice } from './comment-thread.svelte';
 const TODAY = '2026-12-02';
 
 describe('CommentThread on an item (the same thread a post has)', () => {
-  it('loads the item’s comments with the item, threads replies, and mentions neighbours by name', async () => {
+  it('asks for the item’s comments once they are wanted (not with the item), threads replies, and mentions neighbours', async () => {
     const { api, calls } = fakeLibraryApi({
       comments: () => ({ ok: true, data: { comments: [itemComment('C1'), itemComment('R1', { reply_to: 'C1' }), itemComment('C3')], cursor: null } }),
     });
     const page = new ItemPage(api, 'ITEM1', TODAY);
     await page.load();
-    expect(calls).toContain('comments ITEM1');
+    expect(calls.filter((call) => call.startsWith('comments'))).toEqual([]);
+    expect(page.discussion.loaded).toBe(false);
+    await page.discussion.loadOnce();
+    await page.discussion.loadOnce();
+    expect(calls.filter((call) => call.startsWith('comments'))).toEqual(['comments ITEM1']);
     expect(page.discussion.threads.map((t) => [t.comment.id, t.replies.map((r) => r.id)])).toEqual([['C1', ['R1']], ['C3', []]]);
 
     expect(await page.discussion.add('  Could I borrow it on Saturday, @anna?  ', 'C1')).toBe(true);
@@ -47,6 +51,17 @@ describe('CommentThread on an item (the same thread a post has)', () => {
     expect(thread.comments.map((c) => c.id)).toEqual(['C1']);
     expect(told).toEqual(['commented', 'reported', 'commentRemoved']);
     expect(counted).toEqual([1, -1]);
+  });
+
+  it('a comment written while the first page was on its way stays when the page arrives without it', async () => {
+    let answer: (value: unknown) => void = () => undefined;
+    const { api } = fakeLibraryApi({ comments: () => new Promise((resolve) => (answer = resolve)) as never });
+    const thread = new CommentThread(api, 'ITEM1');
+    const loading = thread.loadOnce();
+    await thread.add('Is it still free on Sunday?');
+    answer({ ok: true, data: { comments: [itemComment('C1')], cursor: null } });
+    await loading;
+    expect(thread.comments.map((c) => c.id)).toEqual(['C1', 'C2']);
   });
 
   it('a refusal stays next to its action and changes nothing; a hidden comment keeps its place', async () => {

@@ -38,7 +38,8 @@ export class ItemPage {
   news: ItemNews | null = $state(null);
   removed = $state(false);
   names: Record<string, string> = $state({});
-  /** Its comments (the same thread as a post's: comments/comment-thread.svelte.ts). */
+  /** Its comments (the same thread as a post's: comments/comment-thread.svelte.ts), asked for once they come into
+   * view, below the calendar: a look at the item costs one call (tests/browser/calls-per-screen.test.mjs). */
   readonly discussion: CommentThread;
 
   readonly id: string;
@@ -53,7 +54,7 @@ export class ItemPage {
 
   /** The calendar answer carries the item: one call for both (the item alone when the calendar failed, for its problem). */
   async load(): Promise<void> {
-    const [calendar] = await Promise.all([this.loadCalendar(), this.loadLoans(), this.discussion.load()]);
+    const [calendar] = await Promise.all([this.loadCalendar(), this.loadLoans()]);
     const item = calendar.ok ? { ok: true as const, data: calendar.data.item } : await this.#api.item(this.id);
     this.item = item.ok ? { state: 'ready', value: item.data } : { state: 'failed', problem: item.problem };
     if (item.ok) {
