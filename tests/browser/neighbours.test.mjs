@@ -123,10 +123,10 @@ describe('neighbours and their things', () => {
     assert.ok(!(await door.innerText()).includes(`Street party ${stamp}`));
     const feed = door.getByRole('link', { name: en['door.notHere.feed'].replace('{name}', elsewhere.neighbourhood.name) });
     assert.equal(await feed.getAttribute('href'), `/neighbourhoods/${elsewhere.neighbourhood.id}/posts`);
+    if (SCREENSHOTS) await pageE.screenshot({ path: '/tmp/noper-not-here-360.png', fullPage: true });
     // And the link leads to Elsa's own neighbourhood news
     await feed.click();
     await pageE.waitForURL(`${BASE_URL}/neighbourhoods/${elsewhere.neighbourhood.id}/posts`);
-    if (SCREENSHOTS) await pageE.screenshot({ path: '/tmp/noper-not-here-360.png', fullPage: true });
 
     // The same for an item of Olga's neighbourhood
     const item = await owner.call('POST', `/neighbourhoods/${owner.neighbourhood.id}/items`, { name: `Drill ${stamp}`, category: 'tools' });
