@@ -73,6 +73,21 @@ async function openCommune(viewport = { width: 1280, height: 900 }) {
   return { page, context, errors, blockedTiles };
 }
 
+/** The neighbourhood labels on the map, and the boxes of those a reader sees. */
+async function visibleLabels(page) {
+  return page.evaluate(() => {
+    const labels = [...document.querySelectorAll('[data-testid="neighbourhood-map"] .neighbourhood-label')];
+    const shown = labels
+      .filter((label) => getComputedStyle(label).visibility !== 'hidden' && getComputedStyle(label).display !== 'none')
+      .map((label) => {
+        const box = label.getBoundingClientRect();
+        return { id: label.getAttribute('data-neighbourhood'), left: box.left, top: box.top, right: box.right, bottom: box.bottom };
+      })
+      .filter((box) => box.right > box.left && box.bottom > box.top);
+    return { shown, total: labels.length };
+  });
+}
+
 const outlines = (page) => page.locator('[data-testid="neighbourhood-map"] path.leaflet-interactive');
 
 describe(`commune ${COMMUNE} page`, () => {
@@ -158,6 +173,47 @@ describe(`commune ${COMMUNE} page`, () => {
       await context.close();
     }
   });
+
+  for (const viewport of [{ width: 1280, height: 900 }, { width: 360, height: 780 }]) {
+    test(`no two visible neighbourhood labels overlap at ${viewport.width} px, before and after zooming`, async () => {
+      const { page, context, errors } = await openCommune(viewport);
+      try {
+        await page.waitForFunction(
+          (count) => document.querySelectorAll('[data-testid="neighbourhood-map"] path.leaflet-interactive').length === count,
+          features.length,
+        );
+        const permanent = features.length <= 20; // more neighbourhoods than that label on hover (leaflet-map.ts)
+        const check = async (when) => {
+          const { shown, total } = await visibleLabels(page);
+          if (permanent) {
+            assert.equal(total, features.length, `${when}: one label per neighbourhood`);
+            assert.ok(shown.length >= 1, `${when}: every label is hidden`);
+          }
+          for (let i = 0; i < shown.length; i += 1) {
+            for (let j = i + 1; j < shown.length; j += 1) {
+              const [a, b] = [shown[i], shown[j]];
+              const apart = a.right <= b.left || b.right <= a.left || a.bottom <= b.top || b.bottom <= a.top;
+              assert.ok(apart, `${when}: the labels of ${a.id} and ${b.id} overlap (${JSON.stringify([a, b])})`);
+            }
+          }
+          return shown.length;
+        };
+        const before = await check('at the default zoom');
+        // Zooming in makes room: labels hidden at the default zoom come back, none overlapping.
+        await page.getByRole('button', { name: en['map.zoomIn'] }).click();
+        await page.waitForFunction(() => !document.querySelector('.leaflet-zoom-anim'));
+        await page.waitForTimeout(400); // Leaflet ends its zoom animation on a timer
+        const zoomed = await check('one step closer');
+        if (permanent && features.length > 1) assert.ok(zoomed >= 1 && before >= 1);
+        // Every neighbourhood stays reachable by keyboard through the list of names.
+        const names = page.locator('[data-testid="neighbourhood-list"] button[data-testid="neighbourhood-name"]');
+        assert.equal(await names.count(), features.length);
+        assert.deepEqual(errors, []);
+      } finally {
+        await context.close();
+      }
+    });
+  }
 
   test('fits a 360 px wide phone without sideways scrolling', async () => {
     const { page, context, errors } = await openCommune({ width: 360, height: 780 });

@@ -1,5 +1,6 @@
 import type { Outcome } from '../api/outcome';
 import { problemFrom } from '../api/problem';
+import type { Comment } from '../comments/comments-api';
 import type { Item, ItemCalendar, LibraryApi, Loan, Wanted } from './library-api';
 
 /** Test data and a recording fake of the lending API (used by the unit tests only). */
@@ -21,6 +22,11 @@ export const wanted = (over: Partial<Wanted> = {}): Wanted => ({
 export const CALENDAR: ItemCalendar = {
   item_id: 'ITEM1', start: '2026-12-02', end: '2027-01-12', taken: ['2026-12-05'], blocked: [], available: true, item: ITEM,
 };
+
+export const itemComment = (id: string, over: Partial<Comment> = {}): Comment => ({
+  id, post_id: null, about_kind: 'item', about_id: 'ITEM1', reply_to: null, author_id: 'U-NEIGHBOUR', text: `comment ${id}`, mentions: [],
+  deleted: false, created_at: '2026-12-01T11:00:00Z', hidden: false, hidden_reason: null, hidden_note: null, hidden_reason_text: null, ...over,
+} as Comment);
 
 export const conflict = (message = 'taken'): Outcome<never> => ({
   ok: false, problem: problemFrom(409, { error: { code: 'conflict', message, fields: { state: 'dates taken' } } }),
@@ -53,6 +59,10 @@ export function fakeLibraryApi(answers: Answers = {}) {
     startPhotoUpload: () => ok({ photo_id: 'PHOTO1', upload: { url: 'http://s3.test/up', fields: { key: 'k' } }, max_bytes: 10 * 1024 * 1024 }),
     photo: () => ok({ status: 'ready', display_url: 'http://s3.test/d', thumb_url: 'http://s3.test/t', reason: null }),
     reportItem: (id, reason) => ok({ target_type: 'item', target_id: id, reason }),
+    comments: () => ok({ comments: [itemComment('C1')], cursor: null }),
+    comment: (id, request) => ok(itemComment('C2', { about_id: id, text: request.text, reply_to: request.reply_to ?? null, author_id: 'U-ME' })),
+    removeComment: () => ok(null),
+    report: (target, reason) => ok({ target_type: target.type, target_id: target.id, reason }),
   };
   const api = {} as LibraryApi;
   for (const name of Object.keys(defaults) as (keyof LibraryApi)[]) {

@@ -1,6 +1,7 @@
 import type { Outcome } from '../api/outcome';
 import type { ApiProblem } from '../api/problem';
 import type { Loading } from '../communes/commune-page.svelte';
+import { CommentThread } from '../comments/comment-thread.svelte';
 import type { DayRange } from './calendar';
 import { DateRangePicker } from './date-range.svelte';
 import type { Item, ItemCalendar, ItemUpdate, LibraryApi, Loan, ReportReason } from './library-api';
@@ -18,7 +19,7 @@ export type ItemNews =
   | { kind: 'saved' }
   | { kind: 'blocked'; start: string; end: string }
   | { kind: 'unblocked'; start: string; end: string }
-  | { kind: 'reported' }
+  | { kind: 'reported' | 'commented' | 'commentRemoved' }
   | { kind: 'failed'; problem: ApiProblem };
 
 /**
@@ -37,6 +38,9 @@ export class ItemPage {
   news: ItemNews | null = $state(null);
   removed = $state(false);
   names: Record<string, string> = $state({});
+  /** Its comments (the same thread as a post's: comments/comment-thread.svelte.ts), asked for once they come into
+   * view, below the calendar: a look at the item costs one call (tests/browser/calls-per-screen.test.mjs). */
+  readonly discussion: CommentThread;
 
   readonly id: string;
   readonly #api: LibraryApi;
@@ -45,6 +49,7 @@ export class ItemPage {
     this.#api = api;
     this.id = id;
     this.picker = new DateRangePicker(today);
+    this.discussion = new CommentThread(api, id, { told: (kind) => (this.news = { kind }) });
   }
 
   /** The calendar answer carries the item: one call for both (the item alone when the calendar failed, for its problem). */
@@ -54,7 +59,10 @@ export class ItemPage {
     this.item = item.ok ? { state: 'ready', value: item.data } : { state: 'failed', problem: item.problem };
     if (item.ok) {
       const members = await this.#api.members(item.data.neighbourhood_id);
-      if (members.ok) this.names = Object.fromEntries(members.data.members.map((m) => [m.id, m.display_name]));
+      if (members.ok) {
+        this.names = Object.fromEntries(members.data.members.map((m) => [m.id, m.display_name]));
+        this.discussion.members = members.data.members;
+      }
     }
   }
 

@@ -1,6 +1,7 @@
 import type { ApiClient, Member } from '../api/client';
 import { emptyOutcomeOf, outcomeOf, type Outcome } from '../api/outcome';
 import type { components } from '../api/schema';
+import { httpCommentsApi, type CommentsApi } from '../comments/comments-api';
 import { Kept } from '../lib/kept';
 import type { PhotoUploadApi } from '../lib/photo-upload.svelte';
 import { badges } from '../messages/badges.svelte';
@@ -26,8 +27,8 @@ export const CATEGORIES: readonly ItemCategory[] = [
   'tools', 'garden', 'household', 'kitchen', 'sport_leisure', 'camping', 'transport', 'children', 'other',
 ];
 
-/** The calls of the lending library screens; tests pass a fake. */
-export interface LibraryApi {
+/** The calls of the lending library screens, an item's comments among them; tests pass a fake. */
+export interface LibraryApi extends CommentsApi {
   items(neighbourhoodId: string, q: string, signal?: AbortSignal): Promise<Outcome<{ items: Item[] }>>;
   members(neighbourhoodId: string): Promise<Outcome<{ members: Member[] }>>;
   lend(neighbourhoodId: string, item: ItemCreate): Promise<Outcome<Item>>;
@@ -62,6 +63,7 @@ export function httpLibraryApi(client: ApiClient): LibraryApi {
   const item = (id: string) => ({ path: { item_id: id } });
   const loan = (id: string) => ({ path: { loan_id: id } });
   return {
+    ...httpCommentsApi(client, 'item'),
     items: (id, q, signal) =>
       outcomeOf(client.GET('/api/v1/neighbourhoods/{neighbourhood_id}/items', {
         params: { ...nbh(id), query: q ? { q } : {} }, cache: 'no-store', ...(signal ? { signal } : {}),

@@ -1,6 +1,7 @@
 // Loaded on demand (dynamic import) so Leaflet and its CSS stay out of the first page load.
 import 'leaflet/dist/leaflet.css';
 import * as L from 'leaflet';
+import { areaOf, labelsToHide, type LabelBox } from './label-collisions';
 import { boundsOf, type NeighbourhoodCollection, type NeighbourhoodFeature } from './neighbourhood-geojson';
 
 export const TILE_URL = 'https://tile.openstreetmap.org/{z}/{x}/{y}.png';
@@ -8,6 +9,8 @@ const TILE_ATTRIBUTION = '&copy; <a href="https://www.openstreetmap.org/copyrigh
 const LUXEMBOURG: L.LatLngExpression = [49.7, 6.1];
 
 const PERMANENT_LABELS = 20;
+/** A label hidden because a larger neighbourhood's label is in its place (NeighbourhoodMap.svelte styles it). */
+const HIDDEN_LABEL = 'neighbourhood-label-hidden';
 const OUTLINE: L.PathOptions = { color: '#0b5c55', weight: 2, opacity: 1, fillColor: '#0b5c55', fillOpacity: 0.2 };
 const HIGHLIGHT: L.PathOptions = { color: '#b3470f', weight: 4, opacity: 1, fillColor: '#b3470f', fillOpacity: 0.3 };
 
@@ -42,6 +45,7 @@ export function createNeighbourhoodMap(element: HTMLElement, options: Neighbourh
     .on('tileerror', () => undefined)
     .addTo(map);
   const layers = new Map<string, L.Polygon>();
+  const areas = new Map<string, number>();
   let highlighted: string | null = null;
   let shown: NeighbourhoodCollection | null = null;
   // Once the reader moves the map themselves, a resize keeps their view instead of refitting.
@@ -76,10 +80,29 @@ export function createNeighbourhoodMap(element: HTMLElement, options: Neighbourh
     return box;
   }
 
+  /** Hides the labels that would overlap at this zoom, smaller neighbourhoods first (the highlighted one stays). */
+  function declutter(): void {
+    const boxes: LabelBox[] = [];
+    const elements = new Map<string, HTMLElement>();
+    for (const [id, layer] of layers) {
+      const element = layer.getTooltip()?.getElement();
+      if (!element || !layer.isTooltipOpen()) continue;
+      const rect = element.getBoundingClientRect();
+      if (rect.width === 0 && rect.height === 0) continue;
+      elements.set(id, element);
+      const priority = id === highlighted ? Number.POSITIVE_INFINITY : (areas.get(id) ?? 0);
+      boxes.push({ id, left: rect.left, top: rect.top, right: rect.right, bottom: rect.bottom, priority });
+    }
+    const hidden = labelsToHide(boxes);
+    for (const [id, element] of elements) element.classList.toggle(HIDDEN_LABEL, hidden.has(id));
+  }
+  map.on('zoomend', declutter);
+
   return {
     show(collection) {
       for (const layer of layers.values()) layer.remove();
       layers.clear();
+      areas.clear();
       // A few neighbourhoods carry their name on the map; many would hide each other, so they label on hover.
       const permanent = collection.features.length <= PERMANENT_LABELS;
       for (const feature of collection.features) {
@@ -90,12 +113,20 @@ export function createNeighbourhoodMap(element: HTMLElement, options: Neighbourh
           .on('click', () => options.onSelect?.(feature.properties.id))
           .addTo(map);
         polygon.getElement()?.setAttribute('data-neighbourhood', feature.properties.id);
+        polygon.getTooltip()?.getElement()?.setAttribute('data-neighbourhood', feature.properties.id);
+        if (permanent) {
+          // A label hidden by a larger one shows while the pointer is on its neighbourhood.
+          polygon.on('mouseover', () => polygon.getTooltip()?.getElement()?.classList.add('neighbourhood-label-hover'));
+          polygon.on('mouseout', () => polygon.getTooltip()?.getElement()?.classList.remove('neighbourhood-label-hover'));
+        }
         layers.set(feature.properties.id, polygon);
+        areas.set(feature.properties.id, areaOf(feature));
       }
       shown = collection;
       readerMoved = false;
       if (highlighted) layers.get(highlighted)?.setStyle(HIGHLIGHT).bringToFront();
       fit(false);
+      declutter(); // fitting may not change the zoom (no zoomend)
     },
     highlight(id) {
       if (highlighted) layers.get(highlighted)?.setStyle(OUTLINE);
@@ -105,6 +136,7 @@ export function createNeighbourhoodMap(element: HTMLElement, options: Neighbourh
       layer.setStyle(HIGHLIGHT).bringToFront();
       readerMoved = false;
       fit(true);
+      declutter(); // its label shows even where it collides
     },
     destroy() {
       resizes?.disconnect();

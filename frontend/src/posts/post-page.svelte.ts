@@ -1,24 +1,22 @@
 import type { ApiProblem } from '../api/problem';
 import type { Loading } from '../communes/commune-page.svelte';
-import { mentionsIn, namesOf, photoIdOf } from './post-view';
-import type { Comment, Member, Photo, Post, PostsApi, ReportReason, StateName } from './posts-api';
+import { CommentThread, type CommentNotice } from '../comments/comment-thread.svelte';
+import { namesOf, photoIdOf } from './post-view';
+import type { Member, Photo, Post, PostsApi, ReportReason, StateName } from './posts-api';
 
 /** What the last action did, for the live region; the screen translates it. */
 export type PostNotice =
   | { what: 'state'; state: StateName }
-  | { what: 'thanked' | 'unthanked' | 'commented' | 'commentRemoved' | 'reported' | 'pinned' | 'unpinned' | 'appealed' | 'deleted' };
+  | { what: CommentNotice | 'thanked' | 'unthanked' | 'pinned' | 'unpinned' | 'appealed' | 'deleted' };
 
 /** Which action failed, so its message shows next to it. */
-export type ActionName = 'state' | 'thanks' | 'comment' | 'report' | 'delete' | 'pin' | 'appeal' | 'commentRemove';
-
-export type ReportTarget = { type: 'post' | 'comment'; id: string };
+export type ActionName = 'state' | 'thanks' | 'report' | 'delete' | 'pin' | 'appeal';
 
 /** One post with its comments, and everything a reader, its author or an ambassador may do with it. */
 export class PostPage {
   post: Loading<Post> = $state({ state: 'loading' });
-  comments: Comment[] = $state([]);
-  commentsCursor: string | null = $state(null);
-  commentsProblem: ApiProblem | null = $state(null);
+  /** Its comments (the same thread as an item's: comments/comment-thread.svelte.ts). */
+  readonly discussion: CommentThread;
   photo: Photo | null = $state(null);
   members: Member[] = $state([]);
   names: ReadonlyMap<string, string> = $state(new Map());
@@ -32,6 +30,13 @@ export class PostPage {
   constructor(api: PostsApi, id: string) {
     this.#api = api;
     this.id = id;
+    this.discussion = new CommentThread(api, id, {
+      counted: (delta) => {
+        const post = this.value;
+        if (post) this.#update({ ...post, comment_count: Math.max(0, (post.comment_count ?? 0) + delta) });
+      },
+      told: (what) => (this.notice = { what }),
+    });
   }
 
   get value(): Post | null {
@@ -47,6 +52,7 @@ export class PostPage {
     ]);
     if (members?.ok) {
       this.members = members.data.members;
+      this.discussion.members = members.data.members;
       this.names = namesOf(members.data.members);
     }
     if (!post.ok) {
@@ -54,12 +60,7 @@ export class PostPage {
       return;
     }
     this.post = { state: 'ready', value: post.data };
-    if (comments.ok) {
-      this.comments = comments.data.comments;
-      this.commentsCursor = comments.data.cursor;
-    } else {
-      this.commentsProblem = comments.problem;
-    }
+    await this.discussion.load(comments);
     await this.loadPhoto();
   }
 
@@ -70,35 +71,6 @@ export class PostPage {
     if (!photoId) return;
     const photo = await this.#api.photo(photoId);
     if (photo.ok) this.photo = photo.data;
-  }
-
-  async moreComments(): Promise<void> {
-    if (!this.commentsCursor) return;
-    const page = await this.#api.comments(this.id, this.commentsCursor);
-    if (!page.ok) {
-      this.commentsProblem = page.problem;
-      return;
-    }
-    const seen = new Set(this.comments.map((comment) => comment.id));
-    this.comments = [...this.comments, ...page.data.comments.filter((comment) => !seen.has(comment.id))];
-    this.commentsCursor = page.data.cursor;
-  }
-
-  /** Comments in thread order: each top-level comment with its replies (one level). */
-  get threads(): { comment: Comment; replies: Comment[] }[] {
-    const threads: { comment: Comment; replies: Comment[] }[] = [];
-    const byId = new Map<string, { comment: Comment; replies: Comment[] }>();
-    for (const comment of this.comments) {
-      if (comment.reply_to) {
-        const parent = byId.get(comment.reply_to);
-        if (parent) parent.replies.push(comment);
-        continue;
-      }
-      const thread = { comment, replies: [] };
-      byId.set(comment.id, thread);
-      threads.push(thread);
-    }
-    return threads;
   }
 
   async changeState(state: StateName, withUserId?: string): Promise<boolean> {
@@ -118,31 +90,9 @@ export class PostPage {
     });
   }
 
-  /** Adds a comment (or a reply); "@Name" of a neighbour becomes a mention the API notifies. */
-  async comment(text: string, replyTo: string | null = null): Promise<boolean> {
-    const mentions = mentionsIn(text, this.members);
-    return this.#act('comment', () => this.#api.comment(this.id, { text: text.trim(), reply_to: replyTo, mentions }), (comment) => {
-      this.#insert(comment);
-      const post = this.value;
-      if (post) this.#update({ ...post, comment_count: (post.comment_count ?? 0) + 1 });
-      this.notice = { what: 'commented' };
-    });
-  }
-
-  async removeComment(commentId: string): Promise<boolean> {
-    return this.#act('commentRemove', () => this.#api.removeComment(commentId), () => {
-      const hasReplies = this.comments.some((comment) => comment.reply_to === commentId);
-      this.comments = hasReplies
-        ? this.comments.map((comment) => (comment.id === commentId ? { ...comment, text: null, author_id: null, deleted: true } : comment))
-        : this.comments.filter((comment) => comment.id !== commentId);
-      const post = this.value;
-      if (post) this.#update({ ...post, comment_count: Math.max(0, (post.comment_count ?? 1) - 1) });
-      this.notice = { what: 'commentRemoved' };
-    });
-  }
-
-  async report(target: ReportTarget, reason: ReportReason, text: string): Promise<boolean> {
-    return this.#act('report', () => this.#api.report(target, reason, text.trim() || null), () => {
+  /** Reports the post to the neighbourhood's moderators (once; not one's own). */
+  async report(reason: ReportReason, text: string): Promise<boolean> {
+    return this.#act('report', () => this.#api.report({ type: 'post', id: this.id }, reason, text.trim() || null), () => {
       this.notice = { what: 'reported' };
     });
   }
@@ -197,22 +147,5 @@ export class PostPage {
         thanked_by_me: post.thanked_by_me ?? before?.thanked_by_me ?? null,
       },
     };
-  }
-
-  #insert(comment: Comment): void {
-    if (!comment.reply_to) {
-      this.comments = [...this.comments, comment];
-      return;
-    }
-    // A reply goes after its parent's last reply.
-    const list = [...this.comments];
-    let at = list.findIndex((c) => c.id === comment.reply_to);
-    if (at < 0) {
-      this.comments = [...list, comment];
-      return;
-    }
-    while (at + 1 < list.length && list[at + 1]?.reply_to === comment.reply_to) at += 1;
-    list.splice(at + 1, 0, comment);
-    this.comments = list;
   }
 }

@@ -23,7 +23,7 @@ describe('PostPage', () => {
     const page = new PostPage(fake, 'P1');
     await page.load('n1');
     expect(page.value?.id).toBe('P1');
-    expect(page.threads.map((t) => [t.comment.id, t.replies.map((r) => r.id)])).toEqual([['C1', ['C2']], ['C3', []]]);
+    expect(page.discussion.threads.map((t) => [t.comment.id, t.replies.map((r) => r.id)])).toEqual([['C1', ['C2']], ['C3', []]]);
     expect(page.names.get('u-anna')).toBe('Anna Weber');
     expect(page.photo?.display_url).toBe('https://s3/display');
     expect(named('members')).toEqual([['n1']]);
@@ -59,23 +59,25 @@ describe('PostPage', () => {
     const { api: fake, named } = api({ comment: (_id, request) => ok(comment(request.reply_to ? 'R9' : 'C9', { reply_to: request.reply_to ?? null, text: request.text })) });
     const page = new PostPage(fake, 'P1');
     await page.load('n1');
-    await page.comment('  Seen it near the church, @Ben Schmit and @anna weber!  ');
-    await page.comment('Thanks @Ben', 'C1');
+    await page.discussion.add('  Seen it near the church, @Ben Schmit and @anna weber!  ');
+    await page.discussion.add('Thanks @Ben', 'C1');
     expect(named('comment')).toEqual([
       ['P1', { text: 'Seen it near the church, @Ben Schmit and @anna weber!', reply_to: null, mentions: ['u-bene', 'u-anna'] }],
       ['P1', { text: 'Thanks @Ben', reply_to: 'C1', mentions: ['u-ben'] }],
     ]);
-    expect(page.comments.map((c) => c.id)).toEqual(['C1', 'C2', 'R9', 'C3', 'C9']);
+    expect(page.discussion.comments.map((c) => c.id)).toEqual(['C1', 'C2', 'R9', 'C3', 'C9']);
     expect(page.value?.comment_count).toBe(3);
+    expect(page.notice).toEqual({ what: 'commented' });
   });
 
   it('deleting a comment with replies leaves a placeholder; without replies it goes', async () => {
     const { api: fake } = api({ removeComment: () => ok(null) });
     const page = new PostPage(fake, 'P1');
     await page.load('n1');
-    await page.removeComment('C1');
-    await page.removeComment('C3');
-    expect(page.comments.map((c) => [c.id, c.deleted])).toEqual([['C1', true], ['C2', false]]);
+    await page.discussion.remove('C1');
+    await page.discussion.remove('C3');
+    expect(page.discussion.comments.map((c) => [c.id, c.deleted])).toEqual([['C1', true], ['C2', false]]);
+    expect(page.value?.comment_count).toBe(0);
   });
 
   it('reports a post or a comment with a reason and optional text; appeals once', async () => {
@@ -86,8 +88,9 @@ describe('PostPage', () => {
     });
     const page = new PostPage(fake, 'P1');
     await page.load('n1');
-    await page.report({ type: 'comment', id: 'C3' }, 'harassment', '  ');
-    expect(named('report')).toEqual([[{ type: 'comment', id: 'C3' }, 'harassment', null]]);
+    await page.discussion.report('C3', 'harassment', '  ');
+    await page.report('spam', ' selling ');
+    expect(named('report')).toEqual([[{ type: 'comment', id: 'C3' }, 'harassment', null], [{ type: 'post', id: 'P1' }, 'spam', 'selling']]);
     expect(page.notice).toEqual({ what: 'reported' });
     expect(await page.appeal('It was a joke between neighbours')).toBe(true);
     expect(await page.appeal('Again')).toBe(false);

@@ -1,6 +1,7 @@
 import type { ApiClient, Member } from '../api/client';
 import type { components } from '../api/schema';
 import { emptyOutcomeOf, outcomeOf, type Outcome } from '../api/outcome';
+import { httpCommentsApi } from '../comments/comments-api';
 import { neighbourhoodMembers } from '../neighbourhood/members';
 
 type Schemas = components['schemas'];
@@ -45,6 +46,7 @@ export interface PostsApi {
 export function httpPostsApi(client: ApiClient): PostsApi {
   const post = (id: string) => ({ params: { path: { post_id: id } } });
   const fresh = { cache: 'no-store' as const };
+  const { comments, comment, removeComment } = httpCommentsApi(client, 'post');
   return {
     feed: (id, query) =>
       outcomeOf(
@@ -63,10 +65,9 @@ export function httpPostsApi(client: ApiClient): PostsApi {
     changeState: (id, state, withUserId) =>
       outcomeOf(client.POST('/api/v1/posts/{post_id}/state', { ...post(id), body: { state, with_user_id: withUserId ?? null } })),
     pin: (id, pinned) => outcomeOf(pinned ? client.PUT('/api/v1/posts/{post_id}/pin', post(id)) : client.DELETE('/api/v1/posts/{post_id}/pin', post(id))),
-    comments: (id, cursor) =>
-      outcomeOf(client.GET('/api/v1/posts/{post_id}/comments', { params: { path: { post_id: id }, query: cursor ? { cursor } : {} }, ...fresh })),
-    comment: (id, request) => outcomeOf(client.POST('/api/v1/posts/{post_id}/comments', { ...post(id), body: request })),
-    removeComment: (id) => emptyOutcomeOf(client.DELETE('/api/v1/comments/{comment_id}', { params: { path: { comment_id: id } } })),
+    comments,
+    comment,
+    removeComment,
     thank: (id, thanked) => outcomeOf(thanked ? client.PUT('/api/v1/posts/{post_id}/thanks', post(id)) : client.DELETE('/api/v1/posts/{post_id}/thanks', post(id))),
     report: (target, reason, text) => {
       const body = { reason, text: text || null };
