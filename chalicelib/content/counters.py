@@ -24,6 +24,7 @@ class WeekStatsItem(Entity):
     comments = NumberAttribute(default=0)
     messages = NumberAttribute(default=0)
     reports = NumberAttribute(default=0)
+    events = NumberAttribute(default=0)  # events organised, in the week of their (first) start
 
     @staticmethod
     def key(nbh_id: str, week: str) -> tuple[str, str]:
