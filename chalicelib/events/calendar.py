@@ -87,7 +87,10 @@ def happenings(data: dict[str, Any]) -> list[Happening]:
 
 
 def happening(data: dict[str, Any], occurrence: str) -> Happening | None:
-    original = from_occurrence_id(occurrence)
+    try:
+        original = from_occurrence_id(occurrence)
+    except ValueError:  # the pattern's shape but no such time (month 13): names no occurrence
+        return None
     return next((h for h in happenings(data) if h.original == original), None)
 
 

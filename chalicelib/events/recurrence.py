@@ -54,10 +54,14 @@ def zone(name: str = ZONE) -> ZoneInfo:
 
 
 def to_instant(local: datetime, zone_name: str = ZONE) -> datetime:
-    """The UTC instant of a wall-clock time in the zone (an aware time keeps its own offset)."""
-    if local.tzinfo is not None:
-        return local.astimezone(timezone.utc)
-    return local.replace(tzinfo=zone(zone_name), fold=0).astimezone(timezone.utc)
+    """The UTC instant of a wall-clock time in the zone (an aware time keeps its own offset). At the ends of
+    Python's calendar (year 1, year 9999) where UTC falls outside it: its first or last instant."""
+    try:
+        if local.tzinfo is not None:
+            return local.astimezone(timezone.utc)
+        return local.replace(tzinfo=zone(zone_name), fold=0).astimezone(timezone.utc)
+    except OverflowError:
+        return (datetime.min if local.year < 5000 else datetime.max).replace(tzinfo=timezone.utc)
 
 
 def to_local(instant: datetime, zone_name: str = ZONE) -> datetime:

@@ -13,7 +13,7 @@ are rewritten (chalicelib/events/calendar.py). docs/data-model.md lists the keys
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 import h3
@@ -93,9 +93,12 @@ def update_event(principal: Principal, event_id: str, change: EventUpdate) -> Ev
         event.capacity = sent["capacity"]
     if {"start", "end", "rrule"} & set(sent):
         start = change.start if change.start is not None else to_local(event.starts_at, event.zone)
-        end = change.end if change.end is not None else (
-            to_local(event.ends_at, event.zone) if change.start is None
-            else start + (event.ends_at - event.starts_at))
+        try:
+            end = change.end if change.end is not None else (
+                to_local(event.ends_at, event.zone) if change.start is None
+                else start + (event.ends_at - event.starts_at))
+        except OverflowError:  # year 9999
+            raise InvalidInput("An event starts at most two years ahead.", {"start": "more than two years ahead"}) from None
         if (start.tzinfo is None) != (end.tzinfo is None):
             start, end = to_local(to_instant(start, event.zone), event.zone), to_local(to_instant(end, event.zone),
                                                                                       event.zone)
@@ -160,13 +163,20 @@ def get_event(principal: Principal, event_id: str, language: str = DEFAULT) -> E
     return public_event(visible_event(principal, event_id), principal, language)
 
 
+EARLIEST = datetime(2000, 1, 1, tzinfo=timezone.utc)
+LATEST = datetime(2200, 1, 1, tzinfo=timezone.utc)
+
+
 def neighbourhood_calendar(principal: Principal, neighbourhood_id: str, query: CalendarQuery) -> CalendarPage:
     start = to_instant(query.from_, ZONE) if query.from_ else now()
-    end = to_instant(query.to, ZONE) if query.to else start + timedelta(days=31)
+    end = to_instant(query.to, ZONE) if query.to else min(start, LATEST) + timedelta(days=31)
     if end <= start:
         raise InvalidInput("The window's end is not after its start.", {"to": "not after from"})
     if end - start > MAX_WINDOW:
         raise InvalidInput("A window spans at most 92 days.", {"to": "more than 92 days after from"})
+    start, end = max(start, EARLIEST), min(end, LATEST)  # no event lies beyond: spares the date arithmetic
+    if end <= start:
+        return CalendarPage(occurrences=[], cursor=None)
     return calendar.window(neighbourhood_id, start, end, principal.user_id, query.cursor)
 
 
