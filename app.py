@@ -42,9 +42,10 @@ from chalicelib.consultations.models import (
 from chalicelib.digest.jobs import QUEUE as DIGEST_QUEUE
 from chalicelib.digest import seen as digest_seen
 from chalicelib.digest.models import DigestRunReport, DigestRunRequest, FeedSeen, PaperDigestQuery
-from chalicelib.events import service as events
+from chalicelib.events import answers as event_answers, service as events
 from chalicelib.events.models import (
-    CalendarPage, CalendarQuery, EventCreate, EventPath, EventPublic, EventUpdate, OccurrenceMove, OccurrencePath,
+    AnswerRequest, Answers, CalendarPage, CalendarQuery, EventCreate, EventPath, EventPublic, EventUpdate,
+    OccurrenceMove, OccurrencePath,
 )
 from chalicelib.health import Health, check_health
 from chalicelib.lending import items as lending, loans, wanted
@@ -890,6 +891,21 @@ def cancel_occurrence(principal, path):
           body=OccurrenceMove, response=EventPublic, errors=(400, 401, 403, 404, 409, 413, 415))
 def move_occurrence(principal, path, body):
     return events.move_occurrence(principal, path.event_id, path.occurrence_id, body)
+
+
+@api.put("/api/v1/events/{event_id}/occurrences/{occurrence_id}/answer", action="events.one",
+         summary="Answer going, maybe or not going (with extra people) to an occurrence; past its capacity, "
+                 "going waits in line for a freed place", path_model=OccurrencePath, body=AnswerRequest,
+         response=Answers, errors=(400, 401, 404, 409, 413, 415))
+def answer_event(principal, path, body):
+    return event_answers.answer(principal, path.event_id, path.occurrence_id, body)
+
+
+@api.get("/api/v1/events/{event_id}/occurrences/{occurrence_id}/answers", action="events.one",
+         summary="An occurrence's answers: counts and my answer; who answered, for its organisers only",
+         path_model=OccurrencePath, response=Answers, errors=(400, 401, 404))
+def event_answers_of(principal, path):
+    return event_answers.answers(principal, path.event_id, path.occurrence_id)
 
 
 @api.post("/api/v1/events/{event_id}/comments", action="events.one",

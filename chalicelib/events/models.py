@@ -80,7 +80,7 @@ class EventCreate(_Times):
     place: PlaceText | None = Field(None, description="where, in words")
     address_id: AddressId | None = Field(None, description="an address of the commune's register")
     point: Point | None = Field(None, description="a point on the map, stored as its res-9 H3 cell only")
-    capacity: int | None = Field(None, ge=1, le=10000, description="places, counting the extra people of answers")
+    capacity: int | None = Field(None, ge=1, le=1000, description="places, counting the extra people of answers")
     co_organisers: list[UserId] = Field(default_factory=list, max_length=MAX_CO_ORGANISERS,
                                         description="verified residents of the same neighbourhood")
     reach: Reach = Field("neighbourhood", description="nearby: the neighbourhoods within about 1 km of the place "
@@ -107,7 +107,7 @@ class EventUpdate(_Times):
     place: PlaceText | None = None
     address_id: AddressId | None = None
     point: Point | None = None
-    capacity: int | None = Field(None, ge=1, le=10000)
+    capacity: int | None = Field(None, ge=1, le=1000)
     co_organisers: list[UserId] | None = Field(None, max_length=MAX_CO_ORGANISERS)
     reach: Reach | None = None
     rrule: Annotated[str, StringConstraints(max_length=200, pattern=RULE_PATTERN)] | None = None
@@ -143,6 +143,17 @@ class CalendarQuery(Model):
     cursor: Annotated[str, StringConstraints(min_length=1, max_length=1000, pattern=r"^[A-Za-z0-9_-]+$")] | None = None
 
 
+AnswerKind = Literal["going", "maybe", "not_going"]
+AnswerState = Literal["going", "waiting", "maybe", "not_going"]
+MAX_EXTRA = 10
+
+
+class AnswerRequest(Model):
+    model_config = ConfigDict(extra="forbid")
+    answer: AnswerKind
+    extra: int = Field(0, ge=0, le=MAX_EXTRA, description="people coming with me (family), beyond myself")
+
+
 # --- responses ------------------------------------------------------------------------------
 
 class OccurrenceChange(Model):
@@ -164,6 +175,7 @@ class EventPublic(HiddenFields):
     category: Category
     start: datetime = Field(description="with its offset in Europe/Luxembourg")
     end: datetime
+    occurrence_id: str = Field(description="its first occurrence's name (a single event's only one), for answers")
     zone: str
     place: str | None
     address_id: str | None
@@ -199,6 +211,37 @@ class Occurrence(Model):
 class CalendarPage(Model):
     occurrences: list[Occurrence]
     cursor: str | None = Field(description="the next page's, or null")
+
+
+class MyAnswer(Model):
+    answer: AnswerKind
+    extra: int
+    state: AnswerState = Field(description="going, or waiting for a place (past capacity), maybe, not_going")
+    position: int | None = Field(None, description="on the waiting list: 1 is the first in line")
+
+
+class Answerer(Model):
+    user_id: str
+    name: str | None = Field(description="as neighbours see it")
+    answer: AnswerKind
+    extra: int
+    state: AnswerState
+
+
+class Answers(Model):
+    """An occurrence's answers: counts for everyone; who, for its organisers only."""
+
+    event_id: str
+    occurrence_id: str
+    capacity: int | None
+    going: int = Field(description="people going, extra people included")
+    maybe: int
+    not_going: int
+    waiting: int = Field(description="people on the waiting list")
+    places_left: int | None
+    mine: MyAnswer | None
+    people: list[Answerer] | None = Field(description="for its organisers: going, then the waiting list in order, "
+                                                      "then maybe and not going; null for anyone else")
 
 
 # --- stored ---------------------------------------------------------------------------------
@@ -253,3 +296,21 @@ class CalendarEntryItem(Entity):
     @staticmethod
     def partition(nbh_id: str) -> str:
         return f"NBH#{nbh_id}#CAL"
+
+
+class OccurrenceAnswersItem(Entity):
+    """The answers to one occurrence of an event, in one item: the counts, each resident's answer and the waiting
+    list in arrival order. Every answer is one conditional write on its `version` (optimistic: a concurrent
+    answer makes it read again), so a capacity is never passed. pk `EVENT#<id>`, sk `OCC#<occurrence id>`."""
+
+    version = NumberAttribute(default=0)
+    going = NumberAttribute(default=0)
+    maybe = NumberAttribute(default=0)
+    not_going = NumberAttribute(default=0)
+    waiting = NumberAttribute(default=0)
+    answers = JSONAttribute(default=dict)  # user id -> {"answer", "extra", "state", "name", "at"}
+    queue = ListAttribute(of=UnicodeAttribute, default=list)  # the waiting list: user ids, first in line first
+
+    @staticmethod
+    def key(event_id: str, occurrence_id: str) -> tuple[str, str]:
+        return f"EVENT#{event_id}", f"OCC#{occurrence_id}"

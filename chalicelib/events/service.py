@@ -34,7 +34,7 @@ from chalicelib.events.models import (
     EventUpdate, OccurrenceChange, OccurrenceMove,
 )
 from chalicelib.events.recurrence import (
-    ZONE, RuleError, check, parse, to_instant, to_local, wall_clock,
+    ZONE, RuleError, check, occurrence_id, parse, to_instant, to_local, wall_clock,
 )
 from chalicelib.i18n import DEFAULT
 from chalicelib.neighbourhoods.service import WITHIN_ABOUT_1_KM, neighbourhoods_near
@@ -210,7 +210,7 @@ def public_event(event: EventItem, principal: Principal, language: str = DEFAULT
         id=event.event_id, neighbourhood_id=event.neighbourhood_id, organisers=list(event.organisers),
         mine=principal.user_id in event.organisers, title=event.title, description=event.description or "",
         category=event.category, start=to_local(event.starts_at, event.zone),  # type: ignore[arg-type]
-        end=to_local(event.ends_at, event.zone), zone=event.zone, place=event.place, address_id=event.address_id,
+        end=to_local(event.ends_at, event.zone), occurrence_id=occurrence_id(event.starts_at), zone=event.zone, place=event.place, address_id=event.address_id,
         place_cell=event.place_cell, capacity=int(event.capacity) if event.capacity is not None else None,
         reach=event.reach, reaches=list(event.reaches or []),  # type: ignore[arg-type]
         nearby=principal.neighbourhood_id != event.neighbourhood_id, rrule=event.rrule, exceptions=exceptions,

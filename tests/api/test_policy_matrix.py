@@ -139,6 +139,8 @@ EXPECTED = {
     ("POST", "/api/v1/events/{event_id}/cancel"): SIGNED_IN,
     ("POST", "/api/v1/events/{event_id}/occurrences/{occurrence_id}/cancel"): SIGNED_IN,
     ("POST", "/api/v1/events/{event_id}/occurrences/{occurrence_id}/move"): SIGNED_IN,
+    ("PUT", "/api/v1/events/{event_id}/occurrences/{occurrence_id}/answer"): SIGNED_IN,
+    ("GET", "/api/v1/events/{event_id}/occurrences/{occurrence_id}/answers"): SIGNED_IN,
     ("POST", "/api/v1/events/{event_id}/comments"): SIGNED_IN,
     ("GET", "/api/v1/events/{event_id}/comments"): SIGNED_IN,
     ("POST", "/api/v1/events/{event_id}/reports"): SIGNED_IN,
