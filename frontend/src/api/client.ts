@@ -52,6 +52,8 @@ const IDEMPOTENT_PATHS = [
   '/api/v1/conversations/{conversation_id}/messages',
   '/api/v1/neighbourhoods/{neighbourhood_id}/items',
   '/api/v1/items/{item_id}/loans',
+  '/api/v1/neighbourhoods/{neighbourhood_id}/events',
+  '/api/v1/events/{event_id}/comments',
 ] as const satisfies readonly IdempotentPath[];
 // A new creation in the API and not listed above fails the type check, naming its path.
 type Unlisted = Exclude<IdempotentPath, (typeof IDEMPOTENT_PATHS)[number]>;

@@ -20,6 +20,7 @@ function target(type: ReportedTarget['target_type'], id: string, count = 1): Rep
     post_id: type === 'message' ? null : P1,
     conversation_id: type === 'message' ? 'c1' : null,
     item_id: null,
+    event_id: null,
     count,
     reasons: { spam: count },
     texts: ['selling things'],

@@ -56,6 +56,9 @@ describe('matchRoute', () => {
     expect(matchRoute('/messages/c1')).toEqual({ name: 'conversation', id: 'c1' });
     expect(matchRoute('/announcements')).toEqual({ name: 'announcements', id: '' });
     expect(matchRoute('/consultations/k1')).toEqual({ name: 'consultation', id: 'k1' });
+    expect(matchRoute('/neighbourhoods/0501-891fa065313/events')).toEqual({ name: 'events', id: '0501-891fa065313' });
+    expect(matchRoute('/neighbourhoods/0501-891fa065313/events/new')).toEqual({ name: 'organiseEvent', id: '0501-891fa065313' });
+    expect(matchRoute('/events/01J0000000000000000000000A?occurrence=20270306T130000Z')).toEqual({ name: 'event', id: '01J0000000000000000000000A' });
     expect(matchRoute('/publish#link=abc')).toEqual({ name: 'publish' });
     expect(matchRoute('/posts/p1/x')).toMatchObject({ name: 'notFound' });
   });

@@ -28,7 +28,10 @@ export type ResidentScreen =
   | 'messages'
   | 'conversation'
   | 'announcements'
-  | 'consultation';
+  | 'consultation'
+  | 'events'
+  | 'organiseEvent'
+  | 'event';
 
 const ID = '([0-9A-Za-z_-]{1,64})';
 const RESIDENT_SCREENS: [RegExp, ResidentScreen][] = [
@@ -43,6 +46,9 @@ const RESIDENT_SCREENS: [RegExp, ResidentScreen][] = [
   [new RegExp(`^/messages/${ID}$`), 'conversation'],
   [/^\/announcements()$/, 'announcements'],
   [new RegExp(`^/consultations/${ID}$`), 'consultation'],
+  [new RegExp(`^/neighbourhoods/${ID}/events$`), 'events'],
+  [new RegExp(`^/neighbourhoods/${ID}/events/new$`), 'organiseEvent'],
+  [new RegExp(`^/events/${ID}$`), 'event'],
 ];
 
 const ROUTES: Record<string, Route> = {

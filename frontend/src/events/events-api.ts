@@ -1,0 +1,73 @@
+import type { ApiClient, Member } from '../api/client';
+import { outcomeOf, type Outcome } from '../api/outcome';
+import type { components } from '../api/schema';
+import { httpCommentsApi, type CommentsApi, type ReportReason } from '../comments/comments-api';
+import { neighbourhoodMembers } from '../neighbourhood/members';
+
+type Schemas = components['schemas'];
+export type NeighbourhoodEvent = Schemas['EventPublic'];
+export type EventCreate = Schemas['EventCreate'];
+export type EventUpdate = Schemas['EventUpdate'];
+export type Occurrence = Schemas['Occurrence'];
+export type Answers = Schemas['Answers'];
+export type AnswerKind = Schemas['AnswerRequest']['answer'];
+export type EventCategory = NeighbourhoodEvent['category'];
+export type { Member, ReportReason };
+
+export const CATEGORIES: readonly EventCategory[] = [
+  'flea_market', 'party', 'meeting', 'walk_sport', 'repair_cafe', 'children', 'culture', 'cleaning_day', 'other',
+];
+
+/** The calls of the events screens, an event's comments among them; tests pass a fake. */
+export interface EventsApi extends CommentsApi {
+  /** Every occurrence in the window (all its pages). */
+  calendar(neighbourhoodId: string, from: string, to: string): Promise<Outcome<{ occurrences: Occurrence[] }>>;
+  event(eventId: string): Promise<Outcome<NeighbourhoodEvent>>;
+  organise(neighbourhoodId: string, body: EventCreate): Promise<Outcome<NeighbourhoodEvent>>;
+  /** Only the fields given change (null clears an optional one). */
+  change(eventId: string, change: Partial<EventUpdate>): Promise<Outcome<NeighbourhoodEvent>>;
+  cancel(eventId: string): Promise<Outcome<NeighbourhoodEvent>>;
+  cancelOccurrence(eventId: string, occurrenceId: string): Promise<Outcome<NeighbourhoodEvent>>;
+  moveOccurrence(eventId: string, occurrenceId: string, start: string, end: string): Promise<Outcome<NeighbourhoodEvent>>;
+  answers(eventId: string, occurrenceId: string): Promise<Outcome<Answers>>;
+  answer(eventId: string, occurrenceId: string, answer: AnswerKind, extra: number): Promise<Outcome<Answers>>;
+  members(neighbourhoodId: string): Promise<Outcome<{ members: Member[] }>>;
+  reportEvent(eventId: string, reason: ReportReason, text: string | null): Promise<Outcome<unknown>>;
+}
+
+export function httpEventsApi(client: ApiClient): EventsApi {
+  const fresh = { cache: 'no-store' as const };
+  const event = (id: string) => ({ path: { event_id: id } });
+  const occurrence = (id: string, occurrenceId: string) => ({ path: { event_id: id, occurrence_id: occurrenceId } });
+  return {
+    ...httpCommentsApi(client, 'event'),
+    async calendar(id, from, to) {
+      const occurrences: Occurrence[] = [];
+      let cursor: string | null = null;
+      do {
+        const query: { from: string; to: string; cursor?: string } = cursor ? { from, to, cursor } : { from, to };
+        const page = await outcomeOf(client.GET('/api/v1/neighbourhoods/{neighbourhood_id}/events', {
+          params: { path: { neighbourhood_id: id }, query }, ...fresh,
+        }));
+        if (!page.ok) return page;
+        occurrences.push(...page.data.occurrences);
+        cursor = page.data.cursor ?? null;
+      } while (cursor);
+      return { ok: true, data: { occurrences } };
+    },
+    event: (id) => outcomeOf(client.GET('/api/v1/events/{event_id}', { params: event(id), ...fresh })),
+    organise: (id, body) => outcomeOf(client.POST('/api/v1/neighbourhoods/{neighbourhood_id}/events', { params: { path: { neighbourhood_id: id } }, body })),
+    // The generated type lists every field; the API changes only those sent.
+    change: (id, body) => outcomeOf(client.PATCH('/api/v1/events/{event_id}', { params: event(id), body: body as EventUpdate })),
+    cancel: (id) => outcomeOf(client.POST('/api/v1/events/{event_id}/cancel', { params: event(id) })),
+    cancelOccurrence: (id, occ) => outcomeOf(client.POST('/api/v1/events/{event_id}/occurrences/{occurrence_id}/cancel', { params: occurrence(id, occ) })),
+    moveOccurrence: (id, occ, start, end) =>
+      outcomeOf(client.POST('/api/v1/events/{event_id}/occurrences/{occurrence_id}/move', { params: occurrence(id, occ), body: { start, end } })),
+    answers: (id, occ) => outcomeOf(client.GET('/api/v1/events/{event_id}/occurrences/{occurrence_id}/answers', { params: occurrence(id, occ), ...fresh })),
+    answer: (id, occ, answer, extra) =>
+      outcomeOf(client.PUT('/api/v1/events/{event_id}/occurrences/{occurrence_id}/answer', { params: occurrence(id, occ), body: { answer, extra } })),
+    members: (id) => neighbourhoodMembers(client, id),
+    reportEvent: (id, reason, text) =>
+      outcomeOf(client.POST('/api/v1/events/{event_id}/reports', { params: event(id), body: { reason, text: text || null } })),
+  };
+}
