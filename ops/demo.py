@@ -33,6 +33,9 @@ def load_demo() -> list[str]:
     from ops.demo_life import load_demo_life
 
     loaded += load_demo_life()  # a week of posts, comments, a loan and messages (after the people)
+    from ops.demo_events import load_demo_events
+
+    loaded += load_demo_events()  # a flea market, a street party and a monthly repair café, with answers
     return loaded
 
 
@@ -82,6 +85,7 @@ def demo_loaded() -> bool:
 
     from ops.demo_residents import demo_people_loaded
     from ops.demo_life import demo_life_loaded
+    from ops.demo_events import demo_events_loaded
 
     return bool(populated_cells(demo_commune.LAU2)) and bool(list_published(demo_commune.LAU2).neighbourhoods) \
-        and demo_people_loaded() and demo_life_loaded()
+        and demo_people_loaded() and demo_life_loaded() and demo_events_loaded()

@@ -1,0 +1,98 @@
+"""The demo neighbourhood's coming events (issue #11): a flea market, a street party and a monthly repair café
+with a capacity, organised by the demo residents (anna@, ben@, carla@) through the events service as they would
+through the API, with a few answers. Dates are chosen from today, in Luxembourg time, so that they are always
+ahead. Idempotent: a marker item (`DEMO#EVENTS`, `<lau2>`) is written once they are in; a second run adds nothing.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+from pynamodb.attributes import UTCDateTimeAttribute
+
+from chalicelib.store.table import Entity
+from ops import demo_commune
+from ops.demo_life import ANNA, BEN, CARLA
+
+
+class DemoEventsItem(Entity):
+    """pk=DEMO#EVENTS, sk=<lau2>: the demo events of this commune are in (ops only, never deployed)."""
+
+    loaded_at = UTCDateTimeAttribute()
+
+    @staticmethod
+    def key(lau2: str) -> tuple[str, str]:
+        return "DEMO#EVENTS", lau2
+
+
+def demo_events_loaded(lau2: str = demo_commune.LAU2) -> bool:
+    try:
+        DemoEventsItem.get(*DemoEventsItem.key(lau2), consistent_read=True)
+    except DemoEventsItem.DoesNotExist:
+        return False
+    return True
+
+
+def next_saturday(after: date, days: int) -> date:
+    """The first Saturday at least `days` days after `after`."""
+    day = after + timedelta(days=days)
+    return day + timedelta(days=(5 - day.weekday()) % 7)
+
+
+def first_saturday_ahead(after: date) -> date:
+    """The first Saturday of a month, at least two days after `after` (a monthly repair café's first date)."""
+    month = after.replace(day=1)
+    while True:
+        first = next_saturday(month, 0)
+        if first >= after + timedelta(days=2):
+            return first
+        month = (month + timedelta(days=32)).replace(day=1)
+
+
+def load_demo_events(lau2: str = demo_commune.LAU2) -> list[str]:
+    """Idempotent: nothing happens when the events are already in."""
+    if demo_events_loaded(lau2):
+        return [f"the coming events of {lau2}: already there"]
+    import h3
+
+    from chalicelib.accounts.principals import principal_of
+    from chalicelib.accounts.roles import account_of
+    from chalicelib.adapters.clock import LUXEMBOURG, now
+    from chalicelib.events import answers, service as events
+    from chalicelib.events.models import AnswerRequest, EventCreate
+    from chalicelib.neighbourhoods.models import NeighbourhoodItem
+
+    anna, ben, carla = (principal_of(account_of(email)) for email in (ANNA, BEN, CARLA))
+    nbh = anna.neighbourhood_id
+    if not nbh or any(p.residence_status != "verified" or p.neighbourhood_id != nbh for p in (anna, ben, carla)):
+        return [f"the coming events of {lau2}: skipped (the demo residents are not verified neighbours)"]
+    cells = NeighbourhoodItem.get(*NeighbourhoodItem.key(lau2, nbh)).cells
+    lat, lon = h3.cell_to_latlng(sorted(cells)[len(cells) // 2])
+    today = now().astimezone(LUXEMBOURG).date()
+
+    def at(day: date, hour: int) -> datetime:
+        return datetime(day.year, day.month, day.day, hour)  # a wall-clock time in Luxembourg, as the form sends
+
+    flea = next_saturday(today, 7)
+    market = events.create_event(carla, nbh, EventCreate(
+        title="Flea market in the school yard", category="flea_market", start=at(flea, 9), end=at(flea, 14),
+        description="Bring a table and what you no longer need; coffee and cake by the parents' association.",
+        place="School yard", point={"lat": round(lat, 5), "lon": round(lon, 5)}, reach="nearby"))
+    party_day = next_saturday(today, 21)
+    party = events.create_event(anna, nbh, EventCreate(
+        title="Street party", category="party", start=at(party_day, 15), end=at(party_day, 23),
+        description="The street is closed to cars for the afternoon: tables, music, everyone brings a dish.",
+        place="Rue des Prés", co_organisers=[ben.user_id]))
+    first = first_saturday_ahead(today)
+    repair = events.create_event(ben, nbh, EventCreate(
+        title="Repair café", category="repair_cafe", start=at(first, 14), end=at(first, 17), capacity=12,
+        description="Bring a broken toaster, lamp, bike or jumper: volunteers help you repair it. Free.",
+        place="Community hall", rrule="FREQ=MONTHLY;BYDAY=1SA;COUNT=12"))
+    answers.answer(anna, repair.id, repair.occurrence_id, AnswerRequest(answer="going", extra=1))
+    answers.answer(carla, repair.id, repair.occurrence_id, AnswerRequest(answer="maybe"))
+    answers.answer(ben, party.id, party.occurrence_id, AnswerRequest(answer="going", extra=2))
+    answers.answer(carla, party.id, party.occurrence_id, AnswerRequest(answer="going"))
+    answers.answer(anna, market.id, market.occurrence_id, AnswerRequest(answer="maybe"))
+    DemoEventsItem(*DemoEventsItem.key(lau2), loaded_at=now()).save()
+    return [f"the coming events of {lau2} ({nbh}): a flea market on {flea}, a street party on {party_day}, "
+            f"a monthly repair café from {first} (12 places), with answers"]
