@@ -28,7 +28,7 @@ from chalicelib.content.counters import count_in_week
 from chalicelib.errors import Conflict, NotFound
 from chalicelib.events import calendar
 from chalicelib.events.models import (
-    AnswerRequest, Answerer, Answers, EventItem, MyAnswer, OccurrenceAnswersItem,
+    AnswerRequest, Answerer, Answers, EventItem, EventLink, MyAnswer, OccurrenceAnswersItem,
 )
 from chalicelib.events.recurrence import to_local
 from chalicelib.events.service import no_such_event, visible_event
@@ -70,6 +70,9 @@ def answer(principal: Principal, event_id: str, occurrence_id: str, request: Ans
     else:
         raise Conflict("Many neighbours answer at this moment: try again.", {"answer": "busy"},
                        headers={"Retry-After": "1"})
+    if before is None:  # for "your data": what they answered (export, erasure)
+        EventLink(*EventLink.answered(principal.user_id, event_id, occurrence_id), event_id=event_id,  # type: ignore[arg-type]
+                  occurrence_id=occurrence_id).save()
     # The week's counters right after (not in one transaction: every answer of a busy occurrence would then
     # conflict on the week's item as well as on its own; a failure here loses a count, never a place).
     deltas = {"event_going": int(item.going) - going_before, "event_answers": 1 if before is None else 0}
@@ -131,6 +134,34 @@ def offer_places(event_id: str) -> None:
             for user_id in promoted:
                 alerts.event_place(event_id, occurrence_id, user_id, int(item.version))
             break
+
+
+def withdraw(user_id: str, event_id: str, occurrence_id: str) -> None:
+    """Take a resident's answer off an occurrence (their account is erased): their place goes to the first in line."""
+    try:
+        event = EventItem.get(*EventItem.key(event_id), consistent_read=True)
+    except DoesNotExist:
+        return
+    capacity = int(event.capacity) if event.capacity is not None else None
+    for attempt in range(ATTEMPTS):
+        item = _read(event_id, occurrence_id)
+        if user_id not in (item.answers or {}):
+            return
+        seen = int(item.version or 0)
+        item.answers = {user: entry for user, entry in (item.answers or {}).items() if user != user_id}
+        item.queue = [user for user in (item.queue or []) if user != user_id]
+        promoted = _promote(item, capacity)
+        try:
+            item.save(condition=OccurrenceAnswersItem.version == seen)
+        except PutError as error:
+            if condition_failed(error):
+                time.sleep(random.uniform(0, 0.004 * min(attempt + 1, 10)))
+                continue
+            raise
+        found = calendar.happening(calendar.expansion(event), occurrence_id)
+        for promoted_user in promoted if found is not None and found.start > now() else []:
+            alerts.event_place(event_id, occurrence_id, promoted_user, int(item.version))
+        return
 
 
 # --- inside ---------------------------------------------------------------------------------
