@@ -109,7 +109,8 @@ def update_event(principal: Principal, event_id: str, change: EventUpdate) -> Ev
         if end - start > MAX_DURATION:
             raise InvalidInput("An event lasts at most 7 days.", {"end": "more than 7 days after start"})
         rule = sent["rrule"] if "rrule" in sent else event.rrule
-        _set_times(event, start, end, rule)
+        # A new start must lie ahead; a series already begun may change its end or rule from its first start
+        _set_times(event, start, end, rule, new_start=change.start is not None)
         event.exceptions = {}  # other times: the occurrences the exceptions named are gone
     if {"place", "address_id", "point", "reach"} & set(sent):
         point = change.point if "point" in sent else None
@@ -248,9 +249,10 @@ def _check_start(start: datetime) -> None:
         raise InvalidInput("An event starts at most two years ahead.", {"start": "more than two years ahead"})
 
 
-def _set_times(event: EventItem, start: datetime, end: datetime, rule: str | None) -> None:
+def _set_times(event: EventItem, start: datetime, end: datetime, rule: str | None, new_start: bool = True) -> None:
     starts_at, ends_at = to_instant(start, ZONE), to_instant(end, ZONE)
-    _check_start(starts_at)
+    if new_start:
+        _check_start(starts_at)
     event.start_local = wall_clock(start, ZONE).isoformat()
     if rule:
         try:
