@@ -24,13 +24,13 @@ from chalicelib.adapters.clock import now
 from chalicelib.adapters.ids import new_id
 from chalicelib.addresses.service import get_address
 from chalicelib.content import kinds
-from chalicelib.content.counters import count_in_week
+from chalicelib.content.counters import count_in_week, iso_week
 from chalicelib.content.hiding import hidden_fields, in_place
 from chalicelib.content.kinds import Change, Content, ContentKind, Known
 from chalicelib.errors import Conflict, Forbidden, InvalidInput, NotFound
 from chalicelib.events import calendar
 from chalicelib.events.models import (
-    MAX_AHEAD, MAX_DURATION, MAX_WINDOW, CalendarPage, CalendarQuery, EventCreate, EventItem, EventPublic,
+    MAX_AHEAD, MAX_DURATION, MAX_WINDOW, CalendarPage, CalendarQuery, EventCreate, EventItem, EventLink, EventPublic,
     EventUpdate, OccurrenceChange, OccurrenceMove,
 )
 from chalicelib.events.recurrence import (
@@ -70,7 +70,9 @@ def create_event(principal: Principal, neighbourhood_id: str, request: EventCrea
     event.last_end = calendar.last_end(event)
     with transaction() as t:
         t.save(event, condition=EventItem.pk.does_not_exist())
-        count_in_week(t, neighbourhood_id, event.starts_at, events=1)
+        count_in_week(t, neighbourhood_id, to_local(event.starts_at, ZONE), events=1)
+        for organiser in event.organisers:
+            t.save(EventLink(*EventLink.organised(organiser, event_id), event_id=event_id))
     event.calendar_keys = calendar.write_entries(event, [])
     event.update(actions=[EventItem.calendar_keys.set(event.calendar_keys)])
     logger.info("event created", event_id=event_id, nbh=neighbourhood_id, recurring=bool(event.rrule),
@@ -83,7 +85,7 @@ def update_event(principal: Principal, event_id: str, change: EventUpdate) -> Ev
     sent = change.model_dump(exclude_unset=True)
     if not sent:
         return public_event(event, principal)
-    seen = int(event.sequence or 0)
+    seen, first_start = int(event.sequence or 0), event.starts_at
     for name in ("title", "category"):
         if sent.get(name) is not None:
             setattr(event, name, sent[name])
@@ -107,17 +109,26 @@ def update_event(principal: Principal, event_id: str, change: EventUpdate) -> Ev
         if end - start > MAX_DURATION:
             raise InvalidInput("An event lasts at most 7 days.", {"end": "more than 7 days after start"})
         rule = sent["rrule"] if "rrule" in sent else event.rrule
-        _set_times(event, start, end, rule)
+        # A new start must lie ahead; a series already begun may change its end or rule from its first start
+        _set_times(event, start, end, rule, new_start=change.start is not None)
         event.exceptions = {}  # other times: the occurrences the exceptions named are gone
     if {"place", "address_id", "point", "reach"} & set(sent):
         point = change.point if "point" in sent else None
         _set_place(event, principal, sent.get("place", event.place), sent.get("address_id", event.address_id),
                    point, sent.get("reach") or event.reach, keep_cell=None if "point" in sent else event.place_cell)
+    organisers_before = list(event.organisers)
     if "co_organisers" in sent and sent["co_organisers"] is not None:
         event.organisers = [event.organisers[0], *_co_organisers(principal, event.neighbourhood_id,
                                                                  sent["co_organisers"])]
     event.last_end = calendar.last_end(event)
     _save_change(event, seen)
+    _recount(event, first_start, counted_before=True)
+    if event.organisers != organisers_before:
+        with EventLink.batch_write() as batch:
+            for added in set(event.organisers) - set(organisers_before):
+                batch.save(EventLink(*EventLink.organised(added, event_id), event_id=event_id))
+            for removed in set(organisers_before) - set(event.organisers):
+                batch.delete(EventLink(*EventLink.organised(removed, event_id)))
     logger.info("event changed", event_id=event_id, nbh=event.neighbourhood_id)
     return public_event(event, principal)
 
@@ -127,6 +138,7 @@ def cancel_event(principal: Principal, event_id: str) -> EventPublic:
     seen = int(event.sequence or 0)
     event.status = "cancelled"
     _save_change(event, seen)
+    _recount(event, event.starts_at, counted_before=True)  # not held: no longer counted
     logger.info("event cancelled", event_id=event_id, nbh=event.neighbourhood_id)
     return public_event(event, principal)
 
@@ -237,9 +249,10 @@ def _check_start(start: datetime) -> None:
         raise InvalidInput("An event starts at most two years ahead.", {"start": "more than two years ahead"})
 
 
-def _set_times(event: EventItem, start: datetime, end: datetime, rule: str | None) -> None:
+def _set_times(event: EventItem, start: datetime, end: datetime, rule: str | None, new_start: bool = True) -> None:
     starts_at, ends_at = to_instant(start, ZONE), to_instant(end, ZONE)
-    _check_start(starts_at)
+    if new_start:
+        _check_start(starts_at)
     event.start_local = wall_clock(start, ZONE).isoformat()
     if rule:
         try:
@@ -288,6 +301,19 @@ def _future_occurrence(event: EventItem, occurrence: str) -> calendar.Happening:
     if found.end <= now():
         raise Conflict("This occurrence is over.", {"occurrence_id": "past"})
     return found
+
+
+def _recount(event: EventItem, first_start: datetime, counted_before: bool) -> None:
+    """The week's `events` count follows the event: out of the week it left (or when cancelled), into its new one."""
+    before = iso_week(to_local(first_start, event.zone)) if counted_before else None
+    after = iso_week(to_local(event.starts_at, event.zone)) if event.status != "cancelled" else None
+    if before == after:
+        return
+    with transaction() as t:
+        if before:
+            count_in_week(t, event.neighbourhood_id, to_local(first_start, event.zone), events=-1)
+        if after:
+            count_in_week(t, event.neighbourhood_id, to_local(event.starts_at, event.zone), events=1)
 
 
 def _save_change(event: EventItem, seen: int) -> None:

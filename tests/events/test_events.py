@@ -144,9 +144,15 @@ def test_organisers_change_and_cancel_and_the_sequence_grows(client, act_as):
     refused = change(client, event["id"], title="Mine")
     assert refused.status_code == 403 and error_of(refused)["fields"] == {"event_id": "not an organiser"}
     assert client.post(f"/api/v1/events/{event['id']}/cancel").status_code == 403
+    # Counted in the week of its start: a start in another week moves the count, a cancellation takes it back
+    week_before = datetime.fromisoformat(event["start"])
+    assert events_this_week(N1, week_before) == 1
     act_as(ANNA)
+    moved = change(client, event["id"], start=f"{NEXT_YEAR}-05-26T10:00", end=f"{NEXT_YEAR}-05-26T12:00").json_body
+    assert events_this_week(N1, week_before) == 0 and events_this_week(N1, datetime.fromisoformat(moved["start"])) == 1
     cancelled = client.post(f"/api/v1/events/{event['id']}/cancel").json_body
-    assert (cancelled["status"], cancelled["sequence"]) == ("cancelled", 2)
+    assert (cancelled["status"], cancelled["sequence"]) == ("cancelled", 3)
+    assert events_this_week(N1, datetime.fromisoformat(moved["start"])) == 0
     act_as(BEN)
     assert client.get(f"/api/v1/events/{event['id']}").json_body["status"] == "cancelled"  # still visible
     assert change(client, event["id"], title="Again").status_code == 409
@@ -189,9 +195,19 @@ def test_a_point_is_kept_as_its_cell_and_nearby_reaches_neighbourhoods_within_1_
 
 
 def test_a_register_address_of_another_commune_is_refused(client, act_as, clervaux):
-    from chalicelib.addresses.store import active_partition, query  # noqa: F401
+    from chalicelib.addresses.service import import_addresses
+    from chalicelib.addresses.search import suggest_addresses
+    from tests.api.test_neighbourhoods import register_csv
 
     anna = resident("U-anna", nbh=clervaux["south"])
+    here = suggest_addresses("0501", "Grand-Rue").addresses[0].id
+    event = organised(client, act_as, anna, address_id=here, reach="nearby")
+    assert event["address_id"] == here and event["reaches"]  # nearby from the address's cell
+    import_addresses(register_csv([("Rue de Wiltz", "Wiltz", 49.9660, 5.9320)], commune=("Wiltz", "0808")),
+                     create_communes=True)
+    elsewhere = suggest_addresses("0808", "Rue de Wiltz").addresses[0].id
+    refused = organise(client, act_as, anna, address_id=elsewhere)
+    assert refused.status_code == 400 and error_of(refused)["fields"] == {"address_id": "outside the commune"}
     unknown = organise(client, act_as, anna, address_id="no-such-address")
     assert unknown.status_code == 404 and error_of(unknown)["fields"] == {"address_id": "unknown address"}
 
