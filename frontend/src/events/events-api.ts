@@ -1,5 +1,5 @@
 import type { ApiClient, Member } from '../api/client';
-import { outcomeOf, type Outcome } from '../api/outcome';
+import { emptyOutcomeOf, outcomeOf, type Outcome } from '../api/outcome';
 import type { components } from '../api/schema';
 import { httpCommentsApi, type CommentsApi, type ReportReason } from '../comments/comments-api';
 import { neighbourhoodMembers } from '../neighbourhood/members';
@@ -12,6 +12,8 @@ export type Occurrence = Schemas['Occurrence'];
 export type Answers = Schemas['Answers'];
 export type AnswerKind = Schemas['AnswerRequest']['answer'];
 export type EventCategory = NeighbourhoodEvent['category'];
+export type CalendarFeed = Schemas['CalendarFeed'];
+export type CalendarFeedCreated = Schemas['CalendarFeedCreated'];
 export type { Member, ReportReason };
 
 export const CATEGORIES: readonly EventCategory[] = [
@@ -33,6 +35,24 @@ export interface EventsApi extends CommentsApi {
   answer(eventId: string, occurrenceId: string, answer: AnswerKind, extra: number): Promise<Outcome<Answers>>;
   members(neighbourhoodId: string): Promise<Outcome<{ members: Member[] }>>;
   reportEvent(eventId: string, reason: ReportReason, text: string | null): Promise<Outcome<unknown>>;
+}
+
+/** The address of an event's iCalendar file ("add to my calendar"). */
+export const eventIcsPath = (eventId: string): string => `/api/v1/events/${encodeURIComponent(eventId)}/calendar.ics`;
+
+/** My personal calendar feeds (profile): their URL is a secret shown once, revocable like a session. */
+export interface CalendarFeedsApi {
+  feeds(): Promise<Outcome<{ feeds: CalendarFeed[] }>>;
+  createFeed(): Promise<Outcome<CalendarFeedCreated>>;
+  revokeFeed(feedId: string): Promise<Outcome<null>>;
+}
+
+export function httpCalendarFeedsApi(client: ApiClient): CalendarFeedsApi {
+  return {
+    feeds: () => outcomeOf(client.GET('/api/v1/me/calendar-feeds', { cache: 'no-store' })),
+    createFeed: () => outcomeOf(client.POST('/api/v1/me/calendar-feeds')),
+    revokeFeed: (id) => emptyOutcomeOf(client.DELETE('/api/v1/me/calendar-feeds/{feed_id}', { params: { path: { feed_id: id } } })),
+  };
 }
 
 export function httpEventsApi(client: ApiClient): EventsApi {

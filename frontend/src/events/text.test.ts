@@ -1,24 +1,22 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { LOCALES } from '../i18n/locales';
 
-const dir = fileURLToPath(new URL('./locales/', import.meta.url));
-const read = (file: string): Record<string, string> => JSON.parse(readFileSync(`${dir}${file}`, 'utf8')) as Record<string, string>;
+const FILES = import.meta.glob<Record<string, string>>('./locales/*.json', { eager: true, import: 'default' });
+const read = (locale: string): Record<string, string> => FILES[`./locales/${locale}.json`] ?? {};
 
 describe("the events screens' strings", () => {
-  const english = read('en.json');
+  const english = read('en');
 
   it('come in every language of the app, and only those', () => {
-    expect(readdirSync(dir).sort()).toEqual(LOCALES.map((locale) => `${locale}.json`).sort());
+    expect(Object.keys(FILES).sort()).toEqual(LOCALES.map((locale) => `./locales/${locale}.json`).sort());
   });
 
   it.each(LOCALES)('%s has every key, no other, each with the same placeholders', (locale) => {
-    const catalogue = read(`${locale}.json`);
+    const catalogue = read(locale);
     expect(Object.keys(catalogue).sort()).toEqual(Object.keys(english).sort());
+    const names = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
     for (const [key, message] of Object.entries(catalogue)) {
       expect(message.trim(), `${locale} ${key}`).not.toBe('');
-      const names = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
       expect(names(message), `${locale} ${key}`).toEqual(names(english[key] ?? ''));
     }
   });
