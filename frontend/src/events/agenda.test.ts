@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dayOf, groupByDay, lastDay, monthWeeks, monthWindow, moveDay, nextMonth } from './agenda';
+import { dayOf, groupByDay, lastDay, monthWeeks, monthWindow, moveDay, nextMonth, timeRange } from './agenda';
 
 const at = (event_id: string, start: string, end = start) => ({ event_id, occurrence_id: start, start, end, category: 'party' });
 
@@ -59,5 +59,12 @@ describe('the month grid', () => {
   it('ignores other keys', () => {
     expect(moveDay('2027-03-03', 'Enter')).toBeNull();
     expect(moveDay('2027-03-03', 'a')).toBeNull();
+  });
+});
+
+describe('times', () => {
+  it('are Luxembourg times on a 24-hour clock in every language', () => {
+    expect(timeRange('2027-03-06T13:00:00Z', '2027-03-06T16:00:00Z', 'en')).toBe('14:00–17:00');
+    expect(timeRange('2027-07-03T12:00:00Z', '2027-07-03T15:30:00Z', 'fr')).toBe('14:00–17:30');
   });
 });

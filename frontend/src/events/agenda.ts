@@ -36,11 +36,11 @@ export function groupByDay<T extends Happening>(occurrences: readonly T[]): { da
 
 /** "19:00–21:00" in the reader's language, in Luxembourg time; the end's day too when it ends on another day. */
 export function timeRange(start: string, end: string, locale: Locale): string {
-  const time = new Intl.DateTimeFormat(intlLocale(locale), { hour: '2-digit', minute: '2-digit', timeZone: ZONE });
+  const time = new Intl.DateTimeFormat(intlLocale(locale), { hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone: ZONE });
   const sameDay = dayOf(start) === dayOf(end);
   const endText = sameDay
     ? time.format(new Date(end))
-    : new Intl.DateTimeFormat(intlLocale(locale), { weekday: 'short', day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit', timeZone: ZONE }).format(new Date(end));
+    : new Intl.DateTimeFormat(intlLocale(locale), { weekday: 'short', day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone: ZONE }).format(new Date(end));
   return `${time.format(new Date(start))}–${endText}`;
 }
 

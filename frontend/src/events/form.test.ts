@@ -48,6 +48,8 @@ describe('the form becomes the API body', () => {
 
   it('sends null for what is left empty', () => {
     expect(bodyOf(filled())).toMatchObject({ place: null, point: null, capacity: null, rrule: null });
+    expect(bodyOf(filled({ capacity: null })).capacity).toBeNull(); // an emptied number input
+    expect(bodyOf(filled({ capacity: 8 })).capacity).toBe(8); // a number input's value
   });
 
   it('finds what the API would refuse before sending, by the API\'s field names', () => {

@@ -12,7 +12,8 @@ export interface EventFields {
   place: string;
   lat: string;
   lon: string;
-  capacity: string;
+  /** A number input's value: a number, null when empty (a string when filled from text). */
+  capacity: string | number | null;
   reach: 'neighbourhood' | 'nearby';
   repeat: Repeat;
   coOrganisers: string[];
@@ -37,6 +38,8 @@ export function fieldsOf(event: NeighbourhoodEvent): EventFields {
   };
 }
 
+const capacityText = (fields: EventFields): string => String(fields.capacity ?? '').trim();
+
 /** A field the form checks before sending (the API checks everything again and names its field). */
 export type FormProblem = 'required' | 'endBeforeStart' | 'capacity' | 'point' | 'until' | 'count' | 'interval';
 
@@ -48,7 +51,8 @@ export function formProblems(fields: EventFields): Record<string, FormProblem> {
   if (!fields.start) problems.start = 'required';
   if (!fields.end) problems.end = 'required';
   else if (fields.start && fields.end <= fields.start) problems.end = 'endBeforeStart';
-  if (fields.capacity.trim() && !(Number.isInteger(Number(fields.capacity)) && Number(fields.capacity) >= 1)) problems.capacity = 'capacity';
+  const capacity = capacityText(fields);
+  if (capacity && !(Number.isInteger(Number(capacity)) && Number(capacity) >= 1)) problems.capacity = 'capacity';
   if (!!fields.lat.trim() !== !!fields.lon.trim() || (fields.lat.trim() && !Number.isFinite(Number(fields.lat.replace(',', '.'))))) problems.point = 'point';
   const repeat = fields.repeat;
   if (repeat.freq !== 'none') {
@@ -73,7 +77,7 @@ export function bodyOf(fields: EventFields): EventCreate {
     place: fields.place.trim() || null,
     address_id: null,
     point,
-    capacity: fields.capacity.trim() ? Number(fields.capacity) : null,
+    capacity: capacityText(fields) ? Number(capacityText(fields)) : null,
     co_organisers: fields.coOrganisers,
     reach: fields.reach,
     rrule: ruleOf(fields.repeat, fields.start.slice(0, 10)),
