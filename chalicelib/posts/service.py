@@ -26,7 +26,7 @@ from chalicelib.accounts.service import author_name, load_user, verified_neighbo
 from chalicelib.adapters.clock import now
 from chalicelib.adapters.ids import new_id
 from chalicelib.comments.models import ThanksItem
-from chalicelib.comments.service import remove_all
+from chalicelib.comments.service import remove_all, thread_head
 from chalicelib.content.counters import count_in_week
 from chalicelib.errors import Conflict, Forbidden, InvalidInput, NotFound
 from chalicelib.i18n import DEFAULT
@@ -81,6 +81,7 @@ def create_post(principal: Principal, neighbourhood_id: str, request: PostReques
         t.save(post, condition=PostItem.pk.does_not_exist())
         for entry in _entries(post):
             t.save(entry)
+        t.save(_thread_head(post))
         count_in_week(t, neighbourhood_id, posts=1)
     share_photo(getattr(new, "photo_id", None), post.reach)
     if new.kind == "recommendation":
@@ -220,6 +221,15 @@ def _readable(principal: Principal, post_id: str) -> PostItem:
     return post
 
 
+def thread_readable(principal: Principal, neighbourhood_ids: list[str]) -> None:
+    """Who reads a post's comments, from their thread's head: as `_readable`, where the post shows."""
+    policy.authorize_in("posts.read", principal, neighbourhood_ids, _no_such_post())
+
+
+def _thread_head(post: PostItem) -> Any:
+    return thread_head("post", post.post_id, [post.neighbourhood_id, *post.reach])
+
+
 def _content(new: Any, lau2: str | None, previous: dict[str, Any] | None = None) -> dict[str, Any]:
     content = new.model_dump(mode="json", exclude={"kind", "self_"}, exclude_none=True)
     if new.kind in PETS:
@@ -259,6 +269,8 @@ def _rewrite(post: PostItem, old_reach: list[str], seen_state: str | None = None
                 t.save(entry)
             for gone in set(old_reach) - set(post.reach):
                 t.delete(FeedEntryItem(FeedEntryItem.feed(gone), sk))
+            if set(old_reach) != set(post.reach):
+                t.save(_thread_head(post))  # who reads its comments
             if counters:
                 count_in_week(t, post.neighbourhood_id, **dict.fromkeys(counters, 1))
 
