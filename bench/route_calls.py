@@ -307,6 +307,7 @@ def run() -> int:
              {"version": drafted["version"]}, consultation_id=drafted["id"])
         call(anna, "PUT", "/api/v1/neighbourhoods/{neighbourhood_id}/consultations/{consultation_id}/answers",
              {"answers": {"trees": "trees", "ideas": "Benches"}}, consultation_id=drafted["id"])
+        call(anna, "GET", "/api/v1/neighbourhoods/{neighbourhood_id}/consultations", note="one open")
         for tail in ("", "/comments", "/results"):
             call(clerk, "GET", "/api/v1/communes/{lau2}/consultations/{consultation_id}" + tail,
                  consultation_id=drafted["id"])

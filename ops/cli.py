@@ -41,6 +41,13 @@ def copy_blocks(_args: argparse.Namespace) -> int:
     return 0
 
 
+def head_threads(_args: argparse.Namespace) -> int:
+    from chalicelib.posts.service import head_threads as write_heads
+
+    print(f"comment threads given their head: {write_heads()}")
+    return 0
+
+
 def index_roles(_args: argparse.Namespace) -> int:
     from chalicelib.accounts.roles import index_role_holders
 
@@ -114,6 +121,8 @@ def parser() -> argparse.ArgumentParser:
                         "where the weekly digest reads it (idempotent)").set_defaults(run=copy_blocks)
     commands.add_parser("index-roles", help="once, when upgrading: list every role held before the admin page listed "
                         "roles (idempotent)").set_defaults(run=index_roles)
+    commands.add_parser("head-threads", help="once, when upgrading: give every post's comments the head that lets "
+                        "one Query read them (idempotent)").set_defaults(run=head_threads)
     addresses = commands.add_parser(
         "import-addresses", help="import the address register (BD-Adresses CSV); a new edition updates, adds and retires"
     )

@@ -219,9 +219,9 @@ def resident_document_link(principal: Principal, neighbourhood_id: str, consulta
 # --- residents: reading, answering, commenting --------------------------------------------------
 
 def resident_get(principal: Principal, neighbourhood_id: str, consultation_id: str) -> ResidentConsultation:
-    item = _for_resident(principal, neighbourhood_id, consultation_id)
-    documents = [d for d in documents_of(consultation_id) if d.status == "ready"]
-    return _resident_view(item, _my_answer(consultation_id, principal.user_id), documents)
+    found, documents = _with_siblings(consultation_id, DocumentItem, after=True)
+    item = _resident_may_see(found, principal, neighbourhood_id)
+    return _resident_view(item, _my_answer(consultation_id, principal.user_id), [d for d in documents if d.status == "ready"])
 
 
 def answer(principal: Principal, neighbourhood_id: str, consultation_id: str,
@@ -266,8 +266,8 @@ def comment(principal: Principal, neighbourhood_id: str, consultation_id: str,
 
 
 def resident_comments(principal: Principal, neighbourhood_id: str, consultation_id: str) -> ConsultationCommentList:
-    item, comments = _with_siblings(consultation_id, CommentItem, after=False, limit=COMMENTS_SHOWN)
-    _resident_may_see(item, principal, neighbourhood_id)
+    found, comments = _with_siblings(consultation_id, CommentItem, after=False, limit=COMMENTS_SHOWN)
+    _resident_may_see(found, principal, neighbourhood_id)
     return _comments(comments, principal.user_id)
 
 

@@ -17,7 +17,7 @@ import json
 from datetime import timedelta
 from typing import Any, Callable
 
-from pynamodb.exceptions import DoesNotExist, TransactWriteError, UpdateError
+from pynamodb.exceptions import DoesNotExist, PutError, TransactWriteError, UpdateError
 
 from chalicelib import alerts
 from chalicelib import policy
@@ -228,6 +228,23 @@ def thread_readable(principal: Principal, neighbourhood_ids: list[str]) -> None:
 
 def _thread_head(post: PostItem) -> Any:
     return thread_head("post", post.post_id, [post.neighbourhood_id, *post.reach])
+
+
+def head_threads() -> int:
+    """Once, after upgrading to threads with heads (#16): write the head of every post's comments that has none
+    (`./noper head-threads`; idempotent: an existing head, written by the post itself, is left alone). An
+    operator's one-off, never a request: it Scans the table for posts. Answers how many heads it wrote."""
+    written = 0
+    for post in PostItem.scan(PostItem.pk.startswith("POST#") & (PostItem.sk == PostItem.key("-")[1])):
+        head = _thread_head(post)
+        try:
+            head.save(condition=type(head).pk.does_not_exist())
+        except PutError as error:
+            if not condition_failed(error):
+                raise
+            continue
+        written += 1
+    return written
 
 
 def _content(new: Any, lau2: str | None, previous: dict[str, Any] | None = None) -> dict[str, Any]:

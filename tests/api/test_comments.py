@@ -5,6 +5,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from chalicelib.comments.models import ThreadHeadItem
+from chalicelib.posts.service import head_threads
 from chalicelib.store.calls import count_dynamodb_calls
 from tests.api.test_posts import (
     AMBASSADOR, ANNA, BEN, DISCUSSION, LOST_CAT, N1, N2, TOWN, clervaux, feed, make_user, resident, written,
@@ -138,6 +139,10 @@ def test_the_first_page_is_one_query_and_a_thread_without_its_head_reads_the_pos
     with count_dynamodb_calls() as calls:
         assert [c["text"] for c in thread(client, post["id"]).json_body["comments"]] == ["Still missing"]
     assert dict(calls) == {"GetItem": 1, "Query": 1}
+
+    # And the upgrade step gives it its head again, once
+    assert head_threads() >= 1 and head_threads() == 0
+    assert ThreadHeadItem.get(*ThreadHeadItem.key("post", post["id"])).neighbourhood_ids[0] == clervaux["south"]
 
 
 # --- thanks ---------------------------------------------------------------------------------
