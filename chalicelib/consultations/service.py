@@ -36,6 +36,7 @@ from chalicelib.accounts.content_owners import ContentChoice, ContentOwner, regi
 from chalicelib.adapters.clock import now
 from chalicelib.adapters.ids import new_id
 from chalicelib.communes import audit
+from chalicelib.communes.models import CommuneItem
 from chalicelib.communes.service import get_commune
 from chalicelib.consultations.answers import conflicting, validated, write_answer
 from chalicelib.consultations.documents import (
@@ -57,7 +58,7 @@ from chalicelib.i18n import translate
 from chalicelib.observability import logger
 from chalicelib.policy import Principal
 from chalicelib.posts.models import Point
-from chalicelib.store.table import refused_conditions, table_connection, transaction
+from chalicelib.store.table import read_items, refused_conditions, table_connection, transaction
 
 RECENTLY_CLOSED = timedelta(days=90)  # residents' list keeps closed consultations this long (their results)
 ANSWER_ATTEMPTS = 6
@@ -95,8 +96,13 @@ def _targeted(lau2: str, neighbourhood_id: str, at: datetime, since: datetime,
         ids += [entry.consultation_id for entry in TargetItem.query(partition, TargetItem.sk > after)]
     if not ids:
         return []
-    languages = get_commune(lau2).languages
-    items = ConsultationItem.batch_get([ConsultationItem.key(cid) for cid in sorted(set(ids))])
+    # The consultations and the commune (its languages, for titles) in one BatchGetItem.
+    found = read_items([CommuneItem.key(lau2), *(ConsultationItem.key(cid) for cid in sorted(set(ids)))])
+    commune = found.pop(CommuneItem.key(lau2), None)
+    if commune is None:
+        raise NotFound(f"No commune {lau2} on Noper.", {"lau2": "unknown commune"})
+    languages = CommuneItem.from_raw_data(commune).languages
+    items = [ConsultationItem.from_raw_data(raw) for raw in found.values()]
     summaries = []
     for item in items:
         if item.status != "published" or item.lau2 != lau2:
