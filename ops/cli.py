@@ -42,9 +42,10 @@ def copy_blocks(_args: argparse.Namespace) -> int:
 
 
 def head_threads(_args: argparse.Namespace) -> int:
-    from chalicelib.posts.service import head_threads as write_heads
+    from chalicelib.lending.items import head_threads as head_items
+    from chalicelib.posts.service import head_threads as head_posts
 
-    print(f"comment threads given their head: {write_heads()}")
+    print(f"comment threads given their head: {head_posts()} of posts, {head_items()} of lent items")
     return 0
 
 
@@ -121,7 +122,7 @@ def parser() -> argparse.ArgumentParser:
                         "where the weekly digest reads it (idempotent)").set_defaults(run=copy_blocks)
     commands.add_parser("index-roles", help="once, when upgrading: list every role held before the admin page listed "
                         "roles (idempotent)").set_defaults(run=index_roles)
-    commands.add_parser("head-threads", help="once, when upgrading: give every post's comments the head that lets "
+    commands.add_parser("head-threads", help="once, when upgrading: give the comments of every post and lent item the head that lets "
                         "one Query read them (idempotent)").set_defaults(run=head_threads)
     addresses = commands.add_parser(
         "import-addresses", help="import the address register (BD-Adresses CSV); a new edition updates, adds and retires"

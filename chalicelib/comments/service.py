@@ -111,7 +111,7 @@ def comments(principal: Principal, kind: str, content_id: str, query: CommentsQu
         if raws and raws[0]["sk"]["S"] == ThreadHeadItem.SK:
             head = ThreadHeadItem.from_raw_data(raws.pop(0))
             if decide is not None:
-                decide(principal, list(head.neighbourhood_ids))
+                decide(principal, head)
         elif decide is not None:  # written before threads had heads
             kinds.readable(principal, kind, content_id)
         if len(raws) > query.limit:  # no head: one comment too many
@@ -121,9 +121,10 @@ def comments(principal: Principal, kind: str, content_id: str, query: CommentsQu
     return CommentPage(comments=found, cursor=encode_cursor(last) if last else None)
 
 
-def thread_head(kind: str, content_id: str, neighbourhood_ids: list[str]) -> ThreadHeadItem:
-    """The head of a piece's comments, for its kind to write with the piece (and again when where it shows changes)."""
-    return ThreadHeadItem(*ThreadHeadItem.key(kind, content_id), neighbourhood_ids=list(neighbourhood_ids))
+def thread_head(kind: str, content_id: str, neighbourhood_ids: list[str], only_for: str | None = None) -> ThreadHeadItem:
+    """The head of a piece's comments, for its kind to write with the piece (and again whenever who may read it changes)."""
+    return ThreadHeadItem(*ThreadHeadItem.key(kind, content_id), neighbourhood_ids=list(neighbourhood_ids),
+                          only_for=only_for)
 
 
 def delete_comment(principal: Principal, comment_id: str) -> None:

@@ -221,9 +221,10 @@ def _readable(principal: Principal, post_id: str) -> PostItem:
     return post
 
 
-def thread_readable(principal: Principal, neighbourhood_ids: list[str]) -> None:
-    """Who reads a post's comments, from their thread's head: as `_readable`, where the post shows."""
-    policy.authorize_in("posts.read", principal, neighbourhood_ids, _no_such_post())
+def thread_readable(principal: Principal, head: Any) -> None:
+    """Who reads a post's comments, from their thread's head: as `_readable`, where the post shows (a hidden post
+    is still read, as hidden)."""
+    policy.authorize_in("posts.read", principal, list(head.neighbourhood_ids), _no_such_post())
 
 
 def _thread_head(post: PostItem) -> Any:
