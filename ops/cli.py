@@ -49,6 +49,13 @@ def head_threads(_args: argparse.Namespace) -> int:
     return 0
 
 
+def index_professionals(_args: argparse.Namespace) -> int:
+    from chalicelib.posts.professionals import index_professionals as index
+
+    print(f"professionals indexed next to their recommendations: {index()}")
+    return 0
+
+
 def index_roles(_args: argparse.Namespace) -> int:
     from chalicelib.accounts.roles import index_role_holders
 
@@ -122,6 +129,9 @@ def parser() -> argparse.ArgumentParser:
                         "where the weekly digest reads it (idempotent)").set_defaults(run=copy_blocks)
     commands.add_parser("index-roles", help="once, when upgrading: list every role held before the admin page listed "
                         "roles (idempotent)").set_defaults(run=index_roles)
+    commands.add_parser("index-professionals", help="once, when upgrading: index every recommended professional "
+                        "next to its neighbourhood's recommendations, so the directory is one Query (idempotent)"
+                        ).set_defaults(run=index_professionals)
     commands.add_parser("head-threads", help="once, when upgrading: give the comments of every post and lent item the head that lets "
                         "one Query read them (idempotent)").set_defaults(run=head_threads)
     addresses = commands.add_parser(
