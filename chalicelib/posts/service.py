@@ -227,6 +227,13 @@ def thread_readable(principal: Principal, head: Any) -> None:
     policy.authorize_in("posts.read", principal, list(head.neighbourhood_ids), _no_such_post())
 
 
+def appealed_content(post: PostItem) -> dict[str, Any]:
+    """What a pending appeal's row shows its moderators of the post (`ReportedContent` as JSON)."""
+    from chalicelib.posts.hiding import post_content  # hiding builds on this module
+
+    return post_content(post).model_dump(mode="json")
+
+
 def _thread_head(post: PostItem) -> Any:
     return thread_head("post", post.post_id, [post.neighbourhood_id, *post.reach])
 
@@ -279,12 +286,16 @@ def _rewrite(post: PostItem, old_reach: list[str], seen_state: str | None = None
     """Save the post and its feed entries (dropping those of neighbourhoods it no longer reaches). A
     concurrent state change, edit, pin or moderation wins (409); a comment or thanks meanwhile does not."""
     sk = FeedEntryItem.sort_key(post.post_id, post.pinned)
+    queued = PendingAppealItem.of(post)  # a pending appeal's row shows the post as edited
 
     def write() -> None:
         with transaction() as t:
             t.update(post, actions=_rewrite_actions(post), condition=unchanged_since_read(post))
             for entry in _entries(post):
                 t.save(entry)
+            if queued is not None:
+                t.update(queued, actions=[PendingAppealItem.content.set(appealed_content(post))],
+                         condition=PendingAppealItem.pk.exists())
             for gone in set(old_reach) - set(post.reach):
                 t.delete(FeedEntryItem(FeedEntryItem.feed(gone), sk))
             if set(old_reach) != set(post.reach):
