@@ -56,6 +56,13 @@ def index_professionals(_args: argparse.Namespace) -> int:
     return 0
 
 
+def copy_loans(_args: argparse.Namespace) -> int:
+    from chalicelib.lending.loans import copy_loans_on_links
+
+    print(f"loans copied onto their links: {copy_loans_on_links()}")
+    return 0
+
+
 def index_roles(_args: argparse.Namespace) -> int:
     from chalicelib.accounts.roles import index_role_holders
 
@@ -132,6 +139,8 @@ def parser() -> argparse.ArgumentParser:
     commands.add_parser("index-professionals", help="once, when upgrading: index every recommended professional "
                         "next to its neighbourhood's recommendations, so the directory is one Query (idempotent)"
                         ).set_defaults(run=index_professionals)
+    commands.add_parser("copy-loans", help="once, when upgrading: copy every loan onto its borrower's and owner's "
+                        "links, so \"my loans\" is one Query (idempotent)").set_defaults(run=copy_loans)
     commands.add_parser("head-threads", help="once, when upgrading: give the comments of every post and lent item the head that lets "
                         "one Query read them (idempotent)").set_defaults(run=head_threads)
     addresses = commands.add_parser(
