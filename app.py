@@ -156,7 +156,8 @@ ADDRESS_SEARCHES_PER_MINUTE = 60
 
 @api.get("/api/v1/communes/{lau2}/addresses", action="addresses.search",
          summary="Addresses of the commune's register matching what was typed (street and number)",
-         path_model=CommunePath, query=AddressSearchQuery, response=AddressSuggestions, errors=(400, 404, 429))
+         path_model=CommunePath, query=AddressSearchQuery, response=AddressSuggestions, errors=(400, 404, 429),
+         session=False)  # open to anyone and asks nobody's identity: the session is not read
 def search_addresses(path, query):
     return limited("addresses.search", client_ip(app.current_request), ADDRESS_SEARCHES_PER_MINUTE,
                    lambda: suggest_addresses(path.lau2, query.q))

@@ -34,6 +34,7 @@ SAMPLE = ROOT / "tests" / "data" / "lu-addresses-sample.csv"
 LAU2 = "0501"
 MAX_GET_CALLS = 2
 JSON = {"Content-Type": "application/json"}
+PDF = "application/pdf"
 # Served to people outside the web app, or files: not the web app's screens.
 NOT_SCREENS = re.compile(r"openapi|unsubscribe|\.atom|\.csv|/publish|paper-digest|/documents/|/health|calendar-feeds/\{")
 
@@ -99,6 +100,9 @@ def run() -> int:
     from chalicelib.config import get_settings
     from chalicelib.neighbourhoods import service as neighbourhoods
     from chalicelib.photos.service import process_uploaded_photo
+    from chalicelib.policy import Principal
+    from chalicelib.publishers import links, service as publishers
+    from chalicelib.publishers.models import LinkRequest, PublisherRequest
     from chalicelib.store.calls import count_dynamodb_calls
 
     import_addresses(SAMPLE.read_bytes(), create_communes=True)
@@ -139,6 +143,7 @@ def run() -> int:
     clerk = Person("clerk")
     clerk.headers = person("clerk", status="none", staff=frozenset({f"{LAU2}:admin", f"{LAU2}:verifier",
                                                                   f"{LAU2}:editor"})).headers
+    staff_principal = Principal(user_id="clerk", staff=frozenset({(LAU2, "admin"), (LAU2, "editor"), (LAU2, "verifier")}))
     rows: list[tuple[str, str, int, Counter]] = []
     seen: set[tuple[str, str]] = set()
     gets = {doc.path for doc in api.docs if doc.method == "GET" and not NOT_SCREENS.search(doc.path)}
@@ -146,11 +151,13 @@ def run() -> int:
     with Client(app, stage_name="test") as test_client:
         http = test_client.http
 
-        def call(who: Person, method: str, template: str, body=None, query: str = "", note: str = "", **values):
+        def call(who: Person, method: str, template: str, body=None, query: str = "", note: str = "",
+                 accept: str | None = None, **values):
             url = template.format(neighbourhood_id=nbh, lau2=LAU2, **values) + query
             payload = json.dumps(body).encode() if body is not None else b""
+            headers = {**who.headers, "Accept": accept} if accept else who.headers
             with count_dynamodb_calls() as calls, traced(method, template) as trace:
-                response = http.request(method, url, headers=who.headers, body=payload)
+                response = http.request(method, url, headers=headers, body=payload)
             if trace is not None and sum(calls.values()) > MAX_GET_CALLS:
                 print(f"  trace {method} {template}: " + "; ".join(trace))
             rows.append((method, template + (f" ({note})" if note else ""), response.status_code, Counter(calls)))
@@ -283,6 +290,45 @@ def run() -> int:
                          "/api/v1/communes/{lau2}/publishing-settings", "/api/v1/communes/{lau2}/publisher-links",
                          "/api/v1/communes/{lau2}/announcement-reviews", "/api/v1/communes/{lau2}/consultations"):
             call(clerk, "GET", template, query="?status=pending" if template.endswith("verifications") else "")
+        started_import = call(clerk, "POST", "/api/v1/communes/{lau2}/address-imports",
+                              {"filename": "register.csv", "size": 2000})
+        call(clerk, "GET", "/api/v1/communes/{lau2}/address-imports/{import_id}", import_id=started_import["import_id"])
+        call(clerk, "GET", "/api/v1/communes/{lau2}/roles")
+        call(clerk, "GET", "/api/v1/communes/{lau2}/neighbourhoods/{nbh_id}/residents", nbh_id=nbh)
+        call(clerk, "GET", "/api/v1/communes/{lau2}/posters", query=f"?size=a4&neighbourhood_id={nbh}", accept=PDF)
+        call(anna, "GET", "/api/v1/me/invitation")
+        call(anna, "GET", "/api/v1/me/invitation/flyer", accept=PDF)
+        call(anna, "GET", "/api/v1/me/export")
+        # an announcement sent through a publisher link, then read by a resident
+        partner = publishers.register(staff_principal, LAU2, PublisherRequest(
+            kind="commune", name="Service technique", purpose="Roadworks", contact="tech@clervaux.lu",
+            non_commercial=True))
+        bearer = Person("link", {**JSON, "X-Publisher-Link": links.issue(LAU2, LinkRequest(
+            publisher_id=partner.id, neighbourhoods=None, expires_in_days=30), issued_by="clerk").token})
+        news = call(bearer, "POST", "/api/v1/publish/announcements", {
+            "versions": [{"language": "en", "title": "Roadworks on Grand-Rue", "body": "Closed **all week**."}],
+            "category": "information", "target": {"kind": "commune"}, "public": False,
+            "valid_until": (now() + timedelta(days=7)).isoformat()})
+        call(anna, "GET", "/api/v1/announcements/{announcement_id}", announcement_id=news["id"])
+        # a consultation of the neighbourhood: drafted, published, answered, read by staff and residents
+        every = {lang: "Square" for lang in ("lb", "fr", "de", "en", "pt")}
+        drafted = call(clerk, "POST", "/api/v1/communes/{lau2}/consultations", {
+            "title": every, "description": every, "location": {"lat": 50.0547, "lon": 6.0306},
+            "neighbourhood_ids": [nbh], "opens_at": (now() - timedelta(hours=1)).isoformat(),
+            "closes_at": (now() + timedelta(days=14)).isoformat(),
+            "questions": [{"id": "trees", "kind": "single", "prompt": every,
+                           "options": [{"id": "trees", "label": every}, {"id": "parking", "label": every}]},
+                          {"id": "ideas", "kind": "text", "prompt": every}]})
+        call(clerk, "POST", "/api/v1/communes/{lau2}/consultations/{consultation_id}/publish",
+             {"version": drafted["version"]}, consultation_id=drafted["id"])
+        call(anna, "PUT", "/api/v1/neighbourhoods/{neighbourhood_id}/consultations/{consultation_id}/answers",
+             {"answers": {"trees": "trees", "ideas": "Benches"}}, consultation_id=drafted["id"])
+        call(anna, "GET", "/api/v1/neighbourhoods/{neighbourhood_id}/consultations", note="one open")
+        for tail in ("", "/comments", "/results"):
+            call(clerk, "GET", "/api/v1/communes/{lau2}/consultations/{consultation_id}" + tail,
+                 consultation_id=drafted["id"])
+            call(anna, "GET", "/api/v1/neighbourhoods/{neighbourhood_id}/consultations/{consultation_id}" + tail,
+                 consultation_id=drafted["id"])
         # deletions last
         call(ben, "DELETE", "/api/v1/comments/{comment_id}", comment_id=comment["id"])
         call(anna, "DELETE", "/api/v1/posts/{post_id}", post_id=post["id"])

@@ -8,6 +8,7 @@ Back-off item: pk=BACKOFF#<scope>#<subject>, sk=BACKOFF, `failures`, `locked_unt
 
 from __future__ import annotations
 
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, Callable, TypeVar
@@ -27,15 +28,7 @@ def limit(scope: str, who: str, allowed: int, window_seconds: int = 60) -> None:
     """Count one request of `who`; raise RateLimited (429 with Retry-After) past `allowed` per window."""
     epoch = int(now().timestamp())
     window = epoch - epoch % window_seconds
-    answer = client("dynamodb").update_item(
-        TableName=get_settings().table_name,
-        Key={"pk": {"S": f"RATE#{scope}#{who}"}, "sk": {"S": str(window)}},
-        UpdateExpression="ADD hits :one SET #ttl = if_not_exists(#ttl, :ttl)",
-        ExpressionAttributeNames={"#ttl": "ttl"},
-        ExpressionAttributeValues={":one": {"N": "1"}, ":ttl": {"N": str(window + 2 * window_seconds)}},
-        ReturnValues="UPDATED_NEW",
-    )
-    if int(answer["Attributes"]["hits"]["N"]) > allowed:
+    if _add(scope, who, window, window_seconds, 1) > allowed:
         raise RateLimited("Too many requests: wait a moment.", retry_after=max(1, window + window_seconds - epoch))
 
 
@@ -51,12 +44,49 @@ def check(scope: str, who: str, allowed: int, window_seconds: int = 60) -> None:
 
 
 def limited(scope: str, who: str, allowed: int, work: Callable[[], T], window_seconds: int = 60) -> T:
-    """Do `work` while the counter is written alongside, so the limit adds no round trip to the
-    request's latency; the answer is withheld (429) when the limit was passed."""
-    counted = _counter.submit(limit, scope, who, allowed, window_seconds)
+    """Do `work` and withhold its answer (429) when the client passed `allowed` requests in the window.
+
+    No write on every request (#16): this instance counts the client's requests itself and adds them to the
+    shared counter a batch at a time (a tenth of `allowed`), and on every request once the shared count is
+    within a batch of the limit. Each instance lets at most one batch
+    through uncounted, so N warm instances allow at most `allowed + N·(batch-1)` per window. The counter is
+    written alongside `work`, so a write adds no round trip to the request's latency."""
+    epoch = int(now().timestamp())
+    window = epoch - epoch % window_seconds
+    batch = max(1, allowed // 10)
+    with _pending_lock:
+        key = (scope, who, window)
+        pending, known = _pending.pop(key, (0, 0))
+        pending += 1
+        if pending < batch and known + pending <= allowed - batch:
+            if len(_pending) > 10_000:  # an instance's memory: forget old windows' clients
+                _pending.clear()
+            _pending[key] = (pending, known)
+            return work()
+    counted = _counter.submit(_add, scope, who, window, window_seconds, pending)
     result = work()
-    counted.result()
+    hits = counted.result()
+    with _pending_lock:
+        _pending[key] = (0, hits)
+    if hits > allowed:
+        raise RateLimited("Too many requests: wait a moment.", retry_after=max(1, window + window_seconds - epoch))
     return result
+
+
+_pending: dict[tuple[str, str, int], tuple[int, int]] = {}  # (scope, client, window) -> (not yet added, last total)
+_pending_lock = threading.Lock()
+
+
+def _add(scope: str, who: str, window: int, window_seconds: int, hits: int) -> int:
+    answer = client("dynamodb").update_item(
+        TableName=get_settings().table_name,
+        Key={"pk": {"S": f"RATE#{scope}#{who}"}, "sk": {"S": str(window)}},
+        UpdateExpression="ADD hits :hits SET #ttl = if_not_exists(#ttl, :ttl)",
+        ExpressionAttributeNames={"#ttl": "ttl"},
+        ExpressionAttributeValues={":hits": {"N": str(hits)}, ":ttl": {"N": str(window + 2 * window_seconds)}},
+        ReturnValues="UPDATED_NEW",
+    )
+    return int(answer["Attributes"]["hits"]["N"])
 
 
 @dataclass(frozen=True)

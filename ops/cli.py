@@ -41,6 +41,28 @@ def copy_blocks(_args: argparse.Namespace) -> int:
     return 0
 
 
+def head_threads(_args: argparse.Namespace) -> int:
+    from chalicelib.lending.items import head_threads as head_items
+    from chalicelib.posts.service import head_threads as head_posts
+
+    print(f"comment threads given their head: {head_posts()} of posts, {head_items()} of lent items")
+    return 0
+
+
+def index_professionals(_args: argparse.Namespace) -> int:
+    from chalicelib.posts.professionals import index_professionals as index
+
+    print(f"professionals indexed next to their recommendations: {index()}")
+    return 0
+
+
+def copy_loans(_args: argparse.Namespace) -> int:
+    from chalicelib.lending.loans import copy_loans_on_links
+
+    print(f"loans copied onto their links: {copy_loans_on_links()}")
+    return 0
+
+
 def index_roles(_args: argparse.Namespace) -> int:
     from chalicelib.accounts.roles import index_role_holders
 
@@ -114,6 +136,13 @@ def parser() -> argparse.ArgumentParser:
                         "where the weekly digest reads it (idempotent)").set_defaults(run=copy_blocks)
     commands.add_parser("index-roles", help="once, when upgrading: list every role held before the admin page listed "
                         "roles (idempotent)").set_defaults(run=index_roles)
+    commands.add_parser("index-professionals", help="once, when upgrading: index every recommended professional "
+                        "next to its neighbourhood's recommendations, so the directory is one Query (idempotent)"
+                        ).set_defaults(run=index_professionals)
+    commands.add_parser("copy-loans", help="once, when upgrading: copy every loan onto its borrower's and owner's "
+                        "links, so \"my loans\" is one Query (idempotent)").set_defaults(run=copy_loans)
+    commands.add_parser("head-threads", help="once, when upgrading: give the comments of every post and lent item the head that lets "
+                        "one Query read them (idempotent)").set_defaults(run=head_threads)
     addresses = commands.add_parser(
         "import-addresses", help="import the address register (BD-Adresses CSV); a new edition updates, adds and retires"
     )

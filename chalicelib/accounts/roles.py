@@ -121,8 +121,8 @@ def _staff_public(user: UserItem, lau2: str) -> StaffMemberPublic:
 
 def commune_roles(lau2: str) -> CommuneRolesPublic:
     """Who holds which role in the commune now: one Query of its role holders, one BatchGetItem of their
-    accounts; a role the account no longer holds (or an erased account) is left out."""
-    get_commune(lau2)
+    accounts; a role the account no longer holds (or an erased account) is left out. The commune is not read:
+    the policy let in only its admins."""
     holders = list(RoleHolderItem.query(RoleHolderItem.partition(lau2)))
     ids = sorted({holder.user_id for holder in holders})
     users = {user.user_id: user for user in UserItem.batch_get([UserItem.key(i) for i in ids])} if ids else {}
@@ -147,15 +147,21 @@ def commune_roles(lau2: str) -> CommuneRolesPublic:
 
 def verified_residents(lau2: str, neighbourhood_id: str) -> VerifiedResidentList:
     """The verified residents of one of the commune's neighbourhoods, by name, for staff to appoint one:
-    one Query of the neighbourhood's residents (names only, never addresses or emails)."""
+    one Query of the neighbourhood's residents (names only, never addresses or emails). A neighbourhood's id starts
+    with its commune's; the neighbourhood itself is read only when nobody lives there (404 when not published)."""
     from chalicelib.accounts.service import residents_key
     from chalicelib.neighbourhoods.models import NeighbourhoodItem
 
-    try:
-        NeighbourhoodItem.get(*NeighbourhoodItem.key(lau2, neighbourhood_id), attributes_to_get=["id"])
-    except DoesNotExist:
-        raise NotFound("No neighbourhood of this commune under this id.", {"nbh_id": "not in this commune"})
-    verified = UserItem.by_neighbourhood.query(residents_key(neighbourhood_id), UserItem.gsi1sk.startswith("verified#"))
+    elsewhere = NotFound("No neighbourhood of this commune under this id.", {"nbh_id": "not in this commune"})
+    if not neighbourhood_id.startswith(f"{lau2}-"):
+        raise elsewhere
+    verified = list(UserItem.by_neighbourhood.query(residents_key(neighbourhood_id),
+                                                    UserItem.gsi1sk.startswith("verified#")))
+    if not verified:
+        try:
+            NeighbourhoodItem.get(*NeighbourhoodItem.key(lau2, neighbourhood_id), attributes_to_get=["id"])
+        except DoesNotExist:
+            raise elsewhere from None
     listed = [VerifiedResidentPublic(user_id=user.user_id, name=user.shown_name(),
                                      ambassador=neighbourhood_id in (user.ambassador_of or set()),
                                      moderator=lau2 in (user.moderator_of or set())) for user in verified]

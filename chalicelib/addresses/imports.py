@@ -37,12 +37,14 @@ from chalicelib.communes.service import get_commune
 from chalicelib.config import get_settings
 from chalicelib.errors import Conflict, NotFound, TooLarge
 from chalicelib.observability import logger
+from chalicelib.store.table import table_connection
 from chalicelib.uploads import UploadTooLarge, delete_upload, presigned_post, put_object, read_upload
 
 UPLOAD_PREFIX = "incoming/addresses/"
 UPLOAD_KEY = re.compile(
     r"^incoming/addresses/(?P<lau2>\d{4})/(?P<import_id>\d{14}[0-9a-f]{8})\.(?P<kind>csv|confirmed)$")
 LATEST = 20
+COMMUNE_SK = "COMMUNE"  # the commune's own item (chalicelib/communes/models.py)
 PROGRESS_SECONDS = 2.0  # how often a running import writes its progress
 
 
@@ -74,10 +76,16 @@ def import_status(lau2: str, import_id: str) -> AddressImportReport:
 
 
 def latest_imports(lau2: str) -> AddressImportList:
-    get_commune(lau2)
+    """One Query, newest first, from the commune's own item (`sk=COMMUNE`, 404 when missing) down through its
+    imports (`ADDRESS_IMPORT#…`): nothing of the commune's partition sorts between the two."""
     pk, prefix = AddressImportItem.key(lau2, "")
-    items = AddressImportItem.query(pk, AddressImportItem.sk.startswith(prefix), scan_index_forward=False, limit=LATEST)
-    return AddressImportList(imports=[item.summary() for item in items])
+    page = table_connection().query(pk, range_key_condition=AddressImportItem.sk.between(prefix, COMMUNE_SK),
+                                    scan_index_forward=False, limit=LATEST + 1)
+    found = page.get("Items", [])
+    if not found or found[0]["sk"]["S"] != COMMUNE_SK:
+        raise NotFound(f"No commune {lau2} on Noper.", {"lau2": "unknown commune"})
+    return AddressImportList(imports=[AddressImportItem.from_raw_data(raw).summary() for raw in found
+                                      if raw["sk"]["S"].startswith(prefix)])
 
 
 def confirm_import(lau2: str, import_id: str, by: str | None = None) -> AddressImportReport:

@@ -108,6 +108,23 @@ class CommentItem(HideableEntity):
         return f"COMMENTER#{user_id}"
 
 
+class ThreadHeadItem(Entity):
+    """pk `<KIND>#<id>#COMMENTS`, sk `#HEAD` (before every comment): what deciding who reads the thread needs,
+    so that one Query returns the head and the first page of comments (#16). `neighbourhood_ids`: where the
+    piece shows (a post's own neighbourhood and a lost pet's nearby ones); `only_for`: while the piece is shown
+    to one person only (an item a moderator hid: its owner), that person. Written with the piece and kept in
+    step by its kind; a piece without a head (written before it) is read as before."""
+
+    neighbourhood_ids = ListAttribute(of=UnicodeAttribute)
+    only_for = UnicodeAttribute(null=True)
+
+    SK = "#HEAD"
+
+    @staticmethod
+    def key(kind: str, content_id: str) -> tuple[str, str]:
+        return CommentItem.partition(kind, content_id), ThreadHeadItem.SK
+
+
 class CommentRefItem(Entity):
     """Where comment <id> lives (DELETE /comments/{id} names the comment only): `post_id`, or
     `about_kind` and `about_id`, as on the comment."""

@@ -22,7 +22,8 @@ from chalicelib.accounts.service import author_name, verified_neighbourhood
 from chalicelib.adapters.clock import now
 from chalicelib.adapters.ids import new_id
 from chalicelib.comments.models import (
-    CommentItem, CommentPage, CommentPublic, CommentRefItem, CommentRequest, CommentsQuery, Thanks, ThanksItem, naming,
+    CommentItem, CommentPage, CommentPublic, CommentRefItem, CommentRequest, CommentsQuery, Thanks, ThanksItem, ThreadHeadItem,
+    naming,
 )
 from chalicelib.content import kinds
 from chalicelib.content.counters import count_in_week
@@ -93,14 +94,37 @@ def add_comment(principal: Principal, kind: str, content_id: str, request: Comme
 
 def comments(principal: Principal, kind: str, content_id: str, query: CommentsQuery,
              language: str = DEFAULT) -> CommentPage:
-    """Oldest first, each comment followed by its replies; one Query a page (after reading the piece)."""
-    kinds.readable(principal, kind, content_id)
+    """Oldest first, each comment followed by its replies; one Query a page. The first page starts at the
+    thread's head (`ThreadHeadItem`), which tells its kind who may read it; a later page, or a piece without a
+    head, reads the piece first (`kinds.readable`)."""
     partition = CommentItem.partition(kind, content_id)
     start = decode_cursor(query.cursor, partition=partition, sort_pattern=_CURSOR_SK, what="thread") if query.cursor else None
-    page = table_connection().query(partition, limit=query.limit, scan_index_forward=True, exclusive_start_key=start)
-    found = [_public(CommentItem.from_raw_data(raw), principal.user_id, language) for raw in page.get("Items", [])]
+    decide = kinds.kind(kind).thread_readable
+    if start is not None or decide is None:
+        kinds.readable(principal, kind, content_id)
+    # One more on the first page, for the head; below it the comments, whose sort keys all follow `#HEAD`.
+    page = table_connection().query(partition, limit=query.limit + (start is None), scan_index_forward=True,
+                                    exclusive_start_key=start)
+    raws = page.get("Items", [])
     last = page.get("LastEvaluatedKey")
+    if start is None:
+        if raws and raws[0]["sk"]["S"] == ThreadHeadItem.SK:
+            head = ThreadHeadItem.from_raw_data(raws.pop(0))
+            if decide is not None:
+                decide(principal, head)
+        elif decide is not None:  # written before threads had heads
+            kinds.readable(principal, kind, content_id)
+        if len(raws) > query.limit:  # no head: one comment too many
+            raws = raws[:query.limit]
+            last = {"pk": raws[-1]["pk"], "sk": raws[-1]["sk"]}
+    found = [_public(CommentItem.from_raw_data(raw), principal.user_id, language) for raw in raws]
     return CommentPage(comments=found, cursor=encode_cursor(last) if last else None)
+
+
+def thread_head(kind: str, content_id: str, neighbourhood_ids: list[str], only_for: str | None = None) -> ThreadHeadItem:
+    """The head of a piece's comments, for its kind to write with the piece (and again whenever who may read it changes)."""
+    return ThreadHeadItem(*ThreadHeadItem.key(kind, content_id), neighbourhood_ids=list(neighbourhood_ids),
+                          only_for=only_for)
 
 
 def delete_comment(principal: Principal, comment_id: str) -> None:
@@ -123,9 +147,11 @@ def remove_all(kind: str, content_id: str) -> list[str]:
     batches (safe to repeat). Returns the comments' ids (their reports go too: `moderation.service.forget_reports`)."""
     doomed: list[Any] = []
     comment_ids = []
-    for comment in CommentItem.query(CommentItem.partition(kind, content_id), consistent_read=True):
+    partition = CommentItem.partition(kind, content_id)
+    for comment in CommentItem.query(partition, CommentItem.sk > ThreadHeadItem.SK, consistent_read=True):
         comment_ids.append(comment.comment_id)
         doomed += [comment, CommentRefItem(*CommentRefItem.key(comment.comment_id))]
+    doomed.append(ThreadHeadItem(*ThreadHeadItem.key(kind, content_id)))
     doomed += list(ThanksItem.query(ThanksItem.key(content_id, "", kind)[0], consistent_read=True))
     with CommentItem.batch_write() as batch:  # 25 deletes a call; unprocessed items are retried
         for item in doomed:

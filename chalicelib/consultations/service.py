@@ -36,6 +36,7 @@ from chalicelib.accounts.content_owners import ContentChoice, ContentOwner, regi
 from chalicelib.adapters.clock import now
 from chalicelib.adapters.ids import new_id
 from chalicelib.communes import audit
+from chalicelib.communes.models import CommuneItem
 from chalicelib.communes.service import get_commune
 from chalicelib.consultations.answers import conflicting, validated, write_answer
 from chalicelib.consultations.documents import (
@@ -57,10 +58,11 @@ from chalicelib.i18n import translate
 from chalicelib.observability import logger
 from chalicelib.policy import Principal
 from chalicelib.posts.models import Point
-from chalicelib.store.table import refused_conditions, transaction
+from chalicelib.store.table import read_items, refused_conditions, table_connection, transaction
 
 RECENTLY_CLOSED = timedelta(days=90)  # residents' list keeps closed consultations this long (their results)
 ANSWER_ATTEMPTS = 6
+COMMENTS_SHOWN = 500  # newest first
 
 
 def _not_found() -> NotFound:
@@ -94,8 +96,13 @@ def _targeted(lau2: str, neighbourhood_id: str, at: datetime, since: datetime,
         ids += [entry.consultation_id for entry in TargetItem.query(partition, TargetItem.sk > after)]
     if not ids:
         return []
-    languages = get_commune(lau2).languages
-    items = ConsultationItem.batch_get([ConsultationItem.key(cid) for cid in sorted(set(ids))])
+    # The consultations and the commune (its languages, for titles) in one BatchGetItem.
+    found = read_items([CommuneItem.key(lau2), *(ConsultationItem.key(cid) for cid in sorted(set(ids)))])
+    commune = found.pop(CommuneItem.key(lau2), None)
+    if commune is None:
+        raise NotFound(f"No commune {lau2} on Noper.", {"lau2": "unknown commune"})
+    languages = CommuneItem.from_raw_data(commune).languages
+    items = [ConsultationItem.from_raw_data(raw) for raw in found.values()]
     summaries = []
     for item in items:
         if item.status != "published" or item.lau2 != lau2:
@@ -127,8 +134,8 @@ def staff_list(lau2: str) -> ConsultationList:
 
 
 def staff_get(lau2: str, consultation_id: str) -> ConsultationPublic:
-    item = _for_staff(lau2, consultation_id)
-    return _public(item, documents_of(consultation_id))
+    item, documents = _with_siblings(consultation_id, DocumentItem, after=True)
+    return _public(_staff_may_see(item, lau2), documents)
 
 
 def edit(lau2: str, consultation_id: str, draft: ConsultationDraft, version: int) -> ConsultationPublic:
@@ -218,9 +225,9 @@ def resident_document_link(principal: Principal, neighbourhood_id: str, consulta
 # --- residents: reading, answering, commenting --------------------------------------------------
 
 def resident_get(principal: Principal, neighbourhood_id: str, consultation_id: str) -> ResidentConsultation:
-    item = _for_resident(principal, neighbourhood_id, consultation_id)
-    documents = [d for d in documents_of(consultation_id) if d.status == "ready"]
-    return _resident_view(item, _my_answer(consultation_id, principal.user_id), documents)
+    found, documents = _with_siblings(consultation_id, DocumentItem, after=True)
+    item = _resident_may_see(found, principal, neighbourhood_id)
+    return _resident_view(item, _my_answer(consultation_id, principal.user_id), [d for d in documents if d.status == "ready"])
 
 
 def answer(principal: Principal, neighbourhood_id: str, consultation_id: str,
@@ -265,18 +272,18 @@ def comment(principal: Principal, neighbourhood_id: str, consultation_id: str,
 
 
 def resident_comments(principal: Principal, neighbourhood_id: str, consultation_id: str) -> ConsultationCommentList:
-    _for_resident(principal, neighbourhood_id, consultation_id)
-    return _comments(consultation_id, principal.user_id)
+    found, comments = _with_siblings(consultation_id, CommentItem, after=False, limit=COMMENTS_SHOWN)
+    _resident_may_see(found, principal, neighbourhood_id)
+    return _comments(comments, principal.user_id)
 
 
 def staff_comments(lau2: str, consultation_id: str) -> ConsultationCommentList:
-    _for_staff(lau2, consultation_id)
-    return _comments(consultation_id, None)
+    item, comments = _with_siblings(consultation_id, CommentItem, after=False, limit=COMMENTS_SHOWN)
+    _staff_may_see(item, lau2)
+    return _comments(comments, None)
 
 
-def _comments(consultation_id: str, reader: str | None) -> ConsultationCommentList:
-    items = CommentItem.query(f"CONSULTATION#{consultation_id}", CommentItem.sk.startswith("COMMENT#"),
-                              scan_index_forward=False, limit=500)
+def _comments(items: list[CommentItem], reader: str | None) -> ConsultationCommentList:
     return ConsultationCommentList(comments=[_comment_public(item, reader) for item in items])
 
 
@@ -362,10 +369,30 @@ def _load(consultation_id: str) -> ConsultationItem:
 
 
 def _for_staff(lau2: str, consultation_id: str) -> ConsultationItem:
-    item = _load(consultation_id)
-    if item.lau2 != lau2:
+    return _staff_may_see(_load(consultation_id), lau2)
+
+
+def _staff_may_see(item: ConsultationItem | None, lau2: str) -> ConsultationItem:
+    if item is None or item.lau2 != lau2:
         raise _not_found()
     return item
+
+
+def _with_siblings(consultation_id: str, sibling: type[Any], *, after: bool,
+                     limit: int | None = None) -> tuple[ConsultationItem | None, list[Any]]:
+    """The consultation and the items of one kind stored next to it, in one Query of its partition: the
+    documents (`DOC#…`, just after `CONSULTATION` in sort order, oldest first) or the comments (`COMMENT#…`,
+    just before it, newest first). Nothing else of the partition sorts between them (docs/data-model.md)."""
+    pk, sk = ConsultationItem.key(consultation_id)
+    prefix = "DOC#" if after else "COMMENT#"
+    condition = ConsultationItem.sk.between(sk, f"{prefix}\uffff") if after else ConsultationItem.sk.between(prefix, sk)
+    page = table_connection().query(pk, range_key_condition=condition, scan_index_forward=after,
+                                    limit=limit + 1 if limit else None)
+    found = page.get("Items", [])
+    if not found or found[0]["sk"]["S"] != sk:
+        return None, []
+    return ConsultationItem.from_raw_data(found[0]), [sibling.from_raw_data(raw) for raw in found[1:]
+                                                      if raw["sk"]["S"].startswith(prefix)]
 
 
 def _lau2_of(principal: Principal, neighbourhood_id: str) -> str:
@@ -374,9 +401,12 @@ def _lau2_of(principal: Principal, neighbourhood_id: str) -> str:
 
 
 def _for_resident(principal: Principal, neighbourhood_id: str, consultation_id: str) -> ConsultationItem:
+    return _resident_may_see(_load(consultation_id), principal, neighbourhood_id)
+
+
+def _resident_may_see(item: ConsultationItem | None, principal: Principal, neighbourhood_id: str) -> ConsultationItem:
     """A published consultation that asks this neighbourhood; to anyone else it does not exist."""
-    item = _load(consultation_id)
-    if item.status != "published" or item.lau2 != _lau2_of(principal, neighbourhood_id):
+    if item is None or item.status != "published" or item.lau2 != _lau2_of(principal, neighbourhood_id):
         raise _not_found()
     if item.neighbourhood_ids and neighbourhood_id not in item.neighbourhood_ids:
         raise _not_found()

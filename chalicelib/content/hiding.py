@@ -5,7 +5,7 @@ but its author). A post hides with its feed entries, so it brings its own hook (
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Callable
 
 from pydantic import Field
 from pynamodb.attributes import BooleanAttribute, UnicodeAttribute
@@ -59,9 +59,10 @@ def described(kind: str, content_id: str, neighbourhood_id: str, item: Any, **mo
                    text=more.pop("text", item.text), **more)
 
 
-def in_place(model: type[HideableEntity]):
+def in_place(model: type[HideableEntity], also: Callable[[Any, Content, Change], None] | None = None):
     """The `hide` hook of a kind whose stored item (a `HideableEntity`) hides in place: one conditional
-    update with the audit entry, one transaction."""
+    update with the audit entry, one transaction; `also(t, content, change)` adds the kind's own writes to it
+    (an item's thread head)."""
 
     def hide(content: Content, change: Change, audit: Entity) -> None:
         item = content.item
@@ -81,6 +82,8 @@ def in_place(model: type[HideableEntity]):
             with transaction() as t:
                 t.update(item, actions=actions, condition=model.pk.exists() & condition)
                 t.save(audit)
+                if also is not None:
+                    also(t, content, change)
         except TransactWriteError as error:
             if refused_conditions(error):
                 raise Conflict("It changed meanwhile; try again.", {"target_id": "changed meanwhile"}) from None

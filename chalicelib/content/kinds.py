@@ -81,6 +81,10 @@ class ContentKind:
     - `stored(id, known)`: optional; where the piece is stored, `((pk, sk), from_raw)`, when that is known
       without reading (`from_raw(raw item) -> Content`): `load_many` then reads many pieces of many kinds in
       one BatchGetItem instead of one read each. None: ask `load`.
+    - `thread_readable(principal, head)`: optional; for a kind that keeps its comments' thread head
+      (`comments.models.ThreadHeadItem`: `neighbourhood_ids`, `only_for`) in step: who may read the thread, from
+      the head alone (the kind's 404 otherwise), so the first page of comments is one Query. None: `readable`
+      decides.
     """
 
     name: str
@@ -91,6 +95,7 @@ class ContentKind:
     on_report: Callable[[Any, Content], None] | None = None
     after_report: Callable[[str], None] | None = None
     stored: Callable[[str, "Known | None"], tuple[tuple[str, str], Callable[[dict[str, Any]], Content]] | None] | None = None
+    thread_readable: Callable[[Principal, Any], None] | None = None
 
 
 _KINDS: dict[str, ContentKind] = {}

@@ -11,12 +11,13 @@ neighbourhood's moderators hide it (then only its owner sees it) or show it agai
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
-from pynamodb.exceptions import DeleteError, DoesNotExist
+from pynamodb.exceptions import DeleteError, DoesNotExist, PutError
 
 from chalicelib.adapters.clock import now
 from chalicelib.adapters.ids import new_id
-from chalicelib.comments.service import remove_all
+from chalicelib.comments.service import remove_all, thread_head
 from chalicelib.communes.service import fold
 from chalicelib.content import kinds
 from chalicelib.content.hiding import hidden_fields, in_place
@@ -54,6 +55,7 @@ def lend(principal: Principal, neighbourhood_id: str, request: ItemCreate) -> It
     with transaction() as writes:
         writes.save(item, condition=LendableItem.pk.does_not_exist())
         writes.save(link)
+        writes.save(_thread_head(item))
     logger.info("item listed", item_id=item_id, nbh=neighbourhood_id)
     return public_item(item, principal)
 
@@ -149,6 +151,34 @@ def public_item(item: LendableItem, principal: Principal) -> ItemPublic:
 
 # --- an item is content of the kernel ------------------------------------------------------
 
+def _thread_head(item: LendableItem, hidden: bool | None = None) -> Any:
+    """Who reads the item's comments (#16): its neighbourhood; while a moderator hides it, its owner only."""
+    hidden = bool(item.hidden) if hidden is None else hidden
+    return thread_head("item", item.item_id, [item.neighbourhood_id], only_for=item.owner_id if hidden else None)
+
+
+def _thread_readable(principal: Principal, head: Any) -> None:
+    authorize_in(IN_NEIGHBOURHOOD, principal, list(head.neighbourhood_ids), no_such_item())
+    if head.only_for and head.only_for != principal.user_id:
+        raise no_such_item()
+
+
+def head_threads() -> int:
+    """Once, after upgrading to threads with heads (`./noper head-threads`, with the posts'): the head of every
+    item's comments that has none (idempotent). A Scan: an operator's one-off. Answers how many it wrote."""
+    written = 0
+    for item in LendableItem.scan(LendableItem.pk.startswith("ITEM#") & (LendableItem.sk == LendableItem.key("-")[1])):
+        head = _thread_head(item)
+        try:
+            head.save(condition=type(head).pk.does_not_exist())
+        except PutError as error:
+            if not condition_failed(error):
+                raise
+            continue
+        written += 1
+    return written
+
+
 def _content(item: LendableItem) -> Content:
     return Content(kind="item", id=item.item_id, neighbourhood_id=item.neighbourhood_id, author_id=item.owner_id,
                    item=item, hidden=bool(item.hidden), hidden_reason=item.hidden_reason, hidden_by=item.hidden_by,
@@ -165,7 +195,9 @@ def _load_content(item_id: str, known: Known | None = None) -> Content | None:
 
 kinds.register(ContentKind(name="item", load=_load_content,
                            readable=lambda principal, item_id: _content(visible_item(principal, item_id)),
-                           hide=in_place(LendableItem),
+                           hide=in_place(LendableItem, also=lambda t, content, change: t.save(
+                               _thread_head(content.item, hidden=change.hide))),
+                           thread_readable=_thread_readable,
                            stored=lambda item_id, known: (LendableItem.key(item_id),
                                                           lambda raw: _content(LendableItem.from_raw_data(raw)))))
 

@@ -11,7 +11,7 @@ Returning releases the days and adds one exchange to the neighbourhood's weekly 
 from __future__ import annotations
 
 import time
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from pynamodb.exceptions import DoesNotExist, TransactWriteError, UpdateError
 
@@ -69,9 +69,10 @@ def request_loan(principal: Principal, item_id: str, request: LoanRequest) -> Lo
     with transaction() as writes:
         writes.save(loan, condition=LoanItem.pk.does_not_exist())
         writes.save(LendingLink(*LendingLink.key(principal.user_id, "loan", loan_id), kind="loan", target_id=loan_id,
-                                role="borrower", neighbourhood_id=item.neighbourhood_id))
+                                role="borrower", neighbourhood_id=item.neighbourhood_id, loan=listed(loan)))
         writes.save(LendingLink(*LendingLink.key(item.owner_id, "loan", loan_id), kind="loan", target_id=loan_id,
-                                role="owner", neighbourhood_id=item.neighbourhood_id,  # waiting for the owner: a badge
+                                role="owner", neighbourhood_id=item.neighbourhood_id, loan=listed(loan),
+                                # waiting for the owner: a badge
                                 gsi1pk=LendingLink.waiting_key(item.owner_id), gsi1sk=f"{LendingLink.WAITING}{loan_id}"))
     logger.info("loan requested", loan_id=loan_id, item_id=item.item_id, nbh=item.neighbourhood_id)
     _tell(loan_id, "requested")
@@ -137,8 +138,12 @@ def _all_pages(partition: str, condition) -> list[dict]:
 
 
 def my_loans(principal: Principal) -> MyLoans:
-    links = LendingLink.query(f"USER#{principal.user_id}", LendingLink.sk.startswith(f"{LendingLink.PREFIX}LOAN#"))
-    loans = sorted(loans_of_links(list(links)), key=lambda loan: (loan.start, loan.loan_id), reverse=True)
+    """One Query of my loan links, which carry the loans as listed (`listed`); links written before they did
+    cost one BatchGetItem of their loans."""
+    links = list(LendingLink.query(f"USER#{principal.user_id}", LendingLink.sk.startswith(f"{LendingLink.PREFIX}LOAN#")))
+    copied = [LoanItem(*LoanItem.key(link.target_id), **_stored(link.loan)) for link in links if link.loan]
+    loans = copied + loans_of_links([link for link in links if not link.loan])
+    loans = sorted(loans, key=lambda loan: (loan.start, loan.loan_id), reverse=True)
     mine = [public_loan(loan, principal) for loan in loans]
     return MyLoans(as_borrower=[loan for loan in mine if loan.role == "borrower"],
                    as_owner=[loan for loan in mine if loan.role == "owner"])
@@ -147,6 +152,45 @@ def my_loans(principal: Principal) -> MyLoans:
 def loans_of_links(links: list[LendingLink]) -> list[LoanItem]:
     keys = [LoanItem.key(link.target_id) for link in links if link.kind == "loan"]
     return list(LoanItem.batch_get(keys)) if keys else []
+
+
+LISTED = ("loan_id", "item_id", "item_name", "neighbourhood_id", "owner_id", "borrower_id", "start", "end", "state")
+
+
+def listed(loan: LoanItem, **changes: str | None) -> dict[str, str | None]:
+    """The loan as its links carry it for "my loans" (`LendingLink.loan`), with `changes` (a new state)."""
+    return {**{name: getattr(loan, name) for name in LISTED}, "created_at": loan.created_at.isoformat(), **changes}
+
+
+def _stored(copy: dict) -> dict:
+    return {**copy, "created_at": datetime.fromisoformat(copy["created_at"]), "updated_at": None}
+
+
+def copy_loans_on_links() -> int:
+    """Once, after upgrading (#16, `./noper copy-loans`): copy each loan onto its links written before they carried
+    it (idempotent: a link that carries it is left alone). A Scan: an operator's one-off. Answers how many."""
+    copied = 0
+    for link in LendingLink.scan(LendingLink.sk.startswith(f"{LendingLink.PREFIX}LOAN#") & LendingLink.loan.does_not_exist()):
+        try:
+            loan = _load(link.target_id, consistent=True)
+            link.update(actions=[LendingLink.loan.set(listed(loan))],
+                        condition=LendingLink.pk.exists() & LendingLink.loan.does_not_exist())
+        except NotFound:
+            continue  # the loan is gone: nothing to copy
+        except UpdateError as error:
+            if not condition_failed(error):
+                raise
+            continue
+        copied += 1
+    return copied
+
+
+def _copy_on_links(writes, loan: LoanItem, **changes: str | None) -> None:
+    """In the caller's transaction: the loan's new listing on the links of both its sides (those not erased)."""
+    for user_id in (loan.owner_id, loan.borrower_id):
+        if user_id:
+            writes.update(LendingLink(*LendingLink.key(user_id, "loan", loan.loan_id)),
+                          actions=[LendingLink.loan.set(listed(loan, **changes))], condition=LendingLink.pk.exists())
 
 
 def public_loan(loan: LoanItem, principal: Principal) -> LoanPublic:
@@ -182,7 +226,12 @@ def _accept(loan: LoanItem) -> None:
                     LoanItem.gsi1sk.set(f"LOAN#{loan.loan_id}"),
                 ], condition=LoanItem.state == "requested")
                 writes.update(item, actions=[LendableItem.active_loans.add(1)], condition=LendableItem.pk.exists())
-                writes.update(_owner_link(loan), actions=[LendingLink.gsi1pk.remove(), LendingLink.gsi1sk.remove()])
+                writes.update(_owner_link(loan), actions=[LendingLink.gsi1pk.remove(), LendingLink.gsi1sk.remove(),
+                                                          LendingLink.loan.set(listed(loan, state="accepted"))])
+                if loan.borrower_id:
+                    writes.update(LendingLink(*LendingLink.key(loan.borrower_id, "loan", loan.loan_id)),
+                                  actions=[LendingLink.loan.set(listed(loan, state="accepted"))],
+                                  condition=LendingLink.pk.exists())
             return
         except TransactWriteError as error:
             reasons = [getattr(reason, "code", None) for reason in error.cancellation_reasons or ()]
@@ -216,6 +265,7 @@ def _return(loan: LoanItem) -> None:
             writes.update(loan, actions=[LoanItem.state.set("returned"), LoanItem.updated_at.set(stamp),
                                          LoanItem.gsi1pk.remove(), LoanItem.gsi1sk.remove()],
                           condition=LoanItem.state == "picked_up")
+            _copy_on_links(writes, loan, state="returned")
             count_in_week(writes, loan.neighbourhood_id, today(), exchanges=1)  # the week in Luxembourg
         _release_item(loan.item_id)
     except TransactWriteError as error:
@@ -243,10 +293,12 @@ def _set_state(loan: LoanItem, state: str) -> None:
     try:
         if loan.state == "requested" and _owner_link_answered(loan, state):
             return
-        loan.update(actions=[LoanItem.state.set(state), LoanItem.updated_at.set(now())],
-                    condition=LoanItem.state == loan.state)
-    except UpdateError as error:
-        if condition_failed(error):
+        with transaction() as writes:
+            writes.update(loan, actions=[LoanItem.state.set(state), LoanItem.updated_at.set(now())],
+                          condition=LoanItem.state == loan.state)
+            _copy_on_links(writes, loan, state=state)
+    except TransactWriteError as error:
+        if refused_conditions(error):
             current = _load(loan.loan_id, consistent=True)
             raise Conflict(f"The loan is {current.state} already.", {"state": f"not from {current.state}"}) from None
         raise
@@ -259,8 +311,13 @@ def _owner_link_answered(loan: LoanItem, state: str) -> bool:
         with transaction() as writes:
             writes.update(loan, actions=[LoanItem.state.set(state), LoanItem.updated_at.set(now())],
                           condition=LoanItem.state == loan.state)
-            writes.update(_owner_link(loan), actions=[LendingLink.gsi1pk.remove(), LendingLink.gsi1sk.remove()],
+            writes.update(_owner_link(loan), actions=[LendingLink.gsi1pk.remove(), LendingLink.gsi1sk.remove(),
+                                                      LendingLink.loan.set(listed(loan, state=state))],
                           condition=LendingLink.pk.exists())
+            if loan.borrower_id:
+                writes.update(LendingLink(*LendingLink.key(loan.borrower_id, "loan", loan.loan_id)),
+                              actions=[LendingLink.loan.set(listed(loan, state=state))],
+                              condition=LendingLink.pk.exists())
         return True
     except TransactWriteError as error:
         if not refused_conditions(error):

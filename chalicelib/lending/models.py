@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 
 from pydantic import ConfigDict, Field, model_validator, StrictBool, StringConstraints
 from pynamodb.attributes import (
-    BooleanAttribute, ListAttribute, NumberAttribute, UnicodeAttribute, UTCDateTimeAttribute,
+    BooleanAttribute, JSONAttribute, ListAttribute, NumberAttribute, UnicodeAttribute, UTCDateTimeAttribute,
 )
 
 from chalicelib.content.hiding import HiddenFields, HideableEntity
@@ -280,6 +280,9 @@ class LendingLink(Entity):
     target_id = UnicodeAttribute()
     role = UnicodeAttribute()  # owner | borrower | author
     neighbourhood_id = UnicodeAttribute()
+    # A loan's link: the loan as "my loans" lists it (`LoanItem`'s fields as JSON), written with the loan and in the
+    # transaction of each change of its state (#16: my loans are one Query). Null on links written before.
+    loan = JSONAttribute(null=True)
 
     PREFIX = "LENDING#"
 

@@ -44,6 +44,7 @@ def erase_lending(user_id: str, choice: ContentChoice) -> None:
         elif link.kind == "loan":
             side = LoanItem.owner_id if link.role == "owner" else LoanItem.borrower_id
             _forget(LoanItem(*LoanItem.key(link.target_id)), side)
+            _forget_on_the_other_link(link)
         elif link.kind == "wanted":
             wanted = WantedItem(*WantedItem.key(link.neighbourhood_id, link.target_id))
             if choice == "remove":
@@ -56,6 +57,22 @@ def erase_lending(user_id: str, choice: ContentChoice) -> None:
 def _forget(stored: Any, attribute: Any) -> None:
     try:  # never recreate what was deleted meanwhile
         stored.update(actions=[attribute.remove()], condition=type(stored).pk.exists())
+    except UpdateError as error:
+        if not condition_failed(error):
+            raise
+
+
+def _forget_on_the_other_link(link: LendingLink) -> None:
+    """The other side's copy of the loan (their "my loans") no longer names the erased person either."""
+    if not link.loan:
+        return
+    mine, theirs = ("owner_id", "borrower_id") if link.role == "owner" else ("borrower_id", "owner_id")
+    other = link.loan.get(theirs)
+    if not other:
+        return
+    try:
+        LendingLink(*LendingLink.key(other, "loan", link.target_id)).update(
+            actions=[LendingLink.loan.set({**link.loan, mine: None})], condition=LendingLink.pk.exists())
     except UpdateError as error:
         if not condition_failed(error):
             raise

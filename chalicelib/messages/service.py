@@ -151,14 +151,17 @@ def send(principal: Principal, conversation_id: str, request: MessageRequest) ->
 
 
 def messages(principal: Principal, conversation_id: str, query: MessagesQuery) -> MessagePage:
-    """Newest first, one Query a page (after the conversation's GetItem). Reading writes nothing: the web app
-    says it read the conversation (`mark_read`)."""
-    participating(principal, conversation_id)
+    """Newest first, one Query a page. Reading writes nothing: the web app says it read the conversation
+    (`mark_read`). Who takes part is told by the page itself (`_page_shows_participant`); only a page that
+    cannot tell costs the conversation's GetItem. Anyone else is told it does not exist (404)."""
     partition = MessageItem.partition(conversation_id)
     start_key = decode_cursor(query.cursor, partition=partition, sort_pattern=_CURSOR_SK, what="conversation") if query.cursor else None
     page = table_connection().query(partition, limit=query.limit, scan_index_forward=False,
                                     exclusive_start_key=start_key)
-    found = [_public(MessageItem.from_raw_data(raw), principal.user_id) for raw in page.get("Items", [])]
+    items = [MessageItem.from_raw_data(raw) for raw in page.get("Items", [])]
+    if not _page_shows_participant(principal.user_id, conversation_id, items):
+        participating(principal, conversation_id)
+    found = [_public(item, principal.user_id) for item in items]
     last = page.get("LastEvaluatedKey")
     return MessagePage(messages=found, cursor=encode_cursor(last) if last else None)
 
@@ -363,6 +366,17 @@ def participating(principal: Principal, conversation_id: str) -> ConversationIte
     if principal.user_id not in (conversation.user_ids or []):
         raise _no_such_conversation()
     return conversation
+
+
+def _page_shows_participant(user_id: str | None, conversation_id: str, items: list[MessageItem]) -> bool:
+    """True when messages of the conversation prove that `user_id` takes part, without reading it: only its two
+    participants write in it, and its id is the hash of their pair (`conversation_id_of`), so a message of mine,
+    or of someone whose pair with me hashes to this id, is proof. False when the page cannot tell (empty, or only
+    messages of an erased account): the caller reads the conversation."""
+    if not user_id:
+        return False
+    authors = {item.author_id for item in items if item.author_id}
+    return user_id in authors or any(conversation_id_of(user_id, other) == conversation_id for other in authors)
 
 
 def _participant(conversation_id: str, user_id: str) -> ParticipantItem:

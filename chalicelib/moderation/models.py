@@ -6,7 +6,7 @@ from datetime import datetime, timezone
 from typing import Annotated, Literal
 
 from pydantic import ConfigDict, Field, StringConstraints, model_validator
-from pynamodb.attributes import UnicodeAttribute, UTCDateTimeAttribute
+from pynamodb.attributes import JSONAttribute, UnicodeAttribute, UTCDateTimeAttribute
 
 from chalicelib.models import Model
 from chalicelib.neighbourhoods.models import NeighbourhoodId
@@ -255,6 +255,10 @@ class PendingAppealItem(Entity):
     hidden_by = UnicodeAttribute(null=True)  # null: hidden automatically
     hidden_reason = UnicodeAttribute(null=True)
     hidden_note = UnicodeAttribute(null=True)
+    # The hidden post as its moderators see it (`ReportedContent` as JSON; its author is `author_id` above), written
+    # with the row and again with each edit of the post while the appeal waits (#16: the queue is one Query).
+    # Null on rows written before: the queue reads those posts.
+    content = JSONAttribute(null=True)
 
     @staticmethod
     def partition(nbh_id: str) -> str:

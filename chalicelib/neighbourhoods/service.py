@@ -22,6 +22,7 @@ from pynamodb.exceptions import DoesNotExist, PutError
 
 from chalicelib.adapters.clock import now
 from chalicelib.communes import audit
+from chalicelib.communes.models import CommuneItem, CommunePublic
 from chalicelib.communes.service import fold
 from chalicelib.errors import Conflict, InvalidInput, NotFound
 from chalicelib.neighbourhoods import geo, register
@@ -60,6 +61,7 @@ from chalicelib.neighbourhoods.publishing import (
 )
 from chalicelib.neighbourhoods.register import count_addresses
 from chalicelib.observability import logger
+from chalicelib.store.table import table_connection
 
 # grid_disk k for "within about 1 km": at res 9 neighbouring cell centres are ~0.35 km apart,
 # so the centres of ring 3 lie ~1.0 km away (lost pets, alerts).
@@ -76,6 +78,28 @@ def list_published(lau2: str) -> NeighbourhoodList:
     )
     neighbourhoods = [NeighbourhoodPublic(id=i.id, name=i.name, address_count=i.address_count) for i in items]
     return NeighbourhoodList(neighbourhoods=sorted(neighbourhoods, key=lambda n: (fold(n.name), n.id)))
+
+
+def commune_and_neighbourhoods(lau2: str) -> tuple[CommunePublic, NeighbourhoodList]:
+    """The commune (404 when unknown) and its published neighbourhoods in one Query of its partition, from
+    `COMMUNE` to the last `NBH#…`: nothing else of the partition sorts between them (docs/data-model.md)."""
+    pk, sk = CommuneItem.key(lau2)
+    condition = NeighbourhoodItem.sk.between(sk, f"{NeighbourhoodItem.PREFIX}\uffff")
+    commune, neighbourhoods, start = None, [], None
+    while True:  # one page, unless the neighbourhoods' cells pass 1 MB
+        page = table_connection().query(pk, range_key_condition=condition, exclusive_start_key=start)
+        for raw in page.get("Items", []):
+            if raw["sk"]["S"] == sk:
+                commune = CommuneItem.from_raw_data(raw).public()
+            elif raw["sk"]["S"].startswith(NeighbourhoodItem.PREFIX):
+                item = NeighbourhoodItem.from_raw_data(raw)
+                neighbourhoods.append(NeighbourhoodPublic(id=item.id, name=item.name, address_count=item.address_count))
+        start = page.get("LastEvaluatedKey")
+        if not start:
+            break
+    if commune is None:
+        raise NotFound(f"No commune {lau2} on Noper.", {"lau2": "unknown commune"})
+    return commune, NeighbourhoodList(neighbourhoods=sorted(neighbourhoods, key=lambda n: (fold(n.name), n.id)))
 
 
 def published_boundaries(lau2: str) -> BoundaryCollection:

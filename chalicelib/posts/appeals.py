@@ -13,13 +13,13 @@ from chalicelib.adapters.clock import now
 from chalicelib.errors import Conflict, Forbidden
 from chalicelib.i18n import DEFAULT
 from chalicelib.moderation.models import (
-    AppealDecision, AppealList, AppealRequest, AppealsQuery, PendingAppeal, PendingAppealItem,
+    AppealDecision, AppealList, AppealRequest, AppealsQuery, PendingAppeal, PendingAppealItem, ReportedContent,
 )
 from chalicelib.moderation.service import AUTO, audit_entry, close_reports
 from chalicelib.policy import Principal
 from chalicelib.posts.hiding import moderated, post_content, set_hidden
 from chalicelib.posts.models import PostItem, PostPublic
-from chalicelib.posts.service import _public, _readable
+from chalicelib.posts.service import _public, _readable, appealed_content
 from chalicelib.store.pages import TIME_ID_SK, decode_cursor, encode_cursor
 from chalicelib.store.table import refused_conditions, table_connection, transaction
 
@@ -38,7 +38,8 @@ def appeal(principal: Principal, post_id: str, request: AppealRequest, language:
                                 neighbourhood_id=post.neighbourhood_id, post_id=post_id, author_id=principal.user_id,
                                 text=request.text, appealed_at=at,
                                 hidden_by=None if post.hidden_by == AUTO else post.hidden_by,
-                                hidden_reason=post.hidden_reason, hidden_note=post.hidden_note)
+                                hidden_reason=post.hidden_reason, hidden_note=post.hidden_note,
+                                content=appealed_content(post))
     try:
         with transaction() as t:
             t.update(post, actions=[PostItem.appeal_text.set(request.text), PostItem.appeal_state.set("pending"),
@@ -84,19 +85,25 @@ def decide_appeal(principal: Principal, post_id: str, request: AppealDecision, l
 
 def pending_appeals(neighbourhood_id: str, query: AppealsQuery) -> AppealList:
     """The neighbourhood's appeals no moderator decided yet, oldest first, each with the hidden post's
-    content (its moderators may live elsewhere, and a hidden post's page withholds it): one Query a page,
-    then one BatchGetItem of the page's posts (at most 50 keys; PynamoDB retries unprocessed keys)."""
+    content (its moderators may live elsewhere, and a hidden post's page withholds it): one Query a page, the
+    rows carrying the content; rows written before they did cost one BatchGetItem of their posts."""
     partition = PendingAppealItem.partition(neighbourhood_id)
     start = decode_cursor(query.cursor, partition=partition, sort_pattern=TIME_ID_SK,
                           what="appeals queue") if query.cursor else None
     page = table_connection().query(partition, limit=query.limit, scan_index_forward=True, exclusive_start_key=start)
     items = [PendingAppealItem.from_raw_data(raw) for raw in page.get("Items", [])]
-    wanted = sorted({item.post_id for item in items})
-    posts = {post.post_id: post for post in PostItem.batch_get([PostItem.key(post_id) for post_id in wanted])}
-    # A post deleted between the Query and the BatchGet (its row goes with it) shows as gone.
+    wanted = sorted({item.post_id for item in items if item.content is None})
+    posts = {post.post_id: post for post in PostItem.batch_get([PostItem.key(post_id) for post_id in wanted])} \
+        if wanted else {}
+
+    def content(item: PendingAppealItem) -> ReportedContent:
+        if item.content is None:  # a post deleted between the Query and the BatchGet (its row goes with it): gone
+            return post_content(posts.get(item.post_id))
+        return ReportedContent.model_validate({**item.content, "author_id": item.author_id})
+
     appeals = [PendingAppeal(post_id=item.post_id, author_id=item.author_id, text=item.text,
                              appealed_at=item.appealed_at, hidden_by=item.hidden_by, hidden_reason=item.hidden_reason,
-                             hidden_note=item.hidden_note, content=post_content(posts.get(item.post_id)))
+                             hidden_note=item.hidden_note, content=content(item))
                for item in items]
     last = page.get("LastEvaluatedKey")
     return AppealList(appeals=appeals, cursor=encode_cursor(last) if last else None)

@@ -18,15 +18,17 @@ _CURSOR_SK = re.compile(r"^(~PIN#)?[0-9A-Z]{26}$")
 def feed(neighbourhood_id: str, query: FeedQuery, viewer_id: str | None = None, language: str = DEFAULT) -> Feed:
     """Newest first, pinned posts first on the first page; one Query a page. A hidden post's content
     shows to its author only (`viewer_id`); why it is hidden, in the reader's `language`."""
+    condition = None
     if query.kind:
         partition, index = FeedEntryItem.kind_feed(neighbourhood_id, query.kind), GSI1
         key_names = ("gsi1pk", "gsi1sk", "pk", "sk")
+        condition = FeedEntryItem.gsi1sk >= "0"  # the posts, not the professionals indexed before them (`!PRO#`)
     else:
         partition, index = FeedEntryItem.feed(neighbourhood_id), None
         key_names = ("pk", "sk")
     start = _decode_cursor(query.cursor, key_names, partition) if query.cursor else None
-    page = table_connection().query(partition, index_name=index, limit=query.limit, scan_index_forward=False,
-                                    exclusive_start_key=start)
+    page = table_connection().query(partition, range_key_condition=condition, index_name=index, limit=query.limit,
+                                    scan_index_forward=False, exclusive_start_key=start)
     posts = []
     for raw in page.get("Items", []):
         entry = FeedEntryItem.from_raw_data(raw)

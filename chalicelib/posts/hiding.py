@@ -170,4 +170,5 @@ kinds.register(ContentKind(name="post", load=_load, readable=_readable_content, 
                            count=lambda t, content, **deltas: count_on(t, content.item, **deltas),
                            on_report=_count_reports, after_report=_maybe_auto_hide,
                            stored=lambda post_id, known: (PostItem.key(post_id),
-                                                          lambda raw: _content(PostItem.from_raw_data(raw)))))
+                                                          lambda raw: _content(PostItem.from_raw_data(raw))),
+                           thread_readable=service.thread_readable))

@@ -326,8 +326,12 @@ class FeedEntryItem(Entity):
 
 
 class ProfessionalItem(Entity):
-    """One recommended professional in a neighbourhood, with the number of distinct households."""
+    """One recommended professional in a neighbourhood, with the number of distinct households. Also in gsi1
+    next to the neighbourhood's recommendation posts (`gsi1pk=NBH#<id>#FEED#recommendation`, `gsi1sk=!PRO#…`,
+    before every feed entry): the directory is one Query of that index partition (#16)."""
 
+    gsi1pk = UnicodeAttribute(null=True)
+    gsi1sk = UnicodeAttribute(null=True)
     trade = UnicodeAttribute()
     name = UnicodeAttribute()
     contact = UnicodeAttribute()
@@ -344,6 +348,12 @@ class ProfessionalItem(Entity):
     @staticmethod
     def sort_key(trade: str, professional_key: str) -> str:
         return f"PRO#{trade}#{professional_key}"
+
+    INDEXED = "!"  # gsi1sk = "!" + sk: sorts before the feed entries' post ids (ULIDs) and pinned keys (`~PIN#`)
+
+    @staticmethod
+    def index_keys(nbh_id: str, sk: str) -> tuple[str, str]:
+        return FeedEntryItem.kind_feed(nbh_id, "recommendation"), f"{ProfessionalItem.INDEXED}{sk}"
 
 
 class RecommendingHouseholdItem(Entity):

@@ -12,29 +12,81 @@ from pynamodb.exceptions import DeleteError, TransactWriteError, UpdateError
 
 from chalicelib.communes.service import fold
 from chalicelib.posts.models import (
-    PostItem, Professional, ProfessionalItem, ProfessionalList, ProfessionalRecommendation, RecommendingHouseholdItem,
+    FeedEntryItem, PostItem, Professional, ProfessionalItem, ProfessionalList, ProfessionalRecommendation, RecommendingHouseholdItem,
 )
-from chalicelib.store.table import condition_failed, refused_conditions, transaction
+from chalicelib.store.table import GSI1, condition_failed, refused_conditions, table_connection, transaction
 
 
 def professionals(neighbourhood_id: str, trade: str | None) -> ProfessionalList:
-    """One Query of the neighbourhood's professionals, then their recommendation posts in BatchGetItems
-    of 100 (not a read per professional); hidden posts are left out."""
+    """One Query of gsi1's partition of the neighbourhood's recommendation posts, where the professionals are
+    indexed too (`ProfessionalItem.index_keys`): the professionals and the feed entries of their posts (kept in
+    step with every edit, hiding and deletion) together; hidden posts are left out. When a post there belongs
+    to no professional found (professionals indexed before #16, or a post whose count is still being
+    written), the directory is read as before: the professionals' Query, then their posts in BatchGetItems."""
     prefix = f"PRO#{trade}#" if trade else "PRO#"
+    found: list[ProfessionalItem] = []
+    posts: dict[str, dict[str, Any]] = {}
+    start = None
+    while True:
+        page = table_connection().query(FeedEntryItem.kind_feed(neighbourhood_id, "recommendation"),
+                                        index_name=GSI1, exclusive_start_key=start)
+        for raw in page.get("Items", []):
+            if raw["gsi1sk"]["S"].startswith(ProfessionalItem.INDEXED):
+                found.append(ProfessionalItem.from_raw_data(raw))
+            else:
+                post = FeedEntryItem.from_raw_data(raw).post
+                posts[post["id"]] = post
+        start = page.get("LastEvaluatedKey")
+        if not start:
+            break
+    if set(posts) - {post_id for p in found for post_id in (p.posts or ())}:
+        return _professionals_read_apart(neighbourhood_id, prefix)
+    return _directory([p for p in found if p.sk.startswith(prefix)], posts)
+
+
+def _professionals_read_apart(neighbourhood_id: str, prefix: str) -> ProfessionalList:
     found = list(ProfessionalItem.query(ProfessionalItem.partition(neighbourhood_id),
                                         ProfessionalItem.sk.startswith(prefix)))
     wanted = sorted({post_id for p in found for post_id in (p.posts or ())})
-    posts = {post.post_id: post for post in PostItem.batch_get([PostItem.key(post_id) for post_id in wanted])}
+    posts = {post.post_id: {"id": post.post_id, "content": post.content or {}, "author_name": post.author_name,
+                            "hidden": bool(post.hidden)}
+             for post in PostItem.batch_get([PostItem.key(post_id) for post_id in wanted])}
+    return _directory(found, posts)
+
+
+def _directory(found: list[ProfessionalItem], posts: dict[str, dict[str, Any]]) -> ProfessionalList:
+    """`posts`: post id -> the post's public fields (`id`, `content`, `author_name`, `hidden`)."""
     listed = []
     for p in found:
-        shown = sorted((posts[i] for i in (p.posts or ()) if i in posts and not posts[i].hidden),
-                       key=lambda post: post.post_id, reverse=True)
+        shown = sorted((posts[i] for i in (p.posts or ()) if i in posts and not posts[i].get("hidden")),
+                       key=lambda post: post["id"], reverse=True)
         listed.append(Professional(
             trade=p.trade, name=p.name, contact=p.contact, phone=p.phone, email=p.email, website=p.website,
             households=int(p.households),
-            recommendations=[ProfessionalRecommendation(post_id=post.post_id, text=str(post.content.get("text", ""))[:200],
-                                                        author_name=post.author_name) for post in shown]))
+            recommendations=[ProfessionalRecommendation(post_id=post["id"],
+                                                        text=str((post.get("content") or {}).get("text", ""))[:200],
+                                                        author_name=post.get("author_name")) for post in shown]))
     return ProfessionalList(professionals=sorted(listed, key=lambda p: (-p.households, p.trade, fold(p.name))))
+
+
+def index_professionals() -> int:
+    """Once, after upgrading (#16, `./noper index-professionals`): index every professional next to its
+    neighbourhood's recommendation posts (idempotent). A Scan: an operator's one-off. Answers how many."""
+    indexed = 0
+    for professional in ProfessionalItem.scan(ProfessionalItem.sk.startswith("PRO#") & ProfessionalItem.pk.contains("#PROS")):
+        if not professional.pk.endswith("#PROS"):
+            continue
+        nbh_id = professional.pk.removeprefix("NBH#").removesuffix("#PROS")
+        gsi1pk, gsi1sk = ProfessionalItem.index_keys(nbh_id, professional.sk)
+        try:
+            professional.update(actions=[ProfessionalItem.gsi1pk.set(gsi1pk), ProfessionalItem.gsi1sk.set(gsi1sk)],
+                                condition=ProfessionalItem.pk.exists())
+        except UpdateError as error:
+            if not condition_failed(error):
+                raise
+            continue
+        indexed += 1
+    return indexed
 
 
 def _contact(content: dict[str, Any]) -> str:
@@ -63,6 +115,7 @@ def count_recommendation(neighbourhood_id: str, content: dict[str, Any], househo
             t.save(marker, condition=RecommendingHouseholdItem.pk.does_not_exist())
             t.update(professional, actions=[
                 ProfessionalItem.households.add(1), ProfessionalItem.trade.set(content["trade"]),
+                *_indexed(neighbourhood_id, professional.sk),
                 ProfessionalItem.name.set(content["name"].strip()), ProfessionalItem.contact.set(_contact(content)),
                 *_contact_fields(content, post_id)])
     except TransactWriteError as error:
@@ -70,7 +123,12 @@ def count_recommendation(neighbourhood_id: str, content: dict[str, Any], househo
             raise
         # already counted for this household: the post joins the marker and the professional's posts
         marker.update(actions=[RecommendingHouseholdItem.posts.add({post_id})])
-        professional.update(actions=_contact_fields(content, post_id))
+        professional.update(actions=[*_contact_fields(content, post_id), *_indexed(neighbourhood_id, professional.sk)])
+
+
+def _indexed(neighbourhood_id: str, sk: str) -> list:
+    gsi1pk, gsi1sk = ProfessionalItem.index_keys(neighbourhood_id, sk)
+    return [ProfessionalItem.gsi1pk.set(gsi1pk), ProfessionalItem.gsi1sk.set(gsi1sk)]
 
 
 def _contact_fields(content: dict[str, Any], post_id: str) -> list:

@@ -17,7 +17,7 @@ import json
 from datetime import timedelta
 from typing import Any, Callable
 
-from pynamodb.exceptions import DoesNotExist, TransactWriteError, UpdateError
+from pynamodb.exceptions import DoesNotExist, PutError, TransactWriteError, UpdateError
 
 from chalicelib import alerts
 from chalicelib import policy
@@ -26,7 +26,7 @@ from chalicelib.accounts.service import author_name, load_user, verified_neighbo
 from chalicelib.adapters.clock import now
 from chalicelib.adapters.ids import new_id
 from chalicelib.comments.models import ThanksItem
-from chalicelib.comments.service import remove_all
+from chalicelib.comments.service import remove_all, thread_head
 from chalicelib.content.counters import count_in_week
 from chalicelib.errors import Conflict, Forbidden, InvalidInput, NotFound
 from chalicelib.i18n import DEFAULT
@@ -81,6 +81,7 @@ def create_post(principal: Principal, neighbourhood_id: str, request: PostReques
         t.save(post, condition=PostItem.pk.does_not_exist())
         for entry in _entries(post):
             t.save(entry)
+        t.save(_thread_head(post))
         count_in_week(t, neighbourhood_id, posts=1)
     share_photo(getattr(new, "photo_id", None), post.reach)
     if new.kind == "recommendation":
@@ -220,6 +221,40 @@ def _readable(principal: Principal, post_id: str) -> PostItem:
     return post
 
 
+def thread_readable(principal: Principal, head: Any) -> None:
+    """Who reads a post's comments, from their thread's head: as `_readable`, where the post shows (a hidden post
+    is still read, as hidden)."""
+    policy.authorize_in("posts.read", principal, list(head.neighbourhood_ids), _no_such_post())
+
+
+def appealed_content(post: PostItem) -> dict[str, Any]:
+    """What a pending appeal's row shows its moderators of the post (`ReportedContent` as JSON)."""
+    from chalicelib.posts.hiding import post_content  # hiding builds on this module
+
+    return post_content(post).model_dump(mode="json")
+
+
+def _thread_head(post: PostItem) -> Any:
+    return thread_head("post", post.post_id, [post.neighbourhood_id, *post.reach])
+
+
+def head_threads() -> int:
+    """Once, after upgrading to threads with heads (#16): write the head of every post's comments that has none
+    (`./noper head-threads`; idempotent: an existing head, written by the post itself, is left alone). An
+    operator's one-off, never a request: it Scans the table for posts. Answers how many heads it wrote."""
+    written = 0
+    for post in PostItem.scan(PostItem.pk.startswith("POST#") & (PostItem.sk == PostItem.key("-")[1])):
+        head = _thread_head(post)
+        try:
+            head.save(condition=type(head).pk.does_not_exist())
+        except PutError as error:
+            if not condition_failed(error):
+                raise
+            continue
+        written += 1
+    return written
+
+
 def _content(new: Any, lau2: str | None, previous: dict[str, Any] | None = None) -> dict[str, Any]:
     content = new.model_dump(mode="json", exclude={"kind", "self_"}, exclude_none=True)
     if new.kind in PETS:
@@ -251,14 +286,20 @@ def _rewrite(post: PostItem, old_reach: list[str], seen_state: str | None = None
     """Save the post and its feed entries (dropping those of neighbourhoods it no longer reaches). A
     concurrent state change, edit, pin or moderation wins (409); a comment or thanks meanwhile does not."""
     sk = FeedEntryItem.sort_key(post.post_id, post.pinned)
+    queued = PendingAppealItem.of(post)  # a pending appeal's row shows the post as edited
 
     def write() -> None:
         with transaction() as t:
             t.update(post, actions=_rewrite_actions(post), condition=unchanged_since_read(post))
             for entry in _entries(post):
                 t.save(entry)
+            if queued is not None:
+                t.update(queued, actions=[PendingAppealItem.content.set(appealed_content(post))],
+                         condition=PendingAppealItem.pk.exists())
             for gone in set(old_reach) - set(post.reach):
                 t.delete(FeedEntryItem(FeedEntryItem.feed(gone), sk))
+            if set(old_reach) != set(post.reach):
+                t.save(_thread_head(post))  # who reads its comments
             if counters:
                 count_in_week(t, post.neighbourhood_id, **dict.fromkeys(counters, 1))
 

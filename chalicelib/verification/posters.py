@@ -12,14 +12,16 @@ from typing import Literal
 
 from pydantic import ConfigDict, Field
 
-from chalicelib.accounts.service import load_user
-from chalicelib.communes.service import get_commune
+from chalicelib.accounts.models import UserItem
+from chalicelib.communes.models import CommuneItem
 from chalicelib.errors import Forbidden, NotFound
 from chalicelib.i18n import translate
 from chalicelib.models import Model
-from chalicelib.neighbourhoods.service import list_published
+from chalicelib.neighbourhoods.models import NeighbourhoodItem
+from chalicelib.neighbourhoods.service import commune_and_neighbourhoods
 from chalicelib.policy import Principal
 from chalicelib.printing import latin, qr, wrapped
+from chalicelib.store.table import read_items
 
 Size = Literal["a4", "a5", "a6"]
 # Page (width, height) in mm, margin, QR side, and the type sizes of the title, place and text.
@@ -148,10 +150,10 @@ class Invitation(Model):
 
 def commune_poster(lau2: str, query: PosterQuery, site: str) -> tuple[bytes, str]:
     """The commune's poster or flyer, in the commune's languages, and its file name."""
-    commune = get_commune(lau2)
+    commune, published = commune_and_neighbourhoods(lau2)
     place, neighbourhood_id = commune.name, None
     if query.neighbourhood_id:
-        found = [n for n in list_published(lau2).neighbourhoods if n.id == query.neighbourhood_id]
+        found = [n for n in published.neighbourhoods if n.id == query.neighbourhood_id]
         if not found:
             raise NotFound("No such published neighbourhood in this commune.", {"neighbourhood_id": "not found"})
         place, neighbourhood_id = found[0].name, found[0].id
@@ -163,7 +165,7 @@ def commune_poster(lau2: str, query: PosterQuery, site: str) -> tuple[bytes, str
 
 def invitation(principal: Principal, site: str) -> Invitation:
     """A verified resident's invitation for a neighbour: the link to the join page of their neighbourhood."""
-    user, neighbourhood = _inviting(principal)
+    user, neighbourhood, _ = _inviting(principal)
     url = join_url(site, lau2=neighbourhood.lau2, neighbourhood_id=neighbourhood.id)
     language = (user.languages or ["fr"])[0]
     name = user.shown_name()  # none chosen yet: the message names nobody
@@ -174,8 +176,7 @@ def invitation(principal: Principal, site: str) -> Invitation:
 
 def invitation_flyer(principal: Principal, query: InvitationQuery, site: str) -> tuple[bytes, str]:
     """The same invitation to print, in the resident's languages, naming them as their neighbours see them."""
-    user, neighbourhood = _inviting(principal)
-    commune = get_commune(neighbourhood.lau2)
+    user, neighbourhood, commune = _inviting(principal, with_commune=True)
     poster = Poster(commune=commune.name, place=neighbourhood.name,
                     join_url=join_url(site, lau2=neighbourhood.lau2, neighbourhood_id=neighbourhood.id),
                     languages=tuple(dict.fromkeys(user.languages or commune.languages or ["fr"])),
@@ -183,16 +184,25 @@ def invitation_flyer(principal: Principal, query: InvitationQuery, site: str) ->
     return render(poster, query.size), f"noper-invitation-{neighbourhood.id}.pdf"
 
 
-def _inviting(principal: Principal):
-    user = load_user(principal.user_id)
-    if user.residence_status != "verified" or not user.neighbourhood_id:
+def _inviting(principal: Principal, *, with_commune: bool = False):
+    """The resident, their published neighbourhood and (when asked) its commune, in one BatchGetItem: the session
+    names the neighbourhood, and its item's key is the commune's and its own id."""
+    nbh_id = principal.neighbourhood_id
+    lau2 = (nbh_id or "").split("-")[0]
+    keys = [UserItem.key(principal.user_id or ""), *([NeighbourhoodItem.key(lau2, nbh_id)] if nbh_id else []),
+            *([CommuneItem.key(lau2)] if nbh_id and with_commune else [])]
+    found = read_items(keys)
+    if keys[0] not in found:
+        raise NotFound("No such account.", {"user_id": "not found"})
+    user = UserItem.from_raw_data(found[keys[0]])
+    if user.residence_status != "verified" or not user.neighbourhood_id or user.neighbourhood_id != nbh_id:
         raise Forbidden("Verified residents invite their neighbours: get your address verified first.",
                         {"residence": "not verified"})
-    found = [n for n in list_published(user.lau2 or user.neighbourhood_id.split("-")[0]).neighbourhoods
-             if n.id == user.neighbourhood_id]
-    if not found:
+    if keys[1] not in found:
         raise NotFound("Your neighbourhood is not published.", {"neighbourhood_id": "not found"})
-    return user, _Place(id=found[0].id, name=found[0].name, lau2=user.neighbourhood_id.split("-")[0])
+    neighbourhood = NeighbourhoodItem.from_raw_data(found[keys[1]])
+    commune = CommuneItem.from_raw_data(found[keys[2]]).public() if with_commune and keys[2] in found else None
+    return user, _Place(id=neighbourhood.id, name=neighbourhood.name, lau2=lau2), commune
 
 
 @dataclass(frozen=True)

@@ -45,7 +45,7 @@ def test_autocomplete_finds_street_and_number_in_at_most_two_reads(client, regis
     assert response.status_code == 200
     assert response.json_body["addresses"][0]["label"] == expected
     assert calls["Query"] + calls["GetItem"] <= 2  # the lookups
-    assert sum(calls.values()) <= 3  # + the rate-limit counter (one atomic ADD)
+    assert sum(calls.values()) <= 3  # + the rate-limit counter (one atomic ADD, a batch of searches at a time)
 
 
 def test_suggestions_carry_the_agreed_fields_and_at_most_ten(client, register_loaded):
@@ -93,6 +93,22 @@ def test_too_many_searches_from_one_client_answer_429_with_retry_after(client, r
     limited = search(client, "0501", "kaesfurter")
     assert int(limited.headers["Retry-After"]) == 45
     assert error_of(limited)["code"] == "rate_limited"
+
+
+def test_searches_are_counted_a_batch_at_a_time_and_the_limit_still_holds(client, register_loaded, monkeypatch):
+    # Given the usual 60 a minute (batches of 6), at one fixed instant
+    instant = datetime(2026, 11, 26, 10, 30, 15, tzinfo=timezone.utc)
+    monkeypatch.setattr(ratelimit, "now", lambda: instant)
+    monkeypatch.setattr(ratelimit, "_pending", {})
+
+    # When one client searches 12 times, then up to the limit and once more
+    with count_dynamodb_calls() as calls:
+        first = [search(client, "0501", "kaesfurter").status_code for _ in range(12)]
+    rest = [search(client, "0501", "kaesfurter").status_code for _ in range(app_module.ADDRESS_SEARCHES_PER_MINUTE - 11)]
+
+    # Then the counter was written twice for the first 12, and the 61st is refused all the same
+    assert first == [200] * 12 and calls["UpdateItem"] == 2
+    assert rest == [200] * (app_module.ADDRESS_SEARCHES_PER_MINUTE - 12) + [429]
 
 
 def set_up_clervaux(client):

@@ -4,6 +4,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
+from chalicelib.comments.models import ThreadHeadItem
+from chalicelib.posts.service import head_threads
 from chalicelib.store.calls import count_dynamodb_calls
 from tests.api.test_posts import (
     AMBASSADOR, ANNA, BEN, DISCUSSION, LOST_CAT, N1, N2, TOWN, clervaux, feed, make_user, resident, written,
@@ -110,6 +112,37 @@ def test_a_nearby_resident_may_comment_on_a_lost_pet(client, act_as, clervaux):
     assert client.put(f"/api/v1/posts/{post['id']}/thanks").json_body["thanks_count"] == 1
     act_as(resident("U-village", nbh=clervaux["village"]))
     assert comment(client, post["id"]).status_code == 404
+
+
+def test_the_first_page_is_one_query_and_a_thread_without_its_head_reads_the_post(client, act_as, clervaux):
+    # Given a lost cat of the south neighbourhood that reaches the north one, with a comment
+    act_as(resident("U-owner", nbh=clervaux["south"]))
+    post = written(client, {**LOST_CAT, "last_seen": {"lat": TOWN[0] + 0.003, "lon": TOWN[1]}}, nbh=clervaux["south"])
+    commented(client, post["id"], "Still missing")
+
+    # When a nearby resident reads the thread, then one from too far
+    act_as(resident("U-north", nbh=clervaux["north"]))
+    with count_dynamodb_calls() as calls:
+        nearby = thread(client, post["id"])
+    act_as(resident("U-village", nbh=clervaux["village"]))
+    far = thread(client, post["id"])
+
+    # Then the head in the thread's partition decided, in the same Query
+    assert nearby.status_code == 200 and [c["text"] for c in nearby.json_body["comments"]] == ["Still missing"]
+    assert dict(calls) == {"Query": 1}
+    assert far.status_code == 404
+
+    # And a thread written before heads existed reads the post, with the same answers
+    ThreadHeadItem(*ThreadHeadItem.key("post", post["id"])).delete()
+    assert thread(client, post["id"]).status_code == 404
+    act_as(resident("U-north", nbh=clervaux["north"]))
+    with count_dynamodb_calls() as calls:
+        assert [c["text"] for c in thread(client, post["id"]).json_body["comments"]] == ["Still missing"]
+    assert dict(calls) == {"GetItem": 1, "Query": 1}
+
+    # And the upgrade step gives it its head again, once
+    assert head_threads() >= 1 and head_threads() == 0
+    assert ThreadHeadItem.get(*ThreadHeadItem.key("post", post["id"])).neighbourhood_ids[0] == clervaux["south"]
 
 
 # --- thanks ---------------------------------------------------------------------------------

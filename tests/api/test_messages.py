@@ -118,6 +118,21 @@ def test_only_the_participants_see_a_conversation(client, act_as):
     assert missing.status_code == 404
 
 
+def test_a_page_of_messages_is_one_query_for_either_participant_even_when_only_the_other_wrote(client, act_as):
+    # Given a conversation in which only Anna wrote
+    act_as(ANNA)
+    conversation = started(client)
+
+    for reader in (ANNA, BEN):
+        act_as(reader)
+        with count_dynamodb_calls() as calls:
+            page = read(client, conversation["id"])
+
+        # Then the page itself shows who takes part: no read of the conversation
+        assert page.status_code == 200 and len(page.json_body["messages"]) == 1
+        assert calls == {"Query": 1}, calls
+
+
 # --- one conversation per pair, order, unread counts ----------------------------------------
 
 def test_starting_again_carries_on_in_the_same_conversation(client, act_as):

@@ -6,8 +6,10 @@ from pynamodb.exceptions import DoesNotExist
 
 from chalicelib.comments.models import CommentItem
 from chalicelib.content.counters import WeekStatsItem, iso_week
+from chalicelib.lending.items import head_threads
 from chalicelib.moderation.models import ReportItem
 from chalicelib.policy import Principal
+from chalicelib.store.calls import count_dynamodb_calls
 from tests.helpers import JSON, body, error_of
 from tests.lending.test_lending import BORROWER, ELSEWHERE, N1, OWNER, lend
 
@@ -50,7 +52,7 @@ def test_neighbours_comment_on_an_item_and_reply_and_it_counts_in_the_week(clien
         ("Does it take SDS bits?", None), ("Yes, SDS-plus", first["id"])]
     # Stored under the item's own partition, nothing under a post's
     stored = list(CommentItem.query(CommentItem.partition("item", item["id"]), consistent_read=True))
-    assert {c.comment_id for c in stored} == {first["id"], reply.json_body["id"]}
+    assert {c.comment_id for c in stored} == {None, first["id"], reply.json_body["id"]}  # None: the thread's head
     assert comments_this_week() == before + 2
     # A comment on an item is deleted like any other
     act_as(BORROWER)
@@ -119,6 +121,41 @@ def test_an_item_report_lands_in_the_queue_and_a_moderator_hides_and_restores_it
     assert shown.status_code == 200 and shown.json_body["content"]["hidden"] is False
     act_as(BORROWER)
     assert client.get(f"/api/v1/items/{item['id']}").json_body["hidden"] is False
+
+
+def test_an_items_comments_are_one_query_and_follow_its_hiding(client, act_as):
+    # Given an item with a comment, and the thread's head written with the item
+    item = lend(client, act_as, name="Drill")
+    act_as(BORROWER)
+    comment(client, item["id"], "Free on Saturday?")
+    thread = f"/api/v1/items/{item['id']}/comments"
+
+    # When a neighbour reads it, then after a moderator hid the item, then shown again
+    with count_dynamodb_calls() as calls:
+        read = client.get(thread)
+    assert report(client, item["id"]).status_code == 201
+    act_as(AMBASSADOR)
+    assert client.post(f"/api/v1/neighbourhoods/{N1}/reports/item/{item['id']}", headers=JSON,
+                       body=body({"action": "hide", "reason": "commercial"})).status_code == 200
+    act_as(BORROWER)
+    while_hidden = client.get(thread)
+    act_as(OWNER)
+    owner_while_hidden = client.get(thread)
+    act_as(AMBASSADOR)
+    assert client.post(f"/api/v1/neighbourhoods/{N1}/reports/item/{item['id']}", headers=JSON,
+                       body=body({"action": "restore"})).status_code == 200
+    act_as(BORROWER)
+    shown_again = client.get(thread)
+    act_as(ELSEWHERE)
+    elsewhere = client.get(thread)
+
+    # Then one Query each time, and the answers the item's page gives
+    assert read.status_code == 200 and dict(calls) == {"Query": 1}
+    assert while_hidden.status_code == 404 and owner_while_hidden.status_code == 200
+    assert shown_again.status_code == 200 and len(shown_again.json_body["comments"]) == 1
+    assert elsewhere.status_code == 404
+    # And the upgrade step finds every item headed already
+    assert head_threads() == 0
 
 
 def test_a_comment_on_an_item_is_reported_and_hidden_in_place(client, act_as):

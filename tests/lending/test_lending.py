@@ -7,6 +7,8 @@ import pytest
 
 from chalicelib.lending import loans as loans_module
 from chalicelib.content.counters import WeekStatsItem, iso_week
+from chalicelib.lending.models import LendingLink
+from chalicelib.store.calls import count_dynamodb_calls
 from chalicelib.policy import Principal
 from tests.helpers import JSON, body, error_of
 
@@ -129,6 +131,41 @@ def test_a_loan_goes_requested_accepted_picked_up_returned_and_counts_an_exchang
     assert decide(client, act_as, again["id"], "accept").status_code == 200
 
 
+def test_my_loans_are_one_query_that_follows_every_state_on_both_sides(client, act_as):
+    # Given two loans of one item: one through every state, one declined; and a link from before the copies
+    item = lend(client, act_as)
+    loan = ask_loan(client, act_as, item["id"], day(0), day(3)).json_body
+    other = ask_loan(client, act_as, item["id"], day(5), day(6)).json_body
+    states = []
+    decide(client, act_as, other["id"], "decline")
+    for step in ("accept", "picked_up", "returned"):
+        if step == "accept":
+            decide(client, act_as, loan["id"], "accept")
+        else:
+            move(client, act_as, loan["id"], step)
+        for who, side in ((OWNER, "as_owner"), (BORROWER, "as_borrower")):
+            act_as(who)
+            with count_dynamodb_calls() as calls:
+                mine = client.get("/api/v1/me/loans").json_body[side]
+            assert dict(calls) == {"Query": 1}, dict(calls)
+            states.append({l["id"]: l["state"] for l in mine})
+
+    # Then each side saw each state as the loan had it
+    expected = [{loan["id"]: state, other["id"]: "declined"} for state in ("accepted", "picked_up", "returned")
+                for _ in (OWNER, BORROWER)]
+    assert states == expected
+    # And a link written before it carried the loan reads it, with the same answer
+    LendingLink(*LendingLink.key(BORROWER.user_id, "loan", loan["id"])).update(actions=[LendingLink.loan.remove()])
+    act_as(BORROWER)
+    with count_dynamodb_calls() as calls:
+        assert {l["id"]: l["state"] for l in client.get("/api/v1/me/loans").json_body["as_borrower"]} == expected[-1]
+    assert dict(calls) == {"Query": 1, "BatchGetItem": 1}
+    assert loans_module.copy_loans_on_links() == 1 and loans_module.copy_loans_on_links() == 0  # the upgrade step
+    with count_dynamodb_calls() as calls:
+        assert {l["id"]: l["state"] for l in client.get("/api/v1/me/loans").json_body["as_borrower"]} == expected[-1]
+    assert dict(calls) == {"Query": 1}
+
+
 @pytest.mark.parametrize("steps, state, who", [
     ([], "picked_up", OWNER), ([], "returned", OWNER), (["accept"], "cancelled", BORROWER),
     (["decline"], "picked_up", OWNER),
@@ -220,6 +257,8 @@ def test_the_lending_content_owner_exports_and_erases(client, act_as):
     erase_lending(BORROWER.user_id, "remove")
     assert export_lending(BORROWER.user_id) == {"items": [], "loans": [], "wanted": []}
     assert export_lending(OWNER.user_id)["loans"][0]["borrower_id"] is None
+    act_as(OWNER)
+    assert client.get("/api/v1/me/loans").json_body["as_owner"][0]["borrower_id"] is None  # on the owner's copy too
     erase_lending(OWNER.user_id, "anonymise")
     act_as(BORROWER)
     assert client.get(f"/api/v1/items/{item['id']}").status_code == 404
