@@ -215,15 +215,14 @@ def _decide(item: OccurrenceAnswersItem, user_id: str, request: AnswerRequest, n
 def _promote(item: OccurrenceAnswersItem, capacity: int | None) -> list[str]:
     """Give the places left to the first in line while they fit (nobody passes the line), then count again."""
     everyone, queue, promoted = dict(item.answers or {}), list(item.queue or []), []
-    if capacity is not None:
-        going_now = sum(_people(e) for e in everyone.values() if e["state"] == "going")
-        while queue:
-            first = everyone[queue[0]]
-            if going_now + _people(first) > capacity:
-                break
-            first["state"] = "going"
-            going_now += _people(first)
-            promoted.append(queue.pop(0))
+    going_now = sum(_people(e) for e in everyone.values() if e["state"] == "going")
+    while queue:  # no capacity (any more): everyone waiting goes
+        first = everyone[queue[0]]
+        if capacity is not None and going_now + _people(first) > capacity:
+            break
+        first["state"] = "going"
+        going_now += _people(first)
+        promoted.append(queue.pop(0))
     item.answers, item.queue = everyone, queue
     item.going = sum(_people(e) for e in everyone.values() if e["state"] == "going")
     item.waiting = sum(_people(e) for e in everyone.values() if e["state"] == "waiting")
