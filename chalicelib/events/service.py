@@ -66,7 +66,8 @@ def create_event(principal: Principal, neighbourhood_id: str, request: EventCrea
     _set_times(event, request.start, request.end, request.rrule)
     _set_place(event, principal, request.place, request.address_id, request.point, request.reach)
     event.capacity = request.capacity
-    event.organisers = [principal.user_id, *_co_organisers(principal, neighbourhood_id, request.co_organisers)]
+    event.organisers = [principal.user_id, *_co_organisers(principal.user_id, neighbourhood_id,  # type: ignore[arg-type]
+                                                           request.co_organisers)]
     event.last_end = calendar.last_end(event)
     with transaction() as t:
         t.save(event, condition=EventItem.pk.does_not_exist())
@@ -118,8 +119,8 @@ def update_event(principal: Principal, event_id: str, change: EventUpdate) -> Ev
                    point, sent.get("reach") or event.reach, keep_cell=None if "point" in sent else event.place_cell)
     organisers_before = list(event.organisers)
     if "co_organisers" in sent and sent["co_organisers"] is not None:
-        event.organisers = [event.organisers[0], *_co_organisers(principal, event.neighbourhood_id,
-                                                                 sent["co_organisers"])]
+        creator = event.organisers[0]
+        event.organisers = [creator, *_co_organisers(creator, event.neighbourhood_id, sent["co_organisers"])]
     event.last_end = calendar.last_end(event)
     _save_change(event, seen)
     _recount(event, first_start, counted_before=True)
@@ -285,8 +286,9 @@ def _set_place(event: EventItem, principal: Principal, place: str | None, addres
                      if reach == "nearby" else [])
 
 
-def _co_organisers(principal: Principal, neighbourhood_id: str, user_ids: list[str]) -> list[str]:
-    chosen = [user_id for user_id in dict.fromkeys(user_ids) if user_id != principal.user_id]
+def _co_organisers(creator: str, neighbourhood_id: str, user_ids: list[str]) -> list[str]:
+    """The co-organisers named (the creator is first anyway): verified residents of the neighbourhood, else 404."""
+    chosen = [user_id for user_id in dict.fromkeys(user_ids) if user_id != creator]
     for user_id in chosen:
         if verified_neighbourhood(user_id) != neighbourhood_id:
             raise NotFound("Co-organisers are verified residents of the neighbourhood.",
