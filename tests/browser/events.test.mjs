@@ -119,7 +119,7 @@ describe('a monthly repair café', () => {
       const occurrence = new URL(pageB.url()).searchParams.get('occurrence');
 
       // And answers going (the default answer), with one more person
-      await pageB.getByTestId('answer-form').waitFor();
+      await pageB.getByTestId('answer-counts').waitFor();
       await type(pageB.getByLabel(text['answer.extra']), '1');
       await press(pageB.getByTestId('answer-send'));
       await pageB.getByTestId('my-answer').filter({ hasText: text['answer.mine.going'] }).waitFor();

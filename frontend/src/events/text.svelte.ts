@@ -31,6 +31,13 @@ class EventsText {
     return loading;
   }
 
+  /** Whether the reader's language is there (asking for it when not): the screens show "Loading" until then. */
+  loaded = (): boolean => {
+    const there = this.#catalogues[i18n.current] !== undefined;
+    if (!there) void this.ready(i18n.current);
+    return there;
+  };
+
   t = (key: EventsKey, params: Record<string, string | number> = {}): string => {
     const locale = i18n.current;
     const catalogue = this.#catalogues[locale];
