@@ -42,6 +42,11 @@ from chalicelib.consultations.models import (
 from chalicelib.digest.jobs import QUEUE as DIGEST_QUEUE
 from chalicelib.digest import seen as digest_seen
 from chalicelib.digest.models import DigestRunReport, DigestRunRequest, FeedSeen, PaperDigestQuery
+from chalicelib.events import answers as event_answers, feeds as event_feeds, service as events
+from chalicelib.events.models import (
+    AnswerRequest, Answers, CalendarFeedCreated, CalendarFeedList, CalendarFeedPath, CalendarPage, CalendarQuery,
+    EventCreate, EventPath, EventPublic, EventUpdate, FeedTokenPath, OccurrenceMove, OccurrencePath,
+)
 from chalicelib.health import Health, check_health
 from chalicelib.lending import items as lending, loans, wanted
 from chalicelib.lending.models import (
@@ -835,6 +840,144 @@ def wanted_items(principal, path):
           errors=(400, 401, 403, 404, 409))
 def close_wanted(principal, path):
     return wanted.close(principal, path.neighbourhood_id, path.wanted_id)
+
+
+# --- neighbourhood events: verified residents of the event's neighbourhood and those it reaches ---
+
+@api.post("/api/v1/neighbourhoods/{neighbourhood_id}/events", action="events.neighbourhood",
+          summary="Organise an event in my neighbourhood (once, or repeating by an RRULE)",
+          path_model=NeighbourhoodPath, body=EventCreate, response=EventPublic, status=201,
+          errors=(400, 401, 404, 409, 413, 415), idempotent=True)
+def organise_event(principal, path, body):
+    return events.create_event(principal, path.neighbourhood_id, body)
+
+
+@api.get("/api/v1/neighbourhoods/{neighbourhood_id}/events", action="events.neighbourhood",
+         summary="The neighbourhood's calendar: occurrences in a window (`from`, `to`), nearby events included, "
+                 "by pages with a cursor", path_model=NeighbourhoodPath, query=CalendarQuery, response=CalendarPage,
+         errors=(400, 401, 404))
+def event_calendar(principal, path, query):
+    return events.neighbourhood_calendar(principal, path.neighbourhood_id, query)
+
+
+@api.get("/api/v1/events/{event_id}", action="events.one", summary="One event of my neighbourhood or reaching it",
+         path_model=EventPath, response=EventPublic, errors=(400, 401, 404))
+def event(principal, request, path):
+    return events.get_event(principal, path.event_id, choose(request.headers.get("accept-language")))
+
+
+@api.patch("/api/v1/events/{event_id}", action="events.one",
+           summary="Change an event I organise (only the fields sent; new times forget the occurrences' changes)",
+           path_model=EventPath, body=EventUpdate, response=EventPublic, errors=(400, 401, 403, 404, 409, 413, 415))
+def change_event(principal, path, body):
+    changed = events.update_event(principal, path.event_id, body)
+    if "capacity" in body.model_fields_set:  # more places (or no limit): to those waiting, first in line first
+        event_answers.offer_places(path.event_id)
+    return changed
+
+
+@api.post("/api/v1/events/{event_id}/cancel", action="events.one",
+          summary="Cancel an event I organise: it stays visible, marked cancelled", path_model=EventPath,
+          response=EventPublic, errors=(400, 401, 403, 404, 409))
+def cancel_event(principal, path):
+    return events.cancel_event(principal, path.event_id)
+
+
+@api.post("/api/v1/events/{event_id}/occurrences/{occurrence_id}/cancel", action="events.one",
+          summary="Cancel one occurrence of an event I organise", path_model=OccurrencePath, response=EventPublic,
+          errors=(400, 401, 403, 404, 409))
+def cancel_occurrence(principal, path):
+    return events.cancel_occurrence(principal, path.event_id, path.occurrence_id)
+
+
+@api.post("/api/v1/events/{event_id}/occurrences/{occurrence_id}/move", action="events.one",
+          summary="Move one occurrence of an event I organise to another time", path_model=OccurrencePath,
+          body=OccurrenceMove, response=EventPublic, errors=(400, 401, 403, 404, 409, 413, 415))
+def move_occurrence(principal, path, body):
+    return events.move_occurrence(principal, path.event_id, path.occurrence_id, body)
+
+
+@api.put("/api/v1/events/{event_id}/occurrences/{occurrence_id}/answer", action="events.one",
+         summary="Answer going, maybe or not going (with extra people) to an occurrence; past its capacity, "
+                 "going waits in line for a freed place", path_model=OccurrencePath, body=AnswerRequest,
+         response=Answers, errors=(400, 401, 404, 409, 413, 415))
+def answer_event(principal, path, body):
+    return event_answers.answer(principal, path.event_id, path.occurrence_id, body)
+
+
+@api.get("/api/v1/events/{event_id}/occurrences/{occurrence_id}/answers", action="events.one",
+         summary="An occurrence's answers: counts and my answer; who answered, for its organisers only",
+         path_model=OccurrencePath, response=Answers, errors=(400, 401, 404))
+def event_answers_of(principal, path):
+    return event_answers.answers(principal, path.event_id, path.occurrence_id)
+
+
+ICALENDAR = "text/calendar"
+
+
+def _ics(calendar: bytes, filename: str) -> Reply:
+    """`inline`, so that a phone subscribes to or opens the calendar rather than saving a file."""
+    return Reply(calendar.decode(), headers={"Content-Type": event_feeds.MEDIA_TYPE, "Cache-Control": "private, max-age=300",
+                                             "Content-Disposition": f'inline; filename="{filename}"'})
+
+
+@api.get("/api/v1/events/{event_id}/calendar.ics", action="events.one",
+         summary="One event as iCalendar (RFC 5545), to add to my calendar", path_model=EventPath,
+         media_type=ICALENDAR, errors=(400, 401, 404))
+def event_ics(principal, path):
+    return _ics(event_feeds.event_ics(principal, path.event_id), "event.ics")
+
+
+@api.post("/api/v1/me/calendar-feeds", action="me.calendar_feeds",
+          summary="A personal calendar feed URL (a secret, shown once) of my neighbourhood's events, for my phone",
+          response=CalendarFeedCreated, status=201, errors=(401, 409))
+def create_calendar_feed(principal, request):
+    return event_feeds.create_feed(principal, site_url(request))
+
+
+@api.get("/api/v1/me/calendar-feeds", action="me.calendar_feeds", summary="My calendar feeds (not their secrets)",
+         response=CalendarFeedList, errors=(401,))
+def calendar_feeds(principal):
+    return event_feeds.feeds_of(principal)
+
+
+@api.delete("/api/v1/me/calendar-feeds/{feed_id}", action="me.calendar_feeds",
+            summary="Revoke one of my calendar feeds: its URL answers 404 from now on", path_model=CalendarFeedPath,
+            status=204, errors=(400, 401, 404))
+def revoke_calendar_feed(principal, path):
+    event_feeds.revoke_feed(principal, path.feed_id)
+    return Reply(None)
+
+
+@api.get("/api/v1/calendar-feeds/{token}/calendar.ics", action="events.feed",
+         summary="A personal calendar feed (the secret in the URL is the authority): the events of its owner's "
+                 "neighbourhood and the nearby ones reaching it", path_model=FeedTokenPath, media_type=ICALENDAR,
+         session=False, errors=(400, 404))
+def personal_calendar_feed(path):
+    return _ics(event_feeds.personal_feed(path.token), "noper.ics")
+
+
+@api.post("/api/v1/events/{event_id}/comments", action="events.one",
+          summary="Comment on an event, or reply to one of its comments (`reply_to`); `mentions` neighbours",
+          path_model=EventPath, body=CommentRequest, response=CommentPublic, status=201,
+          errors=(400, 401, 404, 409, 413, 415), idempotent=True)
+def comment_event(principal, path, body):
+    return comments.add_comment(principal, "event", path.event_id, body)
+
+
+@api.get("/api/v1/events/{event_id}/comments", action="events.one",
+         summary="An event's comments, oldest first, each followed by its replies, by pages with a cursor",
+         path_model=EventPath, query=CommentsQuery, response=CommentPage, errors=(400, 401, 404))
+def event_comments(principal, request, path, query):
+    return comments.comments(principal, "event", path.event_id, query, choose(request.headers.get("accept-language")))
+
+
+@api.post("/api/v1/events/{event_id}/reports", action="moderation.one",
+          summary="Report an event (once; not one's own): it goes to the neighbourhood's reports queue",
+          path_model=EventPath, body=ReportRequest, response=ReportAccepted, status=201,
+          errors=(400, 401, 404, 409, 413, 415))
+def report_event(principal, path, body):
+    return moderation.report(principal, "event", path.event_id, body)
 
 
 # --- private messages: the two participants only (the messages service checks, as posts do) ----
