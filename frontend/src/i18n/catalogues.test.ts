@@ -51,7 +51,8 @@ describe('catalogues', () => {
 
   it('puts each language, core and areas, in a chunk of its own', () => {
     expect(catalogueChunk('/app/src/i18n/locales/lb.json')).toBe('catalogue-lb');
-    expect(catalogueChunk('/app/src/i18n/locales/moderation/pt.json')).toBe('catalogue-pt');
+    expect(catalogueChunk('/app/src/i18n/locales/moderation/pt.json')).toBe('catalogue-pt-areas');
+    expect(catalogueChunk('/app/src/i18n/locales/doors/pt.json')).toBe('catalogue-pt');
     expect(catalogueChunk('/app/src/i18n/locales.ts')).toBeUndefined();
     expect(catalogueChunk('/app/src/api/openapi.json')).toBeUndefined();
   });
