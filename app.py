@@ -42,6 +42,11 @@ from chalicelib.consultations.models import (
 from chalicelib.digest.jobs import QUEUE as DIGEST_QUEUE
 from chalicelib.digest import seen as digest_seen
 from chalicelib.digest.models import DigestRunReport, DigestRunRequest, FeedSeen, PaperDigestQuery
+from chalicelib.events import answers as event_answers, service as events
+from chalicelib.events.models import (
+    AnswerRequest, Answers, CalendarPage, CalendarQuery, EventCreate, EventPath, EventPublic, EventUpdate,
+    OccurrenceMove, OccurrencePath,
+)
 from chalicelib.health import Health, check_health
 from chalicelib.lending import items as lending, loans, wanted
 from chalicelib.lending.models import (
@@ -834,6 +839,96 @@ def wanted_items(principal, path):
           errors=(400, 401, 403, 404, 409))
 def close_wanted(principal, path):
     return wanted.close(principal, path.neighbourhood_id, path.wanted_id)
+
+
+# --- neighbourhood events: verified residents of the event's neighbourhood and those it reaches ---
+
+@api.post("/api/v1/neighbourhoods/{neighbourhood_id}/events", action="events.neighbourhood",
+          summary="Organise an event in my neighbourhood (once, or repeating by an RRULE)",
+          path_model=NeighbourhoodPath, body=EventCreate, response=EventPublic, status=201,
+          errors=(400, 401, 404, 409, 413, 415), idempotent=True)
+def organise_event(principal, path, body):
+    return events.create_event(principal, path.neighbourhood_id, body)
+
+
+@api.get("/api/v1/neighbourhoods/{neighbourhood_id}/events", action="events.neighbourhood",
+         summary="The neighbourhood's calendar: occurrences in a window (`from`, `to`), nearby events included, "
+                 "by pages with a cursor", path_model=NeighbourhoodPath, query=CalendarQuery, response=CalendarPage,
+         errors=(400, 401, 404))
+def event_calendar(principal, path, query):
+    return events.neighbourhood_calendar(principal, path.neighbourhood_id, query)
+
+
+@api.get("/api/v1/events/{event_id}", action="events.one", summary="One event of my neighbourhood or reaching it",
+         path_model=EventPath, response=EventPublic, errors=(400, 401, 404))
+def event(principal, request, path):
+    return events.get_event(principal, path.event_id, choose(request.headers.get("accept-language")))
+
+
+@api.patch("/api/v1/events/{event_id}", action="events.one",
+           summary="Change an event I organise (only the fields sent; new times forget the occurrences' changes)",
+           path_model=EventPath, body=EventUpdate, response=EventPublic, errors=(400, 401, 403, 404, 409, 413, 415))
+def change_event(principal, path, body):
+    return events.update_event(principal, path.event_id, body)
+
+
+@api.post("/api/v1/events/{event_id}/cancel", action="events.one",
+          summary="Cancel an event I organise: it stays visible, marked cancelled", path_model=EventPath,
+          response=EventPublic, errors=(400, 401, 403, 404, 409))
+def cancel_event(principal, path):
+    return events.cancel_event(principal, path.event_id)
+
+
+@api.post("/api/v1/events/{event_id}/occurrences/{occurrence_id}/cancel", action="events.one",
+          summary="Cancel one occurrence of an event I organise", path_model=OccurrencePath, response=EventPublic,
+          errors=(400, 401, 403, 404, 409))
+def cancel_occurrence(principal, path):
+    return events.cancel_occurrence(principal, path.event_id, path.occurrence_id)
+
+
+@api.post("/api/v1/events/{event_id}/occurrences/{occurrence_id}/move", action="events.one",
+          summary="Move one occurrence of an event I organise to another time", path_model=OccurrencePath,
+          body=OccurrenceMove, response=EventPublic, errors=(400, 401, 403, 404, 409, 413, 415))
+def move_occurrence(principal, path, body):
+    return events.move_occurrence(principal, path.event_id, path.occurrence_id, body)
+
+
+@api.put("/api/v1/events/{event_id}/occurrences/{occurrence_id}/answer", action="events.one",
+         summary="Answer going, maybe or not going (with extra people) to an occurrence; past its capacity, "
+                 "going waits in line for a freed place", path_model=OccurrencePath, body=AnswerRequest,
+         response=Answers, errors=(400, 401, 404, 409, 413, 415))
+def answer_event(principal, path, body):
+    return event_answers.answer(principal, path.event_id, path.occurrence_id, body)
+
+
+@api.get("/api/v1/events/{event_id}/occurrences/{occurrence_id}/answers", action="events.one",
+         summary="An occurrence's answers: counts and my answer; who answered, for its organisers only",
+         path_model=OccurrencePath, response=Answers, errors=(400, 401, 404))
+def event_answers_of(principal, path):
+    return event_answers.answers(principal, path.event_id, path.occurrence_id)
+
+
+@api.post("/api/v1/events/{event_id}/comments", action="events.one",
+          summary="Comment on an event, or reply to one of its comments (`reply_to`); `mentions` neighbours",
+          path_model=EventPath, body=CommentRequest, response=CommentPublic, status=201,
+          errors=(400, 401, 404, 409, 413, 415), idempotent=True)
+def comment_event(principal, path, body):
+    return comments.add_comment(principal, "event", path.event_id, body)
+
+
+@api.get("/api/v1/events/{event_id}/comments", action="events.one",
+         summary="An event's comments, oldest first, each followed by its replies, by pages with a cursor",
+         path_model=EventPath, query=CommentsQuery, response=CommentPage, errors=(400, 401, 404))
+def event_comments(principal, request, path, query):
+    return comments.comments(principal, "event", path.event_id, query, choose(request.headers.get("accept-language")))
+
+
+@api.post("/api/v1/events/{event_id}/reports", action="moderation.one",
+          summary="Report an event (once; not one's own): it goes to the neighbourhood's reports queue",
+          path_model=EventPath, body=ReportRequest, response=ReportAccepted, status=201,
+          errors=(400, 401, 404, 409, 413, 415))
+def report_event(principal, path, body):
+    return moderation.report(principal, "event", path.event_id, body)
 
 
 # --- private messages: the two participants only (the messages service checks, as posts do) ----

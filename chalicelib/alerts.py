@@ -46,6 +46,12 @@ def loan_changed(loan_id: str, state: str) -> None:
     _enqueue({"kind": "loan", "loan_id": loan_id, "state": state})
 
 
+def event_place(event_id: str, occurrence_id: str, user_id: str, version: int) -> None:
+    """A place of an event's occurrence went to the first on its waiting list (the answers' `version`): tell them."""
+    _enqueue({"kind": "event_place", "event_id": event_id, "occurrence_id": occurrence_id, "user_id": user_id,
+              "version": str(version)})
+
+
 def _enqueue(job: dict[str, str]) -> None:
     """Never fails the request that published: the item is written; a refused enqueue is logged as an
     error and counted (`AlertsNotEnqueued` alarms; an operator re-sends with the job in the log, see

@@ -244,6 +244,12 @@ RULES: dict[str, Rule] = {
     "lending.neighbourhood": resident(),
     "lending.one": signed_in,
     "lending.mine": signed_in,
+    # Neighbourhood events (chalicelib/events/): verified residents of the neighbourhood create them and read
+    # its calendar (nearby events reaching it included). Routes on one event (/events/{event_id}) check
+    # `signed_in`; the events service asks `authorize_in("events.neighbourhood", ...)` with the event's own and
+    # nearby neighbourhoods once it has loaded it, and lets only its organisers change it (403).
+    "events.neighbourhood": resident(),
+    "events.one": signed_in,
     # Moderation (chalicelib/moderation/): reporting, hiding, appeals on one post, comment or item check
     # `signed_in`; the content kernel asks the kind (`posts.read` with the post's neighbourhoods,
     # `lending.neighbourhood` with the item's), then `moderates` for hiding and deciding. Comments on an

@@ -24,6 +24,9 @@ class WeekStatsItem(Entity):
     comments = NumberAttribute(default=0)
     messages = NumberAttribute(default=0)
     reports = NumberAttribute(default=0)
+    events = NumberAttribute(default=0)  # events organised, in the week of their (first) start
+    event_answers = NumberAttribute(default=0)  # residents answering an occurrence (first answer), its week
+    event_going = NumberAttribute(default=0)  # people going (extra people included; changes of answers ADD +/-)
 
     @staticmethod
     def key(nbh_id: str, week: str) -> tuple[str, str]:

@@ -22,6 +22,16 @@ from chalicelib.store.table import Entity, Gsi1
 NeighbourhoodName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=80)]
 # "<lau2>-<res-9 cell without its ffff tail>", e.g. 0501-891fa1d5aa3; a numeric suffix if ever taken.
 NeighbourhoodId = Annotated[str, StringConstraints(pattern=r"^[0-9a-z-]{1,40}$")]
+# Luxembourg's bounding box: a point outside it (a lost pet's, an event's place) is a typo, not a place here.
+LUXEMBOURG = {"lat": (49.44, 50.19), "lon": (5.73, 6.54)}
+
+
+class Point(Model):
+    """A point on the map, stored as its res-9 H3 cell only (a lost pet's last sighting, an event's place)."""
+
+    model_config = ConfigDict(extra="forbid")
+    lat: float = Field(ge=LUXEMBOURG["lat"][0], le=LUXEMBOURG["lat"][1], description="inside Luxembourg")
+    lon: float = Field(ge=LUXEMBOURG["lon"][0], le=LUXEMBOURG["lon"][1], description="inside Luxembourg")
 
 
 # --- requests -------------------------------------------------------------------------------

@@ -17,7 +17,9 @@ each message with `run_job`:
 The same queue carries the emails of moments a resident waits on (chalicelib/notifications/moments.py):
 `{"kind": "residence", "user_id", "at"}` when their address is verified or refused, `{"kind": "moved",
 "user_id", "at"}` when redrawn boundaries moved them into another neighbourhood, `{"kind": "loan",
-"loan_id", "state"}` when a loan is requested, accepted or declined; each is one email, not split.
+"loan_id", "state"}` when a loan is requested, accepted or declined, `{"kind": "event_place", "event_id",
+"occurrence_id", "user_id", "version"}` when a freed place of an event went to the first on its waiting list;
+each is one email, not split.
 
 The concerns enqueue through chalicelib/alerts.py. The queue itself is chalicelib/adapters/queue.py: SQS in AWS, in-process on the local and test stages
 (so `make run` writes the emails to .local/outbox at once).
@@ -45,7 +47,7 @@ def run_job(job: dict[str, Any]) -> int:
     from chalicelib.notifications.alerts import lost_pet_job, lost_pet_neighbourhoods
 
     kind = job["kind"]
-    if kind in ("residence", "loan", "moved"):  # one person's email: nothing to split
+    if kind in ("residence", "loan", "moved", "event_place"):  # one person's email: nothing to split
         from chalicelib.notifications import moments
 
         return moments.run_job(job)

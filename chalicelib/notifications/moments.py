@@ -1,6 +1,8 @@
 """Emails for the moments a resident waits on: their address verified or refused (by staff, a letter code
 or two neighbours vouching), a loan request to the item's owner, and the owner's answer to the borrower;
-and a move into another neighbourhood when the commune redraws its boundaries.
+a move into another neighbourhood when the commune redraws its boundaries; and a freed place of an event going to
+the first on its waiting list (marker `EVENTPLACE#<event>#<occurrence>#<user>#<answers' version>`, essential:
+they asked for the place).
 
 The request that made the moment only enqueues a small job naming it (chalicelib/notifications/alert_queue.py
 `residence_decided`, `loan_changed`; queue `noper-alerts`), so a slow or failing SES never fails the
@@ -13,13 +15,14 @@ unsubscribe link); loan emails follow the `loan_reminders` choice ("Loans" in th
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, timezone
 from typing import Any
 
 from pynamodb.exceptions import DoesNotExist
 
 from chalicelib.accounts.models import UserItem
 from chalicelib.accounts.moves import ResidentMoveItem
+from chalicelib.events.models import EventItem
 from chalicelib.lending.models import LoanItem
 from chalicelib.neighbourhoods.models import NeighbourhoodItem
 from chalicelib.notifications import emails
@@ -27,8 +30,8 @@ from chalicelib.observability import logger
 from chalicelib.verification.models import VerificationItem
 from chalicelib.web.site import site
 
-RESIDENCE, LOAN, MOVED = "residence", "loan", "moved"
-KINDS = (RESIDENCE, LOAN, MOVED)
+RESIDENCE, LOAN, MOVED, EVENT_PLACE = "residence", "loan", "moved", "event_place"
+KINDS = (RESIDENCE, LOAN, MOVED, EVENT_PLACE)
 # A loan's states that someone waits to hear about, and who hears it.
 LOAN_RECIPIENT = {"requested": "owner", "accepted": "borrower", "declined": "borrower"}
 LOAN_TOPIC = "loan_reminders"
@@ -40,6 +43,8 @@ def run_job(job: dict[str, Any]) -> int:
         return int(residence_decided(job["user_id"], job["at"]))
     if job["kind"] == MOVED:
         return int(resident_moved(job["user_id"], job["at"]))
+    if job["kind"] == EVENT_PLACE:
+        return int(event_place(job["event_id"], job["occurrence_id"], job["user_id"], job["version"]))
     return int(loan_changed(job["loan_id"], job["state"]))
 
 
@@ -106,6 +111,29 @@ def loan_changed(loan_id: str, state: str) -> bool:
         lambda: {"state": state, "item": loan.item_name, "name": emails.display_name(other),
                  "start": date.fromisoformat(loan.start), "end": date.fromisoformat(loan.end),
                  "item_url": f"{site()}/items/{loan.item_id}", "why_key": "notifications.email.why.loans"})
+
+
+def event_place(event_id: str, occurrence_id: str, user_id: str, version: str) -> bool:
+    """Tell the first on an event's waiting list that a place freed up and is theirs (they are going now).
+    About what they asked for (answering "going" past capacity): no choice turns it off."""
+    try:
+        event = EventItem.get(*EventItem.key(event_id))
+        user = UserItem.get(*UserItem.key(user_id))
+    except DoesNotExist:
+        return False  # the event or the account is gone
+    marker = f"EVENTPLACE#{event_id}#{occurrence_id}#{user_id}#{version}"
+    if emails.already_sent(marker):
+        return False
+    start = datetime.strptime(occurrence_id, "%Y%m%dT%H%M%SZ").replace(tzinfo=timezone.utc)
+    moved = (event.exceptions or {}).get(occurrence_id) or {}
+    if moved.get("start"):
+        start = datetime.fromisoformat(moved["start"].replace("Z", "+00:00"))
+    context = {"title": event.title, "start": start, "open_url": f"{site()}/events/{event_id}"}
+    message = emails.render("event_place", emails.language_of(user), context, user_id=user_id, topic=None,
+                            to=user.email)
+    sent = emails.send_once(marker, message)
+    logger.info("event place emailed", event_id=event_id, user_id=user_id, sent=sent)
+    return sent
 
 
 def _neighbourhood_name(lau2: str, neighbourhood_id: str) -> str:

@@ -20,7 +20,7 @@ from chalicelib.accounts.models import Email
 from chalicelib.adapters.clock import now
 from chalicelib.content.kinds import UserId
 from chalicelib.models import Model
-from chalicelib.neighbourhoods.models import NeighbourhoodId
+from chalicelib.neighbourhoods.models import LUXEMBOURG, NeighbourhoodId, Point  # noqa: F401 (Point: posts' models name it)
 from chalicelib.store.pages import PageCursor
 from chalicelib.store.table import Entity, Gsi1
 
@@ -37,8 +37,6 @@ Short = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, ma
 Phone = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^\+?[0-9 ()./-]{6,25}$")]
 PhotoId = Annotated[str, StringConstraints(pattern=r"^[0-9A-Za-z-]{1,64}$")]
 
-# Luxembourg's bounding box: a last-seen point outside it is a typo, not a lost pet here.
-LUXEMBOURG = {"lat": (49.44, 50.19), "lon": (5.73, 6.54)}
 # "€ 20", "20€", "20 EUR", "20 euros": giveaways are free.
 PRICE = re.compile(r"(€\s*\d)|(\d\s*(€|eur\b|euros?\b))", re.IGNORECASE)
 
@@ -76,12 +74,6 @@ class HelpOffer(_Post):
     kind: Literal["help_offer"]
     title: Title
     text: Text
-
-
-class Point(Model):
-    model_config = ConfigDict(extra="forbid")
-    lat: float = Field(ge=LUXEMBOURG["lat"][0], le=LUXEMBOURG["lat"][1], description="inside Luxembourg")
-    lon: float = Field(ge=LUXEMBOURG["lon"][0], le=LUXEMBOURG["lon"][1], description="inside Luxembourg")
 
 
 # A clock a few minutes ahead of the server's is not a time in the future.

@@ -76,7 +76,8 @@ def _operation(doc: RouteDoc) -> dict[str, Any]:
         for name in re.findall(r"{(\w+)}", doc.path)
     ]
     if doc.query:
-        for name, info in doc.query.model_fields.items():
+        for field_name, info in doc.query.model_fields.items():
+            name = info.alias or field_name  # `from` is a Python keyword: the model names it `from_`
             parameters.append(
                 {"name": name, "in": "query", "required": info.is_required(), "schema": _field_schema(doc.query, name)}
             )
@@ -126,9 +127,12 @@ def _response(status: int, model: type[BaseModel] | None, media_type: str = "app
 
 
 def _field_schema(model: type[BaseModel] | None, name: str) -> dict[str, Any]:
-    if model is None or name not in model.model_fields:
+    if model is None:
         return {"type": "string"}
-    schema = model.model_json_schema(ref_template=REF, schema_generator=NoperJsonSchema)["properties"][name]
+    properties = model.model_json_schema(ref_template=REF, schema_generator=NoperJsonSchema)["properties"]
+    if name not in properties:
+        return {"type": "string"}
+    schema = properties[name]
     schema.pop("title", None)
     return schema
 

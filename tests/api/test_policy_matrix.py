@@ -127,9 +127,23 @@ EXPECTED = {
     ("POST", "/api/v1/items/{item_id}/loans"): SIGNED_IN,
     ("GET", "/api/v1/items/{item_id}/calendar"): SIGNED_IN,
     # An item is content of the kernel: its comments and reports, as a post's (tests/lending/test_item_content.py).
+    # Events: verified residents create and read the calendar; routes on one event check `signed_in`, the events
+    # service then asks the policy with the event's neighbourhoods (tests/events/).
     ("POST", "/api/v1/items/{item_id}/comments"): SIGNED_IN,
     ("GET", "/api/v1/items/{item_id}/comments"): SIGNED_IN,
     ("POST", "/api/v1/items/{item_id}/reports"): SIGNED_IN,
+    ("POST", "/api/v1/neighbourhoods/{neighbourhood_id}/events"): {"verified", "ambassador"},
+    ("GET", "/api/v1/neighbourhoods/{neighbourhood_id}/events"): {"verified", "ambassador"},
+    ("GET", "/api/v1/events/{event_id}"): SIGNED_IN,
+    ("PATCH", "/api/v1/events/{event_id}"): SIGNED_IN,
+    ("POST", "/api/v1/events/{event_id}/cancel"): SIGNED_IN,
+    ("POST", "/api/v1/events/{event_id}/occurrences/{occurrence_id}/cancel"): SIGNED_IN,
+    ("POST", "/api/v1/events/{event_id}/occurrences/{occurrence_id}/move"): SIGNED_IN,
+    ("PUT", "/api/v1/events/{event_id}/occurrences/{occurrence_id}/answer"): SIGNED_IN,
+    ("GET", "/api/v1/events/{event_id}/occurrences/{occurrence_id}/answers"): SIGNED_IN,
+    ("POST", "/api/v1/events/{event_id}/comments"): SIGNED_IN,
+    ("GET", "/api/v1/events/{event_id}/comments"): SIGNED_IN,
+    ("POST", "/api/v1/events/{event_id}/reports"): SIGNED_IN,
     ("GET", "/api/v1/loans/{loan_id}"): SIGNED_IN,
     ("POST", "/api/v1/loans/{loan_id}/decision"): SIGNED_IN,
     ("POST", "/api/v1/loans/{loan_id}/state"): SIGNED_IN,
