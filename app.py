@@ -42,10 +42,10 @@ from chalicelib.consultations.models import (
 from chalicelib.digest.jobs import QUEUE as DIGEST_QUEUE
 from chalicelib.digest import seen as digest_seen
 from chalicelib.digest.models import DigestRunReport, DigestRunRequest, FeedSeen, PaperDigestQuery
-from chalicelib.events import answers as event_answers, service as events
+from chalicelib.events import answers as event_answers, feeds as event_feeds, service as events
 from chalicelib.events.models import (
-    AnswerRequest, Answers, CalendarPage, CalendarQuery, EventCreate, EventPath, EventPublic, EventUpdate,
-    OccurrenceMove, OccurrencePath,
+    AnswerRequest, Answers, CalendarFeedCreated, CalendarFeedList, CalendarFeedPath, CalendarPage, CalendarQuery,
+    EventCreate, EventPath, EventPublic, EventUpdate, FeedTokenPath, OccurrenceMove, OccurrencePath,
 )
 from chalicelib.health import Health, check_health
 from chalicelib.lending import items as lending, loans, wanted
@@ -906,6 +906,51 @@ def answer_event(principal, path, body):
          path_model=OccurrencePath, response=Answers, errors=(400, 401, 404))
 def event_answers_of(principal, path):
     return event_answers.answers(principal, path.event_id, path.occurrence_id)
+
+
+ICALENDAR = "text/calendar"
+
+
+def _ics(calendar: bytes, filename: str) -> Reply:
+    """`inline`, so that a phone subscribes to or opens the calendar rather than saving a file."""
+    return Reply(calendar.decode(), headers={"Content-Type": event_feeds.MEDIA_TYPE, "Cache-Control": "private, max-age=300",
+                                             "Content-Disposition": f'inline; filename="{filename}"'})
+
+
+@api.get("/api/v1/events/{event_id}/calendar.ics", action="events.one",
+         summary="One event as iCalendar (RFC 5545), to add to my calendar", path_model=EventPath,
+         media_type=ICALENDAR, errors=(400, 401, 404))
+def event_ics(principal, path):
+    return _ics(event_feeds.event_ics(principal, path.event_id), "event.ics")
+
+
+@api.post("/api/v1/me/calendar-feeds", action="me.calendar_feeds",
+          summary="A personal calendar feed URL (a secret, shown once) of my neighbourhood's events, for my phone",
+          response=CalendarFeedCreated, status=201, errors=(401, 409))
+def create_calendar_feed(principal, request):
+    return event_feeds.create_feed(principal, site_url(request))
+
+
+@api.get("/api/v1/me/calendar-feeds", action="me.calendar_feeds", summary="My calendar feeds (not their secrets)",
+         response=CalendarFeedList, errors=(401,))
+def calendar_feeds(principal):
+    return event_feeds.feeds_of(principal)
+
+
+@api.delete("/api/v1/me/calendar-feeds/{feed_id}", action="me.calendar_feeds",
+            summary="Revoke one of my calendar feeds: its URL answers 404 from now on", path_model=CalendarFeedPath,
+            status=204, errors=(400, 401, 404))
+def revoke_calendar_feed(principal, path):
+    event_feeds.revoke_feed(principal, path.feed_id)
+    return Reply(None)
+
+
+@api.get("/api/v1/calendar-feeds/{token}/calendar.ics", action="events.feed",
+         summary="A personal calendar feed (the secret in the URL is the authority): the events of its owner's "
+                 "neighbourhood and the nearby ones reaching it", path_model=FeedTokenPath, media_type=ICALENDAR,
+         session=False, errors=(400, 404))
+def personal_calendar_feed(path):
+    return _ics(event_feeds.personal_feed(path.token), "noper.ics")
 
 
 @api.post("/api/v1/events/{event_id}/comments", action="events.one",

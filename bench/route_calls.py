@@ -35,7 +35,7 @@ LAU2 = "0501"
 MAX_GET_CALLS = 2
 JSON = {"Content-Type": "application/json"}
 # Served to people outside the web app, or files: not the web app's screens.
-NOT_SCREENS = re.compile(r"openapi|unsubscribe|\.atom|\.csv|/publish|paper-digest|/documents/|/health")
+NOT_SCREENS = re.compile(r"openapi|unsubscribe|\.atom|\.csv|/publish|paper-digest|/documents/|/health|calendar-feeds/\{")
 
 
 @dataclass

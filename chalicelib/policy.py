@@ -250,6 +250,10 @@ RULES: dict[str, Rule] = {
     # nearby neighbourhoods once it has loaded it, and lets only its organisers change it (403).
     "events.neighbourhood": resident(),
     "events.one": signed_in,
+    # Personal calendar feeds: one's own (create, list, revoke). The feed's URL holds a secret that is its
+    # authority (a phone calendar has no session): the route reads no session, as the one-click unsubscribe.
+    "me.calendar_feeds": signed_in,
+    "events.feed": anyone,
     # Moderation (chalicelib/moderation/): reporting, hiding, appeals on one post, comment or item check
     # `signed_in`; the content kernel asks the kind (`posts.read` with the post's neighbourhoods,
     # `lending.neighbourhood` with the item's), then `moderates` for hiding and deciding. Comments on an

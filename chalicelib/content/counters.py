@@ -24,7 +24,7 @@ class WeekStatsItem(Entity):
     comments = NumberAttribute(default=0)
     messages = NumberAttribute(default=0)
     reports = NumberAttribute(default=0)
-    events = NumberAttribute(default=0)  # events organised, in the week of their (first) start
+    events = NumberAttribute(default=0)  # events held (not cancelled), in the week of their (first) start
     event_answers = NumberAttribute(default=0)  # residents answering an occurrence (first answer), its week
     event_going = NumberAttribute(default=0)  # people going (extra people included; changes of answers ADD +/-)
 

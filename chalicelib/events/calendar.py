@@ -62,7 +62,8 @@ def expansion(event: EventItem) -> dict[str, Any]:
             "category": event.category, "place": event.place, "start_local": event.start_local, "zone": event.zone,
             "starts_at": stamp(event.starts_at), "ends_at": stamp(event.ends_at), "rrule": event.rrule,
             "exceptions": dict(event.exceptions or {}), "status": event.status, "hidden": bool(event.hidden),
-            "organisers": list(event.organisers)}
+            "organisers": list(event.organisers), "description": event.description, "sequence": int(event.sequence or 0),
+            "updated_at": event.updated_at.isoformat()}
 
 
 def happenings(data: dict[str, Any]) -> list[Happening]:
@@ -98,8 +99,8 @@ def entries(event: EventItem) -> list[CalendarEntryItem]:
     data = expansion(event)
     if event.rrule:
         sort_keys = sorted({f"{stamp(month_start(h.start))}#{event.event_id}" for h in happenings(data)})
-    else:
-        sort_keys = [f"{stamp(event.starts_at)}#{event.event_id}"]
+    else:  # where its one occurrence is now (moved, it may be elsewhere than `starts_at`)
+        sort_keys = [f"{stamp(happenings(data)[0].start)}#{event.event_id}"]
     return [CalendarEntryItem(CalendarEntryItem.partition(nbh), sk, event=data, nearby=nbh != event.neighbourhood_id)
             for nbh in [event.neighbourhood_id, *event.reaches] for sk in sort_keys]
 

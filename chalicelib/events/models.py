@@ -18,7 +18,7 @@ from chalicelib.content.kinds import UserId
 from chalicelib.events.recurrence import RULE_PATTERN, RuleError, parse
 from chalicelib.models import Model
 from chalicelib.neighbourhoods.models import NeighbourhoodId, Point
-from chalicelib.store.table import Entity
+from chalicelib.store.table import Entity, Gsi1
 
 EventId = Annotated[str, StringConstraints(pattern=r"^[0-9A-Z]{26}$")]  # chalicelib.adapters.ids.new_id
 Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
@@ -244,6 +244,27 @@ class Answers(Model):
                                                       "then maybe and not going; null for anyone else")
 
 
+class CalendarFeed(Model):
+    id: str
+    created_at: datetime
+
+
+class CalendarFeedCreated(CalendarFeed):
+    url: str = Field(description="the feed's address, shown this once: subscribe to it from a phone calendar")
+
+
+class CalendarFeedList(Model):
+    feeds: list[CalendarFeed]
+
+
+class CalendarFeedPath(Model):
+    feed_id: EventId
+
+
+class FeedTokenPath(Model):
+    token: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]{20,100}$")]
+
+
 # --- stored ---------------------------------------------------------------------------------
 
 class EventItem(HideableEntity):
@@ -314,3 +335,23 @@ class OccurrenceAnswersItem(Entity):
     @staticmethod
     def key(event_id: str, occurrence_id: str) -> tuple[str, str]:
         return f"EVENT#{event_id}", f"OCC#{occurrence_id}"
+
+
+class CalendarFeedItem(Entity):
+    """A resident's personal calendar feed: pk `CALFEED#<keyed hash of its token>`, sk `CALFEED` (the token itself
+    is never stored); gsi1pk `USER#<user id>#CALFEEDS`, gsi1sk `<created_at ISO>#<feed id>` lists them."""
+
+    gsi1pk = UnicodeAttribute()
+    gsi1sk = UnicodeAttribute()
+    by_user = Gsi1()
+    feed_id = UnicodeAttribute()
+    user_id = UnicodeAttribute()
+    created_at = UTCDateTimeAttribute()
+
+    @staticmethod
+    def key(token_hash: str) -> tuple[str, str]:
+        return f"CALFEED#{token_hash}", "CALFEED"
+
+    @staticmethod
+    def user_key(user_id: str) -> str:
+        return f"USER#{user_id}#CALFEEDS"

@@ -24,7 +24,7 @@ from chalicelib.adapters.clock import now
 from chalicelib.adapters.ids import new_id
 from chalicelib.addresses.service import get_address
 from chalicelib.content import kinds
-from chalicelib.content.counters import count_in_week
+from chalicelib.content.counters import count_in_week, iso_week
 from chalicelib.content.hiding import hidden_fields, in_place
 from chalicelib.content.kinds import Change, Content, ContentKind, Known
 from chalicelib.errors import Conflict, Forbidden, InvalidInput, NotFound
@@ -70,7 +70,7 @@ def create_event(principal: Principal, neighbourhood_id: str, request: EventCrea
     event.last_end = calendar.last_end(event)
     with transaction() as t:
         t.save(event, condition=EventItem.pk.does_not_exist())
-        count_in_week(t, neighbourhood_id, event.starts_at, events=1)
+        count_in_week(t, neighbourhood_id, to_local(event.starts_at, ZONE), events=1)
     event.calendar_keys = calendar.write_entries(event, [])
     event.update(actions=[EventItem.calendar_keys.set(event.calendar_keys)])
     logger.info("event created", event_id=event_id, nbh=neighbourhood_id, recurring=bool(event.rrule),
@@ -83,7 +83,7 @@ def update_event(principal: Principal, event_id: str, change: EventUpdate) -> Ev
     sent = change.model_dump(exclude_unset=True)
     if not sent:
         return public_event(event, principal)
-    seen = int(event.sequence or 0)
+    seen, first_start = int(event.sequence or 0), event.starts_at
     for name in ("title", "category"):
         if sent.get(name) is not None:
             setattr(event, name, sent[name])
@@ -118,6 +118,7 @@ def update_event(principal: Principal, event_id: str, change: EventUpdate) -> Ev
                                                                  sent["co_organisers"])]
     event.last_end = calendar.last_end(event)
     _save_change(event, seen)
+    _recount(event, first_start, counted_before=True)
     logger.info("event changed", event_id=event_id, nbh=event.neighbourhood_id)
     return public_event(event, principal)
 
@@ -127,6 +128,7 @@ def cancel_event(principal: Principal, event_id: str) -> EventPublic:
     seen = int(event.sequence or 0)
     event.status = "cancelled"
     _save_change(event, seen)
+    _recount(event, event.starts_at, counted_before=True)  # not held: no longer counted
     logger.info("event cancelled", event_id=event_id, nbh=event.neighbourhood_id)
     return public_event(event, principal)
 
@@ -288,6 +290,19 @@ def _future_occurrence(event: EventItem, occurrence: str) -> calendar.Happening:
     if found.end <= now():
         raise Conflict("This occurrence is over.", {"occurrence_id": "past"})
     return found
+
+
+def _recount(event: EventItem, first_start: datetime, counted_before: bool) -> None:
+    """The week's `events` count follows the event: out of the week it left (or when cancelled), into its new one."""
+    before = iso_week(to_local(first_start, event.zone)) if counted_before else None
+    after = iso_week(to_local(event.starts_at, event.zone)) if event.status != "cancelled" else None
+    if before == after:
+        return
+    with transaction() as t:
+        if before:
+            count_in_week(t, event.neighbourhood_id, to_local(first_start, event.zone), events=-1)
+        if after:
+            count_in_week(t, event.neighbourhood_id, to_local(event.starts_at, event.zone), events=1)
 
 
 def _save_change(event: EventItem, seen: int) -> None:

@@ -19,7 +19,8 @@ PATH_VALUES.update(dict.fromkeys(("consultation_id", "document_id"), "01ARZ3NDEK
 PATH_VALUES.update(target_type="post", target_id="01ARZ3NDEKTSV4RRFFQ69G5FAV")  # moderation (the reports queue)
 PATH_VALUES.update(dict.fromkeys(("publisher_id", "link_id", "announcement_id", "attachment_id"),
                                  "01ARZ3NDEKTSV4RRFFQ69G5FAV"))  # the commune's channel
-PATH_VALUES.update(event_id="01ARZ3NDEKTSV4RRFFQ69G5FAV", occurrence_id="20270328T170000Z")  # events
+PATH_VALUES.update(event_id="01ARZ3NDEKTSV4RRFFQ69G5FAV", occurrence_id="20270328T170000Z",
+                   feed_id="01ARZ3NDEKTSV4RRFFQ69G5FAV", token="a" * 43)  # events
 
 
 def _with_body(api_docs):

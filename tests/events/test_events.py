@@ -144,9 +144,15 @@ def test_organisers_change_and_cancel_and_the_sequence_grows(client, act_as):
     refused = change(client, event["id"], title="Mine")
     assert refused.status_code == 403 and error_of(refused)["fields"] == {"event_id": "not an organiser"}
     assert client.post(f"/api/v1/events/{event['id']}/cancel").status_code == 403
+    # Counted in the week of its start: a start in another week moves the count, a cancellation takes it back
+    week_before = datetime.fromisoformat(event["start"])
+    assert events_this_week(N1, week_before) == 1
     act_as(ANNA)
+    moved = change(client, event["id"], start=f"{NEXT_YEAR}-05-26T10:00", end=f"{NEXT_YEAR}-05-26T12:00").json_body
+    assert events_this_week(N1, week_before) == 0 and events_this_week(N1, datetime.fromisoformat(moved["start"])) == 1
     cancelled = client.post(f"/api/v1/events/{event['id']}/cancel").json_body
-    assert (cancelled["status"], cancelled["sequence"]) == ("cancelled", 2)
+    assert (cancelled["status"], cancelled["sequence"]) == ("cancelled", 3)
+    assert events_this_week(N1, datetime.fromisoformat(moved["start"])) == 0
     act_as(BEN)
     assert client.get(f"/api/v1/events/{event['id']}").json_body["status"] == "cancelled"  # still visible
     assert change(client, event["id"], title="Again").status_code == 409

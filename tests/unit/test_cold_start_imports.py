@@ -12,7 +12,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 # Jinja2, Babel, css-inline: emails; Pillow: photos and logos; fpdf2, segno: letters and the paper digest;
 # pypdfium2: PDF attachments; markdown-it, nh3: announcements' Markdown.
-HEAVY = ("jinja2", "babel", "PIL", "fpdf", "markdown_it", "nh3", "css_inline", "pypdfium2", "segno")
+HEAVY = ("jinja2", "babel", "PIL", "fpdf", "markdown_it", "nh3", "css_inline", "pypdfium2", "segno", "icalendar")
 
 
 def test_importing_the_app_loads_no_heavy_package():

@@ -41,6 +41,7 @@ CONTEXTS = {
                                  "neighbourhood": "Op der Hiel", "open_url": f"{SITE}/join"}),
     "neighbourhood_moved": (None, {"neighbourhood": "Clervaux-Nord", "verified": True,
                                    "open_url": f"{SITE}/neighbourhoods/0501-clervaux-nord"}),
+    "event_place": (None, {"title": "Repair café", "start": SEEN, "open_url": f"{SITE}/events/E1"}),
 }
 # Built by their own flow below, not from CONTEXTS.
 FLOWS = {"digest"}
