@@ -42,7 +42,12 @@ from chalicelib.consultations.models import (
 from chalicelib.digest.jobs import QUEUE as DIGEST_QUEUE
 from chalicelib.digest import seen as digest_seen
 from chalicelib.digest.models import DigestRunReport, DigestRunRequest, FeedSeen, PaperDigestQuery
-from chalicelib.events import answers as event_answers, feeds as event_feeds, service as events
+from chalicelib.events import (
+    answers as event_answers, approval as event_approval, feeds as event_feeds, service as events,
+)
+from chalicelib.events.approval import (
+    CommuneEventPath, EventDecision, EventReview, EventReviewList, ReviewQuery as EventReviewQuery,
+)
 from chalicelib.events.models import (
     AnswerRequest, Answers, CalendarFeedCreated, CalendarFeedList, CalendarFeedPath, CalendarPage, CalendarQuery,
     EventCreate, EventPath, EventPublic, EventUpdate, FeedTokenPath, OccurrenceMove, OccurrencePath,
@@ -974,6 +979,29 @@ def event_comments(principal, request, path, query):
           errors=(400, 401, 404, 409, 413, 415))
 def report_event(principal, path, body):
     return moderation.report(principal, "event", path.event_id, body)
+
+
+@api.post("/api/v1/events/{event_id}/whole-commune", action="events.one",
+          summary="Ask the commune to let an event I organise reach the whole commune (it stays in my neighbourhood "
+                  "until its staff approve)", path_model=EventPath, response=EventReview, status=201,
+          errors=(400, 401, 403, 404, 409))
+def ask_whole_commune(principal, path):
+    return event_approval.ask_whole_commune(principal, path.event_id)
+
+
+@api.get("/api/v1/communes/{lau2}/event-reviews", action="events.review",
+         summary="Events waiting for (or decided by) the commune, newest first: residents' events asked for the whole "
+                 "commune and partners' events", path_model=CommunePath, query=EventReviewQuery,
+         response=EventReviewList, errors=(400, 401, 403))
+def event_reviews(path, query):
+    return event_approval.review_list(path.lau2, query)
+
+
+@api.post("/api/v1/communes/{lau2}/event-reviews/{event_id}", action="events.review",
+          summary="Approve or refuse an event for the commune, with a reason told to its organisers",
+          path_model=CommuneEventPath, body=EventDecision, response=EventReview, errors=(400, 401, 403, 404, 409))
+def decide_event(principal, path, body):
+    return event_approval.decide(principal, path.lau2, path.event_id, body)
 
 
 # --- private messages: the two participants only (the messages service checks, as posts do) ----
