@@ -43,8 +43,10 @@ from chalicelib.digest.jobs import QUEUE as DIGEST_QUEUE
 from chalicelib.digest import seen as digest_seen
 from chalicelib.digest.models import DigestRunReport, DigestRunRequest, FeedSeen, PaperDigestQuery
 from chalicelib.events import (
-    answers as event_answers, approval as event_approval, feeds as event_feeds, service as events,
+    answers as event_answers, approval as event_approval, feeds as event_feeds, publishing as event_publishing,
+    service as events,
 )
+from chalicelib.events.publishing import PublishedEvent, PublisherEventRequest
 from chalicelib.events.approval import (
     CommuneEventPath, EventDecision, EventReview, EventReviewList, ReviewQuery as EventReviewQuery,
 )
@@ -1211,6 +1213,15 @@ def publish_announcement(principal, body):
     return announcements.publish(principal, body)
 
 
+@api.post("/api/v1/publish/events", action="events.publish",
+          summary="Publish an event (a resident's event's fields) to the whole commune, chosen neighbourhoods or a "
+                  "circle within the link's scope; public ones on the commune's page too (a partner's may wait for "
+                  "approval)", body=PublisherEventRequest, response=PublishedEvent, status=201,
+          errors=(400, 401, 403, 404, 413, 415, 429))
+def publish_event(principal, body):
+    return event_publishing.publish_event(principal, body)
+
+
 @api.get("/api/v1/me/announcements", action="announcements.mine",
          summary="From the commune: announcements for my neighbourhood or my commune, newest first, current only",
          query=ChannelQuery, response=AnnouncementPage, errors=(400, 401))
@@ -1223,6 +1234,22 @@ def my_announcements(principal, query):
          query=ChannelQuery, response=AnnouncementPage, errors=(400,))
 def public_announcements(path, query):
     return announcements.public_channel(path.lau2, query)
+
+
+@api.get("/api/v1/communes/{lau2}/events", action="events.public",
+         summary="The commune's public events: occurrences in a window (`from`, `to`), one Query a page",
+         path_model=CommunePath, query=CalendarQuery, response=CalendarPage, errors=(400, 404))
+def public_events(path, query):
+    return event_publishing.public_calendar(path.lau2, query)
+
+
+@api.get("/api/v1/communes/{lau2}/events.ics", action="events.public",
+         summary="The commune's public events as iCalendar (RFC 5545), to subscribe to", path_model=CommunePath,
+         media_type=ICALENDAR, errors=(400, 404))
+def public_events_ics(path):
+    reply = _ics(event_publishing.public_ics(path.lau2), "events.ics")
+    reply.headers["Cache-Control"] = "public, max-age=300"
+    return reply
 
 
 ATOM = "application/atom+xml"

@@ -255,6 +255,7 @@ def run() -> int:
         call(anna, "GET", "/api/v1/neighbourhoods/{neighbourhood_id}/pending")
         call(anna, "GET", "/api/v1/neighbourhoods/{neighbourhood_id}/consultations")
         call(anna, "GET", "/api/v1/communes/{lau2}/announcements")
+        call(anna, "GET", "/api/v1/communes/{lau2}/events")
         call(anna, "GET", "/api/v1/communes")
         call(anna, "GET", "/api/v1/communes/{lau2}")
         call(anna, "GET", "/api/v1/communes/{lau2}/neighbourhoods")
@@ -265,7 +266,8 @@ def run() -> int:
                          "/api/v1/communes/{lau2}/address-imports", "/api/v1/communes/{lau2}/neighbourhood-draft",
                          "/api/v1/communes/{lau2}/neighbourhood-draft.geojson", "/api/v1/communes/{lau2}/publishers",
                          "/api/v1/communes/{lau2}/publishing-settings", "/api/v1/communes/{lau2}/publisher-links",
-                         "/api/v1/communes/{lau2}/announcement-reviews", "/api/v1/communes/{lau2}/consultations"):
+                         "/api/v1/communes/{lau2}/announcement-reviews", "/api/v1/communes/{lau2}/consultations",
+                         "/api/v1/communes/{lau2}/event-reviews"):
             call(clerk, "GET", template, query="?status=pending" if template.endswith("verifications") else "")
         # deletions last
         call(ben, "DELETE", "/api/v1/comments/{comment_id}", comment_id=comment["id"])

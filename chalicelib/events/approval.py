@@ -21,7 +21,7 @@ from datetime import datetime
 from typing import Annotated, Literal
 
 from pydantic import ConfigDict, Field, StringConstraints
-from pynamodb.attributes import BooleanAttribute, ListAttribute, UnicodeAttribute, UTCDateTimeAttribute
+from pynamodb.attributes import BooleanAttribute, JSONAttribute, ListAttribute, UnicodeAttribute, UTCDateTimeAttribute
 from pynamodb.exceptions import DoesNotExist, PutError, TransactWriteError
 
 from chalicelib import alerts, policy
@@ -106,6 +106,9 @@ class EventReviewItem(Entity):
     public = BooleanAttribute(default=False)
     subjects = ListAttribute(of=UnicodeAttribute, default=list)  # whose own case it is (policy.not_own_case)
     neighbourhood_name = UnicodeAttribute(null=True)
+    # What staff are shown, copied when asked (the queue is one Query): title, description, category, start, end
+    # (local, ISO), place, recurring, publisher_name.
+    card = JSONAttribute(default=dict)
     asked_at = UTCDateTimeAttribute()
     decided_at = UTCDateTimeAttribute(null=True)
     decided_by = UnicodeAttribute(null=True)
@@ -143,14 +146,19 @@ def ask_whole_commune(principal: Principal, event_id: str) -> EventReview:
             raise Conflict("The commune has this event already.", {"event_id": "asked already"}) from None
         raise
     logger.info("event asked for the commune", event_id=event_id, lau2=lau2)
-    return present(review, event)
+    return present(review)
 
 
 def new_review(event: EventItem, lau2: str, kind: str, subjects: list[str | None], targets: list[str] | None,
                target_names: list[str] | None = None, public: bool = False,
                neighbourhood_name: str | None = None) -> EventReviewItem:
     stamp = now()
+    card = {"title": event.title, "description": event.description or "", "category": event.category,
+            "start": to_local(event.starts_at, event.zone).isoformat(),
+            "end": to_local(event.ends_at, event.zone).isoformat(), "place": event.place,
+            "recurring": bool(event.rrule), "publisher_name": event.publisher_name}
     return EventReviewItem(*EventReviewItem.key(event.event_id), event_id=event.event_id, lau2=lau2, kind=kind,
+                           card=card,
                            status="pending", targets=targets, target_names=target_names or [], public=public,
                            subjects=[s for s in subjects if s], neighbourhood_name=neighbourhood_name,
                            asked_at=stamp, gsi1pk=EventReviewItem.status_key(lau2, "pending"),
@@ -160,11 +168,10 @@ def new_review(event: EventItem, lau2: str, kind: str, subjects: list[str | None
 # --- staff: the queue and decisions ---------------------------------------------------------
 
 def review_list(lau2: str, query: ReviewQuery) -> EventReviewList:
-    """The commune's events by review status, newest first: one Query, then one BatchGetItem of their events."""
-    reviews = list(EventReviewItem.by_status.query(EventReviewItem.status_key(lau2, query.status),
-                                                   scan_index_forward=False, limit=QUEUE_PAGE))
-    events = {e.event_id: e for e in EventItem.batch_get([EventItem.key(r.event_id) for r in reviews])} if reviews else {}
-    return EventReviewList(reviews=[present(r, events[r.event_id]) for r in reviews if r.event_id in events])
+    """The commune's events by review status, newest first: one Query (each review holds what staff are shown)."""
+    reviews = EventReviewItem.by_status.query(EventReviewItem.status_key(lau2, query.status),
+                                              scan_index_forward=False, limit=QUEUE_PAGE)
+    return EventReviewList(reviews=[present(r) for r in reviews])
 
 
 def decide(principal: Principal, lau2: str, event_id: str, decision: EventDecision) -> EventReview:
@@ -193,11 +200,12 @@ def decide(principal: Principal, lau2: str, event_id: str, decision: EventDecisi
             raise Conflict("Someone else decided first.", {"decision": "already decided"}) from None
         raise
     review.status, review.decided_at, review.reason = after, stamp, decision.reason or None
-    event = _apply(review) if after == "approved" else service.load_event(event_id, consistent=True)
+    if after == "approved":
+        _apply(review)
     logger.info("event reviewed", event_id=event_id, lau2=lau2, decision=after, kind=review.kind)
     if review.kind == "resident":
         alerts.event_reviewed(event_id, stamp.isoformat())
-    return present(review, event)
+    return present(review)
 
 
 def _apply(review: EventReviewItem) -> EventItem:
@@ -224,11 +232,13 @@ def review_of(event_id: str) -> EventReviewItem | None:
         return None
 
 
-def present(review: EventReviewItem, event: EventItem) -> EventReview:
+def present(review: EventReviewItem) -> EventReview:
+    card = review.card or {}
     return EventReview(event_id=review.event_id, lau2=review.lau2, kind=review.kind,  # type: ignore[arg-type]
-                       status=review.status, title=event.title, description=event.description or "",  # type: ignore[arg-type]
-                       category=event.category, start=to_local(event.starts_at, event.zone),  # type: ignore[arg-type]
-                       end=to_local(event.ends_at, event.zone), place=event.place, recurring=bool(event.rrule),
-                       neighbourhood_name=review.neighbourhood_name, publisher_name=event.publisher_name,
+                       status=review.status, title=card["title"], description=card["description"],  # type: ignore[arg-type]
+                       category=card["category"], start=datetime.fromisoformat(card["start"]),
+                       end=datetime.fromisoformat(card["end"]), place=card.get("place"),
+                       recurring=bool(card.get("recurring")), neighbourhood_name=review.neighbourhood_name,
+                       publisher_name=card.get("publisher_name"),
                        target_names=list(review.target_names or []), public=bool(review.public),
                        asked_at=review.asked_at, decided_at=review.decided_at, reason=review.reason)
