@@ -876,7 +876,10 @@ def event(principal, request, path):
            summary="Change an event I organise (only the fields sent; new times forget the occurrences' changes)",
            path_model=EventPath, body=EventUpdate, response=EventPublic, errors=(400, 401, 403, 404, 409, 413, 415))
 def change_event(principal, path, body):
-    return events.update_event(principal, path.event_id, body)
+    changed = events.update_event(principal, path.event_id, body)
+    if body.capacity is not None:  # more places: to those waiting, first in line first
+        event_answers.offer_places(path.event_id)
+    return changed
 
 
 @api.post("/api/v1/events/{event_id}/cancel", action="events.one",

@@ -209,6 +209,22 @@ def run() -> int:
         call(ben, "POST", "/api/v1/loans/{loan_id}/decision", {"decision": "accept"}, loan_id=loan["id"])
         call(ben, "POST", "/api/v1/loans/{loan_id}/state", {"state": "picked_up"}, loan_id=loan["id"])
         call(anna, "GET", "/api/v1/me/loans")
+        # Neighbourhood events (issue #11): a monthly repair café, its calendar, answers and its .ics
+        café = call(anna, "POST", "/api/v1/neighbourhoods/{neighbourhood_id}/events",
+                    {"title": "Repair café", "category": "repair_cafe", "start": f"{later.isoformat()}T14:00",
+                     "end": f"{later.isoformat()}T17:00", "capacity": 12, "rrule": "FREQ=MONTHLY;COUNT=6"})
+        call(ben, "GET", "/api/v1/neighbourhoods/{neighbourhood_id}/events", query=f"?from={tomorrow.isoformat()}T00:00")
+        call(ben, "GET", "/api/v1/events/{event_id}", event_id=café["id"])
+        call(ben, "PUT", "/api/v1/events/{event_id}/occurrences/{occurrence_id}/answer", {"answer": "going", "extra": 1},
+             event_id=café["id"], occurrence_id=café["occurrence_id"])
+        call(anna, "GET", "/api/v1/events/{event_id}/occurrences/{occurrence_id}/answers", event_id=café["id"],
+             occurrence_id=café["occurrence_id"])
+        call(ben, "GET", "/api/v1/events/{event_id}/calendar.ics", event_id=café["id"])
+        call(ben, "GET", "/api/v1/events/{event_id}/comments", event_id=café["id"])
+        call(anna, "PATCH", "/api/v1/events/{event_id}", {"capacity": 15}, event_id=café["id"])
+        feed = call(ben, "POST", "/api/v1/me/calendar-feeds")
+        call(ben, "GET", "/api/v1/me/calendar-feeds")
+        call(ben, "DELETE", "/api/v1/me/calendar-feeds/{feed_id}", feed_id=feed["id"])
         wanted = call(anna, "POST", "/api/v1/neighbourhoods/{neighbourhood_id}/wanted",
                       {"name": "Trailer", "description": "For one day"})
         call(ben, "GET", "/api/v1/neighbourhoods/{neighbourhood_id}/wanted")

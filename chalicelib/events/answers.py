@@ -7,7 +7,7 @@ counters are ADDed right after. So a capacity is never passed, whatever the numb
 waiting list, in the order the writes landed; a place freed (an answer changed to maybe or not going, fewer
 extra people, a larger capacity) goes in the same write to the first in line while they fit, who is told by
 email (chalicelib/alerts.py `event_place`). Nobody passes the line: a newcomer takes a place only when nobody
-waits.
+waits. A larger capacity set by an organiser gives its places the same way (`offer_places`).
 
 Residents see counts; the organisers see who answered, with the names residents see. Answering an occurrence
 that has started, or a cancelled event or occurrence, is refused (409).
@@ -28,7 +28,7 @@ from chalicelib.content.counters import count_in_week
 from chalicelib.errors import Conflict, NotFound
 from chalicelib.events import calendar
 from chalicelib.events.models import (
-    AnswerRequest, Answerer, Answers, EventItem, MyAnswer, OccurrenceAnswersItem,
+    AnswerRequest, Answerer, Answers, EventItem, EventLink, MyAnswer, OccurrenceAnswersItem,
 )
 from chalicelib.events.recurrence import to_local
 from chalicelib.events.service import no_such_event, visible_event
@@ -70,6 +70,9 @@ def answer(principal: Principal, event_id: str, occurrence_id: str, request: Ans
     else:
         raise Conflict("Many neighbours answer at this moment: try again.", {"answer": "busy"},
                        headers={"Retry-After": "1"})
+    if before is None:  # for "your data": what they answered (export, erasure)
+        EventLink(*EventLink.answered(principal.user_id, event_id, occurrence_id), event_id=event_id,  # type: ignore[arg-type]
+                  occurrence_id=occurrence_id).save()
     # The week's counters right after (not in one transaction: every answer of a busy occurrence would then
     # conflict on the week's item as well as on its own; a failure here loses a count, never a place).
     deltas = {"event_going": int(item.going) - going_before, "event_answers": 1 if before is None else 0}
@@ -99,6 +102,66 @@ def answers(principal: Principal, event_id: str, occurrence_id: str) -> Answers:
     item = (OccurrenceAnswersItem.from_raw_data(found[answers_key]) if answers_key in found
             else OccurrenceAnswersItem(*answers_key))
     return _public(event, occurrence_id, item, principal)
+
+
+def offer_places(event_id: str) -> None:
+    """After an organiser changed the capacity: each coming occurrence with a waiting list gives the places now
+    left to the first in line (one conditional write each, read again on a lost race), who are told by email."""
+    event = EventItem.get(*EventItem.key(event_id), consistent_read=True)
+    capacity = int(event.capacity) if event.capacity is not None else None
+    for stored in OccurrenceAnswersItem.query(f"EVENT#{event_id}", OccurrenceAnswersItem.sk.startswith("OCC#"),
+                                              consistent_read=True):
+        occurrence_id = stored.sk.removeprefix("OCC#")
+        found = calendar.happening(calendar.expansion(event), occurrence_id)
+        if not stored.queue or found is None or found.start <= now() or found.cancelled:
+            continue
+        for attempt in range(ATTEMPTS):
+            item = _read(event_id, occurrence_id)
+            seen, going_before = int(item.version or 0), int(item.going or 0)
+            promoted = _promote(item, capacity)
+            if not promoted:
+                break
+            try:
+                item.save(condition=OccurrenceAnswersItem.version == seen)
+            except PutError as error:
+                if condition_failed(error):
+                    time.sleep(random.uniform(0, 0.004 * min(attempt + 1, 10)))
+                    continue
+                raise
+            with transaction() as t:
+                count_in_week(t, event.neighbourhood_id, to_local(found.start, event.zone),
+                              event_going=int(item.going) - going_before)
+            for user_id in promoted:
+                alerts.event_place(event_id, occurrence_id, user_id, int(item.version))
+            break
+
+
+def withdraw(user_id: str, event_id: str, occurrence_id: str) -> None:
+    """Take a resident's answer off an occurrence (their account is erased): their place goes to the first in line."""
+    try:
+        event = EventItem.get(*EventItem.key(event_id), consistent_read=True)
+    except DoesNotExist:
+        return
+    capacity = int(event.capacity) if event.capacity is not None else None
+    for attempt in range(ATTEMPTS):
+        item = _read(event_id, occurrence_id)
+        if user_id not in (item.answers or {}):
+            return
+        seen = int(item.version or 0)
+        item.answers = {user: entry for user, entry in (item.answers or {}).items() if user != user_id}
+        item.queue = [user for user in (item.queue or []) if user != user_id]
+        promoted = _promote(item, capacity)
+        try:
+            item.save(condition=OccurrenceAnswersItem.version == seen)
+        except PutError as error:
+            if condition_failed(error):
+                time.sleep(random.uniform(0, 0.004 * min(attempt + 1, 10)))
+                continue
+            raise
+        found = calendar.happening(calendar.expansion(event), occurrence_id)
+        for promoted_user in promoted if found is not None and found.start > now() else []:
+            alerts.event_place(event_id, occurrence_id, promoted_user, int(item.version))
+        return
 
 
 # --- inside ---------------------------------------------------------------------------------
@@ -145,7 +208,13 @@ def _decide(item: OccurrenceAnswersItem, user_id: str, request: AnswerRequest, n
             queue = list(item.queue or [])  # keeps the turn it had
         else:
             queue.append(user_id)
-    promoted = []
+    item.answers, item.queue = everyone, queue
+    return [user for user in _promote(item, capacity) if user != user_id]
+
+
+def _promote(item: OccurrenceAnswersItem, capacity: int | None) -> list[str]:
+    """Give the places left to the first in line while they fit (nobody passes the line), then count again."""
+    everyone, queue, promoted = dict(item.answers or {}), list(item.queue or []), []
     if capacity is not None:
         going_now = sum(_people(e) for e in everyone.values() if e["state"] == "going")
         while queue:
@@ -161,7 +230,7 @@ def _decide(item: OccurrenceAnswersItem, user_id: str, request: AnswerRequest, n
     item.maybe = sum(_people(e) for e in everyone.values() if e["state"] == "maybe")
     item.not_going = sum(1 for e in everyone.values() if e["state"] == "not_going")
     item.version = int(item.version or 0) + 1
-    return [user for user in promoted if user != user_id]
+    return promoted
 
 
 def _public(event: EventItem, occurrence_id: str, item: OccurrenceAnswersItem, principal: Principal) -> Answers:

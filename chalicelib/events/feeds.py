@@ -209,18 +209,17 @@ def _vevents(data: dict[str, Any], stamp: datetime) -> list[Any]:
         return components
     series.add("dtstart", _local(first, zone))
     series.add("dtend", _local(last, zone))
-    if data.get("rrule"):
-        series.add("rrule", vRecur.from_ical(data["rrule"]))
-        happenings = calendar.happenings(data)
-        cancelled = [_local(h.original, zone) for h in happenings if h.cancelled]
-        if cancelled:
-            series.add("exdate", cancelled)
-        for h in happenings:
-            if h.moved and not h.cancelled:
-                moved = Event()
-                base(moved)
-                moved.add("recurrence-id", _local(h.original, zone))
-                moved.add("dtstart", _local(h.start, zone))
-                moved.add("dtend", _local(h.end, zone))
-                components.append(moved)
+    series.add("rrule", vRecur.from_ical(data["rrule"]))
+    happenings = calendar.happenings(data)
+    cancelled = [_local(h.original, zone) for h in happenings if h.cancelled]
+    if cancelled:  # at DTSTART's local time and zone, or clients ignore it across summer time
+        series.add("exdate", cancelled)
+    for h in happenings:
+        if h.moved and not h.cancelled:  # the same UID, RECURRENCE-ID in the series' zone
+            moved = Event()
+            base(moved)
+            moved.add("recurrence-id", _local(h.original, zone))
+            moved.add("dtstart", _local(h.start, zone))
+            moved.add("dtend", _local(h.end, zone))
+            components.append(moved)
     return components

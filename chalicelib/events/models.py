@@ -368,3 +368,22 @@ class CalendarFeedItem(Entity):
     @staticmethod
     def user_key(user_id: str) -> str:
         return f"USER#{user_id}#CALFEEDS"
+
+
+class EventLink(Entity):
+    """What a resident organises and answered, for "your data" (export, erasure): pk `USER#<user id>`, sk
+    `EVENTS#ORGANISED#<event id>` (the creator and each co-organiser) or `EVENTS#ANSWER#<event id>#<occurrence id>`
+    (their first answer to an occurrence)."""
+
+    event_id = UnicodeAttribute()
+    occurrence_id = UnicodeAttribute(null=True)
+
+    PREFIX = "EVENTS#"
+
+    @staticmethod
+    def organised(user_id: str, event_id: str) -> tuple[str, str]:
+        return f"USER#{user_id}", f"EVENTS#ORGANISED#{event_id}"
+
+    @staticmethod
+    def answered(user_id: str, event_id: str, occurrence_id: str) -> tuple[str, str]:
+        return f"USER#{user_id}", f"EVENTS#ANSWER#{event_id}#{occurrence_id}"

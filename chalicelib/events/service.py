@@ -30,7 +30,7 @@ from chalicelib.content.kinds import Change, Content, ContentKind, Known
 from chalicelib.errors import Conflict, Forbidden, InvalidInput, NotFound
 from chalicelib.events import calendar
 from chalicelib.events.models import (
-    MAX_AHEAD, MAX_DURATION, MAX_WINDOW, CalendarPage, CalendarQuery, EventCreate, EventItem, EventPublic,
+    MAX_AHEAD, MAX_DURATION, MAX_WINDOW, CalendarPage, CalendarQuery, EventCreate, EventItem, EventLink, EventPublic,
     EventUpdate, OccurrenceChange, OccurrenceMove,
 )
 from chalicelib.events.recurrence import (
@@ -71,6 +71,8 @@ def create_event(principal: Principal, neighbourhood_id: str, request: EventCrea
     with transaction() as t:
         t.save(event, condition=EventItem.pk.does_not_exist())
         count_in_week(t, neighbourhood_id, to_local(event.starts_at, ZONE), events=1)
+        for organiser in event.organisers:
+            t.save(EventLink(*EventLink.organised(organiser, event_id), event_id=event_id))
     event.calendar_keys = calendar.write_entries(event, [])
     event.update(actions=[EventItem.calendar_keys.set(event.calendar_keys)])
     logger.info("event created", event_id=event_id, nbh=neighbourhood_id, recurring=bool(event.rrule),
@@ -113,12 +115,19 @@ def update_event(principal: Principal, event_id: str, change: EventUpdate) -> Ev
         point = change.point if "point" in sent else None
         _set_place(event, principal, sent.get("place", event.place), sent.get("address_id", event.address_id),
                    point, sent.get("reach") or event.reach, keep_cell=None if "point" in sent else event.place_cell)
+    organisers_before = list(event.organisers)
     if "co_organisers" in sent and sent["co_organisers"] is not None:
         event.organisers = [event.organisers[0], *_co_organisers(principal, event.neighbourhood_id,
                                                                  sent["co_organisers"])]
     event.last_end = calendar.last_end(event)
     _save_change(event, seen)
     _recount(event, first_start, counted_before=True)
+    if event.organisers != organisers_before:
+        with EventLink.batch_write() as batch:
+            for added in set(event.organisers) - set(organisers_before):
+                batch.save(EventLink(*EventLink.organised(added, event_id), event_id=event_id))
+            for removed in set(organisers_before) - set(event.organisers):
+                batch.delete(EventLink(*EventLink.organised(removed, event_id)))
     logger.info("event changed", event_id=event_id, nbh=event.neighbourhood_id)
     return public_event(event, principal)
 

@@ -99,6 +99,12 @@ def test_a_freed_place_goes_to_the_first_in_line_who_is_told_by_email(client, ac
     # Going already, asking for more places than are left: 409 naming `extra`
     refused = answer(client, event["id"], occurrence, extra=3)
     assert refused.status_code == 409 and error_of(refused)["fields"] == {"extra": "more than the places left"}
+    # The organiser adds a place: Eve, next in line, gets it and an email
+    act_as(ANNA)
+    assert client.patch(f"/api/v1/events/{event['id']}", headers=JSON, body=body({"capacity": 4})).status_code == 200
+    act_as(eve)
+    assert answers(client, event["id"], occurrence)["mine"]["state"] == "going"
+    assert len(mails_to(outbox, "eve@example.org")) == 1
 
 
 def test_organisers_see_names_and_residents_counts(client, act_as):

@@ -195,9 +195,19 @@ def test_a_point_is_kept_as_its_cell_and_nearby_reaches_neighbourhoods_within_1_
 
 
 def test_a_register_address_of_another_commune_is_refused(client, act_as, clervaux):
-    from chalicelib.addresses.store import active_partition, query  # noqa: F401
+    from chalicelib.addresses.service import import_addresses
+    from chalicelib.addresses.search import suggest_addresses
+    from tests.api.test_neighbourhoods import register_csv
 
     anna = resident("U-anna", nbh=clervaux["south"])
+    here = suggest_addresses("0501", "Grand-Rue").addresses[0].id
+    event = organised(client, act_as, anna, address_id=here, reach="nearby")
+    assert event["address_id"] == here and event["reaches"]  # nearby from the address's cell
+    import_addresses(register_csv([("Rue de Wiltz", "Wiltz", 49.9660, 5.9320)], commune=("Wiltz", "0808")),
+                     create_communes=True)
+    elsewhere = suggest_addresses("0808", "Rue de Wiltz").addresses[0].id
+    refused = organise(client, act_as, anna, address_id=elsewhere)
+    assert refused.status_code == 400 and error_of(refused)["fields"] == {"address_id": "outside the commune"}
     unknown = organise(client, act_as, anna, address_id="no-such-address")
     assert unknown.status_code == 404 and error_of(unknown)["fields"] == {"address_id": "unknown address"}
 
