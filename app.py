@@ -44,8 +44,9 @@ from chalicelib.digest import seen as digest_seen
 from chalicelib.digest.models import DigestRunReport, DigestRunRequest, FeedSeen, PaperDigestQuery
 from chalicelib.events import (
     answers as event_answers, approval as event_approval, feeds as event_feeds, publishing as event_publishing,
-    service as events,
+    reminders as event_reminders, service as events,
 )
+from chalicelib.events.reminders import ReminderPublic, ReminderRequest
 from chalicelib.events.publishing import PublishedEvent, PublisherEventRequest
 from chalicelib.events.approval import (
     CommuneEventPath, EventDecision, EventReview, EventReviewList, ReviewQuery as EventReviewQuery,
@@ -994,6 +995,14 @@ def ask_whole_commune(principal, path):
     return event_approval.ask_whole_commune(principal, path.event_id)
 
 
+@api.post("/api/v1/events/{event_id}/occurrences/{occurrence_id}/reminder", action="events.one",
+          summary="Remind those going to an occurrence of an event I organise, the day before (once; sent at its "
+                  "start as it is then)", path_model=OccurrencePath, body=ReminderRequest, response=ReminderPublic,
+          status=201, errors=(400, 401, 403, 404, 409, 413, 415))
+def remind_event(principal, path, body):
+    return event_reminders.ask_reminder(principal, path.event_id, path.occurrence_id, body)
+
+
 @api.get("/api/v1/communes/{lau2}/event-reviews", action="events.review",
          summary="Events waiting for (or decided by) the commune, newest first: residents' events asked for the whole "
                  "commune and partners' events", path_model=CommunePath, query=EventReviewQuery,
@@ -1486,3 +1495,12 @@ def loan_reminders(event):
               description="Email residents whose private messages have waited unread for a day")
 def unread_message_reminders(event):
     unread.remind_unread(datetime.fromisoformat(event.time))
+
+
+@app.schedule(Cron(10, "*", "*", "*", "?", "*"), name="event_reminders",
+              description="Email those going to an event the day before, when its organisers asked (at its start as "
+                          "it is then)")
+def event_reminders_schedule(event):
+    from chalicelib.notifications import event_reminders as reminders_of_events
+
+    reminders_of_events.remind_events(datetime.fromisoformat(event.time))

@@ -150,6 +150,7 @@ EXPECTED = {
     ("GET", "/api/v1/events/{event_id}/comments"): SIGNED_IN,
     ("POST", "/api/v1/events/{event_id}/reports"): SIGNED_IN,
     ("POST", "/api/v1/events/{event_id}/whole-commune"): SIGNED_IN,
+    ("POST", "/api/v1/events/{event_id}/occurrences/{occurrence_id}/reminder"): SIGNED_IN,
     ("GET", "/api/v1/loans/{loan_id}"): SIGNED_IN,
     ("POST", "/api/v1/loans/{loan_id}/decision"): SIGNED_IN,
     ("POST", "/api/v1/loans/{loan_id}/state"): SIGNED_IN,
