@@ -878,7 +878,7 @@ def event(principal, request, path):
            path_model=EventPath, body=EventUpdate, response=EventPublic, errors=(400, 401, 403, 404, 409, 413, 415))
 def change_event(principal, path, body):
     changed = events.update_event(principal, path.event_id, body)
-    if body.capacity is not None:  # more places: to those waiting, first in line first
+    if "capacity" in body.model_fields_set:  # more places (or no limit): to those waiting, first in line first
         event_answers.offer_places(path.event_id)
     return changed
 

@@ -2,11 +2,11 @@
 
 An occurrence's answers are one item (`OccurrenceAnswersItem`): the counts, each resident's answer and the
 waiting list. An answer reads it, decides in code and writes it back on condition that its `version` is still
-the one read (one conditional PutItem); a concurrent answer makes it read again and decide anew. The week's
-counters are ADDed right after. So a capacity is never passed, whatever the number of simultaneous answers: past it an answer goes on the
-waiting list, in the order the writes landed; a place freed (an answer changed to maybe or not going, fewer
-extra people, a larger capacity) goes in the same write to the first in line while they fit, who is told by
-email (chalicelib/alerts.py `event_place`). Nobody passes the line: a newcomer takes a place only when nobody
+the one read (one conditional PutItem); a concurrent answer makes it read again and decide anew; the week's
+counters are ADDed right after. So a capacity is never passed, whatever the number of simultaneous answers:
+past it an answer goes on the waiting list, in the order the writes landed; a place freed (an answer changed to
+maybe or not going, fewer extra people) goes in the same write to the first in line while they fit, who is told
+by email (chalicelib/alerts.py `event_place`). Nobody passes the line: a newcomer takes a place only when nobody
 waits. A larger capacity set by an organiser gives its places the same way (`offer_places`).
 
 Residents see counts; the organisers see who answered, with the names residents see. Answering an occurrence
@@ -215,15 +215,14 @@ def _decide(item: OccurrenceAnswersItem, user_id: str, request: AnswerRequest, n
 def _promote(item: OccurrenceAnswersItem, capacity: int | None) -> list[str]:
     """Give the places left to the first in line while they fit (nobody passes the line), then count again."""
     everyone, queue, promoted = dict(item.answers or {}), list(item.queue or []), []
-    if capacity is not None:
-        going_now = sum(_people(e) for e in everyone.values() if e["state"] == "going")
-        while queue:
-            first = everyone[queue[0]]
-            if going_now + _people(first) > capacity:
-                break
-            first["state"] = "going"
-            going_now += _people(first)
-            promoted.append(queue.pop(0))
+    going_now = sum(_people(e) for e in everyone.values() if e["state"] == "going")
+    while queue:  # no capacity (any more): everyone waiting goes
+        first = everyone[queue[0]]
+        if capacity is not None and going_now + _people(first) > capacity:
+            break
+        first["state"] = "going"
+        going_now += _people(first)
+        promoted.append(queue.pop(0))
     item.answers, item.queue = everyone, queue
     item.going = sum(_people(e) for e in everyone.values() if e["state"] == "going")
     item.waiting = sum(_people(e) for e in everyone.values() if e["state"] == "waiting")

@@ -66,7 +66,8 @@ def create_event(principal: Principal, neighbourhood_id: str, request: EventCrea
     _set_times(event, request.start, request.end, request.rrule)
     _set_place(event, principal, request.place, request.address_id, request.point, request.reach)
     event.capacity = request.capacity
-    event.organisers = [principal.user_id, *_co_organisers(principal, neighbourhood_id, request.co_organisers)]
+    event.organisers = [principal.user_id, *_co_organisers(principal.user_id, neighbourhood_id,  # type: ignore[arg-type]
+                                                           request.co_organisers)]
     event.last_end = calendar.last_end(event)
     with transaction() as t:
         t.save(event, condition=EventItem.pk.does_not_exist())
@@ -109,7 +110,8 @@ def update_event(principal: Principal, event_id: str, change: EventUpdate) -> Ev
         if end - start > MAX_DURATION:
             raise InvalidInput("An event lasts at most 7 days.", {"end": "more than 7 days after start"})
         rule = sent["rrule"] if "rrule" in sent else event.rrule
-        _set_times(event, start, end, rule)
+        # A new start must lie ahead; a series already begun may change its end or rule from its first start
+        _set_times(event, start, end, rule, new_start=change.start is not None)
         event.exceptions = {}  # other times: the occurrences the exceptions named are gone
     if {"place", "address_id", "point", "reach"} & set(sent):
         point = change.point if "point" in sent else None
@@ -117,8 +119,8 @@ def update_event(principal: Principal, event_id: str, change: EventUpdate) -> Ev
                    point, sent.get("reach") or event.reach, keep_cell=None if "point" in sent else event.place_cell)
     organisers_before = list(event.organisers)
     if "co_organisers" in sent and sent["co_organisers"] is not None:
-        event.organisers = [event.organisers[0], *_co_organisers(principal, event.neighbourhood_id,
-                                                                 sent["co_organisers"])]
+        creator = event.organisers[0]
+        event.organisers = [creator, *_co_organisers(creator, event.neighbourhood_id, sent["co_organisers"])]
     event.last_end = calendar.last_end(event)
     _save_change(event, seen)
     _recount(event, first_start, counted_before=True)
@@ -249,9 +251,10 @@ def _check_start(start: datetime) -> None:
         raise InvalidInput("An event starts at most two years ahead.", {"start": "more than two years ahead"})
 
 
-def _set_times(event: EventItem, start: datetime, end: datetime, rule: str | None) -> None:
+def _set_times(event: EventItem, start: datetime, end: datetime, rule: str | None, new_start: bool = True) -> None:
     starts_at, ends_at = to_instant(start, ZONE), to_instant(end, ZONE)
-    _check_start(starts_at)
+    if new_start:
+        _check_start(starts_at)
     event.start_local = wall_clock(start, ZONE).isoformat()
     if rule:
         try:
@@ -284,8 +287,9 @@ def _set_place(event: EventItem, principal: Principal, place: str | None, addres
                      if reach == "nearby" else [])
 
 
-def _co_organisers(principal: Principal, neighbourhood_id: str, user_ids: list[str]) -> list[str]:
-    chosen = [user_id for user_id in dict.fromkeys(user_ids) if user_id != principal.user_id]
+def _co_organisers(creator: str, neighbourhood_id: str, user_ids: list[str]) -> list[str]:
+    """The co-organisers named (the creator is first anyway): verified residents of the neighbourhood, else 404."""
+    chosen = [user_id for user_id in dict.fromkeys(user_ids) if user_id != creator]
     for user_id in chosen:
         if verified_neighbourhood(user_id) != neighbourhood_id:
             raise NotFound("Co-organisers are verified residents of the neighbourhood.",

@@ -105,6 +105,12 @@ def test_a_freed_place_goes_to_the_first_in_line_who_is_told_by_email(client, ac
     act_as(eve)
     assert answers(client, event["id"], occurrence)["mine"]["state"] == "going"
     assert len(mails_to(outbox, "eve@example.org")) == 1
+    # No limit any more: everyone waiting goes
+    act_as(carla)
+    answer(client, event["id"], occurrence, extra=2)
+    act_as(ANNA)
+    assert client.patch(f"/api/v1/events/{event['id']}", headers=JSON, body=body({"capacity": None})).status_code == 200
+    assert answers(client, event["id"], occurrence)["waiting"] == 0
 
 
 def test_organisers_see_names_and_residents_counts(client, act_as):

@@ -131,11 +131,13 @@ def test_organisers_change_and_cancel_and_the_sequence_grows(client, act_as):
     make_user(BEN, "ben@example.org", None)
     event = organised(client, act_as, co_organisers=["U-ben"])
     assert event["organisers"] == ["U-anna", "U-ben"]
-    act_as(BEN)  # a co-organiser changes it
-    changed = change(client, event["id"], title="Big flea market", capacity=40, start=f"{NEXT_YEAR}-05-16T10:00")
+    act_as(BEN)  # a co-organiser changes it, and stays one when naming the co-organisers
+    changed = change(client, event["id"], title="Big flea market", capacity=40, start=f"{NEXT_YEAR}-05-16T10:00",
+                     co_organisers=["U-ben"])
     assert changed.status_code == 200, changed.body
     changed = changed.json_body
     assert (changed["title"], changed["capacity"], changed["sequence"]) == ("Big flea market", 40, 1)
+    assert changed["organisers"] == ["U-anna", "U-ben"]
     # A new start keeps the length
     assert (changed["start"], changed["end"]) == (f"{NEXT_YEAR}-05-16T10:00:00+02:00", f"{NEXT_YEAR}-05-16T18:00:00+02:00")
     bad = change(client, event["id"], end=f"{NEXT_YEAR}-05-16T09:00")

@@ -133,3 +133,15 @@ def test_new_times_forget_the_occurrences_changes_and_a_cancelled_series_shows_c
     act_as(BEN)
     found = window(client, f"{FIRST_TUESDAY}T00:00", f"{NEXT_YEAR}-05-31T00:00")["occurrences"]
     assert [o["status"] for o in found] == ["cancelled"] * 4
+
+
+def test_a_series_already_begun_changes_its_rule_without_a_new_start(client, act_as, monkeypatch):
+    walk = organised(client, act_as, **WALK)
+    begun = datetime.fromisoformat(f"{FIRST_TUESDAY}T20:00+01:00") + timedelta(days=8)
+    monkeypatch.setattr("chalicelib.events.service.now", lambda: begun)
+    act_as(ANNA)
+    longer = client.patch(f"/api/v1/events/{walk['id']}", headers=JSON, body=body({"rrule": "FREQ=WEEKLY;BYDAY=TU;COUNT=12"}))
+    assert longer.status_code == 200, longer.body
+    # Moving its start into the past is refused, naming it
+    past = client.patch(f"/api/v1/events/{walk['id']}", headers=JSON, body=body({"start": f"{FIRST_TUESDAY}T18:00"}))
+    assert past.status_code == 400 and error_of(past)["fields"] == {"start": "in the past"}
