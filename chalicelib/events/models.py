@@ -75,7 +75,8 @@ class EventCreate(_Times):
     title: Title
     description: Description = ""
     category: Category
-    start: LocalTime
+    start: LocalTime = Field(description="local time in Europe/Luxembourg (an offset, when given, is respected); not "
+                                         "in the past, at most two years ahead")
     end: LocalTime = Field(description="after start, at most 7 days later")
     place: PlaceText | None = Field(None, description="where, in words")
     address_id: AddressId | None = Field(None, description="an address of the commune's register")
