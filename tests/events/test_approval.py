@@ -89,6 +89,14 @@ def test_an_event_asked_for_the_commune_stays_in_its_neighbourhood_until_staff_a
         ("event_approved", "U-STAFF", "event", event["id"])
     # Asking again once it reaches the commune: 409
     assert asked(client, act_as, event["id"]).status_code == 409
+    # A resident of another neighbourhood answers it and reads its answers; its organiser sees them
+    act_as(CARLA)
+    url = f"/api/v1/events/{event['id']}/occurrences/{event['occurrence_id']}"
+    going = client.put(f"{url}/answer", headers=JSON, body=body({"answer": "going", "extra": 1}))
+    assert going.status_code == 200, going.body
+    assert client.get(f"{url}/answers").json_body["going"] == 2
+    act_as(ANNA)
+    assert [p["user_id"] for p in client.get(f"{url}/answers").json_body["people"]] == [CARLA.user_id]
 
 
 def test_a_refused_event_stays_home_its_organiser_is_told_why_and_may_ask_again(client, act_as, outbox):

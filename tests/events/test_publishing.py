@@ -53,6 +53,13 @@ def test_the_commune_publishes_for_every_neighbourhood_and_residents_see_it_in_t
         assert calendar_of(client, act_as, who) == [("Concert in the park", "Service technique", True)]
         act_as(who)
         assert client.get(f"/api/v1/events/{made['id']}").status_code == 200
+    # Residents answer it and read its answers (counts: it has no organiser among them)
+    act_as(CARLA)
+    url = f"/api/v1/events/{made['id']}/occurrences/{made['occurrence_id']}"
+    assert client.put(f"{url}/answer", headers=JSON, body=body({"answer": "going"})).status_code == 200
+    act_as(ANNA)
+    seen = client.get(f"{url}/answers").json_body
+    assert (seen["going"], seen["people"]) == (1, None)
     # Not public: the commune's public calendar does not show it
     assert client.get(f"/api/v1/communes/{LAU2}/events{WINDOW}").json_body["occurrences"] == []
 
