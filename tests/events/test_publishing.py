@@ -8,6 +8,7 @@ import recurring_ical_events
 from icalendar import Calendar
 
 from chalicelib.adapters import clock
+from chalicelib.policy import ANONYMOUS
 from chalicelib.publishers import service as publishers
 from chalicelib.publishers.models import PublishingSettings
 from chalicelib.store.calls import count_dynamodb_calls
@@ -60,7 +61,14 @@ def test_the_commune_publishes_for_every_neighbourhood_and_residents_see_it_in_t
     act_as(ANNA)
     seen = client.get(f"{url}/answers").json_body
     assert (seen["going"], seen["people"]) == (1, None)
+    # Carla's personal calendar feed carries it (no publisher's or resident's address in it)
+    act_as(CARLA)
+    feed_url = client.post("/api/v1/me/calendar-feeds").json_body["url"]
+    act_as(ANONYMOUS)
+    feed = client.get(feed_url[feed_url.index("/api/"):])
+    assert feed.status_code == 200 and b"SUMMARY:Concert in the park" in feed.body
     # Not public: the commune's public calendar does not show it
+
     assert client.get(f"/api/v1/communes/{LAU2}/events{WINDOW}").json_body["occurrences"] == []
 
 
