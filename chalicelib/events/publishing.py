@@ -1,7 +1,8 @@
 """Events by the commune and its partners (issue #11, point 2), published through the publisher link that sends
 announcements: the same fields as a resident's event, targeted as announcements are (the whole commune, chosen
 neighbourhoods, a circle on the map: chalicelib/publishers/targeting.py, within the link's scope, else 403);
-a partner's event waits for the commune's staff when its announcements do (chalicelib/events/approval.py).
+a link whose categories leave out `event` publishes none (403); a partner's event waits for the commune's staff
+when its announcements do (chalicelib/events/approval.py).
 A public event also shows in the commune's public calendar, read by anyone (`public_calendar`) and as iCalendar
 (`public_ics`, the personal feeds' writer, chalicelib/events/feeds.py).
 
@@ -22,7 +23,7 @@ from pynamodb.exceptions import DoesNotExist
 from chalicelib.adapters.clock import now
 from chalicelib.adapters.ids import new_id
 from chalicelib.communes.models import CommuneItem
-from chalicelib.errors import NotFound
+from chalicelib.errors import Forbidden, NotFound
 from chalicelib.events import calendar, feeds, service
 from chalicelib.events.approval import new_review
 from chalicelib.events.models import CalendarPage, CalendarQuery, EventCreate, EventItem, EventPublic
@@ -72,6 +73,8 @@ def publish_event(principal: Principal, request: PublisherEventRequest) -> Publi
     link = principal.publisher_link
     assert link is not None
     limit("events.publish", link.link_id, EVENTS_PER_HOUR, window_seconds=3600)
+    if "event" not in link.categories:  # the link's categories are its announcements' and its events' scope
+        raise Forbidden("This link may not publish events.", {"category": "events not allowed by this link"})
     chosen, names = resolve(link.lau2, request.target, link)
     publisher = load_publisher(link.lau2, link.publisher_id)
     pending = needs_approval(publisher)

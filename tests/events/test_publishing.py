@@ -61,7 +61,7 @@ def test_the_commune_publishes_for_every_neighbourhood_and_residents_see_it_in_t
     act_as(ANNA)
     seen = client.get(f"{url}/answers").json_body
     assert (seen["going"], seen["people"]) == (1, None)
-    # Carla's personal calendar feed carries it (no publisher's or resident's address in it)
+    # Carla's personal calendar feed carries it
     act_as(CARLA)
     feed_url = client.post("/api/v1/me/calendar-feeds").json_body["url"]
     act_as(ANONYMOUS)
@@ -90,6 +90,9 @@ def test_an_event_outside_the_links_scope_is_refused_403(client, act_as):
         refused = publish(client, token, target=target)
         assert refused.status_code == 403 and error_of(refused)["fields"] == {"target": "outside this link's neighbourhoods"}
     assert published(client, token, target={"kind": "neighbourhoods", "neighbourhoods": [N1]})["review"] == "published"
+    works_only = publish(client, link(publisher(), categories=["works"]))
+    assert works_only.status_code == 403
+    assert error_of(works_only)["fields"] == {"category": "events not allowed by this link"}
     assert [t for t, _, _ in calendar_of(client, act_as, CARLA)] == []
 
 
