@@ -42,7 +42,15 @@ from chalicelib.consultations.models import (
 from chalicelib.digest.jobs import QUEUE as DIGEST_QUEUE
 from chalicelib.digest import seen as digest_seen
 from chalicelib.digest.models import DigestRunReport, DigestRunRequest, FeedSeen, PaperDigestQuery
-from chalicelib.events import answers as event_answers, feeds as event_feeds, service as events
+from chalicelib.events import (
+    answers as event_answers, approval as event_approval, feeds as event_feeds, publishing as event_publishing,
+    reminders as event_reminders, service as events,
+)
+from chalicelib.events.reminders import ReminderPublic, ReminderRequest
+from chalicelib.events.publishing import PublishedEvent, PublisherEventRequest
+from chalicelib.events.approval import (
+    CommuneEventPath, EventDecision, EventReview, EventReviewList, ReviewQuery as EventReviewQuery,
+)
 from chalicelib.events.models import (
     AnswerRequest, Answers, CalendarFeedCreated, CalendarFeedList, CalendarFeedPath, CalendarPage, CalendarQuery,
     EventCreate, EventPath, EventPublic, EventUpdate, FeedTokenPath, OccurrenceMove, OccurrencePath,
@@ -980,6 +988,37 @@ def report_event(principal, path, body):
     return moderation.report(principal, "event", path.event_id, body)
 
 
+@api.post("/api/v1/events/{event_id}/whole-commune", action="events.one",
+          summary="Ask the commune to let an event I organise reach the whole commune (it stays in my neighbourhood "
+                  "until its staff approve)", path_model=EventPath, response=EventReview, status=201,
+          errors=(400, 401, 403, 404, 409))
+def ask_whole_commune(principal, path):
+    return event_approval.ask_whole_commune(principal, path.event_id)
+
+
+@api.post("/api/v1/events/{event_id}/occurrences/{occurrence_id}/reminder", action="events.one",
+          summary="Remind those going to an occurrence of an event I organise, the day before (once; sent at its "
+                  "start as it is then)", path_model=OccurrencePath, body=ReminderRequest, response=ReminderPublic,
+          status=201, errors=(400, 401, 403, 404, 409, 413, 415))
+def remind_event(principal, path, body):
+    return event_reminders.ask_reminder(principal, path.event_id, path.occurrence_id, body)
+
+
+@api.get("/api/v1/communes/{lau2}/event-reviews", action="events.review",
+         summary="Events waiting for (or decided by) the commune, newest first: residents' events asked for the whole "
+                 "commune and partners' events", path_model=CommunePath, query=EventReviewQuery,
+         response=EventReviewList, errors=(400, 401, 403))
+def event_reviews(path, query):
+    return event_approval.review_list(path.lau2, query)
+
+
+@api.post("/api/v1/communes/{lau2}/event-reviews/{event_id}", action="events.review",
+          summary="Approve or refuse an event for the commune, with a reason told to its organisers",
+          path_model=CommuneEventPath, body=EventDecision, response=EventReview, errors=(400, 401, 403, 404, 409))
+def decide_event(principal, path, body):
+    return event_approval.decide(principal, path.lau2, path.event_id, body)
+
+
 # --- private messages: the two participants only (the messages service checks, as posts do) ----
 
 @api.post("/api/v1/conversations", action="messages",
@@ -1187,6 +1226,15 @@ def publish_announcement(principal, body):
     return announcements.publish(principal, body)
 
 
+@api.post("/api/v1/publish/events", action="events.publish",
+          summary="Publish an event (a resident's event's fields) to the whole commune, chosen neighbourhoods or a "
+                  "circle within the link's scope; public ones on the commune's page too (a partner's may wait for "
+                  "approval)", body=PublisherEventRequest, response=PublishedEvent, status=201,
+          errors=(400, 401, 403, 404, 413, 415, 429))
+def publish_event(principal, body):
+    return event_publishing.publish_event(principal, body)
+
+
 @api.get("/api/v1/me/announcements", action="announcements.mine",
          summary="From the commune: announcements for my neighbourhood or my commune, newest first, current only",
          query=ChannelQuery, response=AnnouncementPage, errors=(400, 401))
@@ -1199,6 +1247,22 @@ def my_announcements(principal, query):
          query=ChannelQuery, response=AnnouncementPage, errors=(400,))
 def public_announcements(path, query):
     return announcements.public_channel(path.lau2, query)
+
+
+@api.get("/api/v1/communes/{lau2}/events", action="events.public",
+         summary="The commune's public events: occurrences in a window (`from`, `to`), one Query a page",
+         path_model=CommunePath, query=CalendarQuery, response=CalendarPage, errors=(400, 404))
+def public_events(path, query):
+    return event_publishing.public_calendar(path.lau2, query)
+
+
+@api.get("/api/v1/communes/{lau2}/events.ics", action="events.public",
+         summary="The commune's public events as iCalendar (RFC 5545), to subscribe to", path_model=CommunePath,
+         media_type=ICALENDAR, errors=(400, 404))
+def public_events_ics(path):
+    reply = _ics(event_publishing.public_ics(path.lau2), "events.ics")
+    reply.headers["Cache-Control"] = "public, max-age=300"
+    return reply
 
 
 ATOM = "application/atom+xml"
@@ -1432,3 +1496,12 @@ def loan_reminders(event):
               description="Email residents whose private messages have waited unread for a day")
 def unread_message_reminders(event):
     unread.remind_unread(datetime.fromisoformat(event.time))
+
+
+@app.schedule(Cron(10, "*", "*", "*", "?", "*"), name="event_reminders",
+              description="Email those going to an event the day before, when its organisers asked (at its start as "
+                          "it is then)")
+def event_reminders_schedule(event):
+    from chalicelib.notifications import event_reminders as reminders_of_events
+
+    reminders_of_events.remind_events(datetime.fromisoformat(event.time))

@@ -34,18 +34,19 @@ def main() -> int:
     parser.add_argument("--residents", type=int, default=10_000)
     parser.add_argument("--neighbourhoods", type=int, default=40)
     parser.add_argument("--posts", type=int, default=30, help="posts per neighbourhood in the week")
+    parser.add_argument("--events", type=int, default=5, help="events per neighbourhood coming up the week after")
     args = parser.parse_args()
     services = stack.Services()
     try:
         endpoint = stack.start_dynamodb(services, stack.free_port(), db_path=None)
         os.environ.update(stack.stack_environment("test", endpoint, "http://127.0.0.1:1", "noper-bench"))
         os.environ["POWERTOOLS_LOG_LEVEL"] = "WARNING"
-        return run(args.residents, args.neighbourhoods, args.posts)
+        return run(args.residents, args.neighbourhoods, args.posts, args.events)
     finally:
         services.stop()
 
 
-def run(residents: int, neighbourhoods: int, posts_each: int) -> int:
+def run(residents: int, neighbourhoods: int, posts_each: int, events_each: int) -> int:
     from chalicelib.accounts.models import UserItem
     from chalicelib.accounts.service import residents_key
     from chalicelib.adapters import mail
@@ -60,6 +61,12 @@ def run(residents: int, neighbourhoods: int, posts_each: int) -> int:
     from chalicelib.policy import Principal
     from chalicelib.posts.models import PostRequest
     from chalicelib.posts.service import create_post
+    from datetime import timedelta
+
+    from chalicelib.events.models import EventCreate
+    from chalicelib.events.recurrence import ZONE, to_local
+    from chalicelib.events.service import create_event
+    from chalicelib.digest.weeks import week_bounds
     from chalicelib.store.bootstrap import ensure_table
     from chalicelib.store.calls import count_dynamodb_calls
 
@@ -110,6 +117,16 @@ def run(residents: int, neighbourhoods: int, posts_each: int) -> int:
                                residence_status="verified")
             create_post(author, nbh, PostRequest.model_validate(kinds[k % len(kinds)]))
     print(f"wrote {posts_each * neighbourhoods} posts through posts.service in {time.perf_counter() - started:.1f} s")
+    _, week_end = week_bounds(week_of(stamp))
+    started = time.perf_counter()
+    for nbh in ids:
+        for k in range(events_each):  # "coming up": in the 7 days after the week, as residents organise them
+            organiser = Principal(user_id=people[nbh][k % len(people[nbh])], lau2="0501", neighbourhood_id=nbh,
+                                  residence_status="verified")
+            first = to_local(week_end, ZONE).replace(tzinfo=None) + timedelta(days=k % 7, hours=18)
+            create_event(organiser, nbh, EventCreate(title=f"Repair café {k}", category="repair_cafe", start=first,
+                                                     end=first + timedelta(hours=2), place="Kiosk"))
+    print(f"wrote {events_each * neighbourhoods} events through events.service in {time.perf_counter() - started:.1f} s")
 
     mail.send = lambda message: "null-sink"  # the null sink: nothing leaves the process
     week = week_of(stamp)

@@ -278,6 +278,7 @@ def run() -> int:
         call(anna, "GET", "/api/v1/neighbourhoods/{neighbourhood_id}/pending")
         call(anna, "GET", "/api/v1/neighbourhoods/{neighbourhood_id}/consultations")
         call(anna, "GET", "/api/v1/communes/{lau2}/announcements")
+        call(anna, "GET", "/api/v1/communes/{lau2}/events")
         call(anna, "GET", "/api/v1/communes")
         call(anna, "GET", "/api/v1/communes/{lau2}")
         call(anna, "GET", "/api/v1/communes/{lau2}/neighbourhoods")
@@ -288,7 +289,8 @@ def run() -> int:
                          "/api/v1/communes/{lau2}/address-imports", "/api/v1/communes/{lau2}/neighbourhood-draft",
                          "/api/v1/communes/{lau2}/neighbourhood-draft.geojson", "/api/v1/communes/{lau2}/publishers",
                          "/api/v1/communes/{lau2}/publishing-settings", "/api/v1/communes/{lau2}/publisher-links",
-                         "/api/v1/communes/{lau2}/announcement-reviews", "/api/v1/communes/{lau2}/consultations"):
+                         "/api/v1/communes/{lau2}/announcement-reviews", "/api/v1/communes/{lau2}/consultations",
+                         "/api/v1/communes/{lau2}/event-reviews"):
             call(clerk, "GET", template, query="?status=pending" if template.endswith("verifications") else "")
         started_import = call(clerk, "POST", "/api/v1/communes/{lau2}/address-imports",
                               {"filename": "register.csv", "size": 2000})

@@ -52,6 +52,11 @@ def event_place(event_id: str, occurrence_id: str, user_id: str, version: int) -
               "version": str(version)})
 
 
+def event_reviewed(event_id: str, at: str) -> None:
+    """The commune decided (at `at`) whether a resident's event reaches the whole commune: tell its organisers."""
+    _enqueue({"kind": "event_review", "event_id": event_id, "at": at})
+
+
 def _enqueue(job: dict[str, str]) -> None:
     """Never fails the request that published: the item is written; a refused enqueue is logged as an
     error and counted (`AlertsNotEnqueued` alarms; an operator re-sends with the job in the log, see

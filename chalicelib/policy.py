@@ -250,6 +250,12 @@ RULES: dict[str, Rule] = {
     # nearby neighbourhoods once it has loaded it, and lets only its organisers change it (403).
     "events.neighbourhood": resident(),
     "events.one": signed_in,
+    # Events beyond a neighbourhood (chalicelib/events/approval.py, publishing.py): admins and editors review
+    # residents' events asked for the whole commune and partners' events (never their own case); the bearer of a
+    # publisher link publishes events within its scope; the commune's public events are open to anyone.
+    "events.review": staff("admin", "editor"),
+    "events.publish": publisher_link,
+    "events.public": anyone,
     # Personal calendar feeds: one's own (create, list, revoke). The feed's URL holds a secret that is its
     # authority (a phone calendar has no session): the route reads no session, as the one-click unsubscribe.
     "me.calendar_feeds": signed_in,
@@ -327,6 +333,8 @@ OWN_CASE: dict[str, tuple[str, str]] = {
                           "post_id"),
     "announcements.review": ("Another staff member must decide on this announcement: you issued the publisher "
                              "link that sent it, or registered its publisher.", "announcement_id"),
+    "events.review": ("Another staff member must decide on this event: you organise it, issued the publisher link "
+                      "that sent it, or registered its publisher.", "event_id"),
     "lending.request": ("This is your own item: neighbours borrow it, you lend it.", "item_id"),
     "lending.decide": ("Only the item's owner decides on a loan request, not the borrower.", "loan_id"),
 }

@@ -16,7 +16,7 @@ Who calls what (docs/deployment.md, Permissions per function):
 - digest_schedule: reads the communes' neighbourhoods, enqueues one digest job each.
 - digest_neighbourhood, urgent_alerts: consume their queue, send mail; urgent_alerts also splits a job
   into one message per neighbourhood on its own queue.
-- loan_reminders, unread_message_reminders: the table and mail.
+- loan_reminders, unread_message_reminders, event_reminders: the table and mail.
 """
 
 from __future__ import annotations
@@ -132,6 +132,7 @@ def statements_by_function(env: dict[str, str] | None = None) -> dict[str, list[
                           _queue("ConsumeAndSplitAlerts", ALERT_QUEUE, QUEUE_CONSUME + QUEUE_SEND)],
         "loan_reminders": [_table(env), _logs(), _mail(env)],
         "unread_message_reminders": [_table(env), _logs(), _mail(env)],
+        "event_reminders": [_table(env), _logs(), _mail(env)],
     }
 
 

@@ -14,11 +14,11 @@ from chalicelib.communes.models import Lau2
 from chalicelib.languages import Language
 from chalicelib.models import Model
 from chalicelib.publishers.models import Category, PresignedPost, Ulid
+from chalicelib.publishers.targeting import Circle, Target  # noqa: F401  (re-exported: what an announcement targets)
 from chalicelib.store.pages import PageCursor
 from chalicelib.store.table import Entity, Gsi1
 
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
-MAX_RADIUS_M = 5000
 AttachmentType = Literal["application/pdf", "image/jpeg", "image/png", "image/webp"]
 Status = Literal["pending", "published", "rejected", "withdrawn"]
 
@@ -31,34 +31,6 @@ class Version(Model):
     title: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=140)]
     body: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=5000)] = Field(
         description="a small Markdown subset: paragraphs, *emphasis*, **strong**, [links](https://…), lists")
-
-
-class Circle(Model):
-    model_config = ConfigDict(extra="forbid")
-    lat: float = Field(ge=49.4, le=50.2, description="centre, WGS84 (Luxembourg)")
-    lon: float = Field(ge=5.7, le=6.6)
-    radius_m: int = Field(ge=50, le=MAX_RADIUS_M)
-
-
-class Target(Model):
-    # `_complete`, as the document states it: neighbourhoods need at least one, a circle its centre and radius
-    model_config = ConfigDict(extra="forbid", json_schema_extra={"allOf": [
-        {"if": {"properties": {"kind": {"const": "neighbourhoods"}}},
-         "then": {"required": ["neighbourhoods"], "properties": {"neighbourhoods": {"type": "array", "minItems": 1}}}},
-        {"if": {"properties": {"kind": {"const": "circle"}}},
-         "then": {"required": ["circle"], "properties": {"circle": {"type": "object"}}}}]})
-    kind: Literal["commune", "neighbourhoods", "circle"]
-    neighbourhoods: list[Annotated[str, StringConstraints(min_length=1, max_length=80)]] | None = Field(
-        None, max_length=100)
-    circle: Circle | None = None
-
-    @model_validator(mode="after")
-    def _complete(self) -> "Target":
-        if self.kind == "neighbourhoods" and not self.neighbourhoods:
-            raise ValueError("choose at least one neighbourhood")
-        if self.kind == "circle" and self.circle is None:
-            raise ValueError("give the circle's centre and radius")
-        return self
 
 
 class AnnouncementRequest(Model):

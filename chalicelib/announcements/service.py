@@ -30,7 +30,7 @@ from chalicelib.announcements.models import (
     AttachmentItem, AttachmentPublic, ChannelItem, ChannelQuery, Decision, DigestAnnouncement, PublishContext,
     ReviewList, ScopeNeighbourhood, link_path,
 )
-from chalicelib.announcements.targeting import resolve
+from chalicelib.publishers.targeting import resolve
 from chalicelib.communes.models import CommuneItem
 from chalicelib.config import get_settings
 from chalicelib.errors import Conflict, Forbidden, InvalidInput, NotFound
@@ -38,9 +38,8 @@ from chalicelib.observability import logger
 from chalicelib import policy
 from chalicelib.communes import audit
 from chalicelib.policy import Principal
-from chalicelib.publishers.models import PublisherItem
 from chalicelib.ratelimit import limit
-from chalicelib.publishers.service import load as load_publisher, publishing_settings
+from chalicelib.publishers.service import load as load_publisher, needs_approval, sponsors
 from chalicelib.store.pages import unknown_cursor
 from chalicelib.store.table import refused_conditions, transaction
 
@@ -78,12 +77,8 @@ def publish_context(principal: Principal) -> PublishContext:
         publisher_name=publisher.name, publisher_kind=publisher.kind,  # type: ignore[arg-type]
         whole_commune=link.neighbourhoods is None, neighbourhoods=neighbourhoods,
         categories=sorted(link.categories), expires_at=stored.expires_at,  # type: ignore[arg-type]
-        needs_approval=_needs_approval(publisher), max_attachment_bytes=MAX_ATTACHMENT_BYTES,
+        needs_approval=needs_approval(publisher), max_attachment_bytes=MAX_ATTACHMENT_BYTES,
     )
-
-
-def _needs_approval(publisher: PublisherItem) -> bool:
-    return publisher.kind == "partner" and publishing_settings(publisher.lau2).partner_approval
 
 
 def publish(principal: Principal, request: AnnouncementRequest) -> AnnouncementPublic:
@@ -103,7 +98,7 @@ def publish(principal: Principal, request: AnnouncementRequest) -> AnnouncementP
     attachments = _attachable(link.link_id, request.attachments)
     publisher = load_publisher(link.lau2, link.publisher_id)
     commune = _commune(link.lau2)
-    status = "pending" if _needs_approval(publisher) else "published"
+    status = "pending" if needs_approval(publisher) else "published"
     announcement_id = new_id()
     sources = {v.language: {"title": v.title, "body": v.body} for v in request.versions}
     card = {
@@ -199,24 +194,6 @@ def _retract(item: AnnouncementItem) -> None:
 
 # --- staff: the approval queue and decisions --------------------------------------------------------
 
-def _sponsors(item: AnnouncementItem) -> list[str | None]:
-    """Whose own case an announcement is among staff: the staff member who issued the publisher link that
-    sent it (they chose its scope and handed it out) and the one who registered its publisher (they
-    attested it). Either would be approving their own work: another staff member decides."""
-    from chalicelib.publishers.models import PublisherLinkItem
-
-    sponsors: list[str | None] = []
-    try:
-        sponsors.append(PublisherLinkItem.get(*PublisherLinkItem.key(item.lau2, item.link_id)).created_by)
-    except DoesNotExist:
-        pass
-    try:
-        sponsors.append(load_publisher(item.lau2, item.publisher_id).attested_by)
-    except NotFound:
-        pass
-    return sponsors
-
-
 def review_list(lau2: str, status: str, language: str | None) -> ReviewList:
     items = AnnouncementItem.by_status.query(AnnouncementItem.status_key(lau2, status), scan_index_forward=False,
                                              limit=100)
@@ -232,7 +209,7 @@ def decide(principal: Principal, lau2: str, announcement_id: str, decision: Deci
         raise Conflict(f"The announcement is {item.status}.", {"decision": f"announcement is {item.status}"})
     after = {"approve": "published", "reject": "rejected", "withdraw": "withdrawn"}[decision.decision]
     if decision.decision != "withdraw":  # taking an announcement down is never a conflict of interest
-        policy.not_own_case("announcements.review", principal, _sponsors(item))
+        policy.not_own_case("announcements.review", principal, sponsors(item.lau2, item.link_id, item.publisher_id))
     stamp = now()
     card = json.loads(item.card)
     actions = [AnnouncementItem.status.set(after), AnnouncementItem.gsi1pk.set(AnnouncementItem.status_key(lau2, after)),

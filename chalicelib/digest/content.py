@@ -8,7 +8,9 @@ Reads, all on existing partitions (docs/data-model.md, "Weekly digest"):
 - the week's new posts themselves (BatchGetItem): their thanks and comment counters, which feed
   entries do not carry;
 - the lending library `NBH#<id>#ITEMS` on gsi1, between the week's first and last item ids;
-- the verified residents `NBH#<id>#RESIDENTS` on gsi1: the recipients, and who is new this week.
+- the verified residents `NBH#<id>#RESIDENTS` on gsi1: the recipients, and who is new this week;
+- the neighbourhood's calendar `NBH#<id>#CAL` for the 7 days after the week ("coming up": its events, nearby
+  ones reaching it and the commune's), one Query a page (chalicelib/events/calendar.py `window`).
 """
 
 from __future__ import annotations
@@ -18,7 +20,9 @@ from datetime import datetime, timedelta
 from typing import Any, Iterable
 
 from chalicelib.accounts.models import UserItem
+from chalicelib.adapters.clock import now
 from chalicelib.adapters.ids import _CROCKFORD
+from chalicelib.events.calendar import window
 from chalicelib.lending.models import LendableItem
 from chalicelib.neighbours.service import residents
 from chalicelib.posts.models import FeedEntryItem, PostItem
@@ -29,6 +33,7 @@ STILL_OPEN_WINDOW = timedelta(days=28)
 KIND_ORDER = ("help_request", "lost_pet", "found_pet", "giveaway", "help_offer", "recommendation", "discussion")
 EXCERPT = 160
 BATCH_GET = 100
+COMING_UP = timedelta(days=7)  # events starting within this long after the week (or after now, when later)
 
 
 @dataclass(frozen=True)
@@ -54,6 +59,19 @@ class DigestItem:
 
 
 @dataclass(frozen=True)
+class DigestEvent:
+    """One occurrence coming up: local start, the event's id for its link."""
+
+    event_id: str
+    title: str
+    start: datetime
+    place: str | None
+    nearby: bool
+    commune_wide: bool
+    publisher_name: str | None
+
+
+@dataclass(frozen=True)
 class Digest:
     """One resident's digest: only what they may read, nothing from people they blocked."""
 
@@ -63,6 +81,7 @@ class Digest:
     lost_pets: list[DigestPost]
     lendables: list[DigestItem]
     new_neighbours: int
+    coming_up: list[DigestEvent] = field(default_factory=list)
 
     @property
     def new_post_count(self) -> int:
@@ -71,11 +90,13 @@ class Digest:
     @property
     def empty(self) -> bool:
         """Nothing to tell: no email. New neighbours alone do not make a digest."""
-        return not (self.new_posts or self.open_help or self.giveaways or self.lost_pets or self.lendables)
+        return not (self.new_posts or self.open_help or self.giveaways or self.lost_pets or self.lendables
+                    or self.coming_up)
 
     def counts(self) -> dict[str, int]:
         return {"new_posts": self.new_post_count, "open_help": len(self.open_help), "giveaways": len(self.giveaways),
-                "lost_pets": len(self.lost_pets), "lendables": len(self.lendables), "new_neighbours": self.new_neighbours}
+                "lost_pets": len(self.lost_pets), "lendables": len(self.lendables), "new_neighbours": self.new_neighbours,
+                "coming_up": len(self.coming_up)}
 
 
 @dataclass
@@ -91,6 +112,7 @@ class NeighbourhoodWeek:
     giveaways: list[DigestPost] = field(default_factory=list)
     lost_pets: list[DigestPost] = field(default_factory=list)
     lendables: list[DigestItem] = field(default_factory=list)
+    coming_up: list[DigestEvent] = field(default_factory=list)
     residents: list[UserItem] = field(default_factory=list)
     new_neighbours: int = 0
     new_neighbour_ids: set[str] = field(default_factory=set, repr=False)
@@ -111,6 +133,7 @@ class NeighbourhoodWeek:
             lost_pets=[p for p in self.lost_pets if keep(p.author_id)],
             lendables=[i for i in self.lendables if keep(i.owner_id)],
             new_neighbours=len(self.new_neighbour_ids - {resident_id}),
+            coming_up=list(self.coming_up),
         )
 
 
@@ -134,6 +157,7 @@ def read_week(neighbourhood_id: str, lau2: str, name: str, week: str, start: dat
             content.lost_pets.append(post)
     content.new_posts = _ranked(this_week)
     content.lendables = _new_lendables(neighbourhood_id, start, end)
+    content.coming_up = coming_up(neighbourhood_id, max(end, now()))
     for resident in residents(neighbourhood_id, "verified"):
         content.residents.append(resident)
         if resident.verified_at and start <= resident.verified_at < end:
@@ -142,6 +166,21 @@ def read_week(neighbourhood_id: str, lau2: str, name: str, week: str, start: dat
     for listed in (content.open_help, content.giveaways, content.lost_pets):
         listed.sort(key=lambda p: p.created_at, reverse=True)
     return content
+
+
+def coming_up(neighbourhood_id: str, since: datetime) -> list[DigestEvent]:
+    """The occurrences starting in the 7 days from `since` that the neighbourhood's calendar shows (not cancelled,
+    not hidden), soonest first: its calendar's window, one Query a page."""
+    found: list[DigestEvent] = []
+    cursor = None
+    while True:
+        page = window(neighbourhood_id, since, since + COMING_UP, None, cursor)
+        found += [DigestEvent(event_id=o.event_id, title=o.title, start=o.start, place=o.place, nearby=o.nearby,
+                              commune_wide=o.commune_wide, publisher_name=o.publisher_name)
+                  for o in page.occurrences if o.status != "cancelled" and o.start >= since]
+        cursor = page.cursor
+        if not cursor:
+            return sorted(found, key=lambda e: (e.start, e.event_id))
 
 
 def id_floor(moment: datetime) -> str:

@@ -94,7 +94,8 @@ def answers(principal: Principal, event_id: str, occurrence_id: str) -> Answers:
     if event_key not in found:
         raise no_such_event()
     event = EventItem.from_raw_data(found[event_key])
-    authorize_in("events.neighbourhood", principal, [event.neighbourhood_id, *event.reaches], no_such_event())
+    authorize_in("events.neighbourhood", principal, [event.neighbourhood_id, *event.reaches, *(event.targets or [])],
+                 no_such_event())
     if event.hidden and principal.user_id not in event.organisers:
         raise no_such_event()
     if calendar.happening(calendar.expansion(event), occurrence_id) is None:

@@ -25,6 +25,7 @@ from typing import Any
 
 from chalicelib.events.models import MAX_DURATION, CalendarEntryItem, CalendarPage, EventItem, Occurrence
 from chalicelib.events.recurrence import from_occurrence_id, occurrence_id, parse, starts, to_local
+from chalicelib.policy import commune_of
 from chalicelib.store.pages import decode_cursor, encode_cursor
 from chalicelib.store.table import table_connection
 
@@ -63,7 +64,8 @@ def expansion(event: EventItem) -> dict[str, Any]:
             "starts_at": stamp(event.starts_at), "ends_at": stamp(event.ends_at), "rrule": event.rrule,
             "exceptions": dict(event.exceptions or {}), "status": event.status, "hidden": bool(event.hidden),
             "organisers": list(event.organisers), "description": event.description, "sequence": int(event.sequence or 0),
-            "updated_at": event.updated_at.isoformat()}
+            "updated_at": event.updated_at.isoformat(), "commune_wide": bool(event.targets),
+            "publisher_name": event.publisher_name}
 
 
 def happenings(data: dict[str, Any]) -> list[Happening]:
@@ -102,7 +104,20 @@ def entries(event: EventItem) -> list[CalendarEntryItem]:
     else:  # where its one occurrence is now (moved, it may be elsewhere than `starts_at`)
         sort_keys = [f"{stamp(happenings(data)[0].start)}#{event.event_id}"]
     return [CalendarEntryItem(CalendarEntryItem.partition(nbh), sk, event=data, nearby=nbh != event.neighbourhood_id)
-            for nbh in [event.neighbourhood_id, *event.reaches] for sk in sort_keys]
+            for nbh in reached(event) for sk in sort_keys]
+
+
+def reached(event: EventItem) -> list[str]:
+    """The calendars an event shows in: its neighbourhood's, the nearby ones it reaches, those the commune's
+    decision adds (`targets`), and the commune's public calendar when public (chalicelib/events/publishing.py)."""
+    public = [public_calendar(commune_of(event.neighbourhood_id))] if event.public else []
+    return list(dict.fromkeys([event.neighbourhood_id, *event.reaches, *(event.targets or []), *public]))
+
+
+def public_calendar(lau2: str) -> str:
+    """The calendar partition of a commune's public events (no resident lives in it: only the public routes read
+    it), `NBH#<lau2>-public#CAL`."""
+    return f"{lau2}-public"
 
 
 def write_entries(event: EventItem, before: list[str]) -> list[str]:
@@ -150,7 +165,8 @@ def _occurrence(data: dict[str, Any], h: Happening, nearby: bool) -> Occurrence:
                       nearby=nearby, title=data["title"], category=data["category"], place=data.get("place"),
                       start=to_local(h.start, data["zone"]), end=to_local(h.end, data["zone"]),
                       status="cancelled" if h.cancelled or data["status"] == "cancelled" else "scheduled",
-                      moved=h.moved, recurring=bool(data.get("rrule")))
+                      moved=h.moved, recurring=bool(data.get("rrule")), commune_wide=bool(data.get("commune_wide")),
+                      publisher_name=data.get("publisher_name"))
 
 
 def last_end(event: EventItem) -> datetime:

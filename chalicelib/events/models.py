@@ -192,6 +192,10 @@ class EventPublic(HiddenFields):
     created_at: datetime
     updated_at: datetime
     comment_count: int = 0
+    commune_wide: bool = Field(False, description="reaches the whole commune (approved by its staff) or the "
+                                                  "neighbourhoods a publisher chose (chalicelib/events/approval.py)")
+    publisher_name: str | None = Field(None, description="the commune's service or partner that published it")
+    public: bool = Field(False, description="on the commune's public page and public calendar")
 
 
 class Occurrence(Model):
@@ -207,6 +211,8 @@ class Occurrence(Model):
     status: Status = Field(description="cancelled: the event or this occurrence")
     moved: bool = False
     recurring: bool
+    commune_wide: bool = False
+    publisher_name: str | None = None
 
 
 class CalendarPage(Model):
@@ -294,6 +300,13 @@ class EventItem(HideableEntity):
     status = UnicodeAttribute(default="scheduled")
     sequence = NumberAttribute(default=0)
     calendar_keys = ListAttribute(of=UnicodeAttribute, default=list)  # "<pk>|<sk>" of its calendar entries
+    # Reaching beyond its neighbourhood by the commune's decision (chalicelib/events/approval.py): the
+    # neighbourhoods of the whole commune once staff approved it, or those a publisher targeted.
+    targets = ListAttribute(of=UnicodeAttribute, default=list)
+    public = BooleanAttribute(default=False)  # a publisher's public event: the commune's public calendar too
+    publisher_id = UnicodeAttribute(null=True)  # published through a publisher link (chalicelib/events/publishing.py)
+    publisher_name = UnicodeAttribute(null=True)
+    link_id = UnicodeAttribute(null=True)
     created_at = UTCDateTimeAttribute()
     updated_at = UTCDateTimeAttribute()
     comment_count = NumberAttribute(default=0)

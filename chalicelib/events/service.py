@@ -46,7 +46,7 @@ READ = "events.neighbourhood"
 # What a change of an event writes (never its counters nor its hidden_* attributes: their own writes keep them).
 CHANGING = ("title", "description", "category", "starts_at", "ends_at", "start_local", "rrule", "exceptions",
             "place", "address_id", "place_cell", "capacity", "reach", "reaches", "organisers", "last_end", "status",
-            "sequence", "updated_at", "calendar_keys")
+            "sequence", "updated_at", "calendar_keys", "targets", "public")
 CELL_RESOLUTION = 9
 
 
@@ -204,7 +204,7 @@ def visible_event(principal: Principal, event_id: str, consistent: bool = False)
     """The event, to a verified resident of its neighbourhood or of a nearby one it reaches (once hidden by a
     moderator, to its organisers only); to anyone else it does not exist."""
     event = load_event(event_id, consistent)
-    authorize_in(READ, principal, [event.neighbourhood_id, *event.reaches], no_such_event())
+    authorize_in(READ, principal, [event.neighbourhood_id, *event.reaches, *(event.targets or [])], no_such_event())
     if event.hidden and principal.user_id not in event.organisers:
         raise no_such_event()
     return event
@@ -229,6 +229,7 @@ def public_event(event: EventItem, principal: Principal, language: str = DEFAULT
         nearby=principal.neighbourhood_id != event.neighbourhood_id, rrule=event.rrule, exceptions=exceptions,
         status=event.status, sequence=int(event.sequence or 0), created_at=event.created_at,  # type: ignore[arg-type]
         updated_at=event.updated_at, comment_count=int(event.comment_count or 0),
+        commune_wide=bool(event.targets), publisher_name=event.publisher_name, public=bool(event.public),
         **hidden_fields(event, language))
 
 

@@ -30,8 +30,8 @@ from chalicelib.observability import logger
 from chalicelib.verification.models import VerificationItem
 from chalicelib.web.site import site
 
-RESIDENCE, LOAN, MOVED, EVENT_PLACE = "residence", "loan", "moved", "event_place"
-KINDS = (RESIDENCE, LOAN, MOVED, EVENT_PLACE)
+RESIDENCE, LOAN, MOVED, EVENT_PLACE, EVENT_REVIEW = "residence", "loan", "moved", "event_place", "event_review"
+KINDS = (RESIDENCE, LOAN, MOVED, EVENT_PLACE, EVENT_REVIEW)
 # A loan's states that someone waits to hear about, and who hears it.
 LOAN_RECIPIENT = {"requested": "owner", "accepted": "borrower", "declined": "borrower"}
 LOAN_TOPIC = "loan_reminders"
@@ -45,6 +45,8 @@ def run_job(job: dict[str, Any]) -> int:
         return int(resident_moved(job["user_id"], job["at"]))
     if job["kind"] == EVENT_PLACE:
         return int(event_place(job["event_id"], job["occurrence_id"], job["user_id"], job["version"]))
+    if job["kind"] == EVENT_REVIEW:
+        return event_reviewed(job["event_id"], job["at"])
     return int(loan_changed(job["loan_id"], job["state"]))
 
 
@@ -133,6 +135,36 @@ def event_place(event_id: str, occurrence_id: str, user_id: str, version: str) -
                             to=user.email)
     sent = emails.send_once(marker, message)
     logger.info("event place emailed", event_id=event_id, user_id=user_id, sent=sent)
+    return sent
+
+
+def event_reviewed(event_id: str, at: str) -> int:
+    """Tell an event's organisers whether the commune lets it reach the whole commune (the decision at `at`), with
+    the reason given. About what they asked for: no choice turns it off. Markers `EVENTREVIEW#<event>#<at>#<user>`."""
+    from chalicelib.events.approval import review_of
+
+    review = review_of(event_id)
+    try:
+        event = EventItem.get(*EventItem.key(event_id))
+    except DoesNotExist:
+        return 0
+    if review is None or review.decided_at is None or review.decided_at.isoformat() != at:
+        return 0  # decided again since: that decision's job tells
+    sent = 0
+    for user_id in event.organisers:
+        try:
+            user = UserItem.get(*UserItem.key(user_id))
+        except DoesNotExist:
+            continue  # the account was erased
+        marker = f"EVENTREVIEW#{event_id}#{at}#{user_id}"
+        if emails.already_sent(marker):
+            continue
+        context = {"title": event.title, "approved": review.status == "approved", "reason": review.reason or "",
+                   "open_url": f"{site()}/events/{event_id}"}
+        message = emails.render("event_reviewed", emails.language_of(user), context, user_id=user_id, topic=None,
+                                to=user.email)
+        sent += int(emails.send_once(marker, message))
+    logger.info("event review emailed", event_id=event_id, decision=review.status, sent=sent)
     return sent
 
 

@@ -101,29 +101,20 @@ def set_hidden(post: PostItem, hide: bool, reason: str | None, note: str | None,
 
 def post_content(post: PostItem | None) -> ReportedContent:
     """A reported or appealed post as its moderators see it, whoever it is hidden from; None: deleted."""
-    return reported_content(None if post is None else _content(post))
+    return reported_content(None if post is None else service.as_content(post))
 
 
 # --- the kind "post" ------------------------------------------------------------------------
 
-def _content(post: PostItem) -> Content:
-    fields = post.content or {}
-    return Content(kind="post", id=post.post_id, neighbourhood_id=post.neighbourhood_id, author_id=post.author_id,
-                   item=post, hidden=bool(post.hidden), hidden_reason=post.hidden_reason, hidden_by=post.hidden_by,
-                   created_at=post.created_at, subkind=post.kind, title=fields.get("title") or fields.get("name"),
-                   text=fields.get("text") or fields.get("description"), thanks_count=int(post.thanks_count or 0),
-                   where={"post_id": post.post_id})
-
-
 def _load(post_id: str, known: Known | None = None) -> Content | None:
     try:
-        return _content(PostItem.get(*PostItem.key(post_id), consistent_read=True))
+        return service.as_content(PostItem.get(*PostItem.key(post_id), consistent_read=True))
     except DoesNotExist:
         return None
 
 
 def _readable_content(principal: Principal, post_id: str) -> Content:
-    return _content(service._readable(principal, post_id))
+    return service.as_content(service._readable(principal, post_id))
 
 
 def _hide(content: Content, change: Change, audit: Any) -> None:
@@ -170,5 +161,5 @@ kinds.register(ContentKind(name="post", load=_load, readable=_readable_content, 
                            count=lambda t, content, **deltas: count_on(t, content.item, **deltas),
                            on_report=_count_reports, after_report=_maybe_auto_hide,
                            stored=lambda post_id, known: (PostItem.key(post_id),
-                                                          lambda raw: _content(PostItem.from_raw_data(raw))),
+                                                          lambda raw: service.as_content(PostItem.from_raw_data(raw))),
                            thread_readable=service.thread_readable))

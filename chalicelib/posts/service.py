@@ -28,11 +28,12 @@ from chalicelib.adapters.ids import new_id
 from chalicelib.comments.models import ThanksItem
 from chalicelib.comments.service import remove_all, thread_head
 from chalicelib.content.counters import count_in_week
+from chalicelib.content.kinds import Content
 from chalicelib.errors import Conflict, Forbidden, InvalidInput, NotFound
 from chalicelib.i18n import DEFAULT
 from chalicelib.content.reasons import reason_text
 from chalicelib.moderation.models import PendingAppealItem
-from chalicelib.moderation.service import forget_reports
+from chalicelib.moderation.service import forget_reports, reported_content
 from chalicelib.moderation.tone import looks_aggressive
 from chalicelib.neighbourhoods.service import WITHIN_ABOUT_1_KM, neighbourhoods_near
 from chalicelib.observability import logger
@@ -227,11 +228,19 @@ def thread_readable(principal: Principal, head: Any) -> None:
     policy.authorize_in("posts.read", principal, list(head.neighbourhood_ids), _no_such_post())
 
 
+def as_content(post: PostItem) -> Content:
+    """The post as content of the kernel (posts/hiding.py registers the kind)."""
+    fields = post.content or {}
+    return Content(kind="post", id=post.post_id, neighbourhood_id=post.neighbourhood_id, author_id=post.author_id,
+                   item=post, hidden=bool(post.hidden), hidden_reason=post.hidden_reason, hidden_by=post.hidden_by,
+                   created_at=post.created_at, subkind=post.kind, title=fields.get("title") or fields.get("name"),
+                   text=fields.get("text") or fields.get("description"), thanks_count=int(post.thanks_count or 0),
+                   where={"post_id": post.post_id})
+
+
 def appealed_content(post: PostItem) -> dict[str, Any]:
     """What a pending appeal's row shows its moderators of the post (`ReportedContent` as JSON)."""
-    from chalicelib.posts.hiding import post_content  # hiding builds on this module
-
-    return post_content(post).model_dump(mode="json")
+    return reported_content(as_content(post)).model_dump(mode="json")
 
 
 def _thread_head(post: PostItem) -> Any:

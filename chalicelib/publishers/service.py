@@ -121,3 +121,27 @@ def set_publishing_settings(lau2: str, settings: PublishingSettings, by: str | N
                  "partner announcements publish at once")
     logger.info("publishing settings changed", lau2=lau2, partner_approval=settings.partner_approval)
     return settings
+
+
+def needs_approval(publisher: PublisherItem) -> bool:
+    """Whether what this publisher sends (announcements, events) waits for staff approval: partners' do, unless
+    the commune turned it off."""
+    return publisher.kind == "partner" and publishing_settings(publisher.lau2).partner_approval
+
+
+def sponsors(lau2: str, link_id: str, publisher_id: str) -> list[str | None]:
+    """Whose own case what a publisher link sent is among staff: the staff member who issued the link (they
+    chose its scope and handed it out) and the one who registered its publisher (they attested it). Either
+    would be approving their own work: another staff member decides (policy.not_own_case)."""
+    from chalicelib.publishers.models import PublisherLinkItem
+
+    found: list[str | None] = []
+    try:
+        found.append(PublisherLinkItem.get(*PublisherLinkItem.key(lau2, link_id)).created_by)
+    except DoesNotExist:
+        pass
+    try:
+        found.append(load(lau2, publisher_id).attested_by)
+    except NotFound:
+        pass
+    return found

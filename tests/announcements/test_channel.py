@@ -8,7 +8,7 @@ import pytest
 from chalicelib.adapters import clock
 from chalicelib.announcements import service
 from chalicelib.announcements.models import Circle
-from chalicelib.announcements.targeting import circle_cells
+from chalicelib.publishers.targeting import circle_cells
 from chalicelib.communes.audit import audit_log
 from chalicelib.policy import ANONYMOUS, Principal
 from chalicelib.publishers import links, service as publishers
@@ -68,7 +68,7 @@ def test_a_circle_reaches_the_neighbourhoods_it_covers():
     small = Circle(lat=CENTRE_1[0], lon=CENTRE_1[1], radius_m=600)
     large = Circle(lat=(CENTRE_1[0] + CENTRE_2[0]) / 2, lon=CENTRE_1[1], radius_m=3500)
 
-    from chalicelib.announcements.targeting import resolve
+    from chalicelib.publishers.targeting import resolve
     from chalicelib.announcements.models import Target
 
     assert set(CELLS_1) <= circle_cells(small)

@@ -149,6 +149,8 @@ EXPECTED = {
     ("GET", "/api/v1/calendar-feeds/{token}/calendar.ics"): ALL,
     ("GET", "/api/v1/events/{event_id}/comments"): SIGNED_IN,
     ("POST", "/api/v1/events/{event_id}/reports"): SIGNED_IN,
+    ("POST", "/api/v1/events/{event_id}/whole-commune"): SIGNED_IN,
+    ("POST", "/api/v1/events/{event_id}/occurrences/{occurrence_id}/reminder"): SIGNED_IN,
     ("GET", "/api/v1/loans/{loan_id}"): SIGNED_IN,
     ("POST", "/api/v1/loans/{loan_id}/decision"): SIGNED_IN,
     ("POST", "/api/v1/loans/{loan_id}/state"): SIGNED_IN,
@@ -205,10 +207,15 @@ EXPECTED = {
     ("DELETE", "/api/v1/communes/{lau2}/publisher-links/{link_id}"): {"staff_admin"},
     ("GET", "/api/v1/communes/{lau2}/announcement-reviews"): {"staff_admin", "staff_editor"},
     ("POST", "/api/v1/communes/{lau2}/announcement-reviews/{announcement_id}"): {"staff_admin", "staff_editor"},
+    ("GET", "/api/v1/communes/{lau2}/event-reviews"): {"staff_admin", "staff_editor"},
+    ("POST", "/api/v1/communes/{lau2}/event-reviews/{event_id}"): {"staff_admin", "staff_editor"},
     ("GET", "/api/v1/publish"): {"publisher_link"},
     ("POST", "/api/v1/publish/attachments"): {"publisher_link"},
     ("GET", "/api/v1/publish/attachments/{attachment_id}"): {"publisher_link"},
     ("POST", "/api/v1/publish/announcements"): {"publisher_link"},
+    ("POST", "/api/v1/publish/events"): {"publisher_link"},
+    ("GET", "/api/v1/communes/{lau2}/events"): ALL,
+    ("GET", "/api/v1/communes/{lau2}/events.ics"): ALL,
     ("GET", "/api/v1/me/announcements"): SIGNED_IN,
     ("GET", "/api/v1/communes/{lau2}/announcements"): ALL,
     ("GET", "/api/v1/communes/{lau2}/announcements.atom"): ALL,
@@ -368,6 +375,9 @@ OWN_CASE_ROUTES = {
     ("POST", "/api/v1/communes/{lau2}/announcement-reviews/{announcement_id}"):
         ("announcements.review", "the staff who issued the publisher link that sent it or registered its publisher "
          "(approve and reject; withdrawing is always allowed)", "tests/announcements/test_channel.py"),
+    ("POST", "/api/v1/communes/{lau2}/event-reviews/{event_id}"):
+        ("events.review", "the event's organisers; for a partner's event, the staff who issued its publisher link or "
+         "registered its publisher", "tests/events/test_approval.py"),
     ("POST", "/api/v1/items/{item_id}/loans"):
         ("lending.request", "the item's owner (who lends, never borrows it)", "tests/lending/test_lending.py"),
     ("POST", "/api/v1/loans/{loan_id}/decision"):

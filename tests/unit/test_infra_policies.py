@@ -81,7 +81,8 @@ def test_only_the_api_and_the_upload_handlers_touch_the_uploads_bucket() -> None
 
 def test_mail_only_from_the_sender_and_only_where_mail_is_sent() -> None:
     sender = infra_template.stage_environment()["NOPER_MAIL_SENDER"]
-    senders = {"api_handler", "digest_neighbourhood", "urgent_alerts", "loan_reminders", "unread_message_reminders"}
+    senders = {"api_handler", "digest_neighbourhood", "urgent_alerts", "loan_reminders", "unread_message_reminders",
+               "event_reminders"}
     for function in _app_functions():
         mail = [s for s in _statements(function) if any(a.startswith("ses:") for a in s["Action"])]
         assert bool(mail) == (function in senders), function

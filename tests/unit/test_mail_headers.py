@@ -42,6 +42,10 @@ CONTEXTS = {
     "neighbourhood_moved": (None, {"neighbourhood": "Clervaux-Nord", "verified": True,
                                    "open_url": f"{SITE}/neighbourhoods/0501-clervaux-nord"}),
     "event_place": (None, {"title": "Repair café", "start": SEEN, "open_url": f"{SITE}/events/E1"}),
+    "event_reminder": (None, {"title": "Repair café", "start": SEEN, "place": "Kiosk", "note": "Bring a cable",
+                              "open_url": f"{SITE}/events/E1"}),
+    "event_reviewed": (None, {"title": "Street party", "approved": False, "reason": "Too big",
+                              "open_url": f"{SITE}/events/E1"}),
 }
 # Built by their own flow below, not from CONTEXTS.
 FLOWS = {"digest"}

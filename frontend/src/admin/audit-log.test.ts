@@ -69,11 +69,12 @@ describe('AuditLog', () => {
       'moderator_appointed', 'moderator_dismissed', 'publisher_registered', 'publisher_suspended', 'publisher_activated',
       'publishing_settings_changed', 'publisher_link_issued', 'publisher_link_revoked', 'announcement_approved',
       'announcement_rejected', 'announcement_withdrawn', 'consultation_published', 'neighbourhoods_published',
-      'address_import_started', 'address_import_confirmed', 'commune_settings_changed',
+      'address_import_started', 'address_import_confirmed', 'commune_settings_changed', 'event_approved',
+      'event_refused',
     ];
     const subjects: AuditEntry['subject_type'][] = [
       'resident', 'letter_batch', 'publisher', 'publisher_link', 'announcement', 'consultation', 'neighbourhoods',
-      'address_import', 'commune',
+      'address_import', 'commune', 'event',
     ];
     const catalogue = CATALOGUES[locale] as Record<string, string>;
     for (const action of actions) expect(catalogue[`audit.action.${action}`], action).toContain('{who}');

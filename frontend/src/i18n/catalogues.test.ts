@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { catalogueChunk } from './catalogue-chunks';
+import { catalogueChunk, cataloguePart } from './catalogue-chunks';
 import { loadEveryCatalogue } from './catalogues';
 import { LOCALES } from './locales';
 import { pluralKey, translate } from './translate';
@@ -10,7 +10,30 @@ const englishKeys = Object.keys(CATALOGUES.en).sort();
 
 const FILES = import.meta.glob<Record<string, string>>('./locales/**/en.json', { eager: true, import: 'default' });
 
+// What renders before any screen has loaded the catalogue's areas: the app's frame and the landing page.
+const FRAME = import.meta.glob<string>(
+  ['../App.svelte', '../layout/*.svelte', '../home/*.svelte', '../status/*.svelte', '../not-found/ClosedDoor.svelte',
+   '../not-found/NotFoundScreen.svelte'],
+  { eager: true, query: '?raw', import: 'default' },
+);
+
 describe('catalogues', () => {
+  it("keeps what the frame and the landing page show in the core, which arrives before the first render", () => {
+    const core = new Set(
+      Object.entries(FILES)
+        .filter(([path]) => cataloguePart(path.replace(/^\./, '/i18n'))?.part === 'core')
+        .flatMap(([, messages]) => Object.keys(messages)),
+    );
+    const outside = Object.entries(FRAME).flatMap(([file, source]) =>
+      [...source.matchAll(/['"`]([a-zA-Z]+(?:\.[a-zA-Z0-9]+)+)['"`]/g)]
+        .map((match) => match[1] ?? '')
+        .filter((key) => key in CATALOGUES.en && !core.has(key))
+        .map((key) => `${key} (${file})`),
+    );
+    expect(Object.keys(FRAME).length).toBeGreaterThan(5);
+    expect(outside).toEqual([]);
+  });
+
   it('gives each key in one file only (no area overrides another)', () => {
     const seen = new Map<string, string>();
     const twice: string[] = [];
@@ -51,7 +74,8 @@ describe('catalogues', () => {
 
   it('puts each language, core and areas, in a chunk of its own', () => {
     expect(catalogueChunk('/app/src/i18n/locales/lb.json')).toBe('catalogue-lb');
-    expect(catalogueChunk('/app/src/i18n/locales/moderation/pt.json')).toBe('catalogue-pt');
+    expect(catalogueChunk('/app/src/i18n/locales/moderation/pt.json')).toBe('catalogue-pt-areas');
+    expect(catalogueChunk('/app/src/i18n/locales/doors/pt.json')).toBe('catalogue-pt');
     expect(catalogueChunk('/app/src/i18n/locales.ts')).toBeUndefined();
     expect(catalogueChunk('/app/src/api/openapi.json')).toBeUndefined();
   });

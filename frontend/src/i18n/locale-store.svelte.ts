@@ -1,4 +1,4 @@
-import { loadCatalogue } from './catalogues';
+import { loadCatalogue, type CataloguePart } from './catalogues';
 import { formatNumber, formatTime, intlLocale } from './format';
 import { DEFAULT_LOCALE, type Locale } from './locales';
 import { initialLocale } from './negotiate';
@@ -12,20 +12,22 @@ export interface ChoiceStorage {
   setItem(key: string, value: string): void;
 }
 
-/** How a language's catalogue arrives; `loadCatalogue` (one chunk per language) in the app. */
-export type CatalogueLoader = (locale: Locale) => Promise<Catalogue>;
+/** How a part of a language's catalogue arrives; `loadCatalogue` (one chunk per part and language) in the app. */
+export type CatalogueLoader = (locale: Locale, part: CataloguePart) => Promise<Partial<Catalogue>>;
 
 /**
  * Holds the reader's language and translates into it; components render, this holds state.
- * Only the reader's language is downloaded: `ready()` loads it before the app first renders, and `set()`
- * switches once the new one has arrived (every catalogue has every key: catalogues.test.ts).
+ * Only the reader's language is downloaded: `ready()` loads its core before the app first renders,
+ * `withAreas()` the rest with the first screen that needs it (catalogue-chunks.ts), and `set()` switches once
+ * the new language has arrived, in the parts already asked for (every catalogue has every key: catalogues.test.ts).
  */
 export class LocaleStore {
   current: Locale = $state(DEFAULT_LOCALE);
   #catalogue: Partial<Catalogue> = $state.raw({});
   readonly #storage: ChoiceStorage | undefined;
   readonly #load: CatalogueLoader;
-  readonly #loaded = new Map<Locale, Promise<Catalogue>>();
+  readonly #loaded = new Map<string, Promise<Partial<Catalogue>>>();
+  #areas = false; // asked for by a screen: every later language comes whole
 
   constructor(preferred: readonly string[], storage?: ChoiceStorage, load: CatalogueLoader = loadCatalogue) {
     this.#storage = storage;
@@ -33,9 +35,17 @@ export class LocaleStore {
     this.current = initialLocale(safely(() => storage?.getItem(LOCALE_STORAGE_KEY)), preferred);
   }
 
-  /** Loads the current language's catalogue; the app mounts after it. */
+  /** Loads the core of the current language's catalogue; the app mounts after it. */
   async ready(): Promise<void> {
     this.#catalogue = await this.#catalogueOf(this.current);
+  }
+
+  /** Loads the rest of the current language's catalogue (once): a screen's loader awaits it with its code. */
+  async withAreas(): Promise<void> {
+    this.#areas = true;
+    const locale = this.current;
+    const catalogue = await this.#catalogueOf(locale);
+    if (this.current === locale) this.#catalogue = catalogue;
   }
 
   async set(locale: Locale): Promise<void> {
@@ -47,12 +57,19 @@ export class LocaleStore {
 
   t = (key: MessageKey, params?: MessageParams): string => translate(this.#catalogue, {}, key, params);
 
-  #catalogueOf(locale: Locale): Promise<Catalogue> {
-    let loading = this.#loaded.get(locale);
+  /** The language's core, with its areas once a screen asked for them. */
+  async #catalogueOf(locale: Locale): Promise<Partial<Catalogue>> {
+    const parts: CataloguePart[] = this.#areas ? ['core', 'areas'] : ['core'];
+    return Object.assign({}, ...(await Promise.all(parts.map((part) => this.#part(locale, part)))));
+  }
+
+  #part(locale: Locale, part: CataloguePart): Promise<Partial<Catalogue>> {
+    const key = `${locale}:${part}`;
+    let loading = this.#loaded.get(key);
     if (!loading) {
-      loading = this.#load(locale);
-      loading.catch(() => this.#loaded.delete(locale)); // a failed download is tried again next time
-      this.#loaded.set(locale, loading);
+      loading = this.#load(locale, part);
+      loading.catch(() => this.#loaded.delete(key)); // a failed download is tried again next time
+      this.#loaded.set(key, loading);
     }
     return loading;
   }

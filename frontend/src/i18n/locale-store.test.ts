@@ -54,4 +54,21 @@ describe('LocaleStore', () => {
     await store.set('fr');
     expect(asked).toEqual(['fr', 'de']);
   });
+
+  it('brings the areas with the first screen that asks, and every later language whole', async () => {
+    const asked: string[] = [];
+    const store = new LocaleStore(['fr'], undefined, async (locale, part) => {
+      asked.push(`${locale}:${part}`);
+      return (part === 'core' ? { 'nav.home': `home in ${locale}` } : { 'life.feed.back': `feed in ${locale}` }) as never;
+    });
+    await store.ready();
+    expect(store.t('nav.home')).toBe('home in fr');
+    expect(store.t('life.feed.back')).toBe('life.feed.back'); // the landing page carries the core only
+    await store.withAreas();
+    await store.withAreas();
+    expect(store.t('life.feed.back')).toBe('feed in fr');
+    await store.set('de');
+    expect(store.t('life.feed.back')).toBe('feed in de');
+    expect(asked).toEqual(['fr:core', 'fr:areas', 'de:core', 'de:areas']);
+  });
 });

@@ -1,18 +1,50 @@
-"""Whom an announcement reaches: the whole commune, chosen neighbourhoods, or a circle drawn on the
-map, turned into H3 res-9 cells and, through the published CELL# mapping, into neighbourhoods."""
+"""Whom a publisher's announcement or event reaches: the whole commune, chosen neighbourhoods, or a circle drawn
+on the map, turned into H3 res-9 cells and, through the published CELL# mapping, into neighbourhoods.
+Here, below both announcements and events, so that both publish through the one targeting."""
 
 from __future__ import annotations
 
 import math
+from typing import Annotated, Literal
 
 import h3
+from pydantic import ConfigDict, Field, StringConstraints, model_validator
 
-from chalicelib.announcements.models import Circle, Target
 from chalicelib.errors import Forbidden, InvalidInput
+from chalicelib.models import Model
 from chalicelib.neighbourhoods.service import list_published, neighbourhoods_for_cells
 from chalicelib.policy import PublisherLink
 
 RESOLUTION = 9
+MAX_RADIUS_M = 5000
+
+
+class Circle(Model):
+    model_config = ConfigDict(extra="forbid")
+    lat: float = Field(ge=49.4, le=50.2, description="centre, WGS84 (Luxembourg)")
+    lon: float = Field(ge=5.7, le=6.6)
+    radius_m: int = Field(ge=50, le=MAX_RADIUS_M)
+
+
+class Target(Model):
+    # `_complete`, as the document states it: neighbourhoods need at least one, a circle its centre and radius
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"allOf": [
+        {"if": {"properties": {"kind": {"const": "neighbourhoods"}}},
+         "then": {"required": ["neighbourhoods"], "properties": {"neighbourhoods": {"type": "array", "minItems": 1}}}},
+        {"if": {"properties": {"kind": {"const": "circle"}}},
+         "then": {"required": ["circle"], "properties": {"circle": {"type": "object"}}}}]})
+    kind: Literal["commune", "neighbourhoods", "circle"]
+    neighbourhoods: list[Annotated[str, StringConstraints(min_length=1, max_length=80)]] | None = Field(
+        None, max_length=100)
+    circle: Circle | None = None
+
+    @model_validator(mode="after")
+    def _complete(self) -> "Target":
+        if self.kind == "neighbourhoods" and not self.neighbourhoods:
+            raise ValueError("choose at least one neighbourhood")
+        if self.kind == "circle" and self.circle is None:
+            raise ValueError("give the circle's centre and radius")
+        return self
 
 
 def circle_cells(circle: Circle) -> set[str]:

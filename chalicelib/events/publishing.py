@@ -1,0 +1,130 @@
+"""Events by the commune and its partners (issue #11, point 2), published through the publisher link that sends
+announcements: the same fields as a resident's event, targeted as announcements are (the whole commune, chosen
+neighbourhoods, a circle on the map: chalicelib/publishers/targeting.py, within the link's scope, else 403);
+a link whose categories leave out `event` publishes none (403); a partner's event waits for the commune's staff
+when its announcements do (chalicelib/events/approval.py).
+A public event also shows in the commune's public calendar, read by anyone (`public_calendar`) and as iCalendar
+(`public_ics`, the personal feeds' writer, chalicelib/events/feeds.py).
+
+A publisher's event belongs to no neighbourhood: its `neighbourhood_id` is the commune's own calendar,
+`<lau2>-commune` (no resident lives there, so nobody reads it through that name), and the neighbourhoods it
+reaches are its `targets`; its calendar copies go into each of them (and into `<lau2>-public` when public), so a
+resident's calendar window stays one Query. A neighbourhood drawn after it was published does not get it.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Literal
+
+from pydantic import Field, StrictBool, ValidationInfo, field_validator
+from pynamodb.exceptions import DoesNotExist
+
+from chalicelib.adapters.clock import now
+from chalicelib.adapters.ids import new_id
+from chalicelib.communes.models import CommuneItem
+from chalicelib.errors import Forbidden, NotFound
+from chalicelib.events import calendar, feeds, service
+from chalicelib.events.approval import new_review
+from chalicelib.events.models import CalendarPage, CalendarQuery, EventCreate, EventItem, EventPublic
+from chalicelib.events.recurrence import ZONE
+from chalicelib.observability import logger
+from chalicelib.policy import ANONYMOUS, Principal
+from chalicelib.publishers.service import load as load_publisher, needs_approval, sponsors
+from chalicelib.publishers.targeting import Target, resolve
+from chalicelib.ratelimit import limit
+from chalicelib.store.table import transaction
+
+EVENTS_PER_HOUR = 30  # per publisher link: a leaked link cannot flood the calendars
+
+
+class PublisherEventRequest(EventCreate):
+    """A resident's event's fields (co-organisers and `reach` aside: a publisher targets instead), plus whom it
+    reaches and whether it is public."""
+
+    target: Target = Field(description="the whole commune, chosen neighbourhoods or a circle, within the link's scope")
+    public: StrictBool = Field(False, description="also on the commune's public page and public calendar")
+
+    @field_validator("co_organisers")
+    @classmethod
+    def _no_co_organisers(cls, value: list[str]) -> list[str]:
+        if value:
+            raise ValueError("a publisher's event has no co-organisers")
+        return value
+
+    @field_validator("reach")
+    @classmethod
+    def _no_reach(cls, value: str, info: ValidationInfo) -> str:
+        if value != "neighbourhood":
+            raise ValueError("a publisher's event reaches its `target`")
+        return value
+
+
+class PublishedEvent(EventPublic):
+    review: Literal["published", "pending"] = Field(description="pending: a partner's event waits for the commune")
+
+
+def commune_calendar(lau2: str) -> str:
+    """The name a publisher's event has for its neighbourhood: the commune's own calendar."""
+    return f"{lau2}-commune"
+
+
+def publish_event(principal: Principal, request: PublisherEventRequest) -> PublishedEvent:
+    link = principal.publisher_link
+    assert link is not None
+    limit("events.publish", link.link_id, EVENTS_PER_HOUR, window_seconds=3600)
+    if "event" not in link.categories:  # the link's categories are its announcements' and its events' scope
+        raise Forbidden("This link may not publish events.", {"category": "events not allowed by this link"})
+    chosen, names = resolve(link.lau2, request.target, link)
+    publisher = load_publisher(link.lau2, link.publisher_id)
+    pending = needs_approval(publisher)
+    stamp, event_id = now(), new_id()
+    event = EventItem(*EventItem.key(event_id), event_id=event_id, neighbourhood_id=commune_calendar(link.lau2),
+                      author_id=None, organisers=[], title=request.title, description=request.description or None,
+                      category=request.category, zone=ZONE, reach="neighbourhood", status="scheduled", sequence=0,
+                      exceptions={}, created_at=stamp, updated_at=stamp, publisher_id=publisher.publisher_id,
+                      publisher_name=publisher.name, link_id=link.link_id, targets=[], public=False)
+    service._set_times(event, request.start, request.end, request.rrule)
+    service._set_place(event, principal, request.place, request.address_id, request.point, "neighbourhood")
+    event.capacity = request.capacity
+    event.last_end = calendar.last_end(event)
+    targets = chosen if chosen is not None else sorted(names)
+    if pending:  # nobody sees it until approved: no calendar entries yet
+        review = new_review(event, link.lau2, "publisher", sponsors(link.lau2, link.link_id, publisher.publisher_id),
+                            targets=chosen, target_names=sorted(names[n] for n in chosen) if chosen else [],
+                            public=request.public)
+        with transaction() as t:
+            t.save(event, condition=EventItem.pk.does_not_exist())
+            t.save(review)
+    else:
+        event.targets, event.public = targets, request.public
+        event.calendar_keys = [f"{entry.pk}|{entry.sk}" for entry in calendar.entries(event)]
+        event.save(condition=EventItem.pk.does_not_exist())
+        calendar.write_entries(event, [])
+    logger.info("publisher event", event_id=event_id, lau2=link.lau2, pending=pending, neighbourhoods=len(targets),
+                public=request.public)
+    return PublishedEvent(**service.public_event(event, principal).model_dump(),
+                          review="pending" if pending else "published")
+
+
+# --- the commune's public events ------------------------------------------------------------
+
+def public_calendar(lau2: str, query: CalendarQuery) -> CalendarPage:
+    """The commune's public events in a window, as a neighbourhood's calendar is read (one Query a page)."""
+    return service.neighbourhood_calendar(ANONYMOUS, calendar.public_calendar(lau2), query)
+
+
+PUBLIC_BACK, PUBLIC_AHEAD = timedelta(days=31), timedelta(days=400)
+
+
+def public_ics(lau2: str) -> bytes:
+    """The commune's public events as iCalendar, for anyone to subscribe to: GetItem the commune (its name; 404
+    when unknown), then its public calendar's entries from a month back to 400 days ahead, one VEVENT per event."""
+    try:
+        commune = CommuneItem.get(*CommuneItem.key(lau2))
+    except DoesNotExist:
+        raise NotFound(f"No commune {lau2} on Noper.", {"lau2": "unknown commune"}) from None
+    moment = now()
+    events = {data["id"]: data for data in feeds._entries(calendar.public_calendar(lau2), moment - PUBLIC_BACK,
+                                                          moment + PUBLIC_AHEAD) if not data.get("hidden")}
+    return feeds._calendar(list(events.values()), f"{commune.name} — Noper").to_ical()

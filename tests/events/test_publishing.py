@@ -1,0 +1,164 @@
+"""Events by the commune and its partners through the publisher link (issue #11, point 2): targeted as
+announcements are (whole commune, chosen neighbourhoods, a circle), within the link's scope (else 403); a
+partner's waits for approval as its announcements do; public ones on the commune's public calendar and its
+.ics. Through the API on DynamoDB Local."""
+
+import pytest
+import recurring_ical_events
+from icalendar import Calendar
+
+from chalicelib.adapters import clock
+from chalicelib.policy import ANONYMOUS
+from chalicelib.publishers import service as publishers
+from chalicelib.publishers.models import PublishingSettings
+from chalicelib.store.calls import count_dynamodb_calls
+from tests.announcements.world import (
+    ANNA, CARLA, CENTRE_1, CLERK, LAU2, N1, N2, as_link, build_commune, link, publisher,
+)
+from tests.helpers import JSON, STAFF, body, error_of
+
+NEXT_YEAR = clock.now().year + 1
+CONCERT = {"title": "Concert in the park", "description": "The commune's band.", "category": "culture",
+           "start": f"{NEXT_YEAR}-07-04T20:00", "end": f"{NEXT_YEAR}-07-04T22:00", "place": "Parc communal",
+           "target": {"kind": "commune"}}
+WINDOW = f"?from={NEXT_YEAR}-07-01T00:00&to={NEXT_YEAR}-08-01T00:00"
+
+
+@pytest.fixture(autouse=True)
+def commune():
+    build_commune()
+
+
+def publish(client, token, **fields):
+    return client.post("/api/v1/publish/events", headers=as_link(token), body=body({**CONCERT, **fields}))
+
+
+def published(client, token, **fields):
+    response = publish(client, token, **fields)
+    assert response.status_code == 201, response.body
+    return response.json_body
+
+
+def calendar_of(client, act_as, who):
+    act_as(who)
+    response = client.get(f"/api/v1/neighbourhoods/{who.neighbourhood_id}/events{WINDOW}")
+    assert response.status_code == 200, response.body
+    return [(o["title"], o["publisher_name"], o["commune_wide"]) for o in response.json_body["occurrences"]]
+
+
+def test_the_commune_publishes_for_every_neighbourhood_and_residents_see_it_in_their_calendar(client, act_as):
+    made = published(client, link(publisher()))
+    assert (made["review"], made["publisher_name"], made["commune_wide"], made["organisers"]) == \
+        ("published", "Service technique", True, [])
+    for who in (ANNA, CARLA):
+        assert calendar_of(client, act_as, who) == [("Concert in the park", "Service technique", True)]
+        act_as(who)
+        assert client.get(f"/api/v1/events/{made['id']}").status_code == 200
+    # Residents answer it and read its answers (counts: it has no organiser among them)
+    act_as(CARLA)
+    url = f"/api/v1/events/{made['id']}/occurrences/{made['occurrence_id']}"
+    assert client.put(f"{url}/answer", headers=JSON, body=body({"answer": "going"})).status_code == 200
+    act_as(ANNA)
+    seen = client.get(f"{url}/answers").json_body
+    assert (seen["going"], seen["people"]) == (1, None)
+    # Carla's personal calendar feed carries it
+    act_as(CARLA)
+    feed_url = client.post("/api/v1/me/calendar-feeds").json_body["url"]
+    act_as(ANONYMOUS)
+    feed = client.get(feed_url[feed_url.index("/api/"):])
+    assert feed.status_code == 200 and b"SUMMARY:Concert in the park" in feed.body
+    # Not public: the commune's public calendar does not show it
+
+    assert client.get(f"/api/v1/communes/{LAU2}/events{WINDOW}").json_body["occurrences"] == []
+
+
+def test_chosen_neighbourhoods_or_a_circle_reach_only_those(client, act_as):
+    token = link(publisher())
+    by_choice = published(client, token, title="For Reuler", target={"kind": "neighbourhoods", "neighbourhoods": [N2]})
+    circle = {"kind": "circle", "circle": {"lat": CENTRE_1[0], "lon": CENTRE_1[1], "radius_m": 600}}
+    published(client, token, title="Around the centre", target=circle)
+
+    assert [t for t, _, _ in calendar_of(client, act_as, ANNA)] == ["Around the centre"]
+    assert [t for t, _, _ in calendar_of(client, act_as, CARLA)] == ["For Reuler"]
+    act_as(ANNA)
+    assert client.get(f"/api/v1/events/{by_choice['id']}").status_code == 404
+
+
+def test_an_event_outside_the_links_scope_is_refused_403(client, act_as):
+    token = link(publisher(), neighbourhoods=[N1])
+    for target in ({"kind": "commune"}, {"kind": "neighbourhoods", "neighbourhoods": [N2]}):
+        refused = publish(client, token, target=target)
+        assert refused.status_code == 403 and error_of(refused)["fields"] == {"target": "outside this link's neighbourhoods"}
+    assert published(client, token, target={"kind": "neighbourhoods", "neighbourhoods": [N1]})["review"] == "published"
+    works_only = publish(client, link(publisher(), categories=["works"]))
+    assert works_only.status_code == 403
+    assert error_of(works_only)["fields"] == {"category": "events not allowed by this link"}
+    assert [t for t, _, _ in calendar_of(client, act_as, CARLA)] == []
+
+
+def test_bad_input_names_the_field(client):
+    token = link(publisher())
+    for fields, name in (({"end": f"{NEXT_YEAR}-07-04T19:00"}, "end"), ({"title": "x" * 121}, "title"),
+                         ({"capacity": 0}, "capacity"), ({"start": f"{NEXT_YEAR + 3}-07-04T20:00",
+                                                          "end": f"{NEXT_YEAR + 3}-07-04T22:00"}, "start"),
+                         ({"co_organisers": ["U-ANNA"]}, "co_organisers"), ({"reach": "nearby"}, "reach"),
+                         ({"target": {"kind": "neighbourhoods"}}, "target")):
+        response = publish(client, token, **fields)
+        assert response.status_code == 400, (fields, response.body)
+        assert any(key.startswith(name) for key in error_of(response)["fields"]), (name, error_of(response))
+
+
+def test_a_partners_event_waits_for_approval_like_its_announcements(client, act_as):
+    token = link(publisher(kind="partner", name="Jugendhaus"))
+    made = published(client, token, title="Youth night", public=True)
+    assert made["review"] == "pending"
+    assert calendar_of(client, act_as, ANNA) == []
+    assert client.get(f"/api/v1/communes/{LAU2}/events{WINDOW}").json_body["occurrences"] == []
+
+    # The clerk issued the link and registered the partner: their own case
+    act_as(CLERK)
+    own = client.post(f"/api/v1/communes/{LAU2}/event-reviews/{made['id']}", headers=JSON,
+                      body=body({"decision": "approve"}))
+    assert own.status_code == 403 and error_of(own)["fields"] == {"event_id": "your own case"}
+    act_as(STAFF)
+    queue = client.get(f"/api/v1/communes/{LAU2}/event-reviews").json_body["reviews"]
+    assert [(r["kind"], r["publisher_name"], r["public"]) for r in queue] == [("publisher", "Jugendhaus", True)]
+    approved = client.post(f"/api/v1/communes/{LAU2}/event-reviews/{made['id']}", headers=JSON,
+                           body=body({"decision": "approve"}))
+    assert approved.status_code == 200, approved.body
+
+    assert calendar_of(client, act_as, CARLA) == [("Youth night", "Jugendhaus", True)]
+    public = client.get(f"/api/v1/communes/{LAU2}/events{WINDOW}").json_body["occurrences"]
+    assert [o["title"] for o in public] == ["Youth night"]
+
+
+def test_without_the_approval_setting_partners_publish_at_once(client, act_as):
+    publishers.set_publishing_settings(LAU2, PublishingSettings(partner_approval=False))
+    made = published(client, link(publisher(kind="partner", name="Club")))
+    assert made["review"] == "published"
+    assert [t for t, _, _ in calendar_of(client, act_as, ANNA)] == ["Concert in the park"]
+
+
+def test_public_events_are_on_the_communes_public_calendar_and_its_ics_for_anyone(client, act_as):
+    token = link(publisher())
+    published(client, token, title="Fête nationale", public=True, rrule=None)
+    published(client, token, title="Monthly market", public=True, start=f"{NEXT_YEAR}-07-01T08:00",
+              end=f"{NEXT_YEAR}-07-01T12:00", rrule="FREQ=MONTHLY;COUNT=3")
+    published(client, token, title="Residents only")
+
+    with count_dynamodb_calls() as calls:
+        page = client.get(f"/api/v1/communes/{LAU2}/events{WINDOW}")
+    assert page.status_code == 200 and calls == {"Query": 1}
+    assert [o["title"] for o in page.json_body["occurrences"]] == ["Monthly market", "Fête nationale"]
+
+    ics = client.get(f"/api/v1/communes/{LAU2}/events.ics")
+    assert ics.status_code == 200 and ics.headers["Content-Type"].startswith("text/calendar")
+    assert ics.headers["Content-Disposition"].startswith("inline")
+    parsed = Calendar.from_ical(ics.body)
+    assert "Clervaux" in str(parsed["X-WR-CALNAME"])
+    assert sorted(str(e["SUMMARY"]) for e in parsed.walk("VEVENT")) == ["Fête nationale", "Monthly market"]
+    expanded = recurring_ical_events.of(parsed).between((NEXT_YEAR, 7, 1), (NEXT_YEAR, 10, 1))
+    assert sorted((str(e["SUMMARY"]), e["DTSTART"].dt.month) for e in expanded) == \
+        [("Fête nationale", 7), ("Monthly market", 7), ("Monthly market", 8), ("Monthly market", 9)]
+    assert b"ORGANIZER" not in ics.body and b"@example" not in ics.body
+    assert client.get("/api/v1/communes/0999/events.ics").status_code == 404
