@@ -18,7 +18,11 @@ if (!BASE_URL) {
 const COMMUNE = '0501';
 const SCREENSHOTS = Boolean(process.env.NOPER_SCREENSHOTS);
 const TIMEOUT = 30_000;
-const text = JSON.parse(readFileSync(new URL('../../frontend/src/events/locales/en.json', import.meta.url), 'utf8'));
+// The events area's English strings, by their key without the area's `events.` prefix.
+const text = Object.fromEntries(
+  Object.entries(JSON.parse(readFileSync(new URL('../../frontend/src/i18n/locales/events/en.json', import.meta.url), 'utf8')))
+    .map(([key, value]) => [key.replace(/^events\./, ''), value]),
+);
 const core = JSON.parse(readFileSync(new URL('../../frontend/src/i18n/locales/en.json', import.meta.url), 'utf8'));
 
 const stamp = uniqueStamp();

@@ -2,6 +2,7 @@ import type admin from './locales/admin/en.json';
 import type audit from './locales/audit/en.json';
 import type commune from './locales/commune/en.json';
 import type doors from './locales/doors/en.json';
+import type events from './locales/events/en.json';
 import type en from './locales/en.json';
 import type library from './locales/library/en.json';
 import type life from './locales/life/en.json';
@@ -20,6 +21,7 @@ export type MessageKey = keyof (typeof en &
   typeof audit &
   typeof notifications &
   typeof doors &
+  typeof events &
   typeof roles &
   typeof admin);
 export type Catalogue = Record<MessageKey, string>;
