@@ -63,6 +63,32 @@ def copy_loans(_args: argparse.Namespace) -> int:
     return 0
 
 
+def reach_announcements(_args: argparse.Namespace) -> int:
+    from chalicelib.announcements.service import reach_neighbourhoods
+    from chalicelib.communes.service import list_communes
+
+    rows = sum(reach_neighbourhoods(c.lau2) for c in list_communes().communes)
+    print(f"whole-commune announcements copied into neighbourhoods: {rows}")
+    return 0
+
+
+def retarget_consultations(_args: argparse.Namespace) -> int:
+    from chalicelib.communes.service import list_communes
+    from chalicelib.consultations.service import retarget
+
+    entries = sum(retarget(c.lau2) for c in list_communes().communes)
+    print(f"consultation target entries written: {entries}")
+    return 0
+
+
+def count_members(_args: argparse.Namespace) -> int:
+    from chalicelib.communes.service import list_communes
+    from chalicelib.neighbours.service import recount_members
+
+    print(f"neighbourhoods counted: {sum(recount_members(c.lau2) for c in list_communes().communes)}")
+    return 0
+
+
 def index_roles(_args: argparse.Namespace) -> int:
     from chalicelib.accounts.roles import index_role_holders
 
@@ -141,6 +167,15 @@ def parser() -> argparse.ArgumentParser:
                         ).set_defaults(run=index_professionals)
     commands.add_parser("copy-loans", help="once, when upgrading: copy every loan onto its borrower's and owner's "
                         "links, so \"my loans\" is one Query (idempotent)").set_defaults(run=copy_loans)
+    commands.add_parser("reach-announcements", help="once, when upgrading: copy every current whole-commune announcement "
+                        "into each neighbourhood's channel, so \"from the commune\" is one Query (idempotent)"
+                        ).set_defaults(run=reach_announcements)
+    commands.add_parser("retarget-consultations", help="once, when upgrading: write the target entries of listed "
+                        "consultations again, with their titles and a whole-commune one in each neighbourhood, so a "
+                        "neighbourhood's consultations are one Query (idempotent)").set_defaults(run=retarget_consultations)
+    commands.add_parser("count-members", help="once, when upgrading (right after deploying): set each neighbourhood's "
+                        "count of verified members, kept since by the residents' transactions (idempotent)"
+                        ).set_defaults(run=count_members)
     commands.add_parser("head-threads", help="once, when upgrading: give the comments of every post and lent item the head that lets "
                         "one Query read them (idempotent)").set_defaults(run=head_threads)
     addresses = commands.add_parser(

@@ -325,11 +325,15 @@ class ConsultationItem(Entity):
 
 class TargetItem(Entity):
     """pk=NBH#<nbh>#CONSULTATIONS (or COMMUNE#<lau2>#CONSULTATIONS#ALL), sk=<closes_at>#<id>: one per
-    target of a published consultation, so "open for this neighbourhood" is two Queries on closes_at."""
+    target of a published consultation (a whole-commune one also in every published neighbourhood's
+    partition), carrying what a list shows, so "open for this neighbourhood" is one Query on closes_at.
+    Entries written before they carried `title` (null) are read with their consultations."""
 
     consultation_id = UnicodeAttribute()
     opens_at = UTCDateTimeAttribute()
     closes_at = UTCDateTimeAttribute()
+    title = JSONAttribute(null=True)
+    languages = ListAttribute(of=UnicodeAttribute, null=True)  # the commune's, for a title's fallback
 
     @staticmethod
     def partition(neighbourhood_id: str | None, lau2: str) -> str:

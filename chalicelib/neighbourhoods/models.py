@@ -260,12 +260,23 @@ class NeighbourhoodItem(Entity):
     cells = ListAttribute(of=UnicodeAttribute)
     version = NumberAttribute()
     published_at = UTCDateTimeAttribute()
+    # Verified residents, kept by ADD in the transactions that verify, move or erase one (`count_member`);
+    # null on items written before it: counted by a Query then (`./noper count-members` sets it).
+    member_count = NumberAttribute(null=True)
 
     PREFIX = "NBH#"
 
     @staticmethod
     def key(lau2: str, nbh_id: str) -> tuple[str, str]:
         return f"COMMUNE#{lau2}", f"NBH#{nbh_id}"
+
+
+def count_member(writes: Any, lau2: str, nbh_id: str, change: int) -> None:
+    """Within a resident's transaction: one verified resident more (1) or fewer (-1) in the neighbourhood.
+    Only on a published neighbourhood (the condition; never makes one up): a transaction refused on it
+    means the neighbourhood is gone, and the caller writes again without counting."""
+    writes.update(NeighbourhoodItem(*NeighbourhoodItem.key(lau2, nbh_id)),
+                  actions=[NeighbourhoodItem.member_count.add(change)], condition=NeighbourhoodItem.pk.exists())
 
 
 class CellItem(Entity):
