@@ -89,6 +89,14 @@ def count_members(_args: argparse.Namespace) -> int:
     return 0
 
 
+def move_drafts(_args: argparse.Namespace) -> int:
+    from chalicelib.communes.service import list_communes
+    from chalicelib.neighbourhoods.service import move_draft
+
+    print(f"neighbourhood drafts moved next to their cells: {sum(move_draft(c.lau2) for c in list_communes().communes)}")
+    return 0
+
+
 def index_roles(_args: argparse.Namespace) -> int:
     from chalicelib.accounts.roles import index_role_holders
 
@@ -176,6 +184,8 @@ def parser() -> argparse.ArgumentParser:
     commands.add_parser("count-members", help="once, when upgrading (right after deploying): set each neighbourhood's "
                         "count of verified members, kept since by the residents' transactions (idempotent)"
                         ).set_defaults(run=count_members)
+    commands.add_parser("move-drafts", help="once, when upgrading: move each commune's neighbourhood draft next to its "
+                        "cell summaries, so the draft screens are one Query (idempotent)").set_defaults(run=move_drafts)
     commands.add_parser("head-threads", help="once, when upgrading: give the comments of every post and lent item the head that lets "
                         "one Query read them (idempotent)").set_defaults(run=head_threads)
     addresses = commands.add_parser(

@@ -225,7 +225,10 @@ class OverlapMap(MapAttribute):
 
 
 class DraftItem(Entity):
-    """pk=COMMUNE#<lau2>, sk=NBHDRAFT: the whole draft in one item, so edits are one conditional write.
+    """pk=CELLS#<lau2>, sk=~NBHDRAFT: the whole draft in one item, so edits are one conditional write; kept
+    after the commune's cell summaries (chalicelib/addresses), so that the draft and the cells it is checked
+    against are one Query. Drafts written before are at `earlier_key` until edited or moved
+    (`./noper move-drafts`).
 
     `version` goes up with every edit; `publishing_until` is a short lease taken while publishing.
     """
@@ -242,8 +245,14 @@ class DraftItem(Entity):
     publishing_until = UTCDateTimeAttribute(null=True)
     updated_at = UTCDateTimeAttribute()
 
+    SORT_KEY = "~NBHDRAFT"  # "~": the address import keeps it (addresses.store.KEPT_IN_CELLS)
+
     @staticmethod
     def key(lau2: str) -> tuple[str, str]:
+        return f"CELLS#{lau2}", DraftItem.SORT_KEY
+
+    @staticmethod
+    def earlier_key(lau2: str) -> tuple[str, str]:
         return f"COMMUNE#{lau2}", "NBHDRAFT"
 
 
