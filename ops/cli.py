@@ -97,6 +97,13 @@ def move_drafts(_args: argparse.Namespace) -> int:
     return 0
 
 
+def copy_vouches(_args: argparse.Namespace) -> int:
+    from chalicelib.neighbours.vouching import copy_vouches_onto_accounts
+
+    print(f"accounts given their vouches: {copy_vouches_onto_accounts()}")
+    return 0
+
+
 def index_roles(_args: argparse.Namespace) -> int:
     from chalicelib.accounts.roles import index_role_holders
 
@@ -186,6 +193,9 @@ def parser() -> argparse.ArgumentParser:
                         ).set_defaults(run=count_members)
     commands.add_parser("move-drafts", help="once, when upgrading: move each commune's neighbourhood draft next to its "
                         "cell summaries, so the draft screens are one Query (idempotent)").set_defaults(run=move_drafts)
+    commands.add_parser("copy-vouches", help="once, when upgrading: copy the vouches onto the pending candidates and "
+                        "this month's count onto each voucher, so the pending list is one Query (idempotent)"
+                        ).set_defaults(run=copy_vouches)
     commands.add_parser("head-threads", help="once, when upgrading: give the comments of every post and lent item the head that lets "
                         "one Query read them (idempotent)").set_defaults(run=head_threads)
     addresses = commands.add_parser(

@@ -376,3 +376,44 @@ def test_the_member_count_stays_right_through_verifications_moves_boundaries_and
     item.update(actions=[NeighbourhoodItem.member_count.remove()])
     assert client.get(f"/api/v1/neighbourhoods/{item.id}").json_body["member_count"] == 2
     assert recount_members("0501") == 1 and set(kept().values()) == {2}
+
+
+def test_the_pending_list_is_one_query_after_the_session_on_every_device(client, hupperdange):
+    from chalicelib.accounts.signin import start_session
+    from chalicelib.store.calls import count_dynamodb_calls
+
+    def device(user, name):
+        opened = start_session(reload(user), name)
+        return {**JSON, "Cookie": f"noper_session={opened.token}; noper_csrf={opened.csrf}", "X-CSRF-Token": opened.csrf}
+
+    voucher = make_resident("7973-46")
+    def pending(address_id, name):  # as claims store them now: with their street
+        return make_resident(address_id, status="pending", name=name, street=get_address(address_id).street)
+
+    nora, otto = pending("7984-20", "Nora"), pending("3765-5", "Otto")
+    earlier = pending("7973-60", "Earlier")  # vouched before candidates kept their vouchers
+    phone, laptop = device(voucher, "phone"), device(voucher, "laptop")
+    assert client.post(f"{BASE}/vouches", headers=phone, body=body({"user_id": nora.user_id})).status_code == 201
+    earlier_vouch = client.post(f"{BASE}/vouches", headers=phone, body=body({"user_id": earlier.user_id}))
+    assert earlier_vouch.status_code == 201
+    UserItem(*UserItem.key(earlier.user_id)).update(actions=[UserItem.vouchers.remove()])
+
+    for headers in (phone, laptop):
+        with count_dynamodb_calls() as calls:
+            page = client.get(f"{BASE}/pending", headers=headers).json_body
+        assert page["vouches_left_this_month"] == vouching.VOUCHES_PER_MONTH - 2  # the laptop knows the phone's
+        assert {p["display_name"]: p["vouched_by_me"] for p in page["pending"]} == {"Nora": True, "Earlier": True}
+        assert calls == {"GetItem": 1, "Query": 1, "BatchGetItem": 1}  # the session, the list, Earlier's vouch
+    assert otto.user_id not in {p["id"] for p in page["pending"]}  # Marnach's
+    UserItem(*UserItem.key(voucher.user_id)).update(actions=[UserItem.vouches_month.remove()])
+    assert vouching.copy_vouches_onto_accounts() >= 3  # the upgrade: the vouchers and my month's count
+    assert reload(earlier).vouchers == {voucher.user_id} and reload(voucher).vouches_in_month == 2
+    with count_dynamodb_calls() as calls:
+        assert client.get(f"{BASE}/pending", headers=laptop).status_code == 200
+    assert calls == {"GetItem": 1, "Query": 1}
+    assert client.get(f"{BASE}/pending", headers=laptop).json_body["vouches_left_this_month"] == 3
+    # A new claim starts afresh: vouches are for an address
+    from chalicelib.accounts.service import claim_residence
+
+    claim_residence(principal_of(reload(nora)), "7973-48")
+    assert reload(nora).vouchers is None
