@@ -104,6 +104,13 @@ def copy_vouches(_args: argparse.Namespace) -> int:
     return 0
 
 
+def list_documents(_args: argparse.Namespace) -> int:
+    from chalicelib.consultations.documents import list_documents as list_them
+
+    print(f"consultations given the list of their documents: {list_them()}")
+    return 0
+
+
 def index_roles(_args: argparse.Namespace) -> int:
     from chalicelib.accounts.roles import index_role_holders
 
@@ -196,6 +203,8 @@ def parser() -> argparse.ArgumentParser:
     commands.add_parser("copy-vouches", help="once, when upgrading: copy the vouches onto the pending candidates and "
                         "this month's count onto each voucher, so the pending list is one Query (idempotent)"
                         ).set_defaults(run=copy_vouches)
+    commands.add_parser("list-documents", help="once, when upgrading: list each consultation's ready documents on it, "
+                        "so a resident's view is one read (idempotent)").set_defaults(run=list_documents)
     commands.add_parser("head-threads", help="once, when upgrading: give the comments of every post and lent item the head that lets "
                         "one Query read them (idempotent)").set_defaults(run=head_threads)
     addresses = commands.add_parser(

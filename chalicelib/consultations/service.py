@@ -41,7 +41,7 @@ from chalicelib.communes.models import CommuneItem
 from chalicelib.communes.service import get_commune
 from chalicelib.consultations.answers import conflicting, validated, write_answer
 from chalicelib.consultations.documents import (
-    document_link, document_public, documents_of, presigned_document_post,
+    document_link, document_public, documents_of, presigned_document_post, ready_documents,
     process_uploaded_document,  # noqa: F401 (tests/consultations call it through this module)
 )
 from chalicelib.consultations.models import (
@@ -145,7 +145,8 @@ def create(principal: Principal, lau2: str, draft: ConsultationDraft) -> Consult
     consultation_id, at = new_id(), now()
     item = ConsultationItem(*ConsultationItem.key(consultation_id), gsi1pk=ConsultationItem.commune_list(lau2),
                             gsi1sk=consultation_id, consultation_id=consultation_id, lau2=lau2, status="draft",
-                            version=1, created_by=principal.user_id or "", created_at=at, updated_at=at)
+                            version=1, created_by=principal.user_id or "", created_at=at, updated_at=at,
+                            ready_documents=[])
     fill(item, draft, cell)
     item.save(condition=ConsultationItem.pk.does_not_exist())
     logger.info("consultation drafted", consultation_id=consultation_id, lau2=lau2)
@@ -175,6 +176,8 @@ def edit(lau2: str, consultation_id: str, draft: ConsultationDraft, version: int
     fill(item, draft, cell)
     item.version, item.updated_at = version + 1, at
     condition = ConsultationItem.version == version
+    if item.ready_documents is not None:  # a document kept meanwhile is not overwritten
+        condition &= ConsultationItem.ready_documents == item.ready_documents
     if item.status == "published":
         condition &= ConsultationItem.opens_at > at
     try:
@@ -249,9 +252,13 @@ def resident_document_link(principal: Principal, neighbourhood_id: str, consulta
 # --- residents: reading, answering, commenting --------------------------------------------------
 
 def resident_get(principal: Principal, neighbourhood_id: str, consultation_id: str) -> ResidentConsultation:
-    found, documents = _with_siblings(consultation_id, DocumentItem, after=True)
-    item = _resident_may_see(found, principal, neighbourhood_id)
-    return _resident_view(item, _my_answer(consultation_id, principal.user_id), [d for d in documents if d.status == "ready"])
+    """The consultation (its ready documents listed on it) and my answer: one BatchGetItem, strongly consistent
+    (my answer as just written). A consultation written before the list: its documents queried."""
+    keys = ConsultationItem.key(consultation_id), AnswerItem.key(consultation_id, principal.user_id or "")
+    found = read_items(list(keys), consistent=True)
+    raw, mine = found.get(keys[0]), found.get(keys[1])
+    item = _resident_may_see(ConsultationItem.from_raw_data(raw) if raw else None, principal, neighbourhood_id)
+    return _resident_view(item, AnswerItem.from_raw_data(mine) if mine else None, ready_documents(item))
 
 
 def answer(principal: Principal, neighbourhood_id: str, consultation_id: str,

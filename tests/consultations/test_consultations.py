@@ -546,3 +546,35 @@ def test_only_real_pdfs_are_kept_and_residents_get_a_link(client, act_as, clerva
     link = client.get(at_home(south, cid, f"/documents/{ids['plan.pdf']}"))
     assert link.status_code == 200 and link.json_body["name"] == "plan.pdf"
     assert client.get(at_home(south, cid, f"/documents/{ids['fake.pdf']}")).status_code == 404
+
+
+def test_a_residents_view_is_one_batch_read_with_its_documents_listed(client, act_as, clervaux):
+    from chalicelib.consultations.documents import list_documents
+    from chalicelib.consultations.models import ConsultationItem
+    from chalicelib.store.calls import count_dynamodb_calls
+
+    south = clervaux["south"]
+    consultation = drafted(client, act_as, draft([south]))
+    cid, bucket = consultation["id"], get_settings().uploads_bucket
+    started = client.post(f"{BASE}/{cid}/documents", headers=JSON,
+                          body=body({"name": "plan.pdf", "content_type": "application/pdf", "size": 9})).json_body
+    aws_client("s3").put_object(Bucket=bucket, Key=started["upload"]["fields"]["key"], Body=b"%PDF-1.7\n")
+    assert service.process_uploaded_document(bucket, started["upload"]["fields"]["key"]) == "ready"
+    edited = client.put(f"{BASE}/{cid}", headers=JSON, body=body({**draft([south]), "version": 1}))
+    assert edited.status_code == 200  # the edit keeps the list
+    assert client.post(f"{BASE}/{cid}/publish", headers=JSON, body=body({"version": 2})).status_code == 200
+    act_as(resident("U-a", nbh=south))
+    assert answer(client, south, cid, {"trees": "trees"}).status_code == 201
+
+    with count_dynamodb_calls() as calls:
+        seen = client.get(at_home(south, cid)).json_body
+    assert calls == {"BatchGetItem": 1}  # and the session's read
+    assert [d["name"] for d in seen["consultation"]["documents"]] == ["plan.pdf"]
+    assert seen["my_answers"] == {"trees": "trees"}
+    # A consultation written before the list: its documents are queried, until `./noper list-documents`
+    ConsultationItem(*ConsultationItem.key(cid)).update(actions=[ConsultationItem.ready_documents.remove()])
+    assert [d["name"] for d in client.get(at_home(south, cid)).json_body["consultation"]["documents"]] == ["plan.pdf"]
+    assert list_documents() >= 1
+    with count_dynamodb_calls() as calls:
+        assert [d["name"] for d in client.get(at_home(south, cid)).json_body["consultation"]["documents"]] == ["plan.pdf"]
+    assert calls == {"BatchGetItem": 1}
