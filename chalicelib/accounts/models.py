@@ -181,6 +181,7 @@ class UserItem(Entity):
     vouches_month = UnicodeAttribute(null=True)
     vouches_in_month = NumberAttribute(null=True)
     vouchers = UnicodeSetAttribute(null=True)
+    vouchers_listed = BooleanAttribute(null=True)  # true from the claim on: no `vouchers`, nobody vouched yet
 
     def has_chosen_name(self) -> bool:
         if self.name_chosen is not None:

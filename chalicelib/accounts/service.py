@@ -144,6 +144,7 @@ def claim_residence(principal: Principal, address_id: str) -> Profile:
         UserItem.residence_status.set("pending"),
         UserItem.residence_method.remove(),
         UserItem.vouchers.remove(),  # vouches are for an address
+        UserItem.vouchers_listed.set(True),
         UserItem.residence_claimed_at.set(now()),
         UserItem.gsi1pk.set(residents_key(address.neighbourhood.id)),
         UserItem.gsi1sk.set(f"pending#{user.user_id}"),

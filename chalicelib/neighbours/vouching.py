@@ -39,7 +39,7 @@ def pending_neighbours(principal: Principal, neighbourhood_id: str) -> PendingLi
     One Query of the pending residents: each says who vouched for it, my month's vouches come with my session
     (who I am and my household too). Read besides, in one BatchGetItem, only what older items lack: the
     addresses of residents who claimed before the street came with them, my vouch for candidates without
-    `vouchers`, my month's counter for a session without the count."""
+    `vouchers` (claimed before accounts listed them), my month's counter for a session without the count."""
     me = principal.user_id or "-"
     pending = residents(neighbourhood_id, "pending")
     month = _month(now())[0]
@@ -47,7 +47,7 @@ def pending_neighbours(principal: Principal, neighbourhood_id: str) -> PendingLi
     counter = VouchCounterItem.key(me, month)
     addresses = {user.address_id: address_key(user.address_id) for user in pending if user.address_id and user.street is None}
     keys = [*((a["pk"]["S"], a["sk"]["S"]) for a in addresses.values()),
-            *(VouchItem.key(user.user_id, me) for user in pending if user.vouchers is None)]
+            *(VouchItem.key(user.user_id, me) for user in pending if not _lists_vouchers(user))]
     if counted is None:
         keys.append(counter)
     found = read_items(keys) if keys else {}
@@ -59,13 +59,18 @@ def pending_neighbours(principal: Principal, neighbourhood_id: str) -> PendingLi
         PendingNeighbour(
             id=user.user_id, display_name=user.shown_name(),
             street=user.street if user.street is not None else streets.get(user.address_id or "", ""),
-            vouched_by_me=me in user.vouchers if user.vouchers is not None else VouchItem.key(user.user_id, me) in found,
+            vouched_by_me=me in (user.vouchers or ()) if _lists_vouchers(user) else VouchItem.key(user.user_id, me) in found,
             same_household=user.address_id == principal.address_id,
         )
         for user in pending
     ]
     return PendingList(pending=sorted(listed, key=lambda p: (fold(p.display_name), p.id)),
                        vouches_left_this_month=max(0, VOUCHES_PER_MONTH - given))
+
+
+def _lists_vouchers(user: UserItem) -> bool:
+    """Whether the account says who vouched for it: it claimed since accounts do, or was given them."""
+    return user.vouchers is not None or bool(user.vouchers_listed)
 
 
 def _given_on_session(principal: Principal, month: str) -> int | None:
@@ -145,6 +150,14 @@ def copy_vouches_onto_accounts() -> int:
             UserItem(*UserItem.key(vouch.candidate_id)).update(
                 actions=[UserItem.vouchers.add({vouch.voucher_id})],
                 condition=(UserItem.residence_status == "pending") & (UserItem.address_id == vouch.candidate_address_id))
+            written += 1
+        except UpdateError as error:
+            if not condition_failed(error):
+                raise
+    for user in UserItem.scan((UserItem.sk == "PROFILE") & (UserItem.residence_status == "pending")
+                              & UserItem.vouchers_listed.does_not_exist()):
+        try:  # its vouchers, if any, were copied above
+            user.update(actions=[UserItem.vouchers_listed.set(True)], condition=UserItem.residence_status == "pending")
             written += 1
         except UpdateError as error:
             if not condition_failed(error):

@@ -416,4 +416,8 @@ def test_the_pending_list_is_one_query_after_the_session_on_every_device(client,
     from chalicelib.accounts.service import claim_residence
 
     claim_residence(principal_of(reload(nora)), "7973-48")
-    assert reload(nora).vouchers is None
+    assert reload(nora).vouchers is None and reload(nora).vouchers_listed
+    with count_dynamodb_calls() as calls:
+        page = client.get(f"{BASE}/pending", headers=laptop).json_body
+    assert {p["display_name"]: p["vouched_by_me"] for p in page["pending"]} == {"Nora": False, "Earlier": True}
+    assert calls == {"GetItem": 1, "Query": 1}  # nobody vouched for Nora at her new address: no read either
