@@ -277,7 +277,10 @@ def split_draft_neighbourhood(path, body):
           summary="Publish the reviewed draft version: residents' neighbourhoods follow its boundaries",
           path_model=CommunePath, body=PublishRequest, response=Publication, errors=(401, 403, 404, 409, 413, 415))
 def publish_neighbourhoods(principal, path, body):
-    return neighbourhoods.publish(path.lau2, body.version, by=principal.user_id)
+    publication = neighbourhoods.publish(path.lau2, body.version, by=principal.user_id)
+    announcements.reach_neighbourhoods(path.lau2)  # whole-commune announcements and consultations
+    consultations.retarget(path.lau2)  # reach new neighbourhoods (one Query each for their residents)
+    return publication
 
 
 @api.post("/api/v1/auth/code", action="auth.sign_in", summary="Email a sign-in code (answers 202 for any address)",

@@ -129,7 +129,8 @@ def run() -> int:
                         neighbourhood_id=neighbourhood, residence_status=status, verified_at=now(),
                         gsi1pk=residents_key(neighbourhood), gsi1sk=f"{status}#{user_id}",
                         ambassador_of={neighbourhood} if ambassador else set(),
-                        moderator_of={LAU2} if moderator else set(), staff=set(staff))
+                        moderator_of={LAU2} if moderator else set(), staff=set(staff),
+                        vouchers_listed=True if status == "pending" else None)  # as claiming does
         user.save()
         opened = start_session(user, "bench")
         return Person(user_id, {**JSON, "Cookie": f"noper_session={opened.token}; noper_csrf={opened.csrf}",
@@ -144,6 +145,9 @@ def run() -> int:
     clerk.headers = person("clerk", status="none", staff=frozenset({f"{LAU2}:admin", f"{LAU2}:verifier",
                                                                   f"{LAU2}:editor"})).headers
     staff_principal = Principal(user_id="clerk", staff=frozenset({(LAU2, "admin"), (LAU2, "editor"), (LAU2, "verifier")}))
+    from chalicelib.neighbours.service import recount_members
+
+    recount_members(LAU2)  # the people were stored directly: their neighbourhoods' member counts
     rows: list[tuple[str, str, int, Counter]] = []
     seen: set[tuple[str, str]] = set()
     gets = {doc.path for doc in api.docs if doc.method == "GET" and not NOT_SCREENS.search(doc.path)}

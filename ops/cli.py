@@ -63,6 +63,54 @@ def copy_loans(_args: argparse.Namespace) -> int:
     return 0
 
 
+def reach_announcements(_args: argparse.Namespace) -> int:
+    from chalicelib.announcements.service import reach_neighbourhoods
+    from chalicelib.communes.service import list_communes
+
+    rows = sum(reach_neighbourhoods(c.lau2) for c in list_communes().communes)
+    print(f"whole-commune announcements copied into neighbourhoods: {rows}")
+    return 0
+
+
+def retarget_consultations(_args: argparse.Namespace) -> int:
+    from chalicelib.communes.service import list_communes
+    from chalicelib.consultations.service import retarget
+
+    entries = sum(retarget(c.lau2) for c in list_communes().communes)
+    print(f"consultation target entries written: {entries}")
+    return 0
+
+
+def count_members(_args: argparse.Namespace) -> int:
+    from chalicelib.communes.service import list_communes
+    from chalicelib.neighbours.service import recount_members
+
+    print(f"neighbourhoods counted: {sum(recount_members(c.lau2) for c in list_communes().communes)}")
+    return 0
+
+
+def move_drafts(_args: argparse.Namespace) -> int:
+    from chalicelib.communes.service import list_communes
+    from chalicelib.neighbourhoods.service import move_draft
+
+    print(f"neighbourhood drafts moved next to their cells: {sum(move_draft(c.lau2) for c in list_communes().communes)}")
+    return 0
+
+
+def copy_vouches(_args: argparse.Namespace) -> int:
+    from chalicelib.neighbours.vouching import copy_vouches_onto_accounts
+
+    print(f"accounts given their vouches: {copy_vouches_onto_accounts()}")
+    return 0
+
+
+def list_documents(_args: argparse.Namespace) -> int:
+    from chalicelib.consultations.documents import list_documents as list_them
+
+    print(f"consultations given the list of their documents: {list_them()}")
+    return 0
+
+
 def index_roles(_args: argparse.Namespace) -> int:
     from chalicelib.accounts.roles import index_role_holders
 
@@ -141,6 +189,22 @@ def parser() -> argparse.ArgumentParser:
                         ).set_defaults(run=index_professionals)
     commands.add_parser("copy-loans", help="once, when upgrading: copy every loan onto its borrower's and owner's "
                         "links, so \"my loans\" is one Query (idempotent)").set_defaults(run=copy_loans)
+    commands.add_parser("reach-announcements", help="once, when upgrading: copy every current whole-commune announcement "
+                        "into each neighbourhood's channel, so \"from the commune\" is one Query (idempotent)"
+                        ).set_defaults(run=reach_announcements)
+    commands.add_parser("retarget-consultations", help="once, when upgrading: write the target entries of listed "
+                        "consultations again, with their titles and a whole-commune one in each neighbourhood, so a "
+                        "neighbourhood's consultations are one Query (idempotent)").set_defaults(run=retarget_consultations)
+    commands.add_parser("count-members", help="once, when upgrading (right after deploying): set each neighbourhood's "
+                        "count of verified members, kept since by the residents' transactions (idempotent)"
+                        ).set_defaults(run=count_members)
+    commands.add_parser("move-drafts", help="once, when upgrading: move each commune's neighbourhood draft next to its "
+                        "cell summaries, so the draft screens are one Query (idempotent)").set_defaults(run=move_drafts)
+    commands.add_parser("copy-vouches", help="once, when upgrading: copy the vouches onto the pending candidates and "
+                        "this month's count onto each voucher, so the pending list is one Query (idempotent)"
+                        ).set_defaults(run=copy_vouches)
+    commands.add_parser("list-documents", help="once, when upgrading: list each consultation's ready documents on it, "
+                        "so a resident's view is one read (idempotent)").set_defaults(run=list_documents)
     commands.add_parser("head-threads", help="once, when upgrading: give the comments of every post and lent item the head that lets "
                         "one Query read them (idempotent)").set_defaults(run=head_threads)
     addresses = commands.add_parser(

@@ -84,10 +84,14 @@ def _show(args: argparse.Namespace) -> int:
 
 
 def _publish(args: argparse.Namespace) -> int:
+    from chalicelib.announcements.service import reach_neighbourhoods
+    from chalicelib.consultations.service import retarget
     from chalicelib.neighbourhoods.service import get_draft, publish
 
     def run() -> None:
         done = publish(args.commune)
+        reach_neighbourhoods(args.commune)  # whole-commune announcements and consultations into new neighbourhoods
+        retarget(args.commune)
         print(f"commune {done.lau2}: published draft version {done.version} at {done.published_at}")
         print(f"  {done.neighbourhoods} neighbourhoods, {done.cells} cells, {done.addresses_assigned} addresses updated")
         print(f"  {done.changed_cells} cells changed neighbourhood (their residents move; see docs/neighbourhoods.md)")

@@ -174,6 +174,14 @@ class UserItem(Entity):
     # The newest post id of their neighbourhood's feed this resident has seen, sent by the web app at most once
     # a day (chalicelib/digest/seen.py): the digest's cheap signal of "read everything that week".
     feed_seen = UnicodeAttribute(null=True)
+    # Vouching (chalicelib/neighbours/vouching.py), written in each vouch's transaction: as a voucher, the month
+    # (Luxembourg, "2026-12") and the vouches given in it (copied to the sessions, so that the pending list
+    # reads no counter; VouchCounterItem enforces the limit); as a pending candidate, who vouched for them at
+    # this address (removed by a new claim), so the list reads no vouch.
+    vouches_month = UnicodeAttribute(null=True)
+    vouches_in_month = NumberAttribute(null=True)
+    vouchers = UnicodeSetAttribute(null=True)
+    vouchers_listed = BooleanAttribute(null=True)  # true from the claim on: no `vouchers`, nobody vouched yet
 
     def has_chosen_name(self) -> bool:
         if self.name_chosen is not None:
@@ -240,6 +248,8 @@ class SessionItem(Entity):
     ambassador_of = UnicodeSetAttribute(default=set)
     moderator_of = UnicodeSetAttribute(default=set)
     operator = BooleanAttribute(default=False)
+    vouches_month = UnicodeAttribute(null=True)  # not the principal's: what the pending list shows
+    vouches_in_month = NumberAttribute(null=True)
     synced_at = NumberAttribute(null=True)
 
     @staticmethod

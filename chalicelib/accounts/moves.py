@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Iterable
 
 from pynamodb.attributes import UnicodeAttribute, UTCDateTimeAttribute
-from pynamodb.exceptions import UpdateError
+from pynamodb.exceptions import TransactWriteError
 
 from chalicelib import alerts
 from chalicelib.accounts.models import UserItem
@@ -20,7 +20,8 @@ from chalicelib.accounts.service import residents_key
 from chalicelib.accounts.signin import keep_sessions_in_step
 from chalicelib.addresses.service import get_address
 from chalicelib.observability import logger
-from chalicelib.store.table import Entity, condition_failed
+from chalicelib.neighbourhoods.models import count_member
+from chalicelib.store.table import Entity, refused_conditions, transaction
 
 
 class ResidentMoveItem(Entity):
@@ -46,15 +47,8 @@ def follow_boundaries(lau2: str, old_neighbourhoods: Iterable[str], at: datetime
             new = address.neighbourhood if address else None
             if new is None or new.id == old_id:
                 continue
-            try:  # only if nothing moved them meanwhile (a new claim, another publication)
-                resident.update(
-                    actions=[UserItem.neighbourhood_id.set(new.id), UserItem.gsi1pk.set(residents_key(new.id))],
-                    condition=UserItem.neighbourhood_id == old_id,
-                )
-            except UpdateError as error:
-                if condition_failed(error):
-                    continue
-                raise
+            if not _move(resident, lau2, old_id, new.id):
+                continue
             keep_sessions_in_step(resident.user_id)
             ResidentMoveItem(
                 f"USER#{resident.user_id}", f"MOVED#{at.isoformat()}", gsi1pk=f"COMMUNE#{lau2}#MOVES",
@@ -66,6 +60,30 @@ def follow_boundaries(lau2: str, old_neighbourhoods: Iterable[str], at: datetime
     if moved:
         logger.info("residents moved with the boundaries", lau2=lau2, moved=moved)
     return moved
+
+
+def _move(resident: UserItem, lau2: str, old_id: str, new_id: str) -> bool:
+    """Only if nothing moved them meanwhile (a new claim, another publication); a verified resident also
+    moves on the neighbourhoods' member counts, in the same transaction. False when something did."""
+    actions = [UserItem.neighbourhood_id.set(new_id), UserItem.gsi1pk.set(residents_key(new_id))]
+    condition = (UserItem.neighbourhood_id == old_id) & (UserItem.residence_status == resident.residence_status)
+    verified = resident.residence_status == "verified"
+    counts = {new_id: 1, old_id: -1} if verified else {}  # the old one may be gone with the publication
+    while True:
+        try:
+            with transaction() as writes:
+                writes.update(resident, actions=actions, condition=condition)
+                for nbh_id, change in counts.items():
+                    count_member(writes, lau2, nbh_id, change)
+            return True
+        except TransactWriteError as error:
+            refused = refused_conditions(error)
+            if 0 in refused:
+                return False
+            if not refused:
+                raise
+            gone = [nbh_id for position, nbh_id in enumerate(counts, start=1) if position in refused]
+            counts = {nbh_id: change for nbh_id, change in counts.items() if nbh_id not in gone}
 
 
 def moves_of(user_id: str) -> list[ResidentMoveItem]:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from pynamodb.exceptions import DoesNotExist, UpdateError
+from typing import Any
+
+from pynamodb.exceptions import DoesNotExist, TransactWriteError, UpdateError
 
 from chalicelib.accounts.models import Profile, ProfileUpdate, Residence, StaffRoleGrant, UserItem
 from chalicelib.accounts.signin import keep_sessions_in_step
@@ -10,9 +12,10 @@ from chalicelib.adapters.clock import now
 from chalicelib.addresses.models import AddressPublic
 from chalicelib.addresses.service import get_address, get_address_with
 from chalicelib.errors import Conflict, NotFound
+from chalicelib.neighbourhoods.models import count_member
 from chalicelib.observability import logger
 from chalicelib.policy import Principal
-from chalicelib.store.table import condition_failed
+from chalicelib.store.table import condition_failed, refused_conditions, transaction
 
 
 def residents_key(neighbourhood_id: str) -> str:
@@ -101,6 +104,25 @@ def update_profile(principal: Principal, changes: ProfileUpdate) -> Profile:
     return profile_of(user)
 
 
+def _leave_verified(user: UserItem, actions: list[Any]) -> None:
+    """A verified resident moves out: their neighbourhood counts one member fewer, in the same transaction,
+    on the condition that they are still verified there (else they claim again: 409, reload)."""
+    for counted in (True, False):
+        try:
+            with transaction() as writes:
+                writes.update(user, actions=actions, condition=(UserItem.residence_status == "verified")
+                              & (UserItem.neighbourhood_id == user.neighbourhood_id))
+                if counted:  # refused only when the neighbourhood is no longer published
+                    count_member(writes, user.lau2 or "-", user.neighbourhood_id or "-", -1)
+            return
+        except TransactWriteError as error:
+            refused = refused_conditions(error)
+            if 0 in refused:
+                raise Conflict("Your residence changed meanwhile: reload.", {"address_id": "changed meanwhile"}) from None
+            if not refused or not counted:
+                raise
+
+
 def claim_residence(principal: Principal, address_id: str) -> Profile:
     """Claim an address: pending in its neighbourhood until verified. Moving leaves the old
     neighbourhood at once and starts a new verification."""
@@ -113,7 +135,7 @@ def claim_residence(principal: Principal, address_id: str) -> Profile:
                        {"address_id": "no neighbourhood yet"})
     if user.address_id == address.id and user.residence_status != "none":
         return profile_of(user)
-    user.update(actions=[
+    actions = [
         UserItem.address_id.set(address.id),
         UserItem.street.set(address.street),
         UserItem.house_number.set(address.number) if address.number else UserItem.house_number.remove(),
@@ -121,10 +143,16 @@ def claim_residence(principal: Principal, address_id: str) -> Profile:
         UserItem.neighbourhood_id.set(address.neighbourhood.id),
         UserItem.residence_status.set("pending"),
         UserItem.residence_method.remove(),
+        UserItem.vouchers.remove(),  # vouches are for an address
+        UserItem.vouchers_listed.set(True),
         UserItem.residence_claimed_at.set(now()),
         UserItem.gsi1pk.set(residents_key(address.neighbourhood.id)),
         UserItem.gsi1sk.set(f"pending#{user.user_id}"),
-    ])
+    ]
+    if user.residence_status == "verified" and user.lau2 and user.neighbourhood_id:
+        _leave_verified(user, actions)
+    else:
+        user.update(actions=actions)
     keep_sessions_in_step(user.user_id)
     logger.info("residence claimed", user_id=user.user_id, neighbourhood_id=address.neighbourhood.id)
     return profile_of(user)

@@ -39,7 +39,7 @@ ATTEMPTS_PER_IP = 30
 CODE_DIGITS = 6
 # What the policy's Principal is built from, copied from the account to each of its sessions.
 PRINCIPAL_FIELDS = ("residence_status", "address_id", "lau2", "neighbourhood_id", "staff", "ambassador_of",
-                    "moderator_of", "operator")
+                    "moderator_of", "operator", "vouches_month", "vouches_in_month")  # (and this month's vouches)
 # Wrong codes in a row for one email (the account, or the one it will be): one code's worth is free (a
 # typo costs nothing), then each locks the email for 1, 2, 4 … minutes, at most 2 hours; the right code
 # forgets them. Over 30 days of non-stop guessing that is at most 371 guesses, a chance of 0.037 % to

@@ -1,7 +1,8 @@
 """Marking a resident verified, whichever way (letter code, two neighbours vouching, commune staff).
 
 One transaction sets the account verified and writes the verification record beside it
-(`chalicelib.verification.models.VerificationItem`, the audit trail), on the condition that the
+(`chalicelib.verification.models.VerificationItem`, the audit trail) and counts one member more on
+the neighbourhood's item, on the condition that the
 resident is still pending at the same address: two ways finishing at the same moment verify
 once, and the loser is told (`Conflict`). The resident is then emailed (chalicelib/notifications/moments.py).
 """
@@ -19,6 +20,7 @@ from chalicelib.accounts.models import UserItem
 from chalicelib.accounts.signin import keep_sessions_in_step
 from chalicelib.adapters.clock import now
 from chalicelib.errors import Conflict, NoperError
+from chalicelib.neighbourhoods.models import count_member
 from chalicelib.observability import logger
 from chalicelib.store.table import transaction
 from chalicelib.verification.models import VerificationItem
@@ -35,21 +37,26 @@ def verify_resident(user: UserItem, method: str, by: str, *, also: Callable[[Tra
     refused on its condition, `also_refused` is raised. Transactions that collide are retried."""
     if method not in METHODS:
         raise ValueError(f"unknown verification method {method!r}")
+    counted = True  # the neighbourhood's member count, in the same transaction (third write)
     for attempt in range(TRIES):
         try:
-            _verify_once(user, method, by, also)
+            _verify_once(user, method, by, also, counted)
             return
         except TransactWriteError as error:
             reasons = [getattr(reason, "code", None) for reason in error.cancellation_reasons or []]
             if "TransactionConflict" in reasons and attempt + 1 < TRIES:
                 time.sleep(0.02 * (attempt + 1))
                 continue
-            if also_refused is not None and "ConditionalCheckFailed" in reasons[2:]:
+            if counted and reasons[2:3] == ["ConditionalCheckFailed"] and attempt + 1 < TRIES:
+                counted = False  # the neighbourhood is no longer published: nothing to count
+                continue
+            if also_refused is not None and "ConditionalCheckFailed" in reasons[2 + counted:]:
                 raise also_refused from error
             raise Conflict("This resident is no longer pending at this address.", {"user_id": "not pending"}) from error
 
 
-def _verify_once(user: UserItem, method: str, by: str, also: Callable[[TransactWrite], None] | None) -> None:
+def _verify_once(user: UserItem, method: str, by: str, also: Callable[[TransactWrite], None] | None,
+                 counted: bool) -> None:
     stamp = now()
     record = VerificationItem(
         *VerificationItem.key(user.user_id, stamp.isoformat()),
@@ -71,6 +78,8 @@ def _verify_once(user: UserItem, method: str, by: str, also: Callable[[TransactW
             & (UserItem.address_id == (user.address_id or "-")),
         )
         writes.save(record, condition=VerificationItem.pk.does_not_exist())
+        if counted:
+            count_member(writes, user.lau2 or "-", user.neighbourhood_id or "-", 1)
         if also:
             also(writes)
     user.residence_status, user.residence_method, user.verified_at = "verified", method, stamp

@@ -13,22 +13,24 @@ from __future__ import annotations
 from typing import Any
 
 from pydantic import ConfigDict
-from pynamodb.exceptions import UpdateError
+from pynamodb.exceptions import TransactWriteError, UpdateError
 
 from chalicelib.accounts import signin
 from chalicelib.accounts.content_owners import ContentChoice, content_owners
-from chalicelib.accounts.models import EmailItem, Profile, SessionPublic, SignInCodeItem
+from chalicelib.accounts.models import EmailItem, Profile, SessionPublic, SignInCodeItem, UserItem
 from chalicelib.accounts.service import load_user, profile_of
 from chalicelib.adapters.aws import client
 from chalicelib.adapters.clock import now
 from chalicelib.config import get_settings
+from chalicelib.errors import Conflict
+from chalicelib.neighbourhoods.models import count_member
 from chalicelib.models import Model
 from chalicelib.neighbours.models import VouchCounterItem, VouchItem
 from chalicelib.neighbours.vouching import vouches_given, vouches_received
 from chalicelib.observability import logger
 from chalicelib.policy import Principal
 from chalicelib.verification.models import VerificationItem
-from chalicelib.store.table import condition_failed, transaction
+from chalicelib.store.table import condition_failed, refused_conditions, transaction
 
 
 class ErasureQuery(Model):
@@ -130,10 +132,34 @@ def erase_my_account(principal: Principal, content: ContentChoice) -> None:
     signin.close_all_sessions(user.user_id)
     _delete_partition(f"USER#{user.user_id}", keep="PROFILE")
     SignInCodeItem(*SignInCodeItem.key(user.email)).delete()
-    with transaction() as writes:  # the account and its email together: the email may sign up afresh
-        writes.delete(EmailItem(*EmailItem.key(user.email)))
-        writes.delete(user)
+    _delete_account(user)
     logger.info("account erased", user_id=user.user_id, content=content)
+
+
+def _delete_account(user: UserItem) -> None:
+    """The account and its email together (the email may sign up afresh); a verified resident's neighbourhood
+    counts one member fewer in the same transaction, on the condition that they are still what was read."""
+    counted = True
+    for _attempt in range(6):
+        verified = user.residence_status == "verified" and bool(user.lau2 and user.neighbourhood_id)
+        try:
+            with transaction() as writes:
+                writes.delete(EmailItem(*EmailItem.key(user.email)))
+                writes.delete(user, condition=(UserItem.residence_status == user.residence_status)
+                              & (UserItem.neighbourhood_id == (user.neighbourhood_id or "-"))
+                              if verified else None)
+                if verified and counted:  # refused only when the neighbourhood is no longer published
+                    count_member(writes, user.lau2 or "-", user.neighbourhood_id or "-", -1)
+            return
+        except TransactWriteError as error:
+            refused = refused_conditions(error)
+            if not refused:
+                raise
+            if 1 in refused:  # verified, moved or claimed meanwhile: read again
+                user = load_user(user.user_id)
+            else:
+                counted = False
+    raise Conflict("Your account changed meanwhile: try again.", {"user_id": "changed meanwhile"})
 
 
 def _delete_partition(pk: str, keep: str) -> None:

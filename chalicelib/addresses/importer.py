@@ -30,7 +30,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 from chalicelib.adapters.clock import now
 from chalicelib.addresses.register import InvalidRegister, RefusedRow, RegisterAddress, read_register
 from chalicelib.addresses.store import (
-    BatchWriter, Item, active_partition, address_item, cell_items, cell_partition, query, register_address,
+    KEPT_IN_CELLS, BatchWriter, Item, active_partition, address_item, cell_items, cell_partition, query, register_address,
     retired_partition, street_key_items, street_partition,
 )
 from chalicelib.neighbourhoods.models import neighbourhoods_for_cells
@@ -228,6 +228,8 @@ def _sync_partition(partition: str, wanted: dict[str, Item], writer: BatchWriter
     missing = dict(wanted)
     for item in query(partition, patient=True):
         sk = item["sk"]["S"]
+        if sk.startswith(KEPT_IN_CELLS):  # another concern's item (the neighbourhood draft): not derived
+            continue
         if sk not in wanted:
             writer.delete(item)
         elif missing.pop(sk) != item:

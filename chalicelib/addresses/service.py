@@ -9,13 +9,14 @@ from chalicelib.addresses.importer import ImportReport, import_addresses
 from chalicelib.addresses.models import AddressPublic, CellSummary
 from chalicelib.addresses.search import _suggestion_fields, suggest_addresses
 from chalicelib.addresses.store import (
-    BatchWriter, active_partition, address_key, cell_partition, plain, query,
+    KEPT_IN_CELLS, BatchWriter, Item, active_partition, address_key, cell_partition, plain, query,
 )
 from chalicelib.config import get_settings
 from chalicelib.errors import NotFound
 from chalicelib.store.table import read_items
 
 __all__ = ["assign_neighbourhoods", "cell_summary", "get_address", "get_address_with", "import_addresses", "ImportReport", "populated_cells",
+           "populated_cells_and_kept",
            "street_and_number_of", "suggest_addresses", "CellSummary"]
 
 
@@ -62,11 +63,21 @@ def street_and_number_of(address_ids: Iterable[str]) -> dict[str, tuple[str, str
 
 def populated_cells(lau2: str) -> dict[str, CellSummary]:
     """Every res-9 cell of the commune that holds an address: one (paginated) Query of the cell summaries."""
-    return {
-        summary["sk"]: CellSummary(address_count=summary["address_count"], streets=summary["streets"],
-                                   localities=summary["localities"])
-        for summary in map(plain, query(cell_partition(lau2)))
-    }
+    return populated_cells_and_kept(lau2)[0]
+
+
+def populated_cells_and_kept(lau2: str, consistent: bool = False) -> tuple[dict[str, CellSummary], dict[str, Item]]:
+    """The cell summaries, and (sk -> raw item) the items other concerns keep in the same partition after the
+    cells (sk starting with `~`, which the import leaves alone: the neighbourhood draft), in one Query."""
+    cells, kept = {}, {}
+    for item in query(cell_partition(lau2), consistent=consistent):
+        if item["sk"]["S"].startswith(KEPT_IN_CELLS):
+            kept[item["sk"]["S"]] = item
+            continue
+        summary = plain(item)
+        cells[summary["sk"]] = CellSummary(address_count=summary["address_count"], streets=summary["streets"],
+                                           localities=summary["localities"])
+    return cells, kept
 
 
 def cell_summary(lau2: str, cell: str) -> CellSummary | None:

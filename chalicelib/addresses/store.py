@@ -119,6 +119,11 @@ def cell_partition(lau2: str) -> str:
     return f"CELLS#{lau2}"
 
 
+# Items other concerns keep in a commune's cell partition, after its cells (the neighbourhood draft, so that the
+# draft and the summaries it is checked against are one Query): their sort keys start with it; the import keeps them.
+KEPT_IN_CELLS = "~"
+
+
 def cell_items(lau2: str, addresses: Iterable[RegisterAddress]) -> dict[str, Item]:
     """Per populated cell of the commune: how many addresses, on which streets, in which localities."""
     summaries: dict[str, dict[str, Any]] = {}
@@ -139,7 +144,7 @@ def cell_items(lau2: str, addresses: Iterable[RegisterAddress]) -> dict[str, Ite
 
 
 def query(partition: str, *, index: bool = False, prefix: str | None = None, limit: int | None = None,
-          projection: str | None = None, patient: bool = False) -> Iterator[Item]:
+          projection: str | None = None, patient: bool = False, consistent: bool = False) -> Iterator[Item]:
     """Every item of one partition (of the table, or of gsi1 when index), in sort-key order.
 
     `patient`: for the import (CLI, upload handler), off the request path's tight time budget."""
@@ -153,6 +158,8 @@ def query(partition: str, *, index: bool = False, prefix: str | None = None, lim
     }
     if index:
         request["IndexName"] = GSI1
+    elif consistent:
+        request["ConsistentRead"] = True
     if projection:
         names = {f"#a{i}": name for i, name in enumerate(projection.split(","))}
         request["ProjectionExpression"] = ",".join(names)

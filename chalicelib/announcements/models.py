@@ -226,8 +226,9 @@ class AnnouncementItem(Entity):
 
 class ChannelItem(Entity):
     """pk=ANNFEED#NBH#<nbh_id> | ANNFEED#COMMUNE#<lau2> | ANNFEED#PUBLIC#<lau2>, sk=<published_at>#<id>:
-    one row per partition a published announcement reaches (fan-out on write), so a resident's channel
-    is one Query on their neighbourhood's partition and one on their commune's, newest first."""
+    one row per partition a published announcement reaches (fan-out on write; a whole-commune one reaches
+    every published neighbourhood too), so a resident's channel is one Query on their neighbourhood's
+    partition, newest first."""
 
     announcement_id = UnicodeAttribute()
     valid_from = UTCDateTimeAttribute()

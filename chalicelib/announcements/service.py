@@ -3,8 +3,9 @@
 Keys (docs/data-model.md, "The commune's channel"): the announcement is `ANN#<id>`; once published
 it is copied (fan-out on write) into one channel row per partition it reaches — `ANNFEED#NBH#<id>`
 for each targeted neighbourhood, `ANNFEED#COMMUNE#<lau2>` when it addresses the whole commune,
-`ANNFEED#PUBLIC#<lau2>` when public — sorted by publication time. A resident's channel is then one
-Query on their neighbourhood's partition and one on their commune's, merged newest first; expired
+`ANNFEED#PUBLIC#<lau2>` when public — sorted by publication time; a whole-commune announcement is also
+copied into each published neighbourhood's partition (and into neighbourhoods published later, by
+`reach_neighbourhoods`). A resident's channel is then one Query on their neighbourhood's partition; expired
 rows are skipped in code (DynamoDB Local does not expire items; AWS does, by `ttl`).
 Just over 400 lines: publishing, the review queue and reading share the one fan-out of channel rows.
 """
@@ -34,6 +35,7 @@ from chalicelib.publishers.targeting import resolve
 from chalicelib.communes.models import CommuneItem
 from chalicelib.config import get_settings
 from chalicelib.errors import Conflict, Forbidden, InvalidInput, NotFound
+from chalicelib.neighbourhoods.service import list_published
 from chalicelib.observability import logger
 from chalicelib import policy
 from chalicelib.communes import audit
@@ -164,8 +166,11 @@ def _went_live(item: AnnouncementItem) -> None:
 
 
 def _partitions(item: AnnouncementItem) -> list[str]:
+    """The commune's own partition keeps a whole-commune announcement (what `reach_neighbourhoods` copies
+    from); each published neighbourhood gets it too, so that a resident's channel is one Query."""
     if item.neighbourhoods is None:
         partitions = [ChannelItem.partition("COMMUNE", item.lau2)]
+        partitions += [ChannelItem.partition("NBH", n) for n in _published_neighbourhoods(item.lau2)]
     else:
         partitions = [ChannelItem.partition("NBH", n) for n in item.neighbourhoods]
     if item.public:
@@ -181,6 +186,28 @@ def _fan_out(item: AnnouncementItem) -> None:
             batch.save(ChannelItem(partition, sort_key, announcement_id=item.announcement_id,
                                    valid_from=item.valid_from, valid_until=item.valid_until, card=item.card,
                                    ttl=item.valid_until + KEEP_AFTER_EXPIRY))
+
+
+def _published_neighbourhoods(lau2: str) -> list[str]:
+    return [n.id for n in list_published(lau2).neighbourhoods]  # one Query; a commune has some tens
+
+
+def reach_neighbourhoods(lau2: str) -> int:
+    """Copy the commune's whole-commune announcements, still current, into every published neighbourhood's
+    partition: after a publication of neighbourhoods (a new one has none yet) and once when upgrading
+    (`./noper reach-announcements`). Idempotent puts; answers how many rows it wrote."""
+    moment, rows = now(), 0
+    current = [row for row in ChannelItem.query(ChannelItem.partition("COMMUNE", lau2)) if moment < row.valid_until]
+    if not current:
+        return 0
+    with ChannelItem.batch_write() as batch:
+        for nbh_id in _published_neighbourhoods(lau2):
+            for row in current:
+                batch.save(ChannelItem(ChannelItem.partition("NBH", nbh_id), row.sk, announcement_id=row.announcement_id,
+                                       valid_from=row.valid_from, valid_until=row.valid_until, card=row.card,
+                                       ttl=row.valid_until + KEEP_AFTER_EXPIRY))
+                rows += 1
+    return rows
 
 
 def _retract(item: AnnouncementItem) -> None:
@@ -246,8 +273,7 @@ def my_channel(principal: Principal, query: ChannelQuery) -> AnnouncementPage:
     """The resident's "From the commune": what targets their neighbourhood or their whole commune."""
     if principal.residence_status != "verified" or not principal.neighbourhood_id or not principal.lau2:
         return AnnouncementPage(announcements=[])
-    partitions = [ChannelItem.partition("NBH", principal.neighbourhood_id), ChannelItem.partition("COMMUNE", principal.lau2)]
-    return _page(partitions, query)
+    return _page([ChannelItem.partition("NBH", principal.neighbourhood_id)], query)  # whole-commune ones included
 
 
 def public_channel(lau2: str, query: ChannelQuery) -> AnnouncementPage:
@@ -321,9 +347,8 @@ def for_digest(lau2: str, neighbourhood_id: str, since: datetime, until: datetim
     still valid at `until`, newest first, with the title in `language` (else the commune's languages)."""
     since, until = (moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc) for moment in (since, until))
     since, until = since.astimezone(timezone.utc), until.astimezone(timezone.utc)
-    partitions = [ChannelItem.partition("NBH", neighbourhood_id), ChannelItem.partition("COMMUNE", lau2)]
     found = []
-    for partition in partitions:
+    for partition in [ChannelItem.partition("NBH", neighbourhood_id)]:  # whole-commune ones included
         for row in ChannelItem.query(partition, ChannelItem.sk.between(_stamp(since), _stamp(until)),
                                      scan_index_forward=False):
             card = json.loads(row.card)

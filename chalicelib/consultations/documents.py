@@ -9,15 +9,17 @@ import re
 from typing import Any
 
 from botocore.exceptions import ClientError
-from pynamodb.exceptions import DoesNotExist
+from pynamodb.exceptions import DoesNotExist, UpdateError
 
 from chalicelib.adapters.aws import client
 from chalicelib.config import get_settings
 from chalicelib.consultations.models import (
-    MAX_DOCUMENT_BYTES, ConsultationDocument, ConsultationDocumentLink, DocumentItem,
+    MAX_DOCUMENT_BYTES, ConsultationDocument, ConsultationDocumentLink, ConsultationItem, DocumentItem,
+    ReadyDocumentMap,
 )
 from chalicelib.errors import NotFound
 from chalicelib.observability import logger
+from chalicelib.store.table import condition_failed
 from chalicelib.uploads import UploadTooLarge, delete_upload, presigned_post, read_upload
 
 UPLOAD_KEY = re.compile(r"^incoming/consultations/(?P<consultation_id>[0-9A-Z]{26})/(?P<document_id>[0-9A-Z]{26})$")
@@ -70,12 +72,56 @@ def process_uploaded_document(bucket: str, key: str) -> str:
 
 
 def _finish_document(document: DocumentItem, reason: str | None) -> str:
+    if not reason:
+        list_ready(document)
     actions = [DocumentItem.status.set("failed" if reason else "ready")]
     if reason:
         actions.append(DocumentItem.reason.set(reason))
     document.update(actions=actions)
     logger.info("consultation document processed", document_id=document.document_id, status=document.status)
     return document.status
+
+
+def list_ready(document: DocumentItem) -> None:
+    """Append a ready document to its consultation's list (one written before the list has none: left to
+    `./noper list-documents`). Appended again on a retry: readers keep the first of each id."""
+    entry = ReadyDocumentMap(document_id=document.document_id, name=document.name, size=document.size)
+    try:
+        ConsultationItem(*ConsultationItem.key(document.consultation_id)).update(
+            actions=[ConsultationItem.ready_documents.set(ConsultationItem.ready_documents.append([entry]))],
+            condition=ConsultationItem.ready_documents.exists())
+    except UpdateError as error:
+        if not condition_failed(error):
+            raise
+
+
+def ready_documents(item: ConsultationItem) -> list[DocumentItem]:
+    """The documents residents see: from the consultation's list, else (written before it) queried."""
+    if item.ready_documents is None:
+        return [d for d in documents_of(item.consultation_id) if d.status == "ready"]
+    listed: dict[str, DocumentItem] = {}
+    for entry in item.ready_documents:
+        listed.setdefault(entry.document_id, DocumentItem(
+            *DocumentItem.key(item.consultation_id, entry.document_id), document_id=entry.document_id,
+            consultation_id=item.consultation_id, name=entry.name, size=entry.size, status="ready"))
+    return list(listed.values())
+
+
+def list_documents() -> int:
+    """Once, after upgrading (#16, `./noper list-documents`): give each consultation written before the list of
+    its ready documents (a Scan; idempotent: a consultation with a list is left alone). Answers how many."""
+    listed = 0
+    for item in ConsultationItem.scan((ConsultationItem.sk == "CONSULTATION") & ConsultationItem.ready_documents.does_not_exist()):
+        ready = [ReadyDocumentMap(document_id=d.document_id, name=d.name, size=d.size)
+                 for d in documents_of(item.consultation_id) if d.status == "ready"]
+        try:
+            item.update(actions=[ConsultationItem.ready_documents.set(ready)],
+                        condition=ConsultationItem.ready_documents.does_not_exist())
+            listed += 1
+        except UpdateError as error:
+            if not condition_failed(error):
+                raise
+    return listed
 
 
 def document_link(consultation_id: str, document_id: str) -> ConsultationDocumentLink:

@@ -8,7 +8,9 @@ from datetime import datetime, timezone
 from typing import Annotated, Literal, Union
 
 from pydantic import AwareDatetime, ConfigDict, Field, StringConstraints, model_validator
-from pynamodb.attributes import JSONAttribute, ListAttribute, NumberAttribute, UnicodeAttribute, UTCDateTimeAttribute
+from pynamodb.attributes import (
+    JSONAttribute, ListAttribute, MapAttribute, NumberAttribute, UnicodeAttribute, UTCDateTimeAttribute,
+)
 
 from chalicelib.communes.models import Lau2
 from chalicelib.languages import Language
@@ -292,6 +294,14 @@ class ConsultationCommentList(Model):
 
 # --- stored ---------------------------------------------------------------------------------
 
+class ReadyDocumentMap(MapAttribute):
+    """A document residents may open, listed on its consultation."""
+
+    document_id = UnicodeAttribute()
+    name = UnicodeAttribute()
+    size = NumberAttribute()
+
+
 class ConsultationItem(Entity):
     """pk=CONSULTATION#<id>, sk=CONSULTATION; gsi1pk=COMMUNE#<lau2>#CONSULTATIONS, gsi1sk=<id> (staff's list)."""
 
@@ -313,6 +323,9 @@ class ConsultationItem(Entity):
     created_at = UTCDateTimeAttribute()
     updated_at = UTCDateTimeAttribute()
     published_at = UTCDateTimeAttribute(null=True)
+    # Its documents once ready (appended as each is kept), so that a resident's view is one BatchGetItem with their
+    # answer; null on consultations written before: their documents are queried (`./noper list-documents` fills it).
+    ready_documents = ListAttribute(of=ReadyDocumentMap, null=True)
 
     @staticmethod
     def key(consultation_id: str) -> tuple[str, str]:
@@ -325,11 +338,15 @@ class ConsultationItem(Entity):
 
 class TargetItem(Entity):
     """pk=NBH#<nbh>#CONSULTATIONS (or COMMUNE#<lau2>#CONSULTATIONS#ALL), sk=<closes_at>#<id>: one per
-    target of a published consultation, so "open for this neighbourhood" is two Queries on closes_at."""
+    target of a published consultation (a whole-commune one also in every published neighbourhood's
+    partition), carrying what a list shows, so "open for this neighbourhood" is one Query on closes_at.
+    Entries written before they carried `title` (null) are read with their consultations."""
 
     consultation_id = UnicodeAttribute()
     opens_at = UTCDateTimeAttribute()
     closes_at = UTCDateTimeAttribute()
+    title = JSONAttribute(null=True)
+    languages = ListAttribute(of=UnicodeAttribute, null=True)  # the commune's, for a title's fallback
 
     @staticmethod
     def partition(neighbourhood_id: str | None, lau2: str) -> str:

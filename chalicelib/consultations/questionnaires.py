@@ -52,16 +52,30 @@ def fill(item: ConsultationItem, draft: ConsultationDraft, cell: str | None) -> 
     item.questions = [question.model_dump() for question in draft.questions]
 
 
-def target_keys(item: ConsultationItem) -> set[tuple[str, str]]:
-    partitions = [TargetItem.partition(nbh, item.lau2) for nbh in item.neighbourhood_ids] or \
-        [TargetItem.partition(None, item.lau2)]
+def target_keys(item: ConsultationItem, neighbourhoods: list[str] | None = None) -> set[tuple[str, str]]:
+    """A targeted neighbourhood's partition each; for the whole commune, the commune's own and every published
+    neighbourhood's (`neighbourhoods`, else read: one Query; a commune has some tens)."""
+    if item.neighbourhood_ids:
+        partitions = [TargetItem.partition(nbh, item.lau2) for nbh in item.neighbourhood_ids]
+    else:
+        if neighbourhoods is None:
+            neighbourhoods = [n.id for n in list_published(item.lau2).neighbourhoods]
+        partitions = [TargetItem.partition(None, item.lau2), *(TargetItem.partition(n, item.lau2) for n in neighbourhoods)]
     sort_key = TargetItem.sort_key(item.closes_at, item.consultation_id)
     return {(partition, sort_key) for partition in partitions}
 
 
+def target(key: tuple[str, str], item: ConsultationItem, languages: list[str]) -> TargetItem:
+    return TargetItem(*key, consultation_id=item.consultation_id, opens_at=item.opens_at, closes_at=item.closes_at,
+                      title=item.title, languages=languages)
+
+
 def write_targets(t: Any, item: ConsultationItem, old: set[tuple[str, str]]) -> None:
+    """Within the publication's or edit's transaction (a whole-commune consultation: 2 writes per neighbourhood
+    at most, when an edit moves its closing time)."""
     new = target_keys(item)
+    languages = list(get_commune(item.lau2).languages)
     for key in sorted(old - new):
         t.delete(TargetItem(*key))
     for key in sorted(new):
-        t.save(TargetItem(*key, consultation_id=item.consultation_id, opens_at=item.opens_at, closes_at=item.closes_at))
+        t.save(target(key, item, languages))

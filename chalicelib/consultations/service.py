@@ -3,7 +3,8 @@ targeted neighbourhoods answer (once, changeable until closing) and comment to t
 read the results with small counts suppressed; residents read them once it has closed.
 
 - A consultation is one item (`CONSULTATION#<id>`); publishing writes one target entry per targeted
-  neighbourhood (or one for the whole commune), keyed by closing time, so "open here now" is a Query.
+  neighbourhood (for the whole commune: one for the commune and one per published neighbourhood), keyed
+  by closing time and carrying the title, so "open here now" is one Query.
 - An answer is one item per resident (`ANSWER#<user_id>`), written in one transaction with a
   condition on the consultation being open, a condition on the answer's version (once per resident,
   no lost change) and atomic ADDs on the counters per neighbourhood, question and option: a count
@@ -40,7 +41,7 @@ from chalicelib.communes.models import CommuneItem
 from chalicelib.communes.service import get_commune
 from chalicelib.consultations.answers import conflicting, validated, write_answer
 from chalicelib.consultations.documents import (
-    document_link, document_public, documents_of, presigned_document_post,
+    document_link, document_public, documents_of, presigned_document_post, ready_documents,
     process_uploaded_document,  # noqa: F401 (tests/consultations call it through this module)
 )
 from chalicelib.consultations.models import (
@@ -51,10 +52,11 @@ from chalicelib.consultations.models import (
     ConsultationSummary, ConsultationSummaryList, DocumentItem, ResidentConsultation, SuppressedCount, TargetItem,
     stamp,
 )
-from chalicelib.consultations.questionnaires import check_draft, fill, pick, target_keys, write_targets
+from chalicelib.consultations.questionnaires import check_draft, fill, pick, target, target_keys, write_targets
 from chalicelib.consultations.results import results_of
 from chalicelib.errors import Conflict, InvalidInput, NotFound, TooLarge
 from chalicelib.i18n import translate
+from chalicelib.neighbourhoods.service import list_published
 from chalicelib.observability import logger
 from chalicelib.policy import Principal
 from chalicelib.posts.models import Point
@@ -74,7 +76,7 @@ def _not_found() -> NotFound:
 def open_for(lau2: str, neighbourhood_id: str, at: datetime, language: str) -> list[ConsultationSummary]:
     """Consultations open at `at` for residents of the neighbourhood (targeting it or the whole
     commune), soonest closing first, titled in `language` (else the commune's languages, in order).
-    Two Queries and one BatchGetItem; used by the weekly digest."""
+    One Query (entries written before they carried titles: and one BatchGetItem); used by the weekly digest."""
     return [s for s in _targeted(lau2, neighbourhood_id, at, since=at, language=language) if s.state == "open"]
 
 
@@ -91,27 +93,49 @@ def resident_list(principal: Principal, neighbourhood_id: str, language: str | N
 def _targeted(lau2: str, neighbourhood_id: str, at: datetime, since: datetime,
               language: str | None) -> list[ConsultationSummary]:
     after = stamp(since) + "#~"  # sorts after every id closing at that very moment: those are closed
-    ids = []
-    for partition in (TargetItem.partition(neighbourhood_id, lau2), TargetItem.partition(None, lau2)):
-        ids += [entry.consultation_id for entry in TargetItem.query(partition, TargetItem.sk > after)]
-    if not ids:
-        return []
-    # The consultations and the commune (its languages, for titles) in one BatchGetItem.
-    found = read_items([CommuneItem.key(lau2), *(ConsultationItem.key(cid) for cid in sorted(set(ids)))])
-    commune = found.pop(CommuneItem.key(lau2), None)
-    if commune is None:
-        raise NotFound(f"No commune {lau2} on Noper.", {"lau2": "unknown commune"})
-    languages = CommuneItem.from_raw_data(commune).languages
-    items = [ConsultationItem.from_raw_data(raw) for raw in found.values()]
-    summaries = []
-    for item in items:
-        if item.status != "published" or item.lau2 != lau2:
-            continue
-        title, chosen = pick(item.title, language, languages)
-        summaries.append(ConsultationSummary(id=item.consultation_id, title=title, language=chosen,
-                                             opens_at=item.opens_at, closes_at=item.closes_at,
-                                             state=_state(item, at)))  # type: ignore[arg-type]
+    # One Query: the neighbourhood's partition holds the whole-commune consultations too, each entry its title.
+    entries = list(TargetItem.query(TargetItem.partition(neighbourhood_id, lau2), TargetItem.sk > after))
+    summaries = [_summary(e.consultation_id, e.title, e.languages or [], e.opens_at, e.closes_at, at, language)
+                 for e in entries if e.title is not None]
+    older = sorted({e.consultation_id for e in entries if e.title is None})  # written before entries had titles
+    if older:
+        # The consultations and the commune (its languages, for titles) in one BatchGetItem.
+        found = read_items([CommuneItem.key(lau2), *(ConsultationItem.key(cid) for cid in older)])
+        commune = found.pop(CommuneItem.key(lau2), None)
+        if commune is None:
+            raise NotFound(f"No commune {lau2} on Noper.", {"lau2": "unknown commune"})
+        languages = CommuneItem.from_raw_data(commune).languages
+        for item in (ConsultationItem.from_raw_data(raw) for raw in found.values()):
+            if item.status == "published" and item.lau2 == lau2:
+                summaries.append(_summary(item.consultation_id, item.title, languages, item.opens_at, item.closes_at,
+                                          at, language))
     return sorted(summaries, key=lambda s: (s.closes_at, s.id))
+
+
+def _summary(consultation_id: str, titles: dict[str, str], languages: list[str], opens_at: datetime,
+             closes_at: datetime, at: datetime, language: str | None) -> ConsultationSummary:
+    title, chosen = pick(titles, language, languages)
+    state = "upcoming" if at < opens_at else "open" if at < closes_at else "closed"  # published: see _state
+    return ConsultationSummary(id=consultation_id, title=title, language=chosen, opens_at=opens_at,
+                               closes_at=closes_at, state=state)  # type: ignore[arg-type]
+
+
+def retarget(lau2: str) -> int:
+    """Write again the target entries of the commune's published consultations still listed (open, upcoming,
+    or closed within RECENTLY_CLOSED): a whole-commune one reaches neighbourhoods published since, and entries
+    written before they carried titles get them. After a publication of neighbourhoods, and once when upgrading
+    (`./noper retarget-consultations`). Idempotent puts; answers how many entries it wrote."""
+    floor, written = now() - RECENTLY_CLOSED, 0
+    neighbourhoods = [n.id for n in list_published(lau2).neighbourhoods]
+    languages = list(get_commune(lau2).languages)
+    with TargetItem.batch_write() as batch:
+        for item in ConsultationItem.gsi1.query(ConsultationItem.commune_list(lau2)):
+            if item.status != "published" or item.closes_at <= floor:
+                continue
+            for key in sorted(target_keys(item, neighbourhoods)):
+                batch.save(target(key, item, languages))
+                written += 1
+    return written
 
 
 # --- staff: preparing and publishing ----------------------------------------------------------
@@ -121,7 +145,8 @@ def create(principal: Principal, lau2: str, draft: ConsultationDraft) -> Consult
     consultation_id, at = new_id(), now()
     item = ConsultationItem(*ConsultationItem.key(consultation_id), gsi1pk=ConsultationItem.commune_list(lau2),
                             gsi1sk=consultation_id, consultation_id=consultation_id, lau2=lau2, status="draft",
-                            version=1, created_by=principal.user_id or "", created_at=at, updated_at=at)
+                            version=1, created_by=principal.user_id or "", created_at=at, updated_at=at,
+                            ready_documents=[])
     fill(item, draft, cell)
     item.save(condition=ConsultationItem.pk.does_not_exist())
     logger.info("consultation drafted", consultation_id=consultation_id, lau2=lau2)
@@ -151,6 +176,8 @@ def edit(lau2: str, consultation_id: str, draft: ConsultationDraft, version: int
     fill(item, draft, cell)
     item.version, item.updated_at = version + 1, at
     condition = ConsultationItem.version == version
+    if item.ready_documents is not None:  # a document kept meanwhile is not overwritten
+        condition &= ConsultationItem.ready_documents == item.ready_documents
     if item.status == "published":
         condition &= ConsultationItem.opens_at > at
     try:
@@ -225,9 +252,13 @@ def resident_document_link(principal: Principal, neighbourhood_id: str, consulta
 # --- residents: reading, answering, commenting --------------------------------------------------
 
 def resident_get(principal: Principal, neighbourhood_id: str, consultation_id: str) -> ResidentConsultation:
-    found, documents = _with_siblings(consultation_id, DocumentItem, after=True)
-    item = _resident_may_see(found, principal, neighbourhood_id)
-    return _resident_view(item, _my_answer(consultation_id, principal.user_id), [d for d in documents if d.status == "ready"])
+    """The consultation (its ready documents listed on it) and my answer: one BatchGetItem, strongly consistent
+    (my answer as just written). A consultation written before the list: its documents queried."""
+    keys = ConsultationItem.key(consultation_id), AnswerItem.key(consultation_id, principal.user_id or "")
+    found = read_items(list(keys), consistent=True)
+    raw, mine = found.get(keys[0]), found.get(keys[1])
+    item = _resident_may_see(ConsultationItem.from_raw_data(raw) if raw else None, principal, neighbourhood_id)
+    return _resident_view(item, AnswerItem.from_raw_data(mine) if mine else None, ready_documents(item))
 
 
 def answer(principal: Principal, neighbourhood_id: str, consultation_id: str,

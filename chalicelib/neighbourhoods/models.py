@@ -235,7 +235,10 @@ class OverlapMap(MapAttribute):
 
 
 class DraftItem(Entity):
-    """pk=COMMUNE#<lau2>, sk=NBHDRAFT: the whole draft in one item, so edits are one conditional write.
+    """pk=CELLS#<lau2>, sk=~NBHDRAFT: the whole draft in one item, so edits are one conditional write; kept
+    after the commune's cell summaries (chalicelib/addresses), so that the draft and the cells it is checked
+    against are one Query. Drafts written before are at `earlier_key` until edited or moved
+    (`./noper move-drafts`).
 
     `version` goes up with every edit; `publishing_until` is a short lease taken while publishing.
     """
@@ -252,8 +255,14 @@ class DraftItem(Entity):
     publishing_until = UTCDateTimeAttribute(null=True)
     updated_at = UTCDateTimeAttribute()
 
+    SORT_KEY = "~NBHDRAFT"  # "~": the address import keeps it (addresses.store.KEPT_IN_CELLS)
+
     @staticmethod
     def key(lau2: str) -> tuple[str, str]:
+        return f"CELLS#{lau2}", DraftItem.SORT_KEY
+
+    @staticmethod
+    def earlier_key(lau2: str) -> tuple[str, str]:
         return f"COMMUNE#{lau2}", "NBHDRAFT"
 
 
@@ -270,12 +279,23 @@ class NeighbourhoodItem(Entity):
     cells = ListAttribute(of=UnicodeAttribute)
     version = NumberAttribute()
     published_at = UTCDateTimeAttribute()
+    # Verified residents, kept by ADD in the transactions that verify, move or erase one (`count_member`);
+    # null on items written before it: counted by a Query then (`./noper count-members` sets it).
+    member_count = NumberAttribute(null=True)
 
     PREFIX = "NBH#"
 
     @staticmethod
     def key(lau2: str, nbh_id: str) -> tuple[str, str]:
         return f"COMMUNE#{lau2}", f"NBH#{nbh_id}"
+
+
+def count_member(writes: Any, lau2: str, nbh_id: str, change: int) -> None:
+    """Within a resident's transaction: one verified resident more (1) or fewer (-1) in the neighbourhood.
+    Only on a published neighbourhood (the condition; never makes one up): a transaction refused on it
+    means the neighbourhood is gone, and the caller writes again without counting."""
+    writes.update(NeighbourhoodItem(*NeighbourhoodItem.key(lau2, nbh_id)),
+                  actions=[NeighbourhoodItem.member_count.add(change)], condition=NeighbourhoodItem.pk.exists())
 
 
 class CellItem(Entity):

@@ -35,12 +35,21 @@ def write_published(lau2: str, draft: DraftItem, populated: dict[str, Any], stam
     )
     old_map = {c: (i.id, i.name) for i in old_items for c in i.cells}
 
+    kept = {i.id for i in old_items}
+    for nbh_id, name, cells in live:  # kept ones: their member count stays, as residents' moves change it
+        if nbh_id in kept:
+            NeighbourhoodItem(*NeighbourhoodItem.key(lau2, nbh_id)).update(actions=[
+                NeighbourhoodItem.name.set(name), NeighbourhoodItem.address_count.set(count_addresses(cells, populated)),
+                NeighbourhoodItem.cells.set(cells), NeighbourhoodItem.version.set(draft.version),
+                NeighbourhoodItem.published_at.set(stamp)])
     with NeighbourhoodItem.batch_write() as batch:
         for nbh_id, name, cells in live:
+            if nbh_id in kept:
+                continue
             batch.save(NeighbourhoodItem(
                 *NeighbourhoodItem.key(lau2, nbh_id), gsi1pk=f"NBH#{nbh_id}", gsi1sk="NEIGHBOURHOOD", id=nbh_id,
                 lau2=lau2, name=name, address_count=count_addresses(cells, populated), cells=cells, version=draft.version,
-                published_at=stamp,
+                published_at=stamp, member_count=0,  # residents moved in are counted as they move
             ))
         for old in old_items:
             if old.id not in {nbh_id for nbh_id, _, _ in live}:

@@ -16,6 +16,11 @@ def populated_cells(lau2: str) -> dict[str, Any]:
     return _service().populated_cells(lau2)
 
 
+def populated_cells_and_kept(lau2: str, consistent: bool = False) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The cell summaries and (sk -> raw item) what neighbourhoods keep in the same partition (the draft): one Query."""
+    return _service().populated_cells_and_kept(lau2, consistent)
+
+
 def count_addresses(cells: Iterable[str], populated: dict[str, Any]) -> int:
     """The addresses in these cells, from `populated_cells`."""
     return sum(populated[c].address_count for c in cells if c in populated)

@@ -61,7 +61,7 @@ from chalicelib.neighbourhoods.publishing import (
 )
 from chalicelib.neighbourhoods.register import count_addresses
 from chalicelib.observability import logger
-from chalicelib.store.table import table_connection
+from chalicelib.store.table import condition_failed, table_connection
 
 # grid_disk k for "within about 1 km": at res 9 neighbouring cell centres are ~0.35 km apart,
 # so the centres of ring 3 lie ~1.0 km away (lost pets, alerts).
@@ -128,11 +128,11 @@ def neighbourhoods_near(cell: str, k: int = 2) -> list[NeighbourhoodRef]:
 # --- the draft --------------------------------------------------------------------------------
 
 def get_draft(lau2: str) -> Draft:
-    return _public(_load_draft(lau2), _populated(lau2))
+    return _public(*_draft_and_populated(lau2))
 
 
 def draft_boundaries(lau2: str) -> BoundaryCollection:
-    item, populated = _load_draft(lau2), _populated(lau2)
+    item, populated = _draft_and_populated(lau2)
     features = []
     for n in item.neighbourhoods:
         cells = [c for c in n.cells if c in populated]
@@ -278,11 +278,46 @@ def boundary_changes(lau2: str, published_at: datetime | None = None) -> list[Bo
 
 # --- draft internals --------------------------------------------------------------------------
 
+def _draft_and_populated(lau2: str) -> tuple[DraftItem, dict[str, Any]]:
+    """The draft and the commune's cell summaries in one Query of their partition (a draft written before
+    it moved there: one GetItem more)."""
+    populated, kept = register.populated_cells_and_kept(lau2, consistent=True)
+    raw = kept.get(DraftItem.SORT_KEY)
+    return (DraftItem.from_raw_data(raw) if raw else _load_draft(lau2)), populated
+
+
 def _load_draft(lau2: str) -> DraftItem:
+    found = _find_draft(lau2)
+    if found is None:
+        raise NotFound(f"Commune {lau2} has no neighbourhood draft: propose or draw one.", {"lau2": "no draft"})
+    return found
+
+
+def _find_draft(lau2: str) -> DraftItem | None:
+    for key in (DraftItem.key(lau2), DraftItem.earlier_key(lau2)):
+        try:
+            return DraftItem.get(*key, consistent_read=True)
+        except DoesNotExist:
+            continue
+    return None
+
+
+def move_draft(lau2: str) -> bool:
+    """Move a draft written before drafts lived next to the cell summaries (`./noper move-drafts`, once when
+    upgrading; a new draft moves it too): the copy only if none is there, then the old one deleted."""
     try:
-        return DraftItem.get(*DraftItem.key(lau2), consistent_read=True)
+        earlier = DraftItem.get(*DraftItem.earlier_key(lau2), consistent_read=True)
     except DoesNotExist:
-        raise NotFound(f"Commune {lau2} has no neighbourhood draft: propose or draw one.", {"lau2": "no draft"}) from None
+        return False
+    moved = DraftItem(*DraftItem.key(lau2), **{name: getattr(earlier, name) for name in DraftItem.get_attributes()
+                                               if name not in ("pk", "sk")})
+    try:
+        moved.save(condition=DraftItem.pk.does_not_exist())
+    except PutError as error:
+        if not condition_failed(error):
+            raise  # else: moved before, its old copy left behind
+    earlier.delete()
+    return True
 
 
 def _populated(lau2: str) -> dict[str, Any]:
@@ -301,6 +336,7 @@ def _replace_draft(
     overlaps: list[tuple[str, list[str]]] = (), outside_cells: int = 0, empty: list[str] = (),
 ) -> DraftItem:
     stamp = now()
+    move_draft(lau2)  # one written before drafts lived next to the cells
     try:
         current = DraftItem.get(*DraftItem.key(lau2), consistent_read=True)
     except DoesNotExist:

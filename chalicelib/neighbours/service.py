@@ -33,8 +33,20 @@ def published_neighbourhood(neighbourhood_id: str) -> NeighbourhoodItem:
 
 
 def neighbourhood_inside(neighbourhood_id: str) -> NeighbourhoodInside:
+    """One Query: the neighbourhood keeps its member count (counted only on items written before it)."""
     item = published_neighbourhood(neighbourhood_id)
-    return NeighbourhoodInside(id=item.id, name=item.name, lau2=item.lau2, member_count=member_count(item.id))
+    count = item.member_count if item.member_count is not None else member_count(item.id)
+    return NeighbourhoodInside(id=item.id, name=item.name, lau2=item.lau2, member_count=max(int(count), 0))
+
+
+def recount_members(lau2: str) -> int:
+    """Set each published neighbourhood's member count from a COUNT Query of its verified residents (once
+    when upgrading, `./noper count-members`; again after a repair). Answers how many neighbourhoods."""
+    items = list(NeighbourhoodItem.query(f"COMMUNE#{lau2}", NeighbourhoodItem.sk.startswith(NeighbourhoodItem.PREFIX)))
+    for item in items:
+        item.update(actions=[NeighbourhoodItem.member_count.set(member_count(item.id))],
+                    condition=NeighbourhoodItem.pk.exists())
+    return len(items)
 
 
 def members(neighbourhood_id: str) -> MemberList:

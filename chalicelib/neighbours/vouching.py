@@ -12,10 +12,11 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime, timedelta
 
-from pynamodb.exceptions import DoesNotExist, TransactWriteError
+from pynamodb.exceptions import DoesNotExist, TransactWriteError, UpdateError
 
 from chalicelib.accounts.models import UserItem
 from chalicelib.accounts.service import load_user
+from chalicelib.accounts.signin import keep_sessions_in_step
 from chalicelib.accounts.verification import verify_resident
 from chalicelib.adapters.clock import LUXEMBOURG, now
 from chalicelib.addresses.store import address_key
@@ -27,7 +28,7 @@ from chalicelib.neighbours.models import (
 from chalicelib.neighbours.service import residents
 from chalicelib.observability import logger
 from chalicelib.policy import Principal, not_own_case
-from chalicelib.store.table import read_items, transaction
+from chalicelib.store.table import condition_failed, read_items, transaction
 
 VOUCHES_PER_MONTH = 5
 HOUSEHOLDS_NEEDED = 2
@@ -35,28 +36,51 @@ HOUSEHOLDS_NEEDED = 2
 
 def pending_neighbours(principal: Principal, neighbourhood_id: str) -> PendingList:
     """Pending residents as a verified neighbour may see them: name and street, no number, no email.
-    One Query of the pending residents, then one BatchGetItem of their addresses, my vouch for each and my
-    month's counter (who I am and my household come with the session)."""
+    One Query of the pending residents: each says who vouched for it, my month's vouches come with my session
+    (who I am and my household too). Read besides, in one BatchGetItem, only what older items lack: the
+    addresses of residents who claimed before the street came with them, my vouch for candidates without
+    `vouchers` (claimed before accounts listed them), my month's counter for a session without the count."""
     me = principal.user_id or "-"
     pending = residents(neighbourhood_id, "pending")
-    counter = VouchCounterItem.key(me, _month(now())[0])
+    month = _month(now())[0]
+    counted = _given_on_session(principal, month)
+    counter = VouchCounterItem.key(me, month)
     addresses = {user.address_id: address_key(user.address_id) for user in pending if user.address_id and user.street is None}
-    found = read_items([counter, *((a["pk"]["S"], a["sk"]["S"]) for a in addresses.values()),
-                        *(VouchItem.key(user.user_id, me) for user in pending)])
+    keys = [*((a["pk"]["S"], a["sk"]["S"]) for a in addresses.values()),
+            *(VouchItem.key(user.user_id, me) for user in pending if not _lists_vouchers(user))]
+    if counted is None:
+        keys.append(counter)
+    found = read_items(keys) if keys else {}
     streets = {address_id: found[(key["pk"]["S"], key["sk"]["S"])]["street"]["S"]
                for address_id, key in addresses.items() if (key["pk"]["S"], key["sk"]["S"]) in found}
-    given = int(found[counter]["given"]["N"]) if counter in found and "given" in found[counter] else 0
+    given = counted if counted is not None else \
+        int(found[counter]["given"]["N"]) if counter in found and "given" in found[counter] else 0
     listed = [
         PendingNeighbour(
             id=user.user_id, display_name=user.shown_name(),
             street=user.street if user.street is not None else streets.get(user.address_id or "", ""),
-            vouched_by_me=VouchItem.key(user.user_id, me) in found,
+            vouched_by_me=me in (user.vouchers or ()) if _lists_vouchers(user) else VouchItem.key(user.user_id, me) in found,
             same_household=user.address_id == principal.address_id,
         )
         for user in pending
     ]
     return PendingList(pending=sorted(listed, key=lambda p: (fold(p.display_name), p.id)),
                        vouches_left_this_month=max(0, VOUCHES_PER_MONTH - given))
+
+
+def _lists_vouchers(user: UserItem) -> bool:
+    """Whether the account says who vouched for it: it claimed since accounts do, or was given them."""
+    return user.vouchers is not None or bool(user.vouchers_listed)
+
+
+def _given_on_session(principal: Principal, month: str) -> int | None:
+    """My vouches this month as my session carries them (kept in step by each vouch); None: not carried."""
+    session = principal.session
+    if session is None or getattr(session, "synced_at", None) is None:
+        return None
+    if getattr(session, "vouches_month", None) != month:
+        return 0  # none this month (or none since vouches were counted on the account: `./noper copy-vouches`)
+    return int(session.vouches_in_month or 0)
 
 
 def vouch(principal: Principal, neighbourhood_id: str, candidate_id: str) -> VouchResult:
@@ -78,6 +102,11 @@ def vouch(principal: Principal, neighbourhood_id: str, candidate_id: str) -> Vou
         voucher_id=voucher.user_id, household=voucher.address_id or "", neighbourhood_id=neighbourhood_id,
         created_at=stamp,
     )
+    if voucher.vouches_month == month:
+        mine = ([UserItem.vouches_in_month.add(1)], UserItem.vouches_month == month)
+    else:
+        mine = ([UserItem.vouches_month.set(month), UserItem.vouches_in_month.set(1)],
+                UserItem.vouches_month.does_not_exist() | (UserItem.vouches_month != month))
     try:
         with transaction() as writes:
             writes.update(
@@ -86,19 +115,66 @@ def vouch(principal: Principal, neighbourhood_id: str, candidate_id: str) -> Vou
                 condition=VouchCounterItem.given.does_not_exist() | (VouchCounterItem.given < VOUCHES_PER_MONTH),
             )
             writes.save(item, condition=VouchItem.pk.does_not_exist())
+            writes.update(voucher, actions=mine[0], condition=mine[1])  # my month's count, for my sessions
+            writes.update(candidate, actions=[UserItem.vouchers.add({voucher.user_id})],  # on the pending list
+                          condition=(UserItem.residence_status == "pending")
+                          & (UserItem.neighbourhood_id == neighbourhood_id)
+                          & (UserItem.address_id == (candidate.address_id or "-")))
     except TransactWriteError as error:
-        # PynamoDB sends condition checks, deletes, puts, then updates: [vouch put, counter update].
+        # PynamoDB sends condition checks, deletes, puts, then updates: [vouch put, counter, voucher, candidate].
         failed = [getattr(reason, "code", None) == "ConditionalCheckFailed" for reason in error.cancellation_reasons or ()]
-        if len(failed) == 2 and failed[0]:
+        if len(failed) == 4 and failed[0]:
             raise Conflict("You already vouched for this neighbour.", {"user_id": "already vouched"}) from None
-        if len(failed) == 2 and failed[1]:
+        if len(failed) == 4 and failed[3]:
+            raise NotFound("No pending neighbour with this id here.", {"user_id": "not pending here"}) from None
+        if len(failed) == 4 and failed[2]:
+            raise Conflict("Another vouch of yours is being recorded: try again.", {"user_id": "busy"}) from None
+        if len(failed) == 4 and failed[1]:
             raise RateLimited(f"You can vouch {VOUCHES_PER_MONTH} times a month.",
                               retry_after=max(1, int((month_end - stamp).total_seconds()))) from None
         if any(getattr(reason, "code", None) == "TransactionConflict" for reason in error.cancellation_reasons or ()):
             raise Conflict("Another vouch of yours is being recorded: try again.", {"user_id": "busy"}) from None
         raise
+    keep_sessions_in_step(voucher.user_id)  # my month's count on each of my sessions
     logger.info("vouched", candidate_id=candidate.user_id, neighbourhood_id=neighbourhood_id)
     return _verify_if_vouched(candidate.user_id)
+
+
+def copy_vouches_onto_accounts() -> int:
+    """Once, after upgrading (#16, `./noper copy-vouches`): each pending candidate's vouchers (vouches at their
+    present address) and each voucher's count of this month onto their accounts, then onto the voucher's
+    sessions. A Scan: an operator's one-off; idempotent. Answers how many accounts it wrote."""
+    month, written = _month(now())[0], 0
+    for vouch in VouchItem.scan(VouchItem.sk.startswith(VouchItem.PREFIX) & VouchItem.voucher_id.exists()):
+        try:
+            UserItem(*UserItem.key(vouch.candidate_id)).update(
+                actions=[UserItem.vouchers.add({vouch.voucher_id})],
+                condition=(UserItem.residence_status == "pending") & (UserItem.address_id == vouch.candidate_address_id))
+            written += 1
+        except UpdateError as error:
+            if not condition_failed(error):
+                raise
+    for user in UserItem.scan((UserItem.sk == "PROFILE") & (UserItem.residence_status == "pending")
+                              & UserItem.vouchers_listed.does_not_exist()):
+        try:  # its vouchers, if any, were copied above
+            user.update(actions=[UserItem.vouchers_listed.set(True)], condition=UserItem.residence_status == "pending")
+            written += 1
+        except UpdateError as error:
+            if not condition_failed(error):
+                raise
+    for counter in VouchCounterItem.scan(VouchCounterItem.sk == VouchCounterItem.key("-", month)[1]):
+        voucher_id = counter.pk.split("#", 1)[1]
+        try:
+            UserItem(*UserItem.key(voucher_id)).update(
+                actions=[UserItem.vouches_month.set(month), UserItem.vouches_in_month.set(int(counter.given))],
+                condition=UserItem.pk.exists())
+        except UpdateError as error:
+            if not condition_failed(error):
+                raise
+            continue
+        keep_sessions_in_step(voucher_id)
+        written += 1
+    return written
 
 
 def vouches_given(user_id: str) -> list[VouchItem]:

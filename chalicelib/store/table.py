@@ -134,7 +134,7 @@ def refused_conditions(error: Exception) -> set[int]:
     return {index for index, reason in enumerate(reasons) if reason is not None and reason.code == "ConditionalCheckFailed"}
 
 
-def read_items(keys: list[tuple[str, str]]) -> dict[tuple[str, str], dict[str, Any]]:
+def read_items(keys: list[tuple[str, str]], consistent: bool = False) -> dict[tuple[str, str], dict[str, Any]]:
     """Items of any entities by key, in as few BatchGetItem round trips as DynamoDB allows (100 keys each):
     (pk, sk) -> the raw item (`Entity.from_raw_data` makes it a model). Keys not found are left out."""
     wanted = list(dict.fromkeys(keys))
@@ -142,7 +142,8 @@ def read_items(keys: list[tuple[str, str]]) -> dict[tuple[str, str], dict[str, A
     connection = table_connection()
     for start in range(0, len(wanted), 100):
         request: dict[str, Any] | None = {connection.table_name: {
-            "Keys": [{"pk": {"S": pk}, "sk": {"S": sk}} for pk, sk in wanted[start:start + 100]]}}
+            "Keys": [{"pk": {"S": pk}, "sk": {"S": sk}} for pk, sk in wanted[start:start + 100]],
+            **({"ConsistentRead": True} if consistent else {})}}
         while request:
             answer = connection.connection.client.batch_get_item(RequestItems=request)
             for item in answer["Responses"].get(connection.table_name, []):

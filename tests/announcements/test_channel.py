@@ -63,6 +63,25 @@ def test_a_whole_commune_announcement_reaches_every_neighbourhood(client, act_as
     assert titles(channel_of(client, act_as, CARLA)) == ["Everyone"]
 
 
+def test_a_neighbourhood_published_later_gets_the_current_whole_commune_announcements(client, act_as, monkeypatch):
+    from chalicelib.neighbourhoods.models import NeighbourhoodItem
+
+    published(client, link(publisher()), announcement(title="Everyone", days=30))
+    published(client, link(publisher()), announcement(title="Short", days=1))
+    published(client, link(publisher()), announcement({"kind": "neighbourhoods", "neighbourhoods": [N1]}, title="N1"))
+    NeighbourhoodItem(*NeighbourhoodItem.key(LAU2, "0501-new"), gsi1pk="NBH#0501-new", gsi1sk="NEIGHBOURHOOD",
+                      id="0501-new", lau2=LAU2, name="Nei", address_count=10, cells=[], version=2,
+                      published_at=clock.now()).save()
+    newcomer = Principal(user_id="U-NEW", lau2=LAU2, neighbourhood_id="0501-new", residence_status="verified")
+    assert titles(channel_of(client, act_as, newcomer)) == []
+    later = clock.now() + timedelta(days=2)
+    monkeypatch.setattr(service, "now", lambda: later)
+
+    assert service.reach_neighbourhoods(LAU2) == 3  # the current one ("Short" expired), into each neighbourhood
+    assert titles(channel_of(client, act_as, newcomer)) == ["Everyone"]
+    assert titles(channel_of(client, act_as, ANNA)) == ["N1", "Everyone"]  # written again, not twice
+
+
 def test_a_circle_reaches_the_neighbourhoods_it_covers():
     # Given a 600 m circle on N1's centre, and a 3.5 km circle between N1 and N2
     small = Circle(lat=CENTRE_1[0], lon=CENTRE_1[1], radius_m=600)
@@ -125,7 +144,7 @@ def test_the_channel_is_newest_first_without_expired_ones_and_pages(client, act_
         first = client.get("/api/v1/me/announcements?language=en").json_body
     second = client.get(f"/api/v1/me/announcements?language=en&cursor={first['cursor']}").json_body
 
-    assert calls == {"Query": 2}  # one per partition: the neighbourhood's and the commune's
+    assert calls == {"Query": 1}  # the neighbourhood's partition holds the whole-commune ones too
     everything = titles(first) + titles(second)
     assert everything == [f"N{n}" for n in reversed(range(service.PAGE + 2))]  # "Short" has expired
     assert len(titles(first)) == service.PAGE and second["cursor"] is None

@@ -399,3 +399,29 @@ def test_edits_wait_while_a_publication_holds_the_draft(client, staff, commune):
 
     assert renamed.status_code == 409 and published.status_code == 409
     assert error_of(renamed)["fields"] == {"version": "the draft changed meanwhile"}
+
+
+def test_the_draft_and_its_cells_are_one_query_and_a_new_import_keeps_the_draft(client, staff, commune):
+    from chalicelib.addresses.service import import_addresses
+    from chalicelib.neighbourhoods.models import DraftItem
+    from chalicelib.store.calls import count_dynamodb_calls
+
+    drafted = propose(client)
+    for path in ("neighbourhood-draft", "neighbourhood-draft.geojson"):
+        with count_dynamodb_calls() as calls:
+            assert client.get(f"{BASE}/{path}").status_code == 200
+        assert calls == {"Query": 1}  # the draft sorts after the cell summaries of its partition
+    # A new edition of the register (one village address fewer) rewrites the cells, not the draft
+    import_addresses(register_csv(town_points() + village_points(5)))
+    again = client.get(f"{BASE}/neighbourhood-draft").json_body
+    assert again["version"] == drafted["version"]
+    assert sum(n["address_count"] for n in again["neighbourhoods"]) == 65
+    # A draft written before it lived there is read at its earlier key, and moved by the next proposal
+    item = DraftItem.get(*DraftItem.key("0501"))
+    earlier = DraftItem(*DraftItem.earlier_key("0501"), **{name: getattr(item, name) for name in DraftItem.get_attributes()
+                                                          if name not in ("pk", "sk")})
+    earlier.save()
+    item.delete()
+    assert client.get(f"{BASE}/neighbourhood-draft").json_body["version"] == drafted["version"]
+    assert propose(client)["version"] == drafted["version"] + 1
+    assert DraftItem.count("COMMUNE#0501", DraftItem.sk == "NBHDRAFT") == 0

@@ -10,6 +10,7 @@ from chalicelib.accounts.service import residents_key
 from chalicelib.adapters.clock import now
 from chalicelib.adapters.ids import new_id
 from chalicelib.addresses.service import get_address
+from chalicelib.neighbourhoods.models import NeighbourhoodItem
 from chalicelib.neighbours import vouching
 from chalicelib.verification.models import VerificationItem
 from tests.api.test_residence import publish_clervaux
@@ -33,6 +34,9 @@ def make_resident(address_id, status="verified", name=None, **fields) -> UserIte
     )
     user = UserItem(*UserItem.key(user_id), **{**stored, **fields})
     user.save()
+    if user.residence_status == "verified":  # as verifying does, in its transaction
+        NeighbourhoodItem(*NeighbourhoodItem.key(user.lau2, user.neighbourhood_id)).update(
+            actions=[NeighbourhoodItem.member_count.add(1)])
     return user
 
 
@@ -328,3 +332,92 @@ def test_two_concurrent_vouches_from_different_households_verify_exactly_once(hu
         assert "verified" in {r.status for r in results}
         records = list(VerificationItem.query(f"USER#{newcomer.user_id}", VerificationItem.sk.startswith("VERIFICATION#")))
         assert len(records) == 1 and reload(newcomer).residence_status == "verified"
+
+
+# --- the member count on the neighbourhood ------------------------------------------------------
+
+def test_the_member_count_stays_right_through_verifications_moves_boundaries_and_erasures(client, act_as, hupperdange):
+    from chalicelib.accounts.service import claim_residence
+    from chalicelib.accounts.verification import verify_resident
+    from chalicelib.accounts.your_data import erase_my_account
+    from chalicelib.neighbourhoods import service as neighbourhoods
+    from chalicelib.neighbourhoods.models import DrawnNeighbourhoods
+    from chalicelib.neighbours.service import member_count, recount_members
+    from chalicelib.store.calls import count_dynamodb_calls
+
+    def kept():  # the count on each published neighbourhood, against a COUNT Query of its verified residents
+        items = NeighbourhoodItem.query("COMMUNE#0501", NeighbourhoodItem.sk.startswith(NeighbourhoodItem.PREFIX))
+        counts = {item.id: (int(item.member_count), member_count(item.id)) for item in items}
+        assert all(stored == counted for stored, counted in counts.values()), counts
+        return {nbh: stored for nbh, (stored, _) in counts.items()}
+
+    first, second = make_resident("7973-46"), make_resident("7973-48")
+    newcomer, marnach = make_resident("7984-20", status="pending"), make_resident("3765-5")
+    assert kept() == {HUPPERDANGE: 2, MARNACH: 1}
+    verify_resident(reload(newcomer), "staff", "staff")
+    assert kept() == {HUPPERDANGE: 3, MARNACH: 1}
+    act_as(principal_of(reload(newcomer)))
+    with count_dynamodb_calls() as calls:
+        assert client.get(BASE).json_body["member_count"] == 3
+    assert calls == {"Query": 1}  # the neighbourhood, its count on it (act_as: no session read)
+    claim_residence(principal_of(reload(first)), "3765-12")  # moves to Marnach: pending there
+    assert kept() == {HUPPERDANGE: 2, MARNACH: 1}
+    erase_my_account(principal_of(reload(second)), "remove")
+    assert kept() == {HUPPERDANGE: 1, MARNACH: 1}
+    # One neighbourhood drawn round both villages (continuing Hupperdange's id): Marnach's verified move in
+    whole_north = [[[5.9, 50.0], [6.2, 50.0], [6.2, 50.2], [5.9, 50.2], [5.9, 50.0]]]
+    drawn = {"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {"name": "Clervaux-Nord"}, "geometry": {"type": "Polygon", "coordinates": whole_north}}]}
+    neighbourhoods.publish("0501", neighbourhoods.import_drawn("0501", DrawnNeighbourhoods.model_validate(drawn)).version)
+    assert reload(marnach).neighbourhood_id == reload(newcomer).neighbourhood_id
+    assert set(kept().values()) == {2}
+    # Items written before the count: counted by a Query until `./noper count-members` sets it
+    (item,) = NeighbourhoodItem.query("COMMUNE#0501", NeighbourhoodItem.sk.startswith(NeighbourhoodItem.PREFIX))
+    item.update(actions=[NeighbourhoodItem.member_count.remove()])
+    assert client.get(f"/api/v1/neighbourhoods/{item.id}").json_body["member_count"] == 2
+    assert recount_members("0501") == 1 and set(kept().values()) == {2}
+
+
+def test_the_pending_list_is_one_query_after_the_session_on_every_device(client, hupperdange):
+    from chalicelib.accounts.signin import start_session
+    from chalicelib.store.calls import count_dynamodb_calls
+
+    def device(user, name):
+        opened = start_session(reload(user), name)
+        return {**JSON, "Cookie": f"noper_session={opened.token}; noper_csrf={opened.csrf}", "X-CSRF-Token": opened.csrf}
+
+    voucher = make_resident("7973-46")
+    def pending(address_id, name):  # as claims store them now: with their street
+        return make_resident(address_id, status="pending", name=name, street=get_address(address_id).street)
+
+    nora, otto = pending("7984-20", "Nora"), pending("3765-5", "Otto")
+    earlier = pending("7973-60", "Earlier")  # vouched before candidates kept their vouchers
+    phone, laptop = device(voucher, "phone"), device(voucher, "laptop")
+    assert client.post(f"{BASE}/vouches", headers=phone, body=body({"user_id": nora.user_id})).status_code == 201
+    earlier_vouch = client.post(f"{BASE}/vouches", headers=phone, body=body({"user_id": earlier.user_id}))
+    assert earlier_vouch.status_code == 201
+    UserItem(*UserItem.key(earlier.user_id)).update(actions=[UserItem.vouchers.remove()])
+
+    for headers in (phone, laptop):
+        with count_dynamodb_calls() as calls:
+            page = client.get(f"{BASE}/pending", headers=headers).json_body
+        assert page["vouches_left_this_month"] == vouching.VOUCHES_PER_MONTH - 2  # the laptop knows the phone's
+        assert {p["display_name"]: p["vouched_by_me"] for p in page["pending"]} == {"Nora": True, "Earlier": True}
+        assert calls == {"GetItem": 1, "Query": 1, "BatchGetItem": 1}  # the session, the list, Earlier's vouch
+    assert otto.user_id not in {p["id"] for p in page["pending"]}  # Marnach's
+    UserItem(*UserItem.key(voucher.user_id)).update(actions=[UserItem.vouches_month.remove()])
+    assert vouching.copy_vouches_onto_accounts() >= 3  # the upgrade: the vouchers and my month's count
+    assert reload(earlier).vouchers == {voucher.user_id} and reload(voucher).vouches_in_month == 2
+    with count_dynamodb_calls() as calls:
+        assert client.get(f"{BASE}/pending", headers=laptop).status_code == 200
+    assert calls == {"GetItem": 1, "Query": 1}
+    assert client.get(f"{BASE}/pending", headers=laptop).json_body["vouches_left_this_month"] == 3
+    # A new claim starts afresh: vouches are for an address
+    from chalicelib.accounts.service import claim_residence
+
+    claim_residence(principal_of(reload(nora)), "7973-48")
+    assert reload(nora).vouchers is None and reload(nora).vouchers_listed
+    with count_dynamodb_calls() as calls:
+        page = client.get(f"{BASE}/pending", headers=laptop).json_body
+    assert {p["display_name"]: p["vouched_by_me"] for p in page["pending"]} == {"Nora": False, "Earlier": True}
+    assert calls == {"GetItem": 1, "Query": 1}  # nobody vouched for Nora at her new address: no read either

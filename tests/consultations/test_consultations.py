@@ -189,6 +189,35 @@ def test_residents_of_targeted_neighbourhoods_see_it_others_get_404(client, act_
     assert client.get(at_home(south, consultation["id"])).status_code == 404
 
 
+def test_a_neighbourhoods_list_is_one_query_and_reaches_neighbourhoods_published_later(client, act_as, clervaux):
+    from chalicelib.consultations.models import TargetItem
+    from chalicelib.neighbourhoods.models import NeighbourhoodItem
+    from chalicelib.store.calls import count_dynamodb_calls
+
+    south = clervaux["south"]
+    here = published(client, act_as, draft([south]))
+    everywhere = published(client, act_as, draft([], title=every("Whole commune")))
+    with count_dynamodb_calls() as calls:
+        listed = service.resident_list(resident("U-s", nbh=south), south, "de").consultations
+    assert calls == {"Query": 1}
+    assert {(c.id, c.title) for c in listed} == {(here["id"], "New school square (de)"),
+                                                   (everywhere["id"], "Whole commune (de)")}
+    # A neighbourhood published afterwards gets the whole-commune one (as publishing neighbourhoods does)
+    NeighbourhoodItem(*NeighbourhoodItem.key("0501", "0501-later"), gsi1pk="NBH#0501-later", gsi1sk="NEIGHBOURHOOD",
+                      id="0501-later", lau2="0501", name="Later", address_count=1, cells=[], version=9,
+                      published_at=clock.now()).save()
+    newcomer = resident("U-l", nbh="0501-later")
+    assert service.resident_list(newcomer, "0501-later", "en").consultations == []
+    assert service.retarget("0501") > 0
+    assert [c.id for c in service.resident_list(newcomer, "0501-later", "en").consultations] == [everywhere["id"]]
+    # An entry written before entries carried titles is read with its consultation
+    for entry in TargetItem.query(TargetItem.partition(south, "0501")):
+        entry.title = entry.languages = None
+        entry.save()
+    assert {c.title for c in service.resident_list(resident("U-s", nbh=south), south, "fr").consultations} == {
+        "New school square (fr)", "Whole commune (fr)"}
+
+
 def test_open_for_lists_what_is_open_in_the_neighbourhood_in_the_language(client, act_as, clervaux):
     south, north = clervaux["south"], clervaux["north"]
     open_here = published(client, act_as, draft([south]))
@@ -517,3 +546,35 @@ def test_only_real_pdfs_are_kept_and_residents_get_a_link(client, act_as, clerva
     link = client.get(at_home(south, cid, f"/documents/{ids['plan.pdf']}"))
     assert link.status_code == 200 and link.json_body["name"] == "plan.pdf"
     assert client.get(at_home(south, cid, f"/documents/{ids['fake.pdf']}")).status_code == 404
+
+
+def test_a_residents_view_is_one_batch_read_with_its_documents_listed(client, act_as, clervaux):
+    from chalicelib.consultations.documents import list_documents
+    from chalicelib.consultations.models import ConsultationItem
+    from chalicelib.store.calls import count_dynamodb_calls
+
+    south = clervaux["south"]
+    consultation = drafted(client, act_as, draft([south]))
+    cid, bucket = consultation["id"], get_settings().uploads_bucket
+    started = client.post(f"{BASE}/{cid}/documents", headers=JSON,
+                          body=body({"name": "plan.pdf", "content_type": "application/pdf", "size": 9})).json_body
+    aws_client("s3").put_object(Bucket=bucket, Key=started["upload"]["fields"]["key"], Body=b"%PDF-1.7\n")
+    assert service.process_uploaded_document(bucket, started["upload"]["fields"]["key"]) == "ready"
+    edited = client.put(f"{BASE}/{cid}", headers=JSON, body=body({**draft([south]), "version": 1}))
+    assert edited.status_code == 200  # the edit keeps the list
+    assert client.post(f"{BASE}/{cid}/publish", headers=JSON, body=body({"version": 2})).status_code == 200
+    act_as(resident("U-a", nbh=south))
+    assert answer(client, south, cid, {"trees": "trees"}).status_code == 201
+
+    with count_dynamodb_calls() as calls:
+        seen = client.get(at_home(south, cid)).json_body
+    assert calls == {"BatchGetItem": 1}  # and the session's read
+    assert [d["name"] for d in seen["consultation"]["documents"]] == ["plan.pdf"]
+    assert seen["my_answers"] == {"trees": "trees"}
+    # A consultation written before the list: its documents are queried, until `./noper list-documents`
+    ConsultationItem(*ConsultationItem.key(cid)).update(actions=[ConsultationItem.ready_documents.remove()])
+    assert [d["name"] for d in client.get(at_home(south, cid)).json_body["consultation"]["documents"]] == ["plan.pdf"]
+    assert list_documents() >= 1
+    with count_dynamodb_calls() as calls:
+        assert [d["name"] for d in client.get(at_home(south, cid)).json_body["consultation"]["documents"]] == ["plan.pdf"]
+    assert calls == {"BatchGetItem": 1}
