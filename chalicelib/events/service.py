@@ -1,7 +1,8 @@
 """Neighbourhood events by residents: created by a verified resident in their neighbourhood, read by its
 verified residents (and those of the nearby neighbourhoods it reaches), changed and cancelled by an organiser
 (its creator or a co-organiser); one occurrence of a series cancelled or moved. A cancelled event stays
-visible, marked cancelled.
+visible, marked cancelled; cancelling (the event or one occurrence) emails everyone who answered going or maybe or
+waits on the list (chalicelib/alerts.py `event_cancelled`, their `events` choice).
 
 An event is content of the kernel (kind `event`): neighbours comment on it and report it, the neighbourhood's
 moderators hide it (then only its organisers see it) or show it again.
@@ -19,6 +20,7 @@ from typing import Any
 import h3
 from pynamodb.exceptions import DoesNotExist, UpdateError
 
+from chalicelib import alerts
 from chalicelib.accounts.service import verified_neighbourhood
 from chalicelib.adapters.clock import now
 from chalicelib.adapters.ids import new_id
@@ -140,6 +142,7 @@ def cancel_event(principal: Principal, event_id: str) -> EventPublic:
     event.status = "cancelled"
     _save_change(event, seen)
     _recount(event, event.starts_at, counted_before=True)  # not held: no longer counted
+    alerts.event_cancelled(event_id, None, int(event.sequence))  # everyone who answered a coming occurrence
     logger.info("event cancelled", event_id=event_id, nbh=event.neighbourhood_id)
     return public_event(event, principal)
 
@@ -152,6 +155,7 @@ def cancel_occurrence(principal: Principal, event_id: str, occurrence: str) -> E
     seen = int(event.sequence or 0)
     event.exceptions = {**(event.exceptions or {}), occurrence: {"cancelled": True}}
     _save_change(event, seen)
+    alerts.event_cancelled(event_id, occurrence, int(event.sequence))  # everyone who answered it
     return public_event(event, principal)
 
 
