@@ -50,6 +50,7 @@ CHANGING = ("title", "description", "category", "starts_at", "ends_at", "start_l
             "place", "address_id", "place_cell", "capacity", "reach", "reaches", "organisers", "last_end", "status",
             "sequence", "updated_at", "calendar_keys", "targets", "public")
 CELL_RESOLUTION = 9
+IN_THE_COMMUNE = 1  # grid steps from a point's cell to the nearest cell of the commune's neighbourhoods
 
 
 def no_such_event() -> NotFound:
@@ -274,6 +275,10 @@ def _set_place(event: EventItem, principal: Principal, place: str | None, addres
     cell = keep_cell
     if point is not None:
         cell = h3.latlng_to_cell(point.lat, point.lon, CELL_RESOLUTION)  # the point itself is never stored
+        # In the commune: its cell, or one touching it (a square, a field by the houses), is one of the cells of
+        # the commune's published neighbourhoods (one BatchGetItem of 7 cells)
+        if not any(ref.lau2 == lau2 for ref in neighbourhoods_near(cell, IN_THE_COMMUNE)):
+            raise InvalidInput("The point on the map is outside the commune.", {"point": "outside the commune"})
     if address_id:
         try:
             address = get_address(address_id)
