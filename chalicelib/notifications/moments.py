@@ -145,8 +145,8 @@ def event_place(event_id: str, occurrence_id: str, user_id: str, version: str) -
 
 
 def event_reviewed(event_id: str, at: str) -> int:
-    """Tell an event's organisers whether the commune lets it reach the whole commune (the decision at `at`), with
-    the reason given. About what they asked for: no choice turns it off. Markers `EVENTREVIEW#<event>#<at>#<user>`."""
+    """Tell an event's organisers whether the commune lets it reach the whole commune, or took that back (the decision
+    at `at`: approved, refused or withdrawn), with the reason given. About what they asked for: no choice turns it off. Markers `EVENTREVIEW#<event>#<at>#<user>`."""
     from chalicelib.events.approval import review_of
 
     review = review_of(event_id)
@@ -165,7 +165,7 @@ def event_reviewed(event_id: str, at: str) -> int:
         marker = f"EVENTREVIEW#{event_id}#{at}#{user_id}"
         if emails.already_sent(marker):
             continue
-        context = {"title": event.title, "approved": review.status == "approved", "reason": review.reason or "",
+        context = {"title": event.title, "outcome": review.status, "reason": review.reason or "",
                    "open_url": f"{site()}/events/{event_id}"}
         message = emails.render("event_reviewed", emails.language_of(user), context, user_id=user_id, topic=None,
                                 to=user.email)

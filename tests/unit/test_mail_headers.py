@@ -46,7 +46,7 @@ CONTEXTS = {
                               "open_url": f"{SITE}/events/E1"}),
     "event_cancelled": ("events", {"title": "Repair café", "start": SEEN, "series": False,
                                    "open_url": f"{SITE}/events/E1"}),
-    "event_reviewed": (None, {"title": "Street party", "approved": False, "reason": "Too big",
+    "event_reviewed": (None, {"title": "Street party", "outcome": "withdrawn", "reason": "Too big",
                               "open_url": f"{SITE}/events/E1"}),
 }
 # Built by their own flow below, not from CONTEXTS.
