@@ -1016,7 +1016,7 @@ def event_reviews(path, query):
 
 
 @api.post("/api/v1/communes/{lau2}/event-reviews/{event_id}", action="events.review",
-          summary="Approve or refuse an event for the commune, with a reason told to its organisers",
+          summary="Approve or refuse an event for the commune, or withdraw an approval, with a reason told to its organisers",
           path_model=CommuneEventPath, body=EventDecision, response=EventReview, errors=(400, 401, 403, 404, 409))
 def decide_event(principal, path, body):
     return event_approval.decide(principal, path.lau2, path.event_id, body)

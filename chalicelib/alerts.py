@@ -57,6 +57,13 @@ def event_reviewed(event_id: str, at: str) -> None:
     _enqueue({"kind": "event_review", "event_id": event_id, "at": at})
 
 
+def event_cancelled(event_id: str, occurrence_id: str | None, sequence: int) -> None:
+    """An organiser cancelled an event (`occurrence_id` None) or one of its occurrences, as change `sequence`:
+    tell everyone who answered going, maybe or waits on the list."""
+    _enqueue({"kind": "event_cancelled", "event_id": event_id, "occurrence_id": occurrence_id or "",
+              "sequence": str(sequence)})
+
+
 def _enqueue(job: dict[str, str]) -> None:
     """Never fails the request that published: the item is written; a refused enqueue is logged as an
     error and counted (`AlertsNotEnqueued` alarms; an operator re-sends with the job in the log, see

@@ -33,6 +33,7 @@ AuditAction = Literal[
     "publisher_registered", "publisher_suspended", "publisher_activated", "publishing_settings_changed",
     "publisher_link_issued", "publisher_link_revoked",
     "announcement_approved", "announcement_rejected", "announcement_withdrawn", "event_approved", "event_refused",
+    "event_withdrawn",
     "consultation_published", "neighbourhoods_published", "address_import_started", "address_import_confirmed",
     "commune_settings_changed", "staff_role_granted", "staff_role_withdrawn",
 ]

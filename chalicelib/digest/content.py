@@ -10,7 +10,9 @@ Reads, all on existing partitions (docs/data-model.md, "Weekly digest"):
 - the lending library `NBH#<id>#ITEMS` on gsi1, between the week's first and last item ids;
 - the verified residents `NBH#<id>#RESIDENTS` on gsi1: the recipients, and who is new this week;
 - the neighbourhood's calendar `NBH#<id>#CAL` for the 7 days after the week ("coming up": its events, nearby
-  ones reaching it and the commune's), one Query a page (chalicelib/events/calendar.py `window`).
+  ones reaching it and the commune's), one Query a page (chalicelib/events/calendar.py `window`), and their
+  organisers (one BatchGetItem per 100 events): a resident's digest leaves out events organised by someone they
+  blocked.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from chalicelib.accounts.models import UserItem
 from chalicelib.adapters.clock import now
 from chalicelib.adapters.ids import _CROCKFORD
 from chalicelib.events.calendar import window
+from chalicelib.events.models import EventItem
 from chalicelib.lending.models import LendableItem
 from chalicelib.neighbours.service import residents
 from chalicelib.posts.models import FeedEntryItem, PostItem
@@ -69,6 +72,7 @@ class DigestEvent:
     nearby: bool
     commune_wide: bool
     publisher_name: str | None
+    organisers: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -133,7 +137,7 @@ class NeighbourhoodWeek:
             lost_pets=[p for p in self.lost_pets if keep(p.author_id)],
             lendables=[i for i in self.lendables if keep(i.owner_id)],
             new_neighbours=len(self.new_neighbour_ids - {resident_id}),
-            coming_up=list(self.coming_up),
+            coming_up=[e for e in self.coming_up if not e.organisers & blocked],
         )
 
 
@@ -170,7 +174,9 @@ def read_week(neighbourhood_id: str, lau2: str, name: str, week: str, start: dat
 
 def coming_up(neighbourhood_id: str, since: datetime) -> list[DigestEvent]:
     """The occurrences starting in the 7 days from `since` that the neighbourhood's calendar shows (not cancelled,
-    not hidden), soonest first: its calendar's window, one Query a page."""
+    not hidden), soonest first: its calendar's window, one Query a page; then who organises them, one
+    BatchGetItem per 100 events (once per neighbourhood, not per resident), so that a resident's digest leaves
+    out the events organised by someone they blocked."""
     found: list[DigestEvent] = []
     cursor = None
     while True:
@@ -180,7 +186,20 @@ def coming_up(neighbourhood_id: str, since: datetime) -> list[DigestEvent]:
                   for o in page.occurrences if o.status != "cancelled" and o.start >= since]
         cursor = page.cursor
         if not cursor:
-            return sorted(found, key=lambda e: (e.start, e.event_id))
+            break
+    organisers = _organisers(sorted({e.event_id for e in found}))
+    return sorted((replace(e, organisers=organisers.get(e.event_id, frozenset())) for e in found),
+                  key=lambda e: (e.start, e.event_id))
+
+
+def _organisers(event_ids: list[str]) -> dict[str, frozenset[str]]:
+    """event id -> its organisers (creator and co-organisers), one BatchGetItem per 100 events."""
+    found: dict[str, frozenset[str]] = {}
+    for first in range(0, len(event_ids), 100):
+        keys = [EventItem.key(event_id) for event_id in event_ids[first:first + 100]]
+        for event in EventItem.batch_get(keys, attributes_to_get=["pk", "sk", "event_id", "organisers"]):
+            found[event.event_id] = frozenset(event.organisers or ())
+    return found
 
 
 def id_floor(moment: datetime) -> str:

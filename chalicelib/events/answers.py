@@ -9,7 +9,8 @@ maybe or not going, fewer extra people) goes in the same write to the first in l
 by email (chalicelib/alerts.py `event_place`). Nobody passes the line: a newcomer takes a place only when nobody
 waits. A larger capacity set by an organiser gives its places the same way (`offer_places`).
 
-Residents see counts; the organisers see who answered, with the names residents see. Answering an occurrence
+Residents see counts and the names of the neighbours who chose to be shown (`show_name`, off by default, as
+the answer is sent each time); the organisers see who answered, with the names residents see. Answering an occurrence
 that has started, or a cancelled event or occurrence, is refused (409).
 """
 
@@ -28,7 +29,7 @@ from chalicelib.content.counters import count_in_week
 from chalicelib.errors import Conflict, NotFound
 from chalicelib.events import calendar
 from chalicelib.events.models import (
-    AnswerRequest, Answerer, Answers, EventItem, EventLink, MyAnswer, OccurrenceAnswersItem,
+    AnswerRequest, Answerer, Answers, EventItem, EventLink, MyAnswer, OccurrenceAnswersItem, ShownNeighbour,
 )
 from chalicelib.events.recurrence import to_local
 from chalicelib.events.service import no_such_event, visible_event
@@ -203,7 +204,7 @@ def _decide(item: OccurrenceAnswersItem, user_id: str, request: AnswerRequest, n
         state = "going" if fits else "waiting"
     keep_turn = old is not None and old["state"] == "waiting" and state == "waiting"
     everyone[user_id] = {"answer": request.answer, "extra": request.extra, "state": state, "name": name,
-                         "at": (old or {}).get("at") if keep_turn else now().isoformat()}
+                         "show": request.show_name, "at": (old or {}).get("at") if keep_turn else now().isoformat()}
     if state == "waiting":
         if keep_turn:
             queue = list(item.queue or [])  # keeps the turn it had
@@ -242,15 +243,19 @@ def _public(event: EventItem, occurrence_id: str, item: OccurrenceAnswersItem, p
     my_answer = None
     if mine:
         position = queue.index(principal.user_id) + 1 if principal.user_id in queue else None
-        my_answer = MyAnswer(answer=mine["answer"], extra=int(mine["extra"]), state=mine["state"], position=position)
+        my_answer = MyAnswer(answer=mine["answer"], extra=int(mine["extra"]), state=mine["state"], position=position,
+                             show_name=bool(mine.get("show")))
     people = None
+    turn = {user_id: index for index, user_id in enumerate(queue)}
+    ordered = sorted(everyone.items(), key=lambda pair: (ORDER[pair[1]["state"]], turn.get(pair[0], 0),
+                                                          pair[1].get("at") or "", pair[0]))
     if principal.user_id in event.organisers:
-        turn = {user_id: index for index, user_id in enumerate(queue)}
-        ordered = sorted(everyone.items(), key=lambda pair: (ORDER[pair[1]["state"]], turn.get(pair[0], 0),
-                                                              pair[1].get("at") or "", pair[0]))
         people = [Answerer(user_id=user_id, name=entry.get("name"), answer=entry["answer"], extra=int(entry["extra"]),
-                           state=entry["state"]) for user_id, entry in ordered]
+                           state=entry["state"], show_name=bool(entry.get("show"))) for user_id, entry in ordered]
+    # Residents see the counts and the names of the neighbours who chose to be shown (no ids: names only)
+    shown = [ShownNeighbour(name=entry["name"], state=entry["state"], extra=int(entry["extra"]))
+             for _, entry in ordered if entry.get("show") and entry.get("name") and entry["state"] != "not_going"]
     return Answers(event_id=event.event_id, occurrence_id=occurrence_id, capacity=capacity, going=going,
                    maybe=int(item.maybe or 0), not_going=int(item.not_going or 0), waiting=int(item.waiting or 0),
                    places_left=max(0, capacity - going) if capacity is not None else None, mine=my_answer,
-                   people=people)
+                   people=people, shown=shown)

@@ -13,6 +13,10 @@ event reaches nobody. Approved, the event's `targets` name the neighbourhoods it
 of the commune for a resident's event, those the publisher chose otherwise): one conditional change of the event
 (its `sequence` grows: subscribed calendars see it) which rewrites its calendar copies. The organisers are told
 the decision by email (chalicelib/alerts.py `event_reviewed`, five languages).
+
+An approval holds while the organisers edit the event (title, description, place, times: nothing asks the commune
+again). Staff may withdraw it (decision `withdraw`, same route, from `approved` only, with a reason): the event goes
+back to its neighbourhood (a partner's reaches nobody), the organisers are told, and they may ask again.
 """
 
 from __future__ import annotations
@@ -38,7 +42,7 @@ from chalicelib.observability import logger
 from chalicelib.policy import Principal
 from chalicelib.store.table import Entity, Gsi1, condition_failed, refused_conditions, transaction
 
-ReviewStatus = Literal["pending", "approved", "refused"]
+ReviewStatus = Literal["pending", "approved", "refused", "withdrawn"]
 ReviewKind = Literal["resident", "publisher"]
 QUEUE_PAGE = 100
 ATTEMPTS = 3  # applying a decision races an organiser's edit: read again, at most this often
@@ -53,7 +57,8 @@ class ReviewQuery(Model):
 
 class EventDecision(Model):
     model_config = ConfigDict(extra="forbid")
-    decision: Literal["approve", "refuse"]
+    decision: Literal["approve", "refuse", "withdraw"] = Field(
+        description="approve or refuse a pending event; withdraw an approval (back to its neighbourhood)")
     reason: Annotated[str, StringConstraints(strip_whitespace=True, max_length=500)] = Field(
         "", description="told to the organisers (and kept in the commune's audit log)")
 
@@ -131,7 +136,7 @@ def _no_such_review() -> NotFound:
 
 def ask_whole_commune(principal: Principal, event_id: str) -> EventReview:
     """An organiser asks for their event to reach the whole commune: queued for its staff; meanwhile it stays in
-    its neighbourhood. Asked again only after a refusal."""
+    its neighbourhood. Asked again only after a refusal or a withdrawal."""
     event = service._organised(principal, event_id)
     if event.targets:
         raise Conflict("The event reaches the whole commune already.", {"event_id": "reaches the commune already"})
@@ -140,7 +145,7 @@ def ask_whole_commune(principal: Principal, event_id: str) -> EventReview:
     review = new_review(event, lau2, "resident", subjects=list(event.organisers), targets=None,
                         neighbourhood_name=names.get(event.neighbourhood_id))
     try:
-        review.save(condition=EventReviewItem.pk.does_not_exist() | (EventReviewItem.status == "refused"))
+        review.save(condition=EventReviewItem.pk.does_not_exist() | EventReviewItem.status.is_in("refused", "withdrawn"))
     except PutError as error:
         if condition_failed(error):
             raise Conflict("The commune has this event already.", {"event_id": "asked already"}) from None
@@ -181,10 +186,11 @@ def decide(principal: Principal, lau2: str, event_id: str, decision: EventDecisi
         raise _no_such_review() from None
     if review.lau2 != lau2:
         raise _no_such_review()
-    if review.status != "pending":
-        raise Conflict(f"The event is {review.status} already.", {"decision": f"event is {review.status}"})
+    before = "approved" if decision.decision == "withdraw" else "pending"
+    if review.status != before:
+        raise Conflict(f"The event is {review.status}.", {"decision": f"event is {review.status}"})
     policy.not_own_case("events.review", principal, review.subjects)
-    after = "approved" if decision.decision == "approve" else "refused"
+    after = {"approve": "approved", "refuse": "refused", "withdraw": "withdrawn"}[decision.decision]
     stamp = now()
     try:
         with transaction() as t:
@@ -193,14 +199,14 @@ def decide(principal: Principal, lau2: str, event_id: str, decision: EventDecisi
                                       EventReviewItem.decided_at.set(stamp),
                                       EventReviewItem.decided_by.set(principal.user_id or ""),
                                       EventReviewItem.reason.set(decision.reason or None)],
-                     condition=EventReviewItem.status == "pending")
+                     condition=EventReviewItem.status == before)
             t.save(audit.entry(lau2, f"event_{after}", principal.user_id, "event", event_id, decision.reason))
     except TransactWriteError as error:
         if refused_conditions(error):
             raise Conflict("Someone else decided first.", {"decision": "already decided"}) from None
         raise
     review.status, review.decided_at, review.reason = after, stamp, decision.reason or None
-    if after == "approved":
+    if after in ("approved", "withdrawn"):
         _apply(review)
     logger.info("event reviewed", event_id=event_id, lau2=lau2, decision=after, kind=review.kind)
     if review.kind == "resident":
@@ -209,13 +215,14 @@ def decide(principal: Principal, lau2: str, event_id: str, decision: EventDecisi
 
 
 def _apply(review: EventReviewItem) -> EventItem:
-    """The event reaches what was approved: one conditional change (its sequence), read again if an organiser
-    changed it meanwhile."""
-    targets = list(review.targets) if review.targets is not None else [
-        n.id for n in list_published(review.lau2).neighbourhoods]
+    """The event reaches what was approved, or (withdrawn) its neighbourhood again: one conditional change (its
+    sequence), read again if an organiser changed it meanwhile."""
+    approved = review.status == "approved"
+    targets = (list(review.targets) if review.targets is not None else [
+        n.id for n in list_published(review.lau2).neighbourhoods]) if approved else None
     for attempt in range(ATTEMPTS):
         event = service.load_event(review.event_id, consistent=True)
-        event.targets, event.public = targets, bool(review.public)
+        event.targets, event.public = targets, bool(review.public) and approved
         try:
             service._save_change(event, int(event.sequence or 0))
             return event

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Annotated, Literal
 
-from pydantic import ConfigDict, Field, StringConstraints, ValidationInfo, field_validator
+from pydantic import ConfigDict, Field, StrictBool, StringConstraints, ValidationInfo, field_validator
 from pynamodb.attributes import BooleanAttribute, JSONAttribute, ListAttribute, NumberAttribute, UnicodeAttribute, UTCDateTimeAttribute
 
 from chalicelib.content.hiding import HiddenFields, HideableEntity
@@ -153,6 +153,7 @@ class AnswerRequest(Model):
     model_config = ConfigDict(extra="forbid")
     answer: AnswerKind
     extra: int = Field(0, ge=0, le=MAX_EXTRA, description="people coming with me (family), beyond myself")
+    show_name: StrictBool = Field(False, description="neighbours see my name with my answer (organisers always do)")
 
 
 # --- responses ------------------------------------------------------------------------------
@@ -225,6 +226,7 @@ class MyAnswer(Model):
     extra: int
     state: AnswerState = Field(description="going, or waiting for a place (past capacity), maybe, not_going")
     position: int | None = Field(None, description="on the waiting list: 1 is the first in line")
+    show_name: bool = Field(False, description="neighbours see my name with my answer")
 
 
 class Answerer(Model):
@@ -233,6 +235,15 @@ class Answerer(Model):
     answer: AnswerKind
     extra: int
     state: AnswerState
+    show_name: bool = Field(False, description="chose to be shown to neighbours")
+
+
+class ShownNeighbour(Model):
+    """A neighbour who answered and chose to be shown: their name, as neighbours see it, and their answer."""
+
+    name: str
+    state: AnswerState
+    extra: int
 
 
 class Answers(Model):
@@ -249,6 +260,9 @@ class Answers(Model):
     mine: MyAnswer | None
     people: list[Answerer] | None = Field(description="for its organisers: going, then the waiting list in order, "
                                                       "then maybe and not going; null for anyone else")
+    shown: list[ShownNeighbour] = Field(default_factory=list,
+                                        description="for everyone: going, waiting and maybe neighbours who chose to "
+                                                    "be shown, in that order")
 
 
 class CalendarFeed(Model):

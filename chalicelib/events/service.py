@@ -1,7 +1,8 @@
 """Neighbourhood events by residents: created by a verified resident in their neighbourhood, read by its
 verified residents (and those of the nearby neighbourhoods it reaches), changed and cancelled by an organiser
 (its creator or a co-organiser); one occurrence of a series cancelled or moved. A cancelled event stays
-visible, marked cancelled.
+visible, marked cancelled; cancelling (the event or one occurrence) emails everyone who answered going or maybe or
+waits on the list (chalicelib/alerts.py `event_cancelled`, their `events` choice).
 
 An event is content of the kernel (kind `event`): neighbours comment on it and report it, the neighbourhood's
 moderators hide it (then only its organisers see it) or show it again.
@@ -19,6 +20,7 @@ from typing import Any
 import h3
 from pynamodb.exceptions import DoesNotExist, UpdateError
 
+from chalicelib import alerts
 from chalicelib.accounts.service import verified_neighbourhood
 from chalicelib.adapters.clock import now
 from chalicelib.adapters.ids import new_id
@@ -48,6 +50,7 @@ CHANGING = ("title", "description", "category", "starts_at", "ends_at", "start_l
             "place", "address_id", "place_cell", "capacity", "reach", "reaches", "organisers", "last_end", "status",
             "sequence", "updated_at", "calendar_keys", "targets", "public")
 CELL_RESOLUTION = 9
+IN_THE_COMMUNE = 1  # grid steps from a point's cell to the nearest cell of the commune's neighbourhoods
 
 
 def no_such_event() -> NotFound:
@@ -140,6 +143,7 @@ def cancel_event(principal: Principal, event_id: str) -> EventPublic:
     event.status = "cancelled"
     _save_change(event, seen)
     _recount(event, event.starts_at, counted_before=True)  # not held: no longer counted
+    alerts.event_cancelled(event_id, None, int(event.sequence))  # everyone who answered a coming occurrence
     logger.info("event cancelled", event_id=event_id, nbh=event.neighbourhood_id)
     return public_event(event, principal)
 
@@ -152,6 +156,7 @@ def cancel_occurrence(principal: Principal, event_id: str, occurrence: str) -> E
     seen = int(event.sequence or 0)
     event.exceptions = {**(event.exceptions or {}), occurrence: {"cancelled": True}}
     _save_change(event, seen)
+    alerts.event_cancelled(event_id, occurrence, int(event.sequence))  # everyone who answered it
     return public_event(event, principal)
 
 
@@ -270,6 +275,10 @@ def _set_place(event: EventItem, principal: Principal, place: str | None, addres
     cell = keep_cell
     if point is not None:
         cell = h3.latlng_to_cell(point.lat, point.lon, CELL_RESOLUTION)  # the point itself is never stored
+        # In the commune: its cell, or one touching it (a square, a field by the houses), is one of the cells of
+        # the commune's published neighbourhoods (one BatchGetItem of 7 cells)
+        if not any(ref.lau2 == lau2 for ref in neighbourhoods_near(cell, IN_THE_COMMUNE)):
+            raise InvalidInput("The point on the map is outside the commune.", {"point": "outside the commune"})
     if address_id:
         try:
             address = get_address(address_id)

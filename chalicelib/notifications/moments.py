@@ -31,7 +31,11 @@ from chalicelib.verification.models import VerificationItem
 from chalicelib.web.site import site
 
 RESIDENCE, LOAN, MOVED, EVENT_PLACE, EVENT_REVIEW = "residence", "loan", "moved", "event_place", "event_review"
-KINDS = (RESIDENCE, LOAN, MOVED, EVENT_PLACE, EVENT_REVIEW)
+EVENT_CANCELLED = "event_cancelled"
+KINDS = (RESIDENCE, LOAN, MOVED, EVENT_PLACE, EVENT_REVIEW, EVENT_CANCELLED)
+# Who hears that an event they answered is cancelled: not those who said they would not come.
+TOLD_OF_CANCELLING = frozenset({"going", "maybe", "waiting"})
+EVENTS_TOPIC = "events"
 # A loan's states that someone waits to hear about, and who hears it.
 LOAN_RECIPIENT = {"requested": "owner", "accepted": "borrower", "declined": "borrower"}
 LOAN_TOPIC = "loan_reminders"
@@ -47,6 +51,8 @@ def run_job(job: dict[str, Any]) -> int:
         return int(event_place(job["event_id"], job["occurrence_id"], job["user_id"], job["version"]))
     if job["kind"] == EVENT_REVIEW:
         return event_reviewed(job["event_id"], job["at"])
+    if job["kind"] == EVENT_CANCELLED:
+        return event_cancelled(job["event_id"], job["occurrence_id"] or None, job["sequence"])
     return int(loan_changed(job["loan_id"], job["state"]))
 
 
@@ -139,8 +145,8 @@ def event_place(event_id: str, occurrence_id: str, user_id: str, version: str) -
 
 
 def event_reviewed(event_id: str, at: str) -> int:
-    """Tell an event's organisers whether the commune lets it reach the whole commune (the decision at `at`), with
-    the reason given. About what they asked for: no choice turns it off. Markers `EVENTREVIEW#<event>#<at>#<user>`."""
+    """Tell an event's organisers whether the commune lets it reach the whole commune, or took that back (the decision
+    at `at`: approved, refused or withdrawn), with the reason given. About what they asked for: no choice turns it off. Markers `EVENTREVIEW#<event>#<at>#<user>`."""
     from chalicelib.events.approval import review_of
 
     review = review_of(event_id)
@@ -159,12 +165,49 @@ def event_reviewed(event_id: str, at: str) -> int:
         marker = f"EVENTREVIEW#{event_id}#{at}#{user_id}"
         if emails.already_sent(marker):
             continue
-        context = {"title": event.title, "approved": review.status == "approved", "reason": review.reason or "",
+        context = {"title": event.title, "outcome": review.status, "reason": review.reason or "",
                    "open_url": f"{site()}/events/{event_id}"}
         message = emails.render("event_reviewed", emails.language_of(user), context, user_id=user_id, topic=None,
                                 to=user.email)
         sent += int(emails.send_once(marker, message))
     logger.info("event review emailed", event_id=event_id, decision=review.status, sent=sent)
+    return sent
+
+
+def event_cancelled(event_id: str, occurrence_id: str | None, sequence: str) -> int:
+    """Tell everyone who answered going or maybe, or waits on the list, that an organiser cancelled the event (every
+    occurrence still ahead: each resident once) or one occurrence; per their `events` choice ("Events I answered"
+    in the profile, on by default). Markers `EVENTCANCELLED#<event>#<occurrence or ALL>#<sequence>#<user>`."""
+    from chalicelib.adapters.clock import now
+    from chalicelib.events import calendar
+    from chalicelib.events.models import OccurrenceAnswersItem
+    from chalicelib.events.recurrence import occurrence_id as id_of
+
+    try:
+        event = EventItem.get(*EventItem.key(event_id))
+    except DoesNotExist:
+        return 0
+    # Where each occurrence is now; cancelling the whole event leaves out those cancelled (and told) before
+    at = {id_of(h.original): h.start for h in calendar.happenings(calendar.expansion(event))
+          if occurrence_id is not None or not h.cancelled}
+    prefix = f"OCC#{occurrence_id}" if occurrence_id is not None else "OCC#"
+    stored = OccurrenceAnswersItem.query(f"EVENT#{event_id}", OccurrenceAnswersItem.sk.startswith(prefix))
+    told: dict[str, datetime] = {}  # resident -> the start of the (first) occurrence they answered
+    for item in stored:
+        found = at.get(item.sk.removeprefix("OCC#"))
+        if found is None or found <= now():
+            continue  # over, or no longer one of its occurrences: nothing to tell
+        for user_id, answer in (item.answers or {}).items():
+            if answer.get("state") in TOLD_OF_CANCELLING:
+                told[user_id] = min(told.get(user_id, found), found)
+    sent = 0
+    for user_id, start in sorted(told.items()):
+        sent += int(emails.email_resident(
+            user_id, EVENTS_TOPIC, f"EVENTCANCELLED#{event_id}#{occurrence_id or 'ALL'}#{sequence}#{user_id}",
+            "event_cancelled",
+            lambda start=start: {"title": event.title, "start": start, "series": occurrence_id is None and bool(event.rrule),  # type: ignore[misc]
+                                 "open_url": f"{site()}/events/{event_id}"}))
+    logger.info("event cancelling emailed", event_id=event_id, occurrence_id=occurrence_id, told=len(told), sent=sent)
     return sent
 
 

@@ -8,7 +8,8 @@ The calm default: everything is on, because each topic is already quiet by desig
 one email a week, none for an empty week nor, unless the resident says otherwise
 (`digest_skip_when_read`), for a week they read all of in their feed; urgent alerts are for lost pets within reach and
 emergencies only, at most ALERTS_PER_DAY a day; a loan reminder is one email the day before the
-resident must return something; a message email is sent once per unread streak, after a day.
+resident must return something; a message email is sent once per unread streak, after a day; `events` is
+an event the resident answered (going, maybe or waiting) being cancelled, whole or one occurrence.
 Neighbourhood topics (digest, alerts) go to verified residents only.
 """
 
@@ -24,7 +25,7 @@ from chalicelib.accounts.models import UserItem
 from chalicelib.errors import NotFound
 from chalicelib.models import Model
 
-Topic = Literal["digest", "alert_lost_pet", "alert_emergency", "loan_reminders", "messages"]
+Topic = Literal["digest", "alert_lost_pet", "alert_emergency", "loan_reminders", "messages", "events"]
 TOPICS: tuple[Topic, ...] = get_args(Topic)
 DEFAULTS: dict[Topic, bool] = {
     "digest": True,
@@ -32,6 +33,7 @@ DEFAULTS: dict[Topic, bool] = {
     "alert_emergency": True,
     "loan_reminders": True,
     "messages": True,
+    "events": True,
 }
 # Neighbourhood content: for residents whose address is verified.
 NEIGHBOURHOOD_TOPICS: frozenset[str] = frozenset({"digest", "alert_lost_pet", "alert_emergency"})
@@ -49,6 +51,7 @@ class NotificationSettings(Model):
     alert_emergency: bool
     loan_reminders: bool
     messages: bool
+    events: bool
     digest_skip_when_read: bool
 
 
@@ -61,6 +64,7 @@ class NotificationSettingsUpdate(Model):
     alert_emergency: StrictBool | None = None
     loan_reminders: StrictBool | None = None
     messages: StrictBool | None = None
+    events: StrictBool | None = None
     digest_skip_when_read: StrictBool | None = None
 
 

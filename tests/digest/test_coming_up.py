@@ -66,3 +66,20 @@ def test_events_alone_make_a_digest_and_the_week_without_any_lists_none(client, 
     assert report.sent == 1
     text, _ = parts(delivered(outbox, before)["anna@example.lu"])
     assert HEADING["de"] in text and "Nachbarschaftsfest" in text
+
+
+def test_coming_up_leaves_out_the_events_organised_by_someone_the_resident_blocked(client, act_as, neighbourhood_week,
+                                                                                   outbox, week):
+    _, end = week_bounds(week)
+    local_end = to_local(end, ZONE).replace(tzinfo=None)
+    organise(client, act_as, resident("anna"), "Repair café", local_end + timedelta(days=2, hours=18))
+    organise(client, act_as, resident("dani"), "Flea market", local_end + timedelta(days=1, hours=9))
+    before = set(outbox.glob("*.eml"))
+
+    service.run_neighbourhood(N1, "0501", "Op der Hiel", week)
+
+    sent = delivered(outbox, before)
+    ben_text, ben_html = parts(sent["ben@example.lu"])  # Ben blocked Anna (the fixture)
+    assert "Flea market" in ben_text and "Repair café" not in ben_text and "Repair café" not in ben_html
+    anna_text, _ = parts(sent["anna@example.lu"])
+    assert "Flea market" in anna_text and "Repair café" in anna_text

@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from pynamodb.exceptions import DoesNotExist
 
+from chalicelib.accounts.models import UserItem
 from chalicelib.adapters import clock
 from chalicelib.adapters.aws import unavailable
 from chalicelib.content.counters import WeekStatsItem, iso_week
@@ -79,7 +80,7 @@ def test_a_freed_place_goes_to_the_first_in_line_who_is_told_by_email(client, ac
     assert answer(client, event["id"], occurrence).json_body["places_left"] == 0
     act_as(dan)
     waiting = answer(client, event["id"], occurrence, extra=1).json_body  # needs 2
-    assert waiting["mine"] == {"answer": "going", "extra": 1, "state": "waiting", "position": 1}
+    assert waiting["mine"] == {"answer": "going", "extra": 1, "state": "waiting", "position": 1, "show_name": False}
     act_as(eve)
     assert answer(client, event["id"], occurrence).json_body["mine"]["position"] == 2
     # Carla frees one place: Dan (2 people) does not fit, and nobody passes him in line
@@ -176,3 +177,35 @@ def test_answering_a_cancelled_or_started_occurrence_is_refused(client, act_as, 
         raise AssertionError("a refused answer wrote something")
     except DoesNotExist:
         pass
+
+
+def test_residents_see_the_names_of_neighbours_who_chose_to_be_shown_organisers_every_name(client, act_as):
+    event = organised(client, act_as)
+    occurrence = event["occurrence_id"]
+    carla, dan = resident("U-carla", nbh=N1), resident("U-dan", nbh=N1)
+    for who, address in ((BEN, "ben"), (carla, "carla"), (dan, "dan")):
+        make_user(who, f"{address}@example.org", None)
+        UserItem.get(*UserItem.key(who.user_id)).update(actions=[UserItem.display_name.set(address.title())])
+    act_as(BEN)
+    mine = client.put(f"/api/v1/events/{event['id']}/occurrences/{occurrence}/answer", headers=JSON,
+                      body=body({"answer": "going", "show_name": True})).json_body["mine"]
+    assert mine["show_name"] is True
+    act_as(carla)
+    answer(client, event["id"], occurrence, "maybe")  # not shown: the default
+    act_as(dan)
+    client.put(f"/api/v1/events/{event['id']}/occurrences/{occurrence}/answer", headers=JSON,
+               body=body({"answer": "not_going", "show_name": True}))
+    seen = answers(client, event["id"], occurrence)
+    assert (seen["going"], seen["maybe"], seen["not_going"]) == (1, 1, 1) and seen["people"] is None
+    assert [neighbour["state"] for neighbour in seen["shown"]] == ["going"]
+    assert seen["shown"][0]["name"].startswith("Ben") and "user_id" not in seen["shown"][0]
+    act_as(ANNA)
+    people = answers(client, event["id"], occurrence)["people"]
+    assert {person["user_id"]: person["show_name"] for person in people} == {
+        BEN.user_id: True, carla.user_id: False, dan.user_id: True}
+    assert all(person["name"] for person in people)
+    # A show_name that is not a boolean: 400 naming it
+    act_as(carla)
+    refused = client.put(f"/api/v1/events/{event['id']}/occurrences/{occurrence}/answer", headers=JSON,
+                         body=body({"answer": "going", "show_name": "yes"}))
+    assert refused.status_code == 400 and "show_name" in error_of(refused)["fields"]

@@ -114,6 +114,42 @@ def test_a_refused_event_stays_home_its_organiser_is_told_why_and_may_ask_again(
     assert asked(client, act_as, event["id"]).status_code == 201  # after a refusal, once more
 
 
+def test_an_approved_event_edited_by_its_organiser_keeps_the_approval_until_staff_withdraw_it(client, act_as, outbox):
+    event = organised(client, act_as)
+    assert asked(client, act_as, event["id"]).status_code == 201
+    # Withdrawing what is not approved: 409
+    early = decided(client, act_as, event["id"], "withdraw")
+    assert early.status_code == 409 and error_of(early)["fields"] == {"decision": "event is pending"}
+    assert decided(client, act_as, event["id"], "approve").status_code == 200
+    # The organiser changes title, description, place and times: still the whole commune's
+    act_as(ANNA)
+    edited = client.patch(f"/api/v1/events/{event['id']}", headers=JSON, body=body({
+        "title": "Street party, bigger", "description": "Music, cake and a band.", "place": "Place du Marché",
+        "start": f"{NEXT_YEAR}-06-14T15:00", "end": f"{NEXT_YEAR}-06-14T22:00"}))
+    assert edited.status_code == 200, edited.body
+    assert edited.json_body["commune_wide"] is True
+    assert [(o["event_id"], o["title"]) for o in calendar_of(client, act_as, CARLA)] == [
+        (event["id"], "Street party, bigger")]
+    # Its organiser cannot withdraw (not staff), nor can staff who organise it
+    act_as(ANNA)
+    assert client.post(f"{REVIEWS}/{event['id']}", headers=JSON,
+                       body=body({"decision": "withdraw"})).status_code in (403, 404)
+    withdrawn = decided(client, act_as, event["id"], "withdraw", "Not on a school day")
+    assert withdrawn.status_code == 200 and withdrawn.json_body["status"] == "withdrawn", withdrawn.body
+    assert decided(client, act_as, event["id"], "withdraw").status_code == 409
+    # Back to its neighbourhood: Carla no longer sees it, Ben does; Anna is told why
+    assert calendar_of(client, act_as, CARLA) == []
+    act_as(CARLA)
+    assert client.get(f"/api/v1/events/{event['id']}").status_code == 404
+    assert [o["event_id"] for o in calendar_of(client, act_as, BEN)] == [event["id"]]
+    told = [m for m in mails_to(outbox, "anna@example.lu") if "no longer reaches" in m["Subject"]]
+    assert len(told) == 1 and "Not on a school day" in told[0].get_body(("plain",)).get_content()
+    assert audit_log(LAU2).entries[0].action == "event_withdrawn"
+    act_as(STAFF)
+    assert [r["event_id"] for r in client.get(f"{REVIEWS}?status=withdrawn").json_body["reviews"]] == [event["id"]]
+    assert asked(client, act_as, event["id"]).status_code == 201  # may ask again
+
+
 def test_nobody_approves_their_own_event(client, act_as):
     # A staff member who lives in the neighbourhood organises an event: another staff member decides.
     clerk = Principal(user_id=ANNA.user_id, lau2=LAU2, neighbourhood_id=N1, residence_status="verified",
@@ -124,6 +160,9 @@ def test_nobody_approves_their_own_event(client, act_as):
         refused = decided(client, act_as, event["id"], decision, who=clerk)
         assert refused.status_code == 403 and error_of(refused)["fields"] == {"event_id": "your own case"}
     assert decided(client, act_as, event["id"], "approve").status_code == 200
+    refused = decided(client, act_as, event["id"], "withdraw", who=clerk)  # nor withdraws its approval
+    assert refused.status_code == 403 and error_of(refused)["fields"] == {"event_id": "your own case"}
+    assert decided(client, act_as, event["id"], "withdraw").status_code == 200
 
 
 def test_reviews_belong_to_their_commune_and_bad_input_names_the_field(client, act_as):

@@ -214,6 +214,18 @@ def test_a_register_address_of_another_commune_is_refused(client, act_as, clerva
     assert unknown.status_code == 404 and error_of(unknown)["fields"] == {"address_id": "unknown address"}
 
 
+def test_a_point_on_the_map_outside_the_commune_is_refused_naming_the_field(client, act_as, clervaux):
+    anna = resident("U-anna", nbh=clervaux["south"])
+    for outside in ({"lat": 49.9660, "lon": 5.9320},  # Wiltz, another commune
+                    {"lat": 49.6116, "lon": 6.1319}):  # Luxembourg City, no neighbourhood of Clervaux near
+        refused = organise(client, act_as, anna, point=outside)
+        assert refused.status_code == 400 and error_of(refused)["fields"] == {"point": "outside the commune"}
+    event = organised(client, act_as, anna, point={"lat": TOWN[0], "lon": TOWN[1]})
+    refused = change(client, event["id"], point={"lat": 49.9660, "lon": 5.9320})
+    assert refused.status_code == 400 and error_of(refused)["fields"] == {"point": "outside the commune"}
+    assert change(client, event["id"], point={"lat": TOWN[0] + 0.001, "lon": TOWN[1]}).status_code == 200
+
+
 def test_an_event_takes_comments_and_reports_through_the_kernel(client, act_as):
     event = organised(client, act_as)
     act_as(BEN)

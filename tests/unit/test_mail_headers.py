@@ -44,7 +44,9 @@ CONTEXTS = {
     "event_place": (None, {"title": "Repair café", "start": SEEN, "open_url": f"{SITE}/events/E1"}),
     "event_reminder": (None, {"title": "Repair café", "start": SEEN, "place": "Kiosk", "note": "Bring a cable",
                               "open_url": f"{SITE}/events/E1"}),
-    "event_reviewed": (None, {"title": "Street party", "approved": False, "reason": "Too big",
+    "event_cancelled": ("events", {"title": "Repair café", "start": SEEN, "series": False,
+                                   "open_url": f"{SITE}/events/E1"}),
+    "event_reviewed": (None, {"title": "Street party", "outcome": "withdrawn", "reason": "Too big",
                               "open_url": f"{SITE}/events/E1"}),
 }
 # Built by their own flow below, not from CONTEXTS.

@@ -70,7 +70,7 @@ describe('AuditLog', () => {
       'publishing_settings_changed', 'publisher_link_issued', 'publisher_link_revoked', 'announcement_approved',
       'announcement_rejected', 'announcement_withdrawn', 'consultation_published', 'neighbourhoods_published',
       'address_import_started', 'address_import_confirmed', 'commune_settings_changed', 'event_approved',
-      'event_refused',
+      'event_refused', 'event_withdrawn',
     ];
     const subjects: AuditEntry['subject_type'][] = [
       'resident', 'letter_batch', 'publisher', 'publisher_link', 'announcement', 'consultation', 'neighbourhoods',

@@ -16,6 +16,7 @@ const ALL_ON: NotificationChoices = {
   alert_emergency: true,
   loan_reminders: true,
   messages: true,
+  events: true,
   digest_skip_when_read: true,
 };
 
@@ -91,7 +92,7 @@ describe('httpNotificationsApi', () => {
     await api.save({ messages: false });
     expect(requests).toEqual([
       'GET /api/v1/me/notifications ',
-      'PUT /api/v1/me/notifications {"digest":null,"alert_lost_pet":null,"alert_emergency":null,"loan_reminders":null,"messages":false,"digest_skip_when_read":null}',
+      'PUT /api/v1/me/notifications {"digest":null,"alert_lost_pet":null,"alert_emergency":null,"loan_reminders":null,"messages":false,"events":null,"digest_skip_when_read":null}',
     ]);
   });
 });
