@@ -63,6 +63,13 @@ def copy_loans(_args: argparse.Namespace) -> int:
     return 0
 
 
+def calendar_days(_args: argparse.Namespace) -> int:
+    from chalicelib.events.calendar import rekey_calendars
+
+    print(f"events whose calendar entries were rewritten by day: {rekey_calendars()}")
+    return 0
+
+
 def index_roles(_args: argparse.Namespace) -> int:
     from chalicelib.accounts.roles import index_role_holders
 
@@ -141,6 +148,8 @@ def parser() -> argparse.ArgumentParser:
                         ).set_defaults(run=index_professionals)
     commands.add_parser("copy-loans", help="once, when upgrading: copy every loan onto its borrower's and owner's "
                         "links, so \"my loans\" is one Query (idempotent)").set_defaults(run=copy_loans)
+    commands.add_parser("calendar-days", help="once, when upgrading: rewrite every event's calendar entries by day, so "
+                        "that a calendar window reads only what can be in it (idempotent)").set_defaults(run=calendar_days)
     commands.add_parser("head-threads", help="once, when upgrading: give the comments of every post and lent item the head that lets "
                         "one Query read them (idempotent)").set_defaults(run=head_threads)
     addresses = commands.add_parser(

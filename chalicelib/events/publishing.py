@@ -114,12 +114,12 @@ def public_calendar(lau2: str, query: CalendarQuery) -> CalendarPage:
     return service.neighbourhood_calendar(ANONYMOUS, calendar.public_calendar(lau2), query)
 
 
-PUBLIC_BACK, PUBLIC_AHEAD = timedelta(days=31), timedelta(days=400)
+PUBLIC_BACK, PUBLIC_AHEAD = feeds.FEED_BACK, feeds.FEED_AHEAD
 
 
 def public_ics(lau2: str) -> bytes:
     """The commune's public events as iCalendar, for anyone to subscribe to: GetItem the commune (its name; 404
-    when unknown), then its public calendar's entries from a month back to 400 days ahead, one VEVENT per event."""
+    when unknown), then its public calendar's entries from a month back to a year ahead, one VEVENT per event."""
     try:
         commune = CommuneItem.get(*CommuneItem.key(lau2))
     except DoesNotExist:
