@@ -47,7 +47,7 @@ from chalicelib.events import (
     reminders as event_reminders, service as events,
 )
 from chalicelib.events.reminders import ReminderPublic, ReminderRequest
-from chalicelib.events.publishing import PublishedEvent, PublisherEventRequest
+from chalicelib.events.publishing import PublishedEvent, PublisherEventRequest, PublisherEventUpdate
 from chalicelib.events.approval import (
     CommuneEventPath, EventDecision, EventReview, EventReviewList, ReviewQuery as EventReviewQuery,
 )
@@ -1022,6 +1022,13 @@ def decide_event(principal, path, body):
     return event_approval.decide(principal, path.lau2, path.event_id, body)
 
 
+@api.post("/api/v1/communes/{lau2}/events/{event_id}/cancel", action="events.review",
+          summary="Cancel a publisher's event of the commune: it stays visible as cancelled, those who answered are told",
+          path_model=CommuneEventPath, response=EventPublic, errors=(401, 403, 404, 409))
+def cancel_commune_event(principal, path):
+    return event_publishing.cancel_commune_event(principal, path.lau2, path.event_id)
+
+
 # --- private messages: the two participants only (the messages service checks, as posts do) ----
 
 @api.post("/api/v1/conversations", action="messages",
@@ -1236,6 +1243,21 @@ def publish_announcement(principal, body):
           errors=(400, 401, 403, 404, 413, 415, 429))
 def publish_event(principal, body):
     return event_publishing.publish_event(principal, body)
+
+
+@api.patch("/api/v1/publish/events/{event_id}", action="events.publish",
+           summary="Change one of the link's publisher's events (the fields sent; whom it reaches stays)",
+           path_model=EventPath, body=PublisherEventUpdate, response=PublishedEvent,
+           errors=(400, 401, 403, 404, 409, 413, 415, 429))
+def change_published_event(principal, path, body):
+    return event_publishing.change_published_event(principal, path.event_id, body)
+
+
+@api.post("/api/v1/publish/events/{event_id}/cancel", action="events.publish",
+          summary="Cancel one of the link's publisher's events: it stays visible as cancelled, those who answered "
+                  "are told", path_model=EventPath, response=PublishedEvent, errors=(401, 403, 404, 409))
+def cancel_published_event(principal, path):
+    return event_publishing.cancel_published_event(principal, path.event_id)
 
 
 @api.get("/api/v1/me/announcements", action="announcements.mine",

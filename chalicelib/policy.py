@@ -251,10 +251,11 @@ RULES: dict[str, Rule] = {
     "events.neighbourhood": resident(),
     "events.one": signed_in,
     # Events beyond a neighbourhood (chalicelib/events/approval.py, publishing.py): admins and editors review
-    # residents' events asked for the whole commune and partners' events (never their own case); the bearer of a
-    # publisher link publishes events within its scope; the commune's public events are open to anyone.
+    # residents' events asked for the whole commune and partners' events (never their own case) and cancel a
+    # publisher's event of their commune; the bearer of a publisher link publishes events within its scope; the
+    # commune's public events are open to anyone.
     "events.review": staff("admin", "editor"),
-    "events.publish": publisher_link,
+    "events.publish": publisher_link,  # publish, and change or cancel its own (publishing.py checks the scope)
     "events.public": anyone,
     # Personal calendar feeds: one's own (create, list, revoke). The feed's URL holds a secret that is its
     # authority (a phone calendar has no session): the route reads no session, as the one-click unsubscribe.

@@ -111,6 +111,13 @@ def list_documents(_args: argparse.Namespace) -> int:
     return 0
 
 
+def calendar_days(_args: argparse.Namespace) -> int:
+    from chalicelib.events.calendar import rekey_calendars
+
+    print(f"events whose calendar entries were rewritten by day: {rekey_calendars()}")
+    return 0
+
+
 def index_roles(_args: argparse.Namespace) -> int:
     from chalicelib.accounts.roles import index_role_holders
 
@@ -205,6 +212,8 @@ def parser() -> argparse.ArgumentParser:
                         ).set_defaults(run=copy_vouches)
     commands.add_parser("list-documents", help="once, when upgrading: list each consultation's ready documents on it, "
                         "so a resident's view is one read (idempotent)").set_defaults(run=list_documents)
+    commands.add_parser("calendar-days", help="once, when upgrading: rewrite every event's calendar entries by day, so "
+                        "that a calendar window reads only what can be in it (idempotent)").set_defaults(run=calendar_days)
     commands.add_parser("head-threads", help="once, when upgrading: give the comments of every post and lent item the head that lets "
                         "one Query read them (idempotent)").set_defaults(run=head_threads)
     addresses = commands.add_parser(

@@ -2,15 +2,17 @@
 one Query a page.
 
 Key design (docs/data-model.md, Event). Each event writes a copy of what expanding it needs into the calendar
-partition `NBH#<id>#CAL` of its neighbourhood and of each nearby one it reaches:
-- a single event one entry, sk `<UTC start>#<event id>`;
-- a series one entry per month in which one of its occurrences starts, sk `<first instant of that month,
-  UTC>#<event id>` (at most 25 for two years); that entry gives the occurrences starting in its month only.
-One occurrence lasts at most 7 days (MAX_DURATION), so an occurrence overlapping a window [from, to) starts
-in [from − 7 days, to) and its entry's sort key lies in [first instant of the month of (from − 7 days), to):
-the window is that one key range, read by pages. It reads no event that cannot have an occurrence there but
-those starting in the few weeks before `from − 7 days` within the same month (bounded: at most 37 days of
-single events). A window spans at most 92 days.
+partition `NBH#<id>#CAL` of its neighbourhood and of each nearby one it reaches, one entry per local day
+(Europe/Luxembourg) on which one of its occurrences takes place, sk `<key>#<event id>`. An occurrence's keys are
+its start and each local midnight strictly inside it (at most 7, MAX_DURATION); a day's entry has the smallest
+key of that day (a single event: its start, then the midnights of its further days; a series: one entry per day
+holding one of its occurrences, at most one per occurrence and day, 200 occurrences at most) and gives the
+occurrences with a key in that day.
+A window [from, to) is the key range [the local midnight starting from's day, to): an occurrence overlapping it
+starts in that range, or began before it and so has that midnight as a key. The range reads nothing that
+cannot have an occurrence in the window but what starts and ends within the hours of from's day before `from`
+(none when `from` is a midnight, as the agenda's and month view's windows are). Each occurrence comes from one
+entry only: the day of its first key in the range (`_first_key`). A window spans at most 92 days.
 
 The entries are copies kept by every write of the event (`write_entries`, after the event's own conditional
 write; they are derived and rewritten whole at each change, as a post's feed entries are).
@@ -20,11 +22,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime, time, timedelta, timezone
 from typing import Any
 
-from chalicelib.events.models import MAX_DURATION, CalendarEntryItem, CalendarPage, EventItem, Occurrence
-from chalicelib.events.recurrence import from_occurrence_id, occurrence_id, parse, starts, to_local
+from chalicelib.events.models import CalendarEntryItem, CalendarPage, EventItem, Occurrence
+from chalicelib.events.recurrence import ZONE, from_occurrence_id, occurrence_id, parse, starts, to_instant, to_local
 from chalicelib.policy import commune_of
 from chalicelib.store.pages import decode_cursor, encode_cursor
 from chalicelib.store.table import table_connection
@@ -37,9 +39,29 @@ def stamp(moment: datetime) -> str:
     return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def month_start(moment: datetime) -> datetime:
-    moment = moment.astimezone(timezone.utc)
-    return moment.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+def day_start(moment: datetime, zone_name: str = ZONE) -> datetime:
+    """The local midnight (Europe/Luxembourg) starting the day of an instant, as a UTC instant."""
+    local = to_local(moment.astimezone(timezone.utc), zone_name)
+    return to_instant(datetime.combine(local.date(), time()), zone_name)
+
+
+def next_day(midnight: datetime, zone_name: str = ZONE) -> datetime:
+    local = to_local(midnight, zone_name)
+    return to_instant(datetime.combine(local.date() + timedelta(days=1), time()), zone_name)
+
+
+def keys(h: Happening, zone_name: str = ZONE) -> list[datetime]:
+    """An occurrence's calendar keys: its start, then each local midnight strictly inside it."""
+    found, midnight = [h.start], next_day(day_start(h.start, zone_name), zone_name)
+    while midnight < h.end:
+        found.append(midnight)
+        midnight = next_day(midnight, zone_name)
+    return found
+
+
+def _first_key(h: Happening, low: datetime) -> datetime | None:
+    """The first of an occurrence's keys in a key range starting at `low` (None: it ended before)."""
+    return next((k for k in keys(h) if k >= low), None)
 
 
 @dataclass(frozen=True)
@@ -98,11 +120,15 @@ def happening(data: dict[str, Any], occurrence: str) -> Happening | None:
 
 
 def entries(event: EventItem) -> list[CalendarEntryItem]:
+    """One entry a local day on which one of its occurrences takes place (where they are now: moved, elsewhere
+    than the rule says), keyed by the smallest of their keys in that day."""
     data = expansion(event)
-    if event.rrule:
-        sort_keys = sorted({f"{stamp(month_start(h.start))}#{event.event_id}" for h in happenings(data)})
-    else:  # where its one occurrence is now (moved, it may be elsewhere than `starts_at`)
-        sort_keys = [f"{stamp(happenings(data)[0].start)}#{event.event_id}"]
+    first: dict[datetime, datetime] = {}
+    for h in happenings(data):
+        for k in keys(h):
+            day = day_start(k)
+            first[day] = min(first.get(day, k), k)
+    sort_keys = [f"{stamp(k)}#{event.event_id}" for k in sorted(first.values())]
     return [CalendarEntryItem(CalendarEntryItem.partition(nbh), sk, event=data, nearby=nbh != event.neighbourhood_id)
             for nbh in reached(event) for sk in sort_keys]
 
@@ -137,10 +163,10 @@ def window(neighbourhood_id: str, start: datetime, end: datetime, viewer_id: str
            cursor: str | None = None) -> CalendarPage:
     """The occurrences overlapping [start, end) of the entries of one page (one Query), by start."""
     partition = CalendarEntryItem.partition(neighbourhood_id)
-    low = stamp(month_start(start - MAX_DURATION))
+    low = day_start(start)
     high = stamp(end)  # entries starting before the window's end: "<stamp>#" sorts after "<stamp>" alone
     exclusive = decode_cursor(cursor, partition=partition, sort_pattern=ENTRY_SK, what="calendar") if cursor else None
-    answer = table_connection().query(partition, CalendarEntryItem.sk.between(low, high),
+    answer = table_connection().query(partition, CalendarEntryItem.sk.between(stamp(low), high),
                                       limit=PAGE, exclusive_start_key=exclusive)
     found: list[Occurrence] = []
     for raw in answer.get("Items", []):
@@ -148,12 +174,13 @@ def window(neighbourhood_id: str, start: datetime, end: datetime, viewer_id: str
         data = entry.event
         if data.get("hidden") and viewer_id not in data.get("organisers", []):
             continue  # hidden by a moderator: its organisers' only
-        bucket = entry.sk.split("#", 1)[0]
+        day = day_start(datetime.fromisoformat(entry.sk.split("#", 1)[0].replace("Z", "+00:00")))
         for h in happenings(data):
-            if data.get("rrule") and stamp(month_start(h.start)) != bucket:
-                continue  # another month's entry gives it
             if h.end <= start or h.start >= end:
                 continue
+            first = _first_key(h, low)
+            if first is None or day_start(first) != day:
+                continue  # another day's entry gives it
             found.append(_occurrence(data, h, bool(entry.nearby)))
     found.sort(key=lambda o: (o.start, o.event_id))
     last = answer.get("LastEvaluatedKey")
@@ -171,3 +198,31 @@ def _occurrence(data: dict[str, Any], h: Happening, nearby: bool) -> Occurrence:
 
 def last_end(event: EventItem) -> datetime:
     return max(h.end for h in happenings(expansion(event)))
+
+
+def rekey_calendars() -> int:
+    """Once, after upgrading to calendar entries by day (`./noper calendar-days`): rewrite every event's calendar
+    entries in the day layout and delete its month entries (idempotent: an event already in it is left alone).
+    A Scan: an operator's one-off. An event changed meanwhile was rewritten by its change; answers how many."""
+    from pynamodb.exceptions import UpdateError
+
+    from chalicelib.store.table import condition_failed
+
+    rekeyed = 0
+    for event in EventItem.scan(EventItem.sk == "EVENT"):
+        before = list(event.calendar_keys or [])
+        if not before:
+            continue  # waiting for the commune's approval: no entries yet
+        keys = [f"{entry.pk}|{entry.sk}" for entry in entries(event)]
+        if sorted(keys) == sorted(before):
+            continue
+        write_entries(event, before)
+        try:
+            event.update(actions=[EventItem.calendar_keys.set(keys)],
+                         condition=EventItem.pk.exists() & (EventItem.sequence == (event.sequence or 0)))
+        except UpdateError as error:
+            if not condition_failed(error):
+                raise
+            continue
+        rekeyed += 1
+    return rekeyed

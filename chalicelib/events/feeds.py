@@ -13,7 +13,8 @@ Feeds carry no email address and no resident's name (no ORGANIZER, no ATTENDEE).
 
 A personal feed is a revocable secret, like a session: the URL holds a random token, the table only its keyed
 hash (`CalendarFeedItem`, pk `CALFEED#<hash>`); listed and revoked by its owner; 404 once revoked. It serves the
-resident's neighbourhood's calendar (nearby events reaching it included) from a month back to a year ahead, as
+resident's neighbourhood's calendar (nearby events reaching it included): the events with an occurrence ending after
+30 days ago and starting within 365 days (a series whole, with its RRULE), as
 the neighbourhood's calendar Query reads it (chalicelib/events/calendar.py); someone no longer a verified
 resident gets an empty calendar.
 """
@@ -42,7 +43,7 @@ from chalicelib.store.table import table_connection
 
 MEDIA_TYPE = "text/calendar; charset=utf-8"
 REFRESH = timedelta(hours=6)
-FEED_BACK, FEED_AHEAD = timedelta(days=31), timedelta(days=400)
+FEED_BACK, FEED_AHEAD = timedelta(days=30), timedelta(days=365)  # events ending after a month ago, starting within a year (series whole)
 PRODID = "-//Noper//Neighbourhood events//EN"
 MAX_FEEDS = 10  # a phone, a tablet, a work calendar… each revocable on its own
 
@@ -111,7 +112,7 @@ def personal_feed(secret: str) -> bytes:
 
 def _entries(neighbourhood_id: str, start: datetime, end: datetime) -> list[dict[str, Any]]:
     partition = CalendarEntryItem.partition(neighbourhood_id)
-    low, high = calendar.stamp(calendar.month_start(start)), calendar.stamp(end)
+    low, high = calendar.stamp(calendar.day_start(start)), calendar.stamp(end)
     found, exclusive = [], None
     while True:
         answer = table_connection().query(partition, CalendarEntryItem.sk.between(low, high),

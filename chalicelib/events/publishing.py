@@ -2,7 +2,9 @@
 announcements: the same fields as a resident's event, targeted as announcements are (the whole commune, chosen
 neighbourhoods, a circle on the map: chalicelib/publishers/targeting.py, within the link's scope, else 403);
 a link whose categories leave out `event` publishes none (403); a partner's event waits for the commune's staff
-when its announcements do (chalicelib/events/approval.py).
+when its announcements do (chalicelib/events/approval.py). Through the same link, a publisher changes and cancels
+its own events once published (those of its publisher, within the link's scope, else 403); the commune's staff
+(admins, editors) cancel a publisher's event of their commune. Cancelled, an event stays visible as cancelled.
 A public event also shows in the commune's public calendar, read by anyone (`public_calendar`) and as iCalendar
 (`public_ics`, the personal feeds' writer, chalicelib/events/feeds.py).
 
@@ -14,7 +16,6 @@ resident's calendar window stays one Query. A neighbourhood drawn after it was p
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Literal
 
 from pydantic import Field, StrictBool, ValidationInfo, field_validator
@@ -23,10 +24,10 @@ from pynamodb.exceptions import DoesNotExist
 from chalicelib.adapters.clock import now
 from chalicelib.adapters.ids import new_id
 from chalicelib.communes.models import CommuneItem
-from chalicelib.errors import Forbidden, NotFound
+from chalicelib.errors import Conflict, Forbidden, NotFound
 from chalicelib.events import calendar, feeds, service
 from chalicelib.events.approval import new_review
-from chalicelib.events.models import CalendarPage, CalendarQuery, EventCreate, EventItem, EventPublic
+from chalicelib.events.models import CalendarPage, CalendarQuery, EventCreate, EventItem, EventPublic, EventUpdate
 from chalicelib.events.recurrence import ZONE
 from chalicelib.observability import logger
 from chalicelib.policy import ANONYMOUS, Principal
@@ -56,6 +57,24 @@ class PublisherEventRequest(EventCreate):
     @classmethod
     def _no_reach(cls, value: str, info: ValidationInfo) -> str:
         if value != "neighbourhood":
+            raise ValueError("a publisher's event reaches its `target`")
+        return value
+
+
+class PublisherEventUpdate(EventUpdate):
+    """A resident's event's changes (co-organisers and `reach` aside); whom it reaches stays as published."""
+
+    @field_validator("co_organisers")
+    @classmethod
+    def _no_co_organisers(cls, value: list[str] | None) -> list[str] | None:
+        if value:
+            raise ValueError("a publisher's event has no co-organisers")
+        return value
+
+    @field_validator("reach")
+    @classmethod
+    def _no_reach(cls, value: str | None) -> str | None:
+        if value not in (None, "neighbourhood"):
             raise ValueError("a publisher's event reaches its `target`")
         return value
 
@@ -107,6 +126,74 @@ def publish_event(principal: Principal, request: PublisherEventRequest) -> Publi
                           review="pending" if pending else "published")
 
 
+# --- changed and cancelled ------------------------------------------------------------------
+
+def _of_commune(event_id: str, lau2: str) -> EventItem:
+    """A publisher's event of the commune, published (not waiting for or refused by its staff) and not cancelled;
+    any other event is none of theirs (404)."""
+    event = service.load_event(event_id, consistent=True)
+    if event.neighbourhood_id != commune_calendar(lau2) or not event.publisher_id:
+        raise service.no_such_event()
+    if not event.targets:
+        raise Conflict("The event is not published: it waits for the commune's decision or was refused.",
+                       {"event_id": "not published"})
+    if event.status == "cancelled":
+        raise Conflict("The event is cancelled.", {"event_id": "cancelled"})
+    return event
+
+
+def _published(principal: Principal, event_id: str) -> EventItem:
+    """One of the link's publisher's events within the link's scope (its neighbourhoods, events allowed), else 403."""
+    link = principal.publisher_link
+    assert link is not None
+    event = _of_commune(event_id, link.lau2)
+    if ("event" not in link.categories or event.publisher_id != link.publisher_id
+            or (link.neighbourhoods is not None and not set(event.targets) <= link.neighbourhoods)):
+        raise Forbidden("This event is outside this link's scope.", {"event_id": "outside the link's scope"})
+    return event
+
+
+def change_published_event(principal: Principal, event_id: str, change: PublisherEventUpdate) -> PublishedEvent:
+    """The fields sent changed, as an organiser changes a resident's event (`service.change_event`); whom it
+    reaches (`targets`, `public`) stays."""
+    link = principal.publisher_link
+    assert link is not None
+    event = _published(principal, event_id)
+    limit("events.publish", link.link_id, EVENTS_PER_HOUR, window_seconds=3600)  # a change counts as a publication
+    changed = service.change_event(principal, event, change, counted=False)
+    return PublishedEvent(**changed.model_dump(), review="published")
+
+
+def cancel_published_event(principal: Principal, event_id: str) -> PublishedEvent:
+    event = _published(principal, event_id)
+    _cancel(event)
+    return PublishedEvent(**service.public_event(event, principal).model_dump(), review="published")
+
+
+def cancel_commune_event(principal: Principal, lau2: str, event_id: str) -> EventPublic:
+    """The commune's staff cancel a publisher's event of their commune (a resident's event is its organisers')."""
+    event = _of_commune(event_id, lau2)
+    _cancel(event)
+    logger.info("publisher event cancelled by staff", event_id=event_id, lau2=lau2, by=principal.user_id)
+    return service.public_event(event, principal)
+
+
+def _cancel(event: EventItem) -> None:
+    """Cancelled as an organiser cancels: kept, shown as cancelled (the calendar's copies rewritten), those who
+    answered told. Not in a neighbourhood's week counts: nothing to recount."""
+    seen = int(event.sequence or 0)
+    event.status = "cancelled"
+    service._save_change(event, seen)
+    tell_those_who_answered_cancelled(event)
+    logger.info("publisher event cancelled", event_id=event.event_id, publisher_id=event.publisher_id)
+
+
+def tell_those_who_answered_cancelled(event: EventItem) -> None:
+    """HOOK (#11): the email an organiser's cancellation sends to those who answered is being added to
+    chalicelib/events/service.py's cancel path alongside this; once it is there, call that same function here.
+    Until then a publisher's or staff's cancellation tells nobody by email (the event shows as cancelled)."""
+
+
 # --- the commune's public events ------------------------------------------------------------
 
 def public_calendar(lau2: str, query: CalendarQuery) -> CalendarPage:
@@ -114,12 +201,12 @@ def public_calendar(lau2: str, query: CalendarQuery) -> CalendarPage:
     return service.neighbourhood_calendar(ANONYMOUS, calendar.public_calendar(lau2), query)
 
 
-PUBLIC_BACK, PUBLIC_AHEAD = timedelta(days=31), timedelta(days=400)
+PUBLIC_BACK, PUBLIC_AHEAD = feeds.FEED_BACK, feeds.FEED_AHEAD
 
 
 def public_ics(lau2: str) -> bytes:
     """The commune's public events as iCalendar, for anyone to subscribe to: GetItem the commune (its name; 404
-    when unknown), then its public calendar's entries from a month back to 400 days ahead, one VEVENT per event."""
+    when unknown), then its public calendar's entries from a month back to a year ahead, one VEVENT per event."""
     try:
         commune = CommuneItem.get(*CommuneItem.key(lau2))
     except DoesNotExist:

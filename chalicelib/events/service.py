@@ -85,7 +85,13 @@ def create_event(principal: Principal, neighbourhood_id: str, request: EventCrea
 
 
 def update_event(principal: Principal, event_id: str, change: EventUpdate) -> EventPublic:
-    event = _organised(principal, event_id)
+    return change_event(principal, _organised(principal, event_id), change)
+
+
+def change_event(principal: Principal, event: EventItem, change: EventUpdate, counted: bool = True) -> EventPublic:
+    """The fields sent changed, by whoever may (an organiser; a publisher's link for its events: publishing.py,
+    whose events are not in a neighbourhood's week counts: `counted` False)."""
+    event_id = event.event_id
     sent = change.model_dump(exclude_unset=True)
     if not sent:
         return public_event(event, principal)
@@ -126,7 +132,8 @@ def update_event(principal: Principal, event_id: str, change: EventUpdate) -> Ev
         event.organisers = [creator, *_co_organisers(creator, event.neighbourhood_id, sent["co_organisers"])]
     event.last_end = calendar.last_end(event)
     _save_change(event, seen)
-    _recount(event, first_start, counted_before=True)
+    if counted:
+        _recount(event, first_start, counted_before=True)
     if event.organisers != organisers_before:
         with EventLink.batch_write() as batch:
             for added in set(event.organisers) - set(organisers_before):

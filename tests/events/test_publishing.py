@@ -8,6 +8,7 @@ import recurring_ical_events
 from icalendar import Calendar
 
 from chalicelib.adapters import clock
+from chalicelib import policy
 from chalicelib.policy import ANONYMOUS
 from chalicelib.publishers import service as publishers
 from chalicelib.publishers.models import PublishingSettings
@@ -22,6 +23,15 @@ CONCERT = {"title": "Concert in the park", "description": "The commune's band.",
            "start": f"{NEXT_YEAR}-07-04T20:00", "end": f"{NEXT_YEAR}-07-04T22:00", "place": "Parc communal",
            "target": {"kind": "commune"}}
 WINDOW = f"?from={NEXT_YEAR}-07-01T00:00&to={NEXT_YEAR}-08-01T00:00"
+
+
+LINK_READER = policy.principal_for  # who sent a request, read from it (act_as replaces it for the test)
+
+
+@pytest.fixture
+def by_link(monkeypatch):
+    """After act_as: requests carry their publisher link again."""
+    return lambda: monkeypatch.setattr(policy, "principal_for", LINK_READER)
 
 
 @pytest.fixture(autouse=True)
@@ -162,3 +172,87 @@ def test_public_events_are_on_the_communes_public_calendar_and_its_ics_for_anyon
         [("Fête nationale", 7), ("Monthly market", 7), ("Monthly market", 8), ("Monthly market", 9)]
     assert b"ORGANIZER" not in ics.body and b"@example" not in ics.body
     assert client.get("/api/v1/communes/0999/events.ics").status_code == 404
+
+
+def test_a_publisher_changes_and_cancels_its_own_events_through_its_link(client, act_as, by_link):
+    token = link(publisher())
+    made = published(client, token)
+    url = f"/api/v1/publish/events/{made['id']}"
+    changed = client.patch(url, headers=as_link(token), body=body({"title": "Concert moved indoors",
+                                                                   "place": "Centre culturel"}))
+    assert changed.status_code == 200, changed.body
+    assert (changed.json_body["title"], changed.json_body["place"], changed.json_body["sequence"],
+            changed.json_body["commune_wide"]) == ("Concert moved indoors", "Centre culturel", 1, True)
+    assert calendar_of(client, act_as, CARLA) == [("Concert moved indoors", "Service technique", True)]
+    by_link()  # the link is the only authority
+    # a resident's event's fields only: no co-organisers, no reach; bad input names the field
+    for fields, name in (({"co_organisers": ["U-ANNA"]}, "co_organisers"), ({"reach": "nearby"}, "reach"),
+                         ({"title": "x" * 121}, "title"), ({"target": {"kind": "commune"}}, "target")):
+        refused = client.patch(url, headers=as_link(token), body=body(fields))
+        assert refused.status_code == 400 and name in error_of(refused)["fields"], (fields, refused.body)
+    # Cancelled: it stays in the calendars, as cancelled; answering it is refused; cancelling again 409
+    act_as(ANNA)
+    answer = f"/api/v1/events/{made['id']}/occurrences/{made['occurrence_id']}/answer"
+    assert client.put(answer, headers=JSON, body=body({"answer": "going"})).status_code == 200
+    by_link()
+    cancelled = client.post(f"{url}/cancel", headers=as_link(token))
+    assert cancelled.status_code == 200, cancelled.body
+    assert (cancelled.json_body["status"], cancelled.json_body["sequence"]) == ("cancelled", 2)
+    act_as(CARLA)
+    seen = client.get(f"/api/v1/neighbourhoods/{N2}/events{WINDOW}").json_body["occurrences"]
+    assert [(o["title"], o["status"]) for o in seen] == [("Concert moved indoors", "cancelled")]
+    assert client.put(answer, headers=JSON, body=body({"answer": "going"})).status_code == 409
+    by_link()
+    again = client.post(f"{url}/cancel", headers=as_link(token))
+    assert again.status_code == 409 and error_of(again)["fields"] == {"event_id": "cancelled"}
+    assert client.patch(url, headers=as_link(token), body=body({"title": "Back on"})).status_code == 409
+
+
+def test_another_publishers_or_a_residents_event_or_one_outside_the_link_is_refused(client, act_as, by_link):
+    service_token = link(publisher())
+    made = published(client, service_token, target={"kind": "neighbourhoods", "neighbourhoods": [N2]})
+    url = f"/api/v1/publish/events/{made['id']}"
+    # another publisher's link; the same publisher's link limited to another neighbourhood; events not allowed
+    for token in (link(publisher(kind="partner", name="Club")), link(publisher(), neighbourhoods=[N1]),
+                  link(publisher(), categories=["works"])):
+        for refused in (client.patch(url, headers=as_link(token), body=body({"title": "Mine now"})),
+                        client.post(f"{url}/cancel", headers=as_link(token))):
+            assert refused.status_code == 403 and error_of(refused)["fields"] == {"event_id": "outside the link's scope"}
+    # a resident's event, and no event at all: not a publisher's event of the commune (404)
+    act_as(ANNA)
+    theirs = client.post(f"/api/v1/neighbourhoods/{N1}/events", headers=JSON,
+                         body=body({k: v for k, v in CONCERT.items() if k != "target"})).json_body
+    by_link()
+    for event_id in (theirs["id"], "0" * 26):
+        assert client.post(f"/api/v1/publish/events/{event_id}/cancel", headers=as_link(service_token)).status_code == 404
+    # a partner's event waiting for the commune: not published yet (409)
+    pending = published(client, link(publisher(kind="partner", name="Jugendhaus")), title="Youth night")
+    assert pending["review"] == "pending"
+    assert client.post(f"/api/v1/communes/{LAU2}/events/{pending['id']}/cancel").status_code == 401  # anonymous
+    act_as(STAFF)
+    waiting = client.post(f"/api/v1/communes/{LAU2}/events/{pending['id']}/cancel")
+    assert waiting.status_code == 409 and error_of(waiting)["fields"] == {"event_id": "not published"}
+    assert calendar_of(client, act_as, CARLA) == [("Concert in the park", "Service technique", True)]
+
+
+def test_staff_cancel_a_publishers_event_of_their_commune(client, act_as, by_link):
+    made = published(client, link(publisher(kind="partner", name="Club"), neighbourhoods=None), public=True)
+    if made["review"] == "pending":
+        act_as(STAFF)
+        assert client.post(f"/api/v1/communes/{LAU2}/event-reviews/{made['id']}", headers=JSON,
+                           body=body({"decision": "approve"})).status_code == 200
+    act_as(CARLA)
+    resident_cancel = client.post(f"/api/v1/events/{made['id']}/cancel")
+    assert resident_cancel.status_code in (403, 404)  # not an organiser: residents do not cancel it
+    act_as(STAFF)
+    assert client.post(f"/api/v1/communes/0999/events/{made['id']}/cancel").status_code in (403, 404)
+    cancelled = client.post(f"/api/v1/communes/{LAU2}/events/{made['id']}/cancel")
+    assert cancelled.status_code == 200 and cancelled.json_body["status"] == "cancelled", cancelled.body
+    public = client.get(f"/api/v1/communes/{LAU2}/events{WINDOW}").json_body["occurrences"]
+    assert [(o["title"], o["status"]) for o in public] == [("Concert in the park", "cancelled")]
+    # a resident's event is its organisers' to cancel (404 here)
+    act_as(ANNA)
+    theirs = client.post(f"/api/v1/neighbourhoods/{N1}/events", headers=JSON,
+                         body=body({k: v for k, v in CONCERT.items() if k != "target"})).json_body
+    act_as(STAFF)
+    assert client.post(f"/api/v1/communes/{LAU2}/events/{theirs['id']}/cancel").status_code == 404

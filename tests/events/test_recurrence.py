@@ -53,9 +53,12 @@ def test_a_weekly_event_keeps_its_local_hour_across_summer_time(client, act_as):
     # Each occurrence is named by its original start in UTC
     assert found[0]["occurrence_id"] == f"{FIRST_TUESDAY.replace('-', '')}T180000Z"
     assert found[3]["occurrence_id"].endswith("T170000Z")
-    # Stored once, with one calendar entry per month holding an occurrence, never one per occurrence
-    months = {s.strftime("%Y-%m") for s in starts}
-    assert len(list(CalendarEntryItem.query(CalendarEntryItem.partition(N1)))) == len(months)
+    # Stored once (expanded on read), with one calendar entry per local day holding an occurrence, keyed by its start
+    entries = list(CalendarEntryItem.query(CalendarEntryItem.partition(N1)))
+    assert [e.sk.split("#")[0] for e in entries] == [o["occurrence_id"][:4] + "-" + o["occurrence_id"][4:6] + "-"
+                                                    + o["occurrence_id"][6:11] + ":" + o["occurrence_id"][11:13] + ":"
+                                                    + o["occurrence_id"][13:15] + "Z" for o in found]
+    assert all(e.event["rrule"] == walk["rrule"] for e in entries)
 
 
 def test_one_occurrence_cancelled_and_another_moved(client, act_as):
