@@ -21,6 +21,7 @@ from typing import Literal
 from pydantic import Field, StrictBool, ValidationInfo, field_validator
 from pynamodb.exceptions import DoesNotExist
 
+from chalicelib import alerts
 from chalicelib.adapters.clock import now
 from chalicelib.adapters.ids import new_id
 from chalicelib.communes.models import CommuneItem
@@ -184,14 +185,8 @@ def _cancel(event: EventItem) -> None:
     seen = int(event.sequence or 0)
     event.status = "cancelled"
     service._save_change(event, seen)
-    tell_those_who_answered_cancelled(event)
+    alerts.event_cancelled(event.event_id, None, int(event.sequence))  # everyone who answered a coming occurrence
     logger.info("publisher event cancelled", event_id=event.event_id, publisher_id=event.publisher_id)
-
-
-def tell_those_who_answered_cancelled(event: EventItem) -> None:
-    """HOOK (#11): the email an organiser's cancellation sends to those who answered is being added to
-    chalicelib/events/service.py's cancel path alongside this; once it is there, call that same function here.
-    Until then a publisher's or staff's cancellation tells nobody by email (the event shows as cancelled)."""
 
 
 # --- the commune's public events ------------------------------------------------------------

@@ -14,8 +14,10 @@ from chalicelib.publishers import service as publishers
 from chalicelib.publishers.models import PublishingSettings
 from chalicelib.store.calls import count_dynamodb_calls
 from tests.announcements.world import (
-    ANNA, CARLA, CENTRE_1, CLERK, LAU2, N1, N2, as_link, build_commune, link, publisher,
+    ANNA, CARLA, CENTRE_1, CLERK, LAU2, N1, N2, as_link, build_commune, link, publisher, resident,
 )
+from tests.events.test_answers import answer
+from tests.notifications.factories import mails_to, make_resident
 from tests.helpers import JSON, STAFF, body, error_of
 
 NEXT_YEAR = clock.now().year + 1
@@ -256,3 +258,14 @@ def test_staff_cancel_a_publishers_event_of_their_commune(client, act_as, by_lin
                          body=body({k: v for k, v in CONCERT.items() if k != "target"})).json_body
     act_as(STAFF)
     assert client.post(f"/api/v1/communes/{LAU2}/events/{theirs['id']}/cancel").status_code == 404
+
+
+def test_a_cancelled_publishers_event_tells_those_who_answered(client, act_as, by_link, outbox):
+    made = published(client, link(publisher()))
+    gina = make_resident("U-gina", nbh=N1)
+    act_as(resident("U-gina"))
+    assert answer(client, made["id"], made["occurrence_id"]).status_code == 200
+    act_as(STAFF)
+    assert client.post(f"/api/v1/communes/{LAU2}/events/{made['id']}/cancel").status_code == 200
+    [told] = mails_to(outbox, gina.email)
+    assert told["Subject"] == f"Cancelled: {CONCERT['title']}"
