@@ -32,7 +32,7 @@ export interface EventsApi extends CommentsApi {
   cancelOccurrence(eventId: string, occurrenceId: string): Promise<Outcome<NeighbourhoodEvent>>;
   moveOccurrence(eventId: string, occurrenceId: string, start: string, end: string): Promise<Outcome<NeighbourhoodEvent>>;
   answers(eventId: string, occurrenceId: string): Promise<Outcome<Answers>>;
-  answer(eventId: string, occurrenceId: string, answer: AnswerKind, extra: number): Promise<Outcome<Answers>>;
+  answer(eventId: string, occurrenceId: string, answer: AnswerKind, extra: number, showName: boolean): Promise<Outcome<Answers>>;
   members(neighbourhoodId: string): Promise<Outcome<{ members: Member[] }>>;
   reportEvent(eventId: string, reason: ReportReason, text: string | null): Promise<Outcome<unknown>>;
 }
@@ -84,8 +84,13 @@ export function httpEventsApi(client: ApiClient): EventsApi {
     moveOccurrence: (id, occ, start, end) =>
       outcomeOf(client.POST('/api/v1/events/{event_id}/occurrences/{occurrence_id}/move', { params: occurrence(id, occ), body: { start, end } })),
     answers: (id, occ) => outcomeOf(client.GET('/api/v1/events/{event_id}/occurrences/{occurrence_id}/answers', { params: occurrence(id, occ), ...fresh })),
-    answer: (id, occ, answer, extra) =>
-      outcomeOf(client.PUT('/api/v1/events/{event_id}/occurrences/{occurrence_id}/answer', { params: occurrence(id, occ), body: { answer, extra } })),
+    answer: (id, occ, answer, extra, showName) =>
+      outcomeOf(
+        client.PUT('/api/v1/events/{event_id}/occurrences/{occurrence_id}/answer', {
+          params: occurrence(id, occ),
+          body: { answer, extra, show_name: showName },
+        }),
+      ),
     members: (id) => neighbourhoodMembers(client, id),
     reportEvent: (id, reason, text) =>
       outcomeOf(client.POST('/api/v1/events/{event_id}/reports', { params: event(id), body: { reason, text: text || null } })),
