@@ -186,6 +186,7 @@ describe('a monthly repair café', () => {
         const review = pageE.getByTestId('event-review').filter({ hasText: title });
         await press(review.getByTestId('event-review-refuse'));
         await review.getByRole('alert').filter({ hasText: text['review.reasonMissing'] }).waitFor();
+        await shoot(pageE, 'review');
         await press(review.getByTestId('event-review-approve'));
         await pageE.getByTestId('event-review-decided').waitFor();
         assert.equal(await review.count(), 0, 'the approved event leaves the queue');
