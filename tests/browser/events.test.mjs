@@ -1,7 +1,9 @@
 // Browser test of neighbourhood events: node --test tests/browser/events.test.mjs
 // A resident organises a monthly repair café with a capacity; a neighbour finds it in the agenda and
 // answers going; the organiser sees the neighbour's name and cancels that date; the neighbour sees the
-// date cancelled (on the event page, its answer closed with the reason, and in the agenda). At 360 px,
+// date cancelled (on the event page, its answer closed with the reason, and in the agenda). The organiser also
+// asks the commune to show it to every neighbourhood and has those going reminded the day before; an editor
+// approves it in the admin area's "Events to approve" (a refusal without a reason is not sent). At 360 px,
 // with the keyboard: links and buttons are reached by focus and pressed with Enter or Space, text typed;
 // the date-time inputs are filled (their segments differ between browsers' keyboards).
 // NOPER_BASE_URL is the origin of the stack; NOPER_OUTBOX_DIR its outbox (sign-in codes); commune 0501
@@ -108,6 +110,15 @@ describe('a monthly repair café', () => {
       await pageA.getByTestId('places-left').filter({ hasText: '8 places left.' }).waitFor();
       assert.ok((await pageA.getByTestId('event-when').innerText()).includes('14:00'));
 
+      // And Anna asks the commune to show it to every neighbourhood, and has those going reminded the day before
+      await press(pageA.getByTestId('ask-whole-commune'));
+      await pageA.getByTestId('commune-state').filter({ hasText: text['commune.state.pending'] }).waitFor();
+      await type(pageA.getByLabel(text['reminder.note']), 'Bring your tools.');
+      await press(pageA.getByTestId('send-reminder'));
+      await pageA.getByTestId('reminder-state').filter({ hasText: text['reminder.due'] }).waitFor();
+      assert.ok(await fitsWidth(pageA), 'the organiser\'s part scrolls sideways at 360 px');
+      await shoot(pageA, 'organiser-360');
+
       // When Ben opens the agenda (the menu's Events), finds it on its day and opens it
       await pageB.goto(`${BASE_URL}/`);
       await press(pageB.getByTestId('menu-button'));
@@ -166,6 +177,25 @@ describe('a monthly repair café', () => {
       await pageB.getByTestId('month-day').getByTestId('occurrence').filter({ hasText: title }).getByTestId('occurrence-cancelled').waitFor();
       assert.ok(await fitsWidth(pageB), 'the month view scrolls sideways at 360 px');
       await shoot(pageB, 'month-360');
+
+      // When an editor of the commune opens "Events to approve": a refusal needs a reason; they approve it
+      const editor = await staffMember(chromium.browser, BASE_URL, { commune: COMMUNE, email: `events-editor-${stamp}@example.lu`, role: 'editor', timeout: TIMEOUT });
+      const pageE = await editor.context.newPage();
+      try {
+        await pageE.goto(`${BASE_URL}/admin/${COMMUNE}/events`);
+        const review = pageE.getByTestId('event-review').filter({ hasText: title });
+        await press(review.getByTestId('event-review-refuse'));
+        await review.getByRole('alert').filter({ hasText: text['review.reasonMissing'] }).waitFor();
+        await shoot(pageE, 'review');
+        await press(review.getByTestId('event-review-approve'));
+        await pageE.getByTestId('event-review-decided').waitFor();
+        assert.equal(await review.count(), 0, 'the approved event leaves the queue');
+      } finally {
+        await editor.context.close();
+      }
+      // Then Anna's event page says the commune shows it to every neighbourhood
+      await pageA.goto(`${BASE_URL}/events/${eventId}`);
+      await pageA.getByTestId('commune-state').filter({ hasText: text['commune.state.approved'] }).waitFor();
 
       assert.deepEqual(errorsA, []);
       assert.deepEqual(errorsB, []);

@@ -9,6 +9,7 @@ const CATALOGUES = await loadEveryCatalogue();
 const waiting = (over: Partial<WaitingApi> = {}): WaitingApi => ({
   pendingResidents: async () => ({ ok: true, data: 3 }),
   pendingAnnouncements: async () => ({ ok: true, data: 1 }),
+  pendingEvents: async () => ({ ok: true, data: 2 }),
   latestImport: async () => ({ ok: true, data: { status: 'done', created_at: '2026-12-01T09:00:00Z' } }),
   ...over,
 });
@@ -33,8 +34,8 @@ describe('the admin sections', () => {
     const slugs = (roles: Parameters<typeof sectionsFor>[0]) => sectionsFor(roles).map((section) => section.slug);
     expect(slugs(['admin'])).toEqual(ADMIN_SECTIONS.map((section) => section.slug));
     expect(slugs(['verifier'])).toEqual(['verifications', 'letters', 'launch']);
-    expect(slugs(['editor'])).toEqual(['announcements', 'consultations', 'launch']);
-    expect(slugs(['editor', 'verifier'])).toEqual(['verifications', 'letters', 'announcements', 'consultations', 'launch']);
+    expect(slugs(['editor'])).toEqual(['announcements', 'events', 'consultations', 'launch']);
+    expect(slugs(['editor', 'verifier'])).toEqual(['verifications', 'letters', 'announcements', 'events', 'consultations', 'launch']);
     expect(slugs([])).toEqual([]);
   });
 
@@ -61,6 +62,10 @@ describe('the admin sections', () => {
     expect(await of('announcements').waiting!(waiting(), '0501', 'fr')).toEqual({
       ok: true,
       data: { kind: 'count', plural: 'admin.waiting.announcements', count: 1 },
+    });
+    expect(await of('events').waiting!(waiting(), '0501', 'en')).toEqual({
+      ok: true,
+      data: { kind: 'count', plural: 'admin.waiting.events', count: 2 },
     });
     expect(await of('addresses').waiting!(waiting(), '0501', 'en')).toEqual({
       ok: true,

@@ -18,6 +18,7 @@ export type Waiting =
 export interface WaitingApi {
   pendingResidents(lau2: string): Promise<Outcome<number>>;
   pendingAnnouncements(lau2: string, language: Locale): Promise<Outcome<number>>;
+  pendingEvents(lau2: string): Promise<Outcome<number>>;
   latestImport(lau2: string): Promise<Outcome<{ status: ImportState; created_at: string } | null>>;
 }
 
@@ -42,6 +43,11 @@ export function httpWaitingApi(client: ApiClient): WaitingApi {
           }),
         ),
         (data) => data.announcements,
+      ),
+    pendingEvents: (lau2) =>
+      count(
+        outcomeOf(client.GET('/api/v1/communes/{lau2}/event-reviews', { params: { path: { lau2 }, query: { status: 'pending' } }, ...fresh })),
+        (data) => data.reviews,
       ),
     latestImport: async (lau2) => {
       const outcome = await outcomeOf(client.GET('/api/v1/communes/{lau2}/address-imports', { params: { path: { lau2 } }, ...fresh }));
@@ -102,6 +108,15 @@ export const ADMIN_SECTIONS: readonly AdminSection[] = [
     roles: ['admin', 'editor'],
     load: () => import('./sections/AnnouncementsSection.svelte'),
     waiting: async (api, lau2, language) => counted('admin.waiting.announcements')(await api.pendingAnnouncements(lau2, language)),
+  },
+  {
+    slug: 'events',
+    title: 'events.review.title',
+    label: 'admin.nav.events',
+    summary: 'admin.summary.events',
+    roles: ['admin', 'editor'],
+    load: () => import('./sections/EventReviewsSection.svelte'),
+    waiting: async (api, lau2) => counted('admin.waiting.events')(await api.pendingEvents(lau2)),
   },
   {
     slug: 'addresses',

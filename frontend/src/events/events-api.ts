@@ -14,6 +14,8 @@ export type AnswerKind = Schemas['AnswerRequest']['answer'];
 export type EventCategory = NeighbourhoodEvent['category'];
 export type CalendarFeed = Schemas['CalendarFeed'];
 export type CalendarFeedCreated = Schemas['CalendarFeedCreated'];
+export type CommuneReview = Schemas['EventReview'];
+export type Reminder = Schemas['ReminderPublic'];
 export type { Member, ReportReason };
 
 export const CATEGORIES: readonly EventCategory[] = [
@@ -35,6 +37,10 @@ export interface EventsApi extends CommentsApi {
   answer(eventId: string, occurrenceId: string, answer: AnswerKind, extra: number, showName: boolean): Promise<Outcome<Answers>>;
   members(neighbourhoodId: string): Promise<Outcome<{ members: Member[] }>>;
   reportEvent(eventId: string, reason: ReportReason, text: string | null): Promise<Outcome<unknown>>;
+  /** An organiser asks the commune's staff to show the event to every neighbourhood. */
+  askWholeCommune(eventId: string): Promise<Outcome<CommuneReview>>;
+  /** An organiser's one reminder to those going to an occurrence, sent the day before. */
+  remind(eventId: string, occurrenceId: string, note: string): Promise<Outcome<Reminder>>;
 }
 
 /** The address of an event's iCalendar file ("add to my calendar"). */
@@ -94,5 +100,8 @@ export function httpEventsApi(client: ApiClient): EventsApi {
     members: (id) => neighbourhoodMembers(client, id),
     reportEvent: (id, reason, text) =>
       outcomeOf(client.POST('/api/v1/events/{event_id}/reports', { params: event(id), body: { reason, text: text || null } })),
+    askWholeCommune: (id) => outcomeOf(client.POST('/api/v1/events/{event_id}/whole-commune', { params: event(id) })),
+    remind: (id, occ, note) =>
+      outcomeOf(client.POST('/api/v1/events/{event_id}/occurrences/{occurrence_id}/reminder', { params: occurrence(id, occ), body: { note } })),
   };
 }
