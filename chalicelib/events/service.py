@@ -194,7 +194,9 @@ LATEST = datetime(2200, 1, 1, tzinfo=timezone.utc)
 
 def neighbourhood_calendar(principal: Principal, neighbourhood_id: str, query: CalendarQuery) -> CalendarPage:
     start = to_instant(query.from_, ZONE) if query.from_ else now()
-    end = to_instant(query.to, ZONE) if query.to else min(start, LATEST) + timedelta(days=31)
+    if query.to is None and start >= LATEST:
+        return CalendarPage(occurrences=[], cursor=None)  # a month from a start beyond every event: nothing
+    end = to_instant(query.to, ZONE) if query.to else start + timedelta(days=31)
     if end <= start:
         raise InvalidInput("The window's end is not after its start.", {"to": "not after from"})
     if end - start > MAX_WINDOW:

@@ -114,6 +114,9 @@ def test_the_window_reads_what_overlaps_it_and_nearby_events(client, act_as):
                   f"from={NEXT_YEAR}-06-01T00:00&to={NEXT_YEAR}-05-01T00:00"):
         refused = client.get(f"/api/v1/neighbourhoods/{N1}/events?{query}")
         assert refused.status_code == 400 and "to" in error_of(refused)["fields"]
+    # A start far beyond every event, its end left out: an empty month, not a refusal
+    far = client.get(f"/api/v1/neighbourhoods/{N1}/events?from=7216-12-03T01:51:21Z")
+    assert far.status_code == 200 and far.json_body["occurrences"] == [], far.body
     # A cursor this calendar did not give names nothing
     assert client.get(f"/api/v1/neighbourhoods/{N1}/events?cursor=eyJwayI6ICJ4In0").status_code == 404
     # Another neighbourhood's calendar: 404
