@@ -12,9 +12,9 @@ moderation reports and hides. docs/data-model.md lists the keys.
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, Iterable
 
-from pynamodb.exceptions import DoesNotExist, TransactWriteError
+from pynamodb.exceptions import DoesNotExist, PutError, TransactWriteError
 
 from chalicelib import policy
 from chalicelib.accounts.content_owners import ContentChoice, ContentOwner, register_content_owner
@@ -34,7 +34,7 @@ from chalicelib.i18n import DEFAULT
 from chalicelib.observability import logger
 from chalicelib.policy import Principal
 from chalicelib.store.pages import decode_cursor, encode_cursor
-from chalicelib.store.table import refused_conditions, table_connection, transaction
+from chalicelib.store.table import condition_failed, refused_conditions, table_connection, transaction
 
 ATTEMPTS = 3  # a post pinned or edited meanwhile moves its feed entries: the counter write is tried again
 _CURSOR_SK = re.compile(r"^[0-9A-Z]{26}#([0-9A-Z]{26})?$")
@@ -125,6 +125,21 @@ def thread_head(kind: str, content_id: str, neighbourhood_ids: list[str], only_f
     """The head of a piece's comments, for its kind to write with the piece (and again whenever who may read it changes)."""
     return ThreadHeadItem(*ThreadHeadItem.key(kind, content_id), neighbourhood_ids=list(neighbourhood_ids),
                           only_for=only_for)
+
+
+def write_missing_heads(heads: Iterable[ThreadHeadItem]) -> int:
+    """Writes each head that is not there yet (an existing one, written by its piece, is left alone): the upgrade
+    step `./noper head-threads` for every kind with heads. Answers how many it wrote."""
+    written = 0
+    for head in heads:
+        try:
+            head.save(condition=ThreadHeadItem.pk.does_not_exist())
+        except PutError as error:
+            if not condition_failed(error):
+                raise
+            continue
+        written += 1
+    return written
 
 
 def delete_comment(principal: Principal, comment_id: str) -> None:

@@ -13,11 +13,11 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from pynamodb.exceptions import DeleteError, DoesNotExist, PutError
+from pynamodb.exceptions import DeleteError, DoesNotExist
 
 from chalicelib.adapters.clock import now
 from chalicelib.adapters.ids import new_id
-from chalicelib.comments.service import remove_all, thread_head
+from chalicelib.comments.service import remove_all, thread_head, write_missing_heads
 from chalicelib.communes.service import fold
 from chalicelib.content import kinds
 from chalicelib.content.hiding import hidden_fields, in_place
@@ -166,17 +166,8 @@ def _thread_readable(principal: Principal, head: Any) -> None:
 def head_threads() -> int:
     """Once, after upgrading to threads with heads (`./noper head-threads`, with the posts'): the head of every
     item's comments that has none (idempotent). A Scan: an operator's one-off. Answers how many it wrote."""
-    written = 0
-    for item in LendableItem.scan(LendableItem.pk.startswith("ITEM#") & (LendableItem.sk == LendableItem.key("-")[1])):
-        head = _thread_head(item)
-        try:
-            head.save(condition=type(head).pk.does_not_exist())
-        except PutError as error:
-            if not condition_failed(error):
-                raise
-            continue
-        written += 1
-    return written
+    items = LendableItem.scan(LendableItem.pk.startswith("ITEM#") & (LendableItem.sk == LendableItem.key("-")[1]))
+    return write_missing_heads(_thread_head(item) for item in items)
 
 
 def _content(item: LendableItem) -> Content:

@@ -17,7 +17,7 @@ import json
 from datetime import timedelta
 from typing import Any, Callable
 
-from pynamodb.exceptions import DoesNotExist, PutError, TransactWriteError, UpdateError
+from pynamodb.exceptions import DoesNotExist, TransactWriteError, UpdateError
 
 from chalicelib import alerts
 from chalicelib import policy
@@ -26,7 +26,7 @@ from chalicelib.accounts.service import author_name, load_user, verified_neighbo
 from chalicelib.adapters.clock import now
 from chalicelib.adapters.ids import new_id
 from chalicelib.comments.models import ThanksItem
-from chalicelib.comments.service import remove_all, thread_head
+from chalicelib.comments.service import remove_all, thread_head, write_missing_heads
 from chalicelib.content.counters import count_in_week
 from chalicelib.content.kinds import Content
 from chalicelib.errors import Conflict, Forbidden, InvalidInput, NotFound
@@ -251,17 +251,8 @@ def head_threads() -> int:
     """Once, after upgrading to threads with heads (#16): write the head of every post's comments that has none
     (`./noper head-threads`; idempotent: an existing head, written by the post itself, is left alone). An
     operator's one-off, never a request: it Scans the table for posts. Answers how many heads it wrote."""
-    written = 0
-    for post in PostItem.scan(PostItem.pk.startswith("POST#") & (PostItem.sk == PostItem.key("-")[1])):
-        head = _thread_head(post)
-        try:
-            head.save(condition=type(head).pk.does_not_exist())
-        except PutError as error:
-            if not condition_failed(error):
-                raise
-            continue
-        written += 1
-    return written
+    posts = PostItem.scan(PostItem.pk.startswith("POST#") & (PostItem.sk == PostItem.key("-")[1]))
+    return write_missing_heads(_thread_head(post) for post in posts)
 
 
 def _content(new: Any, lau2: str | None, previous: dict[str, Any] | None = None) -> dict[str, Any]:
