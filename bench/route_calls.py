@@ -283,6 +283,7 @@ def run() -> int:
         call(anna, "GET", "/api/v1/neighbourhoods/{neighbourhood_id}/consultations")
         call(anna, "GET", "/api/v1/communes/{lau2}/announcements")
         call(anna, "GET", "/api/v1/communes/{lau2}/events")
+        call(Person("visitor", JSON), "GET", "/api/v1/communes/{lau2}/events.ics", note="public calendar, signed out")
         call(anna, "GET", "/api/v1/communes")
         call(anna, "GET", "/api/v1/communes/{lau2}")
         call(anna, "GET", "/api/v1/communes/{lau2}/neighbourhoods")
