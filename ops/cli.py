@@ -42,10 +42,19 @@ def copy_blocks(_args: argparse.Namespace) -> int:
 
 
 def head_threads(_args: argparse.Namespace) -> int:
+    from chalicelib.events.service import head_threads as head_events
     from chalicelib.lending.items import head_threads as head_items
     from chalicelib.posts.service import head_threads as head_posts
 
-    print(f"comment threads given their head: {head_posts()} of posts, {head_items()} of lent items")
+    print(f"comment threads given their head: {head_posts()} of posts, {head_items()} of lent items, "
+          f"{head_events()} of events")
+    return 0
+
+
+def snapshot_reports(_args: argparse.Namespace) -> int:
+    from chalicelib.moderation.service import copy_into_reports
+
+    print(f"reports given a copy of what they report: {copy_into_reports()}")
     return 0
 
 
@@ -214,8 +223,10 @@ def parser() -> argparse.ArgumentParser:
                         "so a resident's view is one read (idempotent)").set_defaults(run=list_documents)
     commands.add_parser("calendar-days", help="once, when upgrading: rewrite every event's calendar entries by day, so "
                         "that a calendar window reads only what can be in it (idempotent)").set_defaults(run=calendar_days)
-    commands.add_parser("head-threads", help="once, when upgrading: give the comments of every post and lent item the head that lets "
+    commands.add_parser("head-threads", help="once, when upgrading: give the comments of every post, lent item and event the head that lets "
                         "one Query read them (idempotent)").set_defaults(run=head_threads)
+    commands.add_parser("snapshot-reports", help="once, when upgrading: give every report a copy of what it reports, so "
+                        "that a neighbourhood's reports queue is one Query (idempotent)").set_defaults(run=snapshot_reports)
     addresses = commands.add_parser(
         "import-addresses", help="import the address register (BD-Adresses CSV); a new edition updates, adds and retires"
     )

@@ -121,10 +121,11 @@ def comments(principal: Principal, kind: str, content_id: str, query: CommentsQu
     return CommentPage(comments=found, cursor=encode_cursor(last) if last else None)
 
 
-def thread_head(kind: str, content_id: str, neighbourhood_ids: list[str], only_for: str | None = None) -> ThreadHeadItem:
+def thread_head(kind: str, content_id: str, neighbourhood_ids: list[str], only_for: str | None = None,
+                only_among: list[str] | None = None) -> ThreadHeadItem:
     """The head of a piece's comments, for its kind to write with the piece (and again whenever who may read it changes)."""
     return ThreadHeadItem(*ThreadHeadItem.key(kind, content_id), neighbourhood_ids=list(neighbourhood_ids),
-                          only_for=only_for)
+                          only_for=only_for, only_among=None if only_among is None else list(only_among))
 
 
 def write_missing_heads(heads: Iterable[ThreadHeadItem]) -> int:
@@ -223,6 +224,7 @@ def erase_comments(user_id: str, choice: ContentChoice) -> None:
         else:
             comment.update(actions=[CommentItem.author_id.remove(), CommentItem.author_name.remove(), CommentItem.gsi1pk.remove(),
                                     CommentItem.gsi1sk.remove()])
+            kinds.changed("comment", comment.comment_id)  # its open reports show it authorless
 
 
 register_content_owner(ContentOwner(name="comments", export=export_comments, erase=erase_comments))
@@ -323,6 +325,7 @@ def _remove(comment: CommentItem) -> None:
                     t.delete(CommentRefItem(*CommentRefItem.key(comment.comment_id)))
                     own = 2
                 _count(t, content, comment_count=-1)  # a post and its feed entries
+            kinds.changed("comment", comment.comment_id)  # its open reports show it gone
             return
         except TransactWriteError as error:
             failed = refused_conditions(error)

@@ -59,10 +59,12 @@ def described(kind: str, content_id: str, neighbourhood_id: str, item: Any, **mo
                    text=more.pop("text", item.text), **more)
 
 
-def in_place(model: type[HideableEntity], also: Callable[[Any, Content, Change], None] | None = None):
+def in_place(model: type[HideableEntity], also: Callable[[Any, Content, Change], None] | None = None,
+             unchanged: Callable[[Content], Any] | None = None):
     """The `hide` hook of a kind whose stored item (a `HideableEntity`) hides in place: one conditional
     update with the audit entry, one transaction; `also(t, content, change)` adds the kind's own writes to it
-    (an item's thread head)."""
+    (an item's thread head); `unchanged(content)`, a condition the update also needs (an event's sequence as
+    read, since its thread head is written from it)."""
 
     def hide(content: Content, change: Change, audit: Entity) -> None:
         item = content.item
@@ -78,6 +80,8 @@ def in_place(model: type[HideableEntity], also: Callable[[Any, Content, Change],
             actions = [model.hidden.set(False), model.hidden_reason.remove(), model.hidden_note.remove(),
                        model.hidden_by.remove()]
             condition = model.hidden == True  # noqa: E712
+        if unchanged is not None:
+            condition &= unchanged(content)
         try:
             with transaction() as t:
                 t.update(item, actions=actions, condition=model.pk.exists() & condition)

@@ -99,6 +99,21 @@ class ContentKind:
 
 
 _KINDS: dict[str, ContentKind] = {}
+_WATCHERS: list[Callable[[str, str], None]] = []
+
+
+def watch_changes(watcher: Callable[[str, str], None]) -> Callable[[str, str], None]:
+    """`watcher(kind, id)` runs whenever a kind says one of its pieces changed in a way that what hangs on it must
+    follow (`changed`): the reports queue registers itself so, to keep the copies its open reports hold."""
+    _WATCHERS.append(watcher)
+    return watcher
+
+
+def changed(kind_name: str, content_id: str) -> None:
+    """A kind tells the shared services that a piece was deleted, anonymised or hidden by other means than the
+    kind's `hide` hook (a post hiding itself after three reports), so that copies of it follow."""
+    for watcher in _WATCHERS:
+        watcher(kind_name, content_id)
 
 
 def register(kind: ContentKind) -> ContentKind:

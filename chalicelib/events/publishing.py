@@ -116,10 +116,13 @@ def publish_event(principal: Principal, request: PublisherEventRequest) -> Publi
         with transaction() as t:
             t.save(event, condition=EventItem.pk.does_not_exist())
             t.save(review)
+            t.save(service.thread_head_of(event))  # reaches nobody yet: its comments neither
     else:
         event.targets, event.public = targets, request.public
         event.calendar_keys = [f"{entry.pk}|{entry.sk}" for entry in calendar.entries(event)]
-        event.save(condition=EventItem.pk.does_not_exist())
+        with transaction() as t:
+            t.save(event, condition=EventItem.pk.does_not_exist())
+            t.save(service.thread_head_of(event))  # who reads its comments: the neighbourhoods it reaches
         calendar.write_entries(event, [])
     logger.info("publisher event", event_id=event_id, lau2=link.lau2, pending=pending, neighbourhoods=len(targets),
                 public=request.public)

@@ -5,7 +5,9 @@ visible, marked cancelled; cancelling (the event or one occurrence) emails every
 waits on the list (chalicelib/alerts.py `event_cancelled`, their `events` choice).
 
 An event is content of the kernel (kind `event`): neighbours comment on it and report it, the neighbourhood's
-moderators hide it (then only its organisers see it) or show it again.
+moderators hide it (then only its organisers see it) or show it again. The head of its comments' thread
+(`comments.models.ThreadHeadItem`: where it shows, and its organisers while hidden) is written with the event and
+again with each change and each hiding, in the same transaction, so the first page of its comments is one Query.
 
 Every change is one conditional update on the event (its `sequence`, which grows with each change as
 iCalendar's SEQUENCE does, must be the one read: a concurrent change answers 409), then the calendar's copies
@@ -18,13 +20,14 @@ from datetime import datetime, timedelta, timezone
 from typing import Any
 
 import h3
-from pynamodb.exceptions import DoesNotExist, UpdateError
+from pynamodb.exceptions import DoesNotExist, TransactWriteError
 
 from chalicelib import alerts
 from chalicelib.accounts.service import verified_neighbourhood
 from chalicelib.adapters.clock import now
 from chalicelib.adapters.ids import new_id
 from chalicelib.addresses.service import get_address
+from chalicelib.comments.service import thread_head, write_missing_heads
 from chalicelib.content import kinds
 from chalicelib.content.counters import count_in_week, iso_week
 from chalicelib.content.hiding import hidden_fields, in_place
@@ -42,7 +45,7 @@ from chalicelib.i18n import DEFAULT
 from chalicelib.neighbourhoods.service import WITHIN_ABOUT_1_KM, neighbourhoods_near
 from chalicelib.observability import logger
 from chalicelib.policy import Principal, authorize_in, commune_of
-from chalicelib.store.table import condition_failed, transaction
+from chalicelib.store.table import refused_conditions, transaction
 
 READ = "events.neighbourhood"
 # What a change of an event writes (never its counters nor its hidden_* attributes: their own writes keep them).
@@ -74,6 +77,7 @@ def create_event(principal: Principal, neighbourhood_id: str, request: EventCrea
     event.last_end = calendar.last_end(event)
     with transaction() as t:
         t.save(event, condition=EventItem.pk.does_not_exist())
+        t.save(thread_head_of(event))
         count_in_week(t, neighbourhood_id, to_local(event.starts_at, ZONE), events=1)
         for organiser in event.organisers:
             t.save(EventLink(*EventLink.organised(organiser, event_id), event_id=event_id))
@@ -338,7 +342,8 @@ def _recount(event: EventItem, first_start: datetime, counted_before: bool) -> N
 
 
 def _save_change(event: EventItem, seen: int) -> None:
-    """One conditional write of the whole event (its sequence still the one read), then the calendar's copies."""
+    """One conditional write of the whole event (its sequence and its hiding still as read) with its thread's head
+    (who reads its comments: where it shows now), one transaction; then the calendar's copies."""
     event.sequence, event.updated_at = seen + 1, now()
     before = list(event.calendar_keys or [])
     event.calendar_keys = [f"{entry.pk}|{entry.sk}" for entry in calendar.entries(event)]
@@ -348,15 +353,47 @@ def _save_change(event: EventItem, seen: int) -> None:
         attribute = getattr(EventItem, name)
         actions.append(attribute.remove() if value is None else attribute.set(value))
     try:  # the fields an edit changes only: comments' counters and hiding are kept by their own writes
-        event.update(actions=actions, condition=EventItem.pk.exists() & (EventItem.sequence == seen))
-    except UpdateError as error:
-        if condition_failed(error):
+        with transaction() as t:
+            t.update(event, actions=actions,
+                     condition=EventItem.pk.exists() & (EventItem.sequence == seen) & _hidden_is(bool(event.hidden)))
+            t.save(thread_head_of(event))
+    except TransactWriteError as error:
+        if refused_conditions(error):
             raise Conflict("The event changed meanwhile; read it again.", {"event_id": "changed meanwhile"}) from None
         raise
     calendar.write_entries(event, before)
 
 
+def _hidden_is(hidden: bool) -> Any:
+    if hidden:
+        return EventItem.hidden == True  # noqa: E712
+    return EventItem.hidden.does_not_exist() | (EventItem.hidden == False)  # noqa: E712
+
+
 # --- an event is content of the kernel ------------------------------------------------------
+
+def thread_head_of(event: EventItem, hidden: bool | None = None) -> Any:
+    """Who reads the event's comments (#16), as `visible_event` decides: residents of where it shows (its
+    neighbourhood, the nearby ones it reaches, the commune's it was approved for or a publisher targets); while a
+    moderator hides it, its organisers only (a partner's event has none: nobody)."""
+    hidden = bool(event.hidden) if hidden is None else hidden
+    return thread_head("event", event.event_id,
+                       [event.neighbourhood_id, *(event.reaches or []), *(event.targets or [])],
+                       only_among=list(event.organisers or []) if hidden else None)
+
+
+def thread_readable(principal: Principal, head: Any) -> None:
+    authorize_in(READ, principal, list(head.neighbourhood_ids), no_such_event())
+    if head.only_among is not None and principal.user_id not in head.only_among:
+        raise no_such_event()
+
+
+def head_threads() -> int:
+    """Once, after upgrading to events' thread heads (`./noper head-threads`, with the posts' and items'): the head
+    of every event's comments that has none (idempotent). A Scan: an operator's one-off. Answers how many it wrote."""
+    events = EventItem.scan(EventItem.pk.startswith("EVENT#") & (EventItem.sk == EventItem.key("-")[1]))
+    return write_missing_heads(thread_head_of(event) for event in events)
+
 
 def _content(event: EventItem) -> Content:
     return Content(kind="event", id=event.event_id, neighbourhood_id=event.neighbourhood_id,
@@ -373,7 +410,9 @@ def _load_content(event_id: str, known: Known | None = None) -> Content | None:
         return None
 
 
-_hide_in_place = in_place(EventItem)
+# Hiding writes the head too, from the event as read: its sequence unchanged, or a change meanwhile answers 409.
+_hide_in_place = in_place(EventItem, also=lambda t, content, change: t.save(thread_head_of(content.item, hidden=change.hide)),
+                          unchanged=lambda content: EventItem.sequence == int(content.item.sequence or 0))
 
 
 def _hide(content: Content, change: Change, audit: Any) -> None:
@@ -391,7 +430,7 @@ def _count(t: Any, content: Content, **deltas: int) -> None:
 
 kinds.register(ContentKind(name="event", load=_load_content,
                            readable=lambda principal, event_id: _content(visible_event(principal, event_id)),
-                           hide=_hide, count=_count,
+                           hide=_hide, count=_count, thread_readable=thread_readable,
                            stored=lambda event_id, known: (EventItem.key(event_id),
                                                            lambda raw: _content(EventItem.from_raw_data(raw)))))
 

@@ -14,10 +14,11 @@ from pynamodb.exceptions import DoesNotExist
 
 from chalicelib.accounts.content_owners import ContentChoice, ContentOwner, register_content_owner
 from chalicelib.comments.service import remove_all
+from chalicelib.content import kinds
 from chalicelib.events import calendar
 from chalicelib.events.answers import withdraw
 from chalicelib.events.models import EventItem, EventLink, OccurrenceAnswersItem
-from chalicelib.events.service import public_event
+from chalicelib.events.service import public_event, thread_head_of
 from chalicelib.moderation.service import forget_reports
 from chalicelib.observability import logger
 from chalicelib.policy import Principal
@@ -78,6 +79,8 @@ def _leave(user_id: str, event_id: str, choice: ContentChoice) -> None:
     event.update(actions=actions)
     event.refresh(consistent_read=True)
     calendar.write_entries(event, list(event.calendar_keys or []))
+    thread_head_of(event).save()  # its organisers, while hidden
+    kinds.changed("event", event_id)  # its open reports show it authorless
 
 
 register_content_owner(ContentOwner(name="events", export=export_events, erase=erase_events))

@@ -306,6 +306,7 @@ def erase_messages(user_id: str, choice: ContentChoice) -> None:
         if choice == "remove":
             actions += [MessageItem.text.remove(), MessageItem.deleted.set(True)]
         message.update(actions=actions)
+        kinds.changed("message", message.message_id)  # its open reports show it authorless (or gone)
     for participant in ParticipantItem.gsi1.query(ParticipantItem.mine(user_id), CONVERSATIONS):
         _forget_preview(participant.conversation_id, participant.with_user_id, author_id=user_id)
         participant.delete()

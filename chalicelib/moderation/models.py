@@ -212,6 +212,12 @@ class ReportItem(Entity):
     reason = UnicodeAttribute()
     text = UnicodeAttribute(null=True)
     created_at = UTCDateTimeAttribute()
+    # What the queue shows of the target (`ReportedContent` as JSON, #16: the queue is one Query): as reported,
+    # written with the report (the newest report's copy is shown); rewritten on every open report of the target
+    # when it is deleted, anonymised or hides itself (`kinds.changed`), and with the piece as decided when the
+    # reports close. Null on reports written before (`./noper snapshot-reports` fills them; until then the queue
+    # reads those targets).
+    content = JSONAttribute(null=True)
 
     @staticmethod
     def key(target_type: str, target_id: str, reporter_id: str) -> tuple[str, str]:

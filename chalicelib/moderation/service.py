@@ -7,7 +7,11 @@ report it, once (a conditional write). The report, the week's `reports` counter,
 the kind adds (a post's `report_count`) are one transaction; then the kind may act on it (a post hides
 itself after three reports until a moderator reviews it). Every report lands in the one queue of the
 neighbourhood (`NBH#<id>#REPORTS`), where its moderators see the reported content and hide, restore or
-dismiss it through the kind's `hide` hook. Moderators are the ambassadors of the neighbourhood and the
+dismiss it through the kind's `hide` hook. Each report carries what the queue shows of its target, copied as
+reported, so the queue is one Query (#16): an edit after the report leaves the copy as reported (what the
+reporters saw); a deletion, an anonymisation or a hide by other means rewrites the open reports' copies
+(`kinds.changed`: `refresh_reports`), and a decision reads the live piece, acts on it, and leaves its reports
+closed with the piece as decided. Moderators are the ambassadors of the neighbourhood and the
 moderators the commune appointed (`policy.moderates`). A hide stores a reason code and an optional
 note (chalicelib/content/reasons.py translates it for readers). Every action writes an audit item
 (`NBH#<id>#AUDIT`) in the same transaction; the log reads it a page at a time. docs/data-model.md lists
@@ -19,7 +23,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from pynamodb.exceptions import TransactWriteError
+from pynamodb.exceptions import TransactWriteError, UpdateError
 
 from chalicelib import policy
 from chalicelib.adapters.clock import now
@@ -35,7 +39,7 @@ from chalicelib.moderation.models import (
 from chalicelib.observability import logger
 from chalicelib.policy import Principal
 from chalicelib.store.pages import TIME_ID_SK, decode_cursor, encode_cursor
-from chalicelib.store.table import refused_conditions, table_connection, transaction
+from chalicelib.store.table import condition_failed, refused_conditions, table_connection, transaction
 
 AUTO_HIDE_AT = 3  # distinct reports that hide a post until a moderator reviews it (posts/hiding.py)
 AUTO = "auto"
@@ -66,6 +70,7 @@ def write_report(principal: Principal, content: Content, reason: str, text: str 
                         gsi1sk=ReportItem.listing_sk("open", content.kind, content.id, principal.user_id),
                         report_id=new_id(), neighbourhood_id=nbh, target_type=content.kind, target_id=content.id,
                         reporter_id=principal.user_id, reason=reason, text=text or None, created_at=now(),
+                        content=_shown(content),
                         **{name: value for name, value in content.where.items() if name in _WHERE})
     try:
         with transaction() as t:
@@ -95,16 +100,68 @@ def open_reports(neighbourhood_id: str, status: str) -> ReportList:
     grouped: dict[tuple[str, str], list[ReportItem]] = {}
     for report in found:
         grouped.setdefault((report.target_type, report.target_id), []).append(report)
-    contents = _reported_contents(grouped)
-    targets = [_summary(kind, target_id, reports, contents[(kind, target_id)], loaded=True)
+    shown = {target: _copy_in(reports) for target, reports in grouped.items()}
+    unshown = {target: reports for target, reports in grouped.items() if shown[target] is None}
+    if unshown:  # reports written before they carried their target's copy
+        contents = _reported_contents(unshown)
+        shown.update({target: reported_content(contents[target]) for target in unshown})
+    targets = [_summary(kind, target_id, reports, shown[(kind, target_id)])
                for (kind, target_id), reports in grouped.items()]
     return ReportList(targets=sorted(targets, key=lambda t: (-t.count, t.target_id)))
+
+
+def _copy_in(reports: list[ReportItem]) -> ReportedContent | None:
+    """What the newest report carrying a copy of the target shows (each later report copies it afresh)."""
+    newest = max((r for r in reports if r.content is not None), key=lambda r: r.created_at, default=None)
+    return None if newest is None else ReportedContent.model_validate(newest.content)
 
 
 def _reported_contents(grouped: dict[tuple[str, str], list[ReportItem]]) -> dict[tuple[str, str], Content | None]:
     """The queue's reported pieces in one BatchGetItem where their kinds say where they are stored (posts,
     messages, items), never one GetItem per target; the others through their kind's `load`."""
     return kinds.load_many([(kind, target_id, _known(reports[0])) for (kind, target_id), reports in grouped.items()])
+
+
+def refresh_reports(target_type: str, target_id: str) -> int:
+    """The piece was deleted, anonymised or hid itself (`kinds.changed`): its open reports' copies show it as it
+    is now. One Query when it has none open. Answers how many it rewrote."""
+    reports = [r for r in ReportItem.query(ReportItem.key(target_type, target_id, "")[0], consistent_read=True)
+               if r.gsi1sk.startswith("OPEN#")]
+    if not reports:
+        return 0
+    shown = _shown(kinds.load(target_type, target_id, _known(reports[0])))
+    for report in reports:
+        try:  # still open (a decision closing it writes its own copy)
+            report.update(actions=[ReportItem.content.set(shown)], condition=ReportItem.gsi1sk == report.gsi1sk)
+        except UpdateError as error:
+            if not condition_failed(error):
+                raise
+    return len(reports)
+
+
+kinds.watch_changes(refresh_reports)
+
+
+def copy_into_reports() -> int:
+    """Once, after upgrading to reports that carry their target's copy (#16, `./noper snapshot-reports`): each
+    report without one gets the piece as it is now (read once per target), so the queue is one Query. A Scan:
+    an operator's one-off, never a request; idempotent. Answers how many reports it wrote."""
+    found = ReportItem.scan(ReportItem.pk.startswith("REPORTS#") & ReportItem.content.does_not_exist())
+    grouped: dict[tuple[str, str], list[ReportItem]] = {}
+    for report in found:
+        grouped.setdefault((report.target_type, report.target_id), []).append(report)
+    written = 0
+    for (kind, target_id), reports in grouped.items():
+        shown = _shown(kinds.load(kind, target_id, _known(reports[0])))
+        for report in reports:
+            try:
+                report.update(actions=[ReportItem.content.set(shown)], condition=ReportItem.content.does_not_exist())
+            except UpdateError as error:
+                if not condition_failed(error):
+                    raise
+                continue
+            written += 1
+    return written
 
 
 def decide_report(principal: Principal, neighbourhood_id: str, target_type: str, target_id: str,
@@ -129,8 +186,9 @@ def decide_report(principal: Principal, neighbourhood_id: str, target_type: str,
     else:
         _decide(content, Change(hide=decision.action == "hide", reason=decision.reason, note=decision.note, by=me,
                                 action=decision.action))
-    _close(reports)
-    return _summary(target_type, target_id, reports)
+    decided = reported_content(kinds.load(target_type, target_id, _known(reports[0])))  # as it is now
+    _close(reports, decided)
+    return _summary(target_type, target_id, reports, decided)
 
 
 def moderation_log(neighbourhood_id: str, query: LogQuery | None = None) -> AuditLog:
@@ -164,14 +222,13 @@ def _audit_only(nbh: str, action: str, by: str, target_type: str, target_id: str
     logger.info("reports dismissed", target=target_type, nbh=nbh)
 
 
-def _summary(target_type: str, target_id: str, reports: list[ReportItem], content: Content | None = None,
-             loaded: bool = False) -> ReportedTarget:
-    """One target of the queue; `loaded`: its `content` was read already (None then means deleted)."""
+def _summary(target_type: str, target_id: str, reports: list[ReportItem], shown: ReportedContent) -> ReportedTarget:
+    """One target of the queue, with what it shows of the piece."""
     first = reports[0]
     return ReportedTarget(target_type=target_type, target_id=target_id, post_id=first.post_id,  # type: ignore[arg-type]
                           conversation_id=first.conversation_id, item_id=first.item_id, event_id=first.event_id, count=len(reports),
                           reasons=dict(Counter(r.reason for r in reports)), texts=[r.text for r in reports if r.text],
-                          content=reported_content(content if loaded else kinds.load(target_type, target_id, _known(first))))
+                          content=shown)
 
 
 def _known(report: ReportItem) -> Known:
@@ -190,9 +247,17 @@ def reported_content(content: Content | None) -> ReportedContent:
                            created_at=content.created_at, gone=content.deleted)
 
 
+def _shown(content: Content | None) -> dict:
+    """The copy of a piece a report carries (`ReportedContent` as JSON)."""
+    return reported_content(content).model_dump(mode="json")
+
+
 def close_reports(target_type: str, target_id: str) -> None:
-    """A moderator looked at it: its open reports are closed (kept for the record)."""
-    _close(ReportItem.query(ReportItem.key(target_type, target_id, "")[0]))
+    """A moderator looked at it: its open reports are closed (kept for the record, with the piece as decided)."""
+    reports = [r for r in ReportItem.query(ReportItem.key(target_type, target_id, "")[0], consistent_read=True)
+               if r.gsi1sk.startswith("OPEN#")]
+    if reports:
+        _close(reports, reported_content(kinds.load(target_type, target_id, _known(reports[0]))))
 
 
 def forget_reports(targets: list[tuple[str, str]]) -> None:
@@ -204,11 +269,13 @@ def forget_reports(targets: list[tuple[str, str]]) -> None:
                     batch.delete(report)
 
 
-def _close(reports) -> None:
+def _close(reports, decided: ReportedContent) -> None:
+    shown = decided.model_dump(mode="json")
     for report in reports:
         if report.gsi1sk.startswith("OPEN#"):
             report.update(actions=[ReportItem.gsi1sk.set(
-                ReportItem.listing_sk("closed", report.target_type, report.target_id, report.reporter_id))])
+                ReportItem.listing_sk("closed", report.target_type, report.target_id, report.reporter_id)),
+                ReportItem.content.set(shown)])
 
 
 def audit_entry(nbh: str, action: str, actor_id: str | None, target_type: str, target_id: str,

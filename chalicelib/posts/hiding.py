@@ -149,6 +149,7 @@ def _maybe_auto_hide(post_id: str) -> None:
                    condition=(PostItem.report_count >= AUTO_HIDE_AT) & _hidden_is(False))
     except Conflict:
         return  # hidden meanwhile (or reviewed): nothing to do
+    kinds.changed("post", post_id)  # its open reports show it hidden
 
 
 def _hidden_is(hidden: bool):

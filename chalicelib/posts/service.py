@@ -27,6 +27,7 @@ from chalicelib.adapters.clock import now
 from chalicelib.adapters.ids import new_id
 from chalicelib.comments.models import ThanksItem
 from chalicelib.comments.service import remove_all, thread_head, write_missing_heads
+from chalicelib.content import kinds
 from chalicelib.content.counters import count_in_week
 from chalicelib.content.kinds import Content
 from chalicelib.errors import Conflict, Forbidden, InvalidInput, NotFound
@@ -205,6 +206,7 @@ def erase_posts(user_id: str, choice: ContentChoice) -> None:
             post.author_id, post.author_name, post.gsi1pk, post.gsi1sk = None, None, None, None
             _rewrite(post, list(post.reach))
             _anonymise_appeal(post)
+            kinds.changed("post", post.post_id)  # its open reports show it authorless
 
 
 register_content_owner(ContentOwner(name="posts", export=export_posts, erase=erase_posts))
