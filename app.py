@@ -16,7 +16,9 @@ from chalicelib.accounts import roles
 from chalicelib.accounts.roles import appointed_by_staff, moderator_by_staff
 from chalicelib.accounts.service import claim_residence, my_profile, profile_of, update_profile
 from chalicelib.accounts.sessions import my_sessions, sign_out, sign_out_everywhere
-from chalicelib.accounts.your_data import AccountExport, ErasureQuery, erase_my_account, export_my_data
+from chalicelib.accounts import exports
+from chalicelib.accounts.exports import DataExport
+from chalicelib.accounts.your_data import ErasureQuery, erase_my_account
 from chalicelib.addresses.imports import (
     confirm_import, import_status, import_uploaded_file, latest_imports, start_import,
 )
@@ -373,11 +375,20 @@ def unsubscribe_one_click(query, request):
     return Unsubscribed(topic=done.topic)
 
 
-@api.get("/api/v1/me/export", action="me.export", summary="Everything Noper holds about me, as JSON",
-         response=AccountExport, errors=(401,))
-def export_me(principal):
-    return Reply(export_my_data(principal),
-                 headers={"Content-Disposition": 'attachment; filename="noper-my-data.json"'})
+@api.post("/api/v1/me/exports", action="me.export",
+          summary="Ask for everything Noper holds about me, as JSON: prepared in the background, emailed when ready "
+                  "(the one asked for within the last hour is answered again)",
+          response=DataExport, status=202, errors=(401,))
+def request_my_export(principal):
+    return exports.request_export(principal)
+
+
+@api.get("/api/v1/me/exports/latest", action="me.export",
+         summary="My latest export of my data: preparing, or ready with a download link valid 5 minutes, or expired "
+                 "(404: none asked for lately)",
+         response=DataExport, errors=(401, 404))
+def my_latest_export(principal):
+    return exports.latest_export(principal)
 
 
 @api.delete("/api/v1/me", action="me.erase",

@@ -305,7 +305,8 @@ def run() -> int:
         call(clerk, "GET", "/api/v1/communes/{lau2}/posters", query=f"?size=a4&neighbourhood_id={nbh}", accept=PDF)
         call(anna, "GET", "/api/v1/me/invitation")
         call(anna, "GET", "/api/v1/me/invitation/flyer", accept=PDF)
-        call(anna, "GET", "/api/v1/me/export")
+        call(anna, "POST", "/api/v1/me/exports")  # prepared at once in-process (the queue's job), as on the local stage
+        call(anna, "GET", "/api/v1/me/exports/latest")
         # an announcement sent through a publisher link, then read by a resident
         partner = publishers.register(staff_principal, LAU2, PublisherRequest(
             kind="commune", name="Service technique", purpose="Roadworks", contact="tech@clervaux.lu",

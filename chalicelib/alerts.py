@@ -1,7 +1,7 @@
 """Asking for an urgent email: what a concern calls when something happened that someone waits to hear of.
 
 An emergency published, a lost pet posted, an address verified or refused, a loan requested or answered, a
-resident moved into another neighbourhood by redrawn boundaries:
+resident moved into another neighbourhood by redrawn boundaries, a resident's data to prepare for download:
 the concern enqueues one small job naming the item on `noper-alerts` and returns; the request never waits
 on the emails. chalicelib/notifications/alert_queue.py reads the jobs and sends (app.py `urgent_alerts`).
 Notifications build on every concern that asks, so the concerns ask here, one layer down, and the queue
@@ -62,6 +62,12 @@ def event_cancelled(event_id: str, occurrence_id: str | None, sequence: int) -> 
     tell everyone who answered going, maybe or waits on the list."""
     _enqueue({"kind": "event_cancelled", "event_id": event_id, "occurrence_id": occurrence_id or "",
               "sequence": str(sequence)})
+
+
+def export_requested(user_id: str, export_id: str) -> None:
+    """A resident asked for their data: enqueue its preparation and the email that it is ready
+    (chalicelib/accounts/exports.py)."""
+    _enqueue({"kind": "export", "user_id": user_id, "export_id": export_id})
 
 
 def _enqueue(job: dict[str, str]) -> None:

@@ -8,14 +8,14 @@ queues' names in chalicelib, so a rename changes the policies with it. The files
 `Fn::Sub`s (region, account, stack): they are for `chalice package`, not `chalice deploy`.
 
 Who calls what (docs/deployment.md, Permissions per function):
-- api_handler: the table; presigned POSTs into `incoming/`, presigned GETs of the stored files, deleting
-  a resident's photos when they erase their account; sign-in codes by SES; urgent alerts enqueued.
+- api_handler: the table; presigned POSTs into `incoming/`, presigned GETs of the stored files and prepared
+  exports, deleting a resident's photos and exports when they erase their account; sign-in codes by SES; urgent alerts enqueued.
 - the four `*_upload` handlers (S3 -> EventBridge): the table; read and delete their own `incoming/`
   prefix, write their stored prefix. ListBucket so that an upload already consumed answers 404, not 403
   (a repeated event is then recognised as "gone" instead of failing).
 - digest_schedule: reads the communes' neighbourhoods, enqueues one digest job each.
 - digest_neighbourhood, urgent_alerts: consume their queue, send mail; urgent_alerts also splits a job
-  into one message per neighbourhood on its own queue.
+  into one message per neighbourhood on its own queue, and prepares residents' exports into `exports/`.
 - loan_reminders, unread_message_reminders, event_reminders: the table and mail.
 """
 
@@ -68,6 +68,12 @@ def _list_bucket(env: dict[str, str]) -> dict[str, Any]:
             "Resource": f"arn:aws:s3:::{env['NOPER_UPLOADS_BUCKET']}"}
 
 
+def _list_prefix(env: dict[str, str], sid: str, prefix: str) -> dict[str, Any]:
+    return {"Sid": sid, "Effect": "Allow", "Action": ["s3:ListBucket"],
+            "Resource": f"arn:aws:s3:::{env['NOPER_UPLOADS_BUCKET']}",
+            "Condition": {"StringLike": {"s3:prefix": [f"{prefix}*"]}}}
+
+
 def _mail(env: dict[str, str]) -> dict[str, Any]:
     """Only as the sender, through its address's or its domain's SES identity (whichever is verified).
     SES v2 SendEmail with raw content is authorised as ses:SendRawEmail as well."""
@@ -94,6 +100,7 @@ def _upload_handler(env: dict[str, str], incoming: list[str], stored: list[str])
 
 def statements_by_function(env: dict[str, str] | None = None) -> dict[str, list[dict[str, Any]]]:
     """Every packaged function (its name in app.py; the API is `api_handler`) and its policy's statements."""
+    from chalicelib.accounts.exports import PREFIX as EXPORTS
     from chalicelib.addresses.imports import UPLOAD_PREFIX as ADDRESSES
     from chalicelib.announcements.attachments import UPLOAD_PREFIX as ATTACHMENTS
     from chalicelib.digest.fanout import QUEUE as DIGEST_QUEUE
@@ -115,9 +122,11 @@ def statements_by_function(env: dict[str, str] | None = None) -> dict[str, list[
             # The presigned POSTs the browser uploads with are signed by this role.
             _objects(env, "PresignedUploads", ["s3:PutObject"], ["incoming/"]),
             _objects(env, "PresignedViews", ["s3:GetObject"],
-                     [stored_photos, stored_logos, stored_attachments, stored_documents]),
-            # Erasing one's account removes one's photos (chalicelib/photos/service.py erase_photos).
-            _objects(env, "ErasePhotos", ["s3:DeleteObject"], [PHOTOS, stored_photos]),
+                     [stored_photos, stored_logos, stored_attachments, stored_documents, EXPORTS]),
+            # Erasing one's account removes one's photos (chalicelib/photos/service.py erase_photos) and the
+            # prepared exports of one's data (chalicelib/accounts/exports.py erase_exports: listed by prefix).
+            _objects(env, "ErasePhotos", ["s3:DeleteObject"], [PHOTOS, stored_photos, EXPORTS]),
+            _list_prefix(env, "ListExports", EXPORTS),
             _mail(env),  # sign-in codes
             _queue("EnqueueUrgentAlerts", ALERT_QUEUE, QUEUE_SEND),
         ],
@@ -129,7 +138,12 @@ def statements_by_function(env: dict[str, str] | None = None) -> dict[str, list[
         "digest_neighbourhood": [_table(env), _logs(), _mail(env),
                                  _queue("ConsumeDigests", DIGEST_QUEUE, QUEUE_CONSUME)],
         "urgent_alerts": [_table(env), _logs(), _mail(env),
-                          _queue("ConsumeAndSplitAlerts", ALERT_QUEUE, QUEUE_CONSUME + QUEUE_SEND)],
+                          _queue("ConsumeAndSplitAlerts", ALERT_QUEUE, QUEUE_CONSUME + QUEUE_SEND),
+                          # A resident's data prepared (chalicelib/accounts/your_data.py prepare_export): stored, their
+                          # earlier exports listed and deleted; the photos' links in it are presigned by this role.
+                          _objects(env, "StoreExports", ["s3:PutObject", "s3:DeleteObject"], [EXPORTS]),
+                          _list_prefix(env, "ListExports", EXPORTS),
+                          _objects(env, "PresignedPhotoViews", ["s3:GetObject"], [stored_photos])],
         "loan_reminders": [_table(env), _logs(), _mail(env)],
         "unread_message_reminders": [_table(env), _logs(), _mail(env)],
         "event_reminders": [_table(env), _logs(), _mail(env)],

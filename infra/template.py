@@ -178,6 +178,13 @@ def uploads_bucket(name: str) -> dict[str, Any]:
                         "ExpirationInDays": 7,
                     },
                     {
+                        # Residents' prepared data (chalicelib/accounts/exports.py KEPT_DAYS): gone after a week.
+                        "Id": "ExpireExports",
+                        "Status": "Enabled",
+                        "Prefix": "exports/",
+                        "ExpirationInDays": 7,
+                    },
+                    {
                         "Id": "ExpireNoncurrentVersions",
                         "Status": "Enabled",
                         "NoncurrentVersionExpiration": {"NoncurrentDays": NONCURRENT_DAYS},

@@ -1,5 +1,5 @@
-"""Your data (GDPR articles 15, 17, 20): everything Noper holds about a resident, as JSON, and
-erasing the account.
+"""Your data (GDPR articles 15, 17, 20): everything Noper holds about a resident, as JSON (prepared in the
+background and downloaded from S3: chalicelib/accounts/exports.py), and erasing the account.
 
 Erasing removes personal data at once: the account, its email → account item and sign-in code,
 every item of its `USER#<id>` partition (verification records, vouches received, vouch
@@ -10,12 +10,13 @@ chose, by each registered content owner. The email may sign up again as a new ac
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from pydantic import ConfigDict
 from pynamodb.exceptions import TransactWriteError, UpdateError
 
-from chalicelib.accounts import signin
+from chalicelib.accounts import exports, signin
 from chalicelib.accounts.content_owners import ContentChoice, content_owners
 from chalicelib.accounts.models import EmailItem, Profile, SessionPublic, SignInCodeItem, UserItem
 from chalicelib.accounts.service import load_user, profile_of
@@ -76,8 +77,10 @@ class AccountExport(Model):
     content: dict[str, Any]
 
 
-def export_my_data(principal: Principal) -> AccountExport:
-    user = load_user(principal.user_id)
+def export_my_data(user_id: str, current_session_id: str | None = None) -> AccountExport:
+    """The whole document; `current_session_id` is the session that asked (its `current` is true). Assembled by
+    the export's background job (chalicelib/accounts/exports.py), never in a request: it reads every concern."""
+    user = load_user(user_id)
     partition = f"USER#{user.user_id}"
     return AccountExport(
         exported_at=now().isoformat(),
@@ -99,7 +102,7 @@ def export_my_data(principal: Principal) -> AccountExport:
         ],
         sessions=[
             SessionPublic(id=s.session_id, device=s.device, created_at=s.created_at.isoformat(),
-                          last_seen_at=s.last_seen_at.isoformat(), current=s.session_id == getattr(principal.session, "session_id", None))
+                          last_seen_at=s.last_seen_at.isoformat(), current=s.session_id == current_session_id)
             for s in signin.sessions_of(user.user_id)
         ],
         vouches_given=[
@@ -118,6 +121,24 @@ def export_my_data(principal: Principal) -> AccountExport:
     )
 
 
+def prepare_export(user_id: str, export_id: str) -> bool:
+    """The export queue's job (chalicelib/accounts/exports.py): this document as JSON, stored in S3, the export
+    marked ready. False when there is nothing (more) to do: the account was erased or asked again since.
+    Idempotent: a retried job finds it ready and answers True (its email is sent once, by marker)."""
+    item = exports.pending_export(user_id, export_id)
+    if item is None:
+        return False
+    if item.status == "ready":
+        return True
+    body = json.dumps(export_my_data(user_id, item.session_id).model_dump(mode="json"), ensure_ascii=False,
+                      indent=2).encode()
+    key = exports.object_key(user_id, export_id)
+    exports.store(key, body)
+    prepared = exports.mark_ready(item, key, len(body))
+    logger.info("data export prepared", user_id=user_id, size=len(body), prepared=prepared)
+    return prepared
+
+
 def erase_my_account(principal: Principal, content: ContentChoice) -> None:
     user = load_user(principal.user_id)
     for owner in content_owners():  # first, while the account still exists: a failure can be retried
@@ -130,6 +151,7 @@ def erase_my_account(principal: Principal, content: ContentChoice) -> None:
             if not condition_failed(error):
                 raise
     signin.close_all_sessions(user.user_id)
+    exports.erase_exports(user.user_id)  # the objects; the export's item goes with the partition
     _delete_partition(f"USER#{user.user_id}", keep="PROFILE")
     SignInCodeItem(*SignInCodeItem.key(user.email)).delete()
     _delete_account(user)

@@ -1,6 +1,7 @@
 """Emails for the moments a resident waits on: their address verified or refused (by staff, a letter code
 or two neighbours vouching), a loan request to the item's owner, and the owner's answer to the borrower;
-a move into another neighbourhood when the commune redraws its boundaries; and a freed place of an event going to
+a move into another neighbourhood when the commune redraws its boundaries; the resident's data prepared for
+download (marker `EXPORT#<export_id>`, essential: they asked for it); and a freed place of an event going to
 the first on its waiting list (marker `EVENTPLACE#<event>#<occurrence>#<user>#<answers' version>`, essential:
 they asked for the place).
 
@@ -31,8 +32,8 @@ from chalicelib.verification.models import VerificationItem
 from chalicelib.web.site import site
 
 RESIDENCE, LOAN, MOVED, EVENT_PLACE, EVENT_REVIEW = "residence", "loan", "moved", "event_place", "event_review"
-EVENT_CANCELLED = "event_cancelled"
-KINDS = (RESIDENCE, LOAN, MOVED, EVENT_PLACE, EVENT_REVIEW, EVENT_CANCELLED)
+EVENT_CANCELLED, EXPORT = "event_cancelled", "export"
+KINDS = (RESIDENCE, LOAN, MOVED, EVENT_PLACE, EVENT_REVIEW, EVENT_CANCELLED, EXPORT)
 # Who hears that an event they answered is cancelled: not those who said they would not come.
 TOLD_OF_CANCELLING = frozenset({"going", "maybe", "waiting"})
 EVENTS_TOPIC = "events"
@@ -53,6 +54,8 @@ def run_job(job: dict[str, Any]) -> int:
         return event_reviewed(job["event_id"], job["at"])
     if job["kind"] == EVENT_CANCELLED:
         return event_cancelled(job["event_id"], job["occurrence_id"] or None, job["sequence"])
+    if job["kind"] == EXPORT:
+        return int(export_ready(job["user_id"], job["export_id"]))
     return int(loan_changed(job["loan_id"], job["state"]))
 
 
@@ -208,6 +211,31 @@ def event_cancelled(event_id: str, occurrence_id: str | None, sequence: str) -> 
             lambda start=start: {"title": event.title, "start": start, "series": occurrence_id is None and bool(event.rrule),  # type: ignore[misc]
                                  "open_url": f"{site()}/events/{event_id}"}))
     logger.info("event cancelling emailed", event_id=event_id, occurrence_id=occurrence_id, told=len(told), sent=sent)
+    return sent
+
+
+def export_ready(user_id: str, export_id: str) -> bool:
+    """Prepare the resident's data (chalicelib/accounts/your_data.py `prepare_export`), then tell them it is ready to
+    download from their profile until it expires. Essential (they asked for it; GDPR): no choice turns it off.
+    Marker `EXPORT#<export_id>`: a retried job prepares nothing twice and emails once."""
+    from chalicelib.accounts.exports import ExportItem
+    from chalicelib.accounts.your_data import prepare_export
+
+    if not prepare_export(user_id, export_id):
+        return False  # the account was erased, or a newer export replaced this one
+    marker = f"EXPORT#{export_id}"
+    if emails.already_sent(marker):
+        return False
+    try:
+        user = UserItem.get(*UserItem.key(user_id))
+        export = ExportItem.get(*ExportItem.key(user_id))
+    except DoesNotExist:
+        return False
+    context = {"expires": datetime.fromisoformat(export.expires_at or ""), "open_url": f"{site()}/me#your-data"}
+    message = emails.render("export_ready", emails.language_of(user), context, user_id=user_id, topic=None,
+                            to=user.email)
+    sent = emails.send_once(marker, message)
+    logger.info("data export emailed", user_id=user_id, sent=sent)
     return sent
 
 

@@ -86,7 +86,9 @@ EXPECTED = {
     # The commune's audit log of staff decisions: its admins only (tests/api/test_commune_audit.py).
     ("GET", "/api/v1/communes/{lau2}/audit"): {"staff_admin"},
     ("PATCH", "/api/v1/me"): SIGNED_IN,
-    ("GET", "/api/v1/me/export"): SIGNED_IN,
+    # Your data, prepared in the background: one's own only (tests/api/test_your_data.py).
+    ("POST", "/api/v1/me/exports"): SIGNED_IN,
+    ("GET", "/api/v1/me/exports/latest"): SIGNED_IN,
     ("DELETE", "/api/v1/me"): SIGNED_IN,
     # Email choices: one's own. The one-click unsubscribe: anyone holding the email's signed token
     # (tests/notifications/test_unsubscribe.py checks the token; no session is read).

@@ -4,6 +4,7 @@ import pytest
 
 from chalicelib.notifications import settings
 from tests.api.test_posts import resident
+from tests.api.test_your_data import downloaded, prepared_export
 from tests.helpers import JSON, body, error_of
 from tests.notifications.factories import make_resident
 
@@ -84,6 +85,6 @@ def test_my_data_export_lists_my_email_choices(client, act_as):
     make_resident("U-anna", notifications={"messages": False})
     act_as(resident("U-anna"))
 
-    exported = client.get("/api/v1/me/export").json_body
+    exported = downloaded(prepared_export(client))
 
     assert exported["content"]["notifications"] == {**EVERYTHING_ON, "messages": False}

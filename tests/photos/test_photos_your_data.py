@@ -10,6 +10,7 @@ from chalicelib.photos.models import PhotoItem
 from ops.local_events import LocalEvents
 from chalicelib.accounts.models import UserItem
 from chalicelib.adapters import clock
+from tests.api.test_your_data import downloaded, prepared_export
 from tests.photos.test_photos import ALICE, BOB, exists, jpeg_with_gps, put, start
 
 
@@ -38,9 +39,7 @@ def test_photos_are_a_content_owner_of_your_data():
 def test_the_export_lists_my_photos_with_links_that_download_them(client, act_as, app):
     ready, waiting, bobs = photos_of_alice_and_bob(client, act_as, app)
     act_as(ALICE)
-    response = client.get("/api/v1/me/export")
-    assert response.status_code == 200, response.body
-    exported = {photo["id"]: photo for photo in response.json_body["content"]["photos"]}
+    exported = {photo["id"]: photo for photo in downloaded(prepared_export(client))["content"]["photos"]}
     assert set(exported) == {ready["photo_id"], waiting["photo_id"]}  # never Bob's
     mine = exported[ready["photo_id"]]
     assert (mine["status"], mine["purpose"], mine["width"], mine["height"]) == ("ready", "post", 600, 800)  # turned upright

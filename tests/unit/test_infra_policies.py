@@ -65,15 +65,22 @@ def test_no_statement_allows_everything(function: str) -> None:
         assert all(resource != "*" for resource in _resources(statement)), statement
 
 
-def test_only_the_api_and_the_upload_handlers_touch_the_uploads_bucket() -> None:
+def test_only_the_api_the_upload_handlers_and_the_exports_touch_the_uploads_bucket() -> None:
     uploads = {"address_upload", "photo_upload", "publishing_upload", "consultation_document_upload"}
     for function in _app_functions():
         s3 = {a for a in _actions(function) if a.startswith("s3:")}
-        assert bool(s3) == (function in uploads | {"api_handler"}), function
-    # The API deletes nothing but a resident's own photos (account erasure).
+        assert bool(s3) == (function in uploads | {"api_handler", "urgent_alerts"}), function
+    # The API deletes nothing but a resident's own photos and prepared exports (account erasure).
     (delete,) = [s for s in _statements("api_handler") if "s3:DeleteObject" in s["Action"]]
     bucket = infra_template.stage_environment()["NOPER_UPLOADS_BUCKET"]
-    assert delete["Resource"] == [f"arn:aws:s3:::{bucket}/incoming/photos/*", f"arn:aws:s3:::{bucket}/photos/*"]
+    assert delete["Resource"] == [f"arn:aws:s3:::{bucket}/incoming/photos/*", f"arn:aws:s3:::{bucket}/photos/*",
+                                  f"arn:aws:s3:::{bucket}/exports/*"]
+    # The alerts' queue prepares residents' exports: it writes and deletes under exports/ only, lists only there,
+    # and reads the photos whose links the export holds (presigned by its role).
+    writes = [s for s in _statements("urgent_alerts") if {"s3:PutObject", "s3:DeleteObject"} & set(s["Action"])]
+    assert [r for s in writes for r in _resources(s)] == [f"arn:aws:s3:::{bucket}/exports/*"]
+    (listing,) = [s for s in _statements("urgent_alerts") if "s3:ListBucket" in s["Action"]]
+    assert listing["Condition"] == {"StringLike": {"s3:prefix": ["exports/*"]}}
     # An upload handler reads and deletes only its own incoming prefix.
     (incoming,) = [s for s in _statements("photo_upload") if "s3:DeleteObject" in s["Action"]]
     assert incoming["Resource"] == [f"arn:aws:s3:::{bucket}/incoming/photos/*"]

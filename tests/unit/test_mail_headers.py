@@ -48,6 +48,7 @@ CONTEXTS = {
                                    "open_url": f"{SITE}/events/E1"}),
     "event_reviewed": (None, {"title": "Street party", "outcome": "withdrawn", "reason": "Too big",
                               "open_url": f"{SITE}/events/E1"}),
+    "export_ready": (None, {"expires": SEEN, "open_url": f"{SITE}/me#your-data"}),
 }
 # Built by their own flow below, not from CONTEXTS.
 FLOWS = {"digest"}

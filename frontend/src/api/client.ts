@@ -20,6 +20,7 @@ export type Profile = Schemas['Profile'];
 export type StaffRoleGrant = Schemas['StaffRoleGrant'];
 export type SessionPublic = Schemas['SessionPublic'];
 export type Invitation = Schemas['Invitation'];
+export type DataExport = Schemas['DataExport'];
 export type ResidenceStatus = Schemas['Residence']['status'];
 export type ProfileUpdate = Schemas['ProfileUpdate'];
 export type SpokenLanguage = Schemas['Profile']['languages'][number];

@@ -13,7 +13,6 @@ export interface ProfileApi {
   update(changes: ProfileUpdate): Promise<Outcome<Profile>>;
   sessions(): Promise<Outcome<{ sessions: SessionPublic[] }>>;
   signOutEverywhere(): Promise<Outcome<null>>;
-  exportData(): Promise<Outcome<Blob>>;
   deleteAccount(content: ContentChoice): Promise<Outcome<null>>;
 }
 
@@ -26,13 +25,6 @@ export function httpProfileApi(client: ApiClient): ProfileApi {
       }),
     sessions: () => outcomeOf(client.GET('/api/v1/me/sessions', { cache: 'no-store' })),
     signOutEverywhere: () => emptyOutcomeOf(client.DELETE('/api/v1/me/sessions')),
-    // The export is saved as a file: keep the bytes as the API sent them.
-    exportData: () => outcomeOf(client.GET('/api/v1/me/export', { parseAs: 'blob', cache: 'no-store' })),
     deleteAccount: (content) => emptyOutcomeOf(client.DELETE('/api/v1/me', { params: { query: { content } } })),
   };
-}
-
-/** The file name of the export, with today's date. */
-export function exportFilename(today: Date = new Date()): string {
-  return `noper-export-${today.toISOString().slice(0, 10)}.json`;
 }

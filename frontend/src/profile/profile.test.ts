@@ -6,7 +6,7 @@ import type { Profile } from '../session/session-api';
 import { profile } from '../session/test-profile';
 import { AccountDeletion, confirmationMatches } from './account-deletion.svelte';
 import type { ProfileUpdate } from '../api/client';
-import { exportFilename, type ContentChoice, type ProfileApi } from './profile-api';
+import { type ContentChoice, type ProfileApi } from './profile-api';
 import { ProfileEditor, SignedInDevices } from './profile.svelte';
 
 function fakeProfileApi(answers: { update?: Outcome<Profile>; signOut?: Outcome<null>; remove?: Outcome<null> } = {}) {
@@ -27,7 +27,6 @@ function fakeProfileApi(answers: { update?: Outcome<Profile>; signOut?: Outcome<
       },
     }),
     signOutEverywhere: async () => answers.signOut ?? { ok: true, data: null },
-    exportData: async () => ({ ok: true, data: new Blob(['{}']) }),
     deleteAccount: async (content) => {
       calls.deletes.push(content);
       return answers.remove ?? { ok: true, data: null };
@@ -112,12 +111,6 @@ describe('AccountDeletion', () => {
 
   it('never matches an empty word', () => {
     expect(confirmationMatches('', '')).toBe(false);
-  });
-});
-
-describe('the export file', () => {
-  it('is named by date', () => {
-    expect(exportFilename(new Date('2026-11-26T10:00:00Z'))).toBe('noper-export-2026-11-26.json');
   });
 });
 
