@@ -474,10 +474,11 @@ def my_invitation_flyer(principal, query, request):
 
 
 @api.get("/api/v1/communes/{lau2}/verifications", action="residents.verify",
-         summary="Residents of the commune waiting for verification: name, claimed address, email",
+         summary="Residents of the commune waiting for verification, longest waiting first, a page at a time: name, "
+                 "claimed address, email (never one's own case nor one's household's: another staff member decides)",
          path_model=CommunePath, query=VerificationQuery, response=PendingResidentList, errors=(400, 401, 403, 404))
-def pending_verifications(path, query):
-    return verification.pending_residents(path.lau2)
+def pending_verifications(principal, path, query):
+    return verification.pending_residents(path.lau2, query, actor=principal)
 
 
 @api.post("/api/v1/communes/{lau2}/verifications/{user_id}", action="residents.verify",

@@ -148,6 +148,9 @@ def run() -> int:
     from chalicelib.neighbours.service import recount_members
 
     recount_members(LAU2)  # the people were stored directly: their neighbourhoods' member counts
+    from chalicelib.verification.service import index_pending_residents
+
+    index_pending_residents(LAU2)  # and the commune's index of pending residents, as claiming writes it
     rows: list[tuple[str, str, int, Counter]] = []
     seen: set[tuple[str, str]] = set()
     gets = {doc.path for doc in api.docs if doc.method == "GET" and not NOT_SCREENS.search(doc.path)}

@@ -90,6 +90,24 @@ def retarget_consultations(_args: argparse.Namespace) -> int:
     return 0
 
 
+def index_pending(_args: argparse.Namespace) -> int:
+    from chalicelib.communes.service import list_communes
+    from chalicelib.verification.service import index_pending_residents
+
+    residents = sum(index_pending_residents(c.lau2) for c in list_communes().communes)
+    print(f"pending residents copied into their commune's index: {residents}")
+    return 0
+
+
+def move_consultation_texts(_args: argparse.Namespace) -> int:
+    from chalicelib.communes.service import list_communes
+    from chalicelib.consultations.service import move_texts
+
+    texts = sum(move_texts(c.lau2) for c in list_communes().communes)
+    print(f"consultation free-text answers moved into their consultation's partition: {texts}")
+    return 0
+
+
 def count_members(_args: argparse.Namespace) -> int:
     from chalicelib.communes.service import list_communes
     from chalicelib.neighbours.service import recount_members
@@ -211,6 +229,12 @@ def parser() -> argparse.ArgumentParser:
     commands.add_parser("retarget-consultations", help="once, when upgrading: write the target entries of listed "
                         "consultations again, with their titles and a whole-commune one in each neighbourhood, so a "
                         "neighbourhood's consultations are one Query (idempotent)").set_defaults(run=retarget_consultations)
+    commands.add_parser("index-pending", help="once, when upgrading: copy every resident waiting for verification "
+                        "into their commune's index, so the staff's list is one Query (idempotent)"
+                        ).set_defaults(run=index_pending)
+    commands.add_parser("move-consultation-texts", help="once, when upgrading: move each consultation's free-text "
+                        "answers into its partition and keep the names of its neighbourhoods on it, so its results "
+                        "are one Query (idempotent)").set_defaults(run=move_consultation_texts)
     commands.add_parser("count-members", help="once, when upgrading (right after deploying): set each neighbourhood's "
                         "count of verified members, kept since by the residents' transactions (idempotent)"
                         ).set_defaults(run=count_members)

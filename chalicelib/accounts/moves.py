@@ -16,12 +16,14 @@ from pynamodb.exceptions import TransactWriteError
 
 from chalicelib import alerts
 from chalicelib.accounts.models import UserItem
+from chalicelib.accounts.pending import claimed_as_read, pending_copy, rename_neighbourhoods
 from chalicelib.accounts.service import residents_key
 from chalicelib.accounts.signin import keep_sessions_in_step
 from chalicelib.addresses.service import get_address
 from chalicelib.observability import logger
 from chalicelib.neighbourhoods.models import count_member
 from chalicelib.store.table import Entity, refused_conditions, transaction
+from chalicelib.verification.models import PendingVerificationItem
 
 
 class ResidentMoveItem(Entity):
@@ -47,7 +49,9 @@ def follow_boundaries(lau2: str, old_neighbourhoods: Iterable[str], at: datetime
             new = address.neighbourhood if address else None
             if new is None or new.id == old_id:
                 continue
-            if not _move(resident, lau2, old_id, new.id):
+            copy = pending_copy(resident, address, resident.residence_claimed_at) \
+                if resident.residence_status == "pending" and address is not None else None
+            if not _move(resident, lau2, old_id, new.id, copy):
                 continue
             keep_sessions_in_step(resident.user_id)
             ResidentMoveItem(
@@ -59,14 +63,18 @@ def follow_boundaries(lau2: str, old_neighbourhoods: Iterable[str], at: datetime
             moved += 1
     if moved:
         logger.info("residents moved with the boundaries", lau2=lau2, moved=moved)
+    rename_neighbourhoods(lau2)  # pending residents who stayed see their neighbourhood's new name
     return moved
 
 
-def _move(resident: UserItem, lau2: str, old_id: str, new_id: str) -> bool:
+def _move(resident: UserItem, lau2: str, old_id: str, new_id: str, copy: PendingVerificationItem | None) -> bool:
     """Only if nothing moved them meanwhile (a new claim, another publication); a verified resident also
-    moves on the neighbourhoods' member counts, in the same transaction. False when something did."""
+    moves on the neighbourhoods' member counts, a pending one in the commune's index of pending residents
+    (`copy`, rewritten), in the same transaction. False when something did."""
     actions = [UserItem.neighbourhood_id.set(new_id), UserItem.gsi1pk.set(residents_key(new_id))]
     condition = (UserItem.neighbourhood_id == old_id) & (UserItem.residence_status == resident.residence_status)
+    if copy is not None:
+        condition &= claimed_as_read(resident)
     verified = resident.residence_status == "verified"
     counts = {new_id: 1, old_id: -1} if verified else {}  # the old one may be gone with the publication
     while True:
@@ -75,6 +83,8 @@ def _move(resident: UserItem, lau2: str, old_id: str, new_id: str) -> bool:
                 writes.update(resident, actions=actions, condition=condition)
                 for nbh_id, change in counts.items():
                     count_member(writes, lau2, nbh_id, change)
+                if copy is not None:  # pending: no counts, so the copy's write comes second
+                    writes.save(copy)
             return True
         except TransactWriteError as error:
             refused = refused_conditions(error)

@@ -7,6 +7,7 @@ from typing import Any
 from pynamodb.exceptions import DoesNotExist, TransactWriteError, UpdateError
 
 from chalicelib.accounts.models import Profile, ProfileUpdate, Residence, StaffRoleGrant, UserItem
+from chalicelib.accounts.pending import claimed_as_read, pending_copy, pending_entry, rename_pending
 from chalicelib.accounts.signin import keep_sessions_in_step
 from chalicelib.adapters.clock import now
 from chalicelib.addresses.models import AddressPublic
@@ -16,6 +17,7 @@ from chalicelib.neighbourhoods.models import count_member
 from chalicelib.observability import logger
 from chalicelib.policy import Principal
 from chalicelib.store.table import condition_failed, refused_conditions, transaction
+from chalicelib.verification.models import PendingVerificationItem
 
 
 def residents_key(neighbourhood_id: str) -> str:
@@ -100,11 +102,13 @@ def update_profile(principal: Principal, changes: ProfileUpdate) -> Profile:
             if condition_failed(error):
                 raise NotFound("No such account.", {"user": "unknown"}) from None
             raise
+        if changes.display_name is not None:
+            rename_pending(user)
         logger.info("profile changed", user_id=user.user_id)
     return profile_of(user)
 
 
-def _leave_verified(user: UserItem, actions: list[Any]) -> None:
+def _leave_verified(user: UserItem, actions: list[Any], copy: PendingVerificationItem) -> None:
     """A verified resident moves out: their neighbourhood counts one member fewer, in the same transaction,
     on the condition that they are still verified there (else they claim again: 409, reload)."""
     for counted in (True, False):
@@ -114,6 +118,7 @@ def _leave_verified(user: UserItem, actions: list[Any]) -> None:
                               & (UserItem.neighbourhood_id == user.neighbourhood_id))
                 if counted:  # refused only when the neighbourhood is no longer published
                     count_member(writes, user.lau2 or "-", user.neighbourhood_id or "-", -1)
+                writes.save(copy)
             return
         except TransactWriteError as error:
             refused = refused_conditions(error)
@@ -121,6 +126,23 @@ def _leave_verified(user: UserItem, actions: list[Any]) -> None:
                 raise Conflict("Your residence changed meanwhile: reload.", {"address_id": "changed meanwhile"}) from None
             if not refused or not counted:
                 raise
+
+
+def _claim(user: UserItem, actions: list[Any], earlier: PendingVerificationItem | None,
+           copy: PendingVerificationItem) -> None:
+    """A claim without a verified residence to leave: on the condition that the residence is still as read
+    (else the index would keep a copy of a claim replaced meanwhile: 409, reload)."""
+    as_read = (UserItem.residence_status == user.residence_status) & claimed_as_read(user)
+    try:
+        with transaction() as writes:
+            writes.update(user, actions=actions, condition=UserItem.pk.exists() & as_read)
+            if earlier is not None and earlier.sk != copy.sk:
+                writes.delete(earlier)
+            writes.save(copy)
+    except TransactWriteError as error:
+        if 0 in refused_conditions(error):
+            raise Conflict("Your residence changed meanwhile: reload.", {"address_id": "changed meanwhile"}) from None
+        raise
 
 
 def claim_residence(principal: Principal, address_id: str) -> Profile:
@@ -135,6 +157,7 @@ def claim_residence(principal: Principal, address_id: str) -> Profile:
                        {"address_id": "no neighbourhood yet"})
     if user.address_id == address.id and user.residence_status != "none":
         return profile_of(user)
+    claimed_at = now()
     actions = [
         UserItem.address_id.set(address.id),
         UserItem.street.set(address.street),
@@ -145,14 +168,22 @@ def claim_residence(principal: Principal, address_id: str) -> Profile:
         UserItem.residence_method.remove(),
         UserItem.vouchers.remove(),  # vouches are for an address
         UserItem.vouchers_listed.set(True),
-        UserItem.residence_claimed_at.set(now()),
+        UserItem.residence_claimed_at.set(claimed_at),
         UserItem.gsi1pk.set(residents_key(address.neighbourhood.id)),
         UserItem.gsi1sk.set(f"pending#{user.user_id}"),
     ]
+    # The commune's index of pending residents gets its copy in the same transaction (chalicelib/accounts/pending.py).
+    earlier = pending_entry(user) if user.residence_status == "pending" else None
+    copy = pending_copy(user, address, claimed_at)
     if user.residence_status == "verified" and user.lau2 and user.neighbourhood_id:
-        _leave_verified(user, actions)
+        _leave_verified(user, actions, copy)
     else:
-        user.update(actions=actions)
+        _claim(user, actions, earlier, copy)
+    user.address_id, user.lau2, user.neighbourhood_id = address.id, address.lau2, address.neighbourhood.id
+    user.street, user.house_number = address.street, address.number or None
+    user.residence_status, user.residence_method, user.residence_claimed_at = "pending", None, claimed_at
+    user.vouchers, user.vouchers_listed = None, True
+    user.gsi1pk, user.gsi1sk = residents_key(address.neighbourhood.id), f"pending#{user.user_id}"
     keep_sessions_in_step(user.user_id)
     logger.info("residence claimed", user_id=user.user_id, neighbourhood_id=address.neighbourhood.id)
     return profile_of(user)

@@ -4,7 +4,8 @@ One transaction sets the account verified and writes the verification record bes
 (`chalicelib.verification.models.VerificationItem`, the audit trail) and counts one member more on
 the neighbourhood's item, on the condition that the
 resident is still pending at the same address: two ways finishing at the same moment verify
-once, and the loser is told (`Conflict`). The resident is then emailed (chalicelib/notifications/moments.py).
+once, and the loser is told (`Conflict`). The copy in the commune's index of pending residents goes in the same
+transaction. The resident is then emailed (chalicelib/notifications/moments.py).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from pynamodb.transactions import TransactWrite
 
 from chalicelib import alerts
 from chalicelib.accounts.models import UserItem
+from chalicelib.accounts.pending import claimed_as_read, pending_entry
 from chalicelib.accounts.signin import keep_sessions_in_step
 from chalicelib.adapters.clock import now
 from chalicelib.errors import Conflict, NoperError
@@ -75,13 +77,14 @@ def _verify_once(user: UserItem, method: str, by: str, also: Callable[[TransactW
             ],
             condition=(UserItem.residence_status == "pending")
             & (UserItem.neighbourhood_id == (user.neighbourhood_id or "-"))
-            & (UserItem.address_id == (user.address_id or "-")),
+            & (UserItem.address_id == (user.address_id or "-")) & claimed_as_read(user),
         )
         writes.save(record, condition=VerificationItem.pk.does_not_exist())
         if counted:
             count_member(writes, user.lau2 or "-", user.neighbourhood_id or "-", 1)
         if also:
             also(writes)
+        writes.delete(pending_entry(user))  # out of the commune's index of pending residents
     user.residence_status, user.residence_method, user.verified_at = "verified", method, stamp
     user.gsi1sk = f"verified#{user.user_id}"
     keep_sessions_in_step(user.user_id)

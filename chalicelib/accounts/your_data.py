@@ -19,6 +19,7 @@ from pynamodb.exceptions import TransactWriteError, UpdateError
 from chalicelib.accounts import exports, signin
 from chalicelib.accounts.content_owners import ContentChoice, content_owners
 from chalicelib.accounts.models import EmailItem, Profile, SessionPublic, SignInCodeItem, UserItem
+from chalicelib.accounts.pending import claimed_as_read, pending_entry
 from chalicelib.accounts.service import load_user, profile_of
 from chalicelib.adapters.aws import client
 from chalicelib.adapters.clock import now
@@ -160,18 +161,26 @@ def erase_my_account(principal: Principal, content: ContentChoice) -> None:
 
 def _delete_account(user: UserItem) -> None:
     """The account and its email together (the email may sign up afresh); a verified resident's neighbourhood
-    counts one member fewer in the same transaction, on the condition that they are still what was read."""
+    counts one member fewer, a pending resident leaves the commune's index of pending residents, in the same
+    transaction, on the condition that they are still what was read."""
     counted = True
     for _attempt in range(6):
         verified = user.residence_status == "verified" and bool(user.lau2 and user.neighbourhood_id)
+        pending = user.residence_status == "pending"
+        condition = None
+        if verified:
+            condition = (UserItem.residence_status == user.residence_status) \
+                & (UserItem.neighbourhood_id == (user.neighbourhood_id or "-"))
+        elif pending:
+            condition = (UserItem.residence_status == "pending") & claimed_as_read(user)
         try:
             with transaction() as writes:
                 writes.delete(EmailItem(*EmailItem.key(user.email)))
-                writes.delete(user, condition=(UserItem.residence_status == user.residence_status)
-                              & (UserItem.neighbourhood_id == (user.neighbourhood_id or "-"))
-                              if verified else None)
+                writes.delete(user, condition=condition)
                 if verified and counted:  # refused only when the neighbourhood is no longer published
                     count_member(writes, user.lau2 or "-", user.neighbourhood_id or "-", -1)
+                if pending:
+                    writes.delete(pending_entry(user))
             return
         except TransactWriteError as error:
             refused = refused_conditions(error)

@@ -49,7 +49,7 @@ def write_answer(item: ConsultationItem, principal: Principal, neighbourhood_id:
             tokens[qid] = old_tokens[qid]
             continue
         tokens[qid] = f"{qid}#{secrets.token_hex(12)}"
-        text_writes.append(TextAnswerItem(TextAnswerItem.partition(consultation_id), tokens[qid], question_id=qid,
+        text_writes.append(TextAnswerItem(*TextAnswerItem.key(consultation_id, tokens[qid]), question_id=qid,
                                           text=value))
     text_deletes = [token for qid, token in old_tokens.items() if tokens.get(qid) != token]
     saved = AnswerItem(*AnswerItem.key(consultation_id, user_id), gsi1pk=AnswerItem.answerer(user_id),
@@ -69,7 +69,9 @@ def write_answer(item: ConsultationItem, principal: Principal, neighbourhood_id:
         for text in text_writes:
             t.save(text)
         for token in text_deletes:
-            t.delete(TextAnswerItem(TextAnswerItem.partition(consultation_id), token))
+            t.delete(TextAnswerItem(*TextAnswerItem.key(consultation_id, token)))
+            if item.neighbourhood_names is None:  # written before the texts moved: until the upgrade moved them
+                t.delete(TextAnswerItem(TextAnswerItem.earlier_partition(consultation_id), token))
     return saved
 
 

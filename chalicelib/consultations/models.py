@@ -326,6 +326,11 @@ class ConsultationItem(Entity):
     # Its documents once ready (appended as each is kept), so that a resident's view is one BatchGetItem with their
     # answer; null on consultations written before: their documents are queried (`./noper list-documents` fills it).
     ready_documents = ListAttribute(of=ReadyDocumentMap, null=True)
+    # The names of the neighbourhoods it asks (for the whole commune: every published one), id -> name, written
+    # with the questionnaire and refreshed after each publication of neighbourhoods (`service.retarget`), so that
+    # its results are one Query of its partition; null on consultations written before (`./noper
+    # move-consultation-texts` fills it, and moves their free-text answers into the partition).
+    neighbourhood_names = JSONAttribute(null=True)
 
     @staticmethod
     def key(consultation_id: str) -> tuple[str, str]:
@@ -419,14 +424,23 @@ class TallyItem(Entity):
 
 
 class TextAnswerItem(Entity):
-    """pk=CONSULTATION#<id>#TEXTS, sk=<question>#<random token>: a free-text answer with no author,
-    for staff (the random token keeps the order from telling who wrote when)."""
+    """pk=CONSULTATION#<id>, sk=TEXT#<question>#<random token>: a free-text answer with no author, for staff
+    (the random token keeps the order from telling who wrote when). In the consultation's own partition, after
+    its tallies, so that its results are one Query. Written before: pk=CONSULTATION#<id>#TEXTS, sk=<question>#<token>
+    (`earlier_partition`; `./noper move-consultation-texts` moves them)."""
 
     question_id = UnicodeAttribute()
     text = UnicodeAttribute()
 
+    PREFIX = "TEXT#"
+
+    @classmethod
+    def key(cls, consultation_id: str, token: str) -> tuple[str, str]:
+        """`token` as the answer keeps it (`text_tokens`): <question>#<random>."""
+        return f"CONSULTATION#{consultation_id}", f"{cls.PREFIX}{token}"
+
     @staticmethod
-    def partition(consultation_id: str) -> str:
+    def earlier_partition(consultation_id: str) -> str:
         return f"CONSULTATION#{consultation_id}#TEXTS"
 
 

@@ -5,6 +5,7 @@ which language a reader gets of its texts.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any, Iterable
 
 import h3
@@ -24,8 +25,14 @@ def pick(texts: dict[str, str], language: str | None, fallbacks: Iterable[str]) 
     return texts[first], first
 
 
-def check_draft(lau2: str, draft: ConsultationDraft) -> str | None:
-    """Every text in the commune's languages, known neighbourhoods; returns the location's cell."""
+@dataclass(frozen=True)
+class CheckedDraft:
+    cell: str | None  # the location's
+    published: dict[str, str]  # the commune's published neighbourhoods, id -> name
+
+
+def check_draft(lau2: str, draft: ConsultationDraft) -> CheckedDraft:
+    """Every text in the commune's languages, known neighbourhoods; with the location's cell and the names."""
     languages = get_commune(lau2).languages
     texts: list[tuple[str, dict[str, str]]] = [("title", draft.title), ("description", draft.description)]
     for i, question in enumerate(draft.questions):
@@ -35,19 +42,28 @@ def check_draft(lau2: str, draft: ConsultationDraft) -> str | None:
                for field, text in texts for language in languages if language not in text}
     if missing:
         raise InvalidInput(f"Give every text in the commune's languages: check {', '.join(missing)}.", missing)
-    published = {n.id for n in list_published(lau2).neighbourhoods}
+    published = {n.id: n.name for n in list_published(lau2).neighbourhoods}
     unknown = {f"neighbourhood_ids.{i}": "not a published neighbourhood of this commune"
                for i, nbh in enumerate(draft.neighbourhood_ids) if nbh not in published}
     if unknown:
         raise InvalidInput(f"Unknown neighbourhoods: check {', '.join(unknown)}.", unknown)
-    if draft.location is None:
-        return None
-    return h3.latlng_to_cell(draft.location.lat, draft.location.lon, 9)
+    cell = None if draft.location is None else h3.latlng_to_cell(draft.location.lat, draft.location.lon, 9)
+    return CheckedDraft(cell=cell, published=published)
 
 
-def fill(item: ConsultationItem, draft: ConsultationDraft, cell: str | None) -> None:
+def names_asked(item: ConsultationItem, published: dict[str, str]) -> dict[str, str]:
+    """Id -> name of the neighbourhoods it asks (for the whole commune: every published one); a targeted one no
+    longer published keeps the name it had."""
+    if not item.neighbourhood_ids:
+        return dict(published)
+    kept = dict(item.neighbourhood_names or {})
+    return {nbh: published.get(nbh, kept.get(nbh, nbh)) for nbh in item.neighbourhood_ids}
+
+
+def fill(item: ConsultationItem, draft: ConsultationDraft, checked: CheckedDraft) -> None:
     item.title, item.description = dict(draft.title), dict(draft.description)
-    item.location_cell, item.neighbourhood_ids = cell, list(draft.neighbourhood_ids)
+    item.location_cell, item.neighbourhood_ids = checked.cell, list(draft.neighbourhood_ids)
+    item.neighbourhood_names = names_asked(item, checked.published)
     item.opens_at, item.closes_at = draft.opens_at, draft.closes_at
     item.questions = [question.model_dump() for question in draft.questions]
 

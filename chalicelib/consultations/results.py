@@ -6,7 +6,8 @@ residents that none stands out.
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Hashable
+from dataclasses import dataclass, field
+from typing import Any, Hashable
 
 from chalicelib.consultations.models import (
     RATINGS, ConsultationItem, ConsultationNeighbourhood, ConsultationOptionResult, ConsultationQuestion,
@@ -14,17 +15,63 @@ from chalicelib.consultations.models import (
 )
 from chalicelib.consultations.suppression import THRESHOLD, suppressed_cells
 from chalicelib.neighbourhoods.service import list_published
+from chalicelib.store.table import table_connection
 
 ALL = "all"  # the CSV's and counters' name for "every neighbourhood together"
 
 
-def results_of(item: ConsultationItem, *, with_texts: bool, state: str) -> ConsultationResults:
+@dataclass
+class CountedConsultation:
+    """What its results need, as one Query of its partition read it."""
+
+    item: ConsultationItem | None
+    tallies: dict[tuple[str, ...], int] = field(default_factory=dict)
+    texts: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+
+
+def counted(consultation_id: str, *, with_texts: bool) -> CountedConsultation:
+    """The consultation, its tallies and (`with_texts`) its free-text answers: one Query of its partition from
+    `CONSULTATION` on (its documents, then `TALLY#…`, then `TEXT#…`; answers and comments sort before it), a
+    page at a time. A consultation written before its texts moved there (no `neighbourhood_names`) also reads
+    their earlier partition."""
+    pk, sk = ConsultationItem.key(consultation_id)
+    last = TextAnswerItem.PREFIX if with_texts else TallyItem.PREFIX
+    found = CountedConsultation(item=None)
+    start: dict[str, Any] | None = None
+    while True:
+        page = table_connection().query(pk, range_key_condition=ConsultationItem.sk.between(sk, f"{last}\uffff"),
+                                        exclusive_start_key=start)
+        for raw in page.get("Items", []):
+            key = raw["sk"]["S"]
+            if key == sk:
+                found.item = ConsultationItem.from_raw_data(raw)
+            elif key.startswith(TallyItem.PREFIX):
+                _, nbh, *rest = key.split("#")
+                found.tallies[(nbh, *rest)] = int(raw.get("count", {}).get("N", "0"))
+            elif key.startswith(TextAnswerItem.PREFIX):
+                found.texts[raw["question_id"]["S"]].append(raw["text"]["S"])
+        start = page.get("LastEvaluatedKey")
+        if not start:
+            break
+    if with_texts and found.item is not None and found.item.neighbourhood_names is None:
+        for text in TextAnswerItem.query(TextAnswerItem.earlier_partition(consultation_id)):
+            found.texts[text.question_id].append(text.text)
+    return found
+
+
+def neighbourhood_names(item: ConsultationItem) -> dict[str, str]:
+    """Id -> name of the neighbourhoods it asks, as kept on it (read for one written before it kept them)."""
+    if item.neighbourhood_names is not None:
+        return dict(item.neighbourhood_names)
+    return {n.id: n.name for n in list_published(item.lau2).neighbourhoods}
+
+
+def results_of(found: CountedConsultation, *, with_texts: bool, state: str) -> ConsultationResults:
+    item = found.item
+    assert item is not None
     consultation_id = item.consultation_id
-    names = {n.id: n.name for n in list_published(item.lau2).neighbourhoods}
-    tallies: dict[tuple[str, ...], int] = {}
-    for tally in TallyItem.query(f"CONSULTATION#{consultation_id}", TallyItem.sk.startswith(TallyItem.PREFIX)):
-        _, nbh, *rest = tally.sk.split("#")
-        tallies[(nbh, *rest)] = int(tally.count)
+    names = neighbourhood_names(item)
+    tallies = found.tallies
     areas = list(item.neighbourhood_ids) or sorted(names)
     areas += sorted({key[0] for key in tallies} - set(areas))  # counted before a boundary change
     counts: dict[Hashable, int] = {}
@@ -53,10 +100,7 @@ def results_of(item: ConsultationItem, *, with_texts: bool, state: str) -> Consu
     def shown(*key: str) -> SuppressedCount:
         return SuppressedCount(count=None, suppressed=True) if key in hidden else SuppressedCount(count=counts[key], suppressed=False)
 
-    texts: dict[str, list[str]] = defaultdict(list)
-    if with_texts:
-        for text in TextAnswerItem.query(TextAnswerItem.partition(consultation_id)):
-            texts[text.question_id].append(text.text)
+    texts = found.texts if with_texts else {}
     results = []
     for question in questions:
         labels = {o.id: dict(o.label) for o in question.options} or {r: {"en": r} for r in RATINGS}

@@ -31,7 +31,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import h3
-from pynamodb.exceptions import DoesNotExist, TransactWriteError
+from pynamodb.exceptions import DoesNotExist, TransactWriteError, UpdateError
 
 from chalicelib.accounts.content_owners import ContentChoice, ContentOwner, register_content_owner
 from chalicelib.adapters.clock import now
@@ -50,17 +50,19 @@ from chalicelib.consultations.models import (
     ConsultationDocumentRequest, ConsultationDocumentUpload, ConsultationDocumentUploadStarted, ConsultationDraft,
     ConsultationItem, ConsultationList, ConsultationPublic, ConsultationQuestion, ConsultationResults,
     ConsultationSummary, ConsultationSummaryList, DocumentItem, ResidentConsultation, SuppressedCount, TargetItem,
-    stamp,
+    TextAnswerItem, stamp,
 )
-from chalicelib.consultations.questionnaires import check_draft, fill, pick, target, target_keys, write_targets
-from chalicelib.consultations.results import results_of
+from chalicelib.consultations.questionnaires import (
+    check_draft, fill, names_asked, pick, target, target_keys, write_targets,
+)
+from chalicelib.consultations.results import counted, results_of
 from chalicelib.errors import Conflict, InvalidInput, NotFound, TooLarge
 from chalicelib.i18n import translate
 from chalicelib.neighbourhoods.service import list_published
 from chalicelib.observability import logger
 from chalicelib.policy import Principal
 from chalicelib.posts.models import Point
-from chalicelib.store.table import read_items, refused_conditions, table_connection, transaction
+from chalicelib.store.table import condition_failed, read_items, refused_conditions, table_connection, transaction
 
 RECENTLY_CLOSED = timedelta(days=90)  # residents' list keeps closed consultations this long (their results)
 ANSWER_ATTEMPTS = 6
@@ -126,10 +128,13 @@ def retarget(lau2: str) -> int:
     written before they carried titles get them. After a publication of neighbourhoods, and once when upgrading
     (`./noper retarget-consultations`). Idempotent puts; answers how many entries it wrote."""
     floor, written = now() - RECENTLY_CLOSED, 0
-    neighbourhoods = [n.id for n in list_published(lau2).neighbourhoods]
+    published = {n.id: n.name for n in list_published(lau2).neighbourhoods}
+    neighbourhoods = list(published)
     languages = list(get_commune(lau2).languages)
     with TargetItem.batch_write() as batch:
         for item in ConsultationItem.gsi1.query(ConsultationItem.commune_list(lau2)):
+            if item.neighbourhood_names is not None:  # else `move_texts` names them, once it moved their texts
+                _rename(item, names_asked(item, published))
             if item.status != "published" or item.closes_at <= floor:
                 continue
             for key in sorted(target_keys(item, neighbourhoods)):
@@ -138,16 +143,55 @@ def retarget(lau2: str) -> int:
     return written
 
 
+def _rename(item: ConsultationItem, names: dict[str, str]) -> None:
+    """Keep the names of the neighbourhoods it asks on it (its results read them there)."""
+    if names == item.neighbourhood_names:
+        return
+    try:
+        item.update(actions=[ConsultationItem.neighbourhood_names.set(names)], condition=ConsultationItem.pk.exists())
+    except UpdateError as error:
+        if not condition_failed(error):
+            raise
+
+
+def move_texts(lau2: str) -> int:
+    """Once when upgrading (`./noper move-consultation-texts`): move the free-text answers of the commune's
+    consultations written before into their consultation's partition, then keep the names of the neighbourhoods
+    each asks on it, which tells it moved (its results are one Query since). Idempotent; answers how many texts
+    it moved."""
+    published = {n.id: n.name for n in list_published(lau2).neighbourhoods}
+    moved = 0
+    for item in ConsultationItem.gsi1.query(ConsultationItem.commune_list(lau2)):
+        if item.neighbourhood_names is not None:
+            continue
+        earlier = list(TextAnswerItem.query(TextAnswerItem.earlier_partition(item.consultation_id)))
+        with TextAnswerItem.batch_write() as batch:
+            for text in earlier:
+                batch.save(TextAnswerItem(*TextAnswerItem.key(item.consultation_id, text.sk),
+                                          question_id=text.question_id, text=text.text))
+        with TextAnswerItem.batch_write() as batch:
+            for text in earlier:
+                batch.delete(text)
+        moved += len(earlier)
+        try:  # last: a consultation with its names reads its texts only from its own partition
+            item.update(actions=[ConsultationItem.neighbourhood_names.set(names_asked(item, published))],
+                        condition=ConsultationItem.neighbourhood_names.does_not_exist())
+        except UpdateError as error:
+            if not condition_failed(error):
+                raise
+    return moved
+
+
 # --- staff: preparing and publishing ----------------------------------------------------------
 
 def create(principal: Principal, lau2: str, draft: ConsultationDraft) -> ConsultationPublic:
-    cell = check_draft(lau2, draft)
+    checked = check_draft(lau2, draft)
     consultation_id, at = new_id(), now()
     item = ConsultationItem(*ConsultationItem.key(consultation_id), gsi1pk=ConsultationItem.commune_list(lau2),
                             gsi1sk=consultation_id, consultation_id=consultation_id, lau2=lau2, status="draft",
                             version=1, created_by=principal.user_id or "", created_at=at, updated_at=at,
                             ready_documents=[])
-    fill(item, draft, cell)
+    fill(item, draft, checked)
     item.save(condition=ConsultationItem.pk.does_not_exist())
     logger.info("consultation drafted", consultation_id=consultation_id, lau2=lau2)
     return _public(item, [])
@@ -166,14 +210,14 @@ def staff_get(lau2: str, consultation_id: str) -> ConsultationPublic:
 def edit(lau2: str, consultation_id: str, draft: ConsultationDraft, version: int) -> ConsultationPublic:
     """Replace a consultation while it is a draft, or published but not open yet."""
     item = _for_staff(lau2, consultation_id)
-    cell = check_draft(lau2, draft)
+    checked = check_draft(lau2, draft)
     at = now()
     if item.version != version:
         raise Conflict("Someone changed this consultation meanwhile; reload it.", {"version": "changed"})
     if item.status == "published" and item.opens_at <= at:
         raise Conflict("The consultation is open: it can no longer be changed.", {"consultation_id": "opened"})
     old_targets = target_keys(item) if item.status == "published" else set()
-    fill(item, draft, cell)
+    fill(item, draft, checked)
     item.version, item.updated_at = version + 1, at
     condition = ConsultationItem.version == version
     if item.ready_documents is not None:  # a document kept meanwhile is not overwritten
@@ -326,27 +370,26 @@ def _comment_public(item: CommentItem, reader: str | None) -> ConsultationCommen
 
 # --- results ----------------------------------------------------------------------------------
 
-def _results(item: ConsultationItem, *, with_texts: bool) -> ConsultationResults:
-    return results_of(item, with_texts=with_texts, state=_state(item, now()))
-
-
 def staff_results(lau2: str, consultation_id: str) -> ConsultationResults:
-    return _results(_for_staff(lau2, consultation_id), with_texts=True)
+    """The consultation with its tallies and free texts in one Query; then whether staff of `lau2` may see it."""
+    found = counted(consultation_id, with_texts=True)
+    _staff_may_see(found.item, lau2)
+    return results_of(found, with_texts=True, state=_state(found.item, now()))  # type: ignore[arg-type]
 
 
 def resident_results(principal: Principal, neighbourhood_id: str, consultation_id: str) -> ConsultationResults:
-    item = _for_resident(principal, neighbourhood_id, consultation_id)
+    found = counted(consultation_id, with_texts=False)
+    item = _resident_may_see(found.item, principal, neighbourhood_id)
     if _state(item, now()) != "closed":
         raise Conflict("ConsultationResults are shown once the consultation has closed.", {"consultation_id": "not closed yet"})
-    return _results(item, with_texts=False)
+    return results_of(found, with_texts=False, state="closed")
 
 
 def results_csv(lau2: str, consultation_id: str, language: str | None) -> tuple[str, str]:
     """(file name, CSV text with a BOM for Excel): one row per question, option and neighbourhood
     (and "all"), suppressed counts written as "fewer than 5"; then the free-text answers (withheld, with a
     line saying so, while fewer than 5 residents answered the question)."""
-    item = _for_staff(lau2, consultation_id)
-    results = _results(item, with_texts=True)
+    results = staff_results(lau2, consultation_id)
     languages = get_commune(lau2).languages
     lang = language or languages[0]
 

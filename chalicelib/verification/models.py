@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timezone
 from typing import Annotated, Literal
 
 from pydantic import ConfigDict, Field, StrictBool, StringConstraints
@@ -10,6 +11,7 @@ from pynamodb.attributes import NumberAttribute, UnicodeAttribute, UTCDateTimeAt
 from chalicelib.communes.models import Lau2
 from chalicelib.models import Model
 from chalicelib.neighbourhoods.models import NeighbourhoodId
+from chalicelib.store.pages import PageCursor
 from chalicelib.store.table import Entity, Gsi1
 
 Method = Literal["letter", "vouches", "staff"]
@@ -40,6 +42,8 @@ class LetterBatchRequest(Model):
 class VerificationQuery(Model):
     model_config = ConfigDict(extra="forbid")
     status: Literal["pending"] = "pending"
+    cursor: PageCursor | None = None
+    limit: int = Field(default=50, ge=1, le=100)
 
 
 class ResidentPath(Model):
@@ -70,7 +74,8 @@ class PendingResident(Model):
 
 
 class PendingResidentList(Model):
-    residents: list[PendingResident]
+    residents: list[PendingResident] = Field(description="longest waiting first, a page at a time")
+    cursor: str | None = Field(default=None, description="pass it back for the next page; null on the last page")
 
 
 class VerificationRecordPublic(Model):
@@ -139,3 +144,39 @@ class VerificationItem(Entity):
     def public(self) -> VerificationRecordPublic:
         return VerificationRecordPublic(user_id=self.user_id, decision=self.decision, method=self.method,  # type: ignore[arg-type]
                                         by=self.by, reason=self.reason, at=self.at.isoformat())
+
+
+class PendingVerificationItem(Entity):
+    """pk=COMMUNE#<lau2>#PENDING, sk=<claimed_at ISO, UTC>#<user_id>: the commune's index of residents waiting
+    for verification, one copy per pending residence carrying what the staff's list shows, so the list is one
+    Query. Written in the claim's transaction; deleted in the transaction that ends the pending residence
+    (verified whichever way, rejected, another claim, erasure), rewritten when a new publication moves the
+    resident, refreshed when they choose a name or their neighbourhood is renamed (chalicelib/accounts/pending.py)."""
+
+    user_id = UnicodeAttribute()
+    lau2 = UnicodeAttribute()
+    display_name = UnicodeAttribute(default="")  # the name staff see: empty until the resident chose one
+    email = UnicodeAttribute()
+    address_id = UnicodeAttribute()
+    address_label = UnicodeAttribute()
+    neighbourhood_id = UnicodeAttribute()
+    neighbourhood_name = UnicodeAttribute(default="")
+    claimed_at = UTCDateTimeAttribute(null=True)  # null: claimed before claims were dated (sorted first)
+
+    EARLIEST = datetime(1970, 1, 1, tzinfo=timezone.utc)
+
+    @staticmethod
+    def partition(lau2: str) -> str:
+        return f"COMMUNE#{lau2}#PENDING"
+
+    @classmethod
+    def key(cls, lau2: str, claimed_at: datetime | None, user_id: str) -> tuple[str, str]:
+        moment = (claimed_at or cls.EARLIEST).astimezone(timezone.utc)
+        return cls.partition(lau2), f"{moment.isoformat()}#{user_id}"
+
+    def public(self) -> PendingResident:
+        return PendingResident(
+            user_id=self.user_id, display_name=self.display_name, email=self.email,
+            address=PlaceRef(id=self.address_id, label=self.address_label),
+            neighbourhood=PlaceRef(id=self.neighbourhood_id, label=self.neighbourhood_name),
+            claimed_at=self.claimed_at.isoformat() if self.claimed_at else None)

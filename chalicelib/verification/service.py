@@ -17,6 +17,7 @@ from pynamodb.transactions import TransactWrite
 from chalicelib import alerts
 from chalicelib import ratelimit
 from chalicelib.accounts.models import Profile, UserItem
+from chalicelib.accounts.pending import claimed_as_read, pending_copy, pending_entry, pending_page
 from chalicelib.accounts.verification import verify_resident
 from chalicelib.accounts.service import load_user, profile_of, residents_key
 from chalicelib.accounts.signin import keep_sessions_in_step
@@ -27,17 +28,18 @@ from chalicelib.addresses.search import _suggestion_fields
 from chalicelib.addresses.service import get_address
 from chalicelib.addresses.store import active_partition, plain, query
 from chalicelib.communes.service import get_commune
-from chalicelib.errors import Conflict, InvalidInput, NotFound, TooLarge
+from chalicelib.errors import Conflict, Forbidden, InvalidInput, NotFound, TooLarge
 from chalicelib.neighbourhoods.models import NeighbourhoodItem
 from chalicelib.neighbourhoods.service import list_published
 from chalicelib.observability import logger
 from chalicelib.communes import audit
 from chalicelib.policy import Principal, not_own_case
+from chalicelib.store.pages import TIME_ID_SK, decode_cursor, encode_cursor
 from chalicelib.store.table import refused_conditions, transaction
 from chalicelib.verification import codes, letters
 from chalicelib.verification.models import (
-    LetterBatchRequest, LetterCodeItem, PendingResident, PendingResidentList, PlaceRef, VerificationItem,
-    VerificationRecordPublic,
+    LetterBatchRequest, LetterCodeItem, PendingResidentList, PendingVerificationItem, VerificationItem,
+    VerificationQuery, VerificationRecordPublic,
 )
 
 # Letter-code attempts (right or wrong) per resident and per client IP in an hour.
@@ -52,7 +54,7 @@ def _used_up() -> Conflict:
 
 def _still_pending_at(user: UserItem):
     return (UserItem.residence_status == "pending") & (UserItem.address_id == user.address_id) & \
-        (UserItem.lau2 == user.lau2)
+        (UserItem.lau2 == user.lau2) & claimed_as_read(user)
 
 
 def _record(user: UserItem, decision: str, method: str, by: str | None, reason: str | None,
@@ -203,23 +205,45 @@ def _pending_residents(lau2: str, nbh_id: str | None = None) -> Iterable[UserIte
                 yield user
 
 
-def pending_residents(lau2: str) -> PendingResidentList:
-    get_commune(lau2)
+def pending_residents(lau2: str, query: VerificationQuery | None = None,
+                      actor: Principal | None = None) -> PendingResidentList:
+    """The commune's residents waiting for verification, longest waiting first: one Query of its index a page
+    (no read of the commune: the policy let only its staff in). Never the staff member's own case nor their
+    household's (`actor`): another staff member decides those (`policy.not_own_case`)."""
+    query = query or VerificationQuery()
+    partition = PendingVerificationItem.partition(lau2)
+    start = decode_cursor(query.cursor, partition=partition, sort_pattern=TIME_ID_SK,
+                          what="list of pending residents") if query.cursor else None
+    entries, last = pending_page(lau2, query.limit, start)
+    return PendingResidentList(residents=[entry.public() for entry in entries if _theirs_to_decide(actor, entry)],
+                               cursor=encode_cursor(last) if last else None)
+
+
+def _theirs_to_decide(actor: Principal | None, entry: PendingVerificationItem) -> bool:
+    if actor is None:
+        return True
+    try:
+        not_own_case("residents.verify", actor, [entry.user_id], household=entry.address_id)
+    except Forbidden:
+        return False
+    return True
+
+
+def index_pending_residents(lau2: str) -> int:
+    """Once when upgrading (`./noper index-pending`): the commune's index of pending residents gets a copy of
+    each resident who claimed before it existed (one Query per published neighbourhood, one read per
+    household; idempotent puts). Answers how many it wrote."""
     addresses: dict[str, AddressPublic] = {}
-    residents = []
-    for user in _pending_residents(lau2):
-        if user.address_id not in addresses:
-            addresses[user.address_id] = get_address(user.address_id)
-        address = addresses[user.address_id]
-        neighbourhood = address.neighbourhood
-        residents.append(PendingResident(
-            user_id=user.user_id, display_name=user.shown_name(), email=user.email,
-            address=PlaceRef(id=address.id, label=address.label),
-            neighbourhood=PlaceRef(id=user.neighbourhood_id or "", label=neighbourhood.name if neighbourhood else ""),
-            claimed_at=user.residence_claimed_at.isoformat() if user.residence_claimed_at else None,
-        ))
-    residents.sort(key=lambda r: (r.claimed_at or "", r.user_id))
-    return PendingResidentList(residents=residents)
+    written = 0
+    with PendingVerificationItem.batch_write() as batch:
+        for user in _pending_residents(lau2):
+            if not user.address_id:
+                continue
+            if user.address_id not in addresses:
+                addresses[user.address_id] = get_address(user.address_id)
+            batch.save(pending_copy(user, addresses[user.address_id], user.residence_claimed_at))
+            written += 1
+    return written
 
 
 def decide(lau2: str, user_id: str, approve: bool, reason: str | None, by: str | None, *,
@@ -256,6 +280,7 @@ def decide(lau2: str, user_id: str, approve: bool, reason: str | None, by: str |
             ], condition=_still_pending_at(user))
             writes.save(record, condition=VerificationItem.pk.does_not_exist())
             writes.save(audit.entry(lau2, "residence_rejected", by, "resident", user_id, reason))
+            writes.delete(pending_entry(user))
     except TransactWriteError as error:
         if refused_conditions(error):
             raise NotFound("This resident is no longer waiting for verification.",

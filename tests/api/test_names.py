@@ -1,7 +1,8 @@
 """The name neighbours see: asked when joining (never taken from the email), kept in the profile, shown
 everywhere a person is shown; accounts made before the question are asked once."""
 
-from chalicelib.accounts.models import UserItem
+from chalicelib.accounts.models import ProfileUpdate, UserItem
+from chalicelib.accounts.service import update_profile
 from chalicelib.accounts.principals import principal_of
 from chalicelib.neighbours.service import members
 from tests.api.test_letters import pending_resident, staff_headers
@@ -73,7 +74,7 @@ def test_neighbours_vouching_see_the_chosen_name_or_nothing_never_the_email(clie
 def test_the_verification_queue_shows_the_chosen_name(client, outbox):
     publish_clervaux()
     anna = pending_resident("anna.k@example.lu")
-    anna.update(actions=[UserItem.display_name.set("Anna K."), UserItem.name_chosen.set(True)])
+    update_profile(principal_of(anna), ProfileUpdate(display_name="Anna K."))  # as the profile screen does
     ben = pending_resident("ben@example.lu", address_id="7973-46")
     clerk = staff_headers(client, outbox)
 

@@ -211,3 +211,118 @@ def test_a_verifier_cannot_verify_themselves_with_a_letter_they_printed(client, 
     their_letter = print_letters(client, colleague, {"pending": True})
     assert redeem(client, clerk, CODE.search(pages_of(their_letter.body)[0]).group(1)).status_code == 200
     assert UserItem.get(*UserItem.key(clerk_id)).residence_status == "verified"
+
+
+# --- the commune's index of pending residents: the list is one Query a page (issue #16) ------------
+
+def index_of(lau2="0501"):
+    from chalicelib.verification.models import PendingVerificationItem
+
+    return {entry.user_id: entry for entry in PendingVerificationItem.query(PendingVerificationItem.partition(lau2))}
+
+
+def test_the_list_is_one_query_a_page_longest_waiting_first(client, outbox):
+    from chalicelib.store.calls import count_dynamodb_calls
+
+    publish_clervaux()
+    waiting = [pending_resident(f"r{n}@example.lu", address) for n, address in
+               enumerate(("7984-20", "7973-46", "3765-12"))]
+    clerk = staff_headers(client, outbox)
+
+    with count_dynamodb_calls() as calls:
+        first = client.get(f"{PENDING}&limit=2", headers=clerk)
+    assert first.status_code == 200 and calls == {"GetItem": 1, "Query": 1}  # the session, then the index
+    second = client.get(f"{PENDING}&limit=2&cursor={first.json_body['cursor']}", headers=clerk).json_body
+
+    listed = first.json_body["residents"] + second["residents"]
+    assert [r["user_id"] for r in listed] == [user.user_id for user in waiting] and second["cursor"] is None
+    assert listed[2]["address"]["id"] == "3765-12" and listed[2]["email"] == "r2@example.lu"
+    assert listed[2]["neighbourhood"]["label"] == "Marnach"
+    tampered = client.get(f"{PENDING}&cursor=eyJwayI6ICJVU0VSI3gifQ", headers=clerk)
+    assert tampered.status_code == 404 and error_of(tampered)["fields"] == {"cursor": "not one this list gave"}
+
+
+def test_a_staff_member_neither_sees_nor_decides_their_own_case_or_household(client, outbox):
+    publish_clervaux()
+    clerk = staff_headers(client, outbox)
+    clerk_id = client.get("/api/v1/me", headers=clerk).json_body["id"]
+    claim(client, clerk, "7984-20")
+    partner = pending_resident("partner@example.lu", "7984-20")
+    neighbour = pending_resident("neighbour@example.lu", "7973-46")
+    colleague = staff_headers(client, outbox, email="colleague@clervaux.lu")
+
+    mine = [r["user_id"] for r in client.get(PENDING, headers=clerk).json_body["residents"]]
+    theirs = [r["user_id"] for r in client.get(PENDING, headers=colleague).json_body["residents"]]
+
+    assert mine == [neighbour.user_id]
+    assert theirs == [clerk_id, partner.user_id, neighbour.user_id]
+    assert decide(client, clerk, clerk_id, {"decision": "approve"}).status_code == 403
+    assert decide(client, clerk, partner.user_id, {"decision": "reject", "reason": "no"}).status_code == 403
+    assert set(index_of()) == {clerk_id, partner.user_id, neighbour.user_id}  # still waiting for a colleague
+
+
+def test_the_index_follows_every_start_and_end_of_a_pending_residence(client, outbox):
+    from chalicelib.accounts.models import ProfileUpdate
+    from chalicelib.accounts.service import update_profile
+    from chalicelib.accounts.your_data import erase_my_account
+    from chalicelib.accounts.principals import principal_of
+
+    publish_clervaux()
+    clerk = staff_headers(client, outbox)
+    anna, ben, carla = (pending_resident(f"{n}@example.lu") for n in ("anna", "ben", "carla"))
+    assert set(index_of()) == {anna.user_id, ben.user_id, carla.user_id}
+    # Another claim replaces the copy (one per resident), choosing a name shows it
+    anna = pending_resident("anna@example.lu", "7973-46")
+    update_profile(principal_of(anna), ProfileUpdate(display_name="Anna K."))
+    entry = index_of()[anna.user_id]
+    assert (entry.address_id, entry.display_name, entry.claimed_at) == ("7973-46", "Anna K.", anna.residence_claimed_at)
+    assert len(index_of()) == 3
+    # Approved, rejected, erased: out of the index
+    assert decide(client, clerk, anna.user_id, {"decision": "approve"}).status_code == 200
+    assert decide(client, clerk, ben.user_id, {"decision": "reject", "reason": "Not registered"}).status_code == 200
+    erase_my_account(principal_of(carla), "remove")
+    assert index_of() == {} and client.get(PENDING, headers=clerk).json_body == {"residents": [], "cursor": None}
+    # A rejected resident who claims again waits again; a verified one who moves waits at the new address
+    ben = pending_resident("ben@example.lu", "7984-20")
+    anna = pending_resident("anna@example.lu", "3765-12")
+    assert {u: e.address_id for u, e in index_of().items()} == {ben.user_id: "7984-20", anna.user_id: "3765-12"}
+
+
+def test_a_publication_moves_or_renames_the_neighbourhood_in_the_index(client, outbox):
+    from chalicelib.neighbourhoods import service as neighbourhoods
+    from chalicelib.neighbourhoods.models import DrawnNeighbourhoods
+
+    publish_clervaux()
+    marnach, hupperdange = pending_resident("m@example.lu", "3765-12"), pending_resident("h@example.lu", "7984-20")
+    whole_north = [[[5.9, 50.0], [6.2, 50.0], [6.2, 50.2], [5.9, 50.2], [5.9, 50.0]]]
+    drawn = {"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {"name": "Clervaux-Nord"},
+                                                        "geometry": {"type": "Polygon", "coordinates": whole_north}}]}
+    draft = neighbourhoods.import_drawn("0501", DrawnNeighbourhoods.model_validate(drawn))
+
+    neighbourhoods.publish("0501", draft.version)
+
+    entries = index_of()
+    for user in (marnach, hupperdange):
+        stored = UserItem.get(*UserItem.key(user.user_id))
+        assert (entries[user.user_id].neighbourhood_id, entries[user.user_id].neighbourhood_name) == (
+            stored.neighbourhood_id, "Clervaux-Nord")
+
+
+def test_upgrading_copies_residents_who_claimed_before_the_index(client, outbox):
+    from chalicelib.verification.service import index_pending_residents
+
+    publish_clervaux()
+    anna, ben = pending_resident("anna@example.lu"), pending_resident("ben@example.lu", "3765-12")
+    clerk = staff_headers(client, outbox)
+    listed = client.get(PENDING, headers=clerk).json_body
+    for entry in index_of().values():  # as before the index existed
+        entry.delete()
+    assert client.get(PENDING, headers=clerk).json_body["residents"] == []
+
+    assert index_pending_residents("0501") == 2 and index_pending_residents("0501") == 2  # idempotent puts
+
+    assert client.get(PENDING, headers=clerk).json_body == listed
+    assert len(index_of()) == 2
+    # and the copy it wrote leaves the index with the residence
+    assert decide(client, clerk, anna.user_id, {"decision": "approve"}).status_code == 200
+    assert set(index_of()) == {ben.user_id}

@@ -303,7 +303,8 @@ def tallies(consultation_id):
 def texts(consultation_id):
     from chalicelib.consultations.models import TextAnswerItem
 
-    return list(TextAnswerItem.query(TextAnswerItem.partition(consultation_id)))
+    return list(TextAnswerItem.query(*TextAnswerItem.key(consultation_id, "")[:1],
+                                     TextAnswerItem.sk.startswith(TextAnswerItem.PREFIX)))
 
 
 def recount(consultation_id):
@@ -452,6 +453,69 @@ def test_free_texts_are_exported_only_once_5_residents_answered_the_question(cli
         assert ideas["texts_withheld"] is True and ideas["texts"] == []
         assert free == ["Free-text answers withheld: fewer than 5 residents answered"]
         assert "with \"quotes\"" not in text and "Idea s0" not in text
+
+
+def test_results_are_one_query_of_the_consultation_with_its_tallies_texts_and_names(client, act_as, clervaux,
+                                                                                    monkeypatch):
+    from chalicelib.neighbourhoods.models import NeighbourhoodItem
+    from chalicelib.store.calls import count_dynamodb_calls
+
+    cid = ideas_from(client, act_as, clervaux, 5)
+    south, north = clervaux["south"], clervaux["north"]
+    act_as(STAFF)
+    with count_dynamodb_calls() as calls:
+        staff = client.get(f"{BASE}/{cid}/results").json_body
+    assert calls == {"Query": 1}  # and the session's read
+    ideas = next(q for q in staff["questions"] if q["id"] == "ideas")
+    assert len(ideas["texts"]) == 10 and ideas["texts_withheld"] is False
+    names = {n["id"]: n["name"] for n in staff["neighbourhoods"]}
+    assert set(names) == {south, north} and names[south] != south
+    # A renamed neighbourhood: publishing neighbourhoods retargets, which keeps the names on the consultation
+    renamed = NeighbourhoodItem.get(*NeighbourhoodItem.key("0501", south))
+    renamed.update(actions=[NeighbourhoodItem.name.set("Am Schoulhaff")])
+    service.retarget("0501")
+    assert {n["name"] for n in client.get(f"{BASE}/{cid}/results").json_body["neighbourhoods"]} == {
+        "Am Schoulhaff", names[north]}
+    # Residents, once it closed: the same Query without the texts
+    later(monkeypatch, timedelta(days=15))
+    act_as(resident("U-s1", nbh=south))
+    with count_dynamodb_calls() as calls:
+        closed = client.get(at_home(south, cid, "/results")).json_body
+    assert calls == {"Query": 1}
+    assert all(q["texts"] is None for q in closed["questions"]) and closed["respondents"]["count"] == 10
+    # Another commune's staff, or a resident elsewhere: still not found
+    act_as(resident("U-v", nbh=clervaux["village"]))
+    assert client.get(at_home(clervaux["village"], cid, "/results")).status_code == 404
+
+
+def test_moving_texts_of_earlier_consultations_keeps_their_results(client, act_as, clervaux):
+    from chalicelib.consultations.models import ConsultationItem, TextAnswerItem
+    from chalicelib.store.calls import count_dynamodb_calls
+
+    cid = ideas_from(client, act_as, clervaux, 5)
+    act_as(STAFF)
+    before = client.get(f"{BASE}/{cid}/results").json_body
+    # Given the consultation as written before: its texts in their own partition, no names on it
+    for text in texts(cid):
+        TextAnswerItem(TextAnswerItem.earlier_partition(cid), text.sk.removeprefix(TextAnswerItem.PREFIX),
+                       question_id=text.question_id, text=text.text).save()
+        text.delete()
+    ConsultationItem(*ConsultationItem.key(cid)).update(actions=[ConsultationItem.neighbourhood_names.remove()])
+    assert texts(cid) == []
+    # Then its results read the texts and names where they were, until the upgrade
+    assert client.get(f"{BASE}/{cid}/results").json_body == before
+    # A resident changing their text meanwhile replaces the earlier copy
+    south = clervaux["south"]
+    service.answer(resident("U-s0", nbh=south), south, cid, ConsultationAnswers(answers={"ideas": "Changed idea"}))
+    assert service.move_texts("0501") == 9 and service.move_texts("0501") == 0  # idempotent
+    assert list(TextAnswerItem.query(TextAnswerItem.earlier_partition(cid))) == []
+    assert len(texts(cid)) == 10
+    with count_dynamodb_calls() as calls:
+        after = client.get(f"{BASE}/{cid}/results").json_body
+    assert calls == {"Query": 1}
+    ideas = next(q for q in after["questions"] if q["id"] == "ideas")
+    assert "Changed idea" in ideas["texts"] and len(ideas["texts"]) == 10
+    assert after["neighbourhoods"] == before["neighbourhoods"]
 
 
 def test_a_formula_in_a_label_or_answer_is_not_run_by_a_spreadsheet():

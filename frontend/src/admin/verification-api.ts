@@ -17,7 +17,8 @@ export const DEFAULT_VALID_DAYS = 60;
 
 /** What commune staff do to verify residents; tests pass a fake. */
 export interface VerificationApi {
-  pending(lau2: string): Promise<Outcome<{ residents: PendingResident[] }>>;
+  /** A page of residents waiting, longest waiting first; `cursor` (from the previous page) for the next. */
+  pending(lau2: string, cursor?: string | null): Promise<Outcome<{ residents: PendingResident[]; cursor?: string | null }>>;
   decide(lau2: string, userId: string, decision: Decision, reason: string): Promise<Outcome<unknown>>;
   /** The letters as one PDF. */
   letters(lau2: string, request: LetterRequest): Promise<Outcome<Blob>>;
@@ -29,8 +30,13 @@ export type PosterSize = 'a4' | 'a5' | 'a6';
 
 export function httpVerificationApi(client: ApiClient): VerificationApi {
   return {
-    pending: (lau2) =>
-      outcomeOf(client.GET('/api/v1/communes/{lau2}/verifications', { params: { path: { lau2 }, query: { status: 'pending' } }, cache: 'no-store' })),
+    pending: (lau2, cursor) =>
+      outcomeOf(
+        client.GET('/api/v1/communes/{lau2}/verifications', {
+          params: { path: { lau2 }, query: { status: 'pending', ...(cursor ? { cursor } : {}) } },
+          cache: 'no-store',
+        }),
+      ),
     decide: (lau2, userId, decision, reason) =>
       outcomeOf(
         client.POST('/api/v1/communes/{lau2}/verifications/{user_id}', {

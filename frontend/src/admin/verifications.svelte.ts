@@ -14,6 +14,10 @@ export class PendingVerifications {
   reasonMissing = $state(false);
   busy: string | null = $state(null);
   news: DecisionNews | null = $state(null);
+  /** The next page's, while there is one; `paging` while it loads. */
+  cursor: string | null = $state(null);
+  paging = $state(false);
+  pageProblem: ApiProblem | null = $state(null);
 
   readonly #api: VerificationApi;
   readonly #lau2: string;
@@ -26,6 +30,26 @@ export class PendingVerifications {
   async load(): Promise<void> {
     const outcome = await this.#api.pending(this.#lau2);
     this.list = outcome.ok ? { state: 'ready', value: outcome.data.residents } : { state: 'failed', problem: outcome.problem };
+    this.cursor = outcome.ok ? (outcome.data.cursor ?? null) : null;
+  }
+
+  /** The next page, appended; returns the index of its first resident (-1 when nothing came). */
+  async more(): Promise<number> {
+    if (this.paging || !this.cursor || this.list.state !== 'ready') return -1;
+    this.paging = true;
+    this.pageProblem = null;
+    const outcome = await this.#api.pending(this.#lau2, this.cursor);
+    this.paging = false;
+    if (!outcome.ok) {
+      this.pageProblem = outcome.problem;
+      return -1;
+    }
+    const shown = this.list.state === 'ready' ? this.list.value : [];
+    const known = new Set(shown.map((r) => r.user_id));
+    const added = outcome.data.residents.filter((r) => !known.has(r.user_id));
+    this.list = { state: 'ready', value: [...shown, ...added] };
+    this.cursor = outcome.data.cursor ?? null;
+    return added.length ? shown.length : -1;
   }
 
   startRejecting(userId: string): void {

@@ -31,6 +31,28 @@ function fakeApi(decide: Outcome<unknown> = { ok: true, data: {} }, letters: Out
 }
 
 describe('PendingVerifications', () => {
+  it('pages on with the cursor, appending the next residents once', async () => {
+    const cursors: (string | null | undefined)[] = [];
+    const api: VerificationApi = {
+      ...fakeApi().api,
+      pending: async (_lau2, cursor) => {
+        cursors.push(cursor);
+        return cursor
+          ? { ok: true, data: { residents: [resident('b'), resident('c')], cursor: null } }
+          : { ok: true, data: { residents: [resident('a'), resident('b')], cursor: 'next' } };
+      },
+    };
+    const list = new PendingVerifications(api, '0501');
+    await list.load();
+    expect(list.cursor).toBe('next');
+    expect(await list.more()).toBe(2);
+    expect(cursors).toEqual([undefined, 'next']);
+    expect(list.list).toMatchObject({ state: 'ready', value: [{ user_id: 'a' }, { user_id: 'b' }, { user_id: 'c' }] });
+    expect(list.cursor).toBeNull();
+    expect(await list.more()).toBe(-1);
+    expect(cursors).toHaveLength(2);
+  });
+
   it('approves and takes the resident off the list, announcing it', async () => {
     const { api, calls } = fakeApi();
     const list = new PendingVerifications(api, '0501');
