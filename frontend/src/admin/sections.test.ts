@@ -57,15 +57,20 @@ describe('the admin sections', () => {
     const of = (slug: string) => ADMIN_SECTIONS.find((section) => section.slug === slug)!;
     expect(await of('verifications').waiting!(waiting(), '0501', 'en')).toEqual({
       ok: true,
-      data: { kind: 'count', plural: 'admin.waiting.residents', count: 3 },
+      data: { kind: 'count', plural: 'admin.waiting.residents', count: 3, more: false },
+    });
+    const longList = waiting({ pendingResidents: async () => ({ ok: true, data: { count: 50, more: true } }) });
+    expect(await of('verifications').waiting!(longList, '0501', 'en')).toEqual({
+      ok: true,
+      data: { kind: 'count', plural: 'admin.waiting.residents', count: 50, more: true },
     });
     expect(await of('announcements').waiting!(waiting(), '0501', 'fr')).toEqual({
       ok: true,
-      data: { kind: 'count', plural: 'admin.waiting.announcements', count: 1 },
+      data: { kind: 'count', plural: 'admin.waiting.announcements', count: 1, more: false },
     });
     expect(await of('events').waiting!(waiting(), '0501', 'en')).toEqual({
       ok: true,
-      data: { kind: 'count', plural: 'admin.waiting.events', count: 2 },
+      data: { kind: 'count', plural: 'admin.waiting.events', count: 2, more: false },
     });
     expect(await of('addresses').waiting!(waiting(), '0501', 'en')).toEqual({
       ok: true,

@@ -10,13 +10,16 @@ export type StaffRole = Profile['staff'][number]['role'];
 
 /** What waits for staff in a section, for the overview: a count, or the state of the last address import. */
 export type Waiting =
-  | { kind: 'count'; plural: PluralBase; count: number }
+  | { kind: 'count'; plural: PluralBase; count: number; more?: boolean }
   | { kind: 'import'; status: ImportState; at: string }
   | { kind: 'noImport' };
 
+/** How many wait: the first page's length; `more` when the list goes on (shown as "50+"). */
+export type Counted = number | { count: number; more: boolean };
+
 /** The reads behind the overview's figures: each an existing list the section itself shows; tests pass a fake. */
 export interface WaitingApi {
-  pendingResidents(lau2: string): Promise<Outcome<number>>;
+  pendingResidents(lau2: string): Promise<Outcome<Counted>>;
   pendingAnnouncements(lau2: string, language: Locale): Promise<Outcome<number>>;
   pendingEvents(lau2: string): Promise<Outcome<number>>;
   latestImport(lau2: string): Promise<Outcome<{ status: ImportState; created_at: string } | null>>;
@@ -29,11 +32,12 @@ export function httpWaitingApi(client: ApiClient): WaitingApi {
     return outcome.ok ? { ok: true, data: list(outcome.data).length } : outcome;
   };
   return {
-    pendingResidents: (lau2) =>
-      count(
-        outcomeOf(client.GET('/api/v1/communes/{lau2}/verifications', { params: { path: { lau2 }, query: { status: 'pending' } }, ...fresh })),
-        (data) => data.residents,
-      ),
+    pendingResidents: async (lau2) => {
+      const outcome = await outcomeOf(
+        client.GET('/api/v1/communes/{lau2}/verifications', { params: { path: { lau2 }, query: { status: 'pending' } }, ...fresh }),
+      );
+      return outcome.ok ? { ok: true, data: { count: outcome.data.residents.length, more: Boolean(outcome.data.cursor) } } : outcome;
+    },
     pendingAnnouncements: (lau2, language) =>
       count(
         outcomeOf(
@@ -79,8 +83,11 @@ export interface AdminSection {
 
 const counted =
   (plural: PluralBase) =>
-  (outcome: Outcome<number>): Outcome<Waiting> =>
-    outcome.ok ? { ok: true, data: { kind: 'count', plural, count: outcome.data } } : outcome;
+  (outcome: Outcome<Counted>): Outcome<Waiting> => {
+    if (!outcome.ok) return outcome;
+    const { count, more } = typeof outcome.data === 'number' ? { count: outcome.data, more: false } : outcome.data;
+    return { ok: true, data: { kind: 'count', plural, count, more } };
+  };
 
 export const ADMIN_SECTIONS: readonly AdminSection[] = [
   {
