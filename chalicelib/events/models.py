@@ -145,7 +145,7 @@ class CalendarQuery(Model):
 
 
 AnswerKind = Literal["going", "maybe", "not_going"]
-AnswerState = Literal["going", "waiting", "maybe", "not_going"]
+AnswerState = Literal["going", "offered", "waiting", "maybe", "not_going"]
 MAX_EXTRA = 10
 
 
@@ -224,8 +224,11 @@ class CalendarPage(Model):
 class MyAnswer(Model):
     answer: AnswerKind
     extra: int
-    state: AnswerState = Field(description="going, or waiting for a place (past capacity), maybe, not_going")
+    state: AnswerState = Field(description="going, or waiting for a place (past capacity), offered (a freed place "
+                                           "held for me until `until`: answer going to confirm it), maybe, not_going")
     position: int | None = Field(None, description="on the waiting list: 1 is the first in line")
+    until: datetime | None = Field(None, description="offered: the place is held for me until then (local time)")
+    missed: bool = Field(False, description="a place held for me passed on to the next in line, unconfirmed")
     show_name: bool = Field(False, description="neighbours see my name with my answer")
 
 
@@ -246,6 +249,19 @@ class ShownNeighbour(Model):
     extra: int
 
 
+ReminderStatus = Literal["waiting", "sent", "dropped"]
+
+
+class ReminderPublic(Model):
+    """An organiser's reminder of one occurrence to those going (chalicelib/events/reminders.py)."""
+
+    event_id: str
+    occurrence_id: str
+    status: ReminderStatus = Field(description="waiting for the eve; sent; dropped (the occurrence was cancelled)")
+    due: datetime = Field(description="when it goes (the day before the occurrence's start), local time")
+    sent_at: datetime | None = Field(None, description="when it was sent, local time")
+
+
 class Answers(Model):
     """An occurrence's answers: counts for everyone; who, for its organisers only."""
 
@@ -256,6 +272,7 @@ class Answers(Model):
     maybe: int
     not_going: int
     waiting: int = Field(description="people on the waiting list")
+    offered: int = Field(0, description="places held for the first in line until they confirm (24 hours at most)")
     places_left: int | None
     mine: MyAnswer | None
     people: list[Answerer] | None = Field(description="for its organisers: going, then the waiting list in order, "
@@ -263,6 +280,8 @@ class Answers(Model):
     shown: list[ShownNeighbour] = Field(default_factory=list,
                                         description="for everyone: going, waiting and maybe neighbours who chose to "
                                                     "be shown, in that order")
+    reminder: ReminderPublic | None = Field(None, description="for its organisers: the reminder of this occurrence "
+                                                              "asked (waiting, sent and when), else null")
 
 
 class CalendarFeed(Model):
@@ -349,7 +368,7 @@ class CalendarEntryItem(Entity):
 
 class OccurrenceAnswersItem(Entity):
     """The answers to one occurrence of an event, in one item: the counts, each resident's answer and the waiting
-    list in arrival order. Every answer is one conditional write on its `version` (optimistic: a concurrent
+    list in arrival order, the places held for the first in line. Every answer is one conditional write on its `version` (optimistic: a concurrent
     answer makes it read again), so a capacity is never passed. pk `EVENT#<id>`, sk `OCC#<occurrence id>`."""
 
     version = NumberAttribute(default=0)
@@ -357,8 +376,14 @@ class OccurrenceAnswersItem(Entity):
     maybe = NumberAttribute(default=0)
     not_going = NumberAttribute(default=0)
     waiting = NumberAttribute(default=0)
-    answers = JSONAttribute(default=dict)  # user id -> {"answer", "extra", "state", "name", "at"}
+    offered = NumberAttribute(default=0)  # people whose freed place is held for them (state "offered")
+    answers = JSONAttribute(default=dict)  # user id -> {"answer", "extra", "state", "name", "at"[, "until", "missed"]}
     queue = ListAttribute(of=UnicodeAttribute, default=list)  # the waiting list: user ids, first in line first
+    # While a place is held for someone: gsi1pk `EVENTOFFERS`, gsi1sk `<earliest hold's end UTC>#<event id>#<occ id>`,
+    # so the hourly job passes on the holds that ran out (chalicelib/events/answers.py `pass_on_offers`).
+    gsi1pk = UnicodeAttribute(null=True)
+    gsi1sk = UnicodeAttribute(null=True)
+    by_hold = Gsi1()
 
     @staticmethod
     def key(event_id: str, occurrence_id: str) -> tuple[str, str]:
@@ -392,6 +417,7 @@ class EventLink(Entity):
 
     event_id = UnicodeAttribute()
     occurrence_id = UnicodeAttribute(null=True)
+    answer = UnicodeAttribute(null=True)  # an answer's: going, maybe or not_going as last answered (None: before it was kept)
 
     PREFIX = "EVENTS#"
 
