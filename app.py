@@ -874,7 +874,7 @@ def event_calendar(principal, path, query):
 @api.get("/api/v1/events/{event_id}", action="events.one", summary="One event of my neighbourhood or reaching it",
          path_model=EventPath, response=EventPublic, errors=(400, 401, 404))
 def event(principal, request, path):
-    return events.get_event(principal, path.event_id, choose(request.headers.get("accept-language")))
+    return event_approval.event_with_review(principal, path.event_id, choose(request.headers.get("accept-language")))
 
 
 @api.patch("/api/v1/events/{event_id}", action="events.one",

@@ -167,6 +167,16 @@ class OccurrenceChange(Model):
     end: datetime | None = None
 
 
+class ReviewState(Model):
+    """Where the organisers' request to reach the whole commune stands (chalicelib/events/approval.py)."""
+
+    status: Literal["pending", "approved", "refused", "withdrawn"] = Field(
+        description="pending: asked, waiting for the commune's staff; approved; refused or withdrawn (with `reason`)")
+    reason: str | None = Field(None, description="the commune's reason, as told to the organisers")
+    asked_at: datetime
+    decided_at: datetime | None = None
+
+
 class EventPublic(HiddenFields):
     id: str
     neighbourhood_id: str
@@ -197,6 +207,9 @@ class EventPublic(HiddenFields):
                                                   "neighbourhoods a publisher chose (chalicelib/events/approval.py)")
     publisher_name: str | None = Field(None, description="the commune's service or partner that published it")
     public: bool = Field(False, description="on the commune's public page and public calendar")
+    review: ReviewState | None = Field(None, description="for its organisers, when read on its own: their request "
+                                                         "to reach the whole commune and the commune's answer; null "
+                                                         "when none or for anyone else")
 
 
 class Occurrence(Model):

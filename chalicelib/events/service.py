@@ -184,10 +184,6 @@ def move_occurrence(principal: Principal, event_id: str, occurrence: str, move: 
 
 # --- reading --------------------------------------------------------------------------------
 
-def get_event(principal: Principal, event_id: str, language: str = DEFAULT) -> EventPublic:
-    return public_event(visible_event(principal, event_id), principal, language)
-
-
 EARLIEST = datetime(2000, 1, 1, tzinfo=timezone.utc)
 LATEST = datetime(2200, 1, 1, tzinfo=timezone.utc)
 
@@ -217,7 +213,10 @@ def load_event(event_id: str, consistent: bool = False) -> EventItem:
 def visible_event(principal: Principal, event_id: str, consistent: bool = False) -> EventItem:
     """The event, to a verified resident of its neighbourhood or of a nearby one it reaches (once hidden by a
     moderator, to its organisers only); to anyone else it does not exist."""
-    event = load_event(event_id, consistent)
+    return check_visible(principal, load_event(event_id, consistent))
+
+
+def check_visible(principal: Principal, event: EventItem) -> EventItem:
     authorize_in(READ, principal, [event.neighbourhood_id, *event.reaches, *(event.targets or [])], no_such_event())
     if event.hidden and principal.user_id not in event.organisers:
         raise no_such_event()
