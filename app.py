@@ -53,7 +53,7 @@ from chalicelib.events.approval import (
 )
 from chalicelib.events.models import (
     AnswerRequest, Answers, CalendarFeedCreated, CalendarFeedList, CalendarFeedPath, CalendarPage, CalendarQuery,
-    EventCreate, EventPath, EventPublic, EventUpdate, FeedTokenPath, OccurrenceMove, OccurrencePath,
+    EventCreate, EventPath, EventPublic, EventUpdate, FeedTokenPath, MyEvents, OccurrenceMove, OccurrencePath,
 )
 from chalicelib.health import Health, check_health
 from chalicelib.lending import items as lending, loans, wanted
@@ -937,6 +937,13 @@ def _ics(calendar: bytes, filename: str) -> Reply:
          media_type=ICALENDAR, errors=(400, 401, 404))
 def event_ics(principal, path):
     return _ics(event_feeds.event_ics(principal, path.event_id), "event.ics")
+
+
+@api.get("/api/v1/me/events", action="me.events",
+         summary="What makes an occurrence one of my events: the events I organise and the occurrences I answered "
+                 "(the calendar's \"my events\" filter)", response=MyEvents, errors=(401,))
+def my_events(principal):
+    return events.my_events(principal)
 
 
 @api.post("/api/v1/me/calendar-feeds", action="me.calendar_feeds",

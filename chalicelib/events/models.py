@@ -227,6 +227,7 @@ class Occurrence(Model):
     recurring: bool
     commune_wide: bool = False
     publisher_name: str | None = None
+    mine: bool = Field(False, description="I am one of its organisers")
 
 
 class CalendarPage(Model):
@@ -295,6 +296,20 @@ class Answers(Model):
                                                     "be shown, in that order")
     reminder: ReminderPublic | None = Field(None, description="for its organisers: the reminder of this occurrence "
                                                               "asked (waiting, sent and when), else null")
+
+
+class MyAnswered(Model):
+    event_id: str
+    occurrence_id: str
+    answer: AnswerKind | None = Field(description="going or maybe as I last answered; null: answered before it was "
+                                                  "kept (not going is left out)")
+
+
+class MyEvents(Model):
+    """What makes an occurrence one of "my events" (organised or answered), for the calendar's filter."""
+
+    organised: list[str] = Field(description="ids of the events I organise")
+    answered: list[MyAnswered] = Field(description="the occurrences I answered going or maybe (or waiting for)")
 
 
 class CalendarFeed(Model):

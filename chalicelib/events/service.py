@@ -33,7 +33,7 @@ from chalicelib.errors import Conflict, Forbidden, InvalidInput, NotFound
 from chalicelib.events import calendar
 from chalicelib.events.models import (
     MAX_AHEAD, MAX_DURATION, MAX_WINDOW, CalendarPage, CalendarQuery, EventCreate, EventItem, EventLink, EventPublic,
-    EventUpdate, OccurrenceChange, OccurrenceMove,
+    EventUpdate, MyAnswered, MyEvents, OccurrenceChange, OccurrenceMove,
 )
 from chalicelib.events.recurrence import (
     ZONE, RuleError, check, occurrence_id, parse, to_instant, to_local, wall_clock,
@@ -201,6 +201,20 @@ def neighbourhood_calendar(principal: Principal, neighbourhood_id: str, query: C
     if end <= start:
         return CalendarPage(occurrences=[], cursor=None)
     return calendar.window(neighbourhood_id, start, end, principal.user_id, query.cursor)
+
+
+def my_events(principal: Principal) -> MyEvents:
+    """The events I organise and the occurrences I answered (not "not going"), for the calendar's "my events"
+    filter: one Query of my own links (`USER#<id>`, `EVENTS#...`: EventLink); the calendar's occurrences already
+    say which events I organise (`mine`), this adds what I answered."""
+    organised, answered = [], []
+    for link in EventLink.query(f"USER#{principal.user_id}", EventLink.sk.startswith(EventLink.PREFIX)):
+        if link.occurrence_id is None:
+            organised.append(link.event_id)
+        elif link.answer != "not_going":
+            answered.append(MyAnswered(event_id=link.event_id, occurrence_id=link.occurrence_id,
+                                       answer=link.answer))  # type: ignore[arg-type]
+    return MyEvents(organised=organised, answered=answered)
 
 
 def load_event(event_id: str, consistent: bool = False) -> EventItem:
