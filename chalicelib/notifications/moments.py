@@ -1,7 +1,7 @@
 """Emails for the moments a resident waits on: their address verified or refused (by staff, a letter code
 or two neighbours vouching), a loan request to the item's owner, and the owner's answer to the borrower;
-a move into another neighbourhood when the commune redraws its boundaries; and a freed place of an event going to
-the first on its waiting list (marker `EVENTPLACE#<event>#<occurrence>#<user>#<answers' version>`, essential:
+a move into another neighbourhood when the commune redraws its boundaries; and a freed place of an event held for
+the first on its waiting list until they confirm it (marker `EVENTPLACE#<event>#<occurrence>#<user>#<answers' version>`, essential:
 they asked for the place).
 
 The request that made the moment only enqueues a small job naming it (chalicelib/notifications/alert_queue.py
