@@ -243,7 +243,7 @@ def event_with_review(principal: Principal, event_id: str, language: str) -> Eve
     shown = service.public_event(event, principal, language)
     if shown.mine and review_key in found:
         review = EventReviewItem.from_raw_data(found[review_key])
-        shown.review = ReviewState(status=review.status, reason=review.reason, asked_at=review.asked_at,  # type: ignore[arg-type]
+        shown.commune_review = ReviewState(status=review.status, reason=review.reason, asked_at=review.asked_at,  # type: ignore[arg-type]
                                    decided_at=review.decided_at)
     return shown
 

@@ -207,7 +207,7 @@ class EventPublic(HiddenFields):
                                                   "neighbourhoods a publisher chose (chalicelib/events/approval.py)")
     publisher_name: str | None = Field(None, description="the commune's service or partner that published it")
     public: bool = Field(False, description="on the commune's public page and public calendar")
-    review: ReviewState | None = Field(None, description="for its organisers, when read on its own: their request "
+    commune_review: ReviewState | None = Field(None, description="for its organisers, when read on its own: their request "
                                                          "to reach the whole commune and the commune's answer; null "
                                                          "when none or for anyone else")
 

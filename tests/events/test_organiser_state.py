@@ -22,7 +22,7 @@ def review_seen(client, act_as, event_id, who):
     act_as(who)
     response = client.get(f"/api/v1/events/{event_id}")
     assert response.status_code == 200, response.body
-    return response.json_body["review"]
+    return response.json_body["commune_review"]
 
 
 def test_the_review_state_is_in_the_event_for_its_organisers_only(client, act_as):
