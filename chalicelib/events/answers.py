@@ -139,16 +139,17 @@ def offer_places(event_id: str) -> None:
             pass_on(event, stored.sk.removeprefix("OCC#"))
 
 
-def pass_on(event: EventItem, occurrence_id: str) -> OccurrenceAnswersItem | None:
+def pass_on(event: EventItem, occurrence_id: str, at: datetime | None = None) -> OccurrenceAnswersItem | None:
     """Pass on the holds of an occurrence that ran out and offer the places left to the first in line (one
     conditional write on the version, read again on a lost race); the item as written, or None when nothing was
     left to do (someone else did it: exactly once). No new offer for an occurrence started, over or cancelled."""
     capacity = int(event.capacity) if event.capacity is not None else None
     found = calendar.happening(calendar.expansion(event), occurrence_id)
-    open_ = found is not None and not found.cancelled and event.status != "cancelled" and found.start > now()
+    moment = at or now()
+    open_ = found is not None and not found.cancelled and event.status != "cancelled" and found.start > moment
     for attempt in range(ATTEMPTS):
         item = _read(event.event_id, occurrence_id)
-        seen, going_before, moment = int(item.version or 0), int(item.going or 0), now()
+        seen, going_before = int(item.version or 0), int(item.going or 0)
         expired = _expire(item, moment)
         places = _places_free(item, capacity) if open_ and item.queue else False
         if not seen or not (expired or places):
@@ -186,7 +187,7 @@ def pass_on_offers(moment: datetime | None = None) -> int:
         try:
             if event is None:  # the event is gone: its answers leave the index
                 item.update(actions=[OccurrenceAnswersItem.gsi1pk.remove(), OccurrenceAnswersItem.gsi1sk.remove()])
-            elif pass_on(event, item.sk.removeprefix("OCC#")) is not None:
+            elif pass_on(event, item.sk.removeprefix("OCC#"), moment) is not None:
                 passed += 1
         except Exception:  # noqa: BLE001 — one occurrence's failure waits for the next run
             logger.exception("event places not passed on", event_id=item.pk, occurrence_id=item.sk)
