@@ -55,7 +55,7 @@ from chalicelib.events.approval import (
 )
 from chalicelib.events.models import (
     AnswerRequest, Answers, CalendarFeedCreated, CalendarFeedList, CalendarFeedPath, CalendarPage, CalendarQuery,
-    EventCreate, EventPath, EventPublic, EventUpdate, FeedTokenPath, OccurrenceMove, OccurrencePath,
+    EventCreate, EventPath, EventPublic, EventUpdate, FeedTokenPath, MyEvents, OccurrenceMove, OccurrencePath,
 )
 from chalicelib.health import Health, check_health
 from chalicelib.lending import items as lending, loans, wanted
@@ -886,7 +886,7 @@ def event_calendar(principal, path, query):
 @api.get("/api/v1/events/{event_id}", action="events.one", summary="One event of my neighbourhood or reaching it",
          path_model=EventPath, response=EventPublic, errors=(400, 401, 404))
 def event(principal, request, path):
-    return events.get_event(principal, path.event_id, choose(request.headers.get("accept-language")))
+    return event_approval.event_with_review(principal, path.event_id, choose(request.headers.get("accept-language")))
 
 
 @api.patch("/api/v1/events/{event_id}", action="events.one",
@@ -949,6 +949,13 @@ def _ics(calendar: bytes, filename: str) -> Reply:
          media_type=ICALENDAR, errors=(400, 401, 404))
 def event_ics(principal, path):
     return _ics(event_feeds.event_ics(principal, path.event_id), "event.ics")
+
+
+@api.get("/api/v1/me/events", action="me.events",
+         summary="What makes an occurrence one of my events: the events I organise and the occurrences I answered "
+                 "(the calendar's \"my events\" filter)", response=MyEvents, errors=(401,))
+def my_events(principal):
+    return events.my_events(principal)
 
 
 @api.post("/api/v1/me/calendar-feeds", action="me.calendar_feeds",

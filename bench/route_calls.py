@@ -238,6 +238,7 @@ def run() -> int:
         call(anna, "PATCH", "/api/v1/events/{event_id}", {"capacity": 15}, event_id=café["id"])
         feed = call(ben, "POST", "/api/v1/me/calendar-feeds")
         call(ben, "GET", "/api/v1/me/calendar-feeds")
+        call(ben, "GET", "/api/v1/me/events")
         call(ben, "DELETE", "/api/v1/me/calendar-feeds/{feed_id}", feed_id=feed["id"])
         wanted = call(anna, "POST", "/api/v1/neighbourhoods/{neighbourhood_id}/wanted",
                       {"name": "Trailer", "description": "For one day"})

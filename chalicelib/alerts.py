@@ -46,10 +46,11 @@ def loan_changed(loan_id: str, state: str) -> None:
     _enqueue({"kind": "loan", "loan_id": loan_id, "state": state})
 
 
-def event_place(event_id: str, occurrence_id: str, user_id: str, version: int) -> None:
-    """A place of an event's occurrence went to the first on its waiting list (the answers' `version`): tell them."""
+def event_place(event_id: str, occurrence_id: str, user_id: str, version: int, until: str) -> None:
+    """A freed place of an event's occurrence is held for the first on its waiting list until `until` (ISO; the
+    answers' `version`): tell them, so that they confirm it."""
     _enqueue({"kind": "event_place", "event_id": event_id, "occurrence_id": occurrence_id, "user_id": user_id,
-              "version": str(version)})
+              "version": str(version), "until": until})
 
 
 def event_reviewed(event_id: str, at: str) -> None:

@@ -260,6 +260,7 @@ RULES: dict[str, Rule] = {
     # Personal calendar feeds: one's own (create, list, revoke). The feed's URL holds a secret that is its
     # authority (a phone calendar has no session): the route reads no session, as the one-click unsubscribe.
     "me.calendar_feeds": signed_in,
+    "me.events": signed_in,  # the events I organise and answered: my own links only
     "events.feed": anyone,
     # Moderation (chalicelib/moderation/): reporting, hiding, appeals on one post, comment or item check
     # `signed_in`; the content kernel asks the kind (`posts.read` with the post's neighbourhoods,

@@ -34,13 +34,13 @@ from chalicelib.communes import audit
 from chalicelib.communes.models import Lau2
 from chalicelib.errors import Conflict, NotFound
 from chalicelib.events import service
-from chalicelib.events.models import Category, EventId, EventItem
+from chalicelib.events.models import Category, EventId, EventItem, EventPublic, ReviewState
 from chalicelib.events.recurrence import to_local
 from chalicelib.models import Model
 from chalicelib.neighbourhoods.service import list_published
 from chalicelib.observability import logger
 from chalicelib.policy import Principal
-from chalicelib.store.table import Entity, Gsi1, condition_failed, refused_conditions, transaction
+from chalicelib.store.table import Entity, Gsi1, condition_failed, read_items, refused_conditions, transaction
 
 ReviewStatus = Literal["pending", "approved", "refused", "withdrawn"]
 ReviewKind = Literal["resident", "publisher"]
@@ -230,6 +230,22 @@ def _apply(review: EventReviewItem) -> EventItem:
             if attempt == ATTEMPTS - 1:
                 raise
     raise AssertionError("unreachable")
+
+
+def event_with_review(principal: Principal, event_id: str, language: str) -> EventPublic:
+    """One event as `GET /api/v1/events/{id}` gives it: to its organisers with where their request to reach the whole
+    commune stands (so that the page shows it after a reload). One BatchGetItem of the event and its review."""
+    event_key, review_key = EventItem.key(event_id), EventReviewItem.key(event_id)
+    found = read_items([event_key, review_key])
+    if event_key not in found:
+        raise service.no_such_event()
+    event = service.check_visible(principal, EventItem.from_raw_data(found[event_key]))
+    shown = service.public_event(event, principal, language)
+    if shown.mine and review_key in found:
+        review = EventReviewItem.from_raw_data(found[review_key])
+        shown.commune_review = ReviewState(status=review.status, reason=review.reason, asked_at=review.asked_at,  # type: ignore[arg-type]
+                                   decided_at=review.decided_at)
+    return shown
 
 
 def review_of(event_id: str) -> EventReviewItem | None:

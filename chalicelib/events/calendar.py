@@ -181,19 +181,20 @@ def window(neighbourhood_id: str, start: datetime, end: datetime, viewer_id: str
             first = _first_key(h, low)
             if first is None or day_start(first) != day:
                 continue  # another day's entry gives it
-            found.append(_occurrence(data, h, bool(entry.nearby)))
+            found.append(_occurrence(data, h, bool(entry.nearby), viewer_id))
     found.sort(key=lambda o: (o.start, o.event_id))
     last = answer.get("LastEvaluatedKey")
     return CalendarPage(occurrences=found, cursor=encode_cursor(last) if last else None)
 
 
-def _occurrence(data: dict[str, Any], h: Happening, nearby: bool) -> Occurrence:
+def _occurrence(data: dict[str, Any], h: Happening, nearby: bool, viewer_id: str | None) -> Occurrence:
     return Occurrence(event_id=data["id"], occurrence_id=h.id, neighbourhood_id=data["neighbourhood_id"],
                       nearby=nearby, title=data["title"], category=data["category"], place=data.get("place"),
                       start=to_local(h.start, data["zone"]), end=to_local(h.end, data["zone"]),
                       status="cancelled" if h.cancelled or data["status"] == "cancelled" else "scheduled",
                       moved=h.moved, recurring=bool(data.get("rrule")), commune_wide=bool(data.get("commune_wide")),
-                      publisher_name=data.get("publisher_name"))
+                      publisher_name=data.get("publisher_name"),
+                      mine=viewer_id is not None and viewer_id in data.get("organisers", []))
 
 
 def last_end(event: EventItem) -> datetime:

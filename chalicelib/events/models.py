@@ -145,7 +145,7 @@ class CalendarQuery(Model):
 
 
 AnswerKind = Literal["going", "maybe", "not_going"]
-AnswerState = Literal["going", "waiting", "maybe", "not_going"]
+AnswerState = Literal["going", "offered", "waiting", "maybe", "not_going"]
 MAX_EXTRA = 10
 
 
@@ -165,6 +165,16 @@ class OccurrenceChange(Model):
     cancelled: bool = False
     start: datetime | None = Field(None, description="moved: its new start")
     end: datetime | None = None
+
+
+class ReviewState(Model):
+    """Where the organisers' request to reach the whole commune stands (chalicelib/events/approval.py)."""
+
+    status: Literal["pending", "approved", "refused", "withdrawn"] = Field(
+        description="pending: asked, waiting for the commune's staff; approved; refused or withdrawn (with `reason`)")
+    reason: str | None = Field(None, description="the commune's reason, as told to the organisers")
+    asked_at: datetime
+    decided_at: datetime | None = None
 
 
 class EventPublic(HiddenFields):
@@ -197,6 +207,9 @@ class EventPublic(HiddenFields):
                                                   "neighbourhoods a publisher chose (chalicelib/events/approval.py)")
     publisher_name: str | None = Field(None, description="the commune's service or partner that published it")
     public: bool = Field(False, description="on the commune's public page and public calendar")
+    commune_review: ReviewState | None = Field(None, description="for its organisers, when read on its own: their request "
+                                                         "to reach the whole commune and the commune's answer; null "
+                                                         "when none or for anyone else")
 
 
 class Occurrence(Model):
@@ -214,6 +227,7 @@ class Occurrence(Model):
     recurring: bool
     commune_wide: bool = False
     publisher_name: str | None = None
+    mine: bool = Field(False, description="I am one of its organisers")
 
 
 class CalendarPage(Model):
@@ -224,8 +238,11 @@ class CalendarPage(Model):
 class MyAnswer(Model):
     answer: AnswerKind
     extra: int
-    state: AnswerState = Field(description="going, or waiting for a place (past capacity), maybe, not_going")
+    state: AnswerState = Field(description="going, or waiting for a place (past capacity), offered (a freed place "
+                                           "held for me until `until`: answer going to confirm it), maybe, not_going")
     position: int | None = Field(None, description="on the waiting list: 1 is the first in line")
+    until: datetime | None = Field(None, description="offered: the place is held for me until then (local time)")
+    missed: bool = Field(False, description="a place held for me passed on to the next in line, unconfirmed")
     show_name: bool = Field(False, description="neighbours see my name with my answer")
 
 
@@ -246,6 +263,19 @@ class ShownNeighbour(Model):
     extra: int
 
 
+ReminderStatus = Literal["waiting", "sent", "dropped"]
+
+
+class ReminderPublic(Model):
+    """An organiser's reminder of one occurrence to those going (chalicelib/events/reminders.py)."""
+
+    event_id: str
+    occurrence_id: str
+    status: ReminderStatus = Field(description="waiting for the eve; sent; dropped (the occurrence was cancelled)")
+    due: datetime = Field(description="when it goes (the day before the occurrence's start), local time")
+    sent_at: datetime | None = Field(None, description="when it was sent, local time")
+
+
 class Answers(Model):
     """An occurrence's answers: counts for everyone; who, for its organisers only."""
 
@@ -256,6 +286,7 @@ class Answers(Model):
     maybe: int
     not_going: int
     waiting: int = Field(description="people on the waiting list")
+    offered: int = Field(0, description="places held for the first in line until they confirm (24 hours at most)")
     places_left: int | None
     mine: MyAnswer | None
     people: list[Answerer] | None = Field(description="for its organisers: going, then the waiting list in order, "
@@ -263,6 +294,22 @@ class Answers(Model):
     shown: list[ShownNeighbour] = Field(default_factory=list,
                                         description="for everyone: going, waiting and maybe neighbours who chose to "
                                                     "be shown, in that order")
+    reminder: ReminderPublic | None = Field(None, description="for its organisers: the reminder of this occurrence "
+                                                              "asked (waiting, sent and when), else null")
+
+
+class MyAnswered(Model):
+    event_id: str
+    occurrence_id: str
+    answer: AnswerKind | None = Field(description="going or maybe as I last answered; null: answered before it was "
+                                                  "kept (not going is left out)")
+
+
+class MyEvents(Model):
+    """What makes an occurrence one of "my events" (organised or answered), for the calendar's filter."""
+
+    organised: list[str] = Field(description="ids of the events I organise")
+    answered: list[MyAnswered] = Field(description="the occurrences I answered going or maybe (or waiting for)")
 
 
 class CalendarFeed(Model):
@@ -349,7 +396,7 @@ class CalendarEntryItem(Entity):
 
 class OccurrenceAnswersItem(Entity):
     """The answers to one occurrence of an event, in one item: the counts, each resident's answer and the waiting
-    list in arrival order. Every answer is one conditional write on its `version` (optimistic: a concurrent
+    list in arrival order, the places held for the first in line. Every answer is one conditional write on its `version` (optimistic: a concurrent
     answer makes it read again), so a capacity is never passed. pk `EVENT#<id>`, sk `OCC#<occurrence id>`."""
 
     version = NumberAttribute(default=0)
@@ -357,8 +404,14 @@ class OccurrenceAnswersItem(Entity):
     maybe = NumberAttribute(default=0)
     not_going = NumberAttribute(default=0)
     waiting = NumberAttribute(default=0)
-    answers = JSONAttribute(default=dict)  # user id -> {"answer", "extra", "state", "name", "at"}
+    offered = NumberAttribute(default=0)  # people whose freed place is held for them (state "offered")
+    answers = JSONAttribute(default=dict)  # user id -> {"answer", "extra", "state", "name", "at"[, "until", "missed"]}
     queue = ListAttribute(of=UnicodeAttribute, default=list)  # the waiting list: user ids, first in line first
+    # While a place is held for someone: gsi1pk `EVENTOFFERS`, gsi1sk `<earliest hold's end UTC>#<event id>#<occ id>`,
+    # so the hourly job passes on the holds that ran out (chalicelib/events/answers.py `pass_on_offers`).
+    gsi1pk = UnicodeAttribute(null=True)
+    gsi1sk = UnicodeAttribute(null=True)
+    by_hold = Gsi1()
 
     @staticmethod
     def key(event_id: str, occurrence_id: str) -> tuple[str, str]:
@@ -392,6 +445,7 @@ class EventLink(Entity):
 
     event_id = UnicodeAttribute()
     occurrence_id = UnicodeAttribute(null=True)
+    answer = UnicodeAttribute(null=True)  # an answer's: going, maybe or not_going as last answered (None: before it was kept)
 
     PREFIX = "EVENTS#"
 

@@ -11,7 +11,7 @@ job reads the coming week's reminders in one Query; sent or dropped, its index k
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Annotated, Literal
+from typing import Annotated
 
 from pydantic import ConfigDict, Field, StringConstraints
 from pynamodb.attributes import UnicodeAttribute, UTCDateTimeAttribute
@@ -20,6 +20,7 @@ from pynamodb.exceptions import PutError
 from chalicelib.adapters.clock import now
 from chalicelib.errors import Conflict
 from chalicelib.events import calendar, service
+from chalicelib.events.models import ReminderPublic
 from chalicelib.events.recurrence import to_local
 from chalicelib.models import Model
 from chalicelib.observability import logger
@@ -28,20 +29,12 @@ from chalicelib.store.table import Entity, Gsi1, condition_failed
 
 BEFORE = timedelta(hours=24)  # sent from this long before the occurrence's start
 WAITING = "EVENTREMINDERS"
-ReminderStatus = Literal["waiting", "sent", "dropped"]
 
 
 class ReminderRequest(Model):
     model_config = ConfigDict(extra="forbid")
     note: Annotated[str, StringConstraints(strip_whitespace=True, max_length=500)] = Field(
         "", description="a few words from the organisers, in the email (where to park, what to bring)")
-
-
-class ReminderPublic(Model):
-    event_id: str
-    occurrence_id: str
-    status: ReminderStatus
-    due: datetime = Field(description="when it goes (the day before the occurrence's start), local time")
 
 
 class EventReminderItem(Entity):
@@ -95,4 +88,4 @@ def ask_reminder(principal: Principal, event_id: str, occurrence_id: str, reques
 
 def public(item: EventReminderItem, zone: str) -> ReminderPublic:
     return ReminderPublic(event_id=item.event_id, occurrence_id=item.occurrence_id, status=item.status,  # type: ignore[arg-type]
-                          due=to_local(item.due, zone))
+                          due=to_local(item.due, zone), sent_at=to_local(item.sent_at, zone) if item.sent_at else None)

@@ -36,7 +36,7 @@ from chalicelib.errors import Conflict, Forbidden, InvalidInput, NotFound
 from chalicelib.events import calendar
 from chalicelib.events.models import (
     MAX_AHEAD, MAX_DURATION, MAX_WINDOW, CalendarPage, CalendarQuery, EventCreate, EventItem, EventLink, EventPublic,
-    EventUpdate, OccurrenceChange, OccurrenceMove,
+    EventUpdate, MyAnswered, MyEvents, OccurrenceChange, OccurrenceMove,
 )
 from chalicelib.events.recurrence import (
     ZONE, RuleError, check, occurrence_id, parse, to_instant, to_local, wall_clock,
@@ -188,10 +188,6 @@ def move_occurrence(principal: Principal, event_id: str, occurrence: str, move: 
 
 # --- reading --------------------------------------------------------------------------------
 
-def get_event(principal: Principal, event_id: str, language: str = DEFAULT) -> EventPublic:
-    return public_event(visible_event(principal, event_id), principal, language)
-
-
 EARLIEST = datetime(2000, 1, 1, tzinfo=timezone.utc)
 LATEST = datetime(2200, 1, 1, tzinfo=timezone.utc)
 
@@ -211,6 +207,20 @@ def neighbourhood_calendar(principal: Principal, neighbourhood_id: str, query: C
     return calendar.window(neighbourhood_id, start, end, principal.user_id, query.cursor)
 
 
+def my_events(principal: Principal) -> MyEvents:
+    """The events I organise and the occurrences I answered (not "not going"), for the calendar's "my events"
+    filter: one Query of my own links (`USER#<id>`, `EVENTS#...`: EventLink); the calendar's occurrences already
+    say which events I organise (`mine`), this adds what I answered."""
+    organised, answered = [], []
+    for link in EventLink.query(f"USER#{principal.user_id}", EventLink.sk.startswith(EventLink.PREFIX)):
+        if link.occurrence_id is None:
+            organised.append(link.event_id)
+        elif link.answer != "not_going":
+            answered.append(MyAnswered(event_id=link.event_id, occurrence_id=link.occurrence_id,
+                                       answer=link.answer))  # type: ignore[arg-type]
+    return MyEvents(organised=organised, answered=answered)
+
+
 def load_event(event_id: str, consistent: bool = False) -> EventItem:
     try:
         return EventItem.get(*EventItem.key(event_id), consistent_read=consistent)
@@ -221,7 +231,10 @@ def load_event(event_id: str, consistent: bool = False) -> EventItem:
 def visible_event(principal: Principal, event_id: str, consistent: bool = False) -> EventItem:
     """The event, to a verified resident of its neighbourhood or of a nearby one it reaches (once hidden by a
     moderator, to its organisers only); to anyone else it does not exist."""
-    event = load_event(event_id, consistent)
+    return check_visible(principal, load_event(event_id, consistent))
+
+
+def check_visible(principal: Principal, event: EventItem) -> EventItem:
     authorize_in(READ, principal, [event.neighbourhood_id, *event.reaches, *(event.targets or [])], no_such_event())
     if event.hidden and principal.user_id not in event.organisers:
         raise no_such_event()

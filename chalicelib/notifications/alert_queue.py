@@ -18,7 +18,7 @@ The same queue carries the emails of moments a resident waits on (chalicelib/not
 `{"kind": "residence", "user_id", "at"}` when their address is verified or refused, `{"kind": "moved",
 "user_id", "at"}` when redrawn boundaries moved them into another neighbourhood, `{"kind": "loan",
 "loan_id", "state"}` when a loan is requested, accepted or declined, `{"kind": "event_place", "event_id",
-"occurrence_id", "user_id", "version"}` when a freed place of an event went to the first on its waiting list, `{"kind": "event_review", "event_id",
+"occurrence_id", "user_id", "version", "until"}` when a freed place of an event is held for the first on its waiting list, `{"kind": "event_review", "event_id",
 "at"}` when the commune decided whether a resident's event reaches the whole commune, `{"kind": "event_cancelled",
 "event_id", "occurrence_id" ("" for the whole event), "sequence"}` when an organiser cancelled an event or one
 occurrence (one job, emailing everyone who answered it, not split), `{"kind": "export", "user_id", "export_id"}` when

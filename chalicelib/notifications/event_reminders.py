@@ -10,6 +10,10 @@ one BatchGetItem of their events, then for each reminder the occurrence as it is
   `EVENTREMINDER#<event>#<occurrence>#<user>`: a retried run never sends twice), then it is marked sent.
 Hidden by a moderator: left waiting (only its organisers see it), dropped once over.
 About what they answered (going): no notification choice turns it off.
+
+Each run also passes on the freed places held for the first on a waiting list whose 24 hours ran out
+(chalicelib/events/answers.py `pass_on_offers`: one Query of the index, one conditional write each), so a hold
+ends even when nobody opens the event.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from pynamodb.exceptions import DoesNotExist, UpdateError
 from chalicelib.accounts.models import UserItem
 from chalicelib.adapters.clock import now
 from chalicelib.events import calendar
+from chalicelib.events.answers import pass_on_offers
 from chalicelib.events.models import EventItem, OccurrenceAnswersItem
 from chalicelib.events.reminders import BEFORE, WAITING, EventReminderItem
 from chalicelib.notifications import emails
@@ -35,6 +40,10 @@ BATCH = 100
 def remind_events(moment: datetime | None = None) -> int:
     """The hourly job; returns how many emails this run sent."""
     moment = moment or now()
+    try:
+        pass_on_offers(moment)
+    except Exception:  # noqa: BLE001 — the holds wait for the next run; the reminders go anyway
+        logger.exception("event holds not passed on")
     waiting = list(EventReminderItem.by_due.query(
         WAITING, EventReminderItem.gsi1sk <= f"{calendar.stamp(moment + HORIZON)}~"))
     events: dict[str, EventItem] = {}

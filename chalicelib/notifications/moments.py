@@ -1,8 +1,8 @@
 """Emails for the moments a resident waits on: their address verified or refused (by staff, a letter code
 or two neighbours vouching), a loan request to the item's owner, and the owner's answer to the borrower;
 a move into another neighbourhood when the commune redraws its boundaries; the resident's data prepared for
-download (marker `EXPORT#<export_id>`, essential: they asked for it); and a freed place of an event going to
-the first on its waiting list (marker `EVENTPLACE#<event>#<occurrence>#<user>#<answers' version>`, essential:
+download (marker `EXPORT#<export_id>`, essential: they asked for it); and a freed place of an event held for the
+first on its waiting list until they confirm it (marker `EVENTPLACE#<event>#<occurrence>#<user>#<answers' version>`, essential:
 they asked for the place).
 
 The request that made the moment only enqueues a small job naming it (chalicelib/notifications/alert_queue.py
@@ -35,7 +35,7 @@ RESIDENCE, LOAN, MOVED, EVENT_PLACE, EVENT_REVIEW = "residence", "loan", "moved"
 EVENT_CANCELLED, EXPORT = "event_cancelled", "export"
 KINDS = (RESIDENCE, LOAN, MOVED, EVENT_PLACE, EVENT_REVIEW, EVENT_CANCELLED, EXPORT)
 # Who hears that an event they answered is cancelled: not those who said they would not come.
-TOLD_OF_CANCELLING = frozenset({"going", "maybe", "waiting"})
+TOLD_OF_CANCELLING = frozenset({"going", "offered", "maybe", "waiting"})
 EVENTS_TOPIC = "events"
 # A loan's states that someone waits to hear about, and who hears it.
 LOAN_RECIPIENT = {"requested": "owner", "accepted": "borrower", "declined": "borrower"}
@@ -49,7 +49,8 @@ def run_job(job: dict[str, Any]) -> int:
     if job["kind"] == MOVED:
         return int(resident_moved(job["user_id"], job["at"]))
     if job["kind"] == EVENT_PLACE:
-        return int(event_place(job["event_id"], job["occurrence_id"], job["user_id"], job["version"]))
+        return int(event_place(job["event_id"], job["occurrence_id"], job["user_id"], job["version"],
+                               job.get("until")))
     if job["kind"] == EVENT_REVIEW:
         return event_reviewed(job["event_id"], job["at"])
     if job["kind"] == EVENT_CANCELLED:
@@ -124,9 +125,10 @@ def loan_changed(loan_id: str, state: str) -> bool:
                  "item_url": f"{site()}/items/{loan.item_id}", "why_key": "notifications.email.why.loans"})
 
 
-def event_place(event_id: str, occurrence_id: str, user_id: str, version: str) -> bool:
-    """Tell the first on an event's waiting list that a place freed up and is theirs (they are going now).
-    About what they asked for (answering "going" past capacity): no choice turns it off."""
+def event_place(event_id: str, occurrence_id: str, user_id: str, version: str, until: str | None = None) -> bool:
+    """Tell the first on an event's waiting list that a place freed up and is held for them until `until` (ISO),
+    to confirm or decline on the event's page. About what they asked for (answering "going" past capacity): no
+    choice turns it off."""
     try:
         event = EventItem.get(*EventItem.key(event_id))
         user = UserItem.get(*UserItem.key(user_id))
@@ -139,7 +141,9 @@ def event_place(event_id: str, occurrence_id: str, user_id: str, version: str) -
     moved = (event.exceptions or {}).get(occurrence_id) or {}
     if moved.get("start"):
         start = datetime.fromisoformat(moved["start"].replace("Z", "+00:00"))
-    context = {"title": event.title, "start": start, "open_url": f"{site()}/events/{event_id}"}
+    held = datetime.fromisoformat(until) if until else start
+    context = {"title": event.title, "start": start, "until": held,
+               "open_url": f"{site()}/events/{event_id}?occurrence={occurrence_id}"}
     message = emails.render("event_place", emails.language_of(user), context, user_id=user_id, topic=None,
                             to=user.email)
     sent = emails.send_once(marker, message)

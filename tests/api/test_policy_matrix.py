@@ -147,6 +147,7 @@ EXPECTED = {
     ("GET", "/api/v1/events/{event_id}/calendar.ics"): SIGNED_IN,
     ("POST", "/api/v1/me/calendar-feeds"): SIGNED_IN,
     ("GET", "/api/v1/me/calendar-feeds"): SIGNED_IN,
+    ("GET", "/api/v1/me/events"): SIGNED_IN,
     ("DELETE", "/api/v1/me/calendar-feeds/{feed_id}"): SIGNED_IN,
     ("GET", "/api/v1/calendar-feeds/{token}/calendar.ics"): ALL,
     ("GET", "/api/v1/events/{event_id}/comments"): SIGNED_IN,

@@ -116,6 +116,10 @@ describe('a monthly repair café', () => {
       await type(pageA.getByLabel(text['reminder.note']), 'Bring your tools.');
       await press(pageA.getByTestId('send-reminder'));
       await pageA.getByTestId('reminder-state').filter({ hasText: text['reminder.due'] }).waitFor();
+      // And after a reload the page still says both (the API keeps telling its organisers)
+      await pageA.reload();
+      await pageA.getByTestId('commune-state').filter({ hasText: text['commune.state.pending'] }).waitFor();
+      await pageA.getByTestId('reminder-state').filter({ hasText: text['reminder.due'] }).waitFor();
       assert.ok(await fitsWidth(pageA), 'the organiser\'s part scrolls sideways at 360 px');
       await shoot(pageA, 'organiser-360');
 
@@ -158,6 +162,15 @@ describe('a monthly repair café', () => {
       await pageB.goto(`${BASE_URL}/neighbourhoods/${encodeURIComponent(nbh)}/events`);
       const rows = pageB.getByTestId('occurrence').filter({ hasText: title });
       await rows.first().getByTestId('occurrence-cancelled').waitFor();
+      // "My events" (chosen with the keyboard) keeps the date Ben answered, not the next month's
+      const allRows = await rows.count();
+      await press(pageB.getByTestId('only-mine'), 'Space');
+      await pageB.waitForFunction(
+        ([wanted, name]) => [...document.querySelectorAll('[data-testid="occurrence"]')].filter((row) => row.textContent.includes(name)).length === wanted,
+        [1, title],
+      );
+      assert.ok(allRows > 1, 'the series shows more than one date');
+      await press(pageB.getByTestId('only-mine'), 'Space');
 
       // And the month view moves by day with the arrow keys and by month with Page Down
       await press(pageB.getByTestId('view-month'));

@@ -68,7 +68,7 @@ def test_thirty_simultaneous_answers_for_ten_places_make_ten_going_and_twenty_wa
         assert answers(client, event["id"], occurrence)["mine"]["position"] == place
 
 
-def test_a_freed_place_goes_to_the_first_in_line_who_is_told_by_email(client, act_as, outbox):
+def test_a_freed_place_is_held_for_the_first_in_line_who_is_told_by_email_and_confirms(client, act_as, outbox):
     event = organised(client, act_as, capacity=3)
     occurrence = event["occurrence_id"]
     carla, dan, eve = resident("U-carla", nbh=N1), resident("U-dan", nbh=N1), resident("U-eve", nbh=N1)
@@ -80,7 +80,8 @@ def test_a_freed_place_goes_to_the_first_in_line_who_is_told_by_email(client, ac
     assert answer(client, event["id"], occurrence).json_body["places_left"] == 0
     act_as(dan)
     waiting = answer(client, event["id"], occurrence, extra=1).json_body  # needs 2
-    assert waiting["mine"] == {"answer": "going", "extra": 1, "state": "waiting", "position": 1, "show_name": False}
+    assert waiting["mine"] == {"answer": "going", "extra": 1, "state": "waiting", "position": 1, "show_name": False,
+                               "until": None, "missed": False}
     act_as(eve)
     assert answer(client, event["id"], occurrence).json_body["mine"]["position"] == 2
     # Carla frees one place: Dan (2 people) does not fit, and nobody passes him in line
@@ -88,30 +89,47 @@ def test_a_freed_place_goes_to_the_first_in_line_who_is_told_by_email(client, ac
     assert answer(client, event["id"], occurrence, "not_going").json_body["going"] == 2
     act_as(eve)
     assert answers(client, event["id"], occurrence)["mine"]["state"] == "waiting"
-    # Ben comes alone: Dan gets the two places, and an email
+    # Ben comes alone: the two places are held for Dan, who gets an email; nobody else may take them
     act_as(BEN)
     after = answer(client, event["id"], occurrence, extra=0).json_body
-    assert (after["going"], after["waiting"], after["places_left"]) == (3, 1, 0)
+    assert (after["going"], after["offered"], after["waiting"], after["places_left"]) == (1, 2, 1, 0)
     act_as(dan)
-    assert answers(client, event["id"], occurrence)["mine"]["state"] == "going"
+    held = answers(client, event["id"], occurrence)["mine"]
+    assert held["state"] == "offered" and held["until"] and held["position"] is None
     told = mails_to(outbox, "dan@example.org")
     assert len(told) == 1 and "Flea market on the square" in told[0]["Subject"]
+    text = told[0].get_body(preferencelist=("plain",)).get_content()
+    assert f"/events/{event['id']}?occurrence={occurrence}" in text
     assert mails_to(outbox, "eve@example.org") == []
+    act_as(carla)  # the held places are not free: Carla waits behind Eve
+    assert answer(client, event["id"], occurrence).json_body["mine"] == {
+        "answer": "going", "extra": 0, "state": "waiting", "position": 2, "show_name": False, "until": None,
+        "missed": False}
+    # Dan confirms (going): the held places are his
+    act_as(dan)
+    confirmed = answer(client, event["id"], occurrence, extra=1).json_body
+    assert confirmed["mine"]["state"] == "going" and (confirmed["going"], confirmed["offered"]) == (3, 0)
     # Going already, asking for more places than are left: 409 naming `extra`
     refused = answer(client, event["id"], occurrence, extra=3)
     assert refused.status_code == 409 and error_of(refused)["fields"] == {"extra": "more than the places left"}
-    # The organiser adds a place: Eve, next in line, gets it and an email
+    # The organiser adds a place: it is held for Eve, next in line, who gets an email and declines it
     act_as(ANNA)
     assert client.patch(f"/api/v1/events/{event['id']}", headers=JSON, body=body({"capacity": 4})).status_code == 200
     act_as(eve)
-    assert answers(client, event["id"], occurrence)["mine"]["state"] == "going"
+    assert answers(client, event["id"], occurrence)["mine"]["state"] == "offered"
     assert len(mails_to(outbox, "eve@example.org")) == 1
-    # No limit any more: everyone waiting goes
+    declined = answer(client, event["id"], occurrence, "not_going").json_body
+    assert declined["mine"]["state"] == "not_going" and declined["offered"] == 1  # now held for Carla
     act_as(carla)
+    assert answers(client, event["id"], occurrence)["mine"]["state"] == "offered"
+    # No limit any more: everyone waiting goes, holds included
+    act_as(ANNA)
+    act_as(resident("U-fred", nbh=N1))
     answer(client, event["id"], occurrence, extra=2)
     act_as(ANNA)
     assert client.patch(f"/api/v1/events/{event['id']}", headers=JSON, body=body({"capacity": None})).status_code == 200
-    assert answers(client, event["id"], occurrence)["waiting"] == 0
+    seen = answers(client, event["id"], occurrence)
+    assert seen["waiting"] == 0 and seen["offered"] == 1  # Carla's hold stands until she confirms
 
 
 def test_organisers_see_names_and_residents_counts(client, act_as):

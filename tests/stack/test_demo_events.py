@@ -7,8 +7,9 @@ from chalicelib.accounts.principals import principal_of
 from chalicelib.accounts.roles import account_of
 from chalicelib.adapters.clock import now
 from chalicelib.events import answers
+from chalicelib.events.approval import event_with_review
 from chalicelib.events.models import CalendarQuery
-from chalicelib.events.service import get_event, neighbourhood_calendar
+from chalicelib.events.service import neighbourhood_calendar
 from ops.demo import load_demo
 from ops.demo_events import demo_events_loaded, first_saturday_ahead, load_demo_events, next_saturday
 
@@ -23,7 +24,7 @@ def test_the_demo_neighbourhood_has_a_flea_market_a_street_party_and_a_monthly_r
         {"from": start.isoformat(), "to": (start + timedelta(days=92)).isoformat()}))
     by_category = {o.category: o for o in page.occurrences}
     assert {"flea_market", "party", "repair_cafe"} <= set(by_category)
-    repair = get_event(anna, by_category["repair_cafe"].event_id)
+    repair = event_with_review(anna, by_category["repair_cafe"].event_id, "en")
     assert repair.capacity == 12 and repair.rrule == "FREQ=MONTHLY;BYDAY=1SA;COUNT=12"
     assert repair.start.weekday() == 5 and repair.start.day <= 7 and repair.start.hour == 14
     mine = answers.answers(anna, repair.id, repair.occurrence_id)

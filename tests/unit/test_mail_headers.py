@@ -41,7 +41,7 @@ CONTEXTS = {
                                  "neighbourhood": "Op der Hiel", "open_url": f"{SITE}/join"}),
     "neighbourhood_moved": (None, {"neighbourhood": "Clervaux-Nord", "verified": True,
                                    "open_url": f"{SITE}/neighbourhoods/0501-clervaux-nord"}),
-    "event_place": (None, {"title": "Repair café", "start": SEEN, "open_url": f"{SITE}/events/E1"}),
+    "event_place": (None, {"title": "Repair café", "start": SEEN, "until": SEEN, "open_url": f"{SITE}/events/E1"}),
     "event_reminder": (None, {"title": "Repair café", "start": SEEN, "place": "Kiosk", "note": "Bring a cable",
                               "open_url": f"{SITE}/events/E1"}),
     "event_cancelled": ("events", {"title": "Repair café", "start": SEEN, "series": False,

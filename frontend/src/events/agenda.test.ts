@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dayOf, groupByDay, lastDay, monthWeeks, monthWindow, moveDay, nextMonth, timeRange } from './agenda';
+import { dayOf, groupByDay, lastDay, mineFilter, momentText, monthWeeks, monthWindow, moveDay, nextMonth, timeRange, whenText } from './agenda';
 
 const at = (event_id: string, start: string, end = start) => ({ event_id, occurrence_id: start, start, end, category: 'party' });
 
@@ -66,5 +66,24 @@ describe('times', () => {
   it('are Luxembourg times on a 24-hour clock in every language', () => {
     expect(timeRange('2027-03-06T13:00:00Z', '2027-03-06T16:00:00Z', 'en')).toBe('14:00–17:00');
     expect(timeRange('2027-07-03T12:00:00Z', '2027-07-03T15:30:00Z', 'fr')).toBe('14:00–17:30');
+  });
+});
+
+describe('"my events"', () => {
+  it('keeps what I organise (the calendar says so, or the list) and the occurrences I answered, nothing else', () => {
+    const keep = mineFilter({ organised: ['B'], answered: [{ event_id: 'C', occurrence_id: '2027-03-06T13:00:00Z' }] });
+    expect(keep({ ...at('A', '2027-03-06T13:00:00Z'), mine: true })).toBe(true);
+    expect(keep(at('A', '2027-03-06T13:00:00Z'))).toBe(false);
+    expect(keep(at('B', '2027-04-06T13:00:00Z'))).toBe(true);
+    expect(keep(at('C', '2027-03-06T13:00:00Z'))).toBe(true);
+    expect(keep(at('C', '2027-04-06T13:00:00Z'))).toBe(false);
+  });
+});
+
+describe('one moment', () => {
+  it('is a Luxembourg day and time in the reader\'s language', () => {
+    const at14 = '2027-03-06T13:00:00Z';
+    expect(momentText(at14, 'en')).toBe(whenText(at14, at14, 'en').replace('–14:00', ''));
+    expect(momentText(at14, 'fr')).toMatch(/^samedi .*2027, 14:00$/);
   });
 });

@@ -13,6 +13,14 @@ export interface Happening {
 
 export const ZONE = 'Europe/Luxembourg';
 
+/** What "my events" keeps (organised or answered): the calendar says which I organise (`mine`), the API's list
+ * `GET /api/v1/me/events` which occurrences I answered. */
+export function mineFilter(answered: { organised: readonly string[]; answered: readonly { event_id: string; occurrence_id: string }[] }): (o: Happening & { mine?: boolean }) => boolean {
+  const events = new Set(answered.organised);
+  const occurrences = new Set(answered.answered.map((a) => `${a.event_id}/${a.occurrence_id}`));
+  return (o) => !!o.mine || events.has(o.event_id) || occurrences.has(`${o.event_id}/${o.occurrence_id}`);
+}
+
 /** How far ahead the agenda looks (the API's window is at most 92 days). */
 export const AGENDA_DAYS = 91;
 
@@ -44,10 +52,18 @@ export function timeRange(start: string, end: string, locale: Locale): string {
   return `${time.format(new Date(start))}–${endText}`;
 }
 
+const dayText = (instant: string, locale: Locale): string =>
+  new Intl.DateTimeFormat(intlLocale(locale), { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric', timeZone: ZONE }).format(new Date(instant));
+
 /** "Saturday 6 March 2027, 14:00–17:00" in the reader's language, in Luxembourg time. */
 export function whenText(start: string, end: string, locale: Locale): string {
-  const day = new Intl.DateTimeFormat(intlLocale(locale), { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric', timeZone: ZONE });
-  return `${day.format(new Date(start))}, ${timeRange(start, end, locale)}`;
+  return `${dayText(start, locale)}, ${timeRange(start, end, locale)}`;
+}
+
+/** "Saturday 6 March 2027, 14:00": one moment (a held place's end, a reminder sent), in Luxembourg time. */
+export function momentText(instant: string, locale: Locale): string {
+  const time = new Intl.DateTimeFormat(intlLocale(locale), { hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone: ZONE });
+  return `${dayText(instant, locale)}, ${time.format(new Date(instant))}`;
 }
 
 /** A month as `YYYY-MM`. */

@@ -16,6 +16,8 @@ export type CalendarFeed = Schemas['CalendarFeed'];
 export type CalendarFeedCreated = Schemas['CalendarFeedCreated'];
 export type CommuneReview = Schemas['EventReview'];
 export type Reminder = Schemas['ReminderPublic'];
+export type ReviewState = Schemas['ReviewState'];
+export type MyEvents = Schemas['MyEvents'];
 export type { Member, ReportReason };
 
 export const CATEGORIES: readonly EventCategory[] = [
@@ -41,6 +43,8 @@ export interface EventsApi extends CommentsApi {
   askWholeCommune(eventId: string): Promise<Outcome<CommuneReview>>;
   /** An organiser's one reminder to those going to an occurrence, sent the day before. */
   remind(eventId: string, occurrenceId: string, note: string): Promise<Outcome<Reminder>>;
+  /** The events I organise and the occurrences I answered: the agenda's "my events" filter, asked when chosen. */
+  myEvents(): Promise<Outcome<MyEvents>>;
 }
 
 /** The address of an event's iCalendar file ("add to my calendar"). */
@@ -103,5 +107,6 @@ export function httpEventsApi(client: ApiClient): EventsApi {
     askWholeCommune: (id) => outcomeOf(client.POST('/api/v1/events/{event_id}/whole-commune', { params: event(id) })),
     remind: (id, occ, note) =>
       outcomeOf(client.POST('/api/v1/events/{event_id}/occurrences/{occurrence_id}/reminder', { params: occurrence(id, occ), body: { note } })),
+    myEvents: () => outcomeOf(client.GET('/api/v1/me/events', fresh)),
   };
 }
