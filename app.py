@@ -47,7 +47,7 @@ from chalicelib.events import (
     reminders as event_reminders, service as events,
 )
 from chalicelib.events.reminders import ReminderPublic, ReminderRequest
-from chalicelib.events.publishing import PublishedEvent, PublisherEventRequest, PublisherEventUpdate
+from chalicelib.events.publishing import PublishedEvent, PublishedEvents, PublisherEventRequest, PublisherEventUpdate
 from chalicelib.events.approval import (
     CommuneEventPath, EventDecision, EventReview, EventReviewList, ReviewQuery as EventReviewQuery,
 )
@@ -1243,6 +1243,13 @@ def publish_announcement(principal, body):
           errors=(400, 401, 403, 404, 413, 415, 429))
 def publish_event(principal, body):
     return event_publishing.publish_event(principal, body)
+
+
+@api.get("/api/v1/publish/events", action="events.publish",
+         summary="The link's publisher's events, newest first, to change or cancel them", response=PublishedEvents,
+         errors=(401, 403))
+def published_events(principal):
+    return event_publishing.published_events(principal)
 
 
 @api.patch("/api/v1/publish/events/{event_id}", action="events.publish",

@@ -30,6 +30,7 @@ from chalicelib.events import calendar, feeds, service
 from chalicelib.events.approval import new_review
 from chalicelib.events.models import CalendarPage, CalendarQuery, EventCreate, EventItem, EventPublic, EventUpdate
 from chalicelib.events.recurrence import ZONE
+from chalicelib.models import Model
 from chalicelib.observability import logger
 from chalicelib.policy import ANONYMOUS, Principal
 from chalicelib.publishers.service import load as load_publisher, needs_approval, sponsors
@@ -61,6 +62,13 @@ class PublisherEventRequest(EventCreate):
             raise ValueError("a publisher's event reaches its `target`")
         return value
 
+    @field_validator("photo_id")
+    @classmethod
+    def _no_photo(cls, value: str | None) -> str | None:
+        if value is not None:  # photos are uploaded by residents (chalicelib/photos/service.py)
+            raise ValueError("a publisher's event has no photo")
+        return value
+
 
 class PublisherEventUpdate(EventUpdate):
     """A resident's event's changes (co-organisers and `reach` aside); whom it reaches stays as published."""
@@ -79,9 +87,21 @@ class PublisherEventUpdate(EventUpdate):
             raise ValueError("a publisher's event reaches its `target`")
         return value
 
+    @field_validator("photo_id")
+    @classmethod
+    def _no_photo(cls, value: str | None) -> str | None:
+        if value is not None:
+            raise ValueError("a publisher's event has no photo")
+        return value
+
 
 class PublishedEvent(EventPublic):
-    review: Literal["published", "pending"] = Field(description="pending: a partner's event waits for the commune")
+    review: Literal["published", "pending"] = Field(description="pending: a partner's event waits for the commune "
+                                                                "(or was refused by it)")
+
+
+class PublishedEvents(Model):
+    events: list[PublishedEvent] = Field(description="the publisher's events, newest first")
 
 
 def commune_calendar(lau2: str) -> str:
@@ -103,7 +123,9 @@ def publish_event(principal: Principal, request: PublisherEventRequest) -> Publi
                       author_id=None, organisers=[], title=request.title, description=request.description or None,
                       category=request.category, zone=ZONE, reach="neighbourhood", status="scheduled", sequence=0,
                       exceptions={}, created_at=stamp, updated_at=stamp, publisher_id=publisher.publisher_id,
-                      publisher_name=publisher.name, link_id=link.link_id, targets=[], public=False)
+                      publisher_name=publisher.name, link_id=link.link_id, targets=[], public=False,
+                      gsi1pk=EventItem.publisher_key(link.lau2, publisher.publisher_id),
+                      gsi1sk=f"{stamp.isoformat()}#{event_id}")
     service._set_times(event, request.start, request.end, request.rrule)
     service._set_place(event, principal, request.place, request.address_id, request.point, "neighbourhood")
     event.capacity = request.capacity
@@ -125,6 +147,50 @@ def publish_event(principal: Principal, request: PublisherEventRequest) -> Publi
                 public=request.public)
     return PublishedEvent(**service.public_event(event, principal).model_dump(),
                           review="pending" if pending else "published")
+
+
+MAX_LISTED = 100
+
+
+def published_events(principal: Principal) -> PublishedEvents:
+    """The link's publisher's events, newest first (one Query of the index): the link's list, to change or cancel
+    them; those outside the link's neighbourhoods are left out (another link of the publisher changes them)."""
+    link = principal.publisher_link
+    assert link is not None
+    if "event" not in link.categories:
+        return PublishedEvents(events=[])
+    found = []
+    for event in EventItem.by_publisher.query(EventItem.publisher_key(link.lau2, link.publisher_id),
+                                              scan_index_forward=False, limit=MAX_LISTED):
+        if link.neighbourhoods is not None and event.targets and not set(event.targets) <= link.neighbourhoods:
+            continue
+        found.append(PublishedEvent(**service.public_event(event, principal).model_dump(),
+                                    review="published" if event.targets else "pending"))
+    return PublishedEvents(events=found)
+
+
+def index_publisher_events() -> int:
+    """Once, after upgrading to the publisher's list of its events (`./noper list-publisher-events`): give every
+    publisher's event its index keys (a Scan: an operator's one-off; idempotent). Answers how many."""
+    from pynamodb.exceptions import UpdateError
+
+    from chalicelib.store.table import condition_failed
+
+    listed = 0
+    for event in EventItem.scan(EventItem.sk == "EVENT"):
+        if not event.publisher_id or event.gsi1pk:
+            continue
+        lau2 = event.neighbourhood_id.removesuffix("-commune")
+        try:
+            event.update(actions=[EventItem.gsi1pk.set(EventItem.publisher_key(lau2, event.publisher_id)),
+                                  EventItem.gsi1sk.set(f"{event.created_at.isoformat()}#{event.event_id}")],
+                         condition=EventItem.pk.exists())
+        except UpdateError as error:
+            if not condition_failed(error):
+                raise
+            continue
+        listed += 1
+    return listed
 
 
 # --- changed and cancelled ------------------------------------------------------------------
