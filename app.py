@@ -1245,6 +1245,21 @@ def publish_event(principal, body):
     return event_publishing.publish_event(principal, body)
 
 
+@api.post("/api/v1/publish/photos", action="events.publish",
+          summary="Start uploading a photo for the link's publisher's events (purpose `event`; JPEG, PNG or WebP, at "
+                  "most 10 MiB): returns where to upload it", body=PhotoUploadRequest, response=PhotoUploadStarted,
+          status=201, errors=(400, 401, 403, 413, 415, 429))
+def start_publisher_photo_upload(principal, body):
+    return event_publishing.start_photo_upload(principal, body)
+
+
+@api.get("/api/v1/publish/photos/{photo_id}", action="events.publish",
+         summary="A photo of the link's publisher: its status and, once ready, links (valid 5 minutes)",
+         path_model=PhotoPath, response=PhotoPublic, errors=(400, 401, 403, 404))
+def publisher_photo(principal, path):
+    return event_publishing.photo_state(principal, path.photo_id)
+
+
 @api.get("/api/v1/publish/events", action="events.publish",
          summary="The link's publisher's events, newest first, to change or cancel them", response=PublishedEvents,
          errors=(401, 403))

@@ -25,13 +25,15 @@ from chalicelib import alerts
 from chalicelib.adapters.clock import now
 from chalicelib.adapters.ids import new_id
 from chalicelib.communes.models import CommuneItem
-from chalicelib.errors import Conflict, Forbidden, NotFound
+from chalicelib.errors import Conflict, Forbidden, InvalidInput, NotFound
 from chalicelib.events import calendar, feeds, service
 from chalicelib.events.approval import new_review
 from chalicelib.events.models import CalendarPage, CalendarQuery, EventCreate, EventItem, EventPublic, EventUpdate
 from chalicelib.events.recurrence import ZONE
 from chalicelib.models import Model
 from chalicelib.observability import logger
+from chalicelib.photos import service as photos
+from chalicelib.photos.models import PhotoPublic, PhotoUploadRequest, PhotoUploadStarted
 from chalicelib.policy import ANONYMOUS, Principal
 from chalicelib.publishers.service import load as load_publisher, needs_approval, sponsors
 from chalicelib.publishers.targeting import Target, resolve
@@ -62,13 +64,6 @@ class PublisherEventRequest(EventCreate):
             raise ValueError("a publisher's event reaches its `target`")
         return value
 
-    @field_validator("photo_id")
-    @classmethod
-    def _no_photo(cls, value: str | None) -> str | None:
-        if value is not None:  # photos are uploaded by residents (chalicelib/photos/service.py)
-            raise ValueError("a publisher's event has no photo")
-        return value
-
 
 class PublisherEventUpdate(EventUpdate):
     """A resident's event's changes (co-organisers and `reach` aside); whom it reaches stays as published."""
@@ -85,13 +80,6 @@ class PublisherEventUpdate(EventUpdate):
     def _no_reach(cls, value: str | None) -> str | None:
         if value not in (None, "neighbourhood"):
             raise ValueError("a publisher's event reaches its `target`")
-        return value
-
-    @field_validator("photo_id")
-    @classmethod
-    def _no_photo(cls, value: str | None) -> str | None:
-        if value is not None:
-            raise ValueError("a publisher's event has no photo")
         return value
 
 
@@ -128,7 +116,8 @@ def publish_event(principal: Principal, request: PublisherEventRequest) -> Publi
                       gsi1sk=f"{stamp.isoformat()}#{event_id}")
     service._set_times(event, request.start, request.end, request.rrule)
     service._set_place(event, principal, request.place, request.address_id, request.point, "neighbourhood")
-    event.capacity = request.capacity
+    photos.check_attachable(principal, request.photo_id, event.neighbourhood_id, "event")
+    event.capacity, event.photo_id = request.capacity, request.photo_id
     event.last_end = calendar.last_end(event)
     targets = chosen if chosen is not None else sorted(names)
     if pending:  # nobody sees it until approved: no calendar entries yet
@@ -143,6 +132,7 @@ def publish_event(principal: Principal, request: PublisherEventRequest) -> Publi
         event.calendar_keys = [f"{entry.pk}|{entry.sk}" for entry in calendar.entries(event)]
         event.save(condition=EventItem.pk.does_not_exist())
         calendar.write_entries(event, [])
+        photos.share_photo(event.photo_id, service.photo_reach(event))  # pending: once approved (_save_change)
     logger.info("publisher event", event_id=event_id, lau2=link.lau2, pending=pending, neighbourhoods=len(targets),
                 public=request.public)
     return PublishedEvent(**service.public_event(event, principal).model_dump(),
@@ -150,6 +140,24 @@ def publish_event(principal: Principal, request: PublisherEventRequest) -> Publi
 
 
 MAX_LISTED = 100
+
+
+def start_photo_upload(principal: Principal, request: PhotoUploadRequest) -> PhotoUploadStarted:
+    """A photo for the link's publisher's events, stored in the commune's calendar as its events are (residents
+    read it where the event reaches: `share_photo`)."""
+    link = principal.publisher_link
+    assert link is not None
+    if "event" not in link.categories:
+        raise Forbidden("This link may not publish events.", {"category": "events not allowed by this link"})
+    if request.purpose != "event":
+        raise InvalidInput("A publisher link uploads photos of events.", {"purpose": "event only"})
+    limit("events.photos", link.link_id, EVENTS_PER_HOUR, window_seconds=3600)
+    return photos.start_upload(principal, request, neighbourhood_id=commune_calendar(link.lau2))
+
+
+def photo_state(principal: Principal, photo_id: str) -> PhotoPublic:
+    """One of the link's publisher's photos: its state and, once ready, its links."""
+    return photos.own_photo(principal, photo_id)
 
 
 def published_events(principal: Principal) -> PublishedEvents:

@@ -214,6 +214,8 @@ EXPECTED = {
     ("POST", "/api/v1/publish/attachments"): {"publisher_link"},
     ("GET", "/api/v1/publish/attachments/{attachment_id}"): {"publisher_link"},
     ("POST", "/api/v1/publish/announcements"): {"publisher_link"},
+    ("POST", "/api/v1/publish/photos"): {"publisher_link"},
+    ("GET", "/api/v1/publish/photos/{photo_id}"): {"publisher_link"},
     ("GET", "/api/v1/publish/events"): {"publisher_link"},
     ("POST", "/api/v1/publish/events"): {"publisher_link"},
     ("PATCH", "/api/v1/publish/events/{event_id}"): {"publisher_link"},

@@ -23,6 +23,7 @@ if (!BASE_URL) {
 const COMMUNE = '0501';
 const SCREENSHOTS = Boolean(process.env.NOPER_SCREENSHOTS);
 const commune = JSON.parse(readFileSync(new URL('../../frontend/src/i18n/locales/commune/en.json', import.meta.url), 'utf8'));
+const life = JSON.parse(readFileSync(new URL('../../frontend/src/i18n/locales/life/en.json', import.meta.url), 'utf8'));
 const events = JSON.parse(readFileSync(new URL('../../frontend/src/i18n/locales/events/en.json', import.meta.url), 'utf8'));
 const stamp = uniqueStamp();
 const chromium = chromiumForTests();
@@ -58,6 +59,28 @@ function onePagePdf(text) {
   for (const offset of offsets) pdf += `${String(offset).padStart(10, '0')} 00000 n \n`;
   pdf += `trailer\n<< /Size ${objects.length + 1} /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`;
   return Buffer.from(pdf, 'latin1');
+}
+
+/** A small JPEG drawn in the page (a poster: a sun on a sky). */
+async function poster(page) {
+  const base64 = await page.evaluate(async () => {
+    const canvas = document.createElement('canvas');
+    canvas.width = 320;
+    canvas.height = 200;
+    const pen = canvas.getContext('2d');
+    pen.fillStyle = '#3a6ea5';
+    pen.fillRect(0, 0, 320, 200);
+    pen.fillStyle = '#f2c230';
+    pen.beginPath();
+    pen.arc(160, 100, 50, 0, Math.PI * 2);
+    pen.fill();
+    const blob = await new Promise((resolve) => canvas.toBlob(resolve, 'image/jpeg', 0.85));
+    const bytes = new Uint8Array(await blob.arrayBuffer());
+    let text = '';
+    for (const byte of bytes) text += String.fromCharCode(byte);
+    return btoa(text);
+  });
+  return { name: 'poster.jpg', mimeType: 'image/jpeg', buffer: Buffer.from(base64, 'base64') };
 }
 
 async function shoot(page, name) {
@@ -176,6 +199,8 @@ describe('a clerk publishes through a publisher link', () => {
     await page.keyboard.press('ArrowDown');
     await page.keyboard.press('Enter');
     await page.getByTestId('event-address').filter({ hasText: 'Hauptstrooss' }).waitFor();
+    await page.getByTestId('photo-input').setInputFiles(await poster(page));
+    await page.locator('[data-testid="photo-status"][data-phase="ready"]').waitFor({ timeout: 30_000 });
     await key(page.getByTestId('event-public'));
     assert.equal(await page.getByRole('radio', { name: commune['publish.target.commune'].split('{')[0].trim(), exact: false }).first().isChecked(), true);
     await shoot(page, 'event-form');
@@ -187,9 +212,15 @@ describe('a clerk publishes through a publisher link', () => {
     await listed.filter({ hasText: events['events.publish.pending'] }).waitFor();
     const pending = (await admin.call('GET', `/communes/${COMMUNE}/event-reviews`)).reviews.find((review) => review.title === title);
     assert.ok(pending, 'the event is in the commune\'s review queue');
+    const published = (await page.evaluate(async () => {
+      const answer = await fetch('/api/v1/publish/events', { headers: { 'X-Publisher-Link': sessionStorage.getItem('noper.publisherLink') } });
+      return answer.json();
+    })).events.find((event) => event.title === title);
+    assert.ok(published.photo_id && published.address, 'the event carries its photo and its register address');
 
     // When another staff member approves it (not the one who registered the partner and issued its link), the
     // partner sees it published, changes its title and saves
+    const dora = await resident('Dora', 'Hauptstrooss 60', admin.approve);
     await admin.context.close();
     const editor = await staffMember(chromium.browser, BASE_URL, { commune: COMMUNE, email: `event-editor-${stamp}@example.lu`, role: 'editor' });
     await editor.call('POST', `/communes/${COMMUNE}/event-reviews/${pending.event_id}`, { decision: 'approve', reason: '' });
@@ -203,6 +234,18 @@ describe('a clerk publishes through a publisher link', () => {
     await titleInput.fill(renamed);
     await key(page.getByTestId('event-submit'), 'Enter');
     await page.getByTestId('event-publish-news').filter({ hasText: events['events.publish.saved'] }).waitFor();
+
+    // And a resident sees it on its page with its photo, its register address and its place on the map
+    const doraPage = await dora.context.newPage();
+    await doraPage.goto(`${BASE_URL}/events/${published.id}`);
+    await doraPage.getByTestId('event-title').filter({ hasText: renamed }).waitFor();
+    const photo = doraPage.getByTestId('event-photo');
+    await photo.waitFor();
+    assert.equal(await photo.getAttribute('alt'), life['life.photo.alt'].replace('{what}', renamed));
+    await doraPage.getByTestId('event-address').filter({ hasText: 'Hauptstrooss' }).waitFor();
+    await doraPage.getByTestId('event-map').scrollIntoViewIfNeeded();
+    await doraPage.locator('[data-testid="event-map"] [data-ready="true"]').waitFor();
+    await dora.context.close();
 
     // And anyone sees it on the commune's page, with its place
     const visitor = await newContext();

@@ -293,10 +293,37 @@ def test_a_publisher_lists_its_own_events_through_its_link_newest_first(client, 
     assert client.get("/api/v1/publish/events").status_code == 403
 
 
-def test_a_publishers_event_takes_no_photo_and_its_address_is_in_the_commune(client):
+def test_a_publishers_event_carries_its_photo_where_it_reaches_and_its_address_is_in_the_commune(client, act_as, app,
+                                                                                                 by_link):
+    from ops.local_events import LocalEvents
+    from tests.photos.test_photos import jpeg_with_gps, put
+
     token = link(publisher())
-    refused = publish(client, token, photo_id="0" * 26)
-    assert refused.status_code == 400 and "photo_id" in error_of(refused)["fields"]
+    upload = lambda purpose="event": client.post("/api/v1/publish/photos", headers=as_link(token), body=body(  # noqa: E731
+        {"purpose": purpose, "content_type": "image/jpeg", "size": 50_000}))
+    assert upload("post").status_code == 400 and error_of(upload("post"))["fields"] == {"purpose": "event only"}
+    started = upload().json_body
+    put(started, jpeg_with_gps((300, 200)))
+    LocalEvents(app).poll_once()
+    state = client.get(f"/api/v1/publish/photos/{started['photo_id']}", headers=as_link(token))
+    assert state.status_code == 200 and state.json_body["status"] == "ready"
+    # Another publisher's link neither follows nor attaches it
+    other = link(publisher(kind="partner", name="Club"))
+    assert client.get(f"/api/v1/publish/photos/{started['photo_id']}", headers=as_link(other)).status_code == 404
+    refused = publish(client, other, photo_id=started["photo_id"])
+    assert refused.status_code == 404 and error_of(refused)["fields"] == {"photo_id": "unknown photo"}
+    made = published(client, token, photo_id=started["photo_id"], target={"kind": "neighbourhoods",
+                                                                           "neighbourhoods": [N2]})
+    assert made["photo_id"] == started["photo_id"]
+    # Residents of the neighbourhood it reaches see the photo; the others do not
+    act_as(CARLA)
+    assert client.get(f"/api/v1/photos/{started['photo_id']}").status_code == 200
+    act_as(ANNA)
+    assert client.get(f"/api/v1/photos/{started['photo_id']}").status_code == 404
+    by_link()
+    removed = client.patch(f"/api/v1/publish/events/{made['id']}", headers=as_link(token), body=body({"photo_id": None}))
+    assert removed.status_code == 200 and removed.json_body["photo_id"] is None
+    # An address of another commune: 400 naming the field
     from chalicelib.addresses.service import import_addresses
     from chalicelib.addresses.search import suggest_addresses
     from tests.api.test_neighbourhoods import register_csv

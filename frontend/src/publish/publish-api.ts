@@ -1,6 +1,7 @@
 import { createApiClient, type ApiClient } from '../api/client';
 import { outcomeOf, type Outcome } from '../api/outcome';
 import type { components } from '../api/schema';
+import type { PhotoUploadApi } from '../lib/photo-upload.svelte';
 
 type Schemas = components['schemas'];
 export type PublishContext = Schemas['PublishContext'];
@@ -14,8 +15,8 @@ export type PublisherEventRequest = Schemas['PublisherEventRequest'];
 export type PublisherEventUpdate = Schemas['PublisherEventUpdate'];
 export type PublishedEvent = Schemas['PublishedEvent'];
 
-/** The publishing routes, called by the bearer of a publisher link; tests pass a fake. */
-export interface PublishApi {
+/** The publishing routes, called by the bearer of a publisher link; tests pass a fake. Photos are its events'. */
+export interface PublishApi extends PhotoUploadApi {
   context(): Promise<Outcome<PublishContext>>;
   startAttachment(name: string, contentType: AttachmentType, size: number): Promise<Outcome<AttachmentStarted>>;
   attachment(id: string): Promise<Outcome<AttachmentState>>;
@@ -49,6 +50,8 @@ export function httpPublishApi(client: ApiClient): PublishApi {
     attachment: (id) =>
       outcomeOf(client.GET('/api/v1/publish/attachments/{attachment_id}', { params: { path: { attachment_id: id } }, ...fresh })),
     publish: (request) => outcomeOf(client.POST('/api/v1/publish/announcements', { body: request })),
+    startUpload: (contentType, size) => outcomeOf(client.POST('/api/v1/publish/photos', { body: { purpose: 'event', content_type: contentType, size } })),
+    photo: (id) => outcomeOf(client.GET('/api/v1/publish/photos/{photo_id}', { params: { path: { photo_id: id } }, ...fresh })),
     events: () => outcomeOf(client.GET('/api/v1/publish/events', fresh)),
     publishEvent: (request) => outcomeOf(client.POST('/api/v1/publish/events', { body: request })),
     changeEvent: (id, change) =>

@@ -23,7 +23,9 @@ const CONTEXT: PublishContext = {
   max_attachment_bytes: 1000,
 };
 
-const noEvents: Pick<PublishApi, 'events' | 'publishEvent' | 'changeEvent' | 'cancelEvent'> = {
+const noEvents: Pick<PublishApi, 'events' | 'publishEvent' | 'changeEvent' | 'cancelEvent' | 'startUpload' | 'photo'> = {
+  startUpload: async () => { throw new Error('not an event test'); },
+  photo: async () => { throw new Error('not an event test'); },
   events: async () => ({ ok: true, data: { events: [] } }),
   publishEvent: async () => { throw new Error('not an event test'); },
   changeEvent: async () => { throw new Error('not an event test'); },

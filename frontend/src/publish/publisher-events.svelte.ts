@@ -8,7 +8,7 @@ export type EventNews = { kind: 'published' | 'pending' | 'saved' | 'cancelled';
 /**
  * A publisher's events behind its link: its list (to change or cancel them), and the event form, the resident's
  * (events/form.ts) plus whom the event reaches (as an announcement: publish-form's target) and whether it is
- * public. A publisher's event has no co-organisers, reach nor photo; whom it reaches stays once published.
+ * public. A publisher's event has no co-organisers nor reach; whom it reaches stays once published.
  */
 export class PublisherEvents {
   events: PublishedEvent[] = $state([]);
@@ -45,14 +45,14 @@ export class PublisherEvents {
   /** The new event's request: the resident's event's fields, its target, public or not. */
   request(): PublisherEventRequest {
     return {
-      ...bodyOf(this.fields), co_organisers: [], reach: 'neighbourhood', photo_id: null,
+      ...bodyOf(this.fields), co_organisers: [], reach: 'neighbourhood',
       target: targetOf(this.targetKind, this.chosen, this.circle), public: this.isPublic,
     };
   }
 
   /** A change: every field again, the point only when chosen again (it is stored as a cell). */
   change(): Partial<PublisherEventUpdate> {
-    const { co_organisers: _co, reach: _reach, photo_id: _photo, point, ...fields } = bodyOf(this.fields);
+    const { co_organisers: _co, reach: _reach, point, ...fields } = bodyOf(this.fields);
     return point ? { ...fields, point } : fields;
   }
 

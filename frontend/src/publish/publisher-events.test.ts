@@ -21,6 +21,8 @@ function fakeApi(answers: { publish?: PublishedEvent; refuse?: boolean } = {}) {
   const api: PublishApi = {
     context: async () => ({ ok: true, data: CONTEXT }),
     startAttachment: async () => { throw new Error('no'); },
+    startUpload: async () => { throw new Error('no'); },
+    photo: async () => { throw new Error('no'); },
     attachment: async () => { throw new Error('no'); },
     publish: async () => { throw new Error('no'); },
     events: async () => ({ ok: true, data: { events: [event('E1')] } }),
@@ -42,7 +44,7 @@ function fakeApi(answers: { publish?: PublishedEvent; refuse?: boolean } = {}) {
 }
 
 const fill = (store: PublisherEvents) => {
-  Object.assign(store.fields, { title: ' Youth night ', category: 'party', start: '2027-07-04T20:00', end: '2027-07-04T22:00', addressId: 'A-1' });
+  Object.assign(store.fields, { title: ' Youth night ', category: 'party', start: '2027-07-04T20:00', end: '2027-07-04T22:00', addressId: 'A-1', photoId: 'P1' });
 };
 
 describe("a publisher's events", () => {
@@ -56,7 +58,7 @@ describe("a publisher's events", () => {
     store.isPublic = true;
     await store.submit();
     expect(calls[0]?.[1]).toMatchObject({
-      title: 'Youth night', address_id: 'A-1', co_organisers: [], reach: 'neighbourhood', photo_id: null, public: true,
+      title: 'Youth night', address_id: 'A-1', co_organisers: [], reach: 'neighbourhood', photo_id: 'P1', public: true,
       target: { kind: 'neighbourhoods', neighbourhoods: ['0501-n1'], circle: null },
     });
     // A partner's waits for the commune: said so, listed first, and the form starts afresh
@@ -83,7 +85,8 @@ describe("a publisher's events", () => {
     await store.submit();
     const change = calls[0]?.[2] as Record<string, unknown>;
     expect(calls[0]?.slice(0, 2)).toEqual(['change', 'E1']);
-    expect(['target', 'public', 'point', 'co_organisers', 'reach', 'photo_id'].filter((name) => name in change)).toEqual([]);
+    expect(['target', 'public', 'point', 'co_organisers', 'reach'].filter((name) => name in change)).toEqual([]);
+    expect(change['photo_id']).toBeNull(); // the photo it has (none here), sent again
     expect(store.events[0]?.title).toBe('Moved indoors');
     expect(store.editing).toBeNull();
     await store.cancel(store.events[0] as PublishedEvent);
