@@ -19,7 +19,7 @@ from __future__ import annotations
 from typing import Literal
 
 from pydantic import Field, StrictBool, ValidationInfo, field_validator
-from pynamodb.exceptions import DoesNotExist
+from pynamodb.exceptions import DoesNotExist, UpdateError
 
 from chalicelib import alerts
 from chalicelib.adapters.clock import now
@@ -38,7 +38,7 @@ from chalicelib.policy import ANONYMOUS, Principal
 from chalicelib.publishers.service import load as load_publisher, needs_approval, sponsors
 from chalicelib.publishers.targeting import Target, resolve
 from chalicelib.ratelimit import limit
-from chalicelib.store.table import transaction
+from chalicelib.store.table import condition_failed, transaction
 
 EVENTS_PER_HOUR = 30  # per publisher link: a leaked link cannot flood the calendars
 
@@ -132,14 +132,11 @@ def publish_event(principal: Principal, request: PublisherEventRequest) -> Publi
         event.calendar_keys = [f"{entry.pk}|{entry.sk}" for entry in calendar.entries(event)]
         event.save(condition=EventItem.pk.does_not_exist())
         calendar.write_entries(event, [])
-        photos.share_photo(event.photo_id, service.photo_reach(event))  # pending: once approved (_save_change)
+        photos.share_photo(event.photo_id, service.photo_reach(event))  # a pending one's: once approved (_save_change)
     logger.info("publisher event", event_id=event_id, lau2=link.lau2, pending=pending, neighbourhoods=len(targets),
                 public=request.public)
     return PublishedEvent(**service.public_event(event, principal).model_dump(),
                           review="pending" if pending else "published")
-
-
-MAX_LISTED = 100
 
 
 def start_photo_upload(principal: Principal, request: PhotoUploadRequest) -> PhotoUploadStarted:
@@ -158,6 +155,9 @@ def start_photo_upload(principal: Principal, request: PhotoUploadRequest) -> Pho
 def photo_state(principal: Principal, photo_id: str) -> PhotoPublic:
     """One of the link's publisher's photos: its state and, once ready, its links."""
     return photos.own_photo(principal, photo_id)
+
+
+MAX_LISTED = 100
 
 
 def published_events(principal: Principal) -> PublishedEvents:
@@ -180,10 +180,6 @@ def published_events(principal: Principal) -> PublishedEvents:
 def index_publisher_events() -> int:
     """Once, after upgrading to the publisher's list of its events (`./noper list-publisher-events`): give every
     publisher's event its index keys (a Scan: an operator's one-off; idempotent). Answers how many."""
-    from pynamodb.exceptions import UpdateError
-
-    from chalicelib.store.table import condition_failed
-
     listed = 0
     for event in EventItem.scan(EventItem.sk == "EVENT"):
         if not event.publisher_id or event.gsi1pk:

@@ -39,8 +39,8 @@ from chalicelib.events.recurrence import (
     ZONE, RuleError, check, occurrence_id, parse, to_instant, to_local, wall_clock,
 )
 from chalicelib.i18n import DEFAULT
-from chalicelib.neighbourhoods.service import WITHIN_ABOUT_1_KM, neighbourhoods_near
 from chalicelib.neighbourhoods.models import Point
+from chalicelib.neighbourhoods.service import WITHIN_ABOUT_1_KM, neighbourhoods_near
 from chalicelib.observability import logger
 from chalicelib.photos.service import check_attachable, share_photo
 from chalicelib.policy import Principal, authorize_in, commune_of
@@ -49,8 +49,8 @@ from chalicelib.store.table import condition_failed, transaction
 READ = "events.neighbourhood"
 # What a change of an event writes (never its counters nor its hidden_* attributes: their own writes keep them).
 CHANGING = ("title", "description", "category", "starts_at", "ends_at", "start_local", "rrule", "exceptions",
-            "place", "address_id", "address_label", "address_cell", "place_cell", "photo_id", "capacity", "reach", "reaches", "organisers", "last_end", "status",
-            "sequence", "updated_at", "calendar_keys", "targets", "public")
+            "place", "address_id", "address_label", "address_cell", "place_cell", "photo_id", "capacity", "reach",
+            "reaches", "organisers", "last_end", "status", "sequence", "updated_at", "calendar_keys", "targets", "public")
 CELL_RESOLUTION = 9
 IN_THE_COMMUNE = 1  # grid steps from a point's cell to the nearest cell of the commune's neighbourhoods
 
