@@ -49,7 +49,7 @@ from chalicelib.events import (
     reminders as event_reminders, service as events,
 )
 from chalicelib.events.reminders import ReminderPublic, ReminderRequest
-from chalicelib.events.publishing import PublishedEvent, PublisherEventRequest, PublisherEventUpdate
+from chalicelib.events.publishing import PublishedEvent, PublishedEvents, PublisherEventRequest, PublisherEventUpdate
 from chalicelib.events.approval import (
     CommuneEventPath, EventDecision, EventReview, EventReviewList, ReviewQuery as EventReviewQuery,
 )
@@ -1262,6 +1262,28 @@ def publish_announcement(principal, body):
           errors=(400, 401, 403, 404, 413, 415, 429))
 def publish_event(principal, body):
     return event_publishing.publish_event(principal, body)
+
+
+@api.post("/api/v1/publish/photos", action="events.publish",
+          summary="Start uploading a photo for the link's publisher's events (purpose `event`; JPEG, PNG or WebP, at "
+                  "most 10 MiB): returns where to upload it", body=PhotoUploadRequest, response=PhotoUploadStarted,
+          status=201, errors=(400, 401, 403, 413, 415, 429))
+def start_publisher_photo_upload(principal, body):
+    return event_publishing.start_photo_upload(principal, body)
+
+
+@api.get("/api/v1/publish/photos/{photo_id}", action="events.publish",
+         summary="A photo of the link's publisher: its status and, once ready, links (valid 5 minutes)",
+         path_model=PhotoPath, response=PhotoPublic, errors=(400, 401, 403, 404))
+def publisher_photo(principal, path):
+    return event_publishing.photo_state(principal, path.photo_id)
+
+
+@api.get("/api/v1/publish/events", action="events.publish",
+         summary="The link's publisher's events, newest first, to change or cancel them", response=PublishedEvents,
+         errors=(401, 403))
+def published_events(principal):
+    return event_publishing.published_events(principal)
 
 
 @api.patch("/api/v1/publish/events/{event_id}", action="events.publish",

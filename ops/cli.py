@@ -145,6 +145,13 @@ def calendar_days(_args: argparse.Namespace) -> int:
     return 0
 
 
+def list_publisher_events(_args: argparse.Namespace) -> int:
+    from chalicelib.events.publishing import index_publisher_events
+
+    print(f"publishers' events listed for their links: {index_publisher_events()}")
+    return 0
+
+
 def index_roles(_args: argparse.Namespace) -> int:
     from chalicelib.accounts.roles import index_role_holders
 
@@ -247,6 +254,8 @@ def parser() -> argparse.ArgumentParser:
                         "so a resident's view is one read (idempotent)").set_defaults(run=list_documents)
     commands.add_parser("calendar-days", help="once, when upgrading: rewrite every event's calendar entries by day, so "
                         "that a calendar window reads only what can be in it (idempotent)").set_defaults(run=calendar_days)
+    commands.add_parser("list-publisher-events", help="once, when upgrading: list each publisher's events for its "
+                        "link's screen (idempotent)").set_defaults(run=list_publisher_events)
     commands.add_parser("head-threads", help="once, when upgrading: give the comments of every post, lent item and event the head that lets "
                         "one Query read them (idempotent)").set_defaults(run=head_threads)
     commands.add_parser("snapshot-reports", help="once, when upgrading: give every report a copy of what it reports, so "

@@ -1,6 +1,7 @@
 """The demo neighbourhood's coming events (issue #11): a flea market, a street party and a monthly repair café
 with a capacity, organised by the demo residents (anna@, ben@, carla@) through the events service as they would
-through the API, with a few answers. Dates are chosen from today, in Luxembourg time, so that they are always
+through the API, with a few answers; and the commune's cultural service, through a publisher link (printed, to
+open its /publish screen), with a public concert for the whole commune. Dates are chosen from today, in Luxembourg time, so that they are always
 ahead. Idempotent: a marker item (`DEMO#EVENTS`, `<lau2>`) is written once they are in; a second run adds nothing.
 """
 
@@ -93,6 +94,29 @@ def load_demo_events(lau2: str = demo_commune.LAU2) -> list[str]:
     answers.answer(ben, party.id, party.occurrence_id, AnswerRequest(answer="going", extra=2))
     answers.answer(carla, party.id, party.occurrence_id, AnswerRequest(answer="going"))
     answers.answer(anna, market.id, market.occurrence_id, AnswerRequest(answer="maybe"))
+    concert_day = next_saturday(today, 14)
+    link_url = publish_demo_concert(lau2, at(concert_day, 20), at(concert_day, 22))
     DemoEventsItem(*DemoEventsItem.key(lau2), loaded_at=now()).save()
     return [f"the coming events of {lau2} ({nbh}): a flea market on {flea}, a street party on {party_day}, "
-            f"a monthly repair café from {first} (12 places), with answers"]
+            f"a monthly repair café from {first} (12 places), with answers",
+            f"a public concert on {concert_day} by the cultural service, whose publisher link is {link_url}"]
+
+
+def publish_demo_concert(lau2: str, start: datetime, end: datetime) -> str:
+    """The commune's cultural service (a publisher), a link for it, and one public event for the whole commune
+    published through that link as its /publish screen does; answers the link's address."""
+    from chalicelib.events.publishing import PublisherEventRequest, publish_event
+    from chalicelib.policy import Principal
+    from chalicelib.publishers import links, service as publishers
+    from chalicelib.publishers.models import LinkRequest, PublisherRequest
+
+    demo_staff = Principal(user_id="demo")
+    service = publishers.register(demo_staff, lau2, PublisherRequest(
+        kind="commune", name="Service culturel", purpose="Concerts and exhibitions of the commune",
+        contact="culture@demo.lu", non_commercial=True))
+    issued = links.issue(lau2, LinkRequest(publisher_id=service.id, label="demo"), issued_by="demo")
+    publish_event(links.principal_from_link(issued.token), PublisherEventRequest(
+        title="Summer concert in the park", category="culture", start=start, end=end, public=True,
+        description="The commune's band and the music school play in the park. Free; bring a blanket.",
+        place="Park by the town hall", target={"kind": "commune"}))
+    return issued.url

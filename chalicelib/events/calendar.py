@@ -87,7 +87,7 @@ def expansion(event: EventItem) -> dict[str, Any]:
             "exceptions": dict(event.exceptions or {}), "status": event.status, "hidden": bool(event.hidden),
             "organisers": list(event.organisers), "description": event.description, "sequence": int(event.sequence or 0),
             "updated_at": event.updated_at.isoformat(), "commune_wide": bool(event.targets),
-            "publisher_name": event.publisher_name}
+            "publisher_name": event.publisher_name, "photo_id": event.photo_id}
 
 
 def happenings(data: dict[str, Any]) -> list[Happening]:
@@ -193,7 +193,7 @@ def _occurrence(data: dict[str, Any], h: Happening, nearby: bool, viewer_id: str
                       start=to_local(h.start, data["zone"]), end=to_local(h.end, data["zone"]),
                       status="cancelled" if h.cancelled or data["status"] == "cancelled" else "scheduled",
                       moved=h.moved, recurring=bool(data.get("rrule")), commune_wide=bool(data.get("commune_wide")),
-                      publisher_name=data.get("publisher_name"),
+                      publisher_name=data.get("publisher_name"), photo_id=data.get("photo_id"),
                       mine=viewer_id is not None and viewer_id in data.get("organisers", []))
 
 

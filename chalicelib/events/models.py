@@ -18,6 +18,7 @@ from chalicelib.content.kinds import UserId
 from chalicelib.events.recurrence import RULE_PATTERN, RuleError, parse
 from chalicelib.models import Model
 from chalicelib.neighbourhoods.models import NeighbourhoodId, Point
+from chalicelib.photos.models import PhotoId
 from chalicelib.store.table import Entity, Gsi1
 
 EventId = Annotated[str, StringConstraints(pattern=r"^[0-9A-Z]{26}$")]  # chalicelib.adapters.ids.new_id
@@ -84,6 +85,8 @@ class EventCreate(_Times):
     capacity: int | None = Field(None, ge=1, le=1000, description="places, counting the extra people of answers")
     co_organisers: list[UserId] = Field(default_factory=list, max_length=MAX_CO_ORGANISERS,
                                         description="verified residents of the same neighbourhood")
+    photo_id: PhotoId | None = Field(None, description="a ready photo of mine uploaded for an event "
+                                                       "(POST /api/v1/uploads, purpose `event`)")
     reach: Reach = Field("neighbourhood", description="nearby: the neighbourhoods within about 1 km of the place "
                                                       "(needs `address_id` or `point`)")
     rrule: Annotated[str, StringConstraints(max_length=200, pattern=RULE_PATTERN)] | None = Field(
@@ -110,6 +113,7 @@ class EventUpdate(_Times):
     point: Point | None = None
     capacity: int | None = Field(None, ge=1, le=1000)
     co_organisers: list[UserId] | None = Field(None, max_length=MAX_CO_ORGANISERS)
+    photo_id: PhotoId | None = Field(None, description="another photo; null removes it")
     reach: Reach | None = None
     rrule: Annotated[str, StringConstraints(max_length=200, pattern=RULE_PATTERN)] | None = None
 
@@ -191,7 +195,11 @@ class EventPublic(HiddenFields):
     zone: str
     place: str | None
     address_id: str | None
+    address: str | None = Field(None, description="the register address's label, as it was when chosen")
     place_cell: str | None = Field(description="the res-9 H3 cell of the point given")
+    place_centre: Point | None = Field(None, description="the centre of the point's cell, else of the address's "
+                                                         "cell: where the event's map shows it")
+    photo_id: str | None = Field(None, description="its photo (GET /api/v1/photos/{photo_id})")
     capacity: int | None
     reach: Reach
     reaches: list[str] = Field(description="the nearby neighbourhoods it shows in")
@@ -228,6 +236,7 @@ class Occurrence(Model):
     commune_wide: bool = False
     publisher_name: str | None = None
     mine: bool = Field(False, description="I am one of its organisers")
+    photo_id: str | None = None
 
 
 class CalendarPage(Model):
@@ -351,7 +360,10 @@ class EventItem(HideableEntity):
     zone = UnicodeAttribute()
     place = UnicodeAttribute(null=True)
     address_id = UnicodeAttribute(null=True)
+    address_label = UnicodeAttribute(null=True)  # the address's label and cell when chosen (the map, the page)
+    address_cell = UnicodeAttribute(null=True)
     place_cell = UnicodeAttribute(null=True)
+    photo_id = UnicodeAttribute(null=True)
     capacity = NumberAttribute(null=True)
     reach = UnicodeAttribute(default="neighbourhood")
     reaches = ListAttribute(of=UnicodeAttribute, default=list)
@@ -366,6 +378,11 @@ class EventItem(HideableEntity):
     targets = ListAttribute(of=UnicodeAttribute, default=list)
     public = BooleanAttribute(default=False)  # a publisher's public event: the commune's public calendar too
     publisher_id = UnicodeAttribute(null=True)  # published through a publisher link (chalicelib/events/publishing.py)
+    # A publisher's events, newest first (its link's list): gsi1pk `PUBLISHER#<lau2>#<publisher id>#EVENTS`,
+    # gsi1sk `<created_at ISO>#<event id>`; none for a resident's event.
+    gsi1pk = UnicodeAttribute(null=True)
+    gsi1sk = UnicodeAttribute(null=True)
+    by_publisher = Gsi1()
     publisher_name = UnicodeAttribute(null=True)
     link_id = UnicodeAttribute(null=True)
     created_at = UTCDateTimeAttribute()
@@ -376,6 +393,10 @@ class EventItem(HideableEntity):
     @staticmethod
     def key(event_id: str) -> tuple[str, str]:
         return f"EVENT#{event_id}", "EVENT"
+
+    @staticmethod
+    def publisher_key(lau2: str, publisher_id: str) -> str:
+        return f"PUBLISHER#{lau2}#{publisher_id}#EVENTS"
 
 
 class CalendarEntryItem(Entity):

@@ -19,23 +19,26 @@ from __future__ import annotations
 from typing import Literal
 
 from pydantic import Field, StrictBool, ValidationInfo, field_validator
-from pynamodb.exceptions import DoesNotExist
+from pynamodb.exceptions import DoesNotExist, UpdateError
 
 from chalicelib import alerts
 from chalicelib.adapters.clock import now
 from chalicelib.adapters.ids import new_id
 from chalicelib.communes.models import CommuneItem
-from chalicelib.errors import Conflict, Forbidden, NotFound
+from chalicelib.errors import Conflict, Forbidden, InvalidInput, NotFound
 from chalicelib.events import calendar, feeds, service
 from chalicelib.events.approval import new_review
 from chalicelib.events.models import CalendarPage, CalendarQuery, EventCreate, EventItem, EventPublic, EventUpdate
 from chalicelib.events.recurrence import ZONE
+from chalicelib.models import Model
 from chalicelib.observability import logger
+from chalicelib.photos import service as photos
+from chalicelib.photos.models import PhotoPublic, PhotoUploadRequest, PhotoUploadStarted
 from chalicelib.policy import ANONYMOUS, Principal
 from chalicelib.publishers.service import load as load_publisher, needs_approval, sponsors
 from chalicelib.publishers.targeting import Target, resolve
 from chalicelib.ratelimit import limit
-from chalicelib.store.table import transaction
+from chalicelib.store.table import condition_failed, transaction
 
 EVENTS_PER_HOUR = 30  # per publisher link: a leaked link cannot flood the calendars
 
@@ -81,7 +84,12 @@ class PublisherEventUpdate(EventUpdate):
 
 
 class PublishedEvent(EventPublic):
-    review: Literal["published", "pending"] = Field(description="pending: a partner's event waits for the commune")
+    review: Literal["published", "pending"] = Field(description="pending: a partner's event waits for the commune "
+                                                                "(or was refused by it)")
+
+
+class PublishedEvents(Model):
+    events: list[PublishedEvent] = Field(description="the publisher's events, newest first")
 
 
 def commune_calendar(lau2: str) -> str:
@@ -103,10 +111,13 @@ def publish_event(principal: Principal, request: PublisherEventRequest) -> Publi
                       author_id=None, organisers=[], title=request.title, description=request.description or None,
                       category=request.category, zone=ZONE, reach="neighbourhood", status="scheduled", sequence=0,
                       exceptions={}, created_at=stamp, updated_at=stamp, publisher_id=publisher.publisher_id,
-                      publisher_name=publisher.name, link_id=link.link_id, targets=[], public=False)
+                      publisher_name=publisher.name, link_id=link.link_id, targets=[], public=False,
+                      gsi1pk=EventItem.publisher_key(link.lau2, publisher.publisher_id),
+                      gsi1sk=f"{stamp.isoformat()}#{event_id}")
     service._set_times(event, request.start, request.end, request.rrule)
     service._set_place(event, principal, request.place, request.address_id, request.point, "neighbourhood")
-    event.capacity = request.capacity
+    photos.check_attachable(principal, request.photo_id, event.neighbourhood_id, "event")
+    event.capacity, event.photo_id = request.capacity, request.photo_id
     event.last_end = calendar.last_end(event)
     targets = chosen if chosen is not None else sorted(names)
     if pending:  # nobody sees it until approved: no calendar entries yet
@@ -124,10 +135,69 @@ def publish_event(principal: Principal, request: PublisherEventRequest) -> Publi
             t.save(event, condition=EventItem.pk.does_not_exist())
             t.save(service.thread_head_of(event))  # who reads its comments: the neighbourhoods it reaches
         calendar.write_entries(event, [])
+        photos.share_photo(event.photo_id, service.photo_reach(event))  # a pending one's: once approved (_save_change)
     logger.info("publisher event", event_id=event_id, lau2=link.lau2, pending=pending, neighbourhoods=len(targets),
                 public=request.public)
     return PublishedEvent(**service.public_event(event, principal).model_dump(),
                           review="pending" if pending else "published")
+
+
+def start_photo_upload(principal: Principal, request: PhotoUploadRequest) -> PhotoUploadStarted:
+    """A photo for the link's publisher's events, stored in the commune's calendar as its events are (residents
+    read it where the event reaches: `share_photo`)."""
+    link = principal.publisher_link
+    assert link is not None
+    if "event" not in link.categories:
+        raise Forbidden("This link may not publish events.", {"category": "events not allowed by this link"})
+    if request.purpose != "event":
+        raise InvalidInput("A publisher link uploads photos of events.", {"purpose": "event only"})
+    limit("events.photos", link.link_id, EVENTS_PER_HOUR, window_seconds=3600)
+    return photos.start_upload(principal, request, neighbourhood_id=commune_calendar(link.lau2))
+
+
+def photo_state(principal: Principal, photo_id: str) -> PhotoPublic:
+    """One of the link's publisher's photos: its state and, once ready, its links."""
+    return photos.own_photo(principal, photo_id)
+
+
+MAX_LISTED = 100
+
+
+def published_events(principal: Principal) -> PublishedEvents:
+    """The link's publisher's events, newest first (one Query of the index): the link's list, to change or cancel
+    them; those outside the link's neighbourhoods are left out (another link of the publisher changes them)."""
+    link = principal.publisher_link
+    assert link is not None
+    if "event" not in link.categories:
+        return PublishedEvents(events=[])
+    found = []
+    for event in EventItem.by_publisher.query(EventItem.publisher_key(link.lau2, link.publisher_id),
+                                              scan_index_forward=False, limit=MAX_LISTED):
+        if link.neighbourhoods is not None and event.targets and not set(event.targets) <= link.neighbourhoods:
+            continue
+        found.append(PublishedEvent(**service.public_event(event, principal).model_dump(),
+                                    review="published" if event.targets else "pending"))
+    return PublishedEvents(events=found)
+
+
+def index_publisher_events() -> int:
+    """Once, after upgrading to the publisher's list of its events (`./noper list-publisher-events`): give every
+    publisher's event its index keys (a Scan: an operator's one-off; idempotent). Answers how many."""
+    listed = 0
+    for event in EventItem.scan(EventItem.sk == "EVENT"):
+        if not event.publisher_id or event.gsi1pk:
+            continue
+        lau2 = event.neighbourhood_id.removesuffix("-commune")
+        try:
+            event.update(actions=[EventItem.gsi1pk.set(EventItem.publisher_key(lau2, event.publisher_id)),
+                                  EventItem.gsi1sk.set(f"{event.created_at.isoformat()}#{event.event_id}")],
+                         condition=EventItem.pk.exists())
+        except UpdateError as error:
+            if not condition_failed(error):
+                raise
+            continue
+        listed += 1
+    return listed
 
 
 # --- changed and cancelled ------------------------------------------------------------------

@@ -42,16 +42,18 @@ from chalicelib.events.recurrence import (
     ZONE, RuleError, check, occurrence_id, parse, to_instant, to_local, wall_clock,
 )
 from chalicelib.i18n import DEFAULT
+from chalicelib.neighbourhoods.models import Point
 from chalicelib.neighbourhoods.service import WITHIN_ABOUT_1_KM, neighbourhoods_near
 from chalicelib.observability import logger
+from chalicelib.photos.service import check_attachable, share_photo
 from chalicelib.policy import Principal, authorize_in, commune_of
 from chalicelib.store.table import refused_conditions, transaction
 
 READ = "events.neighbourhood"
 # What a change of an event writes (never its counters nor its hidden_* attributes: their own writes keep them).
 CHANGING = ("title", "description", "category", "starts_at", "ends_at", "start_local", "rrule", "exceptions",
-            "place", "address_id", "place_cell", "capacity", "reach", "reaches", "organisers", "last_end", "status",
-            "sequence", "updated_at", "calendar_keys", "targets", "public")
+            "place", "address_id", "address_label", "address_cell", "place_cell", "photo_id", "capacity", "reach",
+            "reaches", "organisers", "last_end", "status", "sequence", "updated_at", "calendar_keys", "targets", "public")
 CELL_RESOLUTION = 9
 IN_THE_COMMUNE = 1  # grid steps from a point's cell to the nearest cell of the commune's neighbourhoods
 
@@ -63,6 +65,7 @@ def no_such_event() -> NotFound:
 # --- writing --------------------------------------------------------------------------------
 
 def create_event(principal: Principal, neighbourhood_id: str, request: EventCreate) -> EventPublic:
+    check_attachable(principal, request.photo_id, neighbourhood_id, "event")
     stamp, event_id = now(), new_id()
     event = EventItem(*EventItem.key(event_id), event_id=event_id, neighbourhood_id=neighbourhood_id,
                       author_id=principal.user_id, organisers=[principal.user_id], title=request.title,
@@ -71,7 +74,7 @@ def create_event(principal: Principal, neighbourhood_id: str, request: EventCrea
                       updated_at=stamp)
     _set_times(event, request.start, request.end, request.rrule)
     _set_place(event, principal, request.place, request.address_id, request.point, request.reach)
-    event.capacity = request.capacity
+    event.capacity, event.photo_id = request.capacity, request.photo_id
     event.organisers = [principal.user_id, *_co_organisers(principal.user_id, neighbourhood_id,  # type: ignore[arg-type]
                                                            request.co_organisers)]
     event.last_end = calendar.last_end(event)
@@ -83,6 +86,7 @@ def create_event(principal: Principal, neighbourhood_id: str, request: EventCrea
             t.save(EventLink(*EventLink.organised(organiser, event_id), event_id=event_id))
     event.calendar_keys = calendar.write_entries(event, [])
     event.update(actions=[EventItem.calendar_keys.set(event.calendar_keys)])
+    share_photo(event.photo_id, photo_reach(event))
     logger.info("event created", event_id=event_id, nbh=neighbourhood_id, recurring=bool(event.rrule),
                 reach=len(event.reaches))
     return public_event(event, principal)
@@ -107,6 +111,10 @@ def change_event(principal: Principal, event: EventItem, change: EventUpdate, co
         event.description = sent["description"] or None
     if "capacity" in sent:
         event.capacity = sent["capacity"]
+    if "photo_id" in sent:  # another photo of the organiser's, or none
+        if sent["photo_id"] != event.photo_id:
+            check_attachable(principal, sent["photo_id"], event.neighbourhood_id, "event")
+        event.photo_id = sent["photo_id"]
     if {"start", "end", "rrule"} & set(sent):
         start = change.start if change.start is not None else to_local(event.starts_at, event.zone)
         try:
@@ -255,6 +263,7 @@ def public_event(event: EventItem, principal: Principal, language: str = DEFAULT
         mine=principal.user_id in event.organisers, title=event.title, description=event.description or "",
         category=event.category, start=to_local(event.starts_at, event.zone),  # type: ignore[arg-type]
         end=to_local(event.ends_at, event.zone), occurrence_id=occurrence_id(event.starts_at), zone=event.zone, place=event.place, address_id=event.address_id,
+        address=event.address_label, place_centre=place_centre(event), photo_id=event.photo_id,
         place_cell=event.place_cell, capacity=int(event.capacity) if event.capacity is not None else None,
         reach=event.reach, reaches=list(event.reaches or []),  # type: ignore[arg-type]
         nearby=principal.neighbourhood_id != event.neighbourhood_id, rrule=event.rrule, exceptions=exceptions,
@@ -265,6 +274,21 @@ def public_event(event: EventItem, principal: Principal, language: str = DEFAULT
 
 
 # --- inside ---------------------------------------------------------------------------------
+
+def place_centre(event: EventItem) -> Point | None:
+    """Where its map shows the event: the centre of its point's cell, else of its address's cell (never the point
+    itself, which is not stored)."""
+    cell = event.place_cell or event.address_cell
+    if not cell:
+        return None
+    lat, lon = h3.cell_to_latlng(cell)
+    return Point.model_construct(lat=round(lat, 6), lon=round(lon, 6))
+
+
+def photo_reach(event: EventItem) -> list[str]:
+    """Those the photo shows to beyond its own neighbourhood: the nearby neighbourhoods and commune's targets."""
+    return sorted({*(event.reaches or []), *(event.targets or [])} - {event.neighbourhood_id})
+
 
 def _organised(principal: Principal, event_id: str) -> EventItem:
     event = visible_event(principal, event_id, consistent=True)
@@ -312,6 +336,10 @@ def _set_place(event: EventItem, principal: Principal, place: str | None, addres
             raise NotFound("No such address in the register.", {"address_id": "unknown address"}) from None
         if address.lau2 != lau2:
             raise InvalidInput("The place is outside the commune.", {"address_id": "outside the commune"})
+        if address_id != event.address_id or not event.address_label:
+            event.address_label, event.address_cell = address.label, address.cell
+    else:
+        event.address_label = event.address_cell = None
     where = cell or (address.cell if address_id else None)
     if reach == "nearby" and where is None:
         raise InvalidInput("Reaching nearby neighbourhoods needs a place: an address or a point on the map.",
@@ -375,6 +403,7 @@ def _save_change(event: EventItem, seen: int) -> None:
             raise Conflict("The event changed meanwhile; read it again.", {"event_id": "changed meanwhile"}) from None
         raise
     calendar.write_entries(event, before)
+    share_photo(event.photo_id, photo_reach(event))  # the photo shows where the event now does
 
 
 def _hidden_is(hidden: bool) -> Any:

@@ -58,16 +58,26 @@ def display_key(neighbourhood_id: str, photo_id: str, size: str) -> str:
 
 # --- uploading ------------------------------------------------------------------------------
 
-def start_upload(principal: Principal, request: PhotoUploadRequest) -> PhotoUploadStarted:
+def owner_of(principal: Principal) -> str | None:
+    """Who owns what a principal uploads: the resident, or the publisher of a publisher link (any of its links)."""
+    link = principal.publisher_link
+    return f"PUBLISHER#{link.lau2}#{link.publisher_id}" if link is not None else principal.user_id
+
+
+def start_upload(principal: Principal, request: PhotoUploadRequest,
+                 neighbourhood_id: str | None = None) -> PhotoUploadStarted:
+    """A resident's photo is of their neighbourhood; a publisher's, of the calendar its events are in (given)."""
     if request.size > MAX_PHOTO_BYTES:
         raise TooLarge(f"The photo is {request.size} bytes; at most {MAX_PHOTO_BYTES} are accepted.",
                        {"size": f"at most {MAX_PHOTO_BYTES} bytes"})
-    neighbourhood_id = principal.neighbourhood_id
+    neighbourhood_id = neighbourhood_id or principal.neighbourhood_id
     photo_id = new_id()
+    resident = principal.publisher_link is None  # a resident's photos are in their data (export, erasure)
     PhotoItem(*PhotoItem.key(photo_id), photo_id=photo_id, neighbourhood_id=neighbourhood_id,
-              owner_id=principal.user_id, purpose=request.purpose, content_type=request.content_type,
+              owner_id=owner_of(principal), purpose=request.purpose, content_type=request.content_type,
               size=request.size, status="waiting", created_at=now(),
-              gsi1pk=PhotoItem.owner_key(principal.user_id), gsi1sk=photo_id).save()
+              gsi1pk=PhotoItem.owner_key(principal.user_id) if resident else None,
+              gsi1sk=photo_id if resident else None).save()
     upload = presigned_photo_post(upload_key(neighbourhood_id, photo_id), request.content_type)
     logger.info("photo upload started", photo_id=photo_id, neighbourhood_id=neighbourhood_id, size=request.size)
     return PhotoUploadStarted(photo_id=photo_id, upload=PhotoUpload(**upload), max_bytes=MAX_PHOTO_BYTES)
@@ -206,6 +216,18 @@ def get_photo(principal: Principal, photo_id: str) -> PhotoPublic:
     photo = _load(photo_id)
     # Those who may read the post it illustrates: its neighbourhood and, for a lost/found pet, those it reaches.
     policy.authorize_in("photos.read", principal, [photo.neighbourhood_id, *(photo.reach or [])], _no_such_photo())
+    return _public(photo)
+
+
+def own_photo(principal: Principal, photo_id: str) -> PhotoPublic:
+    """A photo its uploader follows (a publisher link's, whose events are in no neighbourhood); another's: 404."""
+    photo = _load(photo_id)
+    if photo.owner_id is None or photo.owner_id != owner_of(principal):
+        raise _no_such_photo()
+    return _public(photo)
+
+
+def _public(photo: PhotoItem) -> PhotoPublic:
     if photo.status != "ready":
         return PhotoPublic(status=photo.status, reason=photo.reason)
     s3, bucket = client("s3"), get_settings().uploads_bucket
@@ -226,7 +248,8 @@ def check_attachable(principal: Principal, photo_id: str | None, neighbourhood_i
         photo = PhotoItem.get(*PhotoItem.key(photo_id))
     except DoesNotExist:
         photo = None
-    if photo is None or photo.owner_id != principal.user_id or photo.neighbourhood_id != neighbourhood_id:
+    owner = owner_of(principal)
+    if photo is None or owner is None or photo.owner_id != owner or photo.neighbourhood_id != neighbourhood_id:
         raise NotFound("No such photo of yours in this neighbourhood.", {"photo_id": "unknown photo"})
     if photo.purpose != purpose:
         raise Conflict(f"This photo was uploaded for a {photo.purpose}.", {"photo_id": f"uploaded for a {photo.purpose}"})

@@ -7,6 +7,9 @@
 // a link with a changed signature opens the refusal page instead of the form.
 // NOPER_BASE_URL is the origin of the stack; NOPER_OUTBOX_DIR its outbox (sign-in codes). Commune
 // 0501 must be seeded as tests/stack/conftest.py does (Hauptstrooss and Heigaart in two neighbourhoods).
+// A partner's link that may publish events: the partner publishes an event at a register address (keyboard only,
+// 360 px); it waits for the commune's approval, then shows on the commune's public page; the partner changes it
+// and cancels it in its list.
 // NOPER_SCREENSHOTS=1 also saves /tmp/noper-publisher-*.png (360 px wide).
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -20,6 +23,8 @@ if (!BASE_URL) {
 const COMMUNE = '0501';
 const SCREENSHOTS = Boolean(process.env.NOPER_SCREENSHOTS);
 const commune = JSON.parse(readFileSync(new URL('../../frontend/src/i18n/locales/commune/en.json', import.meta.url), 'utf8'));
+const life = JSON.parse(readFileSync(new URL('../../frontend/src/i18n/locales/life/en.json', import.meta.url), 'utf8'));
+const events = JSON.parse(readFileSync(new URL('../../frontend/src/i18n/locales/events/en.json', import.meta.url), 'utf8'));
 const stamp = uniqueStamp();
 const chromium = chromiumForTests();
 
@@ -54,6 +59,28 @@ function onePagePdf(text) {
   for (const offset of offsets) pdf += `${String(offset).padStart(10, '0')} 00000 n \n`;
   pdf += `trailer\n<< /Size ${objects.length + 1} /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`;
   return Buffer.from(pdf, 'latin1');
+}
+
+/** A small JPEG drawn in the page (a poster: a sun on a sky). */
+async function poster(page) {
+  const base64 = await page.evaluate(async () => {
+    const canvas = document.createElement('canvas');
+    canvas.width = 320;
+    canvas.height = 200;
+    const pen = canvas.getContext('2d');
+    pen.fillStyle = '#3a6ea5';
+    pen.fillRect(0, 0, 320, 200);
+    pen.fillStyle = '#f2c230';
+    pen.beginPath();
+    pen.arc(160, 100, 50, 0, Math.PI * 2);
+    pen.fill();
+    const blob = await new Promise((resolve) => canvas.toBlob(resolve, 'image/jpeg', 0.85));
+    const bytes = new Uint8Array(await blob.arrayBuffer());
+    let text = '';
+    for (const byte of bytes) text += String.fromCharCode(byte);
+    return btoa(text);
+  });
+  return { name: 'poster.jpg', mimeType: 'image/jpeg', buffer: Buffer.from(base64, 'base64') };
 }
 
 async function shoot(page, name) {
@@ -136,5 +163,107 @@ describe('a clerk publishes through a publisher link', () => {
     await refused.getByRole('heading', { level: 1, name: commune['publish.refused.title'] }).waitFor();
     assert.equal(await refused.getByTestId('publish-submit').count(), 0);
     await stranger.close();
+  });
+
+  test('a partner publishes an event at a register address: once the commune approves it, it is on the commune page; the partner changes and cancels it', async () => {
+    // Given a partner whose link may publish events for the whole commune (partners' wait for approval)
+    const admin = await staffMember(chromium.browser, BASE_URL, { commune: COMMUNE, email: `event-admin-${stamp}@example.lu`, role: 'admin' });
+    const partner = await admin.call('POST', `/communes/${COMMUNE}/publishers`, {
+      kind: 'partner', name: `Jugendhaus ${stamp.slice(-4)}`, purpose: 'Youth club', contact: 'jugend@example.lu', non_commercial: true,
+    });
+    const link = await admin.call('POST', `/communes/${COMMUNE}/publisher-links`, {
+      publisher_id: partner.id, neighbourhoods: null, categories: ['event', 'information'], expires_in_days: 30, label: 'youth club',
+    });
+    const context = await newContext();
+    const page = await context.newPage();
+    const errors = [];
+    page.on('pageerror', (error) => errors.push(error));
+    const key = async (locator, name = 'Space') => {
+      await locator.focus();
+      await page.keyboard.press(name);
+    };
+    await page.goto(`${BASE_URL}/publish#${link.url.split('#')[1]}`);
+
+    // When the partner chooses "An event" and fills the form with the keyboard, the place a register address
+    await key(page.getByTestId('publish-events'));
+    await page.getByTestId('event-form').waitFor();
+    const title = `Youth night ${stamp.slice(-5)}`;
+    const day = new Date(Date.now() + 20 * 86_400_000).toISOString().slice(0, 10);
+    await page.getByLabel(events['events.form.title'], { exact: true }).pressSequentially(title);
+    await page.getByLabel(events['events.form.category'], { exact: true }).selectOption('party');
+    await page.getByLabel(events['events.form.start'], { exact: true }).fill(`${day}T19:00`);
+    await page.getByLabel(events['events.form.end'], { exact: true }).fill(`${day}T23:00`);
+    const address = page.getByRole('combobox', { name: events['events.form.addressSearch'] });
+    await address.pressSequentially('Hauptstrooss 60');
+    await page.getByRole('listbox').getByRole('option').first().waitFor();
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('Enter');
+    await page.getByTestId('event-address').filter({ hasText: 'Hauptstrooss' }).waitFor();
+    await page.getByTestId('photo-input').setInputFiles(await poster(page));
+    await page.locator('[data-testid="photo-status"][data-phase="ready"]').waitFor({ timeout: 30_000 });
+    await key(page.getByTestId('event-public'));
+    assert.equal(await page.getByRole('radio', { name: commune['publish.target.commune'].split('{')[0].trim(), exact: false }).first().isChecked(), true);
+    await shoot(page, 'event-form');
+    await key(page.getByTestId('event-submit'), 'Enter');
+
+    // Then it waits for the commune, listed as such
+    await page.getByTestId('event-publish-news').filter({ hasText: title }).waitFor();
+    const listed = page.getByTestId('publisher-event').filter({ hasText: title });
+    await listed.filter({ hasText: events['events.publish.pending'] }).waitFor();
+    const pending = (await admin.call('GET', `/communes/${COMMUNE}/event-reviews`)).reviews.find((review) => review.title === title);
+    assert.ok(pending, 'the event is in the commune\'s review queue');
+    const published = (await page.evaluate(async () => {
+      const answer = await fetch('/api/v1/publish/events', { headers: { 'X-Publisher-Link': sessionStorage.getItem('noper.publisherLink') } });
+      return answer.json();
+    })).events.find((event) => event.title === title);
+    assert.ok(published.photo_id && published.address, 'the event carries its photo and its register address');
+
+    // When another staff member approves it (not the one who registered the partner and issued its link), the
+    // partner sees it published, changes its title and saves
+    const dora = await resident('Dora', 'Hauptstrooss 60', admin.approve);
+    await admin.context.close();
+    const editor = await staffMember(chromium.browser, BASE_URL, { commune: COMMUNE, email: `event-editor-${stamp}@example.lu`, role: 'editor' });
+    await editor.call('POST', `/communes/${COMMUNE}/event-reviews/${pending.event_id}`, { decision: 'approve', reason: '' });
+    await editor.context.close();
+    await page.reload();
+    await key(page.getByTestId('publish-events'));
+    const renamed = `${title} (indoors)`;
+    await key(listed.getByRole('button', { name: events['events.publish.edit'].replace('{title}', title) }));
+    const titleInput = page.getByLabel(events['events.form.title'], { exact: true });
+    assert.equal(await titleInput.inputValue(), title);
+    await titleInput.fill(renamed);
+    await key(page.getByTestId('event-submit'), 'Enter');
+    await page.getByTestId('event-publish-news').filter({ hasText: events['events.publish.saved'] }).waitFor();
+
+    // And a resident sees it on its page with its photo, its register address and its place on the map
+    const doraPage = await dora.context.newPage();
+    await doraPage.goto(`${BASE_URL}/events/${published.id}`);
+    await doraPage.getByTestId('event-title').filter({ hasText: renamed }).waitFor();
+    const photo = doraPage.getByTestId('event-photo');
+    await photo.waitFor();
+    assert.equal(await photo.getAttribute('alt'), life['life.photo.alt'].replace('{what}', renamed));
+    await doraPage.getByTestId('event-address').filter({ hasText: 'Hauptstrooss' }).waitFor();
+    await doraPage.getByTestId('event-map').scrollIntoViewIfNeeded();
+    await doraPage.locator('[data-testid="event-map"] [data-ready="true"]').waitFor();
+    await dora.context.close();
+
+    // And anyone sees it on the commune's page, with its place
+    const visitor = await newContext();
+    const publicPage = await visitor.newPage();
+    await publicPage.goto(`${BASE_URL}/communes/${COMMUNE}`);
+    await publicPage.getByTestId('public-events').scrollIntoViewIfNeeded();
+    await publicPage.getByTestId('public-event').filter({ hasText: renamed }).waitFor();
+    await visitor.close();
+
+    // And the partner cancels it from the list: it stays, marked cancelled
+    const changed = page.getByTestId('publisher-event').filter({ hasText: renamed });
+    await key(changed.getByTestId('cancel-publisher-event'));
+    await key(changed.getByTestId('confirm-cancel-publisher-event'));
+    await changed.filter({ hasText: events['events.status.cancelled'] }).waitFor();
+    await shoot(page, 'event-list');
+    const width = await page.evaluate(() => document.documentElement.scrollWidth);
+    assert.ok(width <= 360, `nothing wider than the phone (${width} px)`);
+    assert.deepEqual(errors, []);
+    await context.close();
   });
 });

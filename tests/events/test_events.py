@@ -255,3 +255,61 @@ def test_an_event_takes_comments_and_reports_through_the_kernel(client, act_as):
     act_as(ANNA)
     assert client.get(f"/api/v1/events/{event['id']}").json_body["hidden"] is True
     assert len(client.get(window).json_body["occurrences"]) == 1
+
+
+def test_an_event_carries_one_photo_of_its_organiser_which_follows_its_reach(client, act_as, app, clervaux):
+    from ops.local_events import LocalEvents
+    from tests.photos.test_photos import jpeg_with_gps, put, start
+
+    anna = resident("U-anna", nbh=clervaux["south"])
+    act_as(anna)
+    for_a_post = start(client).json_body
+    started = start(client, purpose="event").json_body
+    for upload in (for_a_post, started):
+        put(upload, jpeg_with_gps((300, 200)))
+    LocalEvents(app).poll_once()
+    # A photo uploaded for a post, or someone else's, is refused naming the field
+    refused = organise(client, act_as, anna, photo_id=for_a_post["photo_id"])
+    assert refused.status_code == 409 and error_of(refused)["fields"] == {"photo_id": "uploaded for a post"}
+    stranger = organise(client, act_as, resident("U-ben", nbh=clervaux["south"]), photo_id=started["photo_id"])
+    assert stranger.status_code == 404 and error_of(stranger)["fields"] == {"photo_id": "unknown photo"}
+    event = organised(client, act_as, anna, photo_id=started["photo_id"],
+                      point={"lat": TOWN[0] + 0.0015, "lon": TOWN[1]}, reach="nearby")
+    assert event["photo_id"] == started["photo_id"]
+    window = client.get(f"/api/v1/neighbourhoods/{clervaux['south']}/events?from={NEXT_YEAR}-05-01T00:00"
+                        f"&to={NEXT_YEAR}-06-01T00:00").json_body["occurrences"]
+    assert [o["photo_id"] for o in window] == [started["photo_id"]]  # the agenda's card shows it
+    photo = f"/api/v1/photos/{started['photo_id']}"
+    # A nearby neighbourhood the event reaches sees the photo; once the event stays home, no longer
+    act_as(resident("U-near", nbh=event["reaches"][0]))
+    assert client.get(photo).status_code == 200
+    act_as(anna)
+    assert change(client, event["id"], reach="neighbourhood").status_code == 200
+    act_as(resident("U-near", nbh=event["reaches"][0]))
+    assert client.get(photo).status_code == 404
+    # Removed on edit
+    act_as(anna)
+    assert change(client, event["id"], photo_id=None).json_body["photo_id"] is None
+
+
+def test_the_event_gives_its_place_centre_and_address_label_for_its_map(client, act_as, clervaux):
+    from chalicelib.addresses.search import suggest_addresses
+
+    anna = resident("U-anna", nbh=clervaux["south"])
+    found = suggest_addresses("0501", "Grand-Rue").addresses[0]
+    event = organised(client, act_as, anna, address_id=found.id)
+    cell = h3.latlng_to_cell(event["place_centre"]["lat"], event["place_centre"]["lon"], 9)
+    assert event["address"] == found.label and event["place_cell"] is None and cell  # the address's cell
+    point = {"lat": TOWN[0] + 0.0015, "lon": TOWN[1]}
+    moved = change(client, event["id"], point=point).json_body
+    lat, lon = h3.cell_to_latlng(h3.latlng_to_cell(point["lat"], point["lon"], 9))
+    assert moved["place_centre"] == {"lat": round(lat, 6), "lon": round(lon, 6)}  # the cell's centre, not the point
+    assert change(client, event["id"], address_id=None, point=None).json_body["place_centre"] is None
+    # An address outside the commune on edit: 400 naming the field
+    from chalicelib.addresses.service import import_addresses
+    from tests.api.test_neighbourhoods import register_csv
+    import_addresses(register_csv([("Rue de Wiltz", "Wiltz", 49.9660, 5.9320)], commune=("Wiltz", "0808")),
+                     create_communes=True)
+    elsewhere = suggest_addresses("0808", "Rue de Wiltz").addresses[0].id
+    refused = change(client, event["id"], address_id=elsewhere)
+    assert refused.status_code == 400 and error_of(refused)["fields"] == {"address_id": "outside the commune"}

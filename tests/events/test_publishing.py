@@ -269,3 +269,79 @@ def test_a_cancelled_publishers_event_tells_those_who_answered(client, act_as, b
     assert client.post(f"/api/v1/communes/{LAU2}/events/{made['id']}/cancel").status_code == 200
     [told] = mails_to(outbox, gina.email)
     assert told["Subject"] == f"Cancelled: {CONCERT['title']}"
+
+
+def test_a_publisher_lists_its_own_events_through_its_link_newest_first(client, act_as, by_link):
+    service = publisher()
+    token = link(service)
+    first = published(client, token)
+    second = published(client, token, title="Repair café at the town hall")
+    partner_token = link(publisher(kind="partner", name="Club"))
+    theirs = published(client, partner_token, title="Club night")
+    with count_dynamodb_calls() as calls:
+        listed = client.get("/api/v1/publish/events", headers=as_link(token))
+    assert listed.status_code == 200, listed.body
+    assert [(e["id"], e["review"]) for e in listed.json_body["events"]] == [(second["id"], "published"),
+                                                                          (first["id"], "published")]
+    assert dict(calls) == {"GetItem": 2, "Query": 1}  # the link and its publisher (every link's), one Query
+    assert [e["id"] for e in client.get("/api/v1/publish/events", headers=as_link(partner_token))
+            .json_body["events"]] == [theirs["id"]]
+    # A link whose categories leave out events lists none; a resident's session is not a link (403)
+    assert client.get("/api/v1/publish/events", headers=as_link(link(service, categories=["works"]))
+                      ).json_body["events"] == []
+    act_as(ANNA)
+    assert client.get("/api/v1/publish/events").status_code == 403
+
+
+def test_a_publishers_event_carries_its_photo_where_it_reaches_and_its_address_is_in_the_commune(client, act_as, app,
+                                                                                                 by_link):
+    from ops.local_events import LocalEvents
+    from tests.photos.test_photos import jpeg_with_gps, put
+
+    token = link(publisher())
+    upload = lambda purpose="event": client.post("/api/v1/publish/photos", headers=as_link(token), body=body(  # noqa: E731
+        {"purpose": purpose, "content_type": "image/jpeg", "size": 50_000}))
+    assert upload("post").status_code == 400 and error_of(upload("post"))["fields"] == {"purpose": "event only"}
+    started = upload().json_body
+    put(started, jpeg_with_gps((300, 200)))
+    LocalEvents(app).poll_once()
+    state = client.get(f"/api/v1/publish/photos/{started['photo_id']}", headers=as_link(token))
+    assert state.status_code == 200 and state.json_body["status"] == "ready"
+    # Another publisher's link neither follows nor attaches it
+    other = link(publisher(kind="partner", name="Club"))
+    assert client.get(f"/api/v1/publish/photos/{started['photo_id']}", headers=as_link(other)).status_code == 404
+    refused = publish(client, other, photo_id=started["photo_id"])
+    assert refused.status_code == 404 and error_of(refused)["fields"] == {"photo_id": "unknown photo"}
+    made = published(client, token, photo_id=started["photo_id"], target={"kind": "neighbourhoods",
+                                                                           "neighbourhoods": [N2]})
+    assert made["photo_id"] == started["photo_id"]
+    # Residents of the neighbourhood it reaches see the photo; the others do not
+    act_as(CARLA)
+    assert client.get(f"/api/v1/photos/{started['photo_id']}").status_code == 200
+    act_as(ANNA)
+    assert client.get(f"/api/v1/photos/{started['photo_id']}").status_code == 404
+    by_link()
+    removed = client.patch(f"/api/v1/publish/events/{made['id']}", headers=as_link(token), body=body({"photo_id": None}))
+    assert removed.status_code == 200 and removed.json_body["photo_id"] is None
+    # An address of another commune: 400 naming the field
+    from chalicelib.addresses.service import import_addresses
+    from chalicelib.addresses.search import suggest_addresses
+    from tests.api.test_neighbourhoods import register_csv
+    import_addresses(register_csv([("Rue de Wiltz", "Wiltz", 49.9660, 5.9320)], commune=("Wiltz", "0808")),
+                     create_communes=True)
+    elsewhere = suggest_addresses("0808", "Rue de Wiltz").addresses[0].id
+    outside = publish(client, token, address_id=elsewhere)
+    assert outside.status_code == 400 and error_of(outside)["fields"] == {"address_id": "outside the commune"}
+
+
+def test_the_upgrade_step_lists_the_events_published_before_the_list(client):
+    from chalicelib.events.models import EventItem
+    from chalicelib.events.publishing import index_publisher_events
+
+    token = link(publisher())
+    made = published(client, token)
+    EventItem(*EventItem.key(made["id"])).update(actions=[EventItem.gsi1pk.remove(), EventItem.gsi1sk.remove()])
+    assert client.get("/api/v1/publish/events", headers=as_link(token)).json_body["events"] == []
+    assert index_publisher_events() == 1 and index_publisher_events() == 0  # idempotent
+    assert [e["id"] for e in client.get("/api/v1/publish/events", headers=as_link(token)).json_body["events"]] == \
+        [made["id"]]

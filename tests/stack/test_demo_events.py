@@ -23,7 +23,11 @@ def test_the_demo_neighbourhood_has_a_flea_market_a_street_party_and_a_monthly_r
     page = neighbourhood_calendar(anna, anna.neighbourhood_id, CalendarQuery.model_validate(
         {"from": start.isoformat(), "to": (start + timedelta(days=92)).isoformat()}))
     by_category = {o.category: o for o in page.occurrences}
-    assert {"flea_market", "party", "repair_cafe"} <= set(by_category)
+    assert {"flea_market", "party", "repair_cafe", "culture"} <= set(by_category)
+    # The cultural service's concert, published through its link (printed), reaches the whole commune, publicly
+    concert = by_category["culture"]
+    assert (concert.publisher_name, concert.commune_wide) == ("Service culturel", True)
+    assert any("/publish#" in line for line in loaded), loaded
     repair = event_with_review(anna, by_category["repair_cafe"].event_id, "en")
     assert repair.capacity == 12 and repair.rrule == "FREQ=MONTHLY;BYDAY=1SA;COUNT=12"
     assert repair.start.weekday() == 5 and repair.start.day <= 7 and repair.start.hour == 14

@@ -2,6 +2,7 @@ import type { ApiClient, Member } from '../api/client';
 import { emptyOutcomeOf, outcomeOf, type Outcome } from '../api/outcome';
 import type { components } from '../api/schema';
 import { httpCommentsApi, type CommentsApi, type ReportReason } from '../comments/comments-api';
+import type { PhotoUploadApi } from '../lib/photo-upload.svelte';
 import { neighbourhoodMembers } from '../neighbourhood/members';
 
 type Schemas = components['schemas'];
@@ -25,7 +26,7 @@ export const CATEGORIES: readonly EventCategory[] = [
 ];
 
 /** The calls of the events screens, an event's comments among them; tests pass a fake. */
-export interface EventsApi extends CommentsApi {
+export interface EventsApi extends CommentsApi, PhotoUploadApi {
   /** Every occurrence in the window (all its pages). */
   calendar(neighbourhoodId: string, from: string, to: string): Promise<Outcome<{ occurrences: Occurrence[] }>>;
   event(eventId: string): Promise<Outcome<NeighbourhoodEvent>>;
@@ -105,6 +106,8 @@ export function httpEventsApi(client: ApiClient): EventsApi {
     reportEvent: (id, reason, text) =>
       outcomeOf(client.POST('/api/v1/events/{event_id}/reports', { params: event(id), body: { reason, text: text || null } })),
     askWholeCommune: (id) => outcomeOf(client.POST('/api/v1/events/{event_id}/whole-commune', { params: event(id) })),
+    startUpload: (contentType, size) => outcomeOf(client.POST('/api/v1/uploads', { body: { purpose: 'event', content_type: contentType, size } })),
+    photo: (id) => outcomeOf(client.GET('/api/v1/photos/{photo_id}', { params: { path: { photo_id: id } }, ...fresh })),
     remind: (id, occ, note) =>
       outcomeOf(client.POST('/api/v1/events/{event_id}/occurrences/{occurrence_id}/reminder', { params: occurrence(id, occ), body: { note } })),
     myEvents: () => outcomeOf(client.GET('/api/v1/me/events', fresh)),

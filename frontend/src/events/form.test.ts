@@ -42,8 +42,16 @@ describe('the form becomes the API body', () => {
     expect(bodyOf(filled({ capacity: '12', place: 'Schoulhaff', repeat, coOrganisers: ['u2'], lat: '49,5', lon: '5.98' }))).toEqual({
       title: 'Repair café', description: '', category: 'repair_cafe', start: '2027-03-06T14:00', end: '2027-03-06T17:00',
       place: 'Schoulhaff', address_id: null, point: { lat: 49.5, lon: 5.98 }, capacity: 12, co_organisers: ['u2'],
-      reach: 'neighbourhood', rrule: 'FREQ=DAILY;COUNT=3',
+      reach: 'neighbourhood', rrule: 'FREQ=DAILY;COUNT=3', photo_id: null,
     });
+  });
+
+  it('sends the register address and the photo chosen', () => {
+    expect(bodyOf(filled({ addressId: 'A-1', addressLabel: '1, Grand-Rue', photoId: 'P1' }))).toMatchObject({ address_id: 'A-1', photo_id: 'P1' });
+  });
+
+  it('waits for a photo still uploading', () => {
+    expect(formProblems(filled(), true)).toEqual({ photo_id: 'photoBusy' });
   });
 
   it('sends null for what is left empty', () => {
@@ -65,9 +73,11 @@ describe('the form becomes the API body', () => {
     const event = {
       title: 'Repair café', description: 'Bring it', category: 'repair_cafe', start: '2027-03-06T14:00:00+01:00', end: '2027-03-06T17:00:00+01:00',
       place: null, capacity: 8, reach: 'neighbourhood', rrule: 'FREQ=MONTHLY;BYDAY=1SA;COUNT=12', organisers: ['me', 'u2'],
+      address_id: 'A-1', address: '1, Grand-Rue', photo_id: 'P1',
     } as unknown as NeighbourhoodEvent;
     const fields = fieldsOf(event);
     expect(fields).toMatchObject({ start: '2027-03-06T14:00', end: '2027-03-06T17:00', capacity: '8', coOrganisers: ['u2'], place: '' });
+    expect(fields).toMatchObject({ addressId: 'A-1', addressLabel: '1, Grand-Rue', photoId: 'P1' });
     expect(bodyOf(fields).rrule).toBe('FREQ=MONTHLY;BYDAY=1SA;COUNT=12');
   });
 });

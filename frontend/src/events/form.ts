@@ -17,11 +17,16 @@ export interface EventFields {
   reach: 'neighbourhood' | 'nearby';
   repeat: Repeat;
   coOrganisers: string[];
+  /** A register address of the commune, chosen with the address search; its label shows what was chosen. */
+  addressId: string | null;
+  addressLabel: string;
+  /** The photo it carries: the one it had, a new one once uploaded, or none. */
+  photoId: string | null;
 }
 
 export const emptyFields = (): EventFields => ({
   title: '', description: '', category: '', start: '', end: '', place: '', lat: '', lon: '', capacity: '',
-  reach: 'neighbourhood', repeat: noRepeat(), coOrganisers: [],
+  reach: 'neighbourhood', repeat: noRepeat(), coOrganisers: [], addressId: null, addressLabel: '', photoId: null,
 });
 
 /** The wall-clock time of an instant the API gave with its Luxembourg offset, as a datetime-local value. */
@@ -34,18 +39,20 @@ export function fieldsOf(event: NeighbourhoodEvent): EventFields {
     title: event.title, description: event.description, category: event.category,
     start: localValue(event.start), end: localValue(event.end), place: event.place ?? '',
     capacity: event.capacity ? String(event.capacity) : '', reach: event.reach, repeat: repeatOf(event.rrule),
-    coOrganisers: event.organisers.slice(1),
+    coOrganisers: event.organisers.slice(1), addressId: event.address_id ?? null, addressLabel: event.address ?? '',
+    photoId: event.photo_id ?? null,
   };
 }
 
 const capacityText = (fields: EventFields): string => String(fields.capacity ?? '').trim();
 
 /** A field the form checks before sending (the API checks everything again and names its field). */
-export type FormProblem = 'required' | 'endBeforeStart' | 'capacity' | 'point' | 'until' | 'count' | 'interval';
+export type FormProblem = 'required' | 'endBeforeStart' | 'capacity' | 'point' | 'until' | 'count' | 'interval' | 'photoBusy';
 
 /** What the form finds wrong before sending, by the API's field names. */
-export function formProblems(fields: EventFields): Record<string, FormProblem> {
+export function formProblems(fields: EventFields, photoBusy = false): Record<string, FormProblem> {
   const problems: Record<string, FormProblem> = {};
+  if (photoBusy) problems.photo_id = 'photoBusy';
   if (!fields.title.trim()) problems.title = 'required';
   if (!fields.category) problems.category = 'required';
   if (!fields.start) problems.start = 'required';
@@ -75,14 +82,15 @@ export function bodyOf(fields: EventFields): EventCreate {
     start: fields.start,
     end: fields.end,
     place: fields.place.trim() || null,
-    address_id: null,
+    address_id: fields.addressId,
     point,
     capacity: capacityText(fields) ? Number(capacityText(fields)) : null,
     co_organisers: fields.coOrganisers,
     reach: fields.reach,
     rrule: ruleOf(fields.repeat, fields.start.slice(0, 10)),
+    photo_id: fields.photoId,
   };
 }
 
 /** The order of the fields on the screen: the first one in error takes the focus. */
-export const FIELD_ORDER = ['title', 'category', 'description', 'start', 'end', 'rrule', 'place', 'point', 'address_id', 'capacity', 'reach', 'co_organisers'] as const;
+export const FIELD_ORDER = ['title', 'category', 'description', 'start', 'end', 'rrule', 'place', 'address_id', 'point', 'photo_id', 'capacity', 'reach', 'co_organisers'] as const;

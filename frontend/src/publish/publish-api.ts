@@ -1,6 +1,7 @@
 import { createApiClient, type ApiClient } from '../api/client';
 import { outcomeOf, type Outcome } from '../api/outcome';
 import type { components } from '../api/schema';
+import type { PhotoUploadApi } from '../lib/photo-upload.svelte';
 
 type Schemas = components['schemas'];
 export type PublishContext = Schemas['PublishContext'];
@@ -10,13 +11,22 @@ export type AttachmentStarted = Schemas['AttachmentStarted'];
 export type AttachmentState = Schemas['AttachmentState'];
 export type AttachmentType = Schemas['AttachmentRequest']['content_type'];
 export type Category = PublishContext['categories'][number];
+export type PublisherEventRequest = Schemas['PublisherEventRequest'];
+export type PublisherEventUpdate = Schemas['PublisherEventUpdate'];
+export type PublishedEvent = Schemas['PublishedEvent'];
 
-/** The publishing routes, called by the bearer of a publisher link; tests pass a fake. */
-export interface PublishApi {
+/** The publishing routes, called by the bearer of a publisher link; tests pass a fake. Photos are its events'. */
+export interface PublishApi extends PhotoUploadApi {
   context(): Promise<Outcome<PublishContext>>;
   startAttachment(name: string, contentType: AttachmentType, size: number): Promise<Outcome<AttachmentStarted>>;
   attachment(id: string): Promise<Outcome<AttachmentState>>;
   publish(request: AnnouncementRequest): Promise<Outcome<AnnouncementPublic>>;
+  /** The link's publisher's events, newest first. */
+  events(): Promise<Outcome<{ events: PublishedEvent[] }>>;
+  publishEvent(request: PublisherEventRequest): Promise<Outcome<PublishedEvent>>;
+  /** Only the fields given change. */
+  changeEvent(eventId: string, change: Partial<PublisherEventUpdate>): Promise<Outcome<PublishedEvent>>;
+  cancelEvent(eventId: string): Promise<Outcome<PublishedEvent>>;
 }
 
 /** A client whose every request carries the link in the X-Publisher-Link header (never a cookie). */
@@ -40,6 +50,13 @@ export function httpPublishApi(client: ApiClient): PublishApi {
     attachment: (id) =>
       outcomeOf(client.GET('/api/v1/publish/attachments/{attachment_id}', { params: { path: { attachment_id: id } }, ...fresh })),
     publish: (request) => outcomeOf(client.POST('/api/v1/publish/announcements', { body: request })),
+    startUpload: (contentType, size) => outcomeOf(client.POST('/api/v1/publish/photos', { body: { purpose: 'event', content_type: contentType, size } })),
+    photo: (id) => outcomeOf(client.GET('/api/v1/publish/photos/{photo_id}', { params: { path: { photo_id: id } }, ...fresh })),
+    events: () => outcomeOf(client.GET('/api/v1/publish/events', fresh)),
+    publishEvent: (request) => outcomeOf(client.POST('/api/v1/publish/events', { body: request })),
+    changeEvent: (id, change) =>
+      outcomeOf(client.PATCH('/api/v1/publish/events/{event_id}', { params: { path: { event_id: id } }, body: change as PublisherEventUpdate })),
+    cancelEvent: (id) => outcomeOf(client.POST('/api/v1/publish/events/{event_id}/cancel', { params: { path: { event_id: id } } })),
   };
 }
 

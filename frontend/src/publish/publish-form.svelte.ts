@@ -56,6 +56,28 @@ export function localInput(date: Date): string {
   return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}T${pad(date.getHours())}:${pad(date.getMinutes())}`;
 }
 
+export interface CircleDraft {
+  lat: string;
+  lon: string;
+  radius: string;
+}
+
+/** Whom an announcement or a publisher's event reaches, as the API takes it: the whole commune, chosen
+ * neighbourhoods or a circle. */
+export function targetOf(kind: TargetKind, chosen: string[], circle: CircleDraft): AnnouncementRequest['target'] {
+  return kind === 'commune'
+    ? { kind: 'commune', neighbourhoods: null, circle: null }
+    : kind === 'neighbourhoods'
+      ? { kind: 'neighbourhoods', neighbourhoods: [...chosen], circle: null }
+      : { kind: 'circle', neighbourhoods: null, circle: { lat: Number(circle.lat), lon: Number(circle.lon), radius_m: Math.round(Number(circle.radius)) } };
+}
+
+/** Where a target starts for a link: the whole commune when it may, else its only neighbourhood (if one). */
+export function firstTarget(context: PublishContext): { kind: TargetKind; chosen: string[] } {
+  if (context.whole_commune) return { kind: 'commune', chosen: [] };
+  return { kind: 'neighbourhoods', chosen: context.neighbourhoods.length === 1 ? [context.neighbourhoods[0]?.id ?? ''] : [] };
+}
+
 /** The announcement form behind a publisher link: what it may do, the draft, uploads, publishing. */
 export class PublishForm {
   current: Phase = $state({ phase: 'loading' });
@@ -64,7 +86,7 @@ export class PublishForm {
   category: Category = $state('information');
   targetKind: TargetKind = $state('commune');
   chosen: string[] = $state([]);
-  circle = $state({ lat: '', lon: '', radius: '500' });
+  circle: CircleDraft = $state({ lat: '', lon: '', radius: '500' });
   validFrom = $state('');
   validUntil = $state('');
   isPublic = $state(false);
@@ -101,8 +123,7 @@ export class PublishForm {
     this.versions = [{ language: (context.commune_languages[0] ?? 'fr') as Language, title: '', body: '' }];
     // The link lists its categories alphabetically ("consultation" first): start on plain information.
     this.category = context.categories.includes('information') ? 'information' : (context.categories[0] ?? 'information');
-    this.targetKind = context.whole_commune ? 'commune' : 'neighbourhoods';
-    this.chosen = context.whole_commune ? [] : context.neighbourhoods.length === 1 ? [context.neighbourhoods[0]?.id ?? ''] : [];
+    ({ kind: this.targetKind, chosen: this.chosen } = firstTarget(context));
     this.current = { phase: 'ready' };
   }
 
@@ -186,16 +207,7 @@ export class PublishForm {
 
   /** The request the form would send; field problems are the API's to name. */
   request(): AnnouncementRequest {
-    const target: AnnouncementRequest['target'] =
-      this.targetKind === 'commune'
-        ? { kind: 'commune', neighbourhoods: null, circle: null }
-        : this.targetKind === 'neighbourhoods'
-          ? { kind: 'neighbourhoods', neighbourhoods: [...this.chosen], circle: null }
-          : {
-              kind: 'circle',
-              neighbourhoods: null,
-              circle: { lat: Number(this.circle.lat), lon: Number(this.circle.lon), radius_m: Math.round(Number(this.circle.radius)) },
-            };
+    const target = targetOf(this.targetKind, this.chosen, this.circle);
     const moment = (value: string) => (value ? new Date(value).toISOString() : null);
     return {
       versions: this.versions.map((v) => ({ language: v.language, title: v.title, body: v.body })),

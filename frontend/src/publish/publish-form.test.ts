@@ -23,6 +23,15 @@ const CONTEXT: PublishContext = {
   max_attachment_bytes: 1000,
 };
 
+const noEvents: Pick<PublishApi, 'events' | 'publishEvent' | 'changeEvent' | 'cancelEvent' | 'startUpload' | 'photo'> = {
+  startUpload: async () => { throw new Error('not an event test'); },
+  photo: async () => { throw new Error('not an event test'); },
+  events: async () => ({ ok: true, data: { events: [] } }),
+  publishEvent: async () => { throw new Error('not an event test'); },
+  changeEvent: async () => { throw new Error('not an event test'); },
+  cancelEvent: async () => { throw new Error('not an event test'); },
+};
+
 function fakeApi(options: { context?: Outcome<PublishContext>; states?: AttachmentState['status'][]; publish?: Outcome<unknown> } = {}) {
   const calls: unknown[] = [];
   const states = [...(options.states ?? ['ready'])];
@@ -40,6 +49,7 @@ function fakeApi(options: { context?: Outcome<PublishContext>; states?: Attachme
       calls.push(['publish', request]);
       return (options.publish ?? { ok: true, data: { status: 'published', title: 'T' } }) as never;
     },
+    ...noEvents,
   };
   return { api, calls };
 }
