@@ -249,7 +249,9 @@ def local_environment() -> dict[str, str]:
         dynamodb=f"http://127.0.0.1:{ports['dynamodb']}",
         aws=f"http://127.0.0.1:{ports['moto']}",
         table="noper-local",
-        extra={"NOPER_OUTBOX_DIR": str(LOCAL_DIR / "outbox")},
+        # Links in emails, letters and printed publisher links name the origin `make run` serves (PORT moves it).
+        extra={"NOPER_OUTBOX_DIR": str(LOCAL_DIR / "outbox"),
+               "NOPER_SITE_URL": os.environ.get("NOPER_SITE_URL") or f"http://localhost:{ports['origin']}"},
     )
 
 
