@@ -116,7 +116,7 @@ def publish_demo_concert(lau2: str, start: datetime, end: datetime) -> str:
         contact="culture@demo.lu", non_commercial=True))
     issued = links.issue(lau2, LinkRequest(publisher_id=service.id, label="demo"), issued_by="demo")
     publish_event(links.principal_from_link(issued.token), PublisherEventRequest(
-        title="Summer concert in the park", category="culture", start=start, end=end, public=True,
+        title="Winter concert in the park", category="culture", start=start, end=end, public=True,
         description="The commune's band and the music school play in the park. Free; bring a blanket.",
         place="Park by the town hall", target={"kind": "commune"}))
     return issued.url
