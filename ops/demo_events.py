@@ -74,7 +74,7 @@ def load_demo_events(lau2: str = demo_commune.LAU2) -> list[str]:
     def at(day: date, hour: int) -> datetime:
         return datetime(day.year, day.month, day.day, hour)  # a wall-clock time in Luxembourg, as the form sends
 
-    flea = next_saturday(today, 7)
+    flea = next_saturday(today, 1)  # within the coming 7 days: the digest's "coming up" lists it
     market = events.create_event(carla, nbh, EventCreate(
         title="Flea market in the school yard", category="flea_market", start=at(flea, 9), end=at(flea, 14),
         description="Bring a table and what you no longer need; coffee and cake by the parents' association.",

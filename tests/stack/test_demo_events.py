@@ -6,6 +6,7 @@ from datetime import date, timedelta
 from chalicelib.accounts.principals import principal_of
 from chalicelib.accounts.roles import account_of
 from chalicelib.adapters.clock import now
+from chalicelib.digest.content import coming_up
 from chalicelib.events import answers
 from chalicelib.events.approval import event_with_review
 from chalicelib.events.models import CalendarQuery
@@ -34,6 +35,8 @@ def test_the_demo_neighbourhood_has_a_flea_market_a_street_party_and_a_monthly_r
     mine = answers.answers(anna, repair.id, repair.occurrence_id)
     assert mine.mine is not None and mine.mine.state == "going" and mine.going == 2
     assert load_demo_events() == [f"the coming events of {repair.neighbourhood_id.split('-')[0]}: already there"]
+    # the weekly digest's "coming up" has the flea market, whatever the day the demo is loaded
+    assert "Flea market in the school yard" in {e.title for e in coming_up(anna.neighbourhood_id, now())}
 
 
 def test_the_demo_dates_are_saturdays_ahead():
