@@ -94,6 +94,7 @@ def run() -> int:
     from chalicelib.accounts.signin import start_session
     from chalicelib.adapters.aws import client as aws_client
     from chalicelib.adapters.clock import now
+    from chalicelib.adapters.ids import new_id
     from chalicelib.addresses.importer import import_addresses
     from chalicelib.addresses.register import address_id
     from chalicelib.addresses.service import get_address
@@ -141,6 +142,7 @@ def run() -> int:
     moderator = person("mod", moderator=True, neighbourhood=other_nbh)
     readers = [person(f"reader{n}") for n in range(3)]
     newcomer = person("newcomer", status="pending")
+    person(new_id(), status="pending")  # two waiting: the list of pending residents has a second page (ids: ULIDs)
     clerk = Person("clerk")
     clerk.headers = person("clerk", status="none", staff=frozenset({f"{LAU2}:admin", f"{LAU2}:verifier",
                                                                   f"{LAU2}:editor"})).headers
@@ -173,6 +175,15 @@ def run() -> int:
                 print(f"  note: {method} {url} answered {response.status_code}: {response.body[:160]!r}")
             return response.json_body if response.body else None
 
+        def pages(who: Person, template: str, query: str = "", **values) -> None:
+            """A paged GET's first page of one entry, then its second page by the first page's cursor."""
+            first = call(who, "GET", template, query=f"?limit=1{query}", note="page 1 of 1 entry", **values)
+            if not (first or {}).get("cursor"):
+                print(f"  note: GET {template} gave no cursor: no second page")
+                return
+            call(who, "GET", template, query=f"?limit=1{query}&cursor={first['cursor']}", note="page 2, by cursor",
+                 **values)
+
         tomorrow, later = (now() + timedelta(days=1)).date(), (now() + timedelta(days=3)).date()
         # uploads and photos
         started = call(anna, "POST", "/api/v1/uploads", {"purpose": "post", "content_type": "image/jpeg", "size": 20000})
@@ -193,6 +204,7 @@ def run() -> int:
              {"kind": "recommendation", "trade": "plumber", "name": "Jos Weber", "phone": "+352 621 123 456",
               "text": "Quick and fair"}, note="recommendation")
         call(ben, "GET", "/api/v1/neighbourhoods/{neighbourhood_id}/posts")
+        pages(ben, "/api/v1/neighbourhoods/{neighbourhood_id}/posts")
         call(ben, "GET", "/api/v1/neighbourhoods/{neighbourhood_id}/professionals")
         call(ben, "GET", "/api/v1/posts/{post_id}", post_id=post["id"])
         call(anna, "PATCH", "/api/v1/posts/{post_id}",
@@ -205,6 +217,14 @@ def run() -> int:
         comment = call(ben, "POST", "/api/v1/posts/{post_id}/comments", {"text": "I can help", "mentions": [anna.user_id]},
                        post_id=post["id"])
         call(anna, "GET", "/api/v1/posts/{post_id}/comments", post_id=post["id"])
+        # a thread of several commenters, a reply among them, then read a page at a time
+        call(anna, "POST", "/api/v1/posts/{post_id}/comments", {"text": "Thanks!", "reply_to": comment["id"]},
+             post_id=post["id"], note="a reply")
+        for reader in readers:
+            call(reader, "POST", "/api/v1/posts/{post_id}/comments", {"text": "Me too"}, post_id=post["id"],
+                 note="another commenter")
+        call(anna, "GET", "/api/v1/posts/{post_id}/comments", post_id=post["id"], note="five commenters")
+        pages(anna, "/api/v1/posts/{post_id}/comments", post_id=post["id"])
         call(ben, "PUT", "/api/v1/posts/{post_id}/thanks", post_id=post["id"])
         call(ben, "DELETE", "/api/v1/posts/{post_id}/thanks", post_id=post["id"])
         # the lending library
@@ -216,6 +236,8 @@ def run() -> int:
         call(anna, "GET", "/api/v1/items/{item_id}/calendar", item_id=item["id"])
         call(anna, "POST", "/api/v1/items/{item_id}/comments", {"text": "Does it take SDS bits?"}, item_id=item["id"])
         call(ben, "GET", "/api/v1/items/{item_id}/comments", item_id=item["id"])
+        call(ben, "POST", "/api/v1/items/{item_id}/comments", {"text": "Yes, both"}, item_id=item["id"])
+        pages(anna, "/api/v1/items/{item_id}/comments", item_id=item["id"])
         call(anna, "POST", "/api/v1/items/{item_id}/reports", {"reason": "commercial"}, item_id=item["id"])
         loan = call(anna, "POST", "/api/v1/items/{item_id}/loans", {"start": tomorrow.isoformat(), "end": later.isoformat()},
                     item_id=item["id"])
@@ -235,6 +257,9 @@ def run() -> int:
              occurrence_id=café["occurrence_id"])
         call(ben, "GET", "/api/v1/events/{event_id}/calendar.ics", event_id=café["id"])
         call(ben, "GET", "/api/v1/events/{event_id}/comments", event_id=café["id"])
+        for who in (anna, ben):
+            call(who, "POST", "/api/v1/events/{event_id}/comments", {"text": "Bring a toaster?"}, event_id=café["id"])
+        pages(ben, "/api/v1/events/{event_id}/comments", event_id=café["id"])
         call(anna, "PATCH", "/api/v1/events/{event_id}", {"capacity": 15}, event_id=café["id"])
         feed = call(ben, "POST", "/api/v1/me/calendar-feeds")
         call(ben, "GET", "/api/v1/me/calendar-feeds")
@@ -250,6 +275,7 @@ def run() -> int:
         call(ben, "POST", "/api/v1/conversations/{conversation_id}/messages", {"text": "Sure, after 6"},
              conversation_id=talk["id"])
         page = call(anna, "GET", "/api/v1/conversations/{conversation_id}/messages", conversation_id=talk["id"])
+        pages(anna, "/api/v1/conversations/{conversation_id}/messages", conversation_id=talk["id"])
         call(anna, "GET", "/api/v1/conversations")
         call(anna, "GET", "/api/v1/me/unread")
         call(anna, "POST", "/api/v1/messages/{message_id}/reports", {"reason": "spam"},
@@ -269,10 +295,14 @@ def run() -> int:
         call(amb1, "POST", "/api/v1/posts/{post_id}/moderation", {"action": "hide", "reason": "off_topic"},
              post_id=post["id"])
         call(anna, "POST", "/api/v1/posts/{post_id}/appeal", {"text": "It is about the street"}, post_id=post["id"])
+        call(anna, "POST", "/api/v1/posts/{post_id}/appeal", {"text": "The cat is still lost"}, post_id=cat["id"],
+             note="the hidden lost pet")
         call(amb2, "GET", "/api/v1/neighbourhoods/{neighbourhood_id}/appeals")
+        pages(amb2, "/api/v1/neighbourhoods/{neighbourhood_id}/appeals")
         call(amb2, "POST", "/api/v1/posts/{post_id}/appeal/decision", {"decision": "restore", "reason": "fair"},
              post_id=post["id"])
         call(amb1, "GET", "/api/v1/neighbourhoods/{neighbourhood_id}/moderation-log")
+        pages(amb1, "/api/v1/neighbourhoods/{neighbourhood_id}/moderation-log")
         call(anna, "POST", "/api/v1/tone-check", {"text": "Thanks for the ladder!"})
         # the resident's own screens and the neighbourhood
         call(anna, "GET", "/api/v1/me")
@@ -300,6 +330,7 @@ def run() -> int:
                          "/api/v1/communes/{lau2}/announcement-reviews", "/api/v1/communes/{lau2}/consultations",
                          "/api/v1/communes/{lau2}/event-reviews"):
             call(clerk, "GET", template, query="?status=pending" if template.endswith("verifications") else "")
+        pages(clerk, "/api/v1/communes/{lau2}/verifications", query="&status=pending")
         started_import = call(clerk, "POST", "/api/v1/communes/{lau2}/address-imports",
                               {"filename": "register.csv", "size": 2000})
         call(clerk, "GET", "/api/v1/communes/{lau2}/address-imports/{import_id}", import_id=started_import["import_id"])
@@ -340,6 +371,9 @@ def run() -> int:
                  consultation_id=drafted["id"])
             call(anna, "GET", "/api/v1/neighbourhoods/{neighbourhood_id}/consultations/{consultation_id}" + tail,
                  consultation_id=drafted["id"])
+        # the commune's audit log once its staff decided things: names of who decided, a page at a time
+        call(clerk, "GET", "/api/v1/communes/{lau2}/audit", note="with entries")
+        pages(clerk, "/api/v1/communes/{lau2}/audit")
         # deletions last
         call(ben, "DELETE", "/api/v1/comments/{comment_id}", comment_id=comment["id"])
         call(anna, "DELETE", "/api/v1/posts/{post_id}", post_id=post["id"])
