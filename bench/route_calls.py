@@ -175,14 +175,16 @@ def run() -> int:
                 print(f"  note: {method} {url} answered {response.status_code}: {response.body[:160]!r}")
             return response.json_body if response.body else None
 
-        def pages(who: Person, template: str, query: str = "", **values) -> None:
-            """A paged GET's first page of one entry, then its second page by the first page's cursor."""
-            first = call(who, "GET", template, query=f"?limit=1{query}", note="page 1 of 1 entry", **values)
-            if not (first or {}).get("cursor"):
+        def pages(who: Person, template: str, query: str = "", to_the_end: bool = False, **values) -> None:
+            """A paged GET's first page of one entry, then its second page by the first page's cursor (and on to
+            the last, often empty: DynamoDB gives a cursor when the page is full)."""
+            page, number = call(who, "GET", template, query=f"?limit=1{query}", note="page 1 of 1 entry", **values), 1
+            if not (page or {}).get("cursor"):
                 print(f"  note: GET {template} gave no cursor: no second page")
-                return
-            call(who, "GET", template, query=f"?limit=1{query}&cursor={first['cursor']}", note="page 2, by cursor",
-                 **values)
+            while (page or {}).get("cursor") and (number < 2 or to_the_end):
+                number += 1
+                page = call(who, "GET", template, query=f"?limit=1{query}&cursor={page['cursor']}", **values,
+                            note=f"page {number}, by cursor")
 
         tomorrow, later = (now() + timedelta(days=1)).date(), (now() + timedelta(days=3)).date()
         # uploads and photos
@@ -237,7 +239,7 @@ def run() -> int:
         call(anna, "POST", "/api/v1/items/{item_id}/comments", {"text": "Does it take SDS bits?"}, item_id=item["id"])
         call(ben, "GET", "/api/v1/items/{item_id}/comments", item_id=item["id"])
         call(ben, "POST", "/api/v1/items/{item_id}/comments", {"text": "Yes, both"}, item_id=item["id"])
-        pages(anna, "/api/v1/items/{item_id}/comments", item_id=item["id"])
+        pages(anna, "/api/v1/items/{item_id}/comments", item_id=item["id"], to_the_end=True)
         call(anna, "POST", "/api/v1/items/{item_id}/reports", {"reason": "commercial"}, item_id=item["id"])
         loan = call(anna, "POST", "/api/v1/items/{item_id}/loans", {"start": tomorrow.isoformat(), "end": later.isoformat()},
                     item_id=item["id"])
@@ -275,7 +277,7 @@ def run() -> int:
         call(ben, "POST", "/api/v1/conversations/{conversation_id}/messages", {"text": "Sure, after 6"},
              conversation_id=talk["id"])
         page = call(anna, "GET", "/api/v1/conversations/{conversation_id}/messages", conversation_id=talk["id"])
-        pages(anna, "/api/v1/conversations/{conversation_id}/messages", conversation_id=talk["id"])
+        pages(anna, "/api/v1/conversations/{conversation_id}/messages", conversation_id=talk["id"], to_the_end=True)
         call(anna, "GET", "/api/v1/conversations")
         call(anna, "GET", "/api/v1/me/unread")
         call(anna, "POST", "/api/v1/messages/{message_id}/reports", {"reason": "spam"},

@@ -18,7 +18,7 @@ from pynamodb.exceptions import DoesNotExist, PutError, TransactWriteError
 
 from chalicelib import policy
 from chalicelib.accounts.content_owners import ContentChoice, ContentOwner, register_content_owner
-from chalicelib.accounts.secrets import keyed_hash, same
+from chalicelib.accounts.secrets import vouch, vouched
 from chalicelib.accounts.service import author_name, verified_neighbourhood
 from chalicelib.adapters.clock import now
 from chalicelib.adapters.ids import new_id
@@ -100,15 +100,15 @@ def comments(principal: Principal, kind: str, content_id: str, query: CommentsQu
              language: str = DEFAULT) -> CommentPage:
     """Oldest first, each comment followed by its replies; one Query a page. The first page starts at the
     thread's head (`ThreadHeadItem`), which tells its kind who may read it; a piece without a head is read first
-    (`kinds.readable`). A page's cursor carries a proof that this reader passed that check (`_vouch`: bound to
+    (`kinds.readable`). A page's cursor carries a proof that this reader passed that check (`vouch`: bound to
     them, the thread and a time VOUCHED_SECONDS after the check), so a later page is its one Query too; once
     the proof expired (or in a cursor without one) the page checks again: the head, or the piece."""
     partition = CommentItem.partition(kind, content_id)
     start, extra = read_cursor(query.cursor, partition=partition, sort_pattern=_CURSOR_SK, what="thread",
                                extra=("until", "proof")) if query.cursor else (None, {})
     decide = kinds.kind(kind).thread_readable
-    until = _vouched(principal, partition, extra) if start is not None else None
-    if start is not None and until is None:
+    until = vouched(extra, principal.user_id, partition, now().timestamp()) if start is not None else False
+    if start is not None and not until:
         _check_again(principal, kind, content_id, decide)
     elif start is None and decide is None:
         kinds.readable(principal, kind, content_id)
@@ -129,25 +129,9 @@ def comments(principal: Principal, kind: str, content_id: str, query: CommentsQu
             last = {"pk": raws[-1]["pk"], "sk": raws[-1]["sk"]}
     found = [_public(CommentItem.from_raw_data(raw), principal.user_id, language) for raw in raws]
     # Checked on this page: vouched for VOUCHED_SECONDS from now; read on a proof: no longer than it said.
-    cursor = encode_cursor(last, _vouch(principal, partition, until)) if last else None
+    until = until if type(until) is int else int(now().timestamp()) + VOUCHED_SECONDS  # a bool: checked here
+    cursor = encode_cursor(last, vouch(principal.user_id, partition, until)) if last else None
     return CommentPage(comments=found, cursor=cursor)
-
-
-def _vouch(principal: Principal, partition: str, until: int | None = None) -> dict[str, str]:
-    """The proof a page's cursor carries: this reader passed the check of this thread, valid until `until`."""
-    if not principal.user_id:
-        return {}
-    until = until or int(now().timestamp()) + VOUCHED_SECONDS
-    return {"until": str(until), "proof": keyed_hash("thread-cursor", principal.user_id, partition, str(until))}
-
-
-def _vouched(principal: Principal, partition: str, extra: dict[str, str]) -> int | None:
-    """Until when the cursor's proof vouches for this reader on this thread; None when it does not (none, not
-    theirs, another thread's, expired)."""
-    until, proof = extra.get("until", ""), extra.get("proof", "")
-    if not principal.user_id or not until.isdigit() or not proof or int(until) <= now().timestamp():
-        return None
-    return int(until) if same(proof, keyed_hash("thread-cursor", principal.user_id, partition, until)) else None
 
 
 def _check_again(principal: Principal, kind: str, content_id: str, decide: Any) -> None:
