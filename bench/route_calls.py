@@ -6,7 +6,9 @@ Starts its own DynamoDB Local and moto server (S3), imports the sample register 
 neighbourhoods, gives each person of the scenario (verified neighbours, a newcomer, two ambassadors, a commune
 moderator, commune staff) an account and a real session, then runs one realistic request per route through
 `chalice.test.Client` with the session's cookies, while `count_dynamodb_calls` counts the calls by operation:
-reading the session is part of every signed-in request's count. Prints the table, then the GET routes this
+reading the session is part of every signed-in request's count. A GET whose cost depends on state runs again in
+it: each paged list a page of one entry at a time (`pages`: the second page by the first one's cursor), a thread
+of five commenters, the audit log with entries. Prints the table, then the GET routes this
 scenario did not reach. Exits 1 when a GET made more than MAX_GET_CALLS calls (#16: at most 2).
 """
 
