@@ -8,7 +8,8 @@ moderator, commune staff) an account and a real session, then runs one realistic
 `chalice.test.Client` with the session's cookies, while `count_dynamodb_calls` counts the calls by operation:
 reading the session is part of every signed-in request's count. A GET whose cost depends on state runs again in
 it: each paged list a page of one entry at a time (`pages`: the second page by the first one's cursor), a thread
-of five commenters, the audit log with entries. Prints the table, then the GET routes this
+of five commenters, the audit log with entries, lost pets with a photo, a post I thanked, a hidden post read by its
+author, a conversation with a blocked neighbour. Prints the table, then the GET routes this
 scenario did not reach. Exits 1 when a GET made more than MAX_GET_CALLS calls (#16: at most 2).
 """
 
@@ -209,6 +210,8 @@ def run() -> int:
               "text": "Quick and fair"}, note="recommendation")
         call(ben, "GET", "/api/v1/neighbourhoods/{neighbourhood_id}/posts")
         pages(ben, "/api/v1/neighbourhoods/{neighbourhood_id}/posts")
+        call(ben, "GET", "/api/v1/neighbourhoods/{neighbourhood_id}/posts", query="?kind=lost_pet",
+             note="lost pets, with a photo")
         call(ben, "GET", "/api/v1/neighbourhoods/{neighbourhood_id}/professionals")
         call(ben, "GET", "/api/v1/posts/{post_id}", post_id=post["id"])
         call(anna, "PATCH", "/api/v1/posts/{post_id}",
@@ -230,6 +233,7 @@ def run() -> int:
         call(anna, "GET", "/api/v1/posts/{post_id}/comments", post_id=post["id"], note="five commenters")
         pages(anna, "/api/v1/posts/{post_id}/comments", post_id=post["id"])
         call(ben, "PUT", "/api/v1/posts/{post_id}/thanks", post_id=post["id"])
+        call(ben, "GET", "/api/v1/posts/{post_id}", post_id=post["id"], note="thanked by me")
         call(ben, "DELETE", "/api/v1/posts/{post_id}/thanks", post_id=post["id"])
         # the lending library
         item = call(ben, "POST", "/api/v1/neighbourhoods/{neighbourhood_id}/items",
@@ -285,6 +289,9 @@ def run() -> int:
         call(anna, "POST", "/api/v1/messages/{message_id}/reports", {"reason": "spam"},
              message_id=page["messages"][0]["id"])
         call(anna, "PUT", "/api/v1/me/blocks/{user_id}", user_id=ben.user_id)
+        call(anna, "GET", "/api/v1/conversations", note="with a neighbour I block")
+        call(ben, "GET", "/api/v1/conversations/{conversation_id}/messages", conversation_id=talk["id"],
+             note="blocked by the other")
         call(anna, "DELETE", "/api/v1/me/blocks/{user_id}", user_id=ben.user_id)
         # moderation: reports, the queue, hiding, appeals, the log, the tone reminder
         call(ben, "POST", "/api/v1/posts/{post_id}/reports", {"reason": "spam", "text": "ads"}, post_id=cat["id"])
@@ -298,6 +305,7 @@ def run() -> int:
              note="commune moderator")
         call(amb1, "POST", "/api/v1/posts/{post_id}/moderation", {"action": "hide", "reason": "off_topic"},
              post_id=post["id"])
+        call(anna, "GET", "/api/v1/posts/{post_id}", post_id=post["id"], note="hidden, read by its author")
         call(anna, "POST", "/api/v1/posts/{post_id}/appeal", {"text": "It is about the street"}, post_id=post["id"])
         call(anna, "POST", "/api/v1/posts/{post_id}/appeal", {"text": "The cat is still lost"}, post_id=cat["id"],
              note="the hidden lost pet")
