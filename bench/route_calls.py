@@ -6,7 +6,10 @@ Starts its own DynamoDB Local and moto server (S3), imports the sample register 
 neighbourhoods, gives each person of the scenario (verified neighbours, a newcomer, two ambassadors, a commune
 moderator, commune staff) an account and a real session, then runs one realistic request per route through
 `chalice.test.Client` with the session's cookies, while `count_dynamodb_calls` counts the calls by operation:
-reading the session is part of every signed-in request's count. Prints the table, then the GET routes this
+reading the session is part of every signed-in request's count. A GET whose cost depends on state runs again in
+it: each paged list a page of one entry at a time (`pages`: the second page by the first one's cursor), a thread
+of five commenters, the audit log with entries, lost pets with a photo, a post I thanked, a hidden post read by its
+author, a conversation with a blocked neighbour. Prints the table, then the GET routes this
 scenario did not reach. Exits 1 when a GET made more than MAX_GET_CALLS calls (#16: at most 2).
 """
 
@@ -94,6 +97,7 @@ def run() -> int:
     from chalicelib.accounts.signin import start_session
     from chalicelib.adapters.aws import client as aws_client
     from chalicelib.adapters.clock import now
+    from chalicelib.adapters.ids import new_id
     from chalicelib.addresses.importer import import_addresses
     from chalicelib.addresses.register import address_id
     from chalicelib.addresses.service import get_address
@@ -141,6 +145,7 @@ def run() -> int:
     moderator = person("mod", moderator=True, neighbourhood=other_nbh)
     readers = [person(f"reader{n}") for n in range(3)]
     newcomer = person("newcomer", status="pending")
+    person(new_id(), status="pending")  # two waiting: the list of pending residents has a second page (ids: ULIDs)
     clerk = Person("clerk")
     clerk.headers = person("clerk", status="none", staff=frozenset({f"{LAU2}:admin", f"{LAU2}:verifier",
                                                                   f"{LAU2}:editor"})).headers
@@ -173,6 +178,17 @@ def run() -> int:
                 print(f"  note: {method} {url} answered {response.status_code}: {response.body[:160]!r}")
             return response.json_body if response.body else None
 
+        def pages(who: Person, template: str, query: str = "", to_the_end: bool = False, **values) -> None:
+            """A paged GET's first page of one entry, then its second page by the first page's cursor (and on to
+            the last, often empty: DynamoDB gives a cursor when the page is full)."""
+            page, number = call(who, "GET", template, query=f"?limit=1{query}", note="page 1 of 1 entry", **values), 1
+            if not (page or {}).get("cursor"):
+                print(f"  note: GET {template} gave no cursor: no second page")
+            while (page or {}).get("cursor") and (number < 2 or to_the_end):
+                number += 1
+                page = call(who, "GET", template, query=f"?limit=1{query}&cursor={page['cursor']}", **values,
+                            note=f"page {number}, by cursor")
+
         tomorrow, later = (now() + timedelta(days=1)).date(), (now() + timedelta(days=3)).date()
         # uploads and photos
         started = call(anna, "POST", "/api/v1/uploads", {"purpose": "post", "content_type": "image/jpeg", "size": 20000})
@@ -193,6 +209,9 @@ def run() -> int:
              {"kind": "recommendation", "trade": "plumber", "name": "Jos Weber", "phone": "+352 621 123 456",
               "text": "Quick and fair"}, note="recommendation")
         call(ben, "GET", "/api/v1/neighbourhoods/{neighbourhood_id}/posts")
+        pages(ben, "/api/v1/neighbourhoods/{neighbourhood_id}/posts")
+        call(ben, "GET", "/api/v1/neighbourhoods/{neighbourhood_id}/posts", query="?kind=lost_pet",
+             note="lost pets, with a photo")
         call(ben, "GET", "/api/v1/neighbourhoods/{neighbourhood_id}/professionals")
         call(ben, "GET", "/api/v1/posts/{post_id}", post_id=post["id"])
         call(anna, "PATCH", "/api/v1/posts/{post_id}",
@@ -205,7 +224,16 @@ def run() -> int:
         comment = call(ben, "POST", "/api/v1/posts/{post_id}/comments", {"text": "I can help", "mentions": [anna.user_id]},
                        post_id=post["id"])
         call(anna, "GET", "/api/v1/posts/{post_id}/comments", post_id=post["id"])
+        # a thread of several commenters, a reply among them, then read a page at a time
+        call(anna, "POST", "/api/v1/posts/{post_id}/comments", {"text": "Thanks!", "reply_to": comment["id"]},
+             post_id=post["id"], note="a reply")
+        for reader in readers:
+            call(reader, "POST", "/api/v1/posts/{post_id}/comments", {"text": "Me too"}, post_id=post["id"],
+                 note="another commenter")
+        call(anna, "GET", "/api/v1/posts/{post_id}/comments", post_id=post["id"], note="five commenters")
+        pages(anna, "/api/v1/posts/{post_id}/comments", post_id=post["id"])
         call(ben, "PUT", "/api/v1/posts/{post_id}/thanks", post_id=post["id"])
+        call(ben, "GET", "/api/v1/posts/{post_id}", post_id=post["id"], note="thanked by me")
         call(ben, "DELETE", "/api/v1/posts/{post_id}/thanks", post_id=post["id"])
         # the lending library
         item = call(ben, "POST", "/api/v1/neighbourhoods/{neighbourhood_id}/items",
@@ -216,6 +244,8 @@ def run() -> int:
         call(anna, "GET", "/api/v1/items/{item_id}/calendar", item_id=item["id"])
         call(anna, "POST", "/api/v1/items/{item_id}/comments", {"text": "Does it take SDS bits?"}, item_id=item["id"])
         call(ben, "GET", "/api/v1/items/{item_id}/comments", item_id=item["id"])
+        call(ben, "POST", "/api/v1/items/{item_id}/comments", {"text": "Yes, both"}, item_id=item["id"])
+        pages(anna, "/api/v1/items/{item_id}/comments", item_id=item["id"], to_the_end=True)
         call(anna, "POST", "/api/v1/items/{item_id}/reports", {"reason": "commercial"}, item_id=item["id"])
         loan = call(anna, "POST", "/api/v1/items/{item_id}/loans", {"start": tomorrow.isoformat(), "end": later.isoformat()},
                     item_id=item["id"])
@@ -235,6 +265,9 @@ def run() -> int:
              occurrence_id=café["occurrence_id"])
         call(ben, "GET", "/api/v1/events/{event_id}/calendar.ics", event_id=café["id"])
         call(ben, "GET", "/api/v1/events/{event_id}/comments", event_id=café["id"])
+        for who in (anna, ben):
+            call(who, "POST", "/api/v1/events/{event_id}/comments", {"text": "Bring a toaster?"}, event_id=café["id"])
+        pages(ben, "/api/v1/events/{event_id}/comments", event_id=café["id"])
         call(anna, "PATCH", "/api/v1/events/{event_id}", {"capacity": 15}, event_id=café["id"])
         feed = call(ben, "POST", "/api/v1/me/calendar-feeds")
         call(ben, "GET", "/api/v1/me/calendar-feeds")
@@ -251,11 +284,15 @@ def run() -> int:
         call(ben, "POST", "/api/v1/conversations/{conversation_id}/messages", {"text": "Sure, after 6"},
              conversation_id=talk["id"])
         page = call(anna, "GET", "/api/v1/conversations/{conversation_id}/messages", conversation_id=talk["id"])
+        pages(anna, "/api/v1/conversations/{conversation_id}/messages", conversation_id=talk["id"], to_the_end=True)
         call(anna, "GET", "/api/v1/conversations")
         call(anna, "GET", "/api/v1/me/unread")
         call(anna, "POST", "/api/v1/messages/{message_id}/reports", {"reason": "spam"},
              message_id=page["messages"][0]["id"])
         call(anna, "PUT", "/api/v1/me/blocks/{user_id}", user_id=ben.user_id)
+        call(anna, "GET", "/api/v1/conversations", note="with a neighbour I block")
+        call(ben, "GET", "/api/v1/conversations/{conversation_id}/messages", conversation_id=talk["id"],
+             note="blocked by the other")
         call(anna, "DELETE", "/api/v1/me/blocks/{user_id}", user_id=ben.user_id)
         # moderation: reports, the queue, hiding, appeals, the log, the tone reminder
         call(ben, "POST", "/api/v1/posts/{post_id}/reports", {"reason": "spam", "text": "ads"}, post_id=cat["id"])
@@ -269,11 +306,16 @@ def run() -> int:
              note="commune moderator")
         call(amb1, "POST", "/api/v1/posts/{post_id}/moderation", {"action": "hide", "reason": "off_topic"},
              post_id=post["id"])
+        call(anna, "GET", "/api/v1/posts/{post_id}", post_id=post["id"], note="hidden, read by its author")
         call(anna, "POST", "/api/v1/posts/{post_id}/appeal", {"text": "It is about the street"}, post_id=post["id"])
+        call(anna, "POST", "/api/v1/posts/{post_id}/appeal", {"text": "The cat is still lost"}, post_id=cat["id"],
+             note="the hidden lost pet")
         call(amb2, "GET", "/api/v1/neighbourhoods/{neighbourhood_id}/appeals")
+        pages(amb2, "/api/v1/neighbourhoods/{neighbourhood_id}/appeals")
         call(amb2, "POST", "/api/v1/posts/{post_id}/appeal/decision", {"decision": "restore", "reason": "fair"},
              post_id=post["id"])
         call(amb1, "GET", "/api/v1/neighbourhoods/{neighbourhood_id}/moderation-log")
+        pages(amb1, "/api/v1/neighbourhoods/{neighbourhood_id}/moderation-log")
         call(anna, "POST", "/api/v1/tone-check", {"text": "Thanks for the ladder!"})
         # the resident's own screens and the neighbourhood
         call(anna, "GET", "/api/v1/me")
@@ -301,6 +343,7 @@ def run() -> int:
                          "/api/v1/communes/{lau2}/announcement-reviews", "/api/v1/communes/{lau2}/consultations",
                          "/api/v1/communes/{lau2}/event-reviews"):
             call(clerk, "GET", template, query="?status=pending" if template.endswith("verifications") else "")
+        pages(clerk, "/api/v1/communes/{lau2}/verifications", query="&status=pending")
         started_import = call(clerk, "POST", "/api/v1/communes/{lau2}/address-imports",
                               {"filename": "register.csv", "size": 2000})
         call(clerk, "GET", "/api/v1/communes/{lau2}/address-imports/{import_id}", import_id=started_import["import_id"])
@@ -341,6 +384,9 @@ def run() -> int:
                  consultation_id=drafted["id"])
             call(anna, "GET", "/api/v1/neighbourhoods/{neighbourhood_id}/consultations/{consultation_id}" + tail,
                  consultation_id=drafted["id"])
+        # the commune's audit log once its staff decided things: names of who decided, a page at a time
+        call(clerk, "GET", "/api/v1/communes/{lau2}/audit", note="with entries")
+        pages(clerk, "/api/v1/communes/{lau2}/audit")
         # deletions last
         call(ben, "DELETE", "/api/v1/comments/{comment_id}", comment_id=comment["id"])
         call(anna, "DELETE", "/api/v1/posts/{post_id}", post_id=post["id"])

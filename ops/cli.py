@@ -99,6 +99,15 @@ def index_pending(_args: argparse.Namespace) -> int:
     return 0
 
 
+def name_audit_entries(_args: argparse.Namespace) -> int:
+    from chalicelib.communes.audit import name_entries
+    from chalicelib.communes.service import list_communes
+
+    named = sum(name_entries(c.lau2) for c in list_communes().communes)
+    print(f"audit log entries given their staff member's name: {named}")
+    return 0
+
+
 def move_consultation_texts(_args: argparse.Namespace) -> int:
     from chalicelib.communes.service import list_communes
     from chalicelib.consultations.service import move_texts
@@ -239,6 +248,9 @@ def parser() -> argparse.ArgumentParser:
     commands.add_parser("index-pending", help="once, when upgrading: copy every resident waiting for verification "
                         "into their commune's index, so the staff's list is one Query (idempotent)"
                         ).set_defaults(run=index_pending)
+    commands.add_parser("name-audit-entries", help="once, when upgrading: give each entry of the communes' audit logs "
+                        "its staff member's name, so a page of the log is one Query (idempotent)"
+                        ).set_defaults(run=name_audit_entries)
     commands.add_parser("move-consultation-texts", help="once, when upgrading: move each consultation's free-text "
                         "answers into its partition and keep the names of its neighbourhoods on it, so its results "
                         "are one Query (idempotent)").set_defaults(run=move_consultation_texts)

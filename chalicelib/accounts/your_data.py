@@ -5,7 +5,8 @@ Erasing removes personal data at once: the account, its email → account item a
 every item of its `USER#<id>` partition (verification records, vouches received, vouch
 counters, letter codes kept there), its sessions; vouches the resident gave stay (they verified
 someone) but lose the voucher's id. What the resident wrote is removed or anonymised, as they
-chose, by each registered content owner. The email may sign up again as a new account.
+chose, by each registered content owner. A staff member's name leaves the commune's audit log (its
+entries keep the account's id: chalicelib/communes/audit.py). The email may sign up again as a new account.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from chalicelib.accounts.pending import claimed_as_read, pending_entry
 from chalicelib.accounts.service import load_user, profile_of
 from chalicelib.adapters.aws import client
 from chalicelib.adapters.clock import now
+from chalicelib.communes.audit import forget_actor
 from chalicelib.config import get_settings
 from chalicelib.errors import Conflict
 from chalicelib.neighbourhoods.models import count_member
@@ -152,10 +154,12 @@ def erase_my_account(principal: Principal, content: ContentChoice) -> None:
             if not condition_failed(error):
                 raise
     signin.close_all_sessions(user.user_id)
+    forget_actor(user.user_id)  # their name on the commune's audit log; again below, for a decision in flight
     exports.erase_exports(user.user_id)  # the objects; the export's item goes with the partition
     _delete_partition(f"USER#{user.user_id}", keep="PROFILE")
     SignInCodeItem(*SignInCodeItem.key(user.email)).delete()
     _delete_account(user)
+    forget_actor(user.user_id)  # an entry written meanwhile read the account's name before it went
     logger.info("account erased", user_id=user.user_id, content=content)
 
 

@@ -18,6 +18,7 @@ from pynamodb.exceptions import DoesNotExist, PutError, TransactWriteError
 
 from chalicelib import policy
 from chalicelib.accounts.content_owners import ContentChoice, ContentOwner, register_content_owner
+from chalicelib.accounts.secrets import vouch, vouched
 from chalicelib.accounts.service import author_name, verified_neighbourhood
 from chalicelib.adapters.clock import now
 from chalicelib.adapters.ids import new_id
@@ -33,11 +34,14 @@ from chalicelib.errors import Conflict, Forbidden, InvalidInput, NotFound
 from chalicelib.i18n import DEFAULT
 from chalicelib.observability import logger
 from chalicelib.policy import Principal
-from chalicelib.store.pages import decode_cursor, encode_cursor
+from chalicelib.store.pages import encode_cursor, read_cursor
 from chalicelib.store.table import condition_failed, refused_conditions, table_connection, transaction
 
 ATTEMPTS = 3  # a post pinned or edited meanwhile moves its feed entries: the counter write is tried again
 _CURSOR_SK = re.compile(r"^[0-9A-Z]{26}#([0-9A-Z]{26})?$")
+# How long a page's cursor vouches that its reader passed the thread's check: the next pages read on without
+# checking again until then (a reader who lost access meanwhile reads on at most this long), then check again.
+VOUCHED_SECONDS = 300
 
 
 def _no_such_comment(field: str = "comment_id") -> NotFound:
@@ -95,12 +99,18 @@ def add_comment(principal: Principal, kind: str, content_id: str, request: Comme
 def comments(principal: Principal, kind: str, content_id: str, query: CommentsQuery,
              language: str = DEFAULT) -> CommentPage:
     """Oldest first, each comment followed by its replies; one Query a page. The first page starts at the
-    thread's head (`ThreadHeadItem`), which tells its kind who may read it; a later page, or a piece without a
-    head, reads the piece first (`kinds.readable`)."""
+    thread's head (`ThreadHeadItem`), which tells its kind who may read it; a piece without a head is read first
+    (`kinds.readable`). A page's cursor carries a proof that this reader passed that check (`vouch`: bound to
+    them, the thread and a time VOUCHED_SECONDS after the check), so a later page is its one Query too; once
+    the proof expired (or in a cursor without one) the page checks again: the head, or the piece."""
     partition = CommentItem.partition(kind, content_id)
-    start = decode_cursor(query.cursor, partition=partition, sort_pattern=_CURSOR_SK, what="thread") if query.cursor else None
+    start, extra = read_cursor(query.cursor, partition=partition, sort_pattern=_CURSOR_SK, what="thread",
+                               extra=("until", "proof")) if query.cursor else (None, {})
     decide = kinds.kind(kind).thread_readable
-    if start is not None or decide is None:
+    until = vouched(extra, principal.user_id, partition, now().timestamp()) if start is not None else False
+    if start is not None and not until:
+        _check_again(principal, kind, content_id, decide)
+    elif start is None and decide is None:
         kinds.readable(principal, kind, content_id)
     # One more on the first page, for the head; below it the comments, whose sort keys all follow `#HEAD`.
     page = table_connection().query(partition, limit=query.limit + (start is None), scan_index_forward=True,
@@ -118,7 +128,24 @@ def comments(principal: Principal, kind: str, content_id: str, query: CommentsQu
             raws = raws[:query.limit]
             last = {"pk": raws[-1]["pk"], "sk": raws[-1]["sk"]}
     found = [_public(CommentItem.from_raw_data(raw), principal.user_id, language) for raw in raws]
-    return CommentPage(comments=found, cursor=encode_cursor(last) if last else None)
+    # Checked on this page: vouched for VOUCHED_SECONDS from now; read on a proof: no longer than it said.
+    until = until if type(until) is int else int(now().timestamp()) + VOUCHED_SECONDS  # a bool: checked here
+    cursor = encode_cursor(last, vouch(principal.user_id, partition, until)) if last else None
+    return CommentPage(comments=found, cursor=cursor)
+
+
+def _check_again(principal: Principal, kind: str, content_id: str, decide: Any) -> None:
+    """A later page without a valid proof: the thread's head tells its kind who may read it (or the piece, for a
+    kind without heads or a thread written before them)."""
+    if decide is not None:
+        try:
+            head = ThreadHeadItem.get(*ThreadHeadItem.key(kind, content_id))
+        except DoesNotExist:
+            pass
+        else:
+            decide(principal, head)
+            return
+    kinds.readable(principal, kind, content_id)
 
 
 def thread_head(kind: str, content_id: str, neighbourhood_ids: list[str], only_for: str | None = None,

@@ -22,6 +22,7 @@ from pynamodb.exceptions import DoesNotExist, TransactWriteError, UpdateError
 
 from chalicelib.accounts.content_owners import ContentChoice, ContentOwner, register_content_owner
 from chalicelib.accounts.models import UserItem
+from chalicelib.accounts.secrets import vouch, vouched
 from chalicelib.accounts.service import load_user, verified_neighbourhood
 from chalicelib.adapters.clock import now
 from chalicelib.adapters.ids import new_id
@@ -42,7 +43,7 @@ from chalicelib.notifications.unread import UnreadWatchItem
 from chalicelib.observability import logger
 from chalicelib.policy import Principal
 from chalicelib.ratelimit import limit
-from chalicelib.store.pages import decode_cursor, encode_cursor
+from chalicelib.store.pages import encode_cursor, read_cursor
 from chalicelib.store.table import condition_failed, refused_conditions, table_connection, transaction
 
 # My conversations in the inbox partition (USER#<id>#CONVS), without the loan requests waiting for me there.
@@ -152,18 +153,23 @@ def send(principal: Principal, conversation_id: str, request: MessageRequest) ->
 
 def messages(principal: Principal, conversation_id: str, query: MessagesQuery) -> MessagePage:
     """Newest first, one Query a page. Reading writes nothing: the web app says it read the conversation
-    (`mark_read`). Who takes part is told by the page itself (`_page_shows_participant`); only a page that
-    cannot tell costs the conversation's GetItem. Anyone else is told it does not exist (404)."""
+    (`mark_read`). Who takes part is told by the page itself (`_page_shows_participant`), or by the cursor of the
+    page before (its proof that this reader takes part: who takes part never changes); only a page that can tell
+    neither (the first, empty or of an erased account's messages only) costs the conversation's GetItem. Anyone
+    else is told it does not exist (404)."""
     partition = MessageItem.partition(conversation_id)
-    start_key = decode_cursor(query.cursor, partition=partition, sort_pattern=_CURSOR_SK, what="conversation") if query.cursor else None
+    start_key, extra = read_cursor(query.cursor, partition=partition, sort_pattern=_CURSOR_SK, what="conversation",
+                                   extra=("proof",)) if query.cursor else (None, {})
     page = table_connection().query(partition, limit=query.limit, scan_index_forward=False,
                                     exclusive_start_key=start_key)
     items = [MessageItem.from_raw_data(raw) for raw in page.get("Items", [])]
-    if not _page_shows_participant(principal.user_id, conversation_id, items):
+    if not (_page_shows_participant(principal.user_id, conversation_id, items)
+            or (start_key is not None and vouched(extra, principal.user_id, partition, 0))):
         participating(principal, conversation_id)
     found = [_public(item, principal.user_id) for item in items]
     last = page.get("LastEvaluatedKey")
-    return MessagePage(messages=found, cursor=encode_cursor(last) if last else None)
+    return MessagePage(messages=found,
+                       cursor=encode_cursor(last, vouch(principal.user_id, partition)) if last else None)
 
 
 def mark_read(principal: Principal, conversation_id: str) -> ConversationRead:

@@ -1,7 +1,8 @@
 """Opaque page cursors: a Query's LastEvaluatedKey, base64url-encoded, checked on the way back in so that
 a tampered cursor is never a read of someone else's partition. A cursor that is not base64url (PageCursor,
 the model's and the document's pattern) is a 400; a well-formed one this list did not give names no page of
-it: 404 naming `cursor`, as an unknown id in a path is."""
+it: 404 naming `cursor`, as an unknown id in a path is. A list may carry more in its cursors than the key
+(`extra`: e.g. a thread's proof that its reader passed the check, chalicelib/comments/service.py)."""
 
 from __future__ import annotations
 
@@ -39,8 +40,8 @@ def unknown_cursor(what: str = "list") -> NotFound:
 TIME_ID_SK = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?[+-]\d{2}:\d{2}#[0-9A-Z]{26}$")
 
 
-def encode_cursor(last_key: dict[str, Any]) -> str:
-    plain = {name: value["S"] for name, value in last_key.items()}
+def encode_cursor(last_key: dict[str, Any], extra: dict[str, str] | None = None) -> str:
+    plain = {**(extra or {}), **{name: value["S"] for name, value in last_key.items()}}
     return base64.urlsafe_b64encode(json.dumps(plain, sort_keys=True).encode()).decode().rstrip("=")
 
 
@@ -48,13 +49,21 @@ def decode_cursor(cursor: str, *, partition: str, sort_pattern: re.Pattern[str],
                   key_names: tuple[str, ...] = ("pk", "sk"), what: str = "list") -> dict[str, Any]:
     """The ExclusiveStartKey of a cursor this `partition` gave; `key_names` starts with the
     queried partition and sort key names (an index query's cursor also holds the table's keys)."""
+    return read_cursor(cursor, partition=partition, sort_pattern=sort_pattern, key_names=key_names, what=what)[0]
+
+
+def read_cursor(cursor: str, *, partition: str, sort_pattern: re.Pattern[str], key_names: tuple[str, ...] = ("pk", "sk"),
+                what: str = "list", extra: tuple[str, ...] = ()) -> tuple[dict[str, Any], dict[str, str]]:
+    """As `decode_cursor`, and what else the cursor may carry (`extra`: each name optional, any other refused)."""
     bad = unknown_cursor(what)
     try:
         plain = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
     except (ValueError, binascii.Error, UnicodeDecodeError):
         raise bad from None
-    if not isinstance(plain, dict) or set(plain) != set(key_names) or not all(isinstance(v, str) for v in plain.values()):
+    if not isinstance(plain, dict) or not set(key_names) <= set(plain) <= set(key_names) | set(extra) \
+            or not all(isinstance(v, str) for v in plain.values()):
         raise bad
     if plain[key_names[0]] != partition or not sort_pattern.match(plain[key_names[1]]):
         raise bad
-    return {name: {"S": value} for name, value in plain.items()}
+    return ({name: {"S": plain[name]} for name in key_names},
+            {name: value for name, value in plain.items() if name not in key_names})

@@ -225,6 +225,67 @@ def test_comments_page_oldest_first_one_query_a_page(client, act_as):
     assert bad.status_code == 404 and "cursor" in error_of(bad)["fields"]
 
 
+def test_a_later_page_is_one_query_while_its_cursor_vouches_for_its_reader_and_checks_again_after(
+        client, act_as, monkeypatch):
+    import base64
+    import json
+    from datetime import timedelta
+
+    from chalicelib.adapters import clock
+    from chalicelib.comments import service
+
+    # Given a thread of three comments, and the first page of it Anna read
+    act_as(ANNA)
+    post = written(client, DISCUSSION)
+    for i in range(3):
+        commented(client, post["id"], f"c{i}")
+    cursor = thread(client, post["id"], limit=1).json_body["cursor"]
+
+    # When she reads on, then again with the next cursor: one Query each, no read of the post nor its head
+    for expected in ("c1", "c2"):
+        with count_dynamodb_calls() as calls:
+            page = thread(client, post["id"], limit=1, cursor=cursor)
+        assert page.status_code == 200 and [c["text"] for c in page.json_body["comments"]] == [expected]
+        assert dict(calls) == {"Query": 1}
+        cursor = page.json_body["cursor"] or cursor
+
+    # Then her cursor vouches for her only: another neighbourhood's reader is checked, and told it does not exist
+    act_as(resident("U-other", nbh=N2))
+    with count_dynamodb_calls() as calls:
+        assert thread(client, post["id"], limit=1, cursor=cursor).status_code == 404
+    assert dict(calls) == {"GetItem": 1}  # the thread's head
+    # nor does it vouch for another thread, nor once changed
+    act_as(ANNA)
+    other = written(client, DISCUSSION)
+    commented(client, other["id"], "o0")
+    commented(client, other["id"], "o1")
+    plain = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+    theirs = json.loads(base64.urlsafe_b64decode((c := thread(client, other["id"], limit=1).json_body["cursor"])
+                                                 + "=" * (-len(c) % 4)))
+    swapped = {**theirs, "proof": plain["proof"], "until": plain["until"]}
+    forged = {**plain, "until": str(int(plain["until"]) + 3600)}
+
+    def encoded(value):
+        return base64.urlsafe_b64encode(json.dumps(value).encode()).decode().rstrip("=")
+
+    for tampered, thread_id in ((swapped, other["id"]), (forged, post["id"])):
+        with count_dynamodb_calls() as calls:
+            assert thread(client, thread_id, limit=1, cursor=encoded(tampered)).status_code == 200
+        assert dict(calls) == {"GetItem": 1, "Query": 1}  # checked again, and still hers to read
+    assert thread(client, post["id"], cursor=encoded({**plain, "more": "x"})).status_code == 404
+
+    # And a reader who lost access reads on only until the proof expires, then is checked again: 404
+    act_as(resident("U-anna", nbh=N2))  # moved away
+    assert thread(client, post["id"], limit=1, cursor=cursor).status_code == 200
+    later = clock.now() + timedelta(seconds=service.VOUCHED_SECONDS + 1)
+    monkeypatch.setattr(service, "now", lambda: later)
+    assert thread(client, post["id"], limit=1, cursor=cursor).status_code == 404
+    act_as(ANNA)  # back: checked again, then vouched for anew
+    with count_dynamodb_calls() as calls:
+        assert thread(client, post["id"], limit=1, cursor=cursor).status_code == 200
+    assert dict(calls) == {"GetItem": 1, "Query": 1}
+
+
 # --- deleting -------------------------------------------------------------------------------
 
 def test_the_author_or_an_ambassador_deletes_and_a_comment_with_replies_stays_deleted(client, act_as):

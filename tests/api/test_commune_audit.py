@@ -161,3 +161,78 @@ def test_the_log_pages_newest_first_and_a_bad_cursor_is_refused_naming_it(client
         assert response.status_code == 404 and error_of(response)["fields"] == {"cursor": "not one this list gave"}, bad
     assert client.get(f"{AUDIT}?cursor=no%20way", headers=admin).status_code == 400  # not base64url
     assert client.get(f"{AUDIT}?limit=0", headers=admin).status_code == 400
+
+
+def _named_admin(client, outbox, name="Marie Weber"):
+    publish_clervaux()
+    admin = staff_headers(client, outbox, email="marie.admin@clervaux.lu", role="admin")
+    ok(client.patch("/api/v1/me", headers=admin, body=body({"display_name": name})))
+    return admin, client.get("/api/v1/me", headers=admin).json_body["id"]
+
+
+def _decide(client, admin, partner_approval=False):
+    ok(client.put("/api/v1/communes/0501/publishing-settings", headers=admin,
+                  body=body({"partner_approval": partner_approval})))
+
+
+def test_an_entry_keeps_the_name_at_the_decision_and_a_page_is_one_query_after_the_session(client, outbox):
+    from chalicelib.store.calls import count_dynamodb_calls
+
+    admin, admin_id = _named_admin(client, outbox)
+    _decide(client, admin)
+    ok(client.patch("/api/v1/me", headers=admin, body=body({"display_name": "Marie Schmit"})))
+    _decide(client, admin, True)
+
+    for query in ({}, {"limit": 1}):
+        with count_dynamodb_calls() as calls:
+            first = entries(client, admin, **query)
+        assert calls == {"GetItem": 1, "Query": 1}, query  # the session, the page: no read of the accounts
+    with count_dynamodb_calls() as calls:
+        second = entries(client, admin, limit=1, cursor=first["cursor"])
+    assert calls == {"GetItem": 1, "Query": 1}
+
+    log = entries(client, admin)
+    mine = [e["by"]["name"] for e in log["entries"] if e["by"]["id"] == admin_id]
+    assert mine == ["Marie Schmit", "Marie Weber"]  # who acted, as known then
+    assert first["entries"][0]["by"]["name"] == "Marie Schmit" and second["entries"][0]["by"]["name"] == "Marie Weber"
+
+
+def test_erasing_a_staff_account_removes_its_name_from_the_log_and_keeps_its_decisions(client, outbox):
+    admin, admin_id = _named_admin(client, outbox)
+    other = staff_headers(client, outbox, email="jos.admin@clervaux.lu", role="admin")
+    _decide(client, admin)
+    _decide(client, admin, True)
+
+    assert client.delete("/api/v1/me?content=remove", headers=admin).status_code == 204
+
+    log = entries(client, other)
+    theirs = [e for e in log["entries"] if e["by"]["id"] == admin_id]
+    assert [e["action"] for e in theirs] == ["publishing_settings_changed"] * 2
+    assert {e["by"]["name"] for e in theirs} == {None}
+    stored = list(CommuneAuditItem.query(CommuneAuditItem.partition("0501"), consistent_read=True))
+    assert all("Marie" not in (item.actor_name or "") for item in stored)
+    assert not list(CommuneAuditItem.gsi1.query(CommuneAuditItem.actor_key(admin_id)))
+
+
+def test_entries_written_before_names_were_kept_are_named_by_the_upgrade_step(client, outbox):
+    from chalicelib.communes.audit import name_entries
+    from chalicelib.store.calls import count_dynamodb_calls
+
+    admin, admin_id = _named_admin(client, outbox)
+    _decide(client, admin)
+    for item in CommuneAuditItem.query(CommuneAuditItem.partition("0501")):  # as written before names were kept
+        item.update(actions=[CommuneAuditItem.actor_name.remove(), CommuneAuditItem.gsi1pk.remove(),
+                             CommuneAuditItem.gsi1sk.remove()])
+
+    with count_dynamodb_calls() as calls:
+        before = entries(client, admin)
+    assert calls == {"GetItem": 1, "Query": 1, "BatchGetItem": 1}  # until the step ran: the names as they are now
+    assert before["entries"][0]["by"] == {"id": admin_id, "name": "Marie Weber"}
+
+    assert name_entries("0501") == 3  # the admin's decision, and two of the operator's command line (no account)
+    assert name_entries("0501") == 0  # idempotent
+    with count_dynamodb_calls() as calls:
+        after = entries(client, admin)
+    assert calls == {"GetItem": 1, "Query": 1}
+    assert after["entries"] == before["entries"]
+    assert [item.actor_id for item in CommuneAuditItem.gsi1.query(CommuneAuditItem.actor_key(admin_id))] == [admin_id]

@@ -133,6 +133,26 @@ def test_a_page_of_messages_is_one_query_for_either_participant_even_when_only_t
         assert calls == {"Query": 1}, calls
 
 
+def test_the_last_empty_page_is_one_query_on_the_cursor_of_its_reader_only(client, act_as):
+    # Given a conversation of one message, read a message a page: the next page, past the end, is empty
+    act_as(ANNA)
+    conversation = started(client)
+    cursor = read(client, conversation["id"], limit=1).json_body["cursor"]
+    assert cursor
+
+    # When Anna reads it on her page's cursor, then an outsider on the same cursor
+    with count_dynamodb_calls() as calls:
+        empty = read(client, conversation["id"], limit=1, cursor=cursor)
+    act_as(CARL)
+    with count_dynamodb_calls() as outsider_calls:
+        outsider = read(client, conversation["id"], limit=1, cursor=cursor)
+
+    # Then her cursor proved she takes part: one Query; it proves nothing for anyone else: read, 404
+    assert empty.status_code == 200 and empty.json_body["messages"] == []
+    assert calls == {"Query": 1}, calls
+    assert outsider.status_code == 404 and outsider_calls == {"Query": 1, "GetItem": 1}
+
+
 # --- one conversation per pair, order, unread counts ----------------------------------------
 
 def test_starting_again_carries_on_in_the_same_conversation(client, act_as):
