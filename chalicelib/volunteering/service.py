@@ -202,8 +202,8 @@ def check_visible(principal: Principal, call: CallItem) -> None:
             raise no_such_call()
         return
     authorize_in(READ, principal, list(call.reaches or []), no_such_call())
-    if call.hidden and principal.user_id not in (call.organisers or []):
-        raise no_such_call()
+    if call.status == "pending" or (call.hidden and principal.user_id not in (call.organisers or [])):
+        raise no_such_call()  # a partner's call waiting for the commune reaches nobody yet
 
 
 def get_call(principal: Principal, call_id: str, language: str = DEFAULT) -> CallPublic:
@@ -302,8 +302,9 @@ def organised(principal: Principal, call_id: str, allow_cancelled: bool = False)
     the link's scope (else 403); anyone who may not read it: 404."""
     call, shifts = load(call_id, consistent=True)
     if principal.publisher_link is not None and not principal.signed_in:
-        if call.publisher_id is None or call.lau2 != principal.publisher_link.lau2:
-            raise no_such_call()
+        link = principal.publisher_link
+        if call.publisher_id != link.publisher_id or call.lau2 != link.lau2:
+            raise no_such_call()  # another publisher's, or a resident's: not this link's to know
         if not _publisher_owns(principal, call):
             raise Forbidden("This link may not organise this call.", {"call_id": "outside this link's scope"})
     else:
@@ -405,7 +406,7 @@ def thread_head_of(call: CallItem, hidden: bool | None = None) -> Any:
     """Who reads the call's comments, as `check_visible` decides: residents of where it reaches; while hidden, its
     organisers only (a publisher's has none: nobody)."""
     hidden = bool(call.hidden) if hidden is None else hidden
-    return thread_head(KIND, call.call_id, list(call.reaches or []),
+    return thread_head(KIND, call.call_id, list(call.reaches or []) if call.status != "pending" else [],
                        only_among=list(call.organisers or []) if hidden else None)
 
 
