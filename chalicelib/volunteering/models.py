@@ -264,7 +264,7 @@ class ActivityTotal(Model):
 class VolunteeringRecord(Model):
     """My confirmed participations, what a certificate needs."""
 
-    name: str = Field(description="my name as neighbours see it")
+    name: str = Field(description="my name as neighbours saw it when I signed up (empty before I chose one)")
     entries: list[RecordEntry] = Field(description="oldest first")
     activities: list[ActivityTotal] = Field(description="hours and actions per call")
     total_hours: float

@@ -171,22 +171,41 @@ def move_shift(principal: Principal, call_id: str, shift_id: str, move: ShiftMov
 # --- reading --------------------------------------------------------------------------------
 
 def load(call_id: str, consistent: bool = False) -> tuple[CallItem, list[ShiftItem]]:
-    """The call and its shifts: one Query of its partition."""
-    call, shifts = None, []
+    """The call and its shifts: one Query of its partition (`sk` from `CALL` to `SHIFT#~`: sign-ups left out)."""
+    call, shifts, _ = _query(call_id, consistent, with_signups=False)
+    return call, shifts
+
+
+def load_with_signups(call_id: str) -> tuple[CallItem, list[ShiftItem], list[SignUpItem]]:
+    """The call, its shifts and its sign-ups: the whole partition, one Query (more pages only past 1 MB)."""
+    return _query(call_id, True, with_signups=True)
+
+
+def _query(call_id: str, consistent: bool, with_signups: bool) -> tuple[CallItem, list[ShiftItem], list[SignUpItem]]:
+    call, shifts, people = None, [], []
     connection = table_connection()
-    answer = connection.connection.client.query(
-        TableName=connection.table_name, ConsistentRead=consistent,
-        KeyConditionExpression="pk = :pk AND sk BETWEEN :a AND :b",
-        ExpressionAttributeValues={":pk": {"S": f"VCALL#{call_id}"}, ":a": {"S": SHIFTS_SK[0]},
-                                   ":b": {"S": SHIFTS_SK[1]}})
-    for raw in answer.get("Items", []):
-        if raw["sk"]["S"] == "CALL":
-            call = CallItem.from_raw_data(raw)
-        else:
-            shifts.append(ShiftItem.from_raw_data(raw))
+    condition = "pk = :pk" if with_signups else "pk = :pk AND sk BETWEEN :a AND :b"
+    values = {":pk": {"S": f"VCALL#{call_id}"}}
+    if not with_signups:
+        values.update({":a": {"S": SHIFTS_SK[0]}, ":b": {"S": SHIFTS_SK[1]}})
+    arguments: dict[str, Any] = {"TableName": connection.table_name, "ConsistentRead": consistent,
+                                 "KeyConditionExpression": condition, "ExpressionAttributeValues": values}
+    while True:
+        answer = connection.connection.client.query(**arguments)
+        for raw in answer.get("Items", []):
+            sk = raw["sk"]["S"]
+            if sk == "CALL":
+                call = CallItem.from_raw_data(raw)
+            elif sk.startswith("SHIFT#"):
+                shifts.append(ShiftItem.from_raw_data(raw))
+            elif sk.startswith("SIGNUP#"):
+                people.append(SignUpItem.from_raw_data(raw))
+        if "LastEvaluatedKey" not in answer:
+            break
+        arguments["ExclusiveStartKey"] = answer["LastEvaluatedKey"]
     if call is None:
         raise no_such_call()
-    return call, sorted(shifts, key=lambda s: s.shift_id)
+    return call, sorted(shifts, key=lambda s: s.shift_id), people
 
 
 def visible(principal: Principal, call_id: str, consistent: bool = False) -> tuple[CallItem, list[ShiftItem]]:
@@ -241,9 +260,10 @@ def neighbourhood_calls(principal: Principal, neighbourhood_id: str, query: Call
 def signups(principal: Principal, call_id: str) -> CallSignUps:
     """Who signed up for each shift, with the names residents see, and what the organiser confirmed (no-shows
     included: private to the organisers)."""
-    call, shifts = organised(principal, call_id, allow_cancelled=True)
+    call, shifts, people = load_with_signups(call_id)
+    check_organiser(principal, call, allow_cancelled=True)
     by_shift: dict[str, list[Volunteer]] = {s.shift_id: [] for s in shifts}
-    for signup in _signups(call_id):
+    for signup in people:
         by_shift.setdefault(signup.shift_id, []).append(Volunteer(
             user_id=signup.user_id, name=signup.name, signed_up_at=signup.signed_up_at,
             attendance=signup.attendance, hours=float(signup.hours) if signup.hours is not None else None))  # type: ignore[arg-type]
@@ -301,6 +321,11 @@ def organised(principal: Principal, call_id: str, allow_cancelled: bool = False)
     """The call, for one of its organisers: its resident organisers, or the bearer of its publisher's link within
     the link's scope (else 403); anyone who may not read it: 404."""
     call, shifts = load(call_id, consistent=True)
+    check_organiser(principal, call, allow_cancelled)
+    return call, shifts
+
+
+def check_organiser(principal: Principal, call: CallItem, allow_cancelled: bool = False) -> None:
     if principal.publisher_link is not None and not principal.signed_in:
         link = principal.publisher_link
         if call.publisher_id != link.publisher_id or call.lau2 != link.lau2:
@@ -313,7 +338,6 @@ def organised(principal: Principal, call_id: str, allow_cancelled: bool = False)
             raise Forbidden("Only its organisers do this.", {"call_id": "not an organiser"})
     if call.status == "cancelled" and not allow_cancelled:
         raise Conflict("The call is cancelled.", {"call_id": "cancelled"})
-    return call, shifts
 
 
 def _publisher_owns(principal: Principal, call: CallItem) -> bool:

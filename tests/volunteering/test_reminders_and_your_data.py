@@ -18,7 +18,7 @@ def commune():
 
 
 def test_volunteers_are_reminded_once_the_day_before_at_the_shifts_current_start(client, act_as, outbox):
-    make_resident("U-BEN", nbh=N1, email_address="ben@example.lu")
+    make_resident("U-BEN", nbh=N1, email_address="ben.volunteer@example.lu")
     make_resident("U-QUIET", nbh=N1, email_address="quiet@example.lu", notifications={"volunteering": False})
     call = published(client, act_as, shifts=[shift("Shopping", 30, 2, 3)])
     for who in (BEN, resident("U-QUIET")):
@@ -27,7 +27,7 @@ def test_volunteers_are_reminded_once_the_day_before_at_the_shifts_current_start
     assert remind_volunteers(soon(1)) == 0  # 30 hours ahead: not yet
     assert remind_volunteers(soon(7)) == 1  # its eve: Ben only (the other turned volunteering emails off)
     assert remind_volunteers(soon(8)) == 0  # once
-    mails = mails_to(outbox, "ben@example.lu")
+    mails = mails_to(outbox, "ben.volunteer@example.lu")
     assert [m["Subject"] for m in mails] == ["Tomorrow you volunteer: Flea market volunteers"]
     assert "Shopping" in mails[0].get_body(("plain",)).get_content()
     assert mails_to(outbox, "quiet@example.lu") == []
@@ -37,15 +37,15 @@ def test_volunteers_are_reminded_once_the_day_before_at_the_shifts_current_start
                        body=body({"start": local(soon(54)), "end": local(soon(56))})).status_code == 200
     assert remind_volunteers(soon(9)) == 0
     assert remind_volunteers(soon(31)) == 1
-    assert [m["Subject"] for m in mails_to(outbox, "ben@example.lu")][-1] == "Tomorrow you volunteer: Flea market volunteers"
+    assert [m["Subject"] for m in mails_to(outbox, "ben.volunteer@example.lu")][-1] == "Tomorrow you volunteer: Flea market volunteers"
     # A cancelled shift is not reminded
     other = published(client, act_as, shifts=[shift("Walk", 20, 1, 1)])
     act_as(BEN)
     sign_up(client, other["id"], "01")
     act_as(ANNA)
     client.post(f"/api/v1/volunteering/{other['id']}/shifts/01/cancel")
-    count = len(mails_to(outbox, "ben@example.lu"))
-    assert remind_volunteers(soon(2)) == 0 and len(mails_to(outbox, "ben@example.lu")) == count
+    count = len(mails_to(outbox, "ben.volunteer@example.lu"))
+    assert remind_volunteers(soon(2)) == 0 and len(mails_to(outbox, "ben.volunteer@example.lu")) == count
 
 
 def test_your_data_exports_calls_and_sign_ups_and_erasure_frees_the_places(client, act_as):
