@@ -2,8 +2,10 @@
 announcements and events (a link whose categories include `event`; else 403): the same fields as a resident's call,
 targeted as announcements are (the whole commune, chosen neighbourhoods, a circle on the map:
 chalicelib/publishers/targeting.py, within the link's scope, else 403). A partner's call waits for the commune when
-its announcements do (`pending`: listed nowhere, read by nobody; decided by staff like its events). The link's
-bearer then organises it: sees who signed up, cancels or moves a shift, confirms attendance (service.organised).
+its announcements do (`pending`: listed nowhere, read by nobody; the staff's decision on it is still to be built —
+until then a partner's call waits while the commune's setting `partner_approval` is on). The link's bearer then
+organises its publisher's calls: sees who signed up, cancels them or cancels or moves a shift, confirms attendance
+(service.organised: within the link's scope, else 403).
 
 A publisher's call belongs to no neighbourhood: its `neighbourhood_id` is the commune's own name `<lau2>-commune`
 (as a publisher's event), where its `calls` and `shifts_filled` are counted; its `reaches` are its targets.

@@ -4,7 +4,7 @@ moves a shift (volunteers emailed), confirms who came after the shift (counted o
 Through the API on DynamoDB Local."""
 
 import threading
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 
 import pytest
 from pynamodb.exceptions import DoesNotExist
@@ -14,6 +14,7 @@ from chalicelib.adapters.aws import unavailable
 from chalicelib.content.counters import WeekStatsItem, iso_week
 from chalicelib.errors import Refused
 from chalicelib.events.recurrence import to_local
+from chalicelib.policy import Principal
 from chalicelib.volunteering import signups as signups_module
 from chalicelib.volunteering.models import CallItem, ShiftItem
 from tests.announcements.world import ANNA, BEN, CARLA, N1, N2, PENDING, build_commune, resident
@@ -297,6 +298,33 @@ def test_comments_and_reports_work_on_a_call_through_the_kernel(client, act_as):
     assert reported.status_code == 201, reported.body
     act_as(CARLA)
     assert client.get(f"/api/v1/volunteering/{call['id']}/comments").status_code == 404
+    # The neighbourhood's moderator hides it: then only its organiser sees it, in the list too
+    act_as(Principal(user_id="U-amb", lau2="0501", neighbourhood_id=N1, residence_status="verified",
+                     ambassador_of=frozenset({N1})))
+    queue = client.get(f"/api/v1/neighbourhoods/{N1}/reports").json_body["targets"]
+    assert [(t["target_type"], t["call_id"]) for t in queue] == [("call", call["id"])]
+    decided = client.post(f"/api/v1/neighbourhoods/{N1}/reports/call/{call['id']}", headers=JSON,
+                          body=body({"action": "hide", "reason": "spam"}))
+    assert decided.status_code == 200, decided.body
+    act_as(BEN)
+    assert client.get(f"/api/v1/volunteering/{call['id']}").status_code == 404
+    assert client.get(f"/api/v1/volunteering/{call['id']}/comments").status_code == 404
+    assert client.get(f"/api/v1/neighbourhoods/{N1}/volunteering").json_body["calls"] == []
+    act_as(ANNA)
+    assert client.get(f"/api/v1/volunteering/{call['id']}").json_body["hidden"] is True
+    assert [c["mine"] for c in client.get(f"/api/v1/neighbourhoods/{N1}/volunteering").json_body["calls"]] == [True]
+
+
+def test_moving_a_shift_is_checked_as_creating_one(client, act_as):
+    call = published(client, act_as)
+    url = f"/api/v1/volunteering/{call['id']}/shifts/01/move"
+    backwards = client.post(url, headers=JSON, body=body({"start": local(soon(5)), "end": local(soon(4))}))
+    assert backwards.status_code == 400 and "end" in error_of(backwards)["fields"]
+    past = client.post(url, headers=JSON, body=body({"start": local(soon(-5)), "end": local(soon(-4))}))
+    assert past.status_code == 400 and error_of(past)["fields"] == {"start": "in the past"}
+    missing = client.post(f"/api/v1/volunteering/{call['id']}/shifts/09/move", headers=JSON,
+                          body=body({"start": local(soon(5)), "end": local(soon(6))}))
+    assert missing.status_code == 404 and error_of(missing)["fields"] == {"shift_id": "not one of its shifts"}
 
 
 def test_cancelling_a_call_takes_it_off_the_list(client, act_as):
