@@ -28,7 +28,7 @@ from chalicelib.errors import InvalidInput, NotFound, Refused
 from chalicelib.events.recurrence import to_local
 from chalicelib.observability import logger
 from chalicelib.policy import Principal
-from chalicelib.store.table import refused_conditions, transaction
+from chalicelib.store.table import refused_conditions, step_back, transaction
 from chalicelib.volunteering import service
 from chalicelib.volunteering.models import (
     ActivityTotal, AttendanceRequest, CallItem, CallSignUps, MyShift, MyShifts, RecordEntry, ShiftItem, SignUpItem,
@@ -43,7 +43,7 @@ def sign_up(principal: Principal, call_id: str, shift_id: str) -> MyShift:
     shift = service.find_shift(shifts, shift_id)
     user_id = principal.user_id
     assert user_id is not None and principal.neighbourhood_id is not None
-    _refuse_if_closed(call, shift, user_id)
+    _refuse_if_closed(call, shift, user_id, before=True)
     mine = list(SignUpItem.by_user.query(SignUpItem.user_key(user_id)))
     for other in mine:
         if other.cancelled or (other.call_id, other.shift_id) == (call_id, shift_id):
@@ -71,12 +71,14 @@ def sign_up(principal: Principal, call_id: str, shift_id: str) -> MyShift:
             break
         except TransactWriteError as error:
             if refused_conditions(error):
+                step_back()  # nothing written: the idempotent request may be corrected and sent again
                 fresh = ShiftItem.get(*ShiftItem.key(call_id, shift_id), consistent_read=True)
                 _refuse_if_closed(call, fresh, user_id)
                 raise Refused("shift_full", "This shift has all the people it needs.",
                               {"shift_id": "full"}) from None
             if attempt == ATTEMPTS - 1 or not _collided(error):
                 raise
+            step_back()
             time.sleep(random.uniform(0.02, 0.1) * (attempt + 1))
     _count_filled(call, call_id, shift_id)
     logger.info("volunteer signed up", call_id=call_id, shift_id=shift_id)
@@ -107,6 +109,7 @@ def withdraw(principal: Principal, call_id: str, shift_id: str) -> None:
                               {"shift_id": "started"}) from None
             if attempt == ATTEMPTS - 1 or not _collided(error):
                 raise
+            step_back()
             time.sleep(random.uniform(0.02, 0.1) * (attempt + 1))
     logger.info("volunteer withdrew", call_id=call_id, shift_id=shift_id)
 
@@ -188,8 +191,10 @@ def my_shift(signup: SignUpItem, moment: datetime) -> MyShift:
 
 # --- inside ---------------------------------------------------------------------------------
 
-def _refuse_if_closed(call: CallItem, shift: ShiftItem, user_id: str) -> None:
-    """Why a sign-up is refused, in the order a volunteer would want to hear it."""
+def _refuse_if_closed(call: CallItem, shift: ShiftItem, user_id: str, before: bool = False) -> None:
+    """Why a sign-up is refused, in the order a volunteer would want to hear it. `before` the transaction, someone
+    already in the shift is left to it: a retried request whose first attempt signed them up (its answer lost) skips
+    its committed transaction and answers the same, where a second sign-up is refused by the transaction's condition."""
     moment = now()
     if call.status != "open" or shift.status == "cancelled":
         raise Refused("shift_cancelled", "This shift is cancelled.", {"shift_id": "cancelled"})
@@ -198,6 +203,8 @@ def _refuse_if_closed(call: CallItem, shift: ShiftItem, user_id: str) -> None:
     if shift.starts_at <= moment:
         raise Refused("shift_started", "This shift has started.", {"shift_id": "started"})
     if user_id in (shift.people or set()):
+        if before:
+            return
         raise Refused("already_signed_up", "You are signed up for this shift already.",
                       {"shift_id": "signed up already"})
     if len(shift.people or ()) >= int(shift.needed):

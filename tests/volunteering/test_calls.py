@@ -179,6 +179,18 @@ def test_signing_up_and_withdrawing_with_the_reasons_for_a_refusal(client, act_a
     assert cancelled.status_code == 409 and error_of(cancelled)["code"] == "shift_cancelled"
 
 
+def test_a_sign_up_sent_again_with_its_idempotency_key_answers_the_same(client, act_as):
+    call = published(client, act_as, shifts=[shift("Stall", 2, 2, 1)])
+    act_as(BEN)
+    url = f"/api/v1/volunteering/{call['id']}/shifts/01/sign-up"
+    first = client.post(url, headers={"Idempotency-Key": "sign-up-ben-0001"})
+    again = client.post(url, headers={"Idempotency-Key": "sign-up-ben-0001"})
+    assert (first.status_code, again.status_code) == (201, 201) and first.json_body == again.json_body
+    twice = client.post(url, headers={"Idempotency-Key": "sign-up-ben-0002"})
+    assert twice.status_code == 409 and error_of(twice)["code"] == "already_signed_up"
+    assert ShiftItem.get(*ShiftItem.key(call["id"], "01"), consistent_read=True).people == {"U-BEN"}
+
+
 def test_a_shift_of_another_call_that_overlaps_is_a_clash(client, act_as):
     first = published(client, act_as, shifts=[shift("Stall", 2, 2, 2)])
     second = published(client, act_as, title="Shopping round", shifts=[shift("Shopping", 3, 2, 2)])
