@@ -111,3 +111,25 @@ def test_bad_publisher_calls_name_the_field(client, by_link):
     refused = publish(client, token, shifts=[{"role": "Stall", "start": "2030-01-01T10:00", "end": "2030-01-01T10:00",
                                               "needed": 1}])
     assert refused.status_code == 400 and "shifts.0.end" in error_of(refused)["fields"]
+
+
+def test_the_link_cancels_and_moves_its_calls_shifts_and_volunteers_are_told(client, act_as, by_link, outbox):
+    from tests.notifications.factories import mails_to
+    from tests.volunteering.test_calls import local
+
+    token = link(publisher())
+    call = publish(client, token).json_body
+    make_resident("U-ANNA", nbh=N1, email_address="anna.volunteer@example.lu")
+    act_as(ANNA)
+    assert client.post(f"/api/v1/volunteering/{call['id']}/shifts/01/sign-up").status_code == 201
+    assert client.post(f"/api/v1/volunteering/{call['id']}/shifts/01/cancel").status_code == 403  # not hers
+    by_link()
+    moved = client.post(f"/api/v1/publish/volunteering/{call['id']}/shifts/01/move", headers=as_link(token),
+                        body=body({"start": local(soon(30)), "end": local(soon(32))}))
+    assert moved.status_code == 200 and moved.json_body["shifts"][0]["moved"] is True
+    cancelled = client.post(f"/api/v1/publish/volunteering/{call['id']}/cancel", headers=as_link(token))
+    assert cancelled.status_code == 200 and cancelled.json_body["status"] == "cancelled"
+    assert [m["Subject"] for m in mails_to(outbox, "anna.volunteer@example.lu")] == [
+        "Shift moved: Flea market: the association needs you", "Shift cancelled: Flea market: the association needs you"]
+    act_as(ANNA)
+    assert client.get(f"/api/v1/neighbourhoods/{N1}/volunteering").json_body["calls"] == []
