@@ -4,7 +4,8 @@ A sign-up is one transaction: a conditional ADD of the volunteer to the shift's 
 fewer than `needed`, not already in it) with the sign-up item (not there yet). So a shift never takes more people
 than it needs, whatever arrives at once; transactions that collide on the shift are tried again a few times.
 A refusal is a 409 whose code says why: `shift_full`, `shift_clash` (another shift of mine overlaps),
-`shift_started`, `shift_ended`, `shift_cancelled`, `already_signed_up`.
+`shift_started`, `shift_ended`, `shift_cancelled`, `already_signed_up`. The clash is read before the write (one Query
+of my sign-ups): two sign-ups of the same person to overlapping shifts sent at the same instant may both pass.
 
 After a shift ends its organisers confirm who came and the hours (0.5–24): each participation confirmed is one
 conditional write on its sign-up (`attendance` not set yet) in the same transaction as the ADD of
