@@ -114,6 +114,12 @@ from chalicelib.ratelimit import limited
 from chalicelib.uploads import s3_object_created
 from chalicelib.i18n import choose
 from chalicelib.verification import posters, service as verification
+from chalicelib.volunteering import publishing as volunteer_publishing, service as volunteering, signups as volunteer_signups
+from chalicelib.volunteering.models import (
+    AttendanceRequest, CallListQuery, CallPage, CallPath, CallPublic, CallRequest, CallSignUps, MyShift, MyShifts,
+    PublisherCallRequest, ShiftMove, ShiftPath, VolunteeringRecord,
+)
+from chalicelib.volunteering.publishing import PublishedCalls
 from chalicelib.verification.models import (
     AmbassadorPublic, LetterBatchRequest, LetterCodeRedemption, PendingResidentList, ResidentPath,
     VerificationDecision, VerificationQuery, VerificationRecordPublic,
@@ -1026,6 +1032,118 @@ def remind_event(principal, path, body):
     return event_reminders.ask_reminder(principal, path.event_id, path.occurrence_id, body)
 
 
+# --- calls for volunteers: verified residents of the neighbourhoods a call reaches; its organisers ---
+
+@api.post("/api/v1/neighbourhoods/{neighbourhood_id}/volunteering", action="volunteering.neighbourhood",
+          summary="Publish a call for volunteers in my neighbourhood, with 1 to 50 roles and shifts",
+          path_model=NeighbourhoodPath, body=CallRequest, response=CallPublic, status=201,
+          errors=(400, 401, 404, 413, 415), idempotent=True)
+def publish_call(principal, path, body):
+    return volunteering.create_call(principal, path.neighbourhood_id, body)
+
+
+@api.get("/api/v1/neighbourhoods/{neighbourhood_id}/volunteering", action="volunteering.neighbourhood",
+         summary="Open calls for volunteers reaching my neighbourhood (its own, the commune's and partners'), ending "
+                 "soonest first, by pages with a cursor", path_model=NeighbourhoodPath, query=CallListQuery,
+         response=CallPage, errors=(400, 401, 404))
+def calls_for_volunteers(principal, path, query):
+    return volunteering.neighbourhood_calls(principal, path.neighbourhood_id, query)
+
+
+@api.get("/api/v1/volunteering/{call_id}", action="volunteering.one",
+         summary="One call for volunteers with its shifts, and for each what I may do (or why not)",
+         path_model=CallPath, response=CallPublic, errors=(400, 401, 404))
+def call_for_volunteers(principal, request, path):
+    return volunteering.get_call(principal, path.call_id, choose(request.headers.get("accept-language")))
+
+
+@api.post("/api/v1/volunteering/{call_id}/cancel", action="volunteering.one",
+          summary="Cancel a call I organise (its volunteers still to come are told)", path_model=CallPath,
+          response=CallPublic, errors=(400, 401, 403, 404, 409))
+def cancel_call(principal, path):
+    return volunteering.cancel_call(principal, path.call_id)
+
+
+@api.post("/api/v1/volunteering/{call_id}/shifts/{shift_id}/sign-up", action="volunteering.one",
+          summary="Sign up for a shift (409 with a code saying why not: shift_full, shift_clash, shift_started, "
+                  "shift_ended, shift_cancelled, already_signed_up)", path_model=ShiftPath, response=MyShift,
+          status=201, errors=(400, 401, 404, 409), idempotent=True)
+def sign_up_for_shift(principal, path):
+    return volunteer_signups.sign_up(principal, path.call_id, path.shift_id)
+
+
+@api.delete("/api/v1/volunteering/{call_id}/shifts/{shift_id}/sign-up", action="volunteering.one",
+            summary="Withdraw from a shift, until it starts", path_model=ShiftPath, status=204,
+            errors=(400, 401, 403, 404, 409))
+def withdraw_from_shift(principal, path):
+    volunteer_signups.withdraw(principal, path.call_id, path.shift_id)
+    return Reply(None)
+
+
+@api.get("/api/v1/volunteering/{call_id}/sign-ups", action="volunteering.one",
+         summary="Who signed up for each shift of a call I organise, with their names and attendance",
+         path_model=CallPath, response=CallSignUps, errors=(400, 401, 403, 404))
+def call_sign_ups(principal, path):
+    return volunteering.signups(principal, path.call_id)
+
+
+@api.post("/api/v1/volunteering/{call_id}/shifts/{shift_id}/cancel", action="volunteering.one",
+          summary="Cancel a shift of a call I organise (its volunteers are told)", path_model=ShiftPath,
+          response=CallPublic, errors=(400, 401, 403, 404, 409))
+def cancel_shift(principal, path):
+    return volunteering.cancel_shift(principal, path.call_id, path.shift_id)
+
+
+@api.post("/api/v1/volunteering/{call_id}/shifts/{shift_id}/move", action="volunteering.one",
+          summary="Move a shift of a call I organise to another time (its volunteers are told)", path_model=ShiftPath,
+          body=ShiftMove, response=CallPublic, errors=(400, 401, 403, 404, 409, 413, 415))
+def move_shift(principal, path, body):
+    return volunteering.move_shift(principal, path.call_id, path.shift_id, body)
+
+
+@api.post("/api/v1/volunteering/{call_id}/shifts/{shift_id}/attendance", action="volunteering.one",
+          summary="Confirm who came to an ended shift of a call I organise, and their hours (each one counted once)",
+          path_model=ShiftPath, body=AttendanceRequest, response=CallSignUps, errors=(400, 401, 403, 404, 409, 413, 415))
+def confirm_attendance(principal, path, body):
+    return volunteer_signups.confirm_attendance(principal, path.call_id, path.shift_id, body)
+
+
+@api.post("/api/v1/volunteering/{call_id}/comments", action="volunteering.one",
+          summary="Comment on a call for volunteers, or reply to one of its comments (`reply_to`)",
+          path_model=CallPath, body=CommentRequest, response=CommentPublic, status=201,
+          errors=(400, 401, 404, 409, 413, 415), idempotent=True)
+def comment_call(principal, path, body):
+    return comments.add_comment(principal, "call", path.call_id, body)
+
+
+@api.get("/api/v1/volunteering/{call_id}/comments", action="volunteering.one",
+         summary="A call's comments, oldest first, each followed by its replies, by pages with a cursor",
+         path_model=CallPath, query=CommentsQuery, response=CommentPage, errors=(400, 401, 404))
+def call_comments(principal, request, path, query):
+    return comments.comments(principal, "call", path.call_id, query, choose(request.headers.get("accept-language")))
+
+
+@api.post("/api/v1/volunteering/{call_id}/reports", action="moderation.one",
+          summary="Report a call for volunteers (once; not one's own): it goes to the neighbourhood's reports queue",
+          path_model=CallPath, body=ReportRequest, response=ReportAccepted, status=201,
+          errors=(400, 401, 404, 409, 413, 415))
+def report_call(principal, path, body):
+    return moderation.report(principal, "call", path.call_id, body)
+
+
+@api.get("/api/v1/me/shifts", action="me.volunteering", summary="The shifts I signed up for, soonest first",
+         response=MyShifts, errors=(401,))
+def my_shifts(principal):
+    return volunteer_signups.my_shifts(principal)
+
+
+@api.get("/api/v1/me/volunteering/record", action="me.volunteering",
+         summary="My record of volunteering: each participation an organiser confirmed (activity, date, role, hours) "
+                 "and the totals", response=VolunteeringRecord, errors=(401,))
+def my_volunteering_record(principal):
+    return volunteer_signups.record(principal)
+
+
 @api.get("/api/v1/communes/{lau2}/event-reviews", action="events.review",
          summary="Events waiting for (or decided by) the commune, newest first: residents' events asked for the whole "
                  "commune and partners' events", path_model=CommunePath, query=EventReviewQuery,
@@ -1301,6 +1419,56 @@ def cancel_published_event(principal, path):
     return event_publishing.cancel_published_event(principal, path.event_id)
 
 
+@api.post("/api/v1/publish/volunteering", action="volunteering.publish",
+          summary="Publish a call for volunteers with its shifts to the whole commune, chosen neighbourhoods or a circle "
+                  "within the link's scope (a partner's may wait for approval)", body=PublisherCallRequest,
+          response=CallPublic, status=201, errors=(400, 401, 403, 404, 413, 415, 429), idempotent=True)
+def publish_call_through_link(principal, body):
+    return volunteer_publishing.publish_call(principal, body)
+
+
+@api.get("/api/v1/publish/volunteering", action="volunteering.publish",
+         summary="The link's publisher's calls for volunteers, newest first", response=PublishedCalls,
+         errors=(401, 403))
+def published_calls(principal):
+    return volunteer_publishing.published_calls(principal)
+
+
+@api.get("/api/v1/publish/volunteering/{call_id}/sign-ups", action="volunteering.publish",
+         summary="Who signed up for each shift of one of the link's publisher's calls", path_model=CallPath,
+         response=CallSignUps, errors=(400, 401, 403, 404))
+def published_call_sign_ups(principal, path):
+    return volunteering.signups(principal, path.call_id)
+
+
+@api.post("/api/v1/publish/volunteering/{call_id}/cancel", action="volunteering.publish",
+          summary="Cancel one of the link's publisher's calls", path_model=CallPath, response=CallPublic,
+          errors=(400, 401, 403, 404, 409))
+def cancel_published_call(principal, path):
+    return volunteering.cancel_call(principal, path.call_id)
+
+
+@api.post("/api/v1/publish/volunteering/{call_id}/shifts/{shift_id}/cancel", action="volunteering.publish",
+          summary="Cancel a shift of one of the link's publisher's calls", path_model=ShiftPath, response=CallPublic,
+          errors=(400, 401, 403, 404, 409))
+def cancel_published_shift(principal, path):
+    return volunteering.cancel_shift(principal, path.call_id, path.shift_id)
+
+
+@api.post("/api/v1/publish/volunteering/{call_id}/shifts/{shift_id}/move", action="volunteering.publish",
+          summary="Move a shift of one of the link's publisher's calls", path_model=ShiftPath, body=ShiftMove,
+          response=CallPublic, errors=(400, 401, 403, 404, 409, 413, 415))
+def move_published_shift(principal, path, body):
+    return volunteering.move_shift(principal, path.call_id, path.shift_id, body)
+
+
+@api.post("/api/v1/publish/volunteering/{call_id}/shifts/{shift_id}/attendance", action="volunteering.publish",
+          summary="Confirm who came to an ended shift of one of the link's publisher's calls, and their hours",
+          path_model=ShiftPath, body=AttendanceRequest, response=CallSignUps, errors=(400, 401, 403, 404, 409, 413, 415))
+def confirm_published_attendance(principal, path, body):
+    return volunteer_signups.confirm_attendance(principal, path.call_id, path.shift_id, body)
+
+
 @api.get("/api/v1/me/announcements", action="announcements.mine",
          summary="From the commune: announcements for my neighbourhood or my commune, newest first, current only",
          query=ChannelQuery, response=AnnouncementPage, errors=(400, 401))
@@ -1570,4 +1738,10 @@ def unread_message_reminders(event):
 def event_reminders_schedule(event):
     from chalicelib.notifications import event_reminders as reminders_of_events
 
-    reminders_of_events.remind_events(datetime.fromisoformat(event.time))
+    from chalicelib.notifications import volunteer_reminders
+
+    moment = datetime.fromisoformat(event.time)
+    try:
+        reminders_of_events.remind_events(moment)
+    finally:  # the volunteers' reminders the day before their shift go whatever happened to the events'
+        volunteer_reminders.remind_volunteers(moment)

@@ -273,6 +273,22 @@ def run() -> int:
         call(ben, "GET", "/api/v1/me/calendar-feeds")
         call(ben, "GET", "/api/v1/me/events")
         call(ben, "DELETE", "/api/v1/me/calendar-feeds/{feed_id}", feed_id=feed["id"])
+        # Calls for volunteers (issue #12): a clean-up day with two shifts, its list, signing up, the organiser's view
+        clean_up = call(anna, "POST", "/api/v1/neighbourhoods/{neighbourhood_id}/volunteering",
+                        {"title": "Clean-up day", "what": "Pick up litter along the river", "skills": ["cleaning"],
+                         "shifts": [{"role": "Morning", "start": f"{later.isoformat()}T09:00",
+                                     "end": f"{later.isoformat()}T12:00", "needed": 6},
+                                    {"role": "Afternoon", "start": f"{later.isoformat()}T13:00",
+                                     "end": f"{later.isoformat()}T16:00", "needed": 6}]})
+        call(ben, "GET", "/api/v1/neighbourhoods/{neighbourhood_id}/volunteering")
+        call(ben, "GET", "/api/v1/volunteering/{call_id}", call_id=clean_up["id"])
+        call(ben, "POST", "/api/v1/volunteering/{call_id}/shifts/{shift_id}/sign-up", call_id=clean_up["id"],
+             shift_id="01")
+        call(anna, "GET", "/api/v1/volunteering/{call_id}/sign-ups", call_id=clean_up["id"])
+        call(ben, "POST", "/api/v1/volunteering/{call_id}/comments", {"text": "I bring gloves"}, call_id=clean_up["id"])
+        call(anna, "GET", "/api/v1/volunteering/{call_id}/comments", call_id=clean_up["id"])
+        call(ben, "GET", "/api/v1/me/shifts")
+        call(ben, "GET", "/api/v1/me/volunteering/record")
         wanted = call(anna, "POST", "/api/v1/neighbourhoods/{neighbourhood_id}/wanted",
                       {"name": "Trailer", "description": "For one day"})
         call(ben, "GET", "/api/v1/neighbourhoods/{neighbourhood_id}/wanted")

@@ -65,6 +65,12 @@ def event_cancelled(event_id: str, occurrence_id: str | None, sequence: int) -> 
               "sequence": str(sequence)})
 
 
+def volunteer_shift_changed(call_id: str, shift_id: str, change: str) -> None:
+    """Organisers cancelled a shift (or its whole call: `change` "cancelled") or moved it (`moved-<new start UTC>`):
+    tell the volunteers signed up for it."""
+    _enqueue({"kind": "shift_changed", "call_id": call_id, "shift_id": shift_id, "change": change})
+
+
 def export_requested(user_id: str, export_id: str) -> None:
     """A resident asked for their data: enqueue its preparation and the email that it is ready
     (chalicelib/accounts/exports.py)."""

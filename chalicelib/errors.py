@@ -34,6 +34,14 @@ class Conflict(NoperError):
     status, code = 409, "conflict"
 
 
+class Refused(Conflict):
+    """A 409 whose machine code says why, for a screen to explain (`shift_full`, `shift_clash`...)."""
+
+    def __init__(self, code: str, message: str, fields: dict[str, str] | None = None):
+        super().__init__(message, fields)
+        self.code = code
+
+
 class TooLarge(NoperError):
     status, code = 413, "too_large"
 

@@ -261,6 +261,15 @@ RULES: dict[str, Rule] = {
     # authority (a phone calendar has no session): the route reads no session, as the one-click unsubscribe.
     "me.calendar_feeds": signed_in,
     "me.events": signed_in,  # the events I organise and answered: my own links only
+    # Calls for volunteers (chalicelib/volunteering/): verified residents of the neighbourhood publish them and read
+    # its list (calls of the commune's services and partners reaching it included). Routes on one call check
+    # `signed_in`; the volunteering service asks `authorize_in("volunteering.neighbourhood", ...)` with the
+    # neighbourhoods the call reaches, and lets only its organisers see sign-ups, change shifts, confirm attendance
+    # (403). The bearer of a publisher link publishes calls within its scope and organises its publisher's.
+    "volunteering.neighbourhood": resident(),
+    "volunteering.one": signed_in,
+    "volunteering.publish": publisher_link,
+    "me.volunteering": signed_in,  # my shifts and my record: my own sign-ups only
     "events.feed": anyone,
     # Moderation (chalicelib/moderation/): reporting, hiding, appeals on one post, comment or item check
     # `signed_in`; the content kernel asks the kind (`posts.read` with the post's neighbourhoods,

@@ -27,6 +27,11 @@ class WeekStatsItem(Entity):
     events = NumberAttribute(default=0)  # events held (not cancelled), in the week of their (first) start
     event_answers = NumberAttribute(default=0)  # residents answering an occurrence (first answer), its week
     event_going = NumberAttribute(default=0)  # people going (extra people included; changes of answers ADD +/-)
+    # Volunteering (chalicelib/volunteering/): `volunteer_actions` above also counts each participation an organiser
+    # confirmed, in the volunteer's neighbourhood and the shift's week, with its hours here (halves: 0.5)
+    volunteer_hours = NumberAttribute(default=0)
+    calls = NumberAttribute(default=0)  # calls for volunteers published, in the week published
+    shifts_filled = NumberAttribute(default=0)  # shifts whose sign-ups first reached the number needed, their week
 
     @staticmethod
     def key(nbh_id: str, week: str) -> tuple[str, str]:

@@ -21,7 +21,8 @@ The same queue carries the emails of moments a resident waits on (chalicelib/not
 "occurrence_id", "user_id", "version", "until"}` when a freed place of an event is held for the first on its waiting list, `{"kind": "event_review", "event_id",
 "at"}` when the commune decided whether a resident's event reaches the whole commune, `{"kind": "event_cancelled",
 "event_id", "occurrence_id" ("" for the whole event), "sequence"}` when an organiser cancelled an event or one
-occurrence (one job, emailing everyone who answered it, not split), `{"kind": "export", "user_id", "export_id"}` when
+occurrence (one job, emailing everyone who answered it, not split), `{"kind": "shift_changed", "call_id", "shift_id",
+"change"}` when organisers cancelled or moved a shift of a call for volunteers (one job, emailing its volunteers), `{"kind": "export", "user_id", "export_id"}` when
 a resident asked for their data (prepared into S3, then one email: chalicelib/accounts/exports.py);
 each is one email, not split.
 
@@ -51,7 +52,7 @@ def run_job(job: dict[str, Any]) -> int:
     from chalicelib.notifications.alerts import lost_pet_job, lost_pet_neighbourhoods
 
     kind = job["kind"]
-    if kind in ("residence", "loan", "moved", "event_place", "event_review", "event_cancelled", "export"):  # not split
+    if kind in ("residence", "loan", "moved", "event_place", "event_review", "event_cancelled", "export", "shift_changed"):  # not split
         from chalicelib.notifications import moments
 
         return moments.run_job(job)

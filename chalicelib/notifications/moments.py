@@ -32,8 +32,9 @@ from chalicelib.verification.models import VerificationItem
 from chalicelib.web.site import site
 
 RESIDENCE, LOAN, MOVED, EVENT_PLACE, EVENT_REVIEW = "residence", "loan", "moved", "event_place", "event_review"
-EVENT_CANCELLED, EXPORT = "event_cancelled", "export"
-KINDS = (RESIDENCE, LOAN, MOVED, EVENT_PLACE, EVENT_REVIEW, EVENT_CANCELLED, EXPORT)
+EVENT_CANCELLED, EXPORT, SHIFT_CHANGED = "event_cancelled", "export", "shift_changed"
+KINDS = (RESIDENCE, LOAN, MOVED, EVENT_PLACE, EVENT_REVIEW, EVENT_CANCELLED, EXPORT, SHIFT_CHANGED)
+VOLUNTEERING_TOPIC = "volunteering"
 # Who hears that an event they answered is cancelled: not those who said they would not come.
 TOLD_OF_CANCELLING = frozenset({"going", "offered", "maybe", "waiting"})
 EVENTS_TOPIC = "events"
@@ -55,6 +56,8 @@ def run_job(job: dict[str, Any]) -> int:
         return event_reviewed(job["event_id"], job["at"])
     if job["kind"] == EVENT_CANCELLED:
         return event_cancelled(job["event_id"], job["occurrence_id"] or None, job["sequence"])
+    if job["kind"] == SHIFT_CHANGED:
+        return shift_changed(job["call_id"], job["shift_id"], job["change"])
     if job["kind"] == EXPORT:
         return int(export_ready(job["user_id"], job["export_id"]))
     return int(loan_changed(job["loan_id"], job["state"]))
@@ -215,6 +218,29 @@ def event_cancelled(event_id: str, occurrence_id: str | None, sequence: str) -> 
             lambda start=start: {"title": event.title, "start": start, "series": occurrence_id is None and bool(event.rrule),  # type: ignore[misc]
                                  "open_url": f"{site()}/events/{event_id}"}))
     logger.info("event cancelling emailed", event_id=event_id, occurrence_id=occurrence_id, told=len(told), sent=sent)
+    return sent
+
+
+def shift_changed(call_id: str, shift_id: str, change: str) -> int:
+    """Tell the volunteers signed up for a shift that its organisers cancelled it (or its call) or moved it, per their
+    `volunteering` choice. Markers `VSHIFT#<call>#<shift>#<change>#<user>` (a move names its new start)."""
+    from chalicelib.volunteering.models import CallItem, ShiftItem, SignUpItem
+
+    try:
+        call = CallItem.get(*CallItem.key(call_id))
+        shift = ShiftItem.get(*ShiftItem.key(call_id, shift_id), consistent_read=True)
+    except DoesNotExist:
+        return 0
+    cancelled = change == "cancelled"
+    sent = 0
+    for signup in SignUpItem.query(f"VCALL#{call_id}", SignUpItem.sk.startswith(f"SIGNUP#{shift_id}#"),
+                                   consistent_read=True):
+        sent += int(emails.email_resident(
+            signup.user_id, VOLUNTEERING_TOPIC, f"VSHIFT#{call_id}#{shift_id}#{change}#{signup.user_id}",
+            "volunteer_shift_changed",
+            lambda: {"title": call.title, "role": shift.role, "start": shift.starts_at, "cancelled": cancelled,
+                     "open_url": f"{site()}/volunteering/{call_id}"}))
+    logger.info("volunteer shift change emailed", call_id=call_id, shift_id=shift_id, change=change, sent=sent)
     return sent
 
 

@@ -9,7 +9,8 @@ one email a week, none for an empty week nor, unless the resident says otherwise
 (`digest_skip_when_read`), for a week they read all of in their feed; urgent alerts are for lost pets within reach and
 emergencies only, at most ALERTS_PER_DAY a day; a loan reminder is one email the day before the
 resident must return something; a message email is sent once per unread streak, after a day; `events` is
-an event the resident answered (going, maybe or waiting) being cancelled, whole or one occurrence.
+an event the resident answered (going, maybe or waiting) being cancelled, whole or one occurrence; `volunteering`
+is a shift the resident signed up for: cancelled or moved by its organisers, and the reminder the day before.
 Neighbourhood topics (digest, alerts) go to verified residents only.
 """
 
@@ -25,7 +26,7 @@ from chalicelib.accounts.models import UserItem
 from chalicelib.errors import NotFound
 from chalicelib.models import Model
 
-Topic = Literal["digest", "alert_lost_pet", "alert_emergency", "loan_reminders", "messages", "events"]
+Topic = Literal["digest", "alert_lost_pet", "alert_emergency", "loan_reminders", "messages", "events", "volunteering"]
 TOPICS: tuple[Topic, ...] = get_args(Topic)
 DEFAULTS: dict[Topic, bool] = {
     "digest": True,
@@ -34,6 +35,7 @@ DEFAULTS: dict[Topic, bool] = {
     "loan_reminders": True,
     "messages": True,
     "events": True,
+    "volunteering": True,
 }
 # Neighbourhood content: for residents whose address is verified.
 NEIGHBOURHOOD_TOPICS: frozenset[str] = frozenset({"digest", "alert_lost_pet", "alert_emergency"})
@@ -52,6 +54,7 @@ class NotificationSettings(Model):
     loan_reminders: bool
     messages: bool
     events: bool
+    volunteering: bool
     digest_skip_when_read: bool
 
 
@@ -65,6 +68,7 @@ class NotificationSettingsUpdate(Model):
     loan_reminders: StrictBool | None = None
     messages: StrictBool | None = None
     events: StrictBool | None = None
+    volunteering: StrictBool | None = None
     digest_skip_when_read: StrictBool | None = None
 
 

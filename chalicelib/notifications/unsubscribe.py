@@ -115,7 +115,7 @@ class UnsubscribeQuery(Model):
 class Unsubscribed(Model):
     status: Literal["unsubscribed"] = "unsubscribed"
     topic: str = Field(description="the topic no longer emailed: digest, alert_lost_pet, alert_emergency, "
-                                   "loan_reminders, messages or events")
+                                   "loan_reminders, messages, events or volunteering")
 
 
 # The page is ours alone: no script, no resource from elsewhere, a form posting back to itself.

@@ -128,6 +128,14 @@ def transaction() -> TransactWrite:
     return TransactWrite(connection=table_connection().connection)
 
 
+def step_back() -> None:
+    """A transaction that failed on a conflict and is about to be tried again gives its step back, so that the
+    idempotent request's later transactions keep their numbers (chalicelib/store/idempotency.py)."""
+    request = idempotent_request.get()
+    if request is not None:
+        request.steps -= 1
+
+
 def refused_conditions(error: Exception) -> set[int]:
     """Positions of the writes of a cancelled transaction whose condition failed (empty if none did)."""
     reasons = getattr(error, "cancellation_reasons", None) or []

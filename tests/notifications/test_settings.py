@@ -9,7 +9,8 @@ from tests.helpers import JSON, body, error_of
 from tests.notifications.factories import make_resident
 
 EVERYTHING_ON = {"digest": True, "alert_lost_pet": True, "alert_emergency": True, "loan_reminders": True,
-                 "messages": True, "events": True, "digest_skip_when_read": True}
+                 "messages": True, "events": True, "volunteering": True,
+                 "digest_skip_when_read": True}
 
 
 def test_a_verified_resident_starts_with_every_email_on(client, act_as):

@@ -49,6 +49,10 @@ CONTEXTS = {
     "event_reviewed": (None, {"title": "Street party", "outcome": "withdrawn", "reason": "Too big",
                               "open_url": f"{SITE}/events/E1"}),
     "export_ready": (None, {"expires": SEEN, "open_url": f"{SITE}/me#your-data"}),
+    "volunteer_reminder": ("volunteering", {"title": "Flea market", "role": "Stall", "start": SEEN, "place": "Kiosk",
+                                            "open_url": f"{SITE}/volunteering/V1"}),
+    "volunteer_shift_changed": ("volunteering", {"title": "Flea market", "role": "Stall", "start": SEEN,
+                                                 "cancelled": True, "open_url": f"{SITE}/volunteering/V1"}),
 }
 # Built by their own flow below, not from CONTEXTS.
 FLOWS = {"digest"}

@@ -55,6 +55,10 @@ const IDEMPOTENT_PATHS = [
   '/api/v1/items/{item_id}/loans',
   '/api/v1/neighbourhoods/{neighbourhood_id}/events',
   '/api/v1/events/{event_id}/comments',
+  '/api/v1/neighbourhoods/{neighbourhood_id}/volunteering',
+  '/api/v1/volunteering/{call_id}/shifts/{shift_id}/sign-up',
+  '/api/v1/volunteering/{call_id}/comments',
+  '/api/v1/publish/volunteering',
 ] as const satisfies readonly IdempotentPath[];
 // A new creation in the API and not listed above fails the type check, naming its path.
 type Unlisted = Exclude<IdempotentPath, (typeof IDEMPOTENT_PATHS)[number]>;

@@ -21,6 +21,7 @@ function target(type: ReportedTarget['target_type'], id: string, count = 1): Rep
     conversation_id: type === 'message' ? 'c1' : null,
     item_id: null,
     event_id: null,
+    call_id: null,
     count,
     reasons: { spam: count },
     texts: ['selling things'],

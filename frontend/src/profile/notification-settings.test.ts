@@ -17,6 +17,7 @@ const ALL_ON: NotificationChoices = {
   loan_reminders: true,
   messages: true,
   events: true,
+  volunteering: true,
   digest_skip_when_read: true,
 };
 
@@ -92,7 +93,7 @@ describe('httpNotificationsApi', () => {
     await api.save({ messages: false });
     expect(requests).toEqual([
       'GET /api/v1/me/notifications ',
-      'PUT /api/v1/me/notifications {"digest":null,"alert_lost_pet":null,"alert_emergency":null,"loan_reminders":null,"messages":false,"events":null,"digest_skip_when_read":null}',
+      'PUT /api/v1/me/notifications {"digest":null,"alert_lost_pet":null,"alert_emergency":null,"loan_reminders":null,"messages":false,"events":null,"volunteering":null,"digest_skip_when_read":null}',
     ]);
   });
 });

@@ -8,7 +8,7 @@ export type NotificationChanges = Partial<NotificationChoices>;
 export type NotificationTopic = keyof NotificationChoices;
 
 /** The topics in the order the profile shows them (urgent alerts grouped), and how the digest goes. */
-export const TOPICS: readonly NotificationTopic[] = ['digest', 'digest_skip_when_read', 'alert_lost_pet', 'alert_emergency', 'loan_reminders', 'messages', 'events'];
+export const TOPICS: readonly NotificationTopic[] = ['digest', 'digest_skip_when_read', 'alert_lost_pet', 'alert_emergency', 'loan_reminders', 'messages', 'events', 'volunteering'];
 
 const UNCHANGED: Record<NotificationTopic, null> = {
   digest: null,
@@ -17,6 +17,7 @@ const UNCHANGED: Record<NotificationTopic, null> = {
   loan_reminders: null,
   messages: null,
   events: null,
+  volunteering: null,
   digest_skip_when_read: null,
 };
 
