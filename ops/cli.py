@@ -65,6 +65,14 @@ def index_professionals(_args: argparse.Namespace) -> int:
     return 0
 
 
+def _in_every_commune(step, done: str) -> int:
+    """An upgrade step run for each commune in turn (`step(lau2)` answers how many items it wrote)."""
+    from chalicelib.communes.service import list_communes
+
+    print(f"{done}: {sum(step(c.lau2) for c in list_communes().communes)}")
+    return 0
+
+
 def copy_loans(_args: argparse.Namespace) -> int:
     from chalicelib.lending.loans import copy_loans_on_links
 
@@ -74,63 +82,44 @@ def copy_loans(_args: argparse.Namespace) -> int:
 
 def reach_announcements(_args: argparse.Namespace) -> int:
     from chalicelib.announcements.service import reach_neighbourhoods
-    from chalicelib.communes.service import list_communes
 
-    rows = sum(reach_neighbourhoods(c.lau2) for c in list_communes().communes)
-    print(f"whole-commune announcements copied into neighbourhoods: {rows}")
-    return 0
+    return _in_every_commune(reach_neighbourhoods, "whole-commune announcements copied into neighbourhoods")
 
 
 def retarget_consultations(_args: argparse.Namespace) -> int:
-    from chalicelib.communes.service import list_communes
     from chalicelib.consultations.service import retarget
 
-    entries = sum(retarget(c.lau2) for c in list_communes().communes)
-    print(f"consultation target entries written: {entries}")
-    return 0
+    return _in_every_commune(retarget, "consultation target entries written")
 
 
 def index_pending(_args: argparse.Namespace) -> int:
-    from chalicelib.communes.service import list_communes
     from chalicelib.verification.service import index_pending_residents
 
-    residents = sum(index_pending_residents(c.lau2) for c in list_communes().communes)
-    print(f"pending residents copied into their commune's index: {residents}")
-    return 0
+    return _in_every_commune(index_pending_residents, "pending residents copied into their commune's index")
 
 
 def name_audit_entries(_args: argparse.Namespace) -> int:
     from chalicelib.communes.audit import name_entries
-    from chalicelib.communes.service import list_communes
 
-    named = sum(name_entries(c.lau2) for c in list_communes().communes)
-    print(f"audit log entries given their staff member's name: {named}")
-    return 0
+    return _in_every_commune(name_entries, "audit log entries given their staff member's name")
 
 
 def move_consultation_texts(_args: argparse.Namespace) -> int:
-    from chalicelib.communes.service import list_communes
     from chalicelib.consultations.service import move_texts
 
-    texts = sum(move_texts(c.lau2) for c in list_communes().communes)
-    print(f"consultation free-text answers moved into their consultation's partition: {texts}")
-    return 0
+    return _in_every_commune(move_texts, "consultation free-text answers moved into their consultation's partition")
 
 
 def count_members(_args: argparse.Namespace) -> int:
-    from chalicelib.communes.service import list_communes
     from chalicelib.neighbours.service import recount_members
 
-    print(f"neighbourhoods counted: {sum(recount_members(c.lau2) for c in list_communes().communes)}")
-    return 0
+    return _in_every_commune(recount_members, "neighbourhoods counted")
 
 
 def move_drafts(_args: argparse.Namespace) -> int:
-    from chalicelib.communes.service import list_communes
     from chalicelib.neighbourhoods.service import move_draft
 
-    print(f"neighbourhood drafts moved next to their cells: {sum(move_draft(c.lau2) for c in list_communes().communes)}")
-    return 0
+    return _in_every_commune(move_draft, "neighbourhood drafts moved next to their cells")
 
 
 def copy_vouches(_args: argparse.Namespace) -> int:
