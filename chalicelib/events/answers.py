@@ -28,7 +28,7 @@ from __future__ import annotations
 import random
 import time
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Callable
 
 from pynamodb.exceptions import DoesNotExist, PutError
 
@@ -67,25 +67,20 @@ def answer(principal: Principal, event_id: str, occurrence_id: str, request: Ans
         raise Conflict("This occurrence has started or is over.", {"occurrence_id": "past"})
     name = author_name(principal.user_id)  # type: ignore[arg-type]
     capacity = int(event.capacity) if event.capacity is not None else None
-    for attempt in range(ATTEMPTS):
-        item = _read(event_id, occurrence_id)
-        seen = int(item.version or 0)
+    before: dict[str, Any] | None = None
+    going_before = 0
+
+    def decide(item: OccurrenceAnswersItem) -> list[str]:
+        nonlocal before, going_before
         before = dict(item.answers or {}).get(principal.user_id)  # type: ignore[arg-type]
         going_before = int(item.going or 0)
-        moment = now()
-        offered = _decide(item, principal.user_id, request, name, capacity, found.start, moment)  # type: ignore[arg-type]
-        try:
-            item.save(condition=OccurrenceAnswersItem.version == seen if seen
-                      else OccurrenceAnswersItem.pk.does_not_exist())
-        except PutError as error:
-            if condition_failed(error):  # another answer landed first: read again, decide anew
-                time.sleep(random.uniform(0, 0.004 * min(attempt + 1, 10)))
-                continue
-            raise
-        break
-    else:
+        return _decide(item, principal.user_id, request, name, capacity, found.start, now())  # type: ignore[arg-type]
+
+    written = _write_again_until_first(event_id, occurrence_id, decide)
+    if written is None:
         raise Conflict("Many neighbours answer at this moment: try again.", {"answer": "busy"},
                        headers={"Retry-After": "1"})
+    item, offered = written
     if before is None or before.get("answer") != request.answer:
         # What they answered, for "your data" (export, erasure) and their "my events" (`my_events`)
         EventLink(*EventLink.answered(principal.user_id, event_id, occurrence_id), event_id=event_id,  # type: ignore[arg-type]
@@ -147,29 +142,28 @@ def pass_on(event: EventItem, occurrence_id: str, at: datetime | None = None) ->
     found = calendar.happening(calendar.expansion(event), occurrence_id)
     moment = at or now()
     open_ = found is not None and not found.cancelled and event.status != "cancelled" and found.start > moment
-    for attempt in range(ATTEMPTS):
-        item = _read(event.event_id, occurrence_id)
-        seen, going_before = int(item.version or 0), int(item.going or 0)
+    going_before, expired = 0, []
+
+    def pass_(item: OccurrenceAnswersItem) -> list[str] | None:
+        nonlocal going_before, expired
+        going_before = int(item.going or 0)
         expired = _expire(item, moment)
         places = _places_free(item, capacity) if open_ and item.queue else False
-        if not seen or not (expired or places):
+        if not item.version or not (expired or places):
             return None
-        offered = _offer(item, capacity, found.start if found else moment, moment, open_)
-        try:
-            item.save(condition=OccurrenceAnswersItem.version == seen)
-        except PutError as error:
-            if condition_failed(error):
-                time.sleep(random.uniform(0, 0.004 * min(attempt + 1, 10)))
-                continue
-            raise
-        if found is not None and int(item.going) != going_before:
-            with transaction() as t:
-                count_in_week(t, event.neighbourhood_id, to_local(found.start, event.zone),
-                              event_going=int(item.going) - going_before)
-        _tell(event.event_id, occurrence_id, item, offered)
-        logger.info("event places passed on", event_id=event.event_id, expired=len(expired), offered=len(offered))
-        return item
-    return None
+        return _offer(item, capacity, found.start if found else moment, moment, open_)
+
+    written = _write_again_until_first(event.event_id, occurrence_id, pass_)
+    if written is None:
+        return None
+    item, offered = written
+    if found is not None and int(item.going) != going_before:
+        with transaction() as t:
+            count_in_week(t, event.neighbourhood_id, to_local(found.start, event.zone),
+                          event_going=int(item.going) - going_before)
+    _tell(event.event_id, occurrence_id, item, offered)
+    logger.info("event places passed on", event_id=event.event_id, expired=len(expired), offered=len(offered))
+    return item
 
 
 def pass_on_offers(moment: datetime | None = None) -> int:
@@ -205,27 +199,46 @@ def withdraw(user_id: str, event_id: str, occurrence_id: str) -> None:
     capacity = int(event.capacity) if event.capacity is not None else None
     found = calendar.happening(calendar.expansion(event), occurrence_id)
     open_ = found is not None and not found.cancelled and event.status != "cancelled" and found.start > now()
-    for attempt in range(ATTEMPTS):
-        item = _read(event_id, occurrence_id)
+
+    def leave(item: OccurrenceAnswersItem) -> list[str] | None:
         if user_id not in (item.answers or {}):
-            return
-        seen, moment = int(item.version or 0), now()
+            return None
+        moment = now()
         _expire(item, moment)
         item.answers = {user: entry for user, entry in (item.answers or {}).items() if user != user_id}
         item.queue = [user for user in (item.queue or []) if user != user_id]
-        offered = _offer(item, capacity, found.start if found else moment, moment, open_)
-        try:
-            item.save(condition=OccurrenceAnswersItem.version == seen)
-        except PutError as error:
-            if condition_failed(error):
-                time.sleep(random.uniform(0, 0.004 * min(attempt + 1, 10)))
-                continue
-            raise
-        _tell(event_id, occurrence_id, item, offered)
-        return
+        return _offer(item, capacity, found.start if found else moment, moment, open_)
+
+    written = _write_again_until_first(event_id, occurrence_id, leave)
+    if written is not None:
+        _tell(event_id, occurrence_id, *written)
 
 
 # --- inside ---------------------------------------------------------------------------------
+
+def _write_again_until_first(event_id: str, occurrence_id: str, change: Callable[[OccurrenceAnswersItem], Any]
+                             ) -> tuple[OccurrenceAnswersItem, Any] | None:
+    """Read the occurrence's answers (consistent), let `change` decide on them in code, write them back on condition
+    that their version is still the one read (or that there are none yet); on a lost race read again and decide
+    anew, up to ATTEMPTS times. Answers the item as written and what `change` answered; None when `change` answers
+    None (nothing to write) or every attempt lost."""
+    for attempt in range(ATTEMPTS):
+        item = _read(event_id, occurrence_id)
+        seen = int(item.version or 0)
+        result = change(item)
+        if result is None:
+            return None
+        try:
+            item.save(condition=OccurrenceAnswersItem.version == seen if seen
+                      else OccurrenceAnswersItem.pk.does_not_exist())
+        except PutError as error:
+            if condition_failed(error):  # another write landed first: read again, decide anew
+                time.sleep(random.uniform(0, 0.004 * min(attempt + 1, 10)))
+                continue
+            raise
+        return item, result
+    return None
+
 
 def _read(event_id: str, occurrence_id: str) -> OccurrenceAnswersItem:
     try:
