@@ -27,6 +27,7 @@ class WeekStatsItem(Entity):
     events = NumberAttribute(default=0)  # events held (not cancelled), in the week of their (first) start
     event_answers = NumberAttribute(default=0)  # residents answering an occurrence (first answer), its week
     event_going = NumberAttribute(default=0)  # people going (extra people included; changes of answers ADD +/-)
+    buddies_paired = NumberAttribute(default=0)  # welcome buddy pairs made (both accepted), the week they were made
 
     @staticmethod
     def key(nbh_id: str, week: str) -> tuple[str, str]:

@@ -29,11 +29,14 @@ from chalicelib.neighbourhoods.models import NeighbourhoodItem
 from chalicelib.notifications import emails
 from chalicelib.observability import logger
 from chalicelib.verification.models import VerificationItem
+from chalicelib.volunteering import buddies
 from chalicelib.web.site import site
 
 RESIDENCE, LOAN, MOVED, EVENT_PLACE, EVENT_REVIEW = "residence", "loan", "moved", "event_place", "event_review"
-EVENT_CANCELLED, EXPORT = "event_cancelled", "export"
-KINDS = (RESIDENCE, LOAN, MOVED, EVENT_PLACE, EVENT_REVIEW, EVENT_CANCELLED, EXPORT)
+EVENT_CANCELLED, EXPORT, BUDDY = "event_cancelled", "export", "buddy"
+KINDS = (RESIDENCE, LOAN, MOVED, EVENT_PLACE, EVENT_REVIEW, EVENT_CANCELLED, EXPORT, BUDDY)
+# Welcome buddy offers (chalicelib/volunteering/buddies.py) follow the "messages" choice: a neighbour to meet.
+BUDDY_TOPIC = "messages"
 # Who hears that an event they answered is cancelled: not those who said they would not come.
 TOLD_OF_CANCELLING = frozenset({"going", "offered", "maybe", "waiting"})
 EVENTS_TOPIC = "events"
@@ -57,6 +60,8 @@ def run_job(job: dict[str, Any]) -> int:
         return event_cancelled(job["event_id"], job["occurrence_id"] or None, job["sequence"])
     if job["kind"] == EXPORT:
         return int(export_ready(job["user_id"], job["export_id"]))
+    if job["kind"] == BUDDY:
+        return buddy_offered(job["user_id"], job["pair_id"])
     return int(loan_changed(job["loan_id"], job["state"]))
 
 
@@ -82,6 +87,29 @@ def residence_decided(user_id: str, at: str) -> bool:
                             to=user.email)
     sent = emails.send_once(marker, message)
     logger.info("residence decision emailed", user_id=user_id, decision=record.decision, sent=sent)
+    if approved:  # a newly verified resident is offered a welcome buddy (none fits: nothing; they may ask later)
+        pair = buddies.offer_buddy(user_id)
+        if pair is not None:
+            buddy_offered(user_id, pair.pair_id)
+    return sent
+
+
+def buddy_offered(newcomer_id: str, pair_id: str) -> int:
+    """Tell the newcomer and the buddy that they are offered to each other (each per their "messages" choice;
+    the pair is made only if both accept, on Noper). Returns how many emails went."""
+    try:
+        pair = buddies.PairItem.get(*buddies.PairItem.key(newcomer_id, pair_id))
+    except DoesNotExist:
+        return 0
+    sent = 0
+    for role, user_id, other_name in (("newcomer", pair.newcomer_id, pair.buddy_name),
+                                      ("buddy", pair.buddy_id, pair.newcomer_name)):
+        sent += int(emails.email_resident(
+            user_id, BUDDY_TOPIC, f"BUDDY#{pair_id}#{role}", "buddy_offered",
+            lambda role=role, other_name=other_name: {
+                "role": role, "name": other_name or "—", "open_url": f"{site()}/profile#buddy",
+                "why_key": "notifications.email.why.buddy"}))
+    logger.info("buddy offer emailed", pair_id=pair_id, sent=sent)
     return sent
 
 

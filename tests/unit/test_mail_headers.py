@@ -49,6 +49,8 @@ CONTEXTS = {
     "event_reviewed": (None, {"title": "Street party", "outcome": "withdrawn", "reason": "Too big",
                               "open_url": f"{SITE}/events/E1"}),
     "export_ready": (None, {"expires": SEEN, "open_url": f"{SITE}/me#your-data"}),
+    "buddy_offered": ("messages", {"role": "newcomer", "name": "Maria", "open_url": f"{SITE}/profile#buddy",
+                                   "why_key": "notifications.email.why.buddy"}),
 }
 # Built by their own flow below, not from CONTEXTS.
 FLOWS = {"digest"}

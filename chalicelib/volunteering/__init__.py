@@ -1,0 +1,1 @@
+"""Volunteering: calls for volunteers, shifts, skills and welcome buddies (issue #12)."""
