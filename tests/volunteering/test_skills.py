@@ -138,3 +138,18 @@ def test_the_upgrade_step_notes_blocks_made_before(client, act_as):
     assert copy_blocks_to_volunteering() == 1  # again: nothing changes
     assert helpers(client, act_as, BEN, "sewing") == []
     assert profile_of("U-ben").blocks == {"U-anna"} and profile_of("U-anna").blocked_by == {"U-ben"}
+
+
+def test_a_help_request_names_the_skill_it_needs_and_the_directory_answers_it(client, act_as):
+    person(ANNA, "Anna"), person(BEN, "Ben")
+    offer(client, act_as, ANNA, skills=["moving_help"])
+    act_as(BEN)
+    bad = client.post(f"/api/v1/neighbourhoods/{N1}/posts", headers=JSON,
+                      body=body({"kind": "help_request", "title": "Sofa", "text": "Carry a sofa", "skill": "lifting"}))
+    assert bad.status_code == 400 and "skill" in str(error_of(bad)["fields"])
+    written = client.post(f"/api/v1/neighbourhoods/{N1}/posts", headers=JSON,
+                          body=body({"kind": "help_request", "title": "Sofa", "text": "Carry a sofa",
+                                     "skill": "moving_help"}))
+    assert written.status_code == 201, written.body
+    assert written.json_body["content"]["skill"] == "moving_help"
+    assert helpers(client, act_as, BEN, written.json_body["content"]["skill"]) == [("Anna", "moving_help")]
