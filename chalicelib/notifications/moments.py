@@ -107,7 +107,7 @@ def buddy_offered(newcomer_id: str, pair_id: str) -> int:
         sent += int(emails.email_resident(
             user_id, BUDDY_TOPIC, f"BUDDY#{pair_id}#{role}", "buddy_offered",
             lambda role=role, other_name=other_name: {
-                "role": role, "name": other_name or "—", "open_url": f"{site()}/profile#buddy",
+                "role": role, "name": other_name or "—", "open_url": f"{site()}/me#buddy",
                 "why_key": "notifications.email.why.buddy"}))
     logger.info("buddy offer emailed", pair_id=pair_id, sent=sent)
     return sent

@@ -49,7 +49,7 @@ CONTEXTS = {
     "event_reviewed": (None, {"title": "Street party", "outcome": "withdrawn", "reason": "Too big",
                               "open_url": f"{SITE}/events/E1"}),
     "export_ready": (None, {"expires": SEEN, "open_url": f"{SITE}/me#your-data"}),
-    "buddy_offered": ("messages", {"role": "newcomer", "name": "Maria", "open_url": f"{SITE}/profile#buddy",
+    "buddy_offered": ("messages", {"role": "newcomer", "name": "Maria", "open_url": f"{SITE}/me#buddy",
                                    "why_key": "notifications.email.why.buddy"}),
 }
 # Built by their own flow below, not from CONTEXTS.
