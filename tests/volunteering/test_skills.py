@@ -153,3 +153,19 @@ def test_a_help_request_names_the_skill_it_needs_and_the_directory_answers_it(cl
     assert written.status_code == 201, written.body
     assert written.json_body["content"]["skill"] == "moving_help"
     assert helpers(client, act_as, BEN, written.json_body["content"]["skill"]) == [("Anna", "moving_help")]
+
+
+def test_odd_input_is_refused_never_a_server_error(client, act_as):
+    person(ANNA, "Anna")
+    act_as(ANNA)
+    for payload in ([], "x", 3, None, {"skills": None}, {"skills": "gardening"}, {"languages": [1]},
+                    {"frequency": None}, {"skills": [["gardening"]]}, {"buddy": None}):
+        response = client.put("/api/v1/me/volunteering", headers=JSON, body=body(payload))
+        assert response.status_code == 400, (payload, response.body)
+    assert client.put("/api/v1/me/volunteering", headers=JSON, body=b"{not json").status_code == 400
+    for pair_id in ("x", "0" * 27, "01J0000000000000000000000a"):
+        response = client.post(f"/api/v1/buddy-pairs/{pair_id}/accept")
+        assert response.status_code == 400 and "pair_id" in str(error_of(response)["fields"]), pair_id
+    assert client.post("/api/v1/buddy-pairs/01J0000000000000000000000A/end").status_code == 404
+    assert client.get(f"/api/v1/neighbourhoods/{N1}/helpers?skill=").status_code in (200, 400)
+    assert client.get(f"/api/v1/neighbourhoods/{N1}/helpers?page=2").status_code == 400
