@@ -29,7 +29,7 @@ from chalicelib.neighbourhoods.models import NeighbourhoodItem
 from chalicelib.notifications import emails
 from chalicelib.observability import logger
 from chalicelib.verification.models import VerificationItem
-from chalicelib.volunteering import buddies
+from chalicelib.volunteering import buddies, offers
 from chalicelib.web.site import site
 
 RESIDENCE, LOAN, MOVED, EVENT_PLACE, EVENT_REVIEW = "residence", "loan", "moved", "event_place", "event_review"
@@ -87,6 +87,7 @@ def residence_decided(user_id: str, at: str) -> bool:
                             to=user.email)
     sent = emails.send_once(marker, message)
     logger.info("residence decision emailed", user_id=user_id, decision=record.decision, sent=sent)
+    offers.residence_changed(user_id)  # what they offer neighbours follows them (or waits while not verified)
     if approved:  # a newly verified resident is offered a welcome buddy (none fits: nothing; they may ask later)
         pair = buddies.offer_buddy(user_id)
         if pair is not None:
@@ -121,6 +122,7 @@ def resident_moved(user_id: str, at: str) -> bool:
         user = UserItem.get(*UserItem.key(user_id))
     except DoesNotExist:
         return False  # the account was erased meanwhile
+    offers.residence_changed(user_id)  # their offer to neighbours moves with them
     marker = f"MOVED#{user_id}#{at}"
     if emails.already_sent(marker):
         return False

@@ -292,3 +292,26 @@ def blocked_either_way(user_a: str, user_b: str) -> bool:
 def profile_of(user_id: str) -> VolunteerProfileItem | None:
     return _profile(user_id, consistent=True)
 
+
+
+def residence_changed(user_id: str) -> None:
+    """The resident's residence was decided or moved (chalicelib/notifications/moments.py, after verification, a
+    refusal or redrawn boundaries): the directory copies follow them to their neighbourhood, or go while they are
+    not verified there; the offer itself stays in the profile."""
+    profile = _profile(user_id, consistent=True)
+    if profile is None or not (profile.skills or profile.buddy):
+        return
+    try:
+        user = UserItem.get(*UserItem.key(user_id), consistent_read=True)
+    except DoesNotExist:
+        return
+    nbh = user.neighbourhood_id if user.residence_status == "verified" else None
+    if nbh == profile.neighbourhood_id:
+        return
+    skills, languages = list(profile.skills or []), list(profile.languages or [])
+    with transaction() as t:
+        _write_copies(t, user_id, nbh, profile, skills, profile.frequency or "occasionally", languages,
+                      bool(profile.buddy), user.shown_name(), profile.blocked_with())
+        t.update(profile, actions=[VolunteerProfileItem.neighbourhood_id.set(nbh) if nbh
+                                   else VolunteerProfileItem.neighbourhood_id.remove()])
+    logger.info("volunteering offer followed the residence", user_id=user_id, neighbourhood_id=nbh)

@@ -169,3 +169,22 @@ def test_odd_input_is_refused_never_a_server_error(client, act_as):
     assert client.post("/api/v1/buddy-pairs/01J0000000000000000000000A/end").status_code == 404
     assert client.get(f"/api/v1/neighbourhoods/{N1}/helpers?skill=").status_code in (200, 400)
     assert client.get(f"/api/v1/neighbourhoods/{N1}/helpers?page=2").status_code == 400
+
+
+def test_the_offer_follows_the_resident_to_their_new_neighbourhood(client, act_as):
+    from chalicelib.volunteering.offers import BuddyItem, residence_changed
+
+    person(ANNA, "Anna"), person(BEN, "Ben"), person(DAVID, "David")
+    offer(client, act_as, ANNA, skills=["music"], languages=["fr"], buddy=True)
+    # Redrawn boundaries move Anna into N2 (the move's email job calls this)
+    UserItem(*UserItem.key("U-anna")).update(actions=[UserItem.neighbourhood_id.set(N2)])
+    residence_changed("U-anna")
+    assert helpers(client, act_as, BEN, "music") == []
+    assert helpers(client, act_as, DAVID, "music", nbh=N2) == [("Anna", "music")]
+    assert [b.user_id for b in BuddyItem.query(BuddyItem.partition(N2))] == ["U-anna"]
+    assert list(BuddyItem.query(BuddyItem.partition(N1))) == []
+    # No longer verified: off the directory, the offer kept in her profile
+    UserItem(*UserItem.key("U-anna")).update(actions=[UserItem.residence_status.set("pending")])
+    residence_changed("U-anna")
+    assert helpers(client, act_as, DAVID, "music", nbh=N2) == []
+    assert profile_of("U-anna").skills == ["music"]
