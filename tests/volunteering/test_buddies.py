@@ -180,3 +180,17 @@ def test_export_and_erasure_cover_buddy_status_and_pairs(client, act_as):
     assert [(p["state"], p["with_name"]) for p in theirs] == [("ended", "")]
     assert export_volunteering("U-ana") == {"offer": {"skills": [], "frequency": "occasionally", "languages": [],
                                                       "buddy": False}, "buddy_pairs": []}
+
+
+def test_erasing_the_account_through_the_api_ends_the_pair_and_takes_the_offer_off(client, act_as):
+    ana = buddy(client, act_as, "U-ana", ["fr"])
+    make_resident("U-new", languages=("fr",))
+    pair = buddies.offer_buddy("U-new")
+    act_as(ana)
+    assert client.put("/api/v1/me/volunteering", headers=JSON,
+                      body=body({"skills": ["music"], "languages": ["fr"], "buddy": True})).status_code == 200
+    assert client.delete("/api/v1/me?content=remove").status_code == 204
+    assert [(p["id"], p["state"], p["with_name"]) for p in pairs(client, act_as, resident("U-new"))] == [
+        (pair.pair_id, "ended", "")]
+    act_as(resident("U-new"))
+    assert client.get(f"/api/v1/neighbourhoods/{N1}/helpers").json_body["helpers"] == []
