@@ -20,7 +20,7 @@ from typing import Any, Literal
 
 from pydantic import ConfigDict, Field, StrictBool, field_validator
 from pynamodb.attributes import BooleanAttribute, ListAttribute, NumberAttribute, UnicodeAttribute, UnicodeSetAttribute
-from pynamodb.exceptions import DoesNotExist, UpdateError
+from pynamodb.exceptions import DoesNotExist, TransactWriteError, UpdateError
 
 from chalicelib.accounts.models import SpokenLanguage, UserItem
 from chalicelib.adapters.clock import now
@@ -35,6 +35,7 @@ from chalicelib.volunteering.skills import SKILLS
 MAX_SKILLS = 10
 Frequency = Literal["occasionally", "monthly", "weekly"]
 Skill = Literal[SKILLS]  # type: ignore[valid-type]
+TRIES = 4  # saves refused because a block changed meanwhile are written again
 DIRECTORY_LIMIT = 300  # entries of one answer (a neighbourhood has a few thousand residents at most)
 
 
@@ -52,6 +53,7 @@ class VolunteerProfileItem(Entity):
     updated_at = UnicodeAttribute(null=True)
     blocks = UnicodeSetAttribute(null=True)  # whom this resident blocks (a copy, written on block/unblock)
     blocked_by = UnicodeSetAttribute(null=True)  # who blocks this resident
+    blocks_version = NumberAttribute(null=True)  # grows with each block change: a save copies the sets it read
 
     @staticmethod
     def key(user_id: str) -> tuple[str, str]:
@@ -174,18 +176,28 @@ def save(principal: Principal, request: VolunteeringRequest) -> VolunteeringPubl
     if request.buddy and not request.languages:
         raise InvalidInput("A welcome buddy names the languages they speak.", {"languages": "at least one"})
     user = UserItem.get(*UserItem.key(user_id))
-    before = _profile(user_id, consistent=True)
-    blocked_with = before.blocked_with() if before else set()
-    blocked_with |= set(user.blocked or ())
-    with transaction() as t:
-        t.update(VolunteerProfileItem(*VolunteerProfileItem.key(user_id)), actions=[
-            VolunteerProfileItem.user_id.set(user_id), VolunteerProfileItem.neighbourhood_id.set(nbh),
-            VolunteerProfileItem.skills.set(list(request.skills)), VolunteerProfileItem.frequency.set(request.frequency),
-            VolunteerProfileItem.languages.set(list(request.languages)), VolunteerProfileItem.buddy.set(request.buddy),
-            VolunteerProfileItem.updated_at.set(now().isoformat()),
-        ])
-        _write_copies(t, user_id, nbh, before, request.skills, request.frequency, request.languages, request.buddy,
-                      user.shown_name(), blocked_with)
+    for attempt in range(TRIES):
+        before = _profile(user_id, consistent=True)
+        blocked_with = (before.blocked_with() if before else set()) | set(user.blocked or ())
+        # The copies carry the block relations read here: a block noted meanwhile refuses this write, read again.
+        version = before.blocks_version if before is not None else None
+        unchanged = (VolunteerProfileItem.blocks_version.does_not_exist() if version is None
+                     else VolunteerProfileItem.blocks_version == version)
+        try:
+            with transaction() as t:
+                t.update(VolunteerProfileItem(*VolunteerProfileItem.key(user_id)), actions=[
+                    VolunteerProfileItem.user_id.set(user_id), VolunteerProfileItem.neighbourhood_id.set(nbh),
+                    VolunteerProfileItem.skills.set(list(request.skills)),
+                    VolunteerProfileItem.frequency.set(request.frequency),
+                    VolunteerProfileItem.languages.set(list(request.languages)),
+                    VolunteerProfileItem.buddy.set(request.buddy), VolunteerProfileItem.updated_at.set(now().isoformat()),
+                ], condition=unchanged)
+                _write_copies(t, user_id, nbh, before, request.skills, request.frequency, request.languages,
+                              request.buddy, user.shown_name(), blocked_with)
+            break
+        except TransactWriteError:
+            if attempt + 1 == TRIES:
+                raise
     logger.info("volunteering offer saved", user_id=user_id, skills=len(request.skills), buddy=request.buddy)
     return public(_profile(user_id, consistent=True))
 
@@ -258,7 +270,8 @@ def blocks_changed(blocker_id: str, blocked_id: str, blocking: bool) -> None:
     for user_id, attribute, other in ((blocker_id, VolunteerProfileItem.blocks, blocked_id),
                                       (blocked_id, VolunteerProfileItem.blocked_by, blocker_id)):
         VolunteerProfileItem(*VolunteerProfileItem.key(user_id)).update(
-            actions=[VolunteerProfileItem.user_id.set(user_id), getattr(attribute, add_or_delete)({other})])
+            actions=[VolunteerProfileItem.user_id.set(user_id), getattr(attribute, add_or_delete)({other}),
+                     VolunteerProfileItem.blocks_version.add(1)])
         _refresh_copies(user_id)
 
 
@@ -314,4 +327,5 @@ def residence_changed(user_id: str) -> None:
                       bool(profile.buddy), user.shown_name(), profile.blocked_with())
         t.update(profile, actions=[VolunteerProfileItem.neighbourhood_id.set(nbh) if nbh
                                    else VolunteerProfileItem.neighbourhood_id.remove()])
+    _refresh_copies(user_id)  # with the block relations as they are now (one may have changed meanwhile)
     logger.info("volunteering offer followed the residence", user_id=user_id, neighbourhood_id=nbh)

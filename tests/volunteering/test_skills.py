@@ -188,3 +188,22 @@ def test_the_offer_follows_the_resident_to_their_new_neighbourhood(client, act_a
     residence_changed("U-anna")
     assert helpers(client, act_as, DAVID, "music", nbh=N2) == []
     assert profile_of("U-anna").skills == ["music"]
+
+
+def test_a_block_noted_while_an_offer_is_saved_still_keeps_them_apart(client, act_as, monkeypatch):
+    from chalicelib.volunteering import offers
+
+    person(ANNA, "Anna"), person(BEN, "Ben")
+    real = offers._profile
+    blocked = []
+
+    def profile_then_block(user_id, consistent=False):  # Ben blocks Anna right after her save read her profile
+        read = real(user_id, consistent)
+        if user_id == "U-anna" and not blocked:
+            blocked.append(True)
+            offers.blocks_changed("U-ben", "U-anna", True)
+        return read
+
+    monkeypatch.setattr(offers, "_profile", profile_then_block)
+    offer(client, act_as, ANNA, skills=["painting"])
+    assert blocked and helpers(client, act_as, BEN, "painting") == []
