@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import ConfigDict, Field, StrictBool, field_validator
+from pydantic import ConfigDict, Field, StrictBool, ValidationInfo, field_validator
 from pynamodb.attributes import BooleanAttribute, ListAttribute, NumberAttribute, UnicodeAttribute, UnicodeSetAttribute
 from pynamodb.exceptions import DoesNotExist, TransactWriteError, UpdateError
 
@@ -103,13 +103,18 @@ class BuddyItem(Entity):
 # --- requests and responses -------------------------------------------------------------------
 
 class VolunteeringRequest(Model):
-    model_config = ConfigDict(extra="forbid")
+    # A welcome buddy names at least one language (checked below), as the document states it.
+    model_config = ConfigDict(extra="forbid", json_schema_extra={
+        "if": {"properties": {"buddy": {"const": True}}, "required": ["buddy"]},
+        "then": {"required": ["languages"], "properties": {"languages": {"minItems": 1}}}})
     skills: list[Skill] = Field(default_factory=list, max_length=MAX_SKILLS,  # type: ignore[valid-type]
-                                description=f"skill codes (chalicelib/volunteering/skills.py), at most {MAX_SKILLS}")
+                                json_schema_extra={"uniqueItems": True}, description=f"skill codes (chalicelib/volunteering/skills.py), at most {MAX_SKILLS}")
     frequency: Frequency = "occasionally"
-    languages: list[SpokenLanguage] = Field(default_factory=list, max_length=13,
-                                            description="languages I speak with neighbours (for welcome buddies)")
     buddy: StrictBool = Field(default=False, description="I volunteer as a welcome buddy for newcomers")
+    languages: list[SpokenLanguage] = Field(default_factory=list, max_length=13, validate_default=True,
+                                            json_schema_extra={"uniqueItems": True},
+                                            description="languages I speak with neighbours (a welcome buddy: one at "
+                                            "least)")
 
     @field_validator("skills", "languages")
     @classmethod
@@ -117,6 +122,13 @@ class VolunteeringRequest(Model):
         if len(set(values)) != len(values):
             raise ValueError("each code at most once")
         return values
+
+    @field_validator("languages")
+    @classmethod
+    def _buddy_speaks(cls, languages: list[str], info: ValidationInfo) -> list[str]:
+        if info.data.get("buddy") and not languages:
+            raise ValueError("a welcome buddy names at least one language")
+        return languages
 
 
 class VolunteeringPublic(Model):
@@ -173,8 +185,6 @@ def save(principal: Principal, request: VolunteeringRequest) -> VolunteeringPubl
     user_id, nbh = principal.user_id or "-", principal.neighbourhood_id
     if not nbh or principal.residence_status != "verified":
         raise InvalidInput("Only a verified resident offers help to their neighbourhood.", {"skills": "not verified"})
-    if request.buddy and not request.languages:
-        raise InvalidInput("A welcome buddy names the languages they speak.", {"languages": "at least one"})
     user = UserItem.get(*UserItem.key(user_id))
     for attempt in range(TRIES):
         before = _profile(user_id, consistent=True)
