@@ -124,6 +124,9 @@ from chalicelib.verification.models import (
     AmbassadorPublic, LetterBatchRequest, LetterCodeRedemption, PendingResidentList, ResidentPath,
     VerificationDecision, VerificationQuery, VerificationRecordPublic,
 )
+from chalicelib.volunteering import buddies, offers as volunteering_offers
+from chalicelib.volunteering.buddies import PairList, PairPath, PairPublic
+from chalicelib.volunteering.offers import HelperList, HelpersPath, HelpersQuery, VolunteeringPublic, VolunteeringRequest
 from chalicelib.web.api import RETRY_AFTER, Api, Reply, client_ip
 from chalicelib.web.site import require_accept, site_url
 from chalicelib.web.openapi import build_openapi
@@ -983,6 +986,71 @@ def calendar_feeds(principal):
 def revoke_calendar_feed(principal, path):
     event_feeds.revoke_feed(principal, path.feed_id)
     return Reply(None)
+
+
+# --- skills neighbours offer, welcome buddies (issue #12; chalicelib/volunteering/offers.py, buddies.py) ----
+
+@api.get("/api/v1/me/volunteering", action="volunteering.mine",
+         summary="What I offer my neighbours: skills, how often, my languages, welcome buddy",
+         response=VolunteeringPublic, errors=(401,))
+def my_volunteering(principal):
+    return volunteering_offers.my_volunteering(principal)
+
+
+@api.put("/api/v1/me/volunteering", action="volunteering.offer",
+         summary="Offer skills (at most 10) and be a welcome buddy, in my neighbourhood (replaces my offer)",
+         body=VolunteeringRequest, response=VolunteeringPublic, errors=(400, 401, 403))
+def offer_volunteering(principal, body):
+    return volunteering_offers.save(principal, body)
+
+
+@api.delete("/api/v1/me/volunteering", action="volunteering.mine",
+            summary="Take back everything I offer (off the directory and the welcome buddies)", status=204,
+            errors=(401, 403))
+def withdraw_volunteering(principal):
+    volunteering_offers.remove(principal)
+    return Reply(None)
+
+
+@api.get("/api/v1/neighbourhoods/{neighbourhood_id}/helpers", action="volunteering.helpers",
+         summary="Who can help with a skill in the neighbourhood (names as neighbours see them, no addresses)",
+         path_model=HelpersPath, query=HelpersQuery, response=HelperList, errors=(400, 401, 404))
+def neighbourhood_helpers(principal, path, query):
+    return volunteering_offers.helpers(principal, path.neighbourhood_id, query.skill)
+
+
+@api.get("/api/v1/me/buddy-pairs", action="volunteering.pairs",
+         summary="My welcome buddy pairs, as newcomer or as buddy", response=PairList, errors=(401,))
+def my_buddy_pairs(principal):
+    return buddies.my_pairs(principal)
+
+
+@api.post("/api/v1/me/buddy-pairs", action="volunteering.offer",
+          summary="Ask for a welcome buddy from my neighbourhood who speaks one of my languages",
+          response=PairPublic, status=201, errors=(401, 403, 409))
+def ask_for_buddy(principal):
+    return buddies.ask_for_buddy(principal)
+
+
+@api.post("/api/v1/buddy-pairs/{pair_id}/accept", action="volunteering.pairs",
+          summary="Accept a welcome buddy pair (it is made once both accepted)", path_model=PairPath,
+          response=PairPublic, errors=(400, 401, 404, 409))
+def accept_buddy_pair(principal, path):
+    return buddies.change(principal, path.pair_id, "accept")
+
+
+@api.post("/api/v1/buddy-pairs/{pair_id}/decline", action="volunteering.pairs",
+          summary="Decline a welcome buddy pair offered", path_model=PairPath, response=PairPublic,
+          errors=(400, 401, 404, 409))
+def decline_buddy_pair(principal, path):
+    return buddies.change(principal, path.pair_id, "decline")
+
+
+@api.post("/api/v1/buddy-pairs/{pair_id}/end", action="volunteering.pairs",
+          summary="End a welcome buddy pair (either of the two, at any time)", path_model=PairPath,
+          response=PairPublic, errors=(400, 401, 404, 409))
+def end_buddy_pair(principal, path):
+    return buddies.change(principal, path.pair_id, "end")
 
 
 @api.get("/api/v1/calendar-feeds/{token}/calendar.ics", action="events.feed",

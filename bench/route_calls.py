@@ -289,6 +289,18 @@ def run() -> int:
         call(anna, "GET", "/api/v1/volunteering/{call_id}/comments", call_id=clean_up["id"])
         call(ben, "GET", "/api/v1/me/shifts")
         call(ben, "GET", "/api/v1/me/volunteering/record")
+        # Skills neighbours offer and welcome buddies (issue #12)
+        call(anna, "PUT", "/api/v1/me/volunteering",
+             {"skills": ["gardening", "computer_help"], "frequency": "weekly", "languages": ["fr", "lb"], "buddy": True})
+        call(anna, "GET", "/api/v1/me/volunteering")
+        call(ben, "GET", "/api/v1/neighbourhoods/{neighbourhood_id}/helpers", query="?skill=gardening")
+        call(readers[0], "PUT", "/api/v1/me/volunteering", {"languages": ["fr"]})
+        pair = call(readers[0], "POST", "/api/v1/me/buddy-pairs")
+        call(readers[0], "GET", "/api/v1/me/buddy-pairs")
+        call(readers[0], "POST", "/api/v1/buddy-pairs/{pair_id}/accept", pair_id=pair["id"])
+        call(anna, "POST", "/api/v1/buddy-pairs/{pair_id}/decline", pair_id=pair["id"], note="after one accepted")
+        call(anna, "POST", "/api/v1/buddy-pairs/{pair_id}/end", pair_id=pair["id"], note="declined already: 409")
+        call(readers[0], "DELETE", "/api/v1/me/volunteering")
         wanted = call(anna, "POST", "/api/v1/neighbourhoods/{neighbourhood_id}/wanted",
                       {"name": "Trailer", "description": "For one day"})
         call(ben, "GET", "/api/v1/neighbourhoods/{neighbourhood_id}/wanted")

@@ -53,6 +53,11 @@ def event_place(event_id: str, occurrence_id: str, user_id: str, version: int, u
               "version": str(version), "until": until})
 
 
+def buddy_offered(newcomer_id: str, pair_id: str) -> None:
+    """A welcome buddy was offered to a newcomer (chalicelib/volunteering/buddies.py): tell both."""
+    _enqueue({"kind": "buddy", "user_id": newcomer_id, "pair_id": pair_id})
+
+
 def event_reviewed(event_id: str, at: str) -> None:
     """The commune decided (at `at`) whether a resident's event reaches the whole commune: tell its organisers."""
     _enqueue({"kind": "event_review", "event_id": event_id, "at": at})

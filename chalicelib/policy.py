@@ -257,6 +257,14 @@ RULES: dict[str, Rule] = {
     "events.review": staff("admin", "editor"),
     "events.publish": publisher_link,  # publish, and change or cancel its own (publishing.py checks the scope)
     "events.public": anyone,
+    # Skills neighbours offer and welcome buddies (chalicelib/volunteering/offers.py, buddies.py): my own offer
+    # (read by anyone signed in; saved and asked for by verified residents, for their own neighbourhood); the
+    # neighbourhood's "who can help" directory for its verified residents (another's: 404); a buddy pair is
+    # changed only by its two people (the service answers 404 to anyone else).
+    "volunteering.mine": signed_in,
+    "volunteering.offer": verified_anywhere,
+    "volunteering.helpers": resident(),
+    "volunteering.pairs": signed_in,
     # Personal calendar feeds: one's own (create, list, revoke). The feed's URL holds a secret that is its
     # authority (a phone calendar has no session): the route reads no session, as the one-click unsubscribe.
     "me.calendar_feeds": signed_in,

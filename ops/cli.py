@@ -34,6 +34,13 @@ def demo(_args: argparse.Namespace) -> int:
     return 0
 
 
+def copy_blocks_to_volunteering(_args: argparse.Namespace) -> int:
+    from chalicelib.messages.service import copy_blocks_to_volunteering as copy
+
+    print(f"blocks noted on the volunteering profiles: {copy()}")
+    return 0
+
+
 def copy_blocks(_args: argparse.Namespace) -> int:
     from chalicelib.messages.service import copy_blocks_to_profiles
 
@@ -221,6 +228,9 @@ def parser() -> argparse.ArgumentParser:
     commands.add_parser("demo", help="load the demo data (idempotent)").set_defaults(run=demo)
     commands.add_parser("copy-blocks", help="once, when upgrading: copy every block onto its blocker's profile, "
                         "where the weekly digest reads it (idempotent)").set_defaults(run=copy_blocks)
+    commands.add_parser("copy-blocks-to-volunteering", help="once, when upgrading to skills offered and welcome "
+                        "buddies: note every block on both people's volunteering profiles (idempotent)"
+                        ).set_defaults(run=copy_blocks_to_volunteering)
     commands.add_parser("index-roles", help="once, when upgrading: list every role held before the admin page listed "
                         "roles (idempotent)").set_defaults(run=index_roles)
     commands.add_parser("index-professionals", help="once, when upgrading: index every recommended professional "

@@ -36,6 +36,9 @@ def load_demo() -> list[str]:
     from ops.demo_events import load_demo_events
 
     loaded += load_demo_events()  # a flea market, a street party and a monthly repair café, with answers
+    from ops.demo_buddies import load_demo_buddies
+
+    loaded += load_demo_buddies()  # skills offered in "Who can help", a welcome buddy for the newcomer
     return loaded
 
 

@@ -32,6 +32,7 @@ class WeekStatsItem(Entity):
     volunteer_hours = NumberAttribute(default=0)
     calls = NumberAttribute(default=0)  # calls for volunteers published, in the week published
     shifts_filled = NumberAttribute(default=0)  # shifts whose sign-ups first reached the number needed, their week
+    buddies_paired = NumberAttribute(default=0)  # welcome buddy pairs made (both accepted), the week they were made
 
     @staticmethod
     def key(nbh_id: str, week: str) -> tuple[str, str]:

@@ -45,6 +45,7 @@ from chalicelib.policy import Principal
 from chalicelib.ratelimit import limit
 from chalicelib.store.pages import encode_cursor, read_cursor
 from chalicelib.store.table import condition_failed, refused_conditions, table_connection, transaction
+from chalicelib.volunteering import buddies, offers as volunteering_offers
 
 # My conversations in the inbox partition (USER#<id>#CONVS), without the loan requests waiting for me there.
 CONVERSATIONS = ParticipantItem.gsi1sk < LendingLink.WAITING
@@ -198,6 +199,9 @@ def block(principal: Principal, user_id: str) -> BlockPublic:
         t.update(UserItem(*UserItem.key(principal.user_id)), actions=[UserItem.blocked.add({user_id})],
                  condition=UserItem.pk.exists())
     _mark_blocking(principal.user_id, user_id, ParticipantItem.blocking.set(True))
+    # Volunteering keeps them apart too: off each other's "who can help", no welcome buddy pair between them.
+    volunteering_offers.blocks_changed(principal.user_id, user_id, True)
+    buddies.end_pairs_between(principal.user_id, user_id)
     return BlockPublic(user_id=user_id, blocked=True)
 
 
@@ -207,6 +211,7 @@ def unblock(principal: Principal, user_id: str) -> None:
         t.update(UserItem(*UserItem.key(principal.user_id)), actions=[UserItem.blocked.delete({user_id})],
                  condition=UserItem.pk.exists())
     _mark_blocking(principal.user_id or "-", user_id, ParticipantItem.blocking.remove())
+    volunteering_offers.blocks_changed(principal.user_id or "-", user_id, False)
 
 
 def _mark_blocking(me: str, other: str, action: Any) -> None:
@@ -236,6 +241,19 @@ def copy_blocks_to_profiles() -> int:
             if not condition_failed(error):
                 raise
             continue  # the blocker's account is gone
+        copied += 1
+    return copied
+
+
+def copy_blocks_to_volunteering() -> int:
+    """Once, after upgrading to skills offered and welcome buddies (issue #12): note every existing block on both
+    people's volunteering profiles, so that neither finds the other in "who can help" nor is offered as a buddy
+    (`./noper copy-blocks-to-volunteering`; idempotent, ADDs to sets). An operator's one-off: a Scan of the blocks."""
+    copied = 0
+    for block in BlockItem.scan(BlockItem.pk.startswith("USER#") & BlockItem.pk.contains("#BLOCKS")):
+        if not block.pk.endswith("#BLOCKS"):
+            continue
+        volunteering_offers.blocks_changed(block.pk.removeprefix("USER#").removesuffix("#BLOCKS"), block.sk, True)
         copied += 1
     return copied
 

@@ -52,7 +52,8 @@ def run_job(job: dict[str, Any]) -> int:
     from chalicelib.notifications.alerts import lost_pet_job, lost_pet_neighbourhoods
 
     kind = job["kind"]
-    if kind in ("residence", "loan", "moved", "event_place", "event_review", "event_cancelled", "export", "shift_changed"):  # not split
+    if kind in ("residence", "loan", "moved", "event_place", "event_review", "event_cancelled", "export",
+                "shift_changed", "buddy"):  # not split
         from chalicelib.notifications import moments
 
         return moments.run_job(job)

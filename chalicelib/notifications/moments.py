@@ -29,12 +29,15 @@ from chalicelib.neighbourhoods.models import NeighbourhoodItem
 from chalicelib.notifications import emails
 from chalicelib.observability import logger
 from chalicelib.verification.models import VerificationItem
+from chalicelib.volunteering import buddies, offers
 from chalicelib.web.site import site
 
 RESIDENCE, LOAN, MOVED, EVENT_PLACE, EVENT_REVIEW = "residence", "loan", "moved", "event_place", "event_review"
-EVENT_CANCELLED, EXPORT, SHIFT_CHANGED = "event_cancelled", "export", "shift_changed"
-KINDS = (RESIDENCE, LOAN, MOVED, EVENT_PLACE, EVENT_REVIEW, EVENT_CANCELLED, EXPORT, SHIFT_CHANGED)
+EVENT_CANCELLED, EXPORT, SHIFT_CHANGED, BUDDY = "event_cancelled", "export", "shift_changed", "buddy"
+KINDS = (RESIDENCE, LOAN, MOVED, EVENT_PLACE, EVENT_REVIEW, EVENT_CANCELLED, EXPORT, SHIFT_CHANGED, BUDDY)
 VOLUNTEERING_TOPIC = "volunteering"
+# Welcome buddy offers (chalicelib/volunteering/buddies.py) follow the "messages" choice: a neighbour to meet.
+BUDDY_TOPIC = "messages"
 # Who hears that an event they answered is cancelled: not those who said they would not come.
 TOLD_OF_CANCELLING = frozenset({"going", "offered", "maybe", "waiting"})
 EVENTS_TOPIC = "events"
@@ -60,6 +63,8 @@ def run_job(job: dict[str, Any]) -> int:
         return shift_changed(job["call_id"], job["shift_id"], job["change"])
     if job["kind"] == EXPORT:
         return int(export_ready(job["user_id"], job["export_id"]))
+    if job["kind"] == BUDDY:
+        return buddy_offered(job["user_id"], job["pair_id"])
     return int(loan_changed(job["loan_id"], job["state"]))
 
 
@@ -85,6 +90,30 @@ def residence_decided(user_id: str, at: str) -> bool:
                             to=user.email)
     sent = emails.send_once(marker, message)
     logger.info("residence decision emailed", user_id=user_id, decision=record.decision, sent=sent)
+    offers.residence_changed(user_id)  # what they offer neighbours follows them (or waits while not verified)
+    if approved:  # a newly verified resident is offered a welcome buddy (none fits: nothing; they may ask later)
+        pair = buddies.offer_buddy(user_id)
+        if pair is not None:
+            buddy_offered(user_id, pair.pair_id)
+    return sent
+
+
+def buddy_offered(newcomer_id: str, pair_id: str) -> int:
+    """Tell the newcomer and the buddy that they are offered to each other (each per their "messages" choice;
+    the pair is made only if both accept, on Noper). Returns how many emails went."""
+    try:
+        pair = buddies.PairItem.get(*buddies.PairItem.key(newcomer_id, pair_id))
+    except DoesNotExist:
+        return 0
+    sent = 0
+    for role, user_id, other_name in (("newcomer", pair.newcomer_id, pair.buddy_name),
+                                      ("buddy", pair.buddy_id, pair.newcomer_name)):
+        sent += int(emails.email_resident(
+            user_id, BUDDY_TOPIC, f"BUDDY#{pair_id}#{role}", "buddy_offered",
+            lambda role=role, other_name=other_name: {
+                "role": role, "name": other_name or "—", "open_url": f"{site()}/me#buddy",
+                "why_key": "notifications.email.why.buddy"}))
+    logger.info("buddy offer emailed", pair_id=pair_id, sent=sent)
     return sent
 
 
@@ -96,6 +125,7 @@ def resident_moved(user_id: str, at: str) -> bool:
         user = UserItem.get(*UserItem.key(user_id))
     except DoesNotExist:
         return False  # the account was erased meanwhile
+    offers.residence_changed(user_id)  # their offer to neighbours moves with them
     marker = f"MOVED#{user_id}#{at}"
     if emails.already_sent(marker):
         return False

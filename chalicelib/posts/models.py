@@ -23,6 +23,7 @@ from chalicelib.models import Model
 from chalicelib.neighbourhoods.models import LUXEMBOURG, NeighbourhoodId, Point  # noqa: F401 (Point: posts' models name it)
 from chalicelib.store.pages import PageCursor
 from chalicelib.store.table import Entity, Gsi1
+from chalicelib.volunteering.skills import SKILLS
 
 Kind = Literal["discussion", "help_request", "help_offer", "lost_pet", "found_pet", "recommendation", "giveaway"]
 KINDS: tuple[str, ...] = Kind.__args__  # type: ignore[attr-defined]
@@ -30,6 +31,7 @@ TRADES = ("plumber", "electrician", "babysitter", "gardener", "painter", "carpen
           "other")
 Trade = Literal["plumber", "electrician", "babysitter", "gardener", "painter", "carpenter", "cleaner", "mechanic",
                 "tutor", "other"]
+Skill = Literal[SKILLS]  # type: ignore[valid-type]
 PostId = Annotated[str, StringConstraints(pattern=r"^[0-9A-Z]{26}$")]
 Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=5000)]
@@ -68,6 +70,8 @@ class HelpRequest(_Post):
     kind: Literal["help_request"]
     title: Title
     text: Text
+    skill: Skill | None = Field(default=None, description="the skill it needs (chalicelib/volunteering/skills.py): "  # type: ignore[valid-type]
+                                "the post's page suggests the neighbours offering it")
 
 
 class HelpOffer(_Post):

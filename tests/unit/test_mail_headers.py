@@ -53,6 +53,8 @@ CONTEXTS = {
                                             "open_url": f"{SITE}/volunteering/V1"}),
     "volunteer_shift_changed": ("volunteering", {"title": "Flea market", "role": "Stall", "start": SEEN,
                                                  "cancelled": True, "open_url": f"{SITE}/volunteering/V1"}),
+    "buddy_offered": ("messages", {"role": "newcomer", "name": "Maria", "open_url": f"{SITE}/me#buddy",
+                                   "why_key": "notifications.email.why.buddy"}),
 }
 # Built by their own flow below, not from CONTEXTS.
 FLOWS = {"digest"}

@@ -1,6 +1,7 @@
 import type { ApiProblem } from '../api/problem';
 import { contentText, formFieldOf, isPet } from './post-view';
 import type { Kind, NewPost, Post, PostsApi, Trade } from './posts-api';
+import { isSkill, type Skill } from '../volunteering/volunteering-api';
 
 /** Luxembourg's bounding box, as the API checks a last-seen point (chalicelib/posts/models.py). */
 export const LUXEMBOURG = { lat: [49.44, 50.19], lon: [5.73, 6.54] } as const;
@@ -25,6 +26,8 @@ export interface ComposeFields {
   /** When a pet was last seen, as a datetime-local input holds it (the browser's local time). */
   seenAt: string;
   trade: Trade | '';
+  /** A help request's skill needed (volunteering/volunteering-api.ts SKILLS), '' for none. */
+  skill: Skill | '';
   name: string;
   phone: string;
   email: string;
@@ -42,7 +45,7 @@ export type ComposePhase =
   | { phase: 'published'; post: Post }
   | { phase: 'failed'; problem: ApiProblem };
 
-const empty = (): ComposeFields => ({ title: '', text: '', species: '', description: '', lat: '', lon: '', seenAt: '', trade: '', name: '', phone: '', email: '', website: '' });
+const empty = (): ComposeFields => ({ title: '', text: '', species: '', description: '', lat: '', lon: '', seenAt: '', trade: '', skill: '', name: '', phone: '', email: '', website: '' });
 
 /** A moment as a datetime-local input shows it: "2026-12-06T17:45", in the browser's time zone. */
 export function localInputValue(date: Date): string {
@@ -87,6 +90,8 @@ export class ComposeForm {
         fields[name] = contentText(editing, name);
       }
       fields.trade = contentText(editing, 'trade') as Trade | '';
+      const skill = contentText(editing, 'skill');
+      fields.skill = isSkill(skill) ? skill : '';
       const seen = contentText(editing, 'last_seen_at');
       fields.seenAt = seen ? localInputValue(new Date(seen)) : this.fields.seenAt;
       this.fields = fields; // a pet's point is stored as a cell only: it is chosen again
@@ -189,6 +194,7 @@ export class ComposeForm {
       case 'discussion':
         return { kind: 'discussion', title: t(f.title) || null, text: t(f.text) };
       case 'help_request':
+        return { kind: 'help_request', title: t(f.title), text: t(f.text), skill: f.skill || null };
       case 'help_offer':
       case 'giveaway':
         return { kind: this.kind, title: t(f.title), text: t(f.text) };

@@ -139,6 +139,19 @@ describe('ComposeForm publishing', () => {
     expect(named('write')).toHaveLength(1);
   });
 
+  it('sends a help request with the skill it needs, or none, and keeps it when editing', () => {
+    const { api } = fakePostsApi();
+    const form = new ComposeForm(api, 'n1', 'help_request');
+    Object.assign(form.fields, { title: 'Sofa', text: 'Carry a sofa' });
+    expect(form.body()).toEqual({ kind: 'help_request', title: 'Sofa', text: 'Carry a sofa', skill: null });
+    form.fields.skill = 'moving_help';
+    expect(form.body()).toMatchObject({ skill: 'moving_help' });
+    const edited = new ComposeForm(api, 'n1', 'help_request', post('p1', { kind: 'help_request', content: { title: 'Sofa', text: 'x', skill: 'moving_help' } }));
+    expect(edited.fields.skill).toBe('moving_help');
+    const odd = new ComposeForm(api, 'n1', 'help_request', post('p2', { kind: 'help_request', content: { title: 'Sofa', text: 'x', skill: 'juggling' } }));
+    expect(odd.fields.skill).toBe('');
+  });
+
   it('invalid fields are not sent at all', async () => {
     const { api, calls } = fakePostsApi({ toneCheck: calm });
     const form = new ComposeForm(api, 'n1', 'help_request');

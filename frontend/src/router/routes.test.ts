@@ -51,6 +51,7 @@ describe('matchRoute', () => {
     expect(matchRoute('/neighbourhoods/n1/library')).toEqual({ name: 'library', id: 'n1' });
     expect(matchRoute('/items/i1')).toEqual({ name: 'item', id: 'i1' });
     expect(matchRoute('/neighbourhoods/n1/professionals')).toEqual({ name: 'professionals', id: 'n1' });
+    expect(matchRoute('/neighbourhoods/n1/helpers?skill=gardening')).toEqual({ name: 'helpers', id: 'n1' });
     expect(matchRoute('/neighbourhoods/n1/moderation')).toEqual({ name: 'moderation', id: 'n1' });
     expect(matchRoute('/messages')).toEqual({ name: 'messages', id: '' });
     expect(matchRoute('/messages/c1')).toEqual({ name: 'conversation', id: 'c1' });

@@ -24,6 +24,7 @@ export type ResidentScreen =
   | 'library'
   | 'item'
   | 'professionals'
+  | 'helpers'
   | 'moderation'
   | 'messages'
   | 'conversation'
@@ -41,6 +42,7 @@ const RESIDENT_SCREENS: [RegExp, ResidentScreen][] = [
   [new RegExp(`^/neighbourhoods/${ID}/library$`), 'library'],
   [new RegExp(`^/items/${ID}$`), 'item'],
   [new RegExp(`^/neighbourhoods/${ID}/professionals$`), 'professionals'],
+  [new RegExp(`^/neighbourhoods/${ID}/helpers$`), 'helpers'],
   [new RegExp(`^/neighbourhoods/${ID}/moderation$`), 'moderation'],
   [/^\/messages()$/, 'messages'],
   [new RegExp(`^/messages/${ID}$`), 'conversation'],
