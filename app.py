@@ -1,6 +1,12 @@
 """Noper's routing table: each route reads the request, calls one function in chalicelib/, returns."""
 
-from datetime import datetime
+import gc
+
+# Cold start: no cyclic garbage collection while the modules load and the routes are declared (it would walk the
+# thousands of new objects again and again: about a quarter of the import's CPU); on again at the end of this file.
+gc.disable()
+
+from datetime import datetime  # noqa: E402
 
 from chalice import Chalice, Cron
 
@@ -1813,3 +1819,8 @@ def event_reminders_schedule(event):
         reminders_of_events.remind_events(moment)
     finally:  # the volunteers' reminders the day before their shift go whatever happened to the events'
         volunteer_reminders.remind_volunteers(moment)
+
+
+# What the import built lives as long as the function: out of later collections, which then walk only new objects.
+gc.freeze()
+gc.enable()

@@ -39,8 +39,12 @@ PROBES = {
 # Packages only the background functions (emails, PDFs, photos, attachments, Markdown) need.
 HEAVY = ("jinja2", "babel", "PIL", "fpdf", "markdown_it", "nh3", "css_inline", "pypdfium2", "segno")
 
+# Every probe imports with the cyclic garbage collector paused, as app.py does for its own import: the ratios compare
+# Noper's code with its dependencies under the same conditions (app.py's pause would otherwise speed its
+# dependencies too and flatter the ratio).
 PROBE = r"""
-import json, resource, sys, time
+import gc, json, resource, sys, time
+gc.disable()
 start, cpu = time.perf_counter(), time.process_time()
 exec(compile(sys.argv[1], "<probe>", "exec"))
 took, cpu = time.perf_counter() - start, time.process_time() - cpu
