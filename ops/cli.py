@@ -123,6 +123,12 @@ def count_members(_args: argparse.Namespace) -> int:
     return _in_every_commune(recount_members, "neighbourhoods counted")
 
 
+def head_residents(_args: argparse.Namespace) -> int:
+    from chalicelib.neighbourhoods.publishing import head_residents as write_heads
+
+    return _in_every_commune(write_heads, "neighbourhoods given the head of their residents")
+
+
 def move_drafts(_args: argparse.Namespace) -> int:
     from chalicelib.neighbourhoods.service import move_draft
 
@@ -256,6 +262,9 @@ def parser() -> argparse.ArgumentParser:
     commands.add_parser("count-members", help="once, when upgrading (right after deploying): set each neighbourhood's "
                         "count of verified members, kept since by the residents' transactions (idempotent)"
                         ).set_defaults(run=count_members)
+    commands.add_parser("head-residents", help="once, when upgrading: give each published neighbourhood the head of "
+                        "its residents, so the staff's list of an empty one is one Query (idempotent)"
+                        ).set_defaults(run=head_residents)
     commands.add_parser("move-drafts", help="once, when upgrading: move each commune's neighbourhood draft next to its "
                         "cell summaries, so the draft screens are one Query (idempotent)").set_defaults(run=move_drafts)
     commands.add_parser("copy-vouches", help="once, when upgrading: copy the vouches onto the pending candidates and "

@@ -44,7 +44,8 @@ def follow_boundaries(lau2: str, old_neighbourhoods: Iterable[str], at: datetime
     neighbourhood; returns how many moved. Called after the addresses got their new neighbourhood."""
     moved = 0
     for old_id in sorted(set(old_neighbourhoods)):
-        for resident in UserItem.by_neighbourhood.query(residents_key(old_id)):
+        for resident in UserItem.by_neighbourhood.query(residents_key(old_id),  # not the residents' head
+                                                        filter_condition=UserItem.user_id.exists()):
             address = get_address(resident.address_id) if resident.address_id else None
             new = address.neighbourhood if address else None
             if new is None or new.id == old_id:

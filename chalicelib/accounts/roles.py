@@ -147,17 +147,30 @@ def commune_roles(lau2: str) -> CommuneRolesPublic:
 
 def verified_residents(lau2: str, neighbourhood_id: str) -> VerifiedResidentList:
     """The verified residents of one of the commune's neighbourhoods, by name, for staff to appoint one:
-    one Query of the neighbourhood's residents (names only, never addresses or emails). A neighbourhood's id starts
-    with its commune's; the neighbourhood itself is read only when nobody lives there (404 when not published)."""
+    one Query of the neighbourhood's residents (names only, never addresses or emails), which starts at the
+    neighbourhood's `ResidentsHeadItem` (written with its publication): without it, the neighbourhood is not
+    published (404). A neighbourhood's id starts with its commune's. Neighbourhoods published before the head
+    existed (until `./noper head-residents`) are read when nobody lives there, as before."""
     from chalicelib.accounts.service import residents_key
-    from chalicelib.neighbourhoods.models import NeighbourhoodItem
+    from chalicelib.neighbourhoods.models import NeighbourhoodItem, ResidentsHeadItem
+    from chalicelib.store.table import GSI1, table_connection
 
     elsewhere = NotFound("No neighbourhood of this commune under this id.", {"nbh_id": "not in this commune"})
     if not neighbourhood_id.startswith(f"{lau2}-"):
         raise elsewhere
-    verified = list(UserItem.by_neighbourhood.query(residents_key(neighbourhood_id),
-                                                    UserItem.gsi1sk.startswith("verified#")))
-    if not verified:
+    verified, headed, start = [], False, None
+    while True:
+        page = table_connection().query(residents_key(neighbourhood_id), UserItem.gsi1sk.startswith(ResidentsHeadItem.SORT),
+                                        index_name=GSI1, exclusive_start_key=start)
+        for raw in page.get("Items", []):
+            if raw["gsi1sk"]["S"] == ResidentsHeadItem.SORT:
+                headed = raw.get("lau2", {}).get("S") == lau2
+            else:
+                verified.append(UserItem.from_raw_data(raw))
+        start = page.get("LastEvaluatedKey")
+        if not start:
+            break
+    if not verified and not headed:
         try:
             NeighbourhoodItem.get(*NeighbourhoodItem.key(lau2, neighbourhood_id), attributes_to_get=["id"])
         except DoesNotExist:

@@ -290,6 +290,26 @@ class NeighbourhoodItem(Entity):
         return f"COMMUNE#{lau2}", f"NBH#{nbh_id}"
 
 
+class ResidentsHeadItem(Entity):
+    """pk=COMMUNE#<lau2>, sk=RESIDENTSHEAD#<id>; gsi1pk=NBH#<id>#RESIDENTS, gsi1sk=verified: at the head of the
+    neighbourhood's residents on gsi1 (just before `verified#<user>`), written and deleted with the neighbourhood's
+    publication, so that the staff's list of its verified residents tells an empty neighbourhood from one that is
+    not published in its one Query (#16). Queries of residents by status (`verified#`, `pending#`) never see it."""
+
+    gsi1pk = UnicodeAttribute()
+    gsi1sk = UnicodeAttribute()
+    id = UnicodeAttribute()
+    lau2 = UnicodeAttribute()
+
+    PREFIX = "RESIDENTSHEAD#"
+    SORT = "verified"
+
+    @classmethod
+    def of(cls, lau2: str, nbh_id: str) -> "ResidentsHeadItem":
+        return cls(f"COMMUNE#{lau2}", f"{cls.PREFIX}{nbh_id}", gsi1pk=f"NBH#{nbh_id}#RESIDENTS", gsi1sk=cls.SORT,
+                   id=nbh_id, lau2=lau2)
+
+
 def count_member(writes: Any, lau2: str, nbh_id: str, change: int) -> None:
     """Within a resident's transaction: one verified resident more (1) or fewer (-1) in the neighbourhood.
     Only on a published neighbourhood (the condition; never makes one up): a transaction refused on it

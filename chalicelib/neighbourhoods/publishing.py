@@ -14,7 +14,7 @@ from pynamodb.exceptions import PutError, UpdateError
 from chalicelib.errors import Conflict
 from chalicelib.neighbourhoods import register
 from chalicelib.neighbourhoods.models import (
-    BoundaryChangeItem, CellItem, DraftItem, NeighbourhoodItem, Publication, PublicationItem,
+    BoundaryChangeItem, CellItem, DraftItem, NeighbourhoodItem, Publication, PublicationItem, ResidentsHeadItem,
 )
 from chalicelib.neighbourhoods.register import count_addresses
 from chalicelib.store.table import condition_failed
@@ -44,6 +44,7 @@ def write_published(lau2: str, draft: DraftItem, populated: dict[str, Any], stam
                 NeighbourhoodItem.published_at.set(stamp)])
     with NeighbourhoodItem.batch_write() as batch:
         for nbh_id, name, cells in live:
+            batch.save(ResidentsHeadItem.of(lau2, nbh_id))  # kept ones too: published before the head existed
             if nbh_id in kept:
                 continue
             batch.save(NeighbourhoodItem(
@@ -54,6 +55,7 @@ def write_published(lau2: str, draft: DraftItem, populated: dict[str, Any], stam
         for old in old_items:
             if old.id not in {nbh_id for nbh_id, _, _ in live}:
                 batch.delete(old)
+                batch.delete(ResidentsHeadItem.of(lau2, old.id))
 
     _write_cells(lau2, new_map, old_map)
 
@@ -126,3 +128,13 @@ def lease_free(stamp: datetime):
 def raise_if_conditional(error: PutError | UpdateError, message: str) -> None:
     if condition_failed(error):
         raise Conflict(message, {"version": "the draft changed meanwhile"}) from None
+
+
+def head_residents(lau2: str) -> int:
+    """Once, after upgrading to the head of a neighbourhood's residents (#16, `./noper head-residents`): each
+    published neighbourhood of the commune gets it (one Query, one BatchWriteItem; idempotent). Answers how many."""
+    published = list(NeighbourhoodItem.query(f"COMMUNE#{lau2}", NeighbourhoodItem.sk.startswith(NeighbourhoodItem.PREFIX)))
+    with ResidentsHeadItem.batch_write() as batch:
+        for neighbourhood in published:
+            batch.save(ResidentsHeadItem.of(lau2, neighbourhood.id))
+    return len(published)

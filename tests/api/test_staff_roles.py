@@ -145,3 +145,31 @@ def test_roles_held_before_the_list_existed_are_listed_once_indexed(client, outb
 
     staff = client.get("/api/v1/communes/0501/roles", headers=admin).json_body["staff"]
     assert sorted(m["email"] for m in staff) == ["admin@clervaux.lu", "old.clerk@clervaux.lu"]
+
+
+def test_an_empty_neighbourhood_lists_no_residents_and_an_unpublished_one_is_not_found_in_one_query(client, outbox):
+    """#16: the residents' Query starts at the neighbourhood's head (written with its publication): the session and
+    that Query, even when nobody lives there; before `./noper head-residents`, an empty one is read as before."""
+    from chalicelib.neighbourhoods.models import NeighbourhoodItem, ResidentsHeadItem
+    from chalicelib.neighbourhoods.publishing import head_residents
+    from chalicelib.store.calls import count_dynamodb_calls
+
+    publish_clervaux()
+    admin = staff_headers(client, outbox, email="admin@clervaux.lu", role="admin")
+    empty = next(n.id for n in NeighbourhoodItem.query("COMMUNE#0501", NeighbourhoodItem.sk.startswith("NBH#")))
+    with count_dynamodb_calls() as calls:
+        listed = client.get(f"/api/v1/communes/0501/neighbourhoods/{empty}/residents", headers=admin)
+    assert listed.status_code == 200 and listed.json_body["residents"] == [] and sum(calls.values()) == 2
+    with count_dynamodb_calls() as calls:
+        unknown = client.get("/api/v1/communes/0501/neighbourhoods/0501-8900000000f/residents", headers=admin)
+    assert unknown.status_code == 404 and error_of(unknown)["fields"] == {"nbh_id": "not in this commune"}
+    assert sum(calls.values()) == 3  # no head and nobody: the neighbourhood is looked for, as before the heads
+
+    ResidentsHeadItem.of("0501", empty).delete()  # published before heads existed
+    with count_dynamodb_calls() as calls:
+        assert client.get(f"/api/v1/communes/0501/neighbourhoods/{empty}/residents", headers=admin).status_code == 200
+    assert sum(calls.values()) == 3
+    assert head_residents("0501") >= 1 and head_residents("0501") >= 1  # idempotent
+    with count_dynamodb_calls() as calls:
+        assert client.get(f"/api/v1/communes/0501/neighbourhoods/{empty}/residents", headers=admin).status_code == 200
+    assert sum(calls.values()) == 2
