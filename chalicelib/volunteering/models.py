@@ -30,7 +30,7 @@ Text = Annotated[str, StringConstraints(strip_whitespace=True, max_length=3000)]
 RoleName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=80)]
 AgeNote = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
 Pairing = Literal["none", "language_tandem", "newcomer_buddy", "digital_help_seniors"]
-CallStatus = Literal["open", "pending", "cancelled"]
+CallStatus = Literal["open", "pending", "refused", "withdrawn", "cancelled"]
 ShiftStatus = Literal["scheduled", "cancelled"]
 MAX_SHIFTS = 50
 MAX_NEEDED = 100
@@ -173,7 +173,7 @@ class CallPublic(HiddenFields):
     skills: list[str]
     min_age_note: str | None
     pairing: Pairing
-    status: CallStatus = Field(description="open; pending (a partner's, waiting for the commune); cancelled")
+    status: CallStatus = Field(description="open; pending (a partner's, waiting for the commune); refused or withdrawn by the commune (reaching nobody); cancelled")
     start: datetime = Field(description="its first shift's start")
     end: datetime = Field(description="its last shift's end")
     shifts: list[ShiftPublic]
