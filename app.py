@@ -120,6 +120,7 @@ from chalicelib.volunteering.models import (
     PublisherCallRequest, ShiftMove, ShiftPath, VolunteeringRecord,
 )
 from chalicelib.volunteering.publishing import PublishedCalls
+from chalicelib.volunteering.models import CertificateQuery
 from chalicelib.volunteering.approval import (
     CallDecision, CallReview, CallReviewList, CallReviewQuery, CommuneCallPath, decide as decide_call_review,
     review_list as call_review_list,
@@ -1161,6 +1162,17 @@ def event_reviews(path, query):
           path_model=CommuneEventPath, body=EventDecision, response=EventReview, errors=(400, 401, 403, 404, 409))
 def decide_event(principal, path, body):
     return event_approval.decide(principal, path.lau2, path.event_id, body)
+
+
+@api.get("/api/v1/me/volunteering/certificate.pdf", action="me.volunteering",
+         summary="My certificate of volunteering as a PDF in my language (hours per activity, dates, organisers, "
+                 "totals; send `Accept: application/pdf`)", query=CertificateQuery, media_type=PDF, errors=(400, 401))
+def my_volunteering_certificate(principal, query, request):
+    require_accept(request, PDF)
+    from chalicelib.volunteering import certificate  # fpdf2 and Babel on this route's requests only
+
+    name, pdf = certificate.certificate(principal, query.language or choose(request.headers.get("accept-language")))
+    return Reply(pdf, headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 
 @api.get("/api/v1/communes/{lau2}/call-reviews", action="volunteering.review",

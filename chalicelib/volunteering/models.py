@@ -17,6 +17,7 @@ from pynamodb.attributes import (
 
 from chalicelib.content.hiding import HiddenFields, HideableEntity
 from chalicelib.events.models import AddressId, EventId, LocalTime, PlaceText, Title
+from chalicelib.languages import Language
 from chalicelib.models import Model
 from chalicelib.neighbourhoods.models import Point
 from chalicelib.publishers.targeting import Target
@@ -259,6 +260,11 @@ class ActivityTotal(Model):
     organiser: str
     hours: float
     actions: int
+
+
+class CertificateQuery(Model):
+    model_config = ConfigDict(extra="forbid")
+    language: Language | None = Field(default=None, description="the language to print in; default: Accept-Language")
 
 
 class VolunteeringRecord(Model):

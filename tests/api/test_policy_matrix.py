@@ -171,6 +171,7 @@ EXPECTED = {
     ("POST", "/api/v1/volunteering/{call_id}/reports"): SIGNED_IN,
     ("GET", "/api/v1/me/shifts"): SIGNED_IN,
     ("GET", "/api/v1/me/volunteering/record"): SIGNED_IN,
+    ("GET", "/api/v1/me/volunteering/certificate.pdf"): SIGNED_IN,
     ("GET", "/api/v1/loans/{loan_id}"): SIGNED_IN,
     ("POST", "/api/v1/loans/{loan_id}/decision"): SIGNED_IN,
     ("POST", "/api/v1/loans/{loan_id}/state"): SIGNED_IN,
