@@ -36,6 +36,9 @@ def load_demo() -> list[str]:
     from ops.demo_events import load_demo_events
 
     loaded += load_demo_events()  # a flea market, a street party and a monthly repair café, with answers
+    from ops.demo_volunteering import load_demo_volunteering
+
+    loaded += load_demo_volunteering()  # the flea market's volunteers, a weekly shopping round, a sign-up
     return loaded
 
 
@@ -86,6 +89,8 @@ def demo_loaded() -> bool:
     from ops.demo_residents import demo_people_loaded
     from ops.demo_life import demo_life_loaded
     from ops.demo_events import demo_events_loaded
+    from ops.demo_volunteering import demo_volunteering_loaded
 
     return bool(populated_cells(demo_commune.LAU2)) and bool(list_published(demo_commune.LAU2).neighbourhoods) \
-        and demo_people_loaded() and demo_life_loaded() and demo_events_loaded()
+        and demo_people_loaded() and demo_life_loaded() and demo_events_loaded() \
+        and demo_volunteering_loaded()
