@@ -21,7 +21,7 @@ from typing import Annotated, Literal
 
 from pydantic import ConfigDict, Field, StringConstraints
 from pynamodb.attributes import JSONAttribute, ListAttribute, UnicodeAttribute, UTCDateTimeAttribute
-from pynamodb.exceptions import DoesNotExist, TransactWriteError
+from pynamodb.exceptions import DoesNotExist, PutError, TransactWriteError
 
 from chalicelib import policy
 from chalicelib.adapters.clock import now
@@ -33,7 +33,7 @@ from chalicelib.events.recurrence import ZONE, to_local
 from chalicelib.models import Model
 from chalicelib.observability import logger
 from chalicelib.policy import Principal
-from chalicelib.store.table import Entity, Gsi1, refused_conditions, transaction
+from chalicelib.store.table import Entity, Gsi1, condition_failed, refused_conditions, transaction
 from chalicelib.volunteering import service
 from chalicelib.volunteering.models import CallId, CallItem
 
@@ -131,6 +131,32 @@ def new_review(call: CallItem, subjects: list[str | None], target_names: list[st
                           target_names=target_names, subjects=[s for s in subjects if s], card=card, asked_at=stamp,
                           gsi1pk=CallReviewItem.status_key(call.lau2, "pending"),
                           gsi1sk=f"{stamp.isoformat()}#{call.call_id}")
+
+
+def queue_pending_calls(lau2: str) -> int:
+    """Upgrade step (`./noper queue-pending-calls`): partners' calls saved `pending` before the staff's queue existed
+    get their review, so that staff decide them. One Query a publisher of the commune; idempotent (a review is
+    written only where none is). Answers how many were queued."""
+    from chalicelib.neighbourhoods.service import list_published
+    from chalicelib.publishers.service import list_publishers, sponsors
+
+    names = {n.id: n.name for n in list_published(lau2).neighbourhoods}
+    queued = 0
+    for publisher in list_publishers(lau2).publishers:
+        for call in CallItem.by_owner.query(CallItem.publisher_key(lau2, publisher.id)):
+            if call.status != "pending":
+                continue
+            reaches = set(call.reaches or [])
+            chosen = [] if reaches >= set(names) else sorted(names[n] for n in reaches if n in names)
+            review = new_review(call, sponsors(lau2, call.link_id or "", publisher.id), chosen)
+            review.asked_at, review.gsi1sk = call.created_at, f"{call.created_at.isoformat()}#{call.call_id}"
+            try:
+                review.save(condition=CallReviewItem.pk.does_not_exist())
+                queued += 1
+            except PutError as error:
+                if not condition_failed(error):
+                    raise
+    return queued
 
 
 # --- staff: the queue and decisions ---------------------------------------------------------

@@ -128,3 +128,21 @@ def test_reviews_belong_to_their_commune_and_bad_input_names_the_field(client, a
     open_call = publish(client, link(publisher())).json_body
     assert open_call["status"] == "open"
     assert decided(client, act_as, open_call["id"], "approve").status_code == 404
+
+
+def test_the_upgrade_step_queues_the_partners_calls_left_pending_before_the_queue(client, act_as, pending_call):
+    from chalicelib.volunteering.approval import CallReviewItem, queue_pending_calls
+
+    # Given a pending call saved before reviews existed
+    _token, call = pending_call
+    CallReviewItem(*CallReviewItem.key(call["id"])).delete()
+    act_as(STAFF)
+    assert client.get(REVIEWS).json_body["reviews"] == []
+    # When the operator runs the upgrade step (twice: idempotent)
+    assert queue_pending_calls(LAU2) == 1
+    assert queue_pending_calls(LAU2) == 0
+    # Then staff find it in the queue, with where it would reach, and decide it; its link's issuer may not
+    queued = client.get(REVIEWS).json_body["reviews"]
+    assert [(r["call_id"], r["target_names"]) for r in queued] == [(call["id"], ["Clervaux-Centre"])]
+    assert decided(client, act_as, call["id"], "approve", who=CLERK).status_code == 403
+    assert decided(client, act_as, call["id"], "approve").status_code == 200
