@@ -1,7 +1,7 @@
 """A resident's certificate of volunteering (issue #12, point 2): their own confirmed participations, as
 `/me/volunteering/record` gives them (signups.record: one Query of their own sign-ups, nobody else's), printed as an
 A4 PDF in their language: per activity its organiser, each shift's date, role and hours, the activity's total; the
-totals; the commune's name; the day it was issued and a short statement. Useful for a CV or a school.
+totals; the commune's name (copied onto each sign-up); the day it was issued and a short statement. Useful for a CV or a school.
 
 Fonts as for the letters and the paper digest (chalicelib/printing.py): the PDF core fonts, the catalogues'
 typography mapped onto Latin-1. Imported by its route only (fpdf2 and Babel stay off the API's cold start).
@@ -27,14 +27,16 @@ WIDTH = 210 - 2 * MARGIN
 
 
 def certificate(principal: Principal, language: str) -> tuple[str, bytes]:
-    """(its file name, the PDF)."""
-    commune = None
-    if principal.lau2:
+    """(its file name, the PDF). The commune's name comes with the sign-ups (copied when signing up); only sign-ups
+    older than that copy read the commune (one GetItem)."""
+    mine = record(principal)
+    commune = mine.commune
+    if commune is None and mine.entries and principal.lau2:
         try:
             commune = get_commune(principal.lau2).name
         except NotFound:
             commune = None
-    pdf = render(record(principal), commune, language, now().date())
+    pdf = render(mine, commune, language, now().date())
     return f"{translate(language, 'certificate.filename')}.pdf", pdf
 
 

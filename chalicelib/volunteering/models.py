@@ -271,6 +271,7 @@ class VolunteeringRecord(Model):
     """My confirmed participations, what a certificate needs."""
 
     name: str = Field(description="my name as neighbours saw it when I signed up (empty before I chose one)")
+    commune: str | None = Field(None, description="the name of the commune of my latest sign-up's call")
     entries: list[RecordEntry] = Field(description="oldest first")
     activities: list[ActivityTotal] = Field(description="hours and actions per call")
     total_hours: float
@@ -377,6 +378,7 @@ class SignUpItem(Entity):
     neighbourhood_id = UnicodeAttribute()  # the volunteer's: where their action counts
     title = UnicodeAttribute()
     organiser = UnicodeAttribute(null=True)  # the publisher's or the organising resident's name (the record)
+    commune = UnicodeAttribute(null=True)  # the call's commune's name, for the certificate (older sign-ups: none)
     role = UnicodeAttribute()
     starts_at = UTCDateTimeAttribute()
     ends_at = UTCDateTimeAttribute()

@@ -101,3 +101,14 @@ def test_bad_language_and_strangers_are_refused(client, act_as):
 
     act_as(ANONYMOUS)
     assert client.get(CERTIFICATE, headers=PDF).status_code == 401
+
+
+def test_sign_ups_older_than_the_communes_copy_still_print_its_name(client, act_as, volunteered):
+    from chalicelib.volunteering.models import SignUpItem
+
+    for signup in SignUpItem.by_user.query(SignUpItem.user_key("U-BEN")):
+        signup.update(actions=[SignUpItem.commune.remove()])
+    act_as(BEN)
+    assert client.get("/api/v1/me/volunteering/record").json_body["commune"] is None
+    text, _ = pdf_text(client.get(f"{CERTIFICATE}?language=en", headers=PDF))
+    assert "Commune of Clervaux" in text and "In total: 3 volunteer actions, 7.5 hours." in text
