@@ -126,6 +126,11 @@ from chalicelib.volunteering.models import (
     PublisherCallRequest, ShiftMove, ShiftPath, VolunteeringRecord,
 )
 from chalicelib.volunteering.publishing import PublishedCalls
+from chalicelib.volunteering.models import CertificateQuery
+from chalicelib.volunteering.approval import (
+    CallDecision, CallReview, CallReviewList, CallReviewQuery, CommuneCallPath, decide as decide_call_review,
+    review_list as call_review_list,
+)
 from chalicelib.verification.models import (
     AmbassadorPublic, LetterBatchRequest, LetterCodeRedemption, PendingResidentList, ResidentPath,
     VerificationDecision, VerificationQuery, VerificationRecordPublic,
@@ -1231,6 +1236,31 @@ def event_reviews(path, query):
           path_model=CommuneEventPath, body=EventDecision, response=EventReview, errors=(400, 401, 403, 404, 409))
 def decide_event(principal, path, body):
     return event_approval.decide(principal, path.lau2, path.event_id, body)
+
+
+@api.get("/api/v1/me/volunteering/certificate.pdf", action="me.volunteering",
+         summary="My certificate of volunteering as a PDF in my language (hours per activity, dates, organisers, "
+                 "totals; send `Accept: application/pdf`)", query=CertificateQuery, media_type=PDF, errors=(400, 401))
+def my_volunteering_certificate(principal, query, request):
+    require_accept(request, PDF)
+    from chalicelib.volunteering import certificate  # fpdf2 and Babel on this route's requests only
+
+    name, pdf = certificate.certificate(principal, query.language or choose(request.headers.get("accept-language")))
+    return Reply(pdf, headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+@api.get("/api/v1/communes/{lau2}/call-reviews", action="volunteering.review",
+         summary="Partners' calls for volunteers waiting for (or decided by) the commune, newest first",
+         path_model=CommunePath, query=CallReviewQuery, response=CallReviewList, errors=(400, 401, 403))
+def call_reviews(path, query):
+    return call_review_list(path.lau2, query)
+
+
+@api.post("/api/v1/communes/{lau2}/call-reviews/{call_id}", action="volunteering.review",
+          summary="Approve or refuse a partner's call for volunteers, or withdraw an approval, with a reason",
+          path_model=CommuneCallPath, body=CallDecision, response=CallReview, errors=(400, 401, 403, 404, 409))
+def decide_call(principal, path, body):
+    return decide_call_review(principal, path.lau2, path.call_id, body)
 
 
 @api.post("/api/v1/communes/{lau2}/events/{event_id}/cancel", action="events.review",

@@ -289,6 +289,7 @@ def run() -> int:
         call(anna, "GET", "/api/v1/volunteering/{call_id}/comments", call_id=clean_up["id"])
         call(ben, "GET", "/api/v1/me/shifts")
         call(ben, "GET", "/api/v1/me/volunteering/record")
+        call(ben, "GET", "/api/v1/me/volunteering/certificate.pdf", query="?language=en", accept=PDF)
         # Skills neighbours offer and welcome buddies (issue #12)
         call(anna, "PUT", "/api/v1/me/volunteering",
              {"skills": ["gardening", "computer_help"], "frequency": "weekly", "languages": ["fr", "lb"], "buddy": True})
@@ -369,7 +370,7 @@ def run() -> int:
                          "/api/v1/communes/{lau2}/neighbourhood-draft.geojson", "/api/v1/communes/{lau2}/publishers",
                          "/api/v1/communes/{lau2}/publishing-settings", "/api/v1/communes/{lau2}/publisher-links",
                          "/api/v1/communes/{lau2}/announcement-reviews", "/api/v1/communes/{lau2}/consultations",
-                         "/api/v1/communes/{lau2}/event-reviews"):
+                         "/api/v1/communes/{lau2}/event-reviews", "/api/v1/communes/{lau2}/call-reviews"):
             call(clerk, "GET", template, query="?status=pending" if template.endswith("verifications") else "")
         pages(clerk, "/api/v1/communes/{lau2}/verifications", query="&status=pending")
         started_import = call(clerk, "POST", "/api/v1/communes/{lau2}/address-imports",

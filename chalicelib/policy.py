@@ -277,6 +277,7 @@ RULES: dict[str, Rule] = {
     "volunteering.neighbourhood": resident(),
     "volunteering.one": signed_in,
     "volunteering.publish": publisher_link,
+    "volunteering.review": staff("admin", "editor"),  # approve, refuse, withdraw a partner's call (approval.py)
     "me.volunteering": signed_in,  # my shifts and my record: my own sign-ups only
     "events.feed": anyone,
     # Moderation (chalicelib/moderation/): reporting, hiding, appeals on one post, comment or item check
@@ -354,6 +355,8 @@ OWN_CASE: dict[str, tuple[str, str]] = {
                              "link that sent it, or registered its publisher.", "announcement_id"),
     "events.review": ("Another staff member must decide on this event: you organise it, issued the publisher link "
                       "that sent it, or registered its publisher.", "event_id"),
+    "volunteering.review": ("Another staff member must decide on this call for volunteers: you issued the "
+                            "publisher link that sent it, or registered its publisher.", "call_id"),
     "lending.request": ("This is your own item: neighbours borrow it, you lend it.", "item_id"),
     "lending.decide": ("Only the item's owner decides on a loan request, not the borrower.", "loan_id"),
 }

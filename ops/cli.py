@@ -93,6 +93,14 @@ def reach_announcements(_args: argparse.Namespace) -> int:
     return _in_every_commune(reach_neighbourhoods, "whole-commune announcements copied into neighbourhoods")
 
 
+def queue_pending_calls(_args: argparse.Namespace) -> int:
+    from chalicelib.communes.service import list_communes
+    from chalicelib.volunteering.approval import queue_pending_calls as queue
+
+    print(f"partners' pending calls queued for the staff: {sum(queue(c.lau2) for c in list_communes().communes)}")
+    return 0
+
+
 def retarget_consultations(_args: argparse.Namespace) -> int:
     from chalicelib.consultations.service import retarget
 
@@ -247,6 +255,9 @@ def parser() -> argparse.ArgumentParser:
     commands.add_parser("reach-announcements", help="once, when upgrading: copy every current whole-commune announcement "
                         "into each neighbourhood's channel, so \"from the commune\" is one Query (idempotent)"
                         ).set_defaults(run=reach_announcements)
+    commands.add_parser("queue-pending-calls", help="once, when upgrading: give every partner's call for volunteers "
+                        "still pending its review, so that staff decide it in \"Calls to approve\" (idempotent)"
+                        ).set_defaults(run=queue_pending_calls)
     commands.add_parser("retarget-consultations", help="once, when upgrading: write the target entries of listed "
                         "consultations again, with their titles and a whole-commune one in each neighbourhood, so a "
                         "neighbourhood's consultations are one Query (idempotent)").set_defaults(run=retarget_consultations)

@@ -39,6 +39,10 @@ def load_demo() -> list[str]:
     from ops.demo_buddies import load_demo_buddies
 
     loaded += load_demo_buddies()  # skills offered in "Who can help", a welcome buddy for the newcomer
+
+    from ops.demo_volunteering import load_demo_volunteering
+
+    loaded += load_demo_volunteering()  # the flea market's volunteers, a weekly shopping round, a sign-up
     return loaded
 
 
@@ -89,6 +93,8 @@ def demo_loaded() -> bool:
     from ops.demo_residents import demo_people_loaded
     from ops.demo_life import demo_life_loaded
     from ops.demo_events import demo_events_loaded
+    from ops.demo_volunteering import demo_volunteering_loaded
 
     return bool(populated_cells(demo_commune.LAU2)) and bool(list_published(demo_commune.LAU2).neighbourhoods) \
-        and demo_people_loaded() and demo_life_loaded() and demo_events_loaded()
+        and demo_people_loaded() and demo_life_loaded() and demo_events_loaded() \
+        and demo_volunteering_loaded()

@@ -40,13 +40,13 @@ AuditAction = Literal[
     "publisher_registered", "publisher_suspended", "publisher_activated", "publishing_settings_changed",
     "publisher_link_issued", "publisher_link_revoked",
     "announcement_approved", "announcement_rejected", "announcement_withdrawn", "event_approved", "event_refused",
-    "event_withdrawn",
+    "event_withdrawn", "call_approved", "call_refused", "call_withdrawn",
     "consultation_published", "neighbourhoods_published", "address_import_started", "address_import_confirmed",
     "commune_settings_changed", "staff_role_granted", "staff_role_withdrawn",
 ]
 SubjectType = Literal[
     "resident", "letter_batch", "publisher", "publisher_link", "announcement", "consultation",
-    "neighbourhoods", "address_import", "commune", "staff_role", "event",
+    "neighbourhoods", "address_import", "commune", "staff_role", "event", "call",
 ]
 ACTIONS = frozenset(get_args(AuditAction))
 SUBJECTS = frozenset(get_args(SubjectType))

@@ -17,6 +17,7 @@ from pynamodb.attributes import (
 
 from chalicelib.content.hiding import HiddenFields, HideableEntity
 from chalicelib.events.models import AddressId, EventId, LocalTime, PlaceText, Title
+from chalicelib.languages import Language
 from chalicelib.models import Model
 from chalicelib.neighbourhoods.models import Point
 from chalicelib.publishers.targeting import Target
@@ -30,7 +31,7 @@ Text = Annotated[str, StringConstraints(strip_whitespace=True, max_length=3000)]
 RoleName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=80)]
 AgeNote = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
 Pairing = Literal["none", "language_tandem", "newcomer_buddy", "digital_help_seniors"]
-CallStatus = Literal["open", "pending", "cancelled"]
+CallStatus = Literal["open", "pending", "refused", "withdrawn", "cancelled"]
 ShiftStatus = Literal["scheduled", "cancelled"]
 MAX_SHIFTS = 50
 MAX_NEEDED = 100
@@ -173,7 +174,7 @@ class CallPublic(HiddenFields):
     skills: list[str]
     min_age_note: str | None
     pairing: Pairing
-    status: CallStatus = Field(description="open; pending (a partner's, waiting for the commune); cancelled")
+    status: CallStatus = Field(description="open; pending (a partner's, waiting for the commune); refused or withdrawn by the commune (reaching nobody); cancelled")
     start: datetime = Field(description="its first shift's start")
     end: datetime = Field(description="its last shift's end")
     shifts: list[ShiftPublic]
@@ -261,10 +262,16 @@ class ActivityTotal(Model):
     actions: int
 
 
+class CertificateQuery(Model):
+    model_config = ConfigDict(extra="forbid")
+    language: Language | None = Field(default=None, description="the language to print in; default: Accept-Language")
+
+
 class VolunteeringRecord(Model):
     """My confirmed participations, what a certificate needs."""
 
     name: str = Field(description="my name as neighbours saw it when I signed up (empty before I chose one)")
+    commune: str | None = Field(None, description="the name of the commune of my latest sign-up's call")
     entries: list[RecordEntry] = Field(description="oldest first")
     activities: list[ActivityTotal] = Field(description="hours and actions per call")
     total_hours: float
@@ -371,6 +378,7 @@ class SignUpItem(Entity):
     neighbourhood_id = UnicodeAttribute()  # the volunteer's: where their action counts
     title = UnicodeAttribute()
     organiser = UnicodeAttribute(null=True)  # the publisher's or the organising resident's name (the record)
+    commune = UnicodeAttribute(null=True)  # the call's commune's name, for the certificate (older sign-ups: none)
     role = UnicodeAttribute()
     starts_at = UTCDateTimeAttribute()
     ends_at = UTCDateTimeAttribute()

@@ -2,8 +2,7 @@
 announcements and events (a link whose categories include `event`; else 403): the same fields as a resident's call,
 targeted as announcements are (the whole commune, chosen neighbourhoods, a circle on the map:
 chalicelib/publishers/targeting.py, within the link's scope, else 403). A partner's call waits for the commune when
-its announcements do (`pending`: listed nowhere, read by nobody; the staff's decision on it is still to be built —
-until then a partner's call waits while the commune's setting `partner_approval` is on). The link's bearer then
+its announcements do (`pending`: listed nowhere, read by nobody, until its staff approve it: approval.py). The link's bearer then
 organises its publisher's calls: sees who signed up, cancels them or cancels or moves a shift, confirms attendance
 (service.organised: within the link's scope, else 403).
 
@@ -18,10 +17,10 @@ from chalicelib.events.models import EventItem
 from chalicelib.models import Model
 from chalicelib.observability import logger
 from chalicelib.policy import Principal
-from chalicelib.publishers.service import load as load_publisher, needs_approval
+from chalicelib.publishers.service import load as load_publisher, needs_approval, sponsors
 from chalicelib.publishers.targeting import resolve
 from chalicelib.ratelimit import limit
-from chalicelib.volunteering import service
+from chalicelib.volunteering import approval, service
 from chalicelib.volunteering.models import CallItem, CallPublic, PublisherCallRequest
 
 CALLS_PER_HOUR = 30  # per publisher link: a leaked link cannot flood the lists
@@ -57,10 +56,13 @@ def publish_call(principal: Principal, request: PublisherCallRequest) -> CallPub
     call.gsi1pk = CallItem.publisher_key(link.lau2, publisher.publisher_id)
     call.gsi1sk = f"{call.created_at.isoformat()}#{call.call_id}"
     call.reaches = chosen if chosen is not None else sorted(names)
+    shifts = service.new_shifts(call, request)
+    review = None
     if needs_approval(publisher):
         call.status = "pending"
-    shifts = service.new_shifts(call, request)
-    service.save_new(call, shifts, counted_in=nbh if call.status == "open" else None)
+        review = approval.new_review(call, sponsors(link.lau2, link.link_id, publisher.publisher_id),
+                                     sorted(names[n] for n in chosen) if chosen else [])
+    service.save_new(call, shifts, counted_in=nbh if call.status == "open" else None, review=review)
     logger.info("publisher volunteer call", call_id=call.call_id, lau2=link.lau2, pending=call.status == "pending",
                 neighbourhoods=len(call.reaches))
     return service.public_call(call, shifts, principal)

@@ -45,6 +45,7 @@ from chalicelib.volunteering.models import (
 READ = "volunteering.neighbourhood"
 KIND = "call"
 SHIFTS_SK = ("CALL", "SHIFT#~")  # a call and its shifts: one Query of its partition, sign-ups left out
+UNREACHED = ("pending", "refused", "withdrawn")  # a partner's call the commune has not approved: read by nobody
 
 
 def no_such_call() -> NotFound:
@@ -101,11 +102,14 @@ def new_shifts(call: CallItem, request: CallRequest) -> list[ShiftItem]:
     return shifts
 
 
-def save_new(call: CallItem, shifts: list[ShiftItem], counted_in: str | None) -> None:
-    """The call, its shifts and its thread's head in one transaction (the week's `calls` count too, when counted);
-    then its copies in the lists of the neighbourhoods it reaches."""
+def save_new(call: CallItem, shifts: list[ShiftItem], counted_in: str | None, review: Any = None) -> None:
+    """The call, its shifts and its thread's head in one transaction (the week's `calls` count too, when counted;
+    a partner's call waiting for the commune: its review, approval.py); then its copies in the lists of the
+    neighbourhoods it reaches."""
     with transaction() as t:
         t.save(call, condition=CallItem.pk.does_not_exist())
+        if review is not None:
+            t.save(review)
         for shift in shifts:
             t.save(shift)
         t.save(thread_head_of(call))
@@ -125,6 +129,13 @@ def cancel_call(principal: Principal, call_id: str) -> CallPublic:
         raise
     call.status = "cancelled"
     write_entries(call)
+    cancel_coming_shifts(call_id, shifts)
+    logger.info("volunteer call cancelled", call_id=call_id)
+    return public_call(call, shifts, principal)
+
+
+def cancel_coming_shifts(call_id: str, shifts: list[ShiftItem]) -> None:
+    """Every shift of a call that goes away is cancelled; the volunteers of those still to come are told."""
     for shift in shifts:
         if shift.status == "cancelled":
             continue
@@ -132,8 +143,6 @@ def cancel_call(principal: Principal, call_id: str) -> CallPublic:
         if shift.ends_at > now():  # those still to come are told
             _mark_signups(call_id, shift.shift_id, cancelled=True)
             alerts.volunteer_shift_changed(call_id, shift.shift_id, "cancelled")
-    logger.info("volunteer call cancelled", call_id=call_id)
-    return public_call(call, shifts, principal)
 
 
 def cancel_shift(principal: Principal, call_id: str, shift_id: str) -> CallPublic:
@@ -221,7 +230,7 @@ def check_visible(principal: Principal, call: CallItem) -> None:
             raise no_such_call()
         return
     authorize_in(READ, principal, list(call.reaches or []), no_such_call())
-    if call.status == "pending" or (call.hidden and principal.user_id not in (call.organisers or [])):
+    if call.status in UNREACHED or (call.hidden and principal.user_id not in (call.organisers or [])):
         raise no_such_call()  # a partner's call waiting for the commune reaches nobody yet
 
 
@@ -430,7 +439,7 @@ def thread_head_of(call: CallItem, hidden: bool | None = None) -> Any:
     """Who reads the call's comments, as `check_visible` decides: residents of where it reaches; while hidden, its
     organisers only (a publisher's has none: nobody)."""
     hidden = bool(call.hidden) if hidden is None else hidden
-    return thread_head(KIND, call.call_id, list(call.reaches or []) if call.status != "pending" else [],
+    return thread_head(KIND, call.call_id, list(call.reaches or []) if call.status not in UNREACHED else [],
                        only_among=list(call.organisers or []) if hidden else None)
 
 

@@ -24,6 +24,7 @@ from pynamodb.expressions.condition import size
 
 from chalicelib.accounts.service import author_name
 from chalicelib.adapters.clock import now
+from chalicelib.communes.service import get_commune
 from chalicelib.content.counters import count_in_week
 from chalicelib.errors import InvalidInput, NotFound, Refused
 from chalicelib.events.recurrence import to_local
@@ -53,10 +54,11 @@ def sign_up(principal: Principal, call_id: str, shift_id: str) -> MyShift:
             raise Refused("shift_clash", f"This shift clashes with another of yours: {other.role} ({other.title}).",
                           {"shift_id": "clashes with another shift of yours"})
     organiser = call.publisher_name or (author_name(call.author_id) if call.author_id else None)
+    commune = _commune_name(call.lau2)
     moment = now()
     signup = SignUpItem(*SignUpItem.key(call_id, shift_id, user_id), call_id=call_id, shift_id=shift_id,
                         user_id=user_id, name=author_name(user_id), neighbourhood_id=principal.neighbourhood_id,
-                        title=call.title, organiser=organiser, role=shift.role, starts_at=shift.starts_at,
+                        title=call.title, organiser=organiser, commune=commune, role=shift.role, starts_at=shift.starts_at,
                         ends_at=shift.ends_at, signed_up_at=moment, gsi1pk=SignUpItem.user_key(user_id),
                         gsi1sk=ShiftItem.reminder_key(shift.starts_at, call_id, shift_id))
     needed = int(shift.needed)
@@ -154,9 +156,10 @@ def my_shifts(principal: Principal) -> MyShifts:
 
 def record(principal: Principal) -> VolunteeringRecord:
     """My confirmed participations (what a certificate needs): one Query of the index."""
-    entries, totals, name = [], {}, ""
+    entries, totals, name, commune = [], {}, "", None
     for signup in SignUpItem.by_user.query(SignUpItem.user_key(principal.user_id)):  # type: ignore[arg-type]
         name = signup.name or name  # as neighbours saw it when signing up: no other read
+        commune = signup.commune or commune
         if signup.attendance != "came":
             continue
         hours = float(signup.hours or 0)
@@ -168,7 +171,7 @@ def record(principal: Principal) -> VolunteeringRecord:
                                                                 hours=0, actions=0))
         total.hours += hours
         total.actions += 1
-    return VolunteeringRecord(name=name, entries=entries,
+    return VolunteeringRecord(name=name, commune=commune, entries=entries,
                               activities=list(totals.values()), total_hours=sum(e.hours for e in entries),
                               total_actions=len(entries))
 
@@ -191,6 +194,14 @@ def my_shift(signup: SignUpItem, moment: datetime) -> MyShift:
 
 
 # --- inside ---------------------------------------------------------------------------------
+
+def _commune_name(lau2: str) -> str | None:
+    """Copied onto the sign-up so that the certificate prints it without another read (issue #16)."""
+    try:
+        return get_commune(lau2).name
+    except NotFound:
+        return None
+
 
 def _refuse_if_closed(call: CallItem, shift: ShiftItem, user_id: str, before: bool = False) -> None:
     """Why a sign-up is refused, in the order a volunteer would want to hear it. `before` the transaction, someone

@@ -180,6 +180,7 @@ EXPECTED = {
     ("POST", "/api/v1/volunteering/{call_id}/reports"): SIGNED_IN,
     ("GET", "/api/v1/me/shifts"): SIGNED_IN,
     ("GET", "/api/v1/me/volunteering/record"): SIGNED_IN,
+    ("GET", "/api/v1/me/volunteering/certificate.pdf"): SIGNED_IN,
     ("GET", "/api/v1/loans/{loan_id}"): SIGNED_IN,
     ("POST", "/api/v1/loans/{loan_id}/decision"): SIGNED_IN,
     ("POST", "/api/v1/loans/{loan_id}/state"): SIGNED_IN,
@@ -238,6 +239,8 @@ EXPECTED = {
     ("POST", "/api/v1/communes/{lau2}/announcement-reviews/{announcement_id}"): {"staff_admin", "staff_editor"},
     ("GET", "/api/v1/communes/{lau2}/event-reviews"): {"staff_admin", "staff_editor"},
     ("POST", "/api/v1/communes/{lau2}/event-reviews/{event_id}"): {"staff_admin", "staff_editor"},
+    ("GET", "/api/v1/communes/{lau2}/call-reviews"): {"staff_admin", "staff_editor"},
+    ("POST", "/api/v1/communes/{lau2}/call-reviews/{call_id}"): {"staff_admin", "staff_editor"},
     ("POST", "/api/v1/communes/{lau2}/events/{event_id}/cancel"): {"staff_admin", "staff_editor"},
     ("GET", "/api/v1/publish"): {"publisher_link"},
     ("POST", "/api/v1/publish/attachments"): {"publisher_link"},
@@ -420,6 +423,9 @@ OWN_CASE_ROUTES = {
     ("POST", "/api/v1/communes/{lau2}/event-reviews/{event_id}"):
         ("events.review", "the event's organisers; for a partner's event, the staff who issued its publisher link or "
          "registered its publisher", "tests/events/test_approval.py"),
+    ("POST", "/api/v1/communes/{lau2}/call-reviews/{call_id}"):
+        ("volunteering.review", "the staff who issued the partner's publisher link or registered its publisher",
+         "tests/volunteering/test_approval.py"),
     ("POST", "/api/v1/items/{item_id}/loans"):
         ("lending.request", "the item's owner (who lends, never borrows it)", "tests/lending/test_lending.py"),
     ("POST", "/api/v1/loans/{loan_id}/decision"):

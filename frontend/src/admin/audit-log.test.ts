@@ -70,11 +70,11 @@ describe('AuditLog', () => {
       'publishing_settings_changed', 'publisher_link_issued', 'publisher_link_revoked', 'announcement_approved',
       'announcement_rejected', 'announcement_withdrawn', 'consultation_published', 'neighbourhoods_published',
       'address_import_started', 'address_import_confirmed', 'commune_settings_changed', 'event_approved',
-      'event_refused', 'event_withdrawn',
+      'event_refused', 'event_withdrawn', 'call_approved', 'call_refused', 'call_withdrawn',
     ];
     const subjects: AuditEntry['subject_type'][] = [
       'resident', 'letter_batch', 'publisher', 'publisher_link', 'announcement', 'consultation', 'neighbourhoods',
-      'address_import', 'commune', 'event',
+      'address_import', 'commune', 'event', 'call',
     ];
     const catalogue = CATALOGUES[locale] as Record<string, string>;
     for (const action of actions) expect(catalogue[`audit.action.${action}`], action).toContain('{who}');

@@ -11,11 +11,14 @@ export type EventDecision = Schemas['EventDecision']['decision'];
 /** The statuses staff can list, the queue (pending) first. */
 export const REVIEW_STATUSES: readonly EventReviewStatus[] = ['pending', 'approved', 'refused', 'withdrawn'];
 
-/** The commune's events that ask to reach the whole commune (chalicelib/events/approval.py); tests pass a fake. */
-export interface EventReviewsApi {
-  reviews(lau2: string, status: EventReviewStatus): Promise<Outcome<{ reviews: EventReview[] }>>;
-  decide(lau2: string, eventId: string, decision: EventDecision, reason: string): Promise<Outcome<EventReview>>;
+/** A review queue's reads and decisions: its items share these statuses and decisions. */
+export interface ReviewsApi<R> {
+  reviews(lau2: string, status: EventReviewStatus): Promise<Outcome<{ reviews: R[] }>>;
+  decide(lau2: string, id: string, decision: EventDecision, reason: string): Promise<Outcome<R>>;
 }
+
+/** The commune's events that ask to reach the whole commune (chalicelib/events/approval.py); tests pass a fake. */
+export type EventReviewsApi = ReviewsApi<EventReview>;
 
 export function httpEventReviewsApi(client: ApiClient): EventReviewsApi {
   return {
@@ -41,23 +44,25 @@ export function decisionsFor(status: EventReviewStatus): EventDecision[] {
 /** Refusing and withdrawing tell the organisers why: the reason is asked for before anything is sent. */
 export const needsReason = (decision: EventDecision): boolean => decision !== 'approve';
 
-/** The "Events to approve" section: one status listed at a time, pending first. */
-export class EventReviews {
+/** A review queue (events, partners' calls…): one status listed at a time, pending first. */
+export class ReviewQueue<R extends { title: string }> {
   status: EventReviewStatus = $state('pending');
-  reviews: EventReview[] = $state([]);
+  reviews: R[] = $state([]);
   loaded = $state(false);
   problem: ApiProblem | null = $state(null);
   /** The review whose refusal or withdrawal lacks a reason. */
   reasonMissing: string | null = $state(null);
   decided: { title: string; decision: EventDecision } | null = $state(null);
 
-  readonly #api: EventReviewsApi;
+  readonly #api: ReviewsApi<R>;
   readonly #lau2: string;
+  readonly #idOf: (review: R) => string;
   #asked = 0;
 
-  constructor(api: EventReviewsApi, lau2: string) {
+  constructor(api: ReviewsApi<R>, lau2: string, idOf: (review: R) => string) {
     this.#api = api;
     this.#lau2 = lau2;
+    this.#idOf = idOf;
   }
 
   async load(status: EventReviewStatus = this.status): Promise<void> {
@@ -76,22 +81,29 @@ export class EventReviews {
     }
   }
 
-  async decide(eventId: string, decision: EventDecision, reason = ''): Promise<boolean> {
+  async decide(id: string, decision: EventDecision, reason = ''): Promise<boolean> {
     this.decided = null;
     this.problem = null;
     const why = reason.trim();
     if (needsReason(decision) && !why) {
-      this.reasonMissing = eventId;
+      this.reasonMissing = id;
       return false;
     }
     this.reasonMissing = null;
-    const outcome = await this.#api.decide(this.#lau2, eventId, decision, why);
+    const outcome = await this.#api.decide(this.#lau2, id, decision, why);
     if (!outcome.ok) {
       this.problem = outcome.problem;
       return false;
     }
-    this.reviews = this.reviews.filter((review) => review.event_id !== eventId);
+    this.reviews = this.reviews.filter((review) => this.#idOf(review) !== id);
     this.decided = { title: outcome.data.title, decision };
     return true;
+  }
+}
+
+/** The "Events to approve" section's queue. */
+export class EventReviews extends ReviewQueue<EventReview> {
+  constructor(api: EventReviewsApi, lau2: string) {
+    super(api, lau2, (review) => review.event_id);
   }
 }

@@ -126,6 +126,14 @@ export const ADMIN_SECTIONS: readonly AdminSection[] = [
     waiting: async (api, lau2) => counted('admin.waiting.events')(await api.pendingEvents(lau2)),
   },
   {
+    slug: 'calls',
+    title: 'admin.calls.title',
+    label: 'admin.nav.calls',
+    summary: 'admin.summary.calls',
+    roles: ['admin', 'editor'],
+    load: () => import('./sections/CallReviewsSection.svelte'),
+  },
+  {
     slug: 'addresses',
     title: 'import.title',
     label: 'admin.nav.addresses',

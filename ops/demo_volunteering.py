@@ -1,0 +1,108 @@
+"""The demo neighbourhood's calls for volunteers (issue #12): the parents' association (a partner publisher, with
+a publisher link printed to open its /publish screen) asks for volunteers for the flea market in the school yard —
+set-up, stall and clean-up shifts on its day — which the commune's staff approve as they would in "Calls to approve";
+and a demo resident (anna@) asks for a neighbour to do a weekly shopping round for an elderly neighbour. ben@ signs
+up for the stall. Everything goes through the volunteering services as through the API. Dates from today in
+Luxembourg time, always ahead. Idempotent: a marker item (`DEMO#VOLUNTEERING`, `<lau2>`) is written once they are in.
+
+The flea market (ops/demo_events.py) is carla@'s event: a publisher's call attaches only to its publisher's own
+events (chalicelib/volunteering/publishing.py), so the association's call names the flea market and its day
+instead of its `event_id`.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+from pynamodb.attributes import UTCDateTimeAttribute
+
+from chalicelib.store.table import Entity
+from ops import demo_commune
+from ops.demo_events import next_saturday
+from ops.demo_life import ANNA, BEN
+
+REVIEWER = "demo-reviewer"  # the staff member who approves the association's call (not the one who issued its link)
+
+
+class DemoVolunteeringItem(Entity):
+    """pk=DEMO#VOLUNTEERING, sk=<lau2>: the demo calls for volunteers of this commune are in (ops only)."""
+
+    loaded_at = UTCDateTimeAttribute()
+
+    @staticmethod
+    def key(lau2: str) -> tuple[str, str]:
+        return "DEMO#VOLUNTEERING", lau2
+
+
+def demo_volunteering_loaded(lau2: str = demo_commune.LAU2) -> bool:
+    try:
+        DemoVolunteeringItem.get(*DemoVolunteeringItem.key(lau2), consistent_read=True)
+    except DemoVolunteeringItem.DoesNotExist:
+        return False
+    return True
+
+
+def load_demo_volunteering(lau2: str = demo_commune.LAU2) -> list[str]:
+    """Idempotent: nothing happens when the calls are already in."""
+    if demo_volunteering_loaded(lau2):
+        return [f"the calls for volunteers of {lau2}: already there"]
+    from chalicelib.accounts.principals import principal_of
+    from chalicelib.accounts.roles import account_of
+    from chalicelib.adapters.clock import LUXEMBOURG, now
+    from chalicelib.volunteering import service as volunteering, signups
+    from chalicelib.volunteering.models import CallRequest, ShiftRequest
+
+    anna, ben = (principal_of(account_of(email)) for email in (ANNA, BEN))
+    nbh = anna.neighbourhood_id
+    if not nbh or any(p.residence_status != "verified" or p.neighbourhood_id != nbh for p in (anna, ben)):
+        return [f"the calls for volunteers of {lau2}: skipped (the demo residents are not verified neighbours)"]
+    today = now().astimezone(LUXEMBOURG).date()
+
+    def at(day: date, hour: int) -> datetime:
+        return datetime(day.year, day.month, day.day, hour)  # a wall-clock time in Luxembourg, as the form sends
+
+    flea = next_saturday(today, 1)  # the flea market's day (ops/demo_events.py)
+    call_id, link_url = publish_demo_flea_market_call(lau2, flea, at)
+    signups.sign_up(ben, call_id, "02")  # the stall
+    first = today + timedelta(days=(4 - today.weekday()) % 7 or 7)  # the coming Friday
+    volunteering.create_call(anna, nbh, CallRequest(
+        title="Weekly shopping round for Mrs Weber", pairing="none", skills=["shopping", "elderly_company"],
+        what="Mrs Weber (87) no longer carries heavy bags: do her shopping at the supermarket with her list, "
+             "about an hour on Friday mornings.",
+        why="She lives alone on the first floor and would like to stay at home.", place="Rue des Prés",
+        shifts=[ShiftRequest(role="Shopping round", start=at(first + timedelta(weeks=week), 10),
+                             end=at(first + timedelta(weeks=week), 11), needed=1) for week in range(4)]))
+    DemoVolunteeringItem(*DemoVolunteeringItem.key(lau2), loaded_at=now()).save()
+    return [f"volunteers for the flea market on {flea} (set-up, stall, clean-up) by the parents' association, "
+            f"approved; ben@ on the stall; its publisher link is {link_url}",
+            f"a weekly shopping round for an elderly neighbour by anna@, four Fridays from {first}"]
+
+
+def publish_demo_flea_market_call(lau2: str, day: date, at) -> tuple[str, str]:
+    """The parents' association (a partner), a link for it, its call with three shifts through the link as its
+    /publish screen sends it, and the staff's approval when partners wait for it; answers (call id, link address)."""
+    from chalicelib.policy import Principal
+    from chalicelib.publishers import links, service as publishers
+    from chalicelib.publishers.models import LinkRequest, PublisherRequest
+    from chalicelib.volunteering import approval
+    from chalicelib.volunteering.models import PublisherCallRequest, ShiftRequest
+    from chalicelib.volunteering.publishing import publish_call
+
+    demo_staff = Principal(user_id="demo")
+    association = publishers.register(demo_staff, lau2, PublisherRequest(
+        kind="partner", name="Parents' association of the school", purpose="School fêtes and the flea market",
+        contact="parents@demo.lu", non_commercial=True))
+    issued = links.issue(lau2, LinkRequest(publisher_id=association.id, label="demo"), issued_by="demo")
+    call = publish_call(links.principal_from_link(issued.token), PublisherCallRequest(
+        title="Flea market in the school yard: volunteers wanted",
+        what="Put up the tables in the morning, hold the coffee and cake stall, tidy the yard afterwards.",
+        why="The takings pay for the school trip.", place="School yard", skills=["event_setup", "cooking", "cleaning"],
+        min_age_note="14 and over",
+        target={"kind": "commune"},
+        shifts=[ShiftRequest(role="Set-up", start=at(day, 7), end=at(day, 9), needed=4),
+                ShiftRequest(role="Coffee and cake stall", start=at(day, 9), end=at(day, 14), needed=3),
+                ShiftRequest(role="Clean-up", start=at(day, 14), end=at(day, 16), needed=4)]))
+    if call.status == "pending":
+        reviewer = Principal(user_id=REVIEWER, staff=frozenset({(lau2, "admin")}))
+        approval.decide(reviewer, lau2, call.id, approval.CallDecision(decision="approve"))
+    return call.id, issued.url
