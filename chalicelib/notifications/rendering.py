@@ -34,7 +34,14 @@ def _date(context: Any, value: date | datetime, format: str = "long") -> str:
 
 
 def _datetime(context: Any, value: datetime, format: str = "medium") -> str:
-    from babel.dates import format_datetime
+    """`when`: the weekday, the date and the time without seconds or zone, as people say when something happens
+    ("Sa., 12. Dez. 2026, 09:00"), joined the locale's way; else one of babel's formats."""
+    from babel import Locale
+    from babel.dates import format_datetime, format_skeleton
+    if format == "when":
+        locale = Locale.parse(context["language"])
+        day = format_skeleton("yMMMEd", value, tzinfo=LUXEMBOURG, locale=locale)
+        return locale.datetime_formats["medium"].format(_time(context, value), day)
     return format_datetime(value, format=format, tzinfo=LUXEMBOURG, locale=context["language"])
 
 

@@ -35,3 +35,13 @@ def test_portuguese_names_a_commune_comuna_never_municipio():
     """As the web app's catalogues (frontend/src/i18n/catalogues.test.ts): one word for one thing."""
     mixed = {key: text for key, text in catalogue("pt").items() if "municíp" in text.lower() or "municip" in text.lower()}
     assert mixed == {}
+
+
+@pytest.mark.parametrize("language, said", [("de", "Sa., 12. Dez. 2026, 09:00"), ("fr", "sam. 12 déc. 2026, 09:00"),
+                                            ("lb", "Sam., 12. Dez. 2026 09:00"), ("pt", "sáb., 12 de dez. de 2026 09:00")])
+def test_emails_say_when_an_event_starts_with_its_weekday_in_luxembourg_time_without_seconds(language, said):
+    from datetime import datetime, timezone
+
+    from chalicelib.notifications.rendering import _datetime
+
+    assert _datetime({"language": language}, datetime(2026, 12, 12, 8, 0, tzinfo=timezone.utc), "when") == said
