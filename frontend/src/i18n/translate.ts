@@ -10,6 +10,7 @@ import type messages from './locales/messages/en.json';
 import type moderation from './locales/moderation/en.json';
 import type notifications from './locales/notifications/en.json';
 import type roles from './locales/roles/en.json';
+import type volunteering from './locales/volunteering/en.json';
 
 /** Every message key: the core catalogue's and each area's (`locales/<area>/en.json`). */
 export type MessageKey = keyof (typeof en &
@@ -23,6 +24,7 @@ export type MessageKey = keyof (typeof en &
   typeof doors &
   typeof events &
   typeof roles &
+  typeof volunteering &
   typeof admin);
 export type Catalogue = Record<MessageKey, string>;
 export type MessageParams = Record<string, string | number>;

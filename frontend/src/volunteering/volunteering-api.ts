@@ -1,0 +1,110 @@
+import type { ApiClient } from '../api/client';
+import { emptyOutcomeOf, outcomeOf, type Outcome } from '../api/outcome';
+import type { components } from '../api/schema';
+import { httpCommentsApi, type CommentsApi, type ReportReason } from '../comments/comments-api';
+
+type Schemas = components['schemas'];
+export type Call = Schemas['CallPublic'];
+export type CallRequest = Schemas['CallRequest'];
+export type PublisherCallRequest = Schemas['PublisherCallRequest'];
+export type CallSummary = Schemas['CallSummary'];
+export type CallPage = Schemas['CallPage'];
+export type Shift = Schemas['ShiftPublic'];
+export type ShiftRequest = Schemas['ShiftRequest'];
+export type CallSignUps = Schemas['CallSignUps'];
+export type ShiftSignUps = Schemas['ShiftSignUps'];
+export type Volunteer = Schemas['Volunteer'];
+export type Attended = Schemas['Attended'];
+export type MyShift = Schemas['MyShift'];
+export type MyShifts = Schemas['MyShifts'];
+export type VolunteeringRecord = Schemas['VolunteeringRecord'];
+export type Pairing = Call['pairing'];
+export type { ReportReason };
+
+export const PAIRINGS: readonly Pairing[] = ['none', 'language_tandem', 'newcomer_buddy', 'digital_help_seniors'];
+
+/** The fixed list of skills (chalicelib/volunteering/skills.py), in its order; the catalogues translate each. */
+export const SKILLS = [
+  'gardening', 'small_repairs', 'computer_help', 'reading_aloud', 'accompanying', 'language_lb', 'language_fr',
+  'language_de', 'language_en', 'language_pt', 'homework_help', 'driving', 'cooking', 'knitting',
+  'cycling_repairs', 'shopping', 'dog_walking', 'childcare', 'elderly_company', 'translation', 'paperwork',
+  'moving_help', 'painting', 'sewing', 'music', 'sport_coaching', 'photography', 'first_aid', 'event_setup',
+  'cleaning',
+] as const satisfies readonly NonNullable<CallRequest['skills']>[number][];
+export type Skill = (typeof SKILLS)[number];
+
+/** The address of my volunteering certificate (a PDF in my language). */
+export const CERTIFICATE_PATH = '/api/v1/me/volunteering/certificate.pdf';
+
+/**
+ * What an organiser does with a call: a resident's through their session (`/api/v1/volunteering/…`), a partner's
+ * through its publisher link (`/api/v1/publish/volunteering/…`). The same answers either way.
+ */
+export interface OrganiserApi {
+  signUps(callId: string): Promise<Outcome<CallSignUps>>;
+  cancelCall(callId: string): Promise<Outcome<Call>>;
+  cancelShift(callId: string, shiftId: string): Promise<Outcome<Call>>;
+  moveShift(callId: string, shiftId: string, start: string, end: string): Promise<Outcome<Call>>;
+  confirm(callId: string, shiftId: string, people: Attended[]): Promise<Outcome<CallSignUps>>;
+}
+
+/** The calls of the volunteering screens, a call's comments among them; tests pass a fake. */
+export interface VolunteeringApi extends CommentsApi, OrganiserApi {
+  calls(neighbourhoodId: string, cursor?: string): Promise<Outcome<CallPage>>;
+  call(callId: string): Promise<Outcome<Call>>;
+  publish(neighbourhoodId: string, body: CallRequest): Promise<Outcome<Call>>;
+  signUp(callId: string, shiftId: string): Promise<Outcome<MyShift>>;
+  withdraw(callId: string, shiftId: string): Promise<Outcome<null>>;
+  reportCall(callId: string, reason: ReportReason, text: string | null): Promise<Outcome<unknown>>;
+  myShifts(): Promise<Outcome<MyShifts>>;
+  record(): Promise<Outcome<VolunteeringRecord>>;
+}
+
+const fresh = { cache: 'no-store' as const };
+const onCall = (id: string) => ({ path: { call_id: id } });
+const onShift = (id: string, shiftId: string) => ({ path: { call_id: id, shift_id: shiftId } });
+
+export function httpVolunteeringApi(client: ApiClient): VolunteeringApi {
+  return {
+    ...httpCommentsApi(client, 'call'),
+    calls: (id, cursor) =>
+      outcomeOf(client.GET('/api/v1/neighbourhoods/{neighbourhood_id}/volunteering', {
+        params: { path: { neighbourhood_id: id }, query: cursor ? { cursor } : {} }, ...fresh,
+      })),
+    call: (id) => outcomeOf(client.GET('/api/v1/volunteering/{call_id}', { params: onCall(id), ...fresh })),
+    publish: (id, body) => outcomeOf(client.POST('/api/v1/neighbourhoods/{neighbourhood_id}/volunteering', { params: { path: { neighbourhood_id: id } }, body })),
+    signUp: (id, shift) => outcomeOf(client.POST('/api/v1/volunteering/{call_id}/shifts/{shift_id}/sign-up', { params: onShift(id, shift) })),
+    withdraw: (id, shift) => emptyOutcomeOf(client.DELETE('/api/v1/volunteering/{call_id}/shifts/{shift_id}/sign-up', { params: onShift(id, shift) })),
+    reportCall: (id, reason, text) =>
+      outcomeOf(client.POST('/api/v1/volunteering/{call_id}/reports', { params: onCall(id), body: { reason, text: text || null } })),
+    myShifts: () => outcomeOf(client.GET('/api/v1/me/shifts', fresh)),
+    record: () => outcomeOf(client.GET('/api/v1/me/volunteering/record', fresh)),
+    signUps: (id) => outcomeOf(client.GET('/api/v1/volunteering/{call_id}/sign-ups', { params: onCall(id), ...fresh })),
+    cancelCall: (id) => outcomeOf(client.POST('/api/v1/volunteering/{call_id}/cancel', { params: onCall(id) })),
+    cancelShift: (id, shift) => outcomeOf(client.POST('/api/v1/volunteering/{call_id}/shifts/{shift_id}/cancel', { params: onShift(id, shift) })),
+    moveShift: (id, shift, start, end) =>
+      outcomeOf(client.POST('/api/v1/volunteering/{call_id}/shifts/{shift_id}/move', { params: onShift(id, shift), body: { start, end } })),
+    confirm: (id, shift, people) =>
+      outcomeOf(client.POST('/api/v1/volunteering/{call_id}/shifts/{shift_id}/attendance', { params: onShift(id, shift), body: { people } })),
+  };
+}
+
+/** A publisher's calls through its link (the client carries the link: publish/publish-api.ts linkClient). */
+export interface PublisherCallsApi extends OrganiserApi {
+  publishedCalls(): Promise<Outcome<{ calls: Call[] }>>;
+  publishCall(body: PublisherCallRequest): Promise<Outcome<Call>>;
+}
+
+export function httpPublisherCallsApi(client: ApiClient): PublisherCallsApi {
+  return {
+    publishedCalls: () => outcomeOf(client.GET('/api/v1/publish/volunteering', fresh)),
+    publishCall: (body) => outcomeOf(client.POST('/api/v1/publish/volunteering', { body })),
+    signUps: (id) => outcomeOf(client.GET('/api/v1/publish/volunteering/{call_id}/sign-ups', { params: onCall(id), ...fresh })),
+    cancelCall: (id) => outcomeOf(client.POST('/api/v1/publish/volunteering/{call_id}/cancel', { params: onCall(id) })),
+    cancelShift: (id, shift) => outcomeOf(client.POST('/api/v1/publish/volunteering/{call_id}/shifts/{shift_id}/cancel', { params: onShift(id, shift) })),
+    moveShift: (id, shift, start, end) =>
+      outcomeOf(client.POST('/api/v1/publish/volunteering/{call_id}/shifts/{shift_id}/move', { params: onShift(id, shift), body: { start, end } })),
+    confirm: (id, shift, people) =>
+      outcomeOf(client.POST('/api/v1/publish/volunteering/{call_id}/shifts/{shift_id}/attendance', { params: onShift(id, shift), body: { people } })),
+  };
+}
