@@ -10,7 +10,7 @@ export type ReportReason = Schemas['ReportRequest']['reason'];
 export type { Member };
 
 /** The kinds of content that take comments through the API's content kernel (chalicelib/content/). */
-export type CommentedKind = 'post' | 'item' | 'event';
+export type CommentedKind = 'post' | 'item' | 'event' | 'call';
 
 /** The comment calls of one kind of content (its id given to each); tests pass a fake. */
 export interface CommentsApi {
@@ -20,19 +20,23 @@ export interface CommentsApi {
   report(target: { type: 'comment'; id: string }, reason: ReportReason, text: string | null): Promise<Outcome<unknown>>;
 }
 
-/** The comments of a post, an item or an event: the same calls on `/posts/{id}/comments`, `/items/…`, `/events/…`. */
+/** The comments of a post, an item, an event or a call for volunteers: the same calls on `/posts/{id}/comments`,
+ * `/items/…`, `/events/…`, `/volunteering/…`. */
 export function httpCommentsApi(client: ApiClient, kind: CommentedKind): CommentsApi {
   const fresh = { cache: 'no-store' as const };
   return {
     comments: (id, cursor) => {
       const query = cursor ? { cursor } : {};
       if (kind === 'event') return outcomeOf(client.GET('/api/v1/events/{event_id}/comments', { params: { path: { event_id: id }, query }, ...fresh }));
+      if (kind === 'call') return outcomeOf(client.GET('/api/v1/volunteering/{call_id}/comments', { params: { path: { call_id: id }, query }, ...fresh }));
       return kind === 'post'
         ? outcomeOf(client.GET('/api/v1/posts/{post_id}/comments', { params: { path: { post_id: id }, query }, ...fresh }))
         : outcomeOf(client.GET('/api/v1/items/{item_id}/comments', { params: { path: { item_id: id }, query }, ...fresh }));
     },
     comment: (id, body) =>
-      kind === 'event'
+      kind === 'call'
+        ? outcomeOf(client.POST('/api/v1/volunteering/{call_id}/comments', { params: { path: { call_id: id } }, body }))
+        : kind === 'event'
         ? outcomeOf(client.POST('/api/v1/events/{event_id}/comments', { params: { path: { event_id: id } }, body }))
         : kind === 'post'
         ? outcomeOf(client.POST('/api/v1/posts/{post_id}/comments', { params: { path: { post_id: id } }, body }))

@@ -1,7 +1,7 @@
 import type { ApiProblem } from '../api/problem';
 import { contentText, formFieldOf, isPet } from './post-view';
 import type { Kind, NewPost, Post, PostsApi, Trade } from './posts-api';
-import { isSkill, type Skill } from '../volunteering/volunteering-api';
+import { isSkill, type Skill } from '../volunteering/offers-api';
 
 /** Luxembourg's bounding box, as the API checks a last-seen point (chalicelib/posts/models.py). */
 export const LUXEMBOURG = { lat: [49.44, 50.19], lon: [5.73, 6.54] } as const;

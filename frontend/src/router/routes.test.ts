@@ -60,6 +60,11 @@ describe('matchRoute', () => {
     expect(matchRoute('/neighbourhoods/0501-891fa065313/events')).toEqual({ name: 'events', id: '0501-891fa065313' });
     expect(matchRoute('/neighbourhoods/0501-891fa065313/events/new')).toEqual({ name: 'organiseEvent', id: '0501-891fa065313' });
     expect(matchRoute('/events/01J0000000000000000000000A?occurrence=20270306T130000Z')).toEqual({ name: 'event', id: '01J0000000000000000000000A' });
+    expect(matchRoute('/neighbourhoods/n1/volunteering')).toEqual({ name: 'volunteering', id: 'n1' });
+    expect(matchRoute('/neighbourhoods/n1/volunteering/new')).toEqual({ name: 'publishCall', id: 'n1' });
+    expect(matchRoute('/volunteering/01J0000000000000000000000A?published=1')).toEqual({ name: 'call', id: '01J0000000000000000000000A' });
+    expect(matchRoute('/me/shifts')).toEqual({ name: 'myShifts', id: '' });
+    expect(matchRoute('/me')).toEqual({ name: 'me' });
     expect(matchRoute('/publish#link=abc')).toEqual({ name: 'publish' });
     expect(matchRoute('/posts/p1/x')).toMatchObject({ name: 'notFound' });
   });

@@ -15,7 +15,7 @@ export type Route =
 
 /**
  * Resident screens that show one thing named by an id (a neighbourhood, a post, an item, a
- * conversation, a consultation); `messages` and `announcements` take an empty id.
+ * conversation, a consultation, a call for volunteers); `messages`, `announcements` and `myShifts` take an empty id.
  */
 export type ResidentScreen =
   | 'feed'
@@ -32,7 +32,11 @@ export type ResidentScreen =
   | 'consultation'
   | 'events'
   | 'organiseEvent'
-  | 'event';
+  | 'event'
+  | 'volunteering'
+  | 'publishCall'
+  | 'call'
+  | 'myShifts';
 
 const ID = '([0-9A-Za-z_-]{1,64})';
 const RESIDENT_SCREENS: [RegExp, ResidentScreen][] = [
@@ -51,6 +55,10 @@ const RESIDENT_SCREENS: [RegExp, ResidentScreen][] = [
   [new RegExp(`^/neighbourhoods/${ID}/events$`), 'events'],
   [new RegExp(`^/neighbourhoods/${ID}/events/new$`), 'organiseEvent'],
   [new RegExp(`^/events/${ID}$`), 'event'],
+  [new RegExp(`^/neighbourhoods/${ID}/volunteering$`), 'volunteering'],
+  [new RegExp(`^/neighbourhoods/${ID}/volunteering/new$`), 'publishCall'],
+  [new RegExp(`^/volunteering/${ID}$`), 'call'],
+  [/^\/me\/shifts()$/, 'myShifts'],
 ];
 
 const ROUTES: Record<string, Route> = {

@@ -1,59 +1,110 @@
 import type { ApiClient } from '../api/client';
 import { emptyOutcomeOf, outcomeOf, type Outcome } from '../api/outcome';
 import type { components } from '../api/schema';
+import { httpCommentsApi, type CommentsApi, type ReportReason } from '../comments/comments-api';
 
 type Schemas = components['schemas'];
-export type Volunteering = Schemas['VolunteeringPublic'];
-export type VolunteeringRequest = Schemas['VolunteeringRequest'];
-export type Helper = Schemas['HelperPublic'];
-export type Pair = Schemas['PairPublic'];
-export type Skill = NonNullable<VolunteeringRequest['skills']>[number];
-export type Frequency = Volunteering['frequency'];
-export type PairVerb = 'accept' | 'decline' | 'end';
+export type Call = Schemas['CallPublic'];
+export type CallRequest = Schemas['CallRequest'];
+export type PublisherCallRequest = Schemas['PublisherCallRequest'];
+export type CallSummary = Schemas['CallSummary'];
+export type CallPage = Schemas['CallPage'];
+export type Shift = Schemas['ShiftPublic'];
+export type ShiftRequest = Schemas['ShiftRequest'];
+export type CallSignUps = Schemas['CallSignUps'];
+export type ShiftSignUps = Schemas['ShiftSignUps'];
+export type Volunteer = Schemas['Volunteer'];
+export type Attended = Schemas['Attended'];
+export type MyShift = Schemas['MyShift'];
+export type MyShifts = Schemas['MyShifts'];
+export type VolunteeringRecord = Schemas['VolunteeringRecord'];
+export type Pairing = Call['pairing'];
+export type { ReportReason };
 
-/** The fixed list of skills (chalicelib/volunteering/skills.py), in the order residents see them. */
-export const SKILLS: readonly Skill[] = [
+export const PAIRINGS: readonly Pairing[] = ['none', 'language_tandem', 'newcomer_buddy', 'digital_help_seniors'];
+
+/** The fixed list of skills (chalicelib/volunteering/skills.py), in its order; the catalogues translate each. */
+export const SKILLS = [
   'gardening', 'small_repairs', 'computer_help', 'reading_aloud', 'accompanying', 'language_lb', 'language_fr',
-  'language_de', 'language_en', 'language_pt', 'homework_help', 'driving', 'cooking', 'knitting', 'cycling_repairs',
-  'shopping', 'dog_walking', 'childcare', 'elderly_company', 'translation', 'paperwork', 'moving_help', 'painting',
-  'sewing', 'music', 'sport_coaching', 'photography', 'first_aid', 'event_setup', 'cleaning',
-];
-export const FREQUENCIES: readonly Frequency[] = ['occasionally', 'monthly', 'weekly'];
-/** At most this many skills in one offer (the API refuses more). */
-export const MAX_SKILLS = 10;
+  'language_de', 'language_en', 'language_pt', 'homework_help', 'driving', 'cooking', 'knitting',
+  'cycling_repairs', 'shopping', 'dog_walking', 'childcare', 'elderly_company', 'translation', 'paperwork',
+  'moving_help', 'painting', 'sewing', 'music', 'sport_coaching', 'photography', 'first_aid', 'event_setup',
+  'cleaning',
+] as const satisfies readonly NonNullable<CallRequest['skills']>[number][];
+export type Skill = (typeof SKILLS)[number];
 
-export function isSkill(value: string | null | undefined): value is Skill {
-  return !!value && (SKILLS as readonly string[]).includes(value);
+/** The address of my volunteering certificate (a PDF in my language). */
+export const CERTIFICATE_PATH = '/api/v1/me/volunteering/certificate.pdf';
+
+/**
+ * What an organiser does with a call: a resident's through their session (`/api/v1/volunteering/…`), a partner's
+ * through its publisher link (`/api/v1/publish/volunteering/…`). The same answers either way.
+ */
+export interface OrganiserApi {
+  signUps(callId: string): Promise<Outcome<CallSignUps>>;
+  cancelCall(callId: string): Promise<Outcome<Call>>;
+  cancelShift(callId: string, shiftId: string): Promise<Outcome<Call>>;
+  moveShift(callId: string, shiftId: string, start: string, end: string): Promise<Outcome<Call>>;
+  confirm(callId: string, shiftId: string, people: Attended[]): Promise<Outcome<CallSignUps>>;
 }
 
-/** The calls of the volunteering screens and sections; tests pass a fake. */
-export interface VolunteeringApi {
-  mine(): Promise<Outcome<Volunteering>>;
-  save(offer: VolunteeringRequest): Promise<Outcome<Volunteering>>;
-  withdraw(): Promise<Outcome<null>>;
-  helpers(neighbourhoodId: string, skill: Skill | null): Promise<Outcome<{ helpers: Helper[] }>>;
-  pairs(): Promise<Outcome<{ pairs: Pair[] }>>;
-  askForBuddy(): Promise<Outcome<Pair>>;
-  change(pairId: string, verb: PairVerb): Promise<Outcome<Pair>>;
+/** The calls of the volunteering screens, a call's comments among them; tests pass a fake. */
+export interface VolunteeringApi extends CommentsApi, OrganiserApi {
+  calls(neighbourhoodId: string, cursor?: string): Promise<Outcome<CallPage>>;
+  call(callId: string): Promise<Outcome<Call>>;
+  publish(neighbourhoodId: string, body: CallRequest): Promise<Outcome<Call>>;
+  signUp(callId: string, shiftId: string): Promise<Outcome<MyShift>>;
+  withdraw(callId: string, shiftId: string): Promise<Outcome<null>>;
+  reportCall(callId: string, reason: ReportReason, text: string | null): Promise<Outcome<unknown>>;
+  myShifts(): Promise<Outcome<MyShifts>>;
+  record(): Promise<Outcome<VolunteeringRecord>>;
 }
+
+const fresh = { cache: 'no-store' as const };
+const onCall = (id: string) => ({ path: { call_id: id } });
+const onShift = (id: string, shiftId: string) => ({ path: { call_id: id, shift_id: shiftId } });
 
 export function httpVolunteeringApi(client: ApiClient): VolunteeringApi {
-  const fresh = { cache: 'no-store' as const };
   return {
-    mine: () => outcomeOf(client.GET('/api/v1/me/volunteering', fresh)),
-    save: (offer) => outcomeOf(client.PUT('/api/v1/me/volunteering', { body: offer })),
-    withdraw: () => emptyOutcomeOf(client.DELETE('/api/v1/me/volunteering')),
-    helpers: (id, skill) =>
-      outcomeOf(client.GET('/api/v1/neighbourhoods/{neighbourhood_id}/helpers', {
-        params: { path: { neighbourhood_id: id }, query: skill ? { skill } : {} }, ...fresh,
+    ...httpCommentsApi(client, 'call'),
+    calls: (id, cursor) =>
+      outcomeOf(client.GET('/api/v1/neighbourhoods/{neighbourhood_id}/volunteering', {
+        params: { path: { neighbourhood_id: id }, query: cursor ? { cursor } : {} }, ...fresh,
       })),
-    pairs: () => outcomeOf(client.GET('/api/v1/me/buddy-pairs', fresh)),
-    askForBuddy: () => outcomeOf(client.POST('/api/v1/me/buddy-pairs')),
-    change: (pairId, verb) => {
-      const params = { params: { path: { pair_id: pairId } } };
-      if (verb === 'accept') return outcomeOf(client.POST('/api/v1/buddy-pairs/{pair_id}/accept', params));
-      if (verb === 'decline') return outcomeOf(client.POST('/api/v1/buddy-pairs/{pair_id}/decline', params));
-      return outcomeOf(client.POST('/api/v1/buddy-pairs/{pair_id}/end', params));
-    },
+    call: (id) => outcomeOf(client.GET('/api/v1/volunteering/{call_id}', { params: onCall(id), ...fresh })),
+    publish: (id, body) => outcomeOf(client.POST('/api/v1/neighbourhoods/{neighbourhood_id}/volunteering', { params: { path: { neighbourhood_id: id } }, body })),
+    signUp: (id, shift) => outcomeOf(client.POST('/api/v1/volunteering/{call_id}/shifts/{shift_id}/sign-up', { params: onShift(id, shift) })),
+    withdraw: (id, shift) => emptyOutcomeOf(client.DELETE('/api/v1/volunteering/{call_id}/shifts/{shift_id}/sign-up', { params: onShift(id, shift) })),
+    reportCall: (id, reason, text) =>
+      outcomeOf(client.POST('/api/v1/volunteering/{call_id}/reports', { params: onCall(id), body: { reason, text: text || null } })),
+    myShifts: () => outcomeOf(client.GET('/api/v1/me/shifts', fresh)),
+    record: () => outcomeOf(client.GET('/api/v1/me/volunteering/record', fresh)),
+    signUps: (id) => outcomeOf(client.GET('/api/v1/volunteering/{call_id}/sign-ups', { params: onCall(id), ...fresh })),
+    cancelCall: (id) => outcomeOf(client.POST('/api/v1/volunteering/{call_id}/cancel', { params: onCall(id) })),
+    cancelShift: (id, shift) => outcomeOf(client.POST('/api/v1/volunteering/{call_id}/shifts/{shift_id}/cancel', { params: onShift(id, shift) })),
+    moveShift: (id, shift, start, end) =>
+      outcomeOf(client.POST('/api/v1/volunteering/{call_id}/shifts/{shift_id}/move', { params: onShift(id, shift), body: { start, end } })),
+    confirm: (id, shift, people) =>
+      outcomeOf(client.POST('/api/v1/volunteering/{call_id}/shifts/{shift_id}/attendance', { params: onShift(id, shift), body: { people } })),
+  };
+}
+
+/** A publisher's calls through its link (the client carries the link: publish/publish-api.ts linkClient). */
+export interface PublisherCallsApi extends OrganiserApi {
+  publishedCalls(): Promise<Outcome<{ calls: Call[] }>>;
+  publishCall(body: PublisherCallRequest): Promise<Outcome<Call>>;
+}
+
+export function httpPublisherCallsApi(client: ApiClient): PublisherCallsApi {
+  return {
+    publishedCalls: () => outcomeOf(client.GET('/api/v1/publish/volunteering', fresh)),
+    publishCall: (body) => outcomeOf(client.POST('/api/v1/publish/volunteering', { body })),
+    signUps: (id) => outcomeOf(client.GET('/api/v1/publish/volunteering/{call_id}/sign-ups', { params: onCall(id), ...fresh })),
+    cancelCall: (id) => outcomeOf(client.POST('/api/v1/publish/volunteering/{call_id}/cancel', { params: onCall(id) })),
+    cancelShift: (id, shift) => outcomeOf(client.POST('/api/v1/publish/volunteering/{call_id}/shifts/{shift_id}/cancel', { params: onShift(id, shift) })),
+    moveShift: (id, shift, start, end) =>
+      outcomeOf(client.POST('/api/v1/publish/volunteering/{call_id}/shifts/{shift_id}/move', { params: onShift(id, shift), body: { start, end } })),
+    confirm: (id, shift, people) =>
+      outcomeOf(client.POST('/api/v1/publish/volunteering/{call_id}/shifts/{shift_id}/attendance', { params: onShift(id, shift), body: { people } })),
   };
 }

@@ -3,8 +3,8 @@ import type { Loading } from '../communes/commune-page.svelte';
 import type { SpokenLanguage } from '../profile/profile-api';
 import {
   MAX_SKILLS, SKILLS, type Frequency, type Helper, type Pair, type PairVerb, type Skill, type Volunteering,
-  type VolunteeringApi,
-} from './volunteering-api';
+  type OffersApi,
+} from './offers-api';
 
 /** Helpers grouped by skill, in the fixed order of skills; each group in the order the API gave. */
 export function bySkill(helpers: Helper[]): { skill: Skill; helpers: Helper[] }[] {
@@ -38,9 +38,9 @@ export class VolunteeringEditor {
   /** Set when a buddy has no language: the field the API would name. */
   languagesMissing = $state(false);
 
-  readonly #api: VolunteeringApi;
+  readonly #api: OffersApi;
 
-  constructor(api: VolunteeringApi) {
+  constructor(api: OffersApi) {
     this.#api = api;
   }
 
@@ -119,9 +119,9 @@ export class BuddyPairs {
   /** After asking: none was free (the API's 409). */
   noneFree = $state(false);
 
-  readonly #api: VolunteeringApi;
+  readonly #api: OffersApi;
 
-  constructor(api: VolunteeringApi) {
+  constructor(api: OffersApi) {
     this.#api = api;
   }
 
@@ -173,10 +173,10 @@ export class HelpersDirectory {
   skill: Skill | null = $state(null);
   helpers: Loading<Helper[]> = $state({ state: 'loading' });
   readonly neighbourhoodId: string;
-  readonly #api: VolunteeringApi;
+  readonly #api: OffersApi;
   #run = 0;
 
-  constructor(api: VolunteeringApi, neighbourhoodId: string, skill: Skill | null = null) {
+  constructor(api: OffersApi, neighbourhoodId: string, skill: Skill | null = null) {
     this.#api = api;
     this.neighbourhoodId = neighbourhoodId;
     this.skill = skill;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { problemFrom } from '../api/problem';
-import type { Helper, Pair, VolunteeringApi, VolunteeringRequest } from './volunteering-api';
-import { MAX_SKILLS, SKILLS, isSkill } from './volunteering-api';
+import type { Helper, Pair, OffersApi, VolunteeringRequest } from './offers-api';
+import { MAX_SKILLS, SKILLS, isSkill } from './offers-api';
 import { BuddyPairs, HelpersDirectory, VolunteeringEditor, bySkill, currentPair, verbsFor } from './volunteering.svelte';
 
 const helper = (name: string, skill: Helper['skill']): Helper => ({ user_id: `U-${name}`, name, skill, frequency: 'weekly', languages: [] });
@@ -10,7 +10,7 @@ const pair = (over: Partial<Pair> = {}): Pair => ({
   accepted_by_them: false, created_at: '2026-12-06T10:00:00Z', ...over,
 });
 
-function fakeApi(overrides: Partial<VolunteeringApi> = {}): VolunteeringApi & { saved: VolunteeringRequest[] } {
+function fakeApi(overrides: Partial<OffersApi> = {}): OffersApi & { saved: VolunteeringRequest[] } {
   const saved: VolunteeringRequest[] = [];
   return {
     saved,
