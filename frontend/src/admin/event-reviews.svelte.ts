@@ -65,6 +65,11 @@ export class ReviewQueue<R extends { title: string }> {
     this.#idOf = idOf;
   }
 
+  /** The id a review is decided by (its event's, its call's). */
+  idOf(review: R): string {
+    return this.#idOf(review);
+  }
+
   async load(status: EventReviewStatus = this.status): Promise<void> {
     const asked = ++this.#asked;
     this.status = status;
