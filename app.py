@@ -128,7 +128,7 @@ from chalicelib.volunteering.models import (
 from chalicelib.volunteering.publishing import PublishedCalls
 from chalicelib.volunteering.models import CertificateQuery
 from chalicelib.volunteering.approval import (
-    CallDecision, CallReview, CallReviewList, CallReviewQuery, CommuneCallPath, decide as decide_call_review,
+    CallDecision, CallReview, CallReviewList, CommuneCallPath, decide as decide_call_review,
     review_list as call_review_list,
 )
 from chalicelib.verification.models import (
@@ -1251,7 +1251,7 @@ def my_volunteering_certificate(principal, query, request):
 
 @api.get("/api/v1/communes/{lau2}/call-reviews", action="volunteering.review",
          summary="Partners' calls for volunteers waiting for (or decided by) the commune, newest first",
-         path_model=CommunePath, query=CallReviewQuery, response=CallReviewList, errors=(400, 401, 403))
+         path_model=CommunePath, query=EventReviewQuery, response=CallReviewList, errors=(400, 401, 403))
 def call_reviews(path, query):
     return call_review_list(path.lau2, query)
 

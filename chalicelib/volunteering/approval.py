@@ -29,6 +29,7 @@ from chalicelib.communes import audit
 from chalicelib.communes.models import Lau2
 from chalicelib.content.counters import count_in_week
 from chalicelib.errors import Conflict, NotFound
+from chalicelib.events.approval import ReviewQuery, ReviewStatus  # the same queue's statuses as events'
 from chalicelib.events.recurrence import ZONE, to_local
 from chalicelib.models import Model
 from chalicelib.observability import logger
@@ -37,17 +38,11 @@ from chalicelib.store.table import Entity, Gsi1, condition_failed, refused_condi
 from chalicelib.volunteering import service
 from chalicelib.volunteering.models import CallId, CallItem
 
-ReviewStatus = Literal["pending", "approved", "refused", "withdrawn"]
 QUEUE_PAGE = 100
 CALL_STATUS = {"approved": "open", "refused": "refused", "withdrawn": "withdrawn"}
 
 
 # --- requests and answers -------------------------------------------------------------------
-
-class CallReviewQuery(Model):
-    model_config = ConfigDict(extra="forbid")
-    status: ReviewStatus = "pending"
-
 
 class CallDecision(Model):
     model_config = ConfigDict(extra="forbid")
@@ -161,7 +156,7 @@ def queue_pending_calls(lau2: str) -> int:
 
 # --- staff: the queue and decisions ---------------------------------------------------------
 
-def review_list(lau2: str, query: CallReviewQuery) -> CallReviewList:
+def review_list(lau2: str, query: ReviewQuery) -> CallReviewList:
     """The commune's partners' calls by review status, newest first: one Query (each review holds what staff see)."""
     reviews = CallReviewItem.by_status.query(CallReviewItem.status_key(lau2, query.status),
                                              scan_index_forward=False, limit=QUEUE_PAGE)
