@@ -22,7 +22,7 @@ back to its neighbourhood (a partner's reaches nobody), the organisers are told,
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Any, Annotated, Literal
 
 from pydantic import ConfigDict, Field, StringConstraints
 from pynamodb.attributes import BooleanAttribute, JSONAttribute, ListAttribute, UnicodeAttribute, UTCDateTimeAttribute
@@ -179,18 +179,28 @@ def review_list(lau2: str, query: ReviewQuery) -> EventReviewList:
     return EventReviewList(reviews=[present(r) for r in reviews])
 
 
-def decide(principal: Principal, lau2: str, event_id: str, decision: EventDecision) -> EventReview:
+def review_to_decide(item_class: Any, review_id: str, lau2: str, decision: str, principal: Principal, action: str,
+                     missing: NotFound, what: str) -> tuple[Any, str]:
+    """The review a staff decision is about (events' and partners' calls' queues), read consistently: of this commune
+    (else `missing`), in the state the decision moves from (else 409), not the decider's own case (403). Answers it
+    with the status the decision moves it to."""
     try:
-        review = EventReviewItem.get(*EventReviewItem.key(event_id), consistent_read=True)
+        review = item_class.get(*item_class.key(review_id), consistent_read=True)
     except DoesNotExist:
-        raise _no_such_review() from None
+        raise missing from None
     if review.lau2 != lau2:
-        raise _no_such_review()
-    before = "approved" if decision.decision == "withdraw" else "pending"
+        raise missing
+    before = "approved" if decision == "withdraw" else "pending"
     if review.status != before:
-        raise Conflict(f"The event is {review.status}.", {"decision": f"event is {review.status}"})
-    policy.not_own_case("events.review", principal, review.subjects)
-    after = {"approve": "approved", "refuse": "refused", "withdraw": "withdrawn"}[decision.decision]
+        raise Conflict(f"The {what} is {review.status}.", {"decision": f"{what} is {review.status}"})
+    policy.not_own_case(action, principal, review.subjects)
+    return review, {"approve": "approved", "refuse": "refused", "withdraw": "withdrawn"}[decision]
+
+
+def decide(principal: Principal, lau2: str, event_id: str, decision: EventDecision) -> EventReview:
+    review, after = review_to_decide(EventReviewItem, event_id, lau2, decision.decision, principal, "events.review",
+                                     _no_such_review(), "event")
+    before = review.status  # what the decision's write is conditional on
     stamp = now()
     try:
         with transaction() as t:

@@ -21,15 +21,14 @@ from typing import Annotated, Literal
 
 from pydantic import ConfigDict, Field, StringConstraints
 from pynamodb.attributes import JSONAttribute, ListAttribute, UnicodeAttribute, UTCDateTimeAttribute
-from pynamodb.exceptions import DoesNotExist, PutError, TransactWriteError
+from pynamodb.exceptions import PutError, TransactWriteError
 
-from chalicelib import policy
 from chalicelib.adapters.clock import now
 from chalicelib.communes import audit
 from chalicelib.communes.models import Lau2
 from chalicelib.content.counters import count_in_week
 from chalicelib.errors import Conflict, NotFound
-from chalicelib.events.approval import ReviewQuery, ReviewStatus  # the same queue's statuses as events'
+from chalicelib.events.approval import ReviewQuery, ReviewStatus, review_to_decide  # the events' queue's
 from chalicelib.events.recurrence import ZONE, to_local
 from chalicelib.models import Model
 from chalicelib.observability import logger
@@ -164,17 +163,9 @@ def review_list(lau2: str, query: ReviewQuery) -> CallReviewList:
 
 
 def decide(principal: Principal, lau2: str, call_id: str, decision: CallDecision) -> CallReview:
-    try:
-        review = CallReviewItem.get(*CallReviewItem.key(call_id), consistent_read=True)
-    except DoesNotExist:
-        raise _no_such_review() from None
-    if review.lau2 != lau2:
-        raise _no_such_review()
-    before = "approved" if decision.decision == "withdraw" else "pending"
-    if review.status != before:
-        raise Conflict(f"The call is {review.status}.", {"decision": f"call is {review.status}"})
-    policy.not_own_case("volunteering.review", principal, review.subjects)
-    after = {"approve": "approved", "refuse": "refused", "withdraw": "withdrawn"}[decision.decision]
+    review, after = review_to_decide(CallReviewItem, call_id, lau2, decision.decision, principal, "volunteering.review",
+                                     _no_such_review(), "call")
+    before = review.status  # what the decision's write is conditional on
     call, shifts = service.load(call_id, consistent=True)
     if call.status == "cancelled":  # its publisher cancelled it meanwhile: nothing left to decide
         raise Conflict("The call is cancelled.", {"decision": "call is cancelled"})
