@@ -144,7 +144,7 @@ def _price(cost: int, groups: list[tuple[Fraction, float, int, int]]) -> Fractio
     money = sum(value * many for value, _, _, many in groups)
     if money < cost:
         return None
-    spent, weight = 0, sum(given * many for _, _, given, many in groups)
+    spent, weight = Fraction(0), sum(given * many for _, _, given, many in groups)
     for value, _, given, many in groups:
         q = (cost - spent) / weight
         if q * given > value:
