@@ -40,15 +40,14 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 
 RULES = ("equalshares/add1", "greedy")
-# pabulib's `rule` names and what they are computed with here.
+# pabulib's `rule` names computed here (others, e.g. greedy-threshold whose threshold the file does not give, are
+# refused): the rule, and for equal shares its completion and whether the comparison step is made. Noper's own
+# "equalshares/add1" makes the comparison step (it records which outcome won; on the shared files equal shares does).
 PABULIB_RULES = {
-    "equalshares/add1": "equalshares/add1",
-    "equalshares/add1-comparison": "equalshares/add1",
-    "equalshares-comparison": "equalshares/add1",
-    "equalshares": "equalshares/add1",
-    "greedy": "greedy",
-    "greedy-threshold": "greedy",
-    "greedy-no-skip": "greedy",
+    "equalshares/add1": ("equalshares/add1", "add1", True),
+    "equalshares/add1-comparison": ("equalshares/add1", "add1", True),
+    "equalshares": ("equalshares", "none", False),
+    "greedy": ("greedy", None, None),
 }
 
 
@@ -432,12 +431,6 @@ def _spent(prep: _Prepared, winners) -> int:
     return sum(prep.cost[p] for p in winners)
 
 
-def _exhaustive(prep: _Prepared, winners) -> bool:
-    left = prep.election.budget - _spent(prep, winners)
-    chosen = set(winners)
-    return not any(prep.cost[p] <= left for p in prep.candidates if p not in chosen)
-
-
 def _greedy_order(prep: _Prepared) -> list[str]:
     score = prep.points if prep.election.kind == "cumulative" else prep.votes
     return sorted((p for p in prep.cost if score[p] > 0), key=lambda p: (-score[p], *prep.tie_key[p]))
@@ -505,11 +498,25 @@ def _explain(prep: _Prepared, run: _Run, selected: list[str]) -> dict[str, dict]
     return explanations
 
 
-FILTERED = True  # the Add1 rounds' runs filtered (`_mes_fast`); False: every run exact (`_mes`), for tests
-
-
-def _winners(prep: _Prepared, share: Fraction) -> list[str]:
-    return _mes_fast(prep, share) if FILTERED else _mes(prep, share).winners
+def _add1(prep: _Prepared, completion: str, run) -> tuple[list[str], Fraction, int]:
+    """The winners, each voter's share and the runs computed: MES with the budget, then (Add1) from each voter's
+    share rounded down to whole units, one unit more per round while the outcome still fits in the budget, until
+    every project with a supporter is funded."""
+    budget, n = prep.election.budget, prep.voters
+    share = Fraction(budget, n)
+    winners, rounds = run(prep, share), 1
+    if completion == "add1":
+        unit = max(1, prep.election.unit)
+        step = budget // (n * unit) * unit
+        everything = set(prep.candidates)
+        while not everything <= set(winners):
+            step += unit
+            following = run(prep, Fraction(step))
+            rounds += 1
+            if _spent(prep, following) > budget:
+                break
+            winners, share = following, Fraction(step)
+    return winners, share, rounds
 
 
 def equal_shares(election: Election, *, completion: str = "add1", comparison: bool = True,
@@ -519,44 +526,65 @@ def equal_shares(election: Election, *, completion: str = "add1", comparison: bo
     if completion not in ("add1", "none"):
         raise ValueError(f"unknown completion {completion!r}: add1 or none")
     prep = _Prepared(election, seed)
-    budget, n = election.budget, prep.voters
-    if n == 0:
+    rule = "equalshares/add1" if completion == "add1" else "equalshares"
+    if prep.voters == 0:
         run = _mes(prep, Fraction(0), record=True)
-        return Outcome(rule="equalshares/add1", selected=list(prep.free), spent=0, lot=prep.lot,
+        return Outcome(rule=rule, selected=list(prep.free), spent=0, lot=prep.lot,
                        explanations=_explain(prep, run, list(prep.free)), comparison=None, share=Fraction(0), rounds=1)
-    share = Fraction(budget, n)
-    winners = _winners(prep, share)
-    rounds = 1
-    if completion == "add1":
-        unit = max(1, election.unit)
-        step = budget // (n * unit) * unit
-        everything = set(prep.candidates)
-        while not everything <= set(winners):
-            step += unit
-            following = _winners(prep, Fraction(step))
-            rounds += 1
-            if _spent(prep, following) > budget:
-                break
-            winners, share = following, Fraction(step)
+    winners, share, rounds = _add1(prep, completion, _mes_fast)
     run = _mes(prep, share, record=True)
-    if run.winners != winners:  # pragma: no cover - the filter's error bounds are wrong: say so loudly
-        raise AssertionError(f"the filtered run disagrees with the exact one at share {share}")
-    selected = list(run.winners)
-    compared = None
+    if run.winners != winners:  # pragma: no cover - only if the filter's error bounds were wrong: every run exact
+        winners, share, rounds = _add1(prep, completion, lambda prep, share: _mes(prep, share).winners)
+        run = _mes(prep, share, record=True)
+    mes = list(run.winners)
+    selected, compared = mes, None
     if comparison:
-        compared = _compare(prep, selected, _greedy_selection(prep))
+        compared = _compare(prep, mes, _greedy_selection(prep))
         if compared["winner"] == "greedy":
             selected = list(compared["greedy"])
-    return Outcome(rule="equalshares/add1", selected=selected, spent=_spent(prep, selected), lot=prep.lot,
-                   explanations=_explain(prep, run, selected), comparison=compared, share=share, rounds=rounds)
+    explanations = _explain(prep, run, selected)
+    for p, info in explanations.items():
+        if p in selected:
+            info["reason"] = "equal_shares" if p in mes else "greedy"
+        elif p in mes:
+            info["reason"] = "greedy_preferred"  # equal shares funded it, but more voters preferred greedy's outcome
+        else:
+            info["reason"] = "no_votes" if not prep.votes[p] else "shares_spent"
+    return Outcome(rule=rule, selected=selected, spent=_spent(prep, selected), lot=prep.lot,
+                   explanations=explanations, comparison=compared, share=share, rounds=rounds)
 
 
 def outcome(election: Election, rule: str, *, seed: str = "") -> Outcome:
     """The outcome by the rule's name: "equalshares/add1" (with the comparison step) or "greedy"; pabulib's names
     (`PABULIB_RULES`) are taken too."""
-    name = PABULIB_RULES.get(rule)
+    if rule not in PABULIB_RULES:
+        raise ValueError(f"unknown rule {rule!r}: one of {', '.join(RULES)}")
+    name, completion, comparison = PABULIB_RULES[rule]
     if name == "greedy":
         return greedy(election, seed=seed)
-    if name == "equalshares/add1":
-        return equal_shares(election, seed=seed)
-    raise ValueError(f"unknown rule {rule!r}: one of {', '.join(RULES)}")
+    return equal_shares(election, completion=completion, comparison=comparison, seed=seed)
+
+
+def to_json(result: Outcome) -> dict:
+    """The outcome as JSON-ready data, to store and to publish: fractions as exact "numerator/denominator" text
+    (`Fraction(text)` reads them back), with a rounded `*_float` beside the ones a page shows."""
+
+    def plain(value):
+        if isinstance(value, Fraction):
+            return str(value)
+        if isinstance(value, dict):
+            return {key: plain(item) for key, item in value.items()}
+        if isinstance(value, (list, tuple)):
+            return [plain(item) for item in value]
+        return value
+
+    explanations = {}
+    for p, info in result.explanations.items():
+        shown = plain(info)
+        for key in ("effective_support", "payment", "price_per_point"):
+            if isinstance(info.get(key), Fraction):
+                shown[f"{key}_float"] = round(float(info[key]), 4)
+        explanations[p] = shown
+    return {"rule": result.rule, "selected": list(result.selected), "spent": result.spent, "lot": list(result.lot),
+            "share": plain(result.share), "rounds": result.rounds, "comparison": plain(result.comparison),
+            "explanations": explanations}
