@@ -155,94 +155,7 @@ def _price(cost: int, groups: list[tuple[Fraction, float, int, int]]) -> Fractio
     raise AssertionError("an affordable project always has a price")  # pragma: no cover
 
 
-def _mes(prep: _Prepared, share: Fraction, record: bool = False) -> _Run:
-    """One run of MES where every voter starts with `share`.
-
-    Voters are bits: `holding` maps each amount some voters still hold (above 0) to the bit set of those voters, so
-    a project's supporters holding each amount are counted with one AND and a bit count per amount, and paying for a
-    project moves the bits of its supporters from each amount to that amount less the price."""
-    cost, bits = prep.cost, prep.bits
-    holding: dict[Fraction, int] = {share: prep.everyone} if share > 0 else {}
-    floats: dict[Fraction, float] = {share: float(share)}
-    remaining = set(prep.candidates)
-    # each project's effective vote count (cost / price), or an upper bound of it when `exact` is False
-    bound = {p: Fraction(prep.points[p]) for p in remaining}
-    approx = {p: float(prep.points[p]) for p in remaining}
-    exact = dict.fromkeys(remaining, False)
-    price: dict[str, Fraction] = {}
-    support: dict[str, Fraction] = {}
-    eff: dict[str, Fraction] = {}
-    payers: dict[str, int] = {}
-    in_full: dict[str, int] = {}
-    winners = list(prep.free)
-    while remaining:
-        best: list[str] = []
-        best_eff, best_float = Fraction(0), 0.0
-        # the most promising first (float order: it only saves work); a bound below the best found cannot win,
-        # as effective vote counts only go down while money is spent
-        for p in sorted(remaining, key=approx.__getitem__, reverse=True):
-            if approx[p] < best_float * (1 - _CLOSE) or (approx[p] <= best_float and bound[p] < best_eff):
-                continue
-            if not exact[p]:
-                groups = []
-                for value, voters in holding.items():
-                    for given, supporters in bits[p]:
-                        many = (voters & supporters).bit_count()
-                        if many:
-                            groups.append((value, floats[value], given, many))
-                q = _price(cost[p], groups)
-                if record:
-                    support[p] = sum(value * many for value, _, _, many in groups) / cost[p]
-                if q is None:
-                    remaining.discard(p)
-                    continue
-                bound[p], exact[p] = cost[p] / q, True
-                approx[p] = float(bound[p])
-                if bound[p] < best_eff:
-                    continue
-            if bound[p] > best_eff:
-                best, best_eff, best_float = [p], bound[p], approx[p]
-            elif bound[p] == best_eff:
-                best.append(p)
-        if not best:
-            break
-        chosen = min(best, key=prep.tie_key.__getitem__)
-        winners.append(chosen)
-        remaining.discard(chosen)
-        q = cost[chosen] / best_eff
-        price[chosen], eff[chosen] = q, best_eff
-        paying, full, arriving = 0, 0, {}
-        for value, voters in list(holding.items()):
-            for given, supporters in bits[chosen]:
-                moving = voters & supporters
-                if not moving:
-                    continue
-                voters ^= moving
-                paying |= moving
-                left = value - q * given
-                if left >= 0:
-                    full += moving.bit_count()
-                if left > 0:
-                    arriving[left] = arriving.get(left, 0) | moving
-            if voters:
-                holding[value] = voters
-            else:
-                del holding[value]
-        for value, voters in arriving.items():
-            if value in holding:
-                holding[value] |= voters
-            else:
-                holding[value], floats[value] = voters, float(value)
-        if record:
-            payers[chosen], in_full[chosen] = paying, full
-        for p in remaining:
-            if exact[p] and any(paying & supporters for _, supporters in bits[p]):
-                exact[p] = False
-    return _Run(winners=winners, share=share, price=price, support=support, eff=eff, payers=payers,
-                in_full=in_full)
-
-
-# --- the same run, filtered: floats with a bound on their error decide whatever they decide for sure ------------
+# --- one run of MES: floats with a bound on their error decide whatever they decide for sure, fractions the rest --
 
 _EPS = 2.0 ** -50  # a few times a double's rounding error, per operation
 
@@ -311,9 +224,19 @@ def _float_price(cost: int, groups: list) -> tuple | None:
     return q, e_q, poor
 
 
-def _mes_fast(prep: _Prepared, share: Fraction) -> list[str] | None:
-    """The winners of `_mes(prep, share)`, computed in floats wherever their error bound makes the decision sure and
-    exactly (the `_Amount`s involved, lazily) wherever it does not."""
+def _mes(prep: _Prepared, share: Fraction, *, exactly: bool = False, record: bool = False) -> _Run:
+    """One run of MES where every voter starts with `share`.
+
+    Voters are bits: `holding` maps each amount some voters still hold (above 0) to the bit set of those voters, so
+    a project's supporters holding each amount are counted with one AND and a bit count per amount (`where` lists
+    the amounts a project's supporters may hold), and paying for a project moves the bits of its supporters from
+    each amount to that amount less the price. A project's price is recomputed only when some of its supporters paid
+    since, and only when it may still beat the best one found: effective vote counts only go down.
+
+    Filtered (the default): prices, counts and amounts are floats with a bound on their error; a decision the bound
+    leaves open (a tie, a supporter who can just pay, money just enough) is taken on the exact fractions, computed
+    for the amounts involved only then (`_Amount.exact`). `exactly`: every price on fractions. `record`: also what
+    the explanations need (exact prices, effective support, who paid)."""
     cost, bits = prep.cost, prep.bits
     root = _Amount(float(share), 0.0, share)
     if Fraction(root.f) != share:
@@ -328,6 +251,11 @@ def _mes_fast(prep: _Prepared, share: Fraction) -> list[str] | None:
     top_e = dict.fromkeys(remaining, 0.0)  # their error bounds
     known: dict[str, tuple] = {}  # project -> (groups, price, price's error, poor groups, exact price or None)
     winners = list(prep.free)
+    price: dict[str, Fraction] = {}
+    support: dict[str, Fraction] = {}
+    eff: dict[str, Fraction] = {}
+    payers: dict[str, int] = {}
+    in_full: dict[str, int] = {}
 
     def evaluate(p: str, exactly: bool = False) -> bool:
         """Compute p's price (exactly if asked or too close to call); False when its supporters cannot afford it."""
@@ -343,6 +271,8 @@ def _mes_fast(prep: _Prepared, share: Fraction) -> list[str] | None:
                     groups.append((amount, given, many))
         for amount in gone:
             del where[p][amount]
+        if record:
+            support[p] = sum(a.exact() * many for a, _, many in groups) / cost[p]
         found = None if exactly else _float_price(cost[p], groups)
         if found is not None and found[2] == -1:
             return False
@@ -368,7 +298,7 @@ def _mes_fast(prep: _Prepared, share: Fraction) -> list[str] | None:
         for p in sorted(remaining, key=top.__getitem__, reverse=True):
             if top[p] + top_e[p] < low:
                 continue  # surely below the best: counts only go down as money is spent
-            if p not in known and not evaluate(p):
+            if p not in known and not evaluate(p, exactly):
                 remaining.discard(p)
                 continue
             looked.append(p)
@@ -389,8 +319,11 @@ def _mes_fast(prep: _Prepared, share: Fraction) -> list[str] | None:
         remaining.discard(chosen)
         groups, q, e_q, poor, q_x = known.pop(chosen)
         bought = _Bought(cost[chosen], groups, q_x)
+        if record:
+            price[chosen] = bought.exact_price()
+            eff[chosen] = cost[chosen] / price[chosen]
         rich = {(id(a), w) for a, w, _ in groups[poor:]}
-        paying, arriving = 0, {}
+        paying, full, arriving = 0, 0, {}
         for amount in where.pop(chosen):
             voters = holding.get(amount)
             if voters is None:
@@ -403,6 +336,7 @@ def _mes_fast(prep: _Prepared, share: Fraction) -> list[str] | None:
                 paying |= moving
                 if (id(amount), given) not in rich:
                     continue  # paid all they had
+                full += moving.bit_count()
                 if q_x is not None:
                     x = amount.exact() - q_x * given
                     if x == 0:
@@ -421,10 +355,13 @@ def _mes_fast(prep: _Prepared, share: Fraction) -> list[str] | None:
             else:
                 del holding[amount]
         holding.update(arriving)
+        if record:
+            payers[chosen], in_full[chosen] = paying, full
         for p in remaining:
             if p in known and any(paying & supporters for _, supporters in bits[p]):
                 del known[p]
-    return winners
+    return _Run(winners=winners, share=share, price=price, support=support, eff=eff, payers=payers,
+                in_full=in_full)
 
 
 def _spent(prep: _Prepared, winners) -> int:
@@ -528,14 +465,14 @@ def equal_shares(election: Election, *, completion: str = "add1", comparison: bo
     prep = _Prepared(election, seed)
     rule = "equalshares/add1" if completion == "add1" else "equalshares"
     if prep.voters == 0:
-        run = _mes(prep, Fraction(0), record=True)
+        run = _mes(prep, Fraction(0), exactly=True, record=True)
         return Outcome(rule=rule, selected=list(prep.free), spent=0, lot=prep.lot,
                        explanations=_explain(prep, run, list(prep.free)), comparison=None, share=Fraction(0), rounds=1)
-    winners, share, rounds = _add1(prep, completion, _mes_fast)
-    run = _mes(prep, share, record=True)
+    winners, share, rounds = _add1(prep, completion, lambda prep, share: _mes(prep, share).winners)
+    run = _mes(prep, share, exactly=True, record=True)
     if run.winners != winners:  # pragma: no cover - only if the filter's error bounds were wrong: every run exact
-        winners, share, rounds = _add1(prep, completion, lambda prep, share: _mes(prep, share).winners)
-        run = _mes(prep, share, record=True)
+        winners, share, rounds = _add1(prep, completion, lambda prep, share: _mes(prep, share, exactly=True).winners)
+        run = _mes(prep, share, exactly=True, record=True)
     mes = list(run.winners)
     selected, compared = mes, None
     if comparison:
