@@ -10,10 +10,11 @@ the supporters' shares go down by what they paid, and so on until no project can
 points weigh its utility (points x cost), as equalshares.net's code for points does.
 
 **Add1 completion.** MES usually leaves money unspent. MES is first computed with the budget; then, from each voter's
-share rounded down to whole currency units (`Election.unit` budget units, 1 when amounts are whole euros, 100 when
-they are cents), each voter's share is raised by one unit at a time and MES computed again, keeping each outcome that
-still costs at most the budget, and stopping at the first that would cost more (keeping the one before), or as soon
-as the outcome kept is exhaustive: no unfunded project with a supporter fits in the money left.
+share rounded down to whole currency units (`Election.unit` budget units: 1 when amounts are whole euros, 100 when
+they are cents), each voter's share is raised by one unit per round and MES computed again, keeping each outcome that
+still costs at most the budget and stopping at the first that would cost more (the one before is the result), or
+once every project with a supporter is funded. It does not stop at the first outcome no project can be added to:
+the outcome is not monotone in the share (Wieliczka 2023's official outcome is only reached by going on).
 
 **Comparison step.** The outcome is compared with greedy's: each voter prefers the one that funds more of the
 projects they voted for (more of their points, for cumulative ballots); greedy's outcome is taken only when more
@@ -26,10 +27,11 @@ ballots), then most supporters, then a lot: the projects ordered by the SHA-256 
 (`draw_lot`), drawn before the computation and published with the results (`Outcome.lot`). Nothing depends on the
 order of the ballots or of the projects.
 
-**Exact arithmetic.** Amounts are integers; shares, prices and effective vote counts are `fractions.Fraction`s,
-never floats. Speed comes from grouping voters with the same ballot (they always hold the same money), keeping for
-each project how many of its supporters hold each amount, and recomputing a project's price only when some of its
-supporters paid for another project and it can still beat the best one found so far.
+**Exact arithmetic.** Amounts are integers; shares, prices and effective vote counts are `fractions.Fraction`s.
+Floats are only a filter: each carries a bound on its error, and a decision is taken on floats only when the bound
+makes it certain, on the exact fractions otherwise (`_mes`). Speed also comes from voters as bits of integers (one
+bit set per amount held), and from recomputing a project's price only when some of its supporters paid for another
+project and it can still beat the best one found. docs/participatory-budget.md explains it all for residents.
 """
 
 from __future__ import annotations
@@ -97,12 +99,10 @@ class _Prepared:
         self.voters = len(election.ballots)
         self.votes = dict.fromkeys(self.cost, 0)
         self.points = dict.fromkeys(self.cost, 0)
-        self.supporters: dict[str, list[tuple[int, int]]] = {p: [] for p in self.cost}  # type index, points
-        for t, (items, many) in enumerate(self.types):
+        for items, many in self.types:
             for p, given in items:
                 self.votes[p] += many
                 self.points[p] += many * given
-                self.supporters[p].append((t, given))
         # each project's supporters as bit sets of voters (bit i: the i-th ballot), one per number of points given
         bits: dict[str, dict[int, int]] = {p: {} for p in self.cost}
         for i, ballot in enumerate(election.ballots):
@@ -129,18 +129,13 @@ class _Run:
     in_full: dict[str, int]  # winner -> how many paid the full price (the others paid all they had left)
 
 
-_CLOSE = 1e-9  # floats nearer than this (relative) are compared exactly; farther ones are ordered as the rationals
-
-
 def _price(cost: int, groups: list[tuple[Fraction, float, int, int]]) -> Fraction | None:
     """The price per point a project's supporters pay when they split its cost as equally as they can (who cannot pay
     it pays all they have left), or None when they cannot afford it together. `groups`: (money one holds, that as a
-    float, points given, how many hold that and gave these points)."""
-    groups.sort(key=lambda g: g[1] / g[2])
-    for first, second in zip(groups, groups[1:]):
-        if second[1] / second[2] - first[1] / first[2] <= _CLOSE * (second[1] / second[2]):
-            groups.sort(key=lambda g: g[0] / g[2])  # nearly equal as floats: the exact order
-            break
+    float, points given, how many hold that and gave these points), sorted here by money per point."""
+    groups.sort(key=lambda g: g[1] / g[2])  # the floats' order, then checked on the fractions
+    if any(first[0] * second[2] > second[0] * first[2] for first, second in zip(groups, groups[1:])):
+        groups.sort(key=lambda g: g[0] / g[2])
     money = sum(value * many for value, _, _, many in groups)
     if money < cost:
         return None
