@@ -39,6 +39,15 @@ class PabulibFile:
     def vote_type(self) -> str:
         return self.meta.get("vote_type", "approval").strip().lower()
 
+    def limit(self, key: str) -> int | None:
+        """A whole-number limit of the ballot from META (`max_length`, `min_length`, `max_sum_points`,
+        `min_sum_points`, `max_points`...), or None when the file does not give it."""
+        value = self.meta.get(key, "").strip()
+        try:
+            return int(float(value)) if value else None
+        except ValueError:
+            raise PabulibError(f"META {key}: {value!r} is not a number") from None
+
     def selected(self) -> list[str] | None:
         """The ids of the projects the file marks as funded (`selected` column), or None without that column."""
         if not self.projects or "selected" not in self.projects[0]:

@@ -391,8 +391,11 @@ def greedy(election: Election, *, seed: str = "") -> Outcome:
     no longer fit the money left."""
     prep = _Prepared(election, seed)
     selected = _greedy_selection(prep)
+    explanations = _basics(prep, selected)
+    for p, info in explanations.items():
+        info["reason"] = "greedy" if info["funded"] else ("no_votes" if not prep.votes[p] else "did_not_fit")
     return Outcome(rule="greedy", selected=selected, spent=_spent(prep, selected), lot=prep.lot,
-                   explanations=_basics(prep, selected))
+                   explanations=explanations)
 
 
 def _compare(prep: _Prepared, mes: list[str], greedy_winners: list[str]) -> dict:

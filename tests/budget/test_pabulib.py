@@ -30,7 +30,7 @@ def test_cumulative_points_are_kept():
     pb = pabulib.read(DATA / "Poland_Czestochowa_2020_Grabowka.pb")
     election = pabulib.election(pb)
 
-    assert pb.meta["max_sum_points"] == "10"
+    assert pb.limit("max_sum_points") == 10 and pb.limit("min_sum_points") == 1 and pb.limit("max_length") is None
     assert election.ballots[0] == {"196": 6, "198": 4}
     assert all(sum(ballot.values()) <= 10 for ballot in election.ballots)
     scores = {row["project_id"]: int(row["score"]) for row in pb.projects}

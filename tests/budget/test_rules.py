@@ -61,6 +61,7 @@ def test_czestochowa_is_greedy_by_points_within_the_budget():
             expected.append(row["project_id"])
             left -= int(row["cost"])
     assert result.selected == expected == ["196", "443", "463", "47", "198"]
+    assert result.explanations["448"]["reason"] == "did_not_fit" and result.explanations["196"]["reason"] == "greedy"
     assert result.spent == 215294
     assert {p: result.explanations[p]["points"] for p in expected} == {
         row["project_id"]: int(row["score"]) for row in pb.projects if row["project_id"] in expected}
