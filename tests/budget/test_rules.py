@@ -154,7 +154,8 @@ def plain_equal_shares(election, seed=""):
     while the outcome fits in the budget (and not every supported project is funded yet); then the comparison."""
     n = len(election.ballots)
     winners, _ = plain_mes(election, Fraction(election.budget, n), seed)
-    supported = {p for p in election.projects if election.projects[p] > 0 and any(b.get(p, 0) for b in election.ballots)}
+    supported = {p for p in election.projects
+                 if election.projects[p] > 0 and any(b.get(p, 0) for b in election.ballots)}
     share = election.budget // (n * election.unit) * election.unit
     while not supported <= set(winners):
         share += election.unit
