@@ -37,6 +37,8 @@ from chalicelib.comments import service as comments
 from chalicelib.comments.models import CommentPage, CommentPath, CommentPublic, CommentRequest, CommentsQuery, Thanks
 from chalicelib.communes import audit
 from chalicelib.communes.audit import AuditLogPublic, AuditQuery
+from chalicelib.indicators import service as indicators
+from chalicelib.indicators.models import Dashboard, IndicatorsQuery, PublicIndicators, ReportQuery
 from chalicelib.communes.models import CommuneList, CommunePath, CommunePublic, CommuneSettings
 from chalicelib.communes.service import get_commune, list_communes, set_up_commune
 from chalicelib.consultations import documents as consultation_documents, service as consultations
@@ -573,6 +575,52 @@ def withdraw_staff_role(principal, path):
          path_model=CommunePath, query=AuditQuery, response=AuditLogPublic, errors=(400, 401, 403, 404))
 def commune_audit_log(path, query):
     return audit.audit_log(path.lau2, query)
+
+
+# --- the commune's indicators: aggregates for its staff, never content (chalicelib/indicators/) ----
+
+@api.get("/api/v1/communes/{lau2}/indicators", action="indicators.read",
+         summary="The commune's indicators over a week, month or year: per neighbourhood (figures under 5 hidden) and "
+                 "for the commune, with the previous period's and the weekly series (admins, editors)",
+         path_model=CommunePath, query=IndicatorsQuery, response=Dashboard, errors=(400, 401, 404))
+def commune_indicators(path, query):
+    return indicators.dashboard(path.lau2, query)
+
+
+@api.get("/api/v1/communes/{lau2}/indicators.csv", action="indicators.read",
+         summary="The indicators as CSV (UTF-8 with BOM), a row per neighbourhood and one for the commune, hidden "
+                 "figures as <5", path_model=CommunePath, query=IndicatorsQuery, media_type="text/csv; charset=utf-8",
+         errors=(400, 401, 404))
+def commune_indicators_csv(path, query):
+    name, text = indicators.dashboard_csv(path.lau2, query)
+    return Reply(text, headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+@api.get("/api/v1/communes/{lau2}/report", action="indicators.read",
+         summary="The yearly report for the council: the four indicators, their monthly trends, adoption per "
+                 "neighbourhood, the definitions and what Noper cost, in the commune's languages, from the year's frozen "
+                 "months (send `Accept: application/pdf`)",
+         path_model=CommunePath, query=ReportQuery, media_type=PDF, errors=(400, 401, 404))
+def commune_yearly_report(path, query, request):
+    require_accept(request, PDF)
+    from chalicelib.indicators.report import yearly_report
+
+    name, pdf = yearly_report(path.lau2, query.year)
+    return Reply(pdf, headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+@api.get("/api/v1/communes/{lau2}/indicators/public", action="indicators.public",
+         summary="The commune's headline indicators of the last 12 weeks, when it publishes them (404 otherwise)",
+         path_model=CommunePath, response=PublicIndicators, errors=(400, 404))
+def commune_public_indicators(path):
+    return indicators.public_indicators(path.lau2)
+
+
+@api.get("/api/v1/neighbourhoods/{neighbourhood_id}/indicators", action="indicators.neighbourhood",
+         summary="My neighbourhood's indicators (its ambassadors), figures under 5 hidden as in the commune's",
+         path_model=NeighbourhoodPath, query=IndicatorsQuery, response=Dashboard, errors=(400, 401, 404))
+def neighbourhood_indicators(path, query):
+    return indicators.neighbourhood_dashboard(path.neighbourhood_id, query)
 
 
 # --- posts and the feed: verified residents of the post's neighbourhood(s) only ---------------
@@ -1849,6 +1897,16 @@ def event_reminders_schedule(event):
         reminders_of_events.remind_events(moment)
     finally:  # the volunteers' reminders the day before their shift go whatever happened to the events'
         volunteer_reminders.remind_volunteers(moment)
+
+
+# Indicators: each month's snapshot frozen on the first days of the next (idempotent: a frozen month never changes,
+# so the runs on the 2nd and 3rd only catch what the 1st missed).
+@app.schedule(Cron(30, 2, "1-3", "*", "?", "*"), name="indicator_snapshots",
+              description="Freeze last month's indicators of every commune for the yearly reports")
+def indicator_snapshots(event):
+    from chalicelib.indicators.snapshots import freeze_last_month
+
+    freeze_last_month(datetime.fromisoformat(event.time))
 
 
 # What the import built lives as long as the function: out of later collections, which then walk only new objects.

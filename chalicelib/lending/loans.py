@@ -266,7 +266,9 @@ def _return(loan: LoanItem) -> None:
                                          LoanItem.gsi1pk.remove(), LoanItem.gsi1sk.remove()],
                           condition=LoanItem.state == "picked_up")
             _copy_on_links(writes, loan, state="returned")
-            count_in_week(writes, loan.neighbourhood_id, today(), exchanges=1)  # the week in Luxembourg
+            on_time = int(today().isoformat() <= loan.end)  # returned no later than the day agreed
+            count_in_week(writes, loan.neighbourhood_id, today(), exchanges=1, loans_returned=1,
+                          loans_on_time=on_time)  # the week in Luxembourg
         _release_item(loan.item_id)
     except TransactWriteError as error:
         if refused_conditions(error):

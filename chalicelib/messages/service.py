@@ -28,6 +28,7 @@ from chalicelib.adapters.clock import now
 from chalicelib.adapters.ids import new_id
 from chalicelib.content import kinds
 from chalicelib.content.counters import count_in_week
+from chalicelib.content.once import welcomed
 from chalicelib.content.hiding import described, hidden_fields, in_place, withheld
 from chalicelib.content.kinds import Content, ContentKind, Known
 from chalicelib.errors import Forbidden, InvalidInput, NotFound
@@ -370,6 +371,7 @@ def _send(me: str, conversation_id: str, neighbourhood_id: str, other: str, text
             count_in_week(t, neighbourhood_id, messages=1)
 
     _retrying(write)
+    welcomed(me, other, neighbourhood_id)  # a newcomer's first week: counted once
     logger.info("message sent", nbh=neighbourhood_id)
     return message
 
