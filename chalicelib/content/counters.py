@@ -148,6 +148,17 @@ def month_of_week(week: str) -> str:
     return (week_start(week) + timedelta(days=3)).strftime("%Y-%m")
 
 
+def month_weeks(month: str) -> tuple[str, str, int]:
+    """The first and last ISO week counted in `month` ("2026-11"), those whose Thursday falls in it, and how many."""
+    first = date.fromisoformat(f"{month}-01")
+    last = (first.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
+    first_thursday = first + timedelta(days=(3 - first.weekday()) % 7)
+    last_thursday = last - timedelta(days=(last.weekday() - 3) % 7)
+    y1, w1, _ = first_thursday.isocalendar()
+    y2, w2, _ = last_thursday.isocalendar()
+    return f"{y1}-W{w1:02d}", f"{y2}-W{w2:02d}", (last_thursday - first_thursday).days // 7 + 1
+
+
 def count_in_week(t: Any, neighbourhood_id: str, moment: date | datetime | None = None, **deltas: float) -> None:
     """ADD `deltas` (e.g. `comments=1`) to the neighbourhood's counters of the week, in the caller's transaction."""
     t.update(WeekStatsItem(*WeekStatsItem.key(neighbourhood_id, iso_week(moment))),

@@ -50,12 +50,18 @@ DERIVED_FROM: dict[str, tuple[str, ...]] = {
 FIGURES: tuple[str, ...] = tuple(name for group in GROUPS.values() for name in group)
 
 
+def counts_of(item: Any) -> dict[str, float]:
+    """A week's or month's item as its counters (absent ones: 0)."""
+    return {name: float(getattr(item, name, 0) or 0) for name in COUNTERS}
+
+
 def add_up(items: Iterable[Any]) -> dict[str, float]:
-    """Every counter summed over `items` (week or month items)."""
+    """Every counter summed over `items` (week or month items, or their `counts_of`)."""
     total = dict.fromkeys(COUNTERS, 0.0)
     for item in items:
+        values = item if isinstance(item, dict) else counts_of(item)
         for name in COUNTERS:
-            total[name] += float(getattr(item, name, 0) or 0)
+            total[name] += values[name]
     return total
 
 

@@ -1,21 +1,26 @@
 """The commune's indicators for its staff (and a neighbourhood's for its ambassadors, and the headline figures for
 anyone when the commune publishes them): aggregates of the weekly counters, never content, small figures hidden.
 
-One dashboard is two Queries however active the commune is: its published neighbourhoods (names, register
-addresses, verified residents and households kept by ADD), and the weekly counters of the period and the one
-before it, every neighbourhood's in the commune's one partition (`COMMUNE#<lau2>#STATS`, docs/data-model.md).
+One dashboard is two Queries however active the commune is (three for a year): its published neighbourhoods
+(names, register addresses, verified residents and households kept by ADD), and the weekly counters of the period and
+the one before it, every neighbourhood's in the commune's one partition (`COMMUNE#<lau2>#STATS`, docs/data-model.md).
+A year and the one before it are 104 weeks of every neighbourhood: their frozen months (`COMMUNE#<lau2>#MONTHS`,
+chalicelib/indicators/snapshots.py) stand in for their weeks, and only the weeks of months not frozen yet are read.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
 from chalicelib.adapters.clock import now
 from chalicelib.communes.models import load_commune
-from chalicelib.content.counters import WeekStatsItem, iso_week, week_start
+from chalicelib.content.counters import (
+    COUNTERS, MonthStatsItem, WeekStatsItem, iso_week, month_of_week, month_weeks, week_start,
+)
 from chalicelib.errors import NotFound
 from chalicelib.indicators import figures as f
 from chalicelib.indicators.models import (
@@ -23,6 +28,7 @@ from chalicelib.indicators.models import (
 )
 from chalicelib.neighbourhoods.models import NeighbourhoodItem
 from chalicelib.policy import commune_of
+from chalicelib.store.table import table_connection
 
 SERIES_FIGURES = ("weekly_active", "posts", "comments", "messages", "exchanges", "volunteer_actions",
                   "volunteer_hours", "new_verified")
@@ -63,10 +69,64 @@ def read_neighbourhoods(lau2: str) -> list[NeighbourhoodItem]:
     return list(NeighbourhoodItem.query(f"COMMUNE#{lau2}", NeighbourhoodItem.sk.startswith(NeighbourhoodItem.PREFIX)))
 
 
-def read_weeks(lau2: str, first_week: str, last_week: str) -> list[WeekStatsItem]:
-    """Query 2: every neighbourhood's counters of the weeks `first_week`..`last_week` (sk `<week>#<nbh>`)."""
-    return list(WeekStatsItem.query(WeekStatsItem.partition(lau2),
-                                    WeekStatsItem.sk.between(f"{first_week}#", f"{last_week}#~")))
+def read_months(lau2: str, first: date, last: date) -> list[dict[str, Any]]:
+    """Query 3 of a year's dashboard: every neighbourhood's frozen months from `first`'s to `last`'s (raw items)."""
+    return _query_raw(MonthStatsItem.partition(lau2), MonthStatsItem.sk.between(
+        f"{first.strftime('%Y-%m')}#", f"{last.strftime('%Y-%m')}#~"))
+
+
+def read_weeks(lau2: str, first_week: str, last_week: str) -> list[dict[str, Any]]:
+    """Query 2: every neighbourhood's counters of the weeks `first_week`..`last_week` (sk `<week>#<nbh>`), raw: a
+    dashboard reads thousands of counters, and PynamoDB's models would double its time."""
+    return _query_raw(WeekStatsItem.partition(lau2), WeekStatsItem.sk.between(f"{first_week}#", f"{last_week}#~"))
+
+
+def _query_raw(partition: str, sort_condition: Any) -> list[dict[str, Any]]:
+    """Every item of a key condition, page after page (one page up to 1 MB: a commune's two years of weeks fit in
+    one or two)."""
+    items: list[dict[str, Any]] = []
+    start = None
+    while True:
+        page = table_connection().query(partition, range_key_condition=sort_condition, exclusive_start_key=start)
+        items += page.get("Items", [])
+        start = page.get("LastEvaluatedKey")
+        if not start:
+            return items
+
+
+def _counts(raw: dict[str, Any]) -> dict[str, float]:
+    return {name: float(raw[name]["N"]) if name in raw else 0.0 for name in COUNTERS}
+
+
+def _split(raw: dict[str, Any]) -> tuple[str, str]:
+    """(week or month, neighbourhood id) of a raw week's or month's item."""
+    label, nbh_id = raw["sk"]["S"].split("#", 1)
+    return label, nbh_id
+
+
+@dataclass(frozen=True)
+class Block:
+    """Counters of one neighbourhood over whole ISO weeks `first`..`last`: a week's item, or a frozen month's."""
+
+    neighbourhood_id: str
+    first: str
+    last: str
+    item: dict[str, float]  # its counters (`figures.counts_of`)
+
+
+def _blocks(weeks: list[dict[str, Any]], months: list[dict[str, Any]]) -> list[Block]:
+    """Frozen months, and the weeks they do not hold."""
+    blocks, covered = [], set()
+    for month in months:
+        label, nbh_id = _split(month)
+        first, last, _ = month_weeks(label)
+        blocks.append(Block(nbh_id, first, last, _counts(month)))
+        covered.add((nbh_id, label))
+    for raw in weeks:
+        week, nbh_id = _split(raw)
+        if (nbh_id, month_of_week(week)) not in covered:
+            blocks.append(Block(nbh_id, week, week, _counts(raw)))
+    return blocks
 
 
 def dashboard(lau2: str, query: IndicatorsQuery, only: str | None = None) -> Dashboard:
@@ -75,15 +135,23 @@ def dashboard(lau2: str, query: IndicatorsQuery, only: str | None = None) -> Das
     until = query.to or now().date()
     start, end = period_bounds(query.period, until)
     previous_start, previous_end = previous_bounds(query.period, start)
-    series_start = min(previous_start, end - timedelta(days=7 * 11 + 6))  # at least 12 weeks of series
+    series_start = end - timedelta(days=7 * 11 + 6)  # 12 weeks of series
     nbhs = read_neighbourhoods(lau2)
-    weeks = read_weeks(lau2, iso_week(series_start), iso_week(end))
     if only is not None and only not in {n.id for n in nbhs}:
         raise NotFound("No such neighbourhood.", {"neighbourhood_id": "not found"})
-    current, previous = weeks_between(start, end), weeks_between(previous_start, previous_end)
-    places = _places(nbhs, weeks, current)
-    before = _places(nbhs, weeks, previous)
-    commune_now, commune_before = _commune(nbhs, weeks, current), _commune(nbhs, weeks, previous)
+    months: list[dict[str, Any]] = []
+    first_read = min(previous_start, series_start)
+    if query.period == "year":  # two years of weeks: their frozen months instead, and the weeks of the others
+        months = read_months(lau2, previous_start + timedelta(days=3), end - timedelta(days=3))
+        frozen = {_split(m)[0] for m in months}
+        first_read = min(series_start, _first_unfrozen_week(previous_start, end, frozen))
+    weeks = read_weeks(lau2, iso_week(first_read), iso_week(end))
+    blocks = _blocks(weeks, months)
+    current, previous = (iso_week(start), iso_week(end)), (iso_week(previous_start), iso_week(previous_end))
+    count, count_before = len(weeks_between(start, end)), len(weeks_between(previous_start, previous_end))
+    places, before = _places(nbhs, blocks, current, count), _places(nbhs, blocks, previous, count_before)
+    commune_now = _commune(places, blocks, current, count)
+    commune_before = _commune(before, blocks, previous, count_before)
     hidden = f.suppress({p: v["figures"] for p, v in places.items()}, {p: v["counts"] for p, v in places.items()})
     hidden_before = f.suppress({p: v["figures"] for p, v in before.items()}, {p: v["counts"] for p, v in before.items()})
     names = {n.id: n.name for n in nbhs}
@@ -100,6 +168,16 @@ def dashboard(lau2: str, query: IndicatorsQuery, only: str | None = None) -> Das
                      series=series, groups={k: list(v) for k, v in f.GROUPS.items()})
 
 
+def _first_unfrozen_week(start: date, end: date, frozen: set[str]) -> date:
+    """The Monday of the first week, from `start` on, of a month not frozen (`end` + 1 day when all are)."""
+    monday = start
+    while monday <= end:
+        if month_of_week(iso_week(monday)) not in frozen:
+            return monday
+        monday += timedelta(days=7)
+    return end + timedelta(days=1)
+
+
 def neighbourhood_dashboard(neighbourhood_id: str, query: IndicatorsQuery) -> Dashboard:
     """An ambassador's view: their neighbourhood's row only, suppressed as in the commune's dashboard."""
     return dashboard(commune_of(neighbourhood_id), query, only=neighbourhood_id)
@@ -114,7 +192,8 @@ def public_indicators(lau2: str) -> PublicIndicators:
     start = end - timedelta(days=7 * 12 - 1)
     nbhs = read_neighbourhoods(lau2)
     weeks = read_weeks(lau2, iso_week(start), iso_week(end))
-    totals = _commune(nbhs, weeks, weeks_between(start, end))
+    blocks, period, count = _blocks(weeks, []), (iso_week(start), iso_week(end)), len(weeks_between(start, end))
+    totals = _commune(_places(nbhs, blocks, period, count), blocks, period, count)
     shown = {name: (None if name in f.COUNTS and (totals[name] or 0) < f.THRESHOLD else totals[name])
              for name in HEADLINE}
     return PublicIndicators(lau2=lau2, name=commune.name, start=start, end=end, neighbourhoods=len(nbhs),
@@ -154,48 +233,51 @@ def _gauges(nbh: NeighbourhoodItem) -> tuple[float, float, float]:
     return float(nbh.member_count or 0), float(nbh.household_count or 0), float(nbh.address_count or 0)
 
 
-def _places(nbhs: list[NeighbourhoodItem], weeks: list[WeekStatsItem], period: list[str]) -> dict[str, dict[str, Any]]:
-    """Per neighbourhood: its summed counters over `period` and its figures. Gauges (verified residents,
-    households) are today's, less what the weeks after the period added (so a past period shows its own end)."""
-    wanted, last = set(period), period[-1]
+def _places(nbhs: list[NeighbourhoodItem], blocks: list[Block], period: tuple[str, str],
+            weeks: int) -> dict[str, dict[str, Any]]:
+    """Per neighbourhood: its summed counters over the `period`'s weeks (first, last) and its figures. Gauges (verified
+    residents, households) are today's, less what the weeks after the period added (so a past period shows its end)."""
+    first, last = period
     out: dict[str, dict[str, Any]] = {}
+    by_place: dict[str, list[Block]] = {}
+    for block in blocks:
+        by_place.setdefault(block.neighbourhood_id, []).append(block)
     for nbh in nbhs:
-        mine = [w for w in weeks if w.neighbourhood_id == nbh.id]
-        counts = f.add_up(w for w in mine if w.week in wanted)
-        later = f.add_up(w for w in mine if w.week > last)
+        mine = by_place.get(nbh.id, [])
+        counts = f.add_up(b.item for b in mine if first <= b.first and b.last <= last)
+        later = f.add_up(b.item for b in mine if b.first > last)
         verified, households, addresses = _gauges(nbh)
         verified -= later["verified_gained"] - later["verified_lost"]
         households -= later["households_gained"] - later["households_lost"]
         out[nbh.id] = {"counts": {**counts, "verified": verified, "households": households}, "addresses": addresses,
-                       "figures": f.figures(counts, weeks=len(period), verified=max(verified, 0),
+                       "figures": f.figures(counts, weeks=weeks, verified=max(verified, 0),
                                             households=max(households, 0), address_count=addresses)}
     return out
 
 
-def _commune(nbhs: list[NeighbourhoodItem], weeks: list[WeekStatsItem], period: list[str]) -> dict[str, float | None]:
+def _commune(places: dict[str, dict[str, Any]], blocks: list[Block], period: tuple[str, str],
+             weeks: int) -> dict[str, float | None]:
     """The commune's figures: every counter of the partition (its own, `<lau2>-commune`, and neighbourhoods no longer
-    published included), the gauges of its published neighbourhoods."""
-    places = _places(nbhs, weeks, period)
-    wanted = set(period)
-    counts = f.add_up(w for w in weeks if w.week in wanted)
+    published included), the gauges of its published neighbourhoods (`places`, from `_places`)."""
+    first, last = period
+    counts = f.add_up(b.item for b in blocks if first <= b.first and b.last <= last)
     verified = households = addresses = 0.0
     for place in places.values():
         verified += place["counts"]["verified"]
         households += place["counts"]["households"]
         addresses += place["addresses"]
-    return f.figures(counts, weeks=len(period), verified=max(verified, 0), households=max(households, 0),
+    return f.figures(counts, weeks=weeks, verified=max(verified, 0), households=max(households, 0),
                      address_count=addresses)
 
 
-def _series(weeks: list[WeekStatsItem], span: list[str]) -> list[WeekPoint]:
+def _series(weeks: list[dict[str, Any]], span: list[str]) -> list[WeekPoint]:
     """The commune's weekly series (commune totals only: no neighbourhood's small weeks)."""
-    by_week: dict[str, list[WeekStatsItem]] = {}
-    for item in weeks:
-        by_week.setdefault(item.week, []).append(item)
+    by_week: dict[str, list[dict[str, float]]] = {}
+    for raw in weeks:
+        by_week.setdefault(_split(raw)[0], []).append(_counts(raw))
     points = []
     for week in span:
         counts = f.add_up(by_week.get(week, []))
-        values = {"weekly_active": counts["weekly_active"], "new_verified": counts["verified_gained"],
-                  **{name: counts[name] for name in SERIES_FIGURES if name in counts}}
+        values = {**counts, "new_verified": counts["verified_gained"]}
         points.append(WeekPoint(week=week, start=week_start(week), figures={n: values[n] for n in SERIES_FIGURES}))
     return points

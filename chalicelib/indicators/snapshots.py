@@ -14,13 +14,13 @@ communes and the verified residents the deployment serves.
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute, UTCDateTimeAttribute
 from pynamodb.exceptions import PutError
 
 from chalicelib.adapters.clock import now
-from chalicelib.content.counters import COUNTERS, MonthStatsItem, WeekStatsItem
+from chalicelib.content.counters import COUNTERS, MonthStatsItem, WeekStatsItem, month_weeks
 from chalicelib.indicators import figures as f
 from chalicelib.neighbourhoods.models import NeighbourhoodItem
 from chalicelib.observability import logger
@@ -35,17 +35,6 @@ class CostItem(Entity):
     set_at = UTCDateTimeAttribute()
 
     PARTITION = "NOPER#COSTS"
-
-
-def month_weeks(month: str) -> tuple[str, str, int]:
-    """The first and last ISO week counted in `month` ("2026-11"), those whose Thursday falls in it, and how many."""
-    first = date.fromisoformat(f"{month}-01")
-    last = (first.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
-    first_thursday = first + timedelta(days=(3 - first.weekday()) % 7)
-    last_thursday = last - timedelta(days=(last.weekday() - 3) % 7)
-    y1, w1, _ = first_thursday.isocalendar()
-    y2, w2, _ = last_thursday.isocalendar()
-    return f"{y1}-W{w1:02d}", f"{y2}-W{w2:02d}", (last_thursday - first_thursday).days // 7 + 1
 
 
 def freeze_month(lau2: str, month: str) -> int:

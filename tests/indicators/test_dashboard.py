@@ -91,8 +91,27 @@ def test_the_public_figures_are_off_until_the_commune_publishes_them(client, act
     assert response.json_body["figures"]["posts"] == 64 and response.json_body["neighbourhoods"] == 4
 
 
-def test_a_dashboard_is_two_queries_after_the_session(client, act_as):
+def test_a_dashboard_is_two_queries_after_the_session_and_a_year_three(client, act_as):
     act_as(ADMIN)
-    with count_dynamodb_calls() as calls:
-        assert client.get(f"/api/v1/communes/{LAU2}/indicators?period=year").status_code == 200
-    assert calls == {"Query": 2}, calls
+    for period, expected in (("week", 2), ("month", 2), ("year", 3)):
+        with count_dynamodb_calls() as calls:
+            assert client.get(f"/api/v1/communes/{LAU2}/indicators?period={period}").status_code == 200
+        assert calls == {"Query": expected}, (period, calls)
+
+
+def test_a_year_reads_its_frozen_months_instead_of_their_weeks_and_counts_each_once(client, act_as):
+    from chalicelib.content.counters import month_of_week
+    from chalicelib.indicators.snapshots import freeze_month
+
+    act_as(ADMIN)
+
+    def year_posts():
+        response = client.get(f"/api/v1/communes/{LAU2}/indicators?period=year&to={DAY}")
+        assert response.status_code == 200, response.body
+        return response.json_body["commune"]["posts"]["value"]
+
+    assert year_posts() == 64
+    freeze_month(LAU2, month_of_week(iso_week(DAY)))
+    assert year_posts() == 64
+    WeekStatsItem(*WeekStatsItem.key("0501-b", iso_week(DAY))).update(actions=[WeekStatsItem.posts.add(10)])
+    assert year_posts() == 64  # the frozen month stands: a later correction does not change it
