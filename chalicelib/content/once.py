@@ -58,11 +58,11 @@ class WelcomeWindowItem(Entity):
         return f"USER#{user_id}", "WELCOME"
 
 
-def active_this_week(session: Any, user_id: str, neighbourhood_id: str) -> None:
+def active_this_week(session: Any | None, user_id: str, neighbourhood_id: str) -> None:
     """Count a verified resident active this week, once: called when their session's `active_week` is not this week
     (so at most once per session per week, and no read). One transaction: the week's marker (conditional), the
     counter's ADD and the session's `active_week`. Another session or a concurrent request counted first: only the
-    session learns the week."""
+    session learns the week. (Without a session: the demo's residents, whose week of life is written for them.)"""
     week = iso_week()
     marker = ActiveWeekItem(*ActiveWeekItem.key(user_id, week), ttl=now() + timedelta(days=14))
     session_class = type(session)
@@ -71,22 +71,27 @@ def active_this_week(session: Any, user_id: str, neighbourhood_id: str) -> None:
             with transaction() as t:
                 t.save(marker, condition=ActiveWeekItem.pk.does_not_exist())
                 count_in_week(t, neighbourhood_id, weekly_active=1)
-                t.update(session, actions=[session_class.active_week.set(week)], condition=session_class.pk.exists())
+                if session is not None:
+                    t.update(session, actions=[session_class.active_week.set(week)],
+                             condition=session_class.pk.exists())
             break
         except TransactWriteError as error:
             refused = refused_conditions(error)
             if 0 in refused:  # counted already (another session, a concurrent request): the session learns the week
-                try:
-                    session.update(actions=[session_class.active_week.set(week)], condition=session_class.pk.exists())
-                except UpdateError:
-                    pass  # the session ended meanwhile: nothing to remember
+                if session is not None:
+                    try:
+                        session.update(actions=[session_class.active_week.set(week)],
+                                       condition=session_class.pk.exists())
+                    except UpdateError:
+                        pass  # the session ended meanwhile: nothing to remember
                 break
             if refused or attempt == CONFLICT_ATTEMPTS - 1:  # the session ended; or busy: the next request counts
                 logger.warning("weekly activity not counted", user_id=user_id)
                 return
             step_back()
             time.sleep(0.01 * (attempt + 1) * (1 + random.random()))  # a concurrent request's transaction: again
-    session.active_week = week
+    if session is not None:
+        session.active_week = week
 
 
 def welcomed(writer_id: str | None, newcomer_id: str | None, neighbourhood_id: str) -> None:
