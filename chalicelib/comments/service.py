@@ -28,7 +28,7 @@ from chalicelib.comments.models import (
 )
 from chalicelib.content import kinds
 from chalicelib.content.counters import count_in_week
-from chalicelib.content.once import first_answer, welcomed
+from chalicelib.content.once import first_answer, is_newcomer, welcomed
 from chalicelib.content.hiding import described, hidden_fields, in_place, withheld
 from chalicelib.content.kinds import Content, ContentKind, Known
 from chalicelib.errors import Conflict, Forbidden, InvalidInput, NotFound
@@ -101,7 +101,8 @@ def add_comment(principal: Principal, kind: str, content_id: str, request: Comme
             if not failed or attempt == ATTEMPTS - 1:
                 raise
             content = kinds.readable(principal, kind, content_id)  # pinned, moved or gone meanwhile: read it again
-    welcomed(principal.user_id, content.author_id, content.neighbourhood_id)
+    if is_newcomer(content.created_at):  # written in the last 7 days: its author may be a newcomer to welcome (once)
+        welcomed(principal.user_id, content.author_id, content.neighbourhood_id)
     logger.info("comment written", nbh=content.neighbourhood_id, on=kind, reply=bool(parent_id), mentions=len(mentions))
     return _public(comment)
 

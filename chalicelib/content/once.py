@@ -94,6 +94,11 @@ def active_this_week(session: Any | None, user_id: str, neighbourhood_id: str) -
         session.active_week = week
 
 
+def is_newcomer(verified_at: datetime | None) -> bool:
+    """Verified within the last 7 days: a neighbour writing to them now may welcome them (else nothing to try)."""
+    return verified_at is not None and now() - verified_at <= WELCOME_WINDOW
+
+
 def welcomed(writer_id: str | None, newcomer_id: str | None, neighbourhood_id: str) -> None:
     """After a neighbour's comment on a newcomer's content or message to them: the newcomer counts as welcomed, once,
     if within their 7 days. One conditional transaction; refused (no window, closed, already welcomed) is the usual

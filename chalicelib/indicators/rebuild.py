@@ -21,7 +21,7 @@ from chalicelib.neighbourhoods.models import HouseholdItem, NeighbourhoodItem
 from chalicelib.neighbours.service import recount_members
 from chalicelib.observability import logger
 from chalicelib.policy import commune_of
-from chalicelib.store.table import refused_conditions, table_connection, transaction
+from chalicelib.store.table import query_all, refused_conditions, table_connection, transaction
 
 Progress = Callable[[int, int], None]
 DONE = {("help_request", "done"): "help_done", ("help_offer", "done"): "help_done",
@@ -43,9 +43,8 @@ def move_week_counters(lau2: str) -> int:
     already have started) and delete the old one on condition that it still exists, so a second run, or two at once,
     move nothing twice. Answers how many items moved."""
     moved = 0
-    connection = table_connection()
     for nbh in NeighbourhoodItem.query(f"COMMUNE#{lau2}", NeighbourhoodItem.sk.startswith(NeighbourhoodItem.PREFIX)):
-        for raw in _query_all(connection, f"NBH#{nbh.id}#STATS"):
+        for raw in query_all(f"NBH#{nbh.id}#STATS", consistent=True):
             week = raw["sk"]["S"]
             numbers = {name: float(value["N"]) for name, value in raw.items() if "N" in value and name != "ttl"}
             try:
@@ -60,16 +59,6 @@ def move_week_counters(lau2: str) -> int:
                     raise
     logger.info("weekly counters moved", lau2=lau2, moved=moved)
     return moved
-
-
-def _query_all(connection: Any, pk: str) -> list[dict[str, Any]]:
-    items, start = [], None
-    while True:
-        page = connection.query(pk, exclusive_start_key=start, consistent_read=True)
-        items += page.get("Items", [])
-        start = page.get("LastEvaluatedKey")
-        if not start:
-            return items
 
 
 # --- the backfill -------------------------------------------------------------------------------

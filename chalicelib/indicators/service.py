@@ -28,7 +28,7 @@ from chalicelib.indicators.models import (
 )
 from chalicelib.neighbourhoods.models import NeighbourhoodItem
 from chalicelib.policy import commune_of
-from chalicelib.store.table import table_connection
+from chalicelib.store.table import query_all
 
 SERIES_FIGURES = ("weekly_active", "posts", "comments", "messages", "exchanges", "volunteer_actions",
                   "volunteer_hours", "new_verified")
@@ -71,27 +71,14 @@ def read_neighbourhoods(lau2: str) -> list[NeighbourhoodItem]:
 
 def read_months(lau2: str, first: date, last: date) -> list[dict[str, Any]]:
     """Query 3 of a year's dashboard: every neighbourhood's frozen months from `first`'s to `last`'s (raw items)."""
-    return _query_raw(MonthStatsItem.partition(lau2), MonthStatsItem.sk.between(
+    return query_all(MonthStatsItem.partition(lau2), MonthStatsItem.sk.between(
         f"{first.strftime('%Y-%m')}#", f"{last.strftime('%Y-%m')}#~"))
 
 
 def read_weeks(lau2: str, first_week: str, last_week: str) -> list[dict[str, Any]]:
     """Query 2: every neighbourhood's counters of the weeks `first_week`..`last_week` (sk `<week>#<nbh>`), raw: a
     dashboard reads thousands of counters, and PynamoDB's models would double its time."""
-    return _query_raw(WeekStatsItem.partition(lau2), WeekStatsItem.sk.between(f"{first_week}#", f"{last_week}#~"))
-
-
-def _query_raw(partition: str, sort_condition: Any) -> list[dict[str, Any]]:
-    """Every item of a key condition, page after page (one page up to 1 MB: a commune's two years of weeks fit in
-    one or two)."""
-    items: list[dict[str, Any]] = []
-    start = None
-    while True:
-        page = table_connection().query(partition, range_key_condition=sort_condition, exclusive_start_key=start)
-        items += page.get("Items", [])
-        start = page.get("LastEvaluatedKey")
-        if not start:
-            return items
+    return query_all(WeekStatsItem.partition(lau2), WeekStatsItem.sk.between(f"{first_week}#", f"{last_week}#~"))
 
 
 def _counts(raw: dict[str, Any]) -> dict[str, float]:

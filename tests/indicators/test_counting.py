@@ -136,3 +136,40 @@ def test_turning_a_topic_off_counts_one_unsubscribe_and_doing_it_again_counts_no
     assert this_week("unsubscribes") == 1
     settings.change("U-anna", {"digest": False, "events": False})
     assert this_week("unsubscribes") == 3
+
+
+def test_moderators_hiding_and_appeals_count_in_the_posts_week(client, act_as):
+    from tests.moderation.test_moderation import AMB1, AMB2, appeal, decide, moderate
+
+    act_as(ANNA)
+    kept, shown = write_post(client, {"kind": "discussion", "title": "A", "text": "One"}), \
+        write_post(client, {"kind": "discussion", "title": "B", "text": "Two"})
+    act_as(AMB1)
+    for post in (kept, shown):
+        assert moderate(client, post["id"], "hide", "harassment").status_code == 200
+        assert moderate(client, post["id"], "hide", "harassment").status_code == 409  # hidden already: no count
+    assert this_week("posts_hidden") == 2
+    act_as(ANNA)
+    appeal(client, kept["id"]), appeal(client, shown["id"])
+    act_as(AMB2)
+    assert decide(client, kept["id"], "uphold", "still rude").status_code == 200
+    assert decide(client, shown["id"], "restore", "fair enough").status_code == 200
+    assert decide(client, shown["id"], "restore", "fair enough").status_code == 409  # decided: no count
+    assert (this_week("appeals"), this_week("appeals_upheld"), this_week("posts_hidden")) == (2, 1, 1)
+
+
+def test_verifying_and_leaving_count_residents_and_households_in_their_week():
+    from chalicelib.accounts.verification import verify_resident
+
+    NeighbourhoodItem(*NeighbourhoodItem.key("0501", N1), id=N1, lau2="0501", name="N1", address_count=10, cells=[],
+                      version=1, published_at=clock.now(), gsi1pk=f"NBH#{N1}", gsi1sk="NEIGHBOURHOOD",
+                      member_count=0).save()
+    for user_id in ("U-one", "U-two"):  # two residents of one address
+        UserItem(*UserItem.key(user_id), user_id=user_id, email=f"{user_id}@example.lu", created_at=clock.now(),
+                 address_id="A1", lau2="0501", neighbourhood_id=N1, residence_status="pending",
+                 gsi1pk=f"NBH#{N1}#RESIDENTS", gsi1sk=f"pending#{user_id}").save()
+        verify_resident(UserItem.get(*UserItem.key(user_id)), "staff", "U-clerk")
+    assert this_week("verified_gained") == 2 and this_week("households_gained") == 1
+    stored = NeighbourhoodItem.get(*NeighbourhoodItem.key("0501", N1), consistent_read=True)
+    assert (stored.member_count, stored.household_count) == (2, 1)
+    assert WelcomeWindowItem.get(*WelcomeWindowItem.key("U-one")).until > clock.now()
