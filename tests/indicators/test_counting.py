@@ -173,3 +173,17 @@ def test_verifying_and_leaving_count_residents_and_households_in_their_week():
     stored = NeighbourhoodItem.get(*NeighbourhoodItem.key("0501", N1), consistent_read=True)
     assert (stored.member_count, stored.household_count) == (2, 1)
     assert WelcomeWindowItem.get(*WelcomeWindowItem.key("U-one")).until > clock.now()
+
+
+def test_an_accounts_first_claim_in_a_commune_counts_it_registered_once(client, outbox):
+    from tests.api.test_residence import publish_clervaux
+    from tests.api.test_sign_in import session_headers, sign_in
+
+    publish_clervaux()
+    headers = session_headers(sign_in(client, outbox))
+    claimed = client.put("/api/v1/me/residence", headers=headers, body=body({"address_id": "7984-20"}))
+    assert claimed.status_code == 200, claimed.body
+    nbh = claimed.json_body["residence"]["neighbourhood"]["id"]
+    for address in ("7984-20", "7973-46"):  # again, then another address: claims, not new accounts
+        client.put("/api/v1/me/residence", headers=headers, body=body({"address_id": address}))
+    assert this_week("registered", nbh) == 1

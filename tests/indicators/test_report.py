@@ -103,3 +103,15 @@ def test_the_upgrade_moves_each_neighbourhoods_weeks_into_the_communes_partition
     assert (moved.posts, moved.comments) == (5, 2)
     with pytest.raises(WeekStatsItem.DoesNotExist):
         WeekStatsItem.get("NBH#0501-a#STATS", "2024-W10")
+
+
+def test_the_operators_commands_rebuild_and_move_with_a_progress_bar(capsys):
+    WeekStatsItem("NBH#0501-b#STATS", "2024-W11", posts=2).save()
+    assert noper(["indicators", "move-week-counters"]) == 0
+    assert "weekly counters moved into their commune's partition: 1" in capsys.readouterr().out
+    assert noper(["indicators", "rebuild", "--commune", LAU2]) == 0
+    out = capsys.readouterr()
+    assert "weeks of counters set for 0501:" in out.out and "reading [" in out.err
+    assert noper(["indicators", "rebuild", "--commune", "0999"]) == 1  # no such commune
+    assert noper(["indicators", "freeze", "--month", "2025-11", "--commune", LAU2]) == 0
+    assert "neighbourhood snapshots frozen for 2025-11: 4" in capsys.readouterr().out
