@@ -127,12 +127,14 @@ def dashboard(lau2: str, query: IndicatorsQuery, only: str | None = None) -> Das
     if only is not None and only not in {n.id for n in nbhs}:
         raise NotFound("No such neighbourhood.", {"neighbourhood_id": "not found"})
     months: list[dict[str, Any]] = []
-    first_read = min(previous_start, series_start)
+    # A past period's gauges (verified residents, households) are today's less what the weeks since added: read on
+    # to this week (nothing more for the current period, the dashboard's usual one).
+    first_read, last_read = min(previous_start, series_start), max(end, now().date())
     if query.period == "year":  # two years of weeks: their frozen months instead, and the weeks of the others
-        months = read_months(lau2, previous_start + timedelta(days=3), end - timedelta(days=3))
+        months = read_months(lau2, previous_start + timedelta(days=3), last_read)
         frozen = {_split(m)[0] for m in months}
-        first_read = min(series_start, _first_unfrozen_week(previous_start, end, frozen))
-    weeks = read_weeks(lau2, iso_week(first_read), iso_week(end))
+        first_read = min(series_start, _first_unfrozen_week(previous_start, last_read, frozen))
+    weeks = read_weeks(lau2, iso_week(first_read), iso_week(last_read))
     blocks = _blocks(weeks, months)
     current, previous = (iso_week(start), iso_week(end)), (iso_week(previous_start), iso_week(previous_end))
     count, count_before = len(weeks_between(start, end)), len(weeks_between(previous_start, previous_end))

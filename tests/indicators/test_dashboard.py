@@ -115,3 +115,18 @@ def test_a_year_reads_its_frozen_months_instead_of_their_weeks_and_counts_each_o
     assert year_posts() == 64
     WeekStatsItem(*WeekStatsItem.key("0501-b", iso_week(DAY))).update(actions=[WeekStatsItem.posts.add(10)])
     assert year_posts() == 64  # the frozen month stands: a later correction does not change it
+
+
+def test_a_past_period_shows_the_residents_at_its_end_not_todays(client, act_as):
+    from chalicelib.content.counters import iso_week as week_of
+
+    # Given 5 residents verified in 0501-b this week (its 40 today include them)
+    WeekStatsItem(*WeekStatsItem.key("0501-b", week_of(NOW))).update(actions=[WeekStatsItem.verified_gained.add(5)])
+    act_as(ADMIN)
+    response = client.get(f"/api/v1/communes/{LAU2}/indicators?period=week&to={DAY}")
+    rows = {row["id"]: row["figures"] for row in response.json_body["neighbourhoods"]}
+    # Then last week's figure is 35, and this week's 40
+    assert rows["0501-b"]["verified"]["value"] == 35
+    now_rows = {row["id"]: row["figures"] for row in client.get(
+        f"/api/v1/communes/{LAU2}/indicators?period=week").json_body["neighbourhoods"]}
+    assert now_rows["0501-b"]["verified"]["value"] == 40
