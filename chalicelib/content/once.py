@@ -5,7 +5,9 @@ written in the same transaction as the counter's ADD, so that only the write tha
 - weekly active residents: `ActiveWeekItem`, one per resident per ISO week (expires after the week);
 - first answers to a help request: `FirstAnswerItem`, one per post;
 - newcomers welcomed: `WelcomeWindowItem`, written when a resident is verified, marked by the first neighbour who
-  writes to them within 7 days.
+  writes to them within 7 days;
+- residents verified or leaving: the week's `verified_gained` / `verified_lost`, in the resident's own transaction
+  (its condition on their residence as read makes it once).
 """
 
 from __future__ import annotations
@@ -24,8 +26,8 @@ from chalicelib.observability import logger
 from chalicelib.store.table import Entity, refused_conditions, step_back, transaction
 
 WELCOME_WINDOW = timedelta(days=7)
-ANSWER_MARKER_KEPT = timedelta(days=400)
-CONFLICT_ATTEMPTS = 5  # concurrent transactions on one marker or counter cancel each other: try again  # a help request is answered within a year or counted "later" anyway
+ANSWER_MARKER_KEPT = timedelta(days=400)  # a help request is answered within a year or counted "later" anyway
+CONFLICT_ATTEMPTS = 5  # concurrent transactions on one marker or counter cancel each other: try again
 
 
 class ActiveWeekItem(Entity):
