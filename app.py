@@ -55,8 +55,11 @@ communes_service = later("chalicelib.communes.service")
 consultation_documents = later("chalicelib.consultations.documents")
 consultations_models = later("chalicelib.consultations.models")
 consultations = later("chalicelib.consultations.service")
+digest_fanout = later("chalicelib.digest.fanout")
 digest_models = later("chalicelib.digest.models")
+digest_paper = later("chalicelib.digest.paper")
 digest_seen = later("chalicelib.digest.seen")
+digest_service = later("chalicelib.digest.service")
 event_answers = later("chalicelib.events.answers")
 event_approval = later("chalicelib.events.approval")
 event_feeds = later("chalicelib.events.feeds")
@@ -65,6 +68,10 @@ event_publishing = later("chalicelib.events.publishing")
 event_reminders = later("chalicelib.events.reminders")
 events = later("chalicelib.events.service")
 platform_health = later("chalicelib.health")
+indicators_models = later("chalicelib.indicators.models")
+indicators_report = later("chalicelib.indicators.report")
+indicators = later("chalicelib.indicators.service")
+indicators_snapshots = later("chalicelib.indicators.snapshots")
 lending = later("chalicelib.lending.items")
 loans = later("chalicelib.lending.loans")
 lending_models = later("chalicelib.lending.models")
@@ -80,9 +87,12 @@ neighbours_models = later("chalicelib.neighbours.models")
 neighbours = later("chalicelib.neighbours.service")
 vouching = later("chalicelib.neighbours.vouching")
 alert_queue = later("chalicelib.notifications.alert_queue")
+reminders_of_events = later("chalicelib.notifications.event_reminders")
+reminders = later("chalicelib.notifications.reminders")
 notification_settings = later("chalicelib.notifications.settings")
 unread = later("chalicelib.notifications.unread")
 unsubscribe = later("chalicelib.notifications.unsubscribe")
+volunteer_reminders = later("chalicelib.notifications.volunteer_reminders")
 photos_models = later("chalicelib.photos.models")
 photos = later("chalicelib.photos.service")
 appeals = later("chalicelib.posts.appeals")
@@ -96,6 +106,7 @@ posters = later("chalicelib.verification.posters")
 verification = later("chalicelib.verification.service")
 volunteering_approval = later("chalicelib.volunteering.approval")
 buddies = later("chalicelib.volunteering.buddies")
+certificate = later("chalicelib.volunteering.certificate")
 volunteering_models = later("chalicelib.volunteering.models")
 volunteering_offers = later("chalicelib.volunteering.offers")
 volunteer_publishing = later("chalicelib.volunteering.publishing")
@@ -556,6 +567,53 @@ def withdraw_staff_role(principal, path):
          path_model=CommunePath, query=AuditQuery, response=AuditLogPublic, errors=(400, 401, 403, 404))
 def commune_audit_log(path, query):
     return audit.audit_log(path.lau2, query)
+
+
+# --- the commune's indicators: aggregates for its staff, never content (chalicelib/indicators/) ----
+
+@api.get("/api/v1/communes/{lau2}/indicators", action="indicators.read",
+         summary="The commune's indicators over a week, month or year: per neighbourhood (figures under 5 hidden) and "
+                 "for the commune, with the previous period's and the weekly series (admins, editors)",
+         path_model=CommunePath, query=indicators_models.IndicatorsQuery, response=indicators_models.Dashboard,
+         errors=(400, 401, 404))
+def commune_indicators(path, query):
+    return indicators.dashboard(path.lau2, query)
+
+
+@api.get("/api/v1/communes/{lau2}/indicators.csv", action="indicators.read",
+         summary="The indicators as CSV (UTF-8 with BOM), a row per neighbourhood and one for the commune, hidden "
+                 "figures as <5", path_model=CommunePath, query=indicators_models.IndicatorsQuery,
+         media_type="text/csv; charset=utf-8", errors=(400, 401, 404))
+def commune_indicators_csv(path, query):
+    name, text = indicators.dashboard_csv(path.lau2, query)
+    return Reply(text, headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+@api.get("/api/v1/communes/{lau2}/report", action="indicators.read",
+         summary="The yearly report for the council: the four indicators, their monthly trends, adoption per "
+                 "neighbourhood, the definitions and what Noper cost, in the commune's languages, from the year's frozen "
+                 "months (send `Accept: application/pdf`)",
+         path_model=CommunePath, query=indicators_models.ReportQuery, media_type=PDF, errors=(400, 401, 404))
+def commune_yearly_report(path, query, request):
+    require_accept(request, PDF)
+    name, pdf = indicators_report.yearly_report(path.lau2, query.year)
+    return Reply(pdf, headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+@api.get("/api/v1/communes/{lau2}/indicators/public", action="indicators.public",
+         summary="The commune's headline indicators of the last 12 weeks, when it publishes them (404 otherwise)",
+         path_model=CommunePath, response=indicators_models.PublicIndicators, errors=(400, 404))
+def commune_public_indicators(path):
+    return indicators.public_indicators(path.lau2)
+
+
+@api.get("/api/v1/neighbourhoods/{neighbourhood_id}/indicators", action="indicators.neighbourhood",
+         summary="My neighbourhood's indicators (its ambassadors), figures under 5 hidden as in the commune's",
+         path_model=neighbours_models.NeighbourhoodPath, query=indicators_models.IndicatorsQuery,
+         response=indicators_models.Dashboard,
+         errors=(400, 401, 404))
+def neighbourhood_indicators(path, query):
+    return indicators.neighbourhood_dashboard(path.neighbourhood_id, query)
 
 
 # --- posts and the feed: verified residents of the post's neighbourhood(s) only ---------------
@@ -1284,8 +1342,6 @@ def decide_event(principal, path, body):
                  errors=(400, 401))
 def my_volunteering_certificate(principal, query, request):
     require_accept(request, PDF)
-    from chalicelib.volunteering import certificate  # fpdf2 and Babel on this route's requests only
-
     name, pdf = certificate.certificate(principal, query.language or choose(request.headers.get("accept-language")))
     return Reply(pdf, headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
@@ -1867,8 +1923,6 @@ def consultation_document_upload(event):
          errors=(400, 401, 404))
 def paper_digest(path, query, request):
     require_accept(request, PDF)
-    from chalicelib.digest import paper as digest_paper  # fpdf2 and Babel on this route's requests only
-
     week, pdf = digest_paper.paper_digest(path.neighbourhood_id, query.week, query.language)
     return Reply(pdf, headers={"Content-Disposition":
                                f'attachment; filename="noper-{path.neighbourhood_id}-{week}-{query.language}.pdf"'})
@@ -1879,8 +1933,6 @@ def paper_digest(path, query, request):
           path_model=CommunePath, body=digest_models.DigestRunRequest, response=digest_models.DigestRunReport,
           errors=(400, 401, 403, 404, 413, 415))
 def run_digest(path, body):
-    from chalicelib.digest import service as digest_service
-
     return digest_service.run_on_local_stage(path.lau2, body.week, body.neighbourhood_id, body.dry_run)
 
 
@@ -1888,8 +1940,6 @@ def run_digest(path, body):
 @app.schedule(Cron(0, "5,6", "?", "*", "MON", "*"), name="digest_schedule",
               description="Weekly digest: enqueue one job per published neighbourhood")
 def digest_schedule(event):
-    from chalicelib.digest import fanout as digest_fanout
-
     digest_fanout.scheduled(datetime.fromisoformat(event.time))
 
 
@@ -1897,8 +1947,6 @@ def digest_schedule(event):
 # to a throttled function, which would count as failed receives and park them in the dead-letter queue.
 @app.on_sqs_message(queue=DIGEST_QUEUE, batch_size=1, maximum_concurrency=3, name="digest_neighbourhood")
 def digest_neighbourhood(event):
-    from chalicelib.digest import fanout as digest_fanout
-
     for record in event:
         digest_fanout.handle_message(record.body, time_left=lambda: event.context.get_remaining_time_in_millis() / 1000)
 
@@ -1916,8 +1964,6 @@ def urgent_alerts(event):
 @app.schedule(Cron(0, 7, "*", "*", "?", "*"), name="loan_reminders",
               description="Email borrowers the day before a loan's return date, and once when it is overdue")
 def loan_reminders(event):
-    from chalicelib.notifications import reminders
-
     reminders.remind_loans(datetime.fromisoformat(event.time))
 
 
@@ -1931,15 +1977,19 @@ def unread_message_reminders(event):
               description="Email those going to an event the day before, when its organisers asked (at its start as "
                           "it is then)")
 def event_reminders_schedule(event):
-    from chalicelib.notifications import event_reminders as reminders_of_events
-
-    from chalicelib.notifications import volunteer_reminders
-
     moment = datetime.fromisoformat(event.time)
     try:
         reminders_of_events.remind_events(moment)
     finally:  # the volunteers' reminders the day before their shift go whatever happened to the events'
         volunteer_reminders.remind_volunteers(moment)
+
+
+# Indicators: each month's snapshot frozen on the first days of the next (idempotent: a frozen month never changes,
+# so the runs on the 2nd and 3rd only catch what the 1st missed).
+@app.schedule(Cron(30, 2, "1-3", "*", "?", "*"), name="indicator_snapshots",
+              description="Freeze last month's indicators of every commune for the yearly reports")
+def indicator_snapshots(event):
+    indicators_snapshots.freeze_last_month(datetime.fromisoformat(event.time))
 
 
 # What the import built lives as long as the function: out of later collections, which then walk only new objects.

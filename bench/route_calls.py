@@ -36,6 +36,13 @@ ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "tests" / "data" / "lu-addresses-sample.csv"
 LAU2 = "0501"
 MAX_GET_CALLS = 2
+# The commune's indicators (#14) read aggregates of every neighbourhood over weeks and months: their own target is
+# the session and at most 2 Queries (a year: 3, its frozen months), whatever the activity (bench/indicators.py);
+# the yearly report (a PDF file, not a screen) reads the commune, its neighbourhoods, its months, the costs and the
+# communes. Measured here with those budgets, apart from the screens' 2.
+OWN_BUDGETS = {"/api/v1/communes/{lau2}/indicators": 3, "/api/v1/communes/{lau2}/indicators (year: frozen months)": 4,
+               "/api/v1/neighbourhoods/{neighbourhood_id}/indicators": 3, "/api/v1/communes/{lau2}/indicators.csv": 3,
+               "/api/v1/communes/{lau2}/indicators/public": 3, "/api/v1/communes/{lau2}/report": 6}
 JSON = {"Content-Type": "application/json"}
 PDF = "application/pdf"
 # Served to people outside the web app, or files: not the web app's screens.
@@ -189,6 +196,16 @@ def run() -> int:
                 page = call(who, "GET", template, query=f"?limit=1{query}&cursor={page['cursor']}", **values,
                             note=f"page {number}, by cursor")
 
+        # Weekly active residents (#14): each verified resident's first request of the week writes once (a marker, the
+        # week's count and their session's `active_week`, one transaction); their later requests write nothing. The
+        # scenario's people make that first request here, so the rows below are the rest of the week's.
+        firsts = Counter()
+        for who in (anna, ben, amb1, amb2, moderator, *readers):
+            with count_dynamodb_calls() as first:
+                http.request("GET", "/api/v1/me/sessions", headers=who.headers)
+            firsts.update(first)
+        print(f"  the first request of the week of {len(readers) + 5} verified residents: {dict(firsts)} in all "
+              "(one more transaction each, once a week)")
         tomorrow, later = (now() + timedelta(days=1)).date(), (now() + timedelta(days=3)).date()
         # uploads and photos
         started = call(anna, "POST", "/api/v1/uploads", {"purpose": "post", "content_type": "image/jpeg", "size": 20000})
@@ -416,6 +433,13 @@ def run() -> int:
         # the commune's audit log once its staff decided things: names of who decided, a page at a time
         call(clerk, "GET", "/api/v1/communes/{lau2}/audit", note="with entries")
         pages(clerk, "/api/v1/communes/{lau2}/audit")
+        # the commune's indicators (#14): aggregates only, their own budgets (OWN_BUDGETS)
+        call(clerk, "GET", "/api/v1/communes/{lau2}/indicators", query="?period=month")
+        call(clerk, "GET", "/api/v1/communes/{lau2}/indicators", query="?period=year", note="year: frozen months")
+        call(clerk, "GET", "/api/v1/communes/{lau2}/indicators.csv", query="?period=week")
+        call(amb1, "GET", "/api/v1/neighbourhoods/{neighbourhood_id}/indicators")
+        call(anna, "GET", "/api/v1/communes/{lau2}/indicators/public", note="not published: 404")
+        call(clerk, "GET", "/api/v1/communes/{lau2}/report", query=f"?year={now().year}", accept=PDF)
         # deletions last
         call(ben, "DELETE", "/api/v1/comments/{comment_id}", comment_id=comment["id"])
         call(anna, "DELETE", "/api/v1/posts/{post_id}", post_id=post["id"])
@@ -437,13 +461,16 @@ def run() -> int:
         for method, template, status, calls in rows:
             spelled = ", ".join(f"{calls[op]} {short.get(op, op)}" for op in operations if calls.get(op))
             print(f"| `{method} {template}` | {status} | {spelled or '—'} | {sum(calls.values())} |")
-    over = [(m, p, sum(c.values())) for m, p, _, c in rows if m == "GET" and sum(c.values()) > MAX_GET_CALLS]
+    over = [(m, p, sum(c.values())) for m, p, _, c in rows
+            if m == "GET" and sum(c.values()) > OWN_BUDGETS.get(p, MAX_GET_CALLS)]
     missing = sorted(gets - {p for m, p in seen if m == "GET"})
     print(f"\n{len(gets) - len(missing)} of {len(gets)} GET routes of the web app run"
           + (f"; not run: {missing}" if missing else ""))
     for method, template, total in over:
-        print(f"OVER BUDGET: {method} {template} makes {total} DynamoDB calls (at most {MAX_GET_CALLS})")
-    print(f"{len(over)} GET routes above {MAX_GET_CALLS} DynamoDB calls, the session's read included")
+        print(f"OVER BUDGET: {method} {template} makes {total} DynamoDB calls "
+              f"(at most {OWN_BUDGETS.get(template, MAX_GET_CALLS)})")
+    print(f"{len(over)} GET routes above {MAX_GET_CALLS} DynamoDB calls, the session's read included "
+          f"(the indicators': above their own budgets, {sorted(set(OWN_BUDGETS.values()))})")
     return 1 if over else 0
 
 

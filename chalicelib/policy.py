@@ -181,6 +181,20 @@ def neighbourhood_ambassador(principal: Principal, target: Mapping[str, str]) ->
 neighbourhood_ambassador.__name__ = "ambassador of the neighbourhood (a verified resident living there)"
 
 
+def commune_staff_only(*roles: str) -> Rule:
+    """Commune staff with one of these roles, in the commune the path names; to anyone else signed in (its residents,
+    partners, other staff) it does not exist (404), as neighbourhood content does: the commune's indicators."""
+    allowed = frozenset(roles)
+
+    def rule(principal: Principal, target: Mapping[str, str]) -> None:
+        _not_a_stranger(principal)
+        if not principal.is_staff(target.get("lau2"), allowed):
+            raise NotFound("No such commune dashboard.", {"lau2": "not found"})
+
+    rule.__name__ = f"staff ({', '.join(roles)}) of the commune; 404 to residents and anyone else"
+    return rule
+
+
 def operator(principal: Principal, target: Mapping[str, str]) -> None:
     signed_in(principal, target)
     if not principal.operator:
@@ -324,6 +338,13 @@ RULES: dict[str, Rule] = {
     "announcements.publish": publisher_link,
     "announcements.mine": signed_in,
     "announcements.read": anyone,
+    # The commune's indicators (chalicelib/indicators/): aggregates, never content, figures under 5 hidden per
+    # neighbourhood. Its admins and editors read the dashboard, its CSV and the yearly report (404 to residents,
+    # partners and other staff); ambassadors read their own neighbourhood's figures (404 to anyone else); the headline
+    # figures are public only when the commune publishes them (the indicators service answers 404 otherwise).
+    "indicators.read": commune_staff_only("admin", "editor"),
+    "indicators.neighbourhood": neighbourhood_ambassador,
+    "indicators.public": anyone,
 }
 
 

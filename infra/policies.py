@@ -17,6 +17,7 @@ Who calls what (docs/deployment.md, Permissions per function):
 - digest_neighbourhood, urgent_alerts: consume their queue, send mail; urgent_alerts also splits a job
   into one message per neighbourhood on its own queue, and prepares residents' exports into `exports/`.
 - loan_reminders, unread_message_reminders, event_reminders: the table and mail.
+- indicator_snapshots: the table (reads a month's weekly counters, writes its frozen snapshot).
 """
 
 from __future__ import annotations
@@ -147,6 +148,7 @@ def statements_by_function(env: dict[str, str] | None = None) -> dict[str, list[
         "loan_reminders": [_table(env), _logs(), _mail(env)],
         "unread_message_reminders": [_table(env), _logs(), _mail(env)],
         "event_reminders": [_table(env), _logs(), _mail(env)],
+        "indicator_snapshots": [_table(env), _logs()],
     }
 
 

@@ -225,13 +225,13 @@ def _lau2(text: str) -> str:
 class _ProgressBar:
     """A plain progress bar on stderr, redrawn in place with \\r."""
 
-    def __init__(self, width: int = 30) -> None:
-        self.width, self.drawn = width, False
+    def __init__(self, width: int = 30, doing: str = "importing", unit: str = "rows") -> None:
+        self.width, self.drawn, self.doing, self.unit = width, False, doing, unit
 
     def __call__(self, done: int, total: int) -> None:
         self.drawn = True
         filled = self.width * done // total if total else self.width
-        print(f"\rimporting [{'#' * filled}{'.' * (self.width - filled)}] {done}/{total} rows", end="",
+        print(f"\r{self.doing} [{'#' * filled}{'.' * (self.width - filled)}] {done}/{total} {self.unit}", end="",
               file=sys.stderr, flush=True)
 
 
@@ -318,6 +318,9 @@ def parser() -> argparse.ArgumentParser:
     from ops.budget import add_commands as add_budget_commands
 
     add_budget_commands(commands)
+    from ops.indicators import add_commands as add_indicator_commands
+
+    add_indicator_commands(commands)
     return root
 
 

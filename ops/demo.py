@@ -43,6 +43,9 @@ def load_demo() -> list[str]:
     from ops.demo_volunteering import load_demo_volunteering
 
     loaded += load_demo_volunteering()  # the flea market's volunteers, a weekly shopping round, a sign-up
+    from ops.demo_indicators import load_demo_indicators
+
+    loaded += load_demo_indicators()  # the week's active residents (the rest was counted as the week was written)
     return loaded
 
 

@@ -251,6 +251,8 @@ class SessionItem(Entity):
     vouches_month = UnicodeAttribute(null=True)  # not the principal's: what the pending list shows
     vouches_in_month = NumberAttribute(null=True)
     synced_at = NumberAttribute(null=True)
+    # The ISO week this session last counted its resident active (chalicelib/content/once.py): no read to know it.
+    active_week = UnicodeAttribute(null=True)
 
     @staticmethod
     def key(token_hash: str) -> tuple[str, str]:

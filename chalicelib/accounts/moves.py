@@ -20,8 +20,10 @@ from chalicelib.accounts.pending import claimed_as_read, pending_copy, rename_ne
 from chalicelib.accounts.service import residents_key
 from chalicelib.accounts.signin import keep_sessions_in_step
 from chalicelib.addresses.service import get_address
-from chalicelib.observability import logger
+from chalicelib.content.counters import count_in_week
+from chalicelib.content.once import resident_left
 from chalicelib.neighbourhoods.models import count_member
+from chalicelib.observability import logger
 from chalicelib.store.table import Entity, refused_conditions, transaction
 from chalicelib.verification.models import PendingVerificationItem
 
@@ -86,7 +88,12 @@ def _move(resident: UserItem, lau2: str, old_id: str, new_id: str, copy: Pending
                     count_member(writes, lau2, nbh_id, change)
                 if copy is not None:  # pending: no counts, so the copy's write comes second
                     writes.save(copy)
-            return True
+                for nbh_id, change in counts.items():  # last: updates only, after the member counts' positions
+                    if change > 0:
+                        count_in_week(writes, nbh_id, verified_gained=1)
+                    else:
+                        resident_left(writes, nbh_id)
+            return True  # households move with new boundaries: `./noper indicators rebuild` recounts them
         except TransactWriteError as error:
             refused = refused_conditions(error)
             if 0 in refused:

@@ -9,6 +9,8 @@ from pynamodb.exceptions import DoesNotExist
 
 from chalicelib.accounts.signin import csrf_matches, principal_source, session_for
 from chalicelib.config import get_settings
+from chalicelib.content.counters import iso_week
+from chalicelib.content.once import active_this_week
 from chalicelib.errors import Forbidden, NotSignedIn
 from chalicelib.policy import Principal
 
@@ -41,7 +43,12 @@ def principal_from_session(request: Any) -> Principal | None:
         return None
     if request.method in STATE_CHANGING and not csrf_matches(session, request.headers.get(CSRF_HEADER), jar.get(CSRF_COOKIE)):
         raise Forbidden("Missing or wrong X-CSRF-Token header.", {"X-CSRF-Token": "must equal the noper_csrf cookie"})
-    return principal_of(account, session)
+    principal = principal_of(account, session)
+    if (principal.residence_status == "verified" and principal.neighbourhood_id
+            and getattr(session, "active_week", None) != iso_week()):
+        # Weekly active residents: the session remembers the week it counted, so this writes once a week at most.
+        active_this_week(session, principal.user_id or "-", principal.neighbourhood_id)
+    return principal
 
 
 def principal_of(user: Any, session: Any = None) -> Principal:

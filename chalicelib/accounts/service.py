@@ -12,8 +12,10 @@ from chalicelib.accounts.signin import keep_sessions_in_step
 from chalicelib.adapters.clock import now
 from chalicelib.addresses.models import AddressPublic
 from chalicelib.addresses.service import get_address, get_address_with
+from chalicelib.content.counters import count_in_week
+from chalicelib.content.once import resident_left
 from chalicelib.errors import Conflict, NotFound
-from chalicelib.neighbourhoods.models import count_member
+from chalicelib.neighbourhoods.models import count_household, count_member
 from chalicelib.observability import logger
 from chalicelib.policy import Principal
 from chalicelib.store.table import condition_failed, refused_conditions, transaction
@@ -119,6 +121,10 @@ def _leave_verified(user: UserItem, actions: list[Any], copy: PendingVerificatio
                 if counted:  # refused only when the neighbourhood is no longer published
                     count_member(writes, user.lau2 or "-", user.neighbourhood_id or "-", -1)
                 writes.save(copy)
+                if counted:
+                    resident_left(writes, user.neighbourhood_id or "-")  # last: an update
+            if counted:
+                count_household(user.lau2 or "-", user.neighbourhood_id or "-", user.address_id, -1)
             return
         except TransactWriteError as error:
             refused = refused_conditions(error)
@@ -129,9 +135,10 @@ def _leave_verified(user: UserItem, actions: list[Any], copy: PendingVerificatio
 
 
 def _claim(user: UserItem, actions: list[Any], earlier: PendingVerificationItem | None,
-           copy: PendingVerificationItem) -> None:
+           copy: PendingVerificationItem, neighbourhood_id: str) -> None:
     """A claim without a verified residence to leave: on the condition that the residence is still as read
-    (else the index would keep a copy of a claim replaced meanwhile: 409, reload)."""
+    (else the index would keep a copy of a claim replaced meanwhile: 409, reload). An account's first claim in a
+    commune counts it registered there (the indicators' `registered`), in the same transaction."""
     as_read = (UserItem.residence_status == user.residence_status) & claimed_as_read(user)
     try:
         with transaction() as writes:
@@ -139,6 +146,8 @@ def _claim(user: UserItem, actions: list[Any], earlier: PendingVerificationItem 
             if earlier is not None and earlier.sk != copy.sk:
                 writes.delete(earlier)
             writes.save(copy)
+            if user.residence_status == "none" and user.lau2 is None:  # last: an update, counted once by `as_read`
+                count_in_week(writes, neighbourhood_id, registered=1)
     except TransactWriteError as error:
         if 0 in refused_conditions(error):
             raise Conflict("Your residence changed meanwhile: reload.", {"address_id": "changed meanwhile"}) from None
@@ -178,7 +187,7 @@ def claim_residence(principal: Principal, address_id: str) -> Profile:
     if user.residence_status == "verified" and user.lau2 and user.neighbourhood_id:
         _leave_verified(user, actions, copy)
     else:
-        _claim(user, actions, earlier, copy)
+        _claim(user, actions, earlier, copy, address.neighbourhood.id)
     user.address_id, user.lau2, user.neighbourhood_id = address.id, address.lau2, address.neighbourhood.id
     user.street, user.house_number = address.street, address.number or None
     user.residence_status, user.residence_method, user.residence_claimed_at = "pending", None, claimed_at

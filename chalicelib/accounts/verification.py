@@ -21,8 +21,9 @@ from chalicelib.accounts.models import UserItem
 from chalicelib.accounts.pending import claimed_as_read, pending_entry
 from chalicelib.accounts.signin import keep_sessions_in_step
 from chalicelib.adapters.clock import now
+from chalicelib.content.once import resident_verified
 from chalicelib.errors import Conflict, NoperError
-from chalicelib.neighbourhoods.models import count_member
+from chalicelib.neighbourhoods.models import count_household, count_member
 from chalicelib.observability import logger
 from chalicelib.store.table import transaction
 from chalicelib.verification.models import VerificationItem
@@ -85,6 +86,10 @@ def _verify_once(user: UserItem, method: str, by: str, also: Callable[[TransactW
         if also:
             also(writes)
         writes.delete(pending_entry(user))  # out of the commune's index of pending residents
+        if counted:
+            resident_verified(writes, user.user_id, user.neighbourhood_id or "-", stamp)  # last: updates only
+    if counted:
+        count_household(user.lau2 or "-", user.neighbourhood_id or "-", user.address_id, 1)
     user.residence_status, user.residence_method, user.verified_at = "verified", method, stamp
     user.gsi1sk = f"verified#{user.user_id}"
     keep_sessions_in_step(user.user_id)

@@ -26,8 +26,9 @@ from chalicelib.adapters.aws import client
 from chalicelib.adapters.clock import now
 from chalicelib.communes.audit import forget_actor
 from chalicelib.config import get_settings
+from chalicelib.content.once import resident_left
 from chalicelib.errors import Conflict
-from chalicelib.neighbourhoods.models import count_member
+from chalicelib.neighbourhoods.models import count_household, count_member
 from chalicelib.models import Model
 from chalicelib.neighbours.models import VouchCounterItem, VouchItem
 from chalicelib.neighbours.vouching import vouches_given, vouches_received
@@ -185,6 +186,10 @@ def _delete_account(user: UserItem) -> None:
                     count_member(writes, user.lau2 or "-", user.neighbourhood_id or "-", -1)
                 if pending:
                     writes.delete(pending_entry(user))
+                if verified and counted:
+                    resident_left(writes, user.neighbourhood_id or "-")  # last: an update
+            if verified and counted:
+                count_household(user.lau2 or "-", user.neighbourhood_id or "-", user.address_id, -1)
             return
         except TransactWriteError as error:
             refused = refused_conditions(error)

@@ -28,6 +28,7 @@ from chalicelib.comments.models import (
 )
 from chalicelib.content import kinds
 from chalicelib.content.counters import count_in_week
+from chalicelib.content.once import first_answer, is_newcomer, welcomed
 from chalicelib.content.hiding import described, hidden_fields, in_place, withheld
 from chalicelib.content.kinds import Content, ContentKind, Known
 from chalicelib.errors import Conflict, Forbidden, InvalidInput, NotFound
@@ -73,6 +74,9 @@ def add_comment(principal: Principal, kind: str, content_id: str, request: Comme
                           gsi1pk=CommentItem.author_key(principal.user_id), gsi1sk=comment_id,
                           **naming(kind, content_id))
     ref = CommentRefItem(*CommentRefItem.key(comment_id), parent_id=parent_id, **naming(kind, content_id))
+    # A neighbour's first answer to a help request: counted once, its marker last in the transaction.
+    answers = (content.subkind == "help_request" and content.author_id not in (None, principal.user_id)
+               and content.created_at is not None)
     for attempt in range(ATTEMPTS):
         try:
             with transaction() as t:
@@ -82,16 +86,23 @@ def add_comment(principal: Principal, kind: str, content_id: str, request: Comme
                     t.update(CommentItem(comment.pk, CommentItem.sort_key(parent_id)),
                              actions=[CommentItem.reply_count.add(1)],
                              condition=CommentItem.pk.exists() & (CommentItem.deleted == False))  # noqa: E712
-                count_in_week(t, content.neighbourhood_id, comments=1)
+                # Updates follow the two puts: the parent's (2), then the marker's, if any, then the week's.
+                counted = first_answer(t, kind, content_id, content.created_at) if answers else {}
+                count_in_week(t, content.neighbourhood_id, comments=1, **counted)
                 _count(t, content, comment_count=1)  # a post and its feed entries
             break
         except TransactWriteError as error:
             failed = refused_conditions(error)
             if parent_id and 2 in failed:
                 raise _no_such_comment("reply_to") from None
+            if answers and 2 + bool(parent_id) in failed:  # answered before: write it again without counting
+                answers = False
+                continue
             if not failed or attempt == ATTEMPTS - 1:
                 raise
             content = kinds.readable(principal, kind, content_id)  # pinned, moved or gone meanwhile: read it again
+    if is_newcomer(content.created_at):  # written in the last 7 days: its author may be a newcomer to welcome (once)
+        welcomed(principal.user_id, content.author_id, content.neighbourhood_id)
     logger.info("comment written", nbh=content.neighbourhood_id, on=kind, reply=bool(parent_id), mentions=len(mentions))
     return _public(comment)
 
@@ -223,6 +234,7 @@ def _thanks(principal: Principal, kind: str, content_id: str, thanked: bool) -> 
                 else:
                     t.delete(marker, condition=ThanksItem.pk.exists())
                 _count(t, content, thanks_count=1 if thanked else -1)
+                count_in_week(t, content.neighbourhood_id, thanks=1 if thanked else -1)
             break
         except TransactWriteError as error:
             failed = refused_conditions(error)

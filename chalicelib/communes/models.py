@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Annotated
 from zoneinfo import available_timezones
 
-from pydantic import AfterValidator, ConfigDict, Field, StringConstraints
-from pynamodb.attributes import ListAttribute, UnicodeAttribute, UTCDateTimeAttribute
+from pydantic import AfterValidator, ConfigDict, Field, StrictBool, StringConstraints
+from pynamodb.attributes import BooleanAttribute, ListAttribute, UnicodeAttribute, UTCDateTimeAttribute
 from pynamodb.exceptions import DoesNotExist
 
 from chalicelib.errors import NotFound
@@ -43,6 +43,9 @@ class CommuneSettings(Model):
         default=["lb", "fr", "de", "en", "pt"], min_length=1, max_length=5
     )
     time_zone: Annotated[str, AfterValidator(_known_time_zone)] = "Europe/Luxembourg"
+    publish_indicators: StrictBool | None = Field(default=None, description="publish the headline indicators on the "
+                                            "commune's public page (figures under 5 hidden); off unless the commune "
+                                            "opts in; left out: unchanged")
 
 
 class CommunePublic(Model):
@@ -50,6 +53,7 @@ class CommunePublic(Model):
     name: str
     languages: list[Language]
     time_zone: str
+    publish_indicators: bool = False
 
 
 class CommuneList(Model):
@@ -66,6 +70,7 @@ class CommuneItem(Entity):
     name = UnicodeAttribute()
     languages = ListAttribute(of=UnicodeAttribute)
     time_zone = UnicodeAttribute()
+    publish_indicators = BooleanAttribute(null=True)  # the public headline indicators (chalicelib/indicators/)
     created_at = UTCDateTimeAttribute()
     updated_at = UTCDateTimeAttribute()
 
@@ -76,7 +81,8 @@ class CommuneItem(Entity):
     LIST_KEY = "COMMUNES"
 
     def public(self) -> CommunePublic:
-        return CommunePublic(lau2=self.lau2, name=self.name, languages=self.languages, time_zone=self.time_zone)
+        return CommunePublic(lau2=self.lau2, name=self.name, languages=self.languages, time_zone=self.time_zone,
+                             publish_indicators=bool(self.publish_indicators))
 
 
 def load_commune(lau2: str) -> CommuneItem:

@@ -40,6 +40,8 @@ def set_up_commune(lau2: str, settings: CommuneSettings, by: str | None = None) 
             CommuneItem.gsi1sk.set(f"{fold(settings.name)}#{lau2}"),
             CommuneItem.created_at.set(CommuneItem.created_at | stamp),
             CommuneItem.updated_at.set(stamp),
+            *([] if settings.publish_indicators is None
+              else [CommuneItem.publish_indicators.set(settings.publish_indicators)]),
         ]
     )
     created = item.created_at == stamp

@@ -16,6 +16,7 @@ from pynamodb.exceptions import TransactWriteError
 from chalicelib.consultations.models import (
     AnswerItem, ConsultationAnswers, ConsultationItem, TallyItem, TextAnswerItem,
 )
+from chalicelib.content.counters import count_in_week
 from chalicelib.errors import InvalidInput
 from chalicelib.policy import Principal
 from chalicelib.store.table import transaction
@@ -72,6 +73,8 @@ def write_answer(item: ConsultationItem, principal: Principal, neighbourhood_id:
             t.delete(TextAnswerItem(*TextAnswerItem.key(consultation_id, token)))
             if item.neighbourhood_names is None:  # written before the texts moved: until the upgrade moved them
                 t.delete(TextAnswerItem(TextAnswerItem.earlier_partition(consultation_id), token))
+        if previous is None:  # a resident's first answer (a changed answer is not another one)
+            count_in_week(t, counted_in, at, consultation_answers=1)
     return saved
 
 

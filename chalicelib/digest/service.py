@@ -23,6 +23,7 @@ from typing import Any, Callable
 
 from chalicelib.accounts.models import UserItem
 from chalicelib.adapters.clock import now
+from chalicelib.content.counters import add_in_week
 from chalicelib.digest.content import Digest, NeighbourhoodWeek, read_week
 from chalicelib.digest.jobs import jobs_for
 from chalicelib.digest.weeks import week_bounds
@@ -135,6 +136,8 @@ def _send(batch: list[tuple[str, Any]], report: NeighbourhoodReport, time_left: 
         report.failed += [_user_of(key) for key, _ in batch]
         return
     report.sent += len(outcome.sent)
+    if outcome.sent:  # residents receiving the digest: each marker is claimed once, so each email counts once
+        add_in_week(report.neighbourhood_id, digest_recipients=len(outcome.sent))
     report.already_sent += len(outcome.already_sent)
     report.failed += [_user_of(key) for key in outcome.failed]
 

@@ -28,7 +28,7 @@ from chalicelib.lending.models import (
 )
 from chalicelib.observability import logger
 from chalicelib.policy import Principal, authorize_in, not_own_case
-from chalicelib.store.table import condition_failed, refused_conditions, table_connection, transaction
+from chalicelib.store.table import condition_failed, query_all, refused_conditions, transaction
 
 MAX_DAYS = 30
 OPEN_STATES = ("accepted", "picked_up")  # the item is promised or out: its days are booked
@@ -114,7 +114,7 @@ def calendar(principal: Principal, item_id: str, start: date | None, days: int) 
     first = start or today()
     last = first + timedelta(days=days - 1)
     partition, _ = LendableItem.key(item_id)
-    found = _all_pages(partition, BookingDay.sk.between(f"DAY#{first.isoformat()}", LendableItem.key(item_id)[1]))
+    found = query_all(partition, BookingDay.sk.between(f"DAY#{first.isoformat()}", LendableItem.key(item_id)[1]))
     raw_item = next((raw for raw in found if raw["sk"]["S"] == LendableItem.key(item_id)[1]), None)
     if raw_item is None:
         raise no_such_item()
@@ -124,17 +124,6 @@ def calendar(principal: Principal, item_id: str, start: date | None, days: int) 
                   if raw["sk"]["S"].startswith("DAY#")]
     return ItemCalendar(item_id=item_id, start=first, end=last, taken=[day for day in days_taken if day <= last],
                         blocked=blocked_ranges(item), available=bool(item.available), item=public_item(item, principal))
-
-
-def _all_pages(partition: str, condition) -> list[dict]:
-    found: list[dict] = []
-    start = None
-    while True:
-        page = table_connection().query(partition, range_key_condition=condition, exclusive_start_key=start)
-        found += page.get("Items", [])
-        start = page.get("LastEvaluatedKey")
-        if not start:
-            return found
 
 
 def my_loans(principal: Principal) -> MyLoans:
@@ -266,7 +255,9 @@ def _return(loan: LoanItem) -> None:
                                          LoanItem.gsi1pk.remove(), LoanItem.gsi1sk.remove()],
                           condition=LoanItem.state == "picked_up")
             _copy_on_links(writes, loan, state="returned")
-            count_in_week(writes, loan.neighbourhood_id, today(), exchanges=1)  # the week in Luxembourg
+            on_time = int(today().isoformat() <= loan.end)  # returned no later than the day agreed
+            count_in_week(writes, loan.neighbourhood_id, today(), exchanges=1, loans_returned=1,
+                          loans_on_time=on_time)  # the week in Luxembourg
         _release_item(loan.item_id)
     except TransactWriteError as error:
         if refused_conditions(error):

@@ -28,6 +28,7 @@ from chalicelib.adapters.clock import now
 from chalicelib.adapters.ids import new_id
 from chalicelib.content import kinds
 from chalicelib.content.counters import count_in_week
+from chalicelib.content.once import is_newcomer, welcomed
 from chalicelib.content.hiding import described, hidden_fields, in_place, withheld
 from chalicelib.content.kinds import Content, ContentKind, Known
 from chalicelib.errors import Forbidden, InvalidInput, NotFound
@@ -74,7 +75,8 @@ def start(principal: Principal, request: ConversationStart) -> ConversationPubli
     me = principal.user_id
     mine = verified_neighbourhood(me)
     other = request.with_user_id
-    if mine is None or other == me or verified_neighbourhood(other) != mine:
+    recipient = _verified_resident(other)
+    if mine is None or other == me or recipient is None or recipient.neighbourhood_id != mine:
         raise NotFound("No such neighbour.", {"with_user_id": "not found"})
     if _blocked_either_way(me, other):
         raise Forbidden("You cannot message this neighbour.", {"with_user_id": CANNOT})
@@ -107,7 +109,7 @@ def start(principal: Principal, request: ConversationStart) -> ConversationPubli
         # the pair already has its conversation: carry on in it
     else:
         logger.info("conversation started", nbh=mine, about=about_kind)
-    _send(me, conversation_id, mine, other, request.text)
+    _send(me, conversation_id, mine, other, request.text, newcomer=is_newcomer(recipient.verified_at))
     return _conversation_public(_participant(conversation_id, me))
 
 
@@ -146,10 +148,11 @@ def send(principal: Principal, conversation_id: str, request: MessageRequest) ->
     if _blocked_either_way(me, other):
         raise Forbidden("You cannot message this neighbour.", {"conversation_id": CANNOT})
     mine = verified_neighbourhood(me)
-    if mine is None or verified_neighbourhood(other) != mine:
+    recipient = _verified_resident(other)
+    if mine is None or recipient is None or recipient.neighbourhood_id != mine:
         raise Forbidden("You cannot message this neighbour.", {"conversation_id": CANNOT})
     limit("messages", me, MESSAGES_PER_10_MINUTES, 600)
-    return _public(_send(me, conversation_id, mine, other, request.text))
+    return _public(_send(me, conversation_id, mine, other, request.text, newcomer=is_newcomer(recipient.verified_at)))
 
 
 def messages(principal: Principal, conversation_id: str, query: MessagesQuery) -> MessagePage:
@@ -343,7 +346,17 @@ register_content_owner(ContentOwner(name="messages", export=export_messages, era
 
 # --- inside ---------------------------------------------------------------------------------
 
-def _send(me: str, conversation_id: str, neighbourhood_id: str, other: str, text: str) -> MessageItem:
+def _verified_resident(user_id: str | None) -> UserItem | None:
+    """The account of a verified resident (its neighbourhood, when it was verified); None for anyone else."""
+    try:
+        user = load_user(user_id)
+    except NotFound:
+        return None
+    return user if user.residence_status == "verified" else None
+
+
+def _send(me: str, conversation_id: str, neighbourhood_id: str, other: str, text: str,
+          newcomer: bool = False) -> MessageItem:
     message_id = new_id()
     moment = now()
     message = MessageItem(MessageItem.partition(conversation_id), message_id, message_id=message_id,
@@ -370,6 +383,8 @@ def _send(me: str, conversation_id: str, neighbourhood_id: str, other: str, text
             count_in_week(t, neighbourhood_id, messages=1)
 
     _retrying(write)
+    if newcomer:  # in their first week: a neighbour writing to them welcomes them (counted once)
+        welcomed(me, other, neighbourhood_id)
     logger.info("message sent", nbh=neighbourhood_id)
     return message
 

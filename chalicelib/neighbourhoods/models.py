@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Annotated, Any, Literal
 
+from pynamodb.exceptions import TransactWriteError
 from pydantic import AfterValidator, ConfigDict, Field, StringConstraints, field_validator
 from pynamodb.attributes import (
     ListAttribute,
@@ -15,9 +16,10 @@ from pynamodb.attributes import (
 )
 
 from chalicelib.communes.models import Lau2
+from chalicelib.content.counters import count_in_week
 from chalicelib.models import Model
 from chalicelib.neighbourhoods.partition import DEFAULT_HOUSEHOLDS
-from chalicelib.store.table import Entity, Gsi1
+from chalicelib.store.table import Entity, Gsi1, refused_conditions, table_connection, transaction
 
 NeighbourhoodName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=80)]
 # "<lau2>-<res-9 cell without its ffff tail>", e.g. 0501-891fa1d5aa3; a numeric suffix if ever taken.
@@ -282,6 +284,9 @@ class NeighbourhoodItem(Entity):
     # Verified residents, kept by ADD in the transactions that verify, move or erase one (`count_member`);
     # null on items written before it: counted by a Query then (`./noper count-members` sets it).
     member_count = NumberAttribute(null=True)
+    # Households (addresses) with at least one verified resident (`count_household`); null before indicators:
+    # `./noper indicators rebuild` sets it.
+    household_count = NumberAttribute(null=True)
 
     PREFIX = "NBH#"
 
@@ -316,6 +321,40 @@ def count_member(writes: Any, lau2: str, nbh_id: str, change: int) -> None:
     means the neighbourhood is gone, and the caller writes again without counting."""
     writes.update(NeighbourhoodItem(*NeighbourhoodItem.key(lau2, nbh_id)),
                   actions=[NeighbourhoodItem.member_count.add(change)], condition=NeighbourhoodItem.pk.exists())
+
+
+class HouseholdItem(Entity):
+    """pk=ADDRESS#<address id>, sk=HOUSEHOLD: how many verified residents live at the address (ADD), so that the
+    neighbourhood counts the household when its first resident is verified and uncounts it when its last leaves."""
+
+    members = NumberAttribute(default=0)
+
+    @staticmethod
+    def key(address_id: str) -> tuple[str, str]:
+        return f"ADDRESS#{address_id}", "HOUSEHOLD"
+
+
+def count_household(lau2: str, nbh_id: str, address_id: str | None, change: int) -> None:
+    """After a resident's transaction that verified (1) or removed (-1) a verified resident at `address_id`: the
+    ADD's result tells exactly one writer that the household just got its first resident (or lost its last), who
+    counts it on the neighbourhood and in the week's indicators. A crash between the two writes leaves it uncounted
+    until `./noper indicators rebuild` (docs/indicators.md)."""
+    if not address_id or not nbh_id or nbh_id == "-":
+        return
+    result = table_connection().update_item(
+        *HouseholdItem.key(address_id), actions=[HouseholdItem.members.add(change)], return_values="UPDATED_NEW")
+    members = int(result["Attributes"]["members"]["N"])
+    if (change > 0 and members != 1) or (change < 0 and members != 0):
+        return
+    try:
+        with transaction() as writes:
+            writes.update(NeighbourhoodItem(*NeighbourhoodItem.key(lau2, nbh_id)),
+                          actions=[NeighbourhoodItem.household_count.add(change)],
+                          condition=NeighbourhoodItem.pk.exists())
+            count_in_week(writes, nbh_id, **{"households_gained" if change > 0 else "households_lost": 1})
+    except TransactWriteError as error:
+        if not refused_conditions(error):  # the neighbourhood is no longer published: nothing to count
+            raise
 
 
 class CellItem(Entity):

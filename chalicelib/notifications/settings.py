@@ -19,12 +19,14 @@ from __future__ import annotations
 from typing import Literal, get_args
 
 from pydantic import ConfigDict, StrictBool
-from pynamodb.exceptions import DoesNotExist
+from pynamodb.exceptions import DoesNotExist, TransactWriteError
 
 from chalicelib.accounts.content_owners import ContentChoice, ContentOwner, register_content_owner
 from chalicelib.accounts.models import UserItem
+from chalicelib.content.counters import count_in_week
 from chalicelib.errors import NotFound
 from chalicelib.models import Model
+from chalicelib.store.table import refused_conditions, transaction
 
 Topic = Literal["digest", "alert_lost_pet", "alert_emergency", "loan_reminders", "messages", "events", "volunteering"]
 TOPICS: tuple[Topic, ...] = get_args(Topic)
@@ -101,13 +103,34 @@ def wants(user_id: str, topic: str) -> bool:
 
 
 def change(user_id: str, changes: dict[str, bool]) -> NotificationSettings:
-    """Record the resident's choices (only the topics named change)."""
-    user = UserItem.get(*UserItem.key(user_id))
+    """Record the resident's choices (only the topics named change). Each topic turned off that was on counts one
+    unsubscribe in the resident's neighbourhood's week (docs/indicators.md), in the same transaction, on condition
+    that those topics are still on as read: a concurrent unsubscribe of the same topic reads again and counts nothing."""
     unknown = set(changes) - set(CHOICES)
     if unknown:
         raise ValueError(f"unknown notification choices {sorted(unknown)}")
-    made = {**_made(user), **{topic: bool(value) for topic, value in changes.items()}}
-    user.update(actions=[UserItem.notifications.set(made)], condition=UserItem.pk.exists())
+    for attempt in range(3):
+        user = UserItem.get(*UserItem.key(user_id), consistent_read=attempt > 0)
+        now_on = choices_of(user).model_dump()
+        turned_off = [topic for topic, value in changes.items() if not value and now_on.get(topic)]
+        made = {**_made(user), **{topic: bool(value) for topic, value in changes.items()}}
+        if not turned_off or user.residence_status != "verified" or not user.neighbourhood_id:
+            user.update(actions=[UserItem.notifications.set(made)], condition=UserItem.pk.exists())
+            return choices_of(user)
+        condition = UserItem.pk.exists()
+        for topic in turned_off:
+            on = UserItem.notifications[topic] == True  # noqa: E712
+            condition &= (on | UserItem.notifications[topic].does_not_exist()) if CHOICES[topic] else on
+        try:
+            with transaction() as t:
+                t.update(user, actions=[UserItem.notifications.set(made)], condition=condition)
+                count_in_week(t, user.neighbourhood_id, unsubscribes=len(turned_off))
+        except TransactWriteError as error:
+            if refused_conditions(error) and attempt < 2:
+                continue  # changed meanwhile: read the choices again
+            raise
+        user.notifications = made
+        break
     return choices_of(user)
 
 

@@ -10,6 +10,7 @@ from pynamodb.exceptions import TransactWriteError
 
 from chalicelib import policy
 from chalicelib.adapters.clock import now
+from chalicelib.content.counters import count_in_week
 from chalicelib.errors import Conflict, Forbidden
 from chalicelib.i18n import DEFAULT
 from chalicelib.moderation.models import (
@@ -71,6 +72,7 @@ def decide_appeal(principal: Principal, post_id: str, request: AppealDecision, l
                 if queued:
                     t.delete(queued)
                 t.save(audit_entry(post.neighbourhood_id, "uphold", principal.user_id, "post", post_id, request.reason))
+                count_in_week(t, post.neighbourhood_id, appeals=1, appeals_upheld=1)  # the hiding upheld
         except TransactWriteError as error:
             if refused_conditions(error):
                 raise Conflict("The appeal was decided meanwhile.", {"post_id": "decided meanwhile"}) from None

@@ -12,6 +12,7 @@ from pynamodb.exceptions import DoesNotExist
 
 from chalicelib import policy
 from chalicelib.content import kinds
+from chalicelib.content.counters import count_in_week
 from chalicelib.content.kinds import Change, Content, ContentKind, Known
 from chalicelib.content.reasons import AUTO_REASON
 from chalicelib.errors import Conflict, Forbidden, NotFound
@@ -92,6 +93,9 @@ def set_hidden(post: PostItem, hide: bool, reason: str | None, note: str | None,
                 t.save(entry)
             t.save(audit_entry(post.neighbourhood_id, action, None if by == AUTO else by, "post", post.post_id, reason,
                                note))
+            # Posts hidden (net: shown again, one fewer); an appeal decided for its author (the post shown again).
+            count_in_week(t, post.neighbourhood_id, posts_hidden=1 if hide else -1,
+                          **({"appeals": 1} if action == "appeal_restore" else {}))
 
     rewrite_as_read(post, write, Conflict("The post changed meanwhile; try again.", {"post_id": "changed meanwhile"}))
     if not hide and post.appeal_state == "pending":

@@ -52,10 +52,10 @@ EDIT_WINDOW = timedelta(hours=24)
 REWRITE_ATTEMPTS = 3  # a comment or thanks landing meanwhile moves the counters the entries copy: read again
 PETS = ("lost_pet", "found_pet")
 # State reached -> which counters of the week it adds to.
-COUNTS_ON = {("help_request", "done"): ("exchanges", "volunteer_actions"),
-             ("help_offer", "done"): ("exchanges", "volunteer_actions"),
-             ("giveaway", "given"): ("exchanges",), ("lost_pet", "reunited"): ("exchanges",),
-             ("found_pet", "reunited"): ("exchanges",)}
+COUNTS_ON = {("help_request", "done"): ("exchanges", "help_done", "volunteer_actions"),
+             ("help_offer", "done"): ("exchanges", "help_done", "volunteer_actions"),
+             ("giveaway", "given"): ("exchanges", "giveaways_given"), ("lost_pet", "reunited"): ("exchanges", "pets_reunited"),
+             ("found_pet", "reunited"): ("exchanges", "pets_reunited")}
 
 
 def _no_such_post() -> NotFound:
@@ -84,7 +84,7 @@ def create_post(principal: Principal, neighbourhood_id: str, request: PostReques
         for entry in _entries(post):
             t.save(entry)
         t.save(_thread_head(post))
-        count_in_week(t, neighbourhood_id, posts=1)
+        count_in_week(t, neighbourhood_id, posts=1, **{f"posts_{new.kind}": 1})
     share_photo(getattr(new, "photo_id", None), post.reach)
     if new.kind == "recommendation":
         count_recommendation(neighbourhood_id, content, post.household, post.post_id)

@@ -142,6 +142,19 @@ def refused_conditions(error: Exception) -> set[int]:
     return {index for index, reason in enumerate(reasons) if reason is not None and reason.code == "ConditionalCheckFailed"}
 
 
+def query_all(partition: str, condition: Any = None, consistent: bool = False) -> list[dict[str, Any]]:
+    """Every raw item of a partition (and sort-key condition), page after page: a Query of up to 1 MB each."""
+    found: list[dict[str, Any]] = []
+    start = None
+    while True:
+        page = table_connection().query(partition, range_key_condition=condition, exclusive_start_key=start,
+                                        consistent_read=consistent)
+        found += page.get("Items", [])
+        start = page.get("LastEvaluatedKey")
+        if not start:
+            return found
+
+
 def read_items(keys: list[tuple[str, str]], consistent: bool = False) -> dict[tuple[str, str], dict[str, Any]]:
     """Items of any entities by key, in as few BatchGetItem round trips as DynamoDB allows (100 keys each):
     (pk, sk) -> the raw item (`Entity.from_raw_data` makes it a model). Keys not found are left out."""

@@ -10,9 +10,19 @@ def test_staff_sets_up_a_commune_then_changes_its_languages(client, act_as):
     assert created.status_code == 201
     assert created.json_body == {
         "lau2": "0501", "name": "Clervaux", "languages": ["lb", "fr", "de", "en", "pt"], "time_zone": "Europe/Luxembourg",
+        "publish_indicators": False,
     }
     assert changed.status_code == 200
     assert client.get("/api/v1/communes/0501").json_body["languages"] == ["lb", "de"]
+
+
+def test_publishing_the_indicators_is_opt_in_and_kept_by_later_changes(client, act_as):
+    act_as(STAFF)
+    client.put("/api/v1/communes/0501", headers=JSON, body=body({"name": "Clervaux"}))
+    assert client.get("/api/v1/communes/0501").json_body["publish_indicators"] is False
+    client.put("/api/v1/communes/0501", headers=JSON, body=body({"name": "Clervaux", "publish_indicators": True}))
+    client.put("/api/v1/communes/0501", headers=JSON, body=body({"name": "Clervaux", "languages": ["lb"]}))
+    assert client.get("/api/v1/communes/0501").json_body["publish_indicators"] is True
 
 
 def test_communes_are_listed_by_name_ignoring_accents(client, act_as):

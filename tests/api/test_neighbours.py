@@ -398,6 +398,8 @@ def test_the_pending_list_is_one_query_after_the_session_on_every_device(client,
     assert earlier_vouch.status_code == 201
     UserItem(*UserItem.key(earlier.user_id)).update(actions=[UserItem.vouchers.remove()])
 
+    # The laptop's first request of the week learns that the phone counted its resident weekly active (#14): once.
+    assert client.get(f"{BASE}/pending", headers=laptop).status_code == 200
     for headers in (phone, laptop):
         with count_dynamodb_calls() as calls:
             page = client.get(f"{BASE}/pending", headers=headers).json_body

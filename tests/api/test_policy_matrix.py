@@ -290,6 +290,13 @@ EXPECTED = {
         {"verified", "ambassador"},
     ("GET", "/api/v1/neighbourhoods/{neighbourhood_id}/consultations/{consultation_id}/documents/{document_id}"):
         {"verified", "ambassador"},
+    # The commune's indicators: its admins and editors (404 to residents, partners and other staff); a neighbourhood's
+    # figures: its ambassadors; the public headline figures: anyone, when published (tests/indicators/).
+    ("GET", "/api/v1/communes/{lau2}/indicators"): {"staff_admin", "staff_editor"},
+    ("GET", "/api/v1/communes/{lau2}/indicators.csv"): {"staff_admin", "staff_editor"},
+    ("GET", "/api/v1/communes/{lau2}/report"): {"staff_admin", "staff_editor"},
+    ("GET", "/api/v1/neighbourhoods/{neighbourhood_id}/indicators"): {"ambassador"},
+    ("GET", "/api/v1/communes/{lau2}/indicators/public"): ALL,
 }
 
 def _routes(app):

@@ -83,6 +83,10 @@ def test_the_principal_is_one_read_of_the_session(client, outbox):
     anna_headers = resident_headers(client, outbox, "anna@example.lu")
     anna = me(client, anna_headers)
     decide(client, clerk, anna["id"], {"decision": "approve"})
+    # Her first request of the week counts her among the weekly active residents: one transaction, once a week.
+    with count_dynamodb_calls() as first:
+        assert feed(client, anna_headers, anna["residence"]["neighbourhood"]["id"]).status_code == 200
+    assert first == {"GetItem": 1, "TransactWriteItems": 1, "Query": 1}, first
 
     with count_dynamodb_calls() as calls:
         assert feed(client, anna_headers, anna["residence"]["neighbourhood"]["id"]).status_code == 200
@@ -100,7 +104,7 @@ def test_a_session_opened_before_sessions_carried_the_principal_gets_it_once(cli
     session.update(actions=[getattr(SessionItem, name).remove() for name in (*signin.PRINCIPAL_FIELDS, "synced_at")])
     neighbourhood = anna["residence"]["neighbourhood"]["id"]
 
-    assert feed(client, anna_headers, neighbourhood).status_code == 200
+    assert feed(client, anna_headers, neighbourhood).status_code == 200  # copies the principal (and counts her active)
     session.refresh()
     assert session.residence_status == "verified" and session.neighbourhood_id == neighbourhood
     with count_dynamodb_calls() as calls:

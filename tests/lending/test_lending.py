@@ -125,7 +125,7 @@ def test_a_loan_goes_requested_accepted_picked_up_returned_and_counts_an_exchang
     assert move(client, act_as, loan["id"], "picked_up").json_body["state"] == "picked_up"
     assert move(client, act_as, loan["id"], "returned").json_body["state"] == "returned"
     week = WeekStatsItem.get(*WeekStatsItem.key(N1, iso_week(loans_module.today())))
-    assert week.exchanges == 1
+    assert week.exchanges == 1 and week.loans_returned == 1 and week.loans_on_time == 1  # returned before its end
     # the days are free again
     again = ask_loan(client, act_as, item["id"], day(1), day(2)).json_body
     assert decide(client, act_as, again["id"], "accept").status_code == 200

@@ -72,7 +72,7 @@ def test_a_report_is_once_per_reporter_never_ones_own_and_lists_for_ambassadors(
     assert target["target_id"] == post["id"] and target["count"] == 2
     assert target["reasons"] == {"commercial": 1, "spam": 1} and target["texts"] == ["Sells things"]
     assert "U-ben" not in listed.body.decode() and "U-carl" not in listed.body.decode()
-    week = WeekStatsItem.get(f"NBH#{N1}#STATS", iso_week())
+    week = WeekStatsItem.get(*WeekStatsItem.key(N1, iso_week()))
     assert int(week.reports) == 2
 
 

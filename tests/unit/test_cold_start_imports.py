@@ -4,8 +4,10 @@ announcements' Markdown use; those load inside the functions that use them (docs
 What each function loads)."""
 
 import ast
+import builtins
 import os
 import subprocess
+import symtable
 import sys
 from pathlib import Path
 
@@ -82,6 +84,21 @@ def test_every_name_app_py_takes_from_a_later_module_exists():
     # Then every module imports and holds every name app.py takes from it
     missing = sorted(f"{handle}.{name}" for handle, name in used if not hasattr(getattr(app, handle).now(), name))
     assert used and missing == []
+
+
+def test_every_global_name_app_py_uses_is_defined():
+    # Given app.py, whose routes run only on a request (a name left undefined would fail there, not on import)
+    app = app_module()
+
+    def undefined(table: symtable.SymbolTable) -> set[str]:
+        names = {symbol.get_name() for symbol in table.get_symbols()
+                 if symbol.is_referenced() and not symbol.is_assigned() and not symbol.is_parameter()
+                 and (symbol.is_global() or table.get_type() == "module")}
+        names = {name for name in names if not hasattr(app, name) and not hasattr(builtins, name)}
+        return names.union(*(undefined(child) for child in table.get_children()))
+
+    # Then every name its functions read from the module is defined there (or is a builtin)
+    assert undefined(symtable.symtable((ROOT / "app.py").read_text(encoding="utf-8"), "app.py", "exec")) == set()
 
 
 def app_module():
