@@ -37,6 +37,7 @@ from chalicelib.observability import logger
 from chalicelib.policy import Principal, authorize_in, commune_of
 from chalicelib.store.pages import decode_cursor, encode_cursor
 from chalicelib.store.table import condition_failed, table_connection, transaction
+from chalicelib.volunteering import ledger
 from chalicelib.volunteering.models import (
     MAX_AHEAD, CallEntryItem, CallItem, CallListQuery, CallPage, CallPublic, CallRequest, CallSignUps, CallSummary,
     ShiftItem, ShiftMove, ShiftPublic, ShiftSignUps, SignUpItem, Volunteer,
@@ -173,6 +174,7 @@ def move_shift(principal: Principal, call_id: str, shift_id: str, move: ShiftMov
     for signup in _signups(call_id, shift_id):
         signup.update(actions=[SignUpItem.starts_at.set(starts_at), SignUpItem.ends_at.set(ends_at),
                                SignUpItem.gsi1sk.set(ShiftItem.reminder_key(starts_at, call_id, shift_id))])
+        ledger.rewrite(signup.user_id, ledger.moved(call_id, shift_id, starts_at, ends_at))
     alerts.volunteer_shift_changed(call_id, shift_id, f"moved-{starts_at.strftime('%Y%m%dT%H%M%SZ')}")
     return public_call(call, shifts, principal)
 
@@ -393,8 +395,10 @@ def _signups(call_id: str, shift_id: str | None = None) -> list[SignUpItem]:
 
 
 def _mark_signups(call_id: str, shift_id: str, cancelled: bool) -> None:
+    """The shift's sign-ups say it is cancelled; it leaves its volunteers' ledgers (no clash any more)."""
     for signup in _signups(call_id, shift_id):
         signup.update(actions=[SignUpItem.cancelled.set(cancelled)])
+        ledger.rewrite(signup.user_id, ledger.without(call_id, shift_id))
 
 
 def _stamp(moment: datetime) -> str:
