@@ -86,7 +86,7 @@ from chalicelib.neighbours.models import (
     MemberList, NeighbourhoodInside, NeighbourhoodPath, PendingList, VouchRequest, VouchResult,
 )
 from chalicelib.notifications import alert_queue, settings as notification_settings, unread, unsubscribe
-from chalicelib.notifications.settings import NotificationSettings, NotificationSettingsUpdate
+from chalicelib.notifications.settings import NotificationSettings, NotificationSettingsUpdate, wants_for
 from chalicelib.notifications.unsubscribe import Unsubscribed, UnsubscribeQuery
 from chalicelib.observability import observe_request
 from chalicelib.announcements import attachments as announcement_attachments, service as announcements
@@ -126,6 +126,8 @@ from chalicelib.volunteering.models import (
     PublisherCallRequest, ShiftMove, ShiftPath, VolunteeringRecord,
 )
 from chalicelib.volunteering.publishing import PublishedCalls
+from chalicelib.volunteering import cover as volunteer_cover
+from chalicelib.volunteering.cover import CoverAsked
 from chalicelib.volunteering.models import CertificateQuery
 from chalicelib.volunteering.approval import (
     CallDecision, CallReview, CallReviewList, CommuneCallPath, decide as decide_call_review,
@@ -1187,6 +1189,15 @@ def confirm_attendance(principal, path, body):
     return volunteer_signups.confirm_attendance(principal, path.call_id, path.shift_id, body)
 
 
+@api.post("/api/v1/volunteering/{call_id}/shifts/{shift_id}/find-cover", action="volunteering.one",
+          summary="Ask Noper to find cover for a coming shift of a call I organise that is short of people: it writes "
+                  "to a few neighbours of the call's reach who offer a wanted skill and are free then (a count only; "
+                  "once per shift per 24 hours, else 409 cover_asked_recently)", path_model=ShiftPath,
+          response=CoverAsked, errors=(400, 401, 403, 404, 409, 429))
+def find_cover(principal, path):
+    return volunteer_cover.find_cover(principal, path.call_id, path.shift_id, wants_volunteering_emails)
+
+
 @api.post("/api/v1/volunteering/{call_id}/comments", action="volunteering.one",
           summary="Comment on a call for volunteers, or reply to one of its comments (`reply_to`)",
           path_model=CallPath, body=CommentRequest, response=CommentPublic, status=201,
@@ -1564,6 +1575,19 @@ def cancel_published_shift(principal, path):
           response=CallPublic, errors=(400, 401, 403, 404, 409, 413, 415))
 def move_published_shift(principal, path, body):
     return volunteering.move_shift(principal, path.call_id, path.shift_id, body)
+
+
+@api.post("/api/v1/publish/volunteering/{call_id}/shifts/{shift_id}/find-cover", action="volunteering.publish",
+          summary="Ask Noper to find cover for a coming shift of one of the link's publisher's calls (a count only; "
+                  "once per shift per 24 hours)", path_model=ShiftPath, response=CoverAsked,
+          errors=(400, 401, 403, 404, 409, 429))
+def find_published_cover(principal, path):
+    return volunteer_cover.find_cover(principal, path.call_id, path.shift_id, wants_volunteering_emails)
+
+
+def wants_volunteering_emails(user):
+    """Cover is asked of neighbours who want emails about volunteering (their notification choices)."""
+    return wants_for(user, "volunteering")
 
 
 @api.post("/api/v1/publish/volunteering/{call_id}/shifts/{shift_id}/attendance", action="volunteering.publish",

@@ -148,7 +148,7 @@ def cancel_coming_shifts(call_id: str, shifts: list[ShiftItem]) -> None:
 
 def cancel_shift(principal: Principal, call_id: str, shift_id: str) -> CallPublic:
     call, shifts = organised(principal, call_id)
-    shift = _coming_shift(shifts, shift_id)
+    shift = coming_shift(shifts, shift_id)
     _update_shift(shift, [ShiftItem.status.set("cancelled"), ShiftItem.gsi1pk.remove(), ShiftItem.gsi1sk.remove()])
     shift.status = "cancelled"
     _mark_signups(call_id, shift_id, cancelled=True)
@@ -158,7 +158,7 @@ def cancel_shift(principal: Principal, call_id: str, shift_id: str) -> CallPubli
 
 def move_shift(principal: Principal, call_id: str, shift_id: str, move: ShiftMove) -> CallPublic:
     call, shifts = organised(principal, call_id)
-    shift = _coming_shift(shifts, shift_id)
+    shift = coming_shift(shifts, shift_id)
     starts_at, ends_at = to_instant(move.start, ZONE), to_instant(move.end, ZONE)
     _check_start(starts_at, "start")
     # Its reminder follows the new start (again if it went for the old one)
@@ -364,7 +364,7 @@ def find_shift(shifts: list[ShiftItem], shift_id: str) -> ShiftItem:
     raise no_such_shift()
 
 
-def _coming_shift(shifts: list[ShiftItem], shift_id: str) -> ShiftItem:
+def coming_shift(shifts: list[ShiftItem], shift_id: str) -> ShiftItem:
     shift = find_shift(shifts, shift_id)
     if shift.status == "cancelled":
         raise Conflict("This shift is cancelled.", {"shift_id": "cancelled"})

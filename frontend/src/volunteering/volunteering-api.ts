@@ -18,6 +18,7 @@ export type Attended = Schemas['Attended'];
 export type MyShift = Schemas['MyShift'];
 export type MyShifts = Schemas['MyShifts'];
 export type VolunteeringRecord = Schemas['VolunteeringRecord'];
+export type CoverAsked = Schemas['CoverAsked'];
 export type Pairing = Call['pairing'];
 export type { ReportReason };
 
@@ -46,6 +47,8 @@ export interface OrganiserApi {
   cancelShift(callId: string, shiftId: string): Promise<Outcome<Call>>;
   moveShift(callId: string, shiftId: string, start: string, end: string): Promise<Outcome<Call>>;
   confirm(callId: string, shiftId: string, people: Attended[]): Promise<Outcome<CallSignUps>>;
+  /** Ask Noper to write to a few free neighbours with a wanted skill: a count comes back, never who. */
+  findCover(callId: string, shiftId: string): Promise<Outcome<CoverAsked>>;
 }
 
 /** The calls of the volunteering screens, a call's comments among them; tests pass a fake. */
@@ -86,6 +89,7 @@ export function httpVolunteeringApi(client: ApiClient): VolunteeringApi {
       outcomeOf(client.POST('/api/v1/volunteering/{call_id}/shifts/{shift_id}/move', { params: onShift(id, shift), body: { start, end } })),
     confirm: (id, shift, people) =>
       outcomeOf(client.POST('/api/v1/volunteering/{call_id}/shifts/{shift_id}/attendance', { params: onShift(id, shift), body: { people } })),
+    findCover: (id, shift) => outcomeOf(client.POST('/api/v1/volunteering/{call_id}/shifts/{shift_id}/find-cover', { params: onShift(id, shift) })),
   };
 }
 
@@ -106,5 +110,6 @@ export function httpPublisherCallsApi(client: ApiClient): PublisherCallsApi {
       outcomeOf(client.POST('/api/v1/publish/volunteering/{call_id}/shifts/{shift_id}/move', { params: onShift(id, shift), body: { start, end } })),
     confirm: (id, shift, people) =>
       outcomeOf(client.POST('/api/v1/publish/volunteering/{call_id}/shifts/{shift_id}/attendance', { params: onShift(id, shift), body: { people } })),
+    findCover: (id, shift) => outcomeOf(client.POST('/api/v1/publish/volunteering/{call_id}/shifts/{shift_id}/find-cover', { params: onShift(id, shift) })),
   };
 }
