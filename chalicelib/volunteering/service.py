@@ -31,6 +31,7 @@ from chalicelib.content.hiding import hidden_fields, in_place
 from chalicelib.content.kinds import Change, Content, ContentKind, Known
 from chalicelib.errors import Conflict, Forbidden, InvalidInput, NotFound
 from chalicelib.events import service as events
+from chalicelib.events.models import EventItem
 from chalicelib.events.recurrence import ZONE, to_instant, to_local
 from chalicelib.i18n import DEFAULT
 from chalicelib.observability import logger
@@ -435,6 +436,43 @@ def write_entries(call: CallItem) -> None:
     if call.listed_sk != sk:
         call.update(actions=[CallItem.listed_sk.set(sk) if sk else CallItem.listed_sk.remove()])
         call.listed_sk = sk
+    show_on_event(call)
+
+
+def show_on_event(call: CallItem) -> None:
+    """The event the call hangs on lists it while it is open and shown ("Volunteers wanted" on the event's page)."""
+    if not call.event_id:
+        return
+    link = {f"{call.call_id}#{call.title}"}
+    shown = call.status == "open" and not call.hidden
+    try:
+        EventItem(*EventItem.key(call.event_id)).update(
+            actions=[EventItem.volunteer_calls.add(link) if shown else EventItem.volunteer_calls.delete(link)],
+            condition=EventItem.pk.exists())
+    except UpdateError as error:
+        if not condition_failed(error):
+            raise  # the event is gone: nothing to show it on
+
+
+def show_calls_on_events(lau2: str) -> int:
+    """Upgrade step (`./noper show-calls-on-events`): the open calls attached to an event before events listed them
+    are listed on it. One Query of each neighbourhood's open calls, each call read once; idempotent (a set's ADD).
+    Answers how many events were written."""
+    from chalicelib.neighbourhoods.service import list_published
+
+    seen: set[str] = set()
+    written = 0
+    for nbh in list_published(lau2).neighbourhoods:
+        for entry in CallEntryItem.query(CallEntryItem.partition(nbh.id)):
+            call_id = entry.sk.partition("#")[2]
+            if call_id in seen:
+                continue
+            seen.add(call_id)
+            call, _ = load(call_id)
+            if call.event_id:
+                show_on_event(call)
+                written += 1
+    return written
 
 
 # --- a call is content of the kernel ----------------------------------------------------------

@@ -68,6 +68,8 @@ def _remove(call: CallItem) -> None:
     for shift in shifts:
         shift.delete()
     call.delete()
+    call.status = "cancelled"
+    service.show_on_event(call)  # off its event's page
     if call.listed_sk:
         for nbh in call.reaches or []:
             CallEntryItem(CallEntryItem.partition(nbh), call.listed_sk).delete()

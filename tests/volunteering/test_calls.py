@@ -132,7 +132,15 @@ def test_a_call_names_an_event_of_its_own_neighbourhood_only(client, act_as):
     own = client.post(f"/api/v1/neighbourhoods/{N1}/events", headers=JSON, body=body({
         "title": "Centre fair", "category": "flea_market", "start": f"{year}-05-16T09:00",
         "end": f"{year}-05-16T17:00"})).json_body
-    assert published(client, act_as, event_id=own["id"])["event_id"] == own["id"]
+    call = published(client, act_as, event_id=own["id"])
+    assert call["event_id"] == own["id"]
+    # The event's page lists its open call ("Volunteers wanted"), until the call is cancelled
+    act_as(BEN)
+    shown = client.get(f"/api/v1/events/{own['id']}").json_body["volunteer_calls"]
+    assert shown == [{"id": call["id"], "title": "Flea market volunteers"}]
+    act_as(ANNA)
+    assert client.post(f"/api/v1/volunteering/{call['id']}/cancel").status_code == 200
+    assert client.get(f"/api/v1/events/{own['id']}").json_body["volunteer_calls"] == []
 
 
 def test_signing_up_and_withdrawing_with_the_reasons_for_a_refusal(client, act_as):
