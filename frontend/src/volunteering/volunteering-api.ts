@@ -34,8 +34,13 @@ export const SKILLS = [
 ] as const satisfies readonly NonNullable<CallRequest['skills']>[number][];
 export type Skill = (typeof SKILLS)[number];
 
-/** The address of my volunteering certificate (a PDF in my language). */
-export const CERTIFICATE_PATH = '/api/v1/me/volunteering/certificate.pdf';
+/** My volunteering certificate, a PDF in `language` (the API answers its bytes to `Accept: application/pdf` only, so
+ * it is fetched, then handed to the browser's "save": lib/save-file.ts). */
+export function certificate(client: ApiClient, language: string): Promise<Outcome<Blob>> {
+  return outcomeOf(client.GET('/api/v1/me/volunteering/certificate.pdf', {
+    params: { query: { language: language as 'lb' | 'fr' | 'de' | 'en' | 'pt' } }, headers: { Accept: 'application/pdf' }, parseAs: 'blob', ...fresh,
+  })) as unknown as Promise<Outcome<Blob>>;
+}
 
 /**
  * What an organiser does with a call: a resident's through their session (`/api/v1/volunteering/…`), a partner's
