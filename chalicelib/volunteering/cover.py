@@ -39,7 +39,8 @@ from chalicelib.volunteering.offers import HelperItem
 EVERY = timedelta(hours=24)  # one ask per shift in this time
 MAX_CONTACTED = 15  # people written to per ask
 PER_HOUR = 10  # asks per organiser (or link) an hour, over every call
-MAX_LOOKED_AT = 200  # candidates whose time and choices are read, at most
+MAX_LOOKED_AT = 200  # candidates of one neighbourhood looked at, at most
+CHUNK = 25  # candidates whose time and choices are read at once
 KEPT = timedelta(days=400)  # a shift starts at most a year ahead
 
 
@@ -150,22 +151,23 @@ def _helpers(neighbourhood_id: str, wanted: set[str], organisers: set[str], left
 
 def _free_and_willing(people: list[str], shift: ShiftItem, room: int,
                       wants_emails: Callable[[UserItem], bool]) -> list[str]:
-    """Those with no shift at that time who want emails about volunteering (their ledgers and profiles: BatchGetItem)."""
-    if room <= 0 or not people:
-        return []
-    keys = [ledger.SignUpLedgerItem.key(p) for p in people] + [UserItem.key(p) for p in people]
-    found = read_items(keys, consistent=True)
-    chosen = []
-    for person in people:
-        raw_user = found.get(UserItem.key(person))
-        if raw_user is None or not wants_emails(UserItem.from_raw_data(raw_user)):
-            continue
-        raw_ledger = found.get(ledger.SignUpLedgerItem.key(person))
-        spans = (set(ledger.SignUpLedgerItem.from_raw_data(raw_ledger).spans or ()) if raw_ledger is not None
-                 else ledger.read(person)[1])  # none made yet: from their sign-ups
-        if ledger.clash_in(spans, shift.starts_at, shift.ends_at) is not None:
-            continue
-        chosen.append(person)
-        if len(chosen) == room:
-            break
+    """Those with no shift at that time who want emails about volunteering: their ledgers and profiles, a BatchGetItem
+    of `CHUNK` people at a time, until `room` are found."""
+    chosen: list[str] = []
+    for start in range(0, len(people) if room > 0 else 0, CHUNK):
+        some = people[start:start + CHUNK]
+        found = read_items([ledger.SignUpLedgerItem.key(p) for p in some] + [UserItem.key(p) for p in some],
+                           consistent=True)
+        for person in some:
+            raw_user = found.get(UserItem.key(person))
+            if raw_user is None or not wants_emails(UserItem.from_raw_data(raw_user)):
+                continue
+            raw_ledger = found.get(ledger.SignUpLedgerItem.key(person))
+            spans = (set(ledger.SignUpLedgerItem.from_raw_data(raw_ledger).spans or ()) if raw_ledger is not None
+                     else ledger.read(person)[1])  # none made yet: from their sign-ups
+            if ledger.clash_in(spans, shift.starts_at, shift.ends_at) is not None:
+                continue
+            chosen.append(person)
+            if len(chosen) == room:
+                return chosen
     return chosen
