@@ -36,6 +36,11 @@ PROBES = {
     "dependencies the API uses": DEPENDENCIES,
     "the same + boto3 (#16's list)": DEPENDENCIES + "\nimport boto3",
 }
+# app.py imports a concern's modules on the first request that uses them (chalicelib/later.py): what a cold start
+# serving the feed (the web app's first screen) imports in all, for the record beside the ratios.
+FIRST_REQUEST = {
+    "app + what a feed request imports": "import app\napp.posts_feed.now(); app.posts_models.now()",
+}
 # Packages only the background functions (emails, PDFs, photos, attachments, Markdown) need.
 HEAVY = ("jinja2", "babel", "PIL", "fpdf", "markdown_it", "nh3", "css_inline", "pypdfium2", "segno")
 
@@ -109,11 +114,12 @@ def main() -> None:
 
 
 def measure(place: Place, args: argparse.Namespace) -> None:
-    results: dict[str, list[dict]] = {name: [] for name in PROBES}
-    for code in PROBES.values():
+    probes = {**PROBES, **FIRST_REQUEST}
+    results: dict[str, list[dict]] = {name: [] for name in probes}
+    for code in probes.values():
         place.run(code)  # not counted: compiles the bytecode (source tree), fills the file cache
     for _ in range(args.runs):
-        for name, code in PROBES.items():
+        for name, code in probes.items():
             results[name].append(place.run(code))
     medians, cpu = {}, {}
     for name, runs in results.items():
@@ -127,6 +133,9 @@ def measure(place: Place, args: argparse.Namespace) -> None:
         print(f"ratio app / {name}: {medians['app'] / medians[name]:.2f}x (CPU {cpu['app'] / cpu[name]:.2f}x); "
               f"Noper's own import over it: {medians['app'] / medians[name] - 1:.2f}x "
               f"(CPU {cpu['app'] / cpu[name] - 1:.2f}x)")
+    for name in FIRST_REQUEST:
+        print(f"{name}: {medians[name] / medians['dependencies the API uses'] - 1:.2f}x the dependencies' import "
+              f"(CPU {cpu[name] / cpu['dependencies the API uses'] - 1:.2f}x)")
     loaded = set(results["app"][0]["modules"])
     print(f"boto3 on the import path: {'yes' if 'boto3' in loaded else 'no'}")
     print(f"background-only packages on the import path: {', '.join(sorted(loaded & set(HEAVY))) or 'none'}")

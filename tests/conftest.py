@@ -97,4 +97,4 @@ def dynamodb_local():
 def api_docs(app):
     from app import api
 
-    return api.docs
+    return [doc.with_models() for doc in api.docs]

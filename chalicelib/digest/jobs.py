@@ -6,11 +6,8 @@ from __future__ import annotations
 from typing import Iterator
 
 from chalicelib.communes.models import CommuneItem
+from chalicelib.digest import QUEUE  # noqa: F401  (the fan-out's and infra's name for it)
 from chalicelib.neighbourhoods.models import NeighbourhoodItem
-
-# Chalice needs the queue's name when it packages the app (app.py `digest_neighbourhood`, here so that the
-# API's import need not load the digest's code); infra/template.py creates it by this name.
-QUEUE = "noper-digest"
 
 
 def published_neighbourhoods(lau2: str | None = None) -> Iterator[dict[str, str]]:

@@ -13,7 +13,7 @@ import hmac
 import inspect
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Callable
 
 from chalice import Chalice, Response
@@ -26,6 +26,7 @@ from chalicelib.adapters.aws import unavailable
 from chalicelib.errors import (
     Forbidden, Internal, InvalidInput, NoperError, ServiceUnavailable, TooLarge, UnsupportedMediaType,
 )
+from chalicelib.later import now
 from chalicelib.models import Model
 from chalicelib.observability import logger
 from chalicelib.publishers.links import principal_from_link
@@ -76,6 +77,13 @@ class RouteDoc:
     # True for a creation: an `Idempotency-Key` header makes a retry answer what the first attempt answered
     # instead of creating twice (chalicelib/store/idempotency.py). Every new creation route sets it.
     idempotent: bool = False
+
+    def with_models(self) -> RouteDoc:
+        """This route with its models imported: app.py names them with `later` (chalicelib/later.py), so that a
+        request imports only its own route's; the OpenAPI document needs them all."""
+        return replace(self, path_model=now(self.path_model), query=now(self.query), body=now(self.body),
+                       response=now(self.response),
+                       other_responses=tuple((status, now(model)) for status, model in self.other_responses))
 
 
 @dataclass

@@ -35,6 +35,7 @@ STATUS_TEXT = {
 
 
 def build_openapi(docs: list[RouteDoc]) -> dict[str, Any]:
+    docs = [doc.with_models() for doc in docs]
     models: set[type[BaseModel]] = {ErrorResponse}
     for doc in docs:
         models.update(m for m in (doc.body, doc.response) if m is not None)

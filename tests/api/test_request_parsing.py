@@ -119,7 +119,7 @@ def test_a_bug_answers_a_json_500_not_a_stack_trace(client, monkeypatch):
     def broken():
         raise RuntimeError("bug")
 
-    monkeypatch.setattr("app.list_communes", broken)
+    monkeypatch.setattr("chalicelib.communes.service.list_communes", broken)
 
     response = client.get("/api/v1/communes")
 

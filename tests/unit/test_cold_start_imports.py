@@ -3,10 +3,13 @@ does on a cold start, loads none of the packages that only emails, PDFs, photos,
 announcements' Markdown use; those load inside the functions that use them (docs/architecture.md,
 What each function loads)."""
 
+import ast
 import os
 import subprocess
 import sys
 from pathlib import Path
+
+from chalicelib.later import Later
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -48,3 +51,40 @@ def test_importing_the_app_builds_no_model_but_the_settings():
     # Then pydantic has built no request, response or domain model yet (chalicelib.models.Model defers
     # them to their first use); the settings are read on import
     assert built == ["chalicelib.config.Settings"]
+
+
+CONCERNS_LOADED = """
+import app, sys
+print("\\n".join(sorted(name for name in sys.modules if name.startswith("chalicelib."))))
+"""
+
+
+def test_importing_the_app_loads_no_concern_a_request_has_not_asked_for():
+    # Given a fresh interpreter
+    # When it imports app.py
+    loaded = set(subprocess.run(
+        [sys.executable, "-c", CONCERNS_LOADED],
+        cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)}, capture_output=True, text=True, check=True,
+    ).stdout.split())
+    # Then the modules of the concerns app.py names with `later` are not imported yet: a request imports its own
+    later_named = {thing._module for thing in vars(app_module()).values() if isinstance(thing, Later)}
+    assert later_named and not later_named & loaded
+
+
+def test_every_name_app_py_takes_from_a_later_module_exists():
+    # Given app.py's `later` modules, which import nothing until a request uses them (a misspelt name would
+    # only fail on that request)
+    app = app_module()
+    handles = {name for name, thing in vars(app).items() if isinstance(thing, Later)}
+    tree = ast.parse((ROOT / "app.py").read_text(encoding="utf-8"))
+    used = {(node.value.id, node.attr) for node in ast.walk(tree)
+            if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id in handles}
+    # Then every module imports and holds every name app.py takes from it
+    missing = sorted(f"{handle}.{name}" for handle, name in used if not hasattr(getattr(app, handle).now(), name))
+    assert used and missing == []
+
+
+def app_module():
+    import app
+
+    return app
