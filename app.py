@@ -32,7 +32,7 @@ from chalicelib.uploads import s3_object_created
 from chalicelib.alerts import QUEUE as ALERT_QUEUE
 from chalicelib.digest import QUEUE as DIGEST_QUEUE
 from chalicelib.i18n import choose
-from chalicelib.later import later
+from chalicelib.later import later, routes_declared
 from chalicelib.web.api import RETRY_AFTER, Api, Reply, client_ip
 from chalicelib.web.site import require_accept, site_url
 from chalicelib.web.openapi import build_openapi
@@ -107,6 +107,7 @@ verification = later("chalicelib.verification.service")
 volunteering_approval = later("chalicelib.volunteering.approval")
 buddies = later("chalicelib.volunteering.buddies")
 certificate = later("chalicelib.volunteering.certificate")
+volunteer_cover = later("chalicelib.volunteering.cover")
 volunteering_models = later("chalicelib.volunteering.models")
 volunteering_offers = later("chalicelib.volunteering.offers")
 volunteer_publishing = later("chalicelib.volunteering.publishing")
@@ -1281,6 +1282,15 @@ def confirm_attendance(principal, path, body):
     return volunteer_signups.confirm_attendance(principal, path.call_id, path.shift_id, body)
 
 
+@api.post("/api/v1/volunteering/{call_id}/shifts/{shift_id}/find-cover", action="volunteering.one",
+          summary="Ask Noper to find cover for a coming shift of a call I organise that is short of people: it writes "
+                  "to a few neighbours of the call's reach who offer a wanted skill and are free then (a count only; "
+                  "once per shift per 24 hours, else 409 cover_asked_recently)", path_model=volunteering_models.ShiftPath,
+          response=volunteer_cover.CoverAsked, errors=(400, 401, 403, 404, 409, 429))
+def find_cover(principal, path):
+    return volunteer_cover.find_cover(principal, path.call_id, path.shift_id, wants_volunteering_emails)
+
+
 @api.post("/api/v1/volunteering/{call_id}/comments", action="volunteering.one",
           summary="Comment on a call for volunteers, or reply to one of its comments (`reply_to`)",
           path_model=volunteering_models.CallPath, body=comments_models.CommentRequest,
@@ -1688,6 +1698,19 @@ def move_published_shift(principal, path, body):
     return volunteering.move_shift(principal, path.call_id, path.shift_id, body)
 
 
+@api.post("/api/v1/publish/volunteering/{call_id}/shifts/{shift_id}/find-cover", action="volunteering.publish",
+          summary="Ask Noper to find cover for a coming shift of one of the link's publisher's calls (a count only; "
+                  "once per shift per 24 hours)", path_model=volunteering_models.ShiftPath,
+          response=volunteer_cover.CoverAsked, errors=(400, 401, 403, 404, 409, 429))
+def find_published_cover(principal, path):
+    return volunteer_cover.find_cover(principal, path.call_id, path.shift_id, wants_volunteering_emails)
+
+
+def wants_volunteering_emails(user):
+    """Cover is asked of neighbours who want emails about volunteering (their notification choices)."""
+    return notification_settings.wants_for(user, "volunteering")
+
+
 @api.post("/api/v1/publish/volunteering/{call_id}/shifts/{shift_id}/attendance", action="volunteering.publish",
           summary="Confirm who came to an ended shift of one of the link's publisher's calls, and their hours",
           path_model=volunteering_models.ShiftPath, body=volunteering_models.AttendanceRequest,
@@ -1992,6 +2015,8 @@ def indicator_snapshots(event):
     indicators_snapshots.freeze_last_month(datetime.fromisoformat(event.time))
 
 
+# The routes are declared: a `later` module's name in a route's body is now the function or value itself.
+routes_declared()
 # What the import built lives as long as the function: out of later collections, which then walk only new objects.
 gc.freeze()
 gc.enable()

@@ -76,6 +76,12 @@ def volunteer_shift_changed(call_id: str, shift_id: str, change: str) -> None:
     _enqueue({"kind": "shift_changed", "call_id": call_id, "shift_id": shift_id, "change": change})
 
 
+def cover_wanted(call_id: str, shift_id: str, stamp: str) -> None:
+    """Organisers asked Noper to find cover for a shift (chalicelib/volunteering/cover.py, the ask made at `stamp`):
+    email the neighbours it chose."""
+    _enqueue({"kind": "cover", "call_id": call_id, "shift_id": shift_id, "stamp": stamp})
+
+
 def export_requested(user_id: str, export_id: str) -> None:
     """A resident asked for their data: enqueue its preparation and the email that it is ready
     (chalicelib/accounts/exports.py)."""

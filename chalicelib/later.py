@@ -3,16 +3,27 @@
 app.py, the routing table, names every concern's models and functions, but a request uses one concern: a cold
 start that imported them all would build every pydantic model and PynamoDB entity of the ten concerns (about
 400 classes) before answering. So app.py holds `events = later("chalicelib.events.service")` for each module
-it uses: `events.get_event` names the function without importing anything, and calling it (or reading any of
-its attributes, as `EventCreate.model_validate` does) imports the module then. A route's models, given to its
-decorator the same way, are imported on its first request (chalicelib/web/api.py) or when the OpenAPI document
-is built. docs/architecture.md, What each function loads.
+it uses. While app.py declares its routes, `events_models.EventCreate` in a route's decorator names the model
+without importing anything: the name is imported on its first use (calling it, reading one of its attributes,
+as `model_validate`), on the route's first request (chalicelib/web/api.py) or when the OpenAPI document is
+built. Once the routes are declared (`routes_declared()`, at the end of app.py), `events.get_event` in a
+route's body imports the module, if no request has yet, and is the function itself, as a constant such as
+`unsubscribe.HEADERS` is the value itself. docs/architecture.md, What each function loads.
 """
 
 from __future__ import annotations
 
 import importlib
 from typing import Any
+
+
+_declaring = True  # app.py is declaring its routes: names are taken, not imported
+
+
+def routes_declared() -> None:
+    """From now on a module's name is the thing itself (imported on first use), no longer a `Later`."""
+    global _declaring
+    _declaring = False
 
 
 class Later:
@@ -27,7 +38,7 @@ class Later:
     def __getattr__(self, attribute: str) -> Any:
         if attribute.startswith("__"):  # copy, pickle, inspect probing: never import for them
             raise AttributeError(attribute)
-        if not self._name:
+        if not self._name and _declaring:
             return Later(self._module, attribute)  # still nothing imported
         return getattr(self.now(), attribute)
 

@@ -101,6 +101,12 @@ def queue_pending_calls(_args: argparse.Namespace) -> int:
     return 0
 
 
+def show_calls_on_events(_args: argparse.Namespace) -> int:
+    from chalicelib.volunteering.service import show_calls_on_events as show
+
+    return _in_every_commune(show, "open calls for volunteers listed on their events")
+
+
 def retarget_consultations(_args: argparse.Namespace) -> int:
     from chalicelib.consultations.service import retarget
 
@@ -258,6 +264,9 @@ def parser() -> argparse.ArgumentParser:
     commands.add_parser("queue-pending-calls", help="once, when upgrading: give every partner's call for volunteers "
                         "still pending its review, so that staff decide it in \"Calls to approve\" (idempotent)"
                         ).set_defaults(run=queue_pending_calls)
+    commands.add_parser("show-calls-on-events", help="once, when upgrading: list every open call for volunteers on the "
+                        "event it hangs on, so that the event's page shows \"Volunteers wanted\" (idempotent)"
+                        ).set_defaults(run=show_calls_on_events)
     commands.add_parser("retarget-consultations", help="once, when upgrading: write the target entries of listed "
                         "consultations again, with their titles and a whole-commune one in each neighbourhood, so a "
                         "neighbourhood's consultations are one Query (idempotent)").set_defaults(run=retarget_consultations)

@@ -35,14 +35,14 @@ def load_demo() -> list[str]:
     loaded += load_demo_life()  # a week of posts, comments, a loan and messages (after the people)
     from ops.demo_events import load_demo_events
 
-    loaded += load_demo_events()  # a flea market, a street party and a monthly repair café, with answers
+    loaded += load_demo_events()  # a street party and a monthly repair café, with answers
     from ops.demo_buddies import load_demo_buddies
 
     loaded += load_demo_buddies()  # skills offered in "Who can help", a welcome buddy for the newcomer
 
     from ops.demo_volunteering import load_demo_volunteering
 
-    loaded += load_demo_volunteering()  # the flea market's volunteers, a weekly shopping round, a sign-up
+    loaded += load_demo_volunteering()  # the association's flea market and its volunteers, a shopping round, a sign-up
     from ops.demo_indicators import load_demo_indicators
 
     loaded += load_demo_indicators()  # the week's active residents (the rest was counted as the week was written)

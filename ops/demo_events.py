@@ -1,6 +1,7 @@
-"""The demo neighbourhood's coming events (issue #11): a flea market, a street party and a monthly repair café
-with a capacity, organised by the demo residents (anna@, ben@, carla@) through the events service as they would
-through the API, with a few answers; and the commune's cultural service, through a publisher link (printed, to
+"""The demo neighbourhood's coming events (issue #11): a street party and a monthly repair café with a capacity,
+organised by the demo residents (anna@, ben@, carla@) through the events service as they would through the API,
+with a few answers (the flea market is the parents' association's, published through its link with its call for
+volunteers: ops/demo_volunteering.py); and the commune's cultural service, through a publisher link (printed, to
 open its /publish screen), with a public concert for the whole commune. Dates are chosen from today, in Luxembourg time, so that they are always
 ahead. Idempotent: a marker item (`DEMO#EVENTS`, `<lau2>`) is written once they are in; a second run adds nothing.
 """
@@ -54,31 +55,21 @@ def load_demo_events(lau2: str = demo_commune.LAU2) -> list[str]:
     """Idempotent: nothing happens when the events are already in."""
     if demo_events_loaded(lau2):
         return [f"the coming events of {lau2}: already there"]
-    import h3
-
     from chalicelib.accounts.principals import principal_of
     from chalicelib.accounts.roles import account_of
     from chalicelib.adapters.clock import LUXEMBOURG, now
     from chalicelib.events import answers, service as events
     from chalicelib.events.models import AnswerRequest, EventCreate
-    from chalicelib.neighbourhoods.models import NeighbourhoodItem
 
     anna, ben, carla = (principal_of(account_of(email)) for email in (ANNA, BEN, CARLA))
     nbh = anna.neighbourhood_id
     if not nbh or any(p.residence_status != "verified" or p.neighbourhood_id != nbh for p in (anna, ben, carla)):
         return [f"the coming events of {lau2}: skipped (the demo residents are not verified neighbours)"]
-    cells = NeighbourhoodItem.get(*NeighbourhoodItem.key(lau2, nbh)).cells
-    lat, lon = h3.cell_to_latlng(sorted(cells)[len(cells) // 2])
     today = now().astimezone(LUXEMBOURG).date()
 
     def at(day: date, hour: int) -> datetime:
         return datetime(day.year, day.month, day.day, hour)  # a wall-clock time in Luxembourg, as the form sends
 
-    flea = next_saturday(today, 1)  # within the coming 7 days: the digest's "coming up" lists it
-    market = events.create_event(carla, nbh, EventCreate(
-        title="Flea market in the school yard", category="flea_market", start=at(flea, 9), end=at(flea, 14),
-        description="Bring a table and what you no longer need; coffee and cake by the parents' association.",
-        place="School yard", point={"lat": round(lat, 5), "lon": round(lon, 5)}, reach="nearby"))
     party_day = next_saturday(today, 21)
     party = events.create_event(anna, nbh, EventCreate(
         title="Street party", category="party", start=at(party_day, 15), end=at(party_day, 23),
@@ -93,11 +84,10 @@ def load_demo_events(lau2: str = demo_commune.LAU2) -> list[str]:
     answers.answer(carla, repair.id, repair.occurrence_id, AnswerRequest(answer="maybe"))
     answers.answer(ben, party.id, party.occurrence_id, AnswerRequest(answer="going", extra=2))
     answers.answer(carla, party.id, party.occurrence_id, AnswerRequest(answer="going"))
-    answers.answer(anna, market.id, market.occurrence_id, AnswerRequest(answer="maybe"))
     concert_day = next_saturday(today, 14)
     link_url = publish_demo_concert(lau2, at(concert_day, 20), at(concert_day, 22))
     DemoEventsItem(*DemoEventsItem.key(lau2), loaded_at=now()).save()
-    return [f"the coming events of {lau2} ({nbh}): a flea market on {flea}, a street party on {party_day}, "
+    return [f"the coming events of {lau2} ({nbh}): a street party on {party_day}, "
             f"a monthly repair café from {first} (12 places), with answers",
             f"a public concert on {concert_day} by the cultural service, whose publisher link is {link_url}"]
 

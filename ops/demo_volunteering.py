@@ -1,18 +1,18 @@
 """The demo neighbourhood's calls for volunteers (issue #12): the parents' association (a partner publisher, with
-a publisher link printed to open its /publish screen) asks for volunteers for the flea market in the school yard —
-set-up, stall and clean-up shifts on its day — which the commune's staff approve as they would in "Calls to approve";
-and a demo resident (anna@) asks for a neighbour to do a weekly shopping round for an elderly neighbour. ben@ signs
-up for the stall. Everything goes through the volunteering services as through the API. Dates from today in
+a publisher link printed to open its /publish screen) publishes its flea market in the school yard (an event for
+the whole commune, within the coming 7 days: the digest's "coming up" lists it) and its call for volunteers attached
+to it — set-up, stall and clean-up shifts on its day —, both approved by the commune's staff as they would in
+"Events to approve" and "Calls to approve" (a publisher's call attaches only to its publisher's own events:
+chalicelib/volunteering/publishing.py); the event's page shows "Volunteers wanted". A demo resident (anna@) asks for
+a neighbour to do a weekly shopping round for an elderly neighbour. ben@ signs up for the stall; anna@ may go to the
+flea market. Everything goes through the events and volunteering services as through the API. Dates from today in
 Luxembourg time, always ahead. Idempotent: a marker item (`DEMO#VOLUNTEERING`, `<lau2>`) is written once they are in.
-
-The flea market (ops/demo_events.py) is carla@'s event: a publisher's call attaches only to its publisher's own
-events (chalicelib/volunteering/publishing.py), so the association's call names the flea market and its day
-instead of its `event_id`.
 """
 
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from pynamodb.attributes import UTCDateTimeAttribute
 
@@ -49,6 +49,8 @@ def load_demo_volunteering(lau2: str = demo_commune.LAU2) -> list[str]:
     from chalicelib.accounts.principals import principal_of
     from chalicelib.accounts.roles import account_of
     from chalicelib.adapters.clock import LUXEMBOURG, now
+    from chalicelib.events import answers
+    from chalicelib.events.models import AnswerRequest
     from chalicelib.volunteering import service as volunteering, signups
     from chalicelib.volunteering.models import CallRequest, ShiftRequest
 
@@ -61,9 +63,10 @@ def load_demo_volunteering(lau2: str = demo_commune.LAU2) -> list[str]:
     def at(day: date, hour: int) -> datetime:
         return datetime(day.year, day.month, day.day, hour)  # a wall-clock time in Luxembourg, as the form sends
 
-    flea = next_saturday(today, 1)  # the flea market's day (ops/demo_events.py)
-    call_id, link_url = publish_demo_flea_market_call(lau2, flea, at)
+    flea = next_saturday(today, 1)  # within the coming 7 days: the digest's "coming up" lists it
+    call_id, link_url, market = publish_demo_flea_market_call(lau2, flea, at)
     signups.sign_up(ben, call_id, "02")  # the stall
+    answers.answer(anna, market.id, market.occurrence_id, AnswerRequest(answer="maybe"))
     first = today + timedelta(days=(4 - today.weekday()) % 7 or 7)  # the coming Friday
     volunteering.create_call(anna, nbh, CallRequest(
         title="Weekly shopping round for Mrs Weber", pairing="none", skills=["shopping", "elderly_company"],
@@ -73,14 +76,17 @@ def load_demo_volunteering(lau2: str = demo_commune.LAU2) -> list[str]:
         shifts=[ShiftRequest(role="Shopping round", start=at(first + timedelta(weeks=week), 10),
                              end=at(first + timedelta(weeks=week), 11), needed=1) for week in range(4)]))
     DemoVolunteeringItem(*DemoVolunteeringItem.key(lau2), loaded_at=now()).save()
-    return [f"volunteers for the flea market on {flea} (set-up, stall, clean-up) by the parents' association, "
+    return [f"the parents' association's flea market on {flea} and its volunteers (set-up, stall, clean-up), "
             f"approved; ben@ on the stall; its publisher link is {link_url}",
             f"a weekly shopping round for an elderly neighbour by anna@, four Fridays from {first}"]
 
 
-def publish_demo_flea_market_call(lau2: str, day: date, at) -> tuple[str, str]:
-    """The parents' association (a partner), a link for it, its call with three shifts through the link as its
-    /publish screen sends it, and the staff's approval when partners wait for it; answers (call id, link address)."""
+def publish_demo_flea_market_call(lau2: str, day: date, at) -> tuple[str, str, Any]:
+    """The parents' association (a partner), a link for it, its flea market and its call with three shifts attached
+    to it through the link as its /publish screen sends them, and the staff's approvals when partners wait for them;
+    answers (call id, link address, the event)."""
+    from chalicelib.events import approval as event_approval
+    from chalicelib.events.publishing import PublisherEventRequest, publish_event
     from chalicelib.policy import Principal
     from chalicelib.publishers import links, service as publishers
     from chalicelib.publishers.models import LinkRequest, PublisherRequest
@@ -93,16 +99,23 @@ def publish_demo_flea_market_call(lau2: str, day: date, at) -> tuple[str, str]:
         kind="partner", name="Parents' association of the school", purpose="School fêtes and the flea market",
         contact="parents@demo.lu", non_commercial=True))
     issued = links.issue(lau2, LinkRequest(publisher_id=association.id, label="demo"), issued_by="demo")
-    call = publish_call(links.principal_from_link(issued.token), PublisherCallRequest(
+    bearer = links.principal_from_link(issued.token)
+    reviewer = Principal(user_id=REVIEWER, staff=frozenset({(lau2, "admin")}))
+    market = publish_event(bearer, PublisherEventRequest(
+        title="Flea market in the school yard", category="flea_market", start=at(day, 9), end=at(day, 14),
+        description="Bring a table and what you no longer need; coffee and cake by the parents' association.",
+        place="School yard", target={"kind": "commune"}))
+    if market.review == "pending":
+        event_approval.decide(reviewer, lau2, market.id, event_approval.EventDecision(decision="approve"))
+    call = publish_call(bearer, PublisherCallRequest(
         title="Flea market in the school yard: volunteers wanted",
         what="Put up the tables in the morning, hold the coffee and cake stall, tidy the yard afterwards.",
         why="The takings pay for the school trip.", place="School yard", skills=["event_setup", "cooking", "cleaning"],
-        min_age_note="14 and over",
+        min_age_note="14 and over", event_id=market.id,
         target={"kind": "commune"},
         shifts=[ShiftRequest(role="Set-up", start=at(day, 7), end=at(day, 9), needed=4),
                 ShiftRequest(role="Coffee and cake stall", start=at(day, 9), end=at(day, 14), needed=3),
                 ShiftRequest(role="Clean-up", start=at(day, 14), end=at(day, 16), needed=4)]))
     if call.status == "pending":
-        reviewer = Principal(user_id=REVIEWER, staff=frozenset({(lau2, "admin")}))
         approval.decide(reviewer, lau2, call.id, approval.CallDecision(decision="approve"))
-    return call.id, issued.url
+    return call.id, issued.url, market

@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 from typing import Annotated, Literal
 
 from pydantic import ConfigDict, Field, StrictBool, StringConstraints, ValidationInfo, field_validator
-from pynamodb.attributes import BooleanAttribute, JSONAttribute, ListAttribute, NumberAttribute, UnicodeAttribute, UTCDateTimeAttribute
+from pynamodb.attributes import BooleanAttribute, JSONAttribute, ListAttribute, NumberAttribute, UnicodeAttribute, UnicodeSetAttribute, UTCDateTimeAttribute
 
 from chalicelib.content.hiding import HiddenFields, HideableEntity
 from chalicelib.content.kinds import UserId
@@ -181,6 +181,11 @@ class ReviewState(Model):
     decided_at: datetime | None = None
 
 
+class VolunteerCallLink(Model):
+    id: str
+    title: str
+
+
 class EventPublic(HiddenFields):
     id: str
     neighbourhood_id: str
@@ -215,6 +220,8 @@ class EventPublic(HiddenFields):
                                                   "neighbourhoods a publisher chose (chalicelib/events/approval.py)")
     publisher_name: str | None = Field(None, description="the commune's service or partner that published it")
     public: bool = Field(False, description="on the commune's public page and public calendar")
+    volunteer_calls: list[VolunteerCallLink] = Field(default_factory=list, description="open calls for volunteers "
+                                                     "attached to it (\"Volunteers wanted\": GET /api/v1/volunteering/{id})")
     commune_review: ReviewState | None = Field(None, description="for its organisers, when read on its own: their request "
                                                          "to reach the whole commune and the commune's answer; null "
                                                          "when none or for anyone else")
@@ -385,6 +392,9 @@ class EventItem(HideableEntity):
     by_publisher = Gsi1()
     publisher_name = UnicodeAttribute(null=True)
     link_id = UnicodeAttribute(null=True)
+    # The open calls for volunteers attached to it, `<call id>#<title>` (ADDed and DELETEd by
+    # chalicelib/volunteering/service.py `write_entries` as a call opens, closes or is hidden)
+    volunteer_calls = UnicodeSetAttribute(null=True)
     created_at = UTCDateTimeAttribute()
     updated_at = UTCDateTimeAttribute()
     comment_count = NumberAttribute(default=0)

@@ -36,7 +36,7 @@ from chalicelib.errors import Conflict, Forbidden, InvalidInput, NotFound
 from chalicelib.events import calendar
 from chalicelib.events.models import (
     MAX_AHEAD, MAX_DURATION, MAX_WINDOW, CalendarPage, CalendarQuery, EventCreate, EventItem, EventLink, EventPublic,
-    EventUpdate, MyAnswered, MyEvents, OccurrenceChange, OccurrenceMove,
+    EventUpdate, MyAnswered, MyEvents, OccurrenceChange, OccurrenceMove, VolunteerCallLink,
 )
 from chalicelib.events.recurrence import (
     ZONE, RuleError, check, occurrence_id, parse, to_instant, to_local, wall_clock,
@@ -270,6 +270,8 @@ def public_event(event: EventItem, principal: Principal, language: str = DEFAULT
         status=event.status, sequence=int(event.sequence or 0), created_at=event.created_at,  # type: ignore[arg-type]
         updated_at=event.updated_at, comment_count=int(event.comment_count or 0),
         commune_wide=bool(event.targets), publisher_name=event.publisher_name, public=bool(event.public),
+        volunteer_calls=[VolunteerCallLink(id=one.partition("#")[0], title=one.partition("#")[2])
+                         for one in sorted(event.volunteer_calls or ())],
         **hidden_fields(event, language))
 
 

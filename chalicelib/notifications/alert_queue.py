@@ -22,7 +22,8 @@ The same queue carries the emails of moments a resident waits on (chalicelib/not
 "at"}` when the commune decided whether a resident's event reaches the whole commune, `{"kind": "event_cancelled",
 "event_id", "occurrence_id" ("" for the whole event), "sequence"}` when an organiser cancelled an event or one
 occurrence (one job, emailing everyone who answered it, not split), `{"kind": "shift_changed", "call_id", "shift_id",
-"change"}` when organisers cancelled or moved a shift of a call for volunteers (one job, emailing its volunteers), `{"kind": "export", "user_id", "export_id"}` when
+"change"}` when organisers cancelled or moved a shift of a call for volunteers (one job, emailing its volunteers), `{"kind": "cover", "call_id", "shift_id", "stamp"}` when
+organisers asked Noper to find cover for a shift (one job, emailing the neighbours chosen), `{"kind": "export", "user_id", "export_id"}` when
 a resident asked for their data (prepared into S3, then one email: chalicelib/accounts/exports.py);
 each is one email, not split.
 
@@ -53,7 +54,7 @@ def run_job(job: dict[str, Any]) -> int:
 
     kind = job["kind"]
     if kind in ("residence", "loan", "moved", "event_place", "event_review", "event_cancelled", "export",
-                "shift_changed", "buddy"):  # not split
+                "shift_changed", "buddy", "cover"):  # not split
         from chalicelib.notifications import moments
 
         return moments.run_job(job)

@@ -34,7 +34,8 @@ from chalicelib.web.site import site
 
 RESIDENCE, LOAN, MOVED, EVENT_PLACE, EVENT_REVIEW = "residence", "loan", "moved", "event_place", "event_review"
 EVENT_CANCELLED, EXPORT, SHIFT_CHANGED, BUDDY = "event_cancelled", "export", "shift_changed", "buddy"
-KINDS = (RESIDENCE, LOAN, MOVED, EVENT_PLACE, EVENT_REVIEW, EVENT_CANCELLED, EXPORT, SHIFT_CHANGED, BUDDY)
+COVER = "cover"
+KINDS = (RESIDENCE, LOAN, MOVED, EVENT_PLACE, EVENT_REVIEW, EVENT_CANCELLED, EXPORT, SHIFT_CHANGED, BUDDY, COVER)
 VOLUNTEERING_TOPIC = "volunteering"
 # Welcome buddy offers (chalicelib/volunteering/buddies.py) follow the "messages" choice: a neighbour to meet.
 BUDDY_TOPIC = "messages"
@@ -65,6 +66,8 @@ def run_job(job: dict[str, Any]) -> int:
         return int(export_ready(job["user_id"], job["export_id"]))
     if job["kind"] == BUDDY:
         return buddy_offered(job["user_id"], job["pair_id"])
+    if job["kind"] == COVER:
+        return cover_wanted(job["call_id"], job["shift_id"], job["stamp"])
     return int(loan_changed(job["loan_id"], job["state"]))
 
 
@@ -271,6 +274,34 @@ def shift_changed(call_id: str, shift_id: str, change: str) -> int:
             lambda: {"title": call.title, "role": shift.role, "start": shift.starts_at, "cancelled": cancelled,
                      "open_url": f"{site()}/volunteering/{call_id}"}))
     logger.info("volunteer shift change emailed", call_id=call_id, shift_id=shift_id, change=change, sent=sent)
+    return sent
+
+
+def cover_wanted(call_id: str, shift_id: str, stamp: str) -> int:
+    """Organisers asked Noper to find cover for a shift (chalicelib/volunteering/cover.py): email each neighbour the
+    ask chose, once, per their `volunteering` choice, while the shift is still to come and they are not on it.
+    Markers `VCOVER#<call>#<shift>#<asked>#<user>`."""
+    from chalicelib.adapters.clock import now
+    from chalicelib.volunteering.cover import CoverItem
+    from chalicelib.volunteering.models import CallItem, ShiftItem
+
+    try:
+        item = CoverItem.get(*CoverItem.key(call_id, shift_id, stamp))
+        call = CallItem.get(*CallItem.key(call_id))
+        shift = ShiftItem.get(*ShiftItem.key(call_id, shift_id), consistent_read=True)
+    except DoesNotExist:
+        return 0
+    if call.status != "open" or shift.status != "scheduled" or shift.starts_at <= now():
+        return 0
+    organiser = call.publisher_name or emails.display_name(call.author_id)
+    sent = 0
+    for person in sorted(set(item.people or ()) - set(shift.people or ())):
+        sent += int(emails.email_resident(
+            person, VOLUNTEERING_TOPIC, f"VCOVER#{call_id}#{shift_id}#{stamp}#{person}", "volunteer_cover",
+            lambda: {"title": call.title, "role": shift.role, "start": shift.starts_at, "place": call.place or "",
+                     "organiser": organiser, "open_url": f"{site()}/volunteering/{call_id}",
+                     "why_key": "notifications.email.why.volunteering_cover"}))
+    logger.info("cover emailed", call_id=call_id, shift_id=shift_id, sent=sent)
     return sent
 
 

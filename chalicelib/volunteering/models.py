@@ -351,6 +351,7 @@ class ShiftItem(Entity):
     moved = BooleanAttribute(default=False)
     filled = BooleanAttribute(null=True)  # counted once in `shifts_filled` when its sign-ups first reached `needed`
     reminded = BooleanAttribute(null=True)
+    cover_asked_at = UTCDateTimeAttribute(null=True)  # the last ask for cover that wrote to someone (cover.py)
     gsi1pk = UnicodeAttribute(null=True)
     gsi1sk = UnicodeAttribute(null=True)
     by_start = Gsi1()

@@ -31,12 +31,14 @@ from chalicelib.content.hiding import hidden_fields, in_place
 from chalicelib.content.kinds import Change, Content, ContentKind, Known
 from chalicelib.errors import Conflict, Forbidden, InvalidInput, NotFound
 from chalicelib.events import service as events
+from chalicelib.events.models import EventItem
 from chalicelib.events.recurrence import ZONE, to_instant, to_local
 from chalicelib.i18n import DEFAULT
 from chalicelib.observability import logger
 from chalicelib.policy import Principal, authorize_in, commune_of
 from chalicelib.store.pages import decode_cursor, encode_cursor
 from chalicelib.store.table import condition_failed, table_connection, transaction
+from chalicelib.volunteering import ledger
 from chalicelib.volunteering.models import (
     MAX_AHEAD, CallEntryItem, CallItem, CallListQuery, CallPage, CallPublic, CallRequest, CallSignUps, CallSummary,
     ShiftItem, ShiftMove, ShiftPublic, ShiftSignUps, SignUpItem, Volunteer,
@@ -147,7 +149,7 @@ def cancel_coming_shifts(call_id: str, shifts: list[ShiftItem]) -> None:
 
 def cancel_shift(principal: Principal, call_id: str, shift_id: str) -> CallPublic:
     call, shifts = organised(principal, call_id)
-    shift = _coming_shift(shifts, shift_id)
+    shift = coming_shift(shifts, shift_id)
     _update_shift(shift, [ShiftItem.status.set("cancelled"), ShiftItem.gsi1pk.remove(), ShiftItem.gsi1sk.remove()])
     shift.status = "cancelled"
     _mark_signups(call_id, shift_id, cancelled=True)
@@ -157,7 +159,7 @@ def cancel_shift(principal: Principal, call_id: str, shift_id: str) -> CallPubli
 
 def move_shift(principal: Principal, call_id: str, shift_id: str, move: ShiftMove) -> CallPublic:
     call, shifts = organised(principal, call_id)
-    shift = _coming_shift(shifts, shift_id)
+    shift = coming_shift(shifts, shift_id)
     starts_at, ends_at = to_instant(move.start, ZONE), to_instant(move.end, ZONE)
     _check_start(starts_at, "start")
     # Its reminder follows the new start (again if it went for the old one)
@@ -173,6 +175,7 @@ def move_shift(principal: Principal, call_id: str, shift_id: str, move: ShiftMov
     for signup in _signups(call_id, shift_id):
         signup.update(actions=[SignUpItem.starts_at.set(starts_at), SignUpItem.ends_at.set(ends_at),
                                SignUpItem.gsi1sk.set(ShiftItem.reminder_key(starts_at, call_id, shift_id))])
+        ledger.rewrite(signup.user_id, ledger.moved(call_id, shift_id, starts_at, ends_at))
     alerts.volunteer_shift_changed(call_id, shift_id, f"moved-{starts_at.strftime('%Y%m%dT%H%M%SZ')}")
     return public_call(call, shifts, principal)
 
@@ -362,7 +365,7 @@ def find_shift(shifts: list[ShiftItem], shift_id: str) -> ShiftItem:
     raise no_such_shift()
 
 
-def _coming_shift(shifts: list[ShiftItem], shift_id: str) -> ShiftItem:
+def coming_shift(shifts: list[ShiftItem], shift_id: str) -> ShiftItem:
     shift = find_shift(shifts, shift_id)
     if shift.status == "cancelled":
         raise Conflict("This shift is cancelled.", {"shift_id": "cancelled"})
@@ -393,8 +396,10 @@ def _signups(call_id: str, shift_id: str | None = None) -> list[SignUpItem]:
 
 
 def _mark_signups(call_id: str, shift_id: str, cancelled: bool) -> None:
+    """The shift's sign-ups say it is cancelled; it leaves its volunteers' ledgers (no clash any more)."""
     for signup in _signups(call_id, shift_id):
         signup.update(actions=[SignUpItem.cancelled.set(cancelled)])
+        ledger.rewrite(signup.user_id, ledger.without(call_id, shift_id))
 
 
 def _stamp(moment: datetime) -> str:
@@ -431,6 +436,43 @@ def write_entries(call: CallItem) -> None:
     if call.listed_sk != sk:
         call.update(actions=[CallItem.listed_sk.set(sk) if sk else CallItem.listed_sk.remove()])
         call.listed_sk = sk
+    show_on_event(call)
+
+
+def show_on_event(call: CallItem) -> None:
+    """The event the call hangs on lists it while it is open and shown ("Volunteers wanted" on the event's page)."""
+    if not call.event_id:
+        return
+    link = {f"{call.call_id}#{call.title}"}
+    shown = call.status == "open" and not call.hidden
+    try:
+        EventItem(*EventItem.key(call.event_id)).update(
+            actions=[EventItem.volunteer_calls.add(link) if shown else EventItem.volunteer_calls.delete(link)],
+            condition=EventItem.pk.exists())
+    except UpdateError as error:
+        if not condition_failed(error):
+            raise  # the event is gone: nothing to show it on
+
+
+def show_calls_on_events(lau2: str) -> int:
+    """Upgrade step (`./noper show-calls-on-events`): the open calls attached to an event before events listed them
+    are listed on it. One Query of each neighbourhood's open calls, each call read once; idempotent (a set's ADD).
+    Answers how many events were written."""
+    from chalicelib.neighbourhoods.service import list_published
+
+    seen: set[str] = set()
+    written = 0
+    for nbh in list_published(lau2).neighbourhoods:
+        for entry in CallEntryItem.query(CallEntryItem.partition(nbh.id)):
+            call_id = entry.sk.partition("#")[2]
+            if call_id in seen:
+                continue
+            seen.add(call_id)
+            call, _ = load(call_id)
+            if call.event_id:
+                show_on_event(call)
+                written += 1
+    return written
 
 
 # --- a call is content of the kernel ----------------------------------------------------------

@@ -4,8 +4,9 @@ A sign-up is one transaction: a conditional ADD of the volunteer to the shift's 
 fewer than `needed`, not already in it) with the sign-up item (not there yet). So a shift never takes more people
 than it needs, whatever arrives at once; transactions that collide on the shift are tried again a few times.
 A refusal is a 409 whose code says why: `shift_full`, `shift_clash` (another shift of mine overlaps),
-`shift_started`, `shift_ended`, `shift_cancelled`, `already_signed_up`. The clash is read before the write (one Query
-of my sign-ups): two sign-ups of the same person to overlapping shifts sent at the same instant may both pass.
+`shift_started`, `shift_ended`, `shift_cancelled`, `already_signed_up`. The clash is checked in the database: the
+transaction also writes my sign-up ledger (ledger.py) on condition of the version read, so of two sign-ups of mine
+to overlapping shifts sent at the same instant one commits and the other reads my ledger again and is refused.
 
 After a shift ends its organisers confirm who came and the hours (0.5–24): each participation confirmed is one
 conditional write on its sign-up (`attendance` not set yet) in the same transaction as the ADD of
@@ -32,6 +33,8 @@ from chalicelib.observability import logger
 from chalicelib.policy import Principal
 from chalicelib.store.table import refused_conditions, step_back, transaction
 from chalicelib.volunteering import service
+from chalicelib.volunteering.ledger import changed_since, clash_in, read as ledger_of, span, without
+from chalicelib.volunteering.ledger import write as write_ledger
 from chalicelib.volunteering.models import (
     ActivityTotal, AttendanceRequest, CallItem, CallSignUps, MyShift, MyShifts, RecordEntry, ShiftItem, SignUpItem,
     VolunteeringRecord,
@@ -46,13 +49,6 @@ def sign_up(principal: Principal, call_id: str, shift_id: str) -> MyShift:
     user_id = principal.user_id
     assert user_id is not None and principal.neighbourhood_id is not None
     _refuse_if_closed(call, shift, user_id, before=True)
-    mine = list(SignUpItem.by_user.query(SignUpItem.user_key(user_id)))
-    for other in mine:
-        if other.cancelled or (other.call_id, other.shift_id) == (call_id, shift_id):
-            continue
-        if other.starts_at < shift.ends_at and shift.starts_at < other.ends_at:
-            raise Refused("shift_clash", f"This shift clashes with another of yours: {other.role} ({other.title}).",
-                          {"shift_id": "clashes with another shift of yours"})
     organiser = call.publisher_name or (author_name(call.author_id) if call.author_id else None)
     commune = _commune_name(call.lau2)
     moment = now()
@@ -66,15 +62,20 @@ def sign_up(principal: Principal, call_id: str, shift_id: str) -> MyShift:
                  & (ShiftItem.people.does_not_exist() | ((size(ShiftItem.people) < needed)
                                                          & ~ShiftItem.people.contains(user_id))))
     for attempt in range(ATTEMPTS):
+        ledger, spans = ledger_of(user_id)
+        _refuse_clash(user_id, spans, shift)
         try:
             with transaction() as t:
                 t.update(ShiftItem(*ShiftItem.key(call_id, shift_id)), actions=[ShiftItem.people.add({user_id})],
                          condition=ShiftItem.pk.exists() & condition)
                 t.save(signup, condition=SignUpItem.pk.does_not_exist())
+                write_ledger(t, user_id, ledger, spans | {span(call_id, shift_id, shift.starts_at, shift.ends_at)})
             break
         except TransactWriteError as error:
             if refused_conditions(error):
                 step_back()  # nothing written: the idempotent request may be corrected and sent again
+                if attempt < ATTEMPTS - 1 and changed_since(user_id, ledger):
+                    continue  # another sign-up or withdrawal of mine meanwhile: read my shifts again, check again
                 fresh = ShiftItem.get(*ShiftItem.key(call_id, shift_id), consistent_read=True)
                 _refuse_if_closed(call, fresh, user_id)
                 raise Refused("shift_full", "This shift has all the people it needs.",
@@ -86,6 +87,19 @@ def sign_up(principal: Principal, call_id: str, shift_id: str) -> MyShift:
     _count_filled(call, call_id, shift_id)
     logger.info("volunteer signed up", call_id=call_id, shift_id=shift_id)
     return my_shift(signup, moment)
+
+
+def _refuse_clash(user_id: str, spans: set[str], shift: ShiftItem) -> None:
+    other = clash_in(spans, shift.starts_at, shift.ends_at, skip=(shift.call_id, shift.shift_id))
+    if other is None:
+        return
+    try:
+        clashing = SignUpItem.get(*SignUpItem.key(*other.split("#"), user_id))
+        what = f"{clashing.role} ({clashing.title})"
+    except Exception:  # noqa: BLE001 — DoesNotExist: the message names it less precisely
+        what = "another call"
+    raise Refused("shift_clash", f"This shift clashes with another of yours: {what}.",
+                  {"shift_id": "clashes with another shift of yours"})
 
 
 def withdraw(principal: Principal, call_id: str, shift_id: str) -> None:
@@ -100,14 +114,19 @@ def withdraw(principal: Principal, call_id: str, shift_id: str) -> None:
     if signup.starts_at <= moment:
         raise Refused("shift_started", "The shift has started: it is too late to withdraw.", {"shift_id": "started"})
     for attempt in range(ATTEMPTS):
+        ledger, spans = ledger_of(user_id)
         try:
             with transaction() as t:
                 t.delete(signup, condition=SignUpItem.pk.exists() & SignUpItem.attendance.does_not_exist())
                 t.update(ShiftItem(*ShiftItem.key(call_id, shift_id)), actions=[ShiftItem.people.delete({user_id})],
                          condition=ShiftItem.pk.exists() & (ShiftItem.starts_at > moment))
+                write_ledger(t, user_id, ledger, without(call_id, shift_id)(spans))
             break
         except TransactWriteError as error:
             if refused_conditions(error):
+                if attempt < ATTEMPTS - 1 and changed_since(user_id, ledger):
+                    step_back()
+                    continue  # my ledger moved on meanwhile: written again on the one read now
                 raise Refused("shift_started", "The shift has started: it is too late to withdraw.",
                               {"shift_id": "started"}) from None
             if attempt == ATTEMPTS - 1 or not _collided(error):

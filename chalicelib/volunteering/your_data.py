@@ -13,7 +13,7 @@ from chalicelib.content import kinds
 from chalicelib.moderation.service import forget_reports
 from chalicelib.observability import logger
 from chalicelib.policy import Principal
-from chalicelib.volunteering import service
+from chalicelib.volunteering import ledger, service
 from chalicelib.volunteering.models import CallEntryItem, CallItem, ShiftItem, SignUpItem
 
 
@@ -47,6 +47,7 @@ def erase_volunteering(user_id: str, choice: ContentChoice) -> None:
         except Exception:  # noqa: BLE001 — the shift is gone with its call
             pass
         signup.delete()
+    ledger.forget(user_id)
     for call in _calls(user_id):
         if choice == "remove":
             _remove(call)
@@ -63,9 +64,12 @@ def _remove(call: CallItem) -> None:
     _, shifts = service.load(call.call_id, consistent=True)
     for item in SignUpItem.query(f"VCALL#{call.call_id}", SignUpItem.sk.startswith("SIGNUP#")):
         item.delete()
+        ledger.rewrite(item.user_id, ledger.without(call.call_id))
     for shift in shifts:
         shift.delete()
     call.delete()
+    call.status = "cancelled"
+    service.show_on_event(call)  # off its event's page
     if call.listed_sk:
         for nbh in call.reaches or []:
             CallEntryItem(CallEntryItem.partition(nbh), call.listed_sk).delete()

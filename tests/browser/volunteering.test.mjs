@@ -1,9 +1,10 @@
 // Browser test of calls for volunteers: node --test tests/browser/volunteering.test.mjs
-// A commune's service publishes, through its publisher link (1280 px), a call for volunteers with two shifts:
-// a set-up starting in about a minute (the stack's clock cannot be moved: the shift is short and real) and a
-// stall the next day. Anna and Ben, verified residents (360 px, keyboard), find it in their neighbourhood's
-// calls and sign up for the set-up; once it has ended the service confirms that Anna came and Ben did not; Anna
-// sees the confirmed shift and her record, with the certificate link, in "My shifts".
+// An association (a partner publisher) publishes, through its publisher link (1280 px: the partner's view), a call
+// for volunteers with two shifts: a set-up starting in about a minute (the stack's clock cannot be moved: the
+// shift is short and real) and a stall the next day; another staff member than the one who issued its link
+// approves it. Anna and Ben, verified residents (360 px, keyboard), find it in their neighbourhood's calls and sign
+// up for the set-up; once it has ended the association confirms that Anna came and Ben did not; Anna sees the
+// confirmed shift and her record in "My shifts" and downloads her certificate (a PDF).
 // NOPER_BASE_URL is the origin of the stack; NOPER_OUTBOX_DIR its outbox (sign-in codes); commune 0501 seeded as
 // tests/stack/conftest.py does. NOPER_SCREENSHOTS=1 saves /tmp/noper-volunteering-*.png.
 import assert from 'node:assert/strict';
@@ -46,8 +47,9 @@ async function shoot(page, name) {
 const fitsWidth = (page) => page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth + 1);
 
 describe('a call for volunteers', () => {
-  test('published with two shifts through a publisher link; two residents sign up; the organiser confirms one', { timeout: 300_000 }, async () => {
-    // Given a commune admin, Anna and Ben verified in the same neighbourhood, and a publisher link that may publish events
+  test('published by an association with two shifts through its publisher link; two residents sign up; the association confirms one; the volunteer downloads the certificate', { timeout: 300_000 }, async () => {
+    // Given a commune admin, an editor, Anna and Ben verified in the same neighbourhood, and an association's
+    // publisher link that may publish events (its calls wait for the commune: partners' do)
     const admin = await staffMember(chromium.browser, BASE_URL, { commune: COMMUNE, email: `vol-admin-${stamp}@example.lu`, role: 'admin', timeout: TIMEOUT });
     const anna = await verifiedResident(chromium.browser, BASE_URL, {
       commune: COMMUNE, email: `vol-anna-${stamp}@example.lu`, displayName: `Anna ${stamp.slice(-4)}`, query: 'Haaptstrooss 8', approve: admin.approve, timeout: TIMEOUT,
@@ -57,13 +59,16 @@ describe('a call for volunteers', () => {
     });
     const nbh = anna.neighbourhood.id;
     assert.equal(ben.neighbourhood.id, nbh, 'Anna and Ben must be neighbours');
+    const association = `Parents' association ${stamp.slice(-4)}`;
     const publisher = await admin.call('POST', `/communes/${COMMUNE}/publishers`, {
-      kind: 'commune', name: `Service seniors ${stamp.slice(-4)}`, purpose: 'Seniors', contact: 'seniors@example.lu', non_commercial: true,
+      kind: 'partner', name: association, purpose: 'School fêtes', contact: 'parents@example.lu', non_commercial: true,
     });
     const link = await admin.call('POST', `/communes/${COMMUNE}/publisher-links`, {
-      publisher_id: publisher.id, neighbourhoods: null, categories: ['event', 'information'], expires_in_days: 30, label: 'seniors',
+      publisher_id: publisher.id, neighbourhoods: null, categories: ['event', 'information'], expires_in_days: 30, label: 'parents',
     });
     await admin.context.close();
+    // Nobody decides the calls of a link they issued: another staff member approves the association's call
+    const editor = await staffMember(chromium.browser, BASE_URL, { commune: COMMUNE, email: `vol-editor-${stamp}@example.lu`, role: 'editor', timeout: TIMEOUT });
 
     const service = await newContext(chromium.browser, { timeout: TIMEOUT });
     const pageS = await service.newPage();
@@ -95,9 +100,14 @@ describe('a call for volunteers', () => {
       await shoot(pageS, 'publisher-form');
       await press(pageS.getByTestId('call-submit'));
 
-      // Then it is published and listed among the service's calls
+      // Then it is sent to the commune, listed among the association's calls; the editor approves it
       await pageS.getByTestId('call-publish-news').filter({ hasText: title }).waitFor();
       await pageS.getByTestId('publisher-call').filter({ hasText: title }).waitFor();
+      const waiting = await editor.call('GET', `/communes/${COMMUNE}/call-reviews`);
+      const review = waiting.reviews.find((r) => r.title === title);
+      assert.ok(review, 'the association\'s call waits in "Calls to approve"');
+      assert.equal(review.publisher_name, association);
+      await editor.approve(`/communes/${COMMUNE}/call-reviews/${review.call_id}`);
 
       // When Anna and Ben open their neighbourhood's calls from its navigation and sign up for the set-up
       for (const page of [pageA, pageB]) {
@@ -118,7 +128,7 @@ describe('a call for volunteers', () => {
       await shoot(pageB, 'call-360');
       assert.ok(Date.now() < setUpStart, 'the sign-ups took longer than the time before the set-up: raise the margin');
 
-      // When the set-up has ended, the service opens its sign-ups and confirms that Anna came and Ben did not
+      // When the set-up has ended, the association opens its sign-ups and confirms that Anna came and Ben did not
       await delay(Math.max(0, setUpEnd - Date.now()) + 2_000);
       await pageS.reload();
       await press(pageS.getByTestId('publish-calls'), 'Space');
@@ -135,19 +145,24 @@ describe('a call for volunteers', () => {
       await shift.getByTestId('volunteer').filter({ hasText: `Anna ${stamp.slice(-4)}` }).filter({ hasText: 'came' }).waitFor();
       await shift.getByTestId('volunteer').filter({ hasText: `Ben ${stamp.slice(-4)}` }).filter({ hasText: 'did not come' }).waitFor();
 
-      // Then Anna sees the shift confirmed in "My shifts", her record counts it, and the certificate is offered
+      // Then Anna sees the shift confirmed in "My shifts", her record counts it, and she downloads her certificate
       await pageA.goto(`${BASE_URL}/me/shifts`);
       await pageA.getByTestId('my-shift').filter({ hasText: title }).filter({ hasText: text['volunteering.mine.status.confirmed'] }).waitFor();
       await pageA.getByTestId('record-total').filter({ hasText: '1 volunteer action' }).waitFor();
-      assert.equal(await pageA.getByTestId('certificate-link').getAttribute('href'), '/api/v1/me/volunteering/certificate.pdf');
       assert.ok(await fitsWidth(pageA), 'my shifts scroll sideways at 360 px');
       await shoot(pageA, 'my-shifts-360');
+      const [download] = await Promise.all([pageA.waitForEvent('download'), press(pageA.getByTestId('certificate-link'))]);
+      assert.match(download.suggestedFilename(), /\.pdf$/);
+      const pdf = readFileSync(await download.path());
+      assert.equal(pdf.subarray(0, 4).toString('latin1'), '%PDF', 'the certificate is a PDF');
+      assert.ok(pdf.length > 1000, `the certificate is ${pdf.length} bytes only`);
       // And Ben's record stays empty (a no-show is the organiser's to know)
       await pageB.goto(`${BASE_URL}/me/shifts`);
       await pageB.getByTestId('my-record').filter({ hasText: text['volunteering.record.none'].slice(0, 20) }).waitFor();
 
       for (const list of errors) assert.deepEqual(list, []);
     } finally {
+      await editor.context.close();
       await service.close();
       await anna.context.close();
       await ben.context.close();

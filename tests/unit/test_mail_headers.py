@@ -53,6 +53,9 @@ CONTEXTS = {
                                             "open_url": f"{SITE}/volunteering/V1"}),
     "volunteer_shift_changed": ("volunteering", {"title": "Flea market", "role": "Stall", "start": SEEN,
                                                  "cancelled": True, "open_url": f"{SITE}/volunteering/V1"}),
+    "volunteer_cover": ("volunteering", {"title": "Flea market", "role": "Stall", "start": SEEN, "place": "Marché",
+                                         "organiser": "Amicale", "open_url": f"{SITE}/volunteering/V1",
+                                         "why_key": "notifications.email.why.volunteering_cover"}),
     "buddy_offered": ("messages", {"role": "newcomer", "name": "Maria", "open_url": f"{SITE}/me#buddy",
                                    "why_key": "notifications.email.why.buddy"}),
 }

@@ -4,6 +4,7 @@
 import pytest
 
 from chalicelib.volunteering import your_data
+from chalicelib.volunteering.ledger import SignUpLedgerItem
 from chalicelib.volunteering.models import CallItem, ShiftItem
 from chalicelib.notifications.volunteer_reminders import remind_volunteers
 from tests.announcements.world import ANNA, BEN, N1, build_commune, resident
@@ -56,8 +57,11 @@ def test_your_data_exports_calls_and_sign_ups_and_erasure_frees_the_places(clien
     assert [c["title"] for c in exported["calls"]] == ["Flea market volunteers"] and exported["sign_ups"] == []
     mine = your_data.export_volunteering("U-BEN")
     assert [(s["call_id"], s["role"]) for s in mine["sign_ups"]] == [(call["id"], "Stall")]
+    assert SignUpLedgerItem.get(*SignUpLedgerItem.key("U-BEN"), consistent_read=True).spans
     your_data.erase_volunteering("U-BEN", "remove")
     assert ShiftItem.get(*ShiftItem.key(call["id"], "01"), consistent_read=True).people is None
+    with pytest.raises(SignUpLedgerItem.DoesNotExist):  # the ledger went too
+        SignUpLedgerItem.get(*SignUpLedgerItem.key("U-BEN"), consistent_read=True)
     assert your_data.export_volunteering("U-BEN")["sign_ups"] == []
     # Anonymised: the call stays without its organiser; removed: gone with its shifts and list entries
     your_data.erase_volunteering("U-ANNA", "anonymise")

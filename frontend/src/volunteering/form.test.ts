@@ -82,7 +82,7 @@ describe('call form', () => {
 describe('refusals', () => {
   it('reads the API 409 codes as reasons, other problems as they are', () => {
     const refused = (code: string, status = 409) => problemFrom(status, { error: { code, message: '', fields: { shift_id: 'x' } } });
-    for (const code of ['shift_full', 'shift_clash', 'shift_started', 'shift_ended', 'shift_cancelled', 'already_signed_up']) {
+    for (const code of ['shift_full', 'shift_clash', 'shift_started', 'shift_ended', 'shift_cancelled', 'already_signed_up', 'cover_asked_recently', 'call_not_open']) {
       expect(refusalOf(refused(code))).toBe(code);
     }
     expect(refusalOf(refused('conflict'))).toBeNull();

@@ -124,8 +124,8 @@ const shiftFieldRank = (name: string): number => SHIFT_FIELDS.indexOf(name.split
 
 /** Why a sign-up (or a withdrawal, or a confirmation) was refused, as the API's 409 codes name it; null for any
  * other problem (shown as it is). The catalogue's `volunteering.refused.<reason>` says it in words. */
-export type Refusal = 'shift_full' | 'shift_clash' | 'shift_started' | 'shift_ended' | 'shift_cancelled' | 'already_signed_up' | 'shift_not_ended' | 'already_confirmed';
-const REFUSALS: readonly Refusal[] = ['shift_full', 'shift_clash', 'shift_started', 'shift_ended', 'shift_cancelled', 'already_signed_up', 'shift_not_ended', 'already_confirmed'];
+export type Refusal = 'shift_full' | 'shift_clash' | 'shift_started' | 'shift_ended' | 'shift_cancelled' | 'already_signed_up' | 'shift_not_ended' | 'already_confirmed' | 'cover_asked_recently' | 'call_not_open';
+const REFUSALS: readonly Refusal[] = ['shift_full', 'shift_clash', 'shift_started', 'shift_ended', 'shift_cancelled', 'already_signed_up', 'shift_not_ended', 'already_confirmed', 'cover_asked_recently', 'call_not_open'];
 
 export function refusalOf(problem: ApiProblem): Refusal | null {
   return problem.status === 409 && (REFUSALS as readonly string[]).includes(problem.code) ? (problem.code as Refusal) : null;

@@ -18,6 +18,7 @@ export type Attended = Schemas['Attended'];
 export type MyShift = Schemas['MyShift'];
 export type MyShifts = Schemas['MyShifts'];
 export type VolunteeringRecord = Schemas['VolunteeringRecord'];
+export type CoverAsked = Schemas['CoverAsked'];
 export type Pairing = Call['pairing'];
 export type { ReportReason };
 
@@ -33,8 +34,13 @@ export const SKILLS = [
 ] as const satisfies readonly NonNullable<CallRequest['skills']>[number][];
 export type Skill = (typeof SKILLS)[number];
 
-/** The address of my volunteering certificate (a PDF in my language). */
-export const CERTIFICATE_PATH = '/api/v1/me/volunteering/certificate.pdf';
+/** My volunteering certificate, a PDF in `language` (the API answers its bytes to `Accept: application/pdf` only, so
+ * it is fetched, then handed to the browser's "save": lib/save-file.ts). */
+export function certificate(client: ApiClient, language: string): Promise<Outcome<Blob>> {
+  return outcomeOf(client.GET('/api/v1/me/volunteering/certificate.pdf', {
+    params: { query: { language: language as 'lb' | 'fr' | 'de' | 'en' | 'pt' } }, headers: { Accept: 'application/pdf' }, parseAs: 'blob', ...fresh,
+  })) as unknown as Promise<Outcome<Blob>>;
+}
 
 /**
  * What an organiser does with a call: a resident's through their session (`/api/v1/volunteering/…`), a partner's
@@ -46,6 +52,8 @@ export interface OrganiserApi {
   cancelShift(callId: string, shiftId: string): Promise<Outcome<Call>>;
   moveShift(callId: string, shiftId: string, start: string, end: string): Promise<Outcome<Call>>;
   confirm(callId: string, shiftId: string, people: Attended[]): Promise<Outcome<CallSignUps>>;
+  /** Ask Noper to write to a few free neighbours with a wanted skill: a count comes back, never who. */
+  findCover(callId: string, shiftId: string): Promise<Outcome<CoverAsked>>;
 }
 
 /** The calls of the volunteering screens, a call's comments among them; tests pass a fake. */
@@ -86,6 +94,7 @@ export function httpVolunteeringApi(client: ApiClient): VolunteeringApi {
       outcomeOf(client.POST('/api/v1/volunteering/{call_id}/shifts/{shift_id}/move', { params: onShift(id, shift), body: { start, end } })),
     confirm: (id, shift, people) =>
       outcomeOf(client.POST('/api/v1/volunteering/{call_id}/shifts/{shift_id}/attendance', { params: onShift(id, shift), body: { people } })),
+    findCover: (id, shift) => outcomeOf(client.POST('/api/v1/volunteering/{call_id}/shifts/{shift_id}/find-cover', { params: onShift(id, shift) })),
   };
 }
 
@@ -106,5 +115,6 @@ export function httpPublisherCallsApi(client: ApiClient): PublisherCallsApi {
       outcomeOf(client.POST('/api/v1/publish/volunteering/{call_id}/shifts/{shift_id}/move', { params: onShift(id, shift), body: { start, end } })),
     confirm: (id, shift, people) =>
       outcomeOf(client.POST('/api/v1/publish/volunteering/{call_id}/shifts/{shift_id}/attendance', { params: onShift(id, shift), body: { people } })),
+    findCover: (id, shift) => outcomeOf(client.POST('/api/v1/publish/volunteering/{call_id}/shifts/{shift_id}/find-cover', { params: onShift(id, shift) })),
   };
 }
