@@ -101,6 +101,17 @@ def test_every_global_name_app_py_uses_is_defined():
     assert undefined(symtable.symtable((ROOT / "app.py").read_text(encoding="utf-8"), "app.py", "exec")) == set()
 
 
+def test_once_the_routes_are_declared_a_later_modules_name_is_the_thing_itself():
+    # Given app.py imported (its routes declared, their models named without importing them)
+    app = app_module()
+    # When a route's body reads a name of a `later` module, a constant as well as a function
+    taken = [app.unsubscribe.ONE_CLICK, app.unsubscribe.read_token, app.events_models.EventCreate]
+    # Then it gets the thing itself, not a `Later` (a constant handed on as a Later would answer 500)
+    assert not any(isinstance(thing, Later) for thing in taken)
+    # while the routes' models were named during the declaration, and are imported on first use
+    assert any(isinstance(doc.body, Later) for doc in app.api.docs)
+
+
 def app_module():
     import app
 
