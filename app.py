@@ -33,6 +33,16 @@ from chalicelib.addresses.models import (
     AddressSearchQuery, AddressSuggestions,
 )
 from chalicelib.addresses.search import suggest_addresses
+from chalicelib.budget import (
+    ballots as budget_ballots, editions as budget_editions, paper as budget_paper, proposals as budget_proposals,
+    results as budget_results, review as budget_review,
+)
+from chalicelib.budget.models import (
+    BallotRequest, CardsPrinted, EditionEdit, EditionList, EditionPath, EditionPublic, EditionRequest,
+    ImplementationRequest, MyBallot, PaperBallotEntered, PaperBallotRequest, PaperCardsRequest,
+    PhaseChange, ProposalList, ProposalMerge, ProposalPath, ProposalPublic, BudgetProposalRequest,
+    PublishResultsRequest, ResultsPublic, ReviewDecision, Support, Totals,
+)
 from chalicelib.comments import service as comments
 from chalicelib.comments.models import CommentPage, CommentPath, CommentPublic, CommentRequest, CommentsQuery, Thanks
 from chalicelib.communes import audit
@@ -1766,6 +1776,159 @@ def resident_consultation_document(principal, path):
                   "detail": {"object": {"key": [{"prefix": "incoming/consultations/"}]}}}, name="consultation_document_upload")
 def consultation_document_upload(event):
     consultation_documents.process_uploaded_document(*s3_object_created(event.detail))
+
+
+# --- the participatory budget (chalicelib/budget/): admins set up editions, review proposals, enter paper ballots and
+# publish results; verified residents of the commune propose, support and vote; results are public once published ---
+
+BUDGETS = "/api/v1/communes/{lau2}/budgets"
+BUDGET = BUDGETS + "/{edition_id}"
+
+
+@api.get(BUDGETS, action="budget.read", summary="The commune's participatory budgets, newest first (for anyone: only "
+         "those with published results)", path_model=CommunePath, response=EditionList, errors=(400,))
+def budget_editions_list(principal, path):
+    return budget_editions.list_editions(principal, path.lau2)
+
+
+@api.post(BUDGETS, action="budget.manage", summary="Create a participatory budget: texts in the commune's languages, "
+          "amount, envelopes, ballot type, threshold, rule, phase dates", path_model=CommunePath, body=EditionRequest,
+          response=EditionPublic, status=201, errors=(400, 401, 403, 404, 413, 415))
+def budget_edition_create(principal, path, body):
+    return budget_editions.create(principal, path.lau2, body)
+
+
+@api.get(BUDGET, action="budget.read", summary="One participatory budget (its commune's staff and verified residents; "
+         "anyone once its results are published)", path_model=EditionPath, response=EditionPublic, errors=(400, 404))
+def budget_edition_get(principal, path):
+    return budget_editions.get_edition(principal, path.lau2, path.edition_id)
+
+
+@api.put(BUDGET, action="budget.manage", summary="Replace a participatory budget's settings (until its vote opens)",
+         path_model=EditionPath, body=EditionEdit, response=EditionPublic, errors=(400, 401, 403, 404, 409, 413, 415))
+def budget_edition_edit(principal, path, body):
+    request = EditionRequest.model_validate(body.model_dump(exclude={"version"}))
+    return budget_editions.edit(principal, path.lau2, path.edition_id, request, body.version)
+
+
+@api.post(BUDGET + "/phase", action="budget.manage", summary="Move to the next phase now (else it moves at its date)",
+          path_model=EditionPath, body=PhaseChange, response=EditionPublic, errors=(400, 401, 403, 404, 409, 413, 415))
+def budget_phase(principal, path, body):
+    return budget_editions.move_phase(principal, path.lau2, path.edition_id, body.phase, body.version)
+
+
+@api.get(BUDGET + "/proposals", action="budget.read", summary="The proposals, oldest first", path_model=EditionPath,
+         response=ProposalList, errors=(400, 404))
+def budget_proposal_list(principal, path):
+    return budget_proposals.list_proposals(principal, path.lau2, path.edition_id)
+
+
+@api.post(BUDGET + "/proposals", action="budget.take_part", summary="Propose a project (proposal phase; residents of "
+          "the budget's scope)", path_model=EditionPath, body=BudgetProposalRequest, response=ProposalPublic, status=201,
+          errors=(400, 401, 403, 404, 409, 413, 415))
+def budget_propose(principal, path, body):
+    return budget_proposals.propose(principal, path.lau2, path.edition_id, body)
+
+
+@api.get(BUDGET + "/proposals/{proposal_id}", action="budget.read", summary="One proposal, and whether I support it",
+         path_model=ProposalPath, response=ProposalPublic, errors=(400, 404))
+def budget_proposal_get(principal, path):
+    return budget_proposals.get_proposal(principal, path.lau2, path.edition_id, path.proposal_id)
+
+
+@api.put(BUDGET + "/proposals/{proposal_id}/support", action="budget.take_part",
+         summary="Support a proposal (201), once: again answers 200 and changes nothing", path_model=ProposalPath,
+         response=Support, errors=(400, 401, 403, 404, 409))
+def budget_support(principal, path):
+    view, first = budget_proposals.support(principal, path.lau2, path.edition_id, path.proposal_id)
+    return Reply(view, status=201 if first else 200)
+
+
+@api.post(BUDGET + "/proposals/{proposal_id}/review", action="budget.manage",
+          summary="Decide: feasible (with the final cost) or not, with a reason residents read (never one's own)",
+          path_model=ProposalPath, body=ReviewDecision, response=ProposalPublic,
+          errors=(400, 401, 403, 404, 409, 413, 415))
+def budget_review_decide(principal, path, body):
+    return budget_review.decide(principal, path.lau2, path.edition_id, path.proposal_id, body)
+
+
+@api.post(BUDGET + "/proposals/{proposal_id}/merge", action="budget.manage",
+          summary="Merge a duplicate into another proposal: its supports move there, each supporter once",
+          path_model=ProposalPath, body=ProposalMerge, response=ProposalPublic,
+          errors=(400, 401, 403, 404, 409, 413, 415))
+def budget_merge(principal, path, body):
+    return budget_review.merge(principal, path.lau2, path.edition_id, path.proposal_id, body)
+
+
+@api.put(BUDGET + "/proposals/{proposal_id}/implementation", action="budget.manage",
+         summary="Post a funded project's progress (planned, in progress, done); its supporters read it in their digest",
+         path_model=ProposalPath, body=ImplementationRequest, response=ProposalPublic,
+         errors=(400, 401, 403, 404, 409, 413, 415))
+def budget_implementation(principal, path, body):
+    return budget_results.track(principal, path.lau2, path.edition_id, path.proposal_id, body)
+
+
+@api.get(BUDGET + "/ballot", action="budget.take_part", summary="My ballot (only I see my choices) and whether I voted",
+         path_model=EditionPath, response=MyBallot, errors=(400, 401, 403, 404))
+def budget_my_ballot(principal, path):
+    return budget_ballots.my_ballot(principal, path.lau2, path.edition_id)
+
+
+@api.put(BUDGET + "/ballot", action="budget.take_part", summary="Vote (201), or change my ballot until the vote closes "
+         "(200); checked against the ballot's type", path_model=EditionPath, body=BallotRequest, response=MyBallot,
+         errors=(400, 401, 403, 404, 409, 413, 415))
+def budget_vote(principal, path, body):
+    view, first = budget_ballots.vote(principal, path.lau2, path.edition_id, body)
+    return Reply(view, status=201 if first else 200)
+
+
+@api.get(BUDGET + "/totals", action="budget.manage", summary="Live totals while voting: ballots and votes per project, "
+         "never who voted what", path_model=EditionPath, response=Totals, errors=(400, 401, 403, 404))
+def budget_totals(path):
+    return budget_ballots.totals(path.lau2, path.edition_id)
+
+
+@api.post(BUDGET + "/paper-cards", action="budget.manage", summary="Print voting cards, one per person, each with a "
+          "one-time ballot code (send `Accept: application/pdf`)", path_model=EditionPath, body=PaperCardsRequest,
+          status=201, media_type=PDF, errors=(400, 401, 403, 404, 409, 413, 415))
+def budget_paper_cards(principal, path, body, request):
+    require_accept(request, PDF)
+    pdf, _ = budget_paper.print_cards(principal, path.lau2, path.edition_id, body)
+    return Reply(pdf, headers={"Content-Disposition": f'attachment; filename="noper-voting-cards-{path.edition_id}.pdf"'})
+
+
+@api.post(BUDGET + "/paper-ballots", action="budget.manage", summary="Enter a paper ballot with its card's code (a "
+          "code votes once; its holder votes one way only)", path_model=EditionPath, body=PaperBallotRequest,
+          response=PaperBallotEntered, status=201, errors=(400, 401, 403, 404, 409, 413, 415))
+def budget_paper_ballot(principal, path, body):
+    return budget_paper.enter(principal, path.lau2, path.edition_id, body)
+
+
+@api.get(BUDGET + "/results", action="budget.read", summary="The results per envelope: funded projects, votes, costs, "
+         "explanations, greedy beside them (anyone once published; staff before)", path_model=EditionPath,
+         response=ResultsPublic, errors=(400, 404, 409))
+def budget_results_get(principal, path):
+    return budget_results.results(principal, path.lau2, path.edition_id)
+
+
+@api.get(BUDGET + "/results.csv", action="budget.read", summary="The results as CSV (UTF-8 with BOM)",
+         path_model=EditionPath, media_type="text/csv; charset=utf-8", errors=(400, 404, 409))
+def budget_results_csv(principal, path):
+    name, text = budget_results.results_csv(principal, path.lau2, path.edition_id)
+    return Reply(text, headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+@api.post(BUDGET + "/results/publish", action="budget.manage", summary="Publish the computed results (then public)",
+          path_model=EditionPath, body=PublishResultsRequest, response=ResultsPublic,
+          errors=(400, 401, 403, 404, 409, 413, 415))
+def budget_results_publish(principal, path, body):
+    return budget_results.publish(principal, path.lau2, path.edition_id, body.version)
+
+
+@app.schedule(Cron(15, "*", "*", "*", "?", "*"), name="budget_phases",
+              description="Move participatory budgets to their next phase at its date (closing the vote computes results)")
+def budget_phases(event):
+    budget_editions.advance_due(datetime.fromisoformat(event.time))
 
 
 # --- the weekly digest: Monday 07:00 in Luxembourg, one SQS message per neighbourhood (chalicelib/digest/) ---
