@@ -315,6 +315,9 @@ def parser() -> argparse.ArgumentParser:
     from ops.publishing import add_commands as add_publishing_commands
 
     add_publishing_commands(commands)
+    from ops.budget import add_commands as add_budget_commands
+
+    add_budget_commands(commands)
     return root
 
 
