@@ -1918,6 +1918,16 @@ def budget_results_csv(principal, path):
     return Reply(text, headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 
+@api.get(BUDGET + "/results.pb", action="budget.read", summary="The election in pabulib's .pb format, voters "
+         "anonymised (one envelope: the first; as the results are readable)", path_model=EditionPath,
+         media_type="text/plain; charset=utf-8", errors=(400, 404, 409))
+def budget_results_pb(principal, path):
+    from chalicelib.budget import exchange as budget_exchange
+
+    name, text = budget_exchange.results_pb(principal, path.lau2, path.edition_id)
+    return Reply(text, headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
 @api.post(BUDGET + "/results/publish", action="budget.manage", summary="Publish the computed results (then public)",
           path_model=EditionPath, body=PublishResultsRequest, response=ResultsPublic,
           errors=(400, 401, 403, 404, 409, 413, 415))

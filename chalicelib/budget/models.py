@@ -357,6 +357,9 @@ class EditionItem(Entity):
     results_computed_at = UTCDateTimeAttribute(null=True)
     results_published_at = UTCDateTimeAttribute(null=True)
     imported = NumberAttribute(default=0)
+    # The amounts' unit for the results' arithmetic, in cents: 1 for editions made here (Add1 raises shares by a
+    # cent), 100 for one imported from a pabulib file in whole currency units (Add1 by a unit, as the file's outcome).
+    unit_cents = NumberAttribute(default=1)
     created_by = UnicodeAttribute()
     created_at = UTCDateTimeAttribute()
     updated_at = UTCDateTimeAttribute()

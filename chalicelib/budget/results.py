@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
+from fractions import Fraction
 from typing import Any
 
 from pynamodb.exceptions import UpdateError
@@ -30,10 +31,11 @@ from chalicelib.store.table import condition_failed
 
 def election_of(item: EditionItem, envelope: dict[str, Any], proposals: list[ProposalItem],
                 cast: list[dict[str, int]]) -> rules.Election:
-    projects = {p.proposal_id: int(p.final_cents or 0) for p in proposals
+    unit = int(item.unit_cents or 1)
+    projects = {p.proposal_id: int(p.final_cents or 0) // unit for p in proposals
                 if p.status == "feasible" and p.envelope_id == envelope["id"]}
     kind = "cumulative" if item.ballot["type"] == "cumulative" else "approval"
-    return rules.Election(budget=int(envelope["amount_cents"]), projects=projects,
+    return rules.Election(budget=int(envelope["amount_cents"]) // unit, projects=projects,
                           ballots=tuple({p: v for p, v in b.items() if p in projects} for b in cast), kind=kind)
 
 
@@ -59,7 +61,7 @@ def run_job(job: dict[str, Any]) -> int:
 
 def compute(item: EditionItem, envelope: dict[str, Any], election: rules.Election,
             proposals: list[ProposalItem]) -> dict[str, Any]:
-    seed = f"{item.edition_id}#{envelope['id']}"
+    seed, unit = f"{item.edition_id}#{envelope['id']}", int(item.unit_cents or 1)
     chosen = rules.outcome(election, item.rule, seed=seed)
     greedy = chosen if item.rule == "greedy" else rules.outcome(election, "greedy", seed=seed)
     titles = {p.proposal_id: p.title for p in proposals}
@@ -70,16 +72,43 @@ def compute(item: EditionItem, envelope: dict[str, Any], election: rules.Electio
             if given > 0:
                 votes[pid] += 1
                 points[pid] += given
-    projects = [ProjectResult(proposal_id=pid, title=titles.get(pid, pid), cost_cents=cost, votes=votes[pid],
+    projects = [ProjectResult(proposal_id=pid, title=titles.get(pid, pid), cost_cents=cost * unit, votes=votes[pid],
                               points=points[pid], funded=pid in chosen.selected,
                               funded_by_greedy=pid in greedy.selected,
-                              explanation=dict(chosen.explanations.get(pid, {})))
+                              explanation=storable(chosen.explanations.get(pid, {}), unit))
                 for pid, cost in election.projects.items()]
     projects.sort(key=lambda r: (not r.funded, -r.votes, r.cost_cents, r.proposal_id))
-    return EnvelopeResult(envelope_id=envelope["id"], budget_cents=election.budget, ballots=len(election.ballots),
-                          rule=chosen.rule, selected=list(chosen.selected), spent_cents=chosen.spent,
-                          greedy_selected=list(greedy.selected), greedy_spent_cents=greedy.spent, lot=list(chosen.lot),
-                          comparison=chosen.comparison, projects=projects).model_dump()
+    return EnvelopeResult(envelope_id=envelope["id"], budget_cents=election.budget * unit,
+                          ballots=len(election.ballots), rule=chosen.rule, selected=list(chosen.selected),
+                          spent_cents=chosen.spent * unit, greedy_selected=list(greedy.selected),
+                          greedy_spent_cents=greedy.spent * unit, lot=list(chosen.lot),
+                          comparison=storable(chosen.comparison, 1) if chosen.comparison else None,
+                          projects=projects).model_dump()
+
+
+MONEY = ("cost", "payment")  # explanation entries in the election's unit: stored in cents
+
+
+def storable(explanation: dict[str, Any], unit: int) -> dict[str, Any]:
+    """An explanation as JSON: each exact fraction as a rounded float (for the screens' "each paid €2.43",
+    "effective support 140 %") with the exact `"n/d"` beside it under `<name>_exact`; amounts in cents; nested
+    shares (who paid for what: `supporters_paid_for`) likewise, as floats."""
+    kept: dict[str, Any] = {}
+    for name, value in explanation.items():
+        scale = unit if name in MONEY else 1
+        if isinstance(value, Fraction):
+            exact = value * scale
+            kept[name] = round(float(exact), 6)
+            kept[f"{name}_exact"] = f"{exact.numerator}/{exact.denominator}"
+        elif isinstance(value, dict):
+            kept[name] = {k: round(float(v), 6) if isinstance(v, Fraction) else v for k, v in value.items()}
+        elif isinstance(value, (tuple, set, frozenset)):
+            kept[name] = list(value)
+        elif isinstance(value, (int, float)) and not isinstance(value, bool):
+            kept[name] = value * scale
+        else:
+            kept[name] = value
+    return kept
 
 
 def results(principal: Principal, lau2: str, edition_id: str) -> ResultsPublic:

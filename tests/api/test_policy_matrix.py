@@ -313,6 +313,7 @@ EXPECTED = {
     ("POST", "/api/v1/communes/{lau2}/budgets/{edition_id}/paper-ballots"): {"staff_admin"},
     ("GET", "/api/v1/communes/{lau2}/budgets/{edition_id}/results"): ALL,
     ("GET", "/api/v1/communes/{lau2}/budgets/{edition_id}/results.csv"): ALL,
+    ("GET", "/api/v1/communes/{lau2}/budgets/{edition_id}/results.pb"): ALL,
     ("POST", "/api/v1/communes/{lau2}/budgets/{edition_id}/results/publish"): {"staff_admin"},
 }
 
