@@ -35,7 +35,7 @@ from chalicelib.addresses.models import (
 from chalicelib.addresses.search import suggest_addresses
 from chalicelib.budget import (
     ballots as budget_ballots, editions as budget_editions, paper as budget_paper, proposals as budget_proposals,
-    results as budget_results, review as budget_review,
+    results as budget_results, review as budget_review, your_data as _budget_your_data,  # noqa: F401 (registers)
 )
 from chalicelib.budget.models import (
     BallotRequest, CardsPrinted, EditionEdit, EditionList, EditionPath, EditionPublic, EditionRequest,
