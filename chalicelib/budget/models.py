@@ -12,7 +12,9 @@ from datetime import datetime
 from typing import Annotated, Literal
 
 from pydantic import AwareDatetime, ConfigDict, Field, StringConstraints, model_validator
-from pynamodb.attributes import JSONAttribute, ListAttribute, NumberAttribute, UnicodeAttribute, UTCDateTimeAttribute
+from pynamodb.attributes import (
+    JSONAttribute, ListAttribute, NumberAttribute, UnicodeAttribute, UnicodeSetAttribute, UTCDateTimeAttribute,
+)
 
 from chalicelib.communes.models import Lau2
 from chalicelib.languages import Language
@@ -507,3 +509,21 @@ class ResultItem(Entity):
     @staticmethod
     def key(edition_id: str, envelope_id: str) -> tuple[str, str]:
         return f"BUDGET#{edition_id}", f"RESULT#{envelope_id}"
+
+
+class ProgressItem(Entity):
+    """pk=COMMUNE#<lau2>#BUDGET_PROGRESS, sk=<ISO time>#<proposal>: a funded project's progress as staff posted it,
+    with its supporters' ids at that moment, so that the weekly digest reads the commune's week of progress in one
+    Query and tells each supporter (chalicelib/digest/content.py). Kept 60 days (ttl)."""
+
+    edition_id = UnicodeAttribute()
+    proposal_id = UnicodeAttribute()
+    title = UnicodeAttribute()
+    state = UnicodeAttribute()
+    note = UnicodeAttribute(null=True)
+    supporters = UnicodeSetAttribute(null=True)
+    at = UTCDateTimeAttribute()
+
+    @staticmethod
+    def partition(lau2: str) -> str:
+        return f"COMMUNE#{lau2}#BUDGET_PROGRESS"

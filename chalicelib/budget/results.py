@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import datetime, timedelta
 from fractions import Fraction
 from typing import Any
 
@@ -19,8 +20,8 @@ from pynamodb.exceptions import UpdateError
 from chalicelib.adapters.clock import now
 from chalicelib.budget import ballots, editions, rules
 from chalicelib.budget.models import (
-    EditionItem, EnvelopeResult, ImplementationRequest, ProjectResult, ProposalItem, ProposalPublic, ResultItem,
-    ResultsPublic,
+    EditionItem, EnvelopeResult, ImplementationRequest, ProgressItem, ProjectResult, ProposalItem, ProposalPublic,
+    ResultItem, ResultsPublic, SupportItem,
 )
 from chalicelib.communes import audit
 from chalicelib.errors import Conflict
@@ -181,6 +182,17 @@ def track(principal: Principal, lau2: str, edition_id: str, proposal_id: str,
                                "at": at.isoformat()}
     proposal.update(actions=[ProposalItem.implementation.set(proposal.implementation)],
                     condition=ProposalItem.pk.exists())
+    supporters = {s.user_id for s in SupportItem.query(f"BUDGET#{edition_id}",
+                                                       SupportItem.sk.startswith(f"SUPPORT#{proposal_id}#"))}
+    ProgressItem(ProgressItem.partition(lau2), f"{at.isoformat()}#{proposal_id}", edition_id=edition_id,
+                 proposal_id=proposal_id, title=proposal.title, state=request.state, note=request.note or None,
+                 supporters=supporters or None, at=at, ttl=at + timedelta(days=60)).save()
     audit.record(lau2, "budget_implementation_updated", principal.user_id, "budget_proposal", proposal_id,
                  request.state)
     return public(proposal, principal.user_id)
+
+
+def progress_between(lau2: str, start: datetime, end: datetime) -> list[ProgressItem]:
+    """The commune's posted progress of funded projects in [start, end): one Query (the weekly digest)."""
+    return list(ProgressItem.query(ProgressItem.partition(lau2),
+                                   ProgressItem.sk.between(start.isoformat(), end.isoformat())))
