@@ -10,10 +10,11 @@ the supporters' shares go down by what they paid, and so on until no project can
 points weigh its utility (points x cost), as equalshares.net's code for points does.
 
 **Add1 completion.** MES usually leaves money unspent. MES is first computed with the budget; then, from each voter's
-share rounded down to whole currency units (`Election.unit` budget units, 1 when amounts are whole euros, 100 when
-they are cents), each voter's share is raised by one unit at a time and MES computed again, keeping each outcome that
-still costs at most the budget, and stopping at the first that would cost more (keeping the one before), or as soon
-as the outcome kept is exhaustive: no unfunded project with a supporter fits in the money left.
+share rounded down to whole currency units (`Election.unit` budget units: 1 when amounts are whole euros, 100 when
+they are cents), each voter's share is raised by one unit per round and MES computed again, keeping each outcome that
+still costs at most the budget and stopping at the first that would cost more (the one before is the result), or
+once every project with a supporter is funded. It does not stop at the first outcome no project can be added to:
+the outcome is not monotone in the share (Wieliczka 2023's official outcome is only reached by going on).
 
 **Comparison step.** The outcome is compared with greedy's: each voter prefers the one that funds more of the
 projects they voted for (more of their points, for cumulative ballots); greedy's outcome is taken only when more
@@ -26,10 +27,11 @@ ballots), then most supporters, then a lot: the projects ordered by the SHA-256 
 (`draw_lot`), drawn before the computation and published with the results (`Outcome.lot`). Nothing depends on the
 order of the ballots or of the projects.
 
-**Exact arithmetic.** Amounts are integers; shares, prices and effective vote counts are `fractions.Fraction`s,
-never floats. Speed comes from grouping voters with the same ballot (they always hold the same money), keeping for
-each project how many of its supporters hold each amount, and recomputing a project's price only when some of its
-supporters paid for another project and it can still beat the best one found so far.
+**Exact arithmetic.** Amounts are integers; shares, prices and effective vote counts are `fractions.Fraction`s.
+Floats are only a filter: each carries a bound on its error, and a decision is taken on floats only when the bound
+makes it certain, on the exact fractions otherwise (`_mes`). Speed also comes from voters as bits of integers (one
+bit set per amount held), and from recomputing a project's price only when some of its supporters paid for another
+project and it can still beat the best one found. docs/participatory-budget.md explains it all for residents.
 """
 
 from __future__ import annotations
@@ -40,15 +42,14 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 
 RULES = ("equalshares/add1", "greedy")
-# pabulib's `rule` names and what they are computed with here.
+# pabulib's `rule` names computed here (others, e.g. greedy-threshold whose threshold the file does not give, are
+# refused): the rule, and for equal shares its completion and whether the comparison step is made. Noper's own
+# "equalshares/add1" makes the comparison step (it records which outcome won; on the shared files equal shares does).
 PABULIB_RULES = {
-    "equalshares/add1": "equalshares/add1",
-    "equalshares/add1-comparison": "equalshares/add1",
-    "equalshares-comparison": "equalshares/add1",
-    "equalshares": "equalshares/add1",
-    "greedy": "greedy",
-    "greedy-threshold": "greedy",
-    "greedy-no-skip": "greedy",
+    "equalshares/add1": ("equalshares/add1", "add1", True),
+    "equalshares/add1-comparison": ("equalshares/add1", "add1", True),
+    "equalshares": ("equalshares", "none", False),
+    "greedy": ("greedy", None, None),
 }
 
 
@@ -98,12 +99,10 @@ class _Prepared:
         self.voters = len(election.ballots)
         self.votes = dict.fromkeys(self.cost, 0)
         self.points = dict.fromkeys(self.cost, 0)
-        self.supporters: dict[str, list[tuple[int, int]]] = {p: [] for p in self.cost}  # type index, points
-        for t, (items, many) in enumerate(self.types):
+        for items, many in self.types:
             for p, given in items:
                 self.votes[p] += many
                 self.points[p] += many * given
-                self.supporters[p].append((t, given))
         # each project's supporters as bit sets of voters (bit i: the i-th ballot), one per number of points given
         bits: dict[str, dict[int, int]] = {p: {} for p in self.cost}
         for i, ballot in enumerate(election.ballots):
@@ -130,18 +129,13 @@ class _Run:
     in_full: dict[str, int]  # winner -> how many paid the full price (the others paid all they had left)
 
 
-_CLOSE = 1e-9  # floats nearer than this (relative) are compared exactly; farther ones are ordered as the rationals
-
-
 def _price(cost: int, groups: list[tuple[Fraction, float, int, int]]) -> Fraction | None:
     """The price per point a project's supporters pay when they split its cost as equally as they can (who cannot pay
     it pays all they have left), or None when they cannot afford it together. `groups`: (money one holds, that as a
-    float, points given, how many hold that and gave these points)."""
-    groups.sort(key=lambda g: g[1] / g[2])
-    for first, second in zip(groups, groups[1:]):
-        if second[1] / second[2] - first[1] / first[2] <= _CLOSE * (second[1] / second[2]):
-            groups.sort(key=lambda g: g[0] / g[2])  # nearly equal as floats: the exact order
-            break
+    float, points given, how many hold that and gave these points), sorted here by money per point."""
+    groups.sort(key=lambda g: g[1] / g[2])  # the floats' order, then checked on the fractions
+    if any(first[0] * second[2] > second[0] * first[2] for first, second in zip(groups, groups[1:])):
+        groups.sort(key=lambda g: g[0] / g[2])
     money = sum(value * many for value, _, _, many in groups)
     if money < cost:
         return None
@@ -156,94 +150,7 @@ def _price(cost: int, groups: list[tuple[Fraction, float, int, int]]) -> Fractio
     raise AssertionError("an affordable project always has a price")  # pragma: no cover
 
 
-def _mes(prep: _Prepared, share: Fraction, record: bool = False) -> _Run:
-    """One run of MES where every voter starts with `share`.
-
-    Voters are bits: `holding` maps each amount some voters still hold (above 0) to the bit set of those voters, so
-    a project's supporters holding each amount are counted with one AND and a bit count per amount, and paying for a
-    project moves the bits of its supporters from each amount to that amount less the price."""
-    cost, bits = prep.cost, prep.bits
-    holding: dict[Fraction, int] = {share: prep.everyone} if share > 0 else {}
-    floats: dict[Fraction, float] = {share: float(share)}
-    remaining = set(prep.candidates)
-    # each project's effective vote count (cost / price), or an upper bound of it when `exact` is False
-    bound = {p: Fraction(prep.points[p]) for p in remaining}
-    approx = {p: float(prep.points[p]) for p in remaining}
-    exact = dict.fromkeys(remaining, False)
-    price: dict[str, Fraction] = {}
-    support: dict[str, Fraction] = {}
-    eff: dict[str, Fraction] = {}
-    payers: dict[str, int] = {}
-    in_full: dict[str, int] = {}
-    winners = list(prep.free)
-    while remaining:
-        best: list[str] = []
-        best_eff, best_float = Fraction(0), 0.0
-        # the most promising first (float order: it only saves work); a bound below the best found cannot win,
-        # as effective vote counts only go down while money is spent
-        for p in sorted(remaining, key=approx.__getitem__, reverse=True):
-            if approx[p] < best_float * (1 - _CLOSE) or (approx[p] <= best_float and bound[p] < best_eff):
-                continue
-            if not exact[p]:
-                groups = []
-                for value, voters in holding.items():
-                    for given, supporters in bits[p]:
-                        many = (voters & supporters).bit_count()
-                        if many:
-                            groups.append((value, floats[value], given, many))
-                q = _price(cost[p], groups)
-                if record:
-                    support[p] = sum(value * many for value, _, _, many in groups) / cost[p]
-                if q is None:
-                    remaining.discard(p)
-                    continue
-                bound[p], exact[p] = cost[p] / q, True
-                approx[p] = float(bound[p])
-                if bound[p] < best_eff:
-                    continue
-            if bound[p] > best_eff:
-                best, best_eff, best_float = [p], bound[p], approx[p]
-            elif bound[p] == best_eff:
-                best.append(p)
-        if not best:
-            break
-        chosen = min(best, key=prep.tie_key.__getitem__)
-        winners.append(chosen)
-        remaining.discard(chosen)
-        q = cost[chosen] / best_eff
-        price[chosen], eff[chosen] = q, best_eff
-        paying, full, arriving = 0, 0, {}
-        for value, voters in list(holding.items()):
-            for given, supporters in bits[chosen]:
-                moving = voters & supporters
-                if not moving:
-                    continue
-                voters ^= moving
-                paying |= moving
-                left = value - q * given
-                if left >= 0:
-                    full += moving.bit_count()
-                if left > 0:
-                    arriving[left] = arriving.get(left, 0) | moving
-            if voters:
-                holding[value] = voters
-            else:
-                del holding[value]
-        for value, voters in arriving.items():
-            if value in holding:
-                holding[value] |= voters
-            else:
-                holding[value], floats[value] = voters, float(value)
-        if record:
-            payers[chosen], in_full[chosen] = paying, full
-        for p in remaining:
-            if exact[p] and any(paying & supporters for _, supporters in bits[p]):
-                exact[p] = False
-    return _Run(winners=winners, share=share, price=price, support=support, eff=eff, payers=payers,
-                in_full=in_full)
-
-
-# --- the same run, filtered: floats with a bound on their error decide whatever they decide for sure ------------
+# --- one run of MES: floats with a bound on their error decide whatever they decide for sure, fractions the rest --
 
 _EPS = 2.0 ** -50  # a few times a double's rounding error, per operation
 
@@ -312,9 +219,19 @@ def _float_price(cost: int, groups: list) -> tuple | None:
     return q, e_q, poor
 
 
-def _mes_fast(prep: _Prepared, share: Fraction) -> list[str] | None:
-    """The winners of `_mes(prep, share)`, computed in floats wherever their error bound makes the decision sure and
-    exactly (the `_Amount`s involved, lazily) wherever it does not."""
+def _mes(prep: _Prepared, share: Fraction, *, exactly: bool = False, record: bool = False) -> _Run:
+    """One run of MES where every voter starts with `share`.
+
+    Voters are bits: `holding` maps each amount some voters still hold (above 0) to the bit set of those voters, so
+    a project's supporters holding each amount are counted with one AND and a bit count per amount (`where` lists
+    the amounts a project's supporters may hold), and paying for a project moves the bits of its supporters from
+    each amount to that amount less the price. A project's price is recomputed only when some of its supporters paid
+    since, and only when it may still beat the best one found: effective vote counts only go down.
+
+    Filtered (the default): prices, counts and amounts are floats with a bound on their error; a decision the bound
+    leaves open (a tie, a supporter who can just pay, money just enough) is taken on the exact fractions, computed
+    for the amounts involved only then (`_Amount.exact`). `exactly`: every price on fractions. `record`: also what
+    the explanations need (exact prices, effective support, who paid)."""
     cost, bits = prep.cost, prep.bits
     root = _Amount(float(share), 0.0, share)
     if Fraction(root.f) != share:
@@ -329,6 +246,11 @@ def _mes_fast(prep: _Prepared, share: Fraction) -> list[str] | None:
     top_e = dict.fromkeys(remaining, 0.0)  # their error bounds
     known: dict[str, tuple] = {}  # project -> (groups, price, price's error, poor groups, exact price or None)
     winners = list(prep.free)
+    price: dict[str, Fraction] = {}
+    support: dict[str, Fraction] = {}
+    eff: dict[str, Fraction] = {}
+    payers: dict[str, int] = {}
+    in_full: dict[str, int] = {}
 
     def evaluate(p: str, exactly: bool = False) -> bool:
         """Compute p's price (exactly if asked or too close to call); False when its supporters cannot afford it."""
@@ -344,6 +266,8 @@ def _mes_fast(prep: _Prepared, share: Fraction) -> list[str] | None:
                     groups.append((amount, given, many))
         for amount in gone:
             del where[p][amount]
+        if record:
+            support[p] = sum(a.exact() * many for a, _, many in groups) / cost[p]
         found = None if exactly else _float_price(cost[p], groups)
         if found is not None and found[2] == -1:
             return False
@@ -369,7 +293,7 @@ def _mes_fast(prep: _Prepared, share: Fraction) -> list[str] | None:
         for p in sorted(remaining, key=top.__getitem__, reverse=True):
             if top[p] + top_e[p] < low:
                 continue  # surely below the best: counts only go down as money is spent
-            if p not in known and not evaluate(p):
+            if p not in known and not evaluate(p, exactly):
                 remaining.discard(p)
                 continue
             looked.append(p)
@@ -390,8 +314,11 @@ def _mes_fast(prep: _Prepared, share: Fraction) -> list[str] | None:
         remaining.discard(chosen)
         groups, q, e_q, poor, q_x = known.pop(chosen)
         bought = _Bought(cost[chosen], groups, q_x)
+        if record:
+            price[chosen] = bought.exact_price()
+            eff[chosen] = cost[chosen] / price[chosen]
         rich = {(id(a), w) for a, w, _ in groups[poor:]}
-        paying, arriving = 0, {}
+        paying, full, arriving = 0, 0, {}
         for amount in where.pop(chosen):
             voters = holding.get(amount)
             if voters is None:
@@ -404,6 +331,7 @@ def _mes_fast(prep: _Prepared, share: Fraction) -> list[str] | None:
                 paying |= moving
                 if (id(amount), given) not in rich:
                     continue  # paid all they had
+                full += moving.bit_count()
                 if q_x is not None:
                     x = amount.exact() - q_x * given
                     if x == 0:
@@ -422,20 +350,17 @@ def _mes_fast(prep: _Prepared, share: Fraction) -> list[str] | None:
             else:
                 del holding[amount]
         holding.update(arriving)
+        if record:
+            payers[chosen], in_full[chosen] = paying, full
         for p in remaining:
             if p in known and any(paying & supporters for _, supporters in bits[p]):
                 del known[p]
-    return winners
+    return _Run(winners=winners, share=share, price=price, support=support, eff=eff, payers=payers,
+                in_full=in_full)
 
 
 def _spent(prep: _Prepared, winners) -> int:
     return sum(prep.cost[p] for p in winners)
-
-
-def _exhaustive(prep: _Prepared, winners) -> bool:
-    left = prep.election.budget - _spent(prep, winners)
-    chosen = set(winners)
-    return not any(prep.cost[p] <= left for p in prep.candidates if p not in chosen)
 
 
 def _greedy_order(prep: _Prepared) -> list[str]:
@@ -505,11 +430,25 @@ def _explain(prep: _Prepared, run: _Run, selected: list[str]) -> dict[str, dict]
     return explanations
 
 
-FILTERED = True  # the Add1 rounds' runs filtered (`_mes_fast`); False: every run exact (`_mes`), for tests
-
-
-def _winners(prep: _Prepared, share: Fraction) -> list[str]:
-    return _mes_fast(prep, share) if FILTERED else _mes(prep, share).winners
+def _add1(prep: _Prepared, completion: str, run) -> tuple[list[str], Fraction, int]:
+    """The winners, each voter's share and the runs computed: MES with the budget, then (Add1) from each voter's
+    share rounded down to whole units, one unit more per round while the outcome still fits in the budget, until
+    every project with a supporter is funded."""
+    budget, n = prep.election.budget, prep.voters
+    share = Fraction(budget, n)
+    winners, rounds = run(prep, share), 1
+    if completion == "add1":
+        unit = max(1, prep.election.unit)
+        step = budget // (n * unit) * unit
+        everything = set(prep.candidates)
+        while not everything <= set(winners):
+            step += unit
+            following = run(prep, Fraction(step))
+            rounds += 1
+            if _spent(prep, following) > budget:
+                break
+            winners, share = following, Fraction(step)
+    return winners, share, rounds
 
 
 def equal_shares(election: Election, *, completion: str = "add1", comparison: bool = True,
@@ -519,44 +458,65 @@ def equal_shares(election: Election, *, completion: str = "add1", comparison: bo
     if completion not in ("add1", "none"):
         raise ValueError(f"unknown completion {completion!r}: add1 or none")
     prep = _Prepared(election, seed)
-    budget, n = election.budget, prep.voters
-    if n == 0:
-        run = _mes(prep, Fraction(0), record=True)
-        return Outcome(rule="equalshares/add1", selected=list(prep.free), spent=0, lot=prep.lot,
+    rule = "equalshares/add1" if completion == "add1" else "equalshares"
+    if prep.voters == 0:
+        run = _mes(prep, Fraction(0), exactly=True, record=True)
+        return Outcome(rule=rule, selected=list(prep.free), spent=0, lot=prep.lot,
                        explanations=_explain(prep, run, list(prep.free)), comparison=None, share=Fraction(0), rounds=1)
-    share = Fraction(budget, n)
-    winners = _winners(prep, share)
-    rounds = 1
-    if completion == "add1":
-        unit = max(1, election.unit)
-        step = budget // (n * unit) * unit
-        everything = set(prep.candidates)
-        while not everything <= set(winners):
-            step += unit
-            following = _winners(prep, Fraction(step))
-            rounds += 1
-            if _spent(prep, following) > budget:
-                break
-            winners, share = following, Fraction(step)
-    run = _mes(prep, share, record=True)
-    if run.winners != winners:  # pragma: no cover - the filter's error bounds are wrong: say so loudly
-        raise AssertionError(f"the filtered run disagrees with the exact one at share {share}")
-    selected = list(run.winners)
-    compared = None
+    winners, share, rounds = _add1(prep, completion, lambda prep, share: _mes(prep, share).winners)
+    run = _mes(prep, share, exactly=True, record=True)
+    if run.winners != winners:  # pragma: no cover - only if the filter's error bounds were wrong: every run exact
+        winners, share, rounds = _add1(prep, completion, lambda prep, share: _mes(prep, share, exactly=True).winners)
+        run = _mes(prep, share, exactly=True, record=True)
+    mes = list(run.winners)
+    selected, compared = mes, None
     if comparison:
-        compared = _compare(prep, selected, _greedy_selection(prep))
+        compared = _compare(prep, mes, _greedy_selection(prep))
         if compared["winner"] == "greedy":
             selected = list(compared["greedy"])
-    return Outcome(rule="equalshares/add1", selected=selected, spent=_spent(prep, selected), lot=prep.lot,
-                   explanations=_explain(prep, run, selected), comparison=compared, share=share, rounds=rounds)
+    explanations = _explain(prep, run, selected)
+    for p, info in explanations.items():
+        if p in selected:
+            info["reason"] = "equal_shares" if p in mes else "greedy"
+        elif p in mes:
+            info["reason"] = "greedy_preferred"  # equal shares funded it, but more voters preferred greedy's outcome
+        else:
+            info["reason"] = "no_votes" if not prep.votes[p] else "shares_spent"
+    return Outcome(rule=rule, selected=selected, spent=_spent(prep, selected), lot=prep.lot,
+                   explanations=explanations, comparison=compared, share=share, rounds=rounds)
 
 
 def outcome(election: Election, rule: str, *, seed: str = "") -> Outcome:
     """The outcome by the rule's name: "equalshares/add1" (with the comparison step) or "greedy"; pabulib's names
     (`PABULIB_RULES`) are taken too."""
-    name = PABULIB_RULES.get(rule)
+    if rule not in PABULIB_RULES:
+        raise ValueError(f"unknown rule {rule!r}: one of {', '.join(RULES)}")
+    name, completion, comparison = PABULIB_RULES[rule]
     if name == "greedy":
         return greedy(election, seed=seed)
-    if name == "equalshares/add1":
-        return equal_shares(election, seed=seed)
-    raise ValueError(f"unknown rule {rule!r}: one of {', '.join(RULES)}")
+    return equal_shares(election, completion=completion, comparison=comparison, seed=seed)
+
+
+def to_json(result: Outcome) -> dict:
+    """The outcome as JSON-ready data, to store and to publish: fractions as exact "numerator/denominator" text
+    (`Fraction(text)` reads them back), with a rounded `*_float` beside the ones a page shows."""
+
+    def plain(value):
+        if isinstance(value, Fraction):
+            return str(value)
+        if isinstance(value, dict):
+            return {key: plain(item) for key, item in value.items()}
+        if isinstance(value, (list, tuple)):
+            return [plain(item) for item in value]
+        return value
+
+    explanations = {}
+    for p, info in result.explanations.items():
+        shown = plain(info)
+        for key in ("effective_support", "payment", "price_per_point"):
+            if isinstance(info.get(key), Fraction):
+                shown[f"{key}_float"] = round(float(info[key]), 4)
+        explanations[p] = shown
+    return {"rule": result.rule, "selected": list(result.selected), "spent": result.spent, "lot": list(result.lot),
+            "share": plain(result.share), "rounds": result.rounds, "comparison": plain(result.comparison),
+            "explanations": explanations}

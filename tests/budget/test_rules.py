@@ -287,4 +287,42 @@ def test_the_filtered_run_decides_as_the_exact_one(election, whole, parts):
     share = Fraction(whole * parts + 1, parts) if whole else Fraction(election.budget, max(1, len(election.ballots)))
     prep = rules._Prepared(election, "")
 
-    assert rules._mes_fast(prep, share) == rules._mes(prep, share).winners
+    assert rules._mes(prep, share).winners == rules._mes(prep, share, exactly=True).winners
+
+
+def test_greedy_is_taken_only_when_more_voters_prefer_it_and_the_reasons_say_so():
+    # 2 voters, 5 to spend: equal shares cannot fund anything within the budget; greedy funds c, voter 1's project
+    election = Election(budget=5, projects={"a": 7, "b": 10, "c": 4, "d": 8},
+                        ballots=({"a": 1, "b": 1, "c": 1, "d": 1}, {"a": 1, "b": 1, "d": 1}))
+
+    result = equal_shares(election)
+
+    assert result.selected == ["c"] and result.spent == 4
+    assert result.comparison == {"greedy": ["c"], "prefer_equal_shares": 0, "prefer_greedy": 1, "winner": "greedy",
+                                 "same": False}
+    assert result.explanations["c"]["reason"] == "greedy"
+    assert result.explanations["a"]["reason"] == "shares_spent"
+    assert equal_shares(election, comparison=False).selected == []
+
+
+def test_the_outcome_as_json_keeps_exact_fractions():
+    pb, election = load("Netherlands_Assen_2024.pb")
+    result = equal_shares(election)
+
+    data = json.loads(json.dumps(rules.to_json(result)))
+
+    assert data["selected"] == result.selected and data["share"] == str(result.share)
+    funded = data["explanations"]["3"]
+    assert Fraction(funded["payment"]) == result.explanations["3"]["payment"]
+    assert funded["payment_float"] == round(float(result.explanations["3"]["payment"]), 4)
+    assert funded["reason"] == "equal_shares"
+    unfunded = data["explanations"]["8"]
+    assert unfunded["reason"] == "shares_spent" and all(Fraction(v) for v in unfunded["supporters_paid_for"].values())
+
+
+def test_pabulib_rule_names():
+    election = Election(budget=10, projects={"a": 5, "b": 6}, ballots=({"a": 1}, {"b": 1}, {"b": 1}))
+    assert outcome(election, "equalshares").rule == "equalshares"
+    assert outcome(election, "equalshares/add1-comparison").rule == "equalshares/add1"
+    with pytest.raises(ValueError, match="greedy-threshold"):
+        outcome(election, "greedy-threshold")
