@@ -34,7 +34,7 @@ from chalicelib.addresses.models import (
 )
 from chalicelib.addresses.search import suggest_addresses
 from chalicelib.budget import (
-    ballots as budget_ballots, editions as budget_editions, paper as budget_paper, proposals as budget_proposals,
+    ballots as budget_ballots, discussion as budget_discussion, editions as budget_editions, paper as budget_paper, proposals as budget_proposals,
     results as budget_results, review as budget_review, your_data as _budget_your_data,  # noqa: F401 (registers)
 )
 from chalicelib.budget.models import (
@@ -1842,6 +1842,26 @@ def budget_proposal_get(principal, path):
 def budget_support(principal, path):
     view, first = budget_proposals.support(principal, path.lau2, path.edition_id, path.proposal_id)
     return Reply(view, status=201 if first else 200)
+
+
+@api.post(BUDGET + "/proposals/{proposal_id}/comments", action="budget.take_part",
+          summary="Comment on a proposal, or reply to one of its comments (`reply_to`)", path_model=ProposalPath,
+          body=CommentRequest, response=CommentPublic, status=201, errors=(400, 401, 404, 409, 413, 415),
+          idempotent=True)
+def comment_budget_proposal(principal, path, body):
+    piece = budget_discussion.in_commune(path.lau2, path.edition_id, path.proposal_id)
+    return comments.add_comment(principal, budget_discussion.KIND, piece, body)
+
+
+@api.get(BUDGET + "/proposals/{proposal_id}/comments", action="budget.read",
+         summary="A proposal's comments, oldest first, each followed by its replies, by pages with a cursor (the "
+                 "commune's verified residents and staff)", path_model=ProposalPath, query=CommentsQuery,
+         response=CommentPage, errors=(400, 404))
+def budget_proposal_comments(principal, request, path, query):
+    # One Query: the thread's head names the edition's commune and decides who reads it (chalicelib/budget/discussion.py)
+    return comments.comments(principal, budget_discussion.KIND,
+                             budget_discussion.content_id(path.edition_id, path.proposal_id), query,
+                             choose(request.headers.get("accept-language")))
 
 
 @api.post(BUDGET + "/proposals/{proposal_id}/review", action="budget.manage",

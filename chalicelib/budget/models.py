@@ -17,6 +17,7 @@ from pynamodb.attributes import (
 )
 
 from chalicelib.communes.models import Lau2
+from chalicelib.content.hiding import HideableEntity
 from chalicelib.languages import Language
 from chalicelib.models import Model
 from chalicelib.neighbourhoods.models import NeighbourhoodId, Point
@@ -261,6 +262,7 @@ class ProposalPublic(Model):
     reason: str | None = Field(description="the commune's reason for its review decision or merge")
     merged_into: str | None
     implementation: Implementation | None
+    comment_count: int = 0
     mine: bool = False
     supported: bool | None = Field(default=None, description="whether I support it (one proposal's page only)")
     created_at: datetime
@@ -375,8 +377,9 @@ class EditionItem(Entity):
         return f"COMMUNE#{lau2}#BUDGETS"
 
 
-class ProposalItem(Entity):
-    """pk=BUDGET#<edition>, sk=PROPOSAL#<id>; gsi1pk=BUDGET_AUTHOR#<user_id>, gsi1sk=<edition>#<id> (your data)."""
+class ProposalItem(HideableEntity):
+    """pk=BUDGET#<edition>, sk=PROPOSAL#<id>; gsi1pk=BUDGET_AUTHOR#<user_id>, gsi1sk=<edition>#<id> (your data).
+    A piece of content of the kernel (kind `budget_proposal`, chalicelib/budget/discussion.py): its comments."""
 
     gsi1 = Gsi1()
     gsi1pk = UnicodeAttribute(null=True)
@@ -400,6 +403,9 @@ class ProposalItem(Entity):
     decided_by = UnicodeAttribute(null=True)
     implementation = JSONAttribute(null=True)
     version = NumberAttribute(default=1)
+    neighbourhood_id = UnicodeAttribute(null=True)  # the proposer's: where its comments count (none when imported)
+    comment_count = NumberAttribute(default=0)
+    thanks_count = NumberAttribute(default=0)
     created_at = UTCDateTimeAttribute()
 
     PREFIX = "PROPOSAL#"

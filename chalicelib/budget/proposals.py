@@ -14,7 +14,7 @@ from pynamodb.exceptions import TransactWriteError, UpdateError
 
 from chalicelib.adapters.clock import now
 from chalicelib.adapters.ids import new_id
-from chalicelib.budget import editions
+from chalicelib.budget import discussion, editions
 from chalicelib.budget.models import (
     EditionItem, Implementation, ProposalItem, ProposalList, ProposalPublic, BudgetProposalRequest, Support, SupportItem,
 )
@@ -52,11 +52,13 @@ def propose(principal: Principal, lau2: str, edition_id: str, request: BudgetPro
                             envelope_id=envelope["id"], author_id=user.user_id, author_name=user.shown_name() or None,
                             title=request.title, description=request.description, category=request.category,
                             estimated_cents=request.estimated_cents, location_cell=cell, photo_ids=[],
-                            supports=0, status="submitted", created_at=at)
+                            supports=0, status="submitted", created_at=at,
+                            neighbourhood_id=principal.neighbourhood_id)
     try:
         with transaction() as t:
             t.condition_check(EditionItem, *EditionItem.key(edition_id), condition=EditionItem.phase == "proposals")
             t.save(proposal, condition=ProposalItem.pk.does_not_exist())
+            t.save(discussion.head_of(lau2, edition_id, proposal_id))
     except TransactWriteError as error:
         if 0 in refused_conditions(error):
             raise Conflict("The proposal phase has closed.", {"phase": "closed"}) from None
@@ -168,4 +170,5 @@ def public(item: ProposalItem, reader: str | None) -> ProposalPublic:
         author_name=item.author_name, supports=item.supports, status=item.status,  # type: ignore[arg-type]
         reason=item.reason, merged_into=item.merged_into,
         implementation=Implementation(**item.implementation) if item.implementation else None,
+        comment_count=int(item.comment_count or 0),
         mine=reader is not None and item.author_id == reader, created_at=item.created_at)

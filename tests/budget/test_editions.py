@@ -238,3 +238,29 @@ def test_a_scoped_edition_lets_only_its_envelopes_residents_take_part(client, ac
     assert client.get(f"{BASE}/{edition['id']}/proposals/{proposal['id']}").status_code == 200
     other = client.put(f"{BASE}/{edition['id']}/proposals/{proposal['id']}/support")
     assert other.status_code == 409 and error_of(other)["fields"] == {"proposal_id": "another envelope"}
+
+
+def test_residents_discuss_a_proposal_with_the_shared_comments(client, act_as):
+    commune(client, act_as)
+    edition = created(client, act_as)
+    proposal = proposed(client, act_as, resident("U-anna"), edition["id"], title="Skate park")
+    url = f"{BASE}/{edition['id']}/proposals/{proposal['id']}/comments"
+    ben = resident("U-ben", nbh="0501-n2")
+    act_as(ben)
+    written = client.post(url, headers=JSON, body=body({"text": "Yes, near the sports hall?"}))
+    assert written.status_code == 201, written.body
+    act_as(person("U-carla"))
+    reply = client.post(url, headers=JSON, body=body({"text": "Good place.", "reply_to": written.json_body["id"]}))
+    assert reply.status_code == 201
+    page = client.get(url).json_body
+    assert [c["text"] for c in page["comments"]] == ["Yes, near the sports hall?", "Good place."]
+    assert client.get(f"{BASE}/{edition['id']}/proposals/{proposal['id']}").json_body["comment_count"] == 2
+    for stranger in (ANONYMOUS, person("U-far", nbh="0999-x", lau2="0999")):
+        act_as(stranger)
+        assert client.get(url).status_code == 404
+    act_as(STAFF)
+    assert client.get(url).status_code == 200
+    act_as(person("U-carla"))
+    elsewhere = f"/api/v1/communes/0999/budgets/{edition['id']}/proposals/{proposal['id']}/comments"
+    act_as(person("U-far", nbh="0999-x", lau2="0999"))
+    assert client.post(elsewhere, headers=JSON, body=body({"text": "Hello"})).status_code == 404
