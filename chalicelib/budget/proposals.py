@@ -20,7 +20,9 @@ from chalicelib.budget.models import (
 )
 from chalicelib.errors import Conflict, InvalidInput, NotFound
 from chalicelib.neighbourhoods.models import Point, neighbourhoods_for_cells
+from chalicelib.neighbourhoods.service import list_published
 from chalicelib.observability import logger
+from chalicelib.photos import service as photos
 from chalicelib.policy import Principal, commune_of
 from chalicelib.store.table import condition_failed, read_items, refused_conditions, transaction
 
@@ -43,6 +45,9 @@ def propose(principal: Principal, lau2: str, edition_id: str, request: BudgetPro
         found = neighbourhoods_for_cells([cell], lau2).get(cell)
         if found is None or commune_of(found[0]) != lau2:
             raise InvalidInput("The place must be inside the commune.", {"location": "outside the commune"})
+    photo_ids = list(dict.fromkeys(request.photo_ids))
+    for photo_id in photo_ids:  # the proposer's own, ready, uploaded for a proposal in their neighbourhood
+        photos.check_attachable(principal, photo_id, principal.neighbourhood_id or "", "proposal")
     from chalicelib.accounts.service import load_user  # accounts is imported lazily, as elsewhere
 
     user = load_user(principal.user_id)
@@ -51,7 +56,7 @@ def propose(principal: Principal, lau2: str, edition_id: str, request: BudgetPro
                             gsi1sk=f"{edition_id}#{proposal_id}", proposal_id=proposal_id, edition_id=edition_id,
                             envelope_id=envelope["id"], author_id=user.user_id, author_name=user.shown_name() or None,
                             title=request.title, description=request.description, category=request.category,
-                            estimated_cents=request.estimated_cents, location_cell=cell, photo_ids=[],
+                            estimated_cents=request.estimated_cents, location_cell=cell, photo_ids=photo_ids,
                             supports=0, status="submitted", created_at=at,
                             neighbourhood_id=principal.neighbourhood_id)
     try:
@@ -63,6 +68,10 @@ def propose(principal: Principal, lau2: str, edition_id: str, request: BudgetPro
         if 0 in refused_conditions(error):
             raise Conflict("The proposal phase has closed.", {"phase": "closed"}) from None
         raise
+    if photo_ids:  # read where the proposal is: every neighbourhood of the commune
+        reach = [n.id for n in list_published(lau2).neighbourhoods if n.id != principal.neighbourhood_id]
+        for photo_id in photo_ids:
+            photos.share_photo(photo_id, reach)
     logger.info("budget proposal made", edition_id=edition_id, proposal_id=proposal_id)
     return public(proposal, principal.user_id)
 

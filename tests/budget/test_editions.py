@@ -264,3 +264,25 @@ def test_residents_discuss_a_proposal_with_the_shared_comments(client, act_as):
     elsewhere = f"/api/v1/communes/0999/budgets/{edition['id']}/proposals/{proposal['id']}/comments"
     act_as(person("U-far", nbh="0999-x", lau2="0999"))
     assert client.post(elsewhere, headers=JSON, body=body({"text": "Hello"})).status_code == 404
+
+
+def test_a_proposal_carries_its_proposers_photos_which_the_whole_commune_sees(client, act_as, app, clervaux):
+    from ops.local_events import LocalEvents
+    from tests.photos.test_photos import jpeg_with_gps, put, start
+
+    edition = created(client, act_as)
+    anna = resident("U-anna", nbh=clervaux["south"])
+    act_as(anna)
+    for_a_post = start(client).json_body
+    started = start(client, purpose="proposal").json_body
+    for upload in (for_a_post, started):
+        put(upload, jpeg_with_gps((300, 200)))
+    LocalEvents(app).poll_once()
+    url = f"{BASE}/{edition['id']}/proposals"
+    payload = {"title": "Bench", "description": "By the pond", "category": "public_space", "estimated_cents": 900}
+    refused = client.post(url, headers=JSON, body=body({**payload, "photo_ids": [for_a_post["photo_id"]]}))
+    assert refused.status_code == 409 and error_of(refused)["fields"] == {"photo_id": "uploaded for a post"}
+    made = client.post(url, headers=JSON, body=body({**payload, "photo_ids": [started["photo_id"]]}))
+    assert made.status_code == 201 and made.json_body["photo_ids"] == [started["photo_id"]]
+    act_as(resident("U-village", nbh=clervaux["village"]))
+    assert client.get(f"/api/v1/photos/{started['photo_id']}").status_code == 200
