@@ -39,7 +39,8 @@ def main() -> int:
     if not files:
         print(f"no .pb file in {args.dir}", file=sys.stderr)
         return 1
-    print(f"{'election':<40} {'voters':>7} {'projects':>8} {'rule':<28} {'rounds':>6} {'wall s':>7} {'cpu s':>7}  official")
+    print(f"{'election':<40} {'voters':>7} {'projects':>8} {'rule':<28} {'rounds':>6} {'wall s':>7} {'cpu s':>7}  "
+          "official")
     slowest = 0.0
     for path in files:
         pb = pabulib.read(path)

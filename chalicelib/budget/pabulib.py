@@ -7,8 +7,9 @@ comma-separated project ids of the ballot and, for cumulative and scoring ballot
 in the same order (ordinal ballots: the ids in order of preference).
 
 `read` keeps every column as text, in order; `election` turns a file into the `rules.Election` the results are
-computed on; `write` writes a file back, anonymising the voters: ids renumbered 1..n and only the ballot columns
-kept (`voter_id`, `vote`, `points`) unless others are asked for by name. Reading what `write` wrote gives it back.
+computed on; `write` writes a file back, anonymising the voters: only the ballot columns kept (`voter_id`, `vote`,
+`points`) unless others are asked for by name, voters sorted by ballot and renumbered 1..n. Reading what `write`
+wrote gives the same election back (its ballots in that order).
 """
 
 from __future__ import annotations
@@ -38,6 +39,15 @@ class PabulibFile:
     @property
     def vote_type(self) -> str:
         return self.meta.get("vote_type", "approval").strip().lower()
+
+    def limit(self, key: str) -> int | None:
+        """A whole-number limit of the ballot from META (`max_length`, `min_length`, `max_sum_points`,
+        `min_sum_points`, `max_points`...), or None when the file does not give it."""
+        value = self.meta.get(key, "").strip()
+        try:
+            return int(float(value)) if value else None
+        except ValueError:
+            raise PabulibError(f"META {key}: {value!r} is not a number") from None
 
     def selected(self) -> list[str] | None:
         """The ids of the projects the file marks as funded (`selected` column), or None without that column."""
@@ -120,11 +130,15 @@ def election(pb: PabulibFile) -> Election:
 
 
 def anonymised(pb: PabulibFile, keep: tuple[str, ...] = ()) -> PabulibFile:
-    """The same election without what could tell who voted: voters renumbered 1..n in file order and only the
-    ballot columns kept, plus the named `keep` columns (e.g. "neighbourhood")."""
+    """The same election without what could tell who voted: only the ballot columns kept, plus the named `keep`
+    columns (e.g. "neighbourhood"), and the voters in an order that tells nothing either (sorted by what they kept,
+    not in the order they voted or were stored), renumbered 1..n."""
     columns = [c for c in (pb.votes[0] if pb.votes else {}) if c in BALLOT_COLUMNS or c in keep]
-    votes = [{c: (str(number) if c == "voter_id" else row.get(c, "")) for c in columns}
-             for number, row in enumerate(pb.votes, start=1)]
+    kept = sorted(([row.get(c, "") for c in columns if c != "voter_id"] for row in pb.votes))
+    others = [c for c in columns if c != "voter_id"]
+    numbered = "voter_id" in columns
+    votes = [{**({"voter_id": str(number)} if numbered else {}), **dict(zip(others, values))}
+             for number, values in enumerate(kept, start=1)]
     meta = dict(pb.meta)
     if "num_votes" in meta:
         meta["num_votes"] = str(len(votes))

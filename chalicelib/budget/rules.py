@@ -112,6 +112,8 @@ class _Prepared:
         self.bits = {p: sorted(by_points.items()) for p, by_points in bits.items()}
         self.everyone = (1 << self.voters) - 1
         self.anyone = {p: sum(voters for _, voters in by_points) for p, by_points in self.bits.items()}
+        # the projects sharing a supporter with each project
+        self.neighbours = {p: {other for other in self.cost if self.anyone[p] & self.anyone[other]} for p in self.cost}
         # the tie rule: lowest cost, most points, most supporters, the lot
         self.tie_key = {p: (self.cost[p], -self.points[p], -self.votes[p], rank[p]) for p in self.cost}
         self.free = sorted((p for p in self.cost if self.cost[p] == 0 and self.votes[p]), key=self.tie_key.get)
@@ -254,16 +256,16 @@ def _mes(prep: _Prepared, share: Fraction, *, exactly: bool = False, record: boo
 
     def evaluate(p: str, exactly: bool = False) -> bool:
         """Compute p's price (exactly if asked or too close to call); False when its supporters cannot afford it."""
-        groups, gone = [], []
+        groups, gone, supporters_of_p = [], [], bits[p]
         for amount in where[p]:
-            voters = holding.get(amount)
-            if voters is None:
-                gone.append(amount)
-                continue
-            for given, supporters in bits[p]:
+            voters = holding.get(amount, 0)
+            before = len(groups)
+            for given, supporters in supporters_of_p:
                 many = (voters & supporters).bit_count()
                 if many:
                     groups.append((amount, given, many))
+            if len(groups) == before:
+                gone.append(amount)  # none of p's supporters holds it any more: for good
         for amount in gone:
             del where[p][amount]
         if record:
@@ -319,6 +321,7 @@ def _mes(prep: _Prepared, share: Fraction, *, exactly: bool = False, record: boo
             eff[chosen] = cost[chosen] / price[chosen]
         rich = {(id(a), w) for a, w, _ in groups[poor:]}
         paying, full, arriving = 0, 0, {}
+        nearby = remaining & prep.neighbours[chosen]
         for amount in where.pop(chosen):
             voters = holding.get(amount)
             if voters is None:
@@ -342,7 +345,7 @@ def _mes(prep: _Prepared, share: Fraction, *, exactly: bool = False, record: boo
                     left = _Amount(f, amount.e + given * e_q + 2 * _EPS * (amount.f + q * given), None, amount,
                                    bought, given)
                 arriving[left] = moving
-                left.projects = [p for p in amount.projects if p in remaining and moving & anyone[p]]
+                left.projects = [p for p in amount.projects if p in nearby and moving & anyone[p]]
                 for p in left.projects:
                     where[p][left] = None
             if voters:
@@ -352,8 +355,8 @@ def _mes(prep: _Prepared, share: Fraction, *, exactly: bool = False, record: boo
         holding.update(arriving)
         if record:
             payers[chosen], in_full[chosen] = paying, full
-        for p in remaining:
-            if p in known and any(paying & supporters for _, supporters in bits[p]):
+        for p in nearby:
+            if p in known and paying & anyone[p]:
                 del known[p]
     return _Run(winners=winners, share=share, price=price, support=support, eff=eff, payers=payers,
                 in_full=in_full)
@@ -388,8 +391,11 @@ def greedy(election: Election, *, seed: str = "") -> Outcome:
     no longer fit the money left."""
     prep = _Prepared(election, seed)
     selected = _greedy_selection(prep)
+    explanations = _basics(prep, selected)
+    for p, info in explanations.items():
+        info["reason"] = "greedy" if info["funded"] else ("no_votes" if not prep.votes[p] else "did_not_fit")
     return Outcome(rule="greedy", selected=selected, spent=_spent(prep, selected), lot=prep.lot,
-                   explanations=_basics(prep, selected))
+                   explanations=explanations)
 
 
 def _compare(prep: _Prepared, mes: list[str], greedy_winners: list[str]) -> dict:

@@ -61,6 +61,7 @@ def test_czestochowa_is_greedy_by_points_within_the_budget():
             expected.append(row["project_id"])
             left -= int(row["cost"])
     assert result.selected == expected == ["196", "443", "463", "47", "198"]
+    assert result.explanations["448"]["reason"] == "did_not_fit" and result.explanations["196"]["reason"] == "greedy"
     assert result.spent == 215294
     assert {p: result.explanations[p]["points"] for p in expected} == {
         row["project_id"]: int(row["score"]) for row in pb.projects if row["project_id"] in expected}
@@ -153,7 +154,8 @@ def plain_equal_shares(election, seed=""):
     while the outcome fits in the budget (and not every supported project is funded yet); then the comparison."""
     n = len(election.ballots)
     winners, _ = plain_mes(election, Fraction(election.budget, n), seed)
-    supported = {p for p in election.projects if election.projects[p] > 0 and any(b.get(p, 0) for b in election.ballots)}
+    supported = {p for p in election.projects
+                 if election.projects[p] > 0 and any(b.get(p, 0) for b in election.ballots)}
     share = election.budget // (n * election.unit) * election.unit
     while not supported <= set(winners):
         share += election.unit
