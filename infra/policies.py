@@ -17,6 +17,7 @@ Who calls what (docs/deployment.md, Permissions per function):
 - digest_neighbourhood, urgent_alerts: consume their queue, send mail; urgent_alerts also splits a job
   into one message per neighbourhood on its own queue, and prepares residents' exports into `exports/`.
 - loan_reminders, unread_message_reminders, event_reminders: the table and mail.
+- budget_phases: the table; enqueues a participatory budget's results' job on the alerts queue when its vote closes.
 """
 
 from __future__ import annotations
@@ -147,6 +148,8 @@ def statements_by_function(env: dict[str, str] | None = None) -> dict[str, list[
         "loan_reminders": [_table(env), _logs(), _mail(env)],
         "unread_message_reminders": [_table(env), _logs(), _mail(env)],
         "event_reminders": [_table(env), _logs(), _mail(env)],
+        # Participatory budgets' phases at their dates; closing a vote enqueues its results' job (urgent_alerts runs it).
+        "budget_phases": [_table(env), _logs(), _queue("EnqueueBudgetResults", ALERT_QUEUE, QUEUE_SEND)],
     }
 
 

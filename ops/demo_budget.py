@@ -25,7 +25,7 @@ TEXT = {"lb": "Propositiounen fir eis Gemeng: d'Gemeng gëtt 60.000 € aus.",
         "fr": "Vos projets pour la commune : la commune y consacre 60 000 €.",
         "de": "Ihre Projekte für die Gemeinde: die Gemeinde stellt 60.000 € bereit.",
         "en": "Your projects for the commune: the commune sets aside €60,000.",
-        "pt": "Os seus projetos para o município: o município reserva 60 000 €."}
+        "pt": "Os seus projetos para a comuna: a comuna reserva 60 000 €."}
 PROJECTS = (  # (proposer, title, description, category, estimated, final cost in cents)
     (ANNA, "Benches and shade on the church square", "Six benches and three trees where people wait for the bus.",
      "public_space", 1_800_000, 2_100_000),

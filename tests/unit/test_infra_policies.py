@@ -105,7 +105,8 @@ def test_queues_only_where_jobs_are_sent_or_consumed() -> None:
     assert queues["digest_schedule"] == {"sqs:SendMessage", "sqs:GetQueueUrl"}
     assert "sqs:ReceiveMessage" in queues["digest_neighbourhood"] and "sqs:SendMessage" not in queues["digest_neighbourhood"]
     assert {f for f, actions in queues.items() if actions} == {"api_handler", "digest_schedule", "digest_neighbourhood",
-                                                               "urgent_alerts"}
+                                                               "urgent_alerts", "budget_phases"}
+    assert queues["budget_phases"] == {"sqs:SendMessage", "sqs:GetQueueUrl"}  # a closed vote's results' job
     # The weekly schedule only reads the table.
     assert not {a for a in _actions("digest_schedule") if a.startswith("dynamodb:")} & set(policies.TABLE_WRITE)
 
