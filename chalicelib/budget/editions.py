@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from pynamodb.exceptions import TransactWriteError, UpdateError
+from pynamodb.exceptions import PutError, TransactWriteError, UpdateError
 
 from chalicelib.adapters.clock import now
 from chalicelib.adapters.ids import new_id
@@ -142,8 +142,6 @@ def _check(lau2: str, request: EditionRequest) -> None:
                    if nbh not in published}
         if unknown:
             raise InvalidInput(f"Unknown neighbourhoods: check {', '.join(unknown)}.", unknown)
-    if request.ballot.type == "cumulative" and request.rule == "equalshares/add1":
-        pass  # equal shares with points as utilities: allowed; greedy is the usual choice for cumulative ballots
 
 
 def _fill(item: EditionItem, request: EditionRequest) -> None:
@@ -179,7 +177,7 @@ def edit(principal: Principal, lau2: str, edition_id: str, request: EditionReque
     item.version, item.updated_at = version + 1, now()
     try:
         item.save(condition=(EditionItem.version == version) & EditionItem.phase.is_in("proposals", "review"))
-    except Exception as error:  # PutError
+    except PutError as error:
         if condition_failed(error):
             raise Conflict("Someone changed this participatory budget meanwhile; reload it.",
                            {"version": "changed"}) from None
