@@ -170,12 +170,21 @@ class BallotRequest(Model):
 
 
 class PaperCardsRequest(Model):
-    """Voting cards to print, one per person (the PDF keeps the cards of one address together)."""
+    """Voting cards to print, one per person: those named, and every verified resident of the addresses named (the
+    PDF keeps the cards of one address together)."""
 
     model_config = ConfigDict(extra="forbid")
     user_ids: list[Annotated[str, StringConstraints(min_length=1, max_length=64)]] = Field(
-        min_length=1, max_length=500, description="verified residents of the scope who asked for a card")
+        default_factory=list, max_length=500, description="verified residents of the scope who asked for a card")
+    address_ids: list[Annotated[str, StringConstraints(min_length=1, max_length=64)]] = Field(
+        default_factory=list, max_length=200, description="addresses whose verified residents each get a card")
     language: Language = "fr"
+
+    @model_validator(mode="after")
+    def _someone(self) -> "PaperCardsRequest":
+        if not self.user_ids and not self.address_ids:
+            raise ValueError("name user_ids or address_ids")
+        return self
 
 
 class PaperBallotRequest(BallotRequest):

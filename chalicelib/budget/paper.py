@@ -33,18 +33,26 @@ def print_cards(principal: Principal, lau2: str, edition_id: str, request: Paper
     item = editions.for_staff(lau2, edition_id)
     editions.require_phase(item, "review", "voting")
     people = {user.user_id: user for user in UserItem.batch_get([UserItem.key(u) for u in set(request.user_ids)])}
-    cards, problems = [], {}
-    for i, user_id in enumerate(request.user_ids):
-        user = people.get(user_id)
+    asked = [(f"user_ids.{i}", people.get(user_id)) for i, user_id in enumerate(request.user_ids)]
+    problems: dict[str, str] = {}
+    for i, address_id in enumerate(request.address_ids):
+        living = _residents_at(address_id)
+        if not living:
+            problems[f"address_ids.{i}"] = "no verified resident lives there"
+        asked += [(f"address_ids.{i}", user) for user in living]
+    cards, seen = [], set()
+    for field, user in asked:
         if user is None or user.residence_status != "verified" or user.lau2 != lau2:
-            problems[f"user_ids.{i}"] = "not a verified resident of the commune"
+            problems[field] = "not a verified resident of the commune"
             continue
         envelope = next((e for e in editions.envelopes_of(item)
                          if not e["neighbourhood_ids"] or user.neighbourhood_id in e["neighbourhood_ids"]), None)
         if envelope is None:
-            problems[f"user_ids.{i}"] = "outside the budget's scope"
+            problems[field] = "outside the budget's scope"
             continue
-        cards.append((user, envelope))
+        if user.user_id not in seen:  # named twice, or also living at an address named: one card
+            seen.add(user.user_id)
+            cards.append((user, envelope))
     if problems:
         raise InvalidInput(f"No card for: {', '.join(problems)}.", problems)
     at, issued = now(), []
@@ -59,6 +67,21 @@ def print_cards(principal: Principal, lau2: str, edition_id: str, request: Paper
     commune = get_commune(lau2).name
     issued.sort(key=lambda each: (each[0].address_id or "", each[0].user_id))  # one address's cards together
     return _render(commune, item, issued, request.language), len(issued)
+
+
+def _residents_at(address_id: str) -> list:
+    """The verified residents of an address: the address's neighbourhood's verified residents (one Query) living
+    there. None for an unknown address or one outside every published neighbourhood."""
+    from chalicelib.addresses.service import get_address
+    from chalicelib.neighbours.service import residents
+
+    try:
+        address = get_address(address_id)
+    except NotFound:
+        return []
+    if address.neighbourhood is None:
+        return []
+    return [user for user in residents(address.neighbourhood.id, "verified") if user.address_id == address_id]
 
 
 def _render(commune: str, item, issued, language: str) -> bytes:

@@ -200,3 +200,23 @@ def test_paper_ballots_vote_once_and_never_beside_an_online_ballot(client, act_a
     counts = tallies(edition["id"])
     assert counts["TALLY#commune#~ballots"][0] == 2 and counts[f"TALLY#commune#{b}"][0] == 1
     assert sum(int(card.used) for card in CardItem.query(f"BUDGET#{edition['id']}", CardItem.sk.startswith("CARD#"))) == 1
+
+
+def test_cards_for_an_address_go_to_each_of_its_verified_residents(client, act_as, monkeypatch):
+    edition, _ = ready_to_vote(client, act_as)
+    resident("U-home-1")
+    from chalicelib.accounts.models import UserItem
+
+    def living_at(address_id):
+        return [UserItem.get(*UserItem.key("U-home-1"))] if address_id == "HOME" else []
+
+    monkeypatch.setattr(paper_service, "_residents_at", living_at)
+    act_as(STAFF)
+    url = f"{BASE}/{edition['id']}/paper-cards"
+    nobody = client.post(url, headers={**JSON, "Accept": "application/pdf"}, body=body({"address_ids": ["EMPTY"]}))
+    assert nobody.status_code == 400 and error_of(nobody)["fields"] == {"address_ids.0": "no verified resident lives there"}
+    printed_cards = client.post(url, headers={**JSON, "Accept": "application/pdf"},
+                                body=body({"address_ids": ["HOME"], "user_ids": ["U-home-1"]}))
+    assert printed_cards.status_code == 201
+    cards = list(CardItem.query(f"BUDGET#{edition['id']}", CardItem.sk.startswith("CARD#")))
+    assert [c.user_id for c in cards] == ["U-home-1"]  # named twice: one card
