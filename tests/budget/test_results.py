@@ -85,3 +85,23 @@ def test_funded_projects_progress_is_posted_after_publication(client, act_as):
     assert posted.status_code == 200
     assert posted.json_body["implementation"]["state"] == "in_progress"
     assert posted.json_body["implementation"]["note"] == "Works start in May."
+
+
+def test_equal_shares_by_default_with_explanations_and_greedy_beside_it(client, act_as):
+    # 100,000 cents; a majority of 4 approves the two dearest projects, 2 voters the cheapest one
+    edition, (a, b, c) = ready_to_vote(client, act_as, costs=(20_000, 50_000, 50_000), rule="equalshares/add1")
+    voted(edition["id"], [{b: 1, c: 1}] * 4 + [{a: 1}] * 2)
+    move(client, act_as, edition["id"], "results")
+    act_as(STAFF)
+    envelope = client.get(f"{BASE}/{edition['id']}/results").json_body["envelopes"][0]
+
+    assert envelope["rule"] == "equalshares/add1" and envelope["spent_cents"] <= 100_000
+    assert set(envelope["greedy_selected"]) == {b, c}  # greedy gives the majority everything
+    # Equal shares alone funds a (the two's share) and b; the comparison step asks the voters: the four prefer
+    # greedy's two projects of theirs, the two equal shares' one: greedy is taken, and the record says why
+    comparison = envelope["comparison"]
+    assert comparison["winner"] == "greedy" and (comparison["prefer_greedy"], comparison["prefer_equal_shares"]) == (4, 2)
+    assert set(envelope["selected"]) == {b, c}
+    by_id = {p["proposal_id"]: p for p in envelope["projects"]}
+    assert "effective_support" in by_id[a]["explanation"] and by_id[b]["votes"] == 4
+    assert len(envelope["lot"]) == 3
