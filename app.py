@@ -34,13 +34,14 @@ from chalicelib.addresses.models import (
 )
 from chalicelib.addresses.search import suggest_addresses
 from chalicelib.budget import (
-    ballots as budget_ballots, discussion as budget_discussion, editions as budget_editions, paper as budget_paper, proposals as budget_proposals,
+    ballots as budget_ballots, discussion as budget_discussion, documents as budget_documents,
+    editions as budget_editions, paper as budget_paper, proposals as budget_proposals,
     results as budget_results, review as budget_review, your_data as _budget_your_data,  # noqa: F401 (registers)
 )
 from chalicelib.budget.models import (
     BallotRequest, CardsPrinted, EditionEdit, EditionList, EditionPath, EditionPublic, EditionRequest,
     ImplementationRequest, MyBallot, PaperBallotEntered, PaperBallotRequest, PaperCardsRequest,
-    PhaseChange, ProposalList, ProposalMerge, ProposalPath, ProposalPublic, BudgetProposalRequest,
+    PhaseChange, ProposalDocumentLink, ProposalDocumentRequest, ProposalDocumentStarted, ProposalList, ProposalMerge, ProposalPath, ProposalPublic, BudgetProposalRequest,
     PublishResultsRequest, ResultsPublic, ReviewDecision, Support, Totals,
 )
 from chalicelib.comments import service as comments
@@ -1864,6 +1865,21 @@ def budget_proposal_comments(principal, request, path, query):
                              choose(request.headers.get("accept-language")))
 
 
+@api.post(BUDGET + "/proposals/{proposal_id}/document", action="budget.take_part",
+          summary="Start uploading its PDF (its proposer, until the commune decides; at most 20 MiB): returns where "
+                  "to upload it", path_model=ProposalPath, body=ProposalDocumentRequest, response=ProposalDocumentStarted,
+          status=201, errors=(400, 401, 403, 404, 409, 413, 415))
+def budget_document_start(principal, path, body):
+    return budget_documents.start_upload(principal, path.lau2, path.edition_id, path.proposal_id, body)
+
+
+@api.get(BUDGET + "/proposals/{proposal_id}/document", action="budget.read",
+         summary="A link (valid 5 minutes) to the proposal's PDF, for whoever reads the proposal",
+         path_model=ProposalPath, response=ProposalDocumentLink, errors=(400, 404))
+def budget_document_link(principal, path):
+    return budget_documents.document_link(principal, path.lau2, path.edition_id, path.proposal_id)
+
+
 @api.post(BUDGET + "/proposals/{proposal_id}/review", action="budget.manage",
           summary="Decide: feasible (with the final cost) or not, with a reason residents read (never one's own)",
           path_model=ProposalPath, body=ReviewDecision, response=ProposalPublic,
@@ -1953,6 +1969,13 @@ def budget_results_pb(principal, path):
           errors=(400, 401, 403, 404, 409, 413, 415))
 def budget_results_publish(principal, path, body):
     return budget_results.publish(principal, path.lau2, path.edition_id, body.version)
+
+
+# S3 -> EventBridge "Object Created" (locally: ops/local_events.py calls this same handler).
+@app.on_cw_event({"source": ["aws.s3"], "detail-type": ["Object Created"],
+                  "detail": {"object": {"key": [{"prefix": "incoming/budget/"}]}}}, name="budget_document_upload")
+def budget_document_upload(event):
+    budget_documents.process_uploaded_document(*s3_object_created(event.detail))
 
 
 @app.schedule(Cron(15, "*", "*", "*", "?", "*"), name="budget_phases",

@@ -445,6 +445,11 @@ def run() -> int:
             call(anna, "GET", "/api/v1/communes/{lau2}/budgets/{edition_id}" + tail, **edition)
         call(anna, "GET", "/api/v1/communes/{lau2}/budgets/{edition_id}/proposals/{proposal_id}",
              proposal_id=project["id"], **edition)
+        call(ben, "POST", "/api/v1/communes/{lau2}/budgets/{edition_id}/proposals/{proposal_id}/comments",
+             {"text": "Near the bus stop?"}, proposal_id=project["id"], **edition)
+        for tail in ("/comments", "/document"):  # the document: none uploaded (404), its reads counted all the same
+            call(anna, "GET", "/api/v1/communes/{lau2}/budgets/{edition_id}/proposals/{proposal_id}" + tail,
+                 proposal_id=project["id"], **edition)
         # the commune's audit log once its staff decided things: names of who decided, a page at a time
         call(clerk, "GET", "/api/v1/communes/{lau2}/audit", note="with entries")
         pages(clerk, "/api/v1/communes/{lau2}/audit")

@@ -42,6 +42,7 @@ Category = Literal["environment", "mobility", "culture", "sport", "education", "
 ProposalStatus = Literal["submitted", "in_review", "feasible", "not_feasible", "merged"]
 ImplementationState = Literal["planned", "in_progress", "done"]
 WHOLE_COMMUNE = "commune"  # the envelope of an edition without envelopes
+MAX_DOCUMENT_BYTES = 20 * 1024 * 1024  # a proposal's PDF
 MAX_ON_BALLOT = 90  # chosen projects on one ballot: a ballot's tallies fit one transaction (100 items)
 
 
@@ -199,6 +200,33 @@ class ImplementationRequest(Model):
     photo_id: Annotated[str, StringConstraints(pattern=r"^[0-9A-Z]{26}$")] | None = None
 
 
+class ProposalDocumentRequest(Model):
+    model_config = ConfigDict(extra="forbid")
+    name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120,
+                                           pattern=r"^[^/\\\x00-\x1f]+$")]
+    content_type: Literal["application/pdf"]
+    size: int = Field(gt=0, description="bytes; at most 20 MiB (larger answers 413)",
+                      json_schema_extra={"maximum": MAX_DOCUMENT_BYTES})
+
+
+class ProposalDocumentStarted(Model):
+    url: str = Field(description="POST the file here, as multipart form data with `fields` first")
+    fields: dict[str, str]
+    max_bytes: int
+
+
+class ProposalDocumentLink(Model):
+    url: str = Field(description="presigned GET, valid 5 minutes")
+    name: str
+
+
+class ProposalDocument(Model):
+    name: str
+    size: int
+    status: Literal["waiting", "ready", "failed"]
+    reason: str | None = None
+
+
 class PublishResultsRequest(Model):
     model_config = ConfigDict(extra="forbid")
     version: int = Field(ge=1)
@@ -271,6 +299,7 @@ class ProposalPublic(Model):
     reason: str | None = Field(description="the commune's reason for its review decision or merge")
     merged_into: str | None
     implementation: Implementation | None
+    document: ProposalDocument | None = Field(default=None, description="its PDF (GET …/document for a link)")
     comment_count: int = 0
     mine: bool = False
     supported: bool | None = Field(default=None, description="whether I support it (one proposal's page only)")
@@ -412,6 +441,7 @@ class ProposalItem(HideableEntity):
     decided_by = UnicodeAttribute(null=True)
     implementation = JSONAttribute(null=True)
     version = NumberAttribute(default=1)
+    document = JSONAttribute(null=True)  # its PDF: name, size, status (waiting|ready|failed), reason
     neighbourhood_id = UnicodeAttribute(null=True)  # the proposer's: where its comments count (none when imported)
     comment_count = NumberAttribute(default=0)
     thanks_count = NumberAttribute(default=0)

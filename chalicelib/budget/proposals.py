@@ -16,7 +16,7 @@ from chalicelib.adapters.clock import now
 from chalicelib.adapters.ids import new_id
 from chalicelib.budget import discussion, editions
 from chalicelib.budget.models import (
-    EditionItem, Implementation, ProposalItem, ProposalList, ProposalPublic, BudgetProposalRequest, Support, SupportItem,
+    EditionItem, Implementation, ProposalDocument, ProposalItem, ProposalList, ProposalPublic, BudgetProposalRequest, Support, SupportItem,
 )
 from chalicelib.errors import Conflict, InvalidInput, NotFound
 from chalicelib.neighbourhoods.models import Point, neighbourhoods_for_cells
@@ -180,4 +180,5 @@ def public(item: ProposalItem, reader: str | None) -> ProposalPublic:
         reason=item.reason, merged_into=item.merged_into,
         implementation=Implementation(**item.implementation) if item.implementation else None,
         comment_count=int(item.comment_count or 0),
+        document=ProposalDocument(**item.document) if item.document else None,
         mine=reader is not None and item.author_id == reader, created_at=item.created_at)

@@ -304,6 +304,8 @@ EXPECTED = {
     ("GET", "/api/v1/communes/{lau2}/budgets/{edition_id}/proposals/{proposal_id}"): ALL,
     ("PUT", "/api/v1/communes/{lau2}/budgets/{edition_id}/proposals/{proposal_id}/support"): COMMUNE_RESIDENTS,
     ("POST", "/api/v1/communes/{lau2}/budgets/{edition_id}/proposals/{proposal_id}/comments"): COMMUNE_RESIDENTS,
+    ("POST", "/api/v1/communes/{lau2}/budgets/{edition_id}/proposals/{proposal_id}/document"): COMMUNE_RESIDENTS,
+    ("GET", "/api/v1/communes/{lau2}/budgets/{edition_id}/proposals/{proposal_id}/document"): ALL,
     ("GET", "/api/v1/communes/{lau2}/budgets/{edition_id}/proposals/{proposal_id}/comments"): ALL,
     ("POST", "/api/v1/communes/{lau2}/budgets/{edition_id}/proposals/{proposal_id}/review"): {"staff_admin"},
     ("POST", "/api/v1/communes/{lau2}/budgets/{edition_id}/proposals/{proposal_id}/merge"): {"staff_admin"},

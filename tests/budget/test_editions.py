@@ -286,3 +286,36 @@ def test_a_proposal_carries_its_proposers_photos_which_the_whole_commune_sees(cl
     assert made.status_code == 201 and made.json_body["photo_ids"] == [started["photo_id"]]
     act_as(resident("U-village", nbh=clervaux["village"]))
     assert client.get(f"/api/v1/photos/{started['photo_id']}").status_code == 200
+
+
+def test_a_proposal_takes_one_real_pdf_from_its_proposer_and_readers_get_a_link(client, act_as):
+    from chalicelib.adapters.aws import client as aws_client
+    from chalicelib.budget import documents
+    from chalicelib.config import get_settings
+
+    commune(client, act_as)
+    edition = created(client, act_as)
+    anna = resident("U-anna")
+    proposal = proposed(client, act_as, anna, edition["id"])
+    url = f"{BASE}/{edition['id']}/proposals/{proposal['id']}/document"
+    bucket = get_settings().uploads_bucket
+    act_as(person("U-ben"))
+    pdf = {"name": "plan.pdf", "content_type": "application/pdf", "size": 40}
+    assert client.post(url, headers=JSON, body=body(pdf)).status_code == 403  # not the proposer
+    act_as(anna)
+    too_big = client.post(url, headers=JSON, body=body({**pdf, "size": 30 * 1024 * 1024}))
+    assert too_big.status_code in (400, 413)
+    for data, outcome in ((b"MZ\x90\x00 not a pdf", "failed"), (b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\n%%EOF\n", "ready")):
+        started = client.post(url, headers=JSON, body=body({**pdf, "size": len(data)}))
+        assert started.status_code == 201, started.body
+        key = started.json_body["fields"]["key"]
+        assert key == f"incoming/budget/{edition['id']}/{proposal['id']}"
+        aws_client("s3").put_object(Bucket=bucket, Key=key, Body=data)
+        assert documents.process_uploaded_document(bucket, key) == outcome
+        assert documents.process_uploaded_document(bucket, key) in ("ignored", "gone")  # twice: nothing more
+        assert client.get(f"{BASE}/{edition['id']}/proposals/{proposal['id']}").json_body["document"]["status"] == outcome
+    act_as(person("U-carla", nbh="0501-n2"))
+    link = client.get(url)
+    assert link.status_code == 200 and link.json_body["name"] == "plan.pdf" and "budget/" in link.json_body["url"]
+    act_as(ANONYMOUS)
+    assert client.get(url).status_code == 404

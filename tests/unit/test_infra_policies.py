@@ -66,7 +66,8 @@ def test_no_statement_allows_everything(function: str) -> None:
 
 
 def test_only_the_api_the_upload_handlers_and_the_exports_touch_the_uploads_bucket() -> None:
-    uploads = {"address_upload", "photo_upload", "publishing_upload", "consultation_document_upload"}
+    uploads = {"address_upload", "photo_upload", "publishing_upload", "consultation_document_upload",
+               "budget_document_upload"}
     for function in _app_functions():
         s3 = {a for a in _actions(function) if a.startswith("s3:")}
         assert bool(s3) == (function in uploads | {"api_handler", "urgent_alerts"}), function
