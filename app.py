@@ -49,6 +49,17 @@ announcement_attachments = later("chalicelib.announcements.attachments")
 announcements_feed = later("chalicelib.announcements.feed")
 announcements_models = later("chalicelib.announcements.models")
 announcements = later("chalicelib.announcements.service")
+budget_ballots = later("chalicelib.budget.ballots")
+budget_discussion = later("chalicelib.budget.discussion")
+budget_documents = later("chalicelib.budget.documents")
+budget_editions = later("chalicelib.budget.editions")
+budget_exchange = later("chalicelib.budget.exchange")
+budget_models = later("chalicelib.budget.models")
+budget_paper = later("chalicelib.budget.paper")
+budget_proposals = later("chalicelib.budget.proposals")
+budget_results = later("chalicelib.budget.results")
+budget_review = later("chalicelib.budget.review")
+budget_your_data = later("chalicelib.budget.your_data")  # not used by a route: its "your data" part (registries)
 comments_models = later("chalicelib.comments.models")
 comments = later("chalicelib.comments.service")
 communes_service = later("chalicelib.communes.service")
@@ -1285,7 +1296,8 @@ def confirm_attendance(principal, path, body):
 @api.post("/api/v1/volunteering/{call_id}/shifts/{shift_id}/find-cover", action="volunteering.one",
           summary="Ask Noper to find cover for a coming shift of a call I organise that is short of people: it writes "
                   "to a few neighbours of the call's reach who offer a wanted skill and are free then (a count only; "
-                  "once per shift per 24 hours, else 409 cover_asked_recently)", path_model=volunteering_models.ShiftPath,
+                  "once per shift per 24 hours, else 409 cover_asked_recently)",
+                  path_model=volunteering_models.ShiftPath,
           response=volunteer_cover.CoverAsked, errors=(400, 401, 403, 404, 409, 429))
 def find_cover(principal, path):
     return volunteer_cover.find_cover(principal, path.call_id, path.shift_id, wants_volunteering_emails)
@@ -1935,6 +1947,229 @@ def resident_consultation_document(principal, path):
                   name="consultation_document_upload")
 def consultation_document_upload(event):
     consultation_documents.process_uploaded_document(*s3_object_created(event.detail))
+
+
+# --- the participatory budget (chalicelib/budget/): admins set up editions, review proposals, enter paper ballots and
+# publish results; verified residents of the commune propose, support and vote; results are public once published ---
+
+BUDGETS = "/api/v1/communes/{lau2}/budgets"
+BUDGET = BUDGETS + "/{edition_id}"
+
+
+@api.get(BUDGETS, action="budget.read", summary="The commune's participatory budgets, newest first (for anyone: only "
+         "those with published results)", path_model=CommunePath, response=budget_models.EditionList, errors=(400,))
+def budget_editions_list(principal, path):
+    return budget_editions.list_editions(principal, path.lau2)
+
+
+@api.post(BUDGETS, action="budget.manage", summary="Create a participatory budget: texts in the commune's languages, "
+          "amount, envelopes, ballot type, threshold, rule, phase dates", path_model=CommunePath,
+          body=budget_models.EditionRequest,
+          response=budget_models.EditionPublic, status=201, errors=(400, 401, 403, 404, 413, 415))
+def budget_edition_create(principal, path, body):
+    return budget_editions.create(principal, path.lau2, body)
+
+
+@api.get(BUDGET, action="budget.read", summary="One participatory budget (its commune's staff and verified residents; "
+         "anyone once its results are published)", path_model=budget_models.EditionPath,
+         response=budget_models.EditionPublic, errors=(400, 404))
+def budget_edition_get(principal, path):
+    return budget_editions.get_edition(principal, path.lau2, path.edition_id)
+
+
+@api.put(BUDGET, action="budget.manage", summary="Replace a participatory budget's settings (until its vote opens)",
+         path_model=budget_models.EditionPath, body=budget_models.EditionEdit, response=budget_models.EditionPublic,
+         errors=(400, 401, 403, 404, 409, 413, 415))
+def budget_edition_edit(principal, path, body):
+    request = budget_models.EditionRequest.model_validate(body.model_dump(exclude={"version"}))
+    return budget_editions.edit(principal, path.lau2, path.edition_id, request, body.version)
+
+
+@api.post(BUDGET + "/phase", action="budget.manage", summary="Move to the next phase now (else it moves at its date)",
+          path_model=budget_models.EditionPath, body=budget_models.PhaseChange, response=budget_models.EditionPublic,
+          errors=(400, 401, 403, 404, 409, 413, 415))
+def budget_phase(principal, path, body):
+    return budget_editions.move_phase(principal, path.lau2, path.edition_id, body.phase, body.version)
+
+
+@api.get(BUDGET + "/proposals", action="budget.read", summary="The proposals, oldest first",
+         path_model=budget_models.EditionPath,
+         response=budget_models.ProposalList, errors=(400, 404))
+def budget_proposal_list(principal, path):
+    return budget_proposals.list_proposals(principal, path.lau2, path.edition_id)
+
+
+@api.post(BUDGET + "/proposals", action="budget.take_part", summary="Propose a project (proposal phase; residents of "
+          "the budget's scope)", path_model=budget_models.EditionPath, body=budget_models.BudgetProposalRequest,
+          response=budget_models.ProposalPublic, status=201,
+          errors=(400, 401, 403, 404, 409, 413, 415))
+def budget_propose(principal, path, body):
+    return budget_proposals.propose(principal, path.lau2, path.edition_id, body)
+
+
+@api.get(BUDGET + "/proposals/{proposal_id}", action="budget.read", summary="One proposal, and whether I support it",
+         path_model=budget_models.ProposalPath, response=budget_models.ProposalPublic, errors=(400, 404))
+def budget_proposal_get(principal, path):
+    return budget_proposals.get_proposal(principal, path.lau2, path.edition_id, path.proposal_id)
+
+
+@api.put(BUDGET + "/proposals/{proposal_id}/support", action="budget.take_part",
+         summary="Support a proposal (201), once: again answers 200 and changes nothing",
+         path_model=budget_models.ProposalPath,
+         response=budget_models.Support, errors=(400, 401, 403, 404, 409))
+def budget_support(principal, path):
+    view, first = budget_proposals.support(principal, path.lau2, path.edition_id, path.proposal_id)
+    return Reply(view, status=201 if first else 200)
+
+
+@api.post(BUDGET + "/proposals/{proposal_id}/comments", action="budget.take_part",
+          summary="Comment on a proposal, or reply to one of its comments (`reply_to`)",
+          path_model=budget_models.ProposalPath,
+          body=comments_models.CommentRequest, response=comments_models.CommentPublic, status=201,
+          errors=(400, 401, 404, 409, 413, 415),
+          idempotent=True)
+def comment_budget_proposal(principal, path, body):
+    piece = budget_discussion.in_commune(path.lau2, path.edition_id, path.proposal_id)
+    return comments.add_comment(principal, budget_discussion.KIND, piece, body)
+
+
+@api.get(BUDGET + "/proposals/{proposal_id}/comments", action="budget.read",
+         summary="A proposal's comments, oldest first, each followed by its replies, by pages with a cursor (the "
+                 "commune's verified residents and staff)", path_model=budget_models.ProposalPath,
+                 query=comments_models.CommentsQuery,
+         response=comments_models.CommentPage, errors=(400, 404))
+def budget_proposal_comments(principal, request, path, query):
+    # One Query: the thread's head names the edition's commune and decides who reads it (chalicelib/budget/discussion.py)
+    return comments.comments(principal, budget_discussion.KIND,
+                             budget_discussion.content_id(path.edition_id, path.proposal_id), query,
+                             choose(request.headers.get("accept-language")))
+
+
+@api.post(BUDGET + "/proposals/{proposal_id}/document", action="budget.take_part",
+          summary="Start uploading its PDF (its proposer, until the commune decides; at most 20 MiB): returns where "
+                  "to upload it", path_model=budget_models.ProposalPath, body=budget_models.ProposalDocumentRequest,
+                  response=budget_models.ProposalDocumentStarted,
+          status=201, errors=(400, 401, 403, 404, 409, 413, 415))
+def budget_document_start(principal, path, body):
+    return budget_documents.start_upload(principal, path.lau2, path.edition_id, path.proposal_id, body)
+
+
+@api.get(BUDGET + "/proposals/{proposal_id}/document", action="budget.read",
+         summary="A link (valid 5 minutes) to the proposal's PDF, for whoever reads the proposal",
+         path_model=budget_models.ProposalPath, response=budget_models.ProposalDocumentLink, errors=(400, 404))
+def budget_document_link(principal, path):
+    return budget_documents.document_link(principal, path.lau2, path.edition_id, path.proposal_id)
+
+
+@api.post(BUDGET + "/proposals/{proposal_id}/review", action="budget.manage",
+          summary="Decide: feasible (with the final cost) or not, with a reason residents read (never one's own)",
+          path_model=budget_models.ProposalPath, body=budget_models.ReviewDecision,
+          response=budget_models.ProposalPublic,
+          errors=(400, 401, 403, 404, 409, 413, 415))
+def budget_review_decide(principal, path, body):
+    return budget_review.decide(principal, path.lau2, path.edition_id, path.proposal_id, body)
+
+
+@api.post(BUDGET + "/proposals/{proposal_id}/merge", action="budget.manage",
+          summary="Merge a duplicate into another proposal: its supports move there, each supporter once",
+          path_model=budget_models.ProposalPath, body=budget_models.ProposalMerge,
+          response=budget_models.ProposalPublic,
+          errors=(400, 401, 403, 404, 409, 413, 415))
+def budget_merge(principal, path, body):
+    return budget_review.merge(principal, path.lau2, path.edition_id, path.proposal_id, body)
+
+
+@api.put(BUDGET + "/proposals/{proposal_id}/implementation", action="budget.manage",
+         summary="Post a funded project's progress (planned, in progress, done); its supporters read it in their digest",
+         path_model=budget_models.ProposalPath, body=budget_models.ImplementationRequest,
+         response=budget_models.ProposalPublic,
+         errors=(400, 401, 403, 404, 409, 413, 415))
+def budget_implementation(principal, path, body):
+    return budget_results.track(principal, path.lau2, path.edition_id, path.proposal_id, body)
+
+
+@api.get(BUDGET + "/ballot", action="budget.take_part", summary="My ballot (only I see my choices) and whether I voted",
+         path_model=budget_models.EditionPath, response=budget_models.MyBallot, errors=(400, 401, 403, 404))
+def budget_my_ballot(principal, path):
+    return budget_ballots.my_ballot(principal, path.lau2, path.edition_id)
+
+
+@api.put(BUDGET + "/ballot", action="budget.take_part", summary="Vote (201), or change my ballot until the vote closes "
+         "(200); checked against the ballot's type", path_model=budget_models.EditionPath,
+         body=budget_models.BallotRequest, response=budget_models.MyBallot,
+         errors=(400, 401, 403, 404, 409, 413, 415))
+def budget_vote(principal, path, body):
+    view, first = budget_ballots.vote(principal, path.lau2, path.edition_id, body)
+    return Reply(view, status=201 if first else 200)
+
+
+@api.get(BUDGET + "/totals", action="budget.manage", summary="Live totals while voting: ballots and votes per project, "
+         "never who voted what", path_model=budget_models.EditionPath, response=budget_models.Totals,
+         errors=(400, 401, 403, 404))
+def budget_totals(path):
+    return budget_ballots.totals(path.lau2, path.edition_id)
+
+
+@api.post(BUDGET + "/paper-cards", action="budget.manage", summary="Print voting cards, one per person, each with a "
+          "one-time ballot code (send `Accept: application/pdf`)", path_model=budget_models.EditionPath,
+          body=budget_models.PaperCardsRequest,
+          status=201, media_type=PDF, errors=(400, 401, 403, 404, 409, 413, 415))
+def budget_paper_cards(principal, path, body, request):
+    require_accept(request, PDF)
+    pdf, _ = budget_paper.print_cards(principal, path.lau2, path.edition_id, body)
+    return Reply(pdf,
+                 headers={"Content-Disposition": f'attachment; filename="noper-voting-cards-{path.edition_id}.pdf"'})
+
+
+@api.post(BUDGET + "/paper-ballots", action="budget.manage", summary="Enter a paper ballot with its card's code (a "
+          "code votes once; its holder votes one way only)", path_model=budget_models.EditionPath,
+          body=budget_models.PaperBallotRequest,
+          response=budget_models.PaperBallotEntered, status=201, errors=(400, 401, 403, 404, 409, 413, 415))
+def budget_paper_ballot(principal, path, body):
+    return budget_paper.enter(principal, path.lau2, path.edition_id, body)
+
+
+@api.get(BUDGET + "/results", action="budget.read", summary="The results per envelope: funded projects, votes, costs, "
+         "explanations, greedy beside them (anyone once published; staff before)", path_model=budget_models.EditionPath,
+         response=budget_models.ResultsPublic, errors=(400, 404, 409))
+def budget_results_get(principal, path):
+    return budget_results.results(principal, path.lau2, path.edition_id)
+
+
+@api.get(BUDGET + "/results.csv", action="budget.read", summary="The results as CSV (UTF-8 with BOM)",
+         path_model=budget_models.EditionPath, media_type="text/csv; charset=utf-8", errors=(400, 404, 409))
+def budget_results_csv(principal, path):
+    name, text = budget_results.results_csv(principal, path.lau2, path.edition_id)
+    return Reply(text, headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+@api.get(BUDGET + "/results.pb", action="budget.read", summary="The election in pabulib's .pb format, voters "
+         "anonymised (one envelope: the first; as the results are readable)", path_model=budget_models.EditionPath,
+         media_type="text/plain; charset=utf-8", errors=(400, 404, 409))
+def budget_results_pb(principal, path):
+    name, text = budget_exchange.results_pb(principal, path.lau2, path.edition_id)
+    return Reply(text, headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+@api.post(BUDGET + "/results/publish", action="budget.manage", summary="Publish the computed results (then public)",
+          path_model=budget_models.EditionPath, body=budget_models.PublishResultsRequest,
+          response=budget_models.ResultsPublic,
+          errors=(400, 401, 403, 404, 409, 413, 415))
+def budget_results_publish(principal, path, body):
+    return budget_results.publish(principal, path.lau2, path.edition_id, body.version)
+
+
+# S3 -> EventBridge "Object Created" (locally: ops/local_events.py calls this same handler).
+@app.on_cw_event({"source": ["aws.s3"], "detail-type": ["Object Created"],
+                  "detail": {"object": {"key": [{"prefix": "incoming/budget/"}]}}}, name="budget_document_upload")
+def budget_document_upload(event):
+    budget_documents.process_uploaded_document(*s3_object_created(event.detail))
+
+
+@app.schedule(Cron(15, "*", "*", "*", "?", "*"), name="budget_phases",
+              description="Move participatory budgets to their next phase at its date (closing the vote computes results)")
+def budget_phases(event):
+    budget_editions.advance_due(datetime.fromisoformat(event.time))
 
 
 # --- the weekly digest: Monday 07:00 in Luxembourg, one SQS message per neighbourhood (chalicelib/digest/) ---

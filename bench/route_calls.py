@@ -45,8 +45,8 @@ OWN_BUDGETS = {"/api/v1/communes/{lau2}/indicators": 3, "/api/v1/communes/{lau2}
                "/api/v1/communes/{lau2}/indicators/public": 3, "/api/v1/communes/{lau2}/report": 6}
 JSON = {"Content-Type": "application/json"}
 PDF = "application/pdf"
-# Served to people outside the web app, or files: not the web app's screens.
-NOT_SCREENS = re.compile(r"openapi|unsubscribe|\.atom|\.csv|/publish|paper-digest|/documents/|/health|calendar-feeds/\{")
+# Served to people outside the web app, or files (a .pb export reads every ballot): not the web app's screens.
+NOT_SCREENS = re.compile(r"openapi|unsubscribe|\.atom|\.csv|\.pb$|/publish|paper-digest|/documents/|/health|calendar-feeds/\{")
 
 
 @dataclass
@@ -430,6 +430,43 @@ def run() -> int:
                  consultation_id=drafted["id"])
             call(anna, "GET", "/api/v1/neighbourhoods/{neighbourhood_id}/consultations/{consultation_id}" + tail,
                  consultation_id=drafted["id"])
+        # a participatory budget: created, a proposal supported and found feasible, a ballot, results published
+        at = now()
+        budget = call(clerk, "POST", "/api/v1/communes/{lau2}/budgets", {
+            "name": every, "text": every, "amount_cents": 100_000, "ballot": {"type": "approval"},
+            "support_threshold": 1, "rule": "greedy",
+            "dates": {phase: (at + timedelta(days=offset)).isoformat() for phase, offset in (
+                ("proposals", -1), ("review", 20), ("voting", 40), ("results", 60), ("implementation", 90))}})
+        edition = {"edition_id": budget["id"]}
+        project = call(anna, "POST", "/api/v1/communes/{lau2}/budgets/{edition_id}/proposals", {
+            "title": "Benches", "description": "Benches on the square", "category": "public_space",
+            "estimated_cents": 20_000}, **edition)
+        call(ben, "PUT", "/api/v1/communes/{lau2}/budgets/{edition_id}/proposals/{proposal_id}/support",
+             proposal_id=project["id"], **edition)
+        for phase, version in (("review", 1), ("voting", 2)):
+            if phase == "voting":
+                call(clerk, "POST", "/api/v1/communes/{lau2}/budgets/{edition_id}/proposals/{proposal_id}/review",
+                     {"decision": "feasible", "final_cents": 25_000, "reason": "Checked."}, proposal_id=project["id"],
+                     **edition)
+            call(clerk, "POST", "/api/v1/communes/{lau2}/budgets/{edition_id}/phase",
+                 {"phase": phase, "version": version}, **edition)
+        call(anna, "PUT", "/api/v1/communes/{lau2}/budgets/{edition_id}/ballot", {"choices": {project["id"]: 1}},
+             **edition)
+        call(anna, "GET", "/api/v1/communes/{lau2}/budgets/{edition_id}/ballot", **edition)
+        call(clerk, "GET", "/api/v1/communes/{lau2}/budgets/{edition_id}/totals", **edition)
+        call(clerk, "POST", "/api/v1/communes/{lau2}/budgets/{edition_id}/phase", {"phase": "results", "version": 3},
+             **edition)
+        call(clerk, "POST", "/api/v1/communes/{lau2}/budgets/{edition_id}/results/publish", {"version": 4}, **edition)
+        call(anna, "GET", "/api/v1/communes/{lau2}/budgets")
+        for tail in ("", "/proposals", "/results"):
+            call(anna, "GET", "/api/v1/communes/{lau2}/budgets/{edition_id}" + tail, **edition)
+        call(anna, "GET", "/api/v1/communes/{lau2}/budgets/{edition_id}/proposals/{proposal_id}",
+             proposal_id=project["id"], **edition)
+        call(ben, "POST", "/api/v1/communes/{lau2}/budgets/{edition_id}/proposals/{proposal_id}/comments",
+             {"text": "Near the bus stop?"}, proposal_id=project["id"], **edition)
+        for tail in ("/comments", "/document"):  # the document: none uploaded (404), its reads counted all the same
+            call(anna, "GET", "/api/v1/communes/{lau2}/budgets/{edition_id}/proposals/{proposal_id}" + tail,
+                 proposal_id=project["id"], **edition)
         # the commune's audit log once its staff decided things: names of who decided, a page at a time
         call(clerk, "GET", "/api/v1/communes/{lau2}/audit", note="with entries")
         pages(clerk, "/api/v1/communes/{lau2}/audit")

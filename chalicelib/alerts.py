@@ -82,6 +82,17 @@ def cover_wanted(call_id: str, shift_id: str, stamp: str) -> None:
     _enqueue({"kind": "cover", "call_id": call_id, "shift_id": shift_id, "stamp": stamp})
 
 
+def budget_reviewed(edition_id: str, proposal_id: str, version: int) -> None:
+    """The commune decided on a participatory budget proposal (feasible, not feasible, merged) as its `version`:
+    tell its proposer (chalicelib/budget/review.py)."""
+    _enqueue({"kind": "budget_review", "edition_id": edition_id, "proposal_id": proposal_id, "version": str(version)})
+
+
+def budget_results(edition_id: str) -> None:
+    """A participatory budget's vote closed: compute its results outside the request (chalicelib/budget/results.py)."""
+    _enqueue({"kind": "budget_results", "edition_id": edition_id})
+
+
 def export_requested(user_id: str, export_id: str) -> None:
     """A resident asked for their data: enqueue its preparation and the email that it is ready
     (chalicelib/accounts/exports.py)."""

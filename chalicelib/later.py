@@ -54,8 +54,22 @@ class Later:
         return f"later({self._module!r}{', ' + repr(self._name) if self._name else ''})"
 
 
+_named: list[Later] = []  # every module app.py names, in order
+
+
 def later(module: str) -> Later:
-    return Later(module)
+    named = Later(module)
+    _named.append(named)
+    return named
+
+
+def every_concern() -> None:
+    """Import every module app.py names, if not yet. The shared registries call it before they are read: the
+    concerns fill them when imported (content kinds, change watchers: chalicelib/content/kinds.py; the "your data"
+    owners: chalicelib/accounts/content_owners.py), so a request that reads one (a comment, a report, an erasure,
+    an export) must not see only the concerns imported so far. Cheap once they are."""
+    for module in _named:
+        module.now()
 
 
 def now(thing: Any) -> Any:

@@ -150,6 +150,19 @@ def verified_anywhere(principal: Principal, target: Mapping[str, str]) -> None:
 verified_anywhere.__name__ = "verified, in their own neighbourhood"
 
 
+def commune_resident(principal: Principal, target: Mapping[str, str]) -> None:
+    """Verified residents of any neighbourhood of the commune the path names (a participatory budget is the
+    commune's). To anyone else its content does not exist (404)."""
+    _not_a_stranger(principal)
+    lau2 = target.get("lau2")
+    if not (principal.residence_status == "verified" and principal.neighbourhood_id is not None
+            and commune_of(principal.neighbourhood_id) == lau2):
+        raise NotFound("No such commune content.", {"lau2": "not found"})
+
+
+commune_resident.__name__ = "verified resident of the commune"
+
+
 def ambassador(principal: Principal, target: Mapping[str, str]) -> None:
     """Moderators of the neighbourhood the path names: its ambassadors and the commune's moderators
     (see `moderates`).
@@ -345,6 +358,15 @@ RULES: dict[str, Rule] = {
     "indicators.read": commune_staff_only("admin", "editor"),
     "indicators.neighbourhood": neighbourhood_ambassador,
     "indicators.public": anyone,
+    # The participatory budget (chalicelib/budget/): the commune's admins set up editions, review proposals (never
+    # their own), print voting cards and enter paper ballots, publish results and post the funded projects' progress.
+    # Verified residents of the commune propose, support and vote (the budget service checks the edition's scope:
+    # their envelope, 403 outside it). Reading an edition, its proposals and results is an open route: the service
+    # shows them to the commune's staff and verified residents, and to anyone once the results are published (404
+    # otherwise); results before publication to staff only.
+    "budget.manage": staff("admin"),
+    "budget.take_part": commune_resident,
+    "budget.read": anyone,
 }
 
 
@@ -378,6 +400,7 @@ OWN_CASE: dict[str, tuple[str, str]] = {
                       "that sent it, or registered its publisher.", "event_id"),
     "volunteering.review": ("Another staff member must decide on this call for volunteers: you issued the "
                             "publisher link that sent it, or registered its publisher.", "call_id"),
+    "budget.review": ("Another staff member must decide on this proposal: it is your own.", "proposal_id"),
     "lending.request": ("This is your own item: neighbours borrow it, you lend it.", "item_id"),
     "lending.decide": ("Only the item's owner decides on a loan request, not the borrower.", "loan_id"),
 }

@@ -10,7 +10,7 @@ queues' names in chalicelib, so a rename changes the policies with it. The files
 Who calls what (docs/deployment.md, Permissions per function):
 - api_handler: the table; presigned POSTs into `incoming/`, presigned GETs of the stored files and prepared
   exports, deleting a resident's photos and exports when they erase their account; sign-in codes by SES; urgent alerts enqueued.
-- the four `*_upload` handlers (S3 -> EventBridge): the table; read and delete their own `incoming/`
+- the five `*_upload` handlers (S3 -> EventBridge): the table; read and delete their own `incoming/`
   prefix, write their stored prefix. ListBucket so that an upload already consumed answers 404, not 403
   (a repeated event is then recognised as "gone" instead of failing).
 - digest_schedule: reads the communes' neighbourhoods, enqueues one digest job each.
@@ -18,6 +18,7 @@ Who calls what (docs/deployment.md, Permissions per function):
   into one message per neighbourhood on its own queue, and prepares residents' exports into `exports/`.
 - loan_reminders, unread_message_reminders, event_reminders: the table and mail.
 - indicator_snapshots: the table (reads a month's weekly counters, writes its frozen snapshot).
+- budget_phases: the table; enqueues a participatory budget's results' job on the alerts queue when its vote closes.
 """
 
 from __future__ import annotations
@@ -104,6 +105,7 @@ def statements_by_function(env: dict[str, str] | None = None) -> dict[str, list[
     from chalicelib.accounts.exports import PREFIX as EXPORTS
     from chalicelib.addresses.imports import UPLOAD_PREFIX as ADDRESSES
     from chalicelib.announcements.attachments import UPLOAD_PREFIX as ATTACHMENTS
+    from chalicelib.budget.documents import STORED_PREFIX as BUDGET_STORED, UPLOAD_PREFIX as BUDGET_UPLOADS
     from chalicelib.digest.fanout import QUEUE as DIGEST_QUEUE
     from chalicelib.notifications.alert_queue import QUEUE as ALERT_QUEUE
     from chalicelib.photos.service import UPLOAD_PREFIX as PHOTOS
@@ -123,7 +125,7 @@ def statements_by_function(env: dict[str, str] | None = None) -> dict[str, list[
             # The presigned POSTs the browser uploads with are signed by this role.
             _objects(env, "PresignedUploads", ["s3:PutObject"], ["incoming/"]),
             _objects(env, "PresignedViews", ["s3:GetObject"],
-                     [stored_photos, stored_logos, stored_attachments, stored_documents, EXPORTS]),
+                     [stored_photos, stored_logos, stored_attachments, stored_documents, BUDGET_STORED, EXPORTS]),
             # Erasing one's account removes one's photos (chalicelib/photos/service.py erase_photos) and the
             # prepared exports of one's data (chalicelib/accounts/exports.py erase_exports: listed by prefix).
             _objects(env, "ErasePhotos", ["s3:DeleteObject"], [PHOTOS, stored_photos, EXPORTS]),
@@ -135,6 +137,7 @@ def statements_by_function(env: dict[str, str] | None = None) -> dict[str, list[
         "photo_upload": _upload_handler(env, [PHOTOS], [stored_photos]),
         "publishing_upload": _upload_handler(env, [publishing], [stored_logos, stored_attachments]),
         "consultation_document_upload": _upload_handler(env, [consultations], [stored_documents]),
+        "budget_document_upload": _upload_handler(env, [BUDGET_UPLOADS], [BUDGET_STORED]),
         "digest_schedule": [_table(env, write=False), _logs(), _queue("EnqueueDigests", DIGEST_QUEUE, QUEUE_SEND)],
         "digest_neighbourhood": [_table(env), _logs(), _mail(env),
                                  _queue("ConsumeDigests", DIGEST_QUEUE, QUEUE_CONSUME)],
@@ -149,6 +152,8 @@ def statements_by_function(env: dict[str, str] | None = None) -> dict[str, list[
         "unread_message_reminders": [_table(env), _logs(), _mail(env)],
         "event_reminders": [_table(env), _logs(), _mail(env)],
         "indicator_snapshots": [_table(env), _logs()],
+        # Participatory budgets' phases at their dates; closing a vote enqueues its results' job (urgent_alerts runs it).
+        "budget_phases": [_table(env), _logs(), _queue("EnqueueBudgetResults", ALERT_QUEUE, QUEUE_SEND)],
     }
 
 

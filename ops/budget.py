@@ -21,6 +21,9 @@ def add_commands(commands) -> None:
                               "by votes (points for cumulative ballots) (default: the file's own `rule`)")
     outcome.add_argument("--seed", default="", help="the seed of the lot that breaks the last ties (default: none)")
     outcome.set_defaults(run=_outcome)
+    from ops.budget_editions import add_commands as add_edition_commands  # import, export: editions in the table
+
+    add_edition_commands(actions)
 
 
 def _outcome(args: argparse.Namespace) -> int:

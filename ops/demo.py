@@ -43,6 +43,9 @@ def load_demo() -> list[str]:
     from ops.demo_volunteering import load_demo_volunteering
 
     loaded += load_demo_volunteering()  # the association's flea market and its volunteers, a shopping round, a sign-up
+    from ops.demo_budget import load_demo_budget
+
+    loaded += load_demo_budget()  # a participatory budget in its voting phase, and a past one with its results
     from ops.demo_indicators import load_demo_indicators
 
     loaded += load_demo_indicators()  # the week's active residents (the rest was counted as the week was written)
@@ -97,7 +100,8 @@ def demo_loaded() -> bool:
     from ops.demo_life import demo_life_loaded
     from ops.demo_events import demo_events_loaded
     from ops.demo_volunteering import demo_volunteering_loaded
+    from ops.demo_budget import demo_budget_loaded
 
     return bool(populated_cells(demo_commune.LAU2)) and bool(list_published(demo_commune.LAU2).neighbourhoods) \
         and demo_people_loaded() and demo_life_loaded() and demo_events_loaded() \
-        and demo_volunteering_loaded()
+        and demo_volunteering_loaded() and demo_budget_loaded()

@@ -8,6 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Callable, Literal
 
+from chalicelib.later import every_concern
+
 ContentChoice = Literal["remove", "anonymise"]
 
 
@@ -26,4 +28,5 @@ def register_content_owner(owner: ContentOwner) -> None:
 
 
 def content_owners() -> list[ContentOwner]:
+    every_concern()
     return [_owners[name] for name in sorted(_owners)]

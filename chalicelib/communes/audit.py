@@ -43,10 +43,13 @@ AuditAction = Literal[
     "event_withdrawn", "call_approved", "call_refused", "call_withdrawn",
     "consultation_published", "neighbourhoods_published", "address_import_started", "address_import_confirmed",
     "commune_settings_changed", "staff_role_granted", "staff_role_withdrawn",
+    "budget_edition_created", "budget_edition_changed", "budget_phase_changed", "budget_proposal_feasible",
+    "budget_proposal_not_feasible", "budget_proposals_merged", "budget_cards_printed", "budget_paper_ballot_entered",
+    "budget_results_published", "budget_implementation_updated",
 ]
 SubjectType = Literal[
     "resident", "letter_batch", "publisher", "publisher_link", "announcement", "consultation",
-    "neighbourhoods", "address_import", "commune", "staff_role", "event", "call",
+    "neighbourhoods", "address_import", "commune", "staff_role", "event", "call", "budget_edition", "budget_proposal",
 ]
 ACTIONS = frozenset(get_args(AuditAction))
 SUBJECTS = frozenset(get_args(SubjectType))

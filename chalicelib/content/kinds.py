@@ -15,6 +15,7 @@ from typing import Annotated, Any, Callable
 from pydantic import StringConstraints
 
 from chalicelib.errors import NotFound
+from chalicelib.later import every_concern
 from chalicelib.policy import Principal
 
 # A resident named in a request (a mention, a match, a conversation's other side).
@@ -112,6 +113,7 @@ def watch_changes(watcher: Callable[[str, str], None]) -> Callable[[str, str], N
 def changed(kind_name: str, content_id: str) -> None:
     """A kind tells the shared services that a piece was deleted, anonymised or hidden by other means than the
     kind's `hide` hook (a post hiding itself after three reports), so that copies of it follow."""
+    every_concern()
     for watcher in _WATCHERS:
         watcher(kind_name, content_id)
 
@@ -122,6 +124,7 @@ def register(kind: ContentKind) -> ContentKind:
 
 
 def kind(name: str) -> ContentKind:
+    every_concern()
     try:
         return _KINDS[name]
     except KeyError:
@@ -129,6 +132,7 @@ def kind(name: str) -> ContentKind:
 
 
 def names() -> list[str]:
+    every_concern()
     return sorted(_KINDS)
 
 

@@ -76,6 +76,18 @@ class DigestEvent:
 
 
 @dataclass(frozen=True)
+class DigestProgress:
+    """A funded participatory budget project's progress, for those who supported it."""
+
+    edition_id: str
+    proposal_id: str
+    title: str
+    state: str  # planned | in_progress | done
+    note: str | None
+    supporters: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
 class Digest:
     """One resident's digest: only what they may read, nothing from people they blocked."""
 
@@ -86,6 +98,7 @@ class Digest:
     lendables: list[DigestItem]
     new_neighbours: int
     coming_up: list[DigestEvent] = field(default_factory=list)
+    budget_progress: list[DigestProgress] = field(default_factory=list)  # projects I supported
 
     @property
     def new_post_count(self) -> int:
@@ -95,12 +108,12 @@ class Digest:
     def empty(self) -> bool:
         """Nothing to tell: no email. New neighbours alone do not make a digest."""
         return not (self.new_posts or self.open_help or self.giveaways or self.lost_pets or self.lendables
-                    or self.coming_up)
+                    or self.coming_up or self.budget_progress)
 
     def counts(self) -> dict[str, int]:
         return {"new_posts": self.new_post_count, "open_help": len(self.open_help), "giveaways": len(self.giveaways),
                 "lost_pets": len(self.lost_pets), "lendables": len(self.lendables), "new_neighbours": self.new_neighbours,
-                "coming_up": len(self.coming_up)}
+                "coming_up": len(self.coming_up), "budget_progress": len(self.budget_progress)}
 
 
 @dataclass
@@ -117,6 +130,7 @@ class NeighbourhoodWeek:
     lost_pets: list[DigestPost] = field(default_factory=list)
     lendables: list[DigestItem] = field(default_factory=list)
     coming_up: list[DigestEvent] = field(default_factory=list)
+    budget_progress: list[DigestProgress] = field(default_factory=list)
     residents: list[UserItem] = field(default_factory=list)
     new_neighbours: int = 0
     new_neighbour_ids: set[str] = field(default_factory=set, repr=False)
@@ -138,6 +152,7 @@ class NeighbourhoodWeek:
             lendables=[i for i in self.lendables if keep(i.owner_id)],
             new_neighbours=len(self.new_neighbour_ids - {resident_id}),
             coming_up=[e for e in self.coming_up if not e.organisers & blocked],
+            budget_progress=[p for p in self.budget_progress if resident_id in p.supporters],
         )
 
 
@@ -162,6 +177,7 @@ def read_week(neighbourhood_id: str, lau2: str, name: str, week: str, start: dat
     content.new_posts = _ranked(this_week)
     content.lendables = _new_lendables(neighbourhood_id, start, end)
     content.coming_up = coming_up(neighbourhood_id, max(end, now()))
+    content.budget_progress = budget_progress(lau2, start, end)
     for resident in residents(neighbourhood_id, "verified"):
         content.residents.append(resident)
         if resident.verified_at and start <= resident.verified_at < end:
@@ -170,6 +186,18 @@ def read_week(neighbourhood_id: str, lau2: str, name: str, week: str, start: dat
     for listed in (content.open_help, content.giveaways, content.lost_pets):
         listed.sort(key=lambda p: p.created_at, reverse=True)
     return content
+
+
+def budget_progress(lau2: str, start: datetime, end: datetime) -> list[DigestProgress]:
+    """The week's progress of the commune's funded participatory budget projects (one Query), newest posting of
+    each project only; `for_resident` keeps those the resident supported."""
+    from chalicelib.budget.results import progress_between
+
+    latest: dict[str, DigestProgress] = {}
+    for item in progress_between(lau2, start, end):  # oldest first: a later posting replaces an earlier one
+        latest[item.proposal_id] = DigestProgress(item.edition_id, item.proposal_id, item.title, item.state, item.note,
+                                                  frozenset(item.supporters or ()))
+    return list(latest.values())
 
 
 def coming_up(neighbourhood_id: str, since: datetime) -> list[DigestEvent]:

@@ -150,9 +150,10 @@ def read_everything(resident: UserItem, digest: Digest, news: dict[str, list[Any
     """Did the resident see, in their feed, everything this digest would tell (and do they want it skipped
     then)? `UserItem.feed_seen` is the newest post id they saw (chalicelib/notifications/seen.py); ids are
     time-ordered, so every post and thing to lend of the digest written up to that id was on Noper when they
-    looked. The commune's announcements and consultations, and the events coming up, are not in the feed: a digest
-    with any is sent."""
-    if not resident.feed_seen or news["announcements"] or news["consultations"] or digest.coming_up:
+    looked. The commune's announcements and consultations, the events coming up and the progress of budget projects
+    one supported are not in the feed: a digest with any is sent."""
+    if not resident.feed_seen or news["announcements"] or news["consultations"] or digest.coming_up \
+            or digest.budget_progress:
         return False
     if not skips_when_read(resident):
         return False
@@ -210,6 +211,9 @@ def _context(content: NeighbourhoodWeek, digest: Digest, news: dict[str, list[An
         "post_url": lambda post_id: f"{origin}/posts/{post_id}",
         "item_url": lambda item_id: f"{origin}/items/{item_id}",
         "event_url": lambda event_id: f"{origin}/events/{event_id}",
+        "budget_url": lambda progress: (f"{origin}/communes/{content.lau2}/budgets/{progress.edition_id}/proposals/"
+                                        f"{progress.proposal_id}"),
+        "progress_state": lambda state: translate(language, f"digest.budget_state.{state}"),
         "announcement_url": lambda announcement: f"{origin}{_field(announcement, 'link_path')}",
         "consultation_url": lambda consultation: f"{origin}/consultations/{_field(consultation, 'id')}",
         "announcements": news["announcements"],

@@ -25,7 +25,9 @@ occurrence (one job, emailing everyone who answered it, not split), `{"kind": "s
 "change"}` when organisers cancelled or moved a shift of a call for volunteers (one job, emailing its volunteers), `{"kind": "cover", "call_id", "shift_id", "stamp"}` when
 organisers asked Noper to find cover for a shift (one job, emailing the neighbours chosen), `{"kind": "export", "user_id", "export_id"}` when
 a resident asked for their data (prepared into S3, then one email: chalicelib/accounts/exports.py);
-each is one email, not split.
+each is one email, not split. `{"kind": "budget_review", "edition_id", "proposal_id", "version"}` tells a proposer the
+commune's decision on their participatory budget proposal; `{"kind": "budget_results", "edition_id"}` is no email:
+it computes a participatory budget's results once its vote closed (chalicelib/budget/results.py).
 
 The concerns enqueue through chalicelib/alerts.py. The queue itself is chalicelib/adapters/queue.py: SQS in AWS, in-process on the local and test stages
 (so `make run` writes the emails to .local/outbox at once).
@@ -54,10 +56,15 @@ def run_job(job: dict[str, Any]) -> int:
 
     kind = job["kind"]
     if kind in ("residence", "loan", "moved", "event_place", "event_review", "event_cancelled", "export",
-                "shift_changed", "buddy", "cover"):  # not split
+                "shift_changed", "buddy", "cover",
+                "budget_review"):  # not split
         from chalicelib.notifications import moments
 
         return moments.run_job(job)
+    if kind == "budget_results":  # a participatory budget's results: computed here, outside the API request
+        from chalicelib.budget import results
+
+        return results.run_job(job)
     if kind == "emergency":
         subject = {"announcement_id": job["announcement_id"]}
     elif kind == "lost_pet":

@@ -35,7 +35,9 @@ from chalicelib.web.site import site
 RESIDENCE, LOAN, MOVED, EVENT_PLACE, EVENT_REVIEW = "residence", "loan", "moved", "event_place", "event_review"
 EVENT_CANCELLED, EXPORT, SHIFT_CHANGED, BUDDY = "event_cancelled", "export", "shift_changed", "buddy"
 COVER = "cover"
-KINDS = (RESIDENCE, LOAN, MOVED, EVENT_PLACE, EVENT_REVIEW, EVENT_CANCELLED, EXPORT, SHIFT_CHANGED, BUDDY, COVER)
+BUDGET_REVIEW = "budget_review"
+KINDS = (RESIDENCE, LOAN, MOVED, EVENT_PLACE, EVENT_REVIEW, EVENT_CANCELLED, EXPORT, SHIFT_CHANGED, BUDDY, COVER,
+         BUDGET_REVIEW)
 VOLUNTEERING_TOPIC = "volunteering"
 # Welcome buddy offers (chalicelib/volunteering/buddies.py) follow the "messages" choice: a neighbour to meet.
 BUDDY_TOPIC = "messages"
@@ -68,6 +70,8 @@ def run_job(job: dict[str, Any]) -> int:
         return buddy_offered(job["user_id"], job["pair_id"])
     if job["kind"] == COVER:
         return cover_wanted(job["call_id"], job["shift_id"], job["stamp"])
+    if job["kind"] == BUDGET_REVIEW:
+        return int(budget_reviewed(job["edition_id"], job["proposal_id"], job["version"]))
     return int(loan_changed(job["loan_id"], job["state"]))
 
 
@@ -303,6 +307,30 @@ def cover_wanted(call_id: str, shift_id: str, stamp: str) -> int:
                      "why_key": "notifications.email.why.volunteering_cover"}))
     logger.info("cover emailed", call_id=call_id, shift_id=shift_id, sent=sent)
     return sent
+
+
+def budget_reviewed(edition_id: str, proposal_id: str, version: str) -> bool:
+    """Tell a proposer the commune's decision on their participatory budget proposal (feasible with its cost, not
+    feasible, merged), with the reason shown to residents. Marker `BUDGETREVIEW#<proposal>#<version>`."""
+    from chalicelib.budget.models import EditionItem, ProposalItem
+
+    try:
+        proposal = ProposalItem.get(*ProposalItem.key(edition_id, proposal_id), consistent_read=True)
+        edition = EditionItem.get(*EditionItem.key(edition_id))
+        user = UserItem.get(*UserItem.key(proposal.author_id or "-"))
+    except DoesNotExist:
+        return False  # the account was erased meanwhile
+    if str(proposal.version) != version:
+        return False  # decided again since: that decision's job tells
+    marker = f"BUDGETREVIEW#{proposal_id}#{version}"
+    if emails.already_sent(marker):
+        return False
+    context = {"title": proposal.title, "outcome": proposal.status, "reason": proposal.reason or "",
+               "cost": f"{(proposal.final_cents or 0) / 100:,.2f}",
+               "open_url": f"{site()}/communes/{edition.lau2}/budgets/{edition_id}/proposals/{proposal_id}"}
+    message = emails.render("budget_reviewed", emails.language_of(user), context, user_id=user.user_id, topic=None,
+                            to=user.email)
+    return emails.send_once(marker, message)
 
 
 def export_ready(user_id: str, export_id: str) -> bool:

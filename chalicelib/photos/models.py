@@ -16,7 +16,7 @@ PhotoId = Annotated[str, StringConstraints(pattern=r"^[0-9A-Z]{26}$")]  # chalic
 
 class PhotoUploadRequest(Model):
     model_config = ConfigDict(extra="forbid")
-    purpose: Literal["post", "item", "event"]
+    purpose: Literal["post", "item", "event", "proposal"]  # proposal: a participatory budget's (chalicelib/budget/)
     content_type: Literal["image/jpeg", "image/png", "image/webp"]
     size: int = Field(gt=0, description="bytes; at most 10 MiB (larger answers 413)",
                       json_schema_extra={"maximum": MAX_PHOTO_BYTES})

@@ -41,6 +41,7 @@ SITUATIONS = {
 }
 ALL = set(SITUATIONS)
 SIGNED_IN = ALL - {"anonymous", "publisher_link"}
+COMMUNE_RESIDENTS = {"verified", "other_verified", "ambassador", "moderator"}  # verified, any neighbourhood of 0501
 
 EXPECTED = {
     ("GET", "/api/v1/health"): ALL,
@@ -299,6 +300,34 @@ EXPECTED = {
     ("GET", "/api/v1/communes/{lau2}/report"): {"staff_admin", "staff_editor"},
     ("GET", "/api/v1/neighbourhoods/{neighbourhood_id}/indicators"): {"ambassador"},
     ("GET", "/api/v1/communes/{lau2}/indicators/public"): ALL,
+    # The participatory budget: admins set up, review, enter paper ballots and publish; verified residents of the
+    # commune (any neighbourhood) propose, support and vote; reading is an open route, the budget service shows an
+    # edition to its commune's staff and residents, and to anyone once its results are published (tests/budget/).
+    ("GET", "/api/v1/communes/{lau2}/budgets"): ALL,
+    ("POST", "/api/v1/communes/{lau2}/budgets"): {"staff_admin"},
+    ("GET", "/api/v1/communes/{lau2}/budgets/{edition_id}"): ALL,
+    ("PUT", "/api/v1/communes/{lau2}/budgets/{edition_id}"): {"staff_admin"},
+    ("POST", "/api/v1/communes/{lau2}/budgets/{edition_id}/phase"): {"staff_admin"},
+    ("GET", "/api/v1/communes/{lau2}/budgets/{edition_id}/proposals"): ALL,
+    ("POST", "/api/v1/communes/{lau2}/budgets/{edition_id}/proposals"): COMMUNE_RESIDENTS,
+    ("GET", "/api/v1/communes/{lau2}/budgets/{edition_id}/proposals/{proposal_id}"): ALL,
+    ("PUT", "/api/v1/communes/{lau2}/budgets/{edition_id}/proposals/{proposal_id}/support"): COMMUNE_RESIDENTS,
+    ("POST", "/api/v1/communes/{lau2}/budgets/{edition_id}/proposals/{proposal_id}/comments"): COMMUNE_RESIDENTS,
+    ("POST", "/api/v1/communes/{lau2}/budgets/{edition_id}/proposals/{proposal_id}/document"): COMMUNE_RESIDENTS,
+    ("GET", "/api/v1/communes/{lau2}/budgets/{edition_id}/proposals/{proposal_id}/document"): ALL,
+    ("GET", "/api/v1/communes/{lau2}/budgets/{edition_id}/proposals/{proposal_id}/comments"): ALL,
+    ("POST", "/api/v1/communes/{lau2}/budgets/{edition_id}/proposals/{proposal_id}/review"): {"staff_admin"},
+    ("POST", "/api/v1/communes/{lau2}/budgets/{edition_id}/proposals/{proposal_id}/merge"): {"staff_admin"},
+    ("PUT", "/api/v1/communes/{lau2}/budgets/{edition_id}/proposals/{proposal_id}/implementation"): {"staff_admin"},
+    ("GET", "/api/v1/communes/{lau2}/budgets/{edition_id}/ballot"): COMMUNE_RESIDENTS,
+    ("PUT", "/api/v1/communes/{lau2}/budgets/{edition_id}/ballot"): COMMUNE_RESIDENTS,
+    ("GET", "/api/v1/communes/{lau2}/budgets/{edition_id}/totals"): {"staff_admin"},
+    ("POST", "/api/v1/communes/{lau2}/budgets/{edition_id}/paper-cards"): {"staff_admin"},
+    ("POST", "/api/v1/communes/{lau2}/budgets/{edition_id}/paper-ballots"): {"staff_admin"},
+    ("GET", "/api/v1/communes/{lau2}/budgets/{edition_id}/results"): ALL,
+    ("GET", "/api/v1/communes/{lau2}/budgets/{edition_id}/results.csv"): ALL,
+    ("GET", "/api/v1/communes/{lau2}/budgets/{edition_id}/results.pb"): ALL,
+    ("POST", "/api/v1/communes/{lau2}/budgets/{edition_id}/results/publish"): {"staff_admin"},
 }
 
 def _routes(app):
@@ -435,6 +464,10 @@ OWN_CASE_ROUTES = {
     ("POST", "/api/v1/communes/{lau2}/call-reviews/{call_id}"):
         ("volunteering.review", "the staff who issued the partner's publisher link or registered its publisher",
          "tests/volunteering/test_approval.py"),
+    ("POST", "/api/v1/communes/{lau2}/budgets/{edition_id}/proposals/{proposal_id}/review"):
+        ("budget.review", "the proposal's author", "tests/budget/test_editions.py"),
+    ("POST", "/api/v1/communes/{lau2}/budgets/{edition_id}/proposals/{proposal_id}/merge"):
+        ("budget.review", "the authors of both proposals", "tests/budget/test_editions.py"),
     ("POST", "/api/v1/items/{item_id}/loans"):
         ("lending.request", "the item's owner (who lends, never borrows it)", "tests/lending/test_lending.py"),
     ("POST", "/api/v1/loans/{loan_id}/decision"):

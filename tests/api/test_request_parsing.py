@@ -21,6 +21,7 @@ PATH_VALUES.update(dict.fromkeys(("publisher_id", "link_id", "announcement_id", 
                                  "01ARZ3NDEKTSV4RRFFQ69G5FAV"))  # the commune's channel
 PATH_VALUES.update(event_id="01ARZ3NDEKTSV4RRFFQ69G5FAV", occurrence_id="20270328T170000Z",
                    feed_id="01ARZ3NDEKTSV4RRFFQ69G5FAV", token="a" * 43)  # events
+PATH_VALUES.update(edition_id="01ARZ3NDEKTSV4RRFFQ69G5FAV", proposal_id="01ARZ3NDEKTSV4RRFFQ69G5FAV")  # budget
 PATH_VALUES.update(call_id="01ARZ3NDEKTSV4RRFFQ69G5FAV", shift_id="01", pair_id="01ARZ3NDEKTSV4RRFFQ69G5FAV")  # volunteering
 
 

@@ -327,10 +327,10 @@ def test_the_neighbourhood_is_read_once_and_its_markers_claimed_in_one_transacti
     assert report.sent == 6
     assert "Scan" not in calls and calls["GetItem"] == 0 and calls["PutItem"] == 0
     assert calls["TransactWriteItems"] == 1  # the six sent markers, each by condition
-    # residents (with their blocks), feed, lending, the calendar's coming 7 days: 4 Queries; announcements and
-    # consultations 1 Query each (the neighbourhood's partitions hold the whole-commune ones), once: none this
-    # week, in any language
-    assert calls["Query"] == 4 + 1 + 1
+    # residents (with their blocks), feed, lending, the calendar's coming 7 days, the commune's budget progress:
+    # 5 Queries; announcements and consultations 1 Query each (the neighbourhood's partitions hold the whole-commune
+    # ones), once: none this week, in any language
+    assert calls["Query"] == 5 + 1 + 1
     assert calls["BatchGetItem"] == 1  # the week's posts' counters
     assert calls["UpdateItem"] == 1  # the indicators' digest_recipients (#14): one ADD per batch of up to 100 sent
     assert sum(calls.values()) == 9

@@ -96,7 +96,7 @@ def test_blocks_live_on_the_blockers_profile_and_an_unblock_brings_the_author_ba
 
     assert not UserItem.get(*UserItem.key("U-ben")).blocked
     assert "Street party" in delivered(outbox, before)["ben@example.lu"].get_body(("plain",)).get_content()
-    assert calls["Query"] == 6  # no Query of blocks per resident (the calendar's coming week is one)
+    assert calls["Query"] == 7  # no Query of blocks per resident (the calendar's coming week is one, the budget progress one)
 
 
 # --- the skip: a resident who read everything that week ------------------------------------------
@@ -127,7 +127,7 @@ def test_a_resident_who_saw_the_newest_post_gets_no_digest_unless_they_want_it_a
 
     assert report.read_everything == 1 and report.sent == 5
     assert set(delivered(outbox, before)) == EVERYONE - {"anna@example.lu"}
-    assert calls["GetItem"] == 0 and calls["Query"] == 6  # the signal came with the profiles
+    assert calls["GetItem"] == 0 and calls["Query"] == 7  # the signal came with the profiles
 
 
 def test_a_post_written_after_the_resident_looked_brings_the_digest_back(neighbourhood_week, client, act_as, outbox,

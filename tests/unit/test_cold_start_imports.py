@@ -5,6 +5,7 @@ What each function loads)."""
 
 import ast
 import builtins
+import json
 import os
 import subprocess
 import symtable
@@ -116,3 +117,33 @@ def app_module():
     import app
 
     return app
+
+
+REGISTRIES = """
+import json, sys
+if sys.argv[1] == "all":  # every module app.py names, imported as a warm container would have them
+    import app
+    from chalicelib.later import every_concern
+    every_concern()
+else:
+    import app  # a cold container: no request yet
+from chalicelib.accounts.content_owners import content_owners
+from chalicelib.content import kinds
+print(json.dumps({"kinds": kinds.names(), "owners": [owner.name for owner in content_owners()],
+                  "watchers": len(kinds._WATCHERS)}))
+"""
+
+
+def test_a_cold_container_reads_the_shared_registries_whole():
+    # Given a container whose first request reads a shared registry (a comment's kind, an erasure's owners)
+    def registries(how: str) -> dict:
+        return json.loads(subprocess.run(
+            [sys.executable, "-c", REGISTRIES, how], cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)},
+            capture_output=True, text=True, check=True,
+        ).stdout.splitlines()[-1])
+
+    cold, warm = registries("cold"), registries("all")
+    # Then it sees every concern's kinds, "your data" owners and change watchers, as a warm one does
+    assert cold == warm
+    assert {"post", "event", "comment", "message", "item"} <= set(cold["kinds"])
+    assert {"posts", "events", "budget", "volunteering", "lending", "messages"} <= set(cold["owners"])

@@ -66,7 +66,8 @@ def test_no_statement_allows_everything(function: str) -> None:
 
 
 def test_only_the_api_the_upload_handlers_and_the_exports_touch_the_uploads_bucket() -> None:
-    uploads = {"address_upload", "photo_upload", "publishing_upload", "consultation_document_upload"}
+    uploads = {"address_upload", "photo_upload", "publishing_upload", "consultation_document_upload",
+               "budget_document_upload"}
     for function in _app_functions():
         s3 = {a for a in _actions(function) if a.startswith("s3:")}
         assert bool(s3) == (function in uploads | {"api_handler", "urgent_alerts"}), function
@@ -105,7 +106,8 @@ def test_queues_only_where_jobs_are_sent_or_consumed() -> None:
     assert queues["digest_schedule"] == {"sqs:SendMessage", "sqs:GetQueueUrl"}
     assert "sqs:ReceiveMessage" in queues["digest_neighbourhood"] and "sqs:SendMessage" not in queues["digest_neighbourhood"]
     assert {f for f, actions in queues.items() if actions} == {"api_handler", "digest_schedule", "digest_neighbourhood",
-                                                               "urgent_alerts"}
+                                                               "urgent_alerts", "budget_phases"}
+    assert queues["budget_phases"] == {"sqs:SendMessage", "sqs:GetQueueUrl"}  # a closed vote's results' job
     # The weekly schedule only reads the table.
     assert not {a for a in _actions("digest_schedule") if a.startswith("dynamodb:")} & set(policies.TABLE_WRITE)
 

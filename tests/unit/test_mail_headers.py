@@ -48,6 +48,8 @@ CONTEXTS = {
                                    "open_url": f"{SITE}/events/E1"}),
     "event_reviewed": (None, {"title": "Street party", "outcome": "withdrawn", "reason": "Too big",
                               "open_url": f"{SITE}/events/E1"}),
+    "budget_reviewed": (None, {"title": "Benches", "outcome": "feasible", "reason": "Checked", "cost": "1,200.00",
+                               "open_url": f"{SITE}/communes/0501/budgets/E1/proposals/P1"}),
     "export_ready": (None, {"expires": SEEN, "open_url": f"{SITE}/me#your-data"}),
     "volunteer_reminder": ("volunteering", {"title": "Flea market", "role": "Stall", "start": SEEN, "place": "Kiosk",
                                             "open_url": f"{SITE}/volunteering/V1"}),

@@ -1,0 +1,98 @@
+"""A proposal is a piece of content of the kernel (kind `budget_proposal`): residents discuss it with the shared
+comments (chalicelib/comments/), as they do events and calls for volunteers. The piece's id is
+`<edition_id>.<proposal_id>`; its neighbourhood is its proposer's (where its comments count and are moderated).
+The thread's head names the commune: its comments are read by the commune's verified residents and staff, as the
+proposal is, in one Query (strangers get 404, also once the results are published: the comments stay the commune's).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from chalicelib.budget.models import EditionItem, ProposalItem
+from chalicelib.comments.service import thread_head
+from chalicelib.content import kinds
+from chalicelib.content.hiding import in_place
+from chalicelib.content.kinds import Content, ContentKind, Known
+from chalicelib.errors import NotFound
+from chalicelib.policy import Principal, commune_of
+from chalicelib.store.table import read_items
+
+KIND = "budget_proposal"
+
+
+def content_id(edition_id: str, proposal_id: str) -> str:
+    return f"{edition_id}.{proposal_id}"
+
+
+def _split(piece_id: str) -> tuple[str, str]:
+    edition_id, _, proposal_id = piece_id.partition(".")
+    return edition_id, proposal_id
+
+
+def _not_found() -> NotFound:
+    return NotFound("No such proposal.", {"proposal_id": "not found"})
+
+
+def head_of(lau2: str, edition_id: str, proposal_id: str) -> Any:
+    return thread_head(KIND, content_id(edition_id, proposal_id), [lau2])
+
+
+def _may(principal: Principal, lau2: str) -> bool:
+    return principal.works_for(lau2) or (principal.residence_status == "verified" and principal.neighbourhood_id
+                                         is not None and commune_of(principal.neighbourhood_id) == lau2)
+
+
+def thread_readable(principal: Principal, head: Any) -> None:
+    if not head.neighbourhood_ids or not _may(principal, head.neighbourhood_ids[0]):
+        raise _not_found()
+
+
+def _content(item: ProposalItem) -> Content:
+    return Content(kind=KIND, id=content_id(item.edition_id, item.proposal_id), neighbourhood_id=item.neighbourhood_id
+                   or "", author_id=item.author_id, item=item, hidden=bool(item.hidden), hidden_reason=item.hidden_reason,
+                   hidden_by=item.hidden_by, created_at=item.created_at, title=item.title, text=item.description,
+                   thanks_count=int(item.thanks_count or 0),
+                   where={"edition_id": item.edition_id, "proposal_id": item.proposal_id})
+
+
+def _load(piece_id: str, known: Known | None = None) -> Content | None:
+    try:
+        return _content(ProposalItem.get(*ProposalItem.key(*_split(piece_id)), consistent_read=True))
+    except ProposalItem.DoesNotExist:
+        return None
+
+
+def _readable(principal: Principal, piece_id: str) -> Content:
+    """The commune's verified residents and staff; a proposal without a neighbourhood (imported) has no thread."""
+    edition_id, proposal_id = _split(piece_id)
+    keys = [EditionItem.key(edition_id), ProposalItem.key(edition_id, proposal_id)]
+    found = read_items(keys, consistent=True)
+    if keys[0] not in found or keys[1] not in found:
+        raise _not_found()
+    edition, item = EditionItem.from_raw_data(found[keys[0]]), ProposalItem.from_raw_data(found[keys[1]])
+    if not item.neighbourhood_id or not _may(principal, edition.lau2):
+        raise _not_found()
+    return _content(item)
+
+
+def _count(t: Any, content: Content, **deltas: int) -> None:
+    t.update(ProposalItem(*ProposalItem.key(*_split(content.id))),
+             actions=[getattr(ProposalItem, name).add(delta) for name, delta in deltas.items()],
+             condition=ProposalItem.pk.exists())
+
+
+def in_commune(lau2: str, edition_id: str, proposal_id: str) -> str:
+    """The piece's id, once the path's commune is the edition's (another commune's path: 404)."""
+    from chalicelib.budget.editions import load
+
+    item = load(edition_id)
+    if item is None or item.lau2 != lau2:
+        raise _not_found()
+    return content_id(edition_id, proposal_id)
+
+
+kinds.register(ContentKind(name=KIND, load=_load, readable=_readable, hide=in_place(ProposalItem), count=_count,
+                           thread_readable=thread_readable,
+                           stored=lambda piece_id, known: (ProposalItem.key(*_split(piece_id)),
+                                                           lambda raw: _content(ProposalItem.from_raw_data(raw)))))

@@ -1,0 +1,107 @@
+"""A participatory budget's results: computed by the job when the vote closes, published by staff, then public."""
+
+import csv
+import io
+
+from chalicelib.budget import ballots as ballots_service, results as results_service
+from chalicelib.budget.models import BallotRequest, ResultItem
+from chalicelib.communes.audit import audit_log
+from chalicelib.policy import ANONYMOUS
+from tests.budget.common import BASE, move, person, ready_to_vote
+from tests.helpers import JSON, STAFF, body, error_of
+
+
+def voted(edition_id, ballots):
+    for i, choices in enumerate(ballots):
+        ballots_service.vote(person(f"U-v{i}"), "0501", edition_id, BallotRequest(choices=choices))
+
+
+def test_closing_the_vote_computes_results_staff_publish_them_then_anyone_reads(client, act_as):
+    # Given 100,000 cents and projects of 30,000 (a), 50,000 (b), 40,000 (c); b most voted, then a, then c
+    edition, (a, b, c) = ready_to_vote(client, act_as, rule="greedy")
+    voted(edition["id"], [{a: 1, b: 1}, {b: 1}, {b: 1, c: 1}, {a: 1}, {a: 1, c: 1}, {b: 1}])
+    url = f"{BASE}/{edition['id']}/results"
+
+    # When the vote closes, the job (run in-process on the test stage) computes the outcome
+    move(client, act_as, edition["id"], "results")
+    stored = ResultItem.get(*ResultItem.key(edition["id"], "commune"))
+    assert stored.result["selected"] == [b, a]
+
+    act_as(person("U-v0"))
+    not_yet = client.get(url)
+    assert not_yet.status_code == 409 and error_of(not_yet)["fields"] == {"edition_id": "results not published"}
+    act_as(ANONYMOUS)
+    assert client.get(url).status_code == 404
+    act_as(STAFF)
+    early = client.get(url).json_body
+    assert early["published"] is False and early["envelopes"][0]["selected"] == [b, a]
+    current = client.get(f"{BASE}/{edition['id']}").json_body
+    published = client.post(f"{url}/publish", headers=JSON, body=body({"version": current["version"]}))
+    assert published.status_code == 200 and published.json_body["published"] is True
+    assert audit_log("0501").entries[0].action == "budget_results_published"
+
+    # Then anyone reads the results, the edition and its proposals
+    act_as(ANONYMOUS)
+    public = client.get(url).json_body
+    envelope = public["envelopes"][0]
+    assert envelope["budget_cents"] == 100_000 and envelope["ballots"] == 6
+    assert envelope["spent_cents"] == 80_000 and envelope["greedy_selected"] == [b, a]
+    by_id = {p["proposal_id"]: p for p in envelope["projects"]}
+    assert (by_id[b]["votes"], by_id[b]["funded"], by_id[c]["funded"]) == (4, True, False)
+    assert by_id[a]["cost_cents"] == 30_000 and by_id[a]["title"] == "Project 0"
+    assert client.get(f"{BASE}/{edition['id']}").status_code == 200
+    assert client.get(f"{BASE}/{edition['id']}/proposals").status_code == 200
+    assert [e["id"] for e in client.get(BASE).json_body["editions"]] == [edition["id"]]
+    table = client.get(f"{url}.csv")
+    rows = list(csv.reader(io.StringIO(table.body.decode("utf-8-sig"))))
+    assert rows[0][:3] == ["envelope", "project_id", "title"] and len(rows) == 4
+    assert {(r[1], r[6]) for r in rows[1:]} == {(a, "1"), (b, "1"), (c, "0")}
+
+
+def test_the_job_is_idempotent_and_skips_editions_still_voting(client, act_as):
+    edition, (a, b, c) = ready_to_vote(client, act_as, rule="greedy")
+    voted(edition["id"], [{a: 1}])
+    assert results_service.run_job({"edition_id": edition["id"]}) == 0  # still voting: nothing
+    move(client, act_as, edition["id"], "results")
+    first = ResultItem.get(*ResultItem.key(edition["id"], "commune")).result
+    assert results_service.run_job({"edition_id": edition["id"]}) == 1
+    assert ResultItem.get(*ResultItem.key(edition["id"], "commune")).result == first
+
+
+def test_funded_projects_progress_is_posted_after_publication(client, act_as):
+    edition, (a, b, c) = ready_to_vote(client, act_as, rule="greedy")
+    voted(edition["id"], [{a: 1}, {b: 1}])
+    move(client, act_as, edition["id"], "results")
+    act_as(STAFF)
+    progress = f"{BASE}/{edition['id']}/proposals/{a}/implementation"
+    early = client.put(progress, headers=JSON, body=body({"state": "planned"}))
+    assert early.status_code == 409
+    version = client.get(f"{BASE}/{edition['id']}").json_body["version"]
+    client.post(f"{BASE}/{edition['id']}/results/publish", headers=JSON, body=body({"version": version}))
+    unfunded = client.put(f"{BASE}/{edition['id']}/proposals/{c}/implementation", headers=JSON,
+                          body=body({"state": "planned"}))
+    posted = client.put(progress, headers=JSON, body=body({"state": "in_progress", "note": "Works start in May."}))
+    assert unfunded.status_code == 409 and error_of(unfunded)["fields"] == {"proposal_id": "not funded"}
+    assert posted.status_code == 200
+    assert posted.json_body["implementation"]["state"] == "in_progress"
+    assert posted.json_body["implementation"]["note"] == "Works start in May."
+
+
+def test_equal_shares_by_default_with_explanations_and_greedy_beside_it(client, act_as):
+    # 100,000 cents; a majority of 4 approves the two dearest projects, 2 voters the cheapest one
+    edition, (a, b, c) = ready_to_vote(client, act_as, costs=(20_000, 50_000, 50_000), rule="equalshares/add1")
+    voted(edition["id"], [{b: 1, c: 1}] * 4 + [{a: 1}] * 2)
+    move(client, act_as, edition["id"], "results")
+    act_as(STAFF)
+    envelope = client.get(f"{BASE}/{edition['id']}/results").json_body["envelopes"][0]
+
+    assert envelope["rule"] == "equalshares/add1" and envelope["spent_cents"] <= 100_000
+    assert set(envelope["greedy_selected"]) == {b, c}  # greedy gives the majority everything
+    # Equal shares alone funds a (the two's share) and b; the comparison step asks the voters: the four prefer
+    # greedy's two projects of theirs, the two equal shares' one: greedy is taken, and the record says why
+    comparison = envelope["comparison"]
+    assert comparison["winner"] == "greedy" and (comparison["prefer_greedy"], comparison["prefer_equal_shares"]) == (4, 2)
+    assert set(envelope["selected"]) == {b, c}
+    by_id = {p["proposal_id"]: p for p in envelope["projects"]}
+    assert "effective_support" in by_id[a]["explanation"] and by_id[b]["votes"] == 4
+    assert len(envelope["lot"]) == 3
