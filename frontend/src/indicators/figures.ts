@@ -58,20 +58,8 @@ export const QUALITY: readonly FigureName[] = [
 /** The dashboard's headline cards: the headline numbers, then the quality proxies not among them. */
 export const CARDS: readonly FigureName[] = [...HEADLINE, ...QUALITY.filter((name) => !HEADLINE.includes(name))];
 
-/** The per-neighbourhood table's columns (adoption first: the map shows it too). */
-export const TABLE: readonly FigureName[] = [
-  'adoption',
-  'verified',
-  'households',
-  'weekly_active',
-  'posts',
-  'messages',
-  'exchanges',
-  'volunteer_actions',
-  'volunteer_hours',
-  'help_answered_48h_share',
-  'help_solved_share',
-];
+/** The per-neighbourhood table's columns: the headline numbers, adoption first (the map shows it too). */
+export const TABLE: readonly FigureName[] = ['adoption', ...HEADLINE.filter((name) => name !== 'adoption' && name !== 'weekly_active_share')];
 
 /** The weekly trend charts: each a few of the series' figures (WeekPoint.figures). */
 export const CHARTS: readonly { id: 'people' | 'exchanges' | 'volunteering'; lines: readonly FigureName[] }[] = [

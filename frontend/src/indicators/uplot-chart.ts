@@ -10,6 +10,8 @@ export const LINE_STYLES: readonly { colour: string; dash: number[] }[] = [
   { colour: '#5b5b00', dash: [12, 3, 2, 3] },
 ];
 
+const STEPS = [1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000, 2000, 2500, 5000, 10_000, 20_000, 50_000, 100_000];
+
 export interface ChartData {
   /** Each week's Monday, in seconds. */
   x: number[];
@@ -32,10 +34,11 @@ export function createChart(element: HTMLElement, data: ChartData): Chart {
       height: 220,
       legend: { show: false }, // the component draws its own legend, with each line's dash
       cursor: { show: false },
-      scales: { x: { time: true }, y: { range: (_u, _min, max) => [0, Math.max(1, max * 1.1)] } },
+      scales: { x: { time: true }, y: { range: (_u, _min, max) => [0, Math.max(4, Math.ceil(max * 1.1))] } },
       axes: [
         { values: (_u, splits) => splits.map((split) => day.format(new Date(split * 1000))), stroke: '#333' },
-        { values: (_u, splits) => splits.map((split) => number.format(split)), stroke: '#333', size: 48 },
+        // Whole steps: most lines count people or things (hours come in halves, still read on whole ticks)
+        { values: (_u, splits) => splits.map((split) => number.format(split)), stroke: '#333', size: 48, incrs: STEPS },
       ],
       series: [
         {},
