@@ -39,9 +39,13 @@ async function violations(page, selector) {
   await page.evaluate(AXE);
   const found = await page.evaluate(async (within) => {
     const result = await window.axe.run(document.querySelector(within), { resultTypes: ['violations'] });
-    return result.violations.map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+    return {
+      checked: result.passes.length,
+      violations: result.violations.map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`),
+    };
   }, selector);
-  return found;
+  assert.ok(found.checked > 10, `axe-core checked ${found.checked} rules only`);
+  return found.violations;
 }
 
 /** The text of a download, and its name. */
