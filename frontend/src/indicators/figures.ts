@@ -91,14 +91,18 @@ export function formatValue(name: FigureName, value: number, locale: Locale): st
 }
 
 /** The change since the previous period, signed: +3, −1.5, +2.5 points for a share; null: none to show. */
-export function formatChange(name: FigureName, change: number | null, locale: Locale): { text: string; direction: 'up' | 'down' | 'same' } | null {
+export function formatChange(
+  name: FigureName,
+  change: number | null,
+  locale: Locale,
+): { text: string; direction: 'up' | 'down' | 'same'; points: boolean } | null {
   if (change === null) return null;
   const direction = change > 0 ? 'up' : change < 0 ? 'down' : 'same';
   const share = kindOf(name) === 'share';
   const text = new Intl.NumberFormat(intlLocale(locale), { signDisplay: 'exceptZero', maximumFractionDigits: share ? 1 : 2 }).format(
     share ? change * 100 : change,
   );
-  return { text, direction };
+  return { text, direction, points: share };
 }
 
 /** What a cell shows: the value, "fewer than 5" (hidden) or a dash (no denominator), as a kind the screen translates. */

@@ -68,9 +68,9 @@ describe('figures', () => {
   });
 
   it('signs the change since the previous period, a share in points', () => {
-    expect(formatChange('posts', 3, 'en')).toEqual({ text: '+3', direction: 'up' });
-    expect(formatChange('adoption', -0.025, 'en')).toEqual({ text: '-2.5', direction: 'down' });
-    expect(formatChange('posts', 0, 'en')).toEqual({ text: '0', direction: 'same' });
+    expect(formatChange('posts', 3, 'en')).toEqual({ text: '+3', direction: 'up', points: false });
+    expect(formatChange('adoption', -0.025, 'en')).toEqual({ text: '-2.5', direction: 'down', points: true });
+    expect(formatChange('posts', 0, 'en')).toEqual({ text: '0', direction: 'same', points: false });
     expect(formatChange('posts', null, 'en')).toBeNull();
   });
 
