@@ -36,8 +36,11 @@ def election_of(item: EditionItem, envelope: dict[str, Any], proposals: list[Pro
     projects = {p.proposal_id: int(p.final_cents or 0) // unit for p in proposals
                 if p.status == "feasible" and p.envelope_id == envelope["id"]}
     kind = "cumulative" if item.ballot["type"] == "cumulative" else "approval"
+    # Add1 raises each voter's share by one whole euro a round (equalshares.net), not by one cent: `unit` budget
+    # units make a euro (100 for an edition in cents; 1 for an imported election counted in whole units).
     return rules.Election(budget=int(envelope["amount_cents"]) // unit, projects=projects,
-                          ballots=tuple({p: v for p, v in b.items() if p in projects} for b in cast), kind=kind)
+                          ballots=tuple({p: v for p, v in b.items() if p in projects} for b in cast), kind=kind,
+                          unit=max(1, 100 // unit))
 
 
 def run_job(job: dict[str, Any]) -> int:

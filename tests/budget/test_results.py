@@ -105,3 +105,23 @@ def test_equal_shares_by_default_with_explanations_and_greedy_beside_it(client, 
     by_id = {p["proposal_id"]: p for p in envelope["projects"]}
     assert "effective_support" in by_id[a]["explanation"] and by_id[b]["votes"] == 4
     assert len(envelope["lot"]) == 3
+
+
+def test_add1_raises_shares_by_whole_euros_for_an_edition_counted_in_cents():
+    from chalicelib.budget.models import EditionItem, ProposalItem
+
+    # Given an edition in cents (the app's) and one imported in whole units (`unit_cents` 100)
+    def election(unit_cents):
+        edition = EditionItem("BUDGET#E", "EDITION", unit_cents=unit_cents, ballot={"type": "approval"})
+        proposals = [ProposalItem("BUDGET#E", f"PROPOSAL#{p}", proposal_id=p, status="feasible", envelope_id="all",
+                                  final_cents=cost) for p, cost in (("a", 6_000_000), ("b", 5_000_000))]
+        return results_service.election_of(edition, {"id": "all", "amount_cents": 10_000_000}, proposals,
+                                           [{"a": 1}, {"b": 1}, {"a": 1, "b": 1}])
+
+    in_cents, in_euros = election(1), election(100)
+    # Then both step one euro a round: 100 cents, or 1 whole unit
+    assert (in_cents.unit, in_cents.budget) == (100, 10_000_000)
+    assert (in_euros.unit, in_euros.budget) == (1, 100_000)
+    # and come to the same outcome
+    from chalicelib.budget import rules
+    assert rules.equal_shares(in_cents).selected == rules.equal_shares(in_euros).selected
