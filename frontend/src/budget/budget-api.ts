@@ -52,7 +52,7 @@ export interface BudgetApi extends CommentsApi, PhotoUploadApi {
   proposals(ref: EditionRef): Promise<Outcome<{ proposals: Proposal[] }>>;
   proposal(ref: EditionRef, proposalId: string): Promise<Outcome<Proposal>>;
   propose(ref: EditionRef, body: ProposalRequest): Promise<Outcome<Proposal>>;
-  support(ref: EditionRef, proposalId: string): Promise<Outcome<Proposal>>;
+  support(ref: EditionRef, proposalId: string): Promise<Outcome<Schemas['Support']>>;
   startDocument(ref: EditionRef, proposalId: string, file: { name: string; size: number }): Promise<Outcome<Schemas['ProposalDocumentStarted']>>;
   documentLink(ref: EditionRef, proposalId: string): Promise<Outcome<Schemas['ProposalDocumentLink']>>;
   ballot(ref: EditionRef): Promise<Outcome<MyBallot>>;
@@ -134,7 +134,7 @@ export function httpBudgetAdminApi(client: ApiClient): BudgetAdminApi {
       outcomeOf(client.POST('/api/v1/communes/{lau2}/budgets/{edition_id}/paper-ballots', { params: onEdition(r), body: { code, choices } })),
     publish: (r, version) => outcomeOf(client.POST('/api/v1/communes/{lau2}/budgets/{edition_id}/results/publish', { params: onEdition(r), body: { version } })),
     implementation: (r, id, state, note) =>
-      outcomeOf(client.PUT('/api/v1/communes/{lau2}/budgets/{edition_id}/proposals/{proposal_id}/implementation', { params: onProposal(r, id), body: { state, note } })),
+      outcomeOf(client.PUT('/api/v1/communes/{lau2}/budgets/{edition_id}/proposals/{proposal_id}/implementation', { params: onProposal(r, id), body: { state, note, photo_id: null } })),
   };
 }
 
