@@ -42,7 +42,7 @@ export type EditionRef = { lau2: string; editionId: string };
 export const editionPath = (ref: EditionRef): string =>
   `/api/v1/communes/${encodeURIComponent(ref.lau2)}/budgets/${encodeURIComponent(ref.editionId)}`;
 /** The app's address of an edition, and of one of its proposals. */
-export const editionHref = (ref: EditionRef): string => `/budgets/${encodeURIComponent(ref.lau2)}/${encodeURIComponent(ref.editionId)}`;
+export const editionHref = (ref: EditionRef): string => `/communes/${encodeURIComponent(ref.lau2)}/budgets/${encodeURIComponent(ref.editionId)}`;
 export const proposalHref = (ref: EditionRef, proposalId: string): string => `${editionHref(ref)}/proposals/${encodeURIComponent(proposalId)}`;
 
 /** The residents' calls of the budget screens (a proposal's comments among them); tests pass a fake. */
