@@ -138,6 +138,23 @@ describe('the participatory budget', () => {
       await pageA.getByTestId('proposal-supports').filter({ hasText: '1 support' }).waitFor();
       assert.ok(await fitsWidth(pageA), 'the proposal page scrolls sideways at 360 px');
 
+      // When the admin finds it in the review queue and decides it is feasible at its final cost, with a reason
+      await pageS.goto(`${BASE_URL}/admin/${COMMUNE}/budget`);
+      await pageS.getByTestId('budget-admin-edition').selectOption(open.id);
+      const waiting = pageS.getByTestId('budget-review').filter({ hasText: bens.title });
+      await press(waiting.getByTestId('review-feasible'), 'Space');
+      await press(waiting.getByTestId('review-decide'));
+      // (a reason is always given: without one the queue says so)
+      await pageS.getByText(text['budget.admin.decisionError.reason']).waitFor();
+      await waiting.getByTestId('review-cost').pressSequentially('16 000');
+      await waiting.getByTestId('review-reason').pressSequentially('The technical service checked the trees.');
+      await press(waiting.getByTestId('review-decide'));
+      await pageS.getByTestId('budget-admin-done').filter({ hasText: text['budget.admin.done.reviewed'] }).waitFor();
+      // Then Anna reads the commune's decision and reason on the proposal's page
+      await pageA.reload();
+      await pageA.getByTestId('proposal-status').filter({ hasText: text['budget.status.feasible'] }).waitFor();
+      await pageA.getByTestId('proposal-reason').filter({ hasText: 'The technical service checked the trees.' }).waitFor();
+
       // When Anna opens the edition being voted on: a ballot of native checkboxes, with the budget left said aloud
       await pageA.goto(`${BASE_URL}${base}/${voting.id}`);
       const ballot = pageA.getByTestId('ballot');
@@ -210,6 +227,9 @@ describe('the participatory budget', () => {
       await publish.waitFor();
       await press(publish);
       await pageS.getByTestId('budget-admin-done').filter({ hasText: text['budget.admin.done.published'] }).waitFor();
+      await pageS.setViewportSize({ width: 360, height: 780 });
+      assert.ok(await fitsWidth(pageS), 'the admin\'s budget section scrolls sideways at 360 px');
+      await shoot(pageS, 'admin-360');
 
       // Then Anna reads the results: €75,000 spent after 2 ballots, each project's votes, cost, explanation and
       // greedy's outcome beside
