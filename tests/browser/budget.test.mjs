@@ -227,6 +227,7 @@ describe('the participatory budget', () => {
       await publish.waitFor();
       await press(publish);
       await pageS.getByTestId('budget-admin-done').filter({ hasText: text['budget.admin.done.published'] }).waitFor();
+      await pageS.getByTestId('results').waitFor();
       await pageS.setViewportSize({ width: 360, height: 780 });
       assert.ok(await fitsWidth(pageS), 'the admin\'s budget section scrolls sideways at 360 px');
       await shoot(pageS, 'admin-360');

@@ -159,9 +159,12 @@ export class BudgetAdmin {
   }
 
   async choose(editionId: string): Promise<void> {
+    // Another edition starts empty; the same one, read again after an action, keeps what it shows meanwhile.
+    if (this.edition?.id !== editionId) {
+      this.results = null;
+      this.proposals = [];
+    }
     this.edition = this.editions.find((e) => e.id === editionId) ?? null;
-    this.results = null;
-    this.proposals = [];
     const ref = this.ref;
     if (!ref || !this.edition) return;
     const [proposals, results] = await Promise.all([
@@ -170,7 +173,7 @@ export class BudgetAdmin {
     ]);
     if (proposals.ok) this.proposals = proposals.data.proposals;
     else this.problem = proposals.problem;
-    if (results?.ok) this.results = results.data;
+    this.results = results?.ok ? results.data : null;
   }
 
   /** Runs one staff action; on success the edition is read again and `done` says what happened. */
