@@ -188,8 +188,8 @@ export class BudgetAdmin {
       this.problem = outcome.problem;
       return false;
     }
+    await this.load(); // what the screen shows is the edition as it now is, then it says what was done
     this.done = what;
-    await this.load();
     return true;
   }
 
