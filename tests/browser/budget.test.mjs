@@ -266,6 +266,30 @@ describe('the participatory budget', () => {
       const csv = await visitor.request.get(`${BASE_URL}/api/v1${base}/${voting.id}/results.csv`);
       assert.ok(csv.ok(), `the CSV: HTTP ${csv.status()}`);
 
+      // And the admin sets a new edition up in the web app (at 360 px): texts per commune language, euros, dates
+      await press(pageS.getByTestId('budget-admin-new'));
+      const setup = pageS.getByTestId('budget-setup');
+      const nextName = `Next budget ${stamp.slice(-5)}`;
+      const names = setup.getByTestId('setup-name');
+      for (let i = 0; i < await names.count(); i += 1) await names.nth(i).pressSequentially(nextName);
+      const texts = setup.getByTestId('setup-text');
+      for (let i = 0; i < await texts.count(); i += 1) await texts.nth(i).pressSequentially('Propose your projects.');
+      await setup.getByTestId('setup-amount').pressSequentially('50 000');
+      await press(setup.getByTestId('setup-save'));
+      // (each phase needs its date: the form says so beside the first missing one)
+      await setup.locator('#setup-date-proposals-error').waitFor();
+      const day = (days) => new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
+      for (const [phase, days] of [['proposals', 1], ['review', 30], ['voting', 60], ['results', 90], ['implementation', 120]]) {
+        await setup.getByTestId(`setup-date-${phase}`).fill(`${day(days)}T10:00`);
+      }
+      assert.ok(await fitsWidth(pageS), 'the set-up form scrolls sideways at 360 px');
+      await press(setup.getByTestId('setup-save'));
+      await pageS.getByTestId('budget-admin-done').filter({ hasText: text['budget.admin.done.created'] }).waitFor();
+      const made = (await admin.call('GET', base)).editions.find((e) => e.name.en === nextName || Object.values(e.name).includes(nextName));
+      assert.ok(made, 'the new edition is listed');
+      assert.equal(made.amount_cents, 5_000_000, 'euros are sent as cents');
+      assert.equal(made.phase, 'proposals');
+
       for (const list of errors) assert.deepEqual(list, []);
     } catch (error) {
       await shoot(pageA, 'failed-resident');
