@@ -1,10 +1,12 @@
 // Browser test of the participatory budget: node --test tests/browser/budget.test.mjs
 // Anna and Ben are verified residents of commune 0501 (360 px); a commune admin (1280 px) runs two editions made
-// through the API: one in its proposals phase, where Anna proposes a project in the web app and supports Ben's; and
+// through the API: one in its proposals phase, where Anna proposes a project in the web app, supports Ben's and
+// comments on it, and the admin decides it feasible through the review queue; and
 // one taken to its vote (Ben's three projects, reviewed feasible), where Anna votes with the keyboard only (the
 // running total says when she is over the budget), then changes her vote; the admin enters Ben's paper ballot by the
 // code on his voting card, closes the vote (the results' job runs in-process on the local stack) and publishes the
-// results, which Anna and an anonymous visitor read with each project's explanation and greedy's outcome beside.
+// results, which Anna and an anonymous visitor read with each project's explanation and greedy's outcome beside;
+// last, the admin sets a new edition up in the web app.
 // axe-core checks the ballot page when the repository has it (node_modules/axe-core); no page scrolls sideways.
 // NOPER_BASE_URL is the origin of the stack; NOPER_OUTBOX_DIR its outbox (sign-in codes); commune 0501 seeded as
 // tests/stack/conftest.py does. NOPER_SCREENSHOTS=1 saves /tmp/noper-budget-*.png.
@@ -24,6 +26,7 @@ const COMMUNE = '0501';
 const SCREENSHOTS = Boolean(process.env.NOPER_SCREENSHOTS);
 const TIMEOUT = 30_000;
 const text = JSON.parse(readFileSync(new URL('../../frontend/src/i18n/locales/budget/en.json', import.meta.url), 'utf8'));
+const life = JSON.parse(readFileSync(new URL('../../frontend/src/i18n/locales/life/en.json', import.meta.url), 'utf8'));
 const AXE = join(ROOT, 'node_modules/axe-core/axe.min.js');
 const stamp = uniqueStamp();
 const chromium = chromiumForTests();
@@ -136,6 +139,11 @@ describe('the participatory budget', () => {
       await pageA.getByTestId('proposal-supported').waitFor();
       await pageA.getByTestId('proposal-status').filter({ hasText: text['budget.status.in_review'] }).waitFor();
       await pageA.getByTestId('proposal-supports').filter({ hasText: '1 support' }).waitFor();
+      // and comments on it (the shared comments section)
+      const comment = `Trees would cool the yard in June (${stamp.slice(-4)})`;
+      await pageA.getByLabel(life['life.comments.write']).pressSequentially(comment);
+      await press(pageA.getByTestId('send-comment'));
+      await pageA.getByTestId('comment-text').filter({ hasText: comment }).waitFor();
       assert.ok(await fitsWidth(pageA), 'the proposal page scrolls sideways at 360 px');
 
       // When the admin finds it in the review queue and decides it is feasible at its final cost, with a reason
