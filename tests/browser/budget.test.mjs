@@ -2,7 +2,7 @@
 // Anna and Ben are verified residents of commune 0501 (360 px); a commune admin (1280 px) runs two editions made
 // through the API: one in its proposals phase, where Anna proposes a project in the web app, supports Ben's and
 // comments on it, and the admin decides it feasible through the review queue; and
-// one taken to its vote (Ben's three projects, reviewed feasible), where Anna votes with the keyboard only (the
+// one taken to its vote (Ben's four projects, reviewed feasible), where Anna votes with the keyboard only (the
 // running total says when she is over the budget), then changes her vote; the admin enters Ben's paper ballot by the
 // code on his voting card, closes the vote (the results' job runs in-process on the local stack) and publishes the
 // results, which Anna and an anonymous visitor read with each project's explanation and greedy's outcome beside;
