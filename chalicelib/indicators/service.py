@@ -183,8 +183,14 @@ def public_indicators(lau2: str) -> PublicIndicators:
     weeks = read_weeks(lau2, iso_week(start), iso_week(end))
     blocks, period, count = _blocks(weeks, []), (iso_week(start), iso_week(end)), len(weeks_between(start, end))
     totals = _commune(_places(nbhs, blocks, period, count), blocks, period, count)
-    shown = {name: (None if name in f.COUNTS and (totals[name] or 0) < f.THRESHOLD else totals[name])
-             for name in HEADLINE}
+    # A count under 5 is hidden, and so is a share made from one (adoption of 3 households: the register's address
+    # count is public, so the share would give the count away).
+    counted = {**f.add_up(b.item for b in blocks if period[0] <= b.first and b.last <= period[1]),
+               **{name: value for name, value in totals.items() if name in f.COUNTS and value is not None}}
+    small = {name for name in HEADLINE
+             if (name in f.COUNTS and (totals[name] or 0) < f.THRESHOLD)
+             or any((counted.get(source) or 0) < f.THRESHOLD for source in f.DERIVED_FROM.get(name, ()))}
+    shown = {name: None if name in small else totals[name] for name in HEADLINE}
     return PublicIndicators(lau2=lau2, name=commune.name, start=start, end=end, neighbourhoods=len(nbhs),
                             figures=shown, threshold=f.THRESHOLD)
 

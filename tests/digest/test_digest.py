@@ -333,7 +333,7 @@ def test_the_neighbourhood_is_read_once_and_its_markers_claimed_in_one_transacti
     assert calls["Query"] == 5 + 1 + 1
     assert calls["BatchGetItem"] == 1  # the week's posts' counters
     assert calls["UpdateItem"] == 1  # the indicators' digest_recipients (#14): one ADD per batch of up to 100 sent
-    assert sum(calls.values()) == 9
+    assert sum(calls.values()) == 10
 
 
 def test_the_apps_sqs_handler_sends_the_neighbourhoods_digests(app, neighbourhood_week, outbox, week, monkeypatch):

@@ -91,6 +91,19 @@ def test_the_public_figures_are_off_until_the_commune_publishes_them(client, act
     assert response.json_body["figures"]["posts"] == 64 and response.json_body["neighbourhoods"] == 4
 
 
+def test_the_public_figures_hide_a_share_made_from_a_small_count(client, act_as):
+    # Given a published commune where only 3 households have a verified resident (its addresses are public data)
+    CommuneItem(*CommuneItem.key(LAU2)).update(actions=[CommuneItem.publish_indicators.set(True)])
+    for n, nbh_id in enumerate(NBHS):
+        NeighbourhoodItem(*NeighbourhoodItem.key(LAU2, nbh_id)).update(
+            actions=[NeighbourhoodItem.household_count.set([3, 0, 0, 0][n])])
+    act_as(Principal())
+    figures = client.get(f"/api/v1/communes/{LAU2}/indicators/public").json_body["figures"]
+    # Then the households and the adoption share they make are both hidden, while larger figures show
+    assert figures["households"] is None and figures["adoption"] is None
+    assert figures["posts"] == 64
+
+
 def test_a_dashboard_is_two_queries_after_the_session_and_a_year_three(client, act_as):
     act_as(ADMIN)
     for period, expected in (("week", 2), ("month", 2), ("year", 3)):

@@ -83,6 +83,8 @@ export class CommuneSettingsForm {
   name = $state('');
   languages: CommuneSettings['languages'] = $state([]);
   timeZone = $state('Europe/Luxembourg');
+  /** The commune's headline indicators on its public page (off unless it opts in). */
+  publishIndicators = $state(false);
   saving = $state(false);
   saved = $state(false);
   problem: ApiProblem | null = $state(null);
@@ -97,6 +99,7 @@ export class CommuneSettingsForm {
     this.name = commune.name;
     this.languages = [...commune.languages];
     this.timeZone = commune.time_zone;
+    this.publishIndicators = commune.publish_indicators ?? false;
   }
 
   toggle(language: CommuneSettings['languages'][number], on: boolean): void {
@@ -110,7 +113,12 @@ export class CommuneSettingsForm {
     this.saving = true;
     this.saved = false;
     this.problem = null;
-    const outcome = await this.api.saveSettings(this.lau2, { name: this.name, languages: this.languages, time_zone: this.timeZone });
+    const outcome = await this.api.saveSettings(this.lau2, {
+      name: this.name,
+      languages: this.languages,
+      time_zone: this.timeZone,
+      publish_indicators: this.publishIndicators,
+    });
     this.saving = false;
     if (!outcome.ok) {
       this.problem = outcome.problem;

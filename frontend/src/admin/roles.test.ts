@@ -38,9 +38,12 @@ function fakeApi(options: { refuse?: number } = {}) {
       return { ok: true, data: { user_id: userId, email: 'x@y.lu', name: '', roles: [] } };
     },
     saveSettings: async (lau2, settings) => {
-      calls.push(`settings ${lau2} ${settings.languages.join(',')}`);
+      calls.push(`settings ${lau2} ${settings.languages.join(',')}${settings.publish_indicators ? ' published' : ''}`);
       if (settings.name === 'bad') return refused(400);
-      return { ok: true, data: { lau2, name: settings.name, languages: settings.languages, time_zone: settings.time_zone } };
+      return {
+        ok: true,
+        data: { lau2, name: settings.name, languages: settings.languages, time_zone: settings.time_zone, publish_indicators: settings.publish_indicators ?? false },
+      };
     },
   };
   return { api, calls };
@@ -95,7 +98,8 @@ describe('CommuneSettingsForm', () => {
   it('fills from the commune, toggles languages and saves them', async () => {
     const { api, calls } = fakeApi();
     const form = new CommuneSettingsForm(api, '0501');
-    form.fill({ lau2: '0501', name: 'Clervaux', languages: ['lb', 'fr', 'de', 'en', 'pt'], time_zone: 'Europe/Luxembourg' });
+    form.fill({ lau2: '0501', name: 'Clervaux', languages: ['lb', 'fr', 'de', 'en', 'pt'], time_zone: 'Europe/Luxembourg', publish_indicators: false });
+    expect(form.publishIndicators).toBe(false);
     form.toggle('pt', false);
     form.toggle('en', false);
     form.toggle('en', true);
@@ -107,9 +111,20 @@ describe('CommuneSettingsForm', () => {
     expect(form.saved).toBe(true);
   });
 
+  it("publishes the commune's headline indicators only once the admin turns it on", async () => {
+    const { api, calls } = fakeApi();
+    const form = new CommuneSettingsForm(api, '0501');
+    form.fill({ lau2: '0501', name: 'Clervaux', languages: ['fr'], time_zone: 'Europe/Luxembourg', publish_indicators: false });
+    form.publishIndicators = true;
+    const saved = await form.save();
+    expect(saved?.publish_indicators).toBe(true);
+    expect(form.publishIndicators).toBe(true);
+    expect(calls).toEqual(['settings 0501 fr published']);
+  });
+
   it('shows what the API refused', async () => {
     const form = new CommuneSettingsForm(fakeApi().api, '0501');
-    form.fill({ lau2: '0501', name: 'bad', languages: ['fr'], time_zone: 'Europe/Luxembourg' });
+    form.fill({ lau2: '0501', name: 'bad', languages: ['fr'], time_zone: 'Europe/Luxembourg', publish_indicators: false });
     expect(await form.save()).toBeNull();
     expect(form.problem?.status).toBe(400);
     expect(form.saved).toBe(false);

@@ -34,8 +34,8 @@ describe('the admin sections', () => {
     const slugs = (roles: Parameters<typeof sectionsFor>[0]) => sectionsFor(roles).map((section) => section.slug);
     expect(slugs(['admin'])).toEqual(ADMIN_SECTIONS.map((section) => section.slug));
     expect(slugs(['verifier'])).toEqual(['verifications', 'letters', 'launch']);
-    expect(slugs(['editor'])).toEqual(['announcements', 'events', 'calls', 'consultations', 'launch']);
-    expect(slugs(['editor', 'verifier'])).toEqual(['verifications', 'letters', 'announcements', 'events', 'calls', 'consultations', 'launch']);
+    expect(slugs(['editor'])).toEqual(['announcements', 'events', 'calls', 'indicators', 'consultations', 'launch']);
+    expect(slugs(['editor', 'verifier'])).toEqual(['verifications', 'letters', 'announcements', 'events', 'calls', 'indicators', 'consultations', 'launch']);
     expect(slugs([])).toEqual([]);
   });
 

@@ -164,6 +164,14 @@ export const ADMIN_SECTIONS: readonly AdminSection[] = [
     load: () => import('./sections/NeighbourhoodsSection.svelte'),
   },
   {
+    slug: 'indicators',
+    title: 'indicators.title',
+    label: 'indicators.nav',
+    summary: 'indicators.summary',
+    roles: ['admin', 'editor'],
+    load: () => import('./sections/IndicatorsSection.svelte'),
+  },
+  {
     slug: 'consultations',
     title: 'consultation.admin.title',
     label: 'admin.nav.consultations',

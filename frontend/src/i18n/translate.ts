@@ -4,6 +4,7 @@ import type budget from './locales/budget/en.json';
 import type commune from './locales/commune/en.json';
 import type doors from './locales/doors/en.json';
 import type events from './locales/events/en.json';
+import type indicators from './locales/indicators/en.json';
 import type en from './locales/en.json';
 import type library from './locales/library/en.json';
 import type life from './locales/life/en.json';
@@ -25,6 +26,7 @@ export type MessageKey = keyof (typeof en &
   typeof notifications &
   typeof doors &
   typeof events &
+  typeof indicators &
   typeof roles &
   typeof volunteering &
   typeof admin);

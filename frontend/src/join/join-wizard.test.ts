@@ -23,7 +23,7 @@ const pending = profile({}, 'pending');
 function fakeJoin(answers: { claim?: Outcome<Profile>; code?: Outcome<Profile>; name?: Outcome<Profile> } = {}) {
   const calls = { claims: [] as string[], codes: [] as string[], names: [] as string[] };
   const api: JoinApi = {
-    communes: async () => ({ ok: true, data: { communes: [{ lau2: '0501', name: 'Clervaux', languages: ['lb'], time_zone: 'Europe/Luxembourg' }] } }),
+    communes: async () => ({ ok: true, data: { communes: [{ lau2: '0501', name: 'Clervaux', languages: ['lb'], time_zone: 'Europe/Luxembourg', publish_indicators: false }] } }),
     chooseName: async (name) => {
       calls.names.push(name);
       return answers.name ?? { ok: true, data: profile({ display_name: name, name_chosen: true }) };

@@ -18,6 +18,8 @@ export interface NeighbourhoodMapOptions {
   /** The label's two lines for a neighbourhood, already translated (plain text, never HTML). */
   describe: (feature: NeighbourhoodFeature) => { name: string; detail: string };
   onSelect?: (id: string) => void;
+  /** A fill colour per neighbourhood (a choropleth: the label's detail says the value too); none: the outline's. */
+  fill?: (feature: NeighbourhoodFeature) => string | null;
   zoomInTitle: string;
   zoomOutTitle: string;
 }
@@ -46,6 +48,7 @@ export function createNeighbourhoodMap(element: HTMLElement, options: Neighbourh
     .addTo(map);
   const layers = new Map<string, L.Polygon>();
   const areas = new Map<string, number>();
+  const styles = new Map<string, L.PathOptions>();
   let highlighted: string | null = null;
   let shown: NeighbourhoodCollection | null = null;
   // Once the reader moves the map themselves, a resize keeps their view instead of refitting.
@@ -103,12 +106,16 @@ export function createNeighbourhoodMap(element: HTMLElement, options: Neighbourh
       for (const layer of layers.values()) layer.remove();
       layers.clear();
       areas.clear();
+      styles.clear();
       // A few neighbourhoods carry their name on the map; many would hide each other, so they label on hover.
       const permanent = collection.features.length <= PERMANENT_LABELS;
       for (const feature of collection.features) {
         const rings = feature.geometry.type === 'Polygon' ? [feature.geometry.coordinates] : feature.geometry.coordinates;
         const latLngs = rings.map((polygon) => polygon.map((ring) => ring.map(([lon, lat]) => L.latLng(lat, lon))));
-        const polygon = L.polygon(latLngs, { ...OUTLINE })
+        const fill = options.fill?.(feature);
+        const style = fill ? { ...OUTLINE, fillColor: fill, fillOpacity: 0.8 } : OUTLINE;
+        styles.set(feature.properties.id, style);
+        const polygon = L.polygon(latLngs, { ...style })
           .bindTooltip(label(feature), permanent ? { permanent, direction: 'top', offset: [0, -10], className: 'neighbourhood-label' } : { sticky: true, className: 'neighbourhood-label' })
           .on('click', () => options.onSelect?.(feature.properties.id))
           .addTo(map);
@@ -129,7 +136,7 @@ export function createNeighbourhoodMap(element: HTMLElement, options: Neighbourh
       declutter(); // fitting may not change the zoom (no zoomend)
     },
     highlight(id) {
-      if (highlighted) layers.get(highlighted)?.setStyle(OUTLINE);
+      if (highlighted) layers.get(highlighted)?.setStyle(styles.get(highlighted) ?? OUTLINE);
       highlighted = id;
       const layer = id ? layers.get(id) : undefined;
       if (!layer) return;
