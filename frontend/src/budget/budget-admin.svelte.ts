@@ -171,6 +171,7 @@ export class BudgetAdmin {
       this.api.proposals(ref),
       this.edition.phase === 'results' || this.edition.phase === 'implementation' ? this.api.results(ref) : Promise.resolve(null),
     ]);
+    if (this.edition?.id !== editionId) return; // another edition was chosen meanwhile: its answers win
     if (proposals.ok) this.proposals = proposals.data.proposals;
     else this.problem = proposals.problem;
     this.results = results?.ok ? results.data : null;

@@ -111,4 +111,25 @@ describe('the budget section', () => {
     await admin.save(setup);
     expect(calls).toEqual(['create 10000000', 'update v3']);
   });
+
+  it('keeps the answers of the edition chosen last, whatever the order they come in', async () => {
+    let release: () => void = () => undefined;
+    const slow = new Promise<void>((resolve) => (release = resolve));
+    const api = fakeApi([]);
+    const other = edition({ id: 'E2' });
+    api.editions = () => Promise.resolve({ ok: true, data: { editions: [edition(), other] } });
+    api.proposals = async (ref) => {
+      if (ref.editionId === 'E1') await slow;
+      return { ok: true, data: { proposals: [{ id: `P-${ref.editionId}` } as never] } };
+    };
+    const admin = new BudgetAdmin(api, '0501');
+    const first = admin.load(); // lists the editions, then asks for the first one's proposals (slow)
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(admin.edition?.id).toBe('E1');
+    await admin.choose('E2');
+    release();
+    await first;
+    expect(admin.edition?.id).toBe('E2');
+    expect(admin.proposals.map((p) => p.id)).toEqual(['P-E2']);
+  });
 });
