@@ -134,6 +134,14 @@ export const ADMIN_SECTIONS: readonly AdminSection[] = [
     load: () => import('./sections/CallReviewsSection.svelte'),
   },
   {
+    slug: 'budget',
+    title: 'budget.admin.title',
+    label: 'budget.admin.nav',
+    summary: 'budget.admin.summary',
+    roles: ['admin'],
+    load: () => import('../budget/BudgetAdminSection.svelte'),
+  },
+  {
     slug: 'addresses',
     title: 'import.title',
     label: 'admin.nav.addresses',

@@ -59,6 +59,7 @@ const IDEMPOTENT_PATHS = [
   '/api/v1/volunteering/{call_id}/shifts/{shift_id}/sign-up',
   '/api/v1/volunteering/{call_id}/comments',
   '/api/v1/publish/volunteering',
+  '/api/v1/communes/{lau2}/budgets/{edition_id}/proposals/{proposal_id}/comments',
 ] as const satisfies readonly IdempotentPath[];
 // A new creation in the API and not listed above fails the type check, naming its path.
 type Unlisted = Exclude<IdempotentPath, (typeof IDEMPOTENT_PATHS)[number]>;

@@ -1,5 +1,6 @@
 import type admin from './locales/admin/en.json';
 import type audit from './locales/audit/en.json';
+import type budget from './locales/budget/en.json';
 import type commune from './locales/commune/en.json';
 import type doors from './locales/doors/en.json';
 import type events from './locales/events/en.json';
@@ -21,6 +22,7 @@ export type MessageKey = keyof (typeof en &
   typeof moderation &
   typeof commune &
   typeof audit &
+  typeof budget &
   typeof notifications &
   typeof doors &
   typeof events &

@@ -61,6 +61,9 @@ describe('matchRoute', () => {
     expect(matchRoute('/neighbourhoods/0501-891fa065313/events/new')).toEqual({ name: 'organiseEvent', id: '0501-891fa065313' });
     expect(matchRoute('/events/01J0000000000000000000000A?occurrence=20270306T130000Z')).toEqual({ name: 'event', id: '01J0000000000000000000000A' });
     expect(matchRoute('/neighbourhoods/n1/volunteering')).toEqual({ name: 'volunteering', id: 'n1' });
+    expect(matchRoute('/communes/0501/budgets')).toEqual({ name: 'budget', lau2: '0501', edition: '', proposal: '' });
+    expect(matchRoute('/communes/0501/budgets/E1')).toEqual({ name: 'budget', lau2: '0501', edition: 'E1', proposal: '' });
+    expect(matchRoute('/communes/0501/budgets/E1/proposals/P1')).toEqual({ name: 'budget', lau2: '0501', edition: 'E1', proposal: 'P1' });
     expect(matchRoute('/neighbourhoods/n1/volunteering/new')).toEqual({ name: 'publishCall', id: 'n1' });
     expect(matchRoute('/volunteering/01J0000000000000000000000A?published=1')).toEqual({ name: 'call', id: '01J0000000000000000000000A' });
     expect(matchRoute('/me/shifts')).toEqual({ name: 'myShifts', id: '' });

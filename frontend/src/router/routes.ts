@@ -3,6 +3,7 @@ export type Route =
   | { name: 'status' }
   | { name: 'communes' }
   | { name: 'commune'; lau2: string }
+  | { name: 'budget'; lau2: string; edition: string; proposal: string }
   | { name: 'adminCommunes' }
   | { name: 'admin'; lau2: string; section: string }
   | { name: 'signIn' }
@@ -91,6 +92,9 @@ export function isResidentScreen(route: Route): route is { name: ResidentScreen;
 
 // A commune's LAU2 code, e.g. 0501; the API says whether it exists.
 const WITH_COMMUNE = /^\/(communes|admin)\/([0-9A-Za-z]{1,12})$/;
+// A commune's participatory budgets, one of them, one of its proposals: open to anyone (the API says what each
+// reader may see: published results for strangers, everything for the commune's residents).
+const BUDGET = /^\/communes\/([0-9A-Za-z]{1,12})\/budgets(?:\/([0-9A-Za-z_-]{1,64})(?:\/proposals\/([0-9A-Za-z_-]{1,64}))?)?$/;
 // A section of a commune's admin area, e.g. /admin/0501/verifications (admin/sections.ts says which exist).
 const ADMIN_SECTION = /^\/admin\/([0-9A-Za-z]{1,12})\/([a-z][a-z-]{0,31})$/;
 
@@ -102,6 +106,8 @@ export function matchRoute(location: string): Route {
   if (fixed) return fixed;
   const commune = WITH_COMMUNE.exec(normalised);
   if (commune?.[2]) return commune[1] === 'communes' ? { name: 'commune', lau2: commune[2] } : { name: 'admin', lau2: commune[2], section: '' };
+  const budget = BUDGET.exec(normalised);
+  if (budget?.[1]) return { name: 'budget', lau2: budget[1], edition: budget[2] ?? '', proposal: budget[3] ?? '' };
   const section = ADMIN_SECTION.exec(normalised);
   if (section?.[1] && section[2]) return { name: 'admin', lau2: section[1], section: section[2] };
   const neighbourhood = NEIGHBOURHOOD.exec(normalised);
