@@ -6,6 +6,7 @@ an upload checks its real size and content itself, which production needs anyway
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from chalicelib.adapters.aws import client
@@ -55,3 +56,26 @@ def s3_object_created(event_detail: dict[str, Any]) -> tuple[str, str]:
 def put_object(key: str, data: bytes) -> None:
     """Write a small object ourselves (e.g. an empty marker whose "Object Created" event starts a handler)."""
     client("s3").put_object(Bucket=get_settings().uploads_bucket, Key=key, Body=data)
+
+
+PDF_MAGIC = b"%PDF-"
+PDF_LINK_SECONDS = 5 * 60
+
+
+def keep_pdf(bucket: str, upload: str, stored: str, data: bytes) -> str | None:
+    """An uploaded file's bytes kept privately at `stored` when they are a PDF, the upload removed either way
+    (consultations' documents, budget proposals'): None, or why the file was not kept."""
+    is_pdf = data.startswith(PDF_MAGIC)
+    if is_pdf:
+        client("s3").put_object(Bucket=bucket, Key=stored, Body=data, ContentType="application/pdf",
+                                CacheControl="private, max-age=300")
+    delete_upload(bucket, upload)
+    return None if is_pdf else "The file is not a PDF."
+
+
+def pdf_link(stored: str, name: str) -> str:
+    """A link, valid five minutes, that opens a stored PDF in the browser under `name`."""
+    safe_name = re.sub(r'["\\\r\n]', "_", name)
+    return client("s3").generate_presigned_url("get_object", ExpiresIn=PDF_LINK_SECONDS, Params={
+        "Bucket": get_settings().uploads_bucket, "Key": stored, "ResponseContentType": "application/pdf",
+        "ResponseContentDisposition": f'inline; filename="{safe_name}"'})

@@ -11,7 +11,6 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from chalicelib.adapters.aws import client
 from chalicelib.budget import editions
 from chalicelib.budget.models import (
     MAX_DOCUMENT_BYTES, EditionItem, ProposalDocumentLink, ProposalDocumentRequest, ProposalDocumentStarted,
@@ -23,13 +22,11 @@ from chalicelib.errors import Conflict, Forbidden, NotFound, TooLarge
 from chalicelib.observability import logger
 from chalicelib.policy import Principal
 from chalicelib.store.table import read_items
-from chalicelib.uploads import UploadTooLarge, delete_upload, presigned_post, read_upload
+from chalicelib.uploads import UploadTooLarge, delete_upload, keep_pdf, pdf_link, presigned_post, read_upload
 
 UPLOAD_PREFIX = "incoming/budget/"
 STORED_PREFIX = "budget/"
 UPLOAD_KEY = re.compile(r"^incoming/budget/(?P<edition_id>[0-9A-Z]{26})/(?P<proposal_id>[0-9A-Z]{26})$")
-PDF_MAGIC = b"%PDF-"
-VIEW_SECONDS = 5 * 60
 
 
 def upload_key(edition_id: str, proposal_id: str) -> str:
@@ -82,13 +79,7 @@ def process_uploaded_document(bucket: str, key: str) -> str:
     except UploadTooLarge as error:
         delete_upload(bucket, key)
         return _finish(proposal, str(error))
-    if not data.startswith(PDF_MAGIC):
-        delete_upload(bucket, key)
-        return _finish(proposal, "The file is not a PDF.")
-    client("s3").put_object(Bucket=bucket, Key=stored_key(proposal.edition_id, proposal.proposal_id), Body=data,
-                            ContentType="application/pdf", CacheControl="private, max-age=300")
-    delete_upload(bucket, key)
-    return _finish(proposal, None)
+    return _finish(proposal, keep_pdf(bucket, key, stored_key(proposal.edition_id, proposal.proposal_id), data))
 
 
 def _finish(proposal: ProposalItem, reason: str | None) -> str:
@@ -109,8 +100,5 @@ def document_link(principal: Principal, lau2: str, edition_id: str, proposal_id:
     document: dict[str, Any] | None = ProposalItem.from_raw_data(found[keys[1]]).document
     if not document or document.get("status") != "ready":
         raise NotFound("No document for this proposal.", {"document": "not found"})
-    safe_name = re.sub(r'["\\\r\n]', "_", document["name"])
-    url = client("s3").generate_presigned_url("get_object", ExpiresIn=VIEW_SECONDS, Params={
-        "Bucket": get_settings().uploads_bucket, "Key": stored_key(edition_id, proposal_id),
-        "ResponseContentType": "application/pdf", "ResponseContentDisposition": f'inline; filename="{safe_name}"'})
-    return ProposalDocumentLink(url=url, name=document["name"])
+    return ProposalDocumentLink(url=pdf_link(stored_key(edition_id, proposal_id), document["name"]),
+                                name=document["name"])

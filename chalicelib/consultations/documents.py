@@ -11,7 +11,6 @@ from typing import Any
 from botocore.exceptions import ClientError
 from pynamodb.exceptions import DoesNotExist, UpdateError
 
-from chalicelib.adapters.aws import client
 from chalicelib.config import get_settings
 from chalicelib.consultations.models import (
     MAX_DOCUMENT_BYTES, ConsultationDocument, ConsultationDocumentLink, ConsultationItem, DocumentItem,
@@ -20,11 +19,9 @@ from chalicelib.consultations.models import (
 from chalicelib.errors import NotFound
 from chalicelib.observability import logger
 from chalicelib.store.table import condition_failed
-from chalicelib.uploads import UploadTooLarge, delete_upload, presigned_post, read_upload
+from chalicelib.uploads import UploadTooLarge, delete_upload, keep_pdf, pdf_link, presigned_post, read_upload
 
 UPLOAD_KEY = re.compile(r"^incoming/consultations/(?P<consultation_id>[0-9A-Z]{26})/(?P<document_id>[0-9A-Z]{26})$")
-PDF_MAGIC = b"%PDF-"
-VIEW_SECONDS = 5 * 60
 
 
 def upload_key(consultation_id: str, document_id: str) -> str:
@@ -62,13 +59,8 @@ def process_uploaded_document(bucket: str, key: str) -> str:
     except UploadTooLarge as error:
         delete_upload(bucket, key)
         return _finish_document(document, reason=str(error))
-    if not data.startswith(PDF_MAGIC):
-        delete_upload(bucket, key)
-        return _finish_document(document, reason="The file is not a PDF.")
-    client("s3").put_object(Bucket=bucket, Key=stored_key(document.consultation_id, document.document_id), Body=data,
-                            ContentType="application/pdf", CacheControl="private, max-age=300")
-    delete_upload(bucket, key)
-    return _finish_document(document, reason=None)
+    return _finish_document(
+        document, reason=keep_pdf(bucket, key, stored_key(document.consultation_id, document.document_id), data))
 
 
 def _finish_document(document: DocumentItem, reason: str | None) -> str:
@@ -131,12 +123,8 @@ def document_link(consultation_id: str, document_id: str) -> ConsultationDocumen
         document = None
     if document is None or document.status != "ready":
         raise NotFound("No such document.", {"document_id": "not found"})
-    safe_name = re.sub(r'["\\\r\n]', "_", document.name)
-    url = client("s3").generate_presigned_url("get_object", ExpiresIn=VIEW_SECONDS, Params={
-        "Bucket": get_settings().uploads_bucket, "Key": stored_key(consultation_id, document_id),
-        "ResponseContentType": "application/pdf",
-        "ResponseContentDisposition": f'inline; filename="{safe_name}"'})
-    return ConsultationDocumentLink(url=url, name=document.name)
+    return ConsultationDocumentLink(url=pdf_link(stored_key(consultation_id, document_id), document.name),
+                                    name=document.name)
 
 
 def documents_of(consultation_id: str) -> list[DocumentItem]:
