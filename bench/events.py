@@ -18,7 +18,6 @@ personal feed (`events.feeds.personal_feed`) of a resident of the busy neighbour
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
 import sys
 import time
@@ -157,15 +156,8 @@ def main() -> int:
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--feed-requests", type=int, default=20)
     args = parser.parse_args()
-    services = stack.Services()
-    try:
-        endpoint = stack.start_dynamodb(services, stack.free_port(), db_path=None)
-        os.environ.update(stack.stack_environment("test", endpoint, "http://127.0.0.1:1", TABLE))
-        os.environ["POWERTOOLS_LOG_LEVEL"] = "WARNING"
-        os.environ["NOPER_DB_TIMEOUT"] = "10"  # a shared, loaded machine: loading must not time out (not measured)
+    with stack.bench_dynamodb(TABLE):
         return run(args.small, args.large, args.requests, args.feed_requests)
-    finally:
-        services.stop()
 
 
 def run(small: int, large: int, requests: int, feed_requests: int) -> int:

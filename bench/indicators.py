@@ -16,7 +16,6 @@ time. Exits 1 when a load made more than 3 Queries or any other request.
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
 import sys
 import time
@@ -73,15 +72,8 @@ def main() -> int:
     parser.add_argument("--neighbourhoods", type=int, default=40)
     parser.add_argument("--loads", type=int, default=30)
     args = parser.parse_args()
-    services = stack.Services()
-    try:
-        endpoint = stack.start_dynamodb(services, stack.free_port(), db_path=None)
-        os.environ.update(stack.stack_environment("test", endpoint, "http://127.0.0.1:1", TABLE))
-        os.environ["POWERTOOLS_LOG_LEVEL"] = "WARNING"
-        os.environ["NOPER_DB_TIMEOUT"] = "10"  # a shared, loaded machine: loading must not time out (not measured)
+    with stack.bench_dynamodb(TABLE):
         return run(args.neighbourhoods, args.loads)
-    finally:
-        services.stop()
 
 
 def run(neighbourhoods: int, loads: int) -> int:

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import statistics
 import sys
 import time
@@ -113,15 +112,8 @@ def main() -> int:
     parser.add_argument("--small-neighbourhoods", type=int, default=2)
     parser.add_argument("--requests", type=int, default=200)
     args = parser.parse_args()
-    services = stack.Services()
-    try:
-        endpoint = stack.start_dynamodb(services, stack.free_port(), db_path=None)
-        os.environ.update(stack.stack_environment("test", endpoint, "http://127.0.0.1:1", TABLE))
-        os.environ["POWERTOOLS_LOG_LEVEL"] = "WARNING"
-        os.environ["NOPER_DB_TIMEOUT"] = "10"  # a shared, loaded machine: loading must not time out (not measured)
+    with stack.bench_dynamodb(TABLE):
         return run(args)
-    finally:
-        services.stop()
 
 
 def run(args: argparse.Namespace) -> int:

@@ -15,8 +15,10 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Iterator
 
 from chalicelib.config import DEV_ORIGIN_SECRET
 
@@ -106,6 +108,22 @@ def start_dynamodb(services: Services, port: int, db_path: Path | None, log: Pat
     process = services.start("dynamodb-local", command, log)
     _wait_port(port, process, "DynamoDB Local", timeout=60)
     return f"http://127.0.0.1:{port}"
+
+
+@contextmanager
+def bench_dynamodb(table: str) -> Iterator[str]:
+    """A bench's own DynamoDB Local, in memory, with the environment pointing at it and `table` (its endpoint),
+    stopped afterwards. Logs quiet, database timeouts generous: a shared, loaded machine must not fail the
+    loading, which is not what a bench measures."""
+    services = Services()
+    try:
+        endpoint = start_dynamodb(services, free_port(), db_path=None)
+        os.environ.update(stack_environment("test", endpoint, "http://127.0.0.1:1", table))
+        os.environ["POWERTOOLS_LOG_LEVEL"] = "WARNING"
+        os.environ["NOPER_DB_TIMEOUT"] = "10"
+        yield endpoint
+    finally:
+        services.stop()
 
 
 def start_moto(services: Services, port: int, log: Path | None = None, recording: Path | None = None) -> str:
