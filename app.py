@@ -56,6 +56,7 @@ budget_editions = later("chalicelib.budget.editions")
 budget_exchange = later("chalicelib.budget.exchange")
 budget_models = later("chalicelib.budget.models")
 budget_paper = later("chalicelib.budget.paper")
+budget_photos = later("chalicelib.budget.photos")
 budget_proposals = later("chalicelib.budget.proposals")
 budget_results = later("chalicelib.budget.results")
 budget_review = later("chalicelib.budget.review")
@@ -2086,6 +2087,23 @@ def budget_merge(principal, path, body):
          errors=(400, 401, 403, 404, 409, 413, 415))
 def budget_implementation(principal, path, body):
     return budget_results.track(principal, path.lau2, path.edition_id, path.proposal_id, body)
+
+
+@api.post(BUDGET + "/proposals/{proposal_id}/photos", action="budget.manage",
+          summary="Start uploading a photo of a funded project's progress (purpose `proposal`; JPEG, PNG or WebP, at "
+                  "most 10 MiB): returns where to upload it; then name it with the progress",
+          path_model=budget_models.ProposalPath, body=photos_models.PhotoUploadRequest,
+          response=photos_models.PhotoUploadStarted, status=201, errors=(400, 401, 403, 404, 409, 413, 415))
+def budget_progress_photo_start(principal, path, body):
+    return budget_photos.start_progress_photo(principal, path.lau2, path.edition_id, path.proposal_id, body)
+
+
+@api.get(BUDGET + "/proposals/{proposal_id}/photos/{photo_id}", action="budget.read",
+         summary="A photo of the proposal (its proposer's or its progress'): its state and, once ready, links valid 5 "
+                 "minutes (whoever reads the proposal)", path_model=budget_models.ProposalPhotoPath,
+         response=photos_models.PhotoPublic, errors=(400, 404))
+def budget_proposal_photo(principal, path):
+    return budget_photos.proposal_photo(principal, path.lau2, path.edition_id, path.proposal_id, path.photo_id)
 
 
 @api.get(BUDGET + "/ballot", action="budget.take_part", summary="My ballot (only I see my choices) and whether I voted",

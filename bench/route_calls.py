@@ -467,6 +467,16 @@ def run() -> int:
         for tail in ("/comments", "/document"):  # the document: none uploaded (404), its reads counted all the same
             call(anna, "GET", "/api/v1/communes/{lau2}/budgets/{edition_id}/proposals/{proposal_id}" + tail,
                  proposal_id=project["id"], **edition)
+        progress = call(clerk, "POST", "/api/v1/communes/{lau2}/budgets/{edition_id}/proposals/{proposal_id}/photos",
+                        {"purpose": "proposal", "content_type": "image/jpeg", "size": 20000}, proposal_id=project["id"],
+                        **edition)
+        aws_client("s3").put_object(Bucket=bucket, Key=progress["upload"]["fields"]["key"], Body=jpeg.getvalue())
+        process_uploaded_photo(bucket, progress["upload"]["fields"]["key"])
+        call(clerk, "PUT", "/api/v1/communes/{lau2}/budgets/{edition_id}/proposals/{proposal_id}/implementation",
+             {"state": "done", "photo_id": progress["photo_id"]}, proposal_id=project["id"], **edition)
+        call(anna, "GET", "/api/v1/communes/{lau2}/budgets/{edition_id}/proposals/{proposal_id}/photos/{photo_id}",
+             proposal_id=project["id"], photo_id=progress["photo_id"], note="a funded project's progress photo",
+             **edition)
         # the commune's audit log once its staff decided things: names of who decided, a page at a time
         call(clerk, "GET", "/api/v1/communes/{lau2}/audit", note="with entries")
         pages(clerk, "/api/v1/communes/{lau2}/audit")

@@ -1,5 +1,6 @@
 """`./noper budget import` and `./noper budget export`: a past election (pabulib `.pb`) loaded as a closed edition of
-a commune, for demos and trials; an edition written out as `.pb`, voters anonymised (chalicelib/budget/exchange.py)."""
+a commune, for demos and trials; an edition written out as `.pb`, voters anonymised (chalicelib/budget/exchange.py).
+`./noper budget open-threads`: an upgrade step (docs/operations.md)."""
 
 from __future__ import annotations
 
@@ -20,6 +21,10 @@ def add_commands(actions) -> None:
     writing.add_argument("-o", "--output", required=True, metavar="FILE", help="where to write it (- for stdout)")
     writing.add_argument("--envelope", help="the envelope to write (default: the first)")
     writing.set_defaults(run=_export)
+    opening = actions.add_parser("open-threads", help="once, when upgrading: make the discussions of every edition "
+                                                      "with published results readable by anyone, as its proposals "
+                                                      "are (a Scan; idempotent)")
+    opening.set_defaults(run=_open_threads)
 
 
 def _import(args: argparse.Namespace) -> int:
@@ -55,4 +60,17 @@ def _export(args: argparse.Namespace) -> int:
     else:
         Path(args.output).write_text(text, encoding="utf-8")
         print(f"Wrote {args.output}.")
+    return 0
+
+
+def _open_threads(_args: argparse.Namespace) -> int:
+    from chalicelib.budget import discussion
+    from chalicelib.budget.models import EditionItem, ProposalItem
+
+    opened = 0
+    for edition in EditionItem.scan((EditionItem.sk == "EDITION") & EditionItem.results_published_at.exists()):
+        discussion.open_threads(edition.lau2, ProposalItem.query(EditionItem.key(edition.edition_id)[0],
+                                                                 ProposalItem.sk.startswith(ProposalItem.PREFIX)))
+        opened += 1
+    print(f"Opened the discussions of {opened} editions with published results.")
     return 0

@@ -2,14 +2,17 @@
 comments (chalicelib/comments/), as they do events and calls for volunteers. The piece's id is
 `<edition_id>.<proposal_id>`; its neighbourhood is its proposer's (where its comments count and are moderated).
 The thread's head names the commune: its comments are read by the commune's verified residents and staff, as the
-proposal is, in one Query (strangers get 404, also once the results are published: the comments stay the commune's).
+proposal is, in one Query (strangers get 404). Once the results are published, the edition is public and so are its
+proposals' discussions: `open_threads` marks their heads `public` (anyone reads; only the commune's residents write).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from chalicelib.budget.models import EditionItem, ProposalItem
+from chalicelib.comments.models import ThreadHeadItem
 from chalicelib.comments.service import thread_head
 from chalicelib.content import kinds
 from chalicelib.content.hiding import in_place
@@ -34,8 +37,17 @@ def _not_found() -> NotFound:
     return NotFound("No such proposal.", {"proposal_id": "not found"})
 
 
-def head_of(lau2: str, edition_id: str, proposal_id: str) -> Any:
-    return thread_head(KIND, content_id(edition_id, proposal_id), [lau2])
+def head_of(lau2: str, edition_id: str, proposal_id: str, public: bool = False) -> Any:
+    return thread_head(KIND, content_id(edition_id, proposal_id), [lau2], public=public)
+
+
+def open_threads(lau2: str, proposals: Iterable[ProposalItem]) -> None:
+    """The results are published: every proposal's discussion is read by anyone, as the proposal is (a batch of
+    heads; an imported proposal has no discussion)."""
+    with ThreadHeadItem.batch_write() as batch:
+        for item in proposals:
+            if item.neighbourhood_id:
+                batch.save(head_of(lau2, item.edition_id, item.proposal_id, public=True))
 
 
 def _may(principal: Principal, lau2: str) -> bool:
@@ -44,6 +56,8 @@ def _may(principal: Principal, lau2: str) -> bool:
 
 
 def thread_readable(principal: Principal, head: Any) -> None:
+    if head.public:
+        return
     if not head.neighbourhood_ids or not _may(principal, head.neighbourhood_ids[0]):
         raise _not_found()
 

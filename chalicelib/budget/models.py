@@ -243,6 +243,10 @@ class ProposalPath(Model):
     proposal_id: ProposalId
 
 
+class ProposalPhotoPath(ProposalPath):
+    photo_id: Annotated[str, StringConstraints(pattern=r"^[0-9A-Z]{26}$")]
+
+
 # --- responses ------------------------------------------------------------------------------
 
 class Envelope(Model):

@@ -18,11 +18,12 @@ from typing import Any
 from pynamodb.exceptions import UpdateError
 
 from chalicelib.adapters.clock import now
-from chalicelib.budget import ballots, editions, rules
+from chalicelib.budget import ballots, discussion, editions, rules
 from chalicelib.budget.models import (
     EditionItem, EnvelopeResult, ImplementationRequest, ProgressItem, ProjectResult, ProposalItem, ProposalPublic,
     ResultItem, ResultsPublic, SupportItem,
 )
+from chalicelib.budget.photos import check_progress_photo, funded
 from chalicelib.communes import audit
 from chalicelib.errors import Conflict
 from chalicelib.observability import logger
@@ -142,6 +143,8 @@ def publish(principal: Principal, lau2: str, edition_id: str, version: int) -> R
             raise Conflict("Already published, or changed meanwhile; reload it.", {"version": "changed"}) from None
         raise
     audit.record(lau2, "budget_results_published", principal.user_id, "budget_edition", edition_id)
+    discussion.open_threads(lau2, ProposalItem.query(EditionItem.key(edition_id)[0],
+                                                     ProposalItem.sk.startswith(ProposalItem.PREFIX)))
     return results(principal, lau2, edition_id)
 
 
@@ -165,21 +168,13 @@ def results_csv(principal: Principal, lau2: str, edition_id: str) -> tuple[str, 
 
 def track(principal: Principal, lau2: str, edition_id: str, proposal_id: str,
           request: ImplementationRequest) -> ProposalPublic:
-    """Staff post a funded project's progress (planned, in progress, done, an optional photo); its supporters read it
-    in their weekly digest (chalicelib/digest/content.py)."""
+    """Staff post a funded project's progress (planned, in progress, done, an optional photo uploaded first:
+    chalicelib/budget/photos.py); its supporters read it in their weekly digest (chalicelib/digest/content.py)."""
     from chalicelib.budget.proposals import load_proposal, public
 
-    item = editions.for_staff(lau2, edition_id)
-    if item.results_published_at is None:
-        raise Conflict("Progress is posted on funded projects once the results are published.",
-                       {"edition_id": "results not published"})
     proposal = load_proposal(edition_id, proposal_id)
-    try:
-        found = ResultItem.get(*ResultItem.key(edition_id, proposal.envelope_id), consistent_read=True)
-    except ResultItem.DoesNotExist:
-        found = None
-    if found is None or proposal_id not in found.result["selected"]:
-        raise Conflict("This project was not funded.", {"proposal_id": "not funded"})
+    funded(editions.for_staff(lau2, edition_id), proposal)
+    check_progress_photo(principal, lau2, request.photo_id)
     at = now()
     proposal.implementation = {"state": request.state, "note": request.note, "photo_id": request.photo_id,
                                "at": at.isoformat()}

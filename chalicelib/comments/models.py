@@ -113,12 +113,14 @@ class ThreadHeadItem(Entity):
     so that one Query returns the head and the first page of comments (#16). `neighbourhood_ids`: where the
     piece shows (a post's own neighbourhood and a lost pet's nearby ones); `only_for`: while the piece is shown
     to one person only (an item a moderator hid: its owner), that person; `only_among`: while it is shown to a
-    few people only (an event a moderator hid: its organisers; none for a partner's), those people. Written with
-    the piece and kept in step by its kind; a piece without a head (written before it) is read as before."""
+    few people only (an event a moderator hid: its organisers; none for a partner's), those people; `public`: read
+    by anyone (a participatory budget's proposal once its results are published). Written with the piece and kept
+    in step by its kind; a piece without a head (written before it) is read as before."""
 
     neighbourhood_ids = ListAttribute(of=UnicodeAttribute)
     only_for = UnicodeAttribute(null=True)
     only_among = ListAttribute(of=UnicodeAttribute, null=True)
+    public = BooleanAttribute(null=True)
 
     SK = "#HEAD"
 

@@ -160,10 +160,11 @@ def _check_again(principal: Principal, kind: str, content_id: str, decide: Any) 
 
 
 def thread_head(kind: str, content_id: str, neighbourhood_ids: list[str], only_for: str | None = None,
-                only_among: list[str] | None = None) -> ThreadHeadItem:
+                only_among: list[str] | None = None, public: bool = False) -> ThreadHeadItem:
     """The head of a piece's comments, for its kind to write with the piece (and again whenever who may read it changes)."""
     return ThreadHeadItem(*ThreadHeadItem.key(kind, content_id), neighbourhood_ids=list(neighbourhood_ids),
-                          only_for=only_for, only_among=None if only_among is None else list(only_among))
+                          only_for=only_for, only_among=None if only_among is None else list(only_among),
+                          public=public or None)
 
 
 def write_missing_heads(heads: Iterable[ThreadHeadItem]) -> int:

@@ -64,17 +64,18 @@ def owner_of(principal: Principal) -> str | None:
     return f"PUBLISHER#{link.lau2}#{link.publisher_id}" if link is not None else principal.user_id
 
 
-def start_upload(principal: Principal, request: PhotoUploadRequest,
-                 neighbourhood_id: str | None = None) -> PhotoUploadStarted:
-    """A resident's photo is of their neighbourhood; a publisher's, of the calendar its events are in (given)."""
+def start_upload(principal: Principal, request: PhotoUploadRequest, neighbourhood_id: str | None = None,
+                 owner: str | None = None) -> PhotoUploadStarted:
+    """A resident's photo is of their neighbourhood; a publisher's, of the calendar its events are in (given); the
+    commune's (`owner`, e.g. a funded project's progress), of the place given, and in no staff member's own data."""
     if request.size > MAX_PHOTO_BYTES:
         raise TooLarge(f"The photo is {request.size} bytes; at most {MAX_PHOTO_BYTES} are accepted.",
                        {"size": f"at most {MAX_PHOTO_BYTES} bytes"})
     neighbourhood_id = neighbourhood_id or principal.neighbourhood_id
     photo_id = new_id()
-    resident = principal.publisher_link is None  # a resident's photos are in their data (export, erasure)
+    resident = principal.publisher_link is None and owner is None  # a resident's are in their data (export, erasure)
     PhotoItem(*PhotoItem.key(photo_id), photo_id=photo_id, neighbourhood_id=neighbourhood_id,
-              owner_id=owner_of(principal), purpose=request.purpose, content_type=request.content_type,
+              owner_id=owner or owner_of(principal), purpose=request.purpose, content_type=request.content_type,
               size=request.size, status="waiting", created_at=now(),
               gsi1pk=PhotoItem.owner_key(principal.user_id) if resident else None,
               gsi1sk=photo_id if resident else None).save()
@@ -216,7 +217,7 @@ def get_photo(principal: Principal, photo_id: str) -> PhotoPublic:
     photo = _load(photo_id)
     # Those who may read the post it illustrates: its neighbourhood and, for a lost/found pet, those it reaches.
     policy.authorize_in("photos.read", principal, [photo.neighbourhood_id, *(photo.reach or [])], _no_such_photo())
-    return _public(photo)
+    return view(photo)
 
 
 def own_photo(principal: Principal, photo_id: str) -> PhotoPublic:
@@ -224,10 +225,11 @@ def own_photo(principal: Principal, photo_id: str) -> PhotoPublic:
     photo = _load(photo_id)
     if photo.owner_id is None or photo.owner_id != owner_of(principal):
         raise _no_such_photo()
-    return _public(photo)
+    return view(photo)
 
 
-def _public(photo: PhotoItem) -> PhotoPublic:
+def view(photo: PhotoItem) -> PhotoPublic:
+    """Its state and, once ready, links valid 5 minutes (the caller decided the reader may see it)."""
     if photo.status != "ready":
         return PhotoPublic(status=photo.status, reason=photo.reason)
     s3, bucket = client("s3"), get_settings().uploads_bucket
@@ -239,16 +241,17 @@ def _public(photo: PhotoItem) -> PhotoPublic:
     return PhotoPublic(status="ready", display_url=url("display"), thumb_url=url("thumb"))
 
 
-def check_attachable(principal: Principal, photo_id: str | None, neighbourhood_id: str, purpose: str) -> None:
-    """A photo given with a post or item must be ready, the author's own, of that neighbourhood and purpose: one
-    that is not (for this author) answers 404 as an unknown id does; one of another purpose or not ready, 409."""
+def check_attachable(principal: Principal, photo_id: str | None, neighbourhood_id: str, purpose: str,
+                     owner: str | None = None) -> None:
+    """A photo given with a post or item must be ready, the author's own (or `owner`'s: the commune's), of that
+    neighbourhood and purpose: one that is not answers 404 as an unknown id does; another purpose or not ready, 409."""
     if photo_id is None:
         return
     try:
         photo = PhotoItem.get(*PhotoItem.key(photo_id))
     except DoesNotExist:
         photo = None
-    owner = owner_of(principal)
+    owner = owner or owner_of(principal)
     if photo is None or owner is None or photo.owner_id != owner or photo.neighbourhood_id != neighbourhood_id:
         raise NotFound("No such photo of yours in this neighbourhood.", {"photo_id": "unknown photo"})
     if photo.purpose != purpose:

@@ -319,6 +319,8 @@ EXPECTED = {
     ("POST", "/api/v1/communes/{lau2}/budgets/{edition_id}/proposals/{proposal_id}/review"): {"staff_admin"},
     ("POST", "/api/v1/communes/{lau2}/budgets/{edition_id}/proposals/{proposal_id}/merge"): {"staff_admin"},
     ("PUT", "/api/v1/communes/{lau2}/budgets/{edition_id}/proposals/{proposal_id}/implementation"): {"staff_admin"},
+    ("POST", "/api/v1/communes/{lau2}/budgets/{edition_id}/proposals/{proposal_id}/photos"): {"staff_admin"},
+    ("GET", "/api/v1/communes/{lau2}/budgets/{edition_id}/proposals/{proposal_id}/photos/{photo_id}"): ALL,
     ("GET", "/api/v1/communes/{lau2}/budgets/{edition_id}/ballot"): COMMUNE_RESIDENTS,
     ("PUT", "/api/v1/communes/{lau2}/budgets/{edition_id}/ballot"): COMMUNE_RESIDENTS,
     ("GET", "/api/v1/communes/{lau2}/budgets/{edition_id}/totals"): {"staff_admin"},

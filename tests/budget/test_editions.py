@@ -286,6 +286,15 @@ def test_a_proposal_carries_its_proposers_photos_which_the_whole_commune_sees(cl
     assert made.status_code == 201 and made.json_body["photo_ids"] == [started["photo_id"]]
     act_as(resident("U-village", nbh=clervaux["village"]))
     assert client.get(f"/api/v1/photos/{started['photo_id']}").status_code == 200
+    # Through the proposal, its photo shows where the proposal shows: its commune's staff too, no stranger yet
+    shown = f"{url}/{made.json_body['id']}/photos/{started['photo_id']}"
+    for reader in (resident("U-village", nbh=clervaux["village"]), STAFF):
+        act_as(reader)
+        assert client.get(shown).json_body["status"] == "ready"
+    act_as(ANONYMOUS)
+    assert client.get(shown).status_code == 404
+    act_as(anna)  # and only its own photos: the one uploaded for a post is not the proposal's
+    assert client.get(f"{url}/{made.json_body['id']}/photos/{for_a_post['photo_id']}").status_code == 404
 
 
 def test_a_proposal_takes_one_real_pdf_from_its_proposer_and_readers_get_a_link(client, act_as):

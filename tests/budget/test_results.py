@@ -125,3 +125,74 @@ def test_add1_raises_shares_by_whole_euros_for_an_edition_counted_in_cents():
     # and come to the same outcome
     from chalicelib.budget import rules
     assert rules.equal_shares(in_cents).selected == rules.equal_shares(in_euros).selected
+
+
+def test_a_progress_photo_is_the_communes_and_shows_where_the_proposal_shows(client, act_as, app):
+    from ops.local_events import LocalEvents
+    from tests.photos.test_photos import jpeg_with_gps, put
+
+    edition, (a, b, c) = ready_to_vote(client, act_as, rule="greedy")
+    voted(edition["id"], [{a: 1}, {b: 1}])
+    move(client, act_as, edition["id"], "results")
+    act_as(STAFF)
+    start = f"{BASE}/{edition['id']}/proposals/{a}/photos"
+    photo = {"purpose": "proposal", "content_type": "image/jpeg", "size": 50_000}
+    early = client.post(start, headers=JSON, body=body(photo))
+    assert early.status_code == 409 and error_of(early)["fields"] == {"edition_id": "results not published"}
+    version = client.get(f"{BASE}/{edition['id']}").json_body["version"]
+    client.post(f"{BASE}/{edition['id']}/results/publish", headers=JSON, body=body({"version": version}))
+    wrong = client.post(start, headers=JSON, body=body({**photo, "purpose": "post"}))
+    unfunded = client.post(f"{BASE}/{edition['id']}/proposals/{c}/photos", headers=JSON, body=body(photo))
+    assert wrong.status_code == 400 and error_of(wrong)["fields"] == {"purpose": "proposal only"}
+    assert unfunded.status_code == 409 and error_of(unfunded)["fields"] == {"proposal_id": "not funded"}
+
+    # When staff upload a photo and name it with the progress
+    started = client.post(start, headers=JSON, body=body(photo))
+    assert started.status_code == 201, started.body
+    photo_id = started.json_body["photo_id"]
+    shown = f"{BASE}/{edition['id']}/proposals/{a}/photos/{photo_id}"
+    progress = f"{BASE}/{edition['id']}/proposals/{a}/implementation"
+    waiting = client.put(progress, headers=JSON, body=body({"state": "done", "photo_id": photo_id}))
+    assert waiting.status_code == 409 and error_of(waiting)["fields"] == {"photo_id": "photo is waiting"}
+    assert client.get(shown).json_body["status"] == "waiting"  # staff follow it before it is named
+    act_as(ANONYMOUS)
+    assert client.get(shown).status_code == 404  # not named yet: nobody else reads it
+    act_as(STAFF)
+    put(started.json_body, jpeg_with_gps())
+    assert LocalEvents(app).poll_once() == 1
+    posted = client.put(progress, headers=JSON, body=body({"state": "done", "photo_id": photo_id}))
+    assert posted.status_code == 200 and posted.json_body["implementation"]["photo_id"] == photo_id
+
+    # Then anyone reads it through the proposal once the results are published, not through another proposal
+    act_as(ANONYMOUS)
+    answer = client.get(shown)
+    assert answer.status_code == 200 and answer.json_body["status"] == "ready"
+    assert "X-Amz-Expires=300" in answer.json_body["display_url"]
+    assert client.get(f"{BASE}/{edition['id']}/proposals/{b}/photos/{photo_id}").status_code == 404
+    assert client.get(f"/api/v1/communes/0502/budgets/{edition['id']}/proposals/{a}/photos/{photo_id}").status_code == 404
+
+
+
+def test_proposals_discussions_are_public_with_the_results_and_still_written_by_residents_only(client, act_as):
+    from ops.budget_editions import _open_threads
+    from tests.budget.common import resident
+
+    edition, (a, b, c) = ready_to_vote(client, act_as, rule="greedy")
+    url = f"{BASE}/{edition['id']}/proposals/{a}/comments"
+    act_as(resident("U-talker"))
+    assert client.post(url, headers=JSON, body=body({"text": "Where exactly?"})).status_code == 201
+    voted(edition["id"], [{a: 1}])
+    move(client, act_as, edition["id"], "results")
+    act_as(ANONYMOUS)
+    assert client.get(url).status_code == 404  # computed, not published: still the commune's
+    act_as(STAFF)
+    version = client.get(f"{BASE}/{edition['id']}").json_body["version"]
+    assert client.post(f"{BASE}/{edition['id']}/results/publish", headers=JSON,
+                       body=body({"version": version})).status_code == 200
+    act_as(ANONYMOUS)
+    assert [c["text"] for c in client.get(url).json_body["comments"]] == ["Where exactly?"]
+    assert _open_threads(None) == 0  # the upgrade step finds it public already, and keeps it so
+    assert client.get(url).status_code == 200
+    act_as(person("U-far", nbh="0999-x", lau2="0999"))
+    assert client.get(url).status_code == 200
+    assert client.post(url, headers=JSON, body=body({"text": "Hello"})).status_code == 404

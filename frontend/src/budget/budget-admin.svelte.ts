@@ -5,6 +5,7 @@ import type {
   BallotRules, BudgetAdminApi, Edition, EditionRef, EditionRequest, ImplementationState, Phase, Proposal, Results,
 } from './budget-api';
 import { nextPhase, PHASES } from './budget-api';
+import type { PhotoUploadApi } from '../lib/photo-upload.svelte';
 import { parseEuros } from './money';
 
 export type Rule = EditionRequest['rule'];
@@ -238,10 +239,15 @@ export class BudgetAdmin {
     return this.act('published', () => this.api.publish(ref, this.edition!.version));
   }
 
-  progress(proposalId: string, state: ImplementationState, note: string): Promise<boolean> {
+  progress(proposalId: string, state: ImplementationState, note: string, photoId: string | null = null): Promise<boolean> {
     const ref = this.ref;
     if (!ref) return Promise.resolve(false);
-    return this.act('progress', () => this.api.implementation(ref, proposalId, state, note.trim()));
+    return this.act('progress', () => this.api.implementation(ref, proposalId, state, note.trim(), photoId));
+  }
+
+  /** Where a funded project's progress photo is uploaded (the edition shown). */
+  progressPhotos(proposalId: string): PhotoUploadApi {
+    return this.api.progressPhotos(this.ref ?? { lau2: this.lau2, editionId: '' }, proposalId);
   }
 
   /** The paper voting cards as a PDF, or null (the problem kept). */

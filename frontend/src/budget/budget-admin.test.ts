@@ -80,7 +80,11 @@ describe('the budget section', () => {
       paperBallot: (_ref, code, choices) => (calls.push(`paper ${code} ${JSON.stringify(choices)}`), ok({})),
       results: () => ok({ edition_id: 'E1', published: false, computed_at: null, envelopes: [] }),
       publish: (_ref, version) => (calls.push(`publish v${version}`), ok({})),
-      implementation: (_ref, id, state, note) => (calls.push(`progress ${id} ${state} ${note}`), ok({} as never)),
+      implementation: (_ref, id, state, note, photoId) => (calls.push(`progress ${id} ${state} ${note} ${photoId}`), ok({} as never)),
+      progressPhotos: (ref, id) => ({
+        startUpload: () => (calls.push(`photo of ${ref.editionId} ${id}`), ok({} as never)),
+        photo: () => ok({} as never),
+      }),
     };
   }
 
@@ -97,7 +101,10 @@ describe('the budget section', () => {
     expect(await admin.enterPaperBallot(' ABCD-1234 ', { P1: 1 })).toBe(true);
     expect(await admin.publish()).toBe(true);
     expect(await admin.progress('P1', 'in_progress', ' Started ')).toBe(true);
-    expect(calls).toEqual(['phase review v3', 'review P1 feasible 500000', 'merge P3 into P1', 'paper ABCD-1234 {"P1":1}', 'publish v3', 'progress P1 in_progress Started']);
+    expect(await admin.progress('P1', 'done', 'Finished', 'PH1')).toBe(true);
+    await admin.progressPhotos('P1').startUpload('image/jpeg', 10);
+    expect(calls).toEqual(['phase review v3', 'review P1 feasible 500000', 'merge P3 into P1', 'paper ABCD-1234 {"P1":1}', 'publish v3',
+      'progress P1 in_progress Started null', 'progress P1 done Finished PH1', 'photo of E1 P1']);
     expect(admin.done).toBe('progress');
   });
 

@@ -3,7 +3,7 @@ import { emptyOutcomeOf, outcomeOf, type Outcome } from '../api/outcome';
 import type { components } from '../api/schema';
 import type { CommentsApi } from '../comments/comments-api';
 import { httpCommentsApi } from '../comments/comments-api';
-import type { PhotoUploadApi } from '../lib/photo-upload.svelte';
+import type { Photo, PhotoUploadApi } from '../lib/photo-upload.svelte';
 
 type Schemas = components['schemas'];
 export type Edition = Schemas['EditionPublic'];
@@ -51,6 +51,8 @@ export interface BudgetApi extends CommentsApi, PhotoUploadApi {
   edition(ref: EditionRef): Promise<Outcome<Edition>>;
   proposals(ref: EditionRef): Promise<Outcome<{ proposals: Proposal[] }>>;
   proposal(ref: EditionRef, proposalId: string): Promise<Outcome<Proposal>>;
+  /** A photo of a proposal (its proposer's or its progress'), read as the proposal is. */
+  proposalPhoto(ref: EditionRef, proposalId: string, photoId: string): Promise<Outcome<Photo>>;
   propose(ref: EditionRef, body: ProposalRequest): Promise<Outcome<Proposal>>;
   support(ref: EditionRef, proposalId: string): Promise<Outcome<Schemas['Support']>>;
   startDocument(ref: EditionRef, proposalId: string, file: { name: string; size: number }): Promise<Outcome<Schemas['ProposalDocumentStarted']>>;
@@ -79,6 +81,10 @@ export function httpBudgetApi(client: ApiClient, ref: EditionRef | null = null):
     report: shared.report,
     startUpload: (contentType, size) => outcomeOf(client.POST('/api/v1/uploads', { body: { purpose: 'proposal', content_type: contentType, size } })),
     photo: (id) => outcomeOf(client.GET('/api/v1/photos/{photo_id}', { params: { path: { photo_id: id } }, ...fresh })),
+    proposalPhoto: (r, id, photoId) =>
+      outcomeOf(client.GET('/api/v1/communes/{lau2}/budgets/{edition_id}/proposals/{proposal_id}/photos/{photo_id}', {
+        params: { path: { ...onProposal(r, id).path, photo_id: photoId } }, ...fresh,
+      })),
     editions: (lau2) => outcomeOf(client.GET('/api/v1/communes/{lau2}/budgets', { params: { path: { lau2 } }, ...fresh })),
     edition: (r) => outcomeOf(client.GET('/api/v1/communes/{lau2}/budgets/{edition_id}', { params: onEdition(r), ...fresh })),
     proposals: (r) => outcomeOf(client.GET('/api/v1/communes/{lau2}/budgets/{edition_id}/proposals', { params: onEdition(r), ...fresh })),
@@ -110,7 +116,9 @@ export interface BudgetAdminApi {
   paperBallot(ref: EditionRef, code: string, choices: Record<string, number>): Promise<Outcome<unknown>>;
   results(ref: EditionRef): Promise<Outcome<Results>>;
   publish(ref: EditionRef, version: number): Promise<Outcome<unknown>>;
-  implementation(ref: EditionRef, proposalId: string, state: ImplementationState, note: string): Promise<Outcome<Proposal>>;
+  implementation(ref: EditionRef, proposalId: string, state: ImplementationState, note: string, photoId: string | null): Promise<Outcome<Proposal>>;
+  /** Where staff upload a funded project's progress photo (the commune's, not theirs). */
+  progressPhotos(ref: EditionRef, proposalId: string): PhotoUploadApi;
 }
 
 export function httpBudgetAdminApi(client: ApiClient): BudgetAdminApi {
@@ -133,8 +141,15 @@ export function httpBudgetAdminApi(client: ApiClient): BudgetAdminApi {
     paperBallot: (r, code, choices) =>
       outcomeOf(client.POST('/api/v1/communes/{lau2}/budgets/{edition_id}/paper-ballots', { params: onEdition(r), body: { code, choices } })),
     publish: (r, version) => outcomeOf(client.POST('/api/v1/communes/{lau2}/budgets/{edition_id}/results/publish', { params: onEdition(r), body: { version } })),
-    implementation: (r, id, state, note) =>
-      outcomeOf(client.PUT('/api/v1/communes/{lau2}/budgets/{edition_id}/proposals/{proposal_id}/implementation', { params: onProposal(r, id), body: { state, note, photo_id: null } })),
+    implementation: (r, id, state, note, photoId) =>
+      outcomeOf(client.PUT('/api/v1/communes/{lau2}/budgets/{edition_id}/proposals/{proposal_id}/implementation', { params: onProposal(r, id), body: { state, note, photo_id: photoId } })),
+    progressPhotos: (r, id) => ({
+      startUpload: (contentType, size) =>
+        outcomeOf(client.POST('/api/v1/communes/{lau2}/budgets/{edition_id}/proposals/{proposal_id}/photos', {
+          params: onProposal(r, id), body: { purpose: 'proposal', content_type: contentType, size },
+        })),
+      photo: (photoId) => api.proposalPhoto(r, id, photoId),
+    }),
   };
 }
 
