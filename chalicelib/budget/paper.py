@@ -64,9 +64,12 @@ def print_cards(principal: Principal, lau2: str, edition_id: str, request: Paper
                                 printed_at=at, used=0))
             issued.append((user, envelope, printed(code)))
     audit.record(lau2, "budget_cards_printed", principal.user_id, "budget_edition", edition_id, f"{len(issued)} cards")
+    from chalicelib.addresses.service import street_and_number_of
+
     commune = get_commune(lau2).name
     issued.sort(key=lambda each: (each[0].address_id or "", each[0].user_id))  # one address's cards together
-    return _render(commune, item, issued, request.language), len(issued)
+    streets = street_and_number_of(user.address_id for user, _, _ in issued if user.address_id)  # one BatchGetItem
+    return _render(commune, item, issued, streets, request.language), len(issued)
 
 
 def _residents_at(address_id: str) -> list:
@@ -84,7 +87,8 @@ def _residents_at(address_id: str) -> list:
     return [user for user in residents(address.neighbourhood.id, "verified") if user.address_id == address_id]
 
 
-def _render(commune: str, item, issued, language: str) -> bytes:
+def _render(commune: str, item, issued, streets: dict[str, tuple[str, str]], language: str) -> bytes:
+    """One A4 page a card: the commune, the budget, the person's name and street (to hand or post it), the code."""
     from fpdf import FPDF
 
     from chalicelib.printing import latin, wrapped
@@ -104,8 +108,9 @@ def _render(commune: str, item, issued, language: str) -> bytes:
         pdf.cell(0, 7, latin(name), new_x="LMARGIN", new_y="NEXT")
         pdf.ln(4)
         pdf.set_font("Helvetica", size=11)
+        street = streets.get(user.address_id or "")
         for line in (user.shown_name() or translate(language, "budget.card.resident"),
-                     getattr(user, "street_line", None) or ""):
+                     " ".join(street) if street else ""):
             if line:
                 pdf.cell(0, 6, latin(line), new_x="LMARGIN", new_y="NEXT")
         pdf.ln(6)

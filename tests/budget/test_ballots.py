@@ -2,6 +2,7 @@
 
 import io
 import json
+import re
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -202,21 +203,40 @@ def test_paper_ballots_vote_once_and_never_beside_an_online_ballot(client, act_a
     assert sum(int(card.used) for card in CardItem.query(f"BUDGET#{edition['id']}", CardItem.sk.startswith("CARD#"))) == 1
 
 
-def test_cards_for_an_address_go_to_each_of_its_verified_residents(client, act_as, monkeypatch):
-    edition, _ = ready_to_vote(client, act_as)
-    resident("U-home-1")
-    from chalicelib.accounts.models import UserItem
+def test_cards_for_a_real_address_go_to_each_of_its_verified_residents_with_their_street(client, act_as, outbox):
+    """On the real register sample (Clervaux), residents signed up and verified through the API as people are."""
+    from pypdf import PdfReader
 
-    def living_at(address_id):
-        return [UserItem.get(*UserItem.key("U-home-1"))] if address_id == "HOME" else []
+    from tests.api.test_launch_material import verified_resident
+    from tests.api.test_residence import publish_clervaux
+    from tests.api.test_letters import resident_headers
 
-    monkeypatch.setattr(paper_service, "_residents_at", living_at)
+    publish_clervaux()
+    home = "7984-20"  # Kaesfurterstrooss 20, 9755 Hupperdange
+    for email in ("marie@example.lu", "jean@example.lu"):
+        verified_resident(client, outbox, email, home)
+    resident_headers(client, outbox, "paul@example.lu", home)  # pending: no card
+    verified_resident(client, outbox, "elsewhere@example.lu", "7984-24")
+    edition, (a, _, _) = ready_to_vote(client, act_as)
     act_as(STAFF)
     url = f"{BASE}/{edition['id']}/paper-cards"
-    nobody = client.post(url, headers={**JSON, "Accept": "application/pdf"}, body=body({"address_ids": ["EMPTY"]}))
-    assert nobody.status_code == 400 and error_of(nobody)["fields"] == {"address_ids.0": "no verified resident lives there"}
-    printed_cards = client.post(url, headers={**JSON, "Accept": "application/pdf"},
-                                body=body({"address_ids": ["HOME"], "user_ids": ["U-home-1"]}))
-    assert printed_cards.status_code == 201
+    pdf = {**JSON, "Accept": "application/pdf"}
+
+    empty = client.post(url, headers=pdf, body=body({"address_ids": [home, "7984-22"]}))
+    printed_cards = client.post(url, headers=pdf, body=body({"address_ids": [home], "language": "fr"}))
+
+    assert empty.status_code == 400 and error_of(empty)["fields"] == {"address_ids.1": "no verified resident lives there"}
+    assert printed_cards.status_code == 201, printed_cards.body
     cards = list(CardItem.query(f"BUDGET#{edition['id']}", CardItem.sk.startswith("CARD#")))
-    assert [c.user_id for c in cards] == ["U-home-1"]  # named twice: one card
+    assert len(cards) == 2 and len({c.user_id for c in cards}) == 2  # the two verified residents, not the pending one
+    pages = [page.extract_text() for page in PdfReader(io.BytesIO(printed_cards.body)).pages]
+    assert len(pages) == 2 and all("Kaesfurterstrooss 20" in page for page in pages)
+    # And a card's code votes once, on paper, for its holder
+    code = next(line.strip() for line in pages[0].splitlines() if re.fullmatch(r"[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{2}",
+                                                                              line.strip()))
+    entered = client.post(f"{BASE}/{edition['id']}/paper-ballots", headers=JSON, body=body({"code": code,
+                                                                                            "choices": {a: 1}}))
+    again = client.post(f"{BASE}/{edition['id']}/paper-ballots", headers=JSON, body=body({"code": code,
+                                                                                          "choices": {a: 1}}))
+    assert entered.status_code == 201 and again.status_code == 409
+    assert tallies(edition["id"])["TALLY#commune#~ballots"][0] == 1
