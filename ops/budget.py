@@ -47,5 +47,8 @@ def _outcome(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     result = outcome(election, rule, seed=args.seed)
     seconds = time.perf_counter() - started
-    print(json.dumps({"selected": result.selected, "rule": result.rule, "seconds": round(seconds, 3)}))
+    # The rule as the file (or --rule) names it, and, when equal shares was compared with greedy, which one won.
+    winner = (result.comparison or {}).get("winner")
+    print(json.dumps({"selected": result.selected, "rule": rule, **({"comparison_winner": winner} if winner else {}),
+                      "seconds": round(seconds, 3)}))
     return 0

@@ -97,6 +97,13 @@ def test_the_command_prints_the_official_winners():
                           cwd=ROOT, env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"})
     assert json.loads(done.stdout)["rule"] == "greedy"
 
+    wieliczka = DATA / "Poland_Wieliczka_2023_Green_Budget.pb"  # its file names the comparison step
+    done = subprocess.run([str(ROOT / "noper"), "budget", "outcome", str(wieliczka)], capture_output=True, text=True,
+                          check=True, cwd=ROOT)
+    printed = json.loads(done.stdout)
+    assert printed["rule"] == "equalshares/add1-comparison" and printed["comparison_winner"] == "equal_shares"
+    assert sorted(printed["selected"]) == sorted(pabulib.read(wieliczka).selected())
+
 
 def test_the_command_refuses_a_missing_file_and_an_unknown_rule(tmp_path):
     missing = subprocess.run([str(ROOT / "noper"), "budget", "outcome", str(tmp_path / "none.pb")],
