@@ -2,7 +2,6 @@ import type { ApiProblem } from '../api/problem';
 import type { Loading } from '../communes/commune-page.svelte';
 import { fromLocalInput, toLocalInput } from '../consultations/when';
 import { browserTimers, type Timers } from '../lib/debounce';
-import { boundsOf, type NeighbourhoodCollection, type NeighbourhoodFeature } from '../map/neighbourhood-geojson';
 import { inLuxembourg } from '../posts/compose.svelte';
 import {
   xhrUpload,
@@ -172,20 +171,6 @@ export class ConsultationEditor {
       },
     };
   }
-}
-
-/** Where the location map opens: the commune's neighbourhoods drawn as one outline, and their centre. */
-export function communeArea(shapes: NeighbourhoodCollection | null): {
-  outline: NeighbourhoodFeature | null;
-  centre: { lat: number; lon: number } | null;
-} {
-  const bounds = shapes ? boundsOf(shapes) : null;
-  if (!shapes || !bounds) return { outline: null, centre: null };
-  const polygons = shapes.features.flatMap((f) => (f.geometry.type === 'Polygon' ? [f.geometry.coordinates] : f.geometry.coordinates));
-  return {
-    outline: { type: 'Feature', geometry: { type: 'MultiPolygon', coordinates: polygons }, properties: { id: 'commune', name: '', address_count: 0 } },
-    centre: { lat: (bounds[0][0] + bounds[1][0]) / 2, lon: (bounds[0][1] + bounds[1][1]) / 2 },
-  };
 }
 
 export type AdminView =

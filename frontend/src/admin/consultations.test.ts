@@ -3,7 +3,8 @@ import { problemFrom } from '../api/problem';
 import type { Timers } from '../lib/debounce';
 import type { Consultation, ConsultationAdminApi, ConsultationDraft } from './consultation-admin-api';
 import type { NeighbourhoodCollection } from '../map/neighbourhood-geojson';
-import { communeArea, ConsultationEditor, ConsultationsAdmin, MAX_OPTIONS } from './consultations.svelte';
+import { communeArea } from '../map/neighbourhood-geojson';
+import { ConsultationEditor, ConsultationsAdmin, MAX_OPTIONS } from './consultations.svelte';
 
 const LANGS = ['lb', 'fr'];
 

@@ -105,3 +105,17 @@ export function boundsOf(collection: NeighbourhoodCollection): [[number, number]
   }
   return Number.isFinite(south) ? [[south, west], [north, east]] : null;
 }
+
+/** Where the location map opens: the commune's neighbourhoods drawn as one outline, and their centre. */
+export function communeArea(shapes: NeighbourhoodCollection | null): {
+  outline: NeighbourhoodFeature | null;
+  centre: { lat: number; lon: number } | null;
+} {
+  const bounds = shapes ? boundsOf(shapes) : null;
+  if (!shapes || !bounds) return { outline: null, centre: null };
+  const polygons = shapes.features.flatMap((f) => (f.geometry.type === 'Polygon' ? [f.geometry.coordinates] : f.geometry.coordinates));
+  return {
+    outline: { type: 'Feature', geometry: { type: 'MultiPolygon', coordinates: polygons }, properties: { id: 'commune', name: '', address_count: 0 } },
+    centre: { lat: (bounds[0][0] + bounds[1][0]) / 2, lon: (bounds[0][1] + bounds[1][1]) / 2 },
+  };
+}
