@@ -3,6 +3,8 @@ comments (chalicelib/comments/), as they do events and calls for volunteers. The
 `<edition_id>.<proposal_id>`; its neighbourhood is its proposer's (where its comments count and are moderated).
 The thread's head names the commune: its comments are read by the commune's verified residents and staff, as the
 proposal is, in one Query (strangers get 404, also once the results are published: the comments stay the commune's).
+Reported, it goes to its proposer's neighbourhood's queue; hidden by a moderator, it and its thread are its author's
+and the budget staff's only (the head's `only_among`), and it leaves the ballot (ballots.py, results.py).
 """
 
 from __future__ import annotations
@@ -13,9 +15,9 @@ from chalicelib.budget.models import EditionItem, ProposalItem
 from chalicelib.comments.service import thread_head
 from chalicelib.content import kinds
 from chalicelib.content.hiding import in_place
-from chalicelib.content.kinds import Content, ContentKind, Known
+from chalicelib.content.kinds import Change, Content, ContentKind, Known
 from chalicelib.errors import NotFound
-from chalicelib.policy import Principal, commune_of
+from chalicelib.policy import Principal, allows, commune_of
 from chalicelib.store.table import read_items
 
 KIND = "budget_proposal"
@@ -53,7 +55,8 @@ def _content(item: ProposalItem) -> Content:
                    or "", author_id=item.author_id, item=item, hidden=bool(item.hidden), hidden_reason=item.hidden_reason,
                    hidden_by=item.hidden_by, created_at=item.created_at, title=item.title, text=item.description,
                    thanks_count=int(item.thanks_count or 0),
-                   where={"edition_id": item.edition_id, "proposal_id": item.proposal_id})
+                   where={"edition_id": item.edition_id, "proposal_id": item.proposal_id,
+                          "budget_proposal_id": content_id(item.edition_id, item.proposal_id)})
 
 
 def _load(piece_id: str, known: Known | None = None) -> Content | None:
@@ -71,9 +74,32 @@ def _readable(principal: Principal, piece_id: str) -> Content:
     if keys[0] not in found or keys[1] not in found:
         raise _not_found()
     edition, item = EditionItem.from_raw_data(found[keys[0]]), ProposalItem.from_raw_data(found[keys[1]])
-    if not item.neighbourhood_id or not _may(principal, edition.lau2):
+    if not item.neighbourhood_id or not _may(principal, edition.lau2) or not shown_to(principal, edition.lau2, item):
         raise _not_found()
     return _content(item)
+
+
+def shown_to(principal: Principal, lau2: str, item: ProposalItem) -> bool:
+    """A proposal a moderator hid shows to its author and to the commune's staff who manage budgets (to review it)
+    only; to anyone else it does not exist (its page, the list, its thread, a report)."""
+    return (not item.hidden or (principal.user_id is not None and item.author_id == principal.user_id)
+            or allows("budget.manage", principal, {"lau2": lau2}))
+
+
+def _thread_unless_hidden(principal: Principal, head: Any) -> None:
+    """While hidden, the head names who still reads the thread (`only_among`: its author) besides the budget staff."""
+    thread_readable(principal, head)
+    if head.only_among is not None and principal.user_id not in head.only_among \
+            and not allows("budget.manage", principal, {"lau2": head.neighbourhood_ids[0]}):
+        raise _not_found()
+
+
+def _head_as_hidden(t: Any, content: Content, change: Change) -> None:
+    """The thread's head follows a moderator's decision, in its transaction."""
+    edition_id, proposal_id = _split(content.id)
+    head = head_of(commune_of(content.neighbourhood_id), edition_id, proposal_id)
+    head.only_among = [content.author_id or ""] if change.hide else None
+    t.save(head)
 
 
 def _count(t: Any, content: Content, **deltas: int) -> None:
@@ -92,7 +118,8 @@ def in_commune(lau2: str, edition_id: str, proposal_id: str) -> str:
     return content_id(edition_id, proposal_id)
 
 
-kinds.register(ContentKind(name=KIND, load=_load, readable=_readable, hide=in_place(ProposalItem), count=_count,
-                           thread_readable=thread_readable,
+kinds.register(ContentKind(name=KIND, load=_load, readable=_readable,
+                           hide=in_place(ProposalItem, also=_head_as_hidden), count=_count,
+                           thread_readable=_thread_unless_hidden,
                            stored=lambda piece_id, known: (ProposalItem.key(*_split(piece_id)),
                                                            lambda raw: _content(ProposalItem.from_raw_data(raw)))))
