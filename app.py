@@ -1996,8 +1996,9 @@ def budget_phase(principal, path, body):
 @api.get(BUDGET + "/proposals", action="budget.read", summary="The proposals, oldest first",
          path_model=budget_models.EditionPath,
          response=budget_models.ProposalList, errors=(400, 404))
-def budget_proposal_list(principal, path):
-    return budget_proposals.list_proposals(principal, path.lau2, path.edition_id)
+def budget_proposal_list(principal, request, path):
+    return budget_proposals.list_proposals(principal, path.lau2, path.edition_id,
+                                           choose(request.headers.get("accept-language")))
 
 
 @api.post(BUDGET + "/proposals", action="budget.take_part", summary="Propose a project (proposal phase; residents of "
@@ -2010,8 +2011,9 @@ def budget_propose(principal, path, body):
 
 @api.get(BUDGET + "/proposals/{proposal_id}", action="budget.read", summary="One proposal, and whether I support it",
          path_model=budget_models.ProposalPath, response=budget_models.ProposalPublic, errors=(400, 404))
-def budget_proposal_get(principal, path):
-    return budget_proposals.get_proposal(principal, path.lau2, path.edition_id, path.proposal_id)
+def budget_proposal_get(principal, request, path):
+    return budget_proposals.get_proposal(principal, path.lau2, path.edition_id, path.proposal_id,
+                                         choose(request.headers.get("accept-language")))
 
 
 @api.put(BUDGET + "/proposals/{proposal_id}/support", action="budget.take_part",
@@ -2044,6 +2046,16 @@ def budget_proposal_comments(principal, request, path, query):
     return comments.comments(principal, budget_discussion.KIND,
                              budget_discussion.content_id(path.edition_id, path.proposal_id), query,
                              choose(request.headers.get("accept-language")))
+
+
+@api.post(BUDGET + "/proposals/{proposal_id}/reports", action="moderation.one",
+          summary="Report a proposal (once; not one's own): it goes to its proposer's neighbourhood's reports queue",
+          path_model=budget_models.ProposalPath, body=moderation_models.ReportRequest,
+          response=moderation_models.ReportAccepted, status=201,
+          errors=(400, 401, 404, 409, 413, 415))
+def report_budget_proposal(principal, path, body):
+    piece = budget_discussion.in_commune(path.lau2, path.edition_id, path.proposal_id)
+    return moderation.report(principal, budget_discussion.KIND, piece, body)
 
 
 @api.post(BUDGET + "/proposals/{proposal_id}/document", action="budget.take_part",

@@ -38,10 +38,12 @@ def voter_key(edition_id: str, user_id: str) -> str:
 
 
 def on_ballot(edition_id: str, envelope_id: str) -> tuple[EditionItem | None, dict[str, ProposalItem]]:
-    """The edition and the projects on its ballot in this envelope (feasible ones): one Query."""
+    """The edition and the projects on its ballot in this envelope (feasible ones a moderator did not hide): one
+    Query."""
     item, raws = editions.edition_and(edition_id, ProposalItem.PREFIX)
     proposals = (ProposalItem.from_raw_data(raw) for raw in raws if raw["sk"]["S"].startswith(ProposalItem.PREFIX))
-    return item, {p.proposal_id: p for p in proposals if p.status == "feasible" and p.envelope_id == envelope_id}
+    return item, {p.proposal_id: p for p in proposals if p.status == "feasible" and p.envelope_id == envelope_id
+                  and not p.hidden}
 
 
 def validated(item: EditionItem, envelope: dict[str, Any], projects: dict[str, ProposalItem],

@@ -17,7 +17,7 @@ from pynamodb.attributes import (
 )
 
 from chalicelib.communes.models import Lau2
-from chalicelib.content.hiding import HideableEntity
+from chalicelib.content.hiding import HiddenFields, HideableEntity
 from chalicelib.languages import Language
 from chalicelib.models import Model
 from chalicelib.neighbourhoods.models import NeighbourhoodId, Point
@@ -286,7 +286,10 @@ class Implementation(Model):
     at: datetime
 
 
-class ProposalPublic(Model):
+class ProposalPublic(HiddenFields):
+    """A proposal a moderator hid (`hidden`, with its reason) is listed and shown to its author and the commune's
+    budget staff only."""
+
     id: str
     edition_id: str
     envelope_id: str

@@ -9,7 +9,7 @@ photo). The commune's photos are the commune's: kept in the budget's own place (
 
 from __future__ import annotations
 
-from chalicelib.budget import editions
+from chalicelib.budget import discussion, editions
 from chalicelib.budget.models import EditionItem, ProposalItem, ResultItem
 from chalicelib.errors import Conflict, InvalidInput, NotFound
 from chalicelib.photos import service as photos
@@ -75,6 +75,8 @@ def proposal_photo(principal: Principal, lau2: str, edition_id: str, proposal_id
     if keys[2] not in found:
         raise _no_such_photo()
     proposal, photo = ProposalItem.from_raw_data(found[keys[1]]), PhotoItem.from_raw_data(found[keys[2]])
+    if not discussion.shown_to(principal, edition.lau2, proposal):  # hidden by a moderator: its author's and staff's
+        raise _no_such_photo()
     progress = (proposal.implementation or {}).get("photo_id")
     named = photo_id in (proposal.photo_ids or []) or photo_id == progress
     following = principal.works_for(edition.lau2) and photo.owner_id == commune_owner(edition.lau2)

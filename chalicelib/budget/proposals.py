@@ -1,7 +1,8 @@
 """Proposals of a participatory budget: verified residents of its scope propose projects during the proposal phase
 and support them, once each (a conditional put of the support and an atomic ADD on the proposal's count in one
 transaction: a count is never doubled nor lost). A proposal reaching the edition's threshold moves to the review
-queue (`in_review`). Every verified resident of the commune reads them; anyone once the results are published.
+queue (`in_review`). Every verified resident of the commune reads them; anyone once the results are published. One a
+moderator hid is its author's and the budget staff's only (`discussion.shown_to`).
 """
 
 from __future__ import annotations
@@ -18,7 +19,9 @@ from chalicelib.budget import discussion, editions
 from chalicelib.budget.models import (
     EditionItem, Implementation, ProposalDocument, ProposalItem, ProposalList, ProposalPublic, BudgetProposalRequest, Support, SupportItem,
 )
+from chalicelib.content.hiding import hidden_fields
 from chalicelib.errors import Conflict, InvalidInput, NotFound
+from chalicelib.i18n import DEFAULT
 from chalicelib.neighbourhoods.models import Point, neighbourhoods_for_cells
 from chalicelib.neighbourhoods.service import list_published
 from chalicelib.observability import logger
@@ -82,15 +85,17 @@ def _date(item: EditionItem, phase: str):
     return datetime.fromisoformat(item.dates[phase])
 
 
-def list_proposals(principal: Principal, lau2: str, edition_id: str) -> ProposalList:
+def list_proposals(principal: Principal, lau2: str, edition_id: str, language: str = DEFAULT) -> ProposalList:
     """The edition's proposals, oldest first: one Query of its partition (the edition, then its proposals)."""
     item, raws = editions.edition_and(edition_id, ProposalItem.PREFIX)
     editions.may_read(principal, item, lau2)
     proposals = [ProposalItem.from_raw_data(raw) for raw in raws if raw["sk"]["S"].startswith(ProposalItem.PREFIX)]
-    return ProposalList(proposals=[public(p, principal.user_id) for p in proposals])
+    return ProposalList(proposals=[public(p, principal.user_id, language) for p in proposals
+                                   if discussion.shown_to(principal, lau2, p)])
 
 
-def get_proposal(principal: Principal, lau2: str, edition_id: str, proposal_id: str) -> ProposalPublic:
+def get_proposal(principal: Principal, lau2: str, edition_id: str, proposal_id: str,
+                 language: str = DEFAULT) -> ProposalPublic:
     """One proposal, and whether I support it: one BatchGetItem (the edition, the proposal, my support)."""
     keys = [EditionItem.key(edition_id), ProposalItem.key(edition_id, proposal_id),
             SupportItem.key(edition_id, proposal_id, principal.user_id or "-")]
@@ -99,7 +104,10 @@ def get_proposal(principal: Principal, lau2: str, edition_id: str, proposal_id: 
     editions.may_read(principal, EditionItem.from_raw_data(edition) if edition else None, lau2)
     if keys[1] not in found:
         raise not_found()
-    view = public(ProposalItem.from_raw_data(found[keys[1]]), principal.user_id)
+    proposal = ProposalItem.from_raw_data(found[keys[1]])
+    if not discussion.shown_to(principal, lau2, proposal):
+        raise not_found()
+    view = public(proposal, principal.user_id, language)
     if principal.user_id:
         view.supported = keys[2] in found
     return view
@@ -167,7 +175,7 @@ def to_review_at_threshold(item: EditionItem, edition_id: str, proposal_id: str)
     return load_proposal(edition_id, proposal_id)
 
 
-def public(item: ProposalItem, reader: str | None) -> ProposalPublic:
+def public(item: ProposalItem, reader: str | None, language: str = DEFAULT) -> ProposalPublic:
     location = None
     if item.location_cell:
         lat, lon = h3.cell_to_latlng(item.location_cell)
@@ -181,4 +189,5 @@ def public(item: ProposalItem, reader: str | None) -> ProposalPublic:
         implementation=Implementation(**item.implementation) if item.implementation else None,
         comment_count=int(item.comment_count or 0),
         document=ProposalDocument(**item.document) if item.document else None,
-        mine=reader is not None and item.author_id == reader, created_at=item.created_at)
+        mine=reader is not None and item.author_id == reader, created_at=item.created_at,
+        **hidden_fields(item, language))

@@ -35,7 +35,7 @@ def election_of(item: EditionItem, envelope: dict[str, Any], proposals: list[Pro
                 cast: list[dict[str, int]]) -> rules.Election:
     unit = int(item.unit_cents or 1)
     projects = {p.proposal_id: int(p.final_cents or 0) // unit for p in proposals
-                if p.status == "feasible" and p.envelope_id == envelope["id"]}
+                if p.status == "feasible" and p.envelope_id == envelope["id"] and not p.hidden}  # hidden: not on it
     kind = "cumulative" if item.ballot["type"] == "cumulative" else "approval"
     # Add1 raises each voter's share by one whole euro a round (equalshares.net), not by one cent: `unit` budget
     # units make a euro (100 for an edition in cents; 1 for an imported election counted in whole units).

@@ -21,7 +21,7 @@ HideReason = Literal["spam", "harassment", "hate", "misinformation", "commercial
                      "other"]
 HIDE_REASONS: tuple[str, ...] = (*HideReason.__args__, "reported")  # type: ignore[attr-defined]
 Why = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
-TargetType = Literal["post", "comment", "message", "item", "event", "call"]  # the content kinds (chalicelib/content/kinds.py)
+TargetType = Literal["post", "comment", "message", "item", "event", "call", "budget_proposal"]  # the content kinds (chalicelib/content/kinds.py)
 TARGET_TYPES: tuple[str, ...] = TargetType.__args__  # type: ignore[attr-defined]
 
 
@@ -72,7 +72,8 @@ class ReportDecision(Model):
 class TargetPath(Model):
     neighbourhood_id: NeighbourhoodId
     target_type: TargetType
-    target_id: Annotated[str, StringConstraints(pattern=r"^[0-9A-Z]{26}$")]
+    # A budget proposal's id is `<edition id>.<proposal id>` (chalicelib/budget/discussion.py).
+    target_id: Annotated[str, StringConstraints(pattern=r"^[0-9A-Z]{26}(\.[0-9A-Z]{26})?$")]
 
 
 class AppealRequest(Model):
@@ -141,6 +142,8 @@ class ReportedTarget(Model):
     item_id: str | None = Field(default=None, description="the lent item, or the item the comment is on")
     event_id: str | None = Field(default=None, description="the event, or the event the comment is on")
     call_id: str | None = Field(default=None, description="the call for volunteers, or the call the comment is on")
+    budget_proposal_id: str | None = Field(default=None, description="the budget proposal (`<edition id>.<proposal "
+                                                                     "id>`), or the proposal the comment is on")
     count: int = Field(description="distinct residents reporting")
     reasons: dict[str, int] = Field(description="reason -> how many; never who reported")
     texts: list[str] = Field(default_factory=list, description="what reporters added, without their names")
@@ -210,6 +213,7 @@ class ReportItem(Entity):
     item_id = UnicodeAttribute(null=True)  # lent items and comments on them
     event_id = UnicodeAttribute(null=True)  # events and comments on them
     call_id = UnicodeAttribute(null=True)  # calls for volunteers and comments on them
+    budget_proposal_id = UnicodeAttribute(null=True)  # budget proposals (`<edition>.<proposal>`) and comments on them
     reporter_id = UnicodeAttribute()
     reason = UnicodeAttribute()
     text = UnicodeAttribute(null=True)

@@ -44,7 +44,7 @@ from chalicelib.store.table import condition_failed, refused_conditions, table_c
 AUTO_HIDE_AT = 3  # distinct reports that hide a post until a moderator reviews it (posts/hiding.py)
 AUTO = "auto"
 # What a report keeps of where its target is (a kind's `Content.where`), for the queue to link it.
-_WHERE = ("post_id", "conversation_id", "item_id", "event_id", "call_id")
+_WHERE = ("post_id", "conversation_id", "item_id", "event_id", "call_id", "budget_proposal_id")
 # The sort keys a cursor of the log (`<at>#<ULID>`) or of the appeals queue (`<appealed at>#<post id>`) holds.
 _TIME_ID_SK = TIME_ID_SK
 
@@ -226,7 +226,8 @@ def _summary(target_type: str, target_id: str, reports: list[ReportItem], shown:
     """One target of the queue, with what it shows of the piece."""
     first = reports[0]
     return ReportedTarget(target_type=target_type, target_id=target_id, post_id=first.post_id,  # type: ignore[arg-type]
-                          conversation_id=first.conversation_id, item_id=first.item_id, event_id=first.event_id, call_id=first.call_id, count=len(reports),
+                          conversation_id=first.conversation_id, item_id=first.item_id, event_id=first.event_id, call_id=first.call_id,
+                          budget_proposal_id=first.budget_proposal_id, count=len(reports),
                           reasons=dict(Counter(r.reason for r in reports)), texts=[r.text for r in reports if r.text],
                           content=shown)
 

@@ -316,6 +316,8 @@ EXPECTED = {
     ("POST", "/api/v1/communes/{lau2}/budgets/{edition_id}/proposals/{proposal_id}/document"): COMMUNE_RESIDENTS,
     ("GET", "/api/v1/communes/{lau2}/budgets/{edition_id}/proposals/{proposal_id}/document"): ALL,
     ("GET", "/api/v1/communes/{lau2}/budgets/{edition_id}/proposals/{proposal_id}/comments"): ALL,
+    # Reporting a proposal: anyone signed in passes the route; the content kernel answers 404 to who may not read it.
+    ("POST", "/api/v1/communes/{lau2}/budgets/{edition_id}/proposals/{proposal_id}/reports"): SIGNED_IN,
     ("POST", "/api/v1/communes/{lau2}/budgets/{edition_id}/proposals/{proposal_id}/review"): {"staff_admin"},
     ("POST", "/api/v1/communes/{lau2}/budgets/{edition_id}/proposals/{proposal_id}/merge"): {"staff_admin"},
     ("PUT", "/api/v1/communes/{lau2}/budgets/{edition_id}/proposals/{proposal_id}/implementation"): {"staff_admin"},

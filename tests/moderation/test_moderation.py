@@ -92,7 +92,7 @@ def test_a_comment_can_be_reported_by_whoever_reads_it(client, act_as):
     content = target.pop("content")
     assert target == {"target_type": "comment", "target_id": comment["id"], "post_id": post["id"], "count": 1,
                       "reasons": {"harassment": 1}, "texts": [], "conversation_id": None, "item_id": None,
-                      "event_id": None, "call_id": None}
+                      "event_id": None, "call_id": None, "budget_proposal_id": None}
     assert content["text"] == "Nobody cares" and content["author_id"] == "U-anna"  # what the moderator decides on
 
 

@@ -14,10 +14,10 @@ export type Tally =
 /** Why the ballot cannot be sent yet, or what the API refused (`choices` or `choices.<id>`). */
 export type BallotProblem = 'empty' | 'overBudget' | 'tooMany' | 'tooManyPoints' | 'badPoints';
 
-/** The projects on my ballot: the feasible proposals of my envelope. */
+/** The projects on my ballot: the feasible proposals of my envelope (not one a moderator hid, as the API says). */
 export function ballotProjects(proposals: readonly Proposal[], envelopeId: string): BallotProject[] {
   return proposals
-    .filter((p) => p.status === 'feasible' && p.envelope_id === envelopeId)
+    .filter((p) => p.status === 'feasible' && p.envelope_id === envelopeId && !p.hidden)
     .map((p) => ({ id: p.id, title: p.title, cents: p.final_cents ?? p.estimated_cents }));
 }
 

@@ -5,7 +5,7 @@ import { nextPhase } from './budget-api';
 import { Ballot, ballotProjects, type BallotProject } from './ballot.svelte';
 import { formatMoney, parseEuros } from './money';
 import type { BallotRules, EnvelopeResult, ProjectResult } from './budget-api';
-import { difference, explain, inMyLanguage } from './edition-view';
+import { difference, explain, inMyLanguage, listed } from './edition-view';
 
 const projects: BallotProject[] = [
   { id: 'P1', title: 'Benches', cents: 4_000_00 },
@@ -102,15 +102,40 @@ describe('sending', () => {
   });
 });
 
+function proposal(id: string, status: Proposal['status'], envelope = 'all', hidden = false): Proposal {
+  return {
+    id, edition_id: 'E1', envelope_id: envelope, title: id, description: '', category: 'sport', estimated_cents: 100,
+    final_cents: 250, location: null, photo_ids: [], author_name: null, supports: 0, status, reason: null, merged_into: null,
+    implementation: null, document: null, comment_count: 0, mine: false, supported: null, created_at: '2026-12-01T10:00:00Z',
+    hidden, hidden_reason: hidden ? 'spam' : null, hidden_note: null, hidden_reason_text: hidden ? 'Hidden by a moderator: spam' : null,
+  };
+}
+
 describe('the projects on the ballot', () => {
   it('are the feasible proposals of my envelope at their final cost', () => {
-    const proposal = (id: string, status: Proposal['status'], envelope = 'all'): Proposal => ({
-      id, edition_id: 'E1', envelope_id: envelope, title: id, description: '', category: 'sport', estimated_cents: 100,
-      final_cents: 250, location: null, photo_ids: [], author_name: null, supports: 0, status, reason: null, merged_into: null,
-      implementation: null, document: null, comment_count: 0, mine: false, supported: null, created_at: '2026-12-01T10:00:00Z',
-    });
     expect(ballotProjects([proposal('A', 'feasible'), proposal('B', 'not_feasible'), proposal('C', 'feasible', 'north')], 'all'))
       .toEqual([{ id: 'A', title: 'A', cents: 250 }]);
+  });
+
+  it('leave out a proposal a moderator hid (its author still gets it from the API)', () => {
+    expect(ballotProjects([proposal('A', 'feasible', 'all', true), proposal('B', 'feasible')], 'all').map((p) => p.id)).toEqual(['B']);
+  });
+});
+
+describe('the list of proposals', () => {
+  it('lists a hidden proposal for its author and staff, but neither counts it nor maps it', () => {
+    const place = { lat: 49.6, lon: 6.1 };
+    const proposals = [
+      { ...proposal('A', 'submitted', 'all', true), location: place },
+      { ...proposal('B', 'submitted'), location: place },
+      proposal('C', 'merged'),
+      { ...proposal('D', 'feasible'), category: 'culture' as const },
+    ];
+    const all = listed(proposals, '');
+    expect(all.shown.map((p) => p.id)).toEqual(['A', 'B', 'D']);
+    expect(all.counted).toBe(2);
+    expect(all.mapped.map((p) => p.id)).toEqual(['B']);
+    expect(listed(proposals, 'culture').shown.map((p) => p.id)).toEqual(['D']);
   });
 });
 

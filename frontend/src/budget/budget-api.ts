@@ -1,7 +1,7 @@
 import type { ApiClient } from '../api/client';
 import { emptyOutcomeOf, outcomeOf, type Outcome } from '../api/outcome';
 import type { components } from '../api/schema';
-import type { CommentsApi } from '../comments/comments-api';
+import type { CommentsApi, ReportReason } from '../comments/comments-api';
 import { httpCommentsApi } from '../comments/comments-api';
 import type { Photo, PhotoUploadApi } from '../lib/photo-upload.svelte';
 
@@ -55,6 +55,8 @@ export interface BudgetApi extends CommentsApi, PhotoUploadApi {
   proposalPhoto(ref: EditionRef, proposalId: string, photoId: string): Promise<Outcome<Photo>>;
   propose(ref: EditionRef, body: ProposalRequest): Promise<Outcome<Proposal>>;
   support(ref: EditionRef, proposalId: string): Promise<Outcome<Schemas['Support']>>;
+  /** Report the proposal itself to the moderators of its proposer's neighbourhood (its comments: `report`). */
+  reportProposal(ref: EditionRef, proposalId: string, reason: ReportReason, text: string | null): Promise<Outcome<unknown>>;
   startDocument(ref: EditionRef, proposalId: string, file: { name: string; size: number }): Promise<Outcome<Schemas['ProposalDocumentStarted']>>;
   documentLink(ref: EditionRef, proposalId: string): Promise<Outcome<Schemas['ProposalDocumentLink']>>;
   ballot(ref: EditionRef): Promise<Outcome<MyBallot>>;
@@ -91,6 +93,10 @@ export function httpBudgetApi(client: ApiClient, ref: EditionRef | null = null):
     proposal: (r, id) => outcomeOf(client.GET('/api/v1/communes/{lau2}/budgets/{edition_id}/proposals/{proposal_id}', { params: onProposal(r, id), ...fresh })),
     propose: (r, body) => outcomeOf(client.POST('/api/v1/communes/{lau2}/budgets/{edition_id}/proposals', { params: onEdition(r), body })),
     support: (r, id) => outcomeOf(client.PUT('/api/v1/communes/{lau2}/budgets/{edition_id}/proposals/{proposal_id}/support', { params: onProposal(r, id) })),
+    reportProposal: (r, id, reason, text) =>
+      outcomeOf(client.POST('/api/v1/communes/{lau2}/budgets/{edition_id}/proposals/{proposal_id}/reports', {
+        params: onProposal(r, id), body: { reason, text: text || null },
+      })),
     startDocument: (r, id, file) =>
       outcomeOf(client.POST('/api/v1/communes/{lau2}/budgets/{edition_id}/proposals/{proposal_id}/document', {
         params: onProposal(r, id), body: { name: file.name, content_type: 'application/pdf', size: file.size },

@@ -1,6 +1,6 @@
 import type { Locale } from '../i18n/locales';
 import type { MessageKey, MessageParams } from '../i18n/translate';
-import type { EnvelopeResult, ProjectResult } from './budget-api';
+import type { Category, EnvelopeResult, ProjectResult, Proposal } from './budget-api';
 import { formatMoney } from './money';
 
 /** A text given per commune language ({"lb": …, "fr": …}): mine, else French, else the first. */
@@ -61,4 +61,15 @@ export function difference(envelope: EnvelopeResult): { onlyRule: ProjectResult[
 /** A proposal's title by id, for explanations naming other projects. */
 export function titlesOf(envelope: EnvelopeResult): Record<string, string> {
   return Object.fromEntries(envelope.projects.map((p) => [p.proposal_id, p.title]));
+}
+
+/**
+ * The proposals a list shows (merged ones go, a category filters them). A proposal a moderator hid reaches only its
+ * author and the budget staff (the API leaves it out for everyone else): listed for them, marked, but neither
+ * counted nor on the map.
+ */
+export function listed(proposals: readonly Proposal[], category: Category | ''): { shown: Proposal[]; counted: number; mapped: Proposal[] } {
+  const shown = proposals.filter((p) => p.status !== 'merged' && (!category || p.category === category));
+  const mapped = shown.filter((p) => !p.hidden);
+  return { shown, counted: mapped.length, mapped: mapped.filter((p) => p.location) };
 }

@@ -21,3 +21,14 @@ export function reasonLabel(code: string): string {
 export function isReasonCode(value: string | null): boolean {
   return value !== null && REASON_CODES.has(value);
 }
+
+/**
+ * Where a reported budget proposal (or the proposal a reported comment is on) is read: its piece id is
+ * `<edition id>.<proposal id>` and its commune the queue's (a neighbourhood id starts with its commune's LAU2 code).
+ */
+export function budgetProposalHref(neighbourhoodId: string, pieceId: string): string | null {
+  const [editionId, proposalId, ...rest] = pieceId.split('.');
+  const lau2 = neighbourhoodId.split('-', 1)[0];
+  if (!editionId || !proposalId || rest.length || !lau2) return null;
+  return `/communes/${encodeURIComponent(lau2)}/budgets/${encodeURIComponent(editionId)}/proposals/${encodeURIComponent(proposalId)}`;
+}

@@ -6,6 +6,7 @@ import { i18n } from '../i18n/index.svelte';
 import AppealCard from './AppealCard.svelte';
 import { ModerationDesk } from './moderation-desk.svelte';
 import { pendingAppealOf, type AppealPage, type AuditEntry, type ModerationApi, type ReportDecision, type ReportedTarget } from './moderation-api';
+import { budgetProposalHref } from './labels';
 import ReportCard from './ReportCard.svelte';
 
 const P1 = '01J0000000000000000000P001';
@@ -22,6 +23,7 @@ function target(type: ReportedTarget['target_type'], id: string, count = 1): Rep
     item_id: null,
     event_id: null,
     call_id: null,
+    budget_proposal_id: null,
     count,
     reasons: { spam: count },
     texts: ['selling things'],
@@ -276,6 +278,29 @@ describe('the report card', () => {
       render(ReportCard, { props: { desk: new ModerationDesk(fakeApi().api, 'n1', 'me', home), target: target('post', P1), ondecided: () => {} } }).body;
     expect(card('n1')).toContain(`href="/posts/${P1}"`);
     expect(card('n2')).not.toContain('href="/posts/');
+  });
+
+  it('names a reported budget proposal and links it for any moderator of the commune until it is hidden', () => {
+    const piece = `${P1}.${P2}`;
+    const proposal = (hidden: boolean): ReportedTarget => {
+      const base = target('budget_proposal', piece, 2);
+      return { ...base, post_id: null, budget_proposal_id: piece, content: { ...base.content!, title: 'Benches', hidden } };
+    };
+    const card = (hidden: boolean) =>
+      render(ReportCard, { props: { desk: new ModerationDesk(fakeApi().api, '0501-n1', 'me', '0501-n2'), target: proposal(hidden), ondecided: () => {} } }).body;
+    const shown = card(false);
+    expect(shown).toContain(i18n.plural('moderation.reported.budget_proposal', 2));
+    expect(shown).toContain(`href="/communes/0501/budgets/${P1}/proposals/${P2}"`);
+    expect(shown).toContain(i18n.t('moderation.decide.hide.budget_proposal'));
+    expect(card(true)).not.toContain('href="/communes/');
+  });
+});
+
+describe('where a reported budget proposal is read', () => {
+  it('splits its piece id and takes the commune from the neighbourhood', () => {
+    expect(budgetProposalHref('0501-891fa065313', 'E1.P1')).toBe('/communes/0501/budgets/E1/proposals/P1');
+    expect(budgetProposalHref('0501-n1', 'E1')).toBeNull();
+    expect(budgetProposalHref('0501-n1', 'E1.P1.X')).toBeNull();
   });
 });
 
