@@ -6,7 +6,8 @@
 // running total says when she is over the budget), then changes her vote; the admin enters Ben's paper ballot by the
 // code on his voting card, closes the vote (the results' job runs in-process on the local stack) and publishes the
 // results, which Anna and an anonymous visitor read with each project's explanation and greedy's outcome beside;
-// last, the admin sets a new edition up in the web app.
+// the admin posts a funded project's progress with a photo, which the visitor sees with the read-only discussion;
+// Ben reports Anna's proposal from its page; last, the admin sets a new edition up in the web app.
 // axe-core checks the ballot page when the repository has it (node_modules/axe-core); no page scrolls sideways.
 // NOPER_BASE_URL is the origin of the stack; NOPER_OUTBOX_DIR its outbox (sign-in codes); commune 0501 seeded as
 // tests/stack/conftest.py does. NOPER_SCREENSHOTS=1 saves /tmp/noper-budget-*.png.
@@ -16,7 +17,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { ROOT, chromiumForTests, newContext, staffMember, uniqueStamp, verifiedResident, watchPageErrors } from './stack-session.mjs';
+import { ROOT, chromiumForTests, drawnJpeg, newContext, staffMember, uniqueStamp, verifiedResident, watchPageErrors } from './stack-session.mjs';
 
 const BASE_URL = process.env.NOPER_BASE_URL?.replace(/\/+$/, '');
 if (!BASE_URL) {
@@ -273,6 +274,37 @@ describe('the participatory budget', () => {
       assert.ok(await fitsWidth(pageV), 'the public results scroll sideways at 360 px');
       const csv = await visitor.request.get(`${BASE_URL}/api/v1${base}/${voting.id}/results.csv`);
       assert.ok(csv.ok(), `the CSV: HTTP ${csv.status()}`);
+
+      // When the admin posts a funded project's progress with a photo of the works (the commune's, uploaded first)
+      await pageS.setViewportSize({ width: 1280, height: 900 });
+      const progress = pageS.getByTestId('budget-progress').filter({ hasText: benches.title });
+      await progress.getByLabel(text['budget.admin.progressState']).selectOption('in_progress');
+      await progress.getByLabel(text['budget.admin.progressNote']).pressSequentially('The benches are being installed.');
+      await progress.getByTestId('photo-input').setInputFiles(await drawnJpeg(pageS, 'works.jpg'));
+      await progress.locator('[data-testid="photo-status"][data-phase="ready"]').waitFor({ timeout: 30_000 });
+      await press(progress.getByTestId('budget-progress-save'));
+      await pageS.getByTestId('budget-admin-done').filter({ hasText: text['budget.admin.done.progress'] }).waitFor();
+      // Then the visitor reads it on the project's page, its photo too, and the residents' discussion (read only)
+      await ben.call('POST', `${base}/${voting.id}/proposals/${benches.id}/comments`, { text: 'Can we have one in the shade?' });
+      await pageV.goto(`${BASE_URL}${base}/${voting.id}/proposals/${benches.id}`);
+      await pageV.getByTestId('proposal-progress').filter({ hasText: 'The benches are being installed.' }).waitFor();
+      const photo = pageV.getByTestId('proposal-progress-photo');
+      await photo.waitFor();
+      assert.ok(await photo.evaluate((img) => img.complete && img.naturalWidth > 0), 'the progress photo loads');
+      await pageV.getByTestId('comment-text').filter({ hasText: 'Can we have one in the shade?' }).waitFor();
+      assert.equal(await pageV.getByTestId('comment-form').count(), 0, 'a visitor reads the discussion, does not write');
+      assert.ok(await fitsWidth(pageV), 'the public proposal page scrolls sideways at 360 px');
+      await shoot(pageV, 'progress-360');
+
+      // When Ben reports Anna's proposal from its page, it goes to the moderators (once: the button gives way)
+      const pageB = await ben.context.newPage();
+      errors.push(watchPageErrors(pageB));
+      await pageB.goto(`${BASE_URL}${base}/${open.id}`);
+      await press(pageB.getByRole('link', { name: title }));
+      await press(pageB.getByTestId('report-proposal'));
+      await pageB.getByTestId('report-form').locator('select').selectOption('commercial');
+      await press(pageB.getByTestId('report-form').getByRole('button', { name: life['life.report.send'] }));
+      await pageB.getByText(life['life.notice.reported']).waitFor();
 
       // And the admin sets a new edition up in the web app (at 360 px): texts per commune language, euros, dates
       await press(pageS.getByTestId('budget-admin-new'));

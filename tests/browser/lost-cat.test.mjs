@@ -14,7 +14,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { chromiumForTests, ROOT, staffMember, uniqueStamp, verifiedResident, watchPageErrors } from './stack-session.mjs';
+import { chromiumForTests, drawnJpeg, ROOT, staffMember, uniqueStamp, verifiedResident, watchPageErrors } from './stack-session.mjs';
 
 const BASE_URL = process.env.NOPER_BASE_URL?.replace(/\/+$/, '');
 if (!BASE_URL) {
@@ -46,29 +46,6 @@ async function resident(name, home, approve) {
     commune: COMMUNE, email, displayName: `${name} ${stamp.slice(-4)}`, query: home.query, approve, timeout: TIMEOUT,
   });
   return { context, neighbourhood: neighbourhood.id, name: profile.display_name };
-}
-
-/** A small real JPEG drawn by the browser (a grey "cat" on green), as a file for the photo input. */
-async function catPhoto(page) {
-  const base64 = await page.evaluate(async () => {
-    const canvas = document.createElement('canvas');
-    canvas.width = 320;
-    canvas.height = 240;
-    const pen = canvas.getContext('2d');
-    pen.fillStyle = '#6a9a4a';
-    pen.fillRect(0, 0, 320, 240);
-    pen.fillStyle = '#8a8a8a';
-    pen.beginPath();
-    pen.ellipse(160, 150, 70, 50, 0, 0, Math.PI * 2);
-    pen.arc(160, 80, 35, 0, Math.PI * 2);
-    pen.fill();
-    const blob = await new Promise((resolve) => canvas.toBlob(resolve, 'image/jpeg', 0.85));
-    const bytes = new Uint8Array(await blob.arrayBuffer());
-    let text = '';
-    for (const byte of bytes) text += String.fromCharCode(byte);
-    return btoa(text);
-  });
-  return { name: 'mimi.jpg', mimeType: 'image/jpeg', buffer: Buffer.from(base64, 'base64') };
 }
 
 async function shoot(page, name) {
@@ -113,7 +90,7 @@ describe('a lost cat reaches the next neighbourhood', () => {
         return `${at.getFullYear()}-${pad(at.getMonth() + 1)}-${pad(at.getDate())}T${pad(at.getHours())}:${pad(at.getMinutes())}`;
       });
       await seenBox.fill(seen);
-      await pageA.getByTestId('photo-input').setInputFiles(await catPhoto(pageA));
+      await pageA.getByTestId('photo-input').setInputFiles(await drawnJpeg(pageA, 'mimi.jpg'));
       // The server checks and re-encodes the photo asynchronously (ops/local_events.py here): wait for "ready".
       await pageA.locator('[data-testid="photo-status"][data-phase="ready"]').waitFor({ timeout: 30_000 });
       await shoot(pageA, 'compose-360');

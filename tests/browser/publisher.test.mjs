@@ -14,7 +14,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
-import { chromiumForTests, newContext as blankContext, staffMember, uniqueStamp, verifiedResident } from './stack-session.mjs';
+import { chromiumForTests, drawnJpeg, newContext as blankContext, staffMember, uniqueStamp, verifiedResident } from './stack-session.mjs';
 
 const BASE_URL = process.env.NOPER_BASE_URL?.replace(/\/+$/, '');
 if (!BASE_URL) {
@@ -59,28 +59,6 @@ function onePagePdf(text) {
   for (const offset of offsets) pdf += `${String(offset).padStart(10, '0')} 00000 n \n`;
   pdf += `trailer\n<< /Size ${objects.length + 1} /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`;
   return Buffer.from(pdf, 'latin1');
-}
-
-/** A small JPEG drawn in the page (a poster: a sun on a sky). */
-async function poster(page) {
-  const base64 = await page.evaluate(async () => {
-    const canvas = document.createElement('canvas');
-    canvas.width = 320;
-    canvas.height = 200;
-    const pen = canvas.getContext('2d');
-    pen.fillStyle = '#3a6ea5';
-    pen.fillRect(0, 0, 320, 200);
-    pen.fillStyle = '#f2c230';
-    pen.beginPath();
-    pen.arc(160, 100, 50, 0, Math.PI * 2);
-    pen.fill();
-    const blob = await new Promise((resolve) => canvas.toBlob(resolve, 'image/jpeg', 0.85));
-    const bytes = new Uint8Array(await blob.arrayBuffer());
-    let text = '';
-    for (const byte of bytes) text += String.fromCharCode(byte);
-    return btoa(text);
-  });
-  return { name: 'poster.jpg', mimeType: 'image/jpeg', buffer: Buffer.from(base64, 'base64') };
 }
 
 async function shoot(page, name) {
@@ -199,7 +177,7 @@ describe('a clerk publishes through a publisher link', () => {
     await page.keyboard.press('ArrowDown');
     await page.keyboard.press('Enter');
     await page.getByTestId('event-address').filter({ hasText: 'Hauptstrooss' }).waitFor();
-    await page.getByTestId('photo-input').setInputFiles(await poster(page));
+    await page.getByTestId('photo-input').setInputFiles(await drawnJpeg(page, 'poster.jpg'));
     await page.locator('[data-testid="photo-status"][data-phase="ready"]').waitFor({ timeout: 30_000 });
     await key(page.getByTestId('event-public'));
     assert.equal(await page.getByRole('radio', { name: commune['publish.target.commune'].split('{')[0].trim(), exact: false }).first().isChecked(), true);

@@ -138,3 +138,25 @@ export function watchPageErrors(page) {
   });
   return errors;
 }
+
+/** A small JPEG drawn by the page's own canvas (a coloured field and a disc), as a file to give a photo input. */
+export async function drawnJpeg(page, name = 'photo.jpg') {
+  const base64 = await page.evaluate(async () => {
+    const canvas = document.createElement('canvas');
+    canvas.width = 320;
+    canvas.height = 240;
+    const pen = canvas.getContext('2d');
+    pen.fillStyle = '#6a9a4a';
+    pen.fillRect(0, 0, 320, 240);
+    pen.fillStyle = '#f2c230';
+    pen.beginPath();
+    pen.arc(160, 120, 60, 0, Math.PI * 2);
+    pen.fill();
+    const blob = await new Promise((resolve) => canvas.toBlob(resolve, 'image/jpeg', 0.85));
+    const bytes = new Uint8Array(await blob.arrayBuffer());
+    let text = '';
+    for (const byte of bytes) text += String.fromCharCode(byte);
+    return btoa(text);
+  });
+  return { name, mimeType: 'image/jpeg', buffer: Buffer.from(base64, 'base64') };
+}
