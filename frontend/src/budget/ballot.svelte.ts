@@ -43,7 +43,9 @@ export class Ballot {
     mine: MyBallot | null = null,
   ) {
     if (mine) {
-      this.choices = { ...mine.choices };
+      // Only projects still on the ballot: one a moderator hid since is left out (sending it back would be refused).
+      const onBallot = new Set(projects.map((p) => p.id));
+      this.choices = Object.fromEntries(Object.entries(mine.choices).filter(([id]) => onBallot.has(id)));
       this.voted = mine.voted;
       this.channel = mine.channel ?? null;
     }

@@ -92,6 +92,13 @@ describe('sending', () => {
     expect(fresh.done).toBe('sent');
   });
 
+  it('leaves out a project no longer on the ballot (a moderator hid it since I voted)', async () => {
+    const ballot = new Ballot(rules('approval'), projects, 10_000_00, mine({ voted: true, channel: 'online', choices: { P1: 1, GONE: 1 } }));
+    const sent: Record<string, number>[] = [];
+    await ballot.send(async (choices) => (sent.push(choices), { ok: true, data: mine({ voted: true, channel: 'online', choices }) }));
+    expect(sent).toEqual([{ P1: 1 }]);
+  });
+
   it('keeps the API problem, naming the project', async () => {
     const ballot = new Ballot(rules('approval'), projects, 10_000_00);
     ballot.choose('P1', true);
