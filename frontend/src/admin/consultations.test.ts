@@ -2,8 +2,6 @@ import { describe, expect, it } from 'vitest';
 import { problemFrom } from '../api/problem';
 import type { Timers } from '../lib/debounce';
 import type { Consultation, ConsultationAdminApi, ConsultationDraft } from './consultation-admin-api';
-import type { NeighbourhoodCollection } from '../map/neighbourhood-geojson';
-import { communeArea } from '../map/neighbourhood-geojson';
 import { ConsultationEditor, ConsultationsAdmin, MAX_OPTIONS } from './consultations.svelte';
 
 const LANGS = ['lb', 'fr'];
@@ -250,28 +248,5 @@ describe('ConsultationsAdmin', () => {
     const admin = new ConsultationsAdmin(api, '0501');
     await admin.showResults(consultation());
     expect(admin.current).toMatchObject({ view: 'results', results: { state: 'failed' }, comments: { state: 'ready', value: [] } });
-  });
-});
-
-describe('communeArea', () => {
-  const square = (lon: number, lat: number): [number, number][][] => [[[lon, lat], [lon + 0.02, lat], [lon + 0.02, lat + 0.01], [lon, lat + 0.01], [lon, lat]]];
-  const shapes: NeighbourhoodCollection = {
-    type: 'FeatureCollection',
-    features: [
-      { type: 'Feature', geometry: { type: 'Polygon', coordinates: square(6.1, 49.6) }, properties: { id: 'n1', name: 'Uewen', address_count: 3 } },
-      { type: 'Feature', geometry: { type: 'MultiPolygon', coordinates: [square(6.12, 49.61)] }, properties: { id: 'n2', name: 'Ënnen', address_count: 4 } },
-    ],
-  };
-
-  it('opens the map on the middle of the commune, outlined by all its neighbourhoods', () => {
-    const area = communeArea(shapes);
-    expect(area.centre?.lat).toBeCloseTo(49.61);
-    expect(area.centre?.lon).toBeCloseTo(6.12);
-    expect(area.outline?.geometry).toEqual({ type: 'MultiPolygon', coordinates: [square(6.1, 49.6), square(6.12, 49.61)] });
-  });
-
-  it('has no centre before the outlines arrive, or without any', () => {
-    expect(communeArea(null)).toEqual({ outline: null, centre: null });
-    expect(communeArea({ type: 'FeatureCollection', features: [] })).toEqual({ outline: null, centre: null });
   });
 });

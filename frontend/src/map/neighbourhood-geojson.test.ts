@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { boundsOf, neighbourhoodRows, readNeighbourhoodCollection, summaryRows } from './neighbourhood-geojson';
+import { boundsOf, communeArea, neighbourhoodRows, readNeighbourhoodCollection, summaryRows, type NeighbourhoodCollection } from './neighbourhood-geojson';
 
 const ring = (lon: number, lat: number) => [
   [lon, lat],
@@ -74,5 +74,43 @@ describe('boundsOf', () => {
 
   it('is null without features', () => {
     expect(boundsOf({ type: 'FeatureCollection', features: [] })).toBeNull();
+  });
+});
+
+describe('communeArea', () => {
+  const square = (lon: number, lat: number): [number, number][][] => [[[lon, lat], [lon + 0.02, lat], [lon + 0.02, lat + 0.01], [lon, lat + 0.01], [lon, lat]]];
+  const shapes: NeighbourhoodCollection = {
+    type: 'FeatureCollection',
+    features: [
+      { type: 'Feature', geometry: { type: 'Polygon', coordinates: square(6.1, 49.6) }, properties: { id: 'n1', name: 'Uewen', address_count: 3 } },
+      { type: 'Feature', geometry: { type: 'MultiPolygon', coordinates: [square(6.12, 49.61)] }, properties: { id: 'n2', name: 'Ënnen', address_count: 4 } },
+    ],
+  };
+
+  it('opens the map in the commune, outlined by all its neighbourhoods', () => {
+    const area = communeArea(shapes);
+    // the middle of the part nearest the middle of them all
+    expect(area.centre?.lat).toBeCloseTo(49.605);
+    expect(area.centre?.lon).toBeCloseTo(6.11);
+    expect(area.outline?.geometry).toEqual({ type: 'MultiPolygon', coordinates: [square(6.1, 49.6), square(6.12, 49.61)] });
+  });
+
+  it('puts the centre in a neighbourhood when the middle of the commune falls between its villages', () => {
+    const villages: NeighbourhoodCollection = {
+      type: 'FeatureCollection',
+      features: [
+        { type: 'Feature', geometry: { type: 'Polygon', coordinates: square(6.0, 49.5) }, properties: { id: 'west', name: 'West', address_count: 3 } },
+        { type: 'Feature', geometry: { type: 'Polygon', coordinates: square(6.2, 49.58) }, properties: { id: 'east', name: 'East', address_count: 9 } },
+        { type: 'Feature', geometry: { type: 'Polygon', coordinates: square(6.09, 49.51) }, properties: { id: 'mid', name: 'Mid', address_count: 1 } },
+      ],
+    };
+    const { centre } = communeArea(villages); // the middle of them all (6.11, 49.545) is in a field: Mid's middle
+    expect(centre?.lat).toBeCloseTo(49.515);
+    expect(centre?.lon).toBeCloseTo(6.1);
+  });
+
+  it('has no centre before the outlines arrive, or without any', () => {
+    expect(communeArea(null)).toEqual({ outline: null, centre: null });
+    expect(communeArea({ type: 'FeatureCollection', features: [] })).toEqual({ outline: null, centre: null });
   });
 });

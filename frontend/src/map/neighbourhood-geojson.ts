@@ -106,7 +106,11 @@ export function boundsOf(collection: NeighbourhoodCollection): [[number, number]
   return Number.isFinite(south) ? [[south, west], [north, east]] : null;
 }
 
-/** Where the location map opens: the commune's neighbourhoods drawn as one outline, and their centre. */
+/**
+ * Where a commune-wide location map opens: the commune's neighbourhoods drawn as one outline, and a centre that lies
+ * in one of them (the middle of the neighbourhood part nearest the middle of them all: villages with fields between
+ * them have their overall middle in a field, where no place of the commune is).
+ */
 export function communeArea(shapes: NeighbourhoodCollection | null): {
   outline: NeighbourhoodFeature | null;
   centre: { lat: number; lon: number } | null;
@@ -114,8 +118,14 @@ export function communeArea(shapes: NeighbourhoodCollection | null): {
   const bounds = shapes ? boundsOf(shapes) : null;
   if (!shapes || !bounds) return { outline: null, centre: null };
   const polygons = shapes.features.flatMap((f) => (f.geometry.type === 'Polygon' ? [f.geometry.coordinates] : f.geometry.coordinates));
+  const middle = (b: [[number, number], [number, number]]) => ({ lat: (b[0][0] + b[1][0]) / 2, lon: (b[0][1] + b[1][1]) / 2 });
+  const whole = middle(bounds);
+  const parts = polygons.map((coordinates) =>
+    middle(boundsOf({ type: 'FeatureCollection', features: [{ type: 'Feature', geometry: { type: 'Polygon', coordinates }, properties: { id: '', name: '', address_count: 0 } }] })!),
+  );
+  const away = (p: { lat: number; lon: number }) => (p.lat - whole.lat) ** 2 + (p.lon - whole.lon) ** 2;
   return {
     outline: { type: 'Feature', geometry: { type: 'MultiPolygon', coordinates: polygons }, properties: { id: 'commune', name: '', address_count: 0 } },
-    centre: { lat: (bounds[0][0] + bounds[1][0]) / 2, lon: (bounds[0][1] + bounds[1][1]) / 2 },
+    centre: parts.reduce((best, part) => (away(part) < away(best) ? part : best)),
   };
 }
