@@ -9,6 +9,9 @@ import type { PhotoUploadApi } from '../lib/photo-upload.svelte';
 import { parseEuros } from './money';
 
 export type Rule = EditionRequest['rule'];
+/** What a number input's binding holds: a number, or '' / null while empty. */
+export type NumberField = string | number | null;
+const filled = (value: NumberField): string => (value === null || value === undefined ? '' : String(value)).trim();
 export const RULES: readonly NonNullable<Rule>[] = ['equalshares/add1', 'greedy'];
 export const BALLOT_TYPES: readonly BallotRules['type'][] = ['approval', 'approval_count', 'cumulative'];
 
@@ -35,10 +38,11 @@ export class EditionSetup {
   euros = $state('');
   envelopes: EnvelopeFields[] = $state([]);
   ballotType: BallotRules['type'] = $state('approval');
-  maxProjects = $state('');
-  maxPoints = $state('');
-  threshold = $state('10');
-  minimumAge = $state('');
+  // Bound to number inputs: a number once typed, null or '' when empty.
+  maxProjects: NumberField = $state('');
+  maxPoints: NumberField = $state('');
+  threshold: NumberField = $state('10');
+  minimumAge: NumberField = $state('');
   rule: NonNullable<Rule> = $state('equalshares/add1');
   dates: Record<Phase, string> = $state({ proposals: '', review: '', voting: '', results: '', implementation: '' });
   errors: Record<string, SetupError> = $state({});
@@ -79,15 +83,15 @@ export class EditionSetup {
     }
     const amount = parseEuros(this.euros);
     if (amount === null || amount <= 0) errors.amount = 'amount';
-    const whole = (text: string): number | null => (/^\d+$/.test(text.trim()) ? Number(text.trim()) : null);
+    const whole = (value: NumberField): number | null => (/^\d+$/.test(filled(value)) ? Number(filled(value)) : null);
     const threshold = whole(this.threshold);
     if (threshold === null || threshold < 1) errors.threshold = 'number';
     const maxProjects = whole(this.maxProjects);
     const maxPoints = whole(this.maxPoints);
     if (this.ballotType === 'approval_count' && (maxProjects === null || maxProjects < 1)) errors.maxProjects = 'number';
     if (this.ballotType === 'cumulative' && (maxPoints === null || maxPoints < 1)) errors.maxPoints = 'number';
-    const age = this.minimumAge.trim() ? whole(this.minimumAge) : null;
-    if (this.minimumAge.trim() && age === null) errors.minimumAge = 'number';
+    const age = filled(this.minimumAge) ? whole(this.minimumAge) : null;
+    if (filled(this.minimumAge) && age === null) errors.minimumAge = 'number';
     let previous = '';
     for (const phase of PHASES) {
       const instant = toInstant(this.dates[phase]);

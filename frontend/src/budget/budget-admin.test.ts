@@ -26,6 +26,15 @@ describe('setting up an edition', () => {
     expect(body?.dates.voting).toBe(toInstant('2027-03-01T10:00'));
   });
 
+  it('takes the numbers a number input binds (a number, or null once emptied)', () => {
+    const setup = filled();
+    setup.threshold = 1;
+    setup.minimumAge = null;
+    setup.ballotType = 'cumulative';
+    setup.maxPoints = 12;
+    expect(setup.request()).toMatchObject({ support_threshold: 1, minimum_age: null, ballot: { type: 'cumulative', max_points: 12 } });
+  });
+
   it('names what is missing: a language, the maximum of points, dates out of order', () => {
     const setup = filled();
     setup.text = { fr: 'Proposez' };
