@@ -5,9 +5,10 @@ Imported by modules that print only (fpdf2 and segno load inside them, never on 
 
 from __future__ import annotations
 
-# The PDF core fonts speak Latin-1; the catalogues' typography is mapped onto it.
+# The PDF core fonts speak Latin-1; the catalogues' typography is mapped onto it (the euro sign is not Latin-1:
+# "EUR ", as the yearly report writes it; a voting card's "€{amount}" printed "?30,000.00").
 TYPOGRAPHY = str.maketrans({"—": "-", "–": "-", "’": "'", "‘": "'", "“": '"', "”": '"', "„": '"', "…": "...",
-                            "\u00a0": " ", "\u202f": " "})
+                            "\u00a0": " ", "\u202f": " ", "€": "EUR "})
 
 
 def wrapped(pdf, text: str, width: float, widths: dict[str, float]) -> list[str]:

@@ -231,6 +231,7 @@ def test_cards_for_a_real_address_go_to_each_of_its_verified_residents_with_thei
     assert len(cards) == 2 and len({c.user_id for c in cards}) == 2  # the two verified residents, not the pending one
     pages = [page.extract_text() for page in PdfReader(io.BytesIO(printed_cards.body)).pages]
     assert len(pages) == 2 and all("Kaesfurterstrooss 20" in page for page in pages)
+    assert all("1,000.00 EUR" in " ".join(page.split()) and "?" not in page for page in pages)  # the amount, legible
     # And a card's code votes once, on paper, for its holder
     code = next(line.strip() for line in pages[0].splitlines() if re.fullmatch(r"[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{2}",
                                                                               line.strip()))
