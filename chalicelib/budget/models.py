@@ -13,7 +13,7 @@ from typing import Annotated, Literal
 
 from pydantic import AwareDatetime, ConfigDict, Field, StringConstraints, model_validator
 from pynamodb.attributes import (
-    JSONAttribute, ListAttribute, NumberAttribute, UnicodeAttribute, UnicodeSetAttribute, UTCDateTimeAttribute,
+    BooleanAttribute, JSONAttribute, ListAttribute, NumberAttribute, UnicodeAttribute, UnicodeSetAttribute, UTCDateTimeAttribute,
 )
 
 from chalicelib.communes.models import Lau2
@@ -306,6 +306,8 @@ class ProposalPublic(HiddenFields):
     reason: str | None = Field(description="the commune's reason for its review decision or merge")
     merged_into: str | None
     implementation: Implementation | None
+    funded: bool | None = Field(default=None, description="once the results are published: whether they fund it "
+                                                          "(projects on the ballot only)")
     document: ProposalDocument | None = Field(default=None, description="its PDF (GET …/document for a link)")
     comment_count: int = 0
     mine: bool = False
@@ -447,6 +449,7 @@ class ProposalItem(HideableEntity):
     merged_into = UnicodeAttribute(null=True)
     decided_by = UnicodeAttribute(null=True)
     implementation = JSONAttribute(null=True)
+    funded = BooleanAttribute(null=True)  # set when the results are published (feasible projects only)
     version = NumberAttribute(default=1)
     document = JSONAttribute(null=True)  # its PDF: name, size, status (waiting|ready|failed), reason
     neighbourhood_id = UnicodeAttribute(null=True)  # the proposer's: where its comments count (none when imported)

@@ -186,7 +186,7 @@ def public(item: ProposalItem, reader: str | None, language: str = DEFAULT) -> P
         final_cents=item.final_cents, location=location, photo_ids=list(item.photo_ids or []),
         author_name=item.author_name, supports=item.supports, status=item.status,  # type: ignore[arg-type]
         reason=item.reason, merged_into=item.merged_into,
-        implementation=Implementation(**item.implementation) if item.implementation else None,
+        implementation=Implementation(**item.implementation) if item.implementation else None, funded=item.funded,
         comment_count=int(item.comment_count or 0),
         document=ProposalDocument(**item.document) if item.document else None,
         mine=reader is not None and item.author_id == reader, created_at=item.created_at,

@@ -143,9 +143,20 @@ def publish(principal: Principal, lau2: str, edition_id: str, version: int) -> R
             raise Conflict("Already published, or changed meanwhile; reload it.", {"version": "changed"}) from None
         raise
     audit.record(lau2, "budget_results_published", principal.user_id, "budget_edition", edition_id)
-    discussion.open_threads(lau2, ProposalItem.query(EditionItem.key(edition_id)[0],
-                                                     ProposalItem.sk.startswith(ProposalItem.PREFIX)))
+    proposals = list(ProposalItem.query(EditionItem.key(edition_id)[0], ProposalItem.sk.startswith(ProposalItem.PREFIX)))
+    _mark_funded(edition_id, proposals)
+    discussion.open_threads(lau2, proposals)
     return results(principal, lau2, edition_id)
+
+
+def _mark_funded(edition_id: str, proposals: list[ProposalItem]) -> None:
+    """Each project on the ballot learns whether the published results fund it (its page says so): one Query of the
+    results, an UpdateItem a project (staff publish once)."""
+    selected = {pid for result in ResultItem.query(EditionItem.key(edition_id)[0], ResultItem.sk.startswith("RESULT#"))
+                for pid in result.result["selected"]}
+    for proposal in proposals:
+        if proposal.status == "feasible":
+            proposal.update(actions=[ProposalItem.funded.set(proposal.proposal_id in selected)])
 
 
 def results_csv(principal: Principal, lau2: str, edition_id: str) -> tuple[str, str]:

@@ -82,7 +82,8 @@ def test_funded_projects_progress_is_posted_after_publication(client, act_as):
                           body=body({"state": "planned"}))
     posted = client.put(progress, headers=JSON, body=body({"state": "in_progress", "note": "Works start in May."}))
     assert unfunded.status_code == 409 and error_of(unfunded)["fields"] == {"proposal_id": "not funded"}
-    assert posted.status_code == 200
+    assert posted.status_code == 200 and posted.json_body["funded"] is True
+    assert client.get(f"{BASE}/{edition['id']}/proposals/{c}").json_body["funded"] is False  # its page says so
     assert posted.json_body["implementation"]["state"] == "in_progress"
     assert posted.json_body["implementation"]["note"] == "Works start in May."
 

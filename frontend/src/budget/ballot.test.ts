@@ -113,7 +113,7 @@ function proposal(id: string, status: Proposal['status'], envelope = 'all', hidd
   return {
     id, edition_id: 'E1', envelope_id: envelope, title: id, description: '', category: 'sport', estimated_cents: 100,
     final_cents: 250, location: null, photo_ids: [], author_name: null, supports: 0, status, reason: null, merged_into: null,
-    implementation: null, document: null, comment_count: 0, mine: false, supported: null, created_at: '2026-12-01T10:00:00Z',
+    implementation: null, funded: null, document: null, comment_count: 0, mine: false, supported: null, created_at: '2026-12-01T10:00:00Z',
     hidden, hidden_reason: hidden ? 'spam' : null, hidden_note: null, hidden_reason_text: hidden ? 'Hidden by a moderator: spam' : null,
   };
 }
@@ -196,5 +196,15 @@ describe('explanations', () => {
   it('pick the text in my language', () => {
     expect(inMyLanguage({ fr: 'Budget', de: 'Haushalt' }, 'de')).toBe('Haushalt');
     expect(inMyLanguage({ fr: 'Budget', de: 'Haushalt' }, 'pt')).toBe('Budget');
+  });
+});
+
+describe('a proposal\'s status', () => {
+  it('says whether the vote funds a project once the results are published', async () => {
+    const { statusKey } = await import('./edition-view');
+    expect(statusKey({ status: 'feasible', funded: null })).toBe('budget.status.feasible');
+    expect(statusKey({ status: 'feasible', funded: true })).toBe('budget.status.funded');
+    expect(statusKey({ status: 'feasible', funded: false })).toBe('budget.status.not_funded');
+    expect(statusKey({ status: 'not_feasible', funded: null })).toBe('budget.status.not_feasible');
   });
 });

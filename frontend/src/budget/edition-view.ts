@@ -73,3 +73,12 @@ export function listed(proposals: readonly Proposal[], category: Category | ''):
   const mapped = shown.filter((p) => !p.hidden);
   return { shown, counted: mapped.length, mapped: mapped.filter((p) => p.location) };
 }
+
+/** The catalogue key of a proposal's status: once the results are published, a project on the ballot says whether
+ * the vote funds it. */
+export function statusKey(proposal: Pick<Proposal, 'status' | 'funded'>): MessageKey {
+  if (proposal.status === 'feasible' && proposal.funded !== null && proposal.funded !== undefined) {
+    return proposal.funded ? 'budget.status.funded' : 'budget.status.not_funded';
+  }
+  return `budget.status.${proposal.status}` as MessageKey;
+}

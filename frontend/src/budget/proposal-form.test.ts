@@ -5,7 +5,7 @@ import { ProposalForm } from './proposal-form.svelte';
 const ref: EditionRef = { lau2: '0501', editionId: 'E1' };
 const made = (body: ProposalRequest): Proposal => ({
   id: 'P9', edition_id: 'E1', envelope_id: 'all', final_cents: null, author_name: 'Anna', supports: 0, status: 'submitted', reason: null,
-  merged_into: null, implementation: null, document: null, comment_count: 0, mine: true, supported: null, created_at: '2026-12-01T10:00:00Z',
+  merged_into: null, implementation: null, funded: null, document: null, comment_count: 0, mine: true, supported: null, created_at: '2026-12-01T10:00:00Z',
   hidden: false, hidden_reason: null, hidden_note: null, hidden_reason_text: null,
   ...body, location: body.location ?? null, photo_ids: body.photo_ids ?? [],
 });
