@@ -55,12 +55,12 @@ def dispatch(app: Any, event: dict[str, Any]) -> int:
 
 
 class LocalEvents(threading.Thread):
-    def __init__(self, app: Any, interval: float = 1.0) -> None:
+    def __init__(self, app: Any, interval: float = 1.0, stopping: threading.Event | None = None) -> None:
         super().__init__(name="local-events", daemon=True)
         self.app = app
         self.interval = interval
         self.seen: set[tuple[str, str]] = set()  # (key, etag): an object uploaded again is a new event
-        self.stopping = threading.Event()
+        self.stopping = stopping or threading.Event()  # the stack's own (ops/run.py): Ctrl-C stops S3 and this at once
 
     def poll_once(self) -> int:
         """Dispatch one event per new object under incoming/; returns how many objects were new."""
@@ -85,6 +85,8 @@ class LocalEvents(threading.Thread):
             try:
                 self.poll_once()
             except Exception:  # keep polling: one bad upload must not stop the local stack's events
+                if self.stopping.is_set():  # the stack is stopping: S3's emulator may be gone already
+                    return
                 logger.exception("local event failed")
 
     def stop(self) -> None:

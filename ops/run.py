@@ -103,7 +103,7 @@ def main() -> int:
         from app import app as chalice_app
         from ops.local_events import LocalEvents
 
-        events = LocalEvents(chalice_app)  # stands in for EventBridge: uploads under incoming/ reach their handlers
+        events = LocalEvents(chalice_app, stopping=stopping)  # stands in for EventBridge: uploads reach their handlers
         events.start()
         url = f"http://localhost:{ports['origin']}"
         say(f"ready: {url}  (API at {url}/api/v1/health, emails in .local/outbox/)")
