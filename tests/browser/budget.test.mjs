@@ -17,7 +17,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { ROOT, chromiumForTests, drawnJpeg, newContext, staffMember, uniqueStamp, verifiedResident, watchPageErrors } from './stack-session.mjs';
+import { chromiumForTests, drawnJpeg, fillMessage, fitsWidth, newContext, press, ROOT, staffMember, uniqueStamp, verifiedResident, watchPageErrors } from './stack-session.mjs';
 
 const BASE_URL = process.env.NOPER_BASE_URL?.replace(/\/+$/, '');
 if (!BASE_URL) {
@@ -33,18 +33,10 @@ const stamp = uniqueStamp();
 const chromium = chromiumForTests();
 const LANGUAGES = ['lb', 'fr', 'de', 'en', 'pt'];
 
-/** Moves the focus to `locator` and presses `key` there, as a keyboard user does. */
-async function press(locator, key = 'Enter') {
-  await locator.focus();
-  await locator.page().keyboard.press(key);
-}
-
 async function shoot(page, name) {
   if (SCREENSHOTS) await page.screenshot({ path: `/tmp/noper-budget-${name}.png`, fullPage: true });
 }
 
-const fitsWidth = (page) => page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth + 1);
-const fill = (message, values) => message.replace(/\{(\w+)\}/g, (_, name) => String(values[name]));
 
 /** An edition's settings: every language, €80,000 for the whole commune, approval ballot, one support to review. */
 function editionRequest(name) {
@@ -170,7 +162,7 @@ describe('the participatory budget', () => {
       await ballot.waitFor();
       const tally = pageA.getByTestId('ballot-tally');
       assert.equal(await tally.getAttribute('role'), 'status');
-      await tally.filter({ hasText: fill(text['budget.ballot.budgetLeft'], { spent: '€0', left: '€80,000' }) }).waitFor();
+      await tally.filter({ hasText: fillMessage(text['budget.ballot.budgetLeft'], { spent: '€0', left: '€80,000' }) }).waitFor();
       assert.ok(await fitsWidth(pageA), 'the ballot scrolls sideways at 360 px');
       if (existsSync(AXE)) {
         await pageA.evaluate(readFileSync(AXE, 'utf8')); // evaluated, not a <script>: the app's CSP stays as it is
@@ -181,14 +173,14 @@ describe('the participatory budget', () => {
       const box = (project) => pageA.locator(`#choice-${project.id}`);
       // she ticks all four with the keyboard: €135,000, over the budget
       for (const project of projects) await press(box(project), 'Space');
-      await tally.filter({ hasText: fill(text['budget.ballot.overBudget'], { spent: '€135,000', budget: '€80,000' }) }).waitFor();
+      await tally.filter({ hasText: fillMessage(text['budget.ballot.overBudget'], { spent: '€135,000', budget: '€80,000' }) }).waitFor();
       await press(pageA.getByTestId('ballot-send'));
       await pageA.getByTestId('ballot-blocking').filter({ hasText: text['budget.ballot.blocking.overBudget'] }).waitFor();
       assert.match(await box(benches).getAttribute('aria-describedby'), /ballot-blocking/, 'the problem is tied to the fields');
       // unticks the skate park and the bike racks, and votes
       await press(box(skatePark), 'Space');
       await press(box(racks), 'Space');
-      await tally.filter({ hasText: fill(text['budget.ballot.budgetLeft'], { spent: '€60,000', left: '€20,000' }) }).waitFor();
+      await tally.filter({ hasText: fillMessage(text['budget.ballot.budgetLeft'], { spent: '€60,000', left: '€20,000' }) }).waitFor();
       await pageA.keyboard.press('Tab');
       await press(pageA.getByTestId('ballot-send'));
       // Then her vote is counted, and says so
@@ -203,7 +195,7 @@ describe('the participatory budget', () => {
       assert.equal(await box(skatePark).isChecked(), false);
       await press(box(playground), 'Space');
       await press(box(racks), 'Space');
-      await tally.filter({ hasText: fill(text['budget.ballot.budgetLeft'], { spent: '€35,000', left: '€45,000' }) }).waitFor();
+      await tally.filter({ hasText: fillMessage(text['budget.ballot.budgetLeft'], { spent: '€35,000', left: '€45,000' }) }).waitFor();
       await press(pageA.getByTestId('ballot-send'));
       await pageA.getByTestId('ballot-confirmation').filter({ hasText: text['budget.ballot.changed'] }).waitFor();
       const mine = await anna.call('GET', `${base}/${voting.id}/ballot`);
@@ -246,7 +238,7 @@ describe('the participatory budget', () => {
       await pageA.reload();
       const results = pageA.getByTestId('results');
       await results.waitFor();
-      await pageA.getByTestId('results-summary').filter({ hasText: fill(text['budget.results.summary'], { spent: '€75,000', budget: '€80,000', ballots: 2 }) }).waitFor();
+      await pageA.getByTestId('results-summary').filter({ hasText: fillMessage(text['budget.results.summary'], { spent: '€75,000', budget: '€80,000', ballots: 2 }) }).waitFor();
       const rows = pageA.getByTestId('result-project');
       assert.equal(await rows.count(), 4);
       for (let i = 0; i < 4; i += 1) {
@@ -254,7 +246,7 @@ describe('the participatory budget', () => {
         assert.ok(explanation.length > 10, `project ${i} has an explanation: "${explanation}"`);
         assert.match((await rows.nth(i).getByTestId('result-greedy').textContent()).trim(), /most votes first/);
       }
-      await rows.filter({ hasText: benches.title }).getByTestId('result-explanation').filter({ hasText: fill(text['budget.explain.fundedPaid'], { count: 1, payment: '€20,000' }) }).waitFor();
+      await rows.filter({ hasText: benches.title }).getByTestId('result-explanation').filter({ hasText: fillMessage(text['budget.explain.fundedPaid'], { count: 1, payment: '€20,000' }) }).waitFor();
       await rows.filter({ hasText: skatePark.title }).getByTestId('result-explanation').filter({ hasText: text['budget.explain.noVotes'] }).waitFor();
       await pageA.getByTestId('results-greedy-summary').waitFor();
       await pageA.getByTestId('results-difference').waitFor();

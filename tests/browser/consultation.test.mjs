@@ -13,7 +13,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
-import { chromiumForTests, codeFromOutbox, newContext, staffMember, uniqueStamp, verifiedResident, watchPageErrors } from './stack-session.mjs';
+import { chromiumForTests, codeFromOutbox, fillMessage, newContext, staffMember, uniqueStamp, verifiedResident, watchPageErrors } from './stack-session.mjs';
 
 const BASE_URL = process.env.NOPER_BASE_URL?.replace(/\/+$/, '');
 if (!BASE_URL) {
@@ -26,7 +26,6 @@ const en = catalogue('en.json');
 const t = catalogue('commune/en.json');
 const server = JSON.parse(readFileSync(new URL('../../chalicelib/i18n/consultations/en.json', import.meta.url), 'utf8'));
 const LANGUAGE_NAMES = { lb: 'Lëtzebuergesch', fr: 'Français', de: 'Deutsch', en: 'English', pt: 'Português' };
-const fill = (template, values) => template.replace(/\{(\w+)\}/g, (_, name) => String(values[name]));
 const stamp = uniqueStamp();
 const chromium = chromiumForTests();
 
@@ -132,14 +131,14 @@ describe('a consultation on a planning project', () => {
       const title = `New square on Hauptstrooss ${stamp.slice(-5)}`;
       for (const language of languages) {
         const name = LANGUAGE_NAMES[language];
-        await panel.getByLabel(fill(t['consultation.admin.field.title'], { language: name })).fill(title);
-        await panel.getByLabel(fill(t['consultation.admin.field.description'], { language: name })).fill(`The commune plans a square with trees (${language}).`);
+        await panel.getByLabel(fillMessage(t['consultation.admin.field.title'], { language: name })).fill(title);
+        await panel.getByLabel(fillMessage(t['consultation.admin.field.description'], { language: name })).fill(`The commune plans a square with trees (${language}).`);
       }
       await panel.getByLabel(t['consultation.admin.field.opensAt']).fill(await localInput(adminPage, -60));
       await panel.getByLabel(t['consultation.admin.field.closesAt']).fill(await localInput(adminPage, OPEN_FOR_SECONDS));
       await panel.getByRole('checkbox', { name: anna.neighbourhood.name, exact: true }).check();
 
-      const question = (n) => panel.getByRole('group', { name: fill(t['consultation.admin.question'], { number: n }), exact: true });
+      const question = (n) => panel.getByRole('group', { name: fillMessage(t['consultation.admin.question'], { number: n }), exact: true });
       const prompts = { 1: 'Should the square have a playground?', 2: 'How much do you like the plan?', 3: 'What else should we know?' };
       await panel.getByRole('button', { name: t['consultation.admin.addQuestion'] }).click();
       await panel.getByRole('button', { name: t['consultation.admin.addQuestion'] }).click();
@@ -147,11 +146,11 @@ describe('a consultation on a planning project', () => {
       await question(3).getByLabel(t['consultation.admin.kind']).selectOption('text');
       for (const n of [1, 2, 3]) {
         for (const language of languages) {
-          await question(n).getByLabel(fill(t['consultation.admin.prompt'], { language: LANGUAGE_NAMES[language] })).fill(prompts[n]);
+          await question(n).getByLabel(fillMessage(t['consultation.admin.prompt'], { language: LANGUAGE_NAMES[language] })).fill(prompts[n]);
         }
       }
       for (const [index, label] of [[1, 'Yes'], [2, 'No']]) {
-        const option = question(1).getByRole('group', { name: fill(t['consultation.admin.option'], { number: index }), exact: true });
+        const option = question(1).getByRole('group', { name: fillMessage(t['consultation.admin.option'], { number: index }), exact: true });
         for (const language of languages) await option.getByLabel(LANGUAGE_NAMES[language], { exact: true }).fill(label);
       }
       assert.equal(await question(2).getByRole('group').count(), 0, 'a rating question has no options');
@@ -189,7 +188,7 @@ describe('a consultation on a planning project', () => {
       await tabTo(annaPage, `input[type="radio"][name="q-${rating}"]`);
       await annaPage.keyboard.press('Space'); // 1 out of 5
       for (let i = 0; i < 3; i++) await annaPage.keyboard.press('ArrowRight');
-      assert.equal(await annaPage.getByRole('radio', { name: fill(t['consultation.rating.value'], { value: 4 }) }).isChecked(), true);
+      assert.equal(await annaPage.getByRole('radio', { name: fillMessage(t['consultation.rating.value'], { value: 4 }) }).isChecked(), true);
       const remark = `More benches, please ${stamp.slice(-4)}`;
       await tabTo(annaPage, 'textarea:not(#comment-text)');
       await annaPage.keyboard.type(remark);
@@ -205,7 +204,7 @@ describe('a consultation on a planning project', () => {
       // And, back later, changes her mind on the first question (arrow keys move the choice)
       await annaPage.reload();
       await annaPage.getByRole('heading', { level: 1, name: title }).waitFor();
-      await annaPage.getByText(fill(t['consultation.answeredAt'], { date: '' }).trim().replace(/\.$/, '')).waitFor();
+      await annaPage.getByText(fillMessage(t['consultation.answeredAt'], { date: '' }).trim().replace(/\.$/, '')).waitFor();
       assert.equal(await annaPage.getByRole('radio', { name: 'Yes' }).isChecked(), true, 'her answer is shown again');
       assert.equal(await annaPage.locator('textarea:not(#comment-text)').inputValue(), remark);
       await tabTo(annaPage, `input[type="radio"][name="q-${single}"]`);
@@ -249,7 +248,7 @@ describe('a consultation on a planning project', () => {
       await panel.getByRole('heading', { level: 3, name: title }).waitFor();
       const respondents = panel.getByRole('table', { name: t['consultation.results.respondents'] });
       await respondents.waitFor();
-      const suppressed = fill(t['consultation.results.suppressed'], { threshold: 5 });
+      const suppressed = fillMessage(t['consultation.results.suppressed'], { threshold: 5 });
       const totals = respondents.getByRole('row', { name: t['consultation.results.all'] });
       assert.equal((await totals.getByRole('cell').innerText()).trim(), '5');
       const cells = await panel.locator('td').allInnerTexts();

@@ -11,7 +11,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
-import { chromiumForTests, staffMember, uniqueStamp, verifiedResident, watchPageErrors } from './stack-session.mjs';
+import { chromiumForTests, fitsWidth, press, staffMember, uniqueStamp, verifiedResident, watchPageErrors } from './stack-session.mjs';
 
 const BASE_URL = process.env.NOPER_BASE_URL?.replace(/\/+$/, '');
 if (!BASE_URL) {
@@ -38,12 +38,6 @@ function firstSaturdayAhead() {
   return month.toISOString().slice(0, 10);
 }
 
-/** Moves the focus to `locator` and presses `key` there, as a keyboard user does. */
-async function press(locator, key = 'Enter') {
-  await locator.focus();
-  await locator.page().keyboard.press(key);
-}
-
 /** Types `value` into the field, from the keyboard. */
 async function type(locator, value) {
   await locator.focus();
@@ -54,7 +48,6 @@ async function shoot(page, name) {
   if (SCREENSHOTS) await page.screenshot({ path: `/tmp/noper-events-${name}.png`, fullPage: true });
 }
 
-const fitsWidth = (page) => page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth + 1);
 
 describe('a monthly repair café', () => {
   test('organised with a capacity, answered by a neighbour, one date cancelled and seen cancelled', async () => {

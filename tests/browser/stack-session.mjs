@@ -160,3 +160,15 @@ export async function drawnJpeg(page, name = 'photo.jpg') {
   });
   return { name, mimeType: 'image/jpeg', buffer: Buffer.from(base64, 'base64') };
 }
+
+/** Moves the focus to `locator` and presses `key` there, as a keyboard user does. */
+export async function press(locator, key = 'Enter') {
+  await locator.focus();
+  await locator.page().keyboard.press(key);
+}
+
+/** True when the page does not scroll sideways (a small phone's width). */
+export const fitsWidth = (page) => page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth + 1);
+
+/** A catalogue message with its {placeholders} filled, as the app shows it. */
+export const fillMessage = (message, values) => message.replace(/\{(\w+)\}/g, (_, name) => String(values[name]));

@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
-import { chromiumForTests, newContext, staffMember, uniqueStamp, verifiedResident, watchPageErrors } from './stack-session.mjs';
+import { chromiumForTests, fitsWidth, newContext, press, staffMember, uniqueStamp, verifiedResident, watchPageErrors } from './stack-session.mjs';
 
 const BASE_URL = process.env.NOPER_BASE_URL?.replace(/\/+$/, '');
 if (!BASE_URL) {
@@ -35,16 +35,10 @@ function luxembourgTime(instant) {
   return `${parts.year}-${parts.month}-${parts.day}T${parts.hour}:${parts.minute}:${parts.second}`;
 }
 
-async function press(locator, key = 'Enter') {
-  await locator.focus();
-  await locator.page().keyboard.press(key);
-}
-
 async function shoot(page, name) {
   if (SCREENSHOTS) await page.screenshot({ path: `/tmp/noper-volunteering-${name}.png`, fullPage: true });
 }
 
-const fitsWidth = (page) => page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth + 1);
 
 describe('a call for volunteers', () => {
   test('published by an association with two shifts through its publisher link; two residents sign up; the association confirms one; the volunteer downloads the certificate', { timeout: 300_000 }, async () => {
