@@ -48,7 +48,12 @@ export class EditionSetup {
   errors: Record<string, SetupError> = $state({});
   version: number | null = $state(null);
 
-  constructor(readonly languages: readonly Locale[]) {}
+  /** The commune's languages: each needs its name and text (kept in step by the section once the commune loads). */
+  languages: readonly Locale[] = $state([]);
+
+  constructor(languages: readonly Locale[]) {
+    this.languages = languages;
+  }
 
   /** Fill the form from an edition, to change it (until the vote opens). */
   fill(edition: Edition): void {

@@ -26,6 +26,13 @@ describe('setting up an edition', () => {
     expect(body?.dates.voting).toBe(toInstant('2027-03-01T10:00'));
   });
 
+  it('asks for every commune language known by the time it is sent', () => {
+    const setup = filled();
+    setup.languages = ['fr', 'de', 'lb'];
+    expect(setup.request()).toBeNull();
+    expect(setup.errors).toEqual({ 'name.lb': 'required', 'text.lb': 'required' });
+  });
+
   it('takes the numbers a number input binds (a number, or null once emptied)', () => {
     const setup = filled();
     setup.threshold = 1;
