@@ -25,6 +25,7 @@ from chalicelib.budget import editions
 from chalicelib.budget.models import (
     BallotItem, BallotRequest, EditionItem, MyBallot, ProposalItem, TallyItem, Totals, VotedItem,
 )
+from chalicelib.content.counters import count_in_week
 from chalicelib.errors import Conflict, InvalidInput
 from chalicelib.observability import logger
 from chalicelib.policy import Principal
@@ -80,15 +81,18 @@ def vote(principal: Principal, lau2: str, edition_id: str, request: BallotReques
     editions.require_phase(item, "voting")
     _, projects = on_ballot(edition_id, envelope["id"])
     choices = validated(item, envelope, projects, request)
-    first = cast(item, envelope["id"], principal.user_id or "", choices, "online")
+    first = cast(item, envelope["id"], principal.user_id or "", choices, "online",
+                 neighbourhood_id=principal.neighbourhood_id)
     return MyBallot(edition_id=edition_id, envelope_id=envelope["id"], voted=True, channel="online", choices=choices,
                     budget_cents=envelope["amount_cents"]), first
 
 
 def cast(item: EditionItem, envelope_id: str, user_id: str, choices: dict[str, int], channel: str,
-         card: tuple[str, str] | None = None) -> bool:
+         card: tuple[str, str] | None = None, neighbourhood_id: str | None = None) -> bool:
     """Write one person's ballot with its totals in one transaction, trying again on conflicts; a paper ballot also
-    spends its card (`card`: the card's key). Answers whether it was their first."""
+    spends its card (`card`: the card's key). A first ballot counts once in the week's `ballots` of the voter's
+    neighbourhood (`neighbourhood_id`; the commune's indicators), in the same transaction. Answers whether it was
+    their first."""
     edition_id = item.edition_id
     key = voter_key(edition_id, user_id)
     for attempt in range(ATTEMPTS):
@@ -100,7 +104,7 @@ def cast(item: EditionItem, envelope_id: str, user_id: str, choices: dict[str, i
             raise Conflict("This resident has already voted" + (" on paper." if voted.channel == "paper" else
                                                                  " online."), {"ballot": f"voted {voted.channel}"})
         try:
-            _write(item, envelope_id, user_id, key, choices, channel, previous, voted, card)
+            _write(item, envelope_id, user_id, key, choices, channel, previous, voted, card, neighbourhood_id)
         except TransactWriteError as error:
             step_back()
             refused = refused_conditions(error)
@@ -116,7 +120,8 @@ def cast(item: EditionItem, envelope_id: str, user_id: str, choices: dict[str, i
 
 
 def _write(item: EditionItem, envelope_id: str, user_id: str, key: str, choices: dict[str, int], channel: str,
-           previous: BallotItem | None, voted: VotedItem | None, card: tuple[str, str] | None) -> None:
+           previous: BallotItem | None, voted: VotedItem | None, card: tuple[str, str] | None,
+           neighbourhood_id: str | None) -> None:
     edition_id, at = item.edition_id, now()
     counted_in = previous.envelope_id if previous else envelope_id  # counted where first cast
     points: dict[str, int] = defaultdict(int)
@@ -135,7 +140,7 @@ def _write(item: EditionItem, envelope_id: str, user_id: str, key: str, choices:
                else BallotItem.pk.does_not_exist())
         if voted is None:
             t.save(VotedItem(*VotedItem.key(edition_id, user_id), gsi1pk=VotedItem.voter(user_id), gsi1sk=edition_id,
-                             edition_id=edition_id, channel=channel, first_at=at),
+                             edition_id=edition_id, channel=channel, first_at=at, neighbourhood_id=neighbourhood_id),
                    condition=VotedItem.pk.does_not_exist())
         else:
             t.condition_check(VotedItem, *VotedItem.key(edition_id, user_id), condition=VotedItem.channel == "online")
@@ -149,6 +154,8 @@ def _write(item: EditionItem, envelope_id: str, user_id: str, key: str, choices:
         if previous is None:
             t.update(TallyItem(*TallyItem.key(edition_id, counted_in, TallyItem.BALLOTS)),
                      actions=[TallyItem.count.add(1), TallyItem.lau2.set(item.lau2)])
+        if voted is None and neighbourhood_id:  # a person's first ballot (online or paper): the commune's indicators
+            count_in_week(t, neighbourhood_id, at, ballots=1)
 
 
 def my_ballot(principal: Principal, lau2: str, edition_id: str) -> MyBallot:

@@ -514,6 +514,8 @@ class VotedItem(Entity):
     edition_id = UnicodeAttribute()
     channel = UnicodeAttribute()  # online | paper
     first_at = UTCDateTimeAttribute()
+    # Where the voter lived when first voting: the week's `ballots` counter counted there (`indicators rebuild` too).
+    neighbourhood_id = UnicodeAttribute(null=True)
 
     @staticmethod
     def key(edition_id: str, user_id: str) -> tuple[str, str]:
@@ -545,6 +547,7 @@ class CardItem(Entity):
     edition_id = UnicodeAttribute()
     user_id = UnicodeAttribute()
     envelope_id = UnicodeAttribute()
+    neighbourhood_id = UnicodeAttribute(null=True)  # the holder's, when printed: where a paper ballot is counted
     printed_by = UnicodeAttribute()
     printed_at = UTCDateTimeAttribute()
     used = NumberAttribute(default=0)

@@ -60,7 +60,8 @@ def print_cards(principal: Principal, lau2: str, edition_id: str, request: Paper
         for user, envelope in cards:
             code = new_code()
             batch.save(CardItem(*CardItem.key(edition_id, card_hash(edition_id, code)), edition_id=edition_id,
-                                user_id=user.user_id, envelope_id=envelope["id"], printed_by=principal.user_id or "",
+                                user_id=user.user_id, envelope_id=envelope["id"],
+                                neighbourhood_id=user.neighbourhood_id, printed_by=principal.user_id or "",
                                 printed_at=at, used=0))
             issued.append((user, envelope, printed(code)))
     audit.record(lau2, "budget_cards_printed", principal.user_id, "budget_edition", edition_id, f"{len(issued)} cards")
@@ -142,7 +143,8 @@ def enter(principal: Principal, lau2: str, edition_id: str, request: PaperBallot
     envelope = editions.envelope_by_id(item, card.envelope_id)
     _, projects = ballots.on_ballot(edition_id, card.envelope_id)
     choices = ballots.validated(item, envelope, projects, BallotRequest(choices=request.choices))
-    ballots.cast(item, card.envelope_id, card.user_id, choices, "paper", card=CardItem.key(edition_id, card.sk[5:]))
+    ballots.cast(item, card.envelope_id, card.user_id, choices, "paper", card=CardItem.key(edition_id, card.sk[5:]),
+                 neighbourhood_id=card.neighbourhood_id)
     audit.record(lau2, "budget_paper_ballot_entered", principal.user_id, "budget_edition", edition_id)
     logger.info("budget paper ballot entered", edition_id=edition_id)
     return PaperBallotEntered(edition_id=edition_id, envelope_id=card.envelope_id)

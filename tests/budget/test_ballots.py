@@ -9,9 +9,10 @@ import pytest
 
 from chalicelib.budget import ballots as ballots_service, paper as paper_service
 from chalicelib.budget.models import BallotItem, BallotRequest, CardItem, TallyItem, VotedItem
+from chalicelib.content.counters import WeekStatsItem, iso_week
 from chalicelib.policy import ANONYMOUS
 from chalicelib.verification.codes import printed
-from tests.budget.common import BASE, move, person, ready_to_vote, resident
+from tests.budget.common import BASE, N1, move, person, ready_to_vote, resident
 from tests.helpers import JSON, STAFF, body, error_of
 
 
@@ -22,6 +23,14 @@ def vote(client, edition_id, choices):
 def tallies(edition_id):
     return {t.sk: (int(t.count), int(t.voters)) for t in TallyItem.query(f"BUDGET#{edition_id}",
                                                                           TallyItem.sk.startswith("TALLY#"))}
+
+
+def ballots_counted(nbh=N1):
+    """The week's `ballots` counter of the neighbourhood (the commune's indicators)."""
+    try:
+        return int(WeekStatsItem.get(*WeekStatsItem.key(nbh, iso_week()), consistent_read=True).ballots or 0)
+    except WeekStatsItem.DoesNotExist:
+        return 0
 
 
 def test_a_resident_votes_then_changes_their_ballot_and_totals_follow(client, act_as):
@@ -96,8 +105,10 @@ def test_concurrent_submissions_of_one_resident_leave_one_ballot(client, act_as)
     def submit(chosen):
         return ballots_service.vote(anna, "0501", edition["id"], BallotRequest(choices=chosen))[1]
 
+    counted = ballots_counted()
     with ThreadPoolExecutor(max_workers=6) as pool:
         firsts = list(pool.map(submit, choices))
+    assert ballots_counted() == counted + 1  # the commune's indicators: one person's ballot, counted once
 
     stored = list(BallotItem.query(f"BUDGET#{edition['id']}", BallotItem.sk.startswith("BALLOT#")))
     assert sum(firsts) == 1 and len(stored) == 1
@@ -116,8 +127,10 @@ def test_fifty_concurrent_ballots_leave_exact_totals(client, act_as):
         who, chosen = entry
         return ballots_service.vote(who, "0501", edition["id"], BallotRequest(choices=chosen))[1]
 
+    counted = ballots_counted()
     with ThreadPoolExecutor(max_workers=10) as pool:
         assert all(pool.map(submit, people))
+    assert ballots_counted() == counted + 50
 
     expected = {pid: sum(1 for _, chosen in people if pid in chosen) for pid in (a, b, c)}
     counts = tallies(edition["id"])
@@ -135,7 +148,8 @@ def test_the_ballot_is_secret_staff_responses_never_hold_voter_ids(client, act_a
     ballot = next(iter(BallotItem.query(f"BUDGET#{edition['id']}", BallotItem.sk.startswith("BALLOT#"))))
     assert "U-anna-secret" not in json.dumps(ballot.attribute_values, default=str)
     marker = VotedItem.get(*VotedItem.key(edition["id"], "U-anna-secret"))
-    assert set(marker.attribute_values) <= {"pk", "sk", "gsi1pk", "gsi1sk", "edition_id", "channel", "first_at"}
+    assert set(marker.attribute_values) <= {"pk", "sk", "gsi1pk", "gsi1sk", "edition_id", "channel", "first_at",
+                                            "neighbourhood_id"}  # where the voter lived: the indicators' count
     # No staff route answers with a voter's id
     act_as(STAFF)
     for url in (f"{BASE}/{edition['id']}", f"{BASE}/{edition['id']}/proposals", f"{BASE}/{edition['id']}/totals"):
@@ -173,6 +187,7 @@ def test_paper_ballots_vote_once_and_never_beside_an_online_ballot(client, act_a
         "user_ids.0": "not a verified resident of the commune"}
     card_offline, card_online = _cards(client, act_as, edition["id"], ["U-offline", "U-online"], monkeypatch)
     url = f"{BASE}/{edition['id']}/paper-ballots"
+    counted = ballots_counted()
 
     # The online voter's card no longer votes
     act_as(online)
@@ -200,6 +215,7 @@ def test_paper_ballots_vote_once_and_never_beside_an_online_ballot(client, act_a
     assert mine["voted"] and mine["channel"] == "paper" and mine["choices"] == {}
     counts = tallies(edition["id"])
     assert counts["TALLY#commune#~ballots"][0] == 2 and counts[f"TALLY#commune#{b}"][0] == 1
+    assert ballots_counted() == counted + 2  # one online, one on paper (in its holder's neighbourhood, from the card)
     assert sum(int(card.used) for card in CardItem.query(f"BUDGET#{edition['id']}", CardItem.sk.startswith("CARD#"))) == 1
 
 
