@@ -5,8 +5,11 @@ to it — set-up, stall and clean-up shifts on its day —, both approved by the
 "Events to approve" and "Calls to approve" (a publisher's call attaches only to its publisher's own events:
 chalicelib/volunteering/publishing.py); the event's page shows "Volunteers wanted". A demo resident (anna@) asks for
 a neighbour to do a weekly shopping round for an elderly neighbour. ben@ signs up for the stall; anna@ may go to the
-flea market. Everything goes through the events and volunteering services as through the API. Dates from today in
-Luxembourg time, always ahead. Idempotent: a marker item (`DEMO#VOLUNTEERING`, `<lau2>`) is written once they are in.
+flea market. And one call already behind: anna@'s playground clean-up of last Saturday, published the week before with
+carla@ signed up (written at those moments), its shift over and waiting for anna@ to confirm who came — so that the
+demo's organiser can confirm attendance and see the volunteer action reach the commune's counters. Everything goes
+through the events and volunteering services as through the API. Dates from today in Luxembourg time, ahead but for
+the clean-up. Idempotent: a marker item (`DEMO#VOLUNTEERING`, `<lau2>`) is written once they are in.
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ from pynamodb.attributes import UTCDateTimeAttribute
 from chalicelib.store.table import Entity
 from ops import demo_commune
 from ops.demo_events import next_saturday
-from ops.demo_life import ANNA, BEN
+from ops.demo_life import ANNA, BEN, CARLA, _clock_at
 
 REVIEWER = "demo-reviewer"  # the staff member who approves the association's call (not the one who issued its link)
 
@@ -54,9 +57,9 @@ def load_demo_volunteering(lau2: str = demo_commune.LAU2) -> list[str]:
     from chalicelib.volunteering import service as volunteering, signups
     from chalicelib.volunteering.models import CallRequest, ShiftRequest
 
-    anna, ben = (principal_of(account_of(email)) for email in (ANNA, BEN))
+    anna, ben, carla = (principal_of(account_of(email)) for email in (ANNA, BEN, CARLA))
     nbh = anna.neighbourhood_id
-    if not nbh or any(p.residence_status != "verified" or p.neighbourhood_id != nbh for p in (anna, ben)):
+    if not nbh or any(p.residence_status != "verified" or p.neighbourhood_id != nbh for p in (anna, ben, carla)):
         return [f"the calls for volunteers of {lau2}: skipped (the demo residents are not verified neighbours)"]
     today = now().astimezone(LUXEMBOURG).date()
 
@@ -69,16 +72,41 @@ def load_demo_volunteering(lau2: str = demo_commune.LAU2) -> list[str]:
     answers.answer(anna, market.id, market.occurrence_id, AnswerRequest(answer="maybe"))
     first = today + timedelta(days=(4 - today.weekday()) % 7 or 7)  # the coming Friday
     volunteering.create_call(anna, nbh, CallRequest(
-        title="Weekly shopping round for Mrs Weber", pairing="none", skills=["shopping", "elderly_company"],
-        what="Mrs Weber (87) no longer carries heavy bags: do her shopping at the supermarket with her list, "
+        title="Weekly shopping round for Mrs Kremer", pairing="none", skills=["shopping", "elderly_company"],
+        what="Mrs Kremer (87) no longer carries heavy bags: do her shopping at the supermarket with her list, "
              "about an hour on Friday mornings.",
         why="She lives alone on the first floor and would like to stay at home.", place="Rue des Prés",
         shifts=[ShiftRequest(role="Shopping round", start=at(first + timedelta(weeks=week), 10),
                              end=at(first + timedelta(weeks=week), 11), needed=1) for week in range(4)]))
+    cleaned = publish_past_clean_up(anna, carla, nbh, today, at)
     DemoVolunteeringItem(*DemoVolunteeringItem.key(lau2), loaded_at=now()).save()
     return [f"the parents' association's flea market on {flea} and its volunteers (set-up, stall, clean-up), "
             f"approved; ben@ on the stall; its publisher link is {link_url}",
-            f"a weekly shopping round for an elderly neighbour by anna@, four Fridays from {first}"]
+            f"a weekly shopping round for an elderly neighbour by anna@, four Fridays from {first}",
+            f"anna@'s playground clean-up of {cleaned}, carla@ signed up: anna@ confirms who came on its page"]
+
+
+def publish_past_clean_up(anna: Any, carla: Any, nbh: str, today: date, at) -> date:
+    """anna@'s call for last Saturday's playground clean-up, published eight days before it, carla@ signed up two
+    days before it, each at its moment (the services refuse a sign-up once a shift started); answers its day."""
+    from chalicelib.adapters.clock import LUXEMBOURG
+    from chalicelib.volunteering import service as volunteering, signups
+    from chalicelib.volunteering.models import CallRequest, ShiftRequest
+
+    day = today - timedelta(days=(today.weekday() - 5) % 7 or 7)  # the last Saturday before today
+
+    def moment(days_before: int) -> datetime:
+        return datetime(day.year, day.month, day.day, 18, tzinfo=LUXEMBOURG) - timedelta(days=days_before)
+
+    with _clock_at(moment(8)):
+        call = volunteering.create_call(anna, nbh, CallRequest(
+            title="Playground clean-up", pairing="none", skills=["gardening", "cleaning"],
+            what="Rake the leaves, sweep the paths and pick up litter around the playground; gloves and bags "
+                 "provided.", why="So the children can play there again before winter.", place="Playground",
+            shifts=[ShiftRequest(role="Clean-up", start=at(day, 10), end=at(day, 12), needed=4)]))
+    with _clock_at(moment(2)):
+        signups.sign_up(carla, call.id, call.shifts[0].shift_id)
+    return day
 
 
 def publish_demo_flea_market_call(lau2: str, day: date, at) -> tuple[str, str, Any]:

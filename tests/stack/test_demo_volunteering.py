@@ -34,7 +34,7 @@ def test_the_demo_has_the_flea_markets_volunteers_and_a_weekly_shopping_round():
     lau2 = anna.neighbourhood_id.split("-")[0]
     assert any(e.action == "call_approved" and e.subject_id == fair.id for e in audit_log(lau2).entries)
     # anna's weekly shopping round: four Friday mornings, one neighbour each
-    rounds = volunteering.get_call(anna, by_title["Weekly shopping round for Mrs Weber"].id)
+    rounds = volunteering.get_call(anna, by_title["Weekly shopping round for Mrs Kremer"].id)
     assert rounds.mine and [(s.start.weekday(), s.start.hour, s.needed) for s in rounds.shifts] == [(4, 10, 1)] * 4
     assert [(s.title, s.role, s.status) for s in signups.my_shifts(ben).shifts] == [
         ("Flea market in the school yard: volunteers wanted", "Coffee and cake stall", "coming")]
