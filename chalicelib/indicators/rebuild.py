@@ -185,7 +185,8 @@ def rebuild(lau2: str, progress: Progress | None = None) -> int:
     for nbh in NeighbourhoodItem.query(f"COMMUNE#{lau2}", NeighbourhoodItem.sk.startswith(NeighbourhoodItem.PREFIX)):
         addresses = households.get(nbh.id, {})
         for address, members in addresses.items():
-            HouseholdItem(*HouseholdItem.key(address)).update(actions=[HouseholdItem.members.set(members)])
+            HouseholdItem(*HouseholdItem.key(address)).update(
+                actions=[HouseholdItem.members.set(members), HouseholdItem.neighbourhood_id.set(nbh.id)])
         nbh.update(actions=[NeighbourhoodItem.household_count.set(len(addresses))],
                    condition=NeighbourhoodItem.pk.exists())
     logger.info("indicators rebuilt", lau2=lau2, weeks=len(existing | set(counts)))
