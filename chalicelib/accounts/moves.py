@@ -3,7 +3,8 @@
 A published change of boundaries moves every resident whose address now lies in another
 neighbourhood: their verification stands (it is of the address), their neighbourhood changes, and
 a move is recorded, and each moved resident is told by email (chalicelib/alerts.py `resident_moved`;
-chalicelib/notifications/moments.py sends it, in their language, essential: no opt-out).
+chalicelib/notifications/moments.py sends it, in their language, essential: no opt-out). A verified resident's
+household follows them, once whichever of its residents moves first (`move_household`).
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from chalicelib.accounts.signin import keep_sessions_in_step
 from chalicelib.addresses.service import get_address
 from chalicelib.content.counters import count_in_week
 from chalicelib.content.once import resident_left
-from chalicelib.neighbourhoods.models import count_member
+from chalicelib.neighbourhoods.models import count_member, move_household
 from chalicelib.observability import logger
 from chalicelib.store.table import Entity, refused_conditions, transaction
 from chalicelib.verification.models import PendingVerificationItem
@@ -56,6 +57,8 @@ def follow_boundaries(lau2: str, old_neighbourhoods: Iterable[str], at: datetime
                 if resident.residence_status == "pending" and address is not None else None
             if not _move(resident, lau2, old_id, new.id, copy):
                 continue
+            if resident.residence_status == "verified":
+                move_household(lau2, resident.address_id, old_id, new.id)
             keep_sessions_in_step(resident.user_id)
             ResidentMoveItem(
                 f"USER#{resident.user_id}", f"MOVED#{at.isoformat()}", gsi1pk=f"COMMUNE#{lau2}#MOVES",
@@ -93,7 +96,7 @@ def _move(resident: UserItem, lau2: str, old_id: str, new_id: str, copy: Pending
                         count_in_week(writes, nbh_id, verified_gained=1)
                     else:
                         resident_left(writes, nbh_id)
-            return True  # households move with new boundaries: `./noper indicators rebuild` recounts them
+            return True
         except TransactWriteError as error:
             refused = refused_conditions(error)
             if 0 in refused:

@@ -6,6 +6,7 @@ from typing import Any
 
 from pynamodb.exceptions import DoesNotExist, TransactWriteError, UpdateError
 
+from chalicelib.accounts.content_owners import renamed
 from chalicelib.accounts.models import Profile, ProfileUpdate, Residence, StaffRoleGrant, UserItem
 from chalicelib.accounts.pending import claimed_as_read, pending_copy, pending_entry, rename_pending
 from chalicelib.accounts.signin import keep_sessions_in_step
@@ -106,6 +107,7 @@ def update_profile(principal: Principal, changes: ProfileUpdate) -> Profile:
             raise
         if changes.display_name is not None:
             rename_pending(user)
+            renamed(user.user_id, user.shown_name())
         logger.info("profile changed", user_id=user.user_id)
     return profile_of(user)
 

@@ -7,8 +7,8 @@ neighbourhood and week its write path counts it in (an event's or a shift's loca
 neighbourhood), as far as the stored items keep them. The other counters are left as they were counted:
 `weekly_active` and `newcomers_welcomed` (markers that expire), `digest_recipients` and `unsubscribes` (nothing
 kept but the count), `verified_lost` and `households_lost` (the departure is not kept), `registered` (a later claim
-overwrites the first claim's neighbourhood and time) and `ballots` (no write counts them yet, and a secret ballot
-keeps neither neighbourhood nor time).
+overwrites the first claim's neighbourhood and time). `ballots` come from the has-voted markers (never the secret
+ballots), those that keep the voter's neighbourhood.
 """
 
 from __future__ import annotations
@@ -40,7 +40,7 @@ REBUILT = ("posts", *POST_KIND_COUNTERS, "comments", "messages", "thanks", "exch
            "verified_gained", "households_gained", "help_requests_answered",
            *(name for name, _ in FIRST_ANSWER_BUCKETS),
            "events", "event_answers", "event_going", "consultation_answers", "volunteer_actions", "volunteer_hours",
-           "calls", "shifts_filled", "buddies_paired")
+           "calls", "shifts_filled", "buddies_paired", "ballots")
 Add = Callable[..., None]
 
 
@@ -186,6 +186,9 @@ def recount(items: list[dict[str, Any]], lau2: str) -> tuple[dict[tuple[str, str
         if raw["pk"]["S"].startswith("CONSULTATION#") and raw["sk"]["S"].startswith("ANSWER#"):
             # a resident's first answer, where and when first answered (a changed answer keeps both)
             add(raw.get("neighbourhood_id", {}).get("S"), _stamp(raw, "created_at"), consultation_answers=1)
+        elif raw["pk"]["S"].startswith("BUDGET#") and raw["sk"]["S"].startswith("VOTED#"):
+            # a person's first ballot of an edition: its has-voted marker (no choice), where and when they first voted
+            add(raw.get("neighbourhood_id", {}).get("S"), _stamp(raw, "first_at"), ballots=1)
     return {key: dict(value) for key, value in counts.items()}, {n: dict(a) for n, a in households.items()}
 
 
@@ -293,7 +296,8 @@ def rebuild(lau2: str, progress: Progress | None = None) -> int:
     for nbh in NeighbourhoodItem.query(f"COMMUNE#{lau2}", NeighbourhoodItem.sk.startswith(NeighbourhoodItem.PREFIX)):
         addresses = households.get(nbh.id, {})
         for address, members in addresses.items():
-            HouseholdItem(*HouseholdItem.key(address)).update(actions=[HouseholdItem.members.set(members)])
+            HouseholdItem(*HouseholdItem.key(address)).update(
+                actions=[HouseholdItem.members.set(members), HouseholdItem.neighbourhood_id.set(nbh.id)])
         nbh.update(actions=[NeighbourhoodItem.household_count.set(len(addresses))],
                    condition=NeighbourhoodItem.pk.exists())
     logger.info("indicators rebuilt", lau2=lau2, weeks=len(existing | set(counts)))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Annotated, Any, Literal
 
-from pynamodb.exceptions import TransactWriteError
+from pynamodb.exceptions import TransactWriteError, UpdateError
 from pydantic import AfterValidator, ConfigDict, Field, StringConstraints, field_validator
 from pynamodb.attributes import (
     ListAttribute,
@@ -19,7 +19,7 @@ from chalicelib.communes.models import Lau2
 from chalicelib.content.counters import count_in_week
 from chalicelib.models import Model
 from chalicelib.neighbourhoods.partition import DEFAULT_HOUSEHOLDS
-from chalicelib.store.table import Entity, Gsi1, refused_conditions, table_connection, transaction
+from chalicelib.store.table import Entity, Gsi1, condition_failed, refused_conditions, table_connection, transaction
 
 NeighbourhoodName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=80)]
 # "<lau2>-<res-9 cell without its ffff tail>", e.g. 0501-891fa1d5aa3; a numeric suffix if ever taken.
@@ -325,9 +325,13 @@ def count_member(writes: Any, lau2: str, nbh_id: str, change: int) -> None:
 
 class HouseholdItem(Entity):
     """pk=ADDRESS#<address id>, sk=HOUSEHOLD: how many verified residents live at the address (ADD), so that the
-    neighbourhood counts the household when its first resident is verified and uncounts it when its last leaves."""
+    neighbourhood counts the household when its first resident is verified and uncounts it when its last leaves,
+    and the neighbourhood it is counted in (`neighbourhood_id`, set with each resident counted in; absent on items
+    written before it: a household is then counted in its residents' neighbourhood), so that it moves once when
+    new boundaries move its residents (`move_household`)."""
 
     members = NumberAttribute(default=0)
+    neighbourhood_id = UnicodeAttribute(null=True)
 
     @staticmethod
     def key(address_id: str) -> tuple[str, str]:
@@ -338,23 +342,71 @@ def count_household(lau2: str, nbh_id: str, address_id: str | None, change: int)
     """After a resident's transaction that verified (1) or removed (-1) a verified resident at `address_id`: the
     ADD's result tells exactly one writer that the household just got its first resident (or lost its last), who
     counts it on the neighbourhood and in the week's indicators. A crash between the two writes leaves it uncounted
-    until `./noper indicators rebuild` (docs/indicators.md)."""
+    until `./noper indicators rebuild` (docs/indicators.md).
+
+    A resident counted in also sets the household's neighbourhood: one verified in another neighbourhood than the
+    household is counted in (new boundaries published, its other residents not moved yet) moves it there, once."""
     if not address_id or not nbh_id or nbh_id == "-":
         return
-    result = table_connection().update_item(
-        *HouseholdItem.key(address_id), actions=[HouseholdItem.members.add(change)], return_values="UPDATED_NEW")
-    members = int(result["Attributes"]["members"]["N"])
-    if (change > 0 and members != 1) or (change < 0 and members != 0):
+    if change > 0:
+        result = table_connection().update_item(
+            *HouseholdItem.key(address_id),
+            actions=[HouseholdItem.members.add(change), HouseholdItem.neighbourhood_id.set(nbh_id)],
+            return_values="UPDATED_OLD")
+        before = result.get("Attributes", {})
+        members = int(before.get("members", {}).get("N", "0"))
+        counted_in = before.get("neighbourhood_id", {}).get("S", nbh_id)
+        if members == 0:
+            _count_households(lau2, {nbh_id: 1})
+        elif members > 0 and counted_in != nbh_id:
+            _count_households(lau2, {counted_in: -1, nbh_id: 1})
         return
+    result = table_connection().update_item(
+        *HouseholdItem.key(address_id), actions=[HouseholdItem.members.add(change)], return_values="ALL_NEW")
+    after = result["Attributes"]
+    if int(after["members"]["N"]) == 0:  # out of the neighbourhood it is counted in
+        _count_households(lau2, {after.get("neighbourhood_id", {}).get("S", nbh_id): -1})
+
+
+def move_household(lau2: str, address_id: str | None, old_id: str, new_id: str) -> bool:
+    """After a verified resident followed their address from `old_id` into `new_id` (new boundaries): the
+    household moves too, if it is still counted in the old neighbourhood (a missing neighbourhood, on items written
+    before it was kept, is the old one) and has a verified resident. The condition lets exactly one of its
+    residents' moves, of a publication run again or of two at once, move the count. True for that one."""
+    if not address_id or old_id == new_id:
+        return False
+    household = HouseholdItem(*HouseholdItem.key(address_id))
     try:
-        with transaction() as writes:
-            writes.update(NeighbourhoodItem(*NeighbourhoodItem.key(lau2, nbh_id)),
-                          actions=[NeighbourhoodItem.household_count.add(change)],
-                          condition=NeighbourhoodItem.pk.exists())
-            count_in_week(writes, nbh_id, **{"households_gained" if change > 0 else "households_lost": 1})
-    except TransactWriteError as error:
-        if not refused_conditions(error):  # the neighbourhood is no longer published: nothing to count
-            raise
+        household.update(actions=[HouseholdItem.neighbourhood_id.set(new_id)],
+                         condition=(HouseholdItem.members > 0) & (HouseholdItem.neighbourhood_id.does_not_exist()
+                                                                  | (HouseholdItem.neighbourhood_id == old_id)))
+    except UpdateError as error:
+        if condition_failed(error):  # moved by another of its residents, or nobody verified lives there
+            return False
+        raise
+    _count_households(lau2, {old_id: -1, new_id: 1})
+    return True
+
+
+def _count_households(lau2: str, changes: dict[str, int]) -> None:
+    """One transaction: each neighbourhood's `household_count` and its week's households gained or lost, only on
+    published neighbourhoods (a refused condition: that one is gone, the others are counted without it)."""
+    while changes:
+        try:
+            with transaction() as writes:
+                for nbh_id, change in changes.items():
+                    writes.update(NeighbourhoodItem(*NeighbourhoodItem.key(lau2, nbh_id)),
+                                  actions=[NeighbourhoodItem.household_count.add(change)],
+                                  condition=NeighbourhoodItem.pk.exists())
+                for nbh_id, change in changes.items():  # last: updates only, after the neighbourhoods' positions
+                    count_in_week(writes, nbh_id, **{"households_gained" if change > 0 else "households_lost": 1})
+            return
+        except TransactWriteError as error:
+            refused = refused_conditions(error)
+            if not refused:
+                raise
+            changes = {nbh_id: change for position, (nbh_id, change) in enumerate(changes.items())
+                       if position not in refused}
 
 
 class CellItem(Entity):

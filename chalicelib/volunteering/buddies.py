@@ -272,4 +272,5 @@ def erase_volunteering(user_id: str, choice: ContentChoice) -> None:
     offers.withdraw_everything(user_id, forget=True)
 
 
-register_content_owner(ContentOwner(name="volunteering_offers", export=export_volunteering, erase=erase_volunteering))
+register_content_owner(ContentOwner(name="volunteering_offers", export=export_volunteering, erase=erase_volunteering,
+                                    rename=offers.renamed))

@@ -185,11 +185,12 @@ def save(principal: Principal, request: VolunteeringRequest) -> VolunteeringPubl
     user_id, nbh = principal.user_id or "-", principal.neighbourhood_id
     if not nbh or principal.residence_status != "verified":
         raise InvalidInput("Only a verified resident offers help to their neighbourhood.", {"skills": "not verified"})
-    user = UserItem.get(*UserItem.key(user_id))
     for attempt in range(TRIES):
+        user = UserItem.get(*UserItem.key(user_id), consistent_read=True)
         before = _profile(user_id, consistent=True)
         blocked_with = (before.blocked_with() if before else set()) | set(user.blocked or ())
-        # The copies carry the block relations read here: a block noted meanwhile refuses this write, read again.
+        # The copies carry the block relations and the name read here: a block noted or a name chosen meanwhile
+        # refuses this write, read again.
         version = before.blocks_version if before is not None else None
         unchanged = (VolunteerProfileItem.blocks_version.does_not_exist() if version is None
                      else VolunteerProfileItem.blocks_version == version)
@@ -204,12 +205,20 @@ def save(principal: Principal, request: VolunteeringRequest) -> VolunteeringPubl
                 ], condition=unchanged)
                 _write_copies(t, user_id, nbh, before, request.skills, request.frequency, request.languages,
                               request.buddy, user.shown_name(), blocked_with)
+                t.condition_check(UserItem, *UserItem.key(user_id), condition=_same_name(user))
             break
         except TransactWriteError:
             if attempt + 1 == TRIES:
                 raise
     logger.info("volunteering offer saved", user_id=user_id, skills=len(request.skills), buddy=request.buddy)
     return public(_profile(user_id, consistent=True))
+
+
+def _same_name(user: UserItem) -> Any:
+    """A condition: the account's name is still the one read (a rename meanwhile rewrote the copies: read again)."""
+    if user.display_name:
+        return UserItem.display_name == user.display_name
+    return UserItem.display_name.does_not_exist() | (UserItem.display_name == "")
 
 
 def remove(principal: Principal) -> None:
@@ -299,12 +308,29 @@ def _refresh_copies(user_id: str) -> None:
 
 
 def _set_blocked_with(model: Any, key: tuple[str, str], blocked_with: set[str]) -> None:
-    action = model.blocked_with.set(blocked_with) if blocked_with else model.blocked_with.remove()
+    _update_copy(model, key, model.blocked_with.set(blocked_with) if blocked_with else model.blocked_with.remove())
+
+
+def _update_copy(model: Any, key: tuple[str, str], action: Any) -> None:
+    """Only a copy still there (the offer may have been taken back meanwhile)."""
     try:
         model(*key).update(actions=[action], condition=model.pk.exists())
     except UpdateError as error:
         if not condition_failed(error):
             raise
+
+
+def renamed(user_id: str, name: str) -> None:
+    """The resident chose another name (chalicelib/accounts/service.py `update_profile`, through the "your data"
+    owners): "who can help" and the welcome buddies show it. One read of the profile, an update per copy."""
+    profile = _profile(user_id, consistent=True)
+    if profile is None or not profile.neighbourhood_id:
+        return
+    nbh = profile.neighbourhood_id
+    for skill in profile.skills or ():
+        _update_copy(HelperItem, HelperItem.key(nbh, skill, user_id), HelperItem.name.set(name))
+    if profile.buddy:
+        _update_copy(BuddyItem, BuddyItem.key(nbh, user_id), BuddyItem.name.set(name))
 
 
 def blocked_either_way(user_a: str, user_b: str) -> bool:

@@ -8,7 +8,7 @@ from chalicelib.accounts.signin import start_session
 from chalicelib.adapters import clock
 from chalicelib.content.counters import WeekStatsItem, iso_week
 from chalicelib.content.once import ActiveWeekItem, WelcomeWindowItem, active_this_week, resident_verified, welcomed
-from chalicelib.neighbourhoods.models import NeighbourhoodItem, count_household
+from chalicelib.neighbourhoods.models import HouseholdItem, NeighbourhoodItem, count_household, move_household
 from chalicelib.policy import Principal
 from chalicelib.store.table import transaction
 from tests.helpers import JSON, body
@@ -124,6 +124,74 @@ def test_a_household_counts_when_its_first_resident_is_verified_and_until_its_la
     assert households() == 2  # one resident of A1 is still verified
     count_household("0501", N1, "A1", -1)
     assert households() == 1 and this_week("households_lost") == 1
+
+
+N2 = "0501-n2"
+
+
+def published(*nbh_ids):
+    for nbh_id in nbh_ids:
+        NeighbourhoodItem(*NeighbourhoodItem.key("0501", nbh_id), id=nbh_id, lau2="0501", name=nbh_id,
+                          address_count=10, cells=[], version=1, published_at=clock.now(), gsi1pk=f"NBH#{nbh_id}",
+                          gsi1sk="NEIGHBOURHOOD").save()
+
+
+def households_in(nbh_id):
+    return NeighbourhoodItem.get(*NeighbourhoodItem.key("0501", nbh_id), consistent_read=True).household_count or 0
+
+
+def test_a_household_moved_by_its_residents_moves_once_even_when_they_move_at_once():
+    published(N1, N2)
+    count_household("0501", N1, "A1", 1), count_household("0501", N1, "A1", 1)
+    # Two publications at once move its two residents, each run trying the household
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        moved = list(pool.map(lambda _: move_household("0501", "A1", N1, N2), range(4)))
+    assert moved.count(True) == 1
+    assert (households_in(N1), households_in(N2)) == (0, 1)
+    assert (this_week("households_lost", N1), this_week("households_gained", N2)) == (1, 1)
+    # Its last resident leaving counts it out of the neighbourhood it moved to
+    count_household("0501", N2, "A1", -1), count_household("0501", N2, "A1", -1)
+    assert households_in(N2) == 0 and this_week("households_lost", N2) == 1
+
+
+def test_a_household_counted_before_it_kept_its_neighbourhood_moves_from_the_old_one():
+    published(N1, N2)
+    count_household("0501", N1, "A1", 1)
+    HouseholdItem(*HouseholdItem.key("A1")).update(actions=[HouseholdItem.neighbourhood_id.remove()])
+
+    assert move_household("0501", "A1", N1, N2) is True
+    assert (households_in(N1), households_in(N2)) == (0, 1)
+    assert move_household("0501", "A1", N1, N2) is False  # again: nothing
+
+
+def test_a_household_without_verified_residents_does_not_move():
+    published(N1, N2)
+    count_household("0501", N1, "A1", 1), count_household("0501", N1, "A1", -1)
+
+    assert move_household("0501", "A1", N1, N2) is False
+    assert (households_in(N1), households_in(N2)) == (0, 0)
+
+
+def test_a_resident_verified_in_the_new_neighbourhood_before_the_others_moved_moves_the_household_once():
+    # Given a household counted in N1, whose address new boundaries put in N2; a pending resident already moved
+    published(N1, N2)
+    count_household("0501", N1, "A1", 1)
+    # When that resident is verified in N2 before the household's verified resident is moved
+    count_household("0501", N2, "A1", 1)
+    assert (households_in(N1), households_in(N2)) == (0, 1)
+    # Then moving the other resident moves nothing more
+    assert move_household("0501", "A1", N1, N2) is False
+    assert (households_in(N1), households_in(N2)) == (0, 1)
+    assert (this_week("households_lost", N1), this_week("households_gained", N2)) == (1, 1)
+
+
+def test_a_household_moves_into_the_new_neighbourhood_when_the_old_one_is_gone():
+    published(N2)  # N1 no longer published
+    count_household("0501", N1, "A1", 1)
+
+    assert move_household("0501", "A1", N1, N2) is True
+    assert households_in(N2) == 1 and this_week("households_gained", N2) == 1
+    assert this_week("households_lost", N1) == 0
 
 
 def test_turning_a_topic_off_counts_one_unsubscribe_and_doing_it_again_counts_nothing():

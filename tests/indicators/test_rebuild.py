@@ -143,3 +143,15 @@ def test_a_partners_call_counts_the_week_it_was_approved_and_an_ended_pair_the_w
     ]
     counts, _ = recount(items, LAU2)
     assert counts == {(nbh, "2026-W11"): {"calls": 1}, (f"{LAU2}-n1", "2026-W12"): {"buddies_paired": 1}}
+
+
+def test_ballots_are_recounted_from_the_has_voted_markers_that_keep_a_neighbourhood():
+    def voted(user: str, nbh: str | None) -> dict[str, dict[str, str]]:
+        marker = {"pk": {"S": "BUDGET#E1"}, "sk": {"S": f"VOTED#{user}"}, "edition_id": {"S": "E1"},
+                  "channel": {"S": "online"}, "first_at": {"S": "2026-03-17T10:00:00.000000+0000"}}
+        return {**marker, "neighbourhood_id": {"S": nbh}} if nbh else marker
+
+    ballot = {"pk": {"S": "BUDGET#E1"}, "sk": {"S": "BALLOT#k"}, "envelope_id": {"S": "commune"}}
+    items = [voted("U-a", f"{LAU2}-n1"), voted("U-b", f"{LAU2}-n1"), voted("U-old", None), ballot]
+    counts, _ = recount(items, LAU2)
+    assert counts == {(f"{LAU2}-n1", "2026-W12"): {"ballots": 2}}  # a marker from before it kept one: not counted

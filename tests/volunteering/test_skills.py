@@ -207,3 +207,48 @@ def test_a_block_noted_while_an_offer_is_saved_still_keeps_them_apart(client, ac
     monkeypatch.setattr(offers, "_profile", profile_then_block)
     offer(client, act_as, ANNA, skills=["painting"])
     assert blocked and helpers(client, act_as, BEN, "painting") == []
+
+
+def test_who_can_help_and_the_welcome_buddies_show_the_name_a_helper_chose_since(client, act_as):
+    from chalicelib.volunteering.offers import BuddyItem
+
+    # Given Anna offering gardening and to be a welcome buddy
+    person(ANNA, "Anna"), person(BEN, "Ben")
+    offer(client, act_as, ANNA, skills=["gardening"], buddy=True, languages=["fr"])
+    assert helpers(client, act_as, BEN, "gardening") == [("Anna", "gardening")]
+    # When she changes the name neighbours see
+    act_as(ANNA)
+    response = client.patch("/api/v1/me", headers=JSON, body=body({"display_name": "Anna M."}))
+    assert response.status_code == 200, response.body
+    # Then "who can help" shows the new name, and so does her welcome buddy entry
+    assert helpers(client, act_as, BEN, "gardening") == [("Anna M.", "gardening")]
+    assert BuddyItem.get(*BuddyItem.key(N1, "U-anna")).name == "Anna M."
+    # And changing only her languages leaves the name as it is; an offer taken back is not written again
+    act_as(ANNA)
+    assert client.patch("/api/v1/me", headers=JSON, body=body({"languages": ["de"]})).status_code == 200
+    assert helpers(client, act_as, BEN, "gardening") == [("Anna M.", "gardening")]
+    act_as(ANNA)
+    assert client.delete("/api/v1/me/volunteering").status_code == 204
+    assert client.patch("/api/v1/me", headers=JSON, body=body({"display_name": "Anna"})).status_code == 200
+    assert helpers(client, act_as, BEN) == [] and list(BuddyItem.query(BuddyItem.partition(N1))) == []
+
+
+def test_an_offer_saved_while_its_helper_chose_another_name_shows_the_new_name(client, act_as, monkeypatch):
+    from chalicelib.accounts.models import ProfileUpdate
+    from chalicelib.accounts.service import update_profile
+    from chalicelib.volunteering import offers
+
+    person(ANNA, "Anna"), person(BEN, "Ben")
+    real = offers._profile
+    renamed = []
+
+    def profile_then_rename(user_id, consistent=False):  # Anna renames herself on her laptop as her save read
+        read = real(user_id, consistent)
+        if user_id == "U-anna" and not renamed:
+            renamed.append(True)
+            update_profile(ANNA, ProfileUpdate(display_name="Anna M."))
+        return read
+
+    monkeypatch.setattr(offers, "_profile", profile_then_rename)
+    offer(client, act_as, ANNA, skills=["painting"])
+    assert renamed and helpers(client, act_as, BEN, "painting") == [("Anna M.", "painting")]
