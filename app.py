@@ -1336,6 +1336,13 @@ def my_shifts(principal):
     return volunteer_signups.my_shifts(principal)
 
 
+@api.get("/api/v1/me/calls", action="me.volunteering",
+         summary="The calls for volunteers I published in my neighbourhood, newest first, those over included (their "
+                 "page is where I confirm who came)", response=volunteering_models.OrganisedCalls, errors=(401,))
+def my_calls(principal):
+    return volunteering.organised_calls(principal)
+
+
 @api.get("/api/v1/me/volunteering/record", action="me.volunteering",
          summary="My record of volunteering: each participation an organiser confirmed (activity, date, role, hours) "
                  "and the totals", response=volunteering_models.VolunteeringRecord, errors=(401,))

@@ -305,6 +305,7 @@ def run() -> int:
         call(ben, "POST", "/api/v1/volunteering/{call_id}/comments", {"text": "I bring gloves"}, call_id=clean_up["id"])
         call(anna, "GET", "/api/v1/volunteering/{call_id}/comments", call_id=clean_up["id"])
         call(ben, "GET", "/api/v1/me/shifts")
+        call(anna, "GET", "/api/v1/me/calls")
         call(ben, "GET", "/api/v1/me/volunteering/record")
         call(ben, "GET", "/api/v1/me/volunteering/certificate.pdf", query="?language=en", accept=PDF)
         # Skills neighbours offer and welcome buddies (issue #12)

@@ -41,13 +41,14 @@ from chalicelib.store.table import condition_failed, table_connection, transacti
 from chalicelib.volunteering import ledger
 from chalicelib.volunteering.models import (
     MAX_AHEAD, CallEntryItem, CallItem, CallListQuery, CallPage, CallPublic, CallRequest, CallSignUps, CallSummary,
-    ShiftItem, ShiftMove, ShiftPublic, ShiftSignUps, SignUpItem, Volunteer,
+    OrganisedCall, OrganisedCalls, ShiftItem, ShiftMove, ShiftPublic, ShiftSignUps, SignUpItem, Volunteer,
 )
 
 READ = "volunteering.neighbourhood"
 KIND = "call"
 SHIFTS_SK = ("CALL", "SHIFT#~")  # a call and its shifts: one Query of its partition, sign-ups left out
 UNREACHED = ("pending", "refused", "withdrawn")  # a partner's call the commune has not approved: read by nobody
+MAX_ORGANISED = 100  # my calls, newest first
 
 
 def no_such_call() -> NotFound:
@@ -267,6 +268,20 @@ def neighbourhood_calls(principal: Principal, neighbourhood_id: str, query: Call
         calls.append(CallSummary(**summary, mine=mine, nearby=home != neighbourhood_id))
     last = answer.get("LastEvaluatedKey")
     return CallPage(calls=calls, cursor=encode_cursor(last) if last else None)
+
+
+def organised_calls(principal: Principal) -> OrganisedCalls:
+    """The calls I published as a resident, newest first, ended ones included (their page is where I confirm who
+    came): one Query of the owners' index, whose items are the calls themselves."""
+    moment, calls = now(), []
+    for call in CallItem.by_owner.query(CallItem.author_key(principal.user_id),  # type: ignore[arg-type]
+                                        scan_index_forward=False, limit=MAX_ORGANISED):
+        stage = "over" if call.last_end <= moment else "under_way" if call.first_start <= moment else "coming"
+        calls.append(OrganisedCall(
+            id=call.call_id, title=call.title, start=to_local(call.first_start, ZONE),
+            end=to_local(call.last_end, ZONE), shifts=int(call.shift_count or 0), needed=int(call.needed or 0),
+            status=call.status, hidden=bool(call.hidden), stage=stage))  # type: ignore[arg-type]
+    return OrganisedCalls(calls=calls)
 
 
 def signups(principal: Principal, call_id: str) -> CallSignUps:

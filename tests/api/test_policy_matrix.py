@@ -181,6 +181,7 @@ EXPECTED = {
     ("GET", "/api/v1/volunteering/{call_id}/comments"): SIGNED_IN,
     ("POST", "/api/v1/volunteering/{call_id}/reports"): SIGNED_IN,
     ("GET", "/api/v1/me/shifts"): SIGNED_IN,
+    ("GET", "/api/v1/me/calls"): SIGNED_IN,
     ("GET", "/api/v1/me/volunteering/record"): SIGNED_IN,
     ("GET", "/api/v1/me/volunteering/certificate.pdf"): SIGNED_IN,
     ("GET", "/api/v1/loans/{loan_id}"): SIGNED_IN,

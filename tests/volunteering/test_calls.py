@@ -403,3 +403,22 @@ def test_cancelling_a_call_takes_it_off_the_list(client, act_as):
     assert client.get(f"/api/v1/neighbourhoods/{N1}/volunteering").json_body["calls"] == []
     assert [s["mine"] for s in client.get(f"/api/v1/volunteering/{call['id']}").json_body["shifts"]] == ["cancelled"] * 3
     assert CallItem.get(*CallItem.key(call["id"])).listed_sk is None
+
+
+def test_my_calls_lists_what_i_organise_newest_first_with_its_stage(client, act_as):
+    organiser = resident("U-ORGANISER-CALLS")
+    first = published(client, act_as, who=organiser, title="Leaf raking", shifts=[shift("Rake", 1, 2, 2)])
+    second = published(client, act_as, who=organiser, title="Reading afternoon", shifts=[shift("Read", 30, 2, 1)])
+    act_as(organiser)
+    mine = client.get("/api/v1/me/calls")
+    assert mine.status_code == 200
+    assert [(c["id"], c["title"], c["stage"], c["status"]) for c in mine.json_body["calls"]] == [
+        (second["id"], "Reading afternoon", "coming", "open"), (first["id"], "Leaf raking", "coming", "open")]
+    with clock.still_at(soon(2)):  # the raking has begun: confirm who came once it ends
+        assert [c["stage"] for c in client.get("/api/v1/me/calls").json_body["calls"]] == ["coming", "under_way"]
+    with clock.still_at(soon(4)):  # over: no longer in the neighbourhood's open calls, still in mine
+        assert [c["stage"] for c in client.get("/api/v1/me/calls").json_body["calls"]] == ["coming", "over"]
+    act_as(BEN)  # a neighbour's calls are not mine
+    assert all(c["id"] not in (first["id"], second["id"]) for c in client.get("/api/v1/me/calls").json_body["calls"])
+    act_as(PENDING)
+    assert client.get("/api/v1/me/calls").json_body == {"calls": []}

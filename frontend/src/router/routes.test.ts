@@ -67,6 +67,7 @@ describe('matchRoute', () => {
     expect(matchRoute('/neighbourhoods/n1/volunteering/new')).toEqual({ name: 'publishCall', id: 'n1' });
     expect(matchRoute('/volunteering/01J0000000000000000000000A?published=1')).toEqual({ name: 'call', id: '01J0000000000000000000000A' });
     expect(matchRoute('/me/shifts')).toEqual({ name: 'myShifts', id: '' });
+    expect(matchRoute('/me/calls')).toEqual({ name: 'myCalls', id: '' });
     expect(matchRoute('/me')).toEqual({ name: 'me' });
     expect(matchRoute('/publish#link=abc')).toEqual({ name: 'publish' });
     expect(matchRoute('/posts/p1/x')).toMatchObject({ name: 'notFound' });

@@ -16,7 +16,7 @@ export type Route =
 
 /**
  * Resident screens that show one thing named by an id (a neighbourhood, a post, an item, a
- * conversation, a consultation, a call for volunteers); `messages`, `announcements` and `myShifts` take an empty id.
+ * conversation, a consultation, a call for volunteers); `messages`, `announcements`, `myShifts` and `myCalls` take an empty id.
  */
 export type ResidentScreen =
   | 'feed'
@@ -37,7 +37,8 @@ export type ResidentScreen =
   | 'volunteering'
   | 'publishCall'
   | 'call'
-  | 'myShifts';
+  | 'myShifts'
+  | 'myCalls';
 
 const ID = '([0-9A-Za-z_-]{1,64})';
 const RESIDENT_SCREENS: [RegExp, ResidentScreen][] = [
@@ -60,6 +61,7 @@ const RESIDENT_SCREENS: [RegExp, ResidentScreen][] = [
   [new RegExp(`^/neighbourhoods/${ID}/volunteering/new$`), 'publishCall'],
   [new RegExp(`^/volunteering/${ID}$`), 'call'],
   [/^\/me\/shifts()$/, 'myShifts'],
+  [/^\/me\/calls()$/, 'myCalls'],
 ];
 
 const ROUTES: Record<string, Route> = {

@@ -17,6 +17,7 @@ export type Volunteer = Schemas['Volunteer'];
 export type Attended = Schemas['Attended'];
 export type MyShift = Schemas['MyShift'];
 export type MyShifts = Schemas['MyShifts'];
+export type OrganisedCall = Schemas['OrganisedCall'];
 export type VolunteeringRecord = Schemas['VolunteeringRecord'];
 export type CoverAsked = Schemas['CoverAsked'];
 export type Pairing = Call['pairing'];
@@ -66,6 +67,8 @@ export interface VolunteeringApi extends CommentsApi, OrganiserApi {
   reportCall(callId: string, reason: ReportReason, text: string | null): Promise<Outcome<unknown>>;
   myShifts(): Promise<Outcome<MyShifts>>;
   record(): Promise<Outcome<VolunteeringRecord>>;
+  /** The calls I published, newest first, those over included (their page is where I confirm who came). */
+  myCalls(): Promise<Outcome<Schemas['OrganisedCalls']>>;
 }
 
 const fresh = { cache: 'no-store' as const };
@@ -87,6 +90,7 @@ export function httpVolunteeringApi(client: ApiClient): VolunteeringApi {
       outcomeOf(client.POST('/api/v1/volunteering/{call_id}/reports', { params: onCall(id), body: { reason, text: text || null } })),
     myShifts: () => outcomeOf(client.GET('/api/v1/me/shifts', fresh)),
     record: () => outcomeOf(client.GET('/api/v1/me/volunteering/record', fresh)),
+    myCalls: () => outcomeOf(client.GET('/api/v1/me/calls', fresh)),
     signUps: (id) => outcomeOf(client.GET('/api/v1/volunteering/{call_id}/sign-ups', { params: onCall(id), ...fresh })),
     cancelCall: (id) => outcomeOf(client.POST('/api/v1/volunteering/{call_id}/cancel', { params: onCall(id) })),
     cancelShift: (id, shift) => outcomeOf(client.POST('/api/v1/volunteering/{call_id}/shifts/{shift_id}/cancel', { params: onShift(id, shift) })),
