@@ -42,6 +42,15 @@ def translate(language: str, key: str, **params: object) -> str:
     return text.format(**params) if params else text
 
 
+def plural(language: str, key: str, number: float, shown: str | None = None) -> str:
+    """`key.one` or `key.other` as `language` says `number` ("1 hour", "2 hours"; French: "1,5 heure"), its
+    `{count}` filled with `shown` (the number as formatted for the reader) or the number. Babel's plural rules."""
+    from babel import Locale
+
+    form = Locale.parse(language if language in LANGUAGES else DEFAULT).plural_form(number)
+    return translate(language, f"{key}.{'one' if form == 'one' else 'other'}", count=number if shown is None else shown)
+
+
 def long_date(value: date | datetime, language: str) -> str:
     """A day as a reader of `language` writes it ("6. Dezember 2026", "6 de dezembro de 2026"); an instant
     counts in Luxembourg's time. Babel loads here, for the emails, letters and paper digests that print dates."""

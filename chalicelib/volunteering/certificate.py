@@ -14,7 +14,7 @@ from datetime import date
 from chalicelib.adapters.clock import now
 from chalicelib.communes.service import get_commune
 from chalicelib.errors import NotFound
-from chalicelib.i18n import long_date, translate
+from chalicelib.i18n import long_date, plural, translate
 from chalicelib.policy import Principal
 from chalicelib.printing import latin, wrapped
 from chalicelib.volunteering.models import VolunteeringRecord
@@ -52,6 +52,9 @@ def render(mine: VolunteeringRecord, commune: str | None, language: str, issued:
     def t(key: str, **params: object) -> str:
         return translate(language, key, **params)
 
+    def hours(value: float) -> str:
+        return plural(language, "certificate.hours", value, _hours(value, language))
+
     pdf = FPDF(orientation="P", unit="mm", format="A4")
     pdf.set_margins(MARGIN, MARGIN, MARGIN)
     pdf.set_auto_page_break(True, margin=MARGIN)
@@ -83,10 +86,10 @@ def render(mine: VolunteeringRecord, commune: str | None, language: str, issued:
         for entry in entries:
             paragraph(t("certificate.line", date=long_date(entry.start, language), role=entry.role,
                             hours=_hours(entry.hours, language)), BODY, "", 0.5, indent=5)
-        paragraph(t("certificate.activity_total", actions=activity.actions, hours=_hours(activity.hours, language)),
-                  BODY, "B", 5, indent=5)
-    paragraph(t("certificate.total", actions=mine.total_actions, hours=_hours(mine.total_hours, language)),
-              HEADING, "B", 8)
+        paragraph(t("certificate.activity_total", actions=plural(language, "certificate.participations", activity.actions),
+                    hours=hours(activity.hours)), BODY, "B", 5, indent=5)
+    paragraph(t("certificate.total", actions=plural(language, "certificate.actions", mine.total_actions),
+                hours=hours(mine.total_hours)), HEADING, "B", 8)
     issued_on = long_date(issued, language)
     paragraph(t("certificate.issued", date=issued_on, commune=commune) if commune
               else t("certificate.issued_nowhere", date=issued_on), SMALL)

@@ -68,7 +68,7 @@ def test_the_certificate_lists_my_activities_hours_and_totals_in_my_language(cli
     assert "This certifies that Ben took part" in text
     assert "Flea market volunteers" in text and "Weekly shopping round for Mrs Weber" in text
     assert "Set-up · 2 h" in text and "Stall · 4 h" in text and "Shopping · 1.5 h" in text
-    assert "2 participations, 6 hours" in text
+    assert "2 participations, 6 hours" in text and "1 participation, 1.5 hours" in text  # plurals as English says
     assert "In total: 3 volunteer actions, 7.5 hours." in text
     assert f"Issued on {clock.now():%B} " in text
     # Another volunteer's record never appears
@@ -79,12 +79,14 @@ def test_the_certificate_speaks_the_residents_language_and_holds_only_their_own_
     act_as(DORA)
     german, _ = pdf_text(client.get(CERTIFICATE, headers={**PDF, "Accept-Language": "de-LU,de;q=0.9"}))
     assert "Bescheinigung über ehrenamtliches Engagement" in german and "Gemeinde Clervaux" in german
-    assert "Insgesamt: 1 ehrenamtliche Einsätze, 1,5 Stunden." in german
+    assert "Insgesamt: 1 ehrenamtlicher Einsatz, 1,5 Stunden." in german
     assert "Ben" not in german and "Weekly shopping round" not in german
     for language, words in (("fr", "Attestation de bénévolat"), ("lb", "Certificat iwwer Benevolat"),
                             ("pt", "Certificado de voluntariado")):
         text, _ = pdf_text(client.get(f"{CERTIFICATE}?language={language}", headers=PDF))
         assert words in text, language
+        if language == "fr":  # French says one below 2: "1,5 heure"
+            assert "Au total : 1 action bénévole, 1,5 heure." in text
 
 
 def test_a_resident_with_no_confirmed_participation_gets_a_certificate_saying_so(client, act_as):
