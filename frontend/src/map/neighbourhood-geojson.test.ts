@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { boundsOf, communeArea, neighbourhoodRows, readNeighbourhoodCollection, summaryRows, type NeighbourhoodCollection } from './neighbourhood-geojson';
+import { boundsOf, communeArea, neighbourhoodCentre, neighbourhoodRows, pointInside, readNeighbourhoodCollection, summaryRows, type NeighbourhoodCollection } from './neighbourhood-geojson';
 
 const ring = (lon: number, lat: number) => [
   [lon, lat],
@@ -112,5 +112,30 @@ describe('communeArea', () => {
   it('has no centre before the outlines arrive, or without any', () => {
     expect(communeArea(null)).toEqual({ outline: null, centre: null });
     expect(communeArea({ type: 'FeatureCollection', features: [] })).toEqual({ outline: null, centre: null });
+  });
+});
+
+describe('pointInside', () => {
+  // An L-shaped neighbourhood: its bounding box's middle (6.01, 49.51) lies in the notch, outside it
+  const ell: [number, number][][] = [[[6.0, 49.5], [6.02, 49.5], [6.02, 49.504], [6.004, 49.504], [6.004, 49.52], [6.0, 49.52], [6.0, 49.5]]];
+  const inside = (p: { lat: number; lon: number }) => p.lat > 49.5 && p.lat < 49.52 && p.lon > 6.0 && (p.lon < 6.004 || (p.lat < 49.504 && p.lon < 6.02));
+
+  it("puts a concave neighbourhood's centre inside it, not in the notch of its bounding box", () => {
+    const feature = { type: 'Feature' as const, geometry: { type: 'Polygon' as const, coordinates: ell }, properties: { id: 'l', name: 'L', address_count: 2 } };
+    const centre = neighbourhoodCentre(feature)!;
+    expect(inside({ lat: 49.51, lon: 6.01 })).toBe(false);
+    expect(inside(centre)).toBe(true);
+    expect(centre.lat).toBeCloseTo(49.51);
+    expect(centre.lon).toBeCloseTo(6.002);
+  });
+
+  it('keeps out of a hole, and has no point without polygons', () => {
+    const ring: [number, number][][] = [
+      [[0, 0], [4, 0], [4, 2], [0, 2], [0, 0]],
+      [[1, 0.5], [3.5, 0.5], [3.5, 1.5], [1, 1.5], [1, 0.5]], // a hole: the line at 1 crosses it between 1 and 3.5
+    ];
+    expect(pointInside([ring], { lat: 1, lon: 2 })).toEqual({ lat: 1, lon: 0.5 });
+    expect(pointInside([], { lat: 0, lon: 0 })).toBeNull();
+    expect(neighbourhoodCentre(null)).toBeNull();
   });
 });

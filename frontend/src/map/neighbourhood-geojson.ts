@@ -106,26 +106,66 @@ export function boundsOf(collection: NeighbourhoodCollection): [[number, number]
   return Number.isFinite(south) ? [[south, west], [north, east]] : null;
 }
 
+type Point = { lat: number; lon: number };
+const polygonsOf = (features: NeighbourhoodFeature[]): Position[][][] =>
+  features.flatMap((f) => (f.geometry.type === 'Polygon' ? [f.geometry.coordinates] : f.geometry.coordinates));
+
+/**
+ * A point inside one of `polygons` (rings of [lon, lat]), in the part nearest `near`: on the line across each part
+ * at the middle of its height, the middle of the widest stretch inside it. The middle of a bounding box can fall
+ * outside a concave neighbourhood (an L, a U) or between villages, where the server refuses a point ("outside").
+ */
+export function pointInside(polygons: Position[][][], near: Point): Point | null {
+  let best: Point | null = null;
+  const away = (p: Point) => (p.lat - near.lat) ** 2 + (p.lon - near.lon) ** 2;
+  for (const rings of polygons) {
+    const lats = rings.flatMap((ring) => ring.map(([, lat]) => lat));
+    if (lats.length === 0) continue;
+    const lat = (Math.min(...lats) + Math.max(...lats)) / 2;
+    const crossings: number[] = [];
+    for (const ring of rings) {
+      ring.forEach(([lon1, lat1], i) => {
+        const next = ring[i + 1];
+        if (!next) return;
+        const [lon2, lat2] = next;
+        if ((lat1 <= lat && lat < lat2) || (lat2 <= lat && lat < lat1)) crossings.push(lon1 + ((lat - lat1) / (lat2 - lat1)) * (lon2 - lon1));
+      });
+    }
+    crossings.sort((a, b) => a - b);
+    let widest: [number, number] | null = null;
+    for (let i = 0; i + 1 < crossings.length; i += 2) {
+      const [west, east] = [crossings[i]!, crossings[i + 1]!];
+      if (!widest || east - west > widest[1] - widest[0]) widest = [west, east];
+    }
+    if (!widest) continue;
+    const candidate = { lat, lon: (widest[0] + widest[1]) / 2 };
+    if (!best || away(candidate) < away(best)) best = candidate;
+  }
+  return best;
+}
+
+const middleOf = (b: [[number, number], [number, number]]): Point => ({ lat: (b[0][0] + b[1][0]) / 2, lon: (b[0][1] + b[1][1]) / 2 });
+
+/** Where "use the neighbourhood's centre" puts a point: inside it (`pointInside`), near the middle of its extent. */
+export function neighbourhoodCentre(feature: NeighbourhoodFeature | null): Point | null {
+  const bounds = feature ? boundsOf({ type: 'FeatureCollection', features: [feature] }) : null;
+  return feature && bounds ? pointInside(polygonsOf([feature]), middleOf(bounds)) : null;
+}
+
 /**
  * Where a commune-wide location map opens: the commune's neighbourhoods drawn as one outline, and a centre that lies
- * in one of them (the middle of the neighbourhood part nearest the middle of them all: villages with fields between
- * them have their overall middle in a field, where no place of the commune is).
+ * in one of them (`pointInside` the part nearest the middle of them all: villages with fields between them have their
+ * overall middle in a field, where no place of the commune is).
  */
 export function communeArea(shapes: NeighbourhoodCollection | null): {
   outline: NeighbourhoodFeature | null;
-  centre: { lat: number; lon: number } | null;
+  centre: Point | null;
 } {
   const bounds = shapes ? boundsOf(shapes) : null;
   if (!shapes || !bounds) return { outline: null, centre: null };
-  const polygons = shapes.features.flatMap((f) => (f.geometry.type === 'Polygon' ? [f.geometry.coordinates] : f.geometry.coordinates));
-  const middle = (b: [[number, number], [number, number]]) => ({ lat: (b[0][0] + b[1][0]) / 2, lon: (b[0][1] + b[1][1]) / 2 });
-  const whole = middle(bounds);
-  const parts = polygons.map((coordinates) =>
-    middle(boundsOf({ type: 'FeatureCollection', features: [{ type: 'Feature', geometry: { type: 'Polygon', coordinates }, properties: { id: '', name: '', address_count: 0 } }] })!),
-  );
-  const away = (p: { lat: number; lon: number }) => (p.lat - whole.lat) ** 2 + (p.lon - whole.lon) ** 2;
+  const polygons = polygonsOf(shapes.features);
   return {
     outline: { type: 'Feature', geometry: { type: 'MultiPolygon', coordinates: polygons }, properties: { id: 'commune', name: '', address_count: 0 } },
-    centre: parts.reduce((best, part) => (away(part) < away(best) ? part : best)),
+    centre: pointInside(polygons, middleOf(bounds)),
   };
 }
