@@ -156,7 +156,12 @@ def _mark_funded(edition_id: str, proposals: list[ProposalItem]) -> None:
                 for pid in result.result["selected"]}
     for proposal in proposals:
         if proposal.status == "feasible":
-            proposal.update(actions=[ProposalItem.funded.set(proposal.proposal_id in selected)])
+            try:  # never writes back a project erased meanwhile (its author's account deleted)
+                proposal.update(actions=[ProposalItem.funded.set(proposal.proposal_id in selected)],
+                                condition=ProposalItem.pk.exists())
+            except UpdateError as error:
+                if not condition_failed(error):
+                    raise
 
 
 def results_csv(principal: Principal, lau2: str, edition_id: str) -> tuple[str, str]:
