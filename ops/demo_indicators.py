@@ -19,6 +19,6 @@ def load_demo_indicators() -> list[str]:
         user = account_of(email)
         if user.residence_status != "verified" or not user.neighbourhood_id:
             continue
-        active_this_week(None, user.user_id, user.neighbourhood_id)
+        active_this_week(None, user.user_id, user.neighbourhood_id, user.address_id)
         loaded.append(f"{email} counted active this week")
     return loaded

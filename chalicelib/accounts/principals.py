@@ -47,7 +47,7 @@ def principal_from_session(request: Any) -> Principal | None:
     if (principal.residence_status == "verified" and principal.neighbourhood_id
             and getattr(session, "active_week", None) != iso_week()):
         # Weekly active residents: the session remembers the week it counted, so this writes once a week at most.
-        active_this_week(session, principal.user_id or "-", principal.neighbourhood_id)
+        active_this_week(session, principal.user_id or "-", principal.neighbourhood_id, principal.address_id)
     return principal
 
 

@@ -39,6 +39,7 @@ class _Counts(Entity):
     households_gained = NumberAttribute(default=0)  # addresses reaching their first verified resident
     households_lost = NumberAttribute(default=0)  # addresses losing their last verified resident
     weekly_active = NumberAttribute(default=0)  # verified residents who used Noper this week (once each)
+    households_active = NumberAttribute(default=0)  # households (addresses) one of whose residents did (once each)
     digest_recipients = NumberAttribute(default=0)  # residents sent the week's digest (one email each)
     unsubscribes = NumberAttribute(default=0)  # emails unsubscribed from (one-click or settings)
     # Messages and exchanges

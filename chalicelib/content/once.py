@@ -2,7 +2,8 @@
 written in the same transaction as the counter's ADD, so that only the write that creates the marker counts
 (docs/indicators.md).
 
-- weekly active residents: `ActiveWeekItem`, one per resident per ISO week (expires after the week);
+- weekly active residents: `ActiveWeekItem`, one per resident per ISO week (expires after the week); and their
+  households: `HouseholdActiveWeekItem`, one per address per ISO week, written after a resident's first counting;
 - first answers to a help request: `FirstAnswerItem`, one per post;
 - newcomers welcomed: `WelcomeWindowItem`, written when a resident is verified, marked by the first neighbour who
   writes to them within 7 days;
@@ -38,6 +39,15 @@ class ActiveWeekItem(Entity):
         return f"USER#{user_id}#ACTIVE", week
 
 
+class HouseholdActiveWeekItem(Entity):
+    """pk `ADDRESS#<id>#ACTIVE`, sk `<ISO week>`: one of the household's residents was active that week (Hoplr's
+    "registered households active each week"). Expires two weeks on."""
+
+    @staticmethod
+    def key(address_id: str, week: str) -> tuple[str, str]:
+        return f"ADDRESS#{address_id}#ACTIVE", week
+
+
 class FirstAnswerItem(Entity):
     """pk `ANSWERED#<kind>#<id>`, sk `ANSWERED`: the help request had its first answer from a neighbour."""
 
@@ -60,22 +70,31 @@ class WelcomeWindowItem(Entity):
         return f"USER#{user_id}", "WELCOME"
 
 
-def active_this_week(session: Any | None, user_id: str, neighbourhood_id: str) -> None:
+def active_this_week(session: Any | None, user_id: str, neighbourhood_id: str, address_id: str | None = None) -> None:
     """Count a verified resident active this week, once: called when their session's `active_week` is not this week
     (so at most once per session per week, and no read). One transaction: the week's marker (conditional), the
-    counter's ADD and the session's `active_week`. Another session or a concurrent request counted first: only the
-    session learns the week. (Without a session: the demo's residents, whose week of life is written for them.)"""
+    counter's ADD and the session's `active_week`, and their household's (`address_id`) marker (conditional) and ADD.
+    Another session or a concurrent request counted the resident first: only the session learns the week. Another
+    resident of the address counted the household first this week: the same transaction again without it. (Without a
+    session: the demo's residents, whose week of life is written for them.)"""
     week = iso_week()
     marker = ActiveWeekItem(*ActiveWeekItem.key(user_id, week), ttl=now() + timedelta(days=14))
+    household = HouseholdActiveWeekItem(*HouseholdActiveWeekItem.key(address_id, week), ttl=marker.ttl) \
+        if address_id else None
     session_class = type(session)
-    for attempt in range(CONFLICT_ATTEMPTS):
+    attempt = 0
+    while True:
         try:
             with transaction() as t:
                 t.save(marker, condition=ActiveWeekItem.pk.does_not_exist())
-                count_in_week(t, neighbourhood_id, weekly_active=1)
+                # one item, one write: the resident's and the household's ADDs together
+                count_in_week(t, neighbourhood_id, weekly_active=1,
+                              **({"households_active": 1} if household is not None else {}))
                 if session is not None:
                     t.update(session, actions=[session_class.active_week.set(week)],
                              condition=session_class.pk.exists())
+                if household is not None:  # the second put: position 1 (a transaction sends its puts first)
+                    t.save(household, condition=HouseholdActiveWeekItem.pk.does_not_exist())
             break
         except TransactWriteError as error:
             refused = refused_conditions(error)
@@ -87,11 +106,15 @@ def active_this_week(session: Any | None, user_id: str, neighbourhood_id: str) -
                     except UpdateError:
                         pass  # the session ended meanwhile: nothing to remember
                 break
-            if refused or attempt == CONFLICT_ATTEMPTS - 1:  # the session ended; or busy: the next request counts
+            if household is not None and refused == {1}:
+                household = None  # counted this week by another resident of the address: count the resident alone
+                continue
+            attempt += 1
+            if refused or attempt == CONFLICT_ATTEMPTS:  # the session ended; or busy: the next request counts
                 logger.warning("weekly activity not counted", user_id=user_id)
                 return
             step_back()
-            time.sleep(0.01 * (attempt + 1) * (1 + random.random()))  # a concurrent request's transaction: again
+            time.sleep(0.01 * attempt * (1 + random.random()))  # a concurrent request's transaction: again
     if session is not None:
         session.active_week = week
 

@@ -15,7 +15,7 @@ from chalicelib.content.counters import COUNTERS, FIRST_ANSWER_BUCKETS
 # The four indicators of the issue, each with its figures (counts, then derived), in the order shown.
 GROUPS: dict[str, tuple[str, ...]] = {
     "users": ("verified", "households", "adoption", "new_verified", "weekly_active", "weekly_active_share",
-              "registered", "digest_recipients", "unsubscribes"),
+              "households_active", "households_active_share", "registered", "digest_recipients", "unsubscribes"),
     "exchanges": ("posts", "posts_discussion", "posts_help_request", "posts_help_offer", "posts_lost_pet",
                   "posts_found_pet", "posts_recommendation", "posts_giveaway", "comments", "messages", "thanks",
                   "exchanges", "help_done", "giveaways_given", "pets_reunited", "loans_returned", "events",
@@ -27,7 +27,7 @@ GROUPS: dict[str, tuple[str, ...]] = {
 }
 # Figures that are counts of people or things (suppressed under 5 per neighbourhood); the others are derived
 # from counts and hidden when one of the counts they come from is.
-COUNTS = ("verified", "households", "new_verified", "weekly_active", "registered", "digest_recipients",
+COUNTS = ("verified", "households", "new_verified", "weekly_active", "households_active", "registered", "digest_recipients",
           "unsubscribes", "posts", "posts_discussion", "posts_help_request", "posts_help_offer", "posts_lost_pet",
           "posts_found_pet", "posts_recommendation", "posts_giveaway", "comments", "messages", "thanks", "exchanges",
           "help_done", "giveaways_given", "pets_reunited", "loans_returned", "events", "event_going",
@@ -37,6 +37,7 @@ COUNTS = ("verified", "households", "new_verified", "weekly_active", "registered
 DERIVED_FROM: dict[str, tuple[str, ...]] = {
     "adoption": ("households",),
     "weekly_active_share": ("weekly_active", "verified"),
+    "households_active_share": ("households_active", "households"),
     "help_answered_48h_share": ("posts_help_request", "help_requests_answered"),
     "first_answer_median_hours": ("help_requests_answered",),
     "help_solved_share": ("posts_help_request", "help_done"),
@@ -89,10 +90,13 @@ def figures(counts: Mapping[str, float], *, weeks: int, verified: float, househo
     counters and its gauges at the period's end (verified residents, households, register addresses)."""
     within_48h = sum(counts.get(name, 0) for name, bound in FIRST_ANSWER_BUCKETS if bound is not None and bound <= 48)
     weekly_active = counts["weekly_active"] / weeks if weeks else 0.0
+    households_active = counts["households_active"] / weeks if weeks else 0.0
     out: dict[str, float | None] = {
         "verified": verified, "households": households, "adoption": _share(households, address_count),
         "new_verified": counts["verified_gained"], "weekly_active": round(weekly_active, 1),
         "weekly_active_share": _share(weekly_active, verified),
+        "households_active": round(households_active, 1),
+        "households_active_share": _share(households_active, households),
         "help_answered_48h_share": _share(within_48h, counts["posts_help_request"]),
         "first_answer_median_hours": median_hours(counts),
         "help_solved_share": _share(counts["help_done"], counts["posts_help_request"] + counts["posts_help_offer"]),

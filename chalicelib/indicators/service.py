@@ -32,8 +32,9 @@ from chalicelib.store.table import query_all
 
 SERIES_FIGURES = ("weekly_active", "posts", "comments", "messages", "exchanges", "volunteer_actions",
                   "volunteer_hours", "new_verified")
-HEADLINE = ("verified", "households", "adoption", "weekly_active", "weekly_active_share", "posts", "messages",
-            "exchanges", "volunteer_actions", "volunteer_hours", "help_answered_48h_share", "help_solved_share")
+HEADLINE = ("verified", "households", "adoption", "weekly_active", "weekly_active_share", "households_active_share",
+            "posts", "messages", "exchanges", "volunteer_actions", "volunteer_hours", "help_answered_48h_share",
+            "help_solved_share")
 
 
 def period_bounds(period: str, until: date) -> tuple[date, date]:

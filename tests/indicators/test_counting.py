@@ -255,3 +255,14 @@ def test_an_accounts_first_claim_in_a_commune_counts_it_registered_once(client, 
     for address in ("7984-20", "7973-46"):  # again, then another address: claims, not new accounts
         client.put("/api/v1/me/residence", headers=headers, body=body({"address_id": address}))
     assert this_week("registered", nbh) == 1
+
+
+def test_a_household_counts_active_once_a_week_whichever_of_its_residents_comes_first():
+    # Two residents of one address and one of another, each using Noper this week (20 requests at once for the two)
+    before, households_before = this_week("weekly_active"), this_week("households_active")
+    with ThreadPoolExecutor(max_workers=20) as pool:
+        list(pool.map(lambda n: active_this_week(None, ("U-hh-a", "U-hh-b")[n % 2], N1, "A-household"), range(20)))
+    active_this_week(None, "U-hh-c", N1, "A-next-door")
+    active_this_week(None, "U-hh-c", N1, "A-next-door")  # a second session of the week: nothing more
+    assert this_week("weekly_active") - before == 3
+    assert this_week("households_active") - households_before == 2

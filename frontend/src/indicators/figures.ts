@@ -10,6 +10,7 @@ export type FigureName =
   | 'new_verified'
   | 'weekly_active'
   | 'weekly_active_share'
+  | 'households_active_share'
   | 'posts'
   | 'comments'
   | 'messages'
@@ -33,6 +34,7 @@ export const HEADLINE: readonly FigureName[] = [
   'adoption',
   'weekly_active',
   'weekly_active_share',
+  'households_active_share',
   'posts',
   'messages',
   'exchanges',
@@ -59,7 +61,7 @@ export const QUALITY: readonly FigureName[] = [
 export const CARDS: readonly FigureName[] = [...HEADLINE, ...QUALITY.filter((name) => !HEADLINE.includes(name))];
 
 /** The per-neighbourhood table's columns: the headline numbers, adoption first (the map shows it too). */
-export const TABLE: readonly FigureName[] = ['adoption', ...HEADLINE.filter((name) => name !== 'adoption' && name !== 'weekly_active_share')];
+export const TABLE: readonly FigureName[] = ['adoption', ...HEADLINE.filter((name) => !['adoption', 'weekly_active_share', 'households_active_share'].includes(name))];
 
 /** The weekly trend charts: each a few of the series' figures (WeekPoint.figures). */
 export const CHARTS: readonly { id: 'people' | 'exchanges' | 'volunteering'; lines: readonly FigureName[] }[] = [
