@@ -2270,13 +2270,17 @@ def unread_message_reminders(event):
 
 @app.schedule(Cron(10, "*", "*", "*", "?", "*"), name="event_reminders",
               description="Email those going to an event the day before, when its organisers asked (at its start as "
-                          "it is then)")
+                          "it is then); volunteers the day before their shift; organisers once a shift is over, to "
+                          "confirm who came")
 def event_reminders_schedule(event):
     moment = datetime.fromisoformat(event.time)
     try:
         reminders_of_events.remind_events(moment)
-    finally:  # the volunteers' reminders the day before their shift go whatever happened to the events'
-        volunteer_reminders.remind_volunteers(moment)
+    finally:  # the volunteers' reminders and the organisers' asks go whatever happened to the events'
+        try:
+            volunteer_reminders.remind_volunteers(moment)
+        finally:
+            volunteer_reminders.ask_organisers(moment)
 
 
 # Indicators: each month's snapshot frozen on the first days of the next (idempotent: a frozen month never changes,

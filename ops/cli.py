@@ -107,6 +107,13 @@ def show_calls_on_events(_args: argparse.Namespace) -> int:
     return _in_every_commune(show, "open calls for volunteers listed on their events")
 
 
+def index_ended_shifts(args: argparse.Namespace) -> int:
+    from chalicelib.notifications.volunteer_reminders import index_ended_shifts as index
+
+    print(f"shifts indexed for their organisers' ask to confirm who came: {index(args.days)}")
+    return 0
+
+
 def retarget_consultations(_args: argparse.Namespace) -> int:
     from chalicelib.consultations.service import retarget
 
@@ -267,6 +274,11 @@ def parser() -> argparse.ArgumentParser:
     commands.add_parser("show-calls-on-events", help="once, when upgrading: list every open call for volunteers on the "
                         "event it hangs on, so that the event's page shows \"Volunteers wanted\" (idempotent)"
                         ).set_defaults(run=show_calls_on_events)
+    ended = commands.add_parser("index-ended-shifts", help="once, when upgrading to organisers asked to confirm who "
+                                "came: index the shifts reminded before, still to end or ended lately, so the hourly "
+                                "job asks their organisers (idempotent)")
+    ended.add_argument("--days", type=int, default=14, help="also the shifts ended within these days (default 14)")
+    ended.set_defaults(run=index_ended_shifts)
     commands.add_parser("retarget-consultations", help="once, when upgrading: write the target entries of listed "
                         "consultations again, with their titles and a whole-commune one in each neighbourhood, so a "
                         "neighbourhood's consultations are one Query (idempotent)").set_defaults(run=retarget_consultations)

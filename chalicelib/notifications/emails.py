@@ -75,10 +75,12 @@ def _inliner() -> css_inline.CSSInliner:
 
 
 def render(template: str, language: str, context: dict[str, Any], *, user_id: str, topic: str | None,
-           to: str) -> EmailMessage:
+           to: str, account: bool = True) -> EmailMessage:
     """One email to one resident, in `language` (one of lb, fr, de, en, pt; else French). `topic` is the
     notification choice it belongs to; None for an email about the resident's own account (essential:
-    it has no unsubscribe link and no list headers, and its footer says so)."""
+    it has no unsubscribe link and no list headers, and its footer says so). `account=False`: to an address with
+    no account (a publisher's contact): no topic, and no link to settings it has none of."""
+    assert account or topic is None, "an address without an account has no choices to unsubscribe from"
     language = language if language in LANGUAGES else choose(language)
     unsubscribe_url = unsubscribe.url_for(user_id, topic) if topic else None
     values = {
@@ -88,7 +90,7 @@ def render(template: str, language: str, context: dict[str, Any], *, user_id: st
         # Why the resident gets it (the footer): the topic's reason, unless the email names its own.
         "why_key": context.get("why_key") or f"notifications.email.why.{topic or ESSENTIAL}",
         "site": site(),
-        "settings_url": unsubscribe.settings_url(),
+        "settings_url": unsubscribe.settings_url() if account else "",
         "unsubscribe_url": unsubscribe_url,
     }
     env = environment()

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from chalicelib.adapters.clock import LUXEMBOURG
-from chalicelib.i18n import long_date, translate
+from chalicelib.i18n import long_date, plural, translate
 
 if TYPE_CHECKING:
     from jinja2 import Environment
@@ -22,6 +22,10 @@ TEMPLATES = Path(__file__).parent / "templates"
 
 def _t(context: Any, key: str, **params: Any) -> str:
     return translate(context["language"], key, **params)
+
+
+def _plural(context: Any, key: str, number: float) -> str:
+    return plural(context["language"], key, number)
 
 
 def _date(context: Any, value: date | datetime, format: str = "long") -> str:
@@ -68,6 +72,7 @@ def environment() -> Environment:
         keep_trailing_newline=True,
     )
     env.globals["t"] = pass_context(_t)
+    env.globals["plural"] = pass_context(_plural)  # `key.one` / `key.other` as the language counts
     env.filters.update({name: pass_context(function) for name, function in
                         {"date": _date, "datetime": _datetime, "time": _time, "number": _number}.items()})
     return env

@@ -356,7 +356,8 @@ class ShiftItem(Entity):
     """One shift of a call: pk `VCALL#<call id>`, sk `SHIFT#<shift id>`. `people` holds who signed up: every
     sign-up is one conditional ADD to it (`size(people) < needed`, not already in it, not started, not cancelled),
     so a shift never takes more than it needs. Until its reminder went: gsi1pk `VSHIFTS`, gsi1sk
-    `<start UTC>#<call id>#<shift id>` (the hourly job's Query)."""
+    `<start UTC>#<call id>#<shift id>` (the hourly job's Query); then, until its organisers were asked to confirm who
+    came: gsi1pk `VSHIFTS#ENDED`, gsi1sk `<end UTC>#<call id>#<shift id>`. A cancelled shift leaves both."""
 
     call_id = UnicodeAttribute()
     shift_id = UnicodeAttribute()
@@ -376,6 +377,7 @@ class ShiftItem(Entity):
     by_start = Gsi1()
 
     REMINDERS = "VSHIFTS"
+    ENDED = "VSHIFTS#ENDED"
 
     @staticmethod
     def key(call_id: str, shift_id: str) -> tuple[str, str]:
@@ -384,6 +386,10 @@ class ShiftItem(Entity):
     @staticmethod
     def reminder_key(starts_at: datetime, call_id: str, shift_id: str) -> str:
         return f"{starts_at.strftime('%Y%m%dT%H%M%SZ')}#{call_id}#{shift_id}"
+
+    @staticmethod
+    def ended_key(ends_at: datetime, call_id: str, shift_id: str) -> str:
+        return f"{ends_at.strftime('%Y%m%dT%H%M%SZ')}#{call_id}#{shift_id}"
 
 
 class SignUpItem(Entity):

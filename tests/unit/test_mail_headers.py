@@ -58,6 +58,9 @@ CONTEXTS = {
     "volunteer_cover": ("volunteering", {"title": "Flea market", "role": "Stall", "start": SEEN, "place": "Marché",
                                          "organiser": "Amicale", "open_url": f"{SITE}/volunteering/V1",
                                          "why_key": "notifications.email.why.volunteering_cover"}),
+    "volunteer_attendance": ("volunteering", {"title": "Flea market", "role": "Stall", "start": SEEN, "signed": 1,
+                                              "waiting": 1, "publisher": False, "open_url": f"{SITE}/volunteering/V1",
+                                              "why_key": "notifications.email.why.volunteering_organiser"}),
     "buddy_offered": ("messages", {"role": "newcomer", "name": "Maria", "open_url": f"{SITE}/me#buddy",
                                    "why_key": "notifications.email.why.buddy"}),
 }
