@@ -107,6 +107,13 @@ def show_calls_on_events(_args: argparse.Namespace) -> int:
     return _in_every_commune(show, "open calls for volunteers listed on their events")
 
 
+def count_call_sign_ups(_args: argparse.Namespace) -> int:
+    from chalicelib.volunteering.service import count_sign_ups
+
+    print(f"calls for volunteers given their count of sign-ups: {count_sign_ups()}")
+    return 0
+
+
 def retarget_consultations(_args: argparse.Namespace) -> int:
     from chalicelib.consultations.service import retarget
 
@@ -267,6 +274,9 @@ def parser() -> argparse.ArgumentParser:
     commands.add_parser("show-calls-on-events", help="once, when upgrading: list every open call for volunteers on the "
                         "event it hangs on, so that the event's page shows \"Volunteers wanted\" (idempotent)"
                         ).set_defaults(run=show_calls_on_events)
+    commands.add_parser("count-call-sign-ups", help="once, when upgrading (right after deploying): count the people "
+                        "signed up on every call for volunteers, so a publisher's list of calls is one Query "
+                        "(idempotent)").set_defaults(run=count_call_sign_ups)
     commands.add_parser("retarget-consultations", help="once, when upgrading: write the target entries of listed "
                         "consultations again, with their titles and a whole-commune one in each neighbourhood, so a "
                         "neighbourhood's consultations are one Query (idempotent)").set_defaults(run=retarget_consultations)
