@@ -412,6 +412,17 @@ def run() -> int:
             "category": "information", "target": {"kind": "commune"}, "public": False,
             "valid_until": (now() + timedelta(days=7)).isoformat()})
         call(anna, "GET", "/api/v1/announcements/{announcement_id}", announcement_id=news["id"])
+        # the same link's calls for volunteers: two published, one signed up for, then its list (which would grow with
+        # its calls if it read their shifts: N+1), with its shifts and sign-ups for the organiser
+        for title, day in (("Carnival stewards", tomorrow), ("Repair café helpers", later)):
+            appeal = call(bearer, "POST", "/api/v1/publish/volunteering", {
+                "title": title, "target": {"kind": "commune"},
+                "shifts": [{"role": "Stewards", "start": f"{day.isoformat()}T17:00", "end": f"{day.isoformat()}T20:00",
+                            "needed": 4}]})
+        call(ben, "POST", "/api/v1/volunteering/{call_id}/shifts/{shift_id}/sign-up", call_id=appeal["id"],
+             shift_id="01", note="a publisher's call")
+        call(bearer, "GET", "/api/v1/publish/volunteering", note="two calls")
+        call(bearer, "GET", "/api/v1/publish/volunteering/{call_id}/sign-ups", call_id=appeal["id"])
         # a consultation of the neighbourhood: drafted, published, answered, read by staff and residents
         every = {lang: "Square" for lang in ("lb", "fr", "de", "en", "pt")}
         drafted = call(clerk, "POST", "/api/v1/communes/{lau2}/consultations", {

@@ -114,6 +114,13 @@ def index_ended_shifts(args: argparse.Namespace) -> int:
     return 0
 
 
+def count_call_sign_ups(_args: argparse.Namespace) -> int:
+    from chalicelib.volunteering.service import count_sign_ups
+
+    print(f"calls for volunteers given their count of sign-ups: {count_sign_ups()}")
+    return 0
+
+
 def retarget_consultations(_args: argparse.Namespace) -> int:
     from chalicelib.consultations.service import retarget
 
@@ -279,6 +286,9 @@ def parser() -> argparse.ArgumentParser:
                                 "job asks their organisers (idempotent)")
     ended.add_argument("--days", type=int, default=14, help="also the shifts ended within these days (default 14)")
     ended.set_defaults(run=index_ended_shifts)
+    commands.add_parser("count-call-sign-ups", help="once, when upgrading (right after deploying): count the people "
+                        "signed up on every call for volunteers, so a publisher's list of calls is one Query "
+                        "(idempotent)").set_defaults(run=count_call_sign_ups)
     commands.add_parser("retarget-consultations", help="once, when upgrading: write the target entries of listed "
                         "consultations again, with their titles and a whole-commune one in each neighbourhood, so a "
                         "neighbourhood's consultations are one Query (idempotent)").set_defaults(run=retarget_consultations)

@@ -219,6 +219,7 @@ class ShiftSignUps(Model):
     end: datetime
     needed: int
     status: ShiftStatus
+    moved: bool = Field(False, description="the organiser moved it after it was published")
     volunteers: list[Volunteer]
 
 
@@ -261,6 +262,22 @@ class OrganisedCall(Model):
 class OrganisedCalls(Model):
     calls: list[OrganisedCall] = Field(description="the calls I published in my neighbourhood, newest first (at most "
                                                    "100); a publisher's are on /publish")
+
+
+class PublishedCall(Model):
+    """A publisher's call in its link's list: what the call's item holds, no shift read."""
+
+    id: str
+    title: str
+    status: CallStatus
+    hidden: bool = Field(description="hidden by the moderators")
+    reaches: list[str] = Field(description="the neighbourhoods whose list shows it")
+    start: datetime = Field(description="its first shift's start, with its offset in Europe/Luxembourg")
+    end: datetime = Field(description="its last shift's end")
+    shifts: int
+    needed: int = Field(description="people needed over every shift, cancelled ones included")
+    taken: int = Field(description="people signed up over every shift, cancelled ones included")
+    created_at: datetime
 
 
 class RecordEntry(Model):
@@ -325,6 +342,10 @@ class CallItem(HideableEntity):
     last_end = UTCDateTimeAttribute()
     shift_count = NumberAttribute(default=0)
     needed = NumberAttribute(default=0)
+    # People signed up over every shift, cancelled ones included as in `needed`: ADD 1 / -1 in the transaction of
+    # each sign-up and withdrawal (an erasure too), so the publisher's list is one Query. Calls written before it:
+    # `./noper count-call-sign-ups`
+    taken = NumberAttribute(null=True)
     publisher_id = UnicodeAttribute(null=True)
     publisher_name = UnicodeAttribute(null=True)
     link_id = UnicodeAttribute(null=True)

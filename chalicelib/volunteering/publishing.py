@@ -12,8 +12,11 @@ A publisher's call belongs to no neighbourhood: its `neighbourhood_id` is the co
 
 from __future__ import annotations
 
+from pydantic import Field
+
 from chalicelib.errors import Forbidden, NotFound
 from chalicelib.events.models import EventItem
+from chalicelib.events.recurrence import ZONE, to_local
 from chalicelib.models import Model
 from chalicelib.observability import logger
 from chalicelib.policy import Principal
@@ -21,14 +24,15 @@ from chalicelib.publishers.service import load as load_publisher, needs_approval
 from chalicelib.publishers.targeting import resolve
 from chalicelib.ratelimit import limit
 from chalicelib.volunteering import approval, service
-from chalicelib.volunteering.models import CallItem, CallPublic, PublisherCallRequest
+from chalicelib.volunteering.models import CallItem, CallPublic, PublishedCall, PublisherCallRequest
 
 CALLS_PER_HOUR = 30  # per publisher link: a leaked link cannot flood the lists
 MAX_LISTED = 100
 
 
 class PublishedCalls(Model):
-    calls: list[CallPublic]
+    calls: list[PublishedCall] = Field(description="the link's publisher's calls within its scope, newest first (at "
+                                                   "most 100); a call's shifts and sign-ups: its sign-ups route")
 
 
 def commune_name(lau2: str) -> str:
@@ -69,8 +73,8 @@ def publish_call(principal: Principal, request: PublisherCallRequest) -> CallPub
 
 
 def published_calls(principal: Principal) -> PublishedCalls:
-    """The link's publisher's calls, newest first (one Query of the index, then each call's shifts), those within
-    the link's scope."""
+    """The link's publisher's calls, newest first, those within the link's scope: one Query of the owners' index,
+    whose items are the calls themselves (their `needed` and `taken` count every shift: no shift is read)."""
     link = principal.publisher_link
     assert link is not None
     found = []
@@ -78,6 +82,9 @@ def published_calls(principal: Principal) -> PublishedCalls:
                                             scan_index_forward=False, limit=MAX_LISTED):
         if link.neighbourhoods is not None and not set(call.reaches or []) <= link.neighbourhoods:
             continue
-        _, shifts = service.load(call.call_id)
-        found.append(service.public_call(call, shifts, principal))
+        found.append(PublishedCall(
+            id=call.call_id, title=call.title, status=call.status, hidden=bool(call.hidden),  # type: ignore[arg-type]
+            reaches=list(call.reaches or []), start=to_local(call.first_start, ZONE), end=to_local(call.last_end, ZONE),
+            shifts=int(call.shift_count or 0), needed=int(call.needed or 0), taken=int(call.taken or 0),
+            created_at=call.created_at))
     return PublishedCalls(calls=found)

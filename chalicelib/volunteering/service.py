@@ -297,7 +297,8 @@ def signups(principal: Principal, call_id: str) -> CallSignUps:
     return CallSignUps(call_id=call_id, shifts=[
         ShiftSignUps(shift_id=s.shift_id, role=s.role, start=to_local(s.starts_at, s.zone),
                      end=to_local(s.ends_at, s.zone), needed=int(s.needed), status=s.status,  # type: ignore[arg-type]
-                     volunteers=sorted(by_shift[s.shift_id], key=lambda v: v.signed_up_at)) for s in shifts])
+                     moved=bool(s.moved), volunteers=sorted(by_shift[s.shift_id], key=lambda v: v.signed_up_at))
+        for s in shifts])
 
 
 def public_call(call: CallItem, shifts: list[ShiftItem], principal: Principal, language: str = DEFAULT) -> CallPublic:
@@ -487,6 +488,36 @@ def show_calls_on_events(lau2: str) -> int:
             if call.event_id:
                 show_on_event(call)
                 written += 1
+    return written
+
+
+def count_sign_ups() -> int:
+    """Upgrade step (`./noper count-call-sign-ups`): each call written before calls counted their sign-ups gets its
+    `taken`, the people in its shifts. A Scan of the calls; per call a consistent GetItem, then the Query of its
+    shifts, written on condition that `taken` is still as read: a sign-up or withdrawal meanwhile (which ADDs to it
+    in its transaction) makes it read again. Idempotent; answers how many calls were written."""
+    written = 0
+    calls = CallItem.pk.startswith("VCALL#") & (CallItem.sk == "CALL")
+    for found in CallItem.scan(calls, attributes_to_get=["pk", "sk"]):
+        call_id = found.pk.partition("#")[2]
+        for _ in range(5):
+            try:
+                call = CallItem.get(*CallItem.key(call_id), consistent_read=True)
+            except CallItem.DoesNotExist:
+                break  # gone meanwhile (an erased organiser's)
+            _, shifts = load(call_id, consistent=True)
+            taken = sum(len(s.people or ()) for s in shifts)
+            if call.taken is not None and int(call.taken) == taken:
+                break
+            was = CallItem.taken.does_not_exist() if call.taken is None else CallItem.taken == call.taken
+            try:
+                call.update(actions=[CallItem.taken.set(taken)], condition=CallItem.pk.exists() & was)
+            except UpdateError as error:
+                if condition_failed(error):
+                    continue  # signed up or withdrawn meanwhile: counted again
+                raise
+            written += 1
+            break
     return written
 
 

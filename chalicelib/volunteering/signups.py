@@ -20,6 +20,8 @@ from __future__ import annotations
 import random
 import time
 from datetime import datetime
+from typing import Any
+
 from pynamodb.exceptions import TransactWriteError
 from pynamodb.expressions.condition import size
 
@@ -69,6 +71,7 @@ def sign_up(principal: Principal, call_id: str, shift_id: str) -> MyShift:
                 t.update(ShiftItem(*ShiftItem.key(call_id, shift_id)), actions=[ShiftItem.people.add({user_id})],
                          condition=ShiftItem.pk.exists() & condition)
                 t.save(signup, condition=SignUpItem.pk.does_not_exist())
+                count_taken(t, call_id, 1)
                 write_ledger(t, user_id, ledger, spans | {span(call_id, shift_id, shift.starts_at, shift.ends_at)})
             break
         except TransactWriteError as error:
@@ -120,6 +123,7 @@ def withdraw(principal: Principal, call_id: str, shift_id: str) -> None:
                 t.delete(signup, condition=SignUpItem.pk.exists() & SignUpItem.attendance.does_not_exist())
                 t.update(ShiftItem(*ShiftItem.key(call_id, shift_id)), actions=[ShiftItem.people.delete({user_id})],
                          condition=ShiftItem.pk.exists() & (ShiftItem.starts_at > moment))
+                count_taken(t, call_id, -1)
                 write_ledger(t, user_id, ledger, without(call_id, shift_id)(spans))
             break
         except TransactWriteError as error:
@@ -210,6 +214,12 @@ def my_shift(signup: SignUpItem, moment: datetime) -> MyShift:
                    start=to_local(signup.starts_at, "Europe/Luxembourg"),
                    end=to_local(signup.ends_at, "Europe/Luxembourg"), status=status,  # type: ignore[arg-type]
                    hours=float(signup.hours) if signup.attendance == "came" and signup.hours is not None else None)
+
+
+def count_taken(t: Any, call_id: str, delta: int) -> None:
+    """In the transaction that adds someone to a shift's `people` or takes them out: the call's `taken` follows, so
+    the publisher's list reads no shift (its shift or call cancelled since: still counted, as its `needed` is)."""
+    t.update(CallItem(*CallItem.key(call_id)), actions=[CallItem.taken.add(delta)], condition=CallItem.pk.exists())
 
 
 # --- inside ---------------------------------------------------------------------------------

@@ -13,8 +13,10 @@ from chalicelib.content import kinds
 from chalicelib.moderation.service import forget_reports
 from chalicelib.observability import logger
 from chalicelib.policy import Principal
+from chalicelib.store.table import step_back, transaction
 from chalicelib.volunteering import ledger, service
 from chalicelib.volunteering.models import CallEntryItem, CallItem, ShiftItem, SignUpItem
+from chalicelib.volunteering.signups import count_taken
 
 
 def _signups(user_id: str) -> list[SignUpItem]:
@@ -42,10 +44,12 @@ def export_volunteering(user_id: str) -> dict[str, Any]:
 def erase_volunteering(user_id: str, choice: ContentChoice) -> None:
     for signup in _signups(user_id):
         try:
-            ShiftItem(*ShiftItem.key(signup.call_id, signup.shift_id)).update(
-                actions=[ShiftItem.people.delete({user_id})], condition=ShiftItem.pk.exists())
-        except Exception:  # noqa: BLE001 — the shift is gone with its call
-            pass
+            with transaction() as t:  # the call's count of sign-ups follows (signups.count_taken)
+                t.update(ShiftItem(*ShiftItem.key(signup.call_id, signup.shift_id)),
+                         actions=[ShiftItem.people.delete({user_id})], condition=ShiftItem.people.contains(user_id))
+                count_taken(t, signup.call_id, -1)
+        except Exception:  # noqa: BLE001 — not in the shift any more, or the shift is gone with its call
+            step_back()
         signup.delete()
     ledger.forget(user_id)
     for call in _calls(user_id):

@@ -283,7 +283,7 @@ def test_a_publisher_lists_its_own_events_through_its_link_newest_first(client, 
     assert listed.status_code == 200, listed.body
     assert [(e["id"], e["review"]) for e in listed.json_body["events"]] == [(second["id"], "published"),
                                                                           (first["id"], "published")]
-    assert dict(calls) == {"GetItem": 2, "Query": 1}  # the link and its publisher (every link's), one Query
+    assert dict(calls) == {"BatchGetItem": 1, "Query": 1}  # the link with its publisher (every link's), one Query
     assert [e["id"] for e in client.get("/api/v1/publish/events", headers=as_link(partner_token))
             .json_body["events"]] == [theirs["id"]]
     # A link whose categories leave out events lists none; a resident's session is not a link (403)

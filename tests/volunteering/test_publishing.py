@@ -133,3 +133,76 @@ def test_the_link_cancels_and_moves_its_calls_shifts_and_volunteers_are_told(cli
         "Shift moved: Flea market: the association needs you", "Shift cancelled: Flea market: the association needs you"]
     act_as(ANNA)
     assert client.get(f"/api/v1/neighbourhoods/{N1}/volunteering").json_body["calls"] == []
+
+
+def listed_counts(client, token):
+    return [(c["title"], c["shifts"], c["needed"], c["taken"])
+            for c in client.get("/api/v1/publish/volunteering", headers=as_link(token)).json_body["calls"]]
+
+
+def test_the_links_list_counts_who_signed_up_and_withdrew_in_one_query(client, act_as, by_link):
+    from chalicelib.store.calls import count_dynamodb_calls
+
+    # Given two calls of the publisher, 4 and 3 people needed
+    token = link(publisher())
+    first = publish(client, token).json_body
+    second = publish(client, token, title="Repair café", shifts=[shift("Repairs", 6, 2, 3)]).json_body
+    make_resident("U-ANNA", nbh=N1)
+    # When Anna and Carla sign up for the first call's shifts, then Anna withdraws from one
+    for who, shift_id in ((ANNA, "01"), (CARLA, "01"), (ANNA, "02")):
+        act_as(who)
+        assert client.post(f"/api/v1/volunteering/{first['id']}/shifts/{shift_id}/sign-up").status_code == 201
+    act_as(CARLA)
+    assert client.post(f"/api/v1/volunteering/{second['id']}/shifts/01/sign-up").status_code == 201
+    by_link()
+    assert listed_counts(client, token) == [("Repair café", 1, 3, 1),
+                                            ("Flea market: the association needs you", 2, 4, 3)]
+    act_as(ANNA)
+    assert client.delete(f"/api/v1/volunteering/{first['id']}/shifts/01/sign-up").status_code == 204
+    # Then the link's list follows, reading the link with its publisher, then the calls' items alone (one Query,
+    # whatever the number of calls)
+    by_link()
+    with count_dynamodb_calls() as calls:
+        listed = client.get("/api/v1/publish/volunteering", headers=as_link(token)).json_body["calls"]
+    assert dict(calls) == {"BatchGetItem": 1, "Query": 1}
+    assert [(c["id"], c["taken"], c["needed"], c["status"]) for c in listed] == [
+        (second["id"], 1, 3, "open"), (first["id"], 2, 4, "open")]
+    # A cancelled call keeps its counts (shown struck out), as its sign-ups stay on the organiser's view
+    assert client.post(f"/api/v1/publish/volunteering/{first['id']}/cancel", headers=as_link(token)).status_code == 200
+    assert listed_counts(client, token)[1] == ("Flea market: the association needs you", 2, 4, 2)
+
+
+def test_calls_written_before_get_their_count_of_sign_ups_once(client, act_as, by_link):
+    from chalicelib.volunteering.models import CallItem
+    from chalicelib.volunteering.service import count_sign_ups
+
+    token = link(publisher())
+    call = publish(client, token).json_body
+    make_resident("U-ANNA", nbh=N1)
+    for who in (ANNA, CARLA):
+        act_as(who)
+        assert client.post(f"/api/v1/volunteering/{call['id']}/shifts/01/sign-up").status_code == 201
+    # Given a call stored before calls counted their sign-ups
+    CallItem(*CallItem.key(call["id"])).update(actions=[CallItem.taken.remove()])
+    by_link()
+    assert listed_counts(client, token)[0][3] == 0
+    # When the upgrade step runs (twice)
+    assert count_sign_ups() >= 1
+    assert count_sign_ups() == 0
+    # Then the list counts its people, and sign-ups go on from there
+    assert listed_counts(client, token)[0][3] == 2
+
+
+def test_an_erased_volunteer_leaves_the_count_once(client, act_as, by_link):
+    from chalicelib.volunteering.your_data import erase_volunteering
+
+    token = link(publisher())
+    call = publish(client, token).json_body
+    make_resident("U-ANNA", nbh=N1)
+    for who in (ANNA, CARLA):
+        act_as(who)
+        assert client.post(f"/api/v1/volunteering/{call['id']}/shifts/01/sign-up").status_code == 201
+    erase_volunteering("U-ANNA", "anonymise")
+    erase_volunteering("U-ANNA", "anonymise")  # again: she is in no shift any more, nothing is counted twice
+    by_link()
+    assert listed_counts(client, token)[0][3] == 1

@@ -2,9 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { problemFrom } from '../api/problem';
 import {
   addShift, attendanceBody, attendanceRows, bodyOf, emptyCallFields, emptyShift, fieldId, firstField, formProblems, hasEnded,
-  MAX_SHIFTS, refusalOf, removeShift, shiftBar, shiftHours, validHours, type CallFields,
+  MAX_SHIFTS, publishedOf, refusalOf, removeShift, shiftBar, shiftHours, validHours, type CallFields,
 } from './form';
-import type { ShiftSignUps } from './volunteering-api';
+import type { Call, Shift, ShiftSignUps } from './volunteering-api';
 
 const filled = (): CallFields => ({
   ...emptyCallFields(),
@@ -100,7 +100,7 @@ describe('refusals', () => {
 
 describe('confirm who came', () => {
   const shift: ShiftSignUps = {
-    shift_id: '01', role: 'Stall', start: '2026-05-16T10:00:00+02:00', end: '2026-05-16T12:30:00+02:00', needed: 3, status: 'scheduled',
+    shift_id: '01', role: 'Stall', start: '2026-05-16T10:00:00+02:00', end: '2026-05-16T12:30:00+02:00', needed: 3, status: 'scheduled', moved: false,
     volunteers: [
       { user_id: 'ana', name: 'Ana', signed_up_at: '2026-05-01T10:00:00Z', attendance: null, hours: null },
       { user_id: 'ben', name: null, signed_up_at: '2026-05-01T10:00:00Z', attendance: 'came', hours: 2 },
@@ -139,5 +139,24 @@ describe('confirm who came', () => {
   it('knows when a shift has ended', () => {
     expect(hasEnded(shift, Date.parse('2026-05-16T10:31:00Z'))).toBe(true);
     expect(hasEnded(shift, Date.parse('2026-05-16T10:29:00Z'))).toBe(false);
+  });
+});
+
+describe('a call in the publisher\'s list', () => {
+  const shiftOf = (shift_id: string, needed: number, taken: number, status: Shift['status'] = 'scheduled'): Shift => ({
+    shift_id, role: 'Stall', start: '2030-05-16T08:00:00+02:00', end: '2030-05-16T10:00:00+02:00', needed, taken,
+    places_left: needed - taken, status, moved: false, mine: 'can_sign_up',
+  });
+
+  it('counts the people needed and signed up over every shift, a cancelled one included, as the API does', () => {
+    const call = {
+      id: 'C1', title: 'Flea market', status: 'open', hidden: false, reaches: ['0501-01'], created_at: '2030-05-01T10:00:00Z',
+      start: '2030-05-16T08:00:00+02:00', end: '2030-05-16T14:00:00+02:00',
+      shifts: [shiftOf('01', 4, 3), shiftOf('02', 2, 1, 'cancelled')],
+    } as unknown as Call;
+    expect(publishedOf(call)).toEqual({
+      id: 'C1', title: 'Flea market', status: 'open', hidden: false, reaches: ['0501-01'], created_at: '2030-05-01T10:00:00Z',
+      start: '2030-05-16T08:00:00+02:00', end: '2030-05-16T14:00:00+02:00', shifts: 2, needed: 6, taken: 4,
+    });
   });
 });

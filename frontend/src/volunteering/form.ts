@@ -1,5 +1,5 @@
 import type { ApiProblem } from '../api/problem';
-import type { Attended, CallRequest, Pairing, Shift, ShiftSignUps, Skill } from './volunteering-api';
+import type { Attended, Call, CallRequest, Pairing, PublishedCall, Shift, ShiftSignUps, Skill } from './volunteering-api';
 
 /** The most shifts a call takes (chalicelib/volunteering/models.py MAX_SHIFTS), and the most people per shift. */
 export const MAX_SHIFTS = 50;
@@ -185,3 +185,13 @@ export function attendanceBody(rows: readonly AttendanceRow[]): Attended[] | nul
 
 /** Whether a shift has ended (its sign-ups may be confirmed). */
 export const hasEnded = (shift: { end: string }, now: number = Date.now()): boolean => Date.parse(shift.end) <= now;
+
+/** A call the link just published or changed, as the publisher's list shows it (the API counts the same way: every
+ * shift, cancelled ones included). */
+export function publishedOf(call: Call): PublishedCall {
+  return {
+    id: call.id, title: call.title, status: call.status, hidden: call.hidden, reaches: call.reaches,
+    start: call.start, end: call.end, shifts: call.shifts.length, created_at: call.created_at,
+    needed: call.shifts.reduce((sum, s) => sum + s.needed, 0), taken: call.shifts.reduce((sum, s) => sum + s.taken, 0),
+  };
+}

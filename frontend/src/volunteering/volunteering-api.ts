@@ -18,6 +18,7 @@ export type Attended = Schemas['Attended'];
 export type MyShift = Schemas['MyShift'];
 export type MyShifts = Schemas['MyShifts'];
 export type OrganisedCall = Schemas['OrganisedCall'];
+export type PublishedCall = Schemas['PublishedCall'];
 export type VolunteeringRecord = Schemas['VolunteeringRecord'];
 export type CoverAsked = Schemas['CoverAsked'];
 export type Pairing = Call['pairing'];
@@ -104,7 +105,8 @@ export function httpVolunteeringApi(client: ApiClient): VolunteeringApi {
 
 /** A publisher's calls through its link (the client carries the link: publish/publish-api.ts linkClient). */
 export interface PublisherCallsApi extends OrganiserApi {
-  publishedCalls(): Promise<Outcome<{ calls: Call[] }>>;
+  /** The link's publisher's calls, newest first: each call's own counts, no shifts (its sign-ups: `signUps`). */
+  publishedCalls(): Promise<Outcome<Schemas['PublishedCalls']>>;
   publishCall(body: PublisherCallRequest): Promise<Outcome<Call>>;
 }
 
