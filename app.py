@@ -104,7 +104,6 @@ reminders = later("chalicelib.notifications.reminders")
 notification_settings = later("chalicelib.notifications.settings")
 unread = later("chalicelib.notifications.unread")
 unsubscribe = later("chalicelib.notifications.unsubscribe")
-volunteer_reminders = later("chalicelib.notifications.volunteer_reminders")
 photos_models = later("chalicelib.photos.models")
 photos = later("chalicelib.photos.service")
 appeals = later("chalicelib.posts.appeals")
@@ -2273,14 +2272,7 @@ def unread_message_reminders(event):
                           "it is then); volunteers the day before their shift; organisers once a shift is over, to "
                           "confirm who came")
 def event_reminders_schedule(event):
-    moment = datetime.fromisoformat(event.time)
-    try:
-        reminders_of_events.remind_events(moment)
-    finally:  # the volunteers' reminders and the organisers' asks go whatever happened to the events'
-        try:
-            volunteer_reminders.remind_volunteers(moment)
-        finally:
-            volunteer_reminders.ask_organisers(moment)
+    reminders_of_events.hourly(datetime.fromisoformat(event.time))
 
 
 # Indicators: each month's snapshot frozen on the first days of the next (idempotent: a frozen month never changes,

@@ -1,4 +1,5 @@
-"""`./noper digest`: run or preview the weekly digest on this machine (the local stack by default)."""
+"""`./noper digest` and `./noper reminders`: run (or preview) the weekly digest, or the hourly reminders, on this machine
+(the local stack by default)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,18 @@ def add_commands(commands) -> None:
     digest.add_argument("--dry-run", action="store_true",
                         help="print what each resident would get; send nothing, mark nothing as sent")
     digest.set_defaults(run=_digest)
+    commands.add_parser("reminders", help="run the hourly reminders now, as the scheduled job does: events tomorrow, "
+                        "shifts tomorrow, and organisers of shifts that are over asked to confirm who came (each "
+                        "sent once)").set_defaults(run=_reminders)
+
+
+def _reminders(_args: argparse.Namespace) -> int:
+    from chalicelib.notifications.event_reminders import hourly
+
+    hourly()
+    print("hourly reminders run: events, shifts and organisers' asks (what was due was sent; the emails are in the "
+          "outbox on the local stack)")
+    return 0
 
 
 def _digest(args: argparse.Namespace) -> int:

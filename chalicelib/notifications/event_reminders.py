@@ -37,6 +37,22 @@ HORIZON = timedelta(days=7)  # reminders due this far ahead are read again: an o
 BATCH = 100
 
 
+def hourly(moment: datetime | None = None) -> None:
+    """The whole hourly run (app.py `event_reminders`, `./noper reminders`): the events' reminders, then the
+    volunteers' reminders and the organisers' asks to confirm who came (volunteer_reminders.py), each whatever
+    happened to the one before."""
+    from chalicelib.notifications import volunteer_reminders
+
+    moment = moment or now()
+    try:
+        remind_events(moment)
+    finally:
+        try:
+            volunteer_reminders.remind_volunteers(moment)
+        finally:
+            volunteer_reminders.ask_organisers(moment)
+
+
 def remind_events(moment: datetime | None = None) -> int:
     """The hourly job; returns how many emails this run sent."""
     moment = moment or now()

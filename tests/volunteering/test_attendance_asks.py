@@ -190,3 +190,14 @@ def test_a_failed_send_is_tried_again_by_the_next_run(client, act_as, outbox, mo
     monkeypatch.setattr(mail, "send", real_send)
     assert ask_organisers(soon(4.5)) == 1 and ask_organisers(soon(5)) == 0
     assert len(list(outbox.glob("*-anna.retry@example.lu.eml"))) == 1
+
+
+def test_noper_reminders_runs_the_hourly_job_that_asks_the_organiser(client, act_as, outbox, capsys):
+    make_resident("U-ANNA", nbh=N1, email_address="anna.cli@example.lu")
+    call = published(client, act_as, shifts=[shift("Stall", 2, 1, 2)])
+    signed_up(client, act_as, call["id"], BEN)
+    with clock.still_at(soon(3.5)):  # the shift is over: the operator's run sends what the scheduled one would
+        assert noper(["reminders"]) == 0
+        assert noper(["reminders"]) == 0
+    assert "hourly reminders run" in capsys.readouterr().out
+    assert len(list(outbox.glob("*-anna.cli@example.lu.eml"))) == 1
