@@ -14,10 +14,15 @@ route's body imports the module, if no request has yet, and is the function itse
 from __future__ import annotations
 
 import importlib
+import threading
 from typing import Any
 
 
 _declaring = True  # app.py is declaring its routes: names are taken, not imported
+# One first import at a time: a Lambda container answers one request at a time, but `make run`'s API answers
+# concurrent requests in threads, and two first imports of concerns that import each other, at once, deadlock
+# (Python then raises in one of them: a screen's two first calls answered 500). Re-entrant: an import may name more.
+_importing = threading.RLock()
 
 
 def routes_declared() -> None:
@@ -47,7 +52,8 @@ class Later:
 
     def now(self) -> Any:
         """The module, or its name, imported now (once: Python keeps the module in sys.modules)."""
-        module = importlib.import_module(self._module)
+        with _importing:
+            module = importlib.import_module(self._module)
         return getattr(module, self._name) if self._name else module
 
     def __repr__(self) -> str:

@@ -147,3 +147,18 @@ def test_a_cold_container_reads_the_shared_registries_whole():
     assert cold == warm
     assert {"post", "event", "comment", "message", "item"} <= set(cold["kinds"])
     assert {"posts", "events", "budget", "volunteering", "lending", "messages"} <= set(cold["owners"])
+
+
+
+def test_a_first_import_through_later_holds_the_one_import_lock(monkeypatch):
+    # `make run`'s threaded API once answered 500 to a screen's two first calls (/me/calls and /me/badges): each
+    # thread imported a concern that imports the other (volunteering <- posts <- messages), and Python's import locks
+    # deadlocked. First imports through `later` take one re-entrant lock, so they happen one at a time.
+    from chalicelib import later as later_module
+
+    held = []
+    real = later_module.importlib.import_module
+    monkeypatch.setattr(later_module.importlib, "import_module",
+                        lambda name: held.append(later_module._importing._is_owned()) or real(name))
+    assert Later("chalicelib.volunteering.skills", "SKILLS").now()
+    assert held == [True]
