@@ -245,27 +245,9 @@ class MyShifts(Model):
     shifts: list[MyShift] = Field(description="soonest first")
 
 
-class OrganisedCall(Model):
-    id: str
-    title: str
-    start: datetime = Field(description="its first shift's start, with its offset in Europe/Luxembourg")
-    end: datetime = Field(description="its last shift's end")
-    shifts: int
-    needed: int = Field(description="people needed over every shift")
-    status: CallStatus
-    hidden: bool = Field(description="hidden by the moderators (its page says why)")
-    stage: Literal["coming", "under_way", "over"] = Field(
-        description="coming: no shift started yet; under_way: its first shift started (confirm who came once each "
-                    "shift ends); over: its last shift ended")
-
-
-class OrganisedCalls(Model):
-    calls: list[OrganisedCall] = Field(description="the calls I published in my neighbourhood, newest first (at most "
-                                                   "100); a publisher's are on /publish")
-
-
 class PublishedCall(Model):
-    """A publisher's call in its link's list: what the call's item holds, no shift read."""
+    """A call in its organisers' list (a resident's "calls I organise", a publisher link's calls): what the call's
+    item holds, no shift read."""
 
     id: str
     title: str
@@ -278,6 +260,14 @@ class PublishedCall(Model):
     needed: int = Field(description="people needed over every shift, cancelled ones included")
     taken: int = Field(description="people signed up over every shift, cancelled ones included")
     created_at: datetime
+    stage: Literal["coming", "under_way", "over"] = Field(
+        description="coming: no shift started yet; under_way: its first shift started (confirm who came once each "
+                    "shift ends); over: its last shift ended")
+
+
+class OrganisedCalls(Model):
+    calls: list[PublishedCall] = Field(description="the calls I published in my neighbourhood, newest first (at most "
+                                                   "100); a publisher's are on /publish")
 
 
 class RecordEntry(Model):

@@ -14,9 +14,9 @@ from __future__ import annotations
 
 from pydantic import Field
 
+from chalicelib.adapters.clock import now
 from chalicelib.errors import Forbidden, NotFound
 from chalicelib.events.models import EventItem
-from chalicelib.events.recurrence import ZONE, to_local
 from chalicelib.models import Model
 from chalicelib.observability import logger
 from chalicelib.policy import Principal
@@ -77,14 +77,10 @@ def published_calls(principal: Principal) -> PublishedCalls:
     whose items are the calls themselves (their `needed` and `taken` count every shift: no shift is read)."""
     link = principal.publisher_link
     assert link is not None
-    found = []
+    found, moment = [], now()
     for call in CallItem.by_owner.query(CallItem.publisher_key(link.lau2, link.publisher_id),
                                             scan_index_forward=False, limit=MAX_LISTED):
         if link.neighbourhoods is not None and not set(call.reaches or []) <= link.neighbourhoods:
             continue
-        found.append(PublishedCall(
-            id=call.call_id, title=call.title, status=call.status, hidden=bool(call.hidden),  # type: ignore[arg-type]
-            reaches=list(call.reaches or []), start=to_local(call.first_start, ZONE), end=to_local(call.last_end, ZONE),
-            shifts=int(call.shift_count or 0), needed=int(call.needed or 0), taken=int(call.taken or 0),
-            created_at=call.created_at))
+        found.append(service.listed(call, moment))
     return PublishedCalls(calls=found)

@@ -41,7 +41,7 @@ from chalicelib.store.table import condition_failed, table_connection, transacti
 from chalicelib.volunteering import ledger
 from chalicelib.volunteering.models import (
     MAX_AHEAD, CallEntryItem, CallItem, CallListQuery, CallPage, CallPublic, CallRequest, CallSignUps, CallSummary,
-    OrganisedCall, OrganisedCalls, ShiftItem, ShiftMove, ShiftPublic, ShiftSignUps, SignUpItem, Volunteer,
+    OrganisedCalls, PublishedCall, ShiftItem, ShiftMove, ShiftPublic, ShiftSignUps, SignUpItem, Volunteer,
 )
 
 READ = "volunteering.neighbourhood"
@@ -273,15 +273,19 @@ def neighbourhood_calls(principal: Principal, neighbourhood_id: str, query: Call
 def organised_calls(principal: Principal) -> OrganisedCalls:
     """The calls I published as a resident, newest first, ended ones included (their page is where I confirm who
     came): one Query of the owners' index, whose items are the calls themselves."""
-    moment, calls = now(), []
-    for call in CallItem.by_owner.query(CallItem.author_key(principal.user_id),  # type: ignore[arg-type]
-                                        scan_index_forward=False, limit=MAX_ORGANISED):
-        stage = "over" if call.last_end <= moment else "under_way" if call.first_start <= moment else "coming"
-        calls.append(OrganisedCall(
-            id=call.call_id, title=call.title, start=to_local(call.first_start, ZONE),
-            end=to_local(call.last_end, ZONE), shifts=int(call.shift_count or 0), needed=int(call.needed or 0),
-            status=call.status, hidden=bool(call.hidden), stage=stage))  # type: ignore[arg-type]
-    return OrganisedCalls(calls=calls)
+    moment = now()
+    return OrganisedCalls(calls=[listed(call, moment) for call in CallItem.by_owner.query(
+        CallItem.author_key(principal.user_id), scan_index_forward=False, limit=MAX_ORGANISED)])  # type: ignore[arg-type]
+
+
+def listed(call: CallItem, moment: datetime) -> PublishedCall:
+    """A call in its organisers' list, from its item alone (its `taken` kept by the sign-ups' transactions)."""
+    stage = "over" if call.last_end <= moment else "under_way" if call.first_start <= moment else "coming"
+    return PublishedCall(
+        id=call.call_id, title=call.title, status=call.status, hidden=bool(call.hidden),  # type: ignore[arg-type]
+        reaches=list(call.reaches or []), start=to_local(call.first_start, ZONE), end=to_local(call.last_end, ZONE),
+        shifts=int(call.shift_count or 0), needed=int(call.needed or 0), taken=int(call.taken or 0),
+        created_at=call.created_at, stage=stage)  # type: ignore[arg-type]
 
 
 def signups(principal: Principal, call_id: str) -> CallSignUps:

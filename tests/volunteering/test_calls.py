@@ -418,7 +418,10 @@ def test_my_calls_lists_what_i_organise_newest_first_with_its_stage(client, act_
         assert [c["stage"] for c in client.get("/api/v1/me/calls").json_body["calls"]] == ["coming", "under_way"]
     with clock.still_at(soon(4)):  # over: no longer in the neighbourhood's open calls, still in mine
         assert [c["stage"] for c in client.get("/api/v1/me/calls").json_body["calls"]] == ["coming", "over"]
-    act_as(BEN)  # a neighbour's calls are not mine
+    act_as(BEN)  # a neighbour's calls are not mine; their sign-ups are counted on them
+    assert sign_up(client, second["id"], "01").status_code == 201
     assert all(c["id"] not in (first["id"], second["id"]) for c in client.get("/api/v1/me/calls").json_body["calls"])
+    act_as(organiser)
+    assert [(c["taken"], c["needed"]) for c in client.get("/api/v1/me/calls").json_body["calls"]] == [(1, 1), (0, 2)]
     act_as(PENDING)
     assert client.get("/api/v1/me/calls").json_body == {"calls": []}

@@ -156,7 +156,9 @@ describe('a call in the publisher\'s list', () => {
     } as unknown as Call;
     expect(publishedOf(call)).toEqual({
       id: 'C1', title: 'Flea market', status: 'open', hidden: false, reaches: ['0501-01'], created_at: '2030-05-01T10:00:00Z',
-      start: '2030-05-16T08:00:00+02:00', end: '2030-05-16T14:00:00+02:00', shifts: 2, needed: 6, taken: 4,
+      start: '2030-05-16T08:00:00+02:00', end: '2030-05-16T14:00:00+02:00', shifts: 2, needed: 6, taken: 4, stage: 'coming',
     });
+    expect(publishedOf(call, Date.parse('2030-05-16T09:00:00+02:00')).stage).toBe('under_way');
+    expect(publishedOf(call, Date.parse('2030-05-16T14:00:00+02:00')).stage).toBe('over');
   });
 });

@@ -188,10 +188,11 @@ export const hasEnded = (shift: { end: string }, now: number = Date.now()): bool
 
 /** A call the link just published or changed, as the publisher's list shows it (the API counts the same way: every
  * shift, cancelled ones included). */
-export function publishedOf(call: Call): PublishedCall {
+export function publishedOf(call: Call, now: number = Date.now()): PublishedCall {
   return {
     id: call.id, title: call.title, status: call.status, hidden: call.hidden, reaches: call.reaches,
     start: call.start, end: call.end, shifts: call.shifts.length, created_at: call.created_at,
     needed: call.shifts.reduce((sum, s) => sum + s.needed, 0), taken: call.shifts.reduce((sum, s) => sum + s.taken, 0),
+    stage: hasEnded(call, now) ? 'over' : Date.parse(call.start) <= now ? 'under_way' : 'coming',
   };
 }

@@ -17,7 +17,6 @@ export type Volunteer = Schemas['Volunteer'];
 export type Attended = Schemas['Attended'];
 export type MyShift = Schemas['MyShift'];
 export type MyShifts = Schemas['MyShifts'];
-export type OrganisedCall = Schemas['OrganisedCall'];
 export type PublishedCall = Schemas['PublishedCall'];
 export type VolunteeringRecord = Schemas['VolunteeringRecord'];
 export type CoverAsked = Schemas['CoverAsked'];
