@@ -29,16 +29,18 @@ TITLE, HEADING, BODY, SMALL = 20, 13, 10, 8  # points
 MM_PER_POINT = 0.3528
 # The figures the report shows for each indicator (its trend table's columns: at most five fit a page's width).
 SHOWN = {
-    "users": ("verified", "households", "adoption", "new_verified", "weekly_active"),
+    "users": ("verified", "households", "adoption", "new_verified", "weekly_active", "weekly_active_share",
+              "households_active_share"),
     "exchanges": ("posts", "comments", "messages", "exchanges", "events"),
     "volunteering": ("volunteer_actions", "volunteer_hours"),
     "quality": ("help_answered_48h_share", "first_answer_median_hours", "help_solved_share", "thanks_per_post",
                 "loans_on_time_share", "reports_per_1000_posts", "posts_hidden_share", "appeals_upheld_share",
                 "newcomers_welcomed_share"),
 }
-TREND_COLUMNS = {"quality": ("help_answered_48h_share", "help_solved_share", "thanks_per_post", "loans_on_time_share",
+TREND_COLUMNS = {"users": ("verified", "households", "adoption", "new_verified", "weekly_active"),
+                 "quality": ("help_answered_48h_share", "help_solved_share", "thanks_per_post", "loans_on_time_share",
                              "newcomers_welcomed_share")}
-DEFINED = ("adoption", "weekly_active", *SHOWN["quality"])
+DEFINED = ("adoption", "weekly_active", "households_active_share", *SHOWN["quality"])
 SHARES = {"adoption", "weekly_active_share", *(name for name in f.FIGURES if name.endswith("_share"))}
 
 

@@ -33,7 +33,8 @@ def commune():
                           gsi1pk=f"NBH#{nbh_id}", gsi1sk="NEIGHBOURHOOD").save()
         for week in ("2025-W45", "2025-W46", "2025-W47", "2025-W48", "2025-W49"):  # W49 is December's
             WeekStatsItem(*WeekStatsItem.key(nbh_id, week), posts=members, posts_help_request=2, first_answer_6h=1,
-                          help_requests_answered=1, help_done=1, weekly_active=members // 2, thanks=members).save()
+                          help_requests_answered=1, help_done=1, weekly_active=members // 2, households_active=households // 2,
+                          thanks=members).save()
 
 
 def test_a_month_is_frozen_once_from_its_weeks_and_never_changes_after():
@@ -71,6 +72,8 @@ def test_the_yearly_report_is_a_pdf_in_the_communes_languages_with_its_figures(c
     assert "Utilisateurs" in text and "Qualité des échanges" in text and "Adoption par quartier" in text
     assert "moins de 5" in text  # Am Duerf's 2 households, and Zentrum's 7 that would give them away
     assert "Bei der Kierch 100 30 30%" in text and "Am Duerf 100 moins de 5 moins de 5" in text
+    # Hoplr's figure: 24 of the 49 households active each week (1 + 15 + 5 + 3), with its definition
+    assert "Ménages actifs chaque semaine 49" in text and "comme Hoplr compte les ménages inscrits actifs" in text
     assert "4,20 EUR" in text and "Fir 64 verifizéiert Awunner: 0,07 EUR pro Persoun." in text  # one commune shares it
     assert client.get(f"/api/v1/communes/{LAU2}/report?year=2025").status_code == 400  # Accept: application/pdf
     assert client.get(f"/api/v1/communes/{LAU2}/report?year=1999", headers=PDF).status_code == 400
