@@ -42,7 +42,7 @@ def demo_life_loaded(lau2: str = demo_commune.LAU2) -> bool:
 
 
 @contextlib.contextmanager
-def _clock_at(moment: datetime) -> Iterator[None]:
+def clock_at(moment: datetime) -> Iterator[None]:
     """Every module of the app took `now` from chalicelib.adapters.clock by name: point them all at `moment`."""
     from chalicelib.adapters import clock
 
@@ -136,7 +136,7 @@ def load_demo_life(lau2: str = demo_commune.LAU2) -> list[str]:
     done: list[str] = []
 
     def at(days: float, hours: float, step: Callable[[], Any]) -> Any:
-        with _clock_at((start + timedelta(days=days, hours=hours)).astimezone(timezone.utc)):
+        with clock_at((start + timedelta(days=days, hours=hours)).astimezone(timezone.utc)):
             return step()
 
     def post(who: Any, payload: dict[str, Any]) -> Any:

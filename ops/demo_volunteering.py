@@ -22,7 +22,7 @@ from pynamodb.attributes import UTCDateTimeAttribute
 from chalicelib.store.table import Entity
 from ops import demo_commune
 from ops.demo_events import next_saturday
-from ops.demo_life import ANNA, BEN, CARLA, _clock_at
+from ops.demo_life import ANNA, BEN, CARLA, clock_at
 
 REVIEWER = "demo-reviewer"  # the staff member who approves the association's call (not the one who issued its link)
 
@@ -98,13 +98,13 @@ def publish_past_clean_up(anna: Any, carla: Any, nbh: str, today: date, at) -> d
     def moment(days_before: int) -> datetime:
         return datetime(day.year, day.month, day.day, 18, tzinfo=LUXEMBOURG) - timedelta(days=days_before)
 
-    with _clock_at(moment(8)):
+    with clock_at(moment(8)):
         call = volunteering.create_call(anna, nbh, CallRequest(
             title="Playground clean-up", pairing="none", skills=["gardening", "cleaning"],
             what="Rake the leaves, sweep the paths and pick up litter around the playground; gloves and bags "
                  "provided.", why="So the children can play there again before winter.", place="Playground",
             shifts=[ShiftRequest(role="Clean-up", start=at(day, 10), end=at(day, 12), needed=4)]))
-    with _clock_at(moment(2)):
+    with clock_at(moment(2)):
         signups.sign_up(carla, call.id, call.shifts[0].shift_id)
     return day
 

@@ -12,7 +12,7 @@ from chalicelib.adapters.clock import now
 from chalicelib.digest.content import Digest, DigestPost, read_week
 from chalicelib.digest.service import CommuneNews, _field, _last_day
 from chalicelib.digest.weeks import week_before, week_bounds
-from chalicelib.i18n import long_date, translate
+from chalicelib.i18n import long_date, plural, translate
 from chalicelib.neighbours.service import published_neighbourhood
 from chalicelib.printing import latin, wrapped
 from chalicelib.web.site import site
@@ -83,9 +83,7 @@ def render(neighbourhood: str, digest: Digest, news: dict, language: str, start,
             for thing in listed:
                 paragraph(f"- {_field(thing, 'title')}", BODY, "", 1)
     if digest.new_neighbours:
-        count = digest.new_neighbours
-        paragraph(translate(language, "digest.new_neighbours.one") if count == 1
-                  else translate(language, "digest.new_neighbours.other", count=count), BODY, "", 3)
+        paragraph(plural(language, "digest.new_neighbours", digest.new_neighbours), BODY, "", 3)
     pdf.ln(4)
     paragraph(translate(language, "digest.paper.footer", site=site()), SMALL, "I", 0)
     return bytes(pdf.output())

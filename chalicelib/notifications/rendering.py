@@ -25,7 +25,8 @@ def _t(context: Any, key: str, **params: Any) -> str:
 
 
 def _plural(context: Any, key: str, number: float) -> str:
-    return plural(context["language"], key, number)
+    """`key.one` or `key.other` as the reader's language counts `number`, written as they write numbers."""
+    return plural(context["language"], key, number, _number(context, number))
 
 
 def _date(context: Any, value: date | datetime, format: str = "long") -> str:
